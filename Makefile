@@ -1,0 +1,133 @@
+# crm: a command-line CRM. `make` builds ./crm; `make test` and `make demo`
+# install what is missing from Debian first, so they are the whole set-up.
+
+PREFIX  ?= /usr/local
+BINDIR  ?= $(PREFIX)/bin
+MANDIR  ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/crm
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
+
+# Debian packages the build, the tests and the demo need.
+DEB_PKGS := gcc make pkg-config sqlite3 libsqlite3-dev libcjson-dev \
+	libreadline-dev libxlsxwriter-dev libminizip-dev zlib1g-dev libexpat1-dev \
+	bats bats-support bats-assert jq
+PKGS := sqlite3 libcjson readline xlsxwriter minizip expat zlib
+
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+CC      ?= cc
+OPT     ?= -O2 -g
+WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CPPFLAGS_ALL = -D_GNU_SOURCE -DCRM_VERSION='"$(VERSION)"' -Ilib -Icmd -Ibuild/gen $(PKG_CFLAGS)
+SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+LIB_SRC := $(sort $(wildcard lib/*.c))
+CMD_SRC := $(sort $(wildcard cmd/*.c))
+GEN_SRC := build/gen/cmd_table.c build/gen/schema.c
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+
+REL_OBJ  := $(patsubst %.c,build/rel/%.o,$(LIB_SRC) $(CMD_SRC) $(GEN_SRC:build/gen/%=gen/%))
+ASAN_OBJ := $(patsubst %.c,build/asan/%.o,$(LIB_SRC) $(CMD_SRC) $(GEN_SRC:build/gen/%=gen/%))
+ASAN_LIBOBJ := $(patsubst %.c,build/asan/%.o,$(LIB_SRC) gen/schema.c)
+UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/unit/%,$(UNIT_SRC))
+
+.PHONY: all deps test demo bench bench-check install uninstall clean asan unit man
+all: crm
+
+crm: build/rel/crm
+	cp build/rel/crm crm
+
+build/rel/crm: $(REL_OBJ)
+	$(CC) $(OPT) -o $@ $^ $(PKG_LIBS) -lm
+
+build/asan/crm: $(ASAN_OBJ)
+	$(CC) $(OPT) $(SAN) -o $@ $^ $(PKG_LIBS) -lm
+
+build/rel/%.o: %.c lib/*.h cmd/*.h
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) $(WARN) $(CPPFLAGS_ALL) -c -o $@ $<
+
+build/asan/%.o: %.c lib/*.h cmd/*.h
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) $(SAN) $(WARN) $(CPPFLAGS_ALL) -c -o $@ $<
+
+build/rel/gen/%.o build/asan/gen/%.o: build/gen/%.c
+build/rel/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) $(WARN) $(CPPFLAGS_ALL) -c -o $@ $<
+build/asan/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) $(SAN) $(WARN) $(CPPFLAGS_ALL) -c -o $@ $<
+
+# The command table is every `const struct cmd_entry cmd_X_entry` in cmd/,
+# so adding a command is adding a file.
+build/gen/cmd_table.c: $(CMD_SRC) tools/gen-cmd-table.sh
+	@mkdir -p $(dir $@)
+	sh tools/gen-cmd-table.sh $(CMD_SRC) > $@.tmp && mv $@.tmp $@
+
+# The schema migrations in share/schema are compiled in.
+build/gen/schema.c: $(sort $(wildcard share/schema/*.sql)) tools/gen-schema.sh
+	@mkdir -p $(dir $@)
+	sh tools/gen-schema.sh $(sort $(wildcard share/schema/*.sql)) > $@.tmp && mv $@.tmp $@
+
+build/asan/unit/%: tests/unit/%.c $(ASAN_LIBOBJ) tests/unit/unit.h
+	@mkdir -p $(dir $@)
+	$(CC) $(OPT) $(SAN) $(WARN) $(CPPFLAGS_ALL) -o $@ $< $(ASAN_LIBOBJ) $(PKG_LIBS) -lm
+
+# Man pages are generated from the command tables (crm __man); a test
+# checks the committed ones are current.
+man: crm
+	./crm __man > share/man/man1/crm.1
+	for c in $$(./crm help --commands); do ./crm __man $$c > share/man/man1/crm-$$c.1; done
+
+asan: build/asan/crm
+unit: $(UNIT_BIN)
+
+# Install missing Debian packages (as root, or with sudo).
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null || exit 1; \
+	fi
+
+# Tests build with AddressSanitizer and UBSan and drive the real binary.
+test: deps
+	$(MAKE) asan unit
+	CRM_BIN=$(CURDIR)/build/asan/crm sh tests/run
+
+demo: deps
+	$(MAKE) crm
+	sh share/demo.sh ./crm
+
+bench: deps
+	$(MAKE) crm
+	sh tests/bench/run.sh $(SIZE)
+
+bench-check:
+	sh tests/bench/check.sh
+
+install: crm
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR) \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
+	install -m 755 crm $(DESTDIR)$(BINDIR)/crm
+	install -m 644 share/man/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
+	cp -r share/samples $(DESTDIR)$(DATADIR)/
+	install -m 644 completions/crm.bash $(DESTDIR)$(BASHCOMPDIR)/crm
+	install -m 644 completions/_crm $(DESTDIR)$(ZSHCOMPDIR)/_crm
+	install -m 644 completions/crm.fish $(DESTDIR)$(FISHCOMPDIR)/crm.fish
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/crm $(DESTDIR)$(MANDIR)/man1/crm*.1 \
+		$(DESTDIR)$(BASHCOMPDIR)/crm $(DESTDIR)$(ZSHCOMPDIR)/_crm $(DESTDIR)$(FISHCOMPDIR)/crm.fish
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build crm

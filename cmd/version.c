@@ -1,0 +1,23 @@
+/* version.c: crm version */
+#include <stdio.h>
+
+#include "cmd.h"
+#include "db.h"
+
+static int version_exec(struct crm *c, struct args *a)
+{
+	printf("crm %s (schema v%d, sqlite %s)\n", CRM_VERSION, db_schema_version(), sqlite3_libversion());
+	return CRM_OK;
+}
+
+static const struct cmd_verb version_verbs[] = {
+	{ "", "", "print the version", NULL, DB_NONE, 0, 0, version_exec },
+	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
+};
+
+const struct cmd_entry cmd_version_entry = {
+	.name = "version",
+	.summary = "print the version",
+	.verbs = version_verbs,
+	.description = NULL,
+};

@@ -1,0 +1,91 @@
+/* crm.h: the one context object every command and library call gets.
+ *
+ * There is no other global mutable state: the database handle, the acting
+ * user, the output writer and the error slot all live here, so `crm shell`
+ * can run many commands in one process. */
+#ifndef CRM_CRM_H
+#define CRM_CRM_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdbool.h>
+#include <sqlite3.h>
+
+struct out;
+struct types;
+struct hookq;
+struct cmd_verb;
+
+/* Exit statuses: the contract in CLI.md section 5. */
+enum crm_status {
+	CRM_OK = 0,
+	CRM_NOTFOUND = 1,   /* nothing matched / not found */
+	CRM_USAGE = 2,      /* unknown command or option, missing argument */
+	CRM_BADINPUT = 3,   /* bad input data, records rejected */
+	CRM_CONFLICT = 4,   /* duplicate, gate not met, approval required */
+	CRM_PERM = 5,       /* permission denied */
+	CRM_DBERR = 6,      /* database unavailable, locked, corrupt, full */
+};
+
+struct crm {
+	sqlite3 *db;
+	void *db_cache;          /* prepared statements (db.c) */
+	char *db_path;          /* resolved path of the database */
+	char *user;             /* acting user */
+	struct out *out;        /* where records go (stdout) */
+	int format;             /* enum out_format */
+	bool format_set;        /* --format given explicitly */
+	bool quiet;             /* -q: no notices */
+	bool strict;            /* --strict: first bad input line aborts */
+	bool rollback;          /* the command asks not to commit */
+	const char *cmd;        /* "lead add": the prefix of error messages */
+	const struct cmd_verb *verb; /* the verb running, for usage errors */
+	char *cmdline;          /* the whole command line, for the audit log */
+	char errmsg[1024];      /* the last error a library call reported */
+	int errcode;
+	struct types *types;    /* record types with custom fields (record.c) */
+	struct hookq *hooks;    /* hooks to run after commit (hook.c) */
+	void *rules;            /* automation state (rules.c) */
+	int depth;              /* nesting of rule-fired changes */
+};
+
+/* Record an error in c and return code; the caller passes it up. */
+int crm_error(struct crm *c, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Print c's recorded error as "crm: <cmd>: <message>" and return its code. */
+int crm_report(struct crm *c);
+/* Print "crm: <cmd>: <message>" now (a problem with one input line, a
+ * notice). Not an error by itself. */
+void crm_warn(struct crm *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Like crm_warn, unless -q. */
+void crm_notice(struct crm *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Map an SQLite result code to a crm status, recording sqlite's message. */
+int crm_dberror(struct crm *c, int rc, const char *what);
+
+/* Allocation that never returns NULL (aborts on exhaustion: there is no
+ * sane recovery for a CLI, and it keeps every caller honest). */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t m);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A growable string. */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+};
+void sbuf_add(struct sbuf *b, const char *s);
+void sbuf_addn(struct sbuf *b, const char *s, size_t n);
+void sbuf_addc(struct sbuf *b, char ch);
+void sbuf_addf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sbuf_reset(struct sbuf *b);
+void sbuf_release(struct sbuf *b);
+/* Hand the string to the caller (who frees it); b is empty again. */
+char *sbuf_detach(struct sbuf *b);
+
+#endif

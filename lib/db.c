@@ -1,0 +1,472 @@
+/* db.c: open, create, migrate; transactions; statement cache; backup. */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "out.h"
+#include "date.h"
+#include "db.h"
+#include "schema.h"
+#include "sqlfn.h"
+
+#define DEFAULT_BUSY_MS 5000
+
+struct stmt_cache {
+	const char *sql;   /* the caller's string (a literal): compared by content */
+	sqlite3_stmt *st;
+	struct stmt_cache *next;
+};
+
+static struct stmt_cache **cache_head(struct crm *c)
+{
+	return (struct stmt_cache **)&c->db_cache;
+}
+
+char *db_resolve_path(const char *opt)
+{
+	const char *env = getenv("CRM_DB");
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	if (opt && *opt)
+		return xstrdup(opt);
+	if (env && *env)
+		return xstrdup(env);
+	if (xdg && *xdg)
+		return xasprintf("%s/crm/crm.db", xdg);
+	return xasprintf("%s/.local/share/crm/crm.db", home && *home ? home : ".");
+}
+
+int db_schema_version(void)
+{
+	int v = 0;
+	for (const struct migration *m = schema_migrations; m->name; m++)
+		v = m->version;
+	return v;
+}
+
+/* mkdir -p of the directory part of path. */
+static int make_parent_dirs(const char *path)
+{
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	int rc = 0;
+	if (slash && slash != dir) {
+		*slash = 0;
+		for (char *p = dir + 1; *p; p++) {
+			if (*p != '/')
+				continue;
+			*p = 0;
+			if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+				rc = -1;
+			*p = '/';
+		}
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+			rc = -1;
+	}
+	free(dir);
+	return rc;
+}
+
+int db_exec(struct crm *c, const char *sql)
+{
+	char *err = NULL;
+	int rc = sqlite3_exec(c->db, sql, NULL, NULL, &err);
+	if (rc != SQLITE_OK) {
+		int prim = rc & 0xff;
+		int code = prim == SQLITE_CONSTRAINT ? CRM_CONFLICT
+			 : prim == SQLITE_AUTH ? CRM_PERM : CRM_DBERR;
+		if (prim == SQLITE_BUSY)
+			crm_error(c, code, "database is locked (busy timeout passed)");
+		else
+			crm_error(c, code, "%s", err ? err : sqlite3_errstr(rc));
+		sqlite3_free(err);
+		return code;
+	}
+	return CRM_OK;
+}
+
+sqlite3_stmt *db_stmt(struct crm *c, const char *sql)
+{
+	struct stmt_cache **head = cache_head(c);
+	for (struct stmt_cache *e = *head; e; e = e->next) {
+		if (e->sql == sql || !strcmp(e->sql, sql)) {
+			sqlite3_reset(e->st);
+			sqlite3_clear_bindings(e->st);
+			return e->st;
+		}
+	}
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK) {
+		crm_dberror(c, rc, "prepare");
+		return NULL;
+	}
+	struct stmt_cache *e = xmalloc(sizeof(*e));
+	e->sql = xstrdup(sql);
+	e->st = st;
+	e->next = *head;
+	*head = e;
+	return st;
+}
+
+static void cache_clear(struct crm *c)
+{
+	struct stmt_cache **head = cache_head(c);
+	while (*head) {
+		struct stmt_cache *e = *head;
+		*head = e->next;
+		sqlite3_finalize(e->st);
+		free((char *)e->sql);
+		free(e);
+	}
+}
+
+char *db_get_text(struct crm *c, const char *sql, const char *param)
+{
+	sqlite3_stmt *st = db_stmt(c, sql);
+	char *r = NULL;
+	if (!st)
+		return NULL;
+	if (param)
+		sqlite3_bind_text(st, 1, param, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		r = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return r;
+}
+
+long long db_get_int(struct crm *c, const char *sql, const char *param, long long def)
+{
+	sqlite3_stmt *st = db_stmt(c, sql);
+	long long r = def;
+	if (!st)
+		return def;
+	if (param)
+		sqlite3_bind_text(st, 1, param, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		r = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return r;
+}
+
+/* ---- transactions ---- */
+
+bool db_in_txn(struct crm *c)
+{
+	return c->db && !sqlite3_get_autocommit(c->db);
+}
+
+int db_begin(struct crm *c)
+{
+	return db_exec(c, "BEGIN IMMEDIATE");
+}
+
+int db_commit(struct crm *c)
+{
+	return db_exec(c, "COMMIT");
+}
+
+void db_rollback(struct crm *c)
+{
+	if (db_in_txn(c))
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int db_commit_batch(struct crm *c)
+{
+	int rc = db_commit(c);
+	return rc ? rc : db_begin(c);
+}
+
+int db_savepoint(struct crm *c)
+{
+	return db_exec(c, "SAVEPOINT rec");
+}
+
+int db_release(struct crm *c)
+{
+	return db_exec(c, "RELEASE rec");
+}
+
+void db_rollback_to(struct crm *c)
+{
+	sqlite3_exec(c->db, "ROLLBACK TO rec; RELEASE rec", NULL, NULL, NULL);
+}
+
+/* ---- open, create, migrate ---- */
+
+static int busy_timeout_ms(struct crm *c)
+{
+	char *v = config_get(c, "db.busy_timeout");
+	long long ms = DEFAULT_BUSY_MS, secs;
+	if (v) {
+		char *end;
+		long long n = strtoll(v, &end, 10);
+		if (*end == 0 && n >= 0)
+			ms = n;   /* a bare number is milliseconds */
+		else if (duration_parse(v, &secs) == 0)
+			ms = secs * 1000;
+	}
+	free(v);
+	return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+static int run_migrations(struct crm *c, int from)
+{
+	for (const struct migration *m = schema_migrations; m->name; m++) {
+		if (m->version <= from)
+			continue;
+		int rc = db_exec(c, m->sql);
+		if (rc) {
+			char msg[sizeof(c->errmsg)];
+			snprintf(msg, sizeof(msg), "%s", c->errmsg);
+			return crm_error(c, CRM_DBERR, "schema migration %s failed: %s", m->name, msg);
+		}
+	}
+	char *sql = xasprintf("PRAGMA user_version = %d", db_schema_version());
+	int rc = db_exec(c, sql);
+	free(sql);
+	return rc;
+}
+
+/* The backup copy made before a migration: "<db>.v<N>-<stamp>.bak". */
+static int backup_before_migration(struct crm *c, int from)
+{
+	char day[DATE_BUFSZ];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(day, sizeof(day), "%Y%m%d-%H%M%S", &tm);
+	char *path = xasprintf("%s.v%d-%s.bak", c->db_path, from, day);
+	int rc = db_backup_to(c, path);
+	if (rc == CRM_OK)
+		crm_notice(c, "database schema v%d migrated to v%d; backup of the old file: %s",
+			   from, db_schema_version(), path);
+	free(path);
+	return rc;
+}
+
+static int migrate(struct crm *c)
+{
+	int latest = db_schema_version();
+	int ver = (int)db_get_int(c, "PRAGMA user_version", NULL, 0);
+	if (ver == latest)
+		return CRM_OK;
+	if (ver > latest)
+		return crm_error(c, CRM_DBERR, "database %s has schema v%d, newer than this crm (v%d)",
+				 c->db_path, ver, latest);
+	if (ver > 0) {
+		int rc = backup_before_migration(c, ver);
+		if (rc)
+			return rc;
+	}
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	/* The version may have moved while we waited for the lock. */
+	int now = (int)db_get_int(c, "PRAGMA user_version", NULL, 0);
+	rc = now < latest ? run_migrations(c, now) : CRM_OK;
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	return db_commit(c);
+}
+
+static int open_handle(struct crm *c, int flags)
+{
+	int rc = sqlite3_open_v2(c->db_path, &c->db, flags, NULL);
+	if (rc != SQLITE_OK) {
+		crm_error(c, CRM_DBERR, "cannot open database %s: %s", c->db_path,
+			  c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+		sqlite3_close(c->db);
+		c->db = NULL;
+		return CRM_DBERR;
+	}
+	sqlite3_extended_result_codes(c->db, 1);
+	sqlite3_busy_timeout(c->db, DEFAULT_BUSY_MS);
+	/* Defensive mode: no writable_schema tricks, even from our own code. */
+	sqlite3_db_config(c->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(c->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+	rc = db_exec(c, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL");
+	if (rc) {
+		char *msg = xstrdup(c->errmsg);
+		crm_error(c, CRM_DBERR, "cannot open database %s: %s", c->db_path, msg);
+		free(msg);
+		return CRM_DBERR;
+	}
+	/* WAL lets readers go on while one writer writes. */
+	char *mode = db_get_text(c, "PRAGMA journal_mode = WAL", NULL);
+	free(mode);
+	if (sqlfn_register(c) != CRM_OK)
+		return c->errcode;
+	return CRM_OK;
+}
+
+static int check_is_database(struct crm *c)
+{
+	/* Reading the schema fails with SQLITE_NOTADB on a file that is not one. */
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(c->db, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc == SQLITE_ROW)
+			return CRM_OK;
+	}
+	return crm_error(c, CRM_DBERR, "cannot open database %s: %s", c->db_path,
+			 sqlite3_errmsg(c->db));
+}
+
+static int create_new(struct crm *c)
+{
+	if (make_parent_dirs(c->db_path) != 0)
+		return crm_error(c, CRM_DBERR, "cannot create the directory for %s: %s",
+				 c->db_path, strerror(errno));
+	int rc = open_handle(c, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+	if (rc)
+		return rc;
+	rc = migrate(c);
+	if (rc)
+		return rc;
+	crm_notice(c, "created database %s", c->db_path);
+	return CRM_OK;
+}
+
+int db_create(struct crm *c)
+{
+	if (access(c->db_path, F_OK) == 0)
+		return crm_error(c, CRM_CONFLICT, "database %s already exists", c->db_path);
+	return create_new(c);
+}
+
+int db_open(struct crm *c)
+{
+	int rc;
+	if (access(c->db_path, F_OK) != 0)
+		rc = create_new(c);
+	else {
+		rc = open_handle(c, SQLITE_OPEN_READWRITE);
+		if (!rc)
+			rc = check_is_database(c);
+		if (!rc)
+			rc = migrate(c);
+	}
+	if (rc)
+		return rc;
+	sqlite3_busy_timeout(c->db, busy_timeout_ms(c));
+	return CRM_OK;
+}
+
+void db_close(struct crm *c)
+{
+	if (!c->db)
+		return;
+	db_rollback(c);
+	cache_clear(c);
+	sqlite3_close(c->db);
+	c->db = NULL;
+}
+
+int db_backup_to(struct crm *c, const char *path)
+{
+	sqlite3 *dst;
+	if (access(path, F_OK) == 0)
+		return crm_error(c, CRM_CONFLICT, "backup file %s already exists", path);
+	int rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		crm_error(c, CRM_DBERR, "cannot create backup %s: %s", path, sqlite3_errmsg(dst));
+		sqlite3_close(dst);
+		return CRM_DBERR;
+	}
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", c->db, "main");
+	if (!b) {
+		crm_error(c, CRM_DBERR, "cannot back up to %s: %s", path, sqlite3_errmsg(dst));
+		sqlite3_close(dst);
+		unlink(path);
+		return CRM_DBERR;
+	}
+	/* Copy in steps so writers elsewhere are not locked out for long;
+	 * a write by another connection restarts the copy. */
+	do {
+		rc = sqlite3_backup_step(b, 256);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(20);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		crm_error(c, CRM_DBERR, "backup to %s failed: %s", path, sqlite3_errstr(rc));
+		sqlite3_close(dst);
+		unlink(path);
+		return CRM_DBERR;
+	}
+	rc = sqlite3_close(dst);
+	return rc == SQLITE_OK ? CRM_OK : crm_error(c, CRM_DBERR, "closing backup %s failed", path);
+}
+
+static int check_one(struct crm *c, const char *name, const char *sql, bool *damaged)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		*damaged = true;
+		out_begin(c->out);
+		out_str(c->out, "type", "check");
+		out_str(c->out, "check", name);
+		out_str(c->out, "result", sqlite3_errmsg(c->db));
+		out_end(c->out);
+		return CRM_OK;
+	}
+	int problems = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		if (!strcmp(name, "integrity") && v && !strcmp(v, "ok"))
+			continue;
+		struct sbuf b = { 0 };
+		for (int i = 0; i < sqlite3_column_count(st); i++) {
+			const char *col = (const char *)sqlite3_column_text(st, i);
+			sbuf_addf(&b, "%s%s", i ? " " : "", col ? col : "");
+		}
+		out_begin(c->out);
+		out_str(c->out, "type", "check");
+		out_str(c->out, "check", name);
+		out_str(c->out, "result", b.s ? b.s : "");
+		out_end(c->out);
+		sbuf_release(&b);
+		problems++;
+	}
+	if (rc != SQLITE_DONE) {
+		problems++;
+		out_begin(c->out);
+		out_str(c->out, "type", "check");
+		out_str(c->out, "check", name);
+		out_str(c->out, "result", sqlite3_errmsg(c->db));
+		out_end(c->out);
+	}
+	sqlite3_finalize(st);
+	if (!problems) {
+		out_begin(c->out);
+		out_str(c->out, "type", "check");
+		out_str(c->out, "check", name);
+		out_str(c->out, "result", "ok");
+		out_end(c->out);
+	}
+	if (problems)
+		*damaged = true;
+	return CRM_OK;
+}
+
+int db_check(struct crm *c)
+{
+	bool damaged = false;
+	check_one(c, "integrity", "PRAGMA integrity_check", &damaged);
+	check_one(c, "foreign_keys", "PRAGMA foreign_key_check", &damaged);
+	if (damaged)
+		return crm_error(c, CRM_DBERR, "database %s is damaged; restore a backup (crm backup)",
+				 c->db_path);
+	return CRM_OK;
+}

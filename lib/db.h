@@ -1,0 +1,58 @@
+/* db.h: opening, creating and migrating the database; transactions. */
+#ifndef CRM_DB_H
+#define CRM_DB_H
+
+#include <stdbool.h>
+#include "crm.h"
+
+/* The database path: opt (--db), $CRM_DB, $XDG_DATA_HOME/crm/crm.db,
+ * ~/.local/share/crm/crm.db. Newly allocated. */
+char *db_resolve_path(const char *opt);
+
+/* Open c->db_path into c->db, creating it (schema and default data, with a
+ * notice on stderr) or migrating it forward (after a backup copy) as
+ * needed. Sets WAL, foreign keys and the busy timeout. */
+int db_open(struct crm *c);
+/* Create a new database at c->db_path; CRM_CONFLICT if one exists. */
+int db_create(struct crm *c);
+void db_close(struct crm *c);
+
+/* The schema version this binary writes. */
+int db_schema_version(void);
+
+/* BEGIN IMMEDIATE (waits for the write lock up to the busy timeout, so
+ * two writers queue instead of failing halfway), COMMIT, ROLLBACK. */
+int db_begin(struct crm *c);
+int db_commit(struct crm *c);
+void db_rollback(struct crm *c);
+bool db_in_txn(struct crm *c);
+/* For streaming commands: commit what is done and begin again. */
+int db_commit_batch(struct crm *c);
+
+/* Savepoints: one record operation is all or nothing inside a batch. */
+int db_savepoint(struct crm *c);
+int db_release(struct crm *c);
+void db_rollback_to(struct crm *c);
+
+/* Run SQL without results. */
+int db_exec(struct crm *c, const char *sql);
+
+/* A prepared statement from a cache keyed by the SQL text: reset, with
+ * bindings cleared, owned by the cache (do not finalize). NULL on error
+ * (recorded in c). */
+sqlite3_stmt *db_stmt(struct crm *c, const char *sql);
+
+/* Online backup of the open database to path (safe while others write). */
+int db_backup_to(struct crm *c, const char *path);
+
+/* Integrity and foreign-key checks, each printed as a record.
+ * CRM_DBERR when the database is damaged. */
+int db_check(struct crm *c);
+
+/* The first column of the first row of sql (one optional text parameter),
+ * newly allocated, or NULL. */
+char *db_get_text(struct crm *c, const char *sql, const char *param);
+/* Same, as an integer; def when there is no row. */
+long long db_get_int(struct crm *c, const char *sql, const char *param, long long def);
+
+#endif

@@ -1,0 +1,174 @@
+/* input.c: fields from arguments, records from arguments or stdin. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "input.h"
+#include "jsonl.h"
+
+int status_worse(int a, int b)
+{
+	return a > b ? a : b;
+}
+
+bool input_piped(void)
+{
+	return !isatty(STDIN_FILENO);
+}
+
+static bool key_ok(const char *k, size_t n)
+{
+	if (!n || !(isalpha((unsigned char)k[0]) || k[0] == '_'))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!(isalnum((unsigned char)k[i]) || k[i] == '_'))
+			return false;
+	return true;
+}
+
+int kv_parse(struct crm *c, int argc, char **argv, cJSON **fields, char ***rest, int *nrest)
+{
+	*fields = NULL;
+	*rest = xcalloc(argc + 1, sizeof(char *));
+	*nrest = 0;
+	for (int i = 0; i < argc; i++) {
+		const char *eq = strchr(argv[i], '=');
+		if (!eq) {
+			(*rest)[(*nrest)++] = argv[i];
+			continue;
+		}
+		size_t n = (size_t)(eq - argv[i]);
+		if (!key_ok(argv[i], n)) {
+			cJSON_Delete(*fields);
+			*fields = NULL;
+			free(*rest);
+			*rest = NULL;
+			return cmd_usage_error(c, "'%s' is not a field=value pair", argv[i]);
+		}
+		if (!*fields)
+			*fields = cJSON_CreateObject();
+		char *key = xstrndup(argv[i], n);
+		cJSON_DeleteItemFromObjectCaseSensitive(*fields, key);
+		cJSON_AddStringToObject(*fields, key, eq + 1);
+		free(key);
+	}
+	return CRM_OK;
+}
+
+/* One id from a JSON line: {"id":N} or {"type":"lead","id":N}. */
+static int line_target(struct crm *c, const cJSON *obj, const char *dflt_type, long lineno,
+		       const struct type **t, long long *id)
+{
+	const cJSON *jt = cJSON_GetObjectItemCaseSensitive(obj, "type");
+	const cJSON *ji = cJSON_GetObjectItemCaseSensitive(obj, "id");
+	const char *tn = cJSON_IsString(jt) ? jt->valuestring : NULL;
+	if (!cJSON_IsNumber(ji) || ji->valuedouble < 1 || ji->valuedouble != (double)(long long)ji->valuedouble)
+		return crm_error(c, CRM_BADINPUT, "line %ld: no record id", lineno);
+	if (dflt_type && tn && strcmp(tn, dflt_type) && !type_find(c, dflt_type))
+		return crm_error(c, CRM_BADINPUT, "line %ld: unknown type '%s'", lineno, dflt_type);
+	const struct type *want = dflt_type ? type_find(c, dflt_type) : NULL;
+	const struct type *got = tn ? type_find(c, tn) : NULL;
+	if (tn && !got)
+		return crm_error(c, CRM_BADINPUT, "line %ld: '%s' is not a record type", lineno, tn);
+	if (want && got && want != got)
+		return crm_error(c, CRM_BADINPUT, "line %ld: a %s, not a %s", lineno, got->name, want->name);
+	*t = want ? want : got;
+	if (!*t)
+		return crm_error(c, CRM_BADINPUT, "line %ld: no record type", lineno);
+	*id = (long long)ji->valuedouble;
+	return CRM_OK;
+}
+
+static int report(struct crm *c, int rc)
+{
+	if (rc && c->errmsg[0])
+		crm_report(c);
+	if (rc && c->strict)
+		c->rollback = true;   /* --strict: all or nothing */
+	return rc;
+}
+
+/* Say which input line a record's problem came from. */
+static void at_line(struct crm *c, long lineno)
+{
+	if (!c->errmsg[0] || !strncmp(c->errmsg, "line ", 5))
+		return;
+	char *msg = xasprintf("line %ld: %s", lineno, c->errmsg);
+	snprintf(c->errmsg, sizeof(c->errmsg), "%s", msg);
+	free(msg);
+}
+
+int input_each(struct crm *c, int nids, char **ids, const char *dflt_type, input_fn fn, void *arg)
+{
+	int worst = CRM_OK;
+	if (nids > 0) {
+		for (int i = 0; i < nids; i++) {
+			const struct type *t = NULL;
+			long long id = 0;
+			int rc = entity_parse(c, ids[i], dflt_type, &t, &id);
+			if (!rc)
+				rc = fn(c, t, id, NULL, arg);
+			worst = status_worse(worst, report(c, rc));
+			if (rc && (c->strict || rc == CRM_DBERR || rc == CRM_USAGE))
+				break;
+		}
+		return worst;
+	}
+	if (!input_piped())
+		return cmd_usage_error(c, "which records? give ids, or pipe JSON lines in");
+	struct jsonl_reader r;
+	jsonl_init(&r, stdin);
+	long n = 0;
+	cJSON *obj;
+	int got;
+	while ((got = jsonl_next(&r, &obj)) != 0) {
+		int rc;
+		if (got < 0) {
+			rc = crm_error(c, CRM_BADINPUT, "line %ld: %s", r.lineno, r.err);
+		} else {
+			const struct type *t = NULL;
+			long long id = 0;
+			rc = line_target(c, obj, dflt_type, r.lineno, &t, &id);
+			if (!rc)
+				rc = fn(c, t, id, obj, arg);
+			if (rc)
+				at_line(c, r.lineno);
+			cJSON_Delete(obj);
+			n++;
+		}
+		worst = status_worse(worst, report(c, rc));
+		if (rc && (c->strict || rc == CRM_DBERR))
+			break;
+	}
+	jsonl_release(&r);
+	if (!n && !worst)
+		return CRM_NOTFOUND;
+	return worst;
+}
+
+int input_each_object(struct crm *c, input_obj_fn fn, void *arg)
+{
+	struct jsonl_reader r;
+	int worst = CRM_OK;
+	cJSON *obj;
+	int got;
+	jsonl_init(&r, stdin);
+	while ((got = jsonl_next(&r, &obj)) != 0) {
+		int rc;
+		if (got < 0) {
+			rc = crm_error(c, CRM_BADINPUT, "line %ld: %s", r.lineno, r.err);
+		} else {
+			rc = fn(c, obj, r.lineno, arg);
+			if (rc)
+				at_line(c, r.lineno);
+			cJSON_Delete(obj);
+		}
+		worst = status_worse(worst, report(c, rc));
+		if (rc && (c->strict || rc == CRM_DBERR))
+			break;
+	}
+	jsonl_release(&r);
+	return worst;
+}

@@ -1,0 +1,56 @@
+/* out.h: the one way records reach stdout.
+ *
+ * A command says what a record holds (begin, key/value..., end) and the
+ * writer formats it: jsonl streams one object per line; csv/tsv stream
+ * once the columns are known (declared, or taken from the first record);
+ * table buffers to measure column widths (CJK counts double). A command
+ * never formats output by hand. */
+#ifndef CRM_OUT_H
+#define CRM_OUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <cjson/cJSON.h>
+
+enum out_format { OUT_JSONL, OUT_TABLE, OUT_CSV, OUT_TSV };
+
+struct out;
+
+/* Parse "jsonl"/"json", "table", "csv", "tsv"; -1 if unknown. */
+int out_format_parse(const char *name);
+
+struct out *out_new(enum out_format fmt, FILE *fp);
+/* Flush what is buffered and free the writer. Returns 0, or -1 when the
+ * output could not be written. */
+int out_free(struct out *o);
+
+/* Declare the columns (table/csv/tsv): keys in this order first, others
+ * after. Optional; csv/tsv then stream without buffering. */
+void out_columns(struct out *o, const char *const *keys, int n);
+
+void out_begin(struct out *o);
+void out_str(struct out *o, const char *key, const char *val);  /* NULL: omitted */
+void out_int(struct out *o, const char *key, long long val);
+void out_real(struct out *o, const char *key, double val);
+void out_money(struct out *o, const char *key, long long minor);
+void out_bool(struct out *o, const char *key, bool val);
+/* A JSON value (array, object, or any) given as text: arrays print as
+ * "a, b" in tables. NULL or "" is omitted. */
+void out_json_text(struct out *o, const char *key, const char *json);
+void out_json(struct out *o, const char *key, const cJSON *val);
+void out_end(struct out *o);
+
+/* A whole cJSON object as one record (its keys in order). */
+void out_object(struct out *o, const cJSON *obj);
+
+/* Records written so far. */
+long out_count(const struct out *o);
+
+/* Whether color/emphasis may be used (a terminal, NO_COLOR unset). */
+bool out_color(const struct out *o);
+
+/* For table output of reports: a cell drawn as a bar of Unicode blocks,
+ * value/max of width columns. Plain text in other formats is omitted. */
+void out_bar(struct out *o, const char *key, double value, double max, int width);
+
+#endif

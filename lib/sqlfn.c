@@ -1,0 +1,33 @@
+/* sqlfn.c: SQL functions for expressions and reports. */
+#include "date.h"
+#include "sqlfn.h"
+
+static void fn_now(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	char buf[DATE_BUFSZ];
+	(void)argc;
+	(void)argv;
+	sqlite3_result_text(ctx, date_format(date_now(), buf), -1, SQLITE_TRANSIENT);
+}
+
+/* Whole and fractional days from t to now; NULL for NULL or a non-time. */
+static void fn_days_since(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	time_t t;
+	if (!s || date_parse(s, date_now(), &t, NULL) != 0) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	sqlite3_result_double(ctx, (double)(date_now() - t) / 86400.0);
+}
+
+int sqlfn_register(struct crm *c)
+{
+	int rc = sqlite3_create_function(c->db, "crm_now", 0, SQLITE_UTF8, NULL, fn_now, NULL, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_create_function(c->db, "days_since", 1, SQLITE_UTF8,
+					     NULL, fn_days_since, NULL, NULL);
+	return rc == SQLITE_OK ? CRM_OK : crm_dberror(c, rc, "registering SQL functions");
+}

@@ -1,0 +1,161 @@
+#!/usr/bin/env bats
+# Database location, creation, migration, concurrency, check, backup.
+load helper
+
+@test "the first command that needs a database creates it and says so once" {
+	run --separate-stderr crm config list
+	assert_success
+	[ -f "$CRM_DB" ]
+	[[ "$stderr" == *"created database $CRM_DB"* ]] || fail "stderr: $stderr"
+	run --separate-stderr crm config list
+	[ -z "$stderr" ] || fail "second run said: $stderr"
+}
+
+@test "crm init PATH creates a database there and prints it as a record" {
+	run --separate-stderr crm init "$BATS_TEST_TMPDIR/sub/dir/my.db"
+	assert_success
+	[ -f "$BATS_TEST_TMPDIR/sub/dir/my.db" ]
+	[ "$(jq -r .type <<<"$output")" = database ]
+	[ "$(jq -r .created <<<"$output")" = true ]
+	run --separate-stderr crm init "$BATS_TEST_TMPDIR/sub/dir/my.db"
+	assert_success
+	[ "$(jq -r .created <<<"$output")" = false ]
+	[[ "$stderr" == *"already exists"* ]] || fail "stderr: $stderr"
+}
+
+@test "database path: --db, then CRM_DB, then XDG_DATA_HOME, then ~/.local/share" {
+	crm -q --db "$BATS_TEST_TMPDIR/a.db" config set x.y 1
+	[ -f "$BATS_TEST_TMPDIR/a.db" ]
+	crm -q config set x.y 2
+	[ -f "$CRM_DB" ]
+	unset CRM_DB
+	XDG_DATA_HOME="$BATS_TEST_TMPDIR/xdg" crm -q config set x.y 3
+	[ -f "$BATS_TEST_TMPDIR/xdg/crm/crm.db" ]
+	crm -q config set x.y 4
+	[ -f "$HOME/.local/share/crm/crm.db" ]
+}
+
+@test "a new database has WAL mode, foreign keys, and the default pipeline" {
+	fresh_db
+	[ "$(sqlite3 "$CRM_DB" 'PRAGMA journal_mode')" = wal ]
+	run crm sql "SELECT key, probability FROM stage ORDER BY position"
+	assert_success
+	assert_line '{"key":"new","probability":10}'
+	assert_line '{"key":"won","probability":100}'
+	assert_line '{"key":"lost","probability":0}'
+}
+
+@test "a file that is not a database: exit 6 and a clear message" {
+	echo "not a database at all, just text that is long enough to matter......" > "$BATS_TEST_TMPDIR/bad.db"
+	run --separate-stderr crm --db "$BATS_TEST_TMPDIR/bad.db" config list
+	assert_failure 6
+	[[ "$stderr" == *"cannot open database"* ]] || fail "stderr: $stderr"
+}
+
+@test "an unreachable database path: exit 6" {
+	run --separate-stderr crm --db /proc/nonexistent/x.db config list
+	assert_failure 6
+}
+
+@test "an old-schema database is migrated forward after a backup copy" {
+	cp "$TESTS_DIR/fixtures/schema-prev.db" "$BATS_TEST_TMPDIR/old.db"
+	local before
+	before=$(sqlite3 "$BATS_TEST_TMPDIR/old.db" 'PRAGMA user_version')
+	run --separate-stderr crm --db "$BATS_TEST_TMPDIR/old.db" config get currency
+	assert_success
+	assert_output 'USD'
+	[[ "$stderr" == *"migrated"* ]] || fail "stderr: $stderr"
+	ls "$BATS_TEST_TMPDIR"/old.db.v"$before"-*.bak
+	local bak
+	bak=$(ls "$BATS_TEST_TMPDIR"/old.db.v"$before"-*.bak)
+	[ "$(sqlite3 "$bak" 'PRAGMA user_version')" = "$before" ]
+	[ "$(sqlite3 "$BATS_TEST_TMPDIR/old.db" 'PRAGMA user_version')" -gt "$before" ]
+	# The migrated database works for everything and kept its history.
+	run crm --db "$BATS_TEST_TMPDIR/old.db" log --entity config:currency
+	assert_success
+	run crm --db "$BATS_TEST_TMPDIR/old.db" check
+	assert_success
+}
+
+@test "a database newer than this crm is refused with exit 6" {
+	fresh_db
+	sqlite3 "$CRM_DB" 'PRAGMA user_version = 999'
+	run --separate-stderr crm config list
+	assert_failure 6
+	[[ "$stderr" == *"newer than this crm"* ]] || fail "stderr: $stderr"
+}
+
+@test "two processes writing at once both finish without 'database is locked'" {
+	fresh_db
+	( for i in $(seq 1 40); do crm config set test.a "$i" || echo "FAIL a $i"; done ) > "$BATS_TEST_TMPDIR/a.out" 2>&1 &
+	( for i in $(seq 1 40); do crm config set test.b "$i" || echo "FAIL b $i"; done ) > "$BATS_TEST_TMPDIR/b.out" 2>&1 &
+	wait
+	run cat "$BATS_TEST_TMPDIR/a.out" "$BATS_TEST_TMPDIR/b.out"
+	refute_output --partial FAIL
+	refute_output --partial locked
+	[ "$(crm config get test.a)" = 40 ]
+	[ "$(crm config get test.b)" = 40 ]
+	[ "$(crm sql "SELECT count(*) AS n FROM audit WHERE entity LIKE 'config:test.%'" | jq .n)" = 80 ]
+}
+
+@test "a busy database past db.busy_timeout fails with exit 6, not a hang" {
+	fresh_db
+	crm config set db.busy_timeout 200
+	# Another connection holds the write lock for 2 seconds.
+	printf 'BEGIN IMMEDIATE;\nINSERT INTO config VALUES (%s, %s);\n.shell sleep 2\nCOMMIT;\n' \
+		"'hold.lock'" "'1'" | sqlite3 "$CRM_DB" &
+	sleep 0.5
+	run --separate-stderr crm config set other.key 1
+	wait
+	assert_failure 6
+	[[ "$stderr" == *"locked"* ]] || fail "stderr: $stderr"
+	run crm config get other.key
+	assert_failure 1
+}
+
+@test "crm check reports ok on a healthy database" {
+	fresh_db
+	run crm check
+	assert_success
+	assert_line '{"type":"check","check":"integrity","result":"ok"}'
+	assert_line '{"type":"check","check":"foreign_keys","result":"ok"}'
+}
+
+@test "crm check exits 6 on a damaged database" {
+	fresh_db
+	crm config set a.b c
+	sqlite3 "$CRM_DB" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
+	# Overwrite pages 2 to 5 (table roots) with garbage.
+	head -c 16384 /dev/urandom | dd of="$CRM_DB" bs=4096 seek=1 conv=notrunc 2>/dev/null
+	run crm check
+	assert_failure 6
+}
+
+@test "crm backup writes a usable copy next to the database by default" {
+	fresh_db
+	crm config set team.sales alice,bob
+	run crm backup
+	assert_success
+	local path
+	path=$(jq -r .path <<<"$output")
+	[[ "$path" == "$BATS_TEST_TMPDIR/crm-backup-"*.db ]] || fail "path: $path"
+	[ "$(crm --db "$path" config get team.sales)" = "alice,bob" ]
+}
+
+@test "crm backup FILE refuses to overwrite an existing file (exit 4)" {
+	fresh_db
+	crm backup "$BATS_TEST_TMPDIR/b.db" >/dev/null
+	run --separate-stderr crm backup "$BATS_TEST_TMPDIR/b.db"
+	assert_failure 4
+	[[ "$stderr" == *"already exists"* ]] || fail "stderr: $stderr"
+}
+
+@test "crm backup is safe while another process writes" {
+	fresh_db
+	( for i in $(seq 1 30); do crm config set w.k "$i"; done ) &
+	run crm backup "$BATS_TEST_TMPDIR/during.db"
+	wait
+	assert_success
+	run crm --db "$BATS_TEST_TMPDIR/during.db" check
+	assert_success
+}
