@@ -71,8 +71,12 @@ static int to_minor(const char *ip, size_t ilen, const char *fp, size_t flen, in
                     long long *out)
 {
 	long long v = 0;
+	/* Trailing zeros are exact ("1.500" from a spreadsheet); a digit
+	 * finer than a fen is an error, never a rounding. */
+	while (flen > (size_t)scale && fp[flen - 1] == '0')
+		flen--;
 	if (flen > (size_t)scale)
-		return -1;   /* finer than a fen: an error, never a rounding */
+		return -1;
 	for (size_t i = 0; i < ilen; i++)
 		if (ip[i] != ',' && push_digit(&v, ip[i] - '0') != 0)
 			return -1;

@@ -6,7 +6,7 @@
 
 /* Parse "120000", "120000.5", "1,200.50", "¥1200", "￥1200", "12万",
  * "1.5万", "3亿", "-20", "１２００" (full-width digits) into minor units
- * (2 decimals; more decimals than 2 is an error, not a rounding).
+ * (2 decimals; a non-zero digit past the fen is an error, not a rounding).
  * Returns 0, or -1 when the text is not an amount or would overflow. */
 int money_parse(const char *in, long long *minor);
 

@@ -3,7 +3,6 @@
 #include "phone.h"
 #include "text.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,14 +19,21 @@ static char *clean_input(const char *in)
 	return t;
 }
 
-/* Write s into buf of size n, or fail leaving buf empty. */
+/* Write the first alen bytes of a, then b, into buf of size n, or fail
+ * leaving buf as it was. */
+static int put2(char *buf, size_t n, const char *a, size_t alen, const char *b)
+{
+	size_t blen = strlen(b);
+	if (alen + blen >= n)
+		return -1;
+	memcpy(buf, a, alen);
+	memcpy(buf + alen, b, blen + 1);
+	return 0;
+}
+
 static int put(char *buf, size_t n, const char *s)
 {
-	size_t len = strlen(s);
-	if (len >= n)
-		return -1;
-	memcpy(buf, s, len + 1);
-	return 0;
+	return put2(buf, n, "", 0, s);
 }
 
 struct digits {
@@ -118,9 +124,10 @@ static int landline(const char *n, char *buf, size_t size)
 	size_t sub = len - area;
 	if (sub > 8 || (area == 3 && sub != 8) || n[area] == '0')
 		return -1;
-	char out[PHONE_BUFSZ];
-	snprintf(out, sizeof(out), "%.*s-%s", (int)area, n, n + area);
-	return put(buf, size, out);
+	char code[6];
+	memcpy(code, n, area);
+	code[area] = '-';
+	return put2(buf, size, code, area + 1, n + area);
 }
 
 /* Nationwide service numbers: "400-820-8820". */
@@ -128,8 +135,12 @@ static int service(const char *n, char *buf, size_t size)
 {
 	if (strlen(n) != 10 || (strncmp(n, "400", 3) != 0 && strncmp(n, "800", 3) != 0))
 		return -1;
-	char out[PHONE_BUFSZ];
-	snprintf(out, sizeof(out), "%.3s-%.3s-%s", n, n + 3, n + 6);
+	char out[13];
+	memcpy(out, n, 3);
+	out[3] = '-';
+	memcpy(out + 4, n + 3, 3);
+	out[7] = '-';
+	memcpy(out + 8, n + 6, 5);   /* last four digits and the NUL */
 	return put(buf, size, out);
 }
 
@@ -146,7 +157,8 @@ static int mainland(const char *n, int after_cc, char *buf, size_t size)
 	if (!after_cc)
 		return -1;   /* a bare local number: its area code is unknown */
 	char with0[MAX_DIGITS + 2];
-	snprintf(with0, sizeof(with0), "0%s", n);
+	if (put2(with0, sizeof(with0), "0", 1, n) != 0)
+		return -1;
 	return landline(with0, buf, size);
 }
 
@@ -156,9 +168,7 @@ static int international(const char *n, char *buf, size_t size)
 	size_t len = strlen(n);
 	if (n[0] == '0' || len < 7 || len > 15)
 		return -1;
-	char out[PHONE_BUFSZ];
-	snprintf(out, sizeof(out), "+%s", n);
-	return put(buf, size, out);
+	return put2(buf, size, "+", 1, n);
 }
 
 static int normalize(const char *s, char *buf, size_t n)

