@@ -452,7 +452,7 @@ static int run_handler(struct crm *c, const struct cmd_verb *v, struct args *a, 
 	return rc;
 }
 
-int main_run(struct crm *c, int argc, char **argv)
+static int run_inner(struct crm *c, int argc, char **argv)
 {
 	const char *db_opt = NULL, *as_opt = NULL;
 	struct args g = { 0 };
@@ -558,15 +558,16 @@ int main_run(struct crm *c, int argc, char **argv)
 	}
 	if (!c->format_set)
 		c->format = isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_JSONL;
+	struct out *outer = c->out;   /* crm shell's own, while it runs us */
 	c->out = out_new(c->format, stdout);
 	c->rollback = false;
 	rc = run_handler(c, v, &g, as_opt);
 	if (out_free(c->out) != 0 && rc == CRM_OK && errno != EPIPE)
 		rc = crm_error(c, CRM_DBERR, "cannot write output: %s", strerror(errno));
-	c->out = NULL;
+	c->out = outer;
 cleanup:
 	if (rc && c->errmsg[0])
-		crm_report(c);
+		crm_report(c);   /* while c->cmd still names the command */
 	args_release(&g);
 	c->cmd = NULL;
 	c->verb = NULL;
@@ -574,10 +575,20 @@ cleanup:
 	return rc;
 }
 
+int main_run(struct crm *c, int argc, char **argv)
+{
+	int rc = run_inner(c, argc, argv);
+	if (rc && c->errmsg[0])
+		crm_report(c);
+	c->errmsg[0] = 0;
+	return rc;
+}
+
 void main_release(struct crm *c)
 {
 	db_close(c);
 	types_free(c);
+	hook_free(c);
 	free(c->db_path);
 	free(c->user);
 	free(c->cmdline);
@@ -591,8 +602,6 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_DFL);
 	c.cmdline = join_cmdline(argc - 1, argv + 1);
 	int rc = main_run(&c, argc - 1, argv + 1);
-	if (rc && c.errmsg[0])
-		crm_report(&c);
 	main_release(&c);
 	return rc;
 }

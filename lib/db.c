@@ -347,6 +347,8 @@ int db_create(struct crm *c)
 int db_open(struct crm *c)
 {
 	int rc;
+	if (c->db)
+		return CRM_OK;   /* crm shell: one connection for every command */
 	if (access(c->db_path, F_OK) != 0)
 		rc = create_new(c);
 	else {

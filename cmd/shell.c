@@ -1,0 +1,106 @@
+/* shell.c: crm shell, every command in one process with one database
+ * connection. readline on a terminal; plain lines otherwise, so a file of
+ * commands can be piped in. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "cmd.h"
+#include "main.h"
+#include "split.h"
+
+static char *history_path(void)
+{
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	if (xdg && *xdg)
+		return xasprintf("%s/crm/shell_history", xdg);
+	return xasprintf("%s/.local/share/crm/shell_history", home && *home ? home : ".");
+}
+
+/* The next line, without its newline; NULL at end of input. */
+static char *next_line(bool tty)
+{
+	if (tty)
+		return readline("crm> ");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n = getline(&line, &cap, stdin);
+	if (n < 0) {
+		free(line);
+		return NULL;
+	}
+	if (n && line[n - 1] == '\n')
+		line[n - 1] = 0;
+	return line;
+}
+
+static int shell_exec(struct crm *c, struct args *a)
+{
+	bool tty = isatty(STDIN_FILENO);
+	char *hist = history_path();
+	int status = CRM_OK;
+	/* What the shell was started with applies to every command. */
+	int format = c->format;
+	bool format_set = c->format_set, quiet = c->quiet;
+	if (tty)
+		read_history(hist);
+	char *line;
+	while ((line = next_line(tty)) != NULL) {
+		char **argv;
+		int argc = split_words(line, &argv);
+		if (argc < 0) {
+			fprintf(stderr, "crm: shell: unterminated quote\n");
+			status = CRM_USAGE;
+		} else if (argc > 0) {
+			if (tty)
+				add_history(line);
+			if (!strcmp(argv[0], "exit") || !strcmp(argv[0], "quit")) {
+				split_free(argv);
+				free(line);
+				break;
+			}
+			/* "crm lead list" and "lead list" both work. */
+			int skip = !strcmp(argv[0], "crm") ? 1 : 0;
+			if (argc > skip && !strcmp(argv[skip], "shell")) {
+				fprintf(stderr, "crm: shell: already in the shell\n");
+				status = CRM_USAGE;
+			} else {
+				c->format = format;
+				c->format_set = format_set;
+				c->quiet = quiet;
+				c->strict = false;
+				c->errmsg[0] = 0;
+				status = main_run(c, argc - skip, argv + skip);
+				fflush(stdout);
+			}
+		}
+		split_free(argv);
+		free(line);
+	}
+	if (tty)
+		write_history(hist);
+	free(hist);
+	c->cmd = "shell";
+	return status;
+}
+
+static const struct cmd_verb shell_verbs[] = {
+	{ "", "", "run crm commands one per line in one process (readline on a terminal)",
+	  NULL, DB_NONE, 0, 0, shell_exec },
+	{ NULL }
+};
+
+const struct cmd_entry cmd_shell_entry = {
+	.name = "shell",
+	.summary = "run commands interactively, or a file of commands",
+	.verbs = shell_verbs,
+	.description = "Each line is a crm command without the leading \"crm\" (it may be given):\n"
+		       "  crm> lead list --where \"region = '浙江'\"\n"
+		       "Words are split like sh does ('...', \"...\", backslash); no pipes or\n"
+		       "redirection. 'exit' or end of input leaves; the exit status is the last\n"
+		       "command's. History is kept in ~/.local/share/crm/shell_history.",
+};

@@ -1,0 +1,48 @@
+#!/usr/bin/env bats
+# crm shell: commands in one process.
+load helper
+
+local_setup() {
+	fresh_db
+}
+
+@test "crm shell runs one command per line with quoting, in one process" {
+	run --separate-stderr crm shell <<'EOF2'
+config set team.sales 'alice, bob'
+crm config get team.sales
+# a comment line, then a blank one
+
+sql "SELECT count(*) AS n FROM audit"
+EOF2
+	assert_success
+	assert_line --index 0 'alice, bob'
+	assert_line --index 1 '{"n":1}'
+}
+
+@test "crm shell reports errors per command and goes on; status is the last command's" {
+	run --separate-stderr crm shell <<'EOF2'
+config nosuch
+sql "SELECT 1 AS x"
+EOF2
+	assert_success
+	assert_output '{"x":1}'
+	[[ "$stderr" == *"'nosuch' is not a verb of crm config"* ]] || fail "stderr: $stderr"
+	run crm shell <<<'sql "SELECT 1 WHERE 0"'
+	assert_failure 1
+}
+
+@test "crm shell: exit stops reading; an unterminated quote is a usage error" {
+	run --separate-stderr crm shell <<'EOF2'
+sql 'SELECT 1 AS x
+exit
+sql "SELECT 2 AS y"
+EOF2
+	[[ "$stderr" == *"unterminated quote"* ]] || fail "stderr: $stderr"
+	refute_output --partial '"y"'
+}
+
+@test "crm shell passes its global options on to every command" {
+	run crm --table shell <<<'sql "SELECT 1 AS x"'
+	assert_success
+	assert_line --index 0 'x'
+}
