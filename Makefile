@@ -119,7 +119,7 @@ install: crm
 		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) $(DESTDIR)$(FISHCOMPDIR)
 	install -m 755 crm $(DESTDIR)$(BINDIR)/crm
 	install -m 644 share/man/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
-	cp -r share/samples $(DESTDIR)$(DATADIR)/
+	if [ -d share/samples ]; then cp -r share/samples $(DESTDIR)$(DATADIR)/; fi
 	install -m 644 completions/crm.bash $(DESTDIR)$(BASHCOMPDIR)/crm
 	install -m 644 completions/_crm $(DESTDIR)$(ZSHCOMPDIR)/_crm
 	install -m 644 completions/crm.fish $(DESTDIR)$(FISHCOMPDIR)/crm.fish
