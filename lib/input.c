@@ -57,6 +57,11 @@ int kv_parse(struct crm *c, int argc, char **argv, cJSON **fields, char ***rest,
 	return CRM_OK;
 }
 
+static const char *article(const char *word)
+{
+	return strchr("aeiou", word[0]) ? "an" : "a";
+}
+
 /* One id from a JSON line: {"id":N} or {"type":"lead","id":N}. */
 static int line_target(struct crm *c, const cJSON *obj, const char *dflt_type, long lineno,
 		       const struct type **t, long long *id)
@@ -73,7 +78,8 @@ static int line_target(struct crm *c, const cJSON *obj, const char *dflt_type, l
 	if (tn && !got)
 		return crm_error(c, CRM_BADINPUT, "line %ld: '%s' is not a record type", lineno, tn);
 	if (want && got && want != got)
-		return crm_error(c, CRM_BADINPUT, "line %ld: a %s, not a %s", lineno, got->name, want->name);
+		return crm_error(c, CRM_BADINPUT, "line %ld: %s %s, not %s %s", lineno, article(got->name),
+				 got->name, article(want->name), want->name);
 	*t = want ? want : got;
 	if (!*t)
 		return crm_error(c, CRM_BADINPUT, "line %ld: no record type", lineno);

@@ -1,0 +1,119 @@
+#!/usr/bin/env bats
+# Reading records from stdin: JSON lines, line numbers, --strict, types.
+load helper
+
+local_setup() {
+	fresh_db
+}
+
+count() {
+	crm sql "SELECT count(*) AS n FROM $1" | jq .n
+}
+
+@test "creating from JSON lines: one record per line, printed as created" {
+	run --separate-stderr crm lead add <<'EOF2'
+{"name":"张伟","phone":"138 1234 5678"}
+
+{"name":"李娜","email":" LiNa@Example.COM "}
+EOF2
+	assert_success
+	[ "${#lines[@]}" -eq 2 ]
+	assert_jsonl
+	[ "$(jq -r .phone <<<"${lines[0]}")" = 13812345678 ]
+	[ "$(jq -r .email <<<"${lines[1]}")" = lina@example.com ]
+}
+
+@test "a malformed line is reported with its number and skipped; exit 3 at the end" {
+	run --separate-stderr crm lead add <<'EOF2'
+{"name":"一"}
+{"name": broken
+{"name":"三"}
+[1,2]
+EOF2
+	assert_failure 3
+	[ "${#lines[@]}" -eq 2 ]
+	[[ "$stderr" == *"line 2: not valid JSON"* ]] || fail "stderr: $stderr"
+	[[ "$stderr" == *"line 4: not a JSON object"* ]] || fail "stderr: $stderr"
+	[ "$(count lead)" = 2 ]
+}
+
+@test "a rejected record names its line, field and value" {
+	run --separate-stderr crm lead add <<'EOF2'
+{"name":"一","phone":"12345"}
+{"name":"二","status":"hot"}
+{"phone":"13900001111"}
+EOF2
+	assert_failure 3
+	[[ "$stderr" == *"line 1: phone: '12345' is not a phone number"* ]] || fail "stderr: $stderr"
+	[[ "$stderr" == *"line 2: status: 'hot' is not one of new,working"* ]] || fail "stderr: $stderr"
+	[[ "$stderr" == *"line 3: name: required field missing"* ]] || fail "stderr: $stderr"
+	[ "$(count lead)" = 0 ]
+}
+
+@test "--strict: the first bad line aborts and nothing is written" {
+	run --separate-stderr crm lead add --strict <<'EOF2'
+{"name":"一"}
+{"name":"二","budget":"lots"}
+{"name":"三"}
+EOF2
+	assert_failure 3
+	[ "$(count lead)" = 0 ]
+	[ "$(count audit)" = 0 ]
+}
+
+@test "acting on records read from stdin checks their type" {
+	crm lead add name=一 >/dev/null
+	crm account add name=某公司 >/dev/null
+	run --separate-stderr bash -c 'crm account list | crm lead update status=working'
+	assert_failure 3
+	[[ "$stderr" == *"line 1: an account, not a lead"* ]] || fail "stderr: $stderr"
+	[ "$(crm sql "SELECT status FROM lead" | jq -r .status)" = new ]
+}
+
+@test "ids from stdin: unknown ids are reported, the rest applied" {
+	crm lead add name=一 >/dev/null
+	run --separate-stderr crm lead update status=working <<'EOF2'
+{"type":"lead","id":1}
+{"type":"lead","id":99}
+EOF2
+	assert_failure 1
+	[[ "$stderr" == *"line 2: no lead with id 99"* ]] || fail "stderr: $stderr"
+	[ "$(jq -r .status <<<"$output")" = working ]
+}
+
+@test "no ids and stdin a terminal is a usage error" {
+	command -v script >/dev/null || skip "script(1) not installed"
+	run script -qec "$CRM_BIN lead show" /dev/null
+	assert_output --partial 'which records?'
+}
+
+@test "dates in every accepted form are stored as ISO 8601 with offset" {
+	export CRM_NOW=2026-11-23T09:30:00+08:00
+	for d in 2026-03-01 2026/3/1 "2026-03-01 10:00" today tomorrow +3d -2w +4h; do
+		run crm contact add name=x birthday="2026-01-01" last_contacted_at="$d"
+		assert_success
+	done
+	run crm sql "SELECT last_contacted_at AS t FROM contact ORDER BY id"
+	assert_line --index 0 '{"t":"2026-03-01T00:00:00+08:00"}'
+	assert_line --index 1 '{"t":"2026-03-01T00:00:00+08:00"}'
+	assert_line --index 2 '{"t":"2026-03-01T10:00:00+08:00"}'
+	assert_line --index 3 '{"t":"2026-11-23T00:00:00+08:00"}'
+	assert_line --index 4 '{"t":"2026-11-24T00:00:00+08:00"}'
+	assert_line --index 5 '{"t":"2026-11-26T09:30:00+08:00"}'
+	assert_line --index 6 '{"t":"2026-11-09T09:30:00+08:00"}'
+	assert_line --index 7 '{"t":"2026-11-23T13:30:00+08:00"}'
+}
+
+@test "money is exact integer minor units and prints in major units" {
+	crm lead add name=a budget=120000.5 >/dev/null
+	crm lead add name=b budget=12万 >/dev/null
+	crm lead add name=c budget=¥1,200.05 >/dev/null
+	run crm lead list
+	[ "$(jq -c '[.budget, .currency]' <<<"${lines[0]}")" = '[120000.5,"CNY"]' ]
+	[ "$(jq -c .budget <<<"${lines[1]}")" = 120000 ]
+	[ "$(jq -c .budget <<<"${lines[2]}")" = 1200.05 ]
+	run crm sql "SELECT sum(budget) AS s FROM lead"
+	assert_output '{"s":24120055}'
+	run crm lead list --where "budget > 120000"
+	[ "${#lines[@]}" -eq 1 ]
+}
