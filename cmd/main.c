@@ -600,6 +600,9 @@ int main(int argc, char **argv)
 	struct crm c = { 0 };
 	/* A closed pipe (crm log | head -1) ends us quietly, like any filter. */
 	signal(SIGPIPE, SIG_DFL);
+	/* Big writes when piped: listing a million records is mostly output. */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOFBF, 1 << 17);
 	c.cmdline = join_cmdline(argc - 1, argv + 1);
 	int rc = main_run(&c, argc - 1, argv + 1);
 	main_release(&c);

@@ -81,7 +81,14 @@ struct sbuf {
 };
 void sbuf_add(struct sbuf *b, const char *s);
 void sbuf_addn(struct sbuf *b, const char *s, size_t n);
-void sbuf_addc(struct sbuf *b, char ch);
+void sbuf_grow(struct sbuf *b, size_t more);
+static inline void sbuf_addc(struct sbuf *b, char ch)
+{
+	if (b->len + 2 > b->cap)
+		sbuf_grow(b, 1);
+	b->s[b->len++] = ch;
+	b->s[b->len] = 0;
+}
 void sbuf_addf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void sbuf_reset(struct sbuf *b);
 void sbuf_release(struct sbuf *b);

@@ -279,7 +279,8 @@ static int migrate(struct crm *c)
 
 static int open_handle(struct crm *c, int flags)
 {
-	int rc = sqlite3_open_v2(c->db_path, &c->db, flags, NULL);
+	/* One thread per connection: no need for SQLite's per-call mutex. */
+	int rc = sqlite3_open_v2(c->db_path, &c->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
 	if (rc != SQLITE_OK) {
 		crm_error(c, CRM_DBERR, "cannot open database %s: %s", c->db_path,
 			  c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));

@@ -72,30 +72,56 @@ bool out_color(const struct out *o)
 
 /* ---- jsonl ---- */
 
+/* Bytes that JSON needs escaped: control characters, '"', '\\', DEL.
+ * A table, because this test runs for every byte of every record. */
+static const unsigned char escape_tbl[256] = {
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	['"'] = 1, ['\\'] = 1, [0x7f] = 1,
+};
+
+static inline bool needs_escape(unsigned char ch)
+{
+	return escape_tbl[ch];
+}
+
 static void json_escape(struct sbuf *b, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
 	sbuf_addc(b, '"');
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		const char *run = (const char *)p;
-		size_t n = 0;
-		while (p[n] >= 0x20 && p[n] != '"' && p[n] != '\\' && p[n] != 0x7f)
-			n++;
-		if (n) {
-			sbuf_addn(b, run, n);
-			p += n;
-			if (!*p)
-				break;
-		}
+	for (;;) {
+		const unsigned char *run = p;
+		while (!needs_escape(*p))
+			p++;
+		if (p > run)
+			sbuf_addn(b, (const char *)run, (size_t)(p - run));
+		if (!*p)
+			break;
 		switch (*p) {
-		case '"': sbuf_add(b, "\\\""); break;
-		case '\\': sbuf_add(b, "\\\\"); break;
-		case '\n': sbuf_add(b, "\\n"); break;
-		case '\r': sbuf_add(b, "\\r"); break;
-		case '\t': sbuf_add(b, "\\t"); break;
+		case '"': sbuf_addn(b, "\\\"", 2); break;
+		case '\\': sbuf_addn(b, "\\\\", 2); break;
+		case '\n': sbuf_addn(b, "\\n", 2); break;
+		case '\r': sbuf_addn(b, "\\r", 2); break;
+		case '\t': sbuf_addn(b, "\\t", 2); break;
 		default: sbuf_addf(b, "\\u%04x", *p); break;
 		}
+		p++;
 	}
 	sbuf_addc(b, '"');
+}
+
+/* Decimal digits of v without printf (the hot path of listing). */
+static void add_int(struct sbuf *b, long long v)
+{
+	char buf[24], *e = buf + sizeof(buf), *p = e;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (v < 0)
+		*--p = '-';
+	sbuf_addn(b, p, (size_t)(e - p));
 }
 
 static void json_key(struct out *o, const char *key)
@@ -181,7 +207,7 @@ void out_int(struct out *o, const char *key, long long val)
 {
 	if (o->fmt == OUT_JSONL) {
 		json_key(o, key);
-		sbuf_addf(&o->line, "%lld", val);
+		add_int(&o->line, val);
 	} else {
 		cell_put(o, key, xasprintf("%lld", val), false);
 	}

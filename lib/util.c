@@ -109,7 +109,7 @@ char *xasprintf(const char *fmt, ...)
 	return n < 0 ? oom() : s;
 }
 
-static void sbuf_grow(struct sbuf *b, size_t more)
+void sbuf_grow(struct sbuf *b, size_t more)
 {
 	if (b->len + more + 1 <= b->cap)
 		return;
@@ -131,13 +131,6 @@ void sbuf_addn(struct sbuf *b, const char *s, size_t n)
 void sbuf_add(struct sbuf *b, const char *s)
 {
 	sbuf_addn(b, s, strlen(s));
-}
-
-void sbuf_addc(struct sbuf *b, char ch)
-{
-	sbuf_grow(b, 1);
-	b->s[b->len++] = ch;
-	b->s[b->len] = 0;
 }
 
 void sbuf_addf(struct sbuf *b, const char *fmt, ...)
