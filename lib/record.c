@@ -12,6 +12,7 @@
 #include "money.h"
 #include "out.h"
 #include "phone.h"
+#include "pipeline.h"
 #include "record.h"
 #include "rules.h"
 #include "text.h"
@@ -684,6 +685,9 @@ int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
 	id = sqlite3_last_insert_rowid(c->db);
 	after = vals_json(t, id, vals);
 	rc = search_mark(c, t, id);
+	/* A deal's first stage goes into the stage history the funnel reads. */
+	if (!rc && !strcmp(t->name, "deal"))
+		rc = pipeline_deal_created(c, id, after);
 	if (!rc)
 		rc = after_write(c, t, id, "insert", "created", NULL, after, flags);
 	if (rc) {
