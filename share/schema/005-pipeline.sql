@@ -43,3 +43,9 @@ CREATE INDEX deal_forecast ON deal(status, expected_close, amount, probability, 
 CREATE INDEX deal_won ON deal(status, closed_at, amount, owner, pipeline) WHERE deleted_at IS NULL;
 CREATE INDEX stage_history_stay ON stage_history(pipeline, to_stage, deal_id, days);
 CREATE INDEX approval_status ON approval(status, deal_id);
+
+-- Deals from before this migration enter the history in their current
+-- stage (the trigger above sets their reach).
+INSERT INTO stage_history(deal_id, pipeline, from_stage, to_stage, at, user)
+	SELECT id, pipeline, NULL, stage, coalesce(stage_entered_at, created_at), 'crm' FROM deal
+	WHERE NOT EXISTS (SELECT 1 FROM stage_history h WHERE h.deal_id = deal.id);
