@@ -183,3 +183,28 @@ row() {
 		assert_failure 1
 	done
 }
+
+@test "funnel counts stay in step with the deals through rm, restore, amount changes and stage edits" {
+	counts() { crm report funnel "$@" | jq -c '[.stage, .deals, .amount]' | paste -sd' '; }
+	same() {
+		local fast slow
+		fast=$(counts)
+		slow=$(counts --since 2000-01-01)   # counted from the deals themselves
+		[ "$fast" = "$slow" ] || fail "summary: $fast / deals: $slow"
+	}
+	crm deal rm 3 >/dev/null
+	same
+	[ "$(crm report funnel | jq -r 'select(.stage=="new") | .deals')" = 5 ]
+	crm deal update 4 amount=1 >/dev/null
+	same
+	crm restore deal:3 >/dev/null
+	same
+	crm stage add 报价审批 --position 3 >/dev/null
+	same
+	[ "$(crm report funnel | jq -r 'select(.stage=="报价审批") | .deals')" = 5 ]
+	crm stage rm 报价审批 >/dev/null
+	same
+	crm deal rm --purge 4 >/dev/null
+	same
+	[ "$(crm report funnel | jq -r 'select(.stage=="new") | .amount')" = 550000 ]
+}

@@ -35,14 +35,50 @@ CREATE TRIGGER stage_history_moved AFTER INSERT ON stage_history BEGIN
 		WHERE id = NEW.deal_id;
 END;
 
--- Covering indexes: funnel counts and amounts per reach, forecast per
--- period, silent deals, and stays per stage for filtered funnels.
-CREATE INDEX deal_funnel ON deal(pipeline, status, reach, amount) WHERE deleted_at IS NULL;
+-- Covering indexes (the reports name them with INDEXED BY): forecast per
+-- period, current stays of open deals, stays per stage for filtered funnels.
 CREATE INDEX deal_forecast ON deal(status, expected_close, amount, probability, owner, closed_at, pipeline)
 	WHERE deleted_at IS NULL;
 CREATE INDEX deal_won ON deal(status, closed_at, amount, owner, pipeline) WHERE deleted_at IS NULL;
+CREATE INDEX deal_stay ON deal(pipeline, status, stage, stage_entered_at) WHERE deleted_at IS NULL;
 CREATE INDEX stage_history_stay ON stage_history(pipeline, to_stage, deal_id, days);
 CREATE INDEX approval_status ON approval(status, deal_id);
+
+-- Deals per pipeline, status and reach (not removed): the unfiltered
+-- funnel reads this instead of every deal. Kept by triggers on deal.
+CREATE TABLE funnel_counts (
+	pipeline TEXT NOT NULL,
+	status TEXT NOT NULL,
+	reach INTEGER NOT NULL,
+	n INTEGER NOT NULL,
+	amount INTEGER NOT NULL,
+	PRIMARY KEY (pipeline, status, reach)
+) WITHOUT ROWID;
+
+CREATE TRIGGER deal_counts_insert AFTER INSERT ON deal WHEN NEW.deleted_at IS NULL BEGIN
+	INSERT INTO funnel_counts(pipeline, status, reach, n, amount)
+		VALUES (NEW.pipeline, NEW.status, coalesce(NEW.reach, 0), 1, coalesce(NEW.amount, 0))
+		ON CONFLICT (pipeline, status, reach) DO UPDATE SET n = n + 1, amount = amount + excluded.amount;
+END;
+
+CREATE TRIGGER deal_counts_update AFTER UPDATE OF pipeline, status, reach, amount, deleted_at ON deal BEGIN
+	UPDATE funnel_counts SET n = n - 1, amount = amount - coalesce(OLD.amount, 0)
+		WHERE OLD.deleted_at IS NULL AND pipeline = OLD.pipeline AND status = OLD.status
+		AND reach = coalesce(OLD.reach, 0);
+	INSERT INTO funnel_counts(pipeline, status, reach, n, amount)
+		SELECT NEW.pipeline, NEW.status, coalesce(NEW.reach, 0), 1, coalesce(NEW.amount, 0)
+		WHERE NEW.deleted_at IS NULL
+		ON CONFLICT (pipeline, status, reach) DO UPDATE SET n = n + 1, amount = amount + excluded.amount;
+END;
+
+CREATE TRIGGER deal_counts_delete AFTER DELETE ON deal WHEN OLD.deleted_at IS NULL BEGIN
+	UPDATE funnel_counts SET n = n - 1, amount = amount - coalesce(OLD.amount, 0)
+		WHERE pipeline = OLD.pipeline AND status = OLD.status AND reach = coalesce(OLD.reach, 0);
+END;
+
+INSERT INTO funnel_counts(pipeline, status, reach, n, amount)
+	SELECT pipeline, status, coalesce(reach, 0), count(*), coalesce(sum(amount), 0) FROM deal
+	WHERE deleted_at IS NULL GROUP BY 1, 2, 3;
 
 -- Deals from before this migration enter the history in their current
 -- stage (the trigger above sets their reach).
