@@ -668,8 +668,8 @@ static char *gate_missing(struct crm *c, long long id, const cJSON *deal, const 
 			free(entity);
 		}
 		if (!found)
-			sbuf_addf(&b, "%sa %s logged since the deal entered %s (crm note deal:%lld ... --kind %s)",
-				  b.len ? " and " : "", s->activity, cur ? cur : "its stage", id, s->activity);
+			sbuf_addf(&b, "%sa %s logged since the deal entered %s", b.len ? " and " : "", s->activity,
+				  cur ? cur : "its stage");
 	}
 	return b.s ? sbuf_detach(&b) : NULL;
 }
