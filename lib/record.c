@@ -630,6 +630,15 @@ static int fill_defaults(struct crm *c, const struct type *t, char **vals)
 		}
 		if (!vals[ipr])
 			vals[ipr] = xasprintf("%d", sqlite3_column_int(st, 0));
+		/* Added straight into a won/lost stage: it is closed. */
+		const char *closes = (const char *)sqlite3_column_text(st, 1);
+		const struct field *fst = type_field(t, "status"), *fca = type_field(t, "closed_at");
+		if (closes && vals[fst - t->fields] && !strcmp(vals[fst - t->fields], "open")) {
+			free(vals[fst - t->fields]);
+			vals[fst - t->fields] = xstrdup(closes);
+			if (!vals[fca - t->fields])
+				vals[fca - t->fields] = xstrdup(now);
+		}
 		sqlite3_reset(st);
 		if (!vals[ise])
 			vals[ise] = xstrdup(now);

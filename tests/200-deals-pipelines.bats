@@ -198,3 +198,12 @@ local_setup() {
 	run crm --csv stage list
 	assert_line --index 0 'pipeline,position,key,label,probability,closes,require,require_activity'
 }
+
+@test "a deal added straight into a won stage is closed" {
+	run crm deal add name=老单 stage=won amount=100
+	assert_success
+	[ "$(jqo .status)" = won ]
+	[ "$(jqo .probability)" = 100 ]
+	[ "$(jqo .closed_at)" = "2026-03-02T10:00:00+08:00" ]
+	[ "$(crm report funnel | jq -r 'select(.stage=="won") | .deals')" = 1 ]
+}
