@@ -1,7 +1,75 @@
 /* deal.c: crm deal add|list|show|update|rm */
+#include <stdlib.h>
+#include <string.h>
+
+#include "input.h"
+#include "out.h"
+#include "pipeline.h"
 #include "records.h"
 
-RECORD_HANDLERS(deal)
+static int deal_add_exec(struct crm *c, struct args *a) { return rec_add(c, a, "deal"); }
+static int deal_list_exec(struct crm *c, struct args *a) { return rec_list(c, a, "deal"); }
+static int deal_rm_exec(struct crm *c, struct args *a) { return rec_rm(c, a, "deal"); }
+
+/* Stage and status change only through `crm stage move`, which keeps the
+ * stage history, the gates and the approvals. */
+static int deal_update_exec(struct crm *c, struct args *a)
+{
+	static const char *const moved[] = { "stage", "status", "pipeline" };
+	for (int i = 0; i < a->argc; i++) {
+		const char *eq = strchr(a->argv[i], '=');
+		if (!eq)
+			continue;
+		for (int k = 0; k < 3; k++)
+			if ((size_t)(eq - a->argv[i]) == strlen(moved[k]) && !strncmp(a->argv[i], moved[k], eq - a->argv[i]))
+				return cmd_usage_error(c, "%s cannot be changed with update; use "
+						       "'crm stage move DEAL STAGE' (it keeps the stage history)", moved[k]);
+	}
+	return rec_update(c, a, "deal");
+}
+
+static int show_one(struct crm *c, const struct type *t, long long id, const cJSON *line, void *arg)
+{
+	cJSON *deal = record_get(c, t, id, false);
+	if (!deal)
+		return c->errcode;
+	cJSON *hist = pipeline_history(c, id);
+	if (!hist) {
+		cJSON_Delete(deal);
+		return c->errcode;
+	}
+	if (c->format == OUT_TABLE) {
+		/* One readable cell: new → qualified → proposal */
+		struct sbuf b = { 0 };
+		const cJSON *h;
+		cJSON_ArrayForEach(h, hist) {
+			if (b.len)
+				sbuf_add(&b, " → ");
+			sbuf_add(&b, cJSON_GetStringValue(cJSON_GetObjectItem(h, "to")));
+			if (cJSON_IsTrue(cJSON_GetObjectItem(h, "forced")))
+				sbuf_add(&b, "(forced)");
+		}
+		cJSON_AddStringToObject(deal, "stage_history", b.s ? b.s : "");
+		sbuf_release(&b);
+		cJSON_Delete(hist);
+	} else {
+		cJSON_AddItemToObject(deal, "stage_history", hist);
+	}
+	out_object(c->out, deal);
+	cJSON_Delete(deal);
+	return CRM_OK;
+}
+
+static int deal_show_exec(struct crm *c, struct args *a)
+{
+	static const char *const cols[] = { "id", "name", "amount", "stage", "status", "expected_close",
+					    "owner", "stage_history" };
+	if (c->format == OUT_TABLE)
+		out_columns(c->out, cols, 8);
+	else
+		rec_columns(c, type_find(c, "deal"));
+	return input_each(c, a->argc, a->argv, "deal", show_one, NULL);
+}
 
 static const struct opt add_opts[] = {
 	ADD_OPTS,
@@ -17,6 +85,13 @@ static const struct opt add_opts[] = {
 
 static const struct opt list_opts[] = {
 	LIST_OPTS,
+	{ "stage", 0, "STAGE", "only deals in this stage", false },
+	{ "pipeline", 0, "KEY", "only deals in this pipeline", false },
+	OPT_END
+};
+
+static const struct opt update_opts[] = {
+	ADD_OPTS,
 	OPT_END
 };
 
@@ -26,7 +101,19 @@ static const struct opt rm_opts[] = {
 };
 
 static const struct cmd_verb deal_verbs[] = {
-	RECORD_VERBS(deal, add_opts, list_opts, rm_opts),
+	{ "add", "[--allow-duplicate] [FIELD=VALUE ...]",
+	  "add a deal from FIELD=VALUE arguments, or one per JSON line on stdin (it starts in its "
+	  "pipeline's first stage)", add_opts, DB_WRITE, 0, -1, deal_add_exec },
+	{ "list", "[--where EXPR] [--owner U] [--stage S] [--pipeline P] [--status S] [--since D] [--stale D] "
+	  "[--sort F] [--limit N]", "list deals matching the filters (exit 1 if none)", list_opts, DB_READ, 0, 0,
+	  deal_list_exec },
+	{ "show", "[ID ...]", "print deals by id (or the ids in JSON lines on stdin) with their stage history",
+	  NULL, DB_READ, 0, -1, deal_show_exec },
+	{ "update", "[ID ...] FIELD=VALUE ...",
+	  "change fields of the given deals (ids, or JSON lines on stdin); stage and status change with "
+	  "'crm stage move'", update_opts, DB_WRITE, 1, -1, deal_update_exec },
+	{ "rm", "[--purge] [ID ...]", "remove deals (crm restore brings them back unless --purge)",
+	  rm_opts, DB_WRITE, 0, -1, deal_rm_exec },
 	{ NULL }
 };
 
@@ -36,5 +123,9 @@ const struct cmd_entry cmd_deal_entry = {
 	.verbs = deal_verbs,
 	.description = "Deal fields: name (required), account_id, contact_id, lead_id, amount (money),\n"
 		       "currency, pipeline, stage, probability, expected_close (date), owner, source,\n"
-		       "status (open, won, lost), lost_reason, tags, note, plus custom fields.",
+		       "status (open, won, lost), lost_reason, tags, note, plus custom fields.\n"
+		       "A new deal starts in the first stage of its pipeline (or the stage given),\n"
+		       "with that stage's probability. Stage and status change only through\n"
+		       "'crm stage move', which checks the stage's gates and keeps the history that\n"
+		       "'crm deal show' and the reports read.",
 };

@@ -351,6 +351,23 @@ void out_bar(struct out *o, const char *key, double value, double max, int width
 	cell_put(o, key, b.s ? sbuf_detach(&b) : xstrdup(""), true);
 }
 
+void out_bar_center(struct out *o, const char *key, double value, double max, int width)
+{
+	if (o->fmt != OUT_TABLE)
+		return;
+	out_bar(o, key, value, max, width);
+	int i = col_index(o, key);
+	if (i < 0 || i >= o->cur.n || !o->cur.vals[i])
+		return;
+	/* Centre it: rows of a funnel narrow towards the bottom. */
+	int pad = (width - utf8_width(o->cur.vals[i])) / 2;
+	if (pad > 0) {
+		char *v = xasprintf("%*s%s", pad, "", o->cur.vals[i]);
+		free(o->cur.vals[i]);
+		o->cur.vals[i] = v;
+	}
+}
+
 /* ---- csv/tsv ---- */
 
 static void csv_field(struct sbuf *b, const char *s, char sep)

@@ -52,5 +52,7 @@ bool out_color(const struct out *o);
 /* For table output of reports: a cell drawn as a bar of Unicode blocks,
  * value/max of width columns. Plain text in other formats is omitted. */
 void out_bar(struct out *o, const char *key, double value, double max, int width);
+/* The same bar centred in width columns (a funnel). */
+void out_bar_center(struct out *o, const char *key, double value, double max, int width);
 
 #endif

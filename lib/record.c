@@ -12,6 +12,7 @@
 #include "money.h"
 #include "out.h"
 #include "phone.h"
+#include "pipeline.h"
 #include "record.h"
 #include "rules.h"
 #include "text.h"
@@ -629,6 +630,15 @@ static int fill_defaults(struct crm *c, const struct type *t, char **vals)
 		}
 		if (!vals[ipr])
 			vals[ipr] = xasprintf("%d", sqlite3_column_int(st, 0));
+		/* Added straight into a won/lost stage: it is closed. */
+		const char *closes = (const char *)sqlite3_column_text(st, 1);
+		const struct field *fst = type_field(t, "status"), *fca = type_field(t, "closed_at");
+		if (closes && vals[fst - t->fields] && !strcmp(vals[fst - t->fields], "open")) {
+			free(vals[fst - t->fields]);
+			vals[fst - t->fields] = xstrdup(closes);
+			if (!vals[fca - t->fields])
+				vals[fca - t->fields] = xstrdup(now);
+		}
 		sqlite3_reset(st);
 		if (!vals[ise])
 			vals[ise] = xstrdup(now);
@@ -684,6 +694,9 @@ int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
 	id = sqlite3_last_insert_rowid(c->db);
 	after = vals_json(t, id, vals);
 	rc = search_mark(c, t, id);
+	/* A deal's first stage goes into the stage history the funnel reads. */
+	if (!rc && !strcmp(t->name, "deal"))
+		rc = pipeline_deal_created(c, id, after);
 	if (!rc)
 		rc = after_write(c, t, id, "insert", "created", NULL, after, flags);
 	if (rc) {

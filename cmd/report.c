@@ -1,0 +1,133 @@
+/* report.c: crm report funnel|forecast|cycle|leaderboard|sources|silent */
+#include "cmd.h"
+#include "report.h"
+
+static void opts_from_args(const struct args *a, struct report_opts *r)
+{
+	r->pipeline = arg_get(a, "pipeline");
+	r->since = arg_get(a, "since");
+	r->owner = arg_get(a, "owner");
+	r->by = arg_get(a, "by");
+	r->days = -1;
+}
+
+static int funnel_exec(struct crm *c, struct args *a)
+{
+	struct report_opts r;
+	opts_from_args(a, &r);
+	if (!r.pipeline)
+		r.pipeline = "default";
+	return report_funnel(c, &r);
+}
+
+static int forecast_exec(struct crm *c, struct args *a)
+{
+	struct report_opts r;
+	opts_from_args(a, &r);
+	return report_forecast(c, &r);
+}
+
+static int cycle_exec(struct crm *c, struct args *a)
+{
+	struct report_opts r;
+	opts_from_args(a, &r);
+	return report_cycle(c, &r);
+}
+
+static int leaderboard_exec(struct crm *c, struct args *a)
+{
+	struct report_opts r;
+	opts_from_args(a, &r);
+	return report_leaderboard(c, &r);
+}
+
+static int sources_exec(struct crm *c, struct args *a)
+{
+	struct report_opts r;
+	opts_from_args(a, &r);
+	return report_sources(c, &r);
+}
+
+static int silent_exec(struct crm *c, struct args *a)
+{
+	struct report_opts r;
+	opts_from_args(a, &r);
+	r.days = arg_int(c, a, "days", -1);
+	if (arg_has(a, "days") && r.days < 0)
+		return CRM_USAGE;
+	return report_silent(c, &r);
+}
+
+#define OWNER_OPT { "owner", 0, "USER", "only deals (and leads, activities) of USER", false }
+
+static const struct opt funnel_opts[] = {
+	{ "pipeline", 'p', "KEY", "the pipeline (default: default)", false },
+	{ "since", 0, "WHEN", "only deals created since WHEN (a time, or a span like 90d)", false },
+	OWNER_OPT,
+	OPT_END
+};
+
+static const struct opt forecast_opts[] = {
+	{ "by", 0, "month|week|owner", "one line per expected-close month (default), week, or owner", false },
+	{ "pipeline", 'p', "KEY", "only this pipeline (default: all)", false },
+	{ "since", 0, "WHEN", "count won deals closed since WHEN", false },
+	OWNER_OPT,
+	OPT_END
+};
+
+static const struct opt since_opts[] = {
+	{ "since", 0, "WHEN", "only what happened since WHEN (a time, or a span like 30d)", false },
+	OWNER_OPT,
+	OPT_END
+};
+
+static const struct opt silent_opts[] = {
+	{ "days", 0, "N", "silent for at least N days (default: 90 for accounts, 14 for deals)", false },
+	OWNER_OPT,
+	OPT_END
+};
+
+static const struct cmd_verb report_verbs[] = {
+	{ "funnel", "[--pipeline P] [--since D] [--owner U]",
+	  "per stage: deals and amount that reached it, conversion to the next, average days",
+	  funnel_opts, DB_READ, 0, 0, funnel_exec },
+	{ "forecast", "[--by month|week|owner] [--pipeline P] [--owner U]",
+	  "open pipeline weighted by probability per expected close period, beside the total and won",
+	  forecast_opts, DB_READ, 0, 0, forecast_exec },
+	{ "cycle", "[--since D] [--owner U]",
+	  "days from lead creation to won (median, p90) per source, owner, pipeline; days per stage",
+	  since_opts, DB_READ, 0, 0, cycle_exec },
+	{ "leaderboard", "[--since D]",
+	  "per owner: won amount and deals, win rate, activities logged, open pipeline",
+	  since_opts, DB_READ, 0, 0, leaderboard_exec },
+	{ "sources", "[--since D] [--owner U]",
+	  "per lead source: leads, qualified, converted, won deals and amount, rates",
+	  since_opts, DB_READ, 0, 0, sources_exec },
+	{ "silent", "[--days N] [--owner U]",
+	  "accounts and open deals with no activity for N days (pipe into crm task add)",
+	  silent_opts, DB_READ, 0, 0, silent_exec },
+	{ NULL }
+};
+
+const struct cmd_entry cmd_report_entry = {
+	.name = "report",
+	.summary = "funnel, forecast, sales cycle, leaderboard, lead sources, silent customers",
+	.verbs = report_verbs,
+	.description =
+		"Reports print JSON lines when piped, a table with a bar chart on a terminal,\n"
+		"and csv with --csv. Amounts are exact sums (currencies are not converted).\n"
+		"funnel: a deal counts once in every stage up to the furthest it has reached:\n"
+		"  a stage it skipped counts as passed, moving back does not uncount it; lost\n"
+		"  counts the deals now lost. conversion_pct is the share of deals that reached\n"
+		"  a stage and then reached the next (lost is not a next stage). avg_days is\n"
+		"  the average stay in the stage, current stays of open deals counting up to now.\n"
+		"forecast: weighted = sum of amount x probability of open deals by expected\n"
+		"  close; won = deals won, by the period they closed.\n"
+		"cycle: median (middle value) and p90 (nearest rank) of days from the lead's\n"
+		"  creation (the deal's without a lead) to won; then average days per stage.\n"
+		"leaderboard: win_pct = won / (won + lost) closed since --since.\n"
+		"sources: qualified = leads now qualified or converted; won counts deals by\n"
+		"  their source (carried from the lead).\n"
+		"silent: prints {\"type\":\"account\"|\"deal\",\"id\",...,\"owner\"} lines, so\n"
+		"  crm report silent | crm task add --title 回访 --due tomorrow  works.",
+};
