@@ -578,6 +578,7 @@ void main_release(struct crm *c)
 {
 	db_close(c);
 	types_free(c);
+	hook_free(c);
 	free(c->db_path);
 	free(c->user);
 	free(c->cmdline);
