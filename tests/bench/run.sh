@@ -146,17 +146,21 @@ build_deals_db() {
 	echo "$db_stamp" > "$D/db-stamp"
 }
 
-# The leads database plus SIZE behaviour events, for scoring.
+# The leads database plus SIZE behaviour events, for scoring: kept with
+# the data when made from the sqlite3-loaded leads, made afresh from an
+# import's result (which changes with crm).
 build_score_db() {
-	[ -f "$D/score.db" ] && return 0
+	SCORE_DB=$D/score.db
+	[ "$LEADS_DB" = "$D/leads.db" ] || SCORE_DB=$W/score-base.db
+	[ "$SCORE_DB" = "$D/score.db" ] && [ -f "$SCORE_DB" ] && return 0
 	note "adding $SIZE behaviour events for the scoring benchmark"
-	cp "$LEADS_DB" "$D/score.tmp.db" || die "cannot copy $LEADS_DB"
+	cp "$LEADS_DB" "$SCORE_DB.tmp" || die "cannot copy $LEADS_DB"
 	{
 		echo "$LOAD_PRAGMAS"
 		"$GEN" --events "$SIZE" --leads "$PERSONS" --seed "$SEED" --sql
-	} | sqlite3 "$D/score.tmp.db" >/dev/null 2>>"$LOG/setup.err" ||
+	} | sqlite3 "$SCORE_DB.tmp" >/dev/null 2>>"$LOG/setup.err" ||
 		die "cannot load the events (see $LOG/setup.err)"
-	mv "$D/score.tmp.db" "$D/score.db"
+	mv "$SCORE_DB.tmp" "$SCORE_DB"
 }
 
 # ---- what exists in this crm ----
@@ -326,8 +330,8 @@ fi
 # -- score --all --
 if has_opt score --all; then
 	build_score_db
-	rules=$("$CRM" -q --db "$D/score.db" score rule list --json 2>/dev/null | wc -l)
-	bench score crm "$NLEADS" "cp '$D/score.db' '$W/score.db'" \
+	rules=$("$CRM" -q --db "$SCORE_DB" score rule list --json 2>/dev/null | wc -l)
+	bench score crm "$NLEADS" "cp '$SCORE_DB' '$W/score.db'" \
 		"'$CRM' -q --db '$W/score.db' score --all > /dev/null" \
 		"$SIZE events; $rules rules; $DBNOTE"
 	rm -f "$W/score.db"
