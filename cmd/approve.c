@@ -25,7 +25,7 @@ static const struct opt approve_opts[] = {
 };
 
 static const struct cmd_verb approve_verbs[] = {
-	{ "", "deal:ID ... | --pending", "approve a deal's pending stage move, or list pending requests",
+	{ "", "deal:ID ... | --pending", "approve a deal's pending (or next) stage move, or list pending requests",
 	  approve_opts, DB_WRITE, 0, -1, approve_exec },
 	{ NULL }
 };
@@ -37,6 +37,7 @@ const struct cmd_entry cmd_approve_entry = {
 	.description = "With config approval.amount_over set (an amount), moving a deal above it into\n"
 		       "negotiation or won (config approval.stages to change the list) fails with\n"
 		       "exit 4 and records a request. Any user other than the deal's owner approves\n"
-		       "it (the owner gets exit 5); the next move then goes through and uses the\n"
-		       "approval. Approvals are in 'crm history deal:ID' and 'crm log'.",
+		       "it (the owner gets exit 5), before the move or after the request; the next\n"
+		       "move that needs one then goes through and uses the approval. Approvals are\n"
+		       "in 'crm history deal:ID' and 'crm log'.",
 };

@@ -674,6 +674,18 @@ static char *gate_missing(struct crm *c, long long id, const cJSON *deal, const 
 	return b.s ? sbuf_detach(&b) : NULL;
 }
 
+/* Whether the deal is over the approval amount at all. */
+static bool approval_needed(struct crm *c, const cJSON *deal)
+{
+	char *limit = config_get(c, "approval.amount_over");
+	long long over;
+	const cJSON *amt = cJSON_GetObjectItem(deal, "amount");
+	bool need = limit && money_parse(limit, &over) == 0 && cJSON_IsNumber(amt)
+		 && llround(amt->valuedouble * 100) > over;
+	free(limit);
+	return need;
+}
+
 /* Whether moving into s needs an approval for this deal. */
 static bool needs_approval(struct crm *c, const cJSON *deal, const struct stage_row *s)
 {
@@ -694,6 +706,29 @@ static bool needs_approval(struct crm *c, const cJSON *deal, const struct stage_
 	}
 	free(limit);
 	return need;
+}
+
+/* Record a request for approval of deal id for stage ("any": approved
+ * ahead of a move), with the amount it had. */
+static int approval_request(struct crm *c, const cJSON *deal, long long id, const char *stage,
+			    const char *now)
+{
+	const cJSON *amt = cJSON_GetObjectItem(deal, "amount");
+	sqlite3_stmt *st = db_stmt(c, "INSERT INTO approval(deal_id, stage, amount, requested_by, "
+				      "requested_at) VALUES (?, ?, ?, ?, ?)");
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, stage, -1, SQLITE_TRANSIENT);
+	if (cJSON_IsNumber(amt))
+		sqlite3_bind_int64(st, 3, llround(amt->valuedouble * 100));
+	else
+		sqlite3_bind_null(st, 3);
+	sqlite3_bind_text(st, 4, c->user, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, now, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "approval");
 }
 
 /* Use an approval of deal id for stage, or ask for one. CRM_OK when
@@ -717,7 +752,6 @@ static int approval_take(struct crm *c, long long id, const cJSON *deal, const s
 		sqlite3_reset(st);
 		return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "approval");
 	}
-	const cJSON *amt = cJSON_GetObjectItem(deal, "amount");
 	char limit[MONEY_BUFSZ];
 	char *lim = config_get(c, "approval.amount_over");
 	long long over = 0;
@@ -725,19 +759,9 @@ static int approval_take(struct crm *c, long long id, const cJSON *deal, const s
 	free(lim);
 	money_format(over, limit);
 	if (!pending) {
-		sqlite3_stmt *st = db_stmt(c, "INSERT INTO approval(deal_id, stage, amount, requested_by, "
-					      "requested_at) VALUES (?, ?, ?, ?, ?)");
-		if (!st)
-			return c->errcode;
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_text(st, 2, s->key, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 3, llround(amt->valuedouble * 100));
-		sqlite3_bind_text(st, 4, c->user, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 5, now, -1, SQLITE_TRANSIENT);
-		int rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (rc != SQLITE_DONE)
-			return crm_dberror(c, rc, "approval");
+		int rc = approval_request(c, deal, id, s->key, now);
+		if (rc)
+			return rc;
 		return crm_error(c, CRM_CONFLICT, "deal:%lld is over the approval amount (%s): moving it to %s "
 				 "needs an approval; requested (someone other than its owner runs "
 				 "'crm approve deal:%lld')", id, limit, s->key, id);
@@ -910,10 +934,6 @@ int approval_approve(struct crm *c, long long deal_id)
 				   "ORDER BY id LIMIT 1", idtxt, 0);
 	free(idtxt);
 	int rc = CRM_OK;
-	if (!aid) {
-		rc = crm_error(c, CRM_NOTFOUND, "deal:%lld has no pending approval request", deal_id);
-		goto cleanup;
-	}
 	if (owner && !strcmp(owner, c->user)) {
 		rc = crm_error(c, CRM_PERM, "%s owns deal:%lld and cannot approve it; another user must",
 			       c->user, deal_id);
@@ -921,6 +941,18 @@ int approval_approve(struct crm *c, long long deal_id)
 	}
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
+	if (!aid && !approval_needed(c, deal)) {
+		rc = crm_error(c, CRM_NOTFOUND, "deal:%lld has no pending approval request and needs none "
+			       "(its amount is not over approval.amount_over)", deal_id);
+		goto cleanup;
+	}
+	if (!aid) {
+		/* Approved ahead of the move: the next move that needs it uses it. */
+		rc = approval_request(c, deal, deal_id, "any", now);
+		if (rc)
+			goto cleanup;
+		aid = sqlite3_last_insert_rowid(c->db);
+	}
 	sqlite3_stmt *st = db_stmt(c, "UPDATE approval SET status = 'approved', approved_by = ?, "
 				      "approved_at = ? WHERE id = ?");
 	if (!st) {

@@ -305,6 +305,38 @@ static char *input_text(const cJSON *in)
 	return r;
 }
 
+/* A reference given by name (account=杭州云启科技有限公司): it must name
+ * exactly one live record, or the user has to say which by id. */
+static int ref_by_name(struct crm *c, const struct field *f, const struct type *rt,
+		       const char *v, long long *id)
+{
+	if (!type_field(rt, "name"))
+		return bad(c, f, v, "is not a record id");
+	char *sql = xasprintf("SELECT id FROM \"%s\" WHERE name = ? AND deleted_at IS NULL "
+			      "ORDER BY id LIMIT 2", rt->name);
+	sqlite3_stmt *st = db_stmt(c, sql);
+	free(sql);
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);
+	int n = 0;
+	long long first = 0, second = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n++ == 0)
+			first = sqlite3_column_int64(st, 0);
+		else
+			second = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (n == 0)
+		return crm_error(c, CRM_BADINPUT, "%s: no %s named '%s'", f->name, rt->name, v);
+	if (n > 1)
+		return crm_error(c, CRM_BADINPUT, "%s: '%s' names more than one %s (%s:%lld, %s:%lld): "
+				 "give the id", f->name, v, rt->name, rt->name, first, rt->name, second);
+	*id = first;
+	return CRM_OK;
+}
+
 static int norm_ref(struct crm *c, const struct field *f, const char *v, char **out)
 {
 	const struct type *rt;
@@ -320,8 +352,13 @@ static int norm_ref(struct crm *c, const struct field *f, const char *v, char **
 		rt = type_find(c, f->ref);
 		errno = 0;
 		id = strtoll(num, &end, 10);
-		if (end == num || *end || id <= 0 || errno)
+		if (end == num || *end || errno) {
+			int rc = ref_by_name(c, f, rt, v, &id);
+			if (rc)
+				return rc;
+		} else if (id <= 0) {
 			return bad(c, f, v, "is not a record id");
+		}
 	}
 	if (!record_exists(c, rt, id))
 		return crm_error(c, CRM_BADINPUT, "%s: no %s with id %lld", f->name, rt->name, id);
@@ -454,6 +491,21 @@ static bool ignored_key(const char *k)
 	    || !strcmp(k, "deleted_at");
 }
 
+/* A field by name, or a reference by the name of what it refers to:
+ * account=3 sets account_id on a contact. */
+static const struct field *type_field_or_ref(const struct type *t, const char *name)
+{
+	const struct field *f = type_field(t, name);
+	if (f)
+		return f;
+	for (int i = 0; i < t->nfields; i++) {
+		const struct field *r = &t->fields[i];
+		if (r->kind == FK_REF && r->ref && !strcmp(r->ref, name))
+			return r;
+	}
+	return NULL;
+}
+
 /* Normalise every given field into vals[] (set[] marks the given ones). */
 static int collect(struct crm *c, const struct type *t, const cJSON *fields, unsigned flags,
 		   bool inserting, char **vals, bool *set)
@@ -464,7 +516,7 @@ static int collect(struct crm *c, const struct type *t, const cJSON *fields, uns
 	cJSON_ArrayForEach(it, fields) {
 		if (ignored_key(it->string))
 			continue;
-		const struct field *f = type_field(t, it->string);
+		const struct field *f = type_field_or_ref(t, it->string);
 		if (!f)
 			return crm_error(c, CRM_BADINPUT, "unknown field '%s' for %s (see 'crm field add')",
 					 it->string, t->name);
@@ -590,7 +642,7 @@ static int fill_defaults(struct crm *c, const struct type *t, char **vals)
 	for (int i = 0; i < t->nfields; i++) {
 		const struct field *f = &t->fields[i];
 		if (!vals[i] && f->dflt)
-			vals[i] = xstrdup(f->dflt);
+			vals[i] = xstrdup(strcmp(f->dflt, DFLT_USER) ? f->dflt : c->user ? c->user : "unknown");
 		if (!vals[i] && (!strcmp(f->name, "created_at") || !strcmp(f->name, "updated_at")))
 			vals[i] = xstrdup(now);
 		if (!vals[i] && !strcmp(f->name, "at"))

@@ -25,6 +25,9 @@ enum fflag {
 	FF_LIST     = 1 << 6,  /* a column of the default table view */
 };
 
+/* The default that stands for the acting user (--as, $CRM_USER, ...). */
+#define DFLT_USER "\001user"
+
 struct field {
 	const char *name;
 	enum fkind kind;
@@ -32,7 +35,7 @@ struct field {
 	const char *choices;   /* FK_ENUM: "a,b,c" */
 	const char *ref;       /* FK_REF: the type it points to */
 	const char *zh;        /* Chinese header for spreadsheets */
-	const char *dflt;      /* value on insert when none is given */
+	const char *dflt;      /* value on insert when none is given (DFLT_USER: the acting user) */
 };
 
 struct type {

@@ -13,6 +13,8 @@
 #define TAGS    { "tags", FK_TAGS, FF_SEARCH | FF_LIST, NULL, NULL, "标签", NULL }
 #define NOTE    { "note", FK_TEXT, FF_SEARCH, NULL, NULL, "备注", NULL }
 #define OWNER   { "owner", FK_TEXT, FF_LIST, NULL, NULL, "负责人", NULL }
+/* Owned by whoever adds it unless said otherwise (leads wait for crm assign). */
+#define OWNER_ME { "owner", FK_TEXT, FF_LIST, NULL, NULL, "负责人", DFLT_USER }
 #define LASTC   { "last_contacted_at", FK_TIME, 0, NULL, NULL, "最近联系", NULL }
 
 static const struct field lead_fields[] = {
@@ -46,7 +48,7 @@ static const struct field account_fields[] = {
 	{ "size", FK_INT, 0, NULL, NULL, "规模", NULL },
 	{ "region", FK_TEXT, FF_LIST, NULL, NULL, "地区", NULL },
 	{ "tier", FK_ENUM, FF_LIST, "A,B,C", NULL, "等级", NULL },
-	OWNER,
+	OWNER_ME,
 	{ "source", FK_TEXT, 0, NULL, NULL, "来源", NULL },
 	{ "phone", FK_PHONE, FF_SEARCH, NULL, NULL, "电话", NULL },
 	{ "address", FK_TEXT, FF_SEARCH, NULL, NULL, "地址", NULL },
@@ -64,7 +66,7 @@ static const struct field contact_fields[] = {
 	{ "birthday", FK_DATE, 0, NULL, NULL, "生日", NULL },
 	{ "account_id", FK_REF, FF_LIST, NULL, "account", "客户编号", NULL },
 	{ "decision_role", FK_TEXT, 0, NULL, NULL, "决策角色", NULL },
-	OWNER,
+	OWNER_ME,
 	{ "source", FK_TEXT, 0, NULL, NULL, "来源", NULL },
 	TAGS, NOTE, LASTC, STAMPS,
 };
@@ -81,7 +83,7 @@ static const struct field deal_fields[] = {
 	{ "stage", FK_TEXT, FF_LIST, NULL, NULL, "阶段", NULL },
 	{ "probability", FK_INT, 0, NULL, NULL, "赢率", NULL },
 	{ "expected_close", FK_DATE, FF_LIST, NULL, NULL, "预计成交", NULL },
-	OWNER,
+	OWNER_ME,
 	{ "source", FK_TEXT, 0, NULL, NULL, "来源", NULL },
 	{ "status", FK_ENUM, FF_LIST, "open,won,lost", NULL, "状态", "open" },
 	{ "lost_reason", FK_TEXT, 0, NULL, NULL, "输单原因", NULL },
@@ -96,7 +98,7 @@ static const struct field activity_fields[] = {
 	{ "kind", FK_ENUM, FF_LIST, "call,meeting,email,visit,wechat,note", NULL, "方式", "note" },
 	{ "text", FK_TEXT, FF_SEARCH | FF_LIST, NULL, NULL, "内容", NULL },
 	{ "at", FK_TIME, FF_LIST, NULL, NULL, "时间", NULL },
-	OWNER, TAGS, STAMPS,
+	OWNER_ME, TAGS, STAMPS,
 };
 
 static const struct field task_fields[] = {
@@ -104,7 +106,7 @@ static const struct field task_fields[] = {
 	{ "entity", FK_ENTITY, FF_LIST, NULL, NULL, "对象", NULL },
 	{ "title", FK_TEXT, FF_REQUIRED | FF_SEARCH | FF_LIST, NULL, NULL, "任务", NULL },
 	{ "due", FK_TIME, FF_LIST, NULL, NULL, "截止", NULL },
-	OWNER,
+	OWNER_ME,
 	{ "priority", FK_ENUM, FF_LIST, "high,normal,low", NULL, "优先级", "normal" },
 	{ "status", FK_ENUM, FF_LIST, "open,done", NULL, "状态", "open" },
 	{ "done_at", FK_TIME, 0, NULL, NULL, "完成时间", NULL },

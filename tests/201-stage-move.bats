@@ -185,11 +185,29 @@ local_setup() {
 	[ "$(crm approve --pending | jq -r .stage)" = won ]
 }
 
-@test "approve: no pending request exits 1; unknown deal exits 1; no argument exits 2" {
+@test "approve ahead of the move: the next move that needs it goes through" {
+	crm config set approval.amount_over 1000
+	crm deal add name=a amount=2000 owner=alice >/dev/null
+	run --separate-stderr crm --as alice approve deal:1
+	assert_failure 5
+	[ "$(crm sql "SELECT count(*) AS n FROM approval" | jq .n)" = 0 ]
+	run --separate-stderr crm --as bob approve deal:1
+	assert_success
+	[ "$(jqo .status)" = approved ]
+	run crm --as alice stage move 1 won
+	assert_success
+	[ "$(jqo .status)" = won ]
+	[ "$(crm sql "SELECT status FROM approval" | jq -r .status)" = used ]
+}
+
+@test "approve: a deal that needs none exits 1; unknown deal exits 1; no argument exits 2" {
 	crm deal add name=a amount=2000 owner=alice >/dev/null
 	run --separate-stderr crm --as bob approve deal:1
 	assert_failure 1
-	[[ "$stderr" == *"no pending approval"* ]] || fail "stderr: $stderr"
+	[[ "$stderr" == *"no pending approval request and needs none"* ]] || fail "stderr: $stderr"
+	crm config set approval.amount_over 5000
+	run --separate-stderr crm --as bob approve deal:1
+	assert_failure 1
 	run --separate-stderr crm approve deal:9
 	assert_failure 1
 	run --separate-stderr crm approve
