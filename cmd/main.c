@@ -4,6 +4,7 @@
  * An unknown command runs `crm-<command>` from PATH, like git. */
 #include <errno.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -309,6 +310,14 @@ static char *join_cmdline(int argc, char **argv)
 	return sbuf_detach(&b);
 }
 
+/* The login name from the password database: cron and containers often
+ * run without $USER. */
+static char *login_name(void)
+{
+	struct passwd *pw = getpwuid(getuid());
+	return xstrdup(pw && pw->pw_name && *pw->pw_name ? pw->pw_name : "unknown");
+}
+
 static void resolve_user(struct crm *c, const char *opt)
 {
 	const char *env = getenv("CRM_USER");
@@ -320,8 +329,10 @@ static void resolve_user(struct crm *c, const char *opt)
 		c->user = xstrdup(env);
 	else if ((cfg = config_get(c, "user.name")) != NULL)
 		c->user = cfg;
+	else if (getenv("USER") && *getenv("USER"))
+		c->user = xstrdup(getenv("USER"));
 	else
-		c->user = xstrdup(getenv("USER") && *getenv("USER") ? getenv("USER") : "unknown");
+		c->user = login_name();
 }
 
 /* Find the verb: the longest verb name matching the leading args. */

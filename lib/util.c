@@ -16,10 +16,19 @@ int crm_error(struct crm *c, int code, const char *fmt, ...)
 	return code;
 }
 
+/* "crm: lead add: msg", or "crm: msg" when no command is running. */
+static void say(struct crm *c, const char *msg)
+{
+	if (c->cmd && strcmp(c->cmd, "crm"))
+		fprintf(stderr, "crm: %s: %s\n", c->cmd, msg);
+	else
+		fprintf(stderr, "crm: %s\n", msg);
+}
+
 int crm_report(struct crm *c)
 {
 	if (c->errmsg[0])
-		fprintf(stderr, "crm: %s: %s\n", c->cmd ? c->cmd : "crm", c->errmsg);
+		say(c, c->errmsg);
 	c->errmsg[0] = 0;
 	return c->errcode;
 }
@@ -28,7 +37,7 @@ static void vwarn(struct crm *c, const char *fmt, va_list ap)
 {
 	char buf[2048];
 	vsnprintf(buf, sizeof(buf), fmt, ap);
-	fprintf(stderr, "crm: %s: %s\n", c->cmd ? c->cmd : "crm", buf);
+	say(c, buf);
 }
 
 void crm_warn(struct crm *c, const char *fmt, ...)

@@ -62,7 +62,7 @@ load helper
 @test "unknown command with nothing close exits 2 without a suggestion" {
 	run --separate-stderr crm nosuchcmd
 	assert_failure 2
-	[[ "$stderr" == "crm: crm: 'nosuchcmd' is not a crm command; see 'crm help'" ]] || fail "stderr: $stderr"
+	[[ "$stderr" == "crm: 'nosuchcmd' is not a crm command; see 'crm help'" ]] || fail "stderr: $stderr"
 }
 
 @test "unknown verb exits 2 and suggests the closest verb" {

@@ -56,3 +56,15 @@ local_setup() {
 	assert_success
 	assert_output $'["甲",1]\n["乙",1]'
 }
+
+@test "without --as, CRM_USER or USER the acting user is the login name" {
+	run --separate-stderr env -u USER -u CRM_USER crm deal add name=x
+	assert_success
+	[ "$(jq -r .owner <<<"$output")" = "$(id -un)" ]
+}
+
+@test "an unknown command is reported once, without a command prefix" {
+	run --separate-stderr crm lede list
+	assert_failure 2
+	assert_equal "$stderr" "crm: 'lede' is not a crm command; did you mean \`crm lead\`?"
+}
