@@ -14,7 +14,7 @@ static int approve_exec(struct crm *c, struct args *a)
 			return cmd_usage_error(c, "--pending takes no deals");
 		return approval_list_pending(c);
 	}
-	if (!a->argc)
+	if (!a->argc && !input_piped())
 		return cmd_usage_error(c, "which deal? crm approve deal:ID (or --pending)");
 	return input_each(c, a->argc, a->argv, "deal", approve_one, NULL);
 }
@@ -25,7 +25,7 @@ static const struct opt approve_opts[] = {
 };
 
 static const struct cmd_verb approve_verbs[] = {
-	{ "", "deal:ID ... | --pending", "approve a deal's pending (or next) stage move, or list pending requests",
+	{ "", "deal:ID ... | --pending", "approve deals' pending (or next) stage moves (ids, or JSON lines on stdin), or list pending requests",
 	  approve_opts, DB_WRITE, 0, -1, approve_exec },
 	{ NULL }
 };

@@ -446,7 +446,9 @@ static int run_handler(struct crm *c, const struct cmd_verb *v, struct args *a, 
 	}
 	rc = v->exec(c, a);
 	if (v->db == DB_WRITE && db_in_txn(c)) {
-		bool keep = !c->rollback && rc != CRM_USAGE && rc != CRM_PERM && rc != CRM_DBERR;
+		/* Records refused one by one (3, 4, 5) undid themselves in
+		 * their savepoints; the others stand, as the contract says. */
+		bool keep = !c->rollback && rc != CRM_USAGE && rc != CRM_DBERR;
 		if (keep) {
 			int crc = db_commit(c);
 			if (crc) {

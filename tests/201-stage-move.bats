@@ -210,6 +210,20 @@ local_setup() {
 	assert_failure 1
 	run --separate-stderr crm approve deal:9
 	assert_failure 1
-	run --separate-stderr crm approve
-	assert_failure 2
+	run --separate-stderr crm approve </dev/null
+	assert_failure 1
+}
+
+@test "approve reads deals from a pipe: the ones that need it are approved, the others reported" {
+	crm config set approval.amount_over 1000
+	crm deal add name=big amount=2000 owner=alice >/dev/null
+	crm deal add name=small amount=10 owner=alice >/dev/null
+	crm deal add name=mine amount=5000 owner=bob >/dev/null
+	run --separate-stderr bash -c 'crm deal list | crm --as bob approve'
+	assert_failure 5
+	[ "$(jq -r .deal <<<"$output")" = big ]
+	[[ "$stderr" == *"deal:2 has no pending approval request and needs none"* ]] || fail "stderr: $stderr"
+	[[ "$stderr" == *"bob owns deal:3"* ]] || fail "stderr: $stderr"
+	run crm --as alice stage move 1 won
+	assert_success
 }
