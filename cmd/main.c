@@ -602,6 +602,7 @@ void main_release(struct crm *c)
 	db_close(c);
 	types_free(c);
 	hook_free(c);
+	config_release(c);
 	free(c->db_path);
 	free(c->user);
 	free(c->cmdline);
@@ -613,6 +614,10 @@ int main(int argc, char **argv)
 	struct crm c = { 0 };
 	/* A closed pipe (crm log | head -1) ends us quietly, like any filter. */
 	signal(SIGPIPE, SIG_DFL);
+	/* The system zone, named once: with TZ unset, glibc checks
+	 * /etc/localtime again on every time conversion (one per record). */
+	if (!getenv("TZ") && access("/etc/localtime", R_OK) == 0)
+		setenv("TZ", ":/etc/localtime", 0);
 	/* Big writes when piped: listing a million records is mostly output. */
 	if (!isatty(STDOUT_FILENO))
 		setvbuf(stdout, NULL, _IOFBF, 1 << 17);

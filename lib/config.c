@@ -29,16 +29,27 @@ int config_key_valid(const char *key)
 	return 1;
 }
 
-/* "key = value" lines; the last one for a key wins. */
-static char *file_get(const char *key)
+/* The config file's "key = value" lines, read once per process: a
+ * config lookup per imported row must not reopen the file. */
+struct cfgfile {
+	char **key, **value;
+	int n;
+};
+
+static struct cfgfile *file_load(struct crm *c)
 {
+	if (c->cfgfile)
+		return c->cfgfile;
+	struct cfgfile *f = xcalloc(1, sizeof(*f));
+	c->cfgfile = f;
 	char *path = config_file_path();
 	FILE *fp = fopen(path, "r");
 	free(path);
 	if (!fp)
-		return NULL;
-	char *line = NULL, *found = NULL;
+		return f;
+	char *line = NULL;
 	size_t cap = 0;
+	int alloc = 0;
 	while (getline(&line, &cap, fp) > 0) {
 		char *eq = strchr(line, '=');
 		if (line[0] == '#' || !eq)
@@ -48,17 +59,47 @@ static char *file_get(const char *key)
 		size_t vl = strlen(v);
 		while (vl && (v[vl - 1] == '\n' || v[vl - 1] == '\r'))
 			v[--vl] = 0;
-		if (!strcmp(k, key)) {
-			free(found);
-			found = v;
-		} else {
+		if (!*k) {
+			free(k);
 			free(v);
+			continue;
 		}
-		free(k);
+		if (f->n == alloc) {
+			alloc = alloc ? alloc * 2 : 8;
+			f->key = xrealloc(f->key, alloc * sizeof(char *));
+			f->value = xrealloc(f->value, alloc * sizeof(char *));
+		}
+		f->key[f->n] = k;
+		f->value[f->n++] = v;
 	}
 	free(line);
 	fclose(fp);
-	return found;
+	return f;
+}
+
+void config_release(struct crm *c)
+{
+	struct cfgfile *f = c->cfgfile;
+	if (!f)
+		return;
+	for (int i = 0; i < f->n; i++) {
+		free(f->key[i]);
+		free(f->value[i]);
+	}
+	free(f->key);
+	free(f->value);
+	free(f);
+	c->cfgfile = NULL;
+}
+
+/* The last line for a key wins. */
+static const char *file_get(struct crm *c, const char *key)
+{
+	struct cfgfile *f = file_load(c);
+	for (int i = f->n - 1; i >= 0; i--)
+		if (!strcmp(f->key[i], key))
+			return f->value[i];
+	return NULL;
 }
 
 char *config_get(struct crm *c, const char *key)
@@ -69,7 +110,8 @@ char *config_get(struct crm *c, const char *key)
 			return v;
 		c->errmsg[0] = 0;
 	}
-	return file_get(key);
+	const char *v = file_get(c, key);
+	return v ? xstrdup(v) : NULL;
 }
 
 long long config_get_int(struct crm *c, const char *key, long long def)
@@ -174,29 +216,17 @@ int config_list(struct crm *c)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return crm_dberror(c, rc, "config");
+	struct cfgfile *f = file_load(c);
 	char *path = config_file_path();
-	FILE *fp = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	while (fp && getline(&line, &cap, fp) > 0) {
-		char *eq = strchr(line, '=');
-		if (line[0] == '#' || !eq)
-			continue;
-		*eq = 0;
-		char *k = text_trim(line), *v = text_trim(eq + 1);
-		size_t vl = strlen(v);
-		while (vl && (v[vl - 1] == '\n' || v[vl - 1] == '\r'))
-			v[--vl] = 0;
-		char *indb = db_get_text(c, "SELECT value FROM config WHERE key = ?", k);
-		if (!indb && *k)
-			print_setting(c, k, v, path);
+	for (int i = 0; i < f->n; i++) {
+		bool later = false;   /* a later line for the key wins */
+		for (int j = i + 1; j < f->n && !later; j++)
+			later = !strcmp(f->key[i], f->key[j]);
+		char *indb = db_get_text(c, "SELECT value FROM config WHERE key = ?", f->key[i]);
+		if (!indb && !later)
+			print_setting(c, f->key[i], f->value[i], path);
 		free(indb);
-		free(k);
-		free(v);
 	}
-	free(line);
-	if (fp)
-		fclose(fp);
 	free(path);
 	return CRM_OK;
 }

@@ -18,6 +18,8 @@ int config_unset(struct crm *c, const char *key);
 /* Print every setting as {"type":"config","key","value","source"}:
  * database settings, then file settings the database does not override. */
 int config_list(struct crm *c);
+/* Forget the config file read (at the end of a command). */
+void config_release(struct crm *c);
 /* The config file path in use (may not exist), newly allocated. */
 char *config_file_path(void);
 /* Whether key is a valid name: [a-z0-9_.-]+, not starting or ending in a dot. */

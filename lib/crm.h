@@ -47,6 +47,7 @@ struct crm {
 	struct hookq *hooks;    /* hooks to run after commit (hook.c) */
 	void *rules;            /* automation state (rules.c) */
 	int depth;              /* nesting of rule-fired changes */
+	struct cfgfile *cfgfile;/* the config file, read once (config.c) */
 };
 
 /* Record an error in c and return code; the caller passes it up. */

@@ -182,19 +182,38 @@ int db_commit_batch(struct crm *c)
 	return rc ? rc : db_begin(c);
 }
 
+/* Run a cached statement that returns no rows (one per record written:
+ * parsing it again each time showed in profiles). */
+static int step_cached(struct crm *c, const char *sql)
+{
+	sqlite3_stmt *st = db_stmt(c, sql);
+	if (!st)
+		return c->errcode;
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, sql);
+}
+
 int db_savepoint(struct crm *c)
 {
-	return db_exec(c, "SAVEPOINT rec");
+	return step_cached(c, "SAVEPOINT rec");
 }
 
 int db_release(struct crm *c)
 {
-	return db_exec(c, "RELEASE rec");
+	return step_cached(c, "RELEASE rec");
 }
 
+/* Undo the record's changes, keeping the error that made us undo them. */
 void db_rollback_to(struct crm *c)
 {
-	sqlite3_exec(c->db, "ROLLBACK TO rec; RELEASE rec", NULL, NULL, NULL);
+	const char *undo[2] = { "ROLLBACK TO rec", "RELEASE rec" };
+	for (int i = 0; i < 2; i++) {
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(c->db, undo[i], -1, &st, NULL) == SQLITE_OK)
+			sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
 }
 
 /* ---- open, create, migrate ---- */
@@ -293,7 +312,10 @@ static int open_handle(struct crm *c, int flags)
 	/* Defensive mode: no writable_schema tricks, even from our own code. */
 	sqlite3_db_config(c->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(c->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
-	rc = db_exec(c, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL");
+	/* Statement journals (one per record's savepoint) in memory, not
+	 * in a temp file written for every row. */
+	rc = db_exec(c, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; "
+		     "PRAGMA temp_store = MEMORY");
 	if (rc) {
 		char *msg = xstrdup(c->errmsg);
 		crm_error(c, CRM_DBERR, "cannot open database %s: %s", c->db_path, msg);

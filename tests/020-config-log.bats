@@ -37,6 +37,17 @@ load helper
 	assert_line --partial '"key":"user.name","value":"filey","source":"'
 }
 
+@test "config file: the last line for a key wins, and list shows it once" {
+	fresh_db
+	dir=${XDG_CONFIG_HOME:-$HOME/.config}/crm
+	mkdir -p "$dir"
+	printf 'currency = USD\nnoeq line\ncurrency = EUR\n' > "$dir/config"
+	run crm config get currency
+	assert_output EUR
+	[ "$(crm config list | jq -r 'select(.key=="currency") | .value')" = EUR ]
+	[ "$(crm deal add name=x amount=10 | jq -r .currency)" = EUR ]
+}
+
 @test "config set rejects a bad key with exit 2 and changes nothing" {
 	fresh_db
 	run --separate-stderr crm config set 'Bad Key' value
