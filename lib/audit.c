@@ -12,7 +12,7 @@ int audit_log(struct crm *c, const char *entity, const char *action,
 {
 	char now[DATE_BUFSZ];
 	sqlite3_stmt *st = db_stmt(c, "INSERT INTO audit(at, user, command, entity, action, before, after) "
-				      "VALUES (?, ?, ?, ?, ?, json(?), json(?))");
+				      "VALUES (?, ?, ?, ?, ?, ?, ?)");  /* JSON text from cJSON */
 	if (!st)
 		return c->errcode;
 	date_format(date_now(), now);

@@ -21,11 +21,17 @@
 
 char *record_select_sql(const struct type *t)
 {
+	/* Built for every record shown or written: plain appends, no printf. */
 	struct sbuf b = { 0 };
 	sbuf_add(&b, "SELECT ");
-	for (int i = 0; i < t->nfields; i++)
-		sbuf_addf(&b, "%sr.\"%s\"", i ? ", " : "", t->fields[i].name);
-	sbuf_addf(&b, " FROM \"%s\" AS r", t->name);
+	for (int i = 0; i < t->nfields; i++) {
+		sbuf_add(&b, i ? ", r.\"" : "r.\"");
+		sbuf_add(&b, t->fields[i].name);
+		sbuf_addc(&b, '"');
+	}
+	sbuf_add(&b, " FROM \"");
+	sbuf_add(&b, t->name);
+	sbuf_add(&b, "\" AS r");
 	return sbuf_detach(&b);
 }
 
@@ -714,15 +720,21 @@ int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
 		goto cleanup;
 
 	struct sbuf sql = { 0 }, qs = { 0 };
-	sbuf_addf(&sql, "INSERT INTO \"%s\"(", t->name);
+	sbuf_add(&sql, "INSERT INTO \"");
+	sbuf_add(&sql, t->name);
+	sbuf_add(&sql, "\"(");
 	int n = 0;
 	for (int i = 1; i < t->nfields; i++) {
 		if (!vals[i])
 			continue;
-		sbuf_addf(&sql, "%s\"%s\"", n ? ", " : "", t->fields[i].name);
+		sbuf_add(&sql, n ? ", \"" : "\"");
+		sbuf_add(&sql, t->fields[i].name);
+		sbuf_addc(&sql, '"');
 		sbuf_add(&qs, n++ ? ", ?" : "?");
 	}
-	sbuf_addf(&sql, ") VALUES (%s)", qs.s ? qs.s : "");
+	sbuf_add(&sql, ") VALUES (");
+	sbuf_add(&sql, qs.s ? qs.s : "");
+	sbuf_addc(&sql, ')');
 	sqlite3_stmt *st = db_stmt(c, sql.s);
 	sbuf_release(&sql);
 	sbuf_release(&qs);
