@@ -38,6 +38,7 @@ struct crm {
 	bool quiet;             /* -q: no notices */
 	bool strict;            /* --strict: first bad input line aborts */
 	bool rollback;          /* the command asks not to commit */
+	bool commit_when_idle;  /* streaming: commit whenever stdin waits (tail -f) */
 	const char *cmd;        /* "lead add": the prefix of error messages */
 	const struct cmd_verb *verb; /* the verb running, for usage errors */
 	char *cmdline;          /* the whole command line, for the audit log */

@@ -5,6 +5,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "db.h"
+#include "hook.h"
 #include "input.h"
 #include "jsonl.h"
 
@@ -106,6 +108,29 @@ static void at_line(struct crm *c, long lineno)
 	free(msg);
 }
 
+/* Input is waiting: let what is done so far go down the pipe (and, for
+ * streaming commands, into the database) instead of holding it until
+ * an end of input that may never come. */
+static int input_idle(void *arg)
+{
+	struct crm *c = arg;
+	if (fflush(stdout) != 0)
+		return CRM_OK;   /* a closed pipe ends us by SIGPIPE */
+	if (!c->commit_when_idle || !db_in_txn(c))
+		return CRM_OK;
+	int rc = db_commit_batch(c);
+	if (!rc)
+		hook_run_pending(c);
+	return rc;
+}
+
+static void reader_start(struct crm *c, struct jsonl_reader *r)
+{
+	jsonl_init(r, stdin);
+	r->idle = input_idle;
+	r->idle_arg = c;
+}
+
 int input_each(struct crm *c, int nids, char **ids, const char *dflt_type, input_fn fn, void *arg)
 {
 	int worst = CRM_OK;
@@ -125,7 +150,7 @@ int input_each(struct crm *c, int nids, char **ids, const char *dflt_type, input
 	if (!input_piped())
 		return cmd_usage_error(c, "which records? give ids, or pipe JSON lines in");
 	struct jsonl_reader r;
-	jsonl_init(&r, stdin);
+	reader_start(c, &r);
 	long n = 0;
 	cJSON *obj;
 	int got;
@@ -148,6 +173,8 @@ int input_each(struct crm *c, int nids, char **ids, const char *dflt_type, input
 		if (rc && (c->strict || rc == CRM_DBERR))
 			break;
 	}
+	if (r.idle_rc)
+		worst = status_worse(worst, report(c, r.idle_rc));
 	jsonl_release(&r);
 	if (!n && !worst)
 		return CRM_NOTFOUND;
@@ -160,7 +187,7 @@ int input_each_object(struct crm *c, input_obj_fn fn, void *arg)
 	int worst = CRM_OK;
 	cJSON *obj;
 	int got;
-	jsonl_init(&r, stdin);
+	reader_start(c, &r);
 	while ((got = jsonl_next(&r, &obj)) != 0) {
 		int rc;
 		if (got < 0) {
@@ -175,6 +202,8 @@ int input_each_object(struct crm *c, input_obj_fn fn, void *arg)
 		if (rc && (c->strict || rc == CRM_DBERR))
 			break;
 	}
+	if (r.idle_rc)
+		worst = status_worse(worst, report(c, r.idle_rc));
 	jsonl_release(&r);
 	return worst;
 }

@@ -1,5 +1,7 @@
 /* jsonl.c: reading JSON lines without holding more than one line. */
 #include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,11 +21,25 @@ void jsonl_release(struct jsonl_reader *r)
 	r->cap = 0;
 }
 
+/* Whether reading the next line would wait: nothing left in the stdio
+ * buffer and nothing ready on the descriptor. */
+static bool would_wait(FILE *fp)
+{
+#ifdef __GLIBC__
+	if (fp->_IO_read_ptr < fp->_IO_read_end)
+		return false;
+#endif
+	struct pollfd p = { .fd = fileno(fp), .events = POLLIN };
+	return poll(&p, 1, 0) == 0;
+}
+
 int jsonl_next(struct jsonl_reader *r, cJSON **obj)
 {
 	ssize_t n;
 	*obj = NULL;
 	for (;;) {
+		if (r->idle && would_wait(r->fp) && (r->idle_rc = r->idle(r->idle_arg)) != 0)
+			return 0;
 		errno = 0;
 		n = getline(&r->line, &r->cap, r->fp);
 		if (n < 0)

@@ -11,6 +11,12 @@ struct jsonl_reader {
 	size_t cap;
 	long lineno;        /* of the line last returned */
 	char err[256];      /* why the last line was malformed */
+	/* Called before the reader waits for input that has not come yet
+	 * (tail -f | crm ...): flush output, commit a batch. A non-zero
+	 * return ends the input; it is kept in idle_rc. */
+	int (*idle)(void *arg);
+	void *idle_arg;
+	int idle_rc;
 };
 
 void jsonl_init(struct jsonl_reader *r, FILE *fp);

@@ -117,3 +117,26 @@ EOF2
 	run crm lead list --where "budget > 120000"
 	[ "${#lines[@]}" -eq 1 ]
 }
+
+@test "records go down the pipe while the input waits for more (tail -f)" {
+	run bash -c '{ echo "{\"name\":\"一\"}"; sleep 3; echo "{\"name\":\"二\"}"; } | crm lead add |
+		{ IFS= read -r -t 2 first || echo "nothing within 2 s"; echo "$first"; cat; }'
+	assert_success
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$(jq -r .name <<<"${lines[0]}")" = 一 ]
+	[ "$(jq -r .name <<<"${lines[1]}")" = 二 ]
+}
+
+@test "a command reading ids from a pipe prints as it goes, one transaction in the end" {
+	crm lead add name=甲 >/dev/null
+	crm lead add name=乙 >/dev/null
+	run bash -c '{ echo "{\"type\":\"lead\",\"id\":1}"; sleep 3; echo "{\"type\":\"lead\",\"id\":2}"; } |
+		crm lead update status=working | { IFS= read -r -t 2 first || echo "nothing within 2 s"; echo "$first";
+		crm sql "SELECT status FROM lead WHERE id = 1"; cat; }'
+	assert_success
+	[ "$(jq -r .status <<<"${lines[0]}")" = working ]
+	# printed, but not committed until the input ends
+	[ "$(jq -r .status <<<"${lines[1]}")" = new ]
+	[ "${#lines[@]}" -eq 3 ]
+	[ "$(crm sql "SELECT status FROM lead WHERE id = 1" | jq -r .status)" = working ]
+}
