@@ -159,3 +159,38 @@ load helper
 	run crm --db "$BATS_TEST_TMPDIR/during.db" check
 	assert_success
 }
+
+@test "the disk filling up in the middle of a write: exit 6, nothing half-written, no damage" {
+	fresh_db
+	crm lead add name=first >/dev/null
+	for i in $(seq 1 4000); do printf '{"name":"客户%d","note":"%0200d"}\n' "$i" "$i"; done > "$BATS_TEST_TMPDIR/many.jsonl"
+	# a file size limit stands in for a full disk: writes past it fail
+	run --separate-stderr bash -c "trap '' XFSZ; ulimit -f 600; crm lead add < '$BATS_TEST_TMPDIR/many.jsonl' >/dev/null"
+	assert_failure 6
+	[[ "$stderr" == *"error"* ]] || fail "stderr: $stderr"
+	[ "$(crm sql 'SELECT count(*) AS n FROM lead' | jq .n)" = 1 ]
+	run crm check
+	assert_success
+}
+
+@test "kill -9 in the middle of a write leaves the database as it was" {
+	fresh_db
+	crm lead add name=first >/dev/null
+	fifo=$BATS_TEST_TMPDIR/in
+	mkfifo "$fifo"
+	crm lead add < "$fifo" > "$BATS_TEST_TMPDIR/out" &
+	pid=$!
+	exec 7> "$fifo"
+	for i in $(seq 1 200); do printf '{"name":"客户%d"}\n' "$i" >&7; done
+	# wait until records are written (and printed) inside the open transaction
+	for _ in $(seq 1 100); do [ -s "$BATS_TEST_TMPDIR/out" ] && break; sleep 0.1; done
+	[ -s "$BATS_TEST_TMPDIR/out" ]
+	kill -9 "$pid"
+	exec 7>&-
+	wait "$pid" || true
+	[ "$(crm sql 'SELECT count(*) AS n FROM lead' | jq .n)" = 1 ]
+	run crm check
+	assert_success
+	crm lead add name=after >/dev/null
+	[ "$(crm sql 'SELECT count(*) AS n FROM lead' | jq .n)" = 2 ]
+}
