@@ -31,6 +31,7 @@ struct crm {
 	sqlite3 *db;
 	void *db_cache;          /* prepared statements (db.c) */
 	char *db_path;          /* resolved path of the database */
+	bool db_readonly;       /* opened read-only: we may not write the file */
 	char *user;             /* acting user */
 	struct out *out;        /* where records go (stdout) */
 	int format;             /* enum out_format */

@@ -162,6 +162,8 @@ bool db_in_txn(struct crm *c)
 
 int db_begin(struct crm *c)
 {
+	if (c->db_readonly)
+		return crm_error(c, CRM_DBERR, "database %s is read-only", c->db_path);
 	return db_exec(c, "BEGIN IMMEDIATE");
 }
 
@@ -296,10 +298,28 @@ static int migrate(struct crm *c)
 	return db_commit(c);
 }
 
+/* "file:" URI of path asking SQLite to trust that nobody changes the
+ * file: the way to read a WAL database we may not write (no -shm). */
+static char *immutable_uri(const char *path)
+{
+	struct sbuf b = { 0 };
+	sbuf_add(&b, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if (*p == '?' || *p == '#' || *p == '%' || *p <= ' ')
+			sbuf_addf(&b, "%%%02X", *p);
+		else
+			sbuf_addc(&b, (char)*p);
+	}
+	sbuf_add(&b, "?immutable=1");
+	return sbuf_detach(&b);
+}
+
 static int open_handle(struct crm *c, int flags)
 {
+	char *uri = flags & SQLITE_OPEN_URI ? immutable_uri(c->db_path) : NULL;
 	/* One thread per connection: no need for SQLite's per-call mutex. */
-	int rc = sqlite3_open_v2(c->db_path, &c->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	int rc = sqlite3_open_v2(uri ? uri : c->db_path, &c->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	free(uri);
 	if (rc != SQLITE_OK) {
 		crm_error(c, CRM_DBERR, "cannot open database %s: %s", c->db_path,
 			  c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
@@ -323,8 +343,10 @@ static int open_handle(struct crm *c, int flags)
 		return CRM_DBERR;
 	}
 	/* WAL lets readers go on while one writer writes. */
-	char *mode = db_get_text(c, "PRAGMA journal_mode = WAL", NULL);
-	free(mode);
+	if (!(flags & SQLITE_OPEN_READONLY)) {
+		char *mode = db_get_text(c, "PRAGMA journal_mode = WAL", NULL);
+		free(mode);
+	}
 	if (sqlfn_register(c) != CRM_OK)
 		return c->errcode;
 	return CRM_OK;
@@ -367,6 +389,32 @@ int db_create(struct crm *c)
 	return create_new(c);
 }
 
+/* A database we may only read (an archived copy, a read-only mount):
+ * reads work, writes fail at BEGIN with a clear message. */
+static int open_readonly(struct crm *c)
+{
+	int rc = open_handle(c, SQLITE_OPEN_READONLY);
+	if (!rc)
+		rc = check_is_database(c);
+	if (rc) {
+		/* A WAL database whose -shm we cannot create: read it as is. */
+		sqlite3_close(c->db);
+		c->db = NULL;
+		c->errmsg[0] = 0;
+		rc = open_handle(c, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+		if (!rc)
+			rc = check_is_database(c);
+	}
+	if (rc)
+		return rc;
+	int ver = (int)db_get_int(c, "PRAGMA user_version", NULL, 0);
+	if (ver != db_schema_version())
+		return crm_error(c, CRM_DBERR, "database %s is read-only and has schema v%d, not v%d: "
+				 "it cannot be migrated", c->db_path, ver, db_schema_version());
+	c->db_readonly = true;
+	return CRM_OK;
+}
+
 int db_open(struct crm *c)
 {
 	int rc;
@@ -374,6 +422,8 @@ int db_open(struct crm *c)
 		return CRM_OK;   /* crm shell: one connection for every command */
 	if (access(c->db_path, F_OK) != 0)
 		rc = create_new(c);
+	else if (access(c->db_path, W_OK) != 0 && (errno == EACCES || errno == EROFS))
+		rc = open_readonly(c);
 	else {
 		rc = open_handle(c, SQLITE_OPEN_READWRITE);
 		if (!rc)
@@ -395,6 +445,7 @@ void db_close(struct crm *c)
 	cache_clear(c);
 	sqlite3_close(c->db);
 	c->db = NULL;
+	c->db_readonly = false;
 }
 
 int db_backup_to(struct crm *c, const char *path)

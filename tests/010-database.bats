@@ -194,3 +194,32 @@ load helper
 	crm lead add name=after >/dev/null
 	[ "$(crm sql 'SELECT count(*) AS n FROM lead' | jq .n)" = 2 ]
 }
+
+@test "a database we may only read: lists work, writes fail with exit 6" {
+	fresh_db
+	crm lead add name=张伟 >/dev/null
+	dir=$(mktemp -d /tmp/crm-ro.XXXXXX)
+	chmod 755 "$dir"
+	crm backup "$dir/ro.db" >/dev/null
+	chmod 444 "$dir/ro.db"
+	# root may write anything: read as nobody, with a copy of the binary
+	# nobody can reach wherever the checkout is
+	cp "$(readlink -f "$(command -v crm)")" "$dir/crm"
+	chmod 755 "$dir/crm"
+	chmod 555 "$dir"
+	as_reader() {
+		if [ "$(id -u)" = 0 ]; then
+			su -s /bin/sh nobody -c "cd /; HOME=/tmp CRM_USER=reader '$dir/crm' --db '$dir/ro.db' $*"
+		else
+			(cd / && crm --db "$dir/ro.db" "$@")
+		fi
+	}
+	run --separate-stderr as_reader lead list
+	assert_success
+	[ "$(jq -r .name <<<"$output")" = 张伟 ]
+	run --separate-stderr as_reader lead add name=李娜
+	assert_failure 6
+	[[ "$stderr" == *"is read-only"* ]] || fail "stderr: $stderr"
+	chmod 755 "$dir"
+	rm -rf "$dir"
+}
