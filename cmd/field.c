@@ -1,0 +1,46 @@
+/* field.c: crm field add|list|rm */
+#include "cmd.h"
+#include "field.h"
+
+static const struct opt add_opts[] = {
+	{ "kind", 'k', "KIND", "text, number, money, date or enum (default: text)", false },
+	{ "values", 0, "A,B,...", "the values an enum field may take", false },
+	{ "required", 0, NULL, "new records must have it", false },
+	OPT_END
+};
+
+static int add_exec(struct crm *c, struct args *a)
+{
+	const char *kind = arg_get(a, "kind");
+	return field_add(c, a->argv[0], a->argv[1], kind ? kind : "text", arg_get(a, "values"),
+			 arg_has(a, "required"));
+}
+
+static int list_exec(struct crm *c, struct args *a)
+{
+	return field_list(c, a->argc ? a->argv[0] : NULL);
+}
+
+static int rm_exec(struct crm *c, struct args *a)
+{
+	return field_remove(c, a->argv[0], a->argv[1]);
+}
+
+static const struct cmd_verb field_verbs[] = {
+	{ "add", "TYPE NAME [--kind text|number|money|date|enum] [--values A,B,...] [--required]",
+	  "add a custom field to a record type", add_opts, DB_WRITE, 2, 2, add_exec },
+	{ "list", "[TYPE]", "list the custom fields", NULL, DB_READ, 0, 1, list_exec },
+	{ "rm", "TYPE NAME", "remove a custom field and its values (the audit log keeps them)",
+	  NULL, DB_WRITE, 2, 2, rm_exec },
+	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
+};
+
+const struct cmd_entry cmd_field_entry = {
+	.name = "field",
+	.summary = "custom fields: your own columns on leads, accounts, contacts, deals",
+	.verbs = field_verbs,
+	.description = "A custom field is an ordinary top-level key of the records' JSON, validated\n"
+		       "on every write by its kind (an enum only takes its values, a number only\n"
+		       "numbers, money parses like amounts, a date like other dates), usable in\n"
+		       "--where and --sort, and exported and imported like the built-in fields.",
+};
