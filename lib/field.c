@@ -92,6 +92,27 @@ static void types_reload(struct crm *c)
 int field_add(struct crm *c, const char *tn, const char *name, const char *kind,
 	      const char *choices, bool required)
 {
+	int rc = field_create(c, tn, name, kind, choices, required);
+	const struct type *t = rc ? NULL : type_find(c, tn);
+	return rc ? rc : list_where(c, t->name, name);
+}
+
+int field_set_label(struct crm *c, const char *tn, const char *name, const char *label)
+{
+	sqlite3_stmt *st = db_stmt(c, "UPDATE field SET label = ? WHERE type = ? AND name = ?");
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_text(st, 1, label, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, tn, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, name, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "field");
+}
+
+int field_create(struct crm *c, const char *tn, const char *name, const char *kind,
+		 const char *choices, bool required)
+{
 	const struct type *t = type_get(c, tn);
 	if (!t)
 		return c->errcode;
@@ -144,8 +165,6 @@ int field_add(struct crm *c, const char *tn, const char *name, const char *kind,
 	rc = field_audit(c, tname, name, NULL, after);
 	free(after);
 	types_reload(c);
-	if (!rc)
-		rc = list_where(c, tname, name);
 	free(tname);
 cleanup:
 	free(vals);

@@ -11,6 +11,11 @@
  * earlier struct type pointers are stale afterwards. */
 int field_add(struct crm *c, const char *tn, const char *name, const char *kind,
 	      const char *choices, bool required);
+/* The same without printing it. */
+int field_create(struct crm *c, const char *tn, const char *name, const char *kind,
+		 const char *choices, bool required);
+/* The header a field came from in a spreadsheet (crm import). */
+int field_set_label(struct crm *c, const char *tn, const char *name, const char *label);
 /* Remove custom field name of type tn (its column and values). Audited. */
 int field_remove(struct crm *c, const char *tn, const char *name);
 /* Print the custom fields (of type tn, or all when NULL). */

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "cmd.h"
 #include "db.h"
 #include "hook.h"
 #include "input.h"
@@ -108,20 +109,36 @@ static void at_line(struct crm *c, long lineno)
 	free(msg);
 }
 
-/* Input is waiting: let what is done so far go down the pipe (and, for
- * streaming commands, into the database) instead of holding it until
- * an end of input that may never come. */
+/* Whether this command writes (one transaction around it, see main.c). */
+static bool writing(const struct crm *c)
+{
+	return c->verb && c->verb->db == DB_WRITE;
+}
+
+/* Input is waiting: let what is done so far go down the pipe, and into
+ * the database. A writing command must not hold the write lock while it
+ * waits: the command feeding it may be a writer too (crm assign | crm
+ * task add), and would wait for the lock while we wait for its output.
+ * So a piped writer commits what it has and begins again with the next
+ * line. --strict keeps one transaction (nothing is applied if a line is
+ * bad): do not feed it from another writing command. */
 static int input_idle(void *arg)
 {
 	struct crm *c = arg;
 	if (fflush(stdout) != 0)
 		return CRM_OK;   /* a closed pipe ends us by SIGPIPE */
-	if (!c->commit_when_idle || !db_in_txn(c))
+	if (!writing(c) || !db_in_txn(c) || (c->strict && !c->commit_when_idle))
 		return CRM_OK;
-	int rc = db_commit_batch(c);
+	int rc = db_commit(c);
 	if (!rc)
 		hook_run_pending(c);
 	return rc;
+}
+
+/* Before acting on a line: the transaction input_idle() committed. */
+static int txn_resume(struct crm *c)
+{
+	return writing(c) && !db_in_txn(c) ? db_begin(c) : CRM_OK;
 }
 
 static void reader_start(struct crm *c, struct jsonl_reader *r)
@@ -163,6 +180,8 @@ int input_each(struct crm *c, int nids, char **ids, const char *dflt_type, input
 			long long id = 0;
 			rc = line_target(c, obj, dflt_type, r.lineno, &t, &id);
 			if (!rc)
+				rc = txn_resume(c);
+			if (!rc)
 				rc = fn(c, t, id, obj, arg);
 			if (rc)
 				at_line(c, r.lineno);
@@ -193,7 +212,9 @@ int input_each_object(struct crm *c, input_obj_fn fn, void *arg)
 		if (got < 0) {
 			rc = crm_error(c, CRM_BADINPUT, "line %ld: %s", r.lineno, r.err);
 		} else {
-			rc = fn(c, obj, r.lineno, arg);
+			rc = txn_resume(c);
+			if (!rc)
+				rc = fn(c, obj, r.lineno, arg);
 			if (rc)
 				at_line(c, r.lineno);
 			cJSON_Delete(obj);

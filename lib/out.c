@@ -33,6 +33,8 @@ struct out {
 	int ncols, capcols;
 	bool declared;         /* columns fixed by out_columns() */
 	bool header_done;      /* csv/tsv header printed (streaming) */
+	char **labels;         /* csv/tsv header cells, when not the keys */
+	int nlabels;
 	struct row cur;
 	struct row *rows;
 	long nrows, caprows;
@@ -177,6 +179,14 @@ void out_columns(struct out *o, const char *const *keys, int n)
 	for (int i = 0; i < n; i++)
 		col_index(o, keys[i]);
 	o->declared = true;
+}
+
+void out_header(struct out *o, const char *const *labels, int n)
+{
+	o->labels = xcalloc(n, sizeof(char *));
+	for (int i = 0; i < n; i++)
+		o->labels[i] = xstrdup(labels[i]);
+	o->nlabels = n;
 }
 
 void out_begin(struct out *o)
@@ -422,7 +432,11 @@ void out_end(struct out *o)
 	}
 	if (o->declared && o->fmt != OUT_TABLE) {
 		if (!o->header_done) {
-			csv_line(o, o->cols, o->ncols);
+			char **head = xcalloc(o->ncols ? o->ncols : 1, sizeof(char *));
+			for (int i = 0; i < o->ncols; i++)
+				head[i] = i < o->nlabels ? o->labels[i] : o->cols[i];
+			csv_line(o, head, o->ncols);
+			free(head);
 			o->header_done = true;
 		}
 		csv_line(o, o->cur.vals, o->cur.n);
@@ -611,6 +625,9 @@ int out_free(struct out *o)
 	for (int i = 0; i < o->ncols; i++)
 		free(o->cols[i]);
 	free(o->cols);
+	for (int i = 0; i < o->nlabels; i++)
+		free(o->labels[i]);
+	free(o->labels);
 	free(o->textcol);
 	sbuf_release(&o->line);
 	if (fflush(o->fp) != 0)

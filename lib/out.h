@@ -28,6 +28,10 @@ int out_free(struct out *o);
  * after. Optional; csv/tsv then stream without buffering. */
 void out_columns(struct out *o, const char *const *keys, int n);
 
+/* Header cells for csv/tsv in place of the first n declared keys
+ * (Chinese headers for spreadsheets). */
+void out_header(struct out *o, const char *const *labels, int n);
+
 void out_begin(struct out *o);
 void out_str(struct out *o, const char *key, const char *val);  /* NULL: omitted */
 void out_int(struct out *o, const char *key, long long val);

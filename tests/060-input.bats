@@ -127,16 +127,27 @@ EOF2
 	[ "$(jq -r .name <<<"${lines[1]}")" = 二 ]
 }
 
-@test "a command reading ids from a pipe prints as it goes, one transaction in the end" {
+@test "a writer reading a pipe commits what it has whenever the input waits (--strict: at the end)" {
 	crm lead add name=甲 >/dev/null
 	crm lead add name=乙 >/dev/null
-	run bash -c '{ echo "{\"type\":\"lead\",\"id\":1}"; sleep 3; echo "{\"type\":\"lead\",\"id\":2}"; } |
-		crm lead update status=working | { IFS= read -r -t 2 first || echo "nothing within 2 s"; echo "$first";
-		crm sql "SELECT status FROM lead WHERE id = 1"; cat; }'
+	feed='{ echo "{\"type\":\"lead\",\"id\":1}"; sleep 3; echo "{\"type\":\"lead\",\"id\":2}"; }'
+	look='{ IFS= read -r -t 2 first || echo "nothing within 2 s"; echo "$first"; crm sql "SELECT status FROM lead WHERE id = 1"; cat; }'
+	run bash -c "$feed | crm lead update status=working | $look"
 	assert_success
 	[ "$(jq -r .status <<<"${lines[0]}")" = working ]
-	# printed, but not committed until the input ends
-	[ "$(jq -r .status <<<"${lines[1]}")" = new ]
+	# committed while the input waited: another process sees it
+	[ "$(jq -r .status <<<"${lines[1]}")" = working ]
 	[ "${#lines[@]}" -eq 3 ]
-	[ "$(crm sql "SELECT status FROM lead WHERE id = 1" | jq -r .status)" = working ]
+	run bash -c "$feed | crm --strict lead update status=nurturing | $look"
+	assert_success
+	[ "$(jq -r .status <<<"${lines[0]}")" = nurturing ]
+	[ "$(jq -r .status <<<"${lines[1]}")" = working ]
+	[ "$(crm sql "SELECT status FROM lead WHERE id = 1" | jq -r .status)" = nurturing ]
+}
+
+@test "writers piped into writers do not wait for each other's lock" {
+	run bash -c 'printf "{\"name\":\"甲\"}\n{\"name\":\"乙\"}\n" | crm lead add | crm lead update status=working | crm lead update region=浙江'
+	assert_success
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$(crm lead list --where "status = 'working' AND region = '浙江'" | wc -l)" -eq 2 ]
 }

@@ -1,0 +1,208 @@
+#!/usr/bin/env bats
+# crm import: CSV as Excel writes it, encodings, headers, rejected rows,
+# duplicates, dry runs, atomic imports, resuming.
+load helper
+
+local_setup() {
+	fresh_db
+}
+
+count() {
+	crm sql "SELECT count(*) AS n FROM ${1:-lead}" | jq .n
+}
+
+# A CSV like Excel's: BOM, CRLF, Chinese headers, a quoted multi-line note.
+excel_csv() {
+	printf '\xef\xbb\xbf姓名,手机,邮箱,公司,地区,来源,预算,备注\r\n'
+	printf '张伟,+86 138-1234-5678,ZW@Example.com,杭州云启科技有限公司,浙江,展会,50万,"喜欢喝茶,\r\n下周回访"\r\n'
+	printf '李娜,139 0000 1111,,上海星河,上海,官网,"1,200",\r\n'
+	printf '王芳,(86)137-0000-2222,wf@x.cn,宁波海天,浙江,转介绍,¥3000,"说""再看看"""\r\n'
+}
+
+@test "a CSV as Excel writes it (BOM, CRLF, quoted multi-line note) imports with normalised fields" {
+	excel_csv > "$BATS_TEST_TMPDIR/leads.csv"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/leads.csv"
+	assert_success
+	[ -z "$output" ]
+	[[ "$stderr" == *"3 inserted, 0 updated, 0 skipped"*"0 rejected"* ]] || fail "stderr: $stderr"
+	run crm lead show 1
+	[ "$(jqo .phone)" = 13812345678 ]
+	[ "$(jqo .email)" = zw@example.com ]
+	[ "$(jqo .budget)" = 500000 ]
+	[ "$(jqo .note)" = $'喜欢喝茶,\r\n下周回访' ] || [ "$(jqo .note)" = $'喜欢喝茶,\n下周回访' ]
+	[ "$(crm lead show 2 | jq .budget)" = 1200 ]
+	[ "$(crm lead show 3 | jq -r .note)" = '说"再看看"' ]
+	[ "$(crm lead show 3 | jq -r .phone)" = 13700002222 ]
+}
+
+@test "a GBK file gives the same records as its UTF-8 twin; UTF-16 too" {
+	excel_csv | tail -c +4 > "$BATS_TEST_TMPDIR/utf8.csv"
+	iconv -f UTF-8 -t GB18030 "$BATS_TEST_TMPDIR/utf8.csv" > "$BATS_TEST_TMPDIR/gbk.csv"
+	crm import leads "$BATS_TEST_TMPDIR/utf8.csv" 2>/dev/null
+	crm export leads --format jsonl | jq -c 'del(.id, .created_at, .updated_at)' > "$BATS_TEST_TMPDIR/a"
+	CRM_DB=$BATS_TEST_TMPDIR/gbk.db crm import leads "$BATS_TEST_TMPDIR/gbk.csv" --encoding auto 2>/dev/null
+	CRM_DB=$BATS_TEST_TMPDIR/gbk.db crm export leads --format jsonl | jq -c 'del(.id, .created_at, .updated_at)' > "$BATS_TEST_TMPDIR/b"
+	diff "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/b"
+	{ printf '\xff\xfe'; iconv -f UTF-8 -t UTF-16LE "$BATS_TEST_TMPDIR/utf8.csv"; } > "$BATS_TEST_TMPDIR/u16.csv"
+	CRM_DB=$BATS_TEST_TMPDIR/u16.db crm import leads "$BATS_TEST_TMPDIR/u16.csv" 2>/dev/null
+	CRM_DB=$BATS_TEST_TMPDIR/u16.db crm export leads --format jsonl | jq -c 'del(.id, .created_at, .updated_at)' > "$BATS_TEST_TMPDIR/c"
+	diff "$BATS_TEST_TMPDIR/a" "$BATS_TEST_TMPDIR/c"
+}
+
+@test "an invalid byte is reported with its line and column; rows before it stay, exit 3" {
+	{ printf '姓名,手机\n张伟,13812345678\n'; printf '李\xff娜,13900001111\n'; } > "$BATS_TEST_TMPDIR/bad.csv"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/bad.csv" --encoding utf-8
+	assert_failure 3
+	[[ "$stderr" == *"line 3"*"column 2"* ]] || fail "stderr: $stderr"
+}
+
+@test "3 bad rows among 1000: 997 imported, 3 precise entries in --errors, exit 3" {
+	{
+		echo '姓名,手机,邮箱'
+		for i in $(seq 1 1000); do
+			case $i in
+			100) echo "坏手机$i,12345,a$i@x.cn" ;;
+			500) echo "坏邮箱$i,,not-an-email" ;;
+			900) echo ",13800000900,n$i@x.cn" ;;
+			*) printf '客户%d,138%08d,c%d@x.cn\n' "$i" "$i" "$i" ;;
+			esac
+		done
+	} > "$BATS_TEST_TMPDIR/k.csv"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/k.csv" --errors "$BATS_TEST_TMPDIR/err.jsonl"
+	assert_failure 3
+	[ "$(count)" = 997 ]
+	run jq -c '[.line, .column, .row["手机"] // .row["邮箱"] // .row["姓名"]]' "$BATS_TEST_TMPDIR/err.jsonl"
+	assert_line --index 0 '[101,"手机","12345"]'
+	assert_line --index 1 '[501,"邮箱","not-an-email"]'
+	assert_line --index 2 '[901,"姓名","13800000900"]'
+	[ "$(jq -r .error "$BATS_TEST_TMPDIR/err.jsonl" | head -1)" = "phone: '12345' is not a phone number" ]
+}
+
+@test "--atomic: one bad row imports nothing" {
+	printf '姓名,手机\n甲,13800000001\n乙,123\n丙,13800000003\n' > "$BATS_TEST_TMPDIR/a.csv"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/a.csv" --atomic
+	assert_failure 3
+	[[ "$stderr" == *"--atomic imports nothing"* ]] || fail "stderr: $stderr"
+	[ "$(count)" = 0 ]
+}
+
+@test "--dry-run reports what would happen and writes nothing" {
+	crm lead add name=老客户 phone=13800000001 >/dev/null
+	printf '姓名,手机\n甲,13800000001\n乙,13800000002\n丙,bad\n' > "$BATS_TEST_TMPDIR/d.csv"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/d.csv" --dry-run
+	assert_failure 3
+	[[ "$stderr" == *"1 would be inserted, 0 would be updated, 1 would be skipped, 1 rejected"* ]] || fail "stderr: $stderr"
+	[ "$(count)" = 1 ]
+}
+
+@test "re-import: skip adds nothing; update changes only what differs; repeats inside a file are caught" {
+	printf '姓名,手机,地区\n甲,13800000001,浙江\n乙,13800000002,江苏\n甲二,138 0000 0001,浙江\n' > "$BATS_TEST_TMPDIR/r.csv"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/r.csv"
+	assert_success
+	[[ "$stderr" == *"2 inserted, 0 updated, 1 skipped (1 repeated in the file)"* ]] || fail "stderr: $stderr"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/r.csv"
+	[[ "$stderr" == *"0 inserted, 0 updated, 3 skipped"* ]] || fail "stderr: $stderr"
+	[ "$(count)" = 2 ]
+	printf '姓名,手机,地区\n甲,13800000001,上海\n乙,13800000002,江苏\n' > "$BATS_TEST_TMPDIR/r2.csv"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/r2.csv" --on-duplicate update
+	assert_success
+	[[ "$stderr" == *"0 inserted, 1 updated, 1 skipped"* ]] || fail "stderr: $stderr"
+	[ "$(crm lead show 1 | jq -r .region)" = 上海 ]
+	[ "$(crm log --entity lead:2 | grep -c '"action":"update"')" = 0 ]
+}
+
+@test "--on-duplicate merge fills only empty fields; error rejects the duplicate with exit 4" {
+	crm lead add name=甲 phone=13800000001 region=浙江 >/dev/null
+	printf '姓名,手机,地区,公司\n甲,13800000001,上海,云启\n' > "$BATS_TEST_TMPDIR/m.csv"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/m.csv" --on-duplicate merge
+	assert_success
+	run crm lead show 1
+	[ "$(jqo .region)" = 浙江 ]
+	[ "$(jqo .company)" = 云启 ]
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/m.csv" --on-duplicate error
+	assert_failure 4
+	[[ "$stderr" == *"duplicate of lead:1 (甲)"* ]] || fail "stderr: $stderr"
+}
+
+@test "--key matches duplicates by the field of your choice" {
+	crm field add lead crm_no >/dev/null
+	printf 'name,crm_no\n甲,A1\n乙,A1\n丙,A2\n' > "$BATS_TEST_TMPDIR/k.csv"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/k.csv" --key crm_no
+	assert_success
+	[ "$(count)" = 2 ]
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/k.csv" --key nosuch
+	assert_failure 2
+}
+
+@test "--map, saved mappings, unknown columns ignored once or made into fields" {
+	printf '客户,移动,微信群\n甲,13800000001,VIP群\n乙,13800000002,普通群\n' > "$BATS_TEST_TMPDIR/u.csv"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/u.csv" --map '客户=name,移动=phone' --save-map mine
+	assert_success
+	[ "$(grep -c "column '微信群' is not a lead field" <<<"$stderr")" = 1 ]
+	[ "$(crm lead show 1 | jq -r .phone)" = 13800000001 ]
+	CRM_DB=$BATS_TEST_TMPDIR/b.db crm config set import.map.mine '客户=name,移动=phone' >/dev/null
+	run --separate-stderr env CRM_DB="$BATS_TEST_TMPDIR/b.db" crm import leads "$BATS_TEST_TMPDIR/u.csv" --map-name mine --create-fields
+	assert_success
+	[[ "$stderr" == *"column '微信群' goes to the new field custom_1"* ]] || fail "stderr: $stderr"
+	[ "$(CRM_DB=$BATS_TEST_TMPDIR/b.db crm lead show 2 | jq -r .custom_1)" = 普通群 ]
+	[ "$(crm config get import.map.mine)" = '客户=name,移动=phone' ]
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/u.csv" --map '客户=nosuchfield'
+	assert_failure 2
+}
+
+@test "a file with no name column, an empty file, a missing file: clear errors" {
+	printf '手机\n13800000001\n' > "$BATS_TEST_TMPDIR/n.csv"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/n.csv"
+	assert_failure 3
+	[[ "$stderr" == *"no column for name"* ]] || fail "stderr: $stderr"
+	: > "$BATS_TEST_TMPDIR/e.csv"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/e.csv"
+	assert_failure 3
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/nosuch.csv"
+	assert_failure 1
+	run --separate-stderr crm import nosuchtype "$BATS_TEST_TMPDIR/n.csv"
+	assert_failure 2
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/n.csv" --on-duplicate sometimes
+	assert_failure 2
+	[ "$(count)" = 0 ]
+}
+
+@test "ragged rows: extra cells are rejected, short rows read as empty cells" {
+	printf '姓名,手机,地区\n甲,13800000001,浙江,多出来\n乙,13800000002\n' > "$BATS_TEST_TMPDIR/g.csv"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/g.csv"
+	assert_failure 3
+	[[ "$stderr" == *"line 2: the row has 1 field more than the header's 3"* ]] || fail "stderr: $stderr"
+	[[ "$stderr" == *"1 short rows"* ]] || fail "stderr: $stderr"
+	[ "$(count)" = 1 ]
+}
+
+@test "TSV, JSON lines and stdin; --print feeds a pipe" {
+	printf 'name\tphone\n甲\t13800000001\n' > "$BATS_TEST_TMPDIR/t.tsv"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/t.tsv"
+	assert_success
+	printf '{"姓名":"乙","手机":"13800000002","tags":["a","b"]}\n{"name":"丙","email":"C@X.CN"}\n' > "$BATS_TEST_TMPDIR/j.jsonl"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/j.jsonl" --print
+	assert_success
+	assert_jsonl
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$(jq -c .tags <<<"${lines[0]}")" = '["a","b"]' ]
+	run bash -c "printf '姓名,手机\n丁,13800000004\n' | crm -q import leads - --print | crm lead update status=working"
+	assert_success
+	[ "$(jqo .status)" = working ]
+	[ "$(count)" = 4 ]
+}
+
+@test "accounts, contacts and deals import by the same mechanism" {
+	printf '公司名称,行业,等级\n杭州云启科技有限公司,软件,A\n杭州云启科技有限公司,软件,A\n' > "$BATS_TEST_TMPDIR/a.csv"
+	run --separate-stderr crm import accounts "$BATS_TEST_TMPDIR/a.csv"
+	assert_success
+	[ "$(count account)" = 1 ]
+	printf '姓名,手机,account\n王五,13800000005,杭州云启科技有限公司\n' > "$BATS_TEST_TMPDIR/c.csv"
+	run --separate-stderr crm import contact "$BATS_TEST_TMPDIR/c.csv"
+	assert_success
+	[ "$(crm contact show 1 | jq .account_id)" = 1 ]
+	printf 'name,amount,account\nERP,80万,1\n' > "$BATS_TEST_TMPDIR/d.csv"
+	run --separate-stderr crm import deals "$BATS_TEST_TMPDIR/d.csv"
+	assert_success
+	[ "$(crm deal show 1 | jq .amount)" = 800000 ]
+}
