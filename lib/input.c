@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmd.h"
@@ -18,7 +19,12 @@ int status_worse(int a, int b)
 
 bool input_piped(void)
 {
-	return !isatty(STDIN_FILENO);
+	/* A terminal is a person; /dev/null (a test harness, cron, nohup) is
+	 * nobody: neither is input to read records from. */
+	struct stat sb;
+	if (isatty(STDIN_FILENO))
+		return false;
+	return fstat(STDIN_FILENO, &sb) != 0 || !S_ISCHR(sb.st_mode);
 }
 
 static bool key_ok(const char *k, size_t n)

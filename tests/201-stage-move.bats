@@ -211,7 +211,7 @@ local_setup() {
 	run --separate-stderr crm approve deal:9
 	assert_failure 1
 	run --separate-stderr crm approve </dev/null
-	assert_failure 1
+	assert_failure 2
 }
 
 @test "approve reads deals from a pipe: the ones that need it are approved, the others reported" {

@@ -1,0 +1,157 @@
+/* task.c: crm task add|list|done|snooze */
+#include <string.h>
+
+#include <stdlib.h>
+
+#include "cmd.h"
+#include "followup.h"
+#include "input.h"
+#include "query.h"
+#include "record.h"
+#include "records.h"
+
+static const struct opt add_opts[] = {
+	{ "for", 0, "ENTITY", "the record it is about (lead:42); default: each record piped in", false },
+	{ "title", 't', "TEXT", "what is to be done", false },
+	{ "due", 'd', "WHEN", "when (tomorrow, +3d, 2026-12-01 10:00)", false },
+	{ "owner", 0, "USER", "who does it (default: the record's owner, else you)", false },
+	{ "priority", 'p', "high|normal|low", "default normal", false },
+	{ "note", 0, "TEXT", "more about it", false },
+	OPT_END
+};
+
+static void add_opts_read(const struct args *a, struct task_opts *t)
+{
+	t->title = arg_get(a, "title");
+	t->due = arg_get(a, "due");
+	t->owner = arg_get(a, "owner");
+	t->priority = arg_get(a, "priority");
+	t->note = arg_get(a, "note");
+}
+
+static int add_for_line(struct crm *c, const struct type *t, long long id, const cJSON *line, void *arg)
+{
+	char *entity = xasprintf("%s:%lld", t->name, id);
+	const char *owner = cJSON_GetStringValue(cJSON_GetObjectItem(line, "owner"));
+	int rc = task_add(c, entity, owner, arg);
+	free(entity);
+	return rc;
+}
+
+static int add_from_fields(struct crm *c, const cJSON *obj, long lineno, void *arg)
+{
+	const struct type *tt = type_find(c, "task");
+	long long id = 0;
+	int rc = record_insert(c, tt, obj, 0, &id, NULL);
+	return rc ? rc : record_print(c, tt, id);
+}
+
+static int add_exec(struct crm *c, struct args *a)
+{
+	struct task_opts t;
+	add_opts_read(a, &t);
+	const char *on = arg_get(a, "for");
+	rec_columns(c, type_find(c, "task"));
+	if (!t.title) {
+		/* no --title: tasks from JSON lines of their fields */
+		if (on || !input_piped())
+			return cmd_usage_error(c, "what is to be done? --title TEXT");
+		return input_each_object(c, add_from_fields, NULL);
+	}
+	if (on) {
+		const struct type *et;
+		long long id;
+		if (entity_parse(c, on, NULL, &et, &id))
+			return c->errcode;
+		char *entity = xasprintf("%s:%lld", et->name, id);
+		int rc = task_add(c, entity, NULL, &t);
+		free(entity);
+		return rc;
+	}
+	if (input_piped())
+		return input_each(c, 0, NULL, NULL, add_for_line, &t);
+	return task_add(c, NULL, NULL, &t);
+}
+
+static const struct opt list_opts[] = {
+	{ "mine", 0, NULL, "only my tasks (the acting user's)", false },
+	{ "overdue", 0, NULL, "only open tasks past their due time", false },
+	{ "due", 0, "DAY", "only tasks due that day (today, tomorrow, 2026-12-01)", false },
+	{ "for", 0, "ENTITY", "only tasks about this record", false },
+	{ "all", 'a', NULL, "done tasks too (default: open ones)", false },
+	LIST_OPTS,
+	OPT_END
+};
+
+static int list_exec(struct crm *c, struct args *a)
+{
+	const struct type *t = type_find(c, "task");
+	struct query q;
+	if (query_from_args(c, a, &q))
+		return CRM_USAGE;
+	struct task_filter f = {
+		.owner = arg_has(a, "mine") ? c->user : NULL,
+		.due = arg_get(a, "due"),
+		.entity = arg_get(a, "for"),
+		.overdue = arg_has(a, "overdue"),
+		.all = arg_has(a, "all") || q.status,
+	};
+	char *extra = NULL, *where = NULL;
+	int rc = task_filter_sql(c, &f, &extra);
+	if (rc)
+		return rc;
+	if (extra)
+		q.where = where = q.where ? xasprintf("(%s) AND %s", q.where, extra) : xstrdup(extra);
+	if (!q.sort)
+		q.sort = "due,id";
+	rec_columns(c, t);
+	rc = query_list(c, t, &q);
+	free(where);
+	free(extra);
+	return rc;
+}
+
+static int done_one(struct crm *c, const struct type *t, long long id, const cJSON *line, void *arg)
+{
+	return task_done(c, id);
+}
+
+static int done_exec(struct crm *c, struct args *a)
+{
+	rec_columns(c, type_find(c, "task"));
+	return input_each(c, a->argc, a->argv, "task", done_one, NULL);
+}
+
+static int snooze_one(struct crm *c, const struct type *t, long long id, const cJSON *line, void *arg)
+{
+	return task_snooze(c, id, arg);
+}
+
+static int snooze_exec(struct crm *c, struct args *a)
+{
+	rec_columns(c, type_find(c, "task"));
+	const char *when = a->argv[a->argc - 1];
+	return input_each(c, a->argc - 1, a->argv, "task", snooze_one, (void *)when);
+}
+
+static const struct cmd_verb task_verbs[] = {
+	{ "add", "--title TEXT [--for ENTITY] [--due WHEN] [--owner U] [--priority high|normal|low]",
+	  "add a task (for each record piped in, without --for)", add_opts, DB_WRITE, 0, 0, add_exec },
+	{ "list", "[--mine] [--overdue] [--due DAY] [--for ENTITY] [--all] [--where EXPR] ...",
+	  "list open tasks by due time", list_opts, DB_READ, 0, 0, list_exec },
+	{ "done", "[ID ...]", "mark tasks done (ids, or JSON lines on stdin)", NULL, DB_WRITE, 0, -1, done_exec },
+	{ "snooze", "[ID ...] WHEN", "move tasks to a later time (+2d, tomorrow, 2026-12-01)",
+	  NULL, DB_WRITE, 1, -1, snooze_exec },
+	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
+};
+
+const struct cmd_entry cmd_task_entry = {
+	.name = "task",
+	.summary = "tasks: the next steps, with due times and owners",
+	.verbs = task_verbs,
+	.description = "A task is about a record (entity lead:42, deal:7, ...) or nothing. Without\n"
+		       "--for, crm task add makes one task per record piped in, for its owner:\n"
+		       "  crm deal list --stage proposal --stale 7d | crm task add --title 催报价反馈 --due tomorrow\n"
+		       "and without --title it creates tasks from JSON lines of task fields.\n"
+		       "crm agenda puts overdue and today's tasks first.",
+};
