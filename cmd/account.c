@@ -1,7 +1,32 @@
 /* account.c: crm account add|list|show|update|rm */
+#include "history.h"
+#include "input.h"
+#include "out.h"
 #include "records.h"
 
-RECORD_HANDLERS(account)
+static int account_add_exec(struct crm *c, struct args *a) { return rec_add(c, a, "account"); }
+static int account_list_exec(struct crm *c, struct args *a) { return rec_list(c, a, "account"); }
+static int account_update_exec(struct crm *c, struct args *a) { return rec_update(c, a, "account"); }
+static int account_rm_exec(struct crm *c, struct args *a) { return rec_rm(c, a, "account"); }
+
+/* The account with its contacts, deals, recent activities, open tasks. */
+static int show_one(struct crm *c, const struct type *t, long long id, const cJSON *line, void *arg)
+{
+	cJSON *acc = record_get(c, t, id, false);
+	if (!acc)
+		return c->errcode;
+	int rc = account_related(c, id, acc);
+	if (!rc)
+		out_object(c->out, acc);
+	cJSON_Delete(acc);
+	return rc;
+}
+
+static int account_show_exec(struct crm *c, struct args *a)
+{
+	rec_columns(c, type_find(c, "account"));
+	return input_each(c, a->argc, a->argv, "account", show_one, NULL);
+}
 
 static const struct opt add_opts[] = {
 	ADD_OPTS,
@@ -35,5 +60,6 @@ const struct cmd_entry cmd_account_entry = {
 	.verbs = account_verbs,
 	.description = "Account fields: name (required), industry, size, region, tier (A, B, C), owner,\n"
 		       "source, phone, address, website, tags, note, last_contacted_at, plus custom\n"
-		       "fields.",
+		       "fields. 'crm account show' adds its contacts, deals, recent activities and\n"
+		       "open tasks (of the account, its contacts and its deals) as arrays.",
 };

@@ -13,6 +13,7 @@
 
 struct auth {
 	int denied;            /* the action code refused, 0 if none */
+	bool schema_update;    /* an UPDATE of sqlite_master was let through */
 	char what[128];
 };
 
@@ -26,7 +27,6 @@ static int authorize(void *arg, int action, const char *a1, const char *a2,
 {
 	struct auth *au = arg;
 	(void)dbname;
-	(void)trigger;
 	switch (action) {
 	case SQLITE_SELECT:
 	case SQLITE_READ:
@@ -47,8 +47,17 @@ static int authorize(void *arg, int action, const char *a1, const char *a2,
 	case SQLITE_DETACH:
 		snprintf(au->what, sizeof(au->what), "ATTACH/DETACH");
 		break;
-	case SQLITE_INSERT:
 	case SQLITE_UPDATE:
+		/* Using a table-valued function (json_each in has_tag) makes
+		 * SQLite ask for an UPDATE of sqlite_master while it sets up
+		 * the function's table. A real UPDATE of it is still refused:
+		 * by sqlite3_stmt_readonly() below, and by defensive mode. */
+		if (a1 && !strcmp(a1, "sqlite_master") && !trigger) {
+			au->schema_update = true;
+			return SQLITE_OK;
+		}
+		/* fall through */
+	case SQLITE_INSERT:
 	case SQLITE_DELETE:
 		snprintf(au->what, sizeof(au->what), "writing to %s", a1 ? a1 : "a table");
 		break;
@@ -69,7 +78,12 @@ int query_prepare_readonly(struct crm *c, const char *sql, sqlite3_stmt **st)
 	int rc = sqlite3_prepare_v2(c->db, sql, -1, st, &tail);
 	sqlite3_set_authorizer(c->db, NULL, NULL);
 	if (rc != SQLITE_OK) {
-		if (au.denied || (rc & 0xff) == SQLITE_AUTH)
+		if (au.schema_update && !au.denied)
+			snprintf(au.what, sizeof(au.what), "writing to sqlite_master");
+		/* defensive mode refuses schema writes before asking us */
+		if (strstr(sqlite3_errmsg(c->db), "may not be modified"))
+			snprintf(au.what, sizeof(au.what), "writing to the schema");
+		if (au.denied || au.what[0] || (rc & 0xff) == SQLITE_AUTH)
 			return crm_error(c, CRM_PERM, "refused: %s is not allowed (queries are read-only)",
 					 au.what[0] ? au.what : "this statement");
 		return crm_error(c, CRM_USAGE, "%s", sqlite3_errmsg(c->db));

@@ -1,0 +1,166 @@
+/* search.c: crm search TEXT */
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "db.h"
+#include "out.h"
+#include "record.h"
+#include "text.h"
+
+static const struct opt search_opts[] = {
+	{ "type", 't', "TYPE", "only records of this type (lead, account, contact, deal, activity, task)", false },
+	{ "limit", 'n', "N", "at most N records (default 50)", false },
+	OPT_END
+};
+
+static size_t chars(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* Around the first match in body: "…前后文 [普洱] 茶…" (whole characters). */
+static char *snippet_around(const char *body, const char *q)
+{
+	const char *hit = strstr(body, q);
+	if (!hit)
+		return xstrdup("");
+	const char *from = hit, *to = hit + strlen(q);
+	for (int n = 0; n < 12 && from > body; n++) {
+		do
+			from--;
+		while (from > body && ((unsigned char)*from & 0xC0) == 0x80);
+	}
+	for (int n = 0; n < 12 && *to; n++) {
+		do
+			to++;
+		while (*to && ((unsigned char)*to & 0xC0) == 0x80);
+	}
+	struct sbuf b = { 0 };
+	if (from > body)
+		sbuf_add(&b, "…");
+	sbuf_addn(&b, from, (size_t)(hit - from));
+	sbuf_addc(&b, '[');
+	sbuf_add(&b, q);
+	sbuf_addc(&b, ']');
+	const char *after = hit + strlen(q);
+	sbuf_addn(&b, after, (size_t)(to - after));
+	if (*to)
+		sbuf_add(&b, "…");
+	char *s = sbuf_detach(&b);
+	for (char *p = s; *p; p++)
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	return s;
+}
+
+/* FTS5 phrase: the text in double quotes, its quotes doubled. */
+static char *fts_phrase(const char *q)
+{
+	struct sbuf b = { 0 };
+	sbuf_addc(&b, '"');
+	for (; *q; q++) {
+		if (*q == '"')
+			sbuf_addc(&b, '"');
+		sbuf_addc(&b, *q);
+	}
+	sbuf_addc(&b, '"');
+	return sbuf_detach(&b);
+}
+
+static int search_exec(struct crm *c, struct args *a)
+{
+	char *q = text_trim(a->argv[0]);
+	const struct type *only = NULL;
+	const char *tn = arg_get(a, "type");
+	long long limit = arg_int(c, a, "limit", 50);
+	int rc = CRM_OK;
+	if (limit < 0) {
+		rc = CRM_USAGE;
+		goto done;
+	}
+	if (!*q) {
+		rc = cmd_usage_error(c, "search for what? crm search TEXT");
+		goto done;
+	}
+	if (tn && !(only = type_get(c, tn))) {
+		rc = c->errcode;
+		goto done;
+	}
+	/* records written since the last search go into the index now */
+	if ((rc = search_refresh(c)))
+		goto done;
+	/* trigram finds 3+ characters; shorter text (普洱, 茶) is a scan */
+	bool scan = chars(q) < 3;
+	const char *sql = scan
+		? "SELECT rowid, body FROM search WHERE instr(body, ?1) > 0 AND (?2 = 0 OR rowid % 16 = ?2) "
+		  "ORDER BY rowid % 16, rowid LIMIT ?3"
+		: "SELECT rowid, body FROM search WHERE search MATCH ?1 AND (?2 = 0 OR rowid % 16 = ?2) "
+		  "ORDER BY rank LIMIT ?3";
+	sqlite3_stmt *st = db_stmt(c, sql);
+	if (!st) {
+		rc = c->errcode;
+		goto done;
+	}
+	char *phrase = scan ? xstrdup(q) : fts_phrase(q);
+	sqlite3_bind_text(st, 1, phrase, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, only ? only->num : 0);
+	sqlite3_bind_int64(st, 3, limit ? limit : -1);
+	free(phrase);
+	static const char *const cols[] = { "type", "id", "name", "snippet" };
+	out_columns(c->out, cols, 4);
+	long n = 0;
+	int src;
+	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+		long long key = sqlite3_column_int64(st, 0);
+		const struct type *t = NULL;
+		for (int i = 0; type_at(c, i); i++)
+			if (type_at(c, i)->num == key % 16)
+				t = type_at(c, i);
+		cJSON *r = t ? record_get(c, t, key / 16, false) : NULL;
+		if (!r) {
+			c->errmsg[0] = 0;
+			continue;
+		}
+		char *snip = snippet_around((const char *)sqlite3_column_text(st, 1), q);
+		if (!cJSON_GetObjectItem(r, "name")) {
+			const char *label = cJSON_GetStringValue(cJSON_GetObjectItem(r, "title"));
+			if (!label)
+				label = cJSON_GetStringValue(cJSON_GetObjectItem(r, "entity"));
+			if (label)
+				cJSON_AddStringToObject(r, "name", label);
+		}
+		cJSON_AddStringToObject(r, "snippet", snip);
+		out_object(c->out, r);
+		free(snip);
+		cJSON_Delete(r);
+		n++;
+	}
+	sqlite3_reset(st);
+	if (src != SQLITE_DONE)
+		rc = crm_dberror(c, src, "search");
+	else
+		rc = n ? CRM_OK : CRM_NOTFOUND;
+done:
+	free(q);
+	return rc;
+}
+
+static const struct cmd_verb search_verbs[] = {
+	{ "", "TEXT [--type TYPE] [--limit N]", "find records by any word in them, Chinese included",
+	  search_opts, DB_WRITE, 1, 1, search_exec },
+	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
+};
+
+const struct cmd_entry cmd_search_entry = {
+	.name = "search",
+	.summary = "full-text search over names, companies, phones, emails, notes and activities",
+	.verbs = search_verbs,
+	.description = "Each match is printed as the record it is in, with a \"snippet\" around the\n"
+		       "match. Searches of three or more characters use the trigram index;\n"
+		       "shorter ones (普洱, 茶) scan it, so they work too. The index is brought up\n"
+		       "to date by the search itself, so imports do not pay for it.",
+};
