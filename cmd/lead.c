@@ -1,4 +1,6 @@
-/* lead.c: crm lead add|list|show|update|rm */
+/* lead.c: crm lead add|list|show|update|rm|convert */
+#include "convert.h"
+#include "input.h"
 #include "records.h"
 
 RECORD_HANDLERS(lead)
@@ -25,8 +27,39 @@ static const struct opt rm_opts[] = {
 	OPT_END
 };
 
+static const struct opt convert_opts[] = {
+	{ "deal-name", 0, "NAME", "also make a deal of this name", false },
+	{ "amount", 0, "AMOUNT", "also make a deal of this amount (default: the lead's budget)", false },
+	{ "stage", 0, "STAGE", "also make a deal, in this stage", false },
+	{ "pipeline", 0, "KEY", "the deal's pipeline (default: default)", false },
+	OPT_END
+};
+
+static int convert_one(struct crm *c, const struct type *t, long long id, const cJSON *line, void *arg)
+{
+	return lead_convert(c, id, arg);
+}
+
+static int lead_convert_exec(struct crm *c, struct args *a)
+{
+	struct convert_opts o = {
+		.deal_name = arg_get(a, "deal-name"),
+		.amount = arg_get(a, "amount"),
+		.stage = arg_get(a, "stage"),
+		.pipeline = arg_get(a, "pipeline"),
+	};
+	int rc = input_each(c, a->argc, a->argv, "lead", convert_one, &o);
+	/* a single lead is all or nothing (each of many is too) */
+	if (rc && a->argc <= 1)
+		c->rollback = true;
+	return rc;
+}
+
 static const struct cmd_verb lead_verbs[] = {
 	RECORD_VERBS(lead, add_opts, list_opts, rm_opts),
+	{ "convert", "[ID ...] [--deal-name NAME] [--amount AMOUNT] [--stage STAGE]",
+	  "turn leads into an account (matched by company name), a contact and a deal",
+	  convert_opts, DB_WRITE, 0, -1, lead_convert_exec },
 	{ NULL }
 };
 
@@ -39,5 +72,10 @@ const struct cmd_entry cmd_lead_entry = {
 		       "nurturing, qualified, disqualified, converted), score, owner, tags, note,\n"
 		       "last_contacted_at, plus custom fields (crm field add lead ...).\n"
 		       "Phones and emails are normalised; adding a lead whose phone or email is\n"
-		       "already known fails with exit 4 naming the existing lead.",
+		       "already known fails with exit 4 naming the existing lead.\n"
+		       "'crm lead convert ID' makes (or finds, by company name without 有限公司\n"
+		       "and the like) the account, makes (or finds, by phone or email) the contact,\n"
+		       "with --deal-name, --amount or --stage a deal too, and marks the lead\n"
+		       "converted with account_id, contact_id and deal_id: all in one step, or\n"
+		       "nothing if any part fails. It prints what it made, then the lead.",
 };

@@ -91,7 +91,7 @@ static void emit(struct crm *c, const char *entity, sqlite3_stmt *st)
 			summary = changes_text(ch);
 		} else if (!strcmp(what, "insert")) {
 			summary = xstrdup("created");
-		} else if (!strcmp(what, "delete")) {
+		} else if (!strcmp(what, "delete") || !strcmp(what, "remove")) {
 			summary = xstrdup("removed");
 		} else if (!strcmp(what, "purge")) {
 			summary = xstrdup("removed for good");

@@ -1,0 +1,119 @@
+#!/usr/bin/env bats
+# Leads: add, list, show, update, rm, restore, convert.
+load helper
+
+local_setup() {
+	fresh_db
+	export CRM_USER=alice
+}
+
+count() {
+	crm sql "SELECT count(*) AS n FROM ${1:-lead}" | jq .n
+}
+
+@test "a phone typed +86 138-1234-5678 is stored as 13812345678; adding it again exits 4 naming the first lead" {
+	crm lead add name=张伟 phone="+86 138-1234-5678" >/dev/null
+	run crm lead list --where "phone = '13812345678'"
+	assert_success
+	[ "$(jqo .name)" = 张伟 ]
+	run --separate-stderr crm lead add name=王芳 phone=13812345678
+	assert_failure 4
+	[[ "$stderr" == *"lead:1 (张伟)"* ]] || fail "stderr: $stderr"
+	[ "$(count)" = 1 ]
+	run crm lead add name=王芳 phone=13812345678 --allow-duplicate
+	assert_success
+}
+
+@test "list | update changes exactly the listed leads; injections are refused and change nothing" {
+	crm lead add name=甲 region=浙江 >/dev/null
+	crm lead add name=乙 region=江苏 >/dev/null
+	crm lead add name=丙 region=浙江 >/dev/null
+	run bash -c "crm lead list --where \"region = '浙江'\" | crm lead update status=working"
+	assert_success
+	[ "${#lines[@]}" -eq 2 ]
+	[ "$(crm lead list --status working | jq -r .name | tr '\n' ' ')" = "甲 丙 " ]
+	run --separate-stderr crm lead list --where "1; DROP TABLE lead"
+	assert_failure 5
+	run --separate-stderr crm lead list --where "(SELECT load_extension('x'))"
+	assert_failure 5
+	[ "$(count)" = 3 ]
+}
+
+@test "rm hides a lead, restore brings it back, --purge deletes it for good; the log keeps all" {
+	crm lead add name=甲 >/dev/null
+	crm lead rm 1 >/dev/null
+	run crm lead list
+	assert_failure 1
+	run crm lead list --removed
+	[ "$(jqo .name)" = 甲 ]
+	run crm restore lead:1
+	assert_success
+	[ "$(crm lead list | jq -r .name)" = 甲 ]
+	crm lead rm --purge 1 >/dev/null
+	run --separate-stderr crm restore lead:1
+	assert_failure 1
+	[ "$(crm log --entity lead:1 | jq -r .action | tr '\n' ' ')" = "purge restore remove insert " ]
+}
+
+@test "bad fields are rejected naming the field and the value, exit 3, nothing written" {
+	run --separate-stderr crm lead add name=甲 phone=12345
+	assert_failure 3
+	[[ "$stderr" == *"phone: '12345'"* ]] || fail "stderr: $stderr"
+	run --separate-stderr crm lead add name=甲 email=foo@
+	assert_failure 3
+	run --separate-stderr crm lead add name=甲 status=hot
+	assert_failure 3
+	run --separate-stderr crm lead add phone=13800000000
+	assert_failure 3
+	[ "$(count)" = 0 ]
+}
+
+@test "convert: account, contact and deal in one step; the lead links to them" {
+	crm lead add name=张伟 phone=13812345678 company=杭州云启科技有限公司 budget=50万 owner=alice >/dev/null
+	run --separate-stderr crm lead convert 1 --deal-name "ERP 二期" --stage proposal
+	assert_success
+	assert_jsonl
+	[ "$(jq -r .type <<<"$output" | tr '\n' ' ')" = "account contact deal lead " ]
+	[ "$(jq -r .stage <<<"${lines[2]}")" = proposal ]
+	[ "$(jq .amount <<<"${lines[2]}")" = 500000 ]
+	[ "$(jq -c '[.status, .account_id, .contact_id, .deal_id]' <<<"${lines[3]}")" = '["converted",1,1,1]' ]
+	[ "$(crm contact show 1 | jq .account_id)" = 1 ]
+	run --separate-stderr crm lead convert 1
+	assert_failure 4
+}
+
+@test "convert matches the account by company name without 有限公司; without deal options no deal" {
+	crm account add name=杭州云启科技 >/dev/null
+	crm lead add name=张伟 company="杭州云启科技有限公司" >/dev/null
+	run crm lead convert 1
+	assert_success
+	[ "$(jq -r .type <<<"$output" | tr '\n' ' ')" = "account contact lead " ]
+	[ "$(count account)" = 1 ]
+	[ "$(count deal)" = 0 ]
+}
+
+@test "convert: a failure in the middle leaves nothing behind" {
+	crm lead add name=张伟 phone=13812345678 company=新公司 >/dev/null
+	run --separate-stderr crm lead convert 1 --amount 很多钱
+	assert_failure 3
+	[[ "$stderr" == *"amount: '很多钱'"* ]] || fail "stderr: $stderr"
+	[ "$(count account)" = 0 ]
+	[ "$(count contact)" = 0 ]
+	[ "$(count deal)" = 0 ]
+	[ "$(crm lead show 1 | jq -r .status)" = new ]
+	run --separate-stderr crm lead convert 1 --stage nosuchstage
+	[ "$status" -ne 0 ]
+	[ "$(count account)" = 0 ]
+	run --separate-stderr crm lead convert 9
+	assert_failure 1
+}
+
+@test "convert leads from a pipe" {
+	crm lead add name=甲 company=甲公司 status=qualified >/dev/null
+	crm lead add name=乙 company=乙公司 status=qualified >/dev/null
+	crm lead add name=丙 company=丙公司 >/dev/null
+	run bash -c 'crm lead list --status qualified | crm lead convert --amount 1万'
+	assert_success
+	[ "$(count deal)" = 2 ]
+	[ "$(crm lead list --status converted | wc -l)" -eq 2 ]
+}
