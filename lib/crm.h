@@ -40,6 +40,8 @@ struct crm {
 	bool strict;            /* --strict: first bad input line aborts */
 	bool rollback;          /* the command asks not to commit */
 	bool commit_when_idle;  /* streaming: commit whenever stdin waits (tail -f) */
+	int (*idle)(struct crm *c, void *arg); /* called then, before the commit */
+	void *idle_arg;
 	const char *cmd;        /* "lead add": the prefix of error messages */
 	const struct cmd_verb *verb; /* the verb running, for usage errors */
 	char *cmdline;          /* the whole command line, for the audit log */

@@ -135,7 +135,10 @@ static int input_idle(void *arg)
 		return CRM_OK;   /* a closed pipe ends us by SIGPIPE */
 	if (!writing(c) || !db_in_txn(c) || (c->strict && !c->commit_when_idle))
 		return CRM_OK;
-	int rc = db_commit(c);
+	int rc = c->idle ? c->idle(c, c->idle_arg) : CRM_OK;
+	if (rc)
+		return rc;
+	rc = db_commit(c);
 	if (!rc)
 		hook_run_pending(c);
 	return rc;
