@@ -18,6 +18,7 @@
 #include "main.h"
 #include "out.h"
 #include "record.h"
+#include "rules.h"
 
 /* Options every verb takes, after the command as well as before it. */
 static const struct opt common_opts[] = {
@@ -603,6 +604,7 @@ void main_release(struct crm *c)
 	types_free(c);
 	hook_free(c);
 	config_release(c);
+	rules_release(c);
 	free(c->db_path);
 	free(c->user);
 	free(c->cmdline);
