@@ -37,8 +37,10 @@ UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/unit/%,$(UNIT_SRC))
 .PHONY: all deps test demo bench bench-check install uninstall clean asan unit man
 all: crm
 
+# A new file renamed over the old one: a crm that is running (a bench, a
+# shell) keeps its own copy instead of making cp fail with "text file busy".
 crm: build/rel/crm
-	cp build/rel/crm crm
+	cp build/rel/crm crm.new && mv -f crm.new crm
 
 build/rel/crm: $(REL_OBJ)
 	$(CC) $(OPT) -o $@ $^ $(PKG_LIBS) -lm

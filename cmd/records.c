@@ -117,6 +117,14 @@ int rec_list(struct crm *c, struct args *a, const char *type)
 
 static int show_one(struct crm *c, const struct type *t, long long id, const cJSON *line, void *arg)
 {
+	if (!record_exists(c, t, id)) {
+		cJSON *gone = record_get(c, t, id, true);
+		cJSON_Delete(gone);
+		if (gone)
+			return crm_error(c, CRM_NOTFOUND, "%s:%lld was removed ('crm restore %s:%lld' brings it back)",
+					 t->name, id, t->name, id);
+		return crm_error(c, CRM_NOTFOUND, "no %s with id %lld", t->name, id);
+	}
 	return record_print(c, t, id);
 }
 

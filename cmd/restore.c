@@ -1,11 +1,14 @@
 /* restore.c: crm restore TYPE:ID ... */
 #include "input.h"
+#include "merge.h"
 #include "out.h"
 #include "records.h"
 
 static int restore_one(struct crm *c, const struct type *t, long long id, const cJSON *line, void *arg)
 {
 	int rc = record_restore(c, t, id);
+	if (!rc)
+		rc = merge_undo(c, t, id);   /* a merged record gets back what moved */
 	return rc ? rc : record_print(c, t, id);
 }
 

@@ -1,0 +1,310 @@
+/* merge.c: finding duplicates and merging them. See merge.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "convert.h"
+#include "db.h"
+#include "merge.h"
+#include "out.h"
+#include "record.h"
+#include "text.h"
+
+/* company_key(x) in SQL, for grouping by a company name without its noise. */
+static void fn_company_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	if (!s) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	char *k = company_key(s);
+	if (*k)
+		sqlite3_result_text(ctx, k, -1, free);
+	else {
+		free(k);
+		sqlite3_result_null(ctx);
+	}
+}
+
+/* A key: the SQL that computes it, and how it is reported. */
+struct key {
+	const char *name;
+	const char *sql;      /* over alias r; NULL when the type lacks a field */
+	double score;
+};
+
+static int group_by(struct crm *c, const struct type *t, const struct key *k, long *groups)
+{
+	char *sql = xasprintf("SELECT k, group_concat(id), count(*) FROM (SELECT %s AS k, r.id AS id FROM \"%s\" AS r "
+			      "WHERE r.deleted_at IS NULL ORDER BY r.id) WHERE k IS NOT NULL AND k <> '' "
+			      "GROUP BY k HAVING count(*) > 1 ORDER BY min(id)", k->sql, t->name);
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		return crm_dberror(c, rc, "dedupe");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct out *o = c->out;
+		const char *ids = (const char *)sqlite3_column_text(st, 1);
+		cJSON *arr = cJSON_CreateArray(), *ents = cJSON_CreateArray();
+		char *copy = xstrdup(ids), *save = NULL;
+		for (char *p = strtok_r(copy, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+			cJSON_AddItemToArray(arr, cJSON_CreateNumber(atof(p)));
+			char *e = xasprintf("%s:%s", t->name, p);
+			cJSON_AddItemToArray(ents, cJSON_CreateString(e));
+			free(e);
+		}
+		free(copy);
+		(*groups)++;
+		out_begin(o);
+		out_str(o, "type", "duplicates");
+		out_int(o, "group", *groups);
+		out_str(o, "record_type", t->name);
+		out_json(o, "ids", arr);
+		out_json(o, "records", ents);
+		char *reason = xasprintf("same %s: %s", k->name, (const char *)sqlite3_column_text(st, 0));
+		out_str(o, "reason", reason);
+		out_real(o, "score", k->score);
+		out_end(o);
+		free(reason);
+		cJSON_Delete(arr);
+		cJSON_Delete(ents);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "dedupe");
+}
+
+int dedupe_run(struct crm *c, const char *tn, const char *by, bool fuzzy)
+{
+	const struct type *t = type_get(c, tn);
+	if (!t)
+		return c->errcode;
+	sqlite3_create_function(c->db, "company_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+				fn_company_key, NULL, NULL);
+	bool has_company = type_field(t, "company") != NULL;
+	const char *company = has_company ? "r.company" : "NULL";
+	bool is_account = !strcmp(t->name, "account");
+	char *name_company = xasprintf("r.name || ' / ' || %s", company);
+	char *fz_name_company = xasprintf("r.name || ' / ' || company_key(%s)", company);
+	struct key keys[] = {
+		{ "phone", type_field(t, "phone") ? "r.phone" : NULL, 1.0 },
+		{ "email", type_field(t, "email") ? "r.email" : NULL, 1.0 },
+		{ "name+company", is_account ? "r.name" : has_company ? name_company : NULL, 1.0 },
+		/* --fuzzy: company names without 有限公司, (中国), Co., Ltd. ... */
+		{ "name+company (fuzzy)", is_account ? "company_key(r.name)" : has_company ? fz_name_company : NULL, 0.9 },
+	};
+	const char *want = by ? by : "phone,email,name+company";
+	long groups = 0;
+	int rc = CRM_OK;
+	char *copy = xstrdup(want), *save = NULL;
+	for (char *k = strtok_r(copy, ",", &save); k && !rc; k = strtok_r(NULL, ",", &save)) {
+		int i = 0;
+		while (i < 3 && strcmp(keys[i].name, k))
+			i++;
+		if (i == 3) {
+			rc = crm_error(c, CRM_USAGE, "--by: '%s' is not phone, email or name+company", k);
+			break;
+		}
+		if (!keys[i].sql)
+			continue;
+		rc = group_by(c, t, &keys[i], &groups);
+		if (!rc && fuzzy && i == 2 && keys[3].sql)
+			rc = group_by(c, t, &keys[3], &groups);
+	}
+	free(copy);
+	free(name_company);
+	free(fz_name_company);
+	if (rc)
+		return rc;
+	return groups ? CRM_OK : CRM_NOTFOUND;
+}
+
+/* ---- merge ---- */
+
+/* Point every reference to drop at keep, through the record layer; note
+ * what moved in moved (for crm restore). */
+static int repoint(struct crm *c, const char *tn, const char *col, const char *from, const char *to,
+		   bool entity, cJSON *moved)
+{
+	const struct type *t = type_find(c, tn);
+	if (!t || !type_field(t, col))
+		return CRM_OK;
+	char *sql = xasprintf("SELECT id FROM \"%s\" WHERE \"%s\" = ? ORDER BY id", tn, col);
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		return crm_dberror(c, rc, "merge");
+	sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT);
+	long long *ids = NULL;
+	int n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ids = xrealloc(ids, (n + 1) * sizeof(*ids));
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	rc = CRM_OK;
+	cJSON *list = n ? cJSON_CreateArray() : NULL;
+	for (int i = 0; i < n && !rc; i++) {
+		cJSON *ch = cJSON_CreateObject();
+		if (entity)
+			cJSON_AddStringToObject(ch, col, to);
+		else
+			cJSON_AddNumberToObject(ch, col, atof(to));
+		rc = record_update(c, t, ids[i], ch, REC_NO_RULES);
+		cJSON_Delete(ch);
+		cJSON_AddItemToArray(list, cJSON_CreateNumber((double)ids[i]));
+	}
+	if (list) {
+		char *key = xasprintf("%s.%s", tn, col);
+		cJSON_AddItemToObject(moved, key, list);
+		free(key);
+	}
+	free(ids);
+	return rc;
+}
+
+static int merge_one(struct crm *c, const struct type *t, long long keep, long long drop, cJSON *out_moved)
+{
+	if (keep == drop)
+		return crm_error(c, CRM_USAGE, "cannot merge %s:%lld into itself", t->name, keep);
+	cJSON *k = record_get(c, t, keep, false), *d = record_get(c, t, drop, false);
+	if (!k || !d) {
+		cJSON_Delete(k);
+		cJSON_Delete(d);
+		return c->errcode;
+	}
+	/* the kept record's values win; its empty fields are filled */
+	cJSON *fill = cJSON_CreateObject();
+	const cJSON *it;
+	cJSON_ArrayForEach(it, d) {
+		const struct field *f = type_field(t, it->string);
+		if (!f || f->flags & FF_SYSTEM || !strcmp(f->name, "id") || !strcmp(f->name, "created_at")
+		    || !strcmp(f->name, "updated_at"))
+			continue;
+		const cJSON *kv = cJSON_GetObjectItem(k, it->string);
+		if (f->kind == FK_TAGS && cJSON_IsArray(kv)) {
+			cJSON *all = cJSON_Duplicate(kv, true);
+			const cJSON *tag;
+			bool added = false;
+			cJSON_ArrayForEach(tag, it) {
+				bool have = false;
+				const cJSON *o;
+				cJSON_ArrayForEach(o, all)
+					have = have || !strcmp(cJSON_GetStringValue(o), cJSON_GetStringValue(tag));
+				if (!have) {
+					cJSON_AddItemToArray(all, cJSON_Duplicate(tag, true));
+					added = true;
+				}
+			}
+			if (added)
+				cJSON_AddItemToObject(fill, it->string, all);
+			else
+				cJSON_Delete(all);
+			continue;
+		}
+		if (!kv || cJSON_IsNull(kv))
+			cJSON_AddItemToObject(fill, it->string, cJSON_Duplicate(it, true));
+	}
+	/* the dropped record's phone/email would trip the duplicate guard on
+	 * the kept one only if they differ; they are filled only when empty */
+	int rc = cJSON_GetArraySize(fill) ? record_update(c, t, keep, fill, REC_NO_RULES | REC_ALLOW_DUP) : CRM_OK;
+	cJSON *moved = cJSON_CreateObject();
+	char from[64], to[64], fromid[32], toid[32];
+	snprintf(from, sizeof(from), "%s:%lld", t->name, drop);
+	snprintf(to, sizeof(to), "%s:%lld", t->name, keep);
+	snprintf(fromid, sizeof(fromid), "%lld", drop);
+	snprintf(toid, sizeof(toid), "%lld", keep);
+	char *idcol = xasprintf("%s_id", t->name);
+	if (!rc)
+		rc = repoint(c, "activity", "entity", from, to, true, moved);
+	if (!rc)
+		rc = repoint(c, "task", "entity", from, to, true, moved);
+	static const char *const holders[] = { "lead", "contact", "deal", "event", NULL };
+	for (int i = 0; holders[i] && !rc; i++)
+		if (strcmp(holders[i], t->name))
+			rc = repoint(c, holders[i], idcol, fromid, toid, false, moved);
+	free(idcol);
+	if (!rc)
+		rc = record_remove(c, t, drop, false);
+	if (!rc) {
+		cJSON *a = cJSON_CreateObject();
+		cJSON_AddStringToObject(a, "merged_into", to);
+		cJSON_AddItemToObject(a, "moved", cJSON_Duplicate(moved, true));
+		cJSON_AddItemToObject(a, "filled", cJSON_Duplicate(fill, true));
+		char *after = cJSON_PrintUnformatted(a);
+		rc = audit_log(c, from, "merge", NULL, after);
+		cJSON_free(after);
+		cJSON_Delete(a);
+	}
+	cJSON_AddItemToObject(out_moved, from, moved);
+	cJSON_Delete(fill);
+	cJSON_Delete(k);
+	cJSON_Delete(d);
+	return rc;
+}
+
+int merge_run(struct crm *c, const char *tn, long long keep, const long long *drops, int ndrops)
+{
+	const struct type *t = type_get(c, tn);
+	if (!t)
+		return c->errcode;
+	if (!record_exists(c, t, keep))
+		return crm_error(c, CRM_NOTFOUND, "no %s with id %lld", t->name, keep);
+	cJSON *moved = cJSON_CreateObject();
+	int rc = CRM_OK;
+	for (int i = 0; i < ndrops && !rc; i++)
+		rc = merge_one(c, t, keep, drops[i], moved);
+	if (rc) {
+		c->rollback = true;   /* all the merge or nothing */
+		cJSON_Delete(moved);
+		return rc;
+	}
+	cJSON *k = record_get(c, t, keep, false);
+	cJSON_AddItemToObject(k, "merged", moved);
+	out_object(c->out, k);
+	cJSON_Delete(k);
+	return CRM_OK;
+}
+
+/* crm restore of a merged record: the references the merge moved go back. */
+int merge_undo(struct crm *c, const struct type *t, long long id)
+{
+	char ent[64];
+	snprintf(ent, sizeof(ent), "%s:%lld", t->name, id);
+	char *last = db_get_text(c, "SELECT action || ' ' || coalesce(after, '') FROM audit WHERE entity = ? "
+				    "AND action IN ('merge', 'remove', 'delete') ORDER BY id DESC LIMIT 1", ent);
+	c->errmsg[0] = 0;
+	if (!last || strncmp(last, "merge ", 6)) {
+		free(last);
+		return CRM_OK;
+	}
+	cJSON *a = cJSON_Parse(last + 6);
+	free(last);
+	const cJSON *moved = cJSON_GetObjectItem(a, "moved"), *list;
+	int rc = CRM_OK;
+	cJSON_ArrayForEach(list, moved) {
+		char *dot = strchr(list->string, '.');
+		if (!dot)
+			continue;
+		char *tn = xstrndup(list->string, (size_t)(dot - list->string));
+		const struct type *ht = type_find(c, tn);
+		free(tn);
+		const cJSON *idv;
+		cJSON_ArrayForEach(idv, list) {
+			if (!ht || rc)
+				break;
+			cJSON *ch = cJSON_CreateObject();
+			if (!strcmp(dot + 1, "entity"))
+				cJSON_AddStringToObject(ch, "entity", ent);
+			else
+				cJSON_AddNumberToObject(ch, dot + 1, (double)id);
+			rc = record_update(c, ht, (long long)idv->valuedouble, ch, REC_NO_RULES);
+			cJSON_Delete(ch);
+		}
+	}
+	cJSON_Delete(a);
+	return rc;
+}

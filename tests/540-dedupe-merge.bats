@@ -1,0 +1,66 @@
+#!/usr/bin/env bats
+# crm dedupe and crm merge.
+load helper
+
+local_setup() {
+	fresh_db
+	crm lead add name=张伟 phone=13812345678 company=杭州云启科技有限公司 >/dev/null
+	crm lead add name=张伟 phone="138 1234 5678" company=杭州云启科技 email=zw@x.cn --allow-duplicate >/dev/null
+	crm lead add name=李娜 company=宁波海天 >/dev/null
+}
+
+@test "dedupe finds the same phone typed two ways, and with --fuzzy company-name noise" {
+	run --separate-stderr crm dedupe leads
+	assert_success
+	assert_jsonl
+	[ "${#lines[@]}" -eq 1 ]
+	[ "$(jqo -c .ids)" = "[1,2]" ] || [ "$(jq -c .ids <<<"$output")" = "[1,2]" ]
+	[[ "$(jqo .reason)" == *"13812345678"* ]]
+	run crm dedupe leads --fuzzy --by name+company
+	assert_success
+	[[ "$output" == *'杭州云启科技'* ]]
+	[ "$(jq -r .score <<<"$output")" = 0.9 ]
+	run --separate-stderr crm dedupe leads --by colour
+	assert_failure 2
+	run crm dedupe leads --by email
+	assert_failure 1
+}
+
+@test "dedupe accounts by name with --fuzzy" {
+	crm account add name=杭州云启科技有限公司 >/dev/null
+	crm account add name="杭州云启科技 (中国) 有限公司" >/dev/null
+	run crm dedupe accounts --fuzzy
+	assert_success
+	[ "$(jq -c .ids <<<"$output")" = "[1,2]" ]
+}
+
+@test "merge keeps all activities and tasks, fills empty fields, and restore undoes it" {
+	crm note lead:2 "二号的通话" --next "+1d 回电" >/dev/null
+	crm note lead:1 "一号的通话" >/dev/null
+	run --separate-stderr crm merge lead 1 2
+	assert_success
+	[ "$(jqo .email)" = zw@x.cn ]
+	[ "$(jqo .company)" = 杭州云启科技有限公司 ]
+	[ "$(crm activity list --for lead:1 | wc -l)" -eq 2 ]
+	[ "$(crm task list --for lead:1 | wc -l)" -eq 1 ]
+	run crm lead show 2
+	assert_failure 1
+	crm log --entity lead:2 | grep -q '"action":"merge"'
+	run crm restore lead:2
+	assert_success
+	[ "$(crm activity list --for lead:2 | jq -r .text)" = 二号的通话 ]
+	[ "$(crm activity list --for lead:1 | jq -r .text)" = 一号的通话 ]
+}
+
+@test "merge: bad ids and self-merge are refused, nothing changes" {
+	run --separate-stderr crm merge lead 1 9
+	assert_failure 1
+	run --separate-stderr crm merge lead 1 1
+	assert_failure 2
+	run --separate-stderr crm merge lead 1 x
+	assert_failure 2
+	run --separate-stderr crm merge lead 1 2 9
+	assert_failure 1
+	[ "$(crm lead list | wc -l)" -eq 3 ]
+	[ "$(crm lead show 1 | jq -r .email)" = null ]
+}
