@@ -24,12 +24,13 @@ echo "== crm lead list --where \"region = '浙江'\" --limit 5"
 crm --table lead list --where "region = '浙江'" --limit 5
 echo
 
-# Deals for 60 leads; then a sales quarter in fast forward.
-crm lead list --limit 60 --sort id |
-	jq -c '{name: ((.company // .name) + " 项目"), amount: ((.budget // 100000) / 2 | floor),
-		lead_id: .id, source: .source, owner: (["alice","bob","carol"][.id % 3]),
-		expected_close: "2026-12-31"}' |
-	crm deal add > /dev/null
+# The sales team takes 60 leads round-robin; they become deals (account,
+# contact and deal each); then a sales quarter in fast forward.
+crm config set team.default alice,bob,carol > /dev/null
+echo "== crm lead list --limit 60 | crm assign --by round-robin | crm lead convert --stage new"
+crm lead list --limit 60 --sort id | crm assign --by round-robin |
+	crm lead convert --stage new | jq -r .type | sort | uniq -c
+echo
 crm deal list --where "id % 4 != 0" | crm stage move qualified > /dev/null
 crm deal list --where "id % 3 != 0 AND stage = 'qualified'" | crm stage move proposal > /dev/null
 crm deal list --where "id % 5 < 3 AND stage = 'proposal'" | crm stage move negotiation > /dev/null
