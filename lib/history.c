@@ -97,6 +97,17 @@ static void emit(struct crm *c, const char *entity, sqlite3_stmt *st)
 			summary = xstrdup("removed for good");
 		} else if (!strcmp(what, "restore")) {
 			summary = xstrdup("restored");
+		} else if (!strcmp(what, "approve")) {
+			cJSON *a = col(st, 5) ? cJSON_Parse(col(st, 5)) : NULL;
+			const char *stage = cJSON_GetStringValue(cJSON_GetObjectItem(a, "stage"));
+			summary = stage && strcmp(stage, "any") ? xasprintf("approved the move to %s", stage)
+							       : xstrdup("approved the next move that needs it");
+			cJSON_Delete(a);
+		} else if (!strcmp(what, "merge")) {
+			cJSON *a = col(st, 5) ? cJSON_Parse(col(st, 5)) : NULL;
+			const char *into = cJSON_GetStringValue(cJSON_GetObjectItem(a, "merged_into"));
+			summary = xasprintf("merged into %s", into ? into : "another record");
+			cJSON_Delete(a);
 		}
 		out_str(o, "summary", summary ? summary : what);
 		if (ch)
