@@ -3,6 +3,8 @@
 
 #include "cmd.h"
 #include "input.h"
+#include "record.h"
+#include "records.h"
 #include "score.h"
 
 static const struct opt score_opts[] = {
@@ -31,6 +33,8 @@ static int score_exec(struct crm *c, struct args *a)
 		if (rc && rc != CRM_BADINPUT)
 			return rc;
 	}
+	if (!arg_has(a, "explain"))
+		rec_columns(c, type_find(c, "lead"));
 	int src = score_run(c, all, arg_has(a, "explain"), true);
 	return src ? src : rc;
 }

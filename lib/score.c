@@ -343,16 +343,20 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 	if (!rc && explain_it)
 		rc = explain(c, &r);
 	else if (!rc && print) {
+		/* the changed leads in one query, not one SELECT each */
+		char *sel = record_select_sql(t);
+		char *q = xasprintf("%s WHERE r.id IN (SELECT id FROM temp.score_new) ORDER BY r.id", sel);
+		free(sel);
 		sqlite3_stmt *st;
-		rc = sqlite3_prepare_v2(c->db, "SELECT id FROM temp.score_new ORDER BY id", -1, &st, NULL);
-		if (rc == SQLITE_OK) {
-			rc = CRM_OK;
-			while (!rc && sqlite3_step(st) == SQLITE_ROW)
-				rc = record_print(c, t, sqlite3_column_int64(st, 0));
+		int src2 = sqlite3_prepare_v2(c->db, q, -1, &st, NULL);
+		free(q);
+		if (src2 == SQLITE_OK) {
+			while ((src2 = sqlite3_step(st)) == SQLITE_ROW)
+				record_emit_row(c, t, st);
 			sqlite3_finalize(st);
-		} else {
-			rc = crm_dberror(c, rc, "score");
 		}
+		if (src2 != SQLITE_DONE)
+			rc = crm_dberror(c, src2, "score");
 	}
 	rules_release(&r);
 	return rc;
