@@ -218,6 +218,22 @@ void db_rollback_to(struct crm *c)
 	}
 }
 
+int db_ids(struct crm *c, sqlite3_stmt *st, long long **ids, int *n)
+{
+	int rc, cap = 0;
+	*ids = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*ids = xrealloc(*ids, cap * sizeof(**ids));
+		}
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "reading ids");
+}
+
 /* ---- open, create, migrate ---- */
 
 static int busy_timeout_ms(struct crm *c)

@@ -34,6 +34,12 @@ int db_savepoint(struct crm *c);
 int db_release(struct crm *c);
 void db_rollback_to(struct crm *c);
 
+/* Step st (prepared by the caller, not cached) to its end, collecting
+ * column 0 into a new array *ids of *n ids (the caller frees it), then
+ * finalize it: ids first, so the caller may write while it goes through
+ * them. */
+int db_ids(struct crm *c, sqlite3_stmt *st, long long **ids, int *n);
+
 /* Run SQL without results. */
 int db_exec(struct crm *c, const char *sql);
 

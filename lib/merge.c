@@ -138,14 +138,9 @@ static int repoint(struct crm *c, const char *tn, const char *col, const char *f
 	if (rc != SQLITE_OK)
 		return crm_dberror(c, rc, "merge");
 	sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT);
-	long long *ids = NULL;
-	int n = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		ids = xrealloc(ids, (n + 1) * sizeof(*ids));
-		ids[n++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
-	rc = CRM_OK;
+	long long *ids;
+	int n;
+	rc = db_ids(c, st, &ids, &n);
 	cJSON *list = n ? cJSON_CreateArray() : NULL;
 	for (int i = 0; i < n && !rc; i++) {
 		cJSON *ch = cJSON_CreateObject();

@@ -430,18 +430,15 @@ static int tick_one(struct crm *c, struct rule *r, const char *now, bool dry, lo
 	if (rc)
 		return rc;
 	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(c->db, "SELECT n.entity, n.id FROM temp.tick_now n WHERE NOT EXISTS "
+	if (sqlite3_prepare_v2(c->db, "SELECT n.id FROM temp.tick_now n WHERE NOT EXISTS "
 			       "(SELECT 1 FROM rule_fired f WHERE f.rule_id = ?1 AND f.entity = n.entity) ORDER BY n.id",
 			       -1, &st, NULL) != SQLITE_OK)
 		return crm_dberror(c, sqlite3_errcode(c->db), "tick");
 	sqlite3_bind_int64(st, 1, r->id);
-	long long *ids = NULL;
-	int n = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		ids = xrealloc(ids, (n + 1) * sizeof(*ids));
-		ids[n++] = sqlite3_column_int64(st, 1);
-	}
-	sqlite3_finalize(st);
+	long long *ids;
+	int n;
+	if ((rc = db_ids(c, st, &ids, &n)))
+		return rc;
 	for (int i = 0; i < n && !rc; i++) {
 		char ent[64];
 		snprintf(ent, sizeof(ent), "%s:%lld", t->name, ids[i]);

@@ -215,14 +215,9 @@ static int qualify(struct crm *c)
 	if (rc != SQLITE_OK)
 		return crm_dberror(c, rc, "score");
 	sqlite3_bind_int64(st, 1, thr);
-	long long *ids = NULL;
-	int n = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		ids = xrealloc(ids, (n + 1) * sizeof(*ids));
-		ids[n++] = sqlite3_column_int64(st, 0);
-	}
-	sqlite3_finalize(st);
-	rc = CRM_OK;
+	long long *ids;
+	int n;
+	rc = db_ids(c, st, &ids, &n);
 	cJSON *ch = cJSON_CreateObject();
 	cJSON_AddStringToObject(ch, "status", "qualified");
 	for (int i = 0; i < n && !rc; i++)
