@@ -206,3 +206,34 @@ excel_csv() {
 	assert_success
 	[ "$(crm deal show 1 | jq .amount)" = 800000 ]
 }
+
+@test "kill -9 in the middle of a large import: consistent, and --resume finishes it with no duplicate rows" {
+	{ echo 姓名,备注; for i in $(seq 1 20000); do echo "客户$i,第${i}行"; done; } > "$BATS_TEST_TMPDIR/big.csv"
+	crm import leads "$BATS_TEST_TMPDIR/big.csv" --batch 500 2>/dev/null &
+	pid=$!
+	for _ in $(seq 1 200); do
+		n=$(crm sql "SELECT coalesce(max(line), 0) AS n FROM import_run" 2>/dev/null | jq .n)
+		[ "${n:-0}" -gt 1000 ] && break
+		sleep 0.05
+	done
+	kill -9 "$pid" 2>/dev/null || true
+	wait "$pid" || true
+	run crm check
+	assert_success
+	before=$(crm sql "SELECT count(*) AS n FROM lead" | jq .n)
+	[ "$before" -lt 20000 ] || skip "the import finished before it could be killed"
+	[ "$(crm sql "SELECT count(*) AS n FROM audit WHERE action = 'insert' AND entity LIKE 'lead:%'" | jq .n)" = "$before" ]
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/big.csv" --resume
+	assert_success
+	[[ "$stderr" == *"resuming after line"* ]] || fail "stderr: $stderr"
+	[ "$(crm sql "SELECT count(*) AS n FROM lead" | jq .n)" = 20000 ]
+	[ "$(crm sql "SELECT count(DISTINCT name) AS n FROM lead" | jq .n)" = 20000 ]
+}
+
+@test "--resume with nothing to resume starts at the beginning" {
+	printf '姓名\n甲\n乙\n' > "$BATS_TEST_TMPDIR/s.csv"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/s.csv" --resume
+	assert_success
+	[[ "$stderr" == *"starting at the beginning"* ]] || fail "stderr: $stderr"
+	[ "$(crm sql "SELECT count(*) AS n FROM lead" | jq .n)" = 2 ]
+}
