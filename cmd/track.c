@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "db.h"
+#include "hook.h"
 #include "input.h"
 #include "phone.h"
 #include "record.h"
@@ -80,8 +82,15 @@ static int store(struct crm *c, long long lead, const char *name, const char *at
 		tr->n++;
 	if (!rc)
 		rc = record_print(c, te, id);
-	if (!rc && tr->n >= 1000)
+	/* a long stream: rescore and commit in batches, not one huge transaction */
+	if (!rc && tr->n >= 5000) {
 		rc = rescore(c, tr);
+		if (!rc && db_in_txn(c) && !c->strict) {
+			rc = db_commit_batch(c);
+			if (!rc)
+				hook_run_pending(c);
+		}
+	}
 	return rc;
 }
 

@@ -209,7 +209,7 @@ static int qualify(struct crm *c)
 	long long thr = config_get_int(c, "score.sql", 60);
 	const struct type *t = type_find(c, "lead");
 	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db, "SELECT n.id FROM temp.score_new n JOIN lead l ON l.id = n.id "
+	int rc = sqlite3_prepare_v2(c->db, "SELECT n.id FROM temp.score_new n CROSS JOIN lead l ON l.id = n.id "
 					   "WHERE n.s >= ?1 AND coalesce(n.old, 0) < ?1 "
 					   "AND l.status IN ('new', 'working', 'nurturing') ORDER BY n.id", -1, &st, NULL);
 	if (rc != SQLITE_OK)
@@ -294,9 +294,10 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 	char *sql = xasprintf("CREATE TEMP TABLE IF NOT EXISTS score_all(id INTEGER PRIMARY KEY, old INTEGER, s INTEGER); "
 			      "CREATE TEMP TABLE IF NOT EXISTS score_new(id INTEGER PRIMARY KEY, old INTEGER, s INTEGER); "
 			      "DELETE FROM temp.score_all; DELETE FROM temp.score_new; "
-			      "INSERT INTO temp.score_all SELECT r.id, r.score, %s FROM %s WHERE r.deleted_at IS NULL%s; "
+			      "INSERT INTO temp.score_all SELECT r.id, r.score, %s FROM %s%s%s WHERE r.deleted_at IS NULL; "
 			      "INSERT INTO temp.score_new SELECT * FROM temp.score_all WHERE s IS NOT old",
-			      sum.s ? sum.s : "0", src, all ? "" : " AND r.id IN (SELECT id FROM temp.score_ids)");
+			      sum.s ? sum.s : "0", all ? "" : "temp.score_ids AS s CROSS JOIN ", src,
+			      all ? "" : " ON r.id = s.id");
 	free(src);
 	sbuf_release(&sum);
 	rc = db_exec(c, sql);
