@@ -35,7 +35,7 @@ static int import_exec(struct crm *c, struct args *a)
 		.key = arg_get(a, "key"),
 		.create_fields = arg_has(a, "create-fields"),
 		.dry_run = arg_has(a, "dry-run"),
-		.atomic = arg_has(a, "atomic"),
+		.atomic = arg_has(a, "atomic") || c->strict,   /* --strict: the first bad row stops it all */
 		.resume = arg_has(a, "resume"),
 		.print = arg_has(a, "print"),
 		.batch = arg_int(c, a, "batch", 5000),

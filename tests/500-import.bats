@@ -84,6 +84,9 @@ excel_csv() {
 	assert_failure 3
 	[[ "$stderr" == *"--atomic imports nothing"* ]] || fail "stderr: $stderr"
 	[ "$(count)" = 0 ]
+	run --separate-stderr crm --strict import leads "$BATS_TEST_TMPDIR/a.csv"
+	assert_failure 3
+	[ "$(count)" = 0 ]
 }
 
 @test "--dry-run reports what would happen and writes nothing" {
