@@ -67,6 +67,11 @@ static int rule_list_exec(struct crm *c, struct args *a)
 
 static int rule_rm_exec(struct crm *c, struct args *a)
 {
+	char *eq = strchr(a->argv[0], '=');
+	if (eq) {   /* crm assign rule rm region=华东: the rules for that value */
+		*eq = 0;
+		return assign_rule_rm_match(c, a->argv[0], eq + 1);
+	}
 	char *end;
 	long long id = strtoll(a->argv[0], &end, 10);
 	if (end == a->argv[0] || *end || id <= 0)
@@ -78,7 +83,8 @@ static const struct cmd_verb assign_verbs[] = {
 	{ "rule add", "FIELD=VALUE owner=USER", "map a region, industry or source to a rep",
 	  NULL, DB_WRITE, 2, 2, rule_add_exec },
 	{ "rule list", "", "list the assignment rules", NULL, DB_READ, 0, 0, rule_list_exec },
-	{ "rule rm", "ID", "remove an assignment rule", NULL, DB_WRITE, 1, 1, rule_rm_exec },
+	{ "rule rm", "ID | FIELD=VALUE", "remove an assignment rule (by id, or the rules for a value)",
+	  NULL, DB_WRITE, 1, 1, rule_rm_exec },
 	{ "", "[ID ...] --by region|industry|source|round-robin|least-loaded [--team T]",
 	  "give leads to reps, with a first-contact task each", assign_opts, DB_WRITE, 0, -1, assign_exec },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }

@@ -246,3 +246,21 @@ int assign_rule_rm(struct crm *c, long long id)
 	free(entity);
 	return rc;
 }
+
+int assign_rule_rm_match(struct crm *c, const char *field, const char *value)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(c->db, "SELECT id FROM assign_rule WHERE field = ? AND value = ? ORDER BY id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return crm_dberror(c, sqlite3_errcode(c->db), "assignment rule");
+	sqlite3_bind_text(st, 1, field, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
+	long long *ids;
+	int n, rc = db_ids(c, st, &ids, &n);
+	for (int i = 0; i < n && !rc; i++)
+		rc = assign_rule_rm(c, ids[i]);
+	free(ids);
+	if (!rc && !n)
+		rc = crm_error(c, CRM_NOTFOUND, "no assignment rule for %s=%s", field, value);
+	return rc;
+}

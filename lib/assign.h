@@ -28,5 +28,7 @@ int assign_one(struct crm *c, struct assigner *as, const struct type *t, long lo
 int assign_rule_add(struct crm *c, const char *field, const char *value, const char *owner);
 int assign_rule_list(struct crm *c, long long only);
 int assign_rule_rm(struct crm *c, long long id);
+/* Remove the rules mapping field=value. */
+int assign_rule_rm_match(struct crm *c, const char *field, const char *value);
 
 #endif

@@ -42,6 +42,10 @@ add_leads() {
 	[ "$(crm task list | jq -r '.title + "@" + .owner' | sort | uniq -c | awk '{print $2 "=" $1}' | tr '\n' ' ')" = "首次联系@alice=1 首次联系@dave=2 " ]
 	run crm assign rule list
 	[ "$(jqo .owner)" = dave ]
+	run crm assign rule rm region=华东
+	assert_success
+	run crm assign rule list
+	assert_failure 1
 }
 
 @test "bad input: no --by, unknown method, empty team, bad rules" {
