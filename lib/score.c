@@ -291,13 +291,22 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 	for (int i = 0; i < r.n; i++)
 		sbuf_addf(&sum, "%s(CASE WHEN (%s) THEN %lld ELSE 0 END)", i ? " + " : "", r.sql[i], r.points[i]);
 	char *src = query_source(t);
-	char *sql = xasprintf("CREATE TEMP TABLE IF NOT EXISTS score_all(id INTEGER PRIMARY KEY, old INTEGER, s INTEGER); "
-			      "CREATE TEMP TABLE IF NOT EXISTS score_new(id INTEGER PRIMARY KEY, old INTEGER, s INTEGER); "
-			      "DELETE FROM temp.score_all; DELETE FROM temp.score_new; "
-			      "INSERT INTO temp.score_all SELECT r.id, r.score, %s FROM %s%s%s WHERE r.deleted_at IS NULL; "
-			      "INSERT INTO temp.score_new SELECT * FROM temp.score_all WHERE s IS NOT old",
-			      sum.s ? sum.s : "0", all ? "" : "temp.score_ids AS s CROSS JOIN ", src,
-			      all ? "" : " ON r.id = s.id");
+	/* every lead scored (score_all) only for --explain; otherwise just
+	 * the changed ones, to keep the temporary tables small at 1M leads */
+	const char *from = all ? "" : "temp.score_ids AS s CROSS JOIN ";
+	const char *on = all ? "" : " ON r.id = s.id";
+	char *sql = explain_it
+		? xasprintf("CREATE TEMP TABLE IF NOT EXISTS score_all(id INTEGER PRIMARY KEY, old INTEGER, s INTEGER); "
+			    "CREATE TEMP TABLE IF NOT EXISTS score_new(id INTEGER PRIMARY KEY, old INTEGER, s INTEGER); "
+			    "DELETE FROM temp.score_all; DELETE FROM temp.score_new; "
+			    "INSERT INTO temp.score_all SELECT r.id, r.score, %s FROM %s%s%s WHERE r.deleted_at IS NULL; "
+			    "INSERT INTO temp.score_new SELECT * FROM temp.score_all WHERE s IS NOT old",
+			    sum.s ? sum.s : "0", from, src, on)
+		: xasprintf("CREATE TEMP TABLE IF NOT EXISTS score_new(id INTEGER PRIMARY KEY, old INTEGER, s INTEGER); "
+			    "DELETE FROM temp.score_new; "
+			    "INSERT INTO temp.score_new SELECT id, old, s FROM (SELECT r.id AS id, r.score AS old, %s AS s "
+			    "FROM %s%s%s WHERE r.deleted_at IS NULL) WHERE s IS NOT old",
+			    sum.s ? sum.s : "0", from, src, on);
 	free(src);
 	sbuf_release(&sum);
 	rc = db_exec(c, sql);
