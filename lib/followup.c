@@ -307,8 +307,8 @@ int agenda_print(struct crm *c, const char *user, const char *day)
 	sqlite3_bind_text(st, 3, at, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 4, config_get_int(c, "agenda.first_contact_hours", 24));
 	sqlite3_bind_int64(st, 5, config_get_int(c, "agenda.stale_deal_days", 7));
-	static const char *const cols[] = { "agenda", "what", "for", "due", "priority", "days" };
-	out_columns(c->out, cols, 6);
+	static const char *const cols[] = { "agenda", "what", "for", "when", "priority" };
+	out_columns(c->out, cols, 5);
 	long n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct out *o = c->out;
@@ -319,22 +319,34 @@ int agenda_print(struct crm *c, const char *user, const char *day)
 		out_int(o, "id", sqlite3_column_int64(st, 2));
 		out_str(o, "agenda", section_names[sec]);
 		out_str(o, "what", (const char *)sqlite3_column_text(st, 3));
+		long long n7 = sqlite3_column_int64(st, 7);
+		const char *t5 = (const char *)sqlite3_column_text(st, 5);
+		char *when;   /* the part of the line a person reads first */
 		if (sec <= 2) {
 			char *label = entity_label(c, (const char *)sqlite3_column_text(st, 4));
 			out_str(o, "for", label);
 			free(label);
 			out_str(o, "entity", (const char *)sqlite3_column_text(st, 4));
-			out_str(o, "due", (const char *)sqlite3_column_text(st, 5));
+			out_str(o, "due", t5);
 			out_str(o, "priority", (const char *)sqlite3_column_text(st, 6));
-			if (sec == 1)
-				out_int(o, "days", sqlite3_column_int64(st, 7));   /* days overdue */
+			if (sec == 1) {
+				out_int(o, "days", n7);   /* days overdue */
+				when = xasprintf("%lld day%s late", n7, n7 == 1 ? "" : "s");
+			} else {
+				bool timed = t5 && strlen(t5) >= 16 && strncmp(t5 + 11, "00:00", 5);
+				when = timed ? xasprintf("today %.5s", t5 + 11) : xstrdup("today");
+			}
 		} else if (sec == 3) {
-			out_str(o, "created_at", (const char *)sqlite3_column_text(st, 5));
-			out_int(o, "hours", sqlite3_column_int64(st, 7));  /* waiting for a first contact */
+			out_str(o, "created_at", t5);
+			out_int(o, "hours", n7);  /* waiting for a first contact */
+			when = n7 >= 48 ? xasprintf("waiting %lld days", n7 / 24) : xasprintf("waiting %lld h", n7);
 		} else {
-			out_str(o, "stage", (const char *)sqlite3_column_text(st, 5));
-			out_int(o, "days", sqlite3_column_int64(st, 7));   /* with no activity */
+			out_str(o, "stage", t5);
+			out_int(o, "days", n7);   /* with no activity */
+			when = xasprintf("%lld days quiet (%s)", n7, t5 ? t5 : "");
 		}
+		out_str(o, "when", when);
+		free(when);
 		out_str(o, "owner", user);
 		out_end(o);
 		n++;
