@@ -12,8 +12,8 @@
 	{ "deleted_at", FK_TIME, FF_SYSTEM | FF_HIDDEN, NULL, NULL, NULL, NULL }
 #define TAGS    { "tags", FK_TAGS, FF_SEARCH | FF_LIST, NULL, NULL, "标签", NULL }
 #define NOTE    { "note", FK_TEXT, FF_SEARCH, NULL, NULL, "备注", NULL }
-#define OWNER   { "owner", FK_TEXT, FF_LIST, NULL, NULL, "负责人", NULL }
-/* Owned by whoever adds it unless said otherwise (leads wait for crm assign). */
+/* Owned by whoever adds it unless said otherwise; crm assign hands leads
+ * on. */
 #define OWNER_ME { "owner", FK_TEXT, FF_LIST, NULL, NULL, "负责人", DFLT_USER }
 #define LASTC   { "last_contacted_at", FK_TIME, 0, NULL, NULL, "最近联系", NULL }
 
@@ -33,7 +33,7 @@ static const struct field lead_fields[] = {
 	{ "status", FK_ENUM, FF_LIST, "new,working,nurturing,qualified,disqualified,converted",
 	  NULL, "状态", "new" },
 	{ "score", FK_INT, FF_LIST, NULL, NULL, "评分", "0" },
-	OWNER, TAGS, NOTE,
+	OWNER_ME, TAGS, NOTE,
 	{ "account_id", FK_REF, 0, NULL, "account", "客户编号", NULL },
 	{ "contact_id", FK_REF, 0, NULL, "contact", "联系人编号", NULL },
 	{ "deal_id", FK_REF, 0, NULL, "deal", "商机编号", NULL },

@@ -7,13 +7,13 @@ local_setup() {
 	fresh_db
 }
 
-@test "deals, accounts and contacts are owned by whoever adds them; leads wait for assignment" {
+@test "records are owned by whoever adds them unless owner= says otherwise" {
 	run --separate-stderr crm --as alice deal add name=ERP amount=10万
 	assert_success
 	[ "$(jq -r .owner <<<"$output")" = alice ]
 	[ "$(CRM_USER=bob crm account add name=云启 | jq -r .owner)" = bob ]
 	[ "$(crm contact add name=王五 | jq -r .owner)" = tester ]
-	[ "$(crm lead add name=张伟 | jq -r .owner)" = null ]
+	[ "$(crm --as carol lead add name=张伟 | jq -r .owner)" = carol ]
 	[ "$(crm --as alice deal add name=二期 owner=carol | jq -r .owner)" = carol ]
 }
 

@@ -60,5 +60,5 @@ add_leads() {
 	assert_failure 2
 	run --separate-stderr crm assign rule rm 9
 	assert_failure 1
-	[ "$(crm lead show 1 | jq -r .owner)" = null ]
+	[ "$(crm lead show 1 | jq -r .owner)" = tester ]
 }
