@@ -22,6 +22,7 @@ struct rule {
 	long long every;
 	cJSON *actions;     /* array of strings */
 	char *last_run;
+	char *cond_sql;     /* cond checked and expanded, the first time */
 };
 
 struct rule_cache {
@@ -36,6 +37,7 @@ static void rule_free(struct rule *r)
 	free(r->type);
 	free(r->cond);
 	free(r->last_run);
+	free(r->cond_sql);
 	cJSON_Delete(r->actions);
 }
 
@@ -84,19 +86,22 @@ static struct rule_cache *rules_load(struct crm *c)
 }
 
 /* Whether the rule's --when holds for record id of type t. */
-static int cond_holds(struct crm *c, const struct rule *r, const struct type *t, long long id, bool *holds)
+static int cond_holds(struct crm *c, struct rule *r, const struct type *t, long long id, bool *holds)
 {
 	*holds = true;
 	if (!r->cond)
 		return CRM_OK;
-	char *expr = NULL;
-	int rc = query_expr(c, t, r->cond, &expr);
-	if (rc)
-		return rc;
-	char *src = query_source(t);
-	char *sql = xasprintf("SELECT 1 FROM %s WHERE r.id = ? AND (%s)", src, expr);
-	free(src);
-	free(expr);
+	if (!r->cond_sql) {   /* checked once per command, not once per record */
+		char *expr = NULL;
+		int rc = query_expr(c, t, r->cond, &expr);
+		if (rc)
+			return rc;
+		char *src = query_source(t);
+		r->cond_sql = xasprintf("SELECT 1 FROM %s WHERE r.id = ? AND (%s)", src, expr);
+		free(src);
+		free(expr);
+	}
+	char *sql = xstrdup(r->cond_sql);
 	sqlite3_stmt *st = db_stmt(c, sql);
 	free(sql);
 	if (!st)
