@@ -72,6 +72,7 @@ static struct rule_cache *rules_load(struct crm *c)
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		rc->r = xrealloc(rc->r, (rc->n + 1) * sizeof(*rc->r));
 		struct rule *r = &rc->r[rc->n++];
+		memset(r, 0, sizeof(*r));
 		r->id = sqlite3_column_int64(st, 0);
 		r->name = xstrdup(col(st, 1));
 		r->event = xstrdup(col(st, 2));
