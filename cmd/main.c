@@ -3,6 +3,7 @@
  * crm [global options] <command> [<verb>] [arguments]
  * An unknown command runs `crm-<command>` from PATH, like git. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
@@ -10,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "config.h"
@@ -319,6 +322,40 @@ static char *login_name(void)
 	return xstrdup(pw && pw->pw_name && *pw->pw_name ? pw->pw_name : "unknown");
 }
 
+static bool stdout_is_pipe(void)
+{
+	struct stat st;
+	return fstat(STDOUT_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+}
+
+/* Whether a pipe can take bytes more without making us wait. */
+static bool pipe_has_room(int fd, size_t bytes)
+{
+	int cap = fcntl(fd, F_GETPIPE_SZ), queued = 0;
+	if (cap < 0 || ioctl(fd, FIONREAD, &queued) != 0)
+		return false;
+	return (size_t)cap >= (size_t)queued + bytes + 4096;   /* a part-read page */
+}
+
+/* A writing command whose output goes down a pipe commits before its
+ * output may block: the reader may be a writer waiting for our lock
+ * (crm lead add | crm assign | crm task add with thousands of records).
+ * While the reader keeps up, the command stays one transaction.
+ * --strict and --atomic keep one transaction whatever happens. */
+static void writer_flush(void *arg, size_t bytes)
+{
+	struct crm *c = arg;
+	if (c->strict || c->rollback || c->atomic || !db_in_txn(c)
+	    || pipe_has_room(STDOUT_FILENO, bytes))
+		return;
+	if (db_commit(c) != CRM_OK)
+		return;
+	hook_run_pending(c);
+	fflush(stdout);
+	db_begin(c);
+	c->errmsg[0] = 0;
+}
+
 static void resolve_user(struct crm *c, const char *opt)
 {
 	const char *env = getenv("CRM_USER");
@@ -574,7 +611,10 @@ static int run_inner(struct crm *c, int argc, char **argv)
 		c->format = isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_JSONL;
 	struct out *outer = c->out;   /* crm shell's own, while it runs us */
 	c->out = out_new(c->format, stdout);
+	if (v->db == DB_WRITE && stdout_is_pipe())
+		out_on_flush(c->out, writer_flush, c);
 	c->rollback = false;
+	c->atomic = false;
 	rc = run_handler(c, v, &g, as_opt);
 	if (out_free(c->out) != 0 && rc == CRM_OK && errno != EPIPE)
 		rc = crm_error(c, CRM_DBERR, "cannot write output: %s", strerror(errno));
@@ -620,9 +660,12 @@ int main(int argc, char **argv)
 	 * /etc/localtime again on every time conversion (one per record). */
 	if (!getenv("TZ") && access("/etc/localtime", R_OK) == 0)
 		setenv("TZ", ":/etc/localtime", 0);
-	/* Big writes when piped: listing a million records is mostly output. */
+	/* Big writes when piped: listing a million records is mostly output.
+	 * Our own buffer: given NULL, glibc ignores the size (4 KB for a pipe),
+	 * and out.c must flush (and commit) before stdio would. */
+	static char outbuf[1 << 17];
 	if (!isatty(STDOUT_FILENO))
-		setvbuf(stdout, NULL, _IOFBF, 1 << 17);
+		setvbuf(stdout, outbuf, _IOFBF, sizeof outbuf);
 	c.cmdline = join_cmdline(argc - 1, argv + 1);
 	int rc = main_run(&c, argc - 1, argv + 1);
 	main_release(&c);

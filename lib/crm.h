@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdbool.h>
+#include <time.h>
 #include <sqlite3.h>
 
 struct out;
@@ -40,6 +41,9 @@ struct crm {
 	bool strict;            /* --strict: first bad input line aborts */
 	bool rollback;          /* the command asks not to commit */
 	bool commit_when_idle;  /* streaming: commit whenever stdin waits (tail -f) */
+	bool atomic;            /* one transaction, whatever the pipes (import --atomic) */
+	int busy_ms;            /* how long to wait for another writer's lock */
+	struct timespec busy_since;
 	int (*idle)(struct crm *c, void *arg); /* called then, before the commit */
 	void *idle_arg;
 	const char *cmd;        /* "lead add": the prefix of error messages */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -252,6 +253,32 @@ static int busy_timeout_ms(struct crm *c)
 	return ms > INT_MAX ? INT_MAX : (int)ms;
 }
 
+/* Another writer holds the lock: try again every few milliseconds, not
+ * with SQLite's own back-off (up to 100 ms), which in a pipeline of
+ * writers (crm lead add | crm assign | crm task add) lets the one that
+ * just committed take the lock back again and again. */
+static int busy_wait(void *arg, int tries)
+{
+	struct crm *c = arg;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (tries == 0)
+		c->busy_since = now;
+	long long waited = (now.tv_sec - c->busy_since.tv_sec) * 1000LL
+			 + (now.tv_nsec - c->busy_since.tv_nsec) / 1000000;
+	if (waited >= c->busy_ms)
+		return 0;
+	struct timespec nap = { 0, (tries < 20 ? 1 : 5) * 1000000L };
+	nanosleep(&nap, NULL);
+	return 1;
+}
+
+static void busy_set(struct crm *c, int ms)
+{
+	c->busy_ms = ms;
+	sqlite3_busy_handler(c->db, busy_wait, c);
+}
+
 static int run_migrations(struct crm *c, int from)
 {
 	for (const struct migration *m = schema_migrations; m->name; m++) {
@@ -344,7 +371,7 @@ static int open_handle(struct crm *c, int flags)
 		return CRM_DBERR;
 	}
 	sqlite3_extended_result_codes(c->db, 1);
-	sqlite3_busy_timeout(c->db, DEFAULT_BUSY_MS);
+	busy_set(c, DEFAULT_BUSY_MS);
 	/* Defensive mode: no writable_schema tricks, even from our own code. */
 	sqlite3_db_config(c->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_db_config(c->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
@@ -449,7 +476,7 @@ int db_open(struct crm *c)
 	}
 	if (rc)
 		return rc;
-	sqlite3_busy_timeout(c->db, busy_timeout_ms(c));
+	busy_set(c, busy_timeout_ms(c));
 	return CRM_OK;
 }
 

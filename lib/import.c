@@ -1029,6 +1029,9 @@ int import_files(struct crm *c, const struct import_opts *o, int nfiles, char **
 	if (o->key && !type_field(t, o->key))
 		return crm_error(c, CRM_USAGE, "--key: %s has no field '%s'", t->name, o->key);
 	struct importer im = { .c = c, .o = o, .tname = t->name, .fd = -1 };
+	if (o->dry_run)
+		c->rollback = true;   /* from the start: nothing may commit on the way */
+	c->atomic = o->atomic;
 	int rc = maps_setup(&im);
 	if (!rc)
 		rc = labels_load(&im);

@@ -131,16 +131,17 @@ static bool writing(const struct crm *c)
 static int input_idle(void *arg)
 {
 	struct crm *c = arg;
-	if (fflush(stdout) != 0)
-		return CRM_OK;   /* a closed pipe ends us by SIGPIPE */
-	if (!writing(c) || !db_in_txn(c) || (c->strict && !c->commit_when_idle))
-		return CRM_OK;
-	int rc = c->idle ? c->idle(c, c->idle_arg) : CRM_OK;
-	if (rc)
-		return rc;
-	rc = db_commit(c);
-	if (!rc)
-		hook_run_pending(c);
+	int rc = CRM_OK;
+	if (writing(c) && db_in_txn(c) && !c->rollback && !c->atomic
+	    && (!c->strict || c->commit_when_idle)) {
+		rc = c->idle ? c->idle(c, c->idle_arg) : CRM_OK;
+		if (!rc)
+			rc = db_commit(c);
+		if (!rc)
+			hook_run_pending(c);
+	}
+	/* Only now: the reader may be waiting for the lock, not reading. */
+	fflush(stdout);   /* a closed pipe ends us by SIGPIPE */
 	return rc;
 }
 

@@ -27,6 +27,10 @@ struct out {
 	/* jsonl */
 	struct sbuf line;
 	bool first_key;
+	/* before a flush of streamed records (see out_on_flush) */
+	void (*on_flush)(void *arg, size_t bytes);
+	void *on_flush_arg;
+	size_t pending;        /* bytes written since the last flush */
 	/* table/csv/tsv */
 	char **cols;
 	bool *textcol;         /* a column that got text: left-aligned */
@@ -421,6 +425,26 @@ static void row_free(struct row *r)
 	r->n = 0;
 }
 
+void out_on_flush(struct out *o, void (*fn)(void *arg, size_t bytes), void *arg)
+{
+	o->on_flush = fn;
+	o->on_flush_arg = arg;
+}
+
+/* Flush ourselves, well before stdio's buffer (128 KB) would, so that the
+ * on_flush hook runs before any write that may block; in pieces half a
+ * pipe's size (64 KB on Linux) so that a reader keeping up leaves room. */
+static void maybe_flush(struct out *o, size_t n)
+{
+	o->pending += n;
+	if (!o->on_flush || o->pending < (32u << 10))
+		return;
+	o->on_flush(o->on_flush_arg, o->pending);
+	o->pending = 0;
+	if (fflush(o->fp) != 0)
+		o->err = errno;
+}
+
 void out_end(struct out *o)
 {
 	o->count++;
@@ -428,6 +452,7 @@ void out_end(struct out *o)
 		sbuf_add(&o->line, "}\n");
 		if (fwrite(o->line.s, 1, o->line.len, o->fp) != o->line.len)
 			o->err = errno;
+		maybe_flush(o, o->line.len);
 		return;
 	}
 	if (o->declared && o->fmt != OUT_TABLE) {
@@ -441,6 +466,7 @@ void out_end(struct out *o)
 		}
 		csv_line(o, o->cur.vals, o->cur.n);
 		row_free(&o->cur);
+		maybe_flush(o, 256);   /* about a row */
 		return;
 	}
 	if (o->nrows == o->caprows) {

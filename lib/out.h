@@ -47,6 +47,12 @@ void out_end(struct out *o);
 /* A whole cJSON object as one record (its keys in order). */
 void out_object(struct out *o, const cJSON *obj);
 
+/* Call fn(arg, bytes) before streamed records are flushed, every 64 KB or
+ * so (bytes: what is about to be written): a writing command commits there
+ * if the write may block, so it never holds the write lock while its output
+ * waits for a reader that may be waiting for that lock. */
+void out_on_flush(struct out *o, void (*fn)(void *arg, size_t bytes), void *arg);
+
 /* Records written so far. */
 long out_count(const struct out *o);
 

@@ -484,6 +484,8 @@ int rules_tick(struct crm *c, bool all, bool dry)
 	date_format(date_now(), now);
 	long fired = 0;
 	int err = CRM_OK;
+	if (dry)
+		c->rollback = true;   /* from the start: nothing may commit on the way */
 	for (int i = 0; i < rc->n && !err; i++) {
 		struct rule *r = &rc->r[i];
 		if (strcmp(r->event, "tick") || (!all && !due_to_run(r, now)))

@@ -151,3 +151,21 @@ EOF2
 	[ "${#lines[@]}" -eq 2 ]
 	[ "$(crm lead list --where "status = 'working' AND region = '浙江'" | wc -l)" -eq 2 ]
 }
+
+@test "writers piped into writers with thousands of records: no one waits for the other's lock" {
+	crm config set db.busy_timeout 3000 >/dev/null
+	for i in $(seq 1 3000); do printf '{"name":"客户%d","note":"%0100d"}\n' "$i" "$i"; done > "$BATS_TEST_TMPDIR/many.jsonl"
+	run bash -c "crm lead add < '$BATS_TEST_TMPDIR/many.jsonl' | crm lead update status=working | crm lead update region=浙江 | wc -l"
+	assert_success
+	[ "$output" -eq 3000 ]
+	[ "$(crm lead list --where "status = 'working' AND region = '浙江'" | wc -l)" -eq 3000 ]
+}
+
+@test "--atomic and --dry-run stay one transaction even when their output fills a pipe" {
+	{ echo 姓名,备注; for i in $(seq 1 2000); do echo "客户$i,$(printf '%0200d' "$i")"; done; echo "坏,"; echo ",无名"; } > "$BATS_TEST_TMPDIR/a.csv"
+	run bash -c "crm import leads '$BATS_TEST_TMPDIR/a.csv' --atomic --print 2>/dev/null | wc -l"
+	[ "$(crm sql 'SELECT count(*) AS n FROM lead' | jq .n)" = 0 ]
+	run bash -c "crm import leads '$BATS_TEST_TMPDIR/a.csv' --dry-run --print 2>/dev/null | wc -l"
+	[ "$output" -gt 1000 ]
+	[ "$(crm sql 'SELECT count(*) AS n FROM lead' | jq .n)" = 0 ]
+}
