@@ -20,8 +20,13 @@ CC      ?= cc
 OPT     ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-CPPFLAGS_ALL = -D_GNU_SOURCE -DCRM_VERSION='"$(VERSION)"' -Ilib -Icmd -Ibuild/gen $(PKG_CFLAGS)
+# libxlsxwriter and readline are loaded on first use (lib/dynlib.h), by
+# the soname of the library we build against; not linked.
+DYNLIBS    := xlsxwriter readline
+PKG_LIBS   = $(shell pkg-config --libs $(filter-out $(DYNLIBS),$(PKGS)) 2>/dev/null)
+soname     = $(or $(shell objdump -p "$$($(CC) -print-file-name=lib$(1).so)" 2>/dev/null | awk '/SONAME/ { print $$2 }'),lib$(1).so)
+SONAMES   := -DXLSXWRITER_SONAME='"$(call soname,xlsxwriter)"' -DREADLINE_SONAME='"$(call soname,readline)"'
+CPPFLAGS_ALL = -D_GNU_SOURCE -DCRM_VERSION='"$(VERSION)"' $(SONAMES) -Ilib -Icmd -Ibuild/gen $(PKG_CFLAGS)
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 LIB_SRC := $(sort $(wildcard lib/*.c))
@@ -75,9 +80,11 @@ build/gen/schema.c: $(sort $(wildcard share/schema/*.sql)) tools/gen-schema.sh
 	@mkdir -p $(dir $@)
 	sh tools/gen-schema.sh $(sort $(wildcard share/schema/*.sql)) > $@.tmp && mv $@.tmp $@
 
+# Unit tests link every library (test_xlsx writes workbooks to read).
 build/asan/unit/%: tests/unit/%.c $(ASAN_LIBOBJ) tests/unit/unit.h
 	@mkdir -p $(dir $@)
-	$(CC) $(OPT) $(SAN) $(WARN) $(CPPFLAGS_ALL) -o $@ $< $(ASAN_LIBOBJ) $(PKG_LIBS) -lm
+	$(CC) $(OPT) $(SAN) $(WARN) $(CPPFLAGS_ALL) -o $@ $< $(ASAN_LIBOBJ) $(PKG_LIBS) \
+		$(shell pkg-config --libs $(DYNLIBS) 2>/dev/null) -lm
 
 # Man pages are generated from the command tables (crm __man); a test
 # checks the committed ones are current.

@@ -5,10 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <readline/history.h>
-#include <readline/readline.h>
 
 #include "cmd.h"
+#include "lineedit.h"
 #include "main.h"
 #include "split.h"
 
@@ -21,11 +20,12 @@ static char *history_path(void)
 	return xasprintf("%s/.local/share/crm/shell_history", home && *home ? home : ".");
 }
 
-/* The next line, without its newline; NULL at end of input. */
-static char *next_line(bool tty)
+/* The next line, without its newline; NULL at end of input. le: readline
+ * on a terminal, else plain lines. */
+static char *next_line(const struct lineedit *le)
 {
-	if (tty)
-		return readline("crm> ");
+	if (le)
+		return le->readline("crm> ");
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n = getline(&line, &cap, stdin);
@@ -40,24 +40,28 @@ static char *next_line(bool tty)
 
 static int shell_exec(struct crm *c, struct args *a)
 {
-	bool tty = isatty(STDIN_FILENO);
+	const struct lineedit *le = NULL;
+	if (isatty(STDIN_FILENO) && !(le = lineedit_get(c))) {
+		crm_report(c);   /* still a shell, without line editing */
+		c->errmsg[0] = 0;
+	}
 	char *hist = history_path();
 	int status = CRM_OK;
 	/* What the shell was started with applies to every command. */
 	int format = c->format;
 	bool format_set = c->format_set, quiet = c->quiet;
-	if (tty)
-		read_history(hist);
+	if (le)
+		le->read_history(hist);
 	char *line;
-	while ((line = next_line(tty)) != NULL) {
+	while ((line = next_line(le)) != NULL) {
 		char **argv;
 		int argc = split_words(line, &argv);
 		if (argc < 0) {
 			fprintf(stderr, "crm: shell: unterminated quote\n");
 			status = CRM_USAGE;
 		} else if (argc > 0) {
-			if (tty)
-				add_history(line);
+			if (le)
+				le->add_history(line);
 			if (!strcmp(argv[0], "exit") || !strcmp(argv[0], "quit")) {
 				split_free(argv);
 				free(line);
@@ -81,8 +85,8 @@ static int shell_exec(struct crm *c, struct args *a)
 		split_free(argv);
 		free(line);
 	}
-	if (tty)
-		write_history(hist);
+	if (le && make_parent_dirs(hist) == 0)
+		le->write_history(hist);
 	free(hist);
 	c->cmd = "shell";
 	return status;

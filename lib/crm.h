@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdbool.h>
+#include <string.h>
 #include <time.h>
 #include <sqlite3.h>
 
@@ -83,14 +84,25 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* mkdir -p of the directory part of path (mode 0700): 0, or -1. */
+int make_parent_dirs(const char *path);
+
 /* A growable string. */
 struct sbuf {
 	char *s;
 	size_t len, cap;
 };
 void sbuf_add(struct sbuf *b, const char *s);
-void sbuf_addn(struct sbuf *b, const char *s, size_t n);
 void sbuf_grow(struct sbuf *b, size_t more);
+/* Inline: the hot path of printing a million records. */
+static inline void sbuf_addn(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap)
+		sbuf_grow(b, n);
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = 0;
+}
 static inline void sbuf_addc(struct sbuf *b, char ch)
 {
 	if (b->len + 2 > b->cap)

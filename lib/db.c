@@ -49,29 +49,6 @@ int db_schema_version(void)
 	return v;
 }
 
-/* mkdir -p of the directory part of path. */
-static int make_parent_dirs(const char *path)
-{
-	char *dir = xstrdup(path);
-	char *slash = strrchr(dir, '/');
-	int rc = 0;
-	if (slash && slash != dir) {
-		*slash = 0;
-		for (char *p = dir + 1; *p; p++) {
-			if (*p != '/')
-				continue;
-			*p = 0;
-			if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-				rc = -1;
-			*p = '/';
-		}
-		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
-			rc = -1;
-	}
-	free(dir);
-	return rc;
-}
-
 int db_exec(struct crm *c, const char *sql)
 {
 	char *err = NULL;

@@ -5,12 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <xlsxwriter.h>
 
 #include "db.h"
 #include "export.h"
 #include "out.h"
 #include "record.h"
+#include "xlsxw.h"
 
 /* The header of a field: its name, or its Chinese header (a custom
  * field's label: the column it was imported from). Newly allocated. */
@@ -66,6 +66,7 @@ static int export_text(struct crm *c, const struct type *t, const struct export_
 /* ---- xlsx ---- */
 
 struct sheet {
+	const struct xlsxw *x;
 	const struct type *t;
 	lxw_worksheet *ws;
 	lxw_format *date;
@@ -79,11 +80,11 @@ static void xlsx_cell(struct sheet *s, int col, const struct field *f, const cJS
 	if (!v || cJSON_IsNull(v))
 		return;
 	if (cJSON_IsNumber(v) && f->kind != FK_PHONE && f->kind != FK_TEXT) {
-		worksheet_write_number(s->ws, (lxw_row_t)s->row, (lxw_col_t)col, v->valuedouble, NULL);
+		s->x->worksheet_write_number(s->ws, (lxw_row_t)s->row, (lxw_col_t)col, v->valuedouble, NULL);
 		return;
 	}
 	if (cJSON_IsBool(v)) {
-		worksheet_write_boolean(s->ws, (lxw_row_t)s->row, (lxw_col_t)col, cJSON_IsTrue(v), NULL);
+		s->x->worksheet_write_boolean(s->ws, (lxw_row_t)s->row, (lxw_col_t)col, cJSON_IsTrue(v), NULL);
 		return;
 	}
 	char *text;
@@ -103,7 +104,7 @@ static void xlsx_cell(struct sheet *s, int col, const struct field *f, const cJS
 		text = xstrdup(p);
 		cJSON_free(p);
 	}
-	worksheet_write_string(s->ws, (lxw_row_t)s->row, (lxw_col_t)col, text, NULL);
+	s->x->worksheet_write_string(s->ws, (lxw_row_t)s->row, (lxw_col_t)col, text, NULL);
 	free(text);
 }
 
@@ -155,26 +156,30 @@ static int export_xlsx(struct crm *c, const struct type *t, const struct export_
 		close(fd);
 		path = tmp;
 	}
-	lxw_workbook *wb = workbook_new(path);
-	if (!wb)
-		return crm_error(c, CRM_USAGE, "cannot write %s", path);
-	struct sheet s = { .t = t, .ws = workbook_add_worksheet(wb, t->plural) };
-	lxw_format *bold = workbook_add_format(wb);
-	format_set_bold(bold);
+	const struct xlsxw *x = xlsxw_get(c);
+	lxw_workbook *wb = x ? x->workbook_new(path) : NULL;
+	if (!wb) {
+		if (path == tmp)
+			unlink(tmp);
+		return x ? crm_error(c, CRM_USAGE, "cannot write %s", path) : c->errcode;
+	}
+	struct sheet s = { .x = x, .t = t, .ws = x->workbook_add_worksheet(wb, t->plural) };
+	lxw_format *bold = x->workbook_add_format(wb);
+	x->format_set_bold(bold);
 	int col = 0;
 	for (int i = 0; i < t->nfields; i++) {
 		if (!exported(&t->fields[i]))
 			continue;
 		char *h = header_of(c, t, &t->fields[i], e->zh);
-		worksheet_write_string(s.ws, 0, (lxw_col_t)col++, h, bold);
+		x->worksheet_write_string(s.ws, 0, (lxw_col_t)col++, h, bold);
 		free(h);
 	}
-	worksheet_freeze_panes(s.ws, 1, 0);
+	x->worksheet_freeze_panes(s.ws, 1, 0);
 	s.row = 1;
 	int rc = query_ids(c, t, &e->q, xlsx_row, &s);
-	lxw_error err = workbook_close(wb);
+	lxw_error err = x->workbook_close(wb);
 	if (!rc && err != LXW_NO_ERROR)
-		rc = crm_error(c, CRM_DBERR, "cannot write %s: %s", path, lxw_strerror(err));
+		rc = crm_error(c, CRM_DBERR, "cannot write %s: %s", path, x->lxw_strerror(err));
 	if (!rc && path == tmp)
 		rc = copy_out(c, tmp);
 	if (path == tmp)

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <string.h>
 
 #include "crm.h"
@@ -129,14 +130,6 @@ void sbuf_grow(struct sbuf *b, size_t more)
 	b->cap = cap;
 }
 
-void sbuf_addn(struct sbuf *b, const char *s, size_t n)
-{
-	sbuf_grow(b, n);
-	memcpy(b->s + b->len, s, n);
-	b->len += n;
-	b->s[b->len] = 0;
-}
-
 void sbuf_add(struct sbuf *b, const char *s)
 {
 	sbuf_addn(b, s, strlen(s));
@@ -177,4 +170,27 @@ char *sbuf_detach(struct sbuf *b)
 	b->s = NULL;
 	b->len = b->cap = 0;
 	return s;
+}
+
+/* mkdir -p of the directory part of path. */
+int make_parent_dirs(const char *path)
+{
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	int rc = 0;
+	if (slash && slash != dir) {
+		*slash = 0;
+		for (char *p = dir + 1; *p; p++) {
+			if (*p != '/')
+				continue;
+			*p = 0;
+			if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+				rc = -1;
+			*p = '/';
+		}
+		if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+			rc = -1;
+	}
+	free(dir);
+	return rc;
 }

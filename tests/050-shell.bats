@@ -46,3 +46,14 @@ EOF2
 	assert_success
 	assert_line --index 0 'x'
 }
+
+@test "on a terminal crm shell prompts, edits with readline and keeps a history" {
+	command -v script >/dev/null || skip "no script(1) to give it a terminal"
+	export HOME=$BATS_TEST_TMPDIR/home XDG_DATA_HOME=
+	run bash -c "printf 'sql \"SELECT 41+1 AS x\"\nexit\n' | script -qec 'crm shell' /dev/null"
+	assert_success
+	assert_output --partial 'crm> '
+	assert_output --partial '42'
+	run cat "$HOME/.local/share/crm/shell_history"
+	assert_line --index 0 'sql "SELECT 41+1 AS x"'
+}

@@ -1,0 +1,23 @@
+/* lineedit.c: readline, loaded on first use (see dynlib.h). */
+#include "dynlib.h"
+#include "lineedit.h"
+
+#ifndef READLINE_SONAME
+#define READLINE_SONAME "libreadline.so"
+#endif
+
+const struct lineedit *lineedit_get(struct crm *c)
+{
+	static struct lineedit le;
+	static bool loaded;
+	static const char *const names[] = {
+		"readline", "add_history", "read_history", "write_history", NULL
+	};
+	void **const ptrs[] = {
+		(void **)&le.readline, (void **)&le.add_history,
+		(void **)&le.read_history, (void **)&le.write_history
+	};
+	if (!loaded && dynlib_load(c, READLINE_SONAME, "no line editing", names, ptrs) == 0)
+		loaded = true;
+	return loaded ? &le : NULL;
+}

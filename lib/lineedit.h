@@ -1,0 +1,23 @@
+/* lineedit.h: readline for crm shell, loaded on first use (see dynlib.h).
+ * The members keep the library's own prototypes. */
+#ifndef CRM_LINEEDIT_H
+#define CRM_LINEEDIT_H
+
+#include <stdio.h>
+#include <readline/history.h>
+#include <readline/readline.h>
+
+#include "crm.h"
+
+struct lineedit {
+	__typeof__(readline) *readline;
+	__typeof__(add_history) *add_history;
+	__typeof__(read_history) *read_history;
+	__typeof__(write_history) *write_history;
+};
+
+/* readline's functions, loading it the first time; NULL (and an error in
+ * c) if it cannot be loaded. */
+const struct lineedit *lineedit_get(struct crm *c);
+
+#endif
