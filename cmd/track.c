@@ -163,6 +163,7 @@ static int track_exec(struct crm *c, struct args *a)
 	}
 	if (!input_piped())
 		return cmd_usage_error(c, "give LEAD EVENT, or pipe events in as JSON lines");
+	db_bulk(c);
 	/* tail -f | crm track: commit and rescore whenever the input waits */
 	c->commit_when_idle = true;
 	c->idle = track_idle;

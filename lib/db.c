@@ -138,6 +138,11 @@ bool db_in_txn(struct crm *c)
 	return c->db && !sqlite3_get_autocommit(c->db);
 }
 
+void db_bulk(struct crm *c)
+{
+	sqlite3_exec(c->db, "PRAGMA cache_size = -40960", NULL, NULL, NULL);   /* a hint */
+}
+
 int db_begin(struct crm *c)
 {
 	if (c->db_readonly)

@@ -1032,6 +1032,7 @@ int import_files(struct crm *c, const struct import_opts *o, int nfiles, char **
 	if (o->dry_run)
 		c->rollback = true;   /* from the start: nothing may commit on the way */
 	c->atomic = o->atomic;
+	db_bulk(c);
 	int rc = maps_setup(&im);
 	if (!rc)
 		rc = labels_load(&im);

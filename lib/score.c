@@ -281,6 +281,8 @@ static int explain(struct crm *c, const struct rules *r)
 int score_run(struct crm *c, bool all, bool explain_it, bool print)
 {
 	const struct type *t = type_find(c, "lead");
+	if (all)
+		db_bulk(c);
 	struct rules r = { 0 };
 	int rc = rules_load(c, &r);
 	if (rc) {

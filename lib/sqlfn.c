@@ -58,6 +58,6 @@ int sqlfn_register(struct crm *c)
 		rc = sqlite3_create_function(c->db, "days_since", 1, SQLITE_UTF8,
 					     NULL, fn_days_since, NULL, NULL);
 	for (int n = 1; rc == SQLITE_OK && n <= 2; n++)
-		rc = sqlite3_create_function(c->db, "crm_config", n, SQLITE_UTF8, c, fn_config, NULL, NULL);
+		rc = sqlite3_create_function(c->db, "crm_config", n, SQLITE_UTF8 | SQLITE_DETERMINISTIC, c, fn_config, NULL, NULL);
 	return rc == SQLITE_OK ? CRM_OK : crm_dberror(c, rc, "registering SQL functions");
 }
