@@ -37,7 +37,8 @@ static const struct opt convert_opts[] = {
 
 static int convert_one(struct crm *c, const struct type *t, long long id, const cJSON *line, void *arg)
 {
-	return lead_convert(c, id, arg);
+	int rc = record_check_fresh(c, t, id, line);
+	return rc ? rc : lead_convert(c, id, arg);
 }
 
 static int lead_convert_exec(struct crm *c, struct args *a)

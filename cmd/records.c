@@ -140,7 +140,9 @@ int rec_show(struct crm *c, struct args *a, const char *type)
 static int update_one(struct crm *c, const struct type *t, long long id, const cJSON *line, void *arg)
 {
 	const cJSON *fields = arg;
-	int rc = record_update(c, t, id, fields, 0);
+	int rc = record_check_fresh(c, t, id, line);
+	if (!rc)
+		rc = record_update(c, t, id, fields, 0);
 	return rc ? rc : record_print(c, t, id);
 }
 
@@ -169,6 +171,8 @@ int rec_update(struct crm *c, struct args *a, const char *type)
 static int rm_one(struct crm *c, const struct type *t, long long id, const cJSON *line, void *arg)
 {
 	bool purge = *(bool *)arg;
+	if (record_check_fresh(c, t, id, line))
+		return c->errcode;
 	cJSON *rec = record_get(c, t, id, purge);
 	if (!rec)
 		return c->errcode;

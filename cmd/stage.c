@@ -38,7 +38,9 @@ static int rm_exec(struct crm *c, struct args *a)
 
 static int move_one(struct crm *c, const struct type *t, long long id, const cJSON *line, void *arg)
 {
-	int rc = stage_move(c, id, arg);
+	int rc = record_check_fresh(c, t, id, line);
+	if (!rc)
+		rc = stage_move(c, id, arg);
 	return rc ? rc : record_print(c, t, id);
 }
 

@@ -163,6 +163,32 @@ bool record_exists(struct crm *c, const struct type *t, long long id)
 	return found;
 }
 
+int record_check_fresh(struct crm *c, const struct type *t, long long id, const cJSON *line)
+{
+	const char *seen = line ? cJSON_GetStringValue(cJSON_GetObjectItem(line, "updated_at")) : NULL;
+	if (!seen || !type_field(t, "updated_at"))
+		return CRM_OK;
+	char *sql = xasprintf("SELECT updated_at FROM \"%s\" WHERE id = ?", t->name);
+	sqlite3_stmt *st = db_stmt(c, sql);
+	free(sql);
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = CRM_OK;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *now = (const char *)sqlite3_column_text(st, 0);
+		time_t a, b;
+		int date_only;
+		/* as instants: the same time may be written with another offset */
+		if (now && date_parse(seen, 0, &a, &date_only) == 0
+		    && date_parse(now, 0, &b, &date_only) == 0 && a != b)
+			rc = crm_error(c, CRM_CONFLICT, "%s:%lld was changed after this line was read "
+				       "(updated_at %s, now %s): read it again", t->name, id, seen, now);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
 int record_print(struct crm *c, const struct type *t, long long id)
 {
 	char *sel = record_select_sql(t);

@@ -87,6 +87,10 @@ int record_restore(struct crm *c, const struct type *t, long long id);
 cJSON *record_get(struct crm *c, const struct type *t, long long id, bool with_deleted);
 /* Whether id exists (not removed). */
 bool record_exists(struct crm *c, const struct type *t, long long id);
+/* line (from a pipe, may be NULL) describes record id as it was when it
+ * was printed: if its updated_at is not the record's now, someone changed
+ * the record since, and acting on the old picture would be wrong: exit 4. */
+int record_check_fresh(struct crm *c, const struct type *t, long long id, const cJSON *line);
 
 /* Print the record id through c->out. */
 int record_print(struct crm *c, const struct type *t, long long id);

@@ -117,3 +117,27 @@ count() {
 	[ "$(count deal)" = 2 ]
 	[ "$(crm lead list --status converted | wc -l)" -eq 2 ]
 }
+
+@test "a line whose record changed after it was read is refused (exit 4, record changed underneath)" {
+	export CRM_NOW=2026-11-23T09:00:00+08:00
+	crm lead add name=张伟 >/dev/null
+	crm lead add name=李娜 >/dev/null
+	crm lead list > "$BATS_TEST_TMPDIR/snapshot.jsonl"
+	export CRM_NOW=2026-11-23T09:05:00+08:00
+	crm lead update 1 status=working >/dev/null
+	run --separate-stderr crm lead update region=上海 < "$BATS_TEST_TMPDIR/snapshot.jsonl"
+	assert_failure 4
+	[[ "$stderr" == *"lead:1 was changed after this line was read"* ]] || fail "stderr: $stderr"
+	# lead 2 was not changed underneath: it is updated; lead 1 keeps what the other change made
+	assert_output --partial '"id":2'
+	[ "$(crm lead show 1 | jq -r '.status + " " + (.region // "-")')" = "working -" ]
+	run crm lead rm < "$BATS_TEST_TMPDIR/snapshot.jsonl"
+	assert_failure 4
+	crm lead show 1 >/dev/null
+	# the same instant written with another offset is not a change
+	crm lead show 1 | jq -c '.updated_at = "2026-11-23T01:05:00+00:00"' | crm lead update note=ok >/dev/null
+	# a fresh pipeline is never refused
+	run bash -c "crm lead list | crm lead update region=北京 | crm lead update status=nurturing | wc -l"
+	assert_success
+	[ "$output" -eq 2 ]
+}
