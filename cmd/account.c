@@ -1,4 +1,6 @@
 /* account.c: crm account add|list|show|update|rm */
+#include <stdio.h>
+
 #include "history.h"
 #include "input.h"
 #include "out.h"
@@ -9,6 +11,34 @@ static int account_list_exec(struct crm *c, struct args *a) { return rec_list(c,
 static int account_update_exec(struct crm *c, struct args *a) { return rec_update(c, a, "account"); }
 static int account_rm_exec(struct crm *c, struct args *a) { return rec_rm(c, a, "account"); }
 
+/* On a terminal: the account's own table, then one per related list
+ * that has rows, each printed before the next begins. */
+static void show_tables(struct crm *c, const struct type *t, cJSON *acc)
+{
+	static const char *const rel[] = { "contacts", "deals", "activities", "tasks" };
+	cJSON *lists[4];
+	for (int i = 0; i < 4; i++)
+		lists[i] = cJSON_DetachItemFromObject(acc, rel[i]);
+	struct out *keep = c->out;
+	c->out = out_new(OUT_TABLE, stdout);
+	rec_columns(c, t);
+	out_object(c->out, acc);
+	out_free(c->out);
+	for (int i = 0; i < 4; i++) {
+		int n = cJSON_GetArraySize(lists[i]);
+		if (n > 0) {
+			printf("\n%s (%d)\n", rel[i], n);
+			c->out = out_new(OUT_TABLE, stdout);
+			const cJSON *it;
+			cJSON_ArrayForEach(it, lists[i])
+				out_object(c->out, it);
+			out_free(c->out);
+		}
+		cJSON_Delete(lists[i]);
+	}
+	c->out = keep;
+}
+
 /* The account with its contacts, deals, recent activities, open tasks. */
 static int show_one(struct crm *c, const struct type *t, long long id, const cJSON *line, void *arg)
 {
@@ -16,7 +46,9 @@ static int show_one(struct crm *c, const struct type *t, long long id, const cJS
 	if (!acc)
 		return c->errcode;
 	int rc = account_related(c, id, acc);
-	if (!rc)
+	if (!rc && c->format == OUT_TABLE)
+		show_tables(c, t, acc);
+	else if (!rc)
 		out_object(c->out, acc);
 	cJSON_Delete(acc);
 	return rc;
@@ -24,7 +56,8 @@ static int show_one(struct crm *c, const struct type *t, long long id, const cJS
 
 static int account_show_exec(struct crm *c, struct args *a)
 {
-	rec_columns(c, type_find(c, "account"));
+	if (c->format != OUT_TABLE)
+		rec_columns(c, type_find(c, "account"));
 	return input_each(c, a->argc, a->argv, "account", show_one, NULL);
 }
 
@@ -61,5 +94,6 @@ const struct cmd_entry cmd_account_entry = {
 	.description = "Account fields: name (required), industry, size, region, tier (A, B, C), owner,\n"
 		       "source, phone, address, website, tags, note, last_contacted_at, plus custom\n"
 		       "fields. 'crm account show' adds its contacts, deals, recent activities and\n"
-		       "open tasks (of the account, its contacts and its deals) as arrays.",
+		       "open tasks (of the account, its contacts and its deals) as arrays; as a\n"
+		       "table (on a terminal), one table for each after the account's own.",
 };

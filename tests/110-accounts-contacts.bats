@@ -27,6 +27,34 @@ local_setup() {
 	[ "$(crm account show 1 | jq -r .tier)" = B ]
 }
 
+@test "account show as a table: the account, then its contacts, deals, activities and open tasks" {
+	crm account add name=杭州云启 >/dev/null
+	crm account add name=无关公司 >/dev/null
+	crm contact add name=王五 account=杭州云启 phone=13900000000 >/dev/null
+	crm deal add name=年度大单 amount=1000 account=杭州云启 >/dev/null
+	crm note account:1 "拜访客户，聊了预算" --type visit >/dev/null
+	crm task add --for contact:1 --title 发报价 --due tomorrow >/dev/null
+	COLUMNS=120 run --separate-stderr crm account show 1 --table
+	assert_success
+	assert_line --index 0 --regexp '^id +name'
+	assert_line --index 1 --regexp '^ *1 +杭州云启'
+	assert_line 'contacts (1)'
+	assert_line --regexp '^ *1 +王五 +.*13900000000'
+	assert_line 'deals (1)'
+	assert_line --regexp '年度大单 +new'
+	assert_line 'activities (1)'
+	assert_line --partial '拜访客户，聊了预算'
+	assert_line 'tasks (1)'
+	assert_line --partial '发报价'
+	refute_output --partial '无关公司'
+	# an account with nothing related is just its own table
+	run crm account show 2 --table
+	assert_success
+	[ "${#lines[@]}" -eq 2 ]
+	run crm account show 9 --table
+	assert_failure 1
+}
+
 @test "contacts: phones and emails normalised (full-width too), duplicates exit 4, belong to one account" {
 	crm account add name=云启 >/dev/null
 	run --separate-stderr crm contact add name=" 王五 " phone="＋８６ １３８－００００－１１１１" email=" WangWu@Example.COM " account=1 birthday=1990/5/1
