@@ -73,6 +73,8 @@ const struct cmd_entry cmd_import_entry = {
 		       "normalised phone or email (accounts: name; or --key FIELD). Rows are\n"
 		       "committed in batches; an interrupted import (Ctrl-C, kill, a crash) keeps\n"
 		       "what was committed, and the same command with --resume goes on after it.\n"
+		       "On Ctrl-C or kill it commits the rows done, says where it stopped, and\n"
+		       "ends by that signal (exit status 130 or 143), so a script stops too.\n"
 		       "A summary goes to stderr; records go to stdout only with --print, so\n"
 		       "  crm import leads new.csv --print | crm assign --by region\n"
 		       "works. Saved mappings live in config import.map.NAME.",

@@ -669,5 +669,12 @@ int main(int argc, char **argv)
 	c.cmdline = join_cmdline(argc - 1, argv + 1);
 	int rc = main_run(&c, argc - 1, argv + 1);
 	main_release(&c);
+	/* An interrupted import has saved what it did: now end as the signal
+	 * says, so the shell sees 130 (or 143) and a script stops. */
+	if (c.signal) {
+		fflush(NULL);
+		signal(c.signal, SIG_DFL);
+		raise(c.signal);
+	}
 	return rc;
 }

@@ -79,6 +79,7 @@ static int shell_exec(struct crm *c, struct args *a)
 				c->strict = false;
 				c->errmsg[0] = 0;
 				status = main_run(c, argc - skip, argv + skip);
+				c->signal = 0;   /* an interrupted import: back to the prompt */
 				fflush(stdout);
 			}
 		}

@@ -44,6 +44,7 @@ struct crm {
 	bool commit_when_idle;  /* streaming: commit whenever stdin waits (tail -f) */
 	bool atomic;            /* one transaction, whatever the pipes (import --atomic) */
 	int busy_ms;            /* how long to wait for another writer's lock */
+	int signal;             /* SIGINT/SIGTERM caught: re-raised at exit, once work is saved */
 	struct timespec busy_since;
 	int (*idle)(struct crm *c, void *arg); /* called then, before the commit */
 	void *idle_arg;

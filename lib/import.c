@@ -33,8 +33,7 @@ static volatile sig_atomic_t interrupted;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	interrupted = 1;
+	interrupted = sig;
 }
 
 int dup_action_parse(const char *s, enum dup_action *out)
@@ -1059,6 +1058,7 @@ int import_files(struct crm *c, const struct import_opts *o, int nfiles, char **
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
+	c->signal = interrupted;   /* main dies of it once the batch is committed */
 	if (o->dry_run)
 		c->rollback = true;
 	if (im.errors)

@@ -233,6 +233,30 @@ excel_csv() {
 	[ "$(crm sql "SELECT count(DISTINCT name) AS n FROM lead" | jq .n)" = 20000 ]
 }
 
+@test "Ctrl-C in the middle of a large import: what is done is kept, exit 130, --resume finishes it" {
+	{ echo 姓名,备注; for i in $(seq 1 20000); do echo "客户$i,第${i}行"; done; } > "$BATS_TEST_TMPDIR/big.csv"
+	crm import leads "$BATS_TEST_TMPDIR/big.csv" --batch 500 2> "$BATS_TEST_TMPDIR/err" &
+	pid=$!
+	for _ in $(seq 1 200); do
+		n=$(crm sql "SELECT coalesce(max(line), 0) AS n FROM import_run" 2>/dev/null | jq .n)
+		[ "${n:-0}" -gt 1000 ] && break
+		sleep 0.05
+	done
+	kill -INT "$pid" 2>/dev/null || true
+	status=0
+	wait "$pid" || status=$?
+	before=$(crm sql "SELECT count(*) AS n FROM lead" | jq .n)
+	[ "$before" -lt 20000 ] || skip "the import finished before it could be interrupted"
+	[ "$status" -eq 130 ] || fail "exit status $status"
+	grep -q "interrupted after line" "$BATS_TEST_TMPDIR/err" || fail "stderr: $(cat "$BATS_TEST_TMPDIR/err")"
+	grep -q -- "--resume" "$BATS_TEST_TMPDIR/err"
+	run crm check
+	assert_success
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/big.csv" --resume
+	assert_success
+	[ "$(crm sql "SELECT count(DISTINCT name) AS n, count(*) AS m FROM lead" | jq -c .)" = '{"n":20000,"m":20000}' ]
+}
+
 @test "--resume with nothing to resume starts at the beginning" {
 	printf '姓名\n甲\n乙\n' > "$BATS_TEST_TMPDIR/s.csv"
 	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/s.csv" --resume
