@@ -193,16 +193,18 @@ static size_t call_args(const char *s, char **argv, int *argc, int max)
 	return 0;
 }
 
-static int rewrite(struct crm *c, const struct type *t, const char *s, struct sbuf *out);
+static int rewrite(struct crm *c, const struct type *t, bool one, const char *s, struct sbuf *out);
 
-static int expand_helper(struct crm *c, const struct type *t, const char *name, char **argv,
+/* one: the expression is checked against one or a few records at a time
+ * (a rule's condition, rescoring the leads an event touched). */
+static int expand_helper(struct crm *c, const struct type *t, bool one, const char *name, char **argv,
 			 int argc, struct sbuf *out)
 {
 	char *a[2] = { NULL, NULL };
 	int rc = CRM_OK;
 	for (int i = 0; i < argc && i < 2; i++) {
 		struct sbuf b = { 0 };
-		rc = rewrite(c, t, argv[i], &b);
+		rc = rewrite(c, t, one, argv[i], &b);
 		a[i] = sbuf_detach(&b);
 		if (rc)
 			goto done;
@@ -220,6 +222,11 @@ static int expand_helper(struct crm *c, const struct type *t, const char *name, 
 			rc = crm_error(c, CRM_USAGE, "has_event() takes one event name");
 		else if (!is_lead)
 			sbuf_add(out, "0");
+		else if (one)
+			/* a lookup for this lead (index event_lead): gathering every
+			 * lead with that event would cost as much as for all leads */
+			sbuf_addf(out, "(EXISTS (SELECT 1 FROM event AS e WHERE e.lead_id = r.id "
+				  "AND e.name = (%s) AND e.deleted_at IS NULL))", a[0]);
 		else
 			/* IN, not a correlated EXISTS: the lead ids with that event
 			 * are gathered once per statement, not looked up per lead
@@ -250,7 +257,7 @@ static bool is_ident(int ch)
 
 /* Copy s to out, expanding helpers, dropping comments, and refusing what
  * could break out of the expression (";", unbalanced parentheses). */
-static int rewrite(struct crm *c, const struct type *t, const char *s, struct sbuf *out)
+static int rewrite(struct crm *c, const struct type *t, bool one, const char *s, struct sbuf *out)
 {
 	int depth = 0;
 	for (size_t i = 0; s[i];) {
@@ -284,7 +291,7 @@ static int rewrite(struct crm *c, const struct type *t, const char *s, struct sb
 				int argc;
 				char *name = xstrndup(s + i, n);
 				size_t len = call_args(s + j, argv, &argc, 4);
-				int rc = len ? expand_helper(c, t, name, argv, argc, out)
+				int rc = len ? expand_helper(c, t, one, name, argv, argc, out)
 					     : crm_error(c, CRM_USAGE, "unbalanced parentheses after %s", name);
 				free(name);
 				for (int k = 0; k < argc; k++)
@@ -305,11 +312,11 @@ static int rewrite(struct crm *c, const struct type *t, const char *s, struct sb
 	return CRM_OK;
 }
 
-int query_expr(struct crm *c, const struct type *t, const char *expr, char **out)
+static int expr_build(struct crm *c, const struct type *t, bool one, const char *expr, char **out)
 {
 	struct sbuf b = { 0 };
 	*out = NULL;
-	int rc = rewrite(c, t, expr, &b);
+	int rc = rewrite(c, t, one, expr, &b);
 	if (rc) {
 		sbuf_release(&b);
 		return rc;
@@ -329,6 +336,16 @@ int query_expr(struct crm *c, const struct type *t, const char *expr, char **out
 	}
 	*out = expanded;
 	return CRM_OK;
+}
+
+int query_expr(struct crm *c, const struct type *t, const char *expr, char **out)
+{
+	return expr_build(c, t, false, expr, out);
+}
+
+int query_expr_one(struct crm *c, const struct type *t, const char *expr, char **out)
+{
+	return expr_build(c, t, true, expr, out);
 }
 
 /* ---- building the list query ---- */

@@ -31,6 +31,10 @@ int query_ids(struct crm *c, const struct type *t, const struct query *q,
  * event_count() expanded. CRM_PERM for anything that is not a read-only
  * expression, CRM_USAGE for a syntax error. *out is newly allocated. */
 int query_expr(struct crm *c, const struct type *t, const char *expr, char **out);
+/* The same for evaluating on one or a few records at a time (a rule's
+ * condition, rescoring the leads events touched): helpers look up that
+ * record instead of gathering the answer for every record first. */
+int query_expr_one(struct crm *c, const struct type *t, const char *expr, char **out);
 
 /* "(SELECT ... FROM <table>) AS r": the record as --where sees it (money in
  * major units, the stored minor units as _minor_<name>). Newly allocated. */

@@ -94,7 +94,7 @@ static int cond_holds(struct crm *c, struct rule *r, const struct type *t, long 
 		return CRM_OK;
 	if (!r->cond_sql) {   /* checked once per command, not once per record */
 		char *expr = NULL;
-		int rc = query_expr(c, t, r->cond, &expr);
+		int rc = query_expr_one(c, t, r->cond, &expr);
 		if (rc)
 			return rc;
 		char *src = query_source(t);

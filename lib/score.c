@@ -151,7 +151,8 @@ static void rules_release(struct rules *r)
 	memset(r, 0, sizeof(*r));
 }
 
-static int rules_load(struct crm *c, struct rules *r)
+/* one: the rules will score a few leads (those events touched), not all. */
+static int rules_load(struct crm *c, struct rules *r, bool one)
 {
 	const struct type *t = type_find(c, "lead");
 	char *m = model_name(c, NULL);
@@ -168,7 +169,8 @@ static int rules_load(struct crm *c, struct rules *r)
 	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
 		char *sql = NULL;
 		const char *name = (const char *)sqlite3_column_text(st, 0);
-		rc = query_expr(c, t, (const char *)sqlite3_column_text(st, 1), &sql);
+		const char *expr = (const char *)sqlite3_column_text(st, 1);
+		rc = one ? query_expr_one(c, t, expr, &sql) : query_expr(c, t, expr, &sql);
 		if (rc) {
 			char *msg = xstrdup(c->errmsg);
 			crm_error(c, rc, "score rule %s: %s", name, msg);
@@ -284,7 +286,7 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 	if (all)
 		db_bulk(c);
 	struct rules r = { 0 };
-	int rc = rules_load(c, &r);
+	int rc = rules_load(c, &r, !all);
 	if (rc) {
 		rules_release(&r);
 		return rc;

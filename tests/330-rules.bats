@@ -134,3 +134,14 @@ tasks() {
 	run --separate-stderr crm rule rm 报价跟进
 	assert_failure 1
 }
+
+@test "a rule's --when can ask has_event(): it fires for the lead with the event only" {
+	crm lead add name=甲 >/dev/null
+	crm lead add name=乙 >/dev/null
+	crm track 1 demo_request --no-score >/dev/null
+	crm track 2 webinar --no-score >/dev/null
+	crm rule add 要演示 --on lead.updated --when "has_event('demo_request') AND NOT has_event('webinar')" \
+		--do 'tag add 要演示' >/dev/null
+	crm lead list | crm lead update note=跟进中 >/dev/null
+	[ "$(crm lead list --tag 要演示 | jq -r .name)" = 甲 ]
+}
