@@ -210,15 +210,22 @@ excel_csv() {
 	[ "$(crm deal show 1 | jq .amount)" = 800000 ]
 }
 
-@test "kill -9 in the middle of a large import: consistent, and --resume finishes it with no duplicate rows" {
+# import_big_in_background: start importing 20,000 leads (stderr to
+# $BATS_TEST_TMPDIR/err), pid in $pid, and return once 1,000 rows are
+# committed, so the import can be stopped in the middle.
+import_big_in_background() {
 	{ echo 姓名,备注; for i in $(seq 1 20000); do echo "客户$i,第${i}行"; done; } > "$BATS_TEST_TMPDIR/big.csv"
-	crm import leads "$BATS_TEST_TMPDIR/big.csv" --batch 500 2>/dev/null &
+	crm import leads "$BATS_TEST_TMPDIR/big.csv" --batch 500 2> "$BATS_TEST_TMPDIR/err" &
 	pid=$!
 	for _ in $(seq 1 200); do
 		n=$(crm sql "SELECT coalesce(max(line), 0) AS n FROM import_run" 2>/dev/null | jq .n)
 		[ "${n:-0}" -gt 1000 ] && break
 		sleep 0.05
 	done
+}
+
+@test "kill -9 in the middle of a large import: consistent, and --resume finishes it with no duplicate rows" {
+	import_big_in_background
 	kill -9 "$pid" 2>/dev/null || true
 	wait "$pid" || true
 	run crm check
@@ -234,14 +241,7 @@ excel_csv() {
 }
 
 @test "Ctrl-C in the middle of a large import: what is done is kept, exit 130, --resume finishes it" {
-	{ echo 姓名,备注; for i in $(seq 1 20000); do echo "客户$i,第${i}行"; done; } > "$BATS_TEST_TMPDIR/big.csv"
-	crm import leads "$BATS_TEST_TMPDIR/big.csv" --batch 500 2> "$BATS_TEST_TMPDIR/err" &
-	pid=$!
-	for _ in $(seq 1 200); do
-		n=$(crm sql "SELECT coalesce(max(line), 0) AS n FROM import_run" 2>/dev/null | jq .n)
-		[ "${n:-0}" -gt 1000 ] && break
-		sleep 0.05
-	done
+	import_big_in_background
 	kill -INT "$pid" 2>/dev/null || true
 	status=0
 	wait "$pid" || status=$?
