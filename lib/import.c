@@ -803,6 +803,18 @@ static int format_of(struct crm *c, const char *path, const char *given, enum fm
 	return CRM_OK;
 }
 
+/* After a row of any format: where we are, a batch committed every
+ * --batch rows, the progress line now and then. rc: the row's status. */
+static int row_done(struct importer *im, long line, int rc)
+{
+	im->last_line = line;
+	if (!rc && batching(im) && im->rows % im->o->batch == 0)
+		rc = batch_commit(im);
+	if (!rc && im->rows % 256 == 0)
+		progress(im, false);
+	return rc;
+}
+
 static int read_tabular(struct importer *im, enum fmt f)
 {
 	struct crm *c = im->c;
@@ -839,14 +851,8 @@ static int read_tabular(struct importer *im, enum fmt f)
 		}
 		if (line <= im->resume_after)
 			continue;
-		rc = tab_row(im, vals, n, line);
-		im->last_line = line;
-		if (rc)
+		if ((rc = row_done(im, line, tab_row(im, vals, n, line))))
 			break;
-		if (batching(im) && im->rows % im->o->batch == 0 && (rc = batch_commit(im)))
-			break;
-		if (im->rows % 256 == 0)
-			progress(im, false);
 	}
 	if (!rc && !interrupted && got < 0)
 		rc = crm_error(c, CRM_BADINPUT, "%s: %s", im->file, cr ? csv_error(cr) : xlsx_error(xr));
@@ -888,13 +894,8 @@ static int read_jsonl(struct importer *im)
 			rc = json_row(im, obj, r.lineno);
 			cJSON_Delete(obj);
 		}
-		im->last_line = r.lineno;
-		if (rc)
+		if ((rc = row_done(im, r.lineno, rc)))
 			break;
-		if (batching(im) && im->rows % im->o->batch == 0 && (rc = batch_commit(im)))
-			break;
-		if (im->rows % 256 == 0)
-			progress(im, false);
 	}
 	jsonl_release(&r);
 	if (fp != stdin)
