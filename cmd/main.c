@@ -352,8 +352,10 @@ static void writer_flush(void *arg, size_t bytes)
 		return;
 	hook_run_pending(c);
 	fflush(stdout);
-	db_begin(c);
-	c->errmsg[0] = 0;
+	/* Locked out past the timeout: not this record's failure; the next
+	 * line read from a pipe begins again (input.c txn_resume). */
+	if (db_begin(c) != CRM_OK)
+		c->errmsg[0] = 0;
 }
 
 static void resolve_user(struct crm *c, const char *opt)

@@ -401,7 +401,8 @@ static void csv_field(struct sbuf *b, const char *s, char sep)
 	sbuf_addc(b, '"');
 }
 
-static void csv_line(struct out *o, char **vals, int n)
+/* One csv/tsv line; returns its length in bytes. */
+static size_t csv_line(struct out *o, char **vals, int n)
 {
 	char sep = o->fmt == OUT_CSV ? ',' : '\t';
 	struct sbuf b = { 0 };
@@ -411,9 +412,11 @@ static void csv_line(struct out *o, char **vals, int n)
 		csv_field(&b, i < n ? vals[i] : NULL, sep);
 	}
 	sbuf_addc(&b, '\n');
-	if (b.s && fwrite(b.s, 1, b.len, o->fp) != b.len)
+	size_t len = b.len;
+	if (fwrite(b.s, 1, len, o->fp) != len)
 		o->err = errno;
 	sbuf_release(&b);
+	return len;
 }
 
 static void row_free(struct row *r)
@@ -456,17 +459,18 @@ void out_end(struct out *o)
 		return;
 	}
 	if (o->declared && o->fmt != OUT_TABLE) {
+		size_t len = 0;
 		if (!o->header_done) {
 			char **head = xcalloc(o->ncols ? o->ncols : 1, sizeof(char *));
 			for (int i = 0; i < o->ncols; i++)
 				head[i] = i < o->nlabels ? o->labels[i] : o->cols[i];
-			csv_line(o, head, o->ncols);
+			len = csv_line(o, head, o->ncols);
 			free(head);
 			o->header_done = true;
 		}
-		csv_line(o, o->cur.vals, o->cur.n);
+		len += csv_line(o, o->cur.vals, o->cur.n);
 		row_free(&o->cur);
-		maybe_flush(o, 256);   /* about a row */
+		maybe_flush(o, len);
 		return;
 	}
 	if (o->nrows == o->caprows) {
