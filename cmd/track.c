@@ -85,6 +85,7 @@ static int store(struct crm *c, long long lead, const char *name, const char *at
 	/* a long stream: rescore and commit in batches, not one huge transaction */
 	if (!rc && tr->n >= 5000) {
 		rc = rescore(c, tr);
+		tr->n = 0;   /* also when not rescoring: commit every 5000, not after each */
 		if (!rc && db_in_txn(c) && !c->strict) {
 			rc = db_commit_batch(c);
 			if (!rc)

@@ -337,7 +337,8 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 	if (!rc) {
 		sqlite3_stmt *st;
 		int src2 = sqlite3_prepare_v2(c->db,
-			"UPDATE lead SET score = n.s, updated_at = ?1 FROM temp.score_new AS n WHERE lead.id = n.id",
+			"UPDATE lead SET score = (SELECT n.s FROM temp.score_new AS n WHERE n.id = lead.id), "
+			"updated_at = ?1 WHERE id IN (SELECT id FROM temp.score_new)",
 			-1, &st, NULL);
 		if (src2 == SQLITE_OK) {
 			sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
