@@ -345,12 +345,10 @@ static bool pipe_has_room(int fd, size_t bytes)
 static void writer_flush(void *arg, size_t bytes)
 {
 	struct crm *c = arg;
-	if (c->strict || c->rollback || c->atomic || !db_in_txn(c)
-	    || pipe_has_room(STDOUT_FILENO, bytes))
+	if (!db_may_split(c, false) || !db_in_txn(c) || pipe_has_room(STDOUT_FILENO, bytes))
 		return;
-	if (db_commit(c) != CRM_OK)
+	if (hook_commit(c, false) != CRM_OK)
 		return;
-	hook_run_pending(c);
 	fflush(stdout);
 	/* Locked out past the timeout: not this record's failure; the next
 	 * line read from a pipe begins again (input.c txn_resume). */

@@ -86,11 +86,8 @@ static int store(struct crm *c, long long lead, const char *name, const char *at
 	if (!rc && tr->n >= 5000) {
 		rc = rescore(c, tr);
 		tr->n = 0;   /* also when not rescoring: commit every 5000, not after each */
-		if (!rc && db_in_txn(c) && !c->strict) {
-			rc = db_commit_batch(c);
-			if (!rc)
-				hook_run_pending(c);
-		}
+		if (!rc && db_in_txn(c) && db_may_split(c, false))
+			rc = hook_commit(c, true);
 	}
 	return rc;
 }

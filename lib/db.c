@@ -161,10 +161,11 @@ void db_rollback(struct crm *c)
 		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-int db_commit_batch(struct crm *c)
+bool db_may_split(const struct crm *c, bool when_idle)
 {
-	int rc = db_commit(c);
-	return rc ? rc : db_begin(c);
+	if (c->rollback || c->atomic)
+		return false;
+	return !c->strict || (when_idle && c->commit_when_idle);
 }
 
 /* Run a cached statement that returns no rows (one per record written:

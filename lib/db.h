@@ -30,8 +30,12 @@ bool db_in_txn(struct crm *c);
  * of 40 MB, not SQLite's 2 MB, so that index pages stay in memory instead
  * of being read and spilled again for every few rows. */
 void db_bulk(struct crm *c);
-/* For streaming commands: commit what is done and begin again. */
-int db_commit_batch(struct crm *c);
+/* Whether the command may commit its work in parts (a long stream, a
+ * pipe's reader waiting for our lock): not when it must not commit (a
+ * --dry-run, a failure) or must be all or nothing (import --atomic,
+ * --strict). when_idle: the input waits; a stream that commits whenever
+ * it waits (tail -f | crm track) does so even with --strict. */
+bool db_may_split(const struct crm *c, bool when_idle);
 
 /* Savepoints: one record operation is all or nothing inside a batch. */
 int db_savepoint(struct crm *c);

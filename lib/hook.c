@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "db.h"
 #include "hook.h"
 
 struct hook_item {
@@ -137,6 +138,15 @@ static void run_one(struct crm *c, struct hook_item *it)
 	else if (WIFSIGNALED(status))
 		crm_warn(c, "hook on-%s killed by signal %d; the change it followed is kept",
 			 it->event, WTERMSIG(status));
+}
+
+int hook_commit(struct crm *c, bool again)
+{
+	int rc = db_commit(c);
+	if (rc)
+		return rc;
+	hook_run_pending(c);
+	return again ? db_begin(c) : CRM_OK;
 }
 
 void hook_run_pending(struct crm *c)

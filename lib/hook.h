@@ -12,6 +12,9 @@
 void hook_queue(struct crm *c, const char *event, const cJSON *record);
 /* Run what is queued (after commit); reports failures on stderr. */
 void hook_run_pending(struct crm *c);
+/* Commit the transaction, then run the hooks its changes queued (a hook
+ * sees only what is committed); again: begin the next transaction. */
+int hook_commit(struct crm *c, bool again);
 /* Forget what is queued (after rollback). */
 void hook_discard(struct crm *c);
 /* The hooks folder, newly allocated. */

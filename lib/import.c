@@ -736,11 +736,7 @@ static bool batching(const struct importer *im)
 static int batch_commit(struct importer *im)
 {
 	int rc = run_save(im, false);
-	if (!rc)
-		rc = db_commit_batch(im->c);
-	if (!rc)
-		hook_run_pending(im->c);
-	return rc;
+	return rc ? rc : hook_commit(im->c, true);
 }
 
 /* ---- progress ---- */
@@ -947,7 +943,7 @@ static int import_one(struct importer *im, const char *file)
 	free(sql);
 	if ((rc = run_start(im)))
 		return rc;
-	if (batching(im) && (rc = db_commit_batch(c)))
+	if (batching(im) && (rc = hook_commit(c, true)))
 		return rc;
 	rc = f == F_JSONL ? read_jsonl(im) : read_tabular(im, f);
 	colmaps_free(im->cols, im->ncols);

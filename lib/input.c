@@ -132,13 +132,10 @@ static int input_idle(void *arg)
 {
 	struct crm *c = arg;
 	int rc = CRM_OK;
-	if (writing(c) && db_in_txn(c) && !c->rollback && !c->atomic
-	    && (!c->strict || c->commit_when_idle)) {
+	if (writing(c) && db_in_txn(c) && db_may_split(c, true)) {
 		rc = c->idle ? c->idle(c, c->idle_arg) : CRM_OK;
 		if (!rc)
-			rc = db_commit(c);
-		if (!rc)
-			hook_run_pending(c);
+			rc = hook_commit(c, false);
 	}
 	/* Only now: the reader may be waiting for the lock, not reading. */
 	fflush(stdout);   /* a closed pipe ends us by SIGPIPE */

@@ -616,8 +616,18 @@ static int dup_guard(struct crm *c, const struct type *t, char **vals, long long
 	return CRM_CONFLICT;
 }
 
+static bool type_searchable(const struct type *t)
+{
+	for (int i = 0; i < t->nfields; i++)
+		if (t->fields[i].flags & FF_SEARCH)
+			return true;
+	return false;
+}
+
 int search_mark(struct crm *c, const struct type *t, long long id)
 {
+	if (!type_searchable(t))
+		return CRM_OK;   /* events: nothing to find them by */
 	sqlite3_stmt *st = db_stmt(c, "INSERT OR IGNORE INTO search_dirty(key) VALUES (?)");
 	if (!st)
 		return c->errcode;
