@@ -99,8 +99,7 @@ static const char funnel_counts_all[] =
 
 static const char funnel_counts_filtered[] =
 	"SELECT d.status, coalesce(d.reach, 0) AS reach, count(*) AS n, coalesce(sum(d.amount), 0) AS amt "
-	"FROM deal d WHERE d.pipeline = ?1 AND d.deleted_at IS NULL "
-	"AND (?2 IS NULL OR julianday(d.created_at) >= julianday(?2)) AND (?3 IS NULL OR d.owner = ?3) "
+	"FROM deal d%s WHERE d.pipeline = ?1 AND d.deleted_at IS NULL%s "
 	"GROUP BY d.status, d.reach";
 
 /* Days per stay: finished stays from stage_stats, plus the current stays
@@ -114,19 +113,36 @@ static const char days_fast_sql[] =
 	"  GROUP BY stage) o ON o.stage = s.key "
 	"WHERE p.key = ?1";
 
-/* The same from the history itself, for the deals the filters keep. */
+/* The same from the history itself, for the deals the filters keep: the
+ * deals first (by index deal_owner for --owner), then their stays (index
+ * stage_history_deal), not every stay of every deal joined to its deal. */
 static const char days_filtered_sql[] =
 	"SELECT h.to_stage, count(*), sum(coalesce(h.days, julianday(?4) - julianday(h.at))) "
-	"FROM stage_history h JOIN deal d ON d.id = h.deal_id "
-	"WHERE h.pipeline = ?1 AND d.deleted_at IS NULL AND (h.left_at IS NOT NULL OR d.status = 'open') "
-	"AND (?2 IS NULL OR julianday(d.created_at) >= julianday(?2)) AND (?3 IS NULL OR d.owner = ?3) "
+	"FROM deal d%s CROSS JOIN stage_history h ON h.deal_id = d.id "
+	"WHERE h.pipeline = ?1 AND d.deleted_at IS NULL AND (h.left_at IS NOT NULL OR d.status = 'open')%s "
 	"GROUP BY h.to_stage";
+
+/* A filtered query over deal d: the filters as conditions, only those
+ * given ("?3 IS NULL OR d.owner = ?3" would keep SQLite from the index
+ * deal_owner; ?2 since, ?3 owner). Without --owner, the deals are read in
+ * table order: through an index, each would be a jump to its row (3.4 s
+ * instead of 0.4 s for --since at 1M deals). */
+static char *deal_query(const char *fmt, const char *since, const char *owner)
+{
+	char *filters = xasprintf("%s%s", since ? " AND julianday(d.created_at) >= julianday(?2)" : "",
+				  owner ? " AND d.owner = ?3" : "");
+	char *sql = xasprintf(fmt, owner ? "" : " NOT INDEXED", filters);
+	free(filters);
+	return sql;
+}
 
 static int funnel_days(struct crm *c, const struct report_opts *r, const char *since, const char *now,
 		       struct fstage *fs, int n)
 {
 	sqlite3_stmt *st;
-	int rc = prepare(c, since || r->owner ? days_filtered_sql : days_fast_sql, &st);
+	char *sql = deal_query(days_filtered_sql, since, r->owner);
+	int rc = prepare(c, since || r->owner ? sql : days_fast_sql, &st);
+	free(sql);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, r->pipeline, -1, SQLITE_TRANSIENT);
@@ -155,7 +171,9 @@ int report_funnel(struct crm *c, const struct report_opts *r)
 	date_format(date_now(), now);
 	sqlite3_stmt *st;
 	bool filtered = since || r->owner;
-	char *sql = xasprintf(funnel_sql, filtered ? funnel_counts_filtered : funnel_counts_all);
+	char *counts = deal_query(funnel_counts_filtered, since, r->owner);
+	char *sql = xasprintf(funnel_sql, filtered ? counts : funnel_counts_all);
+	free(counts);
 	rc = prepare(c, sql, &st);
 	free(sql);
 	if (rc)
