@@ -17,7 +17,7 @@ static const struct opt import_opts[] = {
 	{ "atomic", 0, NULL, "all or nothing: one rejected row imports nothing", false },
 	{ "resume", 0, NULL, "go on after the line an interrupted import of the same file reached", false },
 	{ "print", 0, NULL, "print the records written as JSON lines", false },
-	{ "batch", 0, "N", "rows per commit (default 5000)", false },
+	{ "batch", 0, "N", "rows per commit (default 50000)", false },
 	OPT_END
 };
 
@@ -38,7 +38,7 @@ static int import_exec(struct crm *c, struct args *a)
 		.atomic = arg_has(a, "atomic") || c->strict,   /* --strict: the first bad row stops it all */
 		.resume = arg_has(a, "resume"),
 		.print = arg_has(a, "print"),
-		.batch = arg_int(c, a, "batch", 5000),
+		.batch = arg_int(c, a, "batch", 50000),
 	};
 	const char *dup = arg_get(a, "on-duplicate");
 	if (dup && dup_action_parse(dup, &o.on_dup) != 0)
