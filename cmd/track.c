@@ -87,11 +87,10 @@ static int store(struct crm *c, long long lead, const char *name, const char *at
 	}
 	if (!rc)
 		rc = record_print(c, te, id);
-	/* A long stream: rescore every 5000 events (SQLite holds the page of
-	 * each lead whose score it updates: 50000 at once peaked at 210 MB),
-	 * and commit every 50000, not one huge transaction. Fewer commits:
-	 * each writes the index pages it touched again (an import of 1M rows
-	 * took 105 s with 5000 per commit, 76 s with 50000). */
+	/* A long stream: rescore every 5000 events, so scores keep up, and
+	 * commit every 50000, not one huge transaction. Not more often: each
+	 * commit writes the index pages it touched again (an import of 1M
+	 * rows took 105 s with 5000 per commit, 76 s with 50000). */
 	if (!rc && tr->unscored >= 5000)
 		rc = rescore(c, tr);
 	if (!rc && tr->uncommitted >= 50000) {

@@ -318,14 +318,12 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
 	if (!rc) {
-		/* every change in the audit log, set-based like the change itself,
-		 * in the order of the index audit_entity ("lead:10" before
-		 * "lead:9"): that index is then written in one pass, not at random */
+		/* every change in the audit log, set-based like the change itself */
 		sqlite3_stmt *st;
 		int src2 = sqlite3_prepare_v2(c->db,
 			"INSERT INTO audit(at, user, command, entity, action, before, after) "
 			"SELECT ?1, ?2, ?3, 'lead:' || id, 'update', json_object('score', old), json_object('score', s) "
-			"FROM temp.score_new ORDER BY 'lead:' || id", -1, &st, NULL);
+			"FROM temp.score_new ORDER BY id", -1, &st, NULL);
 		if (src2 == SQLITE_OK) {
 			sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
 			sqlite3_bind_text(st, 2, c->user, -1, SQLITE_STATIC);
@@ -339,7 +337,11 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 	if (!rc) {
 		sqlite3_stmt *st;
 		int src2 = sqlite3_prepare_v2(c->db,
-			"UPDATE lead SET score = (SELECT n.s FROM temp.score_new AS n WHERE n.id = lead.id), "
+			/* OR IGNORE: no row can fail (score and updated_at are never
+			 * NULL here), and a statement that cannot abort needs no
+			 * statement journal, which held a copy of every lead page
+			 * changed in memory (300 MB for 677k scores) */
+			"UPDATE OR IGNORE lead SET score = (SELECT n.s FROM temp.score_new AS n WHERE n.id = lead.id), "
 			"updated_at = ?1 WHERE id IN (SELECT id FROM temp.score_new)",
 			-1, &st, NULL);
 		if (src2 == SQLITE_OK) {
