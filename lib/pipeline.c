@@ -795,29 +795,21 @@ static int move_write(struct crm *c, long long id, const cJSON *before, const st
 		else
 			cJSON_AddNullToObject(ch, "closed_at");
 	}
-	if (s->closes && !strcmp(s->closes, "lost"))
+	bool lost = s->closes && !strcmp(s->closes, "lost");
+	if (lost)
 		cJSON_AddStringToObject(ch, "lost_reason", m->reason);
 	else if (field_set(before, "lost_reason"))
 		cJSON_AddNullToObject(ch, "lost_reason");
-	rc = record_update(c, t, id, ch, REC_SYSTEM);
-	cJSON_Delete(ch);
-	if (rc)
-		return rc;
-	char *entity = xasprintf("deal:%lld", id);
-	cJSON *ab = cJSON_CreateObject(), *aa = cJSON_CreateObject();
-	cJSON_AddStringToObject(ab, "stage", from ? from : "");
-	cJSON_AddStringToObject(aa, "stage", s->key);
-	if (m->reason)
-		cJSON_AddStringToObject(aa, "reason", m->reason);
+	/* one audit row: the fields the move changed, with its reason (a
+	 * lost deal's is its lost_reason already) */
+	cJSON *extra = cJSON_CreateObject();
+	if (m->reason && !lost)
+		cJSON_AddStringToObject(extra, "reason", m->reason);
 	if (forced)
-		cJSON_AddBoolToObject(aa, "forced", true);
-	char *b = cJSON_PrintUnformatted(ab), *a = cJSON_PrintUnformatted(aa);
-	rc = audit_log(c, entity, forced ? "stage_move_forced" : "stage_move", b, a);
-	cJSON_free(b);
-	cJSON_free(a);
-	cJSON_Delete(ab);
-	cJSON_Delete(aa);
-	free(entity);
+		cJSON_AddBoolToObject(extra, "forced", true);
+	rc = record_update_as(c, t, id, ch, REC_SYSTEM, forced ? "stage_move_forced" : "stage_move", extra);
+	cJSON_Delete(extra);
+	cJSON_Delete(ch);
 	if (rc)
 		return rc;
 	cJSON *after = record_get(c, t, id, false);

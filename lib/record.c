@@ -822,6 +822,12 @@ static bool differ(const char *a, const char *b)
 int record_update(struct crm *c, const struct type *t, long long id,
 		  const cJSON *fields, unsigned flags)
 {
+	return record_update_as(c, t, id, fields, flags, "update", NULL);
+}
+
+int record_update_as(struct crm *c, const struct type *t, long long id, const cJSON *fields,
+		     unsigned flags, const char *action, const cJSON *extra)
+{
 	char **old = row_load(c, t, id, false);
 	if (!old)
 		return c->errcode;
@@ -911,8 +917,11 @@ int record_update(struct crm *c, const struct type *t, long long id,
 	rc = search_mark(c, t, id);
 	if (!rc) {
 		char *entity = xasprintf("%s:%lld", t->name, id);
+		const cJSON *it;
+		cJSON_ArrayForEach(it, extra)
+			cJSON_AddItemToObject(adiff, it->string, cJSON_Duplicate(it, 1));
 		char *b = json_text(bdiff), *a = json_text(adiff);
-		rc = audit_log(c, entity, "update", b, a);
+		rc = audit_log(c, entity, action, b, a);
 		free(entity);
 		free(b);
 		free(a);

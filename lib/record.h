@@ -63,7 +63,6 @@ enum {
 	REC_ALLOW_DUP = 1 << 0,  /* skip the duplicate guard */
 	REC_NO_RULES  = 1 << 1,  /* do not fire automation (rules' own writes) */
 	REC_SYSTEM    = 1 << 2,  /* may set FF_SYSTEM fields (import, merge) */
-	REC_QUIET_AUDIT = 1 << 3,/* audit the change as part of a larger one */
 };
 
 /* Insert a record from fields (a JSON object of name -> value; strings,
@@ -77,6 +76,11 @@ int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
  * (or was removed). Unchanged values are not written or audited. */
 int record_update(struct crm *c, const struct type *t, long long id,
 		  const cJSON *fields, unsigned flags);
+/* The same, logged as action (say "stage_move") instead of "update", with
+ * the keys of extra (the reason, ...) added to the logged "after": one
+ * audit row for a change that is more than its fields. */
+int record_update_as(struct crm *c, const struct type *t, long long id, const cJSON *fields,
+		     unsigned flags, const char *action, const cJSON *extra);
 
 /* Remove: recoverable (deleted_at) or, with purge, for good. */
 int record_remove(struct crm *c, const struct type *t, long long id, bool purge);

@@ -31,8 +31,14 @@ local_setup() {
 	[[ "$stderr" == *"forced"* ]] || fail "stderr: $stderr"
 	run crm sql "SELECT from_stage, to_stage, user, reason, forced FROM stage_history WHERE deal_id = 1 AND forced = 1"
 	assert_output '{"from_stage":"图纸审核","to_stage":"现场施工","user":"tester","reason":"老客户","forced":1}'
-	run crm log --entity deal:1
-	assert_line --partial '"action":"stage_move_forced"'
+	# one log entry per move: the fields it changed, with the reason
+	run crm log --entity deal:1 --limit 1
+	[ "$(jqo .action)" = stage_move_forced ]
+	[ "$(jqo .before.stage)" = 图纸审核 ]
+	[ "$(jqo .after.stage)" = 现场施工 ]
+	[ "$(jqo .after.reason)" = 老客户 ]
+	[ "$(jqo .after.forced)" = true ]
+	[ "$(crm log --entity deal:1 | jq -r .action | paste -sd,)" = stage_move_forced,insert ]
 	# won closes the deal
 	CRM_NOW='2026-03-10 10:00' run crm stage move 2 赢单
 	assert_success
