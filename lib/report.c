@@ -356,13 +356,28 @@ static const char cycle_sql[] =
 	"FROM r GROUP BY o, dim, key ORDER BY o, key";
 
 /* Average days per stay in each open stage, over every deal's history
- * (finished stays, and current stays of open deals up to now). */
+ * (finished stays, and current stays of open deals up to now): from the
+ * finished stays the stage_history trigger adds up in stage_stats, as the
+ * funnel does (joining 5M stays to their deals took 11 s at 1M deals). */
 static const char stage_days_sql[] =
+	"SELECT p.key, s.key, coalesce(ss.stays, 0) + coalesce(o.n, 0), "
+	"  (coalesce(ss.days, 0) + coalesce(o.days, 0)) / (coalesce(ss.stays, 0) + coalesce(o.n, 0)) "
+	"FROM pipeline p JOIN stage s ON s.pipeline_id = p.id "
+	"LEFT JOIN stage_stats ss ON ss.pipeline = p.key AND ss.stage = s.key "
+	"LEFT JOIN (SELECT pipeline, stage, count(*) AS n, sum(julianday(?3) - julianday(stage_entered_at)) AS days "
+	"  FROM deal INDEXED BY deal_stay WHERE status = 'open' AND deleted_at IS NULL "
+	"  GROUP BY pipeline, stage) o ON o.pipeline = p.key AND o.stage = s.key "
+	"WHERE s.closes IS NULL AND coalesce(ss.stays, 0) + coalesce(o.n, 0) > 0 "
+	"ORDER BY p.id, s.position";
+
+/* The same for one owner's deals, from their own history: the deals
+ * first (index deal_owner), then their stays (index stage_history_deal). */
+static const char stage_days_owner_sql[] =
 	"SELECT h.pipeline, h.to_stage, count(*), avg(coalesce(h.days, julianday(?3) - julianday(h.at))) "
-	"FROM stage_history h JOIN deal d ON d.id = h.deal_id "
+	"FROM deal d CROSS JOIN stage_history h ON h.deal_id = d.id "
 	"JOIN pipeline p ON p.key = h.pipeline JOIN stage s ON s.pipeline_id = p.id AND s.key = h.to_stage "
-	"WHERE d.deleted_at IS NULL AND s.closes IS NULL AND (h.left_at IS NOT NULL OR d.status = 'open') "
-	"AND (?1 IS NULL OR julianday(d.created_at) >= julianday(?1)) AND (?2 IS NULL OR d.owner = ?2) "
+	"WHERE d.owner = ?2 AND d.deleted_at IS NULL AND s.closes IS NULL "
+	"AND (h.left_at IS NOT NULL OR d.status = 'open') "
 	"GROUP BY h.pipeline, h.to_stage ORDER BY p.id, s.position";
 
 int report_cycle(struct crm *c, const struct report_opts *r)
@@ -398,12 +413,12 @@ int report_cycle(struct crm *c, const struct report_opts *r)
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
 		return crm_dberror(c, rc, "report");
-	if ((rc = prepare(c, stage_days_sql, &st)))
-		return rc;
 	/* the stage part follows the owner filter; --since means won since for
 	 * the cycle rows and is not applied to stays */
-	bind_opt(st, 1, NULL);
-	bind_opt(st, 2, r->owner);
+	if ((rc = prepare(c, r->owner ? stage_days_owner_sql : stage_days_sql, &st)))
+		return rc;
+	if (r->owner)
+		sqlite3_bind_text(st, 2, r->owner, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct out *o = c->out;
