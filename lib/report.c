@@ -339,8 +339,9 @@ int report_forecast(struct crm *c, const struct report_opts *r)
 
 /* ---- cycle ---- */
 
-/* Median: the middle value (the mean of the two middle ones for an even
- * count). p90: the nearest-rank value, the ceil(0.9 n)-th smallest. */
+/* The days from lead (or deal) created to won, per source, owner and
+ * pipeline, each group's in order: the percentiles are read off in C
+ * (window functions over the rows took 6 s at 240k won deals). */
 static const char cycle_sql[] =
 	"WITH w AS (SELECT coalesce(d.source, l.source, '(none)') AS source, coalesce(d.owner, '(none)') AS owner, "
 	"  d.pipeline, julianday(d.closed_at) - julianday(coalesce(l.created_at, d.created_at)) AS days "
@@ -348,12 +349,70 @@ static const char cycle_sql[] =
 	"  WHERE d.status = 'won' AND d.deleted_at IS NULL AND d.closed_at IS NOT NULL "
 	"  AND (?1 IS NULL OR julianday(d.closed_at) >= julianday(?1)) AND (?2 IS NULL OR d.owner = ?2)), "
 	"x AS (SELECT 1 AS o, 'source' AS dim, source AS key, days FROM w "
-	"  UNION ALL SELECT 2, 'owner', owner, days FROM w UNION ALL SELECT 3, 'pipeline', pipeline, days FROM w), "
-	"r AS (SELECT o, dim, key, days, row_number() OVER (PARTITION BY dim, key ORDER BY days) AS rn, "
-	"  count(*) OVER (PARTITION BY dim, key) AS n FROM x) "
-	"SELECT dim, key, n, avg(CASE WHEN rn IN ((n + 1) / 2, (n + 2) / 2) THEN days END), "
-	"  max(CASE WHEN rn = (9 * n + 9) / 10 THEN days END) "
-	"FROM r GROUP BY o, dim, key ORDER BY o, key";
+	"  UNION ALL SELECT 2, 'owner', owner, days FROM w UNION ALL SELECT 3, 'pipeline', pipeline, days FROM w) "
+	"SELECT dim, key, days FROM x ORDER BY o, key, days";
+
+/* One group's days, sorted (NULL, an unreadable date, first, as NAN). */
+struct days {
+	double *v;
+	size_t n, cap;
+};
+
+/* Median: the middle value (the mean of the two middle ones for an even
+ * count). p90: the nearest-rank value, the ceil(0.9 n)-th smallest. A
+ * NAN among them counts as nothing. */
+static void cycle_emit(struct crm *c, const char *dim, const char *key, const struct days *d)
+{
+	double a = d->v[(d->n + 1) / 2 - 1], b = d->v[(d->n + 2) / 2 - 1];
+	double median = isnan(a) ? (isnan(b) ? 0 : b) : isnan(b) ? a : (a + b) / 2;
+	double p90 = d->v[(9 * d->n + 9) / 10 - 1];
+	struct out *o = c->out;
+	out_begin(o);
+	out_str(o, "type", "cycle");
+	out_str(o, "by", dim);
+	out_str(o, "key", key);
+	out_int(o, "won_deals", (long long)d->n);
+	out_real(o, "median_days", round1(median));
+	out_real(o, "p90_days", round1(isnan(p90) ? 0 : p90));
+	out_end(o);
+}
+
+/* Step st (rows dim, key, days in group order) to its end, one line per
+ * group; *n: how many. */
+static int cycle_groups(struct crm *c, sqlite3_stmt *st, long *n)
+{
+	struct days d = { 0 };
+	char *dim = NULL, *key = NULL;
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *rdim = col_text(st, 0), *rkey = col_text(st, 1) ? col_text(st, 1) : "";
+		if (dim && (strcmp(dim, rdim) || strcmp(key, rkey))) {   /* the next group */
+			cycle_emit(c, dim, key, &d);
+			(*n)++;
+			d.n = 0;
+			free(dim);
+			free(key);
+			dim = NULL;
+		}
+		if (!dim) {
+			dim = xstrdup(rdim);
+			key = xstrdup(rkey);
+		}
+		if (d.n == d.cap) {
+			d.cap = d.cap ? 2 * d.cap : 64;
+			d.v = xrealloc(d.v, d.cap * sizeof(double));
+		}
+		d.v[d.n++] = sqlite3_column_type(st, 2) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 2);
+	}
+	if (rc == SQLITE_DONE && d.n) {
+		cycle_emit(c, dim, key, &d);
+		(*n)++;
+	}
+	free(d.v);
+	free(dim);
+	free(key);
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
+}
 
 /* Average days per stay in each open stage, over every deal's history
  * (finished stays, and current stays of open deals up to now): from the
@@ -398,21 +457,10 @@ int report_cycle(struct crm *c, const struct report_opts *r)
 	bind_opt(st, 1, since);
 	bind_opt(st, 2, r->owner);
 	long n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct out *o = c->out;
-		out_begin(o);
-		out_str(o, "type", "cycle");
-		out_str(o, "by", col_text(st, 0));
-		out_str(o, "key", col_text(st, 1));
-		out_int(o, "won_deals", sqlite3_column_int64(st, 2));
-		out_real(o, "median_days", round1(sqlite3_column_double(st, 3)));
-		out_real(o, "p90_days", round1(sqlite3_column_double(st, 4)));
-		out_end(o);
-		n++;
-	}
+	rc = cycle_groups(c, st, &n);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return crm_dberror(c, rc, "report");
+	if (rc)
+		return rc;
 	/* the stage part follows the owner filter; --since means won since for
 	 * the cycle rows and is not applied to stays */
 	if ((rc = prepare(c, r->owner ? stage_days_owner_sql : stage_days_sql, &st)))
