@@ -644,7 +644,8 @@ static int run_start(struct importer *im)
 		return CRM_OK;
 	}
 	im->size = size;
-	sqlite3_stmt *st = db_stmt(c, "SELECT id, line, inserted, updated, skipped, rejected FROM import_run "
+	sqlite3_stmt *st = db_stmt(c, "SELECT id, line, inserted, updated, skipped, rejected, first_id, in_file "
+				      "FROM import_run "
 				      "WHERE file = ? AND size = ? AND mtime = ? AND type = ? AND finished_at IS NULL "
 				      "ORDER BY id DESC LIMIT 1");
 	if (!st) {
@@ -664,6 +665,9 @@ static int run_start(struct importer *im)
 			im->updated = (long)sqlite3_column_int64(st, 3);
 			im->skipped = (long)sqlite3_column_int64(st, 4);
 			im->rejected = (long)sqlite3_column_int64(st, 5);
+			if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+				im->first_new_id = sqlite3_column_int64(st, 6);
+			im->in_file = (long)sqlite3_column_int64(st, 7);
 		}
 	}
 	sqlite3_reset(st);
@@ -681,7 +685,8 @@ static int run_start(struct importer *im)
 		crm_notice(c, "%s: no unfinished import of this file: starting at the beginning", im->file);
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
-	st = db_stmt(c, "INSERT INTO import_run(type, file, size, mtime, user, started_at) VALUES (?, ?, ?, ?, ?, ?)");
+	st = db_stmt(c, "INSERT INTO import_run(type, file, size, mtime, user, started_at, first_id) "
+			"VALUES (?, ?, ?, ?, ?, ?, ?)");
 	if (!st) {
 		free(abs);
 		return c->errcode;
@@ -692,6 +697,7 @@ static int run_start(struct importer *im)
 	sqlite3_bind_int64(st, 4, mtime);
 	sqlite3_bind_text(st, 5, c->user, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 7, im->first_new_id);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	free(abs);
@@ -710,7 +716,7 @@ static int run_save(struct importer *im, bool finished)
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
 	sqlite3_stmt *st = db_stmt(im->c, "UPDATE import_run SET line = ?, inserted = ?, updated = ?, skipped = ?, "
-					  "rejected = ?, finished_at = ? WHERE id = ?");
+					  "rejected = ?, finished_at = ?, in_file = ? WHERE id = ?");
 	if (!st)
 		return im->c->errcode;
 	sqlite3_bind_int64(st, 1, im->last_line);
@@ -722,7 +728,8 @@ static int run_save(struct importer *im, bool finished)
 		sqlite3_bind_text(st, 6, now, -1, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(st, 6);
-	sqlite3_bind_int64(st, 7, im->run_id);
+	sqlite3_bind_int64(st, 7, im->in_file);
+	sqlite3_bind_int64(st, 8, im->run_id);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(im->c, rc, "import_run");
