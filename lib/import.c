@@ -1057,14 +1057,12 @@ int import_files(struct crm *c, const struct import_opts *o, int nfiles, char **
 		worst = status_worse(worst, frc);
 		if (frc != CRM_OK && frc != CRM_BADINPUT && frc != CRM_CONFLICT)
 			break;
-		if (c->rollback)
-			break;
+		if (c->rollback && !o->dry_run)
+			break;   /* --atomic: one file's rejected row imports nothing */
 	}
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
 	c->signal = interrupted;   /* main dies of it once the batch is committed */
-	if (o->dry_run)
-		c->rollback = true;
 	if (im.errors)
 		fclose(im.errors);
 	colmaps_free(im.user, im.nuser);

@@ -492,8 +492,6 @@ int rules_tick(struct crm *c, bool all, bool dry)
 			continue;
 		err = tick_one(c, r, now, dry, &fired);
 	}
-	if (dry)
-		c->rollback = true;
 	return err ? err : fired ? CRM_OK : CRM_NOTFOUND;
 }
 

@@ -96,6 +96,15 @@ excel_csv() {
 	assert_failure 3
 	[[ "$stderr" == *"1 would be inserted, 0 would be updated, 1 would be skipped, 1 rejected"* ]] || fail "stderr: $stderr"
 	[ "$(count)" = 1 ]
+	# every file is checked, not only the first
+	printf '姓名,手机
+丁,13800000004
+戊,13800000005
+' > "$BATS_TEST_TMPDIR/e.csv"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/d.csv" "$BATS_TEST_TMPDIR/e.csv" --dry-run
+	assert_failure 3
+	[[ "$stderr" == *"e.csv: 2 would be inserted"* ]] || fail "stderr: $stderr"
+	[ "$(count)" = 1 ]
 }
 
 @test "re-import: skip adds nothing; update changes only what differs; repeats inside a file are caught" {
