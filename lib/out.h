@@ -47,7 +47,7 @@ void out_end(struct out *o);
 /* A whole cJSON object as one record (its keys in order). */
 void out_object(struct out *o, const cJSON *obj);
 
-/* Call fn(arg, bytes) before streamed records are flushed, every 64 KB or
+/* Call fn(arg, bytes) before streamed records are flushed, every 32 KB or
  * so (bytes: what is about to be written): a writing command commits there
  * if the write may block, so it never holds the write lock while its output
  * waits for a reader that may be waiting for that lock. */
