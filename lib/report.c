@@ -140,8 +140,8 @@ static int funnel_days(struct crm *c, const struct report_opts *r, const char *s
 		       struct fstage *fs, int n)
 {
 	sqlite3_stmt *st;
-	char *sql = deal_query(days_filtered_sql, since, r->owner);
-	int rc = prepare(c, since || r->owner ? sql : days_fast_sql, &st);
+	char *sql = since || r->owner ? deal_query(days_filtered_sql, since, r->owner) : NULL;
+	int rc = prepare(c, sql ? sql : days_fast_sql, &st);
 	free(sql);
 	if (rc)
 		return rc;
@@ -171,8 +171,8 @@ int report_funnel(struct crm *c, const struct report_opts *r)
 	date_format(date_now(), now);
 	sqlite3_stmt *st;
 	bool filtered = since || r->owner;
-	char *counts = deal_query(funnel_counts_filtered, since, r->owner);
-	char *sql = xasprintf(funnel_sql, filtered ? counts : funnel_counts_all);
+	char *counts = filtered ? deal_query(funnel_counts_filtered, since, r->owner) : NULL;
+	char *sql = xasprintf(funnel_sql, counts ? counts : funnel_counts_all);
 	free(counts);
 	rc = prepare(c, sql, &st);
 	free(sql);
