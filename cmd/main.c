@@ -75,8 +75,9 @@ static int edit_distance(const char *a, const char *b)
 	return d[la][lb];
 }
 
-/* The closest of names (a NULL-terminated list via get(i)), or NULL. */
-static const char *closest(const char *word, const char *(*get)(const void *, int), const void *ctx)
+/* The closest of names (a NULL-terminated list via get(i)): NULL when
+ * none is close, unless any (then the nearest, however far). */
+static const char *closest(const char *word, const char *(*get)(const void *, int), const void *ctx, bool any)
 {
 	const char *best = NULL;
 	int bestd = INT_MAX;
@@ -92,7 +93,7 @@ static const char *closest(const char *word, const char *(*get)(const void *, in
 		}
 	}
 	int limit = wl <= 3 ? 1 : wl <= 6 ? 2 : 3;
-	return bestd <= limit ? best : NULL;
+	return bestd <= limit || any ? best : NULL;
 }
 
 static const char *table_name(const void *ctx, int i)
@@ -322,38 +323,28 @@ static char *login_name(void)
 	return xstrdup(pw && pw->pw_name && *pw->pw_name ? pw->pw_name : "unknown");
 }
 
-static bool stdout_is_pipe(void)
-{
-	struct stat st;
-	return fstat(STDOUT_FILENO, &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
-}
-
-/* Whether a pipe can take bytes more without making us wait. */
-static bool pipe_has_room(int fd, size_t bytes)
-{
-	int cap = fcntl(fd, F_GETPIPE_SZ), queued = 0;
-	if (cap < 0 || ioctl(fd, FIONREAD, &queued) != 0)
-		return false;
-	return (size_t)cap >= (size_t)queued + bytes + 4096;   /* a part-read page */
-}
-
-/* A writing command whose output goes down a pipe commits before its
- * output may block: the reader may be a writer waiting for our lock
- * (crm lead add | crm assign | crm task add with thousands of records).
- * While the reader keeps up, the command stays one transaction.
- * --strict and --atomic keep one transaction whatever happens. */
-static void writer_flush(void *arg, size_t bytes)
+/* A writing command holds its output (out_hold) and lets it go once what
+ * it printed is committed: the next command in a pipe must never act on a
+ * record that a rollback then takes away (--strict failing, a SIGPIPE
+ * from head). When records pile up it commits and lets them go, so a long
+ * pipe streams and never waits for a reader while it holds the write lock;
+ * --strict, --atomic and dry runs keep one transaction and print at the end. */
+static bool writer_flush(void *arg, size_t bytes)
 {
 	struct crm *c = arg;
-	if (!db_may_split(c, false) || !db_in_txn(c) || pipe_has_room(STDOUT_FILENO, bytes))
-		return;
-	if (hook_commit(c, false) != CRM_OK)
-		return;
-	fflush(stdout);
+	(void)bytes;
+	if (!db_in_txn(c))
+		return true;
+	if (!db_may_split(c, false) || hook_commit(c, false) != CRM_OK)
+		return false;
+	/* Out before we begin again: the reader may be a writer that needs
+	 * the lock to go on reading. */
+	out_release(c->out);
 	/* Locked out past the timeout: not this record's failure; the next
 	 * line read from a pipe begins again (input.c txn_resume). */
 	if (db_begin(c) != CRM_OK)
 		c->errmsg[0] = 0;
+	return true;
 }
 
 static void resolve_user(struct crm *c, const char *opt)
@@ -434,10 +425,14 @@ static int apply_common(struct crm *c, const struct args *a, const char **db_opt
 
 static int unknown_command(struct crm *c, const char *name)
 {
-	const char *s = closest(name, table_name, NULL);
+	const char *near = closest(name, table_name, NULL, false);
+	const char *s = near ? near : closest(name, table_name, NULL, true);
 	c->cmd = "crm";
-	if (s)
+	if (near)
 		return crm_error(c, CRM_USAGE, "'%s' is not a crm command; did you mean `crm %s`?", name, s);
+	if (s)
+		return crm_error(c, CRM_USAGE, "'%s' is not a crm command; did you mean `crm %s`? "
+				 "('crm help' lists them all)", name, s);
 	return crm_error(c, CRM_USAGE, "'%s' is not a crm command; see 'crm help'", name);
 }
 
@@ -455,7 +450,7 @@ static int unknown_verb(struct crm *c, const struct cmd_entry *e, int argc, char
 	if (argc == 0)
 		crm_error(c, CRM_USAGE, "which one? %s (see 'crm help %s')", verbs.s ? verbs.s : "", e->name);
 	else {
-		const char *s = closest(argv[0], verb_name, e);
+		const char *s = closest(argv[0], verb_name, e, false);
 		if (s)
 			crm_error(c, CRM_USAGE, "'%s' is not a verb of crm %s; did you mean `crm %s %s`?",
 				  argv[0], e->name, e->name, s);
@@ -497,6 +492,8 @@ static int run_handler(struct crm *c, const struct cmd_verb *v, struct args *a, 
 		} else {
 			db_rollback(c);
 			hook_discard(c);
+			if (!c->dry_run)
+				out_discard(c->out);   /* it printed what is undone */
 		}
 	}
 	hook_run_pending(c);
@@ -611,9 +608,12 @@ static int run_inner(struct crm *c, int argc, char **argv)
 		c->format = isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_JSONL;
 	struct out *outer = c->out;   /* crm shell's own, while it runs us */
 	c->out = out_new(c->format, stdout);
-	if (v->db == DB_WRITE && stdout_is_pipe())
+	if (v->db == DB_WRITE && !isatty(STDOUT_FILENO)) {
+		out_hold(c->out);
 		out_on_flush(c->out, writer_flush, c);
+	}
 	c->rollback = false;
+	c->dry_run = false;
 	c->atomic = false;
 	rc = run_handler(c, v, &g, as_opt);
 	if (out_free(c->out) != 0 && rc == CRM_OK && errno != EPIPE)

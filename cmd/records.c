@@ -6,6 +6,7 @@
 #include "out.h"
 #include "query.h"
 #include "records.h"
+#include "text.h"
 
 void rec_columns(struct crm *c, const struct type *t)
 {
@@ -64,7 +65,8 @@ static int add_one(struct crm *c, const cJSON *obj, long lineno, void *arg)
 	long long id;
 	const cJSON *jt = cJSON_GetObjectItemCaseSensitive(obj, "type");
 	if (cJSON_IsString(jt) && type_find(c, jt->valuestring) != ac->t)
-		return crm_error(c, CRM_BADINPUT, "a %s, not a %s", jt->valuestring, ac->t->name);
+		return crm_error(c, CRM_BADINPUT, "%s %s, not %s %s", text_article(jt->valuestring),
+				 jt->valuestring, text_article(ac->t->name), ac->t->name);
 	int rc = record_insert(c, ac->t, obj, ac->flags, &id, NULL);
 	return rc ? rc : record_print(c, ac->t, id);
 }

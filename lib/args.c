@@ -56,7 +56,9 @@ int cmd_usage_error(struct crm *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	crm_error(c, CRM_USAGE, "%s\nusage: crm %s%s%s", msg, c->cmd ? c->cmd : "",
+	if (!c->cmd)   /* a global option: no command to show the usage of */
+		return crm_error(c, CRM_USAGE, "%s; see 'crm help'", msg);
+	crm_error(c, CRM_USAGE, "%s\nusage: crm %s%s%s", msg, c->cmd,
 		  c->verb && c->verb->usage && *c->verb->usage ? " " : "",
 		  c->verb && c->verb->usage ? c->verb->usage : "");
 	return CRM_USAGE;

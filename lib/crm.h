@@ -41,6 +41,7 @@ struct crm {
 	bool quiet;             /* -q: no notices */
 	bool strict;            /* --strict: first bad input line aborts */
 	bool rollback;          /* the command asks not to commit */
+	bool dry_run;           /* rollback on purpose: what it printed is what would be done */
 	bool commit_when_idle;  /* streaming: commit whenever stdin waits (tail -f) */
 	bool atomic;            /* one transaction, whatever the pipes (import --atomic) */
 	int busy_ms;            /* how long to wait for another writer's lock */

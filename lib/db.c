@@ -297,6 +297,9 @@ static int backup_before_migration(struct crm *c, int from)
 	return rc;
 }
 
+/* Bring the schema up to date. Whoever gives an empty file its schema
+ * says it created the database: not whoever made the file, as the
+ * commands of a pipeline all start on a database that does not exist. */
 static int migrate(struct crm *c)
 {
 	int latest = db_schema_version();
@@ -321,7 +324,10 @@ static int migrate(struct crm *c)
 		db_rollback(c);
 		return rc;
 	}
-	return db_commit(c);
+	rc = db_commit(c);
+	if (!rc && now == 0)
+		crm_notice(c, "created database %s", c->db_path);
+	return rc;
 }
 
 /* "file:" URI of path asking SQLite to trust that nobody changes the
@@ -401,11 +407,7 @@ static int create_new(struct crm *c)
 	int rc = open_handle(c, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
 	if (rc)
 		return rc;
-	rc = migrate(c);
-	if (rc)
-		return rc;
-	crm_notice(c, "created database %s", c->db_path);
-	return CRM_OK;
+	return migrate(c);
 }
 
 int db_create(struct crm *c)

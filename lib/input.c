@@ -10,6 +10,8 @@
 #include "db.h"
 #include "hook.h"
 #include "input.h"
+#include "text.h"
+#include "out.h"
 #include "jsonl.h"
 
 int status_worse(int a, int b)
@@ -66,11 +68,6 @@ int kv_parse(struct crm *c, int argc, char **argv, cJSON **fields, char ***rest,
 	return CRM_OK;
 }
 
-static const char *article(const char *word)
-{
-	return strchr("aeiou", word[0]) ? "an" : "a";
-}
-
 /* One id from a JSON line: {"id":N} or {"type":"lead","id":N}. */
 static int line_target(struct crm *c, const cJSON *obj, const char *dflt_type, long lineno,
 		       const struct type **t, long long *id)
@@ -87,8 +84,8 @@ static int line_target(struct crm *c, const cJSON *obj, const char *dflt_type, l
 	if (tn && !got)
 		return crm_error(c, CRM_BADINPUT, "line %ld: '%s' is not a record type", lineno, tn);
 	if (want && got && want != got)
-		return crm_error(c, CRM_BADINPUT, "line %ld: %s %s, not %s %s", lineno, article(got->name),
-				 got->name, article(want->name), want->name);
+		return crm_error(c, CRM_BADINPUT, "line %ld: %s %s, not %s %s", lineno, text_article(got->name),
+				 got->name, text_article(want->name), want->name);
 	*t = want ? want : got;
 	if (!*t)
 		return crm_error(c, CRM_BADINPUT, "line %ld: no record type", lineno);
@@ -137,8 +134,10 @@ static int input_idle(void *arg)
 		if (!rc)
 			rc = hook_commit(c, false);
 	}
-	/* Only now: the reader may be waiting for the lock, not reading. */
-	fflush(stdout);   /* a closed pipe ends us by SIGPIPE */
+	/* Only now, and only what is committed: the reader may be waiting for
+	 * the lock, not reading. A closed pipe ends us by SIGPIPE. */
+	if (!writing(c) || !db_in_txn(c))
+		out_release(c->out);
 	return rc;
 }
 

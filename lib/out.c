@@ -21,14 +21,16 @@ struct row {
 
 struct out {
 	enum out_format fmt;
-	FILE *fp;
+	FILE *fp;              /* where records are written: dest, or the spool */
+	FILE *dest;            /* stdout */
+	FILE *spool;           /* out_hold(): records kept until they may go */
 	long count;
 	int err;
 	/* jsonl */
 	struct sbuf line;
 	bool first_key;
 	/* before a flush of streamed records (see out_on_flush) */
-	void (*on_flush)(void *arg, size_t bytes);
+	bool (*on_flush)(void *arg, size_t bytes);
 	void *on_flush_arg;
 	size_t pending;        /* bytes written since the last flush */
 	/* table/csv/tsv */
@@ -61,7 +63,7 @@ struct out *out_new(enum out_format fmt, FILE *fp)
 {
 	struct out *o = xcalloc(1, sizeof(*o));
 	o->fmt = fmt;
-	o->fp = fp;
+	o->fp = o->dest = fp;
 	return o;
 }
 
@@ -73,7 +75,7 @@ long out_count(const struct out *o)
 bool out_color(const struct out *o)
 {
 	const char *nc = getenv("NO_COLOR");
-	return (!nc || !*nc) && isatty(fileno(o->fp));
+	return (!nc || !*nc) && isatty(fileno(o->dest));
 }
 
 /* ---- jsonl ---- */
@@ -428,23 +430,105 @@ static void row_free(struct row *r)
 	r->n = 0;
 }
 
-void out_on_flush(struct out *o, void (*fn)(void *arg, size_t bytes), void *arg)
+void out_on_flush(struct out *o, bool (*fn)(void *arg, size_t bytes), void *arg)
 {
 	o->on_flush = fn;
 	o->on_flush_arg = arg;
 }
 
-/* Flush ourselves, well before stdio's buffer (128 KB) would, so that the
- * on_flush hook runs before any write that may block; in pieces half a
- * pipe's size (64 KB on Linux) so that a reader keeping up leaves room. */
+/* A file of our own, already unlinked: held records may outgrow memory
+ * (--strict over a million lines), so they wait on disk. */
+static FILE *spool_open(void)
+{
+	const char *dir = getenv("TMPDIR");
+	char *path = xasprintf("%s/crm-out-XXXXXX", dir && *dir ? dir : "/tmp");
+	int fd = mkstemp(path);
+	FILE *fp = NULL;
+	if (fd >= 0) {
+		unlink(path);
+		fp = fdopen(fd, "w+");
+		if (!fp)
+			close(fd);
+	}
+	free(path);
+	return fp;
+}
+
+void out_hold(struct out *o)
+{
+	if (o->spool)
+		return;
+	o->spool = spool_open();
+	if (o->spool)
+		o->fp = o->spool;   /* else records go out as they come, as before */
+}
+
+/* Empty the spool into dest. */
+static void spool_copy(struct out *o)
+{
+	char buf[1 << 16];
+	size_t n;
+	if (fflush(o->spool) != 0 || fseek(o->spool, 0, SEEK_SET) != 0) {
+		o->err = errno;
+		return;
+	}
+	while ((n = fread(buf, 1, sizeof(buf), o->spool)) > 0)
+		if (fwrite(buf, 1, n, o->dest) != n) {
+			o->err = errno;
+			break;
+		}
+	if (ferror(o->spool))
+		o->err = EIO;
+}
+
+static void spool_empty(struct out *o)
+{
+	if (fflush(o->spool) != 0 || fseek(o->spool, 0, SEEK_SET) != 0
+	    || ftruncate(fileno(o->spool), 0) != 0)
+		o->err = errno;
+}
+
+void out_release(struct out *o)
+{
+	if (!o)
+		return;
+	if (o->spool) {
+		spool_copy(o);
+		spool_empty(o);
+	}
+	o->pending = 0;
+	if (fflush(o->dest) != 0)
+		o->err = errno;
+}
+
+void out_discard(struct out *o)
+{
+	if (!o)
+		return;
+	for (long r = 0; r < o->nrows; r++)
+		row_free(&o->rows[r]);
+	o->nrows = 0;
+	row_free(&o->cur);
+	if (o->spool)
+		spool_empty(o);
+	o->pending = 0;
+}
+
+/* Streamed records go out in pieces: through the on_flush hook, which
+ * says whether what is held may go (it commits first), every 1 MB when
+ * held; else every 32 KB, before stdio's own buffer (128 KB) would. */
 static void maybe_flush(struct out *o, size_t n)
 {
 	o->pending += n;
-	if (!o->on_flush || o->pending < (32u << 10))
+	if (o->pending < (o->spool ? (1u << 20) : (32u << 10)))
 		return;
-	o->on_flush(o->on_flush_arg, o->pending);
+	bool go = !o->on_flush || o->on_flush(o->on_flush_arg, o->pending);
 	o->pending = 0;
-	if (fflush(o->fp) != 0)
+	if (!go)
+		return;   /* held until the end: --strict, --atomic */
+	if (o->spool)
+		out_release(o);
+	else if (fflush(o->fp) != 0)
 		o->err = errno;
 }
 
@@ -506,7 +590,7 @@ static int term_columns(struct out *o)
 	if (env && atoi(env) > 0)
 		return atoi(env);
 	struct winsize ws;
-	if (ioctl(fileno(o->fp), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
+	if (ioctl(fileno(o->dest), TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0)
 		return ws.ws_col;
 	return 0;  /* unknown: do not squeeze */
 }
@@ -660,8 +744,9 @@ int out_free(struct out *o)
 	free(o->labels);
 	free(o->textcol);
 	sbuf_release(&o->line);
-	if (fflush(o->fp) != 0)
-		o->err = errno;
+	out_release(o);
+	if (o->spool)
+		fclose(o->spool);
 	int err = o->err;
 	free(o);
 	return err ? -1 : 0;

@@ -47,11 +47,21 @@ void out_end(struct out *o);
 /* A whole cJSON object as one record (its keys in order). */
 void out_object(struct out *o, const cJSON *obj);
 
-/* Call fn(arg, bytes) before streamed records are flushed, every 32 KB or
- * so (bytes: what is about to be written): a writing command commits there
- * if the write may block, so it never holds the write lock while its output
- * waits for a reader that may be waiting for that lock. */
-void out_on_flush(struct out *o, void (*fn)(void *arg, size_t bytes), void *arg);
+/* Hold the records: they are written to a spool file, not to stdout,
+ * until out_release() (or out_free()) lets them go or out_discard() drops
+ * them. A writing command holds its output so that nothing reaches the
+ * next command in a pipe before it is committed. */
+void out_hold(struct out *o);
+/* Write out what is held, and flush. */
+void out_release(struct out *o);
+/* Drop what is held or buffered (the change it printed was rolled back). */
+void out_discard(struct out *o);
+
+/* Call fn(arg, bytes) when streamed records have piled up (1 MB held, or
+ * 32 KB not held; bytes: how much): it returns whether they may go out
+ * now (a writing command commits first), or must wait (one transaction
+ * for the whole command: --strict, --atomic). */
+void out_on_flush(struct out *o, bool (*fn)(void *arg, size_t bytes), void *arg);
 
 /* Records written so far. */
 long out_count(const struct out *o);

@@ -8,6 +8,7 @@
 #include "db.h"
 #include "out.h"
 #include "query.h"
+#include "text.h"
 
 /* ---- the authorizer ---- */
 
@@ -370,7 +371,7 @@ static int filter_eq(struct crm *c, const struct type *t, struct qbuild *qb, con
 	if (!value)
 		return CRM_OK;
 	if (!type_field(t, field))
-		return crm_error(c, CRM_USAGE, "a %s has no %s to filter on", t->name, field);
+		return crm_error(c, CRM_USAGE, "%s %s has no %s to filter on", text_article(t->name), t->name, field);
 	sbuf_addf(&qb->sql, " AND r.\"%s\" = ?", field);
 	add_param(qb, value, false);
 	return CRM_OK;
@@ -389,11 +390,17 @@ static int add_order(struct crm *c, const struct type *t, struct qbuild *qb, con
 		bool desc = *k == '-';
 		if (*k == '-' || *k == '+')
 			k++;
-		if (!type_field(t, k)) {
-			rc = crm_error(c, CRM_USAGE, "cannot sort by '%s': a %s has no such field", k, t->name);
+		const struct field *f = type_field(t, k);
+		if (!f) {
+			rc = crm_error(c, CRM_USAGE, "cannot sort by '%s': %s %s has no such field", k,
+				       text_article(t->name), t->name);
 			break;
 		}
-		sbuf_addf(&qb->sql, "%sr.\"%s\"%s", n++ ? ", " : "", k, desc ? " DESC" : "");
+		/* times by the instant: they keep the offset they were written with */
+		if (f->kind == FK_TIME)
+			sbuf_addf(&qb->sql, "%sjulianday(r.\"%s\")%s", n++ ? ", " : "", k, desc ? " DESC" : "");
+		else
+			sbuf_addf(&qb->sql, "%sr.\"%s\"%s", n++ ? ", " : "", k, desc ? " DESC" : "");
 	}
 	free(copy);
 	if (!rc)
@@ -424,7 +431,7 @@ static int build(struct crm *c, const struct type *t, const struct query *q, boo
 		return rc;
 	if (q->tag) {
 		if (!type_field(t, "tags"))
-			return crm_error(c, CRM_USAGE, "a %s has no tags", t->name);
+			return crm_error(c, CRM_USAGE, "%s %s has no tags", text_article(t->name), t->name);
 		sbuf_add(&qb->sql, " AND EXISTS (SELECT 1 FROM json_each(r.tags) WHERE value = ?)");
 		add_param(qb, q->tag, false);
 	}

@@ -300,3 +300,8 @@ char *text_fold_fullwidth(const char *s)
 	r[o] = 0;
 	return r;
 }
+
+const char *text_article(const char *word)
+{
+	return word && *word && strchr("aeiou", word[0]) ? "an" : "a";
+}

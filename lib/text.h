@@ -28,4 +28,7 @@ char *text_trim(const char *s);
  * U+3000 to a space, and "。" to "." (for phones and emails). */
 char *text_fold_fullwidth(const char *s);
 
+/* "a" or "an" before an English word (a lead, an account). */
+const char *text_article(const char *word);
+
 #endif

@@ -59,10 +59,28 @@ load helper
 	[[ "$stderr" == *"did you mean \`crm config\`?"* ]] || fail "stderr: $stderr"
 }
 
-@test "unknown command with nothing close exits 2 without a suggestion" {
+@test "unknown command with nothing close exits 2 and still names the nearest" {
 	run --separate-stderr crm nosuchcmd
 	assert_failure 2
-	[[ "$stderr" == "crm: 'nosuchcmd' is not a crm command; see 'crm help'" ]] || fail "stderr: $stderr"
+	[ -z "$output" ]
+	[[ "$stderr" == "crm: 'nosuchcmd' is not a crm command; did you mean \`crm "*"\`? ('crm help' lists them all)" ]] || fail "stderr: $stderr"
+}
+
+@test "a bad global option value exits 2 with one clear line" {
+	run --separate-stderr crm --format xml lead list
+	assert_failure 2
+	[ -z "$output" ]
+	[ "$stderr" = "crm: unknown format 'xml' (jsonl, table, csv, tsv); see 'crm help'" ] || fail "stderr: $stderr"
+}
+
+@test "messages say a lead, an account" {
+	crm -q init >/dev/null
+	run --separate-stderr bash -c 'echo "{\"type\":\"account\",\"name\":\"x\"}" | crm lead add'
+	assert_failure 3
+	[[ "$stderr" == *"an account, not a lead"* ]] || fail "stderr: $stderr"
+	run --separate-stderr crm activity list --status open
+	assert_failure 2
+	[[ "$stderr" == *"an activity has no status"* ]] || fail "stderr: $stderr"
 }
 
 @test "unknown verb exits 2 and suggests the closest verb" {

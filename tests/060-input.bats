@@ -138,11 +138,38 @@ EOF2
 	# committed while the input waited: another process sees it
 	[ "$(jq -r .status <<<"${lines[1]}")" = working ]
 	[ "${#lines[@]}" -eq 3 ]
+	# --strict: one transaction, so nothing goes down the pipe before it
+	# is committed at the end
 	run bash -c "$feed | crm --strict lead update status=nurturing | $look"
 	assert_success
-	[ "$(jq -r .status <<<"${lines[0]}")" = nurturing ]
+	[ "${lines[0]}" = "nothing within 2 s" ]
 	[ "$(jq -r .status <<<"${lines[1]}")" = working ]
+	[ "$(jq -r .status <<<"${lines[2]}")" = nurturing ]
+	[ "$(jq -r .status <<<"${lines[3]}")" = nurturing ]
 	[ "$(crm sql "SELECT status FROM lead WHERE id = 1" | jq -r .status)" = nurturing ]
+}
+
+@test "a writer prints only what is committed: --strict that fails prints nothing" {
+	crm lead add name=甲 >/dev/null
+	crm lead add name=乙 >/dev/null
+	run --separate-stderr bash -c "printf '{\"type\":\"lead\",\"id\":1}\nnot json\n{\"type\":\"lead\",\"id\":2}\n' | crm lead update --strict title=Y"
+	assert_failure 3
+	[ -z "$output" ]
+	[ "$(crm lead show 1 | jq -r '.title // "none"')" = none ]
+	# so the next command in the pipe has nothing to act on
+	run --separate-stderr bash -c "printf '{\"name\":\"丙\"}\nbad\n' | crm lead add --strict | crm task add --title t"
+	assert_failure 1
+	[ "$(crm sql 'SELECT count(*) AS n FROM task' | jq .n)" = 0 ]
+	[ "$(crm sql 'SELECT count(*) AS n FROM lead' | jq .n)" = 2 ]
+}
+
+@test "a writer cut off by head has committed every record it printed" {
+	for i in $(seq 1 5000); do printf '{"name":"客户%d","note":"%0100d"}\n' "$i" "$i"; done | crm lead add >/dev/null
+	run bash -c "crm lead list | crm lead update title=Q | head -1"
+	assert_success
+	[ "$(jq -r .title <<<"$output")" = Q ]
+	id=$(jq -r .id <<<"$output")
+	[ "$(crm lead show "$id" | jq -r .title)" = Q ]
 }
 
 @test "writers piped into writers do not wait for each other's lock" {
