@@ -1,9 +1,14 @@
 /* approve.c: crm approve deal:ID | --pending */
+#include <string.h>
+
 #include "input.h"
 #include "pipeline.h"
 
 static int approve_one(struct crm *c, const struct type *t, long long id, const cJSON *line, void *arg)
 {
+	if (strcmp(t->name, "deal"))
+		return crm_error(c, line ? CRM_BADINPUT : CRM_USAGE, "approvals are for deals, not %ss (deal:ID)",
+				 t->name);
 	return approval_approve(c, id);
 }
 

@@ -174,6 +174,7 @@ int task_snooze(struct crm *c, long long id, const char *when)
 	cJSON *ch = cJSON_CreateObject();
 	cJSON_AddStringToObject(ch, "due", when);
 	cJSON_AddStringToObject(ch, "status", "open");
+	cJSON_AddNullToObject(ch, "done_at");   /* a done task snoozed is open again */
 	return task_set(c, id, ch);
 }
 

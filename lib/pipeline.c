@@ -843,13 +843,24 @@ int stage_move(struct crm *c, long long id, const struct move_opts *m)
 	if (cur && !strcmp(cur, s.key))
 		goto cleanup;   /* already there: nothing to record */
 	if (s.closes && !strcmp(s.closes, "lost") && (!m->reason || !*m->reason)) {
-		rc = crm_error(c, CRM_USAGE, "moving deal:%lld to %s needs --reason (why was it lost?)", id, s.key);
+		rc = m->adding ? crm_error(c, CRM_BADINPUT, "lost_reason: a deal added as %s needs one "
+					   "(why was it lost?)", s.key)
+			       : crm_error(c, CRM_USAGE, "moving deal:%lld to %s needs --reason (why was it lost?)",
+					   id, s.key);
 		goto cleanup;
 	}
 	missing = gate_missing(c, id, deal, &s);
 	if (missing && !m->force) {
-		rc = crm_error(c, CRM_CONFLICT, "deal:%lld: stage %s needs %s (--force overrides)", id, s.key,
-			       missing);
+		rc = m->adding ? crm_error(c, CRM_CONFLICT, "stage %s needs %s: add the deal without them in an "
+					   "earlier stage", s.key, missing)
+			       : crm_error(c, CRM_CONFLICT, "deal:%lld: stage %s needs %s (--force overrides)", id,
+					   s.key, missing);
+		goto cleanup;
+	}
+	if (needs_approval(c, deal, &s) && m->adding) {
+		rc = crm_error(c, CRM_CONFLICT, "the deal is over the approval amount: it cannot be added as %s "
+			       "before it is approved (add it in an earlier stage, 'crm approve deal:ID', then "
+			       "'crm stage move')", s.key);
 		goto cleanup;
 	}
 	if (needs_approval(c, deal, &s) && (rc = approval_take(c, id, deal, &s)))
@@ -867,6 +878,61 @@ cleanup:
 	free(missing);
 	stage_row_free(&s);
 	cJSON_Delete(deal);
+	return rc;
+}
+
+int pipeline_deal_insert(struct crm *c, const struct type *t, const cJSON *fields,
+			 unsigned flags, long long *id_out, long long *dup_id)
+{
+	const char *status = cJSON_GetStringValue(cJSON_GetObjectItem(fields, "status"));
+	if (status && strcmp(status, "open"))
+		return crm_error(c, CRM_BADINPUT, "status: a deal is %s by its stage (stage=%s%s), "
+				 "not by hand", status, status, strcmp(status, "lost") ? "" : " lost_reason=...");
+	const char *stage = cJSON_GetStringValue(cJSON_GetObjectItem(fields, "stage"));
+	const char *pipeline = cJSON_GetStringValue(cJSON_GetObjectItem(fields, "pipeline"));
+	char *first = stage ? db_get_text(c, "SELECT s.key FROM stage s JOIN pipeline p ON p.id = s.pipeline_id "
+					     "WHERE p.key = ? ORDER BY s.position LIMIT 1",
+					  pipeline ? pipeline : "default") : NULL;
+	if (!first || !strcmp(first, stage)) {
+		free(first);
+		return record_insert_plain(c, t, fields, flags, id_out, dup_id);
+	}
+	free(first);
+	/* in at the first stage (the default), then moved */
+	cJSON *f = cJSON_Duplicate(fields, true);
+	cJSON_DeleteItemFromObject(f, "stage");
+	cJSON_DeleteItemFromObject(f, "status");
+	cJSON_DeleteItemFromObject(f, "lost_reason");
+	cJSON *prob = cJSON_DetachItemFromObject(f, "probability");
+	struct move_opts m = {
+		.stage = stage,
+		.reason = cJSON_GetStringValue(cJSON_GetObjectItem(fields, "lost_reason")),
+		.adding = true,
+	};
+	long long id = 0;
+	int rc = db_exec(c, "SAVEPOINT deal_add");
+	if (!rc)
+		rc = record_insert_plain(c, t, f, flags, &id, dup_id);
+	if (!rc)
+		rc = stage_move(c, id, &m);
+	if (!rc && prob) {   /* the deal's own, not the stage's */
+		cJSON *ch = cJSON_CreateObject();
+		cJSON_AddItemToObject(ch, "probability", cJSON_Duplicate(prob, true));
+		rc = record_update(c, t, id, ch, flags);
+		cJSON_Delete(ch);
+	}
+	if (rc) {
+		char msg[sizeof(c->errmsg)];
+		snprintf(msg, sizeof(msg), "%s", c->errmsg);
+		sqlite3_exec(c->db, "ROLLBACK TO deal_add; RELEASE deal_add", NULL, NULL, NULL);
+		snprintf(c->errmsg, sizeof(c->errmsg), "%s", msg);
+	} else {
+		rc = db_exec(c, "RELEASE deal_add");
+	}
+	cJSON_Delete(prob);
+	cJSON_Delete(f);
+	if (!rc && id_out)
+		*id_out = id;
 	return rc;
 }
 

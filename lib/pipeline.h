@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <cjson/cJSON.h>
 #include "crm.h"
+#include "record.h"
 
 /* A stage as given to stage_add: NULL/-1 members are "not given" (an
  * existing stage keeps its value; a new one gets the default). */
@@ -37,12 +38,20 @@ struct move_opts {
 	const char *stage;
 	const char *reason;
 	bool force;             /* override the stage gates (logged) */
+	bool adding;            /* the deal is being added (pipeline_deal_insert): say so, ask no approval */
 };
 
 /* Move deal id to another stage of its pipeline: gates, approval, stage
  * history, probability, closing; fires deal.stage_changed. Nothing is
  * written when it fails (except a new approval request). */
 int stage_move(struct crm *c, long long id, const struct move_opts *m);
+
+/* record_insert of a deal (not an import): one given in a stage after its
+ * pipeline's first is added there and moved on by stage_move, with its
+ * gates, approval and lost reason (lost_reason=); all or nothing. A
+ * status is not set by hand: it follows the stage. */
+int pipeline_deal_insert(struct crm *c, const struct type *t, const cJSON *fields,
+			 unsigned flags, long long *id_out, long long *dup_id);
 
 /* Record a new deal's first stage in the history (from nothing), so the
  * funnel counts it. Called by record_insert for every deal. */

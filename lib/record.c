@@ -417,13 +417,17 @@ static int norm_scalar(struct crm *c, const struct type *t, const struct field *
 	long long n;
 	(void)t;
 	switch (f->kind) {
-	case FK_INT:
+	case FK_INT: {
 		errno = 0;
 		n = strtoll(v, &end, 10);
 		if (end == v || *end || errno)
 			return bad(c, f, v, "is not a whole number");
+		long long lo, hi;
+		if (f->choices && sscanf(f->choices, "%lld..%lld", &lo, &hi) == 2 && (n < lo || n > hi))
+			return crm_error(c, CRM_BADINPUT, "%s: '%s' is not between %lld and %lld", f->name, v, lo, hi);
 		*out = xasprintf("%lld", n);
 		return CRM_OK;
+	}
 	case FK_NUMBER: {
 		double d = strtod(v, &end);
 		if (end == v || *end)
@@ -657,7 +661,9 @@ static int after_write(struct crm *c, const struct type *t, long long id, const 
 	if (rc)
 		return rc;
 	if (event && !(flags & REC_NO_RULES)) {
-		char *ev = xasprintf("%s.%s", t->name, event);
+		/* behaviour events are tracked, not created, as rules and hooks see them */
+		char *ev = !strcmp(t->name, "event") && !strcmp(event, "created") ? xstrdup("event.tracked")
+										  : xasprintf("%s.%s", t->name, event);
 		c->depth++;
 		rc = c->depth > 8 ? crm_error(c, CRM_CONFLICT, "automation rules loop (more than 8 levels)")
 				  : rules_fire(c, ev, t, id, before, after);
@@ -742,6 +748,17 @@ static int fill_defaults(struct crm *c, const struct type *t, char **vals)
 
 int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
 		  unsigned flags, long long *id_out, long long *dup_id)
+{
+	/* A deal added in a later stage gets there as crm stage move would
+	 * take it: gates, approval, a lost reason. Imports (REC_SYSTEM) bring
+	 * deals in where they already are. */
+	if (!strcmp(t->name, "deal") && !(flags & REC_SYSTEM))
+		return pipeline_deal_insert(c, t, fields, flags, id_out, dup_id);
+	return record_insert_plain(c, t, fields, flags, id_out, dup_id);
+}
+
+int record_insert_plain(struct crm *c, const struct type *t, const cJSON *fields,
+			unsigned flags, long long *id_out, long long *dup_id)
 {
 	char **vals = xcalloc(t->nfields, sizeof(char *));
 	bool *set = xcalloc(t->nfields, sizeof(bool));
@@ -837,6 +854,15 @@ int record_update_as(struct crm *c, const struct type *t, long long id, const cJ
 	int rc = collect(c, t, fields, flags, false, vals, set);
 	if (rc)
 		goto cleanup;
+	/* An amount given to a record that had none: in the default currency,
+	 * as on insert. */
+	const struct field *fcur = type_field(t, "currency");
+	int icur = fcur ? (int)(fcur - t->fields) : -1;
+	if (icur >= 0 && !set[icur] && !old[icur] && has_money(t, vals)) {
+		char *cur = config_get(c, "currency");
+		vals[icur] = cur ? cur : xstrdup("CNY");
+		set[icur] = true;
+	}
 	int nchanged = 0;
 	for (int i = 0; i < t->nfields; i++) {
 		if (!set[i])

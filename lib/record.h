@@ -32,7 +32,7 @@ struct field {
 	const char *name;
 	enum fkind kind;
 	unsigned flags;
-	const char *choices;   /* FK_ENUM: "a,b,c" */
+	const char *choices;   /* FK_ENUM: "a,b,c"; FK_INT: a range "0..100" */
 	const char *ref;       /* FK_REF: the type it points to */
 	const char *zh;        /* Chinese header for spreadsheets */
 	const char *dflt;      /* value on insert when none is given (DFLT_USER: the acting user) */
@@ -71,6 +71,11 @@ enum {
  * *id_out gets the new id. Nothing is written unless everything passed. */
 int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
 		  unsigned flags, long long *id_out, long long *dup_id);
+
+/* record_insert as it is for every type, without a deal's move to the
+ * stage it is added in (pipeline_deal_insert, which calls this). */
+int record_insert_plain(struct crm *c, const struct type *t, const cJSON *fields,
+			unsigned flags, long long *id_out, long long *dup_id);
 
 /* Update the given fields of record id. CRM_NOTFOUND if it does not exist
  * (or was removed). Unchanged values are not written or audited. */

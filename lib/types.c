@@ -81,7 +81,7 @@ static const struct field deal_fields[] = {
 	{ "currency", FK_TEXT, 0, NULL, NULL, "币种", NULL },
 	{ "pipeline", FK_TEXT, 0, NULL, NULL, "销售流程", "default" },
 	{ "stage", FK_TEXT, FF_LIST, NULL, NULL, "阶段", NULL },
-	{ "probability", FK_INT, 0, NULL, NULL, "赢率", NULL },
+	{ "probability", FK_INT, 0, "0..100", NULL, "赢率", NULL },
 	{ "expected_close", FK_DATE, FF_LIST, NULL, NULL, "预计成交", NULL },
 	OWNER_ME,
 	{ "source", FK_TEXT, 0, NULL, NULL, "来源", NULL },

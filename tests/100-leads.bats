@@ -141,3 +141,17 @@ count() {
 	assert_success
 	[ "$output" -eq 2 ]
 }
+
+@test "--sort by a time orders by the instant, whatever offset each time was written with" {
+	TZ=Asia/Shanghai CRM_NOW=2026-11-25T20:00:00Z crm lead add name=上海 >/dev/null
+	TZ=UTC CRM_NOW=2026-11-25T20:30:00Z crm lead add name=伦敦 >/dev/null
+	TZ=UTC CRM_NOW=2026-11-25T19:00:00Z crm lead add name=更早 >/dev/null
+	run crm lead list --sort created_at
+	assert_success
+	[ "$(jq -r .name <<<"$output" | paste -sd,)" = "更早,上海,伦敦" ]
+	run crm lead list --sort -created_at,name
+	[ "$(jq -r .name <<<"$output" | paste -sd,)" = "伦敦,上海,更早" ]
+	run --separate-stderr crm lead list --sort nosuch
+	assert_failure 2
+	[[ "$stderr" == *"a lead has no such field"* ]] || fail "stderr: $stderr"
+}

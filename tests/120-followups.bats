@@ -67,6 +67,10 @@ local_setup() {
 	[ "$(jqo .due)" = 2026-12-01T00:00:00+08:00 ]
 	run crm task list --all
 	[ "${#lines[@]}" -eq 3 ]
+	# a done task snoozed is open again, not open and done at once
+	run crm task snooze 2 +1d
+	assert_success
+	[ "$(jqo '[.status, (.done_at // "none")] | join(" ")')" = "open none" ]
 }
 
 @test "task add: bad input, exit codes, nothing written" {

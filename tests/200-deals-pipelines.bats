@@ -35,7 +35,9 @@ local_setup() {
 	printf '%s\n' '{"name":"a"}' '{"name":"b","stage":"qualified"}' | crm deal add >/dev/null
 	run crm sql "SELECT deal_id, to_stage FROM stage_history ORDER BY deal_id"
 	assert_line --index 0 '{"deal_id":1,"to_stage":"new"}'
-	assert_line --index 1 '{"deal_id":2,"to_stage":"qualified"}'
+	# added in a later stage: it gets there as a stage move would take it
+	assert_line --index 1 '{"deal_id":2,"to_stage":"new"}'
+	assert_line --index 2 '{"deal_id":2,"to_stage":"qualified"}'
 	run crm deal show 2
 	[ "$(jqo .probability)" = 25 ]
 }
@@ -206,4 +208,47 @@ local_setup() {
 	[ "$(jqo .probability)" = 100 ]
 	[ "$(jqo .closed_at)" = "2026-03-02T10:00:00+08:00" ]
 	[ "$(crm report funnel | jq -r 'select(.stage=="won") | .deals')" = 1 ]
+}
+
+@test "deal add into a later stage meets the rules of crm stage move: approval, lost reason, gates" {
+	crm config set approval.amount_over 100000 >/dev/null
+	run --separate-stderr crm deal add name=大单 amount=500000 stage=won
+	assert_failure 4
+	[[ "$stderr" == *"over the approval amount"* ]] || fail "stderr: $stderr"
+	run --separate-stderr crm deal add name=丢单 stage=lost
+	assert_failure 3
+	[[ "$stderr" == *"lost_reason"* ]] || fail "stderr: $stderr"
+	crm stage add proposal --require amount,expected_close >/dev/null
+	run --separate-stderr crm deal add name=方案 stage=proposal
+	assert_failure 4
+	[[ "$stderr" == *"needs amount, expected_close"* ]] || fail "stderr: $stderr"
+	run --separate-stderr crm deal add name=乱 status=lost
+	assert_failure 3
+	# nothing of them is left: no deal, no approval request, no history
+	[ "$(crm sql 'SELECT (SELECT count(*) FROM deal) + (SELECT count(*) FROM approval) + (SELECT count(*) FROM stage_history) AS n' | jq .n)" = 0 ]
+	# the same, done right
+	run --separate-stderr crm deal add name=丢单 stage=lost lost_reason=预算取消 probability=5
+	assert_success
+	[ "$(jqo '[.stage, .status, .lost_reason, .probability] | join(",")')" = "lost,lost,预算取消,5" ]
+	[ "$(crm sql "SELECT group_concat(coalesce(from_stage, '-') || '>' || to_stage) AS h FROM stage_history WHERE deal_id = 1" | jq -r .h)" = "->new,new>lost" ]
+}
+
+@test "deal fields are checked: probability 0..100; an amount set later gets the currency" {
+	run --separate-stderr crm deal add name=x probability=150
+	assert_failure 3
+	[[ "$stderr" == *"probability: '150' is not between 0 and 100"* ]] || fail "stderr: $stderr"
+	crm deal add name=y >/dev/null
+	run --separate-stderr crm deal update 1 probability=-20
+	assert_failure 3
+	run crm deal update 1 amount=50000
+	assert_success
+	[ "$(jqo '[.amount, .currency] | join(" ")')" = "50000 CNY" ]
+}
+
+@test "approve takes deals only" {
+	crm lead add name=甲 >/dev/null
+	run --separate-stderr crm --as bob approve lead:1
+	assert_failure 2
+	[[ "$stderr" == *"approvals are for deals"* ]] || fail "stderr: $stderr"
+	[ "$(crm sql 'SELECT count(*) AS n FROM approval' | jq .n)" = 0 ]
 }
