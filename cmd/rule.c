@@ -71,7 +71,9 @@ const struct cmd_entry cmd_rule_entry = {
 		       "rule that fails rolls the change back and says why. Tick rules (--on\n"
 		       "tick) run from 'crm automate tick' (cron, every minute is fine): each\n"
 		       "fires once per record while its --when holds, and again only after it\n"
-		       "stopped holding. On an activity, actions act on the record it is about.\n"
+		       "stopped holding. On an activity, actions act on the record it is about;\n"
+		       "an event.tracked rule's --when reads the event (name, props) and its\n"
+		       "actions act on the event's lead.\n"
 		       "Samples: share/rules/samples.sh. For example:\n"
 		       "  crm rule add 报价跟进 --on deal.stage_changed --when \"stage = 'proposal'\" \\\n"
 		       "      --do 'task 跟进报价反馈 --due +7d'",

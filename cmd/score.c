@@ -15,6 +15,8 @@ static const struct opt score_opts[] = {
 
 static int target_one(struct crm *c, const struct type *t, long long id, const cJSON *line, void *arg)
 {
+	if (!record_exists(c, t, id))
+		return crm_error(c, CRM_NOTFOUND, "no lead with id %lld", id);
 	return score_target_add(c, id);
 }
 
@@ -30,12 +32,14 @@ static int score_exec(struct crm *c, struct args *a)
 		if ((rc = score_targets_begin(c)))
 			return rc;
 		rc = input_each(c, a->argc, a->argv, "lead", target_one, NULL);
-		if (rc && rc != CRM_BADINPUT)
+		if (rc && rc != CRM_BADINPUT && rc != CRM_NOTFOUND)
 			return rc;
 	}
 	if (!arg_has(a, "explain"))
 		rec_columns(c, type_find(c, "lead"));
 	int src = score_run(c, all, arg_has(a, "explain"), true);
+	if (src)
+		c->rollback = true;   /* a rule that fails (lead.qualified) undoes the scores too */
 	return src ? src : rc;
 }
 

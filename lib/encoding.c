@@ -3,6 +3,7 @@
 #include "encoding.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <iconv.h>
 #include <stdarg.h>
@@ -238,13 +239,61 @@ static int setup_iconv(enc_reader *r, const char *iconv_name, const char *canon,
 	return 0;
 }
 
-/* Decides between UTF-8 and GB18030 on the buffered bytes. */
+/* Bytes of p[0..n) that cannot start or continue a character: as UTF-8,
+ * and as GB18030 (two bytes, or four with digits in the even places). */
+static size_t utf8_errors(const unsigned char *p, size_t n)
+{
+	size_t bad = 0;
+	for (size_t i = 0; i < n;) {
+		int len = p[i] < 0x80 ? 1 : utf8_seq(p + i, n - i);
+		if (len < 0)
+			break;   /* cut by the window */
+		bad += len == 0;
+		i += len ? (size_t)len : 1;
+	}
+	return bad;
+}
+
+static size_t gb18030_errors(const unsigned char *p, size_t n)
+{
+	size_t bad = 0;
+	for (size_t i = 0; i < n;) {
+		unsigned c = p[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (i + 1 >= n)
+			break;
+		unsigned d = p[i + 1];
+		if (c >= 0x81 && c <= 0xFE && ((d >= 0x40 && d <= 0x7E) || (d >= 0x80 && d <= 0xFE))) {
+			i += 2;
+		} else if (c >= 0x81 && c <= 0xFE && d >= 0x30 && d <= 0x39) {
+			if (i + 3 >= n)
+				break;
+			bool ok = p[i + 2] >= 0x81 && p[i + 2] <= 0xFE && p[i + 3] >= 0x30 && p[i + 3] <= 0x39;
+			bad += !ok;
+			i += ok ? 4 : 1;
+		} else {
+			bad++;
+			i++;
+		}
+	}
+	return bad;
+}
+
+/* Decides between UTF-8 and GB18030 on the buffered bytes. A stray byte
+ * in a UTF-8 file must not turn the whole file into GB18030 mojibake (and
+ * the error to the wrong line): the one that reads with fewer errors
+ * wins, UTF-8 on a tie; reading then reports the first error. */
 static int decide(enc_reader *r, char *err, size_t errsz)
 {
 	struct pos dummy = {1, 0, 0};
 	size_t used;
-	int st = scan(&dummy, r->in + r->in_start, r->in_end - r->in_start, r->eof, 0, &used);
-	if (st == S_INVALID && r->in[r->in_start + used] != 0)
+	const unsigned char *p = r->in + r->in_start;
+	size_t n = r->in_end - r->in_start;
+	int st = scan(&dummy, p, n, r->eof, 0, &used);
+	if (st == S_INVALID && p[used] != 0 && gb18030_errors(p, n) < utf8_errors(p, n))
 		return setup_iconv(r, "GB18030", "gb18030", "GB18030", err, errsz);
 	r->mode = M_UTF8;
 	r->name = "utf-8";

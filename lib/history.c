@@ -11,7 +11,7 @@
 /* Audit rows of the entity, its activities, its tasks (made and done) and
  * a lead's behaviour events, oldest first. */
 static const char history_sql[] =
-	"SELECT at, 'audit' AS src, action, user, before, after, id FROM audit WHERE entity = ?1 "
+	"SELECT * FROM (SELECT at, 'audit' AS src, action, user, before, after, id FROM audit WHERE entity = ?1 "
 	"UNION ALL SELECT at, 'activity', kind, owner, text, NULL, id FROM activity "
 	"  WHERE entity = ?1 AND deleted_at IS NULL "
 	"UNION ALL SELECT created_at, 'task', 'task', owner, title, due, id FROM task "
@@ -19,8 +19,14 @@ static const char history_sql[] =
 	"UNION ALL SELECT done_at, 'task_done', 'task_done', owner, title, NULL, id FROM task "
 	"  WHERE entity = ?1 AND deleted_at IS NULL AND done_at IS NOT NULL "
 	"UNION ALL SELECT at, 'event', name, NULL, props, NULL, id FROM event "
-	"  WHERE ?2 = 'lead' AND lead_id = ?3 "
-	"ORDER BY 1, 2, 7";
+	"  WHERE ?2 = 'lead' AND lead_id = ?3) "
+	/* by the instant (times may carry other offsets); within one, the
+	 * record is made first, then what happened to it (a note, an event),
+	 * the changes that follow from it (last contact, score), the tasks
+	 * it led to, and a removal last */
+	"ORDER BY julianday(at), CASE WHEN src IN ('activity', 'event') THEN 1 "
+	"  WHEN src <> 'audit' THEN 3 WHEN action = 'insert' THEN 0 "
+	"  WHEN action IN ('remove', 'purge') THEN 4 ELSE 2 END, at, src, id";
 
 /* The fields an update changed: {"field":[before, after], ...}. */
 static cJSON *changes(const char *before, const char *after)

@@ -914,7 +914,8 @@ static void summary(struct importer *im)
 	struct crm *c = im->c;
 	progress(im, true);
 	struct sbuf b = { 0 };
-	const char *would = im->o->dry_run ? "would be " : "";
+	/* --atomic with a rejected row keeps nothing: say what it would have done */
+	const char *would = im->o->dry_run || (im->o->atomic && im->rejected) ? "would be " : "";
 	sbuf_addf(&b, "%s: %ld %sinserted, %ld %supdated, %ld %sskipped", im->file, im->inserted, would,
 		  im->updated, would, im->skipped, would);
 	if (im->in_file)
@@ -976,8 +977,8 @@ static int import_one(struct importer *im, const char *file)
 	summary(im);
 	if (im->o->atomic && im->rejected) {
 		c->rollback = true;
-		return crm_error(c, CRM_BADINPUT, "%s: %ld row%s rejected: --atomic imports nothing", file,
-				 im->rejected, im->rejected == 1 ? "" : "s");
+		return crm_error(c, CRM_BADINPUT, "%s: %ld row%s rejected: %s imports nothing", file,
+				 im->rejected, im->rejected == 1 ? "" : "s", c->strict ? "--strict" : "--atomic");
 	}
 	if (im->dup_conflict)
 		return CRM_CONFLICT;
@@ -1033,7 +1034,7 @@ int import_files(struct crm *c, const struct import_opts *o, int nfiles, char **
 		return crm_error(c, CRM_USAGE, "--key: %s has no field '%s'", t->name, o->key);
 	struct importer im = { .c = c, .o = o, .tname = t->name, .fd = -1 };
 	if (o->dry_run)
-		c->rollback = true;   /* from the start: nothing may commit on the way */
+		c->rollback = c->dry_run = true;   /* from the start: nothing may commit on the way */
 	c->atomic = o->atomic;
 	db_bulk(c);
 	int rc = maps_setup(&im);

@@ -28,6 +28,76 @@ static void fn_company_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	}
 }
 
+/* A person's name as compared: ASCII lower-cased, without spaces and the
+ * dots and dashes people put in names (张 伟 = 张伟, Amy = amy). */
+static char *name_key(const char *s)
+{
+	struct sbuf b = { 0 };
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '.' || *p == '-' || *p == '_')
+			continue;
+		if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) {   /* ideographic space */
+			p += 2;
+			continue;
+		}
+		if (p[0] == 0xC2 && p[1] == 0xB7) {   /* middle dot */
+			p++;
+			continue;
+		}
+		sbuf_addc(&b, (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p));
+	}
+	return b.s ? sbuf_detach(&b) : xstrdup("");
+}
+
+static void fn_name_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	if (!s) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	sqlite3_result_text(ctx, name_key(s), -1, free);
+}
+
+/* The characters (code points) of UTF-8 s, at most max; their count. */
+static int code_points(const char *s, unsigned *cp, int max)
+{
+	int n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p && n < max;) {
+		int len = *p < 0x80 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
+		unsigned v = len == 1 ? *p : *p & (0xFF >> (len + 1));
+		for (int i = 1; i < len && p[i]; i++)
+			v = v << 6 | (p[i] & 0x3F);
+		cp[n++] = v;
+		for (int i = 0; i < len && *p; i++)
+			p++;
+	}
+	return n;
+}
+
+/* Whether two names of three or more characters differ by one character
+ * (李晓明 ~ 李小明): a typo, or the same name written twice. */
+static bool near_names(const char *a, const char *b)
+{
+	unsigned x[32], y[32];
+	int n = code_points(a, x, 32), m = code_points(b, y, 32);
+	if (n < 3 || m < 3 || n > 30 || m > 30 || abs(n - m) > 1)
+		return false;
+	int d[32][32];
+	for (int i = 0; i <= n; i++)
+		d[i][0] = i;
+	for (int j = 0; j <= m; j++)
+		d[0][j] = j;
+	for (int i = 1; i <= n; i++)
+		for (int j = 1; j <= m; j++) {
+			int sub = d[i - 1][j - 1] + (x[i - 1] != y[j - 1]);
+			int del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+			d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+		}
+	return d[n][m] == 1;
+}
+
 /* A key: the SQL that computes it, and how it is reported. */
 struct key {
 	const char *name;
@@ -35,7 +105,46 @@ struct key {
 	double score;
 };
 
-static int group_by(struct crm *c, const struct type *t, const struct key *k, long *groups)
+/* The same records found again by another key are one group: report it
+ * once (seen: the id lists reported so far). */
+static bool seen_before(cJSON *seen, const char *ids)
+{
+	const cJSON *it;
+	cJSON_ArrayForEach(it, seen)
+		if (!strcmp(it->valuestring, ids))
+			return true;
+	cJSON_AddItemToArray(seen, cJSON_CreateString(ids));
+	return false;
+}
+
+static void group_print(struct crm *c, const struct type *t, const char *ids, const char *reason,
+			double score, long *groups)
+{
+	struct out *o = c->out;
+	cJSON *arr = cJSON_CreateArray(), *ents = cJSON_CreateArray();
+	char *copy = xstrdup(ids), *save = NULL;
+	for (char *p = strtok_r(copy, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		cJSON_AddItemToArray(arr, cJSON_CreateNumber(atof(p)));
+		char *e = xasprintf("%s:%s", t->name, p);
+		cJSON_AddItemToArray(ents, cJSON_CreateString(e));
+		free(e);
+	}
+	free(copy);
+	(*groups)++;
+	out_begin(o);
+	out_str(o, "type", "duplicates");
+	out_int(o, "group", *groups);
+	out_str(o, "record_type", t->name);
+	out_json(o, "ids", arr);
+	out_json(o, "records", ents);
+	out_str(o, "reason", reason);
+	out_real(o, "score", score);
+	out_end(o);
+	cJSON_Delete(arr);
+	cJSON_Delete(ents);
+}
+
+static int group_by(struct crm *c, const struct type *t, const struct key *k, cJSON *seen, long *groups)
 {
 	char *sql = xasprintf("SELECT k, group_concat(id), count(*) FROM (SELECT %s AS k, r.id AS id FROM \"%s\" AS r "
 			      "WHERE r.deleted_at IS NULL ORDER BY r.id) WHERE k IS NOT NULL AND k <> '' "
@@ -46,33 +155,91 @@ static int group_by(struct crm *c, const struct type *t, const struct key *k, lo
 	if (rc != SQLITE_OK)
 		return crm_dberror(c, rc, "dedupe");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct out *o = c->out;
 		const char *ids = (const char *)sqlite3_column_text(st, 1);
-		cJSON *arr = cJSON_CreateArray(), *ents = cJSON_CreateArray();
-		char *copy = xstrdup(ids), *save = NULL;
-		for (char *p = strtok_r(copy, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
-			cJSON_AddItemToArray(arr, cJSON_CreateNumber(atof(p)));
-			char *e = xasprintf("%s:%s", t->name, p);
-			cJSON_AddItemToArray(ents, cJSON_CreateString(e));
-			free(e);
-		}
-		free(copy);
-		(*groups)++;
-		out_begin(o);
-		out_str(o, "type", "duplicates");
-		out_int(o, "group", *groups);
-		out_str(o, "record_type", t->name);
-		out_json(o, "ids", arr);
-		out_json(o, "records", ents);
+		if (seen_before(seen, ids))
+			continue;
 		char *reason = xasprintf("same %s: %s", k->name, (const char *)sqlite3_column_text(st, 0));
-		out_str(o, "reason", reason);
-		out_real(o, "score", k->score);
-		out_end(o);
+		group_print(c, t, ids, reason, k->score, groups);
 		free(reason);
-		cJSON_Delete(arr);
-		cJSON_Delete(ents);
 	}
 	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "dedupe");
+}
+
+/* One company's people (ids[i] named names[i], i < n): those whose names
+ * differ by one character, as groups. */
+static void near_groups(struct crm *c, const struct type *t, const char *company, long long *ids,
+			char **names, int n, cJSON *seen, long *groups)
+{
+	int *root = xcalloc(n ? n : 1, sizeof(int));
+	for (int i = 0; i < n; i++)
+		root[i] = i;
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			if (root[j] == j && strcmp(names[i], names[j]) && near_names(names[i], names[j]))
+				root[j] = root[i];
+	for (int i = 0; i < n; i++) {
+		if (root[i] != i)
+			continue;
+		struct sbuf idl = { 0 }, who = { 0 };
+		int k = 0;
+		for (int j = i; j < n; j++)
+			if (root[j] == i) {
+				sbuf_addf(&idl, "%s%lld", k ? "," : "", ids[j]);
+				sbuf_addf(&who, "%s%s", k++ ? " ~ " : "", names[j]);
+			}
+		if (k > 1 && !seen_before(seen, idl.s)) {
+			char *reason = xasprintf("similar names at one company (fuzzy): %s / %s", who.s, company);
+			group_print(c, t, idl.s, reason, 0.8, groups);
+			free(reason);
+		}
+		sbuf_release(&idl);
+		sbuf_release(&who);
+	}
+	free(root);
+}
+
+/* --fuzzy: people of the same company (without its noise) whose names
+ * differ by a character. */
+static int near_by_company(struct crm *c, const struct type *t, cJSON *seen, long *groups)
+{
+	char *sql = xasprintf("SELECT company_key(r.company) AS ck, name_key(r.name), r.id FROM \"%s\" AS r "
+			      "WHERE r.deleted_at IS NULL AND ck IS NOT NULL ORDER BY ck, r.id", t->name);
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		return crm_dberror(c, rc, "dedupe");
+	char *company = NULL, **names = NULL;
+	long long *ids = NULL;
+	int n = 0, cap = 0;
+	for (;;) {
+		rc = sqlite3_step(st);
+		const char *ck = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+		if (company && (!ck || strcmp(ck, company))) {
+			near_groups(c, t, company, ids, names, n, seen, groups);
+			for (int i = 0; i < n; i++)
+				free(names[i]);
+			n = 0;
+			free(company);
+			company = NULL;
+		}
+		if (rc != SQLITE_ROW)
+			break;
+		if (!company)
+			company = xstrdup(ck);
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			names = xrealloc(names, cap * sizeof(*names));
+			ids = xrealloc(ids, cap * sizeof(*ids));
+		}
+		const char *nm = (const char *)sqlite3_column_text(st, 1);
+		names[n] = xstrdup(nm ? nm : "");
+		ids[n++] = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	free(names);
+	free(ids);
 	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "dedupe");
 }
 
@@ -83,11 +250,13 @@ int dedupe_run(struct crm *c, const char *tn, const char *by, bool fuzzy)
 		return c->errcode;
 	sqlite3_create_function(c->db, "company_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
 				fn_company_key, NULL, NULL);
+	sqlite3_create_function(c->db, "name_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+				fn_name_key, NULL, NULL);
 	bool has_company = type_field(t, "company") != NULL;
 	const char *company = has_company ? "r.company" : "NULL";
 	bool is_account = !strcmp(t->name, "account");
 	char *name_company = xasprintf("r.name || ' / ' || %s", company);
-	char *fz_name_company = xasprintf("r.name || ' / ' || company_key(%s)", company);
+	char *fz_name_company = xasprintf("name_key(r.name) || ' / ' || company_key(%s)", company);
 	struct key keys[] = {
 		{ "phone", type_field(t, "phone") ? "r.phone" : NULL, 1.0 },
 		{ "email", type_field(t, "email") ? "r.email" : NULL, 1.0 },
@@ -98,6 +267,7 @@ int dedupe_run(struct crm *c, const char *tn, const char *by, bool fuzzy)
 	const char *want = by ? by : "phone,email,name+company";
 	long groups = 0;
 	int rc = CRM_OK;
+	cJSON *seen = cJSON_CreateArray();
 	char *copy = xstrdup(want), *save = NULL;
 	for (char *k = strtok_r(copy, ",", &save); k && !rc; k = strtok_r(NULL, ",", &save)) {
 		int i = 0;
@@ -109,10 +279,13 @@ int dedupe_run(struct crm *c, const char *tn, const char *by, bool fuzzy)
 		}
 		if (!keys[i].sql)
 			continue;
-		rc = group_by(c, t, &keys[i], &groups);
+		rc = group_by(c, t, &keys[i], seen, &groups);
 		if (!rc && fuzzy && i == 2 && keys[3].sql)
-			rc = group_by(c, t, &keys[3], &groups);
+			rc = group_by(c, t, &keys[3], seen, &groups);
+		if (!rc && fuzzy && i == 2 && has_company)
+			rc = near_by_company(c, t, seen, &groups);
 	}
+	cJSON_Delete(seen);
 	free(copy);
 	free(name_company);
 	free(fz_name_company);

@@ -369,18 +369,26 @@ int rules_fire(struct crm *c, const char *event, const struct type *t, long long
 	       const cJSON *before, const cJSON *after)
 {
 	(void)before;
-	(void)after;
 	struct rule_cache *rc = rules_load(c);
-	/* events are tracked, not created, as rules see them */
-	const char *ev = !strcmp(event, "event.created") ? "event.tracked" : event;
+	/* A tracked event's rule is checked against the event (its name,
+	 * props) and acts on its lead: the task, tag or score is the lead's. */
+	const struct type *at = t;
+	long long aid = id;
+	if (!strcmp(event, "event.tracked")) {
+		const cJSON *l = cJSON_GetObjectItem(after, "lead_id");
+		if (cJSON_IsNumber(l)) {
+			at = type_find(c, "lead");
+			aid = (long long)l->valuedouble;
+		}
+	}
 	for (int i = 0; i < rc->n; i++) {
 		struct rule *r = &rc->r[i];
-		if (strcmp(r->event, ev))
+		if (strcmp(r->event, event))
 			continue;
 		bool holds;
 		int err = cond_holds(c, r, t, id, &holds);
 		if (!err && holds)
-			err = run_actions(c, r, t, id);
+			err = run_actions(c, r, at, aid);
 		if (err)
 			return err;
 		rc = c->rules;   /* an action may not change the rules, but stay safe */
@@ -485,7 +493,7 @@ int rules_tick(struct crm *c, bool all, bool dry)
 	long fired = 0;
 	int err = CRM_OK;
 	if (dry)
-		c->rollback = true;   /* from the start: nothing may commit on the way */
+		c->rollback = c->dry_run = true;   /* from the start: nothing may commit on the way */
 	for (int i = 0; i < rc->n && !err; i++) {
 		struct rule *r = &rc->r[i];
 		if (strcmp(r->event, "tick") || (!all && !due_to_run(r, now)))

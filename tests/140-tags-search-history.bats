@@ -115,3 +115,17 @@ local_setup() {
 	run --separate-stderr crm account show 9
 	assert_failure 1
 }
+
+@test "history within one second: made first, then what happened, then what followed from it" {
+	export CRM_NOW=2026-11-25T10:00:00+08:00
+	crm lead add name=同秒 >/dev/null
+	crm note lead:3 "第一次电话" --next "+1d 发资料" >/dev/null
+	crm track 3 webinar >/dev/null
+	run crm history lead:3
+	assert_success
+	[ "$(jq -r .kind <<<"$output" | paste -sd,)" = "insert,activity,event,update,update,task" ]
+	# times written with another offset still fall in time order
+	TZ=UTC CRM_NOW=2026-11-25T02:30:00Z crm lead update 3 title=经理 >/dev/null
+	run crm history lead:3
+	[ "$(jq -r .summary <<<"${lines[6]}")" = "title:  → 经理" ]
+}

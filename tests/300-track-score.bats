@@ -82,3 +82,37 @@ local_setup() {
 	[ "$(crm sql 'SELECT count(*) AS n FROM event' | jq .n)" = 2000 ]
 	[ "$(crm lead list --where 'score = 10' | wc -l)" -eq 20 ]
 }
+
+@test "score of a lead that does not exist: exit 1, the others are still scored" {
+	crm lead add name=甲 industry=金融 >/dev/null
+	crm config set score.target_industries 金融 >/dev/null
+	run --separate-stderr crm score 999
+	assert_failure 1
+	[[ "$stderr" == *"no lead with id 999"* ]] || fail "stderr: $stderr"
+	run --separate-stderr crm score 1 999
+	assert_failure 1
+	[ "$(jqo .score)" = 20 ]
+}
+
+@test "a lead.qualified rule that fails rolls the whole scoring back" {
+	crm lead add name=甲 >/dev/null
+	crm rule add 坏 --on lead.qualified --do 'set company_size=x' >/dev/null
+	for e in demo_request budget_confirmed webinar; do crm track 1 "$e" --no-score >/dev/null; done
+	run --separate-stderr crm score --all
+	assert_failure 3
+	[[ "$stderr" == *"rule 坏"* ]] || fail "stderr: $stderr"
+	[ -z "$output" ]
+	[ "$(crm lead show 1 | jq -r '[.score, .status] | join(" ")')" = "0 new" ]
+	crm rule rm 坏 >/dev/null
+	run crm score --all
+	assert_success
+	[ "$(crm lead show 1 | jq -r '[.score, .status] | join(" ")')" = "75 qualified" ]
+}
+
+@test "score.target_industries may be written with spaces after the commas" {
+	crm config set score.target_industries '软件, 制造' >/dev/null
+	crm lead add name=甲 industry=制造 >/dev/null
+	run crm score --all
+	assert_success
+	[ "$(jqo .score)" = 20 ]
+}

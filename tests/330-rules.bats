@@ -145,3 +145,15 @@ tasks() {
 	crm lead list | crm lead update note=跟进中 >/dev/null
 	[ "$(crm lead list --tag 要演示 | jq -r .name)" = 甲 ]
 }
+
+@test "an event.tracked rule is checked against the event and acts on its lead" {
+	crm lead add name=甲 owner=bob >/dev/null
+	crm rule add 要演示 --on event.tracked --when "name = 'demo_request'" \
+		--do 'tag add 要演示' --do 'task "安排演示" --due +1d' >/dev/null
+	crm track 1 webinar >/dev/null
+	[ "$(crm lead show 1 | jq -r '.tags // [] | join(",")')" = "" ]
+	run crm track 1 demo_request
+	assert_success
+	[ "$(crm lead show 1 | jq -r '.tags | join(",")')" = 要演示 ]
+	[ "$(crm task list --all --where "title = '安排演示'" | jq -r '.entity + " " + .owner')" = "lead:1 bob" ]
+}

@@ -40,7 +40,7 @@ hook() {
 
 @test "deal.stage_changed and event.tracked hooks" {
 	hook deal.stage_changed "cat > '$BATS_TEST_TMPDIR/deal'"
-	hook event.created "cat > '$BATS_TEST_TMPDIR/event'"
+	hook event.tracked "cat > '$BATS_TEST_TMPDIR/event'"
 	crm deal add name=ERP >/dev/null
 	crm stage move 1 qualified >/dev/null
 	[ "$(jq -r .stage "$BATS_TEST_TMPDIR/deal")" = qualified ]

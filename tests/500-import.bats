@@ -56,6 +56,18 @@ excel_csv() {
 	[[ "$stderr" == *"line 3"*"column 2"* ]] || fail "stderr: $stderr"
 }
 
+@test "a stray byte in a UTF-8 file is reported where it is, not read as GB18030" {
+	printf 'name,phone,company\nA,13800000001,好公司\nB,13800000002,ab\377\376cd\n' > "$BATS_TEST_TMPDIR/bad.csv"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/bad.csv"
+	assert_failure 3
+	[[ "$stderr" == *"invalid UTF-8 (byte FF) at line 3, column 17"* ]] || fail "stderr: $stderr"
+	printf '姓名,手机,公司\n张伟,13800000001,云启科技\n李娜,13800000002,北京公司\n王五,13800000003,caf\351 ltd\n' > "$BATS_TEST_TMPDIR/lat.csv"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/lat.csv"
+	assert_failure 3
+	[[ "$stderr" == *"invalid UTF-8 (byte E9) at line 4, column 19"* ]] || fail "stderr: $stderr"
+	[ "$(crm sql "SELECT count(*) AS n FROM lead WHERE name IN ('A', '张伟', '李娜')" | jq .n)" -ge 2 ]
+}
+
 @test "3 bad rows among 1000: 997 imported, 3 precise entries in --errors, exit 3" {
 	{
 		echo '姓名,手机,邮箱'

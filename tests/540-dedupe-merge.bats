@@ -26,6 +26,23 @@ local_setup() {
 	assert_failure 1
 }
 
+@test "dedupe --fuzzy: near names at one company; the same group is reported once" {
+	crm lead add name="张 伟" company="杭州云启科技(中国)有限公司" >/dev/null
+	crm lead add name=Amy company="Foo Co., Ltd." >/dev/null
+	crm lead add name=amy company=foo >/dev/null
+	crm lead add name=李晓明 company=北京华信有限公司 >/dev/null
+	crm lead add name=李小明 company=北京华信 >/dev/null
+	crm lead add name=王芳 company=上海某公司 >/dev/null
+	crm lead add name=王方 company=上海某公司 >/dev/null
+	run --separate-stderr crm dedupe leads --fuzzy
+	assert_success
+	assert_jsonl
+	# 1 and 2 share a phone: one group, not again by name+company
+	[ "$(jq -c .ids <<<"$output" | paste -sd' ')" = "[1,2] [1,2,4] [5,6] [7,8]" ] || fail "$output"
+	[ "$(jq -r 'select(.ids == [7,8]) | .score' <<<"$output")" = 0.8 ]
+	[[ "$(jq -r 'select(.ids == [7,8]) | .reason' <<<"$output")" == *"李晓明 ~ 李小明"* ]]
+}
+
 @test "dedupe accounts by name with --fuzzy" {
 	crm account add name=杭州云启科技有限公司 >/dev/null
 	crm account add name="杭州云启科技 (中国) 有限公司" >/dev/null
