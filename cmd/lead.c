@@ -32,6 +32,8 @@ static const struct opt convert_opts[] = {
 	{ "amount", 0, "AMOUNT", "also make a deal of this amount (default: the lead's budget)", false },
 	{ "stage", 0, "STAGE", "also make a deal, in this stage", false },
 	{ "pipeline", 0, "KEY", "the deal's pipeline (default: default)", false },
+	{ "reason", 0, "TEXT", "why the deal was lost (--stage lost)", false },
+	{ "force", 0, NULL, "move the deal past its stage's gate (logged)", false },
 	OPT_END
 };
 
@@ -48,6 +50,8 @@ static int lead_convert_exec(struct crm *c, struct args *a)
 		.amount = arg_get(a, "amount"),
 		.stage = arg_get(a, "stage"),
 		.pipeline = arg_get(a, "pipeline"),
+		.reason = arg_get(a, "reason"),
+		.force = arg_has(a, "force"),
 	};
 	int rc = input_each(c, a->argc, a->argv, "lead", convert_one, &o);
 	/* a single lead is all or nothing (each of many is too) */
@@ -58,7 +62,7 @@ static int lead_convert_exec(struct crm *c, struct args *a)
 
 static const struct cmd_verb lead_verbs[] = {
 	RECORD_VERBS(lead, add_opts, list_opts, rm_opts),
-	{ "convert", "[ID ...] [--deal-name NAME] [--amount AMOUNT] [--stage STAGE]",
+	{ "convert", "[ID ...] [--deal-name NAME] [--amount AMOUNT] [--stage STAGE [--reason TEXT] [--force]]",
 	  "turn leads into an account (matched by company name), a contact and a deal",
 	  convert_opts, DB_WRITE, 0, -1, lead_convert_exec },
 	{ NULL }

@@ -14,6 +14,8 @@ static const struct opt search_opts[] = {
 	OPT_END
 };
 
+#define MAX_WORDS 8   /* words of a query: more are ignored */
+
 static size_t chars(const char *s)
 {
 	size_t n = 0;
@@ -93,23 +95,41 @@ static int search_exec(struct crm *c, struct args *a)
 	/* records written since the last search go into the index now */
 	if ((rc = search_refresh(c)))
 		goto done;
-	/* trigram finds 3+ characters; shorter text (普洱, 茶) is a scan */
-	bool scan = chars(q) < 3;
-	const char *sql = scan
-		? "SELECT rowid, body FROM search WHERE instr(body, ?1) > 0 AND (?2 = 0 OR rowid % 16 = ?2) "
-		  "ORDER BY rowid % 16, rowid LIMIT ?3"
-		: "SELECT rowid, body FROM search WHERE search MATCH ?1 AND (?2 = 0 OR rowid % 16 = ?2) "
-		  "ORDER BY rank LIMIT ?3";
-	sqlite3_stmt *st = db_stmt(c, sql);
+	/* Words separated by spaces must all be there (钱七 喜欢). trigram
+	 * finds words of 3+ characters; shorter ones (普洱, 茶) are a scan. */
+	char *words[MAX_WORDS], *save = NULL;
+	int nw = 0;
+	for (char *w = strtok_r(q, " \t", &save); w && nw < MAX_WORDS; w = strtok_r(NULL, " \t", &save))
+		words[nw++] = w;
+	struct sbuf match = { 0 }, sql = { 0 };
+	for (int i = 0; i < nw; i++)
+		if (chars(words[i]) >= 3) {
+			char *ph = fts_phrase(words[i]);
+			sbuf_addf(&match, "%s%s", match.len ? " AND " : "", ph);
+			free(ph);
+		}
+	sbuf_add(&sql, "SELECT rowid, body FROM search WHERE (?2 = 0 OR rowid % 16 = ?2)");
+	if (match.len)
+		sbuf_add(&sql, " AND search MATCH ?1");
+	for (int i = 0, k = 4; i < nw; i++)
+		if (chars(words[i]) < 3)
+			sbuf_addf(&sql, " AND instr(body, ?%d) > 0", k++);
+	sbuf_add(&sql, match.len ? " ORDER BY rank LIMIT ?3" : " ORDER BY rowid % 16, rowid LIMIT ?3");
+	sqlite3_stmt *st = db_stmt(c, sql.s);
+	sbuf_release(&sql);
 	if (!st) {
+		sbuf_release(&match);
 		rc = c->errcode;
 		goto done;
 	}
-	char *phrase = scan ? xstrdup(q) : fts_phrase(q);
-	sqlite3_bind_text(st, 1, phrase, -1, SQLITE_TRANSIENT);
+	if (match.len)
+		sqlite3_bind_text(st, 1, match.s, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 2, only ? only->num : 0);
 	sqlite3_bind_int64(st, 3, limit ? limit : -1);
-	free(phrase);
+	for (int i = 0, k = 4; i < nw; i++)
+		if (chars(words[i]) < 3)
+			sqlite3_bind_text(st, k++, words[i], -1, SQLITE_TRANSIENT);
+	sbuf_release(&match);
 	static const char *const cols[] = { "type", "id", "name", "snippet" };
 	out_columns(c->out, cols, 4);
 	long n = 0;
@@ -125,7 +145,7 @@ static int search_exec(struct crm *c, struct args *a)
 			c->errmsg[0] = 0;
 			continue;
 		}
-		char *snip = snippet_around((const char *)sqlite3_column_text(st, 1), q);
+		char *snip = snippet_around((const char *)sqlite3_column_text(st, 1), words[0]);
 		if (!cJSON_GetObjectItem(r, "name")) {
 			const char *label = cJSON_GetStringValue(cJSON_GetObjectItem(r, "title"));
 			if (!label)
@@ -161,6 +181,7 @@ const struct cmd_entry cmd_search_entry = {
 	.verbs = search_verbs,
 	.description = "Each match is printed as the record it is in, with a \"snippet\" around the\n"
 		       "match. Searches of three or more characters use the trigram index;\n"
-		       "shorter ones (普洱, 茶) scan it, so they work too. The index is brought up\n"
+		       "shorter ones (普洱, 茶) scan it, so they work too. Words separated by\n"
+		       "spaces must all be in the record (钱七 喜欢). The index is brought up\n"
 		       "to date by the search itself, so imports do not pay for it.",
 };

@@ -113,7 +113,8 @@ static int list_exec(struct crm *c, struct args *a)
 
 static int done_one(struct crm *c, const struct type *t, long long id, const cJSON *line, void *arg)
 {
-	return task_done(c, id);
+	int rc = record_check_fresh(c, t, id, line);
+	return rc ? rc : task_done(c, id);
 }
 
 static int done_exec(struct crm *c, struct args *a)
@@ -124,7 +125,8 @@ static int done_exec(struct crm *c, struct args *a)
 
 static int snooze_one(struct crm *c, const struct type *t, long long id, const cJSON *line, void *arg)
 {
-	return task_snooze(c, id, arg);
+	int rc = record_check_fresh(c, t, id, line);
+	return rc ? rc : task_snooze(c, id, arg);
 }
 
 static int snooze_exec(struct crm *c, struct args *a)

@@ -125,6 +125,19 @@ static int convert_inner(struct crm *c, long long id, const cJSON *lead, const s
 		made[1] = true;
 		if (rc)
 			return rc;
+	} else if (ids[0]) {
+		/* the contact we found, with no account yet, works there */
+		cJSON *ct = record_get(c, tc, ids[1], false);
+		const cJSON *acc = cJSON_GetObjectItem(ct, "account_id");
+		if (ct && (!acc || cJSON_IsNull(acc))) {
+			cJSON *f = cJSON_CreateObject();
+			cJSON_AddNumberToObject(f, "account_id", (double)ids[0]);
+			rc = record_update(c, tc, ids[1], f, 0);
+			cJSON_Delete(f);
+		}
+		cJSON_Delete(ct);
+		if (rc)
+			return rc;
 	}
 	/* the deal */
 	if (!o->no_deal && (o->deal_name || o->amount || o->stage)) {
@@ -152,7 +165,7 @@ static int convert_inner(struct crm *c, long long id, const cJSON *lead, const s
 		if (rc)
 			return rc;
 		if (o->stage) {
-			struct move_opts m = { .stage = o->stage };
+			struct move_opts m = { .stage = o->stage, .reason = o->reason, .force = o->force };
 			rc = stage_move(c, ids[2], &m);
 			if (rc)
 				return rc;

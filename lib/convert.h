@@ -9,6 +9,8 @@ struct convert_opts {
 	const char *amount;
 	const char *stage;       /* the deal's stage (default: the pipeline's first) */
 	const char *pipeline;
+	const char *reason;      /* moving the deal to a lost stage: why */
+	bool force;              /* past the stage's gate (logged) */
 	bool no_deal;
 };
 

@@ -11,7 +11,10 @@
 /* Audit rows of the entity, its activities, its tasks (made and done) and
  * a lead's behaviour events, oldest first. */
 static const char history_sql[] =
+	/* a purged record's id may be taken again: its life ends where the
+	 * new record's begins (the last insert) */
 	"SELECT * FROM (SELECT at, 'audit' AS src, action, user, before, after, id FROM audit WHERE entity = ?1 "
+	"  AND id >= coalesce((SELECT max(id) FROM audit WHERE entity = ?1 AND action = 'insert'), 0) "
 	"UNION ALL SELECT at, 'activity', kind, owner, text, NULL, id FROM activity "
 	"  WHERE entity = ?1 AND deleted_at IS NULL "
 	"UNION ALL SELECT created_at, 'task', 'task', owner, title, due, id FROM task "

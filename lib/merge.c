@@ -8,6 +8,7 @@
 #include "merge.h"
 #include "out.h"
 #include "record.h"
+#include "score.h"
 #include "text.h"
 
 /* company_key(x) in SQL, for grouping by a company name without its noise. */
@@ -425,6 +426,9 @@ int merge_run(struct crm *c, const char *tn, long long keep, const long long *dr
 	int rc = CRM_OK;
 	for (int i = 0; i < ndrops && !rc; i++)
 		rc = merge_one(c, t, keep, drops[i], moved);
+	/* a lead that took over others' fields and events scores again */
+	if (!rc && !strcmp(t->name, "lead") && !(rc = score_targets_begin(c)) && !(rc = score_target_add(c, keep)))
+		rc = score_run(c, false, false, false);
 	if (rc) {
 		c->rollback = true;   /* all the merge or nothing */
 		cJSON_Delete(moved);
@@ -472,6 +476,35 @@ int merge_undo(struct crm *c, const struct type *t, long long id)
 			rc = record_update(c, ht, (long long)idv->valuedouble, ch, REC_NO_RULES);
 			cJSON_Delete(ch);
 		}
+	}
+	/* the fields the merge filled on the kept record go back to empty,
+	 * where nobody has changed them since (tags stay: they were a union) */
+	const char *into = cJSON_GetStringValue(cJSON_GetObjectItem(a, "merged_into"));
+	const cJSON *filled = cJSON_GetObjectItem(a, "filled");
+	const struct type *kt = NULL;
+	long long kid = 0;
+	if (!rc && into && entity_parse(c, into, NULL, &kt, &kid) == CRM_OK) {
+		cJSON *cur = record_get(c, kt, kid, false), *ch = cJSON_CreateObject();
+		const cJSON *f;
+		cJSON_ArrayForEach(f, filled) {
+			const struct field *fd = type_field(kt, f->string);
+			const cJSON *now = cJSON_GetObjectItem(cur, f->string);
+			if (fd && fd->kind != FK_TAGS && now && cJSON_Compare(now, f, true))
+				cJSON_AddNullToObject(ch, f->string);
+		}
+		if (cur && cJSON_GetArraySize(ch))
+			rc = record_update(c, kt, kid, ch, REC_NO_RULES | REC_ALLOW_DUP);
+		cJSON_Delete(ch);
+		cJSON_Delete(cur);
+	}
+	if (!rc)
+		c->errmsg[0] = 0;   /* a kept record since removed: nothing to empty */
+	/* both leads score again: the events went back with the fields */
+	if (!rc && !strcmp(t->name, "lead") && !(rc = score_targets_begin(c)) && !(rc = score_target_add(c, id))) {
+		if (kt == t && kid)
+			rc = score_target_add(c, kid);
+		if (!rc)
+			rc = score_run(c, false, false, false);
 	}
 	cJSON_Delete(a);
 	return rc;

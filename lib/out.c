@@ -683,6 +683,16 @@ static void table_flush(struct out *o)
 			break;
 		w[widest]--;
 	}
+	/* Still too wide with every cell squeezed: the last columns go (the
+	 * terminal would wrap every line); the first always stays. */
+	for (;;) {
+		int total = 0;
+		for (int i = 0; i < n; i++)
+			total += w[i] + (i ? 2 : 0);
+		if (!cols || total <= cols || n == 1)
+			break;
+		n--;
+	}
 	bool color = out_color(o);
 	struct sbuf b = { 0 };
 	if (color)

@@ -40,6 +40,22 @@ Q="SELECT 1 AS id, '张伟' AS name, 'x' AS k UNION ALL SELECT 2, 'Bob', 'yy'"
 	assert_output --partial '…'
 }
 
+@test "a table with more columns than COLUMNS can hold drops the last ones, never wraps" {
+	crm lead add name=张伟 phone=13812345678 company=杭州云启科技有限公司 region=浙江 tags=高预算 >/dev/null 2>&1
+	for cols in 40 24 8 3; do
+		run env COLUMNS=$cols "$CRM_BIN" --table lead list
+		assert_success
+		for l in "${lines[@]}"; do
+			local w
+			w=$(printf '%s' "$l" | python3 -c 'import sys,unicodedata; s=sys.stdin.read(); print(sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in s))')
+			[ "$w" -le "$cols" ] || fail "line wider than $cols: $l ($w)"
+		done
+		[[ "${lines[0]}" == "id"* ]] || fail "${lines[0]}"
+	done
+	# 3 columns: the first column alone
+	[ "$(awk '{ print NF }' <<<"${lines[0]}")" = 1 ]
+}
+
 @test "table cells never carry terminal escapes from the data" {
 	run crm --table sql "SELECT 'a' || char(27) || '[31mred' AS s"
 	assert_success

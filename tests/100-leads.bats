@@ -155,3 +155,31 @@ count() {
 	assert_failure 2
 	[[ "$stderr" == *"a lead has no such field"* ]] || fail "stderr: $stderr"
 }
+
+@test "convert reuses a contact with the same phone and links it to the account" {
+	crm contact add name=张伟 phone=13812345678 >/dev/null
+	crm lead add name=张伟 phone=13812345678 company=云启科技 >/dev/null
+	run crm lead convert 1
+	assert_success
+	[ "$(crm sql 'SELECT count(*) AS n FROM contact' | jq .n)" = 1 ]
+	[ "$(crm contact show 1 | jq -r .account_id)" = "$(crm lead show 1 | jq -r .account_id)" ]
+	[ "$(crm lead show 1 | jq -r .contact_id)" = 1 ]
+}
+
+@test "convert --stage lost takes --reason; --force passes a gate, logged" {
+	crm lead add name=甲 company=甲公司 >/dev/null
+	crm lead add name=乙 company=乙公司 >/dev/null
+	run --separate-stderr crm lead convert 1 --stage lost
+	assert_failure 2
+	[ "$(crm lead show 1 | jq -r .status)" = new ]
+	run crm lead convert 1 --stage lost --reason 没预算
+	assert_success
+	[ "$(crm deal show 1 | jq -r '.stage + " " + .lost_reason')" = "lost 没预算" ]
+	crm stage add proposal --require expected_close >/dev/null
+	run --separate-stderr crm lead convert 2 --stage proposal
+	assert_failure 4
+	run --separate-stderr crm lead convert 2 --stage proposal --force
+	assert_success
+	[ "$(crm deal show 2 | jq -r .stage)" = proposal ]
+	[ "$(crm sql "SELECT count(*) AS n FROM audit WHERE entity = 'deal:2' AND action = 'stage_move_forced'" | jq .n)" = 1 ]
+}

@@ -123,3 +123,19 @@ local_setup() {
 	COLUMNS=80 run crm agenda --table
 	assert_line --index 0 --regexp '^agenda +what +for'
 }
+
+@test "task done and snooze refuse a piped line whose task changed since (exit 4)" {
+	export CRM_NOW=2026-11-23T09:00:00+08:00
+	crm task add --title 回电 --due +1d >/dev/null
+	crm task list > "$BATS_TEST_TMPDIR/snap.jsonl"
+	CRM_NOW=2026-11-23T09:05:00+08:00 crm task snooze 1 +2d >/dev/null
+	run --separate-stderr crm task done < "$BATS_TEST_TMPDIR/snap.jsonl"
+	assert_failure 4
+	[[ "$stderr" == *"task:1 was changed after this line was read"* ]] || fail "stderr: $stderr"
+	[ "$(crm task list --all | jq -r .status)" = open ]
+	run --separate-stderr crm task snooze +3d < "$BATS_TEST_TMPDIR/snap.jsonl"
+	assert_failure 4
+	run bash -c "crm task list | crm task done"
+	assert_success
+	[ "$(jqo .status)" = done ]
+}

@@ -129,3 +129,29 @@ local_setup() {
 	run crm history lead:3
 	[ "$(jq -r .summary <<<"${lines[6]}")" = "title:  → 经理" ]
 }
+
+@test "search with several words finds the records that have them all" {
+	crm lead add name=钱七 email=qian@example.com note="客户说喜欢喝普洱茶" >/dev/null
+	crm lead add name=赵六 note="喜欢咖啡" >/dev/null
+	run crm search "钱七 喜欢"
+	assert_success
+	[ "$(jqo .name)" = 钱七 ]
+	run crm search "qian example"
+	[ "$(jqo .name)" = 钱七 ]
+	run crm search "喜欢"
+	[ "${#lines[@]}" -eq 2 ]
+	run crm search "咖啡 钱七"
+	assert_failure 1
+}
+
+@test "a purged lead's id taken again: history starts with the new lead" {
+	crm lead update 2 title=经理 >/dev/null
+	crm lead rm --purge 2 >/dev/null
+	run crm history lead:2
+	[ "$(jq -r .kind <<<"$output" | paste -sd,)" = "insert,update,purge" ]
+	crm lead add name=新人 >/dev/null
+	[ "$(crm lead list --where "name = '新人'" | jq -r .id)" = 2 ]   # SQLite takes the highest id again
+	run crm history lead:2
+	assert_success
+	[ "$(jq -r .kind <<<"$output" | paste -sd,)" = "insert" ]
+}

@@ -81,3 +81,16 @@ local_setup() {
 	[ "$(crm lead list | wc -l)" -eq 3 ]
 	[ "$(crm lead show 1 | jq -r .email)" = null ]
 }
+
+@test "merge rescores the kept lead; restore empties what it filled and rescores both" {
+	crm lead add name=甲 phone=13800000001 >/dev/null
+	crm lead add name=甲二 title=CEO email=jia@x.cn >/dev/null
+	crm track 5 webinar --no-score >/dev/null
+	crm track 5 demo_request --no-score >/dev/null
+	run crm merge lead 4 5
+	assert_success
+	[ "$(jqo '[.score, .title, .email] | join(" ")')" = "65 CEO jia@x.cn" ]
+	crm restore lead:5 >/dev/null
+	[ "$(crm lead show 4 | jq -r '[.score, (.title // "-"), (.email // "-")] | join(" ")')" = "0 - -" ]
+	[ "$(crm lead show 5 | jq -r '[.score, .title, .email] | join(" ")')" = "65 CEO jia@x.cn" ]
+}
