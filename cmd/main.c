@@ -586,8 +586,11 @@ static int run_inner(struct crm *c, int argc, char **argv)
 		goto cleanup;
 	}
 	if (db_opt) {
+		char *path = db_resolve_path(db_opt);
+		if (c->db && c->db_path && strcmp(path, c->db_path))
+			db_close(c);   /* crm shell: this line is about another database */
 		free(c->db_path);
-		c->db_path = db_resolve_path(db_opt);
+		c->db_path = path;
 	}
 	if (as_opt)
 		resolve_user(c, as_opt);

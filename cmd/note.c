@@ -36,6 +36,12 @@ static int note_exec(struct crm *c, struct args *a)
 		n.text = a->argv[1];
 		if (!strchr(a->argv[0], ':'))
 			return cmd_usage_error(c, "'%s': say which record, as TYPE:ID (lead:42)", a->argv[0]);
+		const struct type *t;
+		long long id;
+		if (entity_parse(c, a->argv[0], NULL, &t, &id))
+			return c->errcode;
+		if (!record_exists(c, t, id))   /* the record named: not found (1) */
+			return crm_error(c, CRM_NOTFOUND, "no %s with id %lld", t->name, id);
 		return note_add(c, a->argv[0], &n);
 	}
 	/* one argument: the text, for each record piped in */

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "db.h"
 #include "lineedit.h"
 #include "main.h"
 #include "split.h"
@@ -50,6 +51,7 @@ static int shell_exec(struct crm *c, struct args *a)
 	/* What the shell was started with applies to every command. */
 	int format = c->format;
 	bool format_set = c->format_set, quiet = c->quiet;
+	char *db_path = c->db_path ? xstrdup(c->db_path) : NULL;
 	if (le)
 		le->read_history(hist);
 	char *line;
@@ -81,6 +83,12 @@ static int shell_exec(struct crm *c, struct args *a)
 				status = main_run(c, argc - skip, argv + skip);
 				c->signal = 0;   /* an interrupted import: back to the prompt */
 				fflush(stdout);
+				/* --db on one line is for that line: back to the shell's */
+				if (db_path && c->db_path && strcmp(db_path, c->db_path)) {
+					db_close(c);
+					free(c->db_path);
+					c->db_path = xstrdup(db_path);
+				}
 			}
 		}
 		split_free(argv);
@@ -89,6 +97,7 @@ static int shell_exec(struct crm *c, struct args *a)
 	if (le && make_parent_dirs(hist) == 0)
 		le->write_history(hist);
 	free(hist);
+	free(db_path);
 	c->cmd = "shell";
 	return status;
 }

@@ -63,6 +63,8 @@ static int add_exec(struct crm *c, struct args *a)
 		long long id;
 		if (entity_parse(c, on, NULL, &et, &id))
 			return c->errcode;
+		if (!record_exists(c, et, id))
+			return crm_error(c, CRM_NOTFOUND, "--for: no %s with id %lld", et->name, id);
 		char *entity = xasprintf("%s:%lld", et->name, id);
 		int rc = task_add(c, entity, NULL, &t);
 		free(entity);

@@ -127,13 +127,34 @@ static int first_contact(struct crm *c, const struct type *t, long long id, cons
 	char due[DATE_BUFSZ], ent[64];
 	date_format(date_now() + (time_t)hours * 3600, due);
 	snprintf(ent, sizeof(ent), "lead:%lld", id);
+	/* One first-contact task a lead: assigned again, the open one goes
+	 * to the new owner (with the new deadline), or stays as it is. */
+	sqlite3_stmt *st = db_stmt(c, "SELECT id, owner FROM task WHERE entity = ? AND title = '首次联系' "
+				      "AND status = 'open' AND deleted_at IS NULL ORDER BY id LIMIT 1");
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_text(st, 1, ent, -1, SQLITE_TRANSIENT);
+	long long open_id = 0;
+	bool same = false;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		open_id = sqlite3_column_int64(st, 0);
+		const char *o = (const char *)sqlite3_column_text(st, 1);
+		same = o && !strcmp(o, owner);
+	}
+	sqlite3_reset(st);
+	if (same)
+		return CRM_OK;
 	cJSON *f = cJSON_CreateObject();
-	cJSON_AddStringToObject(f, "entity", ent);
-	cJSON_AddStringToObject(f, "title", "首次联系");
+	if (!open_id) {
+		cJSON_AddStringToObject(f, "entity", ent);
+		cJSON_AddStringToObject(f, "title", "首次联系");
+	}
 	cJSON_AddStringToObject(f, "due", due);
 	cJSON_AddStringToObject(f, "owner", owner);
 	cJSON_AddStringToObject(f, "priority", hours <= 2 ? "high" : "normal");
-	int rc = record_insert(c, type_find(c, "task"), f, REC_NO_RULES, NULL, NULL);
+	const struct type *tt = type_find(c, "task");
+	int rc = open_id ? record_update(c, tt, open_id, f, REC_NO_RULES)
+			 : record_insert(c, tt, f, REC_NO_RULES, NULL, NULL);
 	cJSON_Delete(f);
 	return rc;
 }
@@ -178,9 +199,23 @@ int assign_rule_add(struct crm *c, const char *field, const char *value, const c
 {
 	if (strcmp(field, "region") && strcmp(field, "industry") && strcmp(field, "source"))
 		return crm_error(c, CRM_USAGE, "assignment rules map region, industry or source, not '%s'", field);
+	/* one owner a value: a second rule would never be used */
+	sqlite3_stmt *st = db_stmt(c, "SELECT owner FROM assign_rule WHERE field = ? AND value = ? ORDER BY id LIMIT 1");
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_text(st, 1, field, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
+	char *had = sqlite3_step(st) == SQLITE_ROW ? xstrdup((const char *)sqlite3_column_text(st, 0)) : NULL;
+	sqlite3_reset(st);
+	if (had) {
+		int rc = crm_error(c, CRM_CONFLICT, "%s=%s already goes to %s (crm assign rule rm %s=%s first)",
+				   field, value, had, field, value);
+		free(had);
+		return rc;
+	}
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
-	sqlite3_stmt *st = db_stmt(c, "INSERT INTO assign_rule(field, value, owner, created_at) VALUES (?, ?, ?, ?)");
+	st = db_stmt(c, "INSERT INTO assign_rule(field, value, owner, created_at) VALUES (?, ?, ?, ?)");
 	if (!st)
 		return c->errcode;
 	sqlite3_bind_text(st, 1, field, -1, SQLITE_TRANSIENT);

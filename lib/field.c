@@ -116,6 +116,12 @@ int field_create(struct crm *c, const char *tn, const char *name, const char *ki
 	const struct type *t = type_get(c, tn);
 	if (!t)
 		return c->errcode;
+	/* tasks, activities and events are made by commands that take no
+	 * fields of one's own (a required one would stop them all) */
+	if (strcmp(t->name, "lead") && strcmp(t->name, "account") && strcmp(t->name, "contact")
+	    && strcmp(t->name, "deal"))
+		return crm_error(c, CRM_USAGE, "custom fields are for leads, accounts, contacts and deals, "
+				 "not %ss", t->name);
 	if (!field_name_ok(name))
 		return crm_error(c, CRM_USAGE, "'%s' is not a field name (lower-case letters, digits, _)", name);
 	if (!kind_ok(kind))

@@ -246,7 +246,9 @@ int task_filter_sql(struct crm *c, const struct task_filter *f, char **out)
 
 static const char agenda_sql[] =
 	/* 1 overdue, 2 due on the day: open tasks of the user */
-	"SELECT CASE WHEN substr(t.due, 1, 10) < ?2 THEN 1 ELSE 2 END AS section, 'task', t.id, t.title, "
+	/* (overdue as in task list --overdue: a time of the day already past too) */
+	"SELECT CASE WHEN substr(t.due, 1, 10) < ?2 OR (substr(t.due, 12, 8) <> '00:00:00' "
+	"  AND julianday(t.due) < julianday(?3)) THEN 1 ELSE 2 END AS section, 'task', t.id, t.title, "
 	"  t.entity, t.due, t.priority, "
 	"  CAST(julianday(?2) - julianday(substr(t.due, 1, 10)) AS INTEGER) AS days, "
 	"  CASE t.priority WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END AS prank "
@@ -332,7 +334,8 @@ int agenda_print(struct crm *c, const char *user, const char *day)
 			out_str(o, "priority", (const char *)sqlite3_column_text(st, 6));
 			if (sec == 1) {
 				out_int(o, "days", n7);   /* days overdue */
-				when = xasprintf("%lld day%s late", n7, n7 == 1 ? "" : "s");
+				when = n7 > 0 ? xasprintf("%lld day%s late", n7, n7 == 1 ? "" : "s")
+					      : xasprintf("late since %.5s", t5 + 11);
 			} else {
 				bool timed = t5 && strlen(t5) >= 16 && strncmp(t5 + 11, "00:00", 5);
 				when = timed ? xasprintf("today %.5s", t5 + 11) : xstrdup("today");

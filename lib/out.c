@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "crm.h"
@@ -24,6 +25,7 @@ struct out {
 	FILE *fp;              /* where records are written: dest, or the spool */
 	FILE *dest;            /* stdout */
 	FILE *spool;           /* out_hold(): records kept until they may go */
+	size_t spool_step;     /* let them go (commit first) every this many bytes */
 	long count;
 	int err;
 	/* jsonl */
@@ -461,6 +463,11 @@ void out_hold(struct out *o)
 	o->spool = spool_open();
 	if (o->spool)
 		o->fp = o->spool;   /* else records go out as they come, as before */
+	/* Into a pipe the next command waits for them: every megabyte. Into a
+	 * file nobody does: fewer commits (each one writes the pages again). */
+	struct stat st;
+	bool pipe = fstat(fileno(o->dest), &st) == 0 && (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode));
+	o->spool_step = pipe ? 1u << 20 : 16u << 20;
 }
 
 /* Empty the spool into dest. */
@@ -515,12 +522,12 @@ void out_discard(struct out *o)
 }
 
 /* Streamed records go out in pieces: through the on_flush hook, which
- * says whether what is held may go (it commits first), every 1 MB when
- * held; else every 32 KB, before stdio's own buffer (128 KB) would. */
+ * says whether what is held may go (it commits first), every spool_step
+ * when held; else every 32 KB, before stdio's own buffer (128 KB) would. */
 static void maybe_flush(struct out *o, size_t n)
 {
 	o->pending += n;
-	if (o->pending < (o->spool ? (1u << 20) : (32u << 10)))
+	if (o->pending < (o->spool ? o->spool_step : (32u << 10)))
 		return;
 	bool go = !o->on_flush || o->on_flush(o->on_flush_arg, o->pending);
 	o->pending = 0;

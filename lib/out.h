@@ -57,8 +57,8 @@ void out_release(struct out *o);
 /* Drop what is held or buffered (the change it printed was rolled back). */
 void out_discard(struct out *o);
 
-/* Call fn(arg, bytes) when streamed records have piled up (1 MB held, or
- * 32 KB not held; bytes: how much): it returns whether they may go out
+/* Call fn(arg, bytes) when streamed records have piled up (held: 1 MB
+ * into a pipe, 16 MB into a file; not held: 32 KB): it returns whether they may go out
  * now (a writing command commits first), or must wait (one transaction
  * for the whole command: --strict, --atomic). */
 void out_on_flush(struct out *o, bool (*fn)(void *arg, size_t bytes), void *arg);

@@ -327,8 +327,14 @@ static char *input_text(const cJSON *in)
 		double d = in->valuedouble;
 		if (d == (double)(long long)d && d < 9e15 && d > -9e15)
 			return xasprintf("%lld", (long long)d);
+		/* the shortest text that reads back as the same number:
+		 * 12345678901234.57, not 12345678901234.6 */
 		char buf[64];
-		snprintf(buf, sizeof(buf), "%.15g", d);
+		for (int prec = 15; prec <= 17; prec++) {
+			snprintf(buf, sizeof(buf), "%.*g", prec, d);
+			if (strtod(buf, NULL) == d)
+				break;
+		}
 		return xstrdup(buf);
 	}
 	char *s = cJSON_PrintUnformatted(in);
@@ -660,14 +666,17 @@ static int after_write(struct crm *c, const struct type *t, long long id, const 
 	free(a);
 	if (rc)
 		return rc;
-	if (event && !(flags & REC_NO_RULES)) {
+	if (event) {
 		/* behaviour events are tracked, not created, as rules and hooks see them */
 		char *ev = !strcmp(t->name, "event") && !strcmp(event, "created") ? xstrdup("event.tracked")
 										  : xasprintf("%s.%s", t->name, event);
-		c->depth++;
-		rc = c->depth > 8 ? crm_error(c, CRM_CONFLICT, "automation rules loop (more than 8 levels)")
-				  : rules_fire(c, ev, t, id, before, after);
-		c->depth--;
+		/* a rule's own writes fire no more rules, but hooks see every change */
+		if (!(flags & REC_NO_RULES)) {
+			c->depth++;
+			rc = c->depth > 8 ? crm_error(c, CRM_CONFLICT, "automation rules loop (more than 8 levels)")
+					  : rules_fire(c, ev, t, id, before, after);
+			c->depth--;
+		}
 		if (!rc)
 			hook_queue(c, ev, after ? after : before);
 		free(ev);
@@ -952,11 +961,14 @@ int record_update_as(struct crm *c, const struct type *t, long long id, const cJ
 		free(b);
 		free(a);
 	}
-	if (!rc && !(flags & REC_NO_RULES)) {
+	if (!rc) {
+		/* a rule's own writes fire no more rules, but hooks see every change */
+		bool rules = !(flags & REC_NO_RULES);
 		char *ev = xasprintf("%s.updated", t->name);
 		c->depth++;
-		rc = c->depth > 8 ? crm_error(c, CRM_CONFLICT, "automation rules loop (more than 8 levels)")
-				  : rules_fire(c, ev, t, id, before, after);
+		if (rules)
+			rc = c->depth > 8 ? crm_error(c, CRM_CONFLICT, "automation rules loop (more than 8 levels)")
+					  : rules_fire(c, ev, t, id, before, after);
 		if (!rc)
 			hook_queue(c, ev, after);
 		free(ev);
@@ -964,7 +976,8 @@ int record_update_as(struct crm *c, const struct type *t, long long id, const cJ
 		const struct field *fs = type_field(t, "status");
 		if (!rc && !strcmp(t->name, "lead") && fs && set[fs - t->fields]
 		    && vals[fs - t->fields] && !strcmp(vals[fs - t->fields], "qualified")) {
-			rc = rules_fire(c, "lead.qualified", t, id, before, after);
+			if (rules)
+				rc = rules_fire(c, "lead.qualified", t, id, before, after);
 			if (!rc)
 				hook_queue(c, "lead.qualified", after);
 		}
@@ -1077,6 +1090,13 @@ int record_touch(struct crm *c, const char *entity, const char *at)
 		cJSON_AddStringToObject(ch, "last_contacted_at", at);
 		rc = record_update(c, t, id, ch, REC_NO_RULES);
 		cJSON_Delete(ch);
+	}
+	/* a word with a contact, or about a deal, is a word with its account */
+	const cJSON *acc = cJSON_GetObjectItemCaseSensitive(cur, "account_id");
+	if (!rc && strcmp(t->name, "account") && cJSON_IsNumber(acc)) {
+		char ent[48];
+		snprintf(ent, sizeof(ent), "account:%lld", (long long)acc->valuedouble);
+		rc = record_touch(c, ent, at);
 	}
 	cJSON_Delete(cur);
 	return rc;

@@ -61,7 +61,7 @@ const struct field *type_field(const struct type *t, const char *name);
 /* Flags for writes. */
 enum {
 	REC_ALLOW_DUP = 1 << 0,  /* skip the duplicate guard */
-	REC_NO_RULES  = 1 << 1,  /* do not fire automation (rules' own writes) */
+	REC_NO_RULES  = 1 << 1,  /* fire no automation rules (rules' own writes); hooks still run */
 	REC_SYSTEM    = 1 << 2,  /* may set FF_SYSTEM fields (import, merge) */
 };
 

@@ -15,6 +15,7 @@
 #include "rules.h"
 #include "score.h"
 #include "split.h"
+#include "text.h"
 
 struct rule {
 	long long id;
@@ -267,8 +268,27 @@ static int act_score(struct crm *c, const struct type *t, long long id)
 	return rc ? rc : score_run(c, false, false, false);
 }
 
-/* Check an action's words; t is the rule's record type (may be NULL). */
-int rules_action_check(struct crm *c, const char *action)
+/* Whether value is one field f of t takes; a usage error naming the
+ * action when not (a rule that would fail every change it fires on). */
+static int value_check(struct crm *c, const char *action, const struct type *t, const struct field *f,
+		       const char *value)
+{
+	cJSON *v = cJSON_CreateString(value);
+	char *out = NULL;
+	int rc = field_normalize(c, t, f, v, &out);
+	free(out);
+	cJSON_Delete(v);
+	if (rc) {
+		char *msg = xstrdup(c->errmsg);
+		rc = crm_error(c, CRM_USAGE, "--do %s: %s", action, msg);
+		free(msg);
+	}
+	return rc;
+}
+
+/* Check an action's words; t is the type of the record the actions act
+ * on (NULL when it depends on the record: an activity's). */
+int rules_action_check(struct crm *c, const char *action, const struct type *t)
 {
 	char **argv;
 	int argc = split_words(action, &argv);
@@ -278,16 +298,32 @@ int rules_action_check(struct crm *c, const char *action)
 	else if (!strcmp(argv[0], "task")) {
 		time_t tm;
 		const char *due = opt_of(argv, argc, 2, "--due");
+		const char *prio = opt_of(argv, argc, 2, "--priority");
+		const struct type *tt = type_find(c, "task");
 		if (argc < 2 || !strncmp(argv[1], "--", 2))
 			rc = crm_error(c, CRM_USAGE, "--do task: give the task's title: task \"title\" --due +3d");
 		else if (due && date_parse(due, date_now(), &tm, NULL) != 0)
 			rc = crm_error(c, CRM_USAGE, "--do task: --due '%s' is not a time", due);
+		else if (prio)
+			rc = value_check(c, "task", tt, type_field(tt, "priority"), prio);
 	} else if (!strcmp(argv[0], "tag")) {
 		if (argc < 3 || (strcmp(argv[1], "add") && strcmp(argv[1], "rm")))
 			rc = crm_error(c, CRM_USAGE, "--do tag: tag add TAG... or tag rm TAG...");
+		else if (t && !type_field(t, "tags"))
+			rc = crm_error(c, CRM_USAGE, "--do tag: %s %s has no tags", text_article(t->name), t->name);
 	} else if (!strcmp(argv[0], "set")) {
-		if (argc < 2 || !strchr(argv[1], '='))
+		char *eq = argc >= 2 ? strchr(argv[1], '=') : NULL;
+		if (!eq) {
 			rc = crm_error(c, CRM_USAGE, "--do set: set FIELD=VALUE");
+		} else if (t) {
+			*eq = 0;
+			const struct field *f = type_field(t, argv[1]);
+			if (!f || f->flags & FF_SYSTEM)
+				rc = crm_error(c, CRM_USAGE, "--do set: %s %s has no field '%s' to set",
+					       text_article(t->name), t->name, argv[1]);
+			else if (*(eq + 1))
+				rc = value_check(c, "set", t, f, eq + 1);
+		}
 	} else if (!strcmp(argv[0], "assign")) {
 		enum assign_by by;
 		const char *how = opt_of(argv, argc, 1, "--by");
@@ -565,9 +601,12 @@ int rules_add(struct crm *c, const struct rule_spec *s)
 		if (rc)
 			return rc;
 	}
+	/* what the actions act on: an activity's record (any), an event's lead */
+	const struct type *target = !strcmp(t->name, "activity") ? NULL
+				  : !strcmp(t->name, "event") ? type_find(c, "lead") : t;
 	cJSON *acts = cJSON_CreateArray();
 	for (int i = 0; i < s->nactions && !rc; i++) {
-		rc = rules_action_check(c, s->actions[i]);
+		rc = rules_action_check(c, s->actions[i], target);
 		cJSON_AddItemToArray(acts, cJSON_CreateString(s->actions[i]));
 	}
 	char *actions = cJSON_PrintUnformatted(acts);

@@ -35,8 +35,9 @@ int rules_test(struct crm *c, const char *name, const struct type *t, long long 
 /* Run the tick rules that are due (all: every one, now); dry: print what
  * would fire and write nothing. */
 int rules_tick(struct crm *c, bool all, bool dry);
-/* Check the words of one --do action. */
-int rules_action_check(struct crm *c, const char *action);
+/* Check the words of one --do action; t: the type of the records it acts
+ * on (NULL: any). */
+int rules_action_check(struct crm *c, const char *action, const struct type *t);
 /* Forget the rules read (they are read once per command). */
 void rules_release(struct crm *c);
 

@@ -57,3 +57,18 @@ EOF2
 	run cat "$HOME/.local/share/crm/shell_history"
 	assert_line --index 0 'sql "SELECT 41+1 AS x"'
 }
+
+@test "--db on one shell line is for that line only: the next lines write the shell's database" {
+	other="$BATS_TEST_TMPDIR/other.db"
+	crm -q --db "$other" lead add name=别处 >/dev/null
+	run --separate-stderr crm shell <<EOF2
+--db $other lead list
+lead list
+config set x 1
+EOF2
+	[ "$(jq -r .name <<<"${lines[0]}")" = 别处 ]
+	[ "${#lines[@]}" -eq 1 ]   # the shell's own database has no lead
+	[ "$(crm config get x)" = 1 ]
+	run crm --db "$other" config get x
+	assert_failure 1
+}

@@ -183,3 +183,11 @@ count() {
 	[ "$(crm deal show 2 | jq -r .stage)" = proposal ]
 	[ "$(crm sql "SELECT count(*) AS n FROM audit WHERE entity = 'deal:2' AND action = 'stage_move_forced'" | jq .n)" = 1 ]
 }
+
+@test "money given as a JSON number is kept to the cent" {
+	run bash -c "echo '{\"name\":\"x\",\"budget\":12345678901234.57}' | crm lead add"
+	assert_success
+	[ "$(crm sql 'SELECT budget FROM lead' | jq .budget)" = 1234567890123457 ]
+	run bash -c "echo '{\"name\":\"y\",\"budget\":0.1}' | crm lead add"
+	[ "$(jqo .budget)" = 0.1 ]
+}

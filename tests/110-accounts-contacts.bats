@@ -87,3 +87,16 @@ local_setup() {
 	[ "$(crm contact list --where "decision_role = '决策人'" | jq -r .name)" = 甲 ]
 	[ "$(crm sql 'SELECT count(*) AS n FROM contact' | jq .n)" = 2 ]
 }
+
+@test "a note with a contact, or about a deal, is contact with its account" {
+	export CRM_NOW=2026-11-20T09:00:00+08:00
+	crm account add name=云启 >/dev/null
+	crm contact add name=张总 account=1 >/dev/null
+	CRM_NOW=2026-11-23T10:00:00+08:00 crm note contact:1 "拜访张总" --type visit >/dev/null
+	[ "$(crm account show 1 | jq -r .last_contacted_at)" = 2026-11-23T10:00:00+08:00 ]
+	crm deal add name=二期 account=1 >/dev/null
+	CRM_NOW=2026-11-24T10:00:00+08:00 crm note deal:1 "报价" >/dev/null
+	[ "$(crm account show 1 | jq -r .last_contacted_at)" = 2026-11-24T10:00:00+08:00 ]
+	run crm report silent --days 5
+	assert_failure 1
+}

@@ -26,7 +26,10 @@ local_setup() {
 
 @test "note: bad input is refused and writes nothing" {
 	run --separate-stderr crm note lead:9 "无此人"
-	assert_failure 3
+	assert_failure 1   # not found, as for tag add, task done, assign
+	[[ "$stderr" == *"no lead with id 9"* ]] || fail "stderr: $stderr"
+	run --separate-stderr crm task add --for lead:9 --title x --due tomorrow
+	assert_failure 1
 	run --separate-stderr crm note lead:1 "x" --type fax
 	assert_failure 3
 	[[ "$stderr" == *"kind: 'fax' is not one of"* ]] || fail "stderr: $stderr"
@@ -138,4 +141,15 @@ local_setup() {
 	run bash -c "crm task list | crm task done"
 	assert_success
 	[ "$(jqo .status)" = done ]
+}
+
+@test "agenda: a task due earlier today is overdue, as in task list --overdue" {
+	export CRM_NOW=2026-11-23T09:00:00+08:00
+	crm task add --title 早会 --due "2026-11-23 08:00" >/dev/null
+	crm task add --title 下午 --due "2026-11-23 15:00" >/dev/null
+	crm task add --title 全天 --due 2026-11-23 >/dev/null
+	run crm agenda
+	assert_success
+	[ "$(jq -r '.agenda + ":" + .what' <<<"$output" | paste -sd,)" = "overdue:早会,today:下午,today:全天" ]
+	[ "$(crm task list --overdue | jq -r .title)" = 早会 ]
 }

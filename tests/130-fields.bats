@@ -86,3 +86,16 @@ local_setup() {
 	run crm field list lead
 	[ "${#lines[@]}" -eq 1 ]
 }
+
+@test "custom fields are for leads, accounts, contacts and deals only" {
+	for t in task activity event; do
+		run --separate-stderr crm field add "$t" effort --kind number --required
+		assert_failure 2
+		[[ "$stderr" == *"custom fields are for leads, accounts, contacts and deals"* ]] || fail "stderr: $stderr"
+	done
+	crm lead add name=甲 >/dev/null
+	run crm task add --for lead:1 --title 回电 --due tomorrow
+	assert_success
+	run crm field add deal effort --kind number
+	assert_success
+}

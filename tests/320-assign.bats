@@ -61,4 +61,20 @@ add_leads() {
 	run --separate-stderr crm assign rule rm 9
 	assert_failure 1
 	[ "$(crm lead show 1 | jq -r .owner)" = tester ]
+	crm assign rule add region=华南 owner=alice >/dev/null
+	run --separate-stderr crm assign rule add region=华南 owner=bob
+	assert_failure 4
+	[[ "$stderr" == *"region=华南 already goes to alice"* ]] || fail "stderr: $stderr"
+	[ "$(crm assign rule list | jq -s 'map(select(.value == "华南")) | length')" = 1 ]
+}
+
+@test "assigned again, a lead keeps one first-contact task: moved to the new owner" {
+	add_leads 1
+	crm config set team.a alice >/dev/null
+	crm config set team.b bob >/dev/null
+	crm assign 1 --by round-robin --team a >/dev/null
+	crm assign 1 --by round-robin --team a >/dev/null
+	[ "$(crm task list --all --where "entity = 'lead:1' AND title = '首次联系'" | jq -r .owner | paste -sd,)" = alice ]
+	crm assign 1 --by round-robin --team b >/dev/null
+	[ "$(crm task list --all --where "entity = 'lead:1' AND title = '首次联系'" | jq -r '.owner + " " + .status' | paste -sd,)" = "bob open" ]
 }

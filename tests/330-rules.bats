@@ -109,11 +109,26 @@ tasks() {
 }
 
 @test "a rule that fails rolls the change back and says why" {
-	crm rule add 坏规则 --on lead.created --do 'set status=nosuchstatus' >/dev/null
+	crm account add name=老客户 >/dev/null
+	crm rule add 坏规则 --on lead.created --do 'set account_id=1' >/dev/null
+	crm account rm --purge 1 >/dev/null
 	run --separate-stderr crm lead add name=甲
 	assert_failure 3
-	[[ "$stderr" == *"rule 坏规则: status: 'nosuchstatus' is not one of"* ]] || fail "stderr: $stderr"
+	[[ "$stderr" == *"rule 坏规则: account_id: no account with id 1"* ]] || fail "stderr: $stderr"
 	[ "$(crm sql 'SELECT count(*) AS n FROM lead' | jq .n)" = 0 ]
+}
+
+@test "a rule whose action could never work is refused when it is added" {
+	run --separate-stderr crm rule add p --on lead.created --do 'task x --due +1d --priority urgent'
+	assert_failure 2
+	[[ "$stderr" == *"priority: 'urgent' is not one of high,normal,low"* ]] || fail "stderr: $stderr"
+	run --separate-stderr crm rule add f --on lead.created --do 'set nosuch=1'
+	assert_failure 2
+	[[ "$stderr" == *"a lead has no field 'nosuch'"* ]] || fail "stderr: $stderr"
+	run --separate-stderr crm rule add v --on deal.stage_changed --do 'set probability=150'
+	assert_failure 2
+	[ "$(crm rule list | jq -s 'length')" = 6 ]   # the samples only
+	crm lead add name=甲 >/dev/null
 }
 
 @test "bad rules are refused: event, action, expression, name taken" {

@@ -48,3 +48,14 @@ hook() {
 	crm track 1 webinar >/dev/null
 	[ "$(jq -r .name "$BATS_TEST_TMPDIR/event")" = webinar ]
 }
+
+@test "changes made by rules run their hooks too (automate tick, event rules)" {
+	export CRM_NOW=2026-11-23T09:00:00+08:00
+	hook lead.updated "cat >> '$BATS_TEST_TMPDIR/upd'"
+	crm lead add name=甲 created_at=2026-11-19 >/dev/null
+	crm rule add 培育 --on tick --type lead --every 1h --when "days_since(created_at) >= 3" \
+		--do 'set status=nurturing' >/dev/null
+	crm automate tick >/dev/null
+	[ "$(crm lead show 1 | jq -r .status)" = nurturing ]
+	[ "$(jq -r .status "$BATS_TEST_TMPDIR/upd" | tail -1)" = nurturing ]
+}
