@@ -12,7 +12,7 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 # Debian packages the build, the tests and the demo need.
 DEB_PKGS := gcc make pkg-config sqlite3 libsqlite3-dev libcjson-dev \
 	libreadline-dev libxlsxwriter-dev libminizip-dev zlib1g-dev libexpat1-dev \
-	bats bats-support bats-assert jq
+	bats bats-support bats-assert jq tmux
 PKGS := sqlite3 libcjson readline xlsxwriter minizip expat zlib
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)

@@ -32,13 +32,66 @@ static const struct opt *opt_named(const struct opt *opts, const char *word)
 	return NULL;
 }
 
-/* Values of an option, where they are a known set. */
+/* A word that may be one of an option's values: csv, round-robin, name+company. */
+static bool value_word(const char *w, size_t n)
+{
+	if (!n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!((w[i] >= 'a' && w[i] <= 'z') || (w[i] >= '0' && w[i] <= '9') || w[i] == '-'
+		      || w[i] == '+' || w[i] == '.'))
+			return false;
+	return true;
+}
+
+/* Values of an option, where they are a known set, read from the option
+ * table itself: its argument ("high|normal|low"), or its help when that
+ * lists them ("csv (default), tsv, jsonl or xlsx ..."), so completion
+ * never has a list of its own. */
 static void complete_value(const struct opt *o, const char *cur)
 {
-	static const char *const formats[] = { "jsonl", "table", "csv", "tsv", NULL };
-	if (!strcmp(o->name, "format"))
-		for (const char *const *f = formats; *f; f++)
-			say(*f, cur);
+	char buf[256];
+	const char *src = o->arg && strchr(o->arg, '|') ? o->arg : o->help ? o->help : "";
+	/* the help's words up to the first '(' aside from those in (...) */
+	size_t n = 0;
+	int depth = 0;
+	for (const char *p = src; *p && n + 1 < sizeof(buf); p++) {
+		if (*p == '(')
+			depth++;
+		else if (*p == ')')
+			depth = depth ? depth - 1 : 0;
+		else if (!depth)
+			buf[n++] = *p;
+	}
+	buf[n] = 0;
+	if (!strncmp(buf, "output format: ", 15))   /* the global --format */
+		memmove(buf, buf + 15, strlen(buf + 15) + 1);
+	const char *words[16];
+	size_t lens[16];
+	int k = 0;
+	for (char *p = buf; *p && k < 16;) {
+		while (*p == ' ' || *p == ',' || *p == '|')
+			p++;
+		if (!strncmp(p, "or ", 3))
+			p += 3;
+		char *end = p + strcspn(p, ",|");
+		char *or = strstr(p, " or ");
+		if (or && or < end)
+			end = or;
+		size_t len = (size_t)(end - p);
+		while (len && p[len - 1] == ' ')
+			len--;
+		if (!value_word(p, len))
+			return;   /* prose, not a list of values */
+		words[k] = p;
+		lens[k++] = len;
+		p = end;
+	}
+	for (int i = 0; k >= 2 && i < k; i++) {
+		char w[64];
+		snprintf(w, sizeof(w), "%.*s", (int)lens[i], words[i]);
+		say(w, cur);
+	}
 }
 
 static int complete_exec(struct crm *c, struct args *a)
@@ -101,7 +154,17 @@ static int complete_exec(struct crm *c, struct args *a)
 	}
 	if (cur[0] == '-') {
 		say_opts(verb ? verb->opts : NULL, cur);
-		say_opts(main_common_opts(), cur);
+		/* the common ones the verb does not have itself (export --format) */
+		for (const struct opt *g = main_common_opts(); g && g->name; g++) {
+			const struct opt *own = verb ? verb->opts : NULL;
+			while (own && own->name && strcmp(own->name, g->name))
+				own++;
+			if (own && own->name)
+				continue;
+			char opt[64];
+			snprintf(opt, sizeof(opt), "--%s", g->name);
+			say(opt, cur);
+		}
 		return CRM_OK;
 	}
 	/* Next word of a verb name ("score rule" -> add, list, rm). */

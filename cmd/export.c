@@ -41,8 +41,9 @@ const struct cmd_entry cmd_export_entry = {
 	.summary = "export records to CSV, TSV, .xlsx or JSON lines",
 	.verbs = export_verbs,
 	.description = "Every field is exported, custom fields too, so 'crm import' reads the file\n"
-		       "back as it was. Money is in major units, tags comma-separated, times ISO\n"
-		       "8601. With --headers zh the columns are 姓名, 手机, ... (a custom field\n"
+		       "back as it was. Money is in major units, tags comma-separated (as a JSON\n"
+		       "list, [\"上海,北京\",\"VIP\"], when a tag has a comma), times ISO 8601.\n"
+		       "With --headers zh the columns are 姓名, 手机, ... (a custom field\n"
 		       "imported from a spreadsheet keeps its column's name). --bom makes Excel\n"
 		       "read a CSV as UTF-8; .xlsx keeps phones as text. The list filters\n"
 		       "(--where, --owner, --tag, ...) choose the records.",

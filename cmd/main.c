@@ -268,13 +268,24 @@ static char *find_on_path(const char *name)
 	return found;
 }
 
-static int run_external(struct crm *c, const char *name, int argc, char **argv)
+static void resolve_user(struct crm *c, const char *opt);
+
+static int run_external(struct crm *c, const char *name, int argc, char **argv, const char *as_opt)
 {
 	char *prog = xasprintf("crm-%s", name);
 	char *path = strchr(name, '/') ? NULL : find_on_path(prog);
 	if (!path) {
 		free(prog);
 		return -1;
+	}
+	/* the acting user as a built-in command would have it: config
+	 * user.name may be in the database */
+	const char *env = getenv("CRM_USER");
+	if (!(as_opt && *as_opt) && !(env && *env) && !c->db && access(c->db_path, F_OK) == 0) {
+		if (db_open(c) == CRM_OK)
+			resolve_user(c, as_opt);
+		c->errmsg[0] = 0;   /* no database we can read: the user stays as it was */
+		db_close(c);
 	}
 	setenv("CRM_DB", c->db_path, 1);
 	setenv("CRM_USER", c->user, 1);
@@ -550,7 +561,7 @@ static int run_inner(struct crm *c, int argc, char **argv)
 	if (!c->user || as_opt)
 		resolve_user(c, as_opt);
 	if (!e) {
-		rc = run_external(c, name, argc - i, argv + i);
+		rc = run_external(c, name, argc - i, argv + i, as_opt);
 		return rc >= 0 ? rc : unknown_command(c, name);
 	}
 

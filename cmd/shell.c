@@ -1,6 +1,7 @@
 /* shell.c: crm shell, every command in one process with one database
  * connection. readline on a terminal; plain lines otherwise, so a file of
  * commands can be piped in. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,32 @@
 #include "lineedit.h"
 #include "main.h"
 #include "split.h"
+
+/* Ctrl-C on a terminal: at the prompt it must not end the shell (and
+ * lose its history); while a command runs it stops the command's SQL
+ * (sqlite3_interrupt), which then fails and rolls back, and the prompt
+ * comes back. The handler can reach nothing else: the one piece of
+ * global state, as in import.c. */
+static struct crm *volatile running;
+static const struct lineedit *prompt_le;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	if (running) {
+		if (running->db)
+			sqlite3_interrupt(running->db);
+		return;
+	}
+	/* at the prompt: readline has put the terminal back and calls us
+	 * from its own handler; drop the line and prompt again */
+	if (prompt_le) {
+		prompt_le->replace_line("", 0);
+		prompt_le->crlf();
+		prompt_le->on_new_line();
+		prompt_le->redisplay();
+	}
+}
 
 static char *history_path(void)
 {
@@ -52,6 +79,11 @@ static int shell_exec(struct crm *c, struct args *a)
 	int format = c->format;
 	bool format_set = c->format_set, quiet = c->quiet;
 	char *db_path = c->db_path ? xstrdup(c->db_path) : NULL;
+	struct sigaction sa = { .sa_handler = on_sigint, .sa_flags = SA_RESTART }, old_int;
+	sigemptyset(&sa.sa_mask);
+	prompt_le = le;
+	if (le)
+		sigaction(SIGINT, &sa, &old_int);
 	if (le)
 		le->read_history(hist);
 	char *line;
@@ -65,6 +97,8 @@ static int shell_exec(struct crm *c, struct args *a)
 			if (le)
 				le->add_history(line);
 			if (!strcmp(argv[0], "exit") || !strcmp(argv[0], "quit")) {
+				if (argc > 1)   /* exit N, as in sh */
+					status = atoi(argv[1]) & 0xff;
 				split_free(argv);
 				free(line);
 				break;
@@ -80,7 +114,9 @@ static int shell_exec(struct crm *c, struct args *a)
 				c->quiet = quiet;
 				c->strict = false;
 				c->errmsg[0] = 0;
+				running = c;
 				status = main_run(c, argc - skip, argv + skip);
+				running = NULL;
 				c->signal = 0;   /* an interrupted import: back to the prompt */
 				fflush(stdout);
 				/* --db on one line is for that line: back to the shell's */
@@ -94,6 +130,8 @@ static int shell_exec(struct crm *c, struct args *a)
 		split_free(argv);
 		free(line);
 	}
+	if (le)
+		sigaction(SIGINT, &old_int, NULL);
 	if (le && make_parent_dirs(hist) == 0)
 		le->write_history(hist);
 	free(hist);
@@ -115,6 +153,9 @@ const struct cmd_entry cmd_shell_entry = {
 	.description = "Each line is a crm command without the leading \"crm\" (it may be given):\n"
 		       "  crm> lead list --where \"region = '浙江'\"\n"
 		       "Words are split like sh does ('...', \"...\", backslash); no pipes or\n"
-		       "redirection. 'exit' or end of input leaves; the exit status is the last\n"
-		       "command's. History is kept in ~/.local/share/crm/shell_history.",
+		       "redirection. 'exit' (or 'exit N') or end of input leaves; the exit status\n"
+		       "is the last command's (or N). On a terminal Ctrl-C clears the line, or\n"
+		       "stops the running command (its changes are undone), not the shell; --db\n"
+		       "on a line is for that line only. History is kept in\n"
+		       "~/.local/share/crm/shell_history.",
 };

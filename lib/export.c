@@ -89,14 +89,7 @@ static void xlsx_cell(struct sheet *s, int col, const struct field *f, const cJS
 	}
 	char *text;
 	if (cJSON_IsArray(v)) {
-		struct sbuf b = { 0 };
-		const cJSON *it;
-		cJSON_ArrayForEach(it, v) {
-			if (b.len)
-				sbuf_addc(&b, ',');
-			sbuf_add(&b, cJSON_IsString(it) ? it->valuestring : "");
-		}
-		text = b.s ? sbuf_detach(&b) : xstrdup("");
+		text = out_list_cell(v);
 	} else if (cJSON_IsString(v)) {
 		text = xstrdup(v->valuestring);
 	} else {

@@ -14,6 +14,11 @@ struct lineedit {
 	__typeof__(add_history) *add_history;
 	__typeof__(read_history) *read_history;
 	__typeof__(write_history) *write_history;
+	/* Ctrl-C at the prompt: an empty line on a new prompt */
+	__typeof__(rl_replace_line) *replace_line;
+	__typeof__(rl_crlf) *crlf;
+	__typeof__(rl_on_new_line) *on_new_line;
+	__typeof__(rl_redisplay) *redisplay;
 };
 
 /* readline's functions, loading it the first time; NULL (and an error in

@@ -276,11 +276,35 @@ void out_bool(struct out *o, const char *key, bool val)
 	}
 }
 
+char *out_list_cell(const cJSON *arr)
+{
+	const cJSON *it;
+	bool plain = true;
+	cJSON_ArrayForEach(it, arr)
+		plain = plain && cJSON_IsString(it) && !strchr(it->valuestring, ',')
+		     && !strstr(it->valuestring, "，") && it->valuestring[0] != '[';
+	if (!plain) {
+		char *s = cJSON_PrintUnformatted(arr);
+		char *r = xstrdup(s ? s : "[]");
+		cJSON_free(s);
+		return r;
+	}
+	struct sbuf b = { 0 };
+	cJSON_ArrayForEach(it, arr) {
+		if (b.len)
+			sbuf_addc(&b, ',');
+		sbuf_add(&b, it->valuestring);
+	}
+	return b.s ? sbuf_detach(&b) : xstrdup("");
+}
+
 /* A JSON value as a cell: strings bare, arrays joined, objects compact. */
 static char *json_cell(const cJSON *v, const char *sep)
 {
 	if (cJSON_IsString(v))
 		return xstrdup(v->valuestring);
+	if (cJSON_IsArray(v) && strcmp(sep, ", "))
+		return out_list_cell(v);   /* csv/tsv: read back the same by import */
 	if (cJSON_IsArray(v)) {
 		struct sbuf b = { 0 };
 		const cJSON *it;

@@ -63,6 +63,11 @@ void out_discard(struct out *o);
  * for the whole command: --strict, --atomic). */
 void out_on_flush(struct out *o, bool (*fn)(void *arg, size_t bytes), void *arg);
 
+/* A list (tags) as one spreadsheet cell: "a,b", or its JSON ["a,b","c"]
+ * when an item has a comma in it, so that import reads back the same list.
+ * Newly allocated. */
+char *out_list_cell(const cJSON *arr);
+
 /* Records written so far. */
 long out_count(const struct out *o);
 

@@ -511,7 +511,14 @@ int field_normalize(struct crm *c, const struct type *t, const struct field *f,
 		return crm_error(c, CRM_BADINPUT, "%s: invalid UTF-8 at byte %zu", f->name, bad_at + 1);
 	}
 	if (f->kind == FK_TAGS) {
-		int rc = norm_tags(c, f, in, raw, out);
+		/* ["a,b","c"]: a list whose tags have commas (as export writes it) */
+		cJSON *list = !cJSON_IsArray(in) && raw[0] == '[' ? cJSON_Parse(raw) : NULL;
+		const cJSON *it;
+		bool strings = cJSON_IsArray(list);
+		cJSON_ArrayForEach(it, list)
+			strings = strings && cJSON_IsString(it);
+		int rc = norm_tags(c, f, strings ? list : in, raw, out);
+		cJSON_Delete(list);
 		free(raw);
 		return rc;
 	}
@@ -999,6 +1006,54 @@ cleanup:
 	return rc;
 }
 
+/* Before a record is purged, what refers to it changes through the write
+ * path, so that the audit log has it (the foreign keys would do it
+ * silently): references to it are emptied (a contact's account_id), and
+ * what is about it goes with it (its notes, tasks, a lead's events). */
+static int purge_dependents(struct crm *c, const struct type *t, long long id)
+{
+	char ent[64];
+	snprintf(ent, sizeof(ent), "%s:%lld", t->name, id);
+	int rc = CRM_OK;
+	for (int i = 0; type_at(c, i) && !rc; i++) {
+		const struct type *u = type_at(c, i);
+		for (int j = 0; j < u->nfields && !rc; j++) {
+			const struct field *f = &u->fields[j];
+			bool ref = f->kind == FK_REF && f->ref && !strcmp(f->ref, t->name);
+			if (!ref && f->kind != FK_ENTITY)
+				continue;
+			/* an event is nothing without its lead: it goes too */
+			bool goes = f->kind == FK_ENTITY || f->flags & FF_REQUIRED;
+			char *sql = xasprintf("SELECT id FROM \"%s\" WHERE \"%s\" = ?%s ORDER BY id", u->name, f->name,
+					      goes ? "" : " AND deleted_at IS NULL");
+			sqlite3_stmt *st;
+			rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+			free(sql);
+			if (rc != SQLITE_OK)
+				return crm_dberror(c, rc, u->name);
+			if (ref)
+				sqlite3_bind_int64(st, 1, id);
+			else
+				sqlite3_bind_text(st, 1, ent, -1, SQLITE_TRANSIENT);
+			long long *ids;
+			int n;
+			rc = db_ids(c, st, &ids, &n);
+			for (int k = 0; k < n && !rc; k++) {
+				if (goes) {
+					rc = record_remove(c, u, ids[k], true);
+				} else {
+					cJSON *ch = cJSON_CreateObject();
+					cJSON_AddNullToObject(ch, f->name);
+					rc = record_update(c, u, ids[k], ch, REC_NO_RULES | REC_SYSTEM);
+					cJSON_Delete(ch);
+				}
+			}
+			free(ids);
+		}
+	}
+	return rc;
+}
+
 int record_remove(struct crm *c, const struct type *t, long long id, bool purge)
 {
 	cJSON *before = record_get(c, t, id, purge);
@@ -1006,12 +1061,24 @@ int record_remove(struct crm *c, const struct type *t, long long id, bool purge)
 		return c->errcode;
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
+	int rc = db_savepoint(c);
+	if (rc) {
+		cJSON_Delete(before);
+		return rc;
+	}
+	/* first: it writes other records (the statement cache may turn over) */
+	if (purge && (rc = purge_dependents(c, t, id))) {
+		db_rollback_to(c);
+		cJSON_Delete(before);
+		return rc;
+	}
 	char *sql = purge ? xasprintf("DELETE FROM \"%s\" WHERE id = ?", t->name)
 			  : xasprintf("UPDATE \"%s\" SET deleted_at = ? WHERE id = ?", t->name);
 	sqlite3_stmt *st = db_stmt(c, sql);
 	free(sql);
-	int rc = st ? db_savepoint(c) : c->errcode;
-	if (rc) {
+	if (!st) {
+		rc = c->errcode;
+		db_rollback_to(c);
 		cJSON_Delete(before);
 		return rc;
 	}

@@ -111,6 +111,10 @@ SH
 	run crm --as alice hello world
 	assert_success
 	assert_output "hello world db=$CRM_DB user=alice"
+	# the user a built-in command would act as: config user.name in the database too
+	crm -q config set user.name 王经理 >/dev/null
+	run env -u CRM_USER crm hello
+	assert_output "hello  db=$CRM_DB user=王经理"
 }
 
 @test "an external command's exit status comes through" {
@@ -134,6 +138,17 @@ SH
 	run crm __complete --format ''
 	assert_line jsonl
 	assert_line table
+	# an option's values come from its own table entry
+	run crm __complete export lead --format ''
+	assert_output "$(printf 'csv\ntsv\njsonl\nxlsx')"
+	run crm __complete export lead --f
+	assert_output '--format'
+	run crm __complete assign --by ''
+	assert_output "$(printf 'region\nindustry\nsource\nround-robin\nleast-loaded')"
+	run crm __complete task add --priority ''
+	assert_output "$(printf 'high\nnormal\nlow')"
+	run crm __complete note lead:1 x --at ''
+	assert_output ''
 }
 
 @test "bash completion completes 'crm he' to help" {

@@ -72,3 +72,32 @@ EOF2
 	run crm --db "$other" config get x
 	assert_failure 1
 }
+
+@test "exit N leaves the shell with status N" {
+	run crm shell <<<$'version\nexit 7'
+	assert_failure 7
+	assert_output --partial 'crm '
+}
+
+@test "Ctrl-C at the prompt clears the line; during a command it stops the command, not the shell" {
+	# tmux (make deps installs it) is the terminal, and sends the keys
+	sock="$BATS_TEST_TMPDIR/tmux"
+	tmux -S "$sock" new-session -d -x 120 -y 20 "crm shell; echo SHELL-ENDED; sleep 20"
+	sleep 1
+	tmux -S "$sock" send-keys "lead li"
+	sleep 0.3
+	tmux -S "$sock" send-keys C-c
+	sleep 0.3
+	tmux -S "$sock" send-keys 'sql "WITH RECURSIVE r(x) AS (SELECT 1 UNION ALL SELECT x+1 FROM r) SELECT count(*) AS n FROM r"' Enter
+	sleep 1.5
+	tmux -S "$sock" send-keys C-c
+	sleep 0.5
+	tmux -S "$sock" send-keys "version" Enter
+	sleep 0.5
+	screen=$(tmux -S "$sock" capture-pane -p)
+	tmux -S "$sock" kill-server || true
+	[[ "$screen" == *"interrupted"* ]] || fail "$screen"
+	[[ "$screen" == *"crm 0."* ]] || fail "$screen"
+	[[ "$screen" != *"SHELL-ENDED"* ]] || fail "$screen"
+	[[ "$screen" != *"lisql"* ]] || fail "the line was not cleared: $screen"
+}

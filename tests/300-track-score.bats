@@ -96,7 +96,9 @@ local_setup() {
 
 @test "a lead.qualified rule that fails rolls the whole scoring back" {
 	crm lead add name=甲 >/dev/null
-	crm rule add 坏 --on lead.qualified --do 'set company_size=x' >/dev/null
+	crm account add name=老客户 >/dev/null
+	crm rule add 坏 --on lead.qualified --do 'set account_id=1' >/dev/null
+	crm account rm --purge 1 >/dev/null   # the rule fails from now on
 	for e in demo_request budget_confirmed webinar; do crm track 1 "$e" --no-score >/dev/null; done
 	run --separate-stderr crm score --all
 	assert_failure 3

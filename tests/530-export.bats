@@ -56,3 +56,16 @@ fields() {
 	CRM_DB=$BATS_TEST_TMPDIR/x.db crm import leads "$BATS_TEST_TMPDIR/p.xlsx" 2>/dev/null
 	[ "$(CRM_DB=$BATS_TEST_TMPDIR/x.db crm lead show 1 | jq -r .phone)" = 13812345678 ]
 }
+
+@test "a tag with a comma in it comes back as one tag through csv and xlsx" {
+	crm lead add name=甲 tags='["上海,北京","VIP"]' >/dev/null 2>&1
+	crm lead add name=乙 tags=高预算,老客户 >/dev/null
+	for f in csv xlsx; do
+		crm export leads --where "id > 2" -o "$BATS_TEST_TMPDIR/t.$f"
+		rm -f "$BATS_TEST_TMPDIR/b.db"*
+		CRM_DB=$BATS_TEST_TMPDIR/b.db crm -q import leads "$BATS_TEST_TMPDIR/t.$f" --create-fields >/dev/null
+		[ "$(CRM_DB=$BATS_TEST_TMPDIR/b.db crm lead list | jq -c .tags | paste -sd' ')" = '["上海,北京","VIP"] ["高预算","老客户"]' ] || fail "$f"
+	done
+	# the plain case stays plain in the spreadsheet
+	grep -q ',"高预算,老客户",' "$BATS_TEST_TMPDIR/t.csv" || fail "$(cat "$BATS_TEST_TMPDIR/t.csv")"
+}
