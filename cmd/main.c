@@ -3,7 +3,6 @@
  * crm [global options] <command> [<verb>] [arguments]
  * An unknown command runs `crm-<command>` from PATH, like git. */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
 #include <signal.h>
@@ -11,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/ioctl.h>
 #include <sys/stat.h>
 
 #include "cmd.h"

@@ -1,5 +1,6 @@
 /* out.c: the record writer (jsonl, table, csv, tsv). */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -468,7 +469,7 @@ static FILE *spool_open(void)
 {
 	const char *dir = getenv("TMPDIR");
 	char *path = xasprintf("%s/crm-out-XXXXXX", dir && *dir ? dir : "/tmp");
-	int fd = mkstemp(path);
+	int fd = mkostemp(path, O_CLOEXEC);   /* hooks we run need not see it */
 	FILE *fp = NULL;
 	if (fd >= 0) {
 		unlink(path);

@@ -1160,7 +1160,8 @@ int record_touch(struct crm *c, const char *entity, const char *at)
 	}
 	/* a word with a contact, or about a deal, is a word with its account */
 	const cJSON *acc = cJSON_GetObjectItemCaseSensitive(cur, "account_id");
-	if (!rc && strcmp(t->name, "account") && cJSON_IsNumber(acc)) {
+	const struct type *ta = type_find(c, "account");
+	if (!rc && t != ta && cJSON_IsNumber(acc) && record_exists(c, ta, (long long)acc->valuedouble)) {
 		char ent[48];
 		snprintf(ent, sizeof(ent), "account:%lld", (long long)acc->valuedouble);
 		rc = record_touch(c, ent, at);

@@ -99,4 +99,8 @@ local_setup() {
 	[ "$(crm account show 1 | jq -r .last_contacted_at)" = 2026-11-24T10:00:00+08:00 ]
 	run crm report silent --days 5
 	assert_failure 1
+	# a removed account is not touched, and does not stop the note
+	crm account rm 1 >/dev/null
+	run crm note contact:1 "电话回访"
+	assert_success
 }
