@@ -226,7 +226,7 @@ static const char *map_lookup(struct importer *im, const char *header)
 			found = type_field(t, fname)->name;
 	}
 	free(k);
-	return found && *found ? found : NULL;
+	return found;   /* "" for a column --map ignores (COLUMN=-) */
 }
 
 /* A name for a new field made from a header: ASCII headers give their
@@ -347,9 +347,9 @@ static const char *key_field(struct importer *im, const char *key, int *rc)
 			return im->seen[i].field;
 	const char *f = map_lookup(im, key);
 	char *field = NULL;
-	if (f)
+	if (f && *f)
 		field = xstrdup(f);
-	else
+	else if (!f)
 		*rc = unknown_column(im, key, &field);
 	im->seen = xrealloc(im->seen, (im->nseen + 1) * sizeof(*im->seen));
 	im->seen[im->nseen].col = xstrdup(key);
@@ -958,8 +958,12 @@ static int import_one(struct importer *im, const char *file)
 	colmaps_free(im->seen, im->nseen);
 	im->cols = im->seen = NULL;
 	im->ncols = im->nseen = 0;
-	if (rc)
+	if (rc) {
+		/* bytes that cannot be read stop the file: say what was done before */
+		if (rc == CRM_BADINPUT && im->rows && !im->o->atomic && !im->o->dry_run)
+			summary(im);
 		return rc;
+	}
 	if (interrupted) {
 		progress(im, true);
 		if (!batching(im)) {

@@ -345,8 +345,9 @@ static int merge_one(struct crm *c, const struct type *t, long long keep, long l
 		cJSON_Delete(d);
 		return c->errcode;
 	}
-	/* the kept record's values win; its empty fields are filled */
-	cJSON *fill = cJSON_CreateObject();
+	/* the kept record's values win; its empty fields are filled, and its
+	 * tags get the others' (added_tags: which, for crm restore) */
+	cJSON *fill = cJSON_CreateObject(), *added_tags = NULL;
 	const cJSON *it;
 	cJSON_ArrayForEach(it, d) {
 		const struct field *f = type_field(t, it->string);
@@ -365,6 +366,9 @@ static int merge_one(struct crm *c, const struct type *t, long long keep, long l
 					have = have || !strcmp(cJSON_GetStringValue(o), cJSON_GetStringValue(tag));
 				if (!have) {
 					cJSON_AddItemToArray(all, cJSON_Duplicate(tag, true));
+					if (!added_tags)
+						added_tags = cJSON_CreateArray();
+					cJSON_AddItemToArray(added_tags, cJSON_Duplicate(tag, true));
 					added = true;
 				}
 			}
@@ -374,8 +378,11 @@ static int merge_one(struct crm *c, const struct type *t, long long keep, long l
 				cJSON_Delete(all);
 			continue;
 		}
-		if (!kv || cJSON_IsNull(kv))
+		if (!kv || cJSON_IsNull(kv)) {
 			cJSON_AddItemToObject(fill, it->string, cJSON_Duplicate(it, true));
+			if (f->kind == FK_TAGS && cJSON_IsArray(it) && !added_tags)
+				added_tags = cJSON_Duplicate(it, true);   /* it had none */
+		}
 	}
 	/* the dropped record's phone/email would trip the duplicate guard on
 	 * the kept one only if they differ; they are filled only when empty */
@@ -403,6 +410,8 @@ static int merge_one(struct crm *c, const struct type *t, long long keep, long l
 		cJSON_AddStringToObject(a, "merged_into", to);
 		cJSON_AddItemToObject(a, "moved", cJSON_Duplicate(moved, true));
 		cJSON_AddItemToObject(a, "filled", cJSON_Duplicate(fill, true));
+		if (added_tags)
+			cJSON_AddItemToObject(a, "added_tags", cJSON_Duplicate(added_tags, true));
 		char *after = cJSON_PrintUnformatted(a);
 		rc = audit_log(c, from, "merge", NULL, after);
 		cJSON_free(after);
@@ -410,6 +419,7 @@ static int merge_one(struct crm *c, const struct type *t, long long keep, long l
 	}
 	cJSON_AddItemToObject(out_moved, from, moved);
 	cJSON_Delete(fill);
+	cJSON_Delete(added_tags);
 	cJSON_Delete(k);
 	cJSON_Delete(d);
 	return rc;
@@ -491,6 +501,24 @@ int merge_undo(struct crm *c, const struct type *t, long long id)
 			const cJSON *now = cJSON_GetObjectItem(cur, f->string);
 			if (fd && fd->kind != FK_TAGS && now && cJSON_Compare(now, f, true))
 				cJSON_AddNullToObject(ch, f->string);
+		}
+		/* the tags it took from the other record, where they still are */
+		const cJSON *added = cJSON_GetObjectItem(a, "added_tags");
+		const cJSON *tags = cJSON_GetObjectItem(cur, "tags");
+		if (cJSON_IsArray(added) && cJSON_IsArray(tags)) {
+			cJSON *keep = cJSON_CreateArray();
+			const cJSON *tg, *ad;
+			cJSON_ArrayForEach(tg, tags) {
+				bool was_added = false;
+				cJSON_ArrayForEach(ad, added)
+					was_added = was_added || cJSON_Compare(tg, ad, true);
+				if (!was_added)
+					cJSON_AddItemToArray(keep, cJSON_Duplicate(tg, true));
+			}
+			if (cJSON_GetArraySize(keep) != cJSON_GetArraySize(tags))
+				cJSON_AddItemToObject(ch, "tags", keep);
+			else
+				cJSON_Delete(keep);
 		}
 		if (cur && cJSON_GetArraySize(ch))
 			rc = record_update(c, kt, kid, ch, REC_NO_RULES | REC_ALLOW_DUP);

@@ -61,6 +61,7 @@ excel_csv() {
 	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/bad.csv"
 	assert_failure 3
 	[[ "$stderr" == *"invalid UTF-8 (byte FF) at line 3, column 17"* ]] || fail "stderr: $stderr"
+	[[ "$stderr" == *"bad.csv: 1 inserted, 0 updated, 0 skipped, 0 rejected"* ]] || fail "no summary: $stderr"
 	printf '姓名,手机,公司\n张伟,13800000001,云启科技\n李娜,13800000002,北京公司\n王五,13800000003,caf\351 ltd\n' > "$BATS_TEST_TMPDIR/lat.csv"
 	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/lat.csv"
 	assert_failure 3
@@ -156,6 +157,18 @@ excel_csv() {
 	[ "$(count)" = 2 ]
 	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/k.csv" --key nosuch
 	assert_failure 2
+}
+
+@test "--map COLUMN=- ignores a column without a word" {
+	printf '客户,微信号,手机\n张三,zs,13800000001\n' > "$BATS_TEST_TMPDIR/m.csv"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/m.csv" --map '客户=name,微信号=-'
+	assert_success
+	[[ "$stderr" != *"微信号"* ]] || fail "stderr: $stderr"
+	[ "$(crm lead list | jq -r '.name + " " + .phone')" = "张三 13800000001" ]
+	printf '{"客户":"李四","微信号":"ls"}\n' > "$BATS_TEST_TMPDIR/m.jsonl"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/m.jsonl" --map '客户=name,微信号=-'
+	assert_success
+	[[ "$stderr" != *"微信号"* ]] || fail "stderr: $stderr"
 }
 
 @test "--map, saved mappings, unknown columns ignored once or made into fields" {

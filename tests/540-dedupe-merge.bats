@@ -92,5 +92,14 @@ local_setup() {
 	[ "$(jqo '[.score, .title, .email] | join(" ")')" = "65 CEO jia@x.cn" ]
 	crm restore lead:5 >/dev/null
 	[ "$(crm lead show 4 | jq -r '[.score, (.title // "-"), (.email // "-")] | join(" ")')" = "0 - -" ]
+	# tags: the kept lead gives back the ones it took
+	crm tag add lead:4 甲标 >/dev/null
+	crm tag add lead:5 乙标 >/dev/null
+	crm tag add lead:5 甲标 >/dev/null
+	crm merge lead 4 5 >/dev/null
+	[ "$(crm lead show 4 | jq -c .tags)" = '["甲标","乙标"]' ]
+	crm restore lead:5 >/dev/null
+	[ "$(crm lead show 4 | jq -c .tags)" = '["甲标"]' ]
+	[ "$(crm lead show 5 | jq -c .tags)" = '["乙标","甲标"]' ]
 	[ "$(crm lead show 5 | jq -r '[.score, .title, .email] | join(" ")')" = "65 CEO jia@x.cn" ]
 }
