@@ -32,6 +32,11 @@ static int note_exec(struct crm *c, struct args *a)
 		.next = arg_get(a, "next"),
 	};
 	rec_columns(c, type_find(c, "activity"));
+	const char *text = a->argv[a->argc - 1];
+	while (*text == ' ' || *text == '\t' || *text == '\n')
+		text++;
+	if (!*text)
+		return cmd_usage_error(c, "the note is empty: what happened?");
 	if (a->argc == 2) {
 		n.text = a->argv[1];
 		if (!strchr(a->argv[0], ':'))

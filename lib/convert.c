@@ -165,7 +165,8 @@ static int convert_inner(struct crm *c, long long id, const cJSON *lead, const s
 		if (rc)
 			return rc;
 		if (o->stage) {
-			struct move_opts m = { .stage = o->stage, .reason = o->reason, .force = o->force };
+			struct move_opts m = { .stage = o->stage, .reason = o->reason, .force = o->force,
+					       .fresh = true };
 			rc = stage_move(c, ids[2], &m);
 			if (rc)
 				return rc;

@@ -38,7 +38,9 @@ static int next_split(struct crm *c, const char *next, char **when, char **actio
 		}
 		free(head);
 	}
-	int rc = crm_error(c, CRM_USAGE, "--next: '%s' does not start with a time (--next \"+3d 寄样品\")", s);
+	int rc = date_parse(s, date_now(), &t, NULL) == 0   /* a time and nothing else */
+		? crm_error(c, CRM_USAGE, "--next: what is to be done after '%s'? (--next \"+3d 寄样品\")", s)
+		: crm_error(c, CRM_USAGE, "--next: '%s' does not start with a time (--next \"+3d 寄样品\")", s);
 	free(s);
 	return rc;
 }
@@ -248,7 +250,7 @@ static const char agenda_sql[] =
 	/* 1 overdue, 2 due on the day: open tasks of the user */
 	/* (overdue as in task list --overdue: a time of the day already past too) */
 	"SELECT CASE WHEN substr(t.due, 1, 10) < ?2 OR (substr(t.due, 12, 8) <> '00:00:00' "
-	"  AND julianday(t.due) < julianday(?3)) THEN 1 ELSE 2 END AS section, 'task', t.id, t.title, "
+	"  AND julianday(t.due) < julianday(?6)) THEN 1 ELSE 2 END AS section, 'task', t.id, t.title, "
 	"  t.entity, t.due, t.priority, "
 	"  CAST(julianday(?2) - julianday(substr(t.due, 1, 10)) AS INTEGER) AS days, "
 	"  CASE t.priority WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END AS prank "
@@ -297,9 +299,11 @@ int agenda_print(struct crm *c, const char *user, const char *day)
 		return rc;
 	/* "now" on the agenda's day: the end of it for a later day */
 	time_t now = date_now(), t;
-	char today[DATE_BUFSZ];
+	char today[DATE_BUFSZ], real_now[DATE_BUFSZ];
 	date_format_day(now, today);
-	if (strcmp(d, today) && date_parse(d, now, &t, NULL) == 0)
+	date_format(now, real_now);
+	bool is_today = !strcmp(d, today);
+	if (!is_today && date_parse(d, now, &t, NULL) == 0)
 		now = t + 86399;
 	date_format(now, at);
 	sqlite3_stmt *st = db_stmt(c, agenda_sql);
@@ -310,6 +314,11 @@ int agenda_print(struct crm *c, const char *user, const char *day)
 	sqlite3_bind_text(st, 3, at, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 4, config_get_int(c, "agenda.first_contact_hours", 24));
 	sqlite3_bind_int64(st, 5, config_get_int(c, "agenda.stale_deal_days", 7));
+	/* a time of today already past is overdue; on another day's agenda, due that day */
+	if (is_today)
+		sqlite3_bind_text(st, 6, real_now, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 6);
 	static const char *const cols[] = { "agenda", "what", "for", "when", "priority" };
 	out_columns(c->out, cols, 5);
 	long n = 0;

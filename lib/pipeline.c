@@ -857,9 +857,9 @@ int stage_move(struct crm *c, long long id, const struct move_opts *m)
 					   s.key, missing);
 		goto cleanup;
 	}
-	if (needs_approval(c, deal, &s) && m->adding) {
-		rc = crm_error(c, CRM_CONFLICT, "the deal is over the approval amount: it cannot be added as %s "
-			       "before it is approved (add it in an earlier stage, 'crm approve deal:ID', then "
+	if (needs_approval(c, deal, &s) && m->fresh) {
+		rc = crm_error(c, CRM_CONFLICT, "the deal is over the approval amount: it cannot be made in %s "
+			       "before it is approved (make it in an earlier stage, 'crm approve deal:ID', then "
 			       "'crm stage move')", s.key);
 		goto cleanup;
 	}
@@ -908,6 +908,7 @@ int pipeline_deal_insert(struct crm *c, const struct type *t, const cJSON *field
 		.stage = stage,
 		.reason = cJSON_GetStringValue(cJSON_GetObjectItem(fields, "lost_reason")),
 		.adding = true,
+		.fresh = true,
 	};
 	long long id = 0;
 	int rc = db_exec(c, "SAVEPOINT deal_add");

@@ -38,7 +38,8 @@ struct move_opts {
 	const char *stage;
 	const char *reason;
 	bool force;             /* override the stage gates (logged) */
-	bool adding;            /* the deal is being added (pipeline_deal_insert): say so, ask no approval */
+	bool adding;            /* the deal is being added (pipeline_deal_insert): say so in its terms */
+	bool fresh;             /* made in this same change (add, convert): no approval can be asked */
 };
 
 /* Move deal id to another stage of its pipeline: gates, approval, stage

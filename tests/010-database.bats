@@ -61,6 +61,9 @@ load helper
 	cp "$TESTS_DIR/fixtures/schema-prev.db" "$BATS_TEST_TMPDIR/old.db"
 	local before
 	before=$(sqlite3 "$BATS_TEST_TMPDIR/old.db" 'PRAGMA user_version')
+	# the fixture is the schema before the newest (tests/fixtures/make-fixture.sh)
+	[ "$before" -eq $(( $(crm version | sed 's/.*schema v\([0-9]*\).*/\1/') - 1 )) ] ||
+		fail "schema-prev.db is v$before: run tests/fixtures/make-fixture.sh"
 	run --separate-stderr crm --db "$BATS_TEST_TMPDIR/old.db" config get currency
 	assert_success
 	assert_output 'USD'

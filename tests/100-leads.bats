@@ -191,3 +191,13 @@ count() {
 	run bash -c "echo '{\"name\":\"y\",\"budget\":0.1}' | crm lead add"
 	[ "$(jqo .budget)" = 0.1 ]
 }
+
+@test "convert into a stage that needs an approval: refused, nothing made, no request left behind" {
+	crm config set approval.amount_over 10 >/dev/null
+	crm lead add name=甲 company=甲公司 >/dev/null
+	run --separate-stderr crm lead convert 1 --amount 100 --stage won
+	assert_failure 4
+	[[ "$stderr" == *"cannot be made in won before it is approved"* ]] || fail "stderr: $stderr"
+	[ "$(crm sql 'SELECT (SELECT count(*) FROM deal) + (SELECT count(*) FROM approval) + (SELECT count(*) FROM account) AS n' | jq .n)" = 0 ]
+	[ "$(crm lead show 1 | jq -r .status)" = new ]
+}

@@ -35,6 +35,12 @@ local_setup() {
 	[[ "$stderr" == *"kind: 'fax' is not one of"* ]] || fail "stderr: $stderr"
 	run --separate-stderr crm note lead:1 "x" --next "某天 回电"
 	assert_failure 2
+	run --separate-stderr crm note lead:1 "x" --next "+3d"
+	assert_failure 2
+	[[ "$stderr" == *"what is to be done after '+3d'"* ]] || fail "stderr: $stderr"
+	run --separate-stderr crm note lead:1 "  "
+	assert_failure 2
+	[[ "$stderr" == *"the note is empty"* ]] || fail "stderr: $stderr"
 	run --separate-stderr crm note 1 "x"
 	assert_failure 2
 	[ "$(crm sql 'SELECT count(*) AS n FROM activity' | jq .n)" = 0 ]
@@ -152,4 +158,8 @@ local_setup() {
 	assert_success
 	[ "$(jq -r '.agenda + ":" + .what' <<<"$output" | paste -sd,)" = "overdue:早会,today:下午,today:全天" ]
 	[ "$(crm task list --overdue | jq -r .title)" = 早会 ]
+	# another day's agenda: its timed tasks are due that day, not late
+	crm task add --title 周会 --due "2026-11-26 09:00" >/dev/null
+	run crm agenda --date 2026-11-26
+	[ "$(jq -r 'select(.what == "周会") | .agenda' <<<"$output")" = today ]
 }

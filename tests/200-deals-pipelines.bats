@@ -214,7 +214,7 @@ local_setup() {
 	crm config set approval.amount_over 100000 >/dev/null
 	run --separate-stderr crm deal add name=大单 amount=500000 stage=won
 	assert_failure 4
-	[[ "$stderr" == *"over the approval amount"* ]] || fail "stderr: $stderr"
+	[[ "$stderr" == *"over the approval amount: it cannot be made in won"* ]] || fail "stderr: $stderr"
 	run --separate-stderr crm deal add name=丢单 stage=lost
 	assert_failure 3
 	[[ "$stderr" == *"lost_reason"* ]] || fail "stderr: $stderr"
