@@ -54,8 +54,9 @@ static int lead_convert_exec(struct crm *c, struct args *a)
 		.force = arg_has(a, "force"),
 	};
 	int rc = input_each(c, a->argc, a->argv, "lead", convert_one, &o);
-	/* a single lead is all or nothing (each of many is too) */
-	if (rc && a->argc <= 1)
+	/* a single lead is all or nothing; each of many (ids, or lines from a
+	 * pipe) is too, and the others go on */
+	if (rc && a->argc == 1)
 		c->rollback = true;
 	return rc;
 }

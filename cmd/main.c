@@ -356,6 +356,14 @@ static bool writer_flush(void *arg, size_t bytes)
 	return true;
 }
 
+/* --strict on a command that only reads: nothing goes out before the end */
+static bool hold_all(void *arg, size_t bytes)
+{
+	(void)arg;
+	(void)bytes;
+	return false;
+}
+
 static void resolve_user(struct crm *c, const char *opt)
 {
 	const char *env = getenv("CRM_USER");
@@ -623,11 +631,16 @@ static int run_inner(struct crm *c, int argc, char **argv)
 	if (v->db == DB_WRITE && !isatty(STDOUT_FILENO)) {
 		out_hold(c->out);
 		out_on_flush(c->out, writer_flush, c);
+	} else if (c->strict && !isatty(STDOUT_FILENO)) {
+		out_hold(c->out);   /* --strict reading: all the lines or none */
+		out_on_flush(c->out, hold_all, NULL);
 	}
 	c->rollback = false;
 	c->dry_run = false;
 	c->atomic = false;
 	rc = run_handler(c, v, &g, as_opt);
+	if (rc && c->strict && v->db != DB_WRITE)
+		out_discard(c->out);   /* a writer's rollback dropped its own */
 	if (out_free(c->out) != 0 && rc == CRM_OK && errno != EPIPE)
 		rc = crm_error(c, CRM_DBERR, "cannot write output: %s", strerror(errno));
 	c->out = outer;

@@ -18,8 +18,11 @@ static const struct opt note_opts[] = {
 
 static int note_one(struct crm *c, const struct type *t, long long id, const cJSON *line, void *arg)
 {
+	int rc = record_subject(c, &t, &id);   /* an event's lead, an activity's record */
+	if (rc)
+		return rc;
 	char *entity = xasprintf("%s:%lld", t->name, id);
-	int rc = note_add(c, entity, arg);
+	rc = note_add(c, entity, arg);
 	free(entity);
 	return rc;
 }

@@ -1,4 +1,5 @@
 /* tag.c: crm tag add|rm|list */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cmd.h"
@@ -22,7 +23,12 @@ static int tag_one(struct crm *c, const struct type *t, long long id, const cJSO
 static int change(struct crm *c, struct args *a, bool add)
 {
 	struct tag_args ta = { a->argv, a->argc, add };
-	if (strchr(a->argv[0], ':')) {
+	/* TYPE:ID first (lead:1), not a tag with a colon in it (来源:展会) */
+	const char *colon = strchr(a->argv[0], ':');
+	char *tn = colon ? xstrndup(a->argv[0], (size_t)(colon - a->argv[0])) : NULL;
+	bool entity = tn && type_find(c, tn);
+	free(tn);
+	if (entity) {
 		if (a->argc < 2)
 			return cmd_usage_error(c, "which tags? crm tag %s %s TAG...", add ? "add" : "rm", a->argv[0]);
 		ta.tags = a->argv + 1;

@@ -31,9 +31,13 @@ static void add_opts_read(const struct args *a, struct task_opts *t)
 
 static int add_for_line(struct crm *c, const struct type *t, long long id, const cJSON *line, void *arg)
 {
+	const struct type *was = t;
+	int rc = record_subject(c, &t, &id);   /* an event's lead, an activity's record */
+	if (rc)
+		return rc;
 	char *entity = xasprintf("%s:%lld", t->name, id);
-	const char *owner = cJSON_GetStringValue(cJSON_GetObjectItem(line, "owner"));
-	int rc = task_add(c, entity, owner, arg);
+	const char *owner = t == was ? cJSON_GetStringValue(cJSON_GetObjectItem(line, "owner")) : NULL;
+	rc = task_add(c, entity, owner, arg);
 	free(entity);
 	return rc;
 }
@@ -42,7 +46,18 @@ static int add_from_fields(struct crm *c, const cJSON *obj, long lineno, void *a
 {
 	const struct type *tt = type_find(c, "task");
 	long long id = 0;
-	int rc = record_insert(c, tt, obj, 0, &id, NULL);
+	/* no owner: the owner of the record it is about, as with --for */
+	cJSON *f = cJSON_Duplicate(obj, true);
+	const char *ent = cJSON_GetStringValue(cJSON_GetObjectItem(f, "entity"));
+	if (!cJSON_GetObjectItem(f, "owner") && ent) {
+		char *owner = task_entity_owner(c, ent);
+		if (owner)
+			cJSON_AddStringToObject(f, "owner", owner);
+		free(owner);
+		c->errmsg[0] = 0;
+	}
+	int rc = record_insert(c, tt, f, 0, &id, NULL);
+	cJSON_Delete(f);
 	return rc ? rc : record_print(c, tt, id);
 }
 

@@ -46,7 +46,7 @@ static int next_split(struct crm *c, const char *next, char **when, char **actio
 }
 
 /* The owner of the record an entity names, or NULL. Newly allocated. */
-static char *entity_owner(struct crm *c, const char *entity)
+char *task_entity_owner(struct crm *c, const char *entity)
 {
 	const struct type *t;
 	long long id;
@@ -88,7 +88,7 @@ int note_add(struct crm *c, const char *entity, const struct note_opts *n)
 		rc = record_touch(c, ent, at);
 	if (!rc && when) {
 		cJSON *tf = cJSON_CreateObject();
-		char *owner = entity_owner(c, ent);
+		char *owner = task_entity_owner(c, ent);
 		cJSON_AddStringToObject(tf, "entity", ent);
 		cJSON_AddStringToObject(tf, "title", action);
 		cJSON_AddStringToObject(tf, "due", when);
@@ -134,7 +134,7 @@ int task_add(struct crm *c, const char *entity, const char *entity_owner_hint, c
 	else if (entity_owner_hint)
 		owner = xstrdup(entity_owner_hint);
 	else
-		owner = entity_owner(c, entity);
+		owner = task_entity_owner(c, entity);
 	if (owner)
 		cJSON_AddStringToObject(f, "owner", owner);
 	long long id = 0;

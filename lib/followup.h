@@ -23,6 +23,8 @@ struct task_opts {
 /* A task for entity (may be NULL); the owner defaults to the entity's
  * owner, else the acting user. Prints it. */
 int task_add(struct crm *c, const char *entity, const char *entity_owner, const struct task_opts *t);
+/* The owner of the record entity ("lead:42") names, or NULL. Newly allocated. */
+char *task_entity_owner(struct crm *c, const char *entity);
 /* Mark done / move the due time. Print the task. */
 int task_done(struct crm *c, long long id);
 int task_snooze(struct crm *c, long long id, const char *when);

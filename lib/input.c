@@ -81,6 +81,17 @@ static int line_target(struct crm *c, const cJSON *obj, const char *dflt_type, l
 		return crm_error(c, CRM_BADINPUT, "line %ld: unknown type '%s'", lineno, dflt_type);
 	const struct type *want = dflt_type ? type_find(c, dflt_type) : NULL;
 	const struct type *got = tn ? type_find(c, tn) : NULL;
+	if (tn && !got && want) {
+		/* not a record but about one (an approval's deal_id): that one */
+		char *key = xasprintf("%s_id", want->name);
+		const cJSON *ref = cJSON_GetObjectItemCaseSensitive(obj, key);
+		free(key);
+		if (cJSON_IsNumber(ref) && ref->valuedouble >= 1) {
+			*t = want;
+			*id = (long long)ref->valuedouble;
+			return CRM_OK;
+		}
+	}
 	if (tn && !got)
 		return crm_error(c, CRM_BADINPUT, "line %ld: '%s' is not a record type", lineno, tn);
 	if (want && got && want != got)

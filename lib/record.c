@@ -1170,6 +1170,31 @@ int record_touch(struct crm *c, const char *entity, const char *at)
 	return rc;
 }
 
+int record_subject(struct crm *c, const struct type **t, long long *id)
+{
+	const char *name = (*t)->name;
+	if (!strcmp(name, "event") || !strcmp(name, "activity") || !strcmp(name, "task")) {
+		cJSON *r = record_get(c, *t, *id, false);
+		if (!r)
+			return c->errcode;
+		const cJSON *lead = cJSON_GetObjectItemCaseSensitive(r, "lead_id");
+		const char *ent = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "entity"));
+		int rc = CRM_OK;
+		if (cJSON_IsNumber(lead)) {
+			*t = type_find(c, "lead");
+			*id = (long long)lead->valuedouble;
+		} else if (ent) {
+			rc = entity_parse(c, ent, NULL, t, id);
+		}
+		cJSON_Delete(r);
+		if (rc)
+			return rc;
+	}
+	if (!record_exists(c, *t, *id))
+		return crm_error(c, CRM_NOTFOUND, "no %s with id %lld", (*t)->name, *id);
+	return CRM_OK;
+}
+
 /* ---- the search index ---- */
 
 static int index_one(struct crm *c, long long key)

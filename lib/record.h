@@ -132,6 +132,11 @@ int search_mark(struct crm *c, const struct type *t, long long id);
 /* Bring the search index up to date. */
 int search_refresh(struct crm *c);
 
+/* The record a piped line is about, for a note or a task on it: an
+ * event's lead, an activity's or a task's record; any other itself.
+ * CRM_NOTFOUND when it does not exist (or was removed). */
+int record_subject(struct crm *c, const struct type **t, long long *id);
+
 /* Set last_contacted_at of an entity (after an activity). */
 int record_touch(struct crm *c, const char *entity, const char *at);
 

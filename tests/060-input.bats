@@ -196,3 +196,42 @@ EOF2
 	[ "$output" -gt 1000 ]
 	[ "$(crm sql 'SELECT count(*) AS n FROM lead' | jq .n)" = 0 ]
 }
+
+@test "lead convert from a pipe: a line that cannot convert is reported, the others convert" {
+	for n in 甲 乙 丙; do crm lead add name=$n >/dev/null; done
+	crm lead convert 2 >/dev/null
+	run --separate-stderr bash -c "crm lead list | crm lead convert"
+	assert_failure 4
+	[[ "$stderr" == *"line 2: lead:2 is converted already"* ]] || fail "stderr: $stderr"
+	[ "$(crm sql "SELECT group_concat(status) AS s FROM lead" | jq -r .s)" = "converted,converted,converted" ]
+}
+
+@test "what is about a record leads to it down a pipe: approvals to deals, events and notes to leads" {
+	crm config set approval.amount_over 10 >/dev/null
+	crm lead add name=甲 >/dev/null
+	crm deal add name=大单 amount=100 >/dev/null
+	crm stage move 1 negotiation 2>/dev/null || true
+	run bash -c "crm approve --pending | crm --as carol approve | crm stage move negotiation"
+	assert_success
+	[ "$(jqo '.type + " " + .stage')" = "deal negotiation" ]
+	crm lead update 1 owner=bob >/dev/null
+	run bash -c "crm track 1 demo_request --no-score | crm task add --title 跟进"
+	assert_success
+	[ "$(jqo '.entity + " " + .owner')" = "lead:1 bob" ]
+	crm note lead:1 第一次 >/dev/null
+	run bash -c "crm activity list | crm note 再打"
+	[ "$(jqo .entity)" = lead:1 ]
+	# a task from its own fields gets the owner of what it is about
+	run bash -c "echo '{\"title\":\"回电\",\"entity\":\"lead:1\"}' | crm task add"
+	[ "$(jqo .owner)" = bob ]
+}
+
+@test "a tag with a colon in it can come down a pipe; --strict reading prints all or nothing" {
+	crm lead add name=甲 >/dev/null
+	run bash -c "crm lead list | crm tag add 来源:展会"
+	assert_success
+	[ "$(crm lead show 1 | jq -r '.tags | join(",")')" = 来源:展会 ]
+	run --separate-stderr bash -c "printf '{\"type\":\"lead\",\"id\":1}\ngarbage\n' | crm --strict lead show"
+	assert_failure 3
+	[ -z "$output" ]
+}
