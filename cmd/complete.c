@@ -52,7 +52,7 @@ static void complete_value(const struct opt *o, const char *cur)
 {
 	char buf[256];
 	const char *src = o->arg && strchr(o->arg, '|') ? o->arg : o->help ? o->help : "";
-	/* the help's words up to the first '(' aside from those in (...) */
+	/* the help without what it says in (...) */
 	size_t n = 0;
 	int depth = 0;
 	for (const char *p = src; *p && n + 1 < sizeof(buf); p++) {
@@ -64,8 +64,6 @@ static void complete_value(const struct opt *o, const char *cur)
 			buf[n++] = *p;
 	}
 	buf[n] = 0;
-	if (!strncmp(buf, "output format: ", 15))   /* the global --format */
-		memmove(buf, buf + 15, strlen(buf + 15) + 1);
 	const char *words[16];
 	size_t lens[16];
 	int k = 0;

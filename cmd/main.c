@@ -25,7 +25,7 @@
 static const struct opt common_opts[] = {
 	{ "db", 0, "PATH", "the database file", false },
 	{ "as", 0, "USER", "act as this user", false },
-	{ "format", 0, "FMT", "output format: jsonl, table, csv, tsv", false },
+	{ "format", 0, "FMT", "jsonl, table, csv or tsv (how records are printed)", false },
 	{ "json", 0, NULL, "same as --format jsonl", false },
 	{ "table", 0, NULL, "same as --format table", false },
 	{ "csv", 0, NULL, "same as --format csv", false },

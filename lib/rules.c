@@ -318,6 +318,9 @@ int rules_action_check(struct crm *c, const char *action, const struct type *t)
 		} else if (t) {
 			*eq = 0;
 			const struct field *f = type_field(t, argv[1]);
+			for (int i = 0; !f && i < t->nfields; i++)   /* account=... for account_id */
+				if (t->fields[i].kind == FK_REF && t->fields[i].ref && !strcmp(t->fields[i].ref, argv[1]))
+					f = &t->fields[i];
 			if (!f || f->flags & FF_SYSTEM)
 				rc = crm_error(c, CRM_USAGE, "--do set: %s %s has no field '%s' to set",
 					       text_article(t->name), t->name, argv[1]);

@@ -129,6 +129,11 @@ tasks() {
 	assert_failure 2
 	[ "$(crm rule list | jq -s 'length')" = 6 ]   # the samples only
 	crm lead add name=甲 >/dev/null
+	# a reference by the name of what it refers to is a field all the same
+	crm account add name=云启 >/dev/null
+	run crm rule add 归属 --on lead.created --do 'set account=云启'
+	assert_success
+	[ "$(crm lead add name=乙 | jq -r .account_id)" = 1 ]
 }
 
 @test "bad rules are refused: event, action, expression, name taken" {
