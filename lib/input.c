@@ -10,9 +10,9 @@
 #include "db.h"
 #include "hook.h"
 #include "input.h"
-#include "text.h"
-#include "out.h"
 #include "jsonl.h"
+#include "out.h"
+#include "text.h"
 
 int status_worse(int a, int b)
 {

@@ -1103,6 +1103,28 @@ int record_remove(struct crm *c, const struct type *t, long long id, bool purge)
 
 int record_restore(struct crm *c, const struct type *t, long long id)
 {
+	/* Its phone or email may belong to another record since: the same
+	 * guard as for a new one. Not for one merged away: the record it went
+	 * into gives back what it took (merge_undo, after this). */
+	char ent[64];
+	snprintf(ent, sizeof(ent), "%s:%lld", t->name, id);
+	char *last = db_get_text(c, "SELECT action FROM audit WHERE entity = ? AND action IN ('merge', 'remove') "
+				    "ORDER BY id DESC LIMIT 1", ent);
+	bool merged = last && !strcmp(last, "merge");
+	free(last);
+	c->errmsg[0] = 0;
+	char **vals = merged ? NULL : row_load(c, t, id, true);
+	if (vals) {
+		long long other = 0;
+		int rc = dup_guard(c, t, vals, id, &other);
+		vals_free(vals, t->nfields);
+		if (rc == CRM_CONFLICT)
+			return crm_error(c, CRM_CONFLICT, "%s:%lld cannot come back: its phone or email belongs to "
+					 "%s:%lld now", t->name, id, t->name, other);
+		if (rc)
+			return rc;
+	}
+	c->errmsg[0] = 0;   /* not there at all: said below */
 	char *sql = xasprintf("UPDATE \"%s\" SET deleted_at = NULL WHERE id = ? AND deleted_at IS NOT NULL",
 			      t->name);
 	sqlite3_stmt *st = db_stmt(c, sql);

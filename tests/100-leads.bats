@@ -201,3 +201,14 @@ count() {
 	[ "$(crm sql 'SELECT (SELECT count(*) FROM deal) + (SELECT count(*) FROM approval) + (SELECT count(*) FROM account) AS n' | jq .n)" = 0 ]
 	[ "$(crm lead show 1 | jq -r .status)" = new ]
 }
+
+@test "restore of a lead whose phone another lead has since: exit 4, it stays removed" {
+	crm lead add name=旧 phone=13800000001 >/dev/null
+	crm lead rm 1 >/dev/null
+	crm lead add name=新 phone=13800000001 >/dev/null
+	run --separate-stderr crm restore lead:1
+	assert_failure 4
+	[[ "$stderr" == *"lead:1 cannot come back: its phone or email belongs to lead:2 now"* ]] || fail "stderr: $stderr"
+	run crm lead show 1
+	assert_failure 1
+}
