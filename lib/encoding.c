@@ -546,6 +546,14 @@ static int read_iconv(enc_reader *r, const char **data, size_t *len)
 		int e = rc == (size_t)-1 ? errno : 0;
 		size_t at = (size_t)((unsigned char *)ip - r->in);
 		r->in_start = at;
+		/* Excel on Chinese Windows (code page 936) writes the euro sign as
+		 * the one byte 0x80, which GB18030 leaves out */
+		if (e == EILSEQ && r->in[at] == 0x80 && !strcmp(r->name, "gb18030") && ol >= 3) {
+			memcpy(op, "\xE2\x82\xAC", 3);
+			op += 3;
+			r->in_start = at + 1;
+			e = 0;
+		}
 		if (e == EINVAL)
 			r->need_more = 1;
 		size_t n = (size_t)(op - r->out), skip = 0, used;

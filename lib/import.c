@@ -16,6 +16,7 @@
 #include "csv.h"
 #include "date.h"
 #include "db.h"
+#include "encoding.h"
 #include "field.h"
 #include "hook.h"
 #include "import.h"
@@ -102,6 +103,10 @@ static char *header_key(const char *h)
 	size_t n = strlen(k);
 	while (n && k[n - 1] == '*')
 		k[--n] = 0;
+	size_t lead = 0;   /* "*姓名", "* 手机": required, in Chinese templates */
+	while (lead < n && k[lead] == '*')
+		lead++;
+	memmove(k, k + lead, n - lead + 1);
 	/* "手机（必填）", "phone (required)": drop a trailing bracketed note */
 	const char *opens[] = { "(", "（", "[", "【" };
 	for (int i = 0; i < 4; i++) {
@@ -303,7 +308,7 @@ static int labels_load(struct importer *im)
 }
 
 /* Map the header row: each column to its field, or ignored. */
-static int header_map(struct importer *im, char **fields, int n)
+static int header_map(struct importer *im, char **fields, int n, long line)
 {
 	im->cols = xcalloc(n ? n : 1, sizeof(*im->cols));
 	im->ncols = n;
@@ -331,8 +336,8 @@ static int header_map(struct importer *im, char **fields, int n)
 			return CRM_OK;
 	const struct field *req = type_field(im_type(im), "name");
 	if (req && req->flags & FF_REQUIRED)
-		return crm_error(im->c, CRM_BADINPUT, "%s: no column for name (姓名); the header is line 1: "
-				 "map one with --map 'COLUMN=name'", im->file);
+		return crm_error(im->c, CRM_BADINPUT, "%s: no column for name (姓名); the header is line %ld: "
+				 "map one with --map 'COLUMN=name'", im->file, line);
 	return CRM_OK;
 }
 
@@ -647,6 +652,7 @@ static int run_start(struct importer *im)
 	sqlite3_stmt *st = db_stmt(c, "SELECT id, line, inserted, updated, skipped, rejected, first_id, in_file "
 				      "FROM import_run "
 				      "WHERE file = ? AND size = ? AND mtime = ? AND type = ? AND finished_at IS NULL "
+				      "AND line > 0 "   /* one that stopped before its first row: nothing to resume */
 				      "ORDER BY id DESC LIMIT 1");
 	if (!st) {
 		free(abs);
@@ -848,7 +854,7 @@ static int read_tabular(struct importer *im, enum fmt f)
 	while (!interrupted && (got = cr ? csv_read(cr, &vals, &n, &line) : xlsx_read(xr, &vals, &n, &line)) > 0) {
 		if (header) {
 			header = false;
-			if ((rc = header_map(im, vals, n)))
+			if ((rc = header_map(im, vals, n, line)))
 				break;
 			continue;
 		}
@@ -1036,6 +1042,9 @@ int import_files(struct crm *c, const struct import_opts *o, int nfiles, char **
 		return c->errcode;
 	if (o->key && !type_field(t, o->key))
 		return crm_error(c, CRM_USAGE, "--key: %s has no field '%s'", t->name, o->key);
+	if (o->encoding && !enc_known(o->encoding))
+		return crm_error(c, CRM_USAGE, "--encoding: '%s' is not one of auto, utf-8, gbk, gb18030, "
+				 "utf-16, utf-16le, utf-16be, latin1", o->encoding);
 	struct importer im = { .c = c, .o = o, .tname = t->name, .fd = -1 };
 	if (o->dry_run)
 		c->rollback = c->dry_run = true;   /* from the start: nothing may commit on the way */

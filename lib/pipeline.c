@@ -825,6 +825,33 @@ static int move_write(struct crm *c, long long id, const cJSON *before, const st
 	return rc;
 }
 
+/* What must hold before deal id goes into stage s: a lost deal's reason,
+ * the stage's gate (*missing: what it misses, when forced past it), the
+ * approval of a big deal (taken, or asked for). */
+static int move_checks(struct crm *c, long long id, const cJSON *deal, const struct stage_row *s,
+		       const struct move_opts *m, char **missing)
+{
+	*missing = NULL;
+	if (s->closes && !strcmp(s->closes, "lost") && (!m->reason || !*m->reason))
+		return m->adding ? crm_error(c, CRM_BADINPUT, "lost_reason: a deal added as %s needs one "
+					     "(why was it lost?)", s->key)
+				 : crm_error(c, CRM_USAGE, "moving deal:%lld to %s needs --reason (why was it lost?)",
+					     id, s->key);
+	*missing = gate_missing(c, id, deal, s);
+	if (*missing && !m->force)
+		return m->adding ? crm_error(c, CRM_CONFLICT, "stage %s needs %s: add the deal without them in "
+					     "an earlier stage", s->key, *missing)
+				 : crm_error(c, CRM_CONFLICT, "deal:%lld: stage %s needs %s (--force overrides)", id,
+					     s->key, *missing);
+	if (!needs_approval(c, deal, s))
+		return CRM_OK;
+	if (m->fresh)
+		return crm_error(c, CRM_CONFLICT, "the deal is over the approval amount: it cannot be made in %s "
+				 "before it is approved (make it in an earlier stage, 'crm approve deal:ID', then "
+				 "'crm stage move')", s->key);
+	return approval_take(c, id, deal, s);
+}
+
 int stage_move(struct crm *c, long long id, const struct move_opts *m)
 {
 	const struct type *t = type_find(c, "deal");
@@ -842,28 +869,7 @@ int stage_move(struct crm *c, long long id, const struct move_opts *m)
 	char *missing = NULL;
 	if (cur && !strcmp(cur, s.key))
 		goto cleanup;   /* already there: nothing to record */
-	if (s.closes && !strcmp(s.closes, "lost") && (!m->reason || !*m->reason)) {
-		rc = m->adding ? crm_error(c, CRM_BADINPUT, "lost_reason: a deal added as %s needs one "
-					   "(why was it lost?)", s.key)
-			       : crm_error(c, CRM_USAGE, "moving deal:%lld to %s needs --reason (why was it lost?)",
-					   id, s.key);
-		goto cleanup;
-	}
-	missing = gate_missing(c, id, deal, &s);
-	if (missing && !m->force) {
-		rc = m->adding ? crm_error(c, CRM_CONFLICT, "stage %s needs %s: add the deal without them in an "
-					   "earlier stage", s.key, missing)
-			       : crm_error(c, CRM_CONFLICT, "deal:%lld: stage %s needs %s (--force overrides)", id,
-					   s.key, missing);
-		goto cleanup;
-	}
-	if (needs_approval(c, deal, &s) && m->fresh) {
-		rc = crm_error(c, CRM_CONFLICT, "the deal is over the approval amount: it cannot be made in %s "
-			       "before it is approved (make it in an earlier stage, 'crm approve deal:ID', then "
-			       "'crm stage move')", s.key);
-		goto cleanup;
-	}
-	if (needs_approval(c, deal, &s) && (rc = approval_take(c, id, deal, &s)))
+	if ((rc = move_checks(c, id, deal, &s, m, &missing)))
 		goto cleanup;
 	if ((rc = db_exec(c, "SAVEPOINT move")))
 		goto cleanup;
@@ -898,40 +904,41 @@ int pipeline_deal_insert(struct crm *c, const struct type *t, const cJSON *field
 		return record_insert_plain(c, t, fields, flags, id_out, dup_id);
 	}
 	free(first);
-	/* in at the first stage (the default), then moved */
-	cJSON *f = cJSON_Duplicate(fields, true);
-	cJSON_DeleteItemFromObject(f, "stage");
-	cJSON_DeleteItemFromObject(f, "status");
-	cJSON_DeleteItemFromObject(f, "lost_reason");
-	cJSON *prob = cJSON_DetachItemFromObject(f, "probability");
-	struct move_opts m = {
-		.stage = stage,
-		.reason = cJSON_GetStringValue(cJSON_GetObjectItem(fields, "lost_reason")),
-		.adding = true,
-		.fresh = true,
-	};
+	/* Straight into its stage (the history starts there, as for an
+	 * import), then what crm stage move would ask of it: all or nothing. */
 	long long id = 0;
 	int rc = db_exec(c, "SAVEPOINT deal_add");
+	if (rc)
+		return rc;
+	rc = record_insert_plain(c, t, fields, flags, &id, dup_id);
+	cJSON *deal = rc ? NULL : record_get(c, t, id, false);
+	if (!rc && !deal)
+		rc = c->errcode;
+	struct stage_row s;
+	memset(&s, 0, sizeof(s));
 	if (!rc)
-		rc = record_insert_plain(c, t, f, flags, &id, dup_id);
-	if (!rc)
-		rc = stage_move(c, id, &m);
-	if (!rc && prob) {   /* the deal's own, not the stage's */
-		cJSON *ch = cJSON_CreateObject();
-		cJSON_AddItemToObject(ch, "probability", cJSON_Duplicate(prob, true));
-		rc = record_update(c, t, id, ch, flags);
-		cJSON_Delete(ch);
+		rc = stage_load(c, pipeline ? pipeline : "default", stage, &s);
+	char *missing = NULL;
+	if (!rc) {
+		struct move_opts m = {
+			.stage = stage,
+			.reason = cJSON_GetStringValue(cJSON_GetObjectItem(deal, "lost_reason")),
+			.adding = true,
+			.fresh = true,
+		};
+		rc = move_checks(c, id, deal, &s, &m, &missing);
 	}
+	free(missing);
+	stage_row_free(&s);
+	cJSON_Delete(deal);
 	if (rc) {
 		char msg[sizeof(c->errmsg)];
 		snprintf(msg, sizeof(msg), "%s", c->errmsg);
 		sqlite3_exec(c->db, "ROLLBACK TO deal_add; RELEASE deal_add", NULL, NULL, NULL);
 		snprintf(c->errmsg, sizeof(c->errmsg), "%s", msg);
-	} else {
-		rc = db_exec(c, "RELEASE deal_add");
+		return rc;
 	}
-	cJSON_Delete(prob);
-	cJSON_Delete(f);
+	rc = db_exec(c, "RELEASE deal_add");
 	if (!rc && id_out)
 		*id_out = id;
 	return rc;

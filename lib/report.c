@@ -249,10 +249,14 @@ int report_forecast(struct crm *c, const struct report_opts *r)
 {
 	const char *by = r->by ? r->by : "month";
 	const char *open_key, *won_key, *open_col = "expected_close", *won_col = "closed_at";
+	/* expected_close is a day; closed_at an instant, written with the
+	 * offset of whoever closed the deal: its period is the one here */
 	if (!strcmp(by, "month")) {
-		open_key = won_key = "substr(e, 1, 7)";
+		open_key = "substr(e, 1, 7)";
+		won_key = "strftime('%Y-%m', e, 'localtime')";
 	} else if (!strcmp(by, "week")) {
-		open_key = won_key = "date(substr(e, 1, 10), 'weekday 0', '-6 days')";
+		open_key = "date(substr(e, 1, 10), 'weekday 0', '-6 days')";
+		won_key = "date(e, 'localtime', 'weekday 0', '-6 days')";
 	} else if (!strcmp(by, "owner")) {
 		open_key = won_key = "e";
 		open_col = won_col = "owner";

@@ -35,9 +35,8 @@ local_setup() {
 	printf '%s\n' '{"name":"a"}' '{"name":"b","stage":"qualified"}' | crm deal add >/dev/null
 	run crm sql "SELECT deal_id, to_stage FROM stage_history ORDER BY deal_id"
 	assert_line --index 0 '{"deal_id":1,"to_stage":"new"}'
-	# added in a later stage: it gets there as a stage move would take it
-	assert_line --index 1 '{"deal_id":2,"to_stage":"new"}'
-	assert_line --index 2 '{"deal_id":2,"to_stage":"qualified"}'
+	# added in a later stage: its history starts there (no stay in new)
+	assert_line --index 1 '{"deal_id":2,"to_stage":"qualified"}'
 	run crm deal show 2
 	[ "$(jqo .probability)" = 25 ]
 }
@@ -230,7 +229,11 @@ local_setup() {
 	run --separate-stderr crm deal add name=丢单 stage=lost lost_reason=预算取消 probability=5
 	assert_success
 	[ "$(jqo '[.stage, .status, .lost_reason, .probability] | join(",")')" = "lost,lost,预算取消,5" ]
-	[ "$(crm sql "SELECT group_concat(coalesce(from_stage, '-') || '>' || to_stage) AS h FROM stage_history WHERE deal_id = 1" | jq -r .h)" = "->new,new>lost" ]
+	[ "$(crm sql "SELECT group_concat(coalesce(from_stage, '-') || '>' || to_stage) AS h FROM stage_history WHERE deal_id = 1" | jq -r .h)" = "->lost" ]
+	# so the funnel's days in new are not pulled down by a stay it never had
+	CRM_NOW='2026-03-12 10:00' crm deal add name=一直在新 >/dev/null
+	CRM_NOW='2026-03-22 10:00' crm stage move 2 qualified >/dev/null
+	[ "$(CRM_NOW='2026-03-22 10:00' crm report funnel | jq -r 'select(.stage == "new") | .avg_days')" = 10 ]
 }
 
 @test "deal fields are checked: probability 0..100; an amount set later gets the currency" {

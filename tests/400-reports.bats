@@ -215,3 +215,15 @@ row() {
 	same
 	[ "$(crm report cycle | jq -r 'select(.by=="stage" and .key=="new") | .stays')" = 5 ]
 }
+
+@test "forecast puts a won deal in the period of the instant it closed, whatever offset it was written with" {
+	export TZ=Asia/Shanghai CRM_DB="$BATS_TEST_TMPDIR/forecast.db"   # not the shared fixture
+	crm -q init >/dev/null
+	CRM_NOW=2026-04-01T10:00:00+08:00 crm deal add name=m1 amount=100 >/dev/null
+	CRM_NOW=2026-04-01T10:00:00+08:00 crm deal add name=m2 amount=200 >/dev/null
+	CRM_NOW=2026-05-01T09:00:00+08:00 crm stage move 1 won >/dev/null
+	TZ=America/Chicago CRM_NOW=2026-04-30T20:00:00-05:00 crm stage move 2 won >/dev/null
+	run env CRM_NOW=2026-05-02T10:00:00+08:00 crm report forecast
+	assert_success
+	[ "$(jq -c '[.period, .won_deals, .won]' <<<"$output")" = '["2026-05",2,300]' ]
+}

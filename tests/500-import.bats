@@ -306,3 +306,23 @@ import_big_in_background() {
 	[[ "$stderr" == *"starting at the beginning"* ]] || fail "stderr: $stderr"
 	[ "$(crm sql "SELECT count(*) AS n FROM lead" | jq .n)" = 2 ]
 }
+
+@test "spreadsheets as Chinese Windows writes them: € in code page 936, *姓名 headers, blank lines before the header" {
+	printf '姓名,备注\n张三,价格€100\n' | iconv -f UTF-8 -t CP936 > "$BATS_TEST_TMPDIR/eu.csv"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/eu.csv"
+	assert_success
+	[ "$(crm lead list | jq -r .note)" = 价格€100 ]
+	printf '*姓名,* 手机\n李四,13800000001\n' > "$BATS_TEST_TMPDIR/ast.csv"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/ast.csv"
+	assert_success
+	[ "$(crm lead list --where "name = '李四'" | jq -r .phone)" = 13800000001 ]
+	printf '\r\n\r\n名,电\r\n甲,bad\r\n' > "$BATS_TEST_TMPDIR/b3.csv"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/b3.csv"
+	assert_failure 3
+	[[ "$stderr" == *"the header is line 3"* ]] || fail "stderr: $stderr"
+	# an encoding that is not one is a usage error, and leaves no run to resume
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/ast.csv" --encoding latin9
+	assert_failure 2
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/b3.csv"
+	[[ "$stderr" != *"--resume would go on"* ]] || fail "stderr: $stderr"
+}
