@@ -73,9 +73,25 @@ struct sheet {
 	int row;
 };
 
+/* An Excel cell holds at most this many characters. */
+#define XLSX_CELL_MAX 32767
+
+/* Cut text to XLSX_CELL_MAX characters (UTF-8); whether it was cut. */
+static bool cell_cut(char *text)
+{
+	size_t chars = 0;
+	for (char *p = text; *p; p++)
+		if (((unsigned char)*p & 0xC0) != 0x80 && ++chars > XLSX_CELL_MAX) {
+			*p = 0;
+			return true;
+		}
+	return false;
+}
+
 /* One cell from a record's JSON value: numbers as numbers, the rest as
  * text (a phone stays text: no lost leading zero, no 1.38E+10). */
-static void xlsx_cell(struct sheet *s, int col, const struct field *f, const cJSON *v)
+static void xlsx_cell(struct crm *c, struct sheet *s, long long id, int col, const struct field *f,
+		      const cJSON *v)
 {
 	if (!v || cJSON_IsNull(v))
 		return;
@@ -97,6 +113,10 @@ static void xlsx_cell(struct sheet *s, int col, const struct field *f, const cJS
 		text = xstrdup(p);
 		cJSON_free(p);
 	}
+	/* longer, libxlsxwriter leaves the cell out without a word */
+	if (cell_cut(text))
+		crm_warn(c, "%s:%lld: %s cut to %d characters, the most an Excel cell holds "
+			 "(export csv or jsonl to keep it whole)", s->t->name, id, f->name, XLSX_CELL_MAX);
 	s->x->worksheet_write_string(s->ws, (lxw_row_t)s->row, (lxw_col_t)col, text, NULL);
 	free(text);
 }
@@ -112,7 +132,7 @@ static int xlsx_row(struct crm *c, long long id, void *arg)
 		const struct field *f = &s->t->fields[i];
 		if (!exported(f))
 			continue;
-		xlsx_cell(s, col++, f, cJSON_GetObjectItem(r, f->name));
+		xlsx_cell(c, s, id, col++, f, cJSON_GetObjectItem(r, f->name));
 	}
 	s->row++;
 	cJSON_Delete(r);

@@ -69,3 +69,12 @@ fields() {
 	# the plain case stays plain in the spreadsheet
 	grep -q ',"高预算,老客户",' "$BATS_TEST_TMPDIR/t.csv" || fail "$(cat "$BATS_TEST_TMPDIR/t.csv")"
 }
+
+@test "xlsx: a note longer than an Excel cell holds is cut with a warning, never dropped in silence" {
+	crm lead add name=长 note="$(python3 -c "print('备'*32770,end='')")" >/dev/null
+	run --separate-stderr crm export leads --where "name = '长'" -o "$BATS_TEST_TMPDIR/n.xlsx"
+	assert_success
+	[[ "$stderr" == *"note cut to 32767 characters"* ]] || fail "stderr: $stderr"
+	CRM_DB=$BATS_TEST_TMPDIR/b.db crm -q import leads "$BATS_TEST_TMPDIR/n.xlsx" >/dev/null 2>&1
+	[ "$(CRM_DB=$BATS_TEST_TMPDIR/b.db crm lead list | jq '.note | length')" = 32767 ]
+}
