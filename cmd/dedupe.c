@@ -28,7 +28,8 @@ const struct cmd_entry cmd_dedupe_entry = {
 		       "1234 5678 = 13812345678); --fuzzy adds company names without their legal\n"
 		       "form (杭州云启科技有限公司 = 杭州云启科技) and names without spaces or case\n"
 		       "(张 伟 = 张伟, Amy = amy), score 0.9, and names of three or more characters\n"
-		       "one apart at one company (李晓明 ~ 李小明), score 0.8. The same records\n"
-		       "found by two keys are reported once. Merge a group with\n"
+		       "one apart at one company of up to 1000 people (李晓明 ~ 李小明), score\n"
+		       "0.8. The same records found by two keys are reported once. Merge a\n"
+		       "group with\n"
 		       "  crm merge lead KEEP_ID DROP_ID...",
 };

@@ -107,15 +107,17 @@ struct key {
 };
 
 /* The same records found again by another key are one group: report it
- * once (seen: the id lists reported so far). */
-static bool seen_before(cJSON *seen, const char *ids)
+ * once. The id lists reported so far are in a temporary table (there may
+ * be tens of thousands). */
+static bool seen_before(struct crm *c, const char *ids)
 {
-	const cJSON *it;
-	cJSON_ArrayForEach(it, seen)
-		if (!strcmp(it->valuestring, ids))
-			return true;
-	cJSON_AddItemToArray(seen, cJSON_CreateString(ids));
-	return false;
+	sqlite3_stmt *st = db_stmt(c, "INSERT OR IGNORE INTO temp.dedupe_seen(ids) VALUES (?)");
+	if (!st)
+		return false;
+	sqlite3_bind_text(st, 1, ids, -1, SQLITE_TRANSIENT);
+	bool added = sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(c->db) > 0;
+	sqlite3_reset(st);
+	return !added;
 }
 
 static void group_print(struct crm *c, const struct type *t, const char *ids, const char *reason,
@@ -145,7 +147,7 @@ static void group_print(struct crm *c, const struct type *t, const char *ids, co
 	cJSON_Delete(ents);
 }
 
-static int group_by(struct crm *c, const struct type *t, const struct key *k, cJSON *seen, long *groups)
+static int group_by(struct crm *c, const struct type *t, const struct key *k, long *groups)
 {
 	char *sql = xasprintf("SELECT k, group_concat(id), count(*) FROM (SELECT %s AS k, r.id AS id FROM \"%s\" AS r "
 			      "WHERE r.deleted_at IS NULL ORDER BY r.id) WHERE k IS NOT NULL AND k <> '' "
@@ -157,7 +159,7 @@ static int group_by(struct crm *c, const struct type *t, const struct key *k, cJ
 		return crm_dberror(c, rc, "dedupe");
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *ids = (const char *)sqlite3_column_text(st, 1);
-		if (seen_before(seen, ids))
+		if (seen_before(c, ids))
 			continue;
 		char *reason = xasprintf("same %s: %s", k->name, (const char *)sqlite3_column_text(st, 0));
 		group_print(c, t, ids, reason, k->score, groups);
@@ -169,9 +171,13 @@ static int group_by(struct crm *c, const struct type *t, const struct key *k, cJ
 
 /* One company's people (ids[i] named names[i], i < n): those whose names
  * differ by one character, as groups. */
+#define NEAR_MAX 1000   /* people at one company compared pairwise, at most */
+
 static void near_groups(struct crm *c, const struct type *t, const char *company, long long *ids,
-			char **names, int n, cJSON *seen, long *groups)
+			char **names, int n, long *groups)
 {
+	if (n > NEAR_MAX)
+		return;   /* a placeholder company (个人, 无): n² comparisons of strangers */
 	int *root = xcalloc(n ? n : 1, sizeof(int));
 	for (int i = 0; i < n; i++)
 		root[i] = i;
@@ -189,7 +195,7 @@ static void near_groups(struct crm *c, const struct type *t, const char *company
 				sbuf_addf(&idl, "%s%lld", k ? "," : "", ids[j]);
 				sbuf_addf(&who, "%s%s", k++ ? " ~ " : "", names[j]);
 			}
-		if (k > 1 && !seen_before(seen, idl.s)) {
+		if (k > 1 && !seen_before(c, idl.s)) {
 			char *reason = xasprintf("similar names at one company (fuzzy): %s / %s", who.s, company);
 			group_print(c, t, idl.s, reason, 0.8, groups);
 			free(reason);
@@ -202,7 +208,7 @@ static void near_groups(struct crm *c, const struct type *t, const char *company
 
 /* --fuzzy: people of the same company (without its noise) whose names
  * differ by a character. */
-static int near_by_company(struct crm *c, const struct type *t, cJSON *seen, long *groups)
+static int near_by_company(struct crm *c, const struct type *t, long *groups)
 {
 	char *sql = xasprintf("SELECT company_key(r.company) AS ck, name_key(r.name), r.id FROM \"%s\" AS r "
 			      "WHERE r.deleted_at IS NULL AND ck IS NOT NULL ORDER BY ck, r.id", t->name);
@@ -218,7 +224,7 @@ static int near_by_company(struct crm *c, const struct type *t, cJSON *seen, lon
 		rc = sqlite3_step(st);
 		const char *ck = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
 		if (company && (!ck || strcmp(ck, company))) {
-			near_groups(c, t, company, ids, names, n, seen, groups);
+			near_groups(c, t, company, ids, names, n, groups);
 			for (int i = 0; i < n; i++)
 				free(names[i]);
 			n = 0;
@@ -268,7 +274,9 @@ int dedupe_run(struct crm *c, const char *tn, const char *by, bool fuzzy)
 	const char *want = by ? by : "phone,email,name+company";
 	long groups = 0;
 	int rc = CRM_OK;
-	cJSON *seen = cJSON_CreateArray();
+	if (db_exec(c, "CREATE TEMP TABLE IF NOT EXISTS dedupe_seen(ids TEXT PRIMARY KEY); "
+		       "DELETE FROM temp.dedupe_seen"))
+		return c->errcode;
 	char *copy = xstrdup(want), *save = NULL;
 	for (char *k = strtok_r(copy, ",", &save); k && !rc; k = strtok_r(NULL, ",", &save)) {
 		int i = 0;
@@ -280,13 +288,12 @@ int dedupe_run(struct crm *c, const char *tn, const char *by, bool fuzzy)
 		}
 		if (!keys[i].sql)
 			continue;
-		rc = group_by(c, t, &keys[i], seen, &groups);
+		rc = group_by(c, t, &keys[i], &groups);
 		if (!rc && fuzzy && i == 2 && keys[3].sql)
-			rc = group_by(c, t, &keys[3], seen, &groups);
+			rc = group_by(c, t, &keys[3], &groups);
 		if (!rc && fuzzy && i == 2 && has_company)
-			rc = near_by_company(c, t, seen, &groups);
+			rc = near_by_company(c, t, &groups);
 	}
-	cJSON_Delete(seen);
 	free(copy);
 	free(name_company);
 	free(fz_name_company);
