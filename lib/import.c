@@ -853,6 +853,19 @@ static int read_tabular(struct importer *im, enum fmt f)
 	bool header = true;
 	while (!interrupted && (got = cr ? csv_read(cr, &vals, &n, &line) : xlsx_read(xr, &vals, &n, &line)) > 0) {
 		if (header) {
+			/* a title above the header ("客户名单 2025" in A1): one cell,
+			 * and not a column name */
+			int cells = 0;
+			const char *only = NULL;
+			for (int i = 0; i < n; i++)
+				if (vals[i] && vals[i][strspn(vals[i], " \t")] != 0) {
+					cells++;
+					only = vals[i];
+				}
+			if (cells == 1 && n > 1 && !map_lookup(im, only)) {
+				crm_notice(c, "%s: line %ld is a title, not the header: skipped", im->file, line);
+				continue;
+			}
 			header = false;
 			if ((rc = header_map(im, vals, n, line)))
 				break;

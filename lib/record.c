@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "audit.h"
 #include "config.h"
@@ -490,6 +491,21 @@ static int norm_scalar(struct crm *c, const struct type *t, const struct field *
 	}
 }
 
+/* What spreadsheets write in a cell that has no value: a budget of 面议
+ * (to be agreed), a phone of 无 or -. Empty for a number, money, date,
+ * phone or email; text keeps it as written. */
+static bool no_value(const char *v)
+{
+	static const char *const words[] = {
+		"-", "--", "—", "/", "无", "没有", "面议", "待定", "未知", "不详", "暂无",
+		"n/a", "na", "none", "null", "nil", "tbd", NULL
+	};
+	for (int i = 0; words[i]; i++)
+		if (!strcasecmp(v, words[i]))
+			return true;
+	return false;
+}
+
 int field_normalize(struct crm *c, const struct type *t, const struct field *f,
 		    const cJSON *in, char **out)
 {
@@ -525,7 +541,7 @@ int field_normalize(struct crm *c, const struct type *t, const struct field *f,
 	char *v = text_trim(raw);
 	free(raw);
 	int rc = CRM_OK;
-	if (*v)
+	if (*v && !(f->kind != FK_TEXT && f->kind != FK_ENUM && no_value(v)))
 		rc = norm_scalar(c, t, f, v, out);
 	free(v);
 	return rc;

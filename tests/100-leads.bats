@@ -212,3 +212,13 @@ count() {
 	run crm lead show 1
 	assert_failure 1
 }
+
+@test "a cell that says it has no value (面议, 无, -) is empty for money, numbers, dates, phones and emails" {
+	run --separate-stderr crm lead add name=甲 budget=面议 phone=无 email=- company_size=N/A
+	assert_success
+	[ "$(jqo '[.budget, .phone, .email, .company_size] | map(. // "none") | join(" ")')" = "none none none none" ]
+	run crm lead add name=乙 title=-
+	[ "$(jqo .title)" = - ]   # text keeps what was written
+	run --separate-stderr crm lead add name=丙 budget=一百万
+	assert_failure 3
+}

@@ -326,3 +326,15 @@ import_big_in_background() {
 	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/b3.csv"
 	[[ "$stderr" != *"--resume would go on"* ]] || fail "stderr: $stderr"
 }
+
+@test "a title row above the header is skipped; a one-column header is not mistaken for one" {
+	printf '客户名单 2025,,\n姓名,手机,公司\n张三,13800000001,甲\n' > "$BATS_TEST_TMPDIR/title.csv"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/title.csv"
+	assert_success
+	[[ "$stderr" == *"line 1 is a title, not the header: skipped"* ]] || fail "stderr: $stderr"
+	[ "$(crm lead list | jq -r '.name + " " + .phone')" = "张三 13800000001" ]
+	printf '姓名,,\n李四,,\n' > "$BATS_TEST_TMPDIR/one.csv"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/one.csv"
+	assert_success
+	[ "$(crm lead list --where "name = '李四'" | wc -l)" = 1 ]
+}
