@@ -49,6 +49,10 @@ struct crm {
 	struct timespec busy_since;
 	int (*idle)(struct crm *c, void *arg); /* called then, before the commit */
 	void *idle_arg;
+	/* called by hook_commit before a command commits part of its work
+	 * (an import saves how far it got, so --resume starts after it) */
+	int (*before_commit)(struct crm *c, void *arg);
+	void *before_commit_arg;
 	const char *cmd;        /* "lead add": the prefix of error messages */
 	const struct cmd_verb *verb; /* the verb running, for usage errors */
 	char *cmdline;          /* the whole command line, for the audit log */

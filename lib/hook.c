@@ -142,7 +142,10 @@ static void run_one(struct crm *c, struct hook_item *it)
 
 int hook_commit(struct crm *c, bool again)
 {
-	int rc = db_commit(c);
+	int rc = c->before_commit ? c->before_commit(c, c->before_commit_arg) : CRM_OK;
+	if (rc)
+		return rc;
+	rc = db_commit(c);
 	if (rc)
 		return rc;
 	hook_run_pending(c);

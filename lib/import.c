@@ -568,6 +568,7 @@ static int row_import(struct importer *im, const cJSON *fields, const cJSON *raw
 		im->updated++;
 	else
 		im->skipped++;
+	im->last_line = line;   /* done: printing it may commit (save_position) */
 	return im->o->print && changed ? record_print(im->c, im_type(im), id) : CRM_OK;
 }
 
@@ -746,10 +747,17 @@ static bool batching(const struct importer *im)
 	return !im->o->atomic && !im->o->dry_run;
 }
 
+/* Before any commit on the way (a batch, or the output let go down a
+ * pipe): how far the import got, in the same transaction. */
+static int save_position(struct crm *c, void *arg)
+{
+	(void)c;
+	return run_save(arg, false);
+}
+
 static int batch_commit(struct importer *im)
 {
-	int rc = run_save(im, false);
-	return rc ? rc : hook_commit(im->c, true);
+	return hook_commit(im->c, true);   /* save_position first */
 }
 
 /* ---- progress ---- */
@@ -972,7 +980,13 @@ static int import_one(struct importer *im, const char *file)
 		return rc;
 	if (batching(im) && (rc = hook_commit(c, true)))
 		return rc;
+	if (batching(im)) {
+		c->before_commit = save_position;
+		c->before_commit_arg = im;
+	}
 	rc = f == F_JSONL ? read_jsonl(im) : read_tabular(im, f);
+	c->before_commit = NULL;
+	c->before_commit_arg = NULL;
 	colmaps_free(im->cols, im->ncols);
 	colmaps_free(im->seen, im->nseen);
 	im->cols = im->seen = NULL;

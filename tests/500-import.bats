@@ -338,3 +338,24 @@ import_big_in_background() {
 	assert_success
 	[ "$(crm lead list --where "name = '李四'" | wc -l)" = 1 ]
 }
+
+@test "kill -9 of an import --print into a pipe: --resume goes on after the rows it printed, none twice" {
+	{ echo 姓名,备注; for i in $(seq 1 30000); do echo "客户$i,$(printf '%080d' "$i")"; done; } > "$BATS_TEST_TMPDIR/kr.csv"
+	fresh_db
+	# the reader takes 2 MB and then stops reading: the import waits, having committed what it printed
+	crm import leads "$BATS_TEST_TMPDIR/kr.csv" --print 2>/dev/null | { head -c 2000000 >/dev/null; sleep 60; } &
+	for _ in $(seq 1 100); do
+		n=$(crm sql "SELECT count(*) AS n FROM lead" 2>/dev/null | jq .n)
+		[ "${n:-0}" -gt 0 ] && break
+		sleep 0.1
+	done
+	sleep 0.5
+	pkill -9 -f "import leads $BATS_TEST_TMPDIR/kr.csv" || true
+	pkill -f "sleep 60" || true
+	wait || true
+	before=$(crm sql "SELECT count(*) AS n FROM lead" | jq .n)
+	[ "$before" -gt 0 ] && [ "$before" -lt 30000 ]
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/kr.csv" --resume
+	assert_success
+	[ "$(crm sql "SELECT count(*) AS n, count(DISTINCT name) AS d FROM lead" | jq -c '[.n, .d]')" = "[30000,30000]" ]
+}
