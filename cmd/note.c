@@ -8,6 +8,7 @@
 #include "input.h"
 #include "record.h"
 #include "records.h"
+#include "text.h"
 
 static const struct opt note_opts[] = {
 	{ "type", 't', "KIND", "call, meeting, email, visit, wechat or note (default)", false },
@@ -35,10 +36,10 @@ static int note_exec(struct crm *c, struct args *a)
 		.next = arg_get(a, "next"),
 	};
 	rec_columns(c, type_find(c, "activity"));
-	const char *text = a->argv[a->argc - 1];
-	while (*text == ' ' || *text == '\t' || *text == '\n')
-		text++;
-	if (!*text)
+	char *text = text_trim(a->argv[a->argc - 1]);
+	bool empty = !*text;
+	free(text);
+	if (empty)
 		return cmd_usage_error(c, "the note is empty: what happened?");
 	if (a->argc == 2) {
 		n.text = a->argv[1];

@@ -65,14 +65,14 @@ static void fn_name_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static int code_points(const char *s, unsigned *cp, int max)
 {
 	int n = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p && n < max;) {
-		int len = *p < 0x80 ? 1 : *p < 0xE0 ? 2 : *p < 0xF0 ? 3 : 4;
-		unsigned v = len == 1 ? *p : *p & (0xFF >> (len + 1));
-		for (int i = 1; i < len && p[i]; i++)
-			v = v << 6 | (p[i] & 0x3F);
-		cp[n++] = v;
-		for (int i = 0; i < len && *p; i++)
-			p++;
+	size_t left = strlen(s);
+	while (left && n < max) {
+		int len = utf8_decode(s, left, &cp[n]);
+		if (len < 0)
+			break;   /* stored text is valid UTF-8; stop rather than guess */
+		n++;
+		s += len;
+		left -= (size_t)len;
 	}
 	return n;
 }

@@ -887,6 +887,12 @@ cleanup:
 	return rc;
 }
 
+char *pipeline_first_stage(struct crm *c, const char *pipeline)
+{
+	return db_get_text(c, "SELECT s.key FROM stage s JOIN pipeline p ON p.id = s.pipeline_id "
+			   "WHERE p.key = ? ORDER BY s.position LIMIT 1", pipeline);
+}
+
 int pipeline_deal_insert(struct crm *c, const struct type *t, const cJSON *fields,
 			 unsigned flags, long long *id_out, long long *dup_id)
 {
@@ -896,9 +902,7 @@ int pipeline_deal_insert(struct crm *c, const struct type *t, const cJSON *field
 				 "not by hand", status, status, strcmp(status, "lost") ? "" : " lost_reason=...");
 	const char *stage = cJSON_GetStringValue(cJSON_GetObjectItem(fields, "stage"));
 	const char *pipeline = cJSON_GetStringValue(cJSON_GetObjectItem(fields, "pipeline"));
-	char *first = stage ? db_get_text(c, "SELECT s.key FROM stage s JOIN pipeline p ON p.id = s.pipeline_id "
-					     "WHERE p.key = ? ORDER BY s.position LIMIT 1",
-					  pipeline ? pipeline : "default") : NULL;
+	char *first = stage ? pipeline_first_stage(c, pipeline ? pipeline : "default") : NULL;
 	if (!first || !strcmp(first, stage)) {
 		free(first);
 		return record_insert_plain(c, t, fields, flags, id_out, dup_id);

@@ -47,10 +47,15 @@ struct move_opts {
  * written when it fails (except a new approval request). */
 int stage_move(struct crm *c, long long id, const struct move_opts *m);
 
+/* The key of pipeline's first stage (where a new deal starts), or NULL
+ * when it has none or does not exist. Newly allocated. */
+char *pipeline_first_stage(struct crm *c, const char *pipeline);
+
 /* record_insert of a deal (not an import): one given in a stage after its
- * pipeline's first is added there and moved on by stage_move, with its
- * gates, approval and lost reason (lost_reason=); all or nothing. A
- * status is not set by hand: it follows the stage. */
+ * pipeline's first goes straight there (its history starts there) if it
+ * meets what a stage move into it would ask: the gate, the approval, a
+ * lost reason (lost_reason=); all or nothing. A status is not set by
+ * hand: it follows the stage. */
 int pipeline_deal_insert(struct crm *c, const struct type *t, const cJSON *fields,
 			 unsigned flags, long long *id_out, long long *dup_id);
 

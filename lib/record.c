@@ -556,9 +556,7 @@ static bool ignored_key(const char *k)
 	    || !strcmp(k, "deleted_at");
 }
 
-/* A field by name, or a reference by the name of what it refers to:
- * account=3 sets account_id on a contact. */
-static const struct field *type_field_or_ref(const struct type *t, const char *name)
+const struct field *type_field_or_ref(const struct type *t, const char *name)
 {
 	const struct field *f = type_field(t, name);
 	if (f)
@@ -715,6 +713,13 @@ static bool has_money(const struct type *t, char **vals)
 	return false;
 }
 
+/* The currency of an amount given without one: config currency, else CNY. */
+static char *default_currency(struct crm *c)
+{
+	char *cur = config_get(c, "currency");
+	return cur ? cur : xstrdup("CNY");
+}
+
 static int fill_defaults(struct crm *c, const struct type *t, char **vals)
 {
 	char now[DATE_BUFSZ];
@@ -727,10 +732,8 @@ static int fill_defaults(struct crm *c, const struct type *t, char **vals)
 			vals[i] = xstrdup(now);
 		if (!vals[i] && !strcmp(f->name, "at"))
 			vals[i] = xstrdup(now);
-		if (!vals[i] && !strcmp(f->name, "currency") && has_money(t, vals)) {
-			char *cur = config_get(c, "currency");
-			vals[i] = cur ? cur : xstrdup("CNY");
-		}
+		if (!vals[i] && !strcmp(f->name, "currency") && has_money(t, vals))
+			vals[i] = default_currency(c);
 		if (!vals[i] && f->flags & FF_REQUIRED && strcmp(f->name, "id"))
 			return crm_error(c, CRM_BADINPUT, "%s: required field missing", f->name);
 	}
@@ -744,8 +747,7 @@ static int fill_defaults(struct crm *c, const struct type *t, char **vals)
 			return crm_error(c, CRM_BADINPUT, "pipeline: no pipeline '%s' (see 'crm pipeline list')",
 					 vals[ip]);
 		if (!vals[is]) {
-			vals[is] = db_get_text(c, "SELECT s.key FROM stage s JOIN pipeline p ON p.id = s.pipeline_id "
-					       "WHERE p.key = ? ORDER BY s.position LIMIT 1", vals[ip]);
+			vals[is] = pipeline_first_stage(c, vals[ip]);
 			if (!vals[is])
 				return crm_error(c, CRM_BADINPUT, "pipeline '%s' has no stages", vals[ip]);
 		}
@@ -781,8 +783,8 @@ static int fill_defaults(struct crm *c, const struct type *t, char **vals)
 int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
 		  unsigned flags, long long *id_out, long long *dup_id)
 {
-	/* A deal added in a later stage gets there as crm stage move would
-	 * take it: gates, approval, a lost reason. Imports (REC_SYSTEM) bring
+	/* A deal added in a later stage must meet what crm stage move would
+	 * ask: gates, approval, a lost reason. Imports (REC_SYSTEM) bring
 	 * deals in where they already are. */
 	if (!strcmp(t->name, "deal") && !(flags & REC_SYSTEM))
 		return pipeline_deal_insert(c, t, fields, flags, id_out, dup_id);
@@ -891,8 +893,7 @@ int record_update_as(struct crm *c, const struct type *t, long long id, const cJ
 	const struct field *fcur = type_field(t, "currency");
 	int icur = fcur ? (int)(fcur - t->fields) : -1;
 	if (icur >= 0 && !set[icur] && !old[icur] && has_money(t, vals)) {
-		char *cur = config_get(c, "currency");
-		vals[icur] = cur ? cur : xstrdup("CNY");
+		vals[icur] = default_currency(c);
 		set[icur] = true;
 	}
 	int nchanged = 0;

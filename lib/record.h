@@ -57,6 +57,9 @@ const struct type *type_get(struct crm *c, const char *name);
 /* All types, NULL-terminated order: lead account contact deal activity task event. */
 const struct type *type_at(struct crm *c, int i);
 const struct field *type_field(const struct type *t, const char *name);
+/* A field by name, or a reference by the name of what it refers to:
+ * account=3 sets account_id on a contact. */
+const struct field *type_field_or_ref(const struct type *t, const char *name);
 
 /* Flags for writes. */
 enum {
@@ -72,8 +75,8 @@ enum {
 int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
 		  unsigned flags, long long *id_out, long long *dup_id);
 
-/* record_insert as it is for every type, without a deal's move to the
- * stage it is added in (pipeline_deal_insert, which calls this). */
+/* record_insert as it is for every type, without the stage checks of a
+ * deal added in a later stage (pipeline_deal_insert, which calls this). */
 int record_insert_plain(struct crm *c, const struct type *t, const cJSON *fields,
 			unsigned flags, long long *id_out, long long *dup_id);
 

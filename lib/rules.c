@@ -317,10 +317,7 @@ int rules_action_check(struct crm *c, const char *action, const struct type *t)
 			rc = crm_error(c, CRM_USAGE, "--do set: set FIELD=VALUE");
 		} else if (t) {
 			*eq = 0;
-			const struct field *f = type_field(t, argv[1]);
-			for (int i = 0; !f && i < t->nfields; i++)   /* account=... for account_id */
-				if (t->fields[i].kind == FK_REF && t->fields[i].ref && !strcmp(t->fields[i].ref, argv[1]))
-					f = &t->fields[i];
+			const struct field *f = type_field_or_ref(t, argv[1]);   /* account=... too */
 			if (!f || f->flags & FF_SYSTEM)
 				rc = crm_error(c, CRM_USAGE, "--do set: %s %s has no field '%s' to set",
 					       text_article(t->name), t->name, argv[1]);
