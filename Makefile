@@ -29,7 +29,7 @@ SONAMES   := -DXLSXWRITER_SONAME='"$(call soname,xlsxwriter)"' -DREADLINE_SONAME
 CPPFLAGS_ALL = -D_GNU_SOURCE -DCRM_VERSION='"$(VERSION)"' $(SONAMES) -Ilib -Icmd -Ibuild/gen $(PKG_CFLAGS)
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-LIB_SRC := $(sort $(wildcard lib/*.c))
+LIB_SRC := $(sort $(wildcard lib/*.c lib/*/*.c))
 CMD_SRC := $(sort $(wildcard cmd/*.c))
 GEN_SRC := build/gen/cmd_table.c build/gen/schema.c
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -53,13 +53,13 @@ build/rel/crm: $(REL_OBJ)
 build/asan/crm: $(ASAN_OBJ)
 	$(CC) $(OPT) $(SAN) -o $@ $^ $(PKG_LIBS) -lm
 
-build/rel/%.o: %.c lib/*.h cmd/*.h
+build/rel/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(OPT) $(WARN) $(CPPFLAGS_ALL) -c -o $@ $<
+	$(CC) $(OPT) $(WARN) $(CPPFLAGS_ALL) -MMD -MP -c -o $@ $<
 
-build/asan/%.o: %.c lib/*.h cmd/*.h
+build/asan/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(OPT) $(SAN) $(WARN) $(CPPFLAGS_ALL) -c -o $@ $<
+	$(CC) $(OPT) $(SAN) $(WARN) $(CPPFLAGS_ALL) -MMD -MP -c -o $@ $<
 
 build/rel/gen/%.o build/asan/gen/%.o: build/gen/%.c
 build/rel/gen/%.o: build/gen/%.c
@@ -140,3 +140,6 @@ uninstall:
 
 clean:
 	rm -rf build crm
+
+# Header dependencies, as the compiler found them (-MMD).
+-include $(REL_OBJ:.o=.d) $(ASAN_OBJ:.o=.d)

@@ -1,9 +1,9 @@
 /* account.c: crm account add|list|show|update|rm */
 #include <stdio.h>
 
-#include "history.h"
-#include "input.h"
-#include "out.h"
+#include "data/history.h"
+#include "core/input.h"
+#include "io/out.h"
 #include "records.h"
 
 static int account_add_exec(struct crm *c, struct args *a) { return rec_add(c, a, "account"); }

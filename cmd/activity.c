@@ -1,9 +1,9 @@
 /* activity.c: crm activity list */
 #include <stdlib.h>
 
-#include "cmd.h"
-#include "query.h"
-#include "record.h"
+#include "core/cmd.h"
+#include "core/query.h"
+#include "core/record.h"
 #include "records.h"
 
 static const struct opt list_opts[] = {

@@ -1,6 +1,6 @@
 /* agenda.c: crm agenda */
-#include "cmd.h"
-#include "followup.h"
+#include "core/cmd.h"
+#include "sales/followup.h"
 
 static const struct opt agenda_opts[] = {
 	{ "user", 'u', "USER", "whose agenda (default: the acting user)", false },

@@ -1,8 +1,8 @@
 /* approve.c: crm approve deal:ID | --pending */
 #include <string.h>
 
-#include "input.h"
-#include "pipeline.h"
+#include "core/input.h"
+#include "sales/pipeline.h"
 
 static int approve_one(struct crm *c, const struct type *t, long long id, const cJSON *line, void *arg)
 {

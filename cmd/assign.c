@@ -2,9 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "assign.h"
-#include "cmd.h"
-#include "input.h"
+#include "sales/assign.h"
+#include "core/cmd.h"
+#include "core/input.h"
 #include "records.h"
 
 static const struct opt assign_opts[] = {

@@ -1,6 +1,6 @@
 /* automate.c: crm automate tick|run */
-#include "cmd.h"
-#include "rules.h"
+#include "core/cmd.h"
+#include "sales/rules.h"
 
 static const struct opt run_opts[] = {
 	{ "dry-run", 'n', NULL, "print what would fire, change nothing", false },

@@ -4,9 +4,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "cmd.h"
-#include "db.h"
-#include "out.h"
+#include "core/cmd.h"
+#include "core/db.h"
+#include "io/out.h"
 
 /* "<db without .db>-backup-YYYYmmdd-HHMMSS.db", next to the database. */
 static char *default_name(const char *db)

@@ -1,6 +1,6 @@
 /* check.c: crm check */
-#include "cmd.h"
-#include "db.h"
+#include "core/cmd.h"
+#include "core/db.h"
 
 static int check_exec(struct crm *c, struct args *a)
 {

@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd.h"
+#include "core/cmd.h"
 #include "main.h"
-#include "out.h"
+#include "io/out.h"
 
 static void say(const char *cand, const char *prefix)
 {

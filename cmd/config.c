@@ -2,10 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
-#include "config.h"
-#include "db.h"
-#include "out.h"
+#include "core/cmd.h"
+#include "core/config.h"
+#include "core/db.h"
+#include "io/out.h"
 
 static int get_exec(struct crm *c, struct args *a)
 {

@@ -2,9 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "input.h"
-#include "out.h"
-#include "pipeline.h"
+#include "core/input.h"
+#include "io/out.h"
+#include "sales/pipeline.h"
 #include "records.h"
 
 static int deal_add_exec(struct crm *c, struct args *a) { return rec_add(c, a, "deal"); }

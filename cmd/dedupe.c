@@ -1,6 +1,6 @@
 /* dedupe.c: crm dedupe TYPE */
-#include "cmd.h"
-#include "merge.h"
+#include "core/cmd.h"
+#include "data/merge.h"
 
 static const struct opt dedupe_opts[] = {
 	{ "by", 0, "KEYS", "phone, email, name+company (comma-separated; default all)", false },

@@ -1,8 +1,8 @@
 /* export.c: crm export TYPE */
 #include <string.h>
 
-#include "cmd.h"
-#include "export.h"
+#include "core/cmd.h"
+#include "data/export.h"
 #include "records.h"
 
 static const struct opt export_opts[] = {

@@ -1,6 +1,6 @@
 /* field.c: crm field add|list|rm */
-#include "cmd.h"
-#include "field.h"
+#include "core/cmd.h"
+#include "data/field.h"
 
 static const struct opt add_opts[] = {
 	{ "kind", 'k', "KIND", "text, number, money, date or enum (default: text)", false },

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd.h"
+#include "core/cmd.h"
 #include "main.h"
 
 static const struct opt help_opts[] = {

@@ -1,8 +1,8 @@
 /* history.c: crm history ENTITY */
-#include "cmd.h"
-#include "history.h"
-#include "input.h"
-#include "record.h"
+#include "core/cmd.h"
+#include "data/history.h"
+#include "core/input.h"
+#include "core/record.h"
 
 static int history_one(struct crm *c, const struct type *t, long long id, const cJSON *line, void *arg)
 {

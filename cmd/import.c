@@ -1,6 +1,6 @@
 /* import.c: crm import TYPE FILE... */
-#include "cmd.h"
-#include "import.h"
+#include "core/cmd.h"
+#include "data/import.h"
 
 static const struct opt import_opts[] = {
 	{ "format", 'f', "FMT", "csv, tsv, jsonl or xlsx (default: from the file name; stdin: csv)", false },

@@ -2,9 +2,10 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "cmd.h"
-#include "db.h"
-#include "out.h"
+#include "core/cmd.h"
+#include "core/db.h"
+#include "core/open.h"
+#include "io/out.h"
 
 static int init_exec(struct crm *c, struct args *a)
 {

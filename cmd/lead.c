@@ -1,6 +1,6 @@
 /* lead.c: crm lead add|list|show|update|rm|convert */
-#include "convert.h"
-#include "input.h"
+#include "sales/convert.h"
+#include "core/input.h"
 #include "records.h"
 
 RECORD_HANDLERS(lead)

@@ -1,6 +1,6 @@
 /* log.c: crm log */
-#include "audit.h"
-#include "cmd.h"
+#include "core/audit.h"
+#include "core/cmd.h"
 
 static const struct opt log_opts[] = {
 	{ "limit", 'n', "N", "show at most N entries", false },

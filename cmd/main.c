@@ -12,14 +12,15 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
-#include "cmd.h"
-#include "config.h"
-#include "db.h"
-#include "hook.h"
+#include "core/cmd.h"
+#include "core/config.h"
+#include "core/db.h"
+#include "core/open.h"
+#include "core/hook.h"
 #include "main.h"
-#include "out.h"
-#include "record.h"
-#include "rules.h"
+#include "io/out.h"
+#include "core/record.h"
+#include "sales/rules.h"
 
 /* Options every verb takes, after the command as well as before it. */
 static const struct opt common_opts[] = {

@@ -3,7 +3,7 @@
 #define CRM_MAIN_H
 
 #include <stdio.h>
-#include "cmd.h"
+#include "core/cmd.h"
 
 /* Run one command line (without the leading "crm") in c. Returns the exit
  * status; errors are already printed. */

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd.h"
+#include "core/cmd.h"
 #include "main.h"
 
 /* Text with roff's special characters escaped. */

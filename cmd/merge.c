@@ -1,8 +1,8 @@
 /* merge.c: crm merge TYPE KEEP_ID DROP_ID... */
 #include <stdlib.h>
 
-#include "cmd.h"
-#include "merge.h"
+#include "core/cmd.h"
+#include "data/merge.h"
 
 static int merge_exec(struct crm *c, struct args *a)
 {

@@ -3,12 +3,12 @@
 
 #include <stdlib.h>
 
-#include "cmd.h"
-#include "followup.h"
-#include "input.h"
-#include "record.h"
+#include "core/cmd.h"
+#include "sales/followup.h"
+#include "core/input.h"
+#include "core/record.h"
 #include "records.h"
-#include "text.h"
+#include "base/text.h"
 
 static const struct opt note_opts[] = {
 	{ "type", 't', "KIND", "call, meeting, email, visit, wechat or note (default)", false },

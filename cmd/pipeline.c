@@ -1,6 +1,6 @@
 /* pipeline.c: crm pipeline list|add|show */
-#include "cmd.h"
-#include "pipeline.h"
+#include "core/cmd.h"
+#include "sales/pipeline.h"
 
 static int list_exec(struct crm *c, struct args *a)
 {

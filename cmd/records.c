@@ -2,11 +2,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "input.h"
-#include "out.h"
-#include "query.h"
+#include "core/input.h"
+#include "io/out.h"
+#include "core/query.h"
 #include "records.h"
-#include "text.h"
+#include "base/text.h"
 
 void rec_columns(struct crm *c, const struct type *t)
 {

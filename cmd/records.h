@@ -3,8 +3,8 @@
 #ifndef CRM_RECORDS_H
 #define CRM_RECORDS_H
 
-#include "cmd.h"
-#include "record.h"
+#include "core/cmd.h"
+#include "core/record.h"
 
 /* Options of every list verb. */
 #define LIST_OPTS \

@@ -1,6 +1,6 @@
 /* report.c: crm report funnel|forecast|cycle|leaderboard|sources|silent */
-#include "cmd.h"
-#include "report.h"
+#include "core/cmd.h"
+#include "sales/report.h"
 
 static void opts_from_args(const struct args *a, struct report_opts *r)
 {

@@ -1,7 +1,7 @@
 /* restore.c: crm restore TYPE:ID ... */
-#include "input.h"
-#include "merge.h"
-#include "out.h"
+#include "core/input.h"
+#include "data/merge.h"
+#include "io/out.h"
 #include "records.h"
 
 static int restore_one(struct crm *c, const struct type *t, long long id, const cJSON *line, void *arg)

@@ -1,7 +1,7 @@
 /* rule.c: crm rule add|list|rm|test */
-#include "cmd.h"
-#include "record.h"
-#include "rules.h"
+#include "core/cmd.h"
+#include "core/record.h"
+#include "sales/rules.h"
 
 static const struct opt add_opts[] = {
 	{ "on", 0, "EVENT", "lead.created, lead.updated, lead.qualified, deal.stage_changed, activity.created, "

@@ -1,11 +1,11 @@
 /* score.c: crm score [IDS|--all] [--explain], crm score rule add|list|rm */
 #include <stdlib.h>
 
-#include "cmd.h"
-#include "input.h"
-#include "record.h"
+#include "core/cmd.h"
+#include "core/input.h"
+#include "core/record.h"
 #include "records.h"
-#include "score.h"
+#include "sales/score.h"
 
 static const struct opt score_opts[] = {
 	{ "all", 'a', NULL, "every lead", false },

@@ -2,11 +2,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
-#include "db.h"
-#include "out.h"
-#include "record.h"
-#include "text.h"
+#include "core/cmd.h"
+#include "core/db.h"
+#include "io/out.h"
+#include "core/record.h"
+#include "base/text.h"
 
 static const struct opt search_opts[] = {
 	{ "type", 't', "TYPE", "only records of this type (lead, account, contact, deal, activity, task)", false },

@@ -7,11 +7,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cmd.h"
-#include "db.h"
-#include "lineedit.h"
+#include "io/fs.h"
+#include "core/cmd.h"
+#include "core/db.h"
+#include "io/lineedit.h"
 #include "main.h"
-#include "split.h"
+#include "base/split.h"
 
 /* Ctrl-C on a terminal: at the prompt it must not end the shell (and
  * lose its history); while a command runs it stops the command's SQL
@@ -69,10 +70,9 @@ static char *next_line(const struct lineedit *le)
 static int shell_exec(struct crm *c, struct args *a)
 {
 	const struct lineedit *le = NULL;
-	if (isatty(STDIN_FILENO) && !(le = lineedit_get(c))) {
-		crm_report(c);   /* still a shell, without line editing */
-		c->errmsg[0] = 0;
-	}
+	char why[512];
+	if (isatty(STDIN_FILENO) && !(le = lineedit_get(why, sizeof(why))))
+		crm_warn(c, "%s", why);   /* still a shell, without line editing */
 	char *hist = history_path();
 	int status = CRM_OK;
 	/* What the shell was started with applies to every command. */

@@ -1,6 +1,6 @@
 /* sql.c: crm sql QUERY */
-#include "cmd.h"
-#include "query.h"
+#include "core/cmd.h"
+#include "core/query.h"
 
 static int sql_exec(struct crm *c, struct args *a)
 {

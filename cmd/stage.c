@@ -1,8 +1,8 @@
 /* stage.c: crm stage list|add|rm|move */
 #include <stdlib.h>
 
-#include "input.h"
-#include "pipeline.h"
+#include "core/input.h"
+#include "sales/pipeline.h"
 
 static const char *pipeline_of(const struct args *a)
 {

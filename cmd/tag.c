@@ -2,10 +2,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
-#include "input.h"
+#include "core/cmd.h"
+#include "core/input.h"
 #include "records.h"
-#include "tag.h"
+#include "data/tag.h"
 
 struct tag_args {
 	char **tags;

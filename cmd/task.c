@@ -3,11 +3,11 @@
 
 #include <stdlib.h>
 
-#include "cmd.h"
-#include "followup.h"
-#include "input.h"
-#include "query.h"
-#include "record.h"
+#include "core/cmd.h"
+#include "sales/followup.h"
+#include "core/input.h"
+#include "core/query.h"
+#include "core/record.h"
 #include "records.h"
 
 static const struct opt add_opts[] = {

@@ -2,14 +2,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd.h"
-#include "db.h"
-#include "hook.h"
-#include "input.h"
-#include "phone.h"
-#include "record.h"
+#include "core/cmd.h"
+#include "core/db.h"
+#include "core/hook.h"
+#include "core/input.h"
+#include "base/phone.h"
+#include "core/record.h"
 #include "records.h"
-#include "score.h"
+#include "sales/score.h"
 
 static const struct opt track_opts[] = {
 	{ "at", 0, "TIME", "when it happened (default: now)", false },

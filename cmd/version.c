@@ -1,8 +1,9 @@
 /* version.c: crm version */
 #include <stdio.h>
 
-#include "cmd.h"
-#include "db.h"
+#include "core/cmd.h"
+#include "core/db.h"
+#include "core/open.h"
 
 static int version_exec(struct crm *c, struct args *a)
 {

@@ -1,6 +1,6 @@
 /* test_csv.c: csv.h on the files Chinese Excel users have. */
 #include "unit.h"
-#include "csv.h"
+#include "io/csv.h"
 
 #include <iconv.h>
 #include <stdlib.h>

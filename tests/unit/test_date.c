@@ -1,7 +1,7 @@
 /* test_date.c: parsing and printing times under pinned zones and clocks.
  * Expected instants are literal epoch numbers, not computed with the
  * code under test. */
-#include "date.h"
+#include "base/date.h"
 #include "unit.h"
 
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* test_encoding.c: detection, conversion and error positions of encoding.h. */
 #include "unit.h"
-#include "encoding.h"
+#include "io/encoding.h"
 
 #include <iconv.h>
 #include <stdlib.h>

@@ -1,5 +1,5 @@
 /* test_money.c: amounts in, amounts out, never through a float. */
-#include "money.h"
+#include "base/money.h"
 #include "unit.h"
 
 #include <limits.h>

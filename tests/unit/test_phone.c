@@ -1,5 +1,5 @@
 /* test_phone.c: the five ways people type a phone number or an email. */
-#include "phone.h"
+#include "base/phone.h"
 #include "unit.h"
 
 /* The normalised phone, or "ERR" when refused; refusals must leave the

@@ -1,5 +1,5 @@
 /* test_text.c: UTF-8 decoding, widths, truncation, trimming, folding. */
-#include "text.h"
+#include "base/text.h"
 #include "unit.h"
 
 #include <stdlib.h>

@@ -3,7 +3,7 @@
  * the 1904 date system, namespace prefixes, cells without references,
  * phonetic runs, _xHHHH_ escapes. */
 #include "unit.h"
-#include "xlsx.h"
+#include "io/xlsx.h"
 
 #include <stdlib.h>
 #include <xlsxwriter.h>

@@ -1,0 +1,37 @@
+/* sbuf.h: a growable string. */
+#ifndef CRM_BASE_SBUF_H
+#define CRM_BASE_SBUF_H
+
+#include <stddef.h>
+#include <string.h>
+
+/* A growable string. */
+struct sbuf {
+	char *s;
+	size_t len, cap;
+};
+void sbuf_add(struct sbuf *b, const char *s);
+void sbuf_grow(struct sbuf *b, size_t more);
+/* Inline: the hot path of printing a million records. */
+static inline void sbuf_addn(struct sbuf *b, const char *s, size_t n)
+{
+	if (b->len + n + 1 > b->cap)
+		sbuf_grow(b, n);
+	memcpy(b->s + b->len, s, n);
+	b->len += n;
+	b->s[b->len] = 0;
+}
+static inline void sbuf_addc(struct sbuf *b, char ch)
+{
+	if (b->len + 2 > b->cap)
+		sbuf_grow(b, 1);
+	b->s[b->len++] = ch;
+	b->s[b->len] = 0;
+}
+void sbuf_addf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void sbuf_reset(struct sbuf *b);
+void sbuf_release(struct sbuf *b);
+/* Hand the string to the caller (who frees it); b is empty again. */
+char *sbuf_detach(struct sbuf *b);
+
+#endif

@@ -1,0 +1,71 @@
+/* crm.c: the context's error slot and messages. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/crm.h"
+
+int crm_error(struct crm *c, int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(c->errmsg, sizeof(c->errmsg), fmt, ap);
+	va_end(ap);
+	c->errcode = code;
+	return code;
+}
+
+/* "crm: lead add: msg", or "crm: msg" when no command is running. */
+static void say(struct crm *c, const char *msg)
+{
+	if (c->cmd && strcmp(c->cmd, "crm"))
+		fprintf(stderr, "crm: %s: %s\n", c->cmd, msg);
+	else
+		fprintf(stderr, "crm: %s\n", msg);
+}
+
+int crm_report(struct crm *c)
+{
+	if (c->errmsg[0])
+		say(c, c->errmsg);
+	c->errmsg[0] = 0;
+	return c->errcode;
+}
+
+static void vwarn(struct crm *c, const char *fmt, va_list ap)
+{
+	char buf[2048];
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	say(c, buf);
+}
+
+void crm_warn(struct crm *c, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vwarn(c, fmt, ap);
+	va_end(ap);
+}
+
+void crm_notice(struct crm *c, const char *fmt, ...)
+{
+	va_list ap;
+	if (c->quiet)
+		return;
+	va_start(ap, fmt);
+	vwarn(c, fmt, ap);
+	va_end(ap);
+}
+
+int crm_dberror(struct crm *c, int rc, const char *what)
+{
+	const char *msg = c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc);
+	int prim = rc & 0xff;
+	int code = CRM_DBERR;
+	if (prim == SQLITE_CONSTRAINT)
+		code = CRM_CONFLICT;
+	else if (prim == SQLITE_AUTH)
+		code = CRM_PERM;
+	if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
+		return crm_error(c, code, "%s: database is locked (busy timeout passed)", what);
+	return crm_error(c, code, "%s: %s", what, msg);
+}

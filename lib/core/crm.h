@@ -1,0 +1,87 @@
+/* crm.h: the one context object every command and library call gets.
+ *
+ * There is no other global mutable state: the database handle, the acting
+ * user, the output writer and the error slot all live here, so `crm shell`
+ * can run many commands in one process. */
+#ifndef CRM_CRM_H
+#define CRM_CRM_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdbool.h>
+#include <string.h>
+#include <time.h>
+#include <sqlite3.h>
+
+#include "base/mem.h"
+#include "base/sbuf.h"
+
+struct out;
+struct types;
+struct hookq;
+struct cmd_verb;
+
+/* Exit statuses: the contract in CLI.md section 5. */
+enum crm_status {
+	CRM_OK = 0,
+	CRM_NOTFOUND = 1,   /* nothing matched / not found */
+	CRM_USAGE = 2,      /* unknown command or option, missing argument */
+	CRM_BADINPUT = 3,   /* bad input data, records rejected */
+	CRM_CONFLICT = 4,   /* duplicate, gate not met, approval required */
+	CRM_PERM = 5,       /* permission denied */
+	CRM_DBERR = 6,      /* database unavailable, locked, corrupt, full */
+};
+
+struct crm {
+	sqlite3 *db;
+	void *db_cache;          /* prepared statements (db.c) */
+	char *db_path;          /* resolved path of the database */
+	bool db_readonly;       /* opened read-only: we may not write the file */
+	char *user;             /* acting user */
+	struct out *out;        /* where records go (stdout) */
+	int format;             /* enum out_format */
+	bool format_set;        /* --format given explicitly */
+	bool quiet;             /* -q: no notices */
+	bool strict;            /* --strict: first bad input line aborts */
+	bool rollback;          /* the command asks not to commit */
+	bool dry_run;           /* rollback on purpose: what it printed is what would be done */
+	bool commit_when_idle;  /* streaming: commit whenever stdin waits (tail -f) */
+	bool atomic;            /* one transaction, whatever the pipes (import --atomic) */
+	int busy_ms;            /* how long to wait for another writer's lock */
+	int signal;             /* SIGINT/SIGTERM caught: re-raised at exit, once work is saved */
+	struct timespec busy_since;
+	int (*idle)(struct crm *c, void *arg); /* called then, before the commit */
+	void *idle_arg;
+	/* called by hook_commit before a command commits part of its work
+	 * (an import saves how far it got, so --resume starts after it) */
+	int (*before_commit)(struct crm *c, void *arg);
+	void *before_commit_arg;
+	const char *cmd;        /* "lead add": the prefix of error messages */
+	const struct cmd_verb *verb; /* the verb running, for usage errors */
+	char *cmdline;          /* the whole command line, for the audit log */
+	char errmsg[1024];      /* the last error a library call reported */
+	int errcode;
+	struct types *types;    /* record types with custom fields (record.c) */
+	struct hookq *hooks;    /* hooks to run after commit (hook.c) */
+	void *rules;            /* automation state (rules.c) */
+	int depth;              /* nesting of rule-fired changes */
+	struct cfgfile *cfgfile;/* the config file, read once (config.c) */
+};
+
+/* Record an error in c and return code; the caller passes it up. */
+int crm_error(struct crm *c, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Print c's recorded error as "crm: <cmd>: <message>" and return its code. */
+int crm_report(struct crm *c);
+/* Print "crm: <cmd>: <message>" now (a problem with one input line, a
+ * notice). Not an error by itself. */
+void crm_warn(struct crm *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Like crm_warn, unless -q. */
+void crm_notice(struct crm *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Map an SQLite result code to a crm status, recording sqlite's message. */
+int crm_dberror(struct crm *c, int rc, const char *what);
+
+#endif

@@ -1,0 +1,299 @@
+/* db.c: statements, transactions, savepoints; backup and checks. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/db.h"
+#include "io/out.h"
+
+struct stmt_cache {
+	const char *sql;   /* the caller's string (a literal): compared by content */
+	sqlite3_stmt *st;
+	struct stmt_cache *next;
+};
+
+static struct stmt_cache **cache_head(struct crm *c)
+{
+	return (struct stmt_cache **)&c->db_cache;
+}
+
+int db_exec(struct crm *c, const char *sql)
+{
+	char *err = NULL;
+	int rc = sqlite3_exec(c->db, sql, NULL, NULL, &err);
+	if (rc != SQLITE_OK) {
+		int prim = rc & 0xff;
+		int code = prim == SQLITE_CONSTRAINT ? CRM_CONFLICT
+			 : prim == SQLITE_AUTH ? CRM_PERM : CRM_DBERR;
+		if (prim == SQLITE_BUSY)
+			crm_error(c, code, "database is locked (busy timeout passed)");
+		else
+			crm_error(c, code, "%s", err ? err : sqlite3_errstr(rc));
+		sqlite3_free(err);
+		return code;
+	}
+	return CRM_OK;
+}
+
+sqlite3_stmt *db_stmt(struct crm *c, const char *sql)
+{
+	struct stmt_cache **head = cache_head(c);
+	for (struct stmt_cache *e = *head; e; e = e->next) {
+		if (e->sql == sql || !strcmp(e->sql, sql)) {
+			sqlite3_reset(e->st);
+			sqlite3_clear_bindings(e->st);
+			return e->st;
+		}
+	}
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
+	if (rc != SQLITE_OK) {
+		crm_dberror(c, rc, "prepare");
+		return NULL;
+	}
+	struct stmt_cache *e = xmalloc(sizeof(*e));
+	e->sql = xstrdup(sql);
+	e->st = st;
+	e->next = *head;
+	*head = e;
+	return st;
+}
+
+static void cache_clear(struct crm *c)
+{
+	struct stmt_cache **head = cache_head(c);
+	while (*head) {
+		struct stmt_cache *e = *head;
+		*head = e->next;
+		sqlite3_finalize(e->st);
+		free((char *)e->sql);
+		free(e);
+	}
+}
+
+char *db_get_text(struct crm *c, const char *sql, const char *param)
+{
+	sqlite3_stmt *st = db_stmt(c, sql);
+	char *r = NULL;
+	if (!st)
+		return NULL;
+	if (param)
+		sqlite3_bind_text(st, 1, param, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		r = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return r;
+}
+
+long long db_get_int(struct crm *c, const char *sql, const char *param, long long def)
+{
+	sqlite3_stmt *st = db_stmt(c, sql);
+	long long r = def;
+	if (!st)
+		return def;
+	if (param)
+		sqlite3_bind_text(st, 1, param, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
+		r = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return r;
+}
+
+/* ---- transactions ---- */
+
+bool db_in_txn(struct crm *c)
+{
+	return c->db && !sqlite3_get_autocommit(c->db);
+}
+
+void db_bulk(struct crm *c)
+{
+	sqlite3_exec(c->db, "PRAGMA cache_size = -40960", NULL, NULL, NULL);   /* a hint */
+}
+
+int db_begin(struct crm *c)
+{
+	if (c->db_readonly)
+		return crm_error(c, CRM_DBERR, "database %s is read-only", c->db_path);
+	return db_exec(c, "BEGIN IMMEDIATE");
+}
+
+int db_commit(struct crm *c)
+{
+	return db_exec(c, "COMMIT");
+}
+
+void db_rollback(struct crm *c)
+{
+	if (db_in_txn(c))
+		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+bool db_may_split(const struct crm *c, bool when_idle)
+{
+	if (c->rollback || c->atomic)
+		return false;
+	return !c->strict || (when_idle && c->commit_when_idle);
+}
+
+/* Run a cached statement that returns no rows (one per record written:
+ * parsing it again each time showed in profiles). */
+static int step_cached(struct crm *c, const char *sql)
+{
+	sqlite3_stmt *st = db_stmt(c, sql);
+	if (!st)
+		return c->errcode;
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, sql);
+}
+
+int db_savepoint(struct crm *c)
+{
+	return step_cached(c, "SAVEPOINT rec");
+}
+
+int db_release(struct crm *c)
+{
+	return step_cached(c, "RELEASE rec");
+}
+
+/* Undo the record's changes, keeping the error that made us undo them. */
+void db_rollback_to(struct crm *c)
+{
+	const char *undo[2] = { "ROLLBACK TO rec", "RELEASE rec" };
+	for (int i = 0; i < 2; i++) {
+		sqlite3_stmt *st = NULL;
+		if (sqlite3_prepare_v2(c->db, undo[i], -1, &st, NULL) == SQLITE_OK)
+			sqlite3_step(st);
+		sqlite3_finalize(st);
+	}
+}
+
+int db_ids(struct crm *c, sqlite3_stmt *st, long long **ids, int *n)
+{
+	int rc, cap = 0;
+	*ids = NULL;
+	*n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			*ids = xrealloc(*ids, cap * sizeof(**ids));
+		}
+		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "reading ids");
+}
+
+void db_close(struct crm *c)
+{
+	if (!c->db)
+		return;
+	db_rollback(c);
+	cache_clear(c);
+	sqlite3_close(c->db);
+	c->db = NULL;
+	c->db_readonly = false;
+}
+
+int db_backup_to(struct crm *c, const char *path)
+{
+	sqlite3 *dst;
+	if (access(path, F_OK) == 0)
+		return crm_error(c, CRM_CONFLICT, "backup file %s already exists", path);
+	int rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (rc != SQLITE_OK) {
+		crm_error(c, CRM_DBERR, "cannot create backup %s: %s", path, sqlite3_errmsg(dst));
+		sqlite3_close(dst);
+		return CRM_DBERR;
+	}
+	sqlite3_backup *b = sqlite3_backup_init(dst, "main", c->db, "main");
+	if (!b) {
+		crm_error(c, CRM_DBERR, "cannot back up to %s: %s", path, sqlite3_errmsg(dst));
+		sqlite3_close(dst);
+		unlink(path);
+		return CRM_DBERR;
+	}
+	/* Copy in steps so writers elsewhere are not locked out for long;
+	 * a write by another connection restarts the copy. */
+	do {
+		rc = sqlite3_backup_step(b, 256);
+		if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+			sqlite3_sleep(20);
+	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		crm_error(c, CRM_DBERR, "backup to %s failed: %s", path, sqlite3_errstr(rc));
+		sqlite3_close(dst);
+		unlink(path);
+		return CRM_DBERR;
+	}
+	rc = sqlite3_close(dst);
+	return rc == SQLITE_OK ? CRM_OK : crm_error(c, CRM_DBERR, "closing backup %s failed", path);
+}
+
+static int check_one(struct crm *c, const char *name, const char *sql, bool *damaged)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	if (rc != SQLITE_OK) {
+		*damaged = true;
+		out_begin(c->out);
+		out_str(c->out, "type", "check");
+		out_str(c->out, "check", name);
+		out_str(c->out, "result", sqlite3_errmsg(c->db));
+		out_end(c->out);
+		return CRM_OK;
+	}
+	int problems = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		if (!strcmp(name, "integrity") && v && !strcmp(v, "ok"))
+			continue;
+		struct sbuf b = { 0 };
+		for (int i = 0; i < sqlite3_column_count(st); i++) {
+			const char *col = (const char *)sqlite3_column_text(st, i);
+			sbuf_addf(&b, "%s%s", i ? " " : "", col ? col : "");
+		}
+		out_begin(c->out);
+		out_str(c->out, "type", "check");
+		out_str(c->out, "check", name);
+		out_str(c->out, "result", b.s ? b.s : "");
+		out_end(c->out);
+		sbuf_release(&b);
+		problems++;
+	}
+	if (rc != SQLITE_DONE) {
+		problems++;
+		out_begin(c->out);
+		out_str(c->out, "type", "check");
+		out_str(c->out, "check", name);
+		out_str(c->out, "result", sqlite3_errmsg(c->db));
+		out_end(c->out);
+	}
+	sqlite3_finalize(st);
+	if (!problems) {
+		out_begin(c->out);
+		out_str(c->out, "type", "check");
+		out_str(c->out, "check", name);
+		out_str(c->out, "result", "ok");
+		out_end(c->out);
+	}
+	if (problems)
+		*damaged = true;
+	return CRM_OK;
+}
+
+int db_check(struct crm *c)
+{
+	bool damaged = false;
+	check_one(c, "integrity", "PRAGMA integrity_check", &damaged);
+	check_one(c, "foreign_keys", "PRAGMA foreign_key_check", &damaged);
+	if (damaged)
+		return crm_error(c, CRM_DBERR, "database %s is damaged; restore a backup (crm backup)",
+				 c->db_path);
+	return CRM_OK;
+}

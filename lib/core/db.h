@@ -1,0 +1,69 @@
+/* db.h: the database handle's statements and transactions.
+ *
+ * lib/core is the layer every feature stands on: the context (crm.h),
+ * the database (db, open: statements, transactions, migrations), settings
+ * (config), the audit log, user hooks, the type registry (type.h), the
+ * one write path for records (record.h) and the events it publishes
+ * (event.h), the query layer with its read-only authorizer (query.h),
+ * and what commands read (input.h, cmd.h). It uses lib/base and lib/io
+ * only, and names no feature: features plug in through the modules they
+ * declare (module.h). */
+#ifndef CRM_DB_H
+#define CRM_DB_H
+
+#include <stdbool.h>
+#include "core/crm.h"
+
+/* BEGIN IMMEDIATE (waits for the write lock up to the busy timeout, so
+ * two writers queue instead of failing halfway), COMMIT, ROLLBACK. */
+int db_begin(struct crm *c);
+int db_commit(struct crm *c);
+void db_rollback(struct crm *c);
+bool db_in_txn(struct crm *c);
+/* A command about to write in bulk (import, score, track): a page cache
+ * of 40 MB, not SQLite's 2 MB, so that index pages stay in memory instead
+ * of being read and spilled again for every few rows. */
+void db_bulk(struct crm *c);
+/* Whether the command may commit its work in parts (a long stream, a
+ * pipe's reader waiting for our lock): not when it must not commit (a
+ * --dry-run, a failure) or must be all or nothing (import --atomic,
+ * --strict). when_idle: the input waits; a stream that commits whenever
+ * it waits (tail -f | crm track) does so even with --strict. */
+bool db_may_split(const struct crm *c, bool when_idle);
+
+/* Close the handle (rolling back what is open) and forget its statements. */
+void db_close(struct crm *c);
+
+/* Savepoints: one record operation is all or nothing inside a batch. */
+int db_savepoint(struct crm *c);
+int db_release(struct crm *c);
+void db_rollback_to(struct crm *c);
+
+/* Step st (prepared by the caller, not cached) to its end, collecting
+ * column 0 into a new array *ids of *n ids (the caller frees it), then
+ * finalize it: ids first, so the caller may write while it goes through
+ * them. */
+int db_ids(struct crm *c, sqlite3_stmt *st, long long **ids, int *n);
+
+/* Run SQL without results. */
+int db_exec(struct crm *c, const char *sql);
+
+/* A prepared statement from a cache keyed by the SQL text: reset, with
+ * bindings cleared, owned by the cache (do not finalize). NULL on error
+ * (recorded in c). */
+sqlite3_stmt *db_stmt(struct crm *c, const char *sql);
+
+/* Online backup of the open database to path (safe while others write). */
+int db_backup_to(struct crm *c, const char *path);
+
+/* Integrity and foreign-key checks, each printed as a record.
+ * CRM_DBERR when the database is damaged. */
+int db_check(struct crm *c);
+
+/* The first column of the first row of sql (one optional text parameter),
+ * newly allocated, or NULL. */
+char *db_get_text(struct crm *c, const char *sql, const char *param);
+/* Same, as an integer; def when there is no row. */
+long long db_get_int(struct crm *c, const char *sql, const char *param, long long def);
+
+#endif

@@ -1,0 +1,289 @@
+/* open.c: finding, opening, creating and migrating the database. */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/date.h"
+#include "core/config.h"
+#include "core/db.h"
+#include "core/open.h"
+#include "core/schema.h"
+#include "core/sqlfn.h"
+#include "io/fs.h"
+
+#define DEFAULT_BUSY_MS 5000
+
+char *db_resolve_path(const char *opt)
+{
+	const char *env = getenv("CRM_DB");
+	const char *xdg = getenv("XDG_DATA_HOME");
+	const char *home = getenv("HOME");
+	if (opt && *opt)
+		return xstrdup(opt);
+	if (env && *env)
+		return xstrdup(env);
+	if (xdg && *xdg)
+		return xasprintf("%s/crm/crm.db", xdg);
+	return xasprintf("%s/.local/share/crm/crm.db", home && *home ? home : ".");
+}
+
+int db_schema_version(void)
+{
+	int v = 0;
+	for (const struct migration *m = schema_migrations; m->name; m++)
+		v = m->version;
+	return v;
+}
+
+/* ---- open, create, migrate ---- */
+
+static int busy_timeout_ms(struct crm *c)
+{
+	char *v = config_get(c, "db.busy_timeout");
+	long long ms = DEFAULT_BUSY_MS, secs;
+	if (v) {
+		char *end;
+		long long n = strtoll(v, &end, 10);
+		if (*end == 0 && n >= 0)
+			ms = n;   /* a bare number is milliseconds */
+		else if (duration_parse(v, &secs) == 0)
+			ms = secs * 1000;
+	}
+	free(v);
+	return ms > INT_MAX ? INT_MAX : (int)ms;
+}
+
+/* Another writer holds the lock: try again every few milliseconds, not
+ * with SQLite's own back-off (up to 100 ms), which in a pipeline of
+ * writers (crm lead add | crm assign | crm task add) lets the one that
+ * just committed take the lock back again and again. */
+static int busy_wait(void *arg, int tries)
+{
+	struct crm *c = arg;
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (tries == 0)
+		c->busy_since = now;
+	long long waited = (now.tv_sec - c->busy_since.tv_sec) * 1000LL
+			 + (now.tv_nsec - c->busy_since.tv_nsec) / 1000000;
+	if (waited >= c->busy_ms)
+		return 0;
+	struct timespec nap = { 0, (tries < 20 ? 1 : 5) * 1000000L };
+	nanosleep(&nap, NULL);
+	return 1;
+}
+
+static void busy_set(struct crm *c, int ms)
+{
+	c->busy_ms = ms;
+	sqlite3_busy_handler(c->db, busy_wait, c);
+}
+
+static int run_migrations(struct crm *c, int from)
+{
+	for (const struct migration *m = schema_migrations; m->name; m++) {
+		if (m->version <= from)
+			continue;
+		int rc = db_exec(c, m->sql);
+		if (rc) {
+			char msg[sizeof(c->errmsg)];
+			snprintf(msg, sizeof(msg), "%s", c->errmsg);
+			return crm_error(c, CRM_DBERR, "schema migration %s failed: %s", m->name, msg);
+		}
+	}
+	char *sql = xasprintf("PRAGMA user_version = %d", db_schema_version());
+	int rc = db_exec(c, sql);
+	free(sql);
+	return rc;
+}
+
+/* The backup copy made before a migration: "<db>.v<N>-<stamp>.bak". */
+static int backup_before_migration(struct crm *c, int from)
+{
+	char day[DATE_BUFSZ];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(day, sizeof(day), "%Y%m%d-%H%M%S", &tm);
+	char *path = xasprintf("%s.v%d-%s.bak", c->db_path, from, day);
+	int rc = db_backup_to(c, path);
+	if (rc == CRM_OK)
+		crm_notice(c, "database schema v%d migrated to v%d; backup of the old file: %s",
+			   from, db_schema_version(), path);
+	free(path);
+	return rc;
+}
+
+/* Bring the schema up to date. Whoever gives an empty file its schema
+ * says it created the database: not whoever made the file, as the
+ * commands of a pipeline all start on a database that does not exist. */
+static int migrate(struct crm *c)
+{
+	int latest = db_schema_version();
+	int ver = (int)db_get_int(c, "PRAGMA user_version", NULL, 0);
+	if (ver == latest)
+		return CRM_OK;
+	if (ver > latest)
+		return crm_error(c, CRM_DBERR, "database %s has schema v%d, newer than this crm (v%d)",
+				 c->db_path, ver, latest);
+	if (ver > 0) {
+		int rc = backup_before_migration(c, ver);
+		if (rc)
+			return rc;
+	}
+	int rc = db_begin(c);
+	if (rc)
+		return rc;
+	/* The version may have moved while we waited for the lock. */
+	int now = (int)db_get_int(c, "PRAGMA user_version", NULL, 0);
+	rc = now < latest ? run_migrations(c, now) : CRM_OK;
+	if (rc) {
+		db_rollback(c);
+		return rc;
+	}
+	rc = db_commit(c);
+	if (!rc && now == 0)
+		crm_notice(c, "created database %s", c->db_path);
+	return rc;
+}
+
+/* "file:" URI of path asking SQLite to trust that nobody changes the
+ * file: the way to read a WAL database we may not write (no -shm). */
+static char *immutable_uri(const char *path)
+{
+	struct sbuf b = { 0 };
+	sbuf_add(&b, "file:");
+	for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+		if (*p == '?' || *p == '#' || *p == '%' || *p <= ' ')
+			sbuf_addf(&b, "%%%02X", *p);
+		else
+			sbuf_addc(&b, (char)*p);
+	}
+	sbuf_add(&b, "?immutable=1");
+	return sbuf_detach(&b);
+}
+
+static int open_handle(struct crm *c, int flags)
+{
+	char *uri = flags & SQLITE_OPEN_URI ? immutable_uri(c->db_path) : NULL;
+	/* One thread per connection: no need for SQLite's per-call mutex. */
+	int rc = sqlite3_open_v2(uri ? uri : c->db_path, &c->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
+	free(uri);
+	if (rc != SQLITE_OK) {
+		crm_error(c, CRM_DBERR, "cannot open database %s: %s", c->db_path,
+			  c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc));
+		sqlite3_close(c->db);
+		c->db = NULL;
+		return CRM_DBERR;
+	}
+	sqlite3_extended_result_codes(c->db, 1);
+	busy_set(c, DEFAULT_BUSY_MS);
+	/* Defensive mode: no writable_schema tricks, even from our own code. */
+	sqlite3_db_config(c->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(c->db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+	/* Statement journals (one per record's savepoint) in memory, not
+	 * in a temp file written for every row. */
+	rc = db_exec(c, "PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; "
+		     "PRAGMA temp_store = MEMORY");
+	if (rc) {
+		char *msg = xstrdup(c->errmsg);
+		crm_error(c, CRM_DBERR, "cannot open database %s: %s", c->db_path, msg);
+		free(msg);
+		return CRM_DBERR;
+	}
+	/* WAL lets readers go on while one writer writes. */
+	if (!(flags & SQLITE_OPEN_READONLY)) {
+		char *mode = db_get_text(c, "PRAGMA journal_mode = WAL", NULL);
+		free(mode);
+	}
+	if (sqlfn_register(c) != CRM_OK)
+		return c->errcode;
+	return CRM_OK;
+}
+
+static int check_is_database(struct crm *c)
+{
+	/* Reading the schema fails with SQLITE_NOTADB on a file that is not one. */
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(c->db, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc == SQLITE_ROW)
+			return CRM_OK;
+	}
+	return crm_error(c, CRM_DBERR, "cannot open database %s: %s", c->db_path,
+			 sqlite3_errmsg(c->db));
+}
+
+static int create_new(struct crm *c)
+{
+	if (make_parent_dirs(c->db_path) != 0)
+		return crm_error(c, CRM_DBERR, "cannot create the directory for %s: %s",
+				 c->db_path, strerror(errno));
+	int rc = open_handle(c, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+	if (rc)
+		return rc;
+	return migrate(c);
+}
+
+int db_create(struct crm *c)
+{
+	if (access(c->db_path, F_OK) == 0)
+		return crm_error(c, CRM_CONFLICT, "database %s already exists", c->db_path);
+	return create_new(c);
+}
+
+/* A database we may only read (an archived copy, a read-only mount):
+ * reads work, writes fail at BEGIN with a clear message. */
+static int open_readonly(struct crm *c)
+{
+	int rc = open_handle(c, SQLITE_OPEN_READONLY);
+	if (!rc)
+		rc = check_is_database(c);
+	if (rc) {
+		/* A WAL database whose -shm we cannot create: read it as is. */
+		sqlite3_close(c->db);
+		c->db = NULL;
+		c->errmsg[0] = 0;
+		rc = open_handle(c, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+		if (!rc)
+			rc = check_is_database(c);
+	}
+	if (rc)
+		return rc;
+	int ver = (int)db_get_int(c, "PRAGMA user_version", NULL, 0);
+	if (ver != db_schema_version())
+		return crm_error(c, CRM_DBERR, "database %s is read-only and has schema v%d, not v%d: "
+				 "it cannot be migrated", c->db_path, ver, db_schema_version());
+	c->db_readonly = true;
+	return CRM_OK;
+}
+
+int db_open(struct crm *c)
+{
+	int rc;
+	if (c->db)
+		return CRM_OK;   /* crm shell: one connection for every command */
+	if (access(c->db_path, F_OK) != 0)
+		rc = create_new(c);
+	else if (access(c->db_path, W_OK) != 0 && (errno == EACCES || errno == EROFS))
+		rc = open_readonly(c);
+	else {
+		rc = open_handle(c, SQLITE_OPEN_READWRITE);
+		if (!rc)
+			rc = check_is_database(c);
+		if (!rc)
+			rc = migrate(c);
+	}
+	if (rc)
+		return rc;
+	busy_set(c, busy_timeout_ms(c));
+	return CRM_OK;
+}
+

@@ -1,0 +1,608 @@
+/* query.c: list queries, user expressions and the read-only authorizer. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/cmd.h"
+#include "base/date.h"
+#include "core/db.h"
+#include "io/out.h"
+#include "core/query.h"
+#include "base/text.h"
+
+/* ---- the authorizer ---- */
+
+struct auth {
+	int denied;            /* the action code refused, 0 if none */
+	bool schema_update;    /* an UPDATE of sqlite_master was let through */
+	char what[128];
+};
+
+static const char *const denied_functions[] = {
+	"load_extension", "fts3_tokenizer", "readfile", "writefile", "edit",
+	"sqlite_dbpage", NULL
+};
+
+static int authorize(void *arg, int action, const char *a1, const char *a2,
+		     const char *dbname, const char *trigger)
+{
+	struct auth *au = arg;
+	(void)dbname;
+	switch (action) {
+	case SQLITE_SELECT:
+	case SQLITE_READ:
+	case SQLITE_RECURSIVE:
+		return SQLITE_OK;
+	case SQLITE_FUNCTION:
+		for (int i = 0; denied_functions[i]; i++)
+			if (a2 && !strcasecmp(a2, denied_functions[i])) {
+				au->denied = action;
+				snprintf(au->what, sizeof(au->what), "the function %s()", a2);
+				return SQLITE_DENY;
+			}
+		return SQLITE_OK;
+	case SQLITE_PRAGMA:
+		snprintf(au->what, sizeof(au->what), "PRAGMA %s", a1 ? a1 : "");
+		break;
+	case SQLITE_ATTACH:
+	case SQLITE_DETACH:
+		snprintf(au->what, sizeof(au->what), "ATTACH/DETACH");
+		break;
+	case SQLITE_UPDATE:
+		/* Using a table-valued function (json_each in has_tag) makes
+		 * SQLite ask for an UPDATE of sqlite_master while it sets up
+		 * the function's table. A real UPDATE of it is still refused:
+		 * by sqlite3_stmt_readonly() below, and by defensive mode. */
+		if (a1 && !strcmp(a1, "sqlite_master") && !trigger) {
+			au->schema_update = true;
+			return SQLITE_OK;
+		}
+		/* fall through */
+	case SQLITE_INSERT:
+	case SQLITE_DELETE:
+		snprintf(au->what, sizeof(au->what), "writing to %s", a1 ? a1 : "a table");
+		break;
+	default:
+		snprintf(au->what, sizeof(au->what), "changing the database or its schema");
+		break;
+	}
+	au->denied = action;
+	return SQLITE_DENY;
+}
+
+int query_prepare_readonly(struct crm *c, const char *sql, sqlite3_stmt **st)
+{
+	struct auth au = { 0 };
+	const char *tail = NULL;
+	*st = NULL;
+	sqlite3_set_authorizer(c->db, authorize, &au);
+	int rc = sqlite3_prepare_v2(c->db, sql, -1, st, &tail);
+	sqlite3_set_authorizer(c->db, NULL, NULL);
+	if (rc != SQLITE_OK) {
+		if (au.schema_update && !au.denied)
+			snprintf(au.what, sizeof(au.what), "writing to sqlite_master");
+		/* defensive mode refuses schema writes before asking us */
+		if (strstr(sqlite3_errmsg(c->db), "may not be modified"))
+			snprintf(au.what, sizeof(au.what), "writing to the schema");
+		if (au.denied || au.what[0] || (rc & 0xff) == SQLITE_AUTH)
+			return crm_error(c, CRM_PERM, "refused: %s is not allowed (queries are read-only)",
+					 au.what[0] ? au.what : "this statement");
+		return crm_error(c, CRM_USAGE, "%s", sqlite3_errmsg(c->db));
+	}
+	if (!*st)
+		return crm_error(c, CRM_USAGE, "empty query");
+	while (tail && *tail && (isspace((unsigned char)*tail) || *tail == ';'))
+		tail++;
+	if (tail && *tail) {
+		sqlite3_finalize(*st);
+		*st = NULL;
+		return crm_error(c, CRM_PERM, "refused: one statement at a time");
+	}
+	if (!sqlite3_stmt_readonly(*st)) {
+		sqlite3_finalize(*st);
+		*st = NULL;
+		return crm_error(c, CRM_PERM, "refused: queries are read-only");
+	}
+	return CRM_OK;
+}
+
+/* ---- the record as an expression sees it ---- */
+
+char *query_source(const struct type *t)
+{
+	struct sbuf b = { 0 };
+	sbuf_add(&b, "(SELECT ");
+	for (int i = 0; i < t->nfields; i++) {
+		const struct field *f = &t->fields[i];
+		if (i)
+			sbuf_add(&b, ", ");
+		if (f->kind == FK_MONEY)
+			sbuf_addf(&b, "t.\"%s\" / 100.0 AS \"%s\", t.\"%s\" AS \"_minor_%s\"",
+				  f->name, f->name, f->name, f->name);
+		else
+			sbuf_addf(&b, "t.\"%s\"", f->name);
+	}
+	sbuf_addf(&b, " FROM \"%s\" AS t) AS r", t->name);
+	return sbuf_detach(&b);
+}
+
+static char *select_list(const struct type *t)
+{
+	struct sbuf b = { 0 };
+	sbuf_add(&b, "SELECT ");
+	for (int i = 0; i < t->nfields; i++) {
+		const struct field *f = &t->fields[i];
+		sbuf_addf(&b, "%sr.\"%s%s\"", i ? ", " : "", f->kind == FK_MONEY ? "_minor_" : "", f->name);
+	}
+	return sbuf_detach(&b);
+}
+
+/* ---- rewriting helper functions in expressions ---- */
+
+/* Length of the token at s that is a string, quoted name or comment. */
+static size_t quoted_len(const char *s)
+{
+	char q = *s;
+	if (q == '\'' || q == '"' || q == '`' || q == '[') {
+		char end = q == '[' ? ']' : q;
+		size_t i = 1;
+		for (; s[i]; i++) {
+			if (s[i] == end) {
+				if (end != ']' && s[i + 1] == end) {
+					i++;
+					continue;
+				}
+				return i + 1;
+			}
+		}
+		return i;   /* unterminated: SQLite will say so */
+	}
+	if (s[0] == '-' && s[1] == '-')
+		return strcspn(s, "\n");
+	if (s[0] == '/' && s[1] == '*') {
+		const char *e = strstr(s + 2, "*/");
+		return e ? (size_t)(e + 2 - s) : strlen(s);
+	}
+	return 0;
+}
+
+/* The top-level arguments of a call whose "(" is at s[0]; returns the
+ * length up to and including ")" or 0 if unbalanced. */
+static size_t call_args(const char *s, char **argv, int *argc, int max)
+{
+	int depth = 0;
+	size_t start = 1;
+	*argc = 0;
+	for (size_t i = 0; s[i]; i++) {
+		size_t q = quoted_len(s + i);
+		if (q) {
+			i += q - 1;
+			continue;
+		}
+		if (s[i] == '(')
+			depth++;
+		else if (s[i] == ')' && --depth == 0) {
+			if (*argc < max && (i > start || *argc))
+				argv[(*argc)++] = xstrndup(s + start, i - start);
+			return i + 1;
+		} else if (s[i] == ',' && depth == 1) {
+			if (*argc < max)
+				argv[(*argc)++] = xstrndup(s + start, i - start);
+			start = i + 1;
+		}
+	}
+	return 0;
+}
+
+static int rewrite(struct crm *c, const struct type *t, bool one, const char *s, struct sbuf *out);
+
+/* one: the expression is checked against one or a few records at a time
+ * (a rule's condition, rescoring the leads an event touched). */
+static int expand_helper(struct crm *c, const struct type *t, bool one, const char *name, char **argv,
+			 int argc, struct sbuf *out)
+{
+	char *a[2] = { NULL, NULL };
+	int rc = CRM_OK;
+	for (int i = 0; i < argc && i < 2; i++) {
+		struct sbuf b = { 0 };
+		rc = rewrite(c, t, one, argv[i], &b);
+		a[i] = sbuf_detach(&b);
+		if (rc)
+			goto done;
+	}
+	bool is_lead = !strcmp(t->name, "lead");
+	if (!strcasecmp(name, "has_tag")) {
+		if (argc != 1)
+			rc = crm_error(c, CRM_USAGE, "has_tag() takes one tag");
+		else if (!type_field(t, "tags"))
+			sbuf_add(out, "0");
+		else
+			sbuf_addf(out, "(EXISTS (SELECT 1 FROM json_each(r.tags) WHERE value = (%s)))", a[0]);
+	} else if (!strcasecmp(name, "has_event")) {
+		if (argc != 1)
+			rc = crm_error(c, CRM_USAGE, "has_event() takes one event name");
+		else if (!is_lead)
+			sbuf_add(out, "0");
+		else if (one)
+			/* a lookup for this lead (index event_lead): gathering every
+			 * lead with that event would cost as much as for all leads */
+			sbuf_addf(out, "(EXISTS (SELECT 1 FROM event AS e WHERE e.lead_id = r.id "
+				  "AND e.name = (%s) AND e.deleted_at IS NULL))", a[0]);
+		else
+			/* IN, not a correlated EXISTS: the lead ids with that event
+			 * are gathered once per statement, not looked up per lead
+			 * (7x faster when scoring or listing every lead) */
+			sbuf_addf(out, "(r.id IN (SELECT e.lead_id FROM event AS e WHERE e.name = (%s) "
+				  "AND e.deleted_at IS NULL))", a[0]);
+	} else {   /* event_count */
+		if (argc < 1 || argc > 2)
+			rc = crm_error(c, CRM_USAGE, "event_count() takes an event name and optionally days");
+		else if (!is_lead)
+			sbuf_add(out, "0");
+		else
+			sbuf_addf(out, "(SELECT count(*) FROM event AS e WHERE e.lead_id = r.id "
+				  "AND e.name = (%s) AND e.deleted_at IS NULL%s%s%s)", a[0],
+				  argc == 2 ? " AND julianday(e.at) >= julianday(crm_now()) - (" : "",
+				  argc == 2 ? a[1] : "", argc == 2 ? ")" : "");
+	}
+done:
+	free(a[0]);
+	free(a[1]);
+	return rc;
+}
+
+static bool is_ident(int ch)
+{
+	return isalnum(ch) || ch == '_' || ch >= 0x80;
+}
+
+/* Copy s to out, expanding helpers, dropping comments, and refusing what
+ * could break out of the expression (";", unbalanced parentheses). */
+static int rewrite(struct crm *c, const struct type *t, bool one, const char *s, struct sbuf *out)
+{
+	int depth = 0;
+	for (size_t i = 0; s[i];) {
+		size_t q = quoted_len(s + i);
+		if (q) {
+			if (s[i] == '-' || s[i] == '/')
+				sbuf_addc(out, ' ');  /* a comment is a space */
+			else
+				sbuf_addn(out, s + i, q);
+			i += q;
+			continue;
+		}
+		if (s[i] == ';')
+			return crm_error(c, CRM_PERM, "refused: ';' in an expression (one read-only expression only)");
+		if (s[i] == '(')
+			depth++;
+		if (s[i] == ')' && --depth < 0)
+			return crm_error(c, CRM_PERM, "refused: unbalanced ')' in the expression");
+		if (is_ident((unsigned char)s[i]) && (i == 0 || !is_ident((unsigned char)s[i - 1]))) {
+			size_t n = 0;
+			while (is_ident((unsigned char)s[i + n]))
+				n++;
+			size_t j = i + n;
+			while (isspace((unsigned char)s[j]))
+				j++;
+			bool helper = s[j] == '(' && ((n == 7 && !strncasecmp(s + i, "has_tag", 7))
+				      || (n == 9 && !strncasecmp(s + i, "has_event", 9))
+				      || (n == 11 && !strncasecmp(s + i, "event_count", 11)));
+			if (helper) {
+				char *argv[4];
+				int argc;
+				char *name = xstrndup(s + i, n);
+				size_t len = call_args(s + j, argv, &argc, 4);
+				int rc = len ? expand_helper(c, t, one, name, argv, argc, out)
+					     : crm_error(c, CRM_USAGE, "unbalanced parentheses after %s", name);
+				free(name);
+				for (int k = 0; k < argc; k++)
+					free(argv[k]);
+				if (rc)
+					return rc;
+				i = j + len;
+				continue;
+			}
+			sbuf_addn(out, s + i, n);
+			i += n;
+			continue;
+		}
+		sbuf_addc(out, s[i++]);
+	}
+	if (depth != 0)
+		return crm_error(c, CRM_USAGE, "unbalanced '(' in the expression");
+	return CRM_OK;
+}
+
+static int expr_build(struct crm *c, const struct type *t, bool one, const char *expr, char **out)
+{
+	struct sbuf b = { 0 };
+	*out = NULL;
+	int rc = rewrite(c, t, one, expr, &b);
+	if (rc) {
+		sbuf_release(&b);
+		return rc;
+	}
+	char *expanded = sbuf_detach(&b);
+	/* Prepare it once against the record to check it reads only. */
+	char *src = query_source(t);
+	char *sql = xasprintf("SELECT 1 FROM %s WHERE (%s\n)", src, expanded);
+	free(src);
+	sqlite3_stmt *st;
+	rc = query_prepare_readonly(c, sql, &st);
+	free(sql);
+	sqlite3_finalize(st);
+	if (rc) {
+		free(expanded);
+		return rc;
+	}
+	*out = expanded;
+	return CRM_OK;
+}
+
+int query_expr(struct crm *c, const struct type *t, const char *expr, char **out)
+{
+	return expr_build(c, t, false, expr, out);
+}
+
+int query_expr_one(struct crm *c, const struct type *t, const char *expr, char **out)
+{
+	return expr_build(c, t, true, expr, out);
+}
+
+/* ---- building the list query ---- */
+
+struct qbuild {
+	struct sbuf sql;
+	const char *params[16];
+	char *owned[16];
+	int nparams;
+};
+
+static void add_param(struct qbuild *qb, const char *v, bool own)
+{
+	qb->params[qb->nparams] = v;
+	qb->owned[qb->nparams] = own ? (char *)v : NULL;
+	qb->nparams++;
+}
+
+static int filter_eq(struct crm *c, const struct type *t, struct qbuild *qb, const char *field,
+		     const char *value)
+{
+	if (!value)
+		return CRM_OK;
+	if (!type_field(t, field))
+		return crm_error(c, CRM_USAGE, "%s %s has no %s to filter on", text_article(t->name), t->name, field);
+	sbuf_addf(&qb->sql, " AND r.\"%s\" = ?", field);
+	add_param(qb, value, false);
+	return CRM_OK;
+}
+
+static int add_order(struct crm *c, const struct type *t, struct qbuild *qb, const char *sort)
+{
+	sbuf_add(&qb->sql, " ORDER BY ");
+	if (!sort) {
+		sbuf_add(&qb->sql, "r.id");
+		return CRM_OK;
+	}
+	char *copy = xstrdup(sort), *save = NULL;
+	int n = 0, rc = CRM_OK;
+	for (char *k = strtok_r(copy, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+		bool desc = *k == '-';
+		if (*k == '-' || *k == '+')
+			k++;
+		const struct field *f = type_field(t, k);
+		if (!f) {
+			rc = crm_error(c, CRM_USAGE, "cannot sort by '%s': %s %s has no such field", k,
+				       text_article(t->name), t->name);
+			break;
+		}
+		/* times by the instant: they keep the offset they were written with */
+		if (f->kind == FK_TIME)
+			sbuf_addf(&qb->sql, "%sjulianday(r.\"%s\")%s", n++ ? ", " : "", k, desc ? " DESC" : "");
+		else
+			sbuf_addf(&qb->sql, "%sr.\"%s\"%s", n++ ? ", " : "", k, desc ? " DESC" : "");
+	}
+	free(copy);
+	if (!rc)
+		sbuf_add(&qb->sql, n ? ", r.id" : "r.id");
+	return rc;
+}
+
+static int build(struct crm *c, const struct type *t, const struct query *q, bool ids_only,
+		 struct qbuild *qb)
+{
+	char now[DATE_BUFSZ];
+	time_t tnow = date_now();
+	char *src = query_source(t), *sel = select_list(t);
+	sbuf_addf(&qb->sql, "%s FROM %s WHERE r.deleted_at IS %s", ids_only ? "SELECT r.id" : sel, src,
+		  q->removed ? "NOT NULL" : "NULL");
+	free(src);
+	free(sel);
+	int rc = filter_eq(c, t, qb, "owner", q->owner);
+	if (!rc)
+		rc = filter_eq(c, t, qb, "status", q->status);
+	if (!rc)
+		rc = filter_eq(c, t, qb, "stage", q->stage);
+	if (!rc)
+		rc = filter_eq(c, t, qb, "source", q->source);
+	if (!rc)
+		rc = filter_eq(c, t, qb, "pipeline", q->pipeline);
+	if (rc)
+		return rc;
+	if (q->tag) {
+		if (!type_field(t, "tags"))
+			return crm_error(c, CRM_USAGE, "%s %s has no tags", text_article(t->name), t->name);
+		sbuf_add(&qb->sql, " AND EXISTS (SELECT 1 FROM json_each(r.tags) WHERE value = ?)");
+		add_param(qb, q->tag, false);
+	}
+	if (q->since) {
+		time_t since;
+		if (date_parse(q->since, tnow, &since, NULL) != 0) {
+			long long secs;
+			if (duration_parse(q->since, &secs) != 0)
+				return crm_error(c, CRM_USAGE, "--since: '%s' is not a time or a span", q->since);
+			since = tnow - secs;
+		}
+		sbuf_add(&qb->sql, " AND julianday(r.created_at) >= julianday(?)");
+		add_param(qb, xstrdup(date_format(since, now)), true);
+	}
+	if (q->stale) {
+		long long secs;
+		if (duration_parse(q->stale, &secs) != 0)
+			return crm_error(c, CRM_USAGE, "--stale: '%s' is not a span (7d, 2w, 12h)", q->stale);
+		const char *col = type_field(t, "last_contacted_at") ? "coalesce(r.last_contacted_at, r.created_at)"
+								     : "r.updated_at";
+		sbuf_addf(&qb->sql, " AND julianday(%s) < julianday(?)", col);
+		add_param(qb, xstrdup(date_format(tnow - secs, now)), true);
+	}
+	if (q->where) {
+		char *expr;
+		rc = query_expr(c, t, q->where, &expr);
+		if (rc)
+			return rc;
+		sbuf_addf(&qb->sql, " AND (%s\n)", expr);
+		free(expr);
+	}
+	rc = add_order(c, t, qb, q->sort);
+	if (!rc && q->limit > 0)
+		sbuf_addf(&qb->sql, " LIMIT %lld", q->limit);
+	return rc;
+}
+
+static void qb_release(struct qbuild *qb)
+{
+	sbuf_release(&qb->sql);
+	for (int i = 0; i < qb->nparams; i++)
+		free(qb->owned[i]);
+}
+
+static int prepare(struct crm *c, const struct type *t, const struct query *q, bool ids_only,
+		   sqlite3_stmt **st)
+{
+	struct qbuild qb = { 0 };
+	int rc = build(c, t, q, ids_only, &qb);
+	if (!rc)
+		rc = query_prepare_readonly(c, qb.sql.s, st);
+	for (int i = 0; !rc && i < qb.nparams; i++)
+		sqlite3_bind_text(*st, i + 1, qb.params[i], -1, SQLITE_TRANSIENT);
+	qb_release(&qb);
+	return rc;
+}
+
+int query_list(struct crm *c, const struct type *t, const struct query *q)
+{
+	sqlite3_stmt *st;
+	int rc = prepare(c, t, q, false, &st);
+	if (rc)
+		return rc;
+	long n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		record_emit_row(c, t, st);
+		n++;
+	}
+	int res = rc == SQLITE_DONE ? (n ? CRM_OK : CRM_NOTFOUND) : crm_dberror(c, rc, t->name);
+	sqlite3_finalize(st);
+	return res;
+}
+
+int query_ids(struct crm *c, const struct type *t, const struct query *q,
+	      int (*fn)(struct crm *c, long long id, void *arg), void *arg)
+{
+	sqlite3_stmt *st;
+	int rc = prepare(c, t, q, true, &st);
+	if (rc)
+		return rc;
+	long long *ids = NULL;
+	size_t n = 0, cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 256;
+			ids = xrealloc(ids, cap * sizeof(*ids));
+		}
+		ids[n++] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		free(ids);
+		return crm_dberror(c, rc, t->name);
+	}
+	int res = n ? CRM_OK : CRM_NOTFOUND;
+	for (size_t i = 0; i < n; i++) {
+		int r = fn(c, ids[i], arg);
+		if (r && (res == CRM_OK || res == CRM_NOTFOUND))
+			res = r;
+		if (r == CRM_DBERR)
+			break;
+	}
+	free(ids);
+	return res;
+}
+
+int query_from_args(struct crm *c, const struct args *a, struct query *q)
+{
+	memset(q, 0, sizeof(*q));
+	q->where = arg_get(a, "where");
+	q->owner = arg_get(a, "owner");
+	q->tag = arg_get(a, "tag");
+	q->status = arg_get(a, "status");
+	q->stage = arg_get(a, "stage");
+	q->source = arg_get(a, "source");
+	q->pipeline = arg_get(a, "pipeline");
+	q->since = arg_get(a, "since");
+	q->stale = arg_get(a, "stale");
+	q->sort = arg_get(a, "sort");
+	q->removed = arg_has(a, "removed");
+	q->limit = arg_int(c, a, "limit", 0);
+	return q->limit < 0 ? CRM_USAGE : CRM_OK;
+}
+
+/* Print every row of a prepared statement as a record of its columns. */
+static int print_rows(struct crm *c, sqlite3_stmt *st)
+{
+	int rc, n = 0, ncol = sqlite3_column_count(st);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out_begin(c->out);
+		for (int i = 0; i < ncol; i++) {
+			const char *name = sqlite3_column_name(st, i);
+			switch (sqlite3_column_type(st, i)) {
+			case SQLITE_INTEGER:
+				out_int(c->out, name, sqlite3_column_int64(st, i));
+				break;
+			case SQLITE_FLOAT:
+				out_real(c->out, name, sqlite3_column_double(st, i));
+				break;
+			case SQLITE_TEXT:
+				out_str(c->out, name, (const char *)sqlite3_column_text(st, i));
+				break;
+			case SQLITE_BLOB: {
+				const unsigned char *p = sqlite3_column_blob(st, i);
+				int len = sqlite3_column_bytes(st, i);
+				struct sbuf hex = { 0 };
+				for (int k = 0; k < len; k++)
+					sbuf_addf(&hex, "%02x", p[k]);
+				out_str(c->out, name, hex.s ? hex.s : "");
+				sbuf_release(&hex);
+				break;
+			}
+			default:
+				break;  /* NULL: omitted, like unset fields */
+			}
+		}
+		out_end(c->out);
+		n++;
+	}
+	if (rc != SQLITE_DONE)
+		return crm_dberror(c, rc, "query");
+	return n ? CRM_OK : CRM_NOTFOUND;
+}
+
+int query_sql_print(struct crm *c, const char *sql)
+{
+	sqlite3_stmt *st;
+	int rc = query_prepare_readonly(c, sql, &st);
+	if (rc)
+		return rc;
+	rc = print_rows(c, st);
+	sqlite3_finalize(st);
+	return rc;
+}

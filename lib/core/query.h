@@ -1,0 +1,54 @@
+/* query.h: --where and the shorthand filters, turned into SQL that SQLite
+ * evaluates under a read-only authorizer. */
+#ifndef CRM_QUERY_H
+#define CRM_QUERY_H
+
+#include <stdbool.h>
+#include "core/crm.h"
+#include "core/record.h"
+
+struct query {
+	const char *where;     /* user SQL expression over the record's fields */
+	const char *owner, *tag, *status, *stage, *source, *pipeline;
+	const char *since;     /* created at or after (a time) */
+	const char *stale;     /* no contact for this long (a span: 7d) */
+	const char *sort;      /* "field,-field" */
+	long long limit;       /* 0: no limit */
+	bool removed;          /* list removed records instead */
+};
+
+/* Run the query and print every matching record. CRM_NOTFOUND when none
+ * matched (the caller decides whether that is an error). */
+int query_list(struct crm *c, const struct type *t, const struct query *q);
+
+/* Call fn for the id of every matching record (ids collected first, so fn
+ * may write). */
+int query_ids(struct crm *c, const struct type *t, const struct query *q,
+	      int (*fn)(struct crm *c, long long id, void *arg), void *arg);
+
+/* Check a user expression and turn it into SQL over the alias "r" (a row
+ * of type t, money in major units), with has_tag()/has_event()/
+ * event_count() expanded. CRM_PERM for anything that is not a read-only
+ * expression, CRM_USAGE for a syntax error. *out is newly allocated. */
+int query_expr(struct crm *c, const struct type *t, const char *expr, char **out);
+/* The same for evaluating on one or a few records at a time (a rule's
+ * condition, rescoring the leads events touched): helpers look up that
+ * record instead of gathering the answer for every record first. */
+int query_expr_one(struct crm *c, const struct type *t, const char *expr, char **out);
+
+/* "(SELECT ... FROM <table>) AS r": the record as --where sees it (money in
+ * major units, the stored minor units as _minor_<name>). Newly allocated. */
+char *query_source(const struct type *t);
+
+/* Prepare sql (one statement) under the read-only authorizer. */
+int query_prepare_readonly(struct crm *c, const char *sql, sqlite3_stmt **st);
+
+/* Run a user's read-only SQL (crm sql) and print its rows as records
+ * (NULL columns omitted). CRM_NOTFOUND when there are no rows. */
+int query_sql_print(struct crm *c, const char *sql);
+
+/* Fill q from the common list options of a parsed command line. */
+struct args;
+int query_from_args(struct crm *c, const struct args *a, struct query *q);
+
+#endif

@@ -1,0 +1,1297 @@
+/* record.c: the one write path for records, and reading them back. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "core/audit.h"
+#include "core/config.h"
+#include "base/date.h"
+#include "core/db.h"
+#include "core/hook.h"
+#include "base/money.h"
+#include "io/out.h"
+#include "base/phone.h"
+#include "sales/pipeline.h"
+#include "core/record.h"
+#include "sales/rules.h"
+#include "base/text.h"
+
+/* ---- reading ---- */
+
+char *record_select_sql(const struct type *t)
+{
+	/* Built for every record shown or written: plain appends, no printf. */
+	struct sbuf b = { 0 };
+	sbuf_add(&b, "SELECT ");
+	for (int i = 0; i < t->nfields; i++) {
+		sbuf_add(&b, i ? ", r.\"" : "r.\"");
+		sbuf_add(&b, t->fields[i].name);
+		sbuf_addc(&b, '"');
+	}
+	sbuf_add(&b, " FROM \"");
+	sbuf_add(&b, t->name);
+	sbuf_add(&b, "\" AS r");
+	return sbuf_detach(&b);
+}
+
+void record_emit_row(struct crm *c, const struct type *t, sqlite3_stmt *st)
+{
+	struct out *o = c->out;
+	out_begin(o);
+	out_str(o, "type", t->name);
+	for (int i = 0; i < t->nfields; i++) {
+		const struct field *f = &t->fields[i];
+		int ct = sqlite3_column_type(st, i);
+		if (ct == SQLITE_NULL || f->flags & FF_HIDDEN)
+			continue;
+		switch (f->kind) {
+		case FK_INT:
+		case FK_REF:
+			out_int(o, f->name, sqlite3_column_int64(st, i));
+			break;
+		case FK_NUMBER:
+			if (ct == SQLITE_INTEGER)
+				out_int(o, f->name, sqlite3_column_int64(st, i));
+			else
+				out_real(o, f->name, sqlite3_column_double(st, i));
+			break;
+		case FK_MONEY:
+			out_money(o, f->name, sqlite3_column_int64(st, i));
+			break;
+		case FK_TAGS:
+		case FK_JSON:
+			out_json_text(o, f->name, (const char *)sqlite3_column_text(st, i));
+			break;
+		default:
+			out_str(o, f->name, (const char *)sqlite3_column_text(st, i));
+			break;
+		}
+	}
+	out_end(o);
+}
+
+/* The raw stored values of a record, as text (NULL for SQL NULL). */
+static char **row_load(struct crm *c, const struct type *t, long long id, bool with_deleted)
+{
+	char *sel = record_select_sql(t);
+	char *sql = xasprintf("%s WHERE r.id = ?%s", sel, with_deleted ? "" : " AND r.deleted_at IS NULL");
+	free(sel);
+	sqlite3_stmt *st = db_stmt(c, sql);
+	free(sql);
+	if (!st)
+		return NULL;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(st);
+		if (rc == SQLITE_DONE)
+			crm_error(c, CRM_NOTFOUND, "no %s with id %lld", t->name, id);
+		else
+			crm_dberror(c, rc, t->name);
+		return NULL;
+	}
+	char **vals = xcalloc(t->nfields, sizeof(char *));
+	for (int i = 0; i < t->nfields; i++)
+		if (sqlite3_column_type(st, i) != SQLITE_NULL)
+			vals[i] = xstrdup((const char *)sqlite3_column_text(st, i));
+	sqlite3_reset(st);
+	return vals;
+}
+
+static void vals_free(char **vals, int n)
+{
+	if (!vals)
+		return;
+	for (int i = 0; i < n; i++)
+		free(vals[i]);
+	free(vals);
+}
+
+/* A stored value as JSON. */
+static cJSON *value_json(const struct field *f, const char *v)
+{
+	switch (f->kind) {
+	case FK_INT:
+	case FK_REF:
+		return cJSON_CreateNumber((double)strtoll(v, NULL, 10));
+	case FK_NUMBER:
+		return cJSON_CreateNumber(strtod(v, NULL));
+	case FK_MONEY:
+		return cJSON_CreateNumber((double)strtoll(v, NULL, 10) / 100.0);
+	case FK_TAGS:
+	case FK_JSON: {
+		cJSON *j = cJSON_Parse(v);
+		return j ? j : cJSON_CreateString(v);
+	}
+	default:
+		return cJSON_CreateString(v);
+	}
+}
+
+static cJSON *vals_json(const struct type *t, long long id, char **vals)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddStringToObject(o, "type", t->name);
+	cJSON_AddNumberToObject(o, "id", (double)id);
+	for (int i = 1; i < t->nfields; i++)
+		if (vals[i] && !(t->fields[i].flags & FF_HIDDEN))
+			cJSON_AddItemToObject(o, t->fields[i].name, value_json(&t->fields[i], vals[i]));
+	return o;
+}
+
+cJSON *record_get(struct crm *c, const struct type *t, long long id, bool with_deleted)
+{
+	char **vals = row_load(c, t, id, with_deleted);
+	if (!vals)
+		return NULL;
+	cJSON *o = vals_json(t, id, vals);
+	vals_free(vals, t->nfields);
+	return o;
+}
+
+bool record_exists(struct crm *c, const struct type *t, long long id)
+{
+	char *sql = xasprintf("SELECT 1 FROM \"%s\" WHERE id = ? AND deleted_at IS NULL", t->name);
+	sqlite3_stmt *st = db_stmt(c, sql);
+	free(sql);
+	if (!st)
+		return false;
+	sqlite3_bind_int64(st, 1, id);
+	bool found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return found;
+}
+
+int record_check_fresh(struct crm *c, const struct type *t, long long id, const cJSON *line)
+{
+	const char *seen = line ? cJSON_GetStringValue(cJSON_GetObjectItem(line, "updated_at")) : NULL;
+	if (!seen || !type_field(t, "updated_at"))
+		return CRM_OK;
+	char *sql = xasprintf("SELECT updated_at FROM \"%s\" WHERE id = ?", t->name);
+	sqlite3_stmt *st = db_stmt(c, sql);
+	free(sql);
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = CRM_OK;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		const char *now = (const char *)sqlite3_column_text(st, 0);
+		time_t a, b;
+		int date_only;
+		/* as instants: the same time may be written with another offset */
+		if (now && date_parse(seen, 0, &a, &date_only) == 0
+		    && date_parse(now, 0, &b, &date_only) == 0 && a != b)
+			rc = crm_error(c, CRM_CONFLICT, "%s:%lld was changed after this line was read "
+				       "(updated_at %s, now %s): read it again", t->name, id, seen, now);
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int record_print(struct crm *c, const struct type *t, long long id)
+{
+	char *sel = record_select_sql(t);
+	char *sql = xasprintf("%s WHERE r.id = ?", sel);
+	free(sel);
+	sqlite3_stmt *st = db_stmt(c, sql);
+	free(sql);
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		record_emit_row(c, t, st);
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return CRM_OK;
+	if (rc == SQLITE_DONE)
+		return crm_error(c, CRM_NOTFOUND, "no %s with id %lld", t->name, id);
+	return crm_dberror(c, rc, t->name);
+}
+
+/* ---- entity references ---- */
+
+int entity_parse(struct crm *c, const char *s, const char *dflt_type,
+		 const struct type **t, long long *id)
+{
+	const char *colon = s ? strchr(s, ':') : NULL;
+	const char *num = colon ? colon + 1 : s;
+	char *end;
+	if (!s || !*s)
+		return crm_error(c, CRM_USAGE, "missing record reference (TYPE:ID)");
+	if (colon) {
+		char *tn = xstrndup(s, colon - s);
+		*t = type_find(c, tn);
+		free(tn);
+		if (!*t)
+			return crm_error(c, CRM_USAGE, "'%s': unknown record type (use lead:ID, "
+					 "account:ID, contact:ID, deal:ID, ...)", s);
+	} else {
+		*t = type_find(c, dflt_type);
+		if (!*t)
+			return crm_error(c, CRM_USAGE, "'%s': say which record, as TYPE:ID (lead:42)", s);
+	}
+	errno = 0;
+	*id = strtoll(num, &end, 10);
+	if (end == num || *end || *id <= 0 || errno)
+		return crm_error(c, CRM_USAGE, "'%s' is not a record id", s);
+	return CRM_OK;
+}
+
+/* ---- normalising values ---- */
+
+static int bad(struct crm *c, const struct field *f, const char *v, const char *why)
+{
+	return crm_error(c, CRM_BADINPUT, "%s: '%s' %s", f->name, v, why);
+}
+
+static bool in_choices(const char *choices, const char *v)
+{
+	size_t n = strlen(v);
+	for (const char *p = choices; p && *p;) {
+		size_t len = strcspn(p, ",");
+		if (len == n && !strncmp(p, v, n))
+			return true;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
+/* Tags from a JSON array or "a,b，c" text: trimmed, no empties, no repeats. */
+static int norm_tags(struct crm *c, const struct field *f, const cJSON *in, const char *text, char **out)
+{
+	cJSON *arr = cJSON_CreateArray();
+	char *copy = NULL;
+	const cJSON *it;
+	if (cJSON_IsArray(in)) {
+		cJSON_ArrayForEach(it, in) {
+			if (!cJSON_IsString(it)) {
+				cJSON_Delete(arr);
+				return bad(c, f, "[...]", "must be a list of text tags");
+			}
+		}
+	}
+	/* Collect the raw tags as one comma-joined string, then split. */
+	struct sbuf b = { 0 };
+	if (cJSON_IsArray(in)) {
+		cJSON_ArrayForEach(it, in) {
+			sbuf_add(&b, it->valuestring);
+			sbuf_addc(&b, '\x1f');
+		}
+	} else {
+		for (const char *p = text; *p; p++) {
+			if (*p == ',')
+				sbuf_addc(&b, '\x1f');
+			else if (!strncmp(p, "，", 3)) {
+				sbuf_addc(&b, '\x1f');
+				p += 2;
+			} else
+				sbuf_addc(&b, *p);
+		}
+	}
+	copy = b.s ? sbuf_detach(&b) : xstrdup("");
+	char *save = NULL;
+	for (char *tok = strtok_r(copy, "\x1f", &save); tok; tok = strtok_r(NULL, "\x1f", &save)) {
+		char *tag = text_trim(tok);
+		bool dup = false;
+		cJSON_ArrayForEach(it, arr)
+			if (!strcmp(it->valuestring, tag))
+				dup = true;
+		if (*tag && !dup)
+			cJSON_AddItemToArray(arr, cJSON_CreateString(tag));
+		free(tag);
+	}
+	free(copy);
+	if (cJSON_GetArraySize(arr) == 0) {
+		*out = NULL;
+	} else {
+		char *s = cJSON_PrintUnformatted(arr);
+		*out = xstrdup(s);
+		cJSON_free(s);
+	}
+	cJSON_Delete(arr);
+	return CRM_OK;
+}
+
+/* The input as text: strings as they are, numbers without a needless ".0". */
+static char *input_text(const cJSON *in)
+{
+	if (cJSON_IsString(in))
+		return xstrdup(in->valuestring);
+	if (cJSON_IsBool(in))
+		return xstrdup(cJSON_IsTrue(in) ? "1" : "0");
+	if (cJSON_IsNumber(in)) {
+		double d = in->valuedouble;
+		if (d == (double)(long long)d && d < 9e15 && d > -9e15)
+			return xasprintf("%lld", (long long)d);
+		/* the shortest text that reads back as the same number:
+		 * 12345678901234.57, not 12345678901234.6 */
+		char buf[64];
+		for (int prec = 15; prec <= 17; prec++) {
+			snprintf(buf, sizeof(buf), "%.*g", prec, d);
+			if (strtod(buf, NULL) == d)
+				break;
+		}
+		return xstrdup(buf);
+	}
+	char *s = cJSON_PrintUnformatted(in);
+	char *r = xstrdup(s ? s : "");
+	cJSON_free(s);
+	return r;
+}
+
+/* A reference given by name (account=杭州云启科技有限公司): it must name
+ * exactly one live record, or the user has to say which by id. */
+static int ref_by_name(struct crm *c, const struct field *f, const struct type *rt,
+		       const char *v, long long *id)
+{
+	if (!type_field(rt, "name"))
+		return bad(c, f, v, "is not a record id");
+	char *sql = xasprintf("SELECT id FROM \"%s\" WHERE name = ? AND deleted_at IS NULL "
+			      "ORDER BY id LIMIT 2", rt->name);
+	sqlite3_stmt *st = db_stmt(c, sql);
+	free(sql);
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);
+	int n = 0;
+	long long first = 0, second = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		if (n++ == 0)
+			first = sqlite3_column_int64(st, 0);
+		else
+			second = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_reset(st);
+	if (n == 0)
+		return crm_error(c, CRM_BADINPUT, "%s: no %s named '%s'", f->name, rt->name, v);
+	if (n > 1)
+		return crm_error(c, CRM_BADINPUT, "%s: '%s' names more than one %s (%s:%lld, %s:%lld): "
+				 "give the id", f->name, v, rt->name, rt->name, first, rt->name, second);
+	*id = first;
+	return CRM_OK;
+}
+
+static int norm_ref(struct crm *c, const struct field *f, const char *v, char **out)
+{
+	const struct type *rt;
+	long long id;
+	const char *num = v;
+	char *end;
+	if (strchr(v, ':')) {
+		if (entity_parse(c, v, NULL, &rt, &id))
+			return bad(c, f, v, "is not a record reference");
+		if (strcmp(rt->name, f->ref))
+			return bad(c, f, v, "refers to the wrong type of record");
+	} else {
+		rt = type_find(c, f->ref);
+		errno = 0;
+		id = strtoll(num, &end, 10);
+		if (end == num || *end || errno) {
+			int rc = ref_by_name(c, f, rt, v, &id);
+			if (rc)
+				return rc;
+		} else if (id <= 0) {
+			return bad(c, f, v, "is not a record id");
+		}
+	}
+	if (!record_exists(c, rt, id))
+		return crm_error(c, CRM_BADINPUT, "%s: no %s with id %lld", f->name, rt->name, id);
+	*out = xasprintf("%lld", id);
+	return CRM_OK;
+}
+
+static int norm_entity(struct crm *c, const struct field *f, const char *v, char **out)
+{
+	const struct type *rt;
+	long long id;
+	if (!strchr(v, ':') || entity_parse(c, v, NULL, &rt, &id))
+		return bad(c, f, v, "is not a record reference (TYPE:ID, like lead:42)");
+	if (!record_exists(c, rt, id))
+		return crm_error(c, CRM_BADINPUT, "%s: no %s with id %lld", f->name, rt->name, id);
+	*out = xasprintf("%s:%lld", rt->name, id);
+	return CRM_OK;
+}
+
+static int norm_scalar(struct crm *c, const struct type *t, const struct field *f, const char *v, char **out)
+{
+	char buf[EMAIL_BUFSZ];
+	char *end;
+	long long n;
+	(void)t;
+	switch (f->kind) {
+	case FK_INT: {
+		errno = 0;
+		n = strtoll(v, &end, 10);
+		if (end == v || *end || errno)
+			return bad(c, f, v, "is not a whole number");
+		long long lo, hi;
+		if (f->choices && sscanf(f->choices, "%lld..%lld", &lo, &hi) == 2 && (n < lo || n > hi))
+			return crm_error(c, CRM_BADINPUT, "%s: '%s' is not between %lld and %lld", f->name, v, lo, hi);
+		*out = xasprintf("%lld", n);
+		return CRM_OK;
+	}
+	case FK_NUMBER: {
+		double d = strtod(v, &end);
+		if (end == v || *end)
+			return bad(c, f, v, "is not a number");
+		if (d == (double)(long long)d && d < 9e15 && d > -9e15)
+			*out = xasprintf("%lld", (long long)d);
+		else
+			*out = xasprintf("%.15g", d);
+		return CRM_OK;
+	}
+	case FK_MONEY:
+		if (money_parse(v, &n) != 0)
+			return bad(c, f, v, "is not an amount of money");
+		*out = xasprintf("%lld", n);
+		return CRM_OK;
+	case FK_DATE:
+	case FK_TIME: {
+		char d[DATE_BUFSZ];
+		if (date_normalize(v, f->kind == FK_DATE, d) != 0)
+			return bad(c, f, v, f->kind == FK_DATE ? "is not a date" : "is not a time");
+		*out = xstrdup(d);
+		return CRM_OK;
+	}
+	case FK_ENUM:
+		if (!in_choices(f->choices, v))
+			return crm_error(c, CRM_BADINPUT, "%s: '%s' is not one of %s", f->name, v, f->choices);
+		*out = xstrdup(v);
+		return CRM_OK;
+	case FK_PHONE:
+		if (phone_normalize(v, buf, sizeof(buf)) != 0)
+			return bad(c, f, v, "is not a phone number");
+		*out = xstrdup(buf);
+		return CRM_OK;
+	case FK_EMAIL:
+		if (email_normalize(v, buf, sizeof(buf)) != 0)
+			return bad(c, f, v, "is not an email address");
+		*out = xstrdup(buf);
+		return CRM_OK;
+	case FK_REF:
+		return norm_ref(c, f, v, out);
+	case FK_ENTITY:
+		return norm_entity(c, f, v, out);
+	case FK_JSON: {
+		cJSON *j = cJSON_Parse(v);
+		if (!j)
+			return bad(c, f, v, "is not JSON");
+		cJSON_Delete(j);
+		*out = xstrdup(v);
+		return CRM_OK;
+	}
+	default:
+		*out = xstrdup(v);
+		return CRM_OK;
+	}
+}
+
+/* What spreadsheets write in a cell that has no value: a budget of 面议
+ * (to be agreed), a phone of 无 or -. Empty for a number, money, date,
+ * phone or email; text keeps it as written. */
+static bool no_value(const char *v)
+{
+	static const char *const words[] = {
+		"-", "--", "—", "/", "无", "没有", "面议", "待定", "未知", "不详", "暂无",
+		"n/a", "na", "none", "null", "nil", "tbd", NULL
+	};
+	for (int i = 0; words[i]; i++)
+		if (!strcasecmp(v, words[i]))
+			return true;
+	return false;
+}
+
+int field_normalize(struct crm *c, const struct type *t, const struct field *f,
+		    const cJSON *in, char **out)
+{
+	*out = NULL;
+	if (!in || cJSON_IsNull(in))
+		return CRM_OK;
+	if (f->kind == FK_JSON && (cJSON_IsObject(in) || cJSON_IsArray(in))) {
+		char *s = cJSON_PrintUnformatted(in);
+		*out = xstrdup(s);
+		cJSON_free(s);
+		return CRM_OK;
+	}
+	if (cJSON_IsObject(in) || (cJSON_IsArray(in) && f->kind != FK_TAGS))
+		return crm_error(c, CRM_BADINPUT, "%s: a list or object is not a valid value", f->name);
+	char *raw = cJSON_IsArray(in) ? xstrdup("") : input_text(in);
+	size_t bad_at;
+	if (!utf8_valid(raw, strlen(raw), &bad_at)) {
+		free(raw);
+		return crm_error(c, CRM_BADINPUT, "%s: invalid UTF-8 at byte %zu", f->name, bad_at + 1);
+	}
+	if (f->kind == FK_TAGS) {
+		/* ["a,b","c"]: a list whose tags have commas (as export writes it) */
+		cJSON *list = !cJSON_IsArray(in) && raw[0] == '[' ? cJSON_Parse(raw) : NULL;
+		const cJSON *it;
+		bool strings = cJSON_IsArray(list);
+		cJSON_ArrayForEach(it, list)
+			strings = strings && cJSON_IsString(it);
+		int rc = norm_tags(c, f, strings ? list : in, raw, out);
+		cJSON_Delete(list);
+		free(raw);
+		return rc;
+	}
+	char *v = text_trim(raw);
+	free(raw);
+	int rc = CRM_OK;
+	if (*v && !(f->kind != FK_TEXT && f->kind != FK_ENUM && no_value(v)))
+		rc = norm_scalar(c, t, f, v, out);
+	free(v);
+	return rc;
+}
+
+/* ---- writing ---- */
+
+/* Ignored silently on input: they describe a record, they do not set it. */
+static bool ignored_key(const char *k)
+{
+	return !strcmp(k, "type") || !strcmp(k, "id") || !strcmp(k, "updated_at")
+	    || !strcmp(k, "deleted_at");
+}
+
+const struct field *type_field_or_ref(const struct type *t, const char *name)
+{
+	const struct field *f = type_field(t, name);
+	if (f)
+		return f;
+	for (int i = 0; i < t->nfields; i++) {
+		const struct field *r = &t->fields[i];
+		if (r->kind == FK_REF && r->ref && !strcmp(r->ref, name))
+			return r;
+	}
+	return NULL;
+}
+
+/* Normalise every given field into vals[] (set[] marks the given ones). */
+static int collect(struct crm *c, const struct type *t, const cJSON *fields, unsigned flags,
+		   bool inserting, char **vals, bool *set)
+{
+	const cJSON *it;
+	if (!cJSON_IsObject(fields))
+		return crm_error(c, CRM_BADINPUT, "a record must be a JSON object");
+	cJSON_ArrayForEach(it, fields) {
+		if (ignored_key(it->string))
+			continue;
+		const struct field *f = type_field_or_ref(t, it->string);
+		if (!f)
+			return crm_error(c, CRM_BADINPUT, "unknown field '%s' for %s (see 'crm field add')",
+					 it->string, t->name);
+		int i = (int)(f - t->fields);
+		bool settable = !(f->flags & FF_SYSTEM) || flags & REC_SYSTEM
+			     || (inserting && !strcmp(f->name, "created_at"));
+		if (!settable)
+			return crm_error(c, CRM_BADINPUT, "field '%s' is set by crm, not by hand", f->name);
+		free(vals[i]);
+		int rc = field_normalize(c, t, f, it, &vals[i]);
+		if (rc)
+			return rc;
+		set[i] = true;
+	}
+	return CRM_OK;
+}
+
+long long record_find_dup(struct crm *c, const struct type *t, const char *phone,
+			  const char *email, long long except_id)
+{
+	const char *keys[2] = { "phone", "email" };
+	const char *vals[2] = { phone, email };
+	for (int k = 0; k < 2; k++) {
+		const struct field *f = type_field(t, keys[k]);
+		if (!vals[k] || !f || !(f->flags & FF_DEDUPE))
+			continue;
+		char *sql = xasprintf("SELECT id FROM \"%s\" WHERE \"%s\" = ? AND deleted_at IS NULL "
+				      "AND id <> ? ORDER BY id LIMIT 1", t->name, keys[k]);
+		sqlite3_stmt *st = db_stmt(c, sql);
+		free(sql);
+		if (!st)
+			return -1;
+		sqlite3_bind_text(st, 1, vals[k], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, except_id);
+		long long id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		sqlite3_reset(st);
+		if (id)
+			return id;
+	}
+	return 0;
+}
+
+static int dup_guard(struct crm *c, const struct type *t, char **vals, long long self, long long *dup_id)
+{
+	const struct field *fp = type_field(t, "phone"), *fe = type_field(t, "email");
+	const char *phone = fp ? vals[fp - t->fields] : NULL;
+	const char *email = fe ? vals[fe - t->fields] : NULL;
+	long long id = record_find_dup(c, t, phone, email, self);
+	if (id < 0)
+		return c->errcode;
+	if (!id)
+		return CRM_OK;
+	if (dup_id)
+		*dup_id = id;
+	char *name = NULL;
+	char *sql = xasprintf("SELECT name FROM \"%s\" WHERE id = %lld", t->name, id);
+	name = db_get_text(c, sql, NULL);
+	free(sql);
+	/* Say which value matched. */
+	long long by_phone = phone ? record_find_dup(c, t, phone, NULL, self) : 0;
+	crm_error(c, CRM_CONFLICT, "%s %s already belongs to %s:%lld (%s); --allow-duplicate adds it anyway",
+		  by_phone == id ? "phone" : "email", by_phone == id ? phone : email, t->name, id,
+		  name ? name : "");
+	free(name);
+	return CRM_CONFLICT;
+}
+
+static bool type_searchable(const struct type *t)
+{
+	for (int i = 0; i < t->nfields; i++)
+		if (t->fields[i].flags & FF_SEARCH)
+			return true;
+	return false;
+}
+
+int search_mark(struct crm *c, const struct type *t, long long id)
+{
+	if (!type_searchable(t))
+		return CRM_OK;   /* events: nothing to find them by */
+	sqlite3_stmt *st = db_stmt(c, "INSERT OR IGNORE INTO search_dirty(key) VALUES (?)");
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_int64(st, 1, id * 16 + t->num);
+	int rc = sqlite3_step(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "search index");
+}
+
+static char *json_text(const cJSON *j)
+{
+	char *s = cJSON_PrintUnformatted(j);
+	char *r = xstrdup(s ? s : "null");
+	cJSON_free(s);
+	return r;
+}
+
+/* Audit, rules and hooks after a write: the same for every change. */
+static int after_write(struct crm *c, const struct type *t, long long id, const char *action,
+		       const char *event, const cJSON *before, const cJSON *after, unsigned flags)
+{
+	char *entity = xasprintf("%s:%lld", t->name, id);
+	char *b = before ? json_text(before) : NULL, *a = after ? json_text(after) : NULL;
+	int rc = audit_log(c, entity, action, b, a);
+	free(entity);
+	free(b);
+	free(a);
+	if (rc)
+		return rc;
+	if (event) {
+		/* behaviour events are tracked, not created, as rules and hooks see them */
+		char *ev = !strcmp(t->name, "event") && !strcmp(event, "created") ? xstrdup("event.tracked")
+										  : xasprintf("%s.%s", t->name, event);
+		/* a rule's own writes fire no more rules, but hooks see every change */
+		if (!(flags & REC_NO_RULES)) {
+			c->depth++;
+			rc = c->depth > 8 ? crm_error(c, CRM_CONFLICT, "automation rules loop (more than 8 levels)")
+					  : rules_fire(c, ev, t, id, before, after);
+			c->depth--;
+		}
+		if (!rc)
+			hook_queue(c, ev, after ? after : before);
+		free(ev);
+	}
+	return rc;
+}
+
+static bool has_money(const struct type *t, char **vals)
+{
+	for (int i = 0; i < t->nfields; i++)
+		if (t->fields[i].kind == FK_MONEY && vals[i])
+			return true;
+	return false;
+}
+
+/* The currency of an amount given without one: config currency, else CNY. */
+static char *default_currency(struct crm *c)
+{
+	char *cur = config_get(c, "currency");
+	return cur ? cur : xstrdup("CNY");
+}
+
+static int fill_defaults(struct crm *c, const struct type *t, char **vals)
+{
+	char now[DATE_BUFSZ];
+	date_format(date_now(), now);
+	for (int i = 0; i < t->nfields; i++) {
+		const struct field *f = &t->fields[i];
+		if (!vals[i] && f->dflt)
+			vals[i] = xstrdup(strcmp(f->dflt, DFLT_USER) ? f->dflt : c->user ? c->user : "unknown");
+		if (!vals[i] && (!strcmp(f->name, "created_at") || !strcmp(f->name, "updated_at")))
+			vals[i] = xstrdup(now);
+		if (!vals[i] && !strcmp(f->name, "at"))
+			vals[i] = xstrdup(now);
+		if (!vals[i] && !strcmp(f->name, "currency") && has_money(t, vals))
+			vals[i] = default_currency(c);
+		if (!vals[i] && f->flags & FF_REQUIRED && strcmp(f->name, "id"))
+			return crm_error(c, CRM_BADINPUT, "%s: required field missing", f->name);
+	}
+	if (!strcmp(t->name, "deal")) {
+		/* A deal starts at its pipeline's first stage, with its probability. */
+		const struct field *fs = type_field(t, "stage"), *fp = type_field(t, "pipeline");
+		const struct field *fpr = type_field(t, "probability"), *fse = type_field(t, "stage_entered_at");
+		int is = (int)(fs - t->fields), ip = (int)(fp - t->fields);
+		int ipr = (int)(fpr - t->fields), ise = (int)(fse - t->fields);
+		if (!db_get_int(c, "SELECT count(*) FROM pipeline WHERE key = ?", vals[ip], 0))
+			return crm_error(c, CRM_BADINPUT, "pipeline: no pipeline '%s' (see 'crm pipeline list')",
+					 vals[ip]);
+		if (!vals[is]) {
+			vals[is] = pipeline_first_stage(c, vals[ip]);
+			if (!vals[is])
+				return crm_error(c, CRM_BADINPUT, "pipeline '%s' has no stages", vals[ip]);
+		}
+		sqlite3_stmt *st = db_stmt(c, "SELECT s.probability, s.closes FROM stage s JOIN pipeline p "
+					      "ON p.id = s.pipeline_id WHERE p.key = ? AND s.key = ?");
+		if (!st)
+			return c->errcode;
+		sqlite3_bind_text(st, 1, vals[ip], -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, vals[is], -1, SQLITE_STATIC);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			sqlite3_reset(st);
+			return crm_error(c, CRM_BADINPUT, "stage: no stage '%s' in pipeline '%s' (see 'crm stage list')",
+					 vals[is], vals[ip]);
+		}
+		if (!vals[ipr])
+			vals[ipr] = xasprintf("%d", sqlite3_column_int(st, 0));
+		/* Added straight into a won/lost stage: it is closed. */
+		const char *closes = (const char *)sqlite3_column_text(st, 1);
+		const struct field *fst = type_field(t, "status"), *fca = type_field(t, "closed_at");
+		if (closes && vals[fst - t->fields] && !strcmp(vals[fst - t->fields], "open")) {
+			free(vals[fst - t->fields]);
+			vals[fst - t->fields] = xstrdup(closes);
+			if (!vals[fca - t->fields])
+				vals[fca - t->fields] = xstrdup(now);
+		}
+		sqlite3_reset(st);
+		if (!vals[ise])
+			vals[ise] = xstrdup(now);
+	}
+	return CRM_OK;
+}
+
+int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
+		  unsigned flags, long long *id_out, long long *dup_id)
+{
+	/* A deal added in a later stage must meet what crm stage move would
+	 * ask: gates, approval, a lost reason. Imports (REC_SYSTEM) bring
+	 * deals in where they already are. */
+	if (!strcmp(t->name, "deal") && !(flags & REC_SYSTEM))
+		return pipeline_deal_insert(c, t, fields, flags, id_out, dup_id);
+	return record_insert_plain(c, t, fields, flags, id_out, dup_id);
+}
+
+int record_insert_plain(struct crm *c, const struct type *t, const cJSON *fields,
+			unsigned flags, long long *id_out, long long *dup_id)
+{
+	char **vals = xcalloc(t->nfields, sizeof(char *));
+	bool *set = xcalloc(t->nfields, sizeof(bool));
+	cJSON *after = NULL;
+	long long id = 0;
+	int rc = collect(c, t, fields, flags, true, vals, set);
+	if (!rc)
+		rc = fill_defaults(c, t, vals);
+	if (!rc && !(flags & REC_ALLOW_DUP))
+		rc = dup_guard(c, t, vals, 0, dup_id);
+	if (rc)
+		goto cleanup;
+
+	struct sbuf sql = { 0 }, qs = { 0 };
+	sbuf_add(&sql, "INSERT INTO \"");
+	sbuf_add(&sql, t->name);
+	sbuf_add(&sql, "\"(");
+	int n = 0;
+	for (int i = 1; i < t->nfields; i++) {
+		if (!vals[i])
+			continue;
+		sbuf_add(&sql, n ? ", \"" : "\"");
+		sbuf_add(&sql, t->fields[i].name);
+		sbuf_addc(&sql, '"');
+		sbuf_add(&qs, n++ ? ", ?" : "?");
+	}
+	sbuf_add(&sql, ") VALUES (");
+	sbuf_add(&sql, qs.s ? qs.s : "");
+	sbuf_addc(&sql, ')');
+	sqlite3_stmt *st = db_stmt(c, sql.s);
+	sbuf_release(&sql);
+	sbuf_release(&qs);
+	if (!st) {
+		rc = c->errcode;
+		goto cleanup;
+	}
+	n = 0;
+	for (int i = 1; i < t->nfields; i++)
+		if (vals[i])
+			sqlite3_bind_text(st, ++n, vals[i], -1, SQLITE_STATIC);
+	if ((rc = db_savepoint(c)))
+		goto cleanup;
+	int src = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (src != SQLITE_DONE) {
+		rc = crm_dberror(c, src, t->name);
+		db_rollback_to(c);
+		goto cleanup;
+	}
+	id = sqlite3_last_insert_rowid(c->db);
+	after = vals_json(t, id, vals);
+	rc = search_mark(c, t, id);
+	/* A deal's first stage goes into the stage history the funnel reads. */
+	if (!rc && !strcmp(t->name, "deal"))
+		rc = pipeline_deal_created(c, id, after);
+	if (!rc)
+		rc = after_write(c, t, id, "insert", "created", NULL, after, flags);
+	if (rc) {
+		db_rollback_to(c);
+		goto cleanup;
+	}
+	rc = db_release(c);
+	if (!rc && id_out)
+		*id_out = id;
+cleanup:
+	cJSON_Delete(after);
+	vals_free(vals, t->nfields);
+	free(set);
+	return rc;
+}
+
+/* Whether two stored values differ (NULL-aware). */
+static bool differ(const char *a, const char *b)
+{
+	return (a == NULL) != (b == NULL) || (a && strcmp(a, b));
+}
+
+int record_update(struct crm *c, const struct type *t, long long id,
+		  const cJSON *fields, unsigned flags)
+{
+	return record_update_as(c, t, id, fields, flags, "update", NULL);
+}
+
+int record_update_as(struct crm *c, const struct type *t, long long id, const cJSON *fields,
+		     unsigned flags, const char *action, const cJSON *extra)
+{
+	char **old = row_load(c, t, id, false);
+	if (!old)
+		return c->errcode;
+	char **vals = xcalloc(t->nfields, sizeof(char *));
+	bool *set = xcalloc(t->nfields, sizeof(bool));
+	cJSON *before = NULL, *after = NULL, *bdiff = NULL, *adiff = NULL;
+	int rc = collect(c, t, fields, flags, false, vals, set);
+	if (rc)
+		goto cleanup;
+	/* An amount given to a record that had none: in the default currency,
+	 * as on insert. */
+	const struct field *fcur = type_field(t, "currency");
+	int icur = fcur ? (int)(fcur - t->fields) : -1;
+	if (icur >= 0 && !set[icur] && !old[icur] && has_money(t, vals)) {
+		vals[icur] = default_currency(c);
+		set[icur] = true;
+	}
+	int nchanged = 0;
+	for (int i = 0; i < t->nfields; i++) {
+		if (!set[i])
+			continue;
+		if (!vals[i] && t->fields[i].flags & FF_REQUIRED) {
+			rc = crm_error(c, CRM_BADINPUT, "%s: required field cannot be emptied", t->fields[i].name);
+			goto cleanup;
+		}
+		if (!differ(old[i], vals[i]))
+			set[i] = false;
+		else
+			nchanged++;
+	}
+	if (!nchanged)
+		goto cleanup;
+	/* The guard looks at the merged record, for a changed phone or email. */
+	char **merged = xcalloc(t->nfields, sizeof(char *));
+	for (int i = 0; i < t->nfields; i++)
+		merged[i] = set[i] ? vals[i] : NULL;
+	if (!(flags & REC_ALLOW_DUP))
+		rc = dup_guard(c, t, merged, id, NULL);
+	free(merged);
+	if (rc)
+		goto cleanup;
+
+	char now[DATE_BUFSZ];
+	date_format(date_now(), now);
+	struct sbuf sql = { 0 };
+	sbuf_addf(&sql, "UPDATE \"%s\" SET ", t->name);
+	for (int i = 0; i < t->nfields; i++)
+		if (set[i])
+			sbuf_addf(&sql, "\"%s\" = ?, ", t->fields[i].name);
+	sbuf_add(&sql, "updated_at = ? WHERE id = ?");
+	sqlite3_stmt *st = db_stmt(c, sql.s);
+	sbuf_release(&sql);
+	if (!st) {
+		rc = c->errcode;
+		goto cleanup;
+	}
+	int n = 0;
+	for (int i = 0; i < t->nfields; i++)
+		if (set[i])
+			sqlite3_bind_text(st, ++n, vals[i], -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, ++n, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, ++n, id);
+	if ((rc = db_savepoint(c)))
+		goto cleanup;
+	int src = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (src != SQLITE_DONE) {
+		rc = crm_dberror(c, src, t->name);
+		db_rollback_to(c);
+		goto cleanup;
+	}
+	before = vals_json(t, id, old);
+	for (int i = 0; i < t->nfields; i++)
+		if (set[i]) {
+			free(old[i]);
+			old[i] = vals[i] ? xstrdup(vals[i]) : NULL;
+		}
+	const struct field *fu = type_field(t, "updated_at");
+	if (fu) {
+		free(old[fu - t->fields]);
+		old[fu - t->fields] = xstrdup(now);
+	}
+	after = vals_json(t, id, old);
+	bdiff = cJSON_CreateObject();
+	adiff = cJSON_CreateObject();
+	for (int i = 0; i < t->nfields; i++) {
+		if (!set[i])
+			continue;
+		const char *k = t->fields[i].name;
+		cJSON *bv = cJSON_GetObjectItemCaseSensitive(before, k);
+		cJSON *av = cJSON_GetObjectItemCaseSensitive(after, k);
+		cJSON_AddItemToObject(bdiff, k, bv ? cJSON_Duplicate(bv, 1) : cJSON_CreateNull());
+		cJSON_AddItemToObject(adiff, k, av ? cJSON_Duplicate(av, 1) : cJSON_CreateNull());
+	}
+	rc = search_mark(c, t, id);
+	if (!rc) {
+		char *entity = xasprintf("%s:%lld", t->name, id);
+		const cJSON *it;
+		cJSON_ArrayForEach(it, extra)
+			cJSON_AddItemToObject(adiff, it->string, cJSON_Duplicate(it, 1));
+		char *b = json_text(bdiff), *a = json_text(adiff);
+		rc = audit_log(c, entity, action, b, a);
+		free(entity);
+		free(b);
+		free(a);
+	}
+	if (!rc) {
+		/* a rule's own writes fire no more rules, but hooks see every change */
+		bool rules = !(flags & REC_NO_RULES);
+		char *ev = xasprintf("%s.updated", t->name);
+		c->depth++;
+		if (rules)
+			rc = c->depth > 8 ? crm_error(c, CRM_CONFLICT, "automation rules loop (more than 8 levels)")
+					  : rules_fire(c, ev, t, id, before, after);
+		if (!rc)
+			hook_queue(c, ev, after);
+		free(ev);
+		/* A lead whose status becomes qualified fires lead.qualified too. */
+		const struct field *fs = type_field(t, "status");
+		if (!rc && !strcmp(t->name, "lead") && fs && set[fs - t->fields]
+		    && vals[fs - t->fields] && !strcmp(vals[fs - t->fields], "qualified")) {
+			if (rules)
+				rc = rules_fire(c, "lead.qualified", t, id, before, after);
+			if (!rc)
+				hook_queue(c, "lead.qualified", after);
+		}
+		c->depth--;
+	}
+	if (rc) {
+		db_rollback_to(c);
+		goto cleanup;
+	}
+	rc = db_release(c);
+cleanup:
+	cJSON_Delete(before);
+	cJSON_Delete(after);
+	cJSON_Delete(bdiff);
+	cJSON_Delete(adiff);
+	vals_free(old, t->nfields);
+	vals_free(vals, t->nfields);
+	free(set);
+	return rc;
+}
+
+/* Before a record is purged, what refers to it changes through the write
+ * path, so that the audit log has it (the foreign keys would do it
+ * silently): references to it are emptied (a contact's account_id), and
+ * what is about it goes with it (its notes, tasks, a lead's events). */
+static int purge_dependents(struct crm *c, const struct type *t, long long id)
+{
+	char ent[64];
+	snprintf(ent, sizeof(ent), "%s:%lld", t->name, id);
+	int rc = CRM_OK;
+	for (int i = 0; type_at(c, i) && !rc; i++) {
+		const struct type *u = type_at(c, i);
+		for (int j = 0; j < u->nfields && !rc; j++) {
+			const struct field *f = &u->fields[j];
+			bool ref = f->kind == FK_REF && f->ref && !strcmp(f->ref, t->name);
+			if (!ref && f->kind != FK_ENTITY)
+				continue;
+			/* an event is nothing without its lead: it goes too */
+			bool goes = f->kind == FK_ENTITY || f->flags & FF_REQUIRED;
+			char *sql = xasprintf("SELECT id FROM \"%s\" WHERE \"%s\" = ?%s ORDER BY id", u->name, f->name,
+					      goes ? "" : " AND deleted_at IS NULL");
+			sqlite3_stmt *st;
+			rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+			free(sql);
+			if (rc != SQLITE_OK)
+				return crm_dberror(c, rc, u->name);
+			if (ref)
+				sqlite3_bind_int64(st, 1, id);
+			else
+				sqlite3_bind_text(st, 1, ent, -1, SQLITE_TRANSIENT);
+			long long *ids;
+			int n;
+			rc = db_ids(c, st, &ids, &n);
+			for (int k = 0; k < n && !rc; k++) {
+				if (goes) {
+					rc = record_remove(c, u, ids[k], true);
+				} else {
+					cJSON *ch = cJSON_CreateObject();
+					cJSON_AddNullToObject(ch, f->name);
+					rc = record_update(c, u, ids[k], ch, REC_NO_RULES | REC_SYSTEM);
+					cJSON_Delete(ch);
+				}
+			}
+			free(ids);
+		}
+	}
+	return rc;
+}
+
+int record_remove(struct crm *c, const struct type *t, long long id, bool purge)
+{
+	cJSON *before = record_get(c, t, id, purge);
+	if (!before)
+		return c->errcode;
+	char now[DATE_BUFSZ];
+	date_format(date_now(), now);
+	int rc = db_savepoint(c);
+	if (rc) {
+		cJSON_Delete(before);
+		return rc;
+	}
+	/* first: it writes other records (the statement cache may turn over) */
+	if (purge && (rc = purge_dependents(c, t, id))) {
+		db_rollback_to(c);
+		cJSON_Delete(before);
+		return rc;
+	}
+	char *sql = purge ? xasprintf("DELETE FROM \"%s\" WHERE id = ?", t->name)
+			  : xasprintf("UPDATE \"%s\" SET deleted_at = ? WHERE id = ?", t->name);
+	sqlite3_stmt *st = db_stmt(c, sql);
+	free(sql);
+	if (!st) {
+		rc = c->errcode;
+		db_rollback_to(c);
+		cJSON_Delete(before);
+		return rc;
+	}
+	int n = 0;
+	if (!purge)
+		sqlite3_bind_text(st, ++n, now, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, ++n, id);
+	int src = sqlite3_step(st);
+	sqlite3_reset(st);
+	rc = src == SQLITE_DONE ? CRM_OK : crm_dberror(c, src, t->name);
+	if (!rc)
+		rc = search_mark(c, t, id);
+	if (!rc)
+		rc = after_write(c, t, id, purge ? "purge" : "remove", "removed", before, NULL, 0);
+	if (rc)
+		db_rollback_to(c);
+	else
+		rc = db_release(c);
+	cJSON_Delete(before);
+	return rc;
+}
+
+int record_restore(struct crm *c, const struct type *t, long long id)
+{
+	/* Its phone or email may belong to another record since: the same
+	 * guard as for a new one. Not for one merged away: the record it went
+	 * into gives back what it took (merge_undo, after this). */
+	char ent[64];
+	snprintf(ent, sizeof(ent), "%s:%lld", t->name, id);
+	char *last = db_get_text(c, "SELECT action FROM audit WHERE entity = ? AND action IN ('merge', 'remove') "
+				    "ORDER BY id DESC LIMIT 1", ent);
+	bool merged = last && !strcmp(last, "merge");
+	free(last);
+	c->errmsg[0] = 0;
+	char **vals = merged ? NULL : row_load(c, t, id, true);
+	if (vals) {
+		long long other = 0;
+		int rc = dup_guard(c, t, vals, id, &other);
+		vals_free(vals, t->nfields);
+		if (rc == CRM_CONFLICT)
+			return crm_error(c, CRM_CONFLICT, "%s:%lld cannot come back: its phone or email belongs to "
+					 "%s:%lld now", t->name, id, t->name, other);
+		if (rc)
+			return rc;
+	}
+	c->errmsg[0] = 0;   /* not there at all: said below */
+	char *sql = xasprintf("UPDATE \"%s\" SET deleted_at = NULL WHERE id = ? AND deleted_at IS NOT NULL",
+			      t->name);
+	sqlite3_stmt *st = db_stmt(c, sql);
+	free(sql);
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_int64(st, 1, id);
+	int src = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (src != SQLITE_DONE)
+		return crm_dberror(c, src, t->name);
+	if (sqlite3_changes(c->db) == 0)
+		return record_exists(c, t, id)
+			? crm_error(c, CRM_NOTFOUND, "%s:%lld is not removed", t->name, id)
+			: crm_error(c, CRM_NOTFOUND, "no removed %s with id %lld", t->name, id);
+	cJSON *after = record_get(c, t, id, false);
+	int rc = search_mark(c, t, id);
+	if (!rc)
+		rc = after_write(c, t, id, "restore", "restored", NULL, after, 0);
+	cJSON_Delete(after);
+	return rc;
+}
+
+int record_touch(struct crm *c, const char *entity, const char *at)
+{
+	const struct type *t;
+	long long id;
+	if (entity_parse(c, entity, NULL, &t, &id))
+		return c->errcode;
+	const struct field *f = type_field(t, "last_contacted_at");
+	if (!f)
+		return CRM_OK;
+	cJSON *cur = record_get(c, t, id, false);
+	if (!cur)
+		return c->errcode;
+	const cJSON *old = cJSON_GetObjectItemCaseSensitive(cur, "last_contacted_at");
+	int rc = CRM_OK;
+	/* Only move forward: a note about last month does not make it recent. */
+	char *sql = xasprintf("SELECT julianday(?) > coalesce(julianday(?), 0)");
+	sqlite3_stmt *st = db_stmt(c, sql);
+	free(sql);
+	if (!st) {
+		cJSON_Delete(cur);
+		return c->errcode;
+	}
+	sqlite3_bind_text(st, 1, at, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, cJSON_IsString(old) ? old->valuestring : NULL, -1, SQLITE_STATIC);
+	bool newer = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (newer) {
+		cJSON *ch = cJSON_CreateObject();
+		cJSON_AddStringToObject(ch, "last_contacted_at", at);
+		rc = record_update(c, t, id, ch, REC_NO_RULES);
+		cJSON_Delete(ch);
+	}
+	/* a word with a contact, or about a deal, is a word with its account */
+	const cJSON *acc = cJSON_GetObjectItemCaseSensitive(cur, "account_id");
+	const struct type *ta = type_find(c, "account");
+	if (!rc && t != ta && cJSON_IsNumber(acc) && record_exists(c, ta, (long long)acc->valuedouble)) {
+		char ent[48];
+		snprintf(ent, sizeof(ent), "account:%lld", (long long)acc->valuedouble);
+		rc = record_touch(c, ent, at);
+	}
+	cJSON_Delete(cur);
+	return rc;
+}
+
+int record_subject(struct crm *c, const struct type **t, long long *id)
+{
+	const char *name = (*t)->name;
+	if (!strcmp(name, "event") || !strcmp(name, "activity") || !strcmp(name, "task")) {
+		cJSON *r = record_get(c, *t, *id, false);
+		if (!r)
+			return c->errcode;
+		const cJSON *lead = cJSON_GetObjectItemCaseSensitive(r, "lead_id");
+		const char *ent = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "entity"));
+		int rc = CRM_OK;
+		if (cJSON_IsNumber(lead)) {
+			*t = type_find(c, "lead");
+			*id = (long long)lead->valuedouble;
+		} else if (ent) {
+			rc = entity_parse(c, ent, NULL, t, id);
+		}
+		cJSON_Delete(r);
+		if (rc)
+			return rc;
+	}
+	if (!record_exists(c, *t, *id))
+		return crm_error(c, CRM_NOTFOUND, "no %s with id %lld", (*t)->name, *id);
+	return CRM_OK;
+}
+
+/* ---- the search index ---- */
+
+static int index_one(struct crm *c, long long key)
+{
+	const struct type *t = NULL;
+	long long id = key / 16;
+	for (int i = 0; type_at(c, i); i++)
+		if (type_at(c, i)->num == key % 16)
+			t = type_at(c, i);
+	sqlite3_stmt *del = db_stmt(c, "DELETE FROM search WHERE rowid = ?");
+	if (!del)
+		return c->errcode;
+	sqlite3_bind_int64(del, 1, key);
+	int rc = sqlite3_step(del);
+	sqlite3_reset(del);
+	if (rc != SQLITE_DONE)
+		return crm_dberror(c, rc, "search index");
+	if (!t)
+		return CRM_OK;
+	char **vals = row_load(c, t, id, false);
+	if (!vals) {
+		c->errmsg[0] = 0;
+		return CRM_OK;   /* removed or purged: stays out of the index */
+	}
+	struct sbuf body = { 0 };
+	for (int i = 0; i < t->nfields; i++)
+		if (vals[i] && t->fields[i].flags & FF_SEARCH) {
+			sbuf_add(&body, vals[i]);
+			sbuf_addc(&body, '\n');
+		}
+	vals_free(vals, t->nfields);
+	sqlite3_stmt *ins = db_stmt(c, "INSERT INTO search(rowid, entity, body) VALUES (?, ?, ?)");
+	if (!ins) {
+		sbuf_release(&body);
+		return c->errcode;
+	}
+	char *entity = xasprintf("%s:%lld", t->name, id);
+	sqlite3_bind_int64(ins, 1, key);
+	sqlite3_bind_text(ins, 2, entity, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(ins, 3, body.s ? body.s : "", -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(ins);
+	sqlite3_reset(ins);
+	free(entity);
+	sbuf_release(&body);
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "search index");
+}
+
+int search_refresh(struct crm *c)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(c->db, "SELECT key FROM search_dirty ORDER BY key", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return crm_dberror(c, rc, "search index");
+	int res = CRM_OK;
+	while (res == CRM_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		res = index_one(c, sqlite3_column_int64(st, 0));
+	sqlite3_finalize(st);
+	if (res)
+		return res;
+	return db_exec(c, "DELETE FROM search_dirty");
+}

@@ -1,0 +1,286 @@
+/* field.c: custom fields. */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/audit.h"
+#include "base/date.h"
+#include "core/db.h"
+#include "data/field.h"
+#include "io/out.h"
+#include "base/text.h"
+
+static int list_where(struct crm *c, const char *tn, const char *name);
+
+static const char *const kinds[] = { "text", "number", "money", "date", "enum", NULL };
+
+bool field_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+	if (!n || n > 64 || !(islower((unsigned char)name[0]) || name[0] == '_'))
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!(islower((unsigned char)name[i]) || isdigit((unsigned char)name[i]) || name[i] == '_'))
+			return false;
+	return true;
+}
+
+static bool kind_ok(const char *kind)
+{
+	for (int i = 0; kinds[i]; i++)
+		if (!strcmp(kinds[i], kind))
+			return true;
+	return false;
+}
+
+/* "a, b,,c" -> "a,b,c"; NULL when no value is left. */
+static char *choices_clean(const char *in)
+{
+	struct sbuf b = { 0 };
+	char *copy = xstrdup(in), *save = NULL;
+	for (char *tok = strtok_r(copy, ",，", &save); tok; tok = strtok_r(NULL, ",，", &save)) {
+		char *v = text_trim(tok);
+		if (*v) {
+			if (b.len)
+				sbuf_addc(&b, ',');
+			sbuf_add(&b, v);
+		}
+		free(v);
+	}
+	free(copy);
+	return b.s ? sbuf_detach(&b) : NULL;
+}
+
+static const char *column_type(const char *kind)
+{
+	if (!strcmp(kind, "number"))
+		return "NUMERIC";
+	if (!strcmp(kind, "money"))
+		return "INTEGER";
+	return "TEXT";
+}
+
+static int field_audit(struct crm *c, const char *tn, const char *name, const char *before,
+		       const char *after)
+{
+	char *entity = xasprintf("field:%s.%s", tn, name);
+	int rc = audit_log(c, entity, after ? "insert" : "delete", before, after);
+	free(entity);
+	return rc;
+}
+
+static char *field_json(const char *kind, const char *choices, bool required)
+{
+	cJSON *j = cJSON_CreateObject();
+	cJSON_AddStringToObject(j, "kind", kind);
+	if (choices)
+		cJSON_AddStringToObject(j, "values", choices);
+	if (required)
+		cJSON_AddBoolToObject(j, "required", true);
+	char *p = cJSON_PrintUnformatted(j), *s = xstrdup(p);
+	cJSON_free(p);
+	cJSON_Delete(j);
+	return s;
+}
+
+static void types_reload(struct crm *c)
+{
+	types_free(c);
+	types_load(c);
+}
+
+int field_add(struct crm *c, const char *tn, const char *name, const char *kind,
+	      const char *choices, bool required)
+{
+	int rc = field_create(c, tn, name, kind, choices, required);
+	const struct type *t = rc ? NULL : type_find(c, tn);
+	return rc ? rc : list_where(c, t->name, name);
+}
+
+int field_set_label(struct crm *c, const char *tn, const char *name, const char *label)
+{
+	sqlite3_stmt *st = db_stmt(c, "UPDATE field SET label = ? WHERE type = ? AND name = ?");
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_text(st, 1, label, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, tn, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, name, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "field");
+}
+
+int field_create(struct crm *c, const char *tn, const char *name, const char *kind,
+		 const char *choices, bool required)
+{
+	const struct type *t = type_get(c, tn);
+	if (!t)
+		return c->errcode;
+	/* tasks, activities and events are made by commands that take no
+	 * fields of one's own (a required one would stop them all) */
+	if (strcmp(t->name, "lead") && strcmp(t->name, "account") && strcmp(t->name, "contact")
+	    && strcmp(t->name, "deal"))
+		return crm_error(c, CRM_USAGE, "custom fields are for leads, accounts, contacts and deals, "
+				 "not %ss", t->name);
+	if (!field_name_ok(name))
+		return crm_error(c, CRM_USAGE, "'%s' is not a field name (lower-case letters, digits, _)", name);
+	if (!kind_ok(kind))
+		return crm_error(c, CRM_USAGE, "--kind: '%s' is not one of text, number, money, date, enum", kind);
+	if (type_field(t, name) || !strcmp(name, "type") || !strcmp(name, "deleted_at"))
+		return crm_error(c, CRM_CONFLICT, "%s already has a field '%s'", t->name, name);
+	char *vals = choices ? choices_clean(choices) : NULL;
+	int rc = CRM_OK;
+	if (!strcmp(kind, "enum") && !vals) {
+		rc = crm_error(c, CRM_USAGE, "an enum field needs --values a,b,c");
+		goto cleanup;
+	}
+	if (strcmp(kind, "enum") && vals) {
+		rc = crm_error(c, CRM_USAGE, "--values is for enum fields only");
+		goto cleanup;
+	}
+	char *sql = xasprintf("ALTER TABLE \"%s\" ADD COLUMN \"%s\" %s", t->name, name, column_type(kind));
+	rc = db_exec(c, sql);
+	free(sql);
+	if (rc)
+		goto cleanup;
+	char now[DATE_BUFSZ];
+	date_format(date_now(), now);
+	sqlite3_stmt *st = db_stmt(c, "INSERT INTO field(type, name, kind, choices, required, created_at) "
+				      "VALUES (?, ?, ?, ?, ?, ?)");
+	if (!st) {
+		rc = c->errcode;
+		goto cleanup;
+	}
+	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, kind, -1, SQLITE_TRANSIENT);
+	if (vals)
+		sqlite3_bind_text(st, 4, vals, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 4);
+	sqlite3_bind_int(st, 5, required);
+	sqlite3_bind_text(st, 6, now, -1, SQLITE_TRANSIENT);
+	int src = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (src != SQLITE_DONE) {
+		rc = crm_dberror(c, src, "field");
+		goto cleanup;
+	}
+	char *after = field_json(kind, vals, required);
+	char *tname = xstrdup(t->name);
+	rc = field_audit(c, tname, name, NULL, after);
+	free(after);
+	types_reload(c);
+	free(tname);
+cleanup:
+	free(vals);
+	if (rc)
+		c->rollback = true;   /* the column must not stay without its row */
+	return rc;
+}
+
+int field_remove(struct crm *c, const char *tn, const char *name)
+{
+	const struct type *t = type_get(c, tn);
+	if (!t)
+		return c->errcode;
+	const struct field *f = type_field(t, name);
+	if (!f)
+		return crm_error(c, CRM_NOTFOUND, "%s has no field '%s'", t->name, name);
+	if (!(f->flags & FF_CUSTOM))
+		return crm_error(c, CRM_USAGE, "'%s' is a built-in field of %s and cannot be removed", name, t->name);
+	char *tname = xstrdup(t->name), *fname = xstrdup(name);
+	int rc = CRM_OK;
+	sqlite3_stmt *st = db_stmt(c, "SELECT kind, choices, required FROM field WHERE type = ? AND name = ?");
+	char *before = NULL;
+	if (!st) {
+		rc = c->errcode;
+		goto cleanup;
+	}
+	sqlite3_bind_text(st, 1, tname, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, fname, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		before = field_json((const char *)sqlite3_column_text(st, 0),
+				    (const char *)sqlite3_column_text(st, 1), sqlite3_column_int(st, 2));
+	sqlite3_reset(st);
+	char *sql = xasprintf("ALTER TABLE \"%s\" DROP COLUMN \"%s\"", tname, fname);
+	rc = db_exec(c, sql);
+	free(sql);
+	if (rc)
+		goto cleanup;
+	st = db_stmt(c, "DELETE FROM field WHERE type = ? AND name = ?");
+	if (!st) {
+		rc = c->errcode;
+		goto cleanup;
+	}
+	sqlite3_bind_text(st, 1, tname, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, fname, -1, SQLITE_TRANSIENT);
+	int src = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (src != SQLITE_DONE) {
+		rc = crm_dberror(c, src, "field");
+		goto cleanup;
+	}
+	rc = field_audit(c, tname, fname, before, NULL);
+	types_reload(c);
+	if (!rc) {
+		out_begin(c->out);
+		out_str(c->out, "type", "field");
+		out_str(c->out, "record_type", tname);
+		out_str(c->out, "name", fname);
+		out_bool(c->out, "removed", true);
+		out_end(c->out);
+	}
+cleanup:
+	if (rc)
+		c->rollback = true;
+	free(before);
+	free(tname);
+	free(fname);
+	return rc;
+}
+
+static int list_where(struct crm *c, const char *tn, const char *name)
+{
+	sqlite3_stmt *st = db_stmt(c, "SELECT type, name, kind, choices, required, created_at FROM field "
+				      "WHERE (?1 IS NULL OR type = ?1) AND (?2 IS NULL OR name = ?2) "
+				      "ORDER BY type, created_at, name");
+	if (!st)
+		return c->errcode;
+	if (tn)
+		sqlite3_bind_text(st, 1, tn, -1, SQLITE_TRANSIENT);
+	if (name)
+		sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+	static const char *const cols[] = { "record_type", "name", "kind", "values", "required" };
+	out_columns(c->out, cols, 5);
+	int n = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct out *o = c->out;
+		out_begin(o);
+		out_str(o, "type", "field");
+		out_str(o, "record_type", (const char *)sqlite3_column_text(st, 0));
+		out_str(o, "name", (const char *)sqlite3_column_text(st, 1));
+		out_str(o, "kind", (const char *)sqlite3_column_text(st, 2));
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+			out_str(o, "values", (const char *)sqlite3_column_text(st, 3));
+		out_bool(o, "required", sqlite3_column_int(st, 4));
+		out_str(o, "created_at", (const char *)sqlite3_column_text(st, 5));
+		out_end(o);
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return crm_dberror(c, rc, "field");
+	return n ? CRM_OK : CRM_NOTFOUND;
+}
+
+int field_list(struct crm *c, const char *tn)
+{
+	if (tn) {
+		const struct type *t = type_get(c, tn);
+		if (!t)
+			return c->errcode;
+		tn = t->name;
+	}
+	return list_where(c, tn, NULL);
+}

@@ -1,0 +1,1112 @@
+/* import.c: crm import. See import.h. */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/config.h"
+#include "io/csv.h"
+#include "base/date.h"
+#include "core/db.h"
+#include "io/encoding.h"
+#include "data/field.h"
+#include "core/hook.h"
+#include "data/import.h"
+#include "core/input.h"
+#include "io/jsonl.h"
+#include "io/out.h"
+#include "core/record.h"
+#include "base/text.h"
+#include "io/xlsx.h"
+
+/* Set by SIGINT/SIGTERM: the one piece of global state, because a signal
+ * handler can reach nothing else. The row loop stops at the next row,
+ * commits what is done and says how to resume. */
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+}
+
+int dup_action_parse(const char *s, enum dup_action *out)
+{
+	static const char *const names[] = { "skip", "update", "merge", "error" };
+	for (int i = 0; i < 4; i++)
+		if (!strcmp(s, names[i])) {
+			*out = (enum dup_action)i;
+			return 0;
+		}
+	return -1;
+}
+
+/* ---- header names ---- */
+
+/* Headers people write, for each field (the types' own Chinese headers
+ * and field names match too). Compared after header_key(). */
+static const struct {
+	const char *field;
+	const char *names;   /* '|'-separated */
+} aliases[] = {
+	{ "name", "姓名|名字|联系人|客户姓名|客户名称|联系人姓名|fullname|contact|contactname" },
+	{ "phone", "手机|手机号|手机号码|电话|联系电话|电话号码|移动电话|联系方式|mobile|mobilephone|tel|telephone|cell" },
+	{ "email", "邮箱|电子邮件|电子邮箱|邮件|邮箱地址|e-mail|mail|emailaddress" },
+	{ "company", "公司|公司名称|单位|单位名称|企业|企业名称|客户公司|organization|organisation|org" },
+	{ "industry", "行业|所属行业|行业类别" },
+	{ "region", "地区|省份|省|城市|区域|所在地区|所在地|大区|province|city|area" },
+	{ "source", "来源|渠道|线索来源|客户来源|来源渠道|leadsource|channel" },
+	{ "title", "职位|职务|头衔|岗位|jobtitle|position" },
+	{ "budget", "预算|预算金额" },
+	{ "note", "备注|说明|描述|notes|remark|remarks|comment|comments|description" },
+	{ "created_at", "创建时间|创建日期|录入时间|登记时间|created|createdat|createdate|date" },
+	{ "owner", "负责人|销售|所属销售|跟进人|归属|salesrep|assignedto" },
+	{ "status", "状态|线索状态" },
+	{ "score", "评分|分数" },
+	{ "tags", "标签|tag" },
+	{ "company_size", "公司规模|规模|员工数|员工人数|人数|employees|companysize" },
+	{ "wechat", "微信|微信号|wechatid" },
+	{ "birthday", "生日|出生日期" },
+	{ "website", "网站|官网|网址|url" },
+	{ "address", "地址|详细地址|公司地址" },
+	{ "amount", "金额|商机金额|合同金额" },
+	{ "stage", "阶段|销售阶段" },
+	{ "expected_close", "预计成交|预计成交日期|预计签约" },
+	{ "decision_role", "决策角色|角色" },
+	{ "text", "内容|跟进内容|记录" },
+	{ "kind", "方式|跟进方式|类型" },
+	{ "at", "时间|跟进时间" },
+	{ "entity", "对象|关联对象" },
+};
+
+/* A header as compared: trimmed, ASCII lower-cased, without spaces, '_'
+ * and '-', and without a trailing '*' or "(必填)" style note. */
+static char *header_key(const char *h)
+{
+	char *t = text_trim(h);
+	struct sbuf b = { 0 };
+	for (const char *p = t; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (ch == ' ' || ch == '_' || ch == '-' || ch == '\t')
+			continue;
+		sbuf_addc(&b, (char)(ch < 128 ? tolower(ch) : ch));
+	}
+	free(t);
+	char *k = b.s ? sbuf_detach(&b) : xstrdup("");
+	size_t n = strlen(k);
+	while (n && k[n - 1] == '*')
+		k[--n] = 0;
+	size_t lead = 0;   /* "*姓名", "* 手机": required, in Chinese templates */
+	while (lead < n && k[lead] == '*')
+		lead++;
+	memmove(k, k + lead, n - lead + 1);
+	/* "手机（必填）", "phone (required)": drop a trailing bracketed note */
+	const char *opens[] = { "(", "（", "[", "【" };
+	for (int i = 0; i < 4; i++) {
+		char *o = strstr(k, opens[i]);
+		if (o && o != k)
+			*o = 0;
+	}
+	return k;
+}
+
+static bool alias_has(const char *names, const char *key)
+{
+	size_t kl = strlen(key);
+	for (const char *p = names; *p;) {
+		const char *bar = strchr(p, '|');
+		size_t n = bar ? (size_t)(bar - p) : strlen(p);
+		if (n == kl && !memcmp(p, key, n))
+			return true;
+		p += n + (bar ? 1 : 0);
+	}
+	return false;
+}
+
+/* ---- the importer ---- */
+
+struct colmap {
+	char *col;       /* the header as in the file */
+	char *field;     /* the field it fills, or NULL: ignored */
+};
+
+struct importer {
+	struct crm *c;
+	const struct import_opts *o;
+	const char *tname;           /* the type's name (stable) */
+	struct colmap *user;         /* --map / saved map pairs */
+	int nuser;
+	struct colmap *labels;       /* custom field labels */
+	int nlabels;
+	FILE *errors;
+	/* per file */
+	const char *file;
+	struct colmap *cols;         /* tabular: one per column */
+	int ncols;
+	struct colmap *seen;         /* jsonl: keys resolved so far */
+	int nseen;
+	long long first_new_id;      /* ids from here on were made by this run */
+	long long run_id;
+	long resume_after;           /* rows up to this line are done */
+	long last_line;
+	long rows, inserted, updated, skipped, in_file, rejected, short_rows;
+	bool dup_conflict;
+	struct timespec t0, last_draw;
+	int fd;                      /* for progress: bytes read so far */
+	long long size;
+};
+
+static const struct type *im_type(struct importer *im)
+{
+	return type_find(im->c, im->tname);
+}
+
+static void colmaps_free(struct colmap *m, int n)
+{
+	for (int i = 0; i < n; i++) {
+		free(m[i].col);
+		free(m[i].field);
+	}
+	free(m);
+}
+
+/* "列名=field,列名2=field2" into pairs; a field "-" ignores the column. */
+static int map_parse(struct crm *c, const char *spec, struct colmap **m, int *n)
+{
+	char *copy = xstrdup(spec), *save = NULL;
+	int rc = CRM_OK;
+	for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *eq = strchr(tok, '=');
+		if (!eq) {
+			rc = crm_error(c, CRM_USAGE, "--map: '%s' is not COLUMN=FIELD", tok);
+			break;
+		}
+		*eq = 0;
+		*m = xrealloc(*m, (*n + 1) * sizeof(**m));
+		(*m)[*n].col = header_key(tok);
+		(*m)[*n].field = text_trim(eq + 1);
+		(*n)++;
+	}
+	free(copy);
+	return rc;
+}
+
+/* The field a header fills, or NULL. */
+static const char *map_lookup(struct importer *im, const char *header)
+{
+	const struct type *t = im_type(im);
+	char *k = header_key(header);
+	const char *found = NULL;
+	for (int i = 0; i < im->nuser && !found; i++)
+		if (!strcmp(im->user[i].col, k))
+			found = strcmp(im->user[i].field, "-") ? im->user[i].field : "";
+	for (int i = 0; i < t->nfields && !found; i++) {
+		const struct field *f = &t->fields[i];
+		char *fk = header_key(f->name);
+		if (!strcmp(fk, k) || (f->zh && !strcmp(f->zh, k)))
+			found = f->name;
+		free(fk);
+	}
+	for (int i = 0; i < t->nfields && !found; i++)   /* account -> account_id */
+		if (t->fields[i].kind == FK_REF && !strcmp(t->fields[i].ref, k))
+			found = t->fields[i].name;
+	for (int i = 0; i < im->nlabels && !found; i++)
+		if (!strcmp(im->labels[i].col, k))
+			found = im->labels[i].field;
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]) && !found; i++) {
+		if (!alias_has(aliases[i].names, k))
+			continue;
+		const char *fname = aliases[i].field;
+		/* An account's name is the company. */
+		if (!strcmp(fname, "company") && !type_field(t, "company") && !strcmp(t->name, "account"))
+			fname = "name";
+		if (type_field(t, fname))
+			found = type_field(t, fname)->name;
+	}
+	free(k);
+	return found;   /* "" for a column --map ignores (COLUMN=-) */
+}
+
+/* A name for a new field made from a header: ASCII headers give their
+ * snake_case; others custom_N (the header is kept as its label). */
+static char *new_field_name(struct importer *im, const char *header)
+{
+	const struct type *t = im_type(im);
+	struct sbuf b = { 0 };
+	bool ascii = true;
+	for (const char *p = header; *p; p++) {
+		unsigned char ch = (unsigned char)*p;
+		if (ch >= 128) {
+			ascii = false;
+			break;
+		}
+		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'))
+			sbuf_addc(&b, (char)ch);
+		else if (ch >= 'A' && ch <= 'Z')
+			sbuf_addc(&b, (char)(ch - 'A' + 'a'));
+		else if (b.len && b.s[b.len - 1] != '_')
+			sbuf_addc(&b, '_');
+	}
+	if (ascii && b.len && field_name_ok(b.s) && !type_field(t, b.s))
+		return sbuf_detach(&b);
+	sbuf_release(&b);
+	for (int n = 1;; n++) {
+		char *name = xasprintf("custom_%d", n);
+		if (!type_field(t, name))
+			return name;
+		free(name);
+	}
+}
+
+/* An unknown column: a new text field (--create-fields), or a warning. */
+static int unknown_column(struct importer *im, const char *header, char **field)
+{
+	struct crm *c = im->c;
+	*field = NULL;
+	if (!im->o->create_fields) {
+		crm_warn(c, "%s: column '%s' is not a %s field: ignored (--map '%s=FIELD', or --create-fields)",
+			 im->file, header, im->tname, header);
+		return CRM_OK;
+	}
+	char *name = new_field_name(im, header);
+	int rc = field_create(c, im->tname, name, "text", NULL, false);
+	if (!rc) {
+		char *label = text_trim(header);
+		rc = field_set_label(c, im->tname, name, label);
+		free(label);
+	}
+	if (rc) {
+		free(name);
+		return rc;
+	}
+	crm_notice(c, "%s: column '%s' goes to the new field %s", im->file, header, name);
+	*field = name;
+	return CRM_OK;
+}
+
+static int labels_load(struct importer *im)
+{
+	sqlite3_stmt *st = db_stmt(im->c, "SELECT name, label FROM field WHERE type = ? AND label IS NOT NULL");
+	if (!st)
+		return im->c->errcode;
+	sqlite3_bind_text(st, 1, im->tname, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		im->labels = xrealloc(im->labels, (im->nlabels + 1) * sizeof(*im->labels));
+		im->labels[im->nlabels].col = header_key((const char *)sqlite3_column_text(st, 1));
+		im->labels[im->nlabels].field = xstrdup((const char *)sqlite3_column_text(st, 0));
+		im->nlabels++;
+	}
+	sqlite3_reset(st);
+	return CRM_OK;
+}
+
+/* Map the header row: each column to its field, or ignored. */
+static int header_map(struct importer *im, char **fields, int n, long line)
+{
+	im->cols = xcalloc(n ? n : 1, sizeof(*im->cols));
+	im->ncols = n;
+	for (int i = 0; i < n; i++) {
+		im->cols[i].col = text_trim(fields[i]);
+		if (!*im->cols[i].col)
+			continue;
+		const char *f = map_lookup(im, im->cols[i].col);
+		for (int j = 0; f && j < i; j++)
+			if (im->cols[j].field && !strcmp(im->cols[j].field, f)) {
+				crm_warn(im->c, "%s: column '%s' fills %s like column '%s' before it: ignored",
+					 im->file, im->cols[i].col, f, im->cols[j].col);
+				f = "";
+			}
+		if (f && *f) {
+			im->cols[i].field = xstrdup(f);
+		} else if (!f) {
+			int rc = unknown_column(im, im->cols[i].col, &im->cols[i].field);
+			if (rc)
+				return rc;
+		}
+	}
+	for (int i = 0; i < n; i++)
+		if (im->cols[i].field && !strcmp(im->cols[i].field, "name"))
+			return CRM_OK;
+	const struct field *req = type_field(im_type(im), "name");
+	if (req && req->flags & FF_REQUIRED)
+		return crm_error(im->c, CRM_BADINPUT, "%s: no column for name (姓名); the header is line %ld: "
+				 "map one with --map 'COLUMN=name'", im->file, line);
+	return CRM_OK;
+}
+
+/* JSON lines: keys are field names or headers. */
+static const char *key_field(struct importer *im, const char *key, int *rc)
+{
+	*rc = CRM_OK;
+	if (!strcmp(key, "type") || !strcmp(key, "id") || !strcmp(key, "updated_at") || !strcmp(key, "deleted_at"))
+		return NULL;
+	for (int i = 0; i < im->nseen; i++)
+		if (!strcmp(im->seen[i].col, key))
+			return im->seen[i].field;
+	const char *f = map_lookup(im, key);
+	char *field = NULL;
+	if (f && *f)
+		field = xstrdup(f);
+	else if (!f)
+		*rc = unknown_column(im, key, &field);
+	im->seen = xrealloc(im->seen, (im->nseen + 1) * sizeof(*im->seen));
+	im->seen[im->nseen].col = xstrdup(key);
+	im->seen[im->nseen].field = field;
+	return im->seen[im->nseen++].field;
+}
+
+/* ---- rejected rows ---- */
+
+/* The column a record error is about: errors start "field: ...". */
+static const char *error_column(struct importer *im, const char *msg)
+{
+	const char *colon = strchr(msg, ':');
+	if (!colon)
+		return NULL;
+	size_t n = (size_t)(colon - msg);
+	for (int i = 0; i < im->ncols; i++)
+		if (im->cols[i].field && strlen(im->cols[i].field) == n && !memcmp(im->cols[i].field, msg, n))
+			return im->cols[i].col;
+	for (int i = 0; i < im->nseen; i++)
+		if (im->seen[i].field && strlen(im->seen[i].field) == n && !memcmp(im->seen[i].field, msg, n))
+			return im->seen[i].col;
+	return NULL;
+}
+
+static int reject(struct importer *im, long line, const cJSON *raw, int code)
+{
+	struct crm *c = im->c;
+	im->rejected++;
+	if (code == CRM_CONFLICT)
+		im->dup_conflict = true;
+	crm_warn(c, "%s: line %ld: %s", im->file, line, c->errmsg);
+	if (im->errors) {
+		cJSON *e = cJSON_CreateObject();
+		cJSON_AddNumberToObject(e, "line", (double)line);
+		if (strcmp(im->file, "-"))
+			cJSON_AddStringToObject(e, "file", im->file);
+		const char *col = error_column(im, c->errmsg);
+		if (col)
+			cJSON_AddStringToObject(e, "column", col);
+		cJSON_AddStringToObject(e, "error", c->errmsg);
+		cJSON_AddItemToObject(e, "row", cJSON_Duplicate(raw, true));
+		char *s = cJSON_PrintUnformatted(e);
+		fprintf(im->errors, "%s\n", s);
+		cJSON_free(s);
+		cJSON_Delete(e);
+	}
+	c->errmsg[0] = 0;
+	return CRM_OK;
+}
+
+/* ---- duplicates ---- */
+
+/* The normalised value of field name in fields, or NULL. */
+static char *norm_value(struct importer *im, const cJSON *fields, const char *name)
+{
+	const struct type *t = im_type(im);
+	const struct field *f = type_field(t, name);
+	const cJSON *v = cJSON_GetObjectItem(fields, name);
+	char *out = NULL;
+	if (f && v && field_normalize(im->c, t, f, v, &out) != CRM_OK) {
+		im->c->errmsg[0] = 0;   /* the insert reports it */
+		return NULL;
+	}
+	return out;
+}
+
+static long long find_by(struct importer *im, const char *field, const char *value)
+{
+	char *sql = xasprintf("SELECT id FROM \"%s\" WHERE \"%s\" = ? AND deleted_at IS NULL ORDER BY id LIMIT 1",
+			      im->tname, field);
+	sqlite3_stmt *st = db_stmt(im->c, sql);
+	free(sql);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, value, -1, SQLITE_TRANSIENT);
+	long long id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return id;
+}
+
+/* The record this row duplicates: by --key, else by phone or email, else
+ * (accounts) by name. 0 when none. */
+static long long find_existing(struct importer *im, const cJSON *fields)
+{
+	const struct type *t = im_type(im);
+	long long id = 0;
+	if (im->o->key) {
+		char *v = norm_value(im, fields, im->o->key);
+		if (v)
+			id = find_by(im, im->o->key, v);
+		free(v);
+		return id;
+	}
+	const struct field *fp = type_field(t, "phone"), *fe = type_field(t, "email");
+	if ((fp && fp->flags & FF_DEDUPE) || (fe && fe->flags & FF_DEDUPE)) {
+		char *p = norm_value(im, fields, "phone"), *e = norm_value(im, fields, "email");
+		if (p || e)
+			id = record_find_dup(im->c, t, p, e, 0);
+		free(p);
+		free(e);
+		return id;
+	}
+	if (!strcmp(t->name, "account")) {
+		char *n = norm_value(im, fields, "name");
+		if (n)
+			id = find_by(im, "name", n);
+		free(n);
+	}
+	return id;
+}
+
+/* Fields an update may set: not the ones crm keeps itself. */
+static cJSON *update_fields(struct importer *im, const cJSON *fields, const cJSON *existing)
+{
+	const struct type *t = im_type(im);
+	cJSON *u = cJSON_CreateObject();
+	const cJSON *it;
+	cJSON_ArrayForEach(it, fields) {
+		const struct field *f = type_field(t, it->string);
+		if (!f || f->flags & FF_SYSTEM || !strcmp(f->name, "created_at"))
+			continue;
+		const cJSON *old = existing ? cJSON_GetObjectItem(existing, it->string) : NULL;
+		if (existing && old && !cJSON_IsNull(old)) {
+			if (f->kind != FK_TAGS || !cJSON_IsArray(old))
+				continue;   /* merge: the record's own value wins */
+			/* tags: the union */
+			cJSON *all = cJSON_Duplicate(old, true);
+			char *v = NULL;
+			cJSON *add = NULL;
+			if (field_normalize(im->c, t, f, it, &v) == CRM_OK && v)
+				add = cJSON_Parse(v);
+			free(v);
+			const cJSON *tag;
+			cJSON_ArrayForEach(tag, add) {
+				bool have = false;
+				const cJSON *o;
+				cJSON_ArrayForEach(o, all)
+					have = have || !strcmp(cJSON_GetStringValue(o), cJSON_GetStringValue(tag));
+				if (!have)
+					cJSON_AddItemToArray(all, cJSON_CreateString(cJSON_GetStringValue(tag)));
+			}
+			cJSON_Delete(add);
+			cJSON_AddItemToObject(u, it->string, all);
+			continue;
+		}
+		cJSON_AddItemToObject(u, it->string, cJSON_Duplicate(it, true));
+	}
+	return u;
+}
+
+/* ---- one row ---- */
+
+/* Insert the row, or act on the record it duplicates. *inserted: a new
+ * record; *changed: the database changed. */
+static int row_write(struct importer *im, const cJSON *fields, long long *id, bool *inserted, bool *changed)
+{
+	struct crm *c = im->c;
+	const struct type *t = im_type(im);
+	long long dup = find_existing(im, fields);
+	*inserted = *changed = false;
+	if (dup < 0)
+		return c->errcode;
+	if (!dup) {
+		int rc = record_insert(c, t, fields, REC_ALLOW_DUP | REC_SYSTEM, id, NULL);
+		*inserted = *changed = rc == CRM_OK;
+		return rc;
+	}
+	*id = dup;
+	switch (im->o->on_dup) {
+	case DUP_SKIP:
+		return CRM_OK;
+	case DUP_ERROR: {
+		cJSON *old = record_get(c, t, dup, false);
+		const char *nm = cJSON_GetStringValue(cJSON_GetObjectItem(old, "name"));
+		crm_error(c, CRM_CONFLICT, "duplicate of %s:%lld%s%s%s", t->name, dup, nm ? " (" : "",
+			  nm ? nm : "", nm ? ")" : "");
+		cJSON_Delete(old);
+		return CRM_CONFLICT;
+	}
+	case DUP_UPDATE:
+	case DUP_MERGE: {
+		cJSON *old = im->o->on_dup == DUP_MERGE ? record_get(c, t, dup, false) : NULL;
+		cJSON *u = update_fields(im, fields, old);
+		sqlite3_int64 before = sqlite3_total_changes64(c->db);
+		int rc = record_update(c, t, dup, u, 0);
+		*changed = rc == CRM_OK && sqlite3_total_changes64(c->db) != before;
+		cJSON_Delete(u);
+		cJSON_Delete(old);
+		return rc;
+	}
+	}
+	return CRM_OK;
+}
+
+static int row_import(struct importer *im, const cJSON *fields, const cJSON *raw, long line)
+{
+	long long id = 0;
+	bool inserted, changed;
+	im->rows++;
+	int rc = row_write(im, fields, &id, &inserted, &changed);
+	if (rc == CRM_BADINPUT || rc == CRM_CONFLICT || rc == CRM_NOTFOUND)
+		return reject(im, line, raw, rc);
+	if (rc)
+		return rc;
+	if (!inserted && id >= im->first_new_id)
+		im->in_file++;   /* the same person twice in the file */
+	if (inserted)
+		im->inserted++;
+	else if (changed)
+		im->updated++;
+	else
+		im->skipped++;
+	im->last_line = line;   /* done: printing it may commit (save_position) */
+	return im->o->print && changed ? record_print(im->c, im_type(im), id) : CRM_OK;
+}
+
+/* A tabular row into fields (mapped) and raw (as in the file). */
+static int tab_row(struct importer *im, char **vals, int n, long line)
+{
+	struct crm *c = im->c;
+	cJSON *fields = cJSON_CreateObject(), *raw = cJSON_CreateObject();
+	int extra = 0;
+	for (int i = 0; i < n; i++) {
+		char *v = text_trim(vals[i]);
+		if (i >= im->ncols) {
+			if (*v)
+				extra++;
+		} else if (*im->cols[i].col) {
+			if (*v)
+				cJSON_AddStringToObject(raw, im->cols[i].col, v);
+			if (*v && im->cols[i].field)
+				cJSON_AddStringToObject(fields, im->cols[i].field, v);
+		}
+		free(v);
+	}
+	int rc;
+	if (extra) {
+		im->rows++;
+		crm_error(c, CRM_BADINPUT, "the row has %d field%s more than the header's %d", extra,
+			  extra == 1 ? "" : "s", im->ncols);
+		rc = reject(im, line, raw, CRM_BADINPUT);
+	} else {
+		if (n < im->ncols)
+			im->short_rows++;
+		rc = row_import(im, fields, raw, line);
+	}
+	cJSON_Delete(fields);
+	cJSON_Delete(raw);
+	return rc;
+}
+
+static int json_row(struct importer *im, const cJSON *obj, long line)
+{
+	cJSON *fields = cJSON_CreateObject();
+	const cJSON *it;
+	int rc = CRM_OK;
+	cJSON_ArrayForEach(it, obj) {
+		const char *f = key_field(im, it->string, &rc);
+		if (rc)
+			break;
+		if (f && !cJSON_IsNull(it))
+			cJSON_AddItemToObject(fields, f, cJSON_Duplicate(it, true));
+	}
+	if (!rc)
+		rc = row_import(im, fields, obj, line);
+	cJSON_Delete(fields);
+	return rc;
+}
+
+/* ---- runs: how far an import got ---- */
+
+static int run_identity(const char *file, char **abs, long long *size, long long *mtime)
+{
+	struct stat sb;
+	char buf[PATH_MAX];
+	if (!strcmp(file, "-") || stat(file, &sb) != 0 || !S_ISREG(sb.st_mode) || !realpath(file, buf))
+		return -1;
+	*abs = xstrdup(buf);
+	*size = sb.st_size;
+	*mtime = sb.st_mtime;
+	return 0;
+}
+
+static int run_start(struct importer *im)
+{
+	struct crm *c = im->c;
+	char *abs = NULL;
+	long long size, mtime;
+	if (im->o->dry_run || run_identity(im->file, &abs, &size, &mtime) != 0) {
+		if (im->o->resume && !im->o->dry_run)
+			crm_warn(c, "%s: --resume needs a file (not a pipe): starting at the beginning", im->file);
+		return CRM_OK;
+	}
+	im->size = size;
+	sqlite3_stmt *st = db_stmt(c, "SELECT id, line, inserted, updated, skipped, rejected, first_id, in_file "
+				      "FROM import_run "
+				      "WHERE file = ? AND size = ? AND mtime = ? AND type = ? AND finished_at IS NULL "
+				      "AND line > 0 "   /* one that stopped before its first row: nothing to resume */
+				      "ORDER BY id DESC LIMIT 1");
+	if (!st) {
+		free(abs);
+		return c->errcode;
+	}
+	sqlite3_bind_text(st, 1, abs, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 2, size);
+	sqlite3_bind_int64(st, 3, mtime);
+	sqlite3_bind_text(st, 4, im->tname, -1, SQLITE_STATIC);
+	long long old = 0, line = 0;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		old = sqlite3_column_int64(st, 0);
+		line = sqlite3_column_int64(st, 1);
+		if (im->o->resume) {
+			im->inserted = (long)sqlite3_column_int64(st, 2);
+			im->updated = (long)sqlite3_column_int64(st, 3);
+			im->skipped = (long)sqlite3_column_int64(st, 4);
+			im->rejected = (long)sqlite3_column_int64(st, 5);
+			if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+				im->first_new_id = sqlite3_column_int64(st, 6);
+			im->in_file = (long)sqlite3_column_int64(st, 7);
+		}
+	}
+	sqlite3_reset(st);
+	if (old && im->o->resume) {
+		im->run_id = old;
+		im->resume_after = (long)line;
+		crm_notice(c, "%s: resuming after line %lld", im->file, line);
+		free(abs);
+		return CRM_OK;
+	}
+	if (old)
+		crm_notice(c, "%s: an earlier import of this file stopped after line %lld; "
+			   "--resume would go on from there", im->file, line);
+	else if (im->o->resume)
+		crm_notice(c, "%s: no unfinished import of this file: starting at the beginning", im->file);
+	char now[DATE_BUFSZ];
+	date_format(date_now(), now);
+	st = db_stmt(c, "INSERT INTO import_run(type, file, size, mtime, user, started_at, first_id) "
+			"VALUES (?, ?, ?, ?, ?, ?, ?)");
+	if (!st) {
+		free(abs);
+		return c->errcode;
+	}
+	sqlite3_bind_text(st, 1, im->tname, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, abs, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, size);
+	sqlite3_bind_int64(st, 4, mtime);
+	sqlite3_bind_text(st, 5, c->user, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 6, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 7, im->first_new_id);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	free(abs);
+	if (rc != SQLITE_DONE)
+		return crm_dberror(c, rc, "import_run");
+	im->run_id = sqlite3_last_insert_rowid(c->db);
+	return CRM_OK;
+}
+
+/* Record how far we got (finished: the whole file), in the transaction
+ * of the rows it counts. */
+static int run_save(struct importer *im, bool finished)
+{
+	if (!im->run_id)
+		return CRM_OK;
+	char now[DATE_BUFSZ];
+	date_format(date_now(), now);
+	sqlite3_stmt *st = db_stmt(im->c, "UPDATE import_run SET line = ?, inserted = ?, updated = ?, skipped = ?, "
+					  "rejected = ?, finished_at = ?, in_file = ? WHERE id = ?");
+	if (!st)
+		return im->c->errcode;
+	sqlite3_bind_int64(st, 1, im->last_line);
+	sqlite3_bind_int64(st, 2, im->inserted);
+	sqlite3_bind_int64(st, 3, im->updated);
+	sqlite3_bind_int64(st, 4, im->skipped);
+	sqlite3_bind_int64(st, 5, im->rejected);
+	if (finished)
+		sqlite3_bind_text(st, 6, now, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 6);
+	sqlite3_bind_int64(st, 7, im->in_file);
+	sqlite3_bind_int64(st, 8, im->run_id);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(im->c, rc, "import_run");
+}
+
+static bool batching(const struct importer *im)
+{
+	return !im->o->atomic && !im->o->dry_run;
+}
+
+/* Before any commit on the way (a batch, or the output let go down a
+ * pipe): how far the import got, in the same transaction. */
+static int save_position(struct crm *c, void *arg)
+{
+	(void)c;
+	return run_save(arg, false);
+}
+
+static int batch_commit(struct importer *im)
+{
+	return hook_commit(im->c, true);   /* save_position first */
+}
+
+/* ---- progress ---- */
+
+static double since(const struct timespec *a)
+{
+	struct timespec b;
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	return (double)(b.tv_sec - a->tv_sec) + (double)(b.tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void progress(struct importer *im, bool done)
+{
+	if (im->c->quiet || !isatty(STDERR_FILENO))
+		return;
+	if (!done && since(&im->last_draw) < 0.2)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &im->last_draw);
+	double secs = since(&im->t0);
+	double rate = secs > 0 ? (double)im->rows / secs : 0;
+	char eta[32] = "";
+	if (im->size > 0 && im->fd >= 0 && !done) {
+		off_t pos = lseek(im->fd, 0, SEEK_CUR);
+		if (pos > 0 && pos <= im->size) {
+			double left = secs * (double)(im->size - pos) / (double)pos;
+			snprintf(eta, sizeof(eta), "  %3d%%  ETA %d:%02d", (int)(100.0 * (double)pos / (double)im->size),
+				 (int)left / 60, (int)left % 60);
+		}
+	}
+	fprintf(stderr, "\r\033[K%s: %ld rows  %.0f rows/s%s%s", im->file, im->rows, rate, eta, done ? "\n" : "");
+	fflush(stderr);
+}
+
+/* ---- sources ---- */
+
+enum fmt { F_CSV, F_TSV, F_JSONL, F_XLSX };
+
+static int format_of(struct crm *c, const char *path, const char *given, enum fmt *f)
+{
+	const char *name = given;
+	if (!name) {
+		const char *dot = strrchr(path, '.');
+		name = dot && !strchr(dot, '/') ? dot + 1 : "csv";
+		if (!strcasecmp(name, "txt") || !strcasecmp(name, "tab"))
+			name = "tsv";
+		if (!strcasecmp(name, "ndjson") || !strcasecmp(name, "json"))
+			name = "jsonl";
+		if (!strcmp(path, "-"))
+			name = "csv";
+	}
+	static const char *const names[] = { "csv", "tsv", "jsonl", "xlsx" };
+	for (int i = 0; i < 4; i++)
+		if (!strcasecmp(name, names[i])) {
+			*f = (enum fmt)i;
+			return CRM_OK;
+		}
+	if (given)
+		return crm_error(c, CRM_USAGE, "--format: '%s' is not one of csv, tsv, jsonl, xlsx", given);
+	*f = F_CSV;   /* an unknown extension: try CSV */
+	return CRM_OK;
+}
+
+/* After a row of any format: where we are, a batch committed every
+ * --batch rows, the progress line now and then. rc: the row's status. */
+static int row_done(struct importer *im, long line, int rc)
+{
+	im->last_line = line;
+	if (!rc && batching(im) && im->rows % im->o->batch == 0)
+		rc = batch_commit(im);
+	if (!rc && im->rows % 256 == 0)
+		progress(im, false);
+	return rc;
+}
+
+static int read_tabular(struct importer *im, enum fmt f)
+{
+	struct crm *c = im->c;
+	char err[512];
+	csv_reader *cr = NULL;
+	xlsx_reader *xr = NULL;
+	if (f == F_XLSX) {
+		if (!strcmp(im->file, "-"))
+			return crm_error(c, CRM_USAGE, "an .xlsx workbook cannot come from stdin: give its file name");
+		xr = xlsx_open(im->file, im->o->sheet, err, sizeof(err));
+		if (!xr)
+			return crm_error(c, CRM_BADINPUT, "%s", err);
+	} else {
+		im->fd = strcmp(im->file, "-") ? open(im->file, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+		if (im->fd < 0)
+			return crm_error(c, CRM_NOTFOUND, "cannot open %s: %s", im->file, strerror(errno));
+		cr = csv_open_fd(im->fd, im->o->encoding, f == F_TSV ? '\t' : im->o->format ? ',' : 0, err, sizeof(err));
+		if (!cr) {
+			if (im->fd != STDIN_FILENO)
+				close(im->fd);
+			return crm_error(c, CRM_BADINPUT, "%s: %s", im->file, err);
+		}
+	}
+	char **vals;
+	int n, got = 0, rc = CRM_OK;
+	long line;
+	bool header = true;
+	while (!interrupted && (got = cr ? csv_read(cr, &vals, &n, &line) : xlsx_read(xr, &vals, &n, &line)) > 0) {
+		if (header) {
+			/* a title above the header ("客户名单 2025" in A1): one cell,
+			 * and not a column name */
+			int cells = 0;
+			const char *only = NULL;
+			for (int i = 0; i < n; i++)
+				if (vals[i] && vals[i][strspn(vals[i], " \t")] != 0) {
+					cells++;
+					only = vals[i];
+				}
+			if (cells == 1 && n > 1 && !map_lookup(im, only)) {
+				crm_notice(c, "%s: line %ld is a title, not the header: skipped", im->file, line);
+				continue;
+			}
+			header = false;
+			if ((rc = header_map(im, vals, n, line)))
+				break;
+			continue;
+		}
+		if (line <= im->resume_after)
+			continue;
+		if ((rc = row_done(im, line, tab_row(im, vals, n, line))))
+			break;
+	}
+	if (!rc && !interrupted && got < 0)
+		rc = crm_error(c, CRM_BADINPUT, "%s: %s", im->file, cr ? csv_error(cr) : xlsx_error(xr));
+	if (!rc && header && !interrupted)
+		rc = crm_error(c, CRM_BADINPUT, "%s: no header row: the file is empty", im->file);
+	if (cr) {
+		csv_close(cr);
+		if (im->fd != STDIN_FILENO)
+			close(im->fd);
+	}
+	xlsx_close(xr);
+	im->fd = -1;
+	return rc;
+}
+
+static int read_jsonl(struct importer *im)
+{
+	struct crm *c = im->c;
+	FILE *fp = strcmp(im->file, "-") ? fopen(im->file, "r") : stdin;
+	if (!fp)
+		return crm_error(c, CRM_NOTFOUND, "cannot open %s: %s", im->file, strerror(errno));
+	im->fd = fileno(fp);
+	struct jsonl_reader r;
+	jsonl_init(&r, fp);
+	cJSON *obj;
+	int got, rc = CRM_OK;
+	while (!interrupted && (got = jsonl_next(&r, &obj)) != 0) {
+		if (r.lineno <= im->resume_after) {
+			cJSON_Delete(obj);
+			continue;
+		}
+		if (got < 0) {
+			im->rows++;
+			crm_error(c, CRM_BADINPUT, "%s", r.err);
+			cJSON *raw = cJSON_CreateString(r.line ? r.line : "");
+			rc = reject(im, r.lineno, raw, CRM_BADINPUT);
+			cJSON_Delete(raw);
+		} else {
+			rc = json_row(im, obj, r.lineno);
+			cJSON_Delete(obj);
+		}
+		if ((rc = row_done(im, r.lineno, rc)))
+			break;
+	}
+	jsonl_release(&r);
+	if (fp != stdin)
+		fclose(fp);
+	im->fd = -1;
+	return rc;
+}
+
+/* ---- one file ---- */
+
+static void summary(struct importer *im)
+{
+	struct crm *c = im->c;
+	progress(im, true);
+	struct sbuf b = { 0 };
+	/* --atomic with a rejected row keeps nothing: say what it would have done */
+	const char *would = im->o->dry_run || (im->o->atomic && im->rejected) ? "would be " : "";
+	sbuf_addf(&b, "%s: %ld %sinserted, %ld %supdated, %ld %sskipped", im->file, im->inserted, would,
+		  im->updated, would, im->skipped, would);
+	if (im->in_file)
+		sbuf_addf(&b, " (%ld repeated in the file)", im->in_file);
+	sbuf_addf(&b, ", %ld rejected", im->rejected);
+	if (im->rejected && im->o->errors)
+		sbuf_addf(&b, " (see %s)", im->o->errors);
+	if (im->short_rows)
+		sbuf_addf(&b, "; %ld short rows read as if their missing cells were empty", im->short_rows);
+	sbuf_addf(&b, "; %.2f s", since(&im->t0));
+	crm_notice(c, "%s", b.s);
+	sbuf_release(&b);
+}
+
+static int import_one(struct importer *im, const char *file)
+{
+	struct crm *c = im->c;
+	enum fmt f = F_CSV;
+	int rc = format_of(c, file, im->o->format, &f);
+	if (rc)
+		return rc;
+	im->file = file;
+	im->rows = im->inserted = im->updated = im->skipped = im->in_file = im->rejected = im->short_rows = 0;
+	im->resume_after = im->last_line = 0;
+	im->run_id = 0;
+	im->size = 0;
+	im->fd = -1;
+	im->dup_conflict = false;
+	clock_gettime(CLOCK_MONOTONIC, &im->t0);
+	im->last_draw = im->t0;
+	char *sql = xasprintf("SELECT coalesce(max(id), 0) + 1 FROM \"%s\"", im->tname);
+	im->first_new_id = db_get_int(c, sql, NULL, 1);
+	free(sql);
+	if ((rc = run_start(im)))
+		return rc;
+	if (batching(im) && (rc = hook_commit(c, true)))
+		return rc;
+	if (batching(im)) {
+		c->before_commit = save_position;
+		c->before_commit_arg = im;
+	}
+	rc = f == F_JSONL ? read_jsonl(im) : read_tabular(im, f);
+	c->before_commit = NULL;
+	c->before_commit_arg = NULL;
+	colmaps_free(im->cols, im->ncols);
+	colmaps_free(im->seen, im->nseen);
+	im->cols = im->seen = NULL;
+	im->ncols = im->nseen = 0;
+	if (rc) {
+		/* bytes that cannot be read stop the file: say what was done before */
+		if (rc == CRM_BADINPUT && im->rows && !im->o->atomic && !im->o->dry_run)
+			summary(im);
+		return rc;
+	}
+	if (interrupted) {
+		progress(im, true);
+		if (!batching(im)) {
+			c->rollback = true;
+			return crm_error(c, CRM_BADINPUT, "%s: interrupted at line %ld: nothing was imported",
+					 file, im->last_line);
+		}
+		rc = run_save(im, false);
+		return rc ? rc : crm_error(c, CRM_BADINPUT, "%s: interrupted after line %ld (%ld inserted): "
+					   "run the same command with --resume to go on", file, im->last_line,
+					   im->inserted);
+	}
+	if ((rc = run_save(im, true)))
+		return rc;
+	summary(im);
+	if (im->o->atomic && im->rejected) {
+		c->rollback = true;
+		return crm_error(c, CRM_BADINPUT, "%s: %ld row%s rejected: %s imports nothing", file,
+				 im->rejected, im->rejected == 1 ? "" : "s", c->strict ? "--strict" : "--atomic");
+	}
+	if (im->dup_conflict)
+		return CRM_CONFLICT;
+	return im->rejected ? CRM_BADINPUT : CRM_OK;
+}
+
+/* ---- saved mappings ---- */
+
+static int maps_setup(struct importer *im)
+{
+	struct crm *c = im->c;
+	const struct import_opts *o = im->o;
+	int rc = CRM_OK;
+	char *saved = NULL;
+	if (o->map_name) {
+		char *key = xasprintf("import.map.%s", o->map_name);
+		saved = config_get(c, key);
+		free(key);
+		if (!saved)
+			return crm_error(c, CRM_NOTFOUND, "no saved mapping '%s' (save one with --save-map)", o->map_name);
+		rc = map_parse(c, saved, &im->user, &im->nuser);
+	}
+	if (!rc && o->map)
+		rc = map_parse(c, o->map, &im->user, &im->nuser);
+	if (!rc && o->save_map) {
+		if (!config_key_valid(o->save_map)) {
+			rc = crm_error(c, CRM_USAGE, "--save-map: '%s' is not a name (a-z, 0-9, ., _, -)", o->save_map);
+		} else {
+			struct sbuf b = { 0 };
+			if (saved)
+				sbuf_add(&b, saved);
+			if (o->map)
+				sbuf_addf(&b, "%s%s", b.len ? "," : "", o->map);
+			char *key = xasprintf("import.map.%s", o->save_map);
+			rc = b.s ? config_set(c, key, b.s) : crm_error(c, CRM_USAGE, "--save-map needs --map");
+			free(key);
+			sbuf_release(&b);
+		}
+	}
+	for (int i = 0; !rc && i < im->nuser; i++)
+		if (strcmp(im->user[i].field, "-") && !type_field(im_type(im), im->user[i].field))
+			rc = crm_error(c, CRM_USAGE, "--map: %s has no field '%s'", im->tname, im->user[i].field);
+	free(saved);
+	return rc;
+}
+
+int import_files(struct crm *c, const struct import_opts *o, int nfiles, char **files)
+{
+	const struct type *t = type_get(c, o->type);
+	if (!t)
+		return c->errcode;
+	if (o->key && !type_field(t, o->key))
+		return crm_error(c, CRM_USAGE, "--key: %s has no field '%s'", t->name, o->key);
+	if (o->encoding && !enc_known(o->encoding))
+		return crm_error(c, CRM_USAGE, "--encoding: '%s' is not one of auto, utf-8, gbk, gb18030, "
+				 "utf-16, utf-16le, utf-16be, latin1", o->encoding);
+	struct importer im = { .c = c, .o = o, .tname = t->name, .fd = -1 };
+	if (o->dry_run)
+		c->rollback = c->dry_run = true;   /* from the start: nothing may commit on the way */
+	c->atomic = o->atomic;
+	db_bulk(c);
+	int rc = maps_setup(&im);
+	if (!rc)
+		rc = labels_load(&im);
+	if (!rc && o->errors) {
+		im.errors = fopen(o->errors, o->resume ? "a" : "w");
+		if (!im.errors)
+			rc = crm_error(c, CRM_USAGE, "--errors: cannot write %s: %s", o->errors, strerror(errno));
+	}
+	struct sigaction sa = { .sa_handler = on_signal }, old_int, old_term;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	interrupted = 0;
+	int worst = rc;
+	for (int i = 0; !rc && i < nfiles && !interrupted; i++) {
+		int frc = import_one(&im, files[i]);
+		if (frc && c->errmsg[0])
+			crm_report(c);
+		worst = status_worse(worst, frc);
+		if (frc != CRM_OK && frc != CRM_BADINPUT && frc != CRM_CONFLICT)
+			break;
+		if (c->rollback && !o->dry_run)
+			break;   /* --atomic: one file's rejected row imports nothing */
+	}
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	c->signal = interrupted;   /* main dies of it once the batch is committed */
+	if (im.errors)
+		fclose(im.errors);
+	colmaps_free(im.user, im.nuser);
+	colmaps_free(im.labels, im.nlabels);
+	return worst;
+}

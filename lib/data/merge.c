@@ -1,0 +1,546 @@
+/* merge.c: finding duplicates and merging them. See merge.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/audit.h"
+#include "sales/convert.h"
+#include "core/db.h"
+#include "data/merge.h"
+#include "io/out.h"
+#include "core/record.h"
+#include "sales/score.h"
+#include "base/text.h"
+
+/* company_key(x) in SQL, for grouping by a company name without its noise. */
+static void fn_company_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	if (!s) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	char *k = company_key(s);
+	if (*k)
+		sqlite3_result_text(ctx, k, -1, free);
+	else {
+		free(k);
+		sqlite3_result_null(ctx);
+	}
+}
+
+/* A person's name as compared: ASCII lower-cased, without spaces and the
+ * dots and dashes people put in names (张 伟 = 张伟, Amy = amy). */
+static char *name_key(const char *s)
+{
+	struct sbuf b = { 0 };
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == ' ' || *p == '\t' || *p == '.' || *p == '-' || *p == '_')
+			continue;
+		if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80) {   /* ideographic space */
+			p += 2;
+			continue;
+		}
+		if (p[0] == 0xC2 && p[1] == 0xB7) {   /* middle dot */
+			p++;
+			continue;
+		}
+		sbuf_addc(&b, (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p));
+	}
+	return b.s ? sbuf_detach(&b) : xstrdup("");
+}
+
+static void fn_name_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	const char *s = (const char *)sqlite3_value_text(argv[0]);
+	if (!s) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	sqlite3_result_text(ctx, name_key(s), -1, free);
+}
+
+/* The characters (code points) of UTF-8 s, at most max; their count. */
+static int code_points(const char *s, unsigned *cp, int max)
+{
+	int n = 0;
+	size_t left = strlen(s);
+	while (left && n < max) {
+		int len = utf8_decode(s, left, &cp[n]);
+		if (len < 0)
+			break;   /* stored text is valid UTF-8; stop rather than guess */
+		n++;
+		s += len;
+		left -= (size_t)len;
+	}
+	return n;
+}
+
+/* Whether two names of three or more characters differ by one character
+ * (李晓明 ~ 李小明): a typo, or the same name written twice. */
+static bool near_names(const char *a, const char *b)
+{
+	unsigned x[32], y[32];
+	int n = code_points(a, x, 32), m = code_points(b, y, 32);
+	if (n < 3 || m < 3 || n > 30 || m > 30 || abs(n - m) > 1)
+		return false;
+	int d[32][32];
+	for (int i = 0; i <= n; i++)
+		d[i][0] = i;
+	for (int j = 0; j <= m; j++)
+		d[0][j] = j;
+	for (int i = 1; i <= n; i++)
+		for (int j = 1; j <= m; j++) {
+			int sub = d[i - 1][j - 1] + (x[i - 1] != y[j - 1]);
+			int del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
+			d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
+		}
+	return d[n][m] == 1;
+}
+
+/* A key: the SQL that computes it, and how it is reported. */
+struct key {
+	const char *name;
+	const char *sql;      /* over alias r; NULL when the type lacks a field */
+	double score;
+};
+
+/* The same records found again by another key are one group: report it
+ * once. The id lists reported so far are in a temporary table (there may
+ * be tens of thousands). */
+static bool seen_before(struct crm *c, const char *ids)
+{
+	sqlite3_stmt *st = db_stmt(c, "INSERT OR IGNORE INTO temp.dedupe_seen(ids) VALUES (?)");
+	if (!st)
+		return false;
+	sqlite3_bind_text(st, 1, ids, -1, SQLITE_TRANSIENT);
+	bool added = sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(c->db) > 0;
+	sqlite3_reset(st);
+	return !added;
+}
+
+static void group_print(struct crm *c, const struct type *t, const char *ids, const char *reason,
+			double score, long *groups)
+{
+	struct out *o = c->out;
+	cJSON *arr = cJSON_CreateArray(), *ents = cJSON_CreateArray();
+	char *copy = xstrdup(ids), *save = NULL;
+	for (char *p = strtok_r(copy, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		cJSON_AddItemToArray(arr, cJSON_CreateNumber(atof(p)));
+		char *e = xasprintf("%s:%s", t->name, p);
+		cJSON_AddItemToArray(ents, cJSON_CreateString(e));
+		free(e);
+	}
+	free(copy);
+	(*groups)++;
+	out_begin(o);
+	out_str(o, "type", "duplicates");
+	out_int(o, "group", *groups);
+	out_str(o, "record_type", t->name);
+	out_json(o, "ids", arr);
+	out_json(o, "records", ents);
+	out_str(o, "reason", reason);
+	out_real(o, "score", score);
+	out_end(o);
+	cJSON_Delete(arr);
+	cJSON_Delete(ents);
+}
+
+static int group_by(struct crm *c, const struct type *t, const struct key *k, long *groups)
+{
+	char *sql = xasprintf("SELECT k, group_concat(id), count(*) FROM (SELECT %s AS k, r.id AS id FROM \"%s\" AS r "
+			      "WHERE r.deleted_at IS NULL ORDER BY r.id) WHERE k IS NOT NULL AND k <> '' "
+			      "GROUP BY k HAVING count(*) > 1 ORDER BY min(id)", k->sql, t->name);
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		return crm_dberror(c, rc, "dedupe");
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *ids = (const char *)sqlite3_column_text(st, 1);
+		if (seen_before(c, ids))
+			continue;
+		char *reason = xasprintf("same %s: %s", k->name, (const char *)sqlite3_column_text(st, 0));
+		group_print(c, t, ids, reason, k->score, groups);
+		free(reason);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "dedupe");
+}
+
+/* One company's people (ids[i] named names[i], i < n): those whose names
+ * differ by one character, as groups. */
+#define NEAR_MAX 1000   /* people at one company compared pairwise, at most */
+
+static void near_groups(struct crm *c, const struct type *t, const char *company, long long *ids,
+			char **names, int n, long *groups)
+{
+	if (n > NEAR_MAX)
+		return;   /* a placeholder company (个人, 无): n² comparisons of strangers */
+	int *root = xcalloc(n ? n : 1, sizeof(int));
+	for (int i = 0; i < n; i++)
+		root[i] = i;
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			if (root[j] == j && strcmp(names[i], names[j]) && near_names(names[i], names[j]))
+				root[j] = root[i];
+	for (int i = 0; i < n; i++) {
+		if (root[i] != i)
+			continue;
+		struct sbuf idl = { 0 }, who = { 0 };
+		int k = 0;
+		for (int j = i; j < n; j++)
+			if (root[j] == i) {
+				sbuf_addf(&idl, "%s%lld", k ? "," : "", ids[j]);
+				sbuf_addf(&who, "%s%s", k++ ? " ~ " : "", names[j]);
+			}
+		if (k > 1 && !seen_before(c, idl.s)) {
+			char *reason = xasprintf("similar names at one company (fuzzy): %s / %s", who.s, company);
+			group_print(c, t, idl.s, reason, 0.8, groups);
+			free(reason);
+		}
+		sbuf_release(&idl);
+		sbuf_release(&who);
+	}
+	free(root);
+}
+
+/* --fuzzy: people of the same company (without its noise) whose names
+ * differ by a character. */
+static int near_by_company(struct crm *c, const struct type *t, long *groups)
+{
+	char *sql = xasprintf("SELECT company_key(r.company) AS ck, name_key(r.name), r.id FROM \"%s\" AS r "
+			      "WHERE r.deleted_at IS NULL AND ck IS NOT NULL ORDER BY ck, r.id", t->name);
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		return crm_dberror(c, rc, "dedupe");
+	char *company = NULL, **names = NULL;
+	long long *ids = NULL;
+	int n = 0, cap = 0;
+	for (;;) {
+		rc = sqlite3_step(st);
+		const char *ck = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+		if (company && (!ck || strcmp(ck, company))) {
+			near_groups(c, t, company, ids, names, n, groups);
+			for (int i = 0; i < n; i++)
+				free(names[i]);
+			n = 0;
+			free(company);
+			company = NULL;
+		}
+		if (rc != SQLITE_ROW)
+			break;
+		if (!company)
+			company = xstrdup(ck);
+		if (n == cap) {
+			cap = cap ? cap * 2 : 16;
+			names = xrealloc(names, cap * sizeof(*names));
+			ids = xrealloc(ids, cap * sizeof(*ids));
+		}
+		const char *nm = (const char *)sqlite3_column_text(st, 1);
+		names[n] = xstrdup(nm ? nm : "");
+		ids[n++] = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_finalize(st);
+	free(names);
+	free(ids);
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "dedupe");
+}
+
+int dedupe_run(struct crm *c, const char *tn, const char *by, bool fuzzy)
+{
+	const struct type *t = type_get(c, tn);
+	if (!t)
+		return c->errcode;
+	sqlite3_create_function(c->db, "company_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+				fn_company_key, NULL, NULL);
+	sqlite3_create_function(c->db, "name_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
+				fn_name_key, NULL, NULL);
+	bool has_company = type_field(t, "company") != NULL;
+	const char *company = has_company ? "r.company" : "NULL";
+	bool is_account = !strcmp(t->name, "account");
+	char *name_company = xasprintf("r.name || ' / ' || %s", company);
+	char *fz_name_company = xasprintf("name_key(r.name) || ' / ' || company_key(%s)", company);
+	struct key keys[] = {
+		{ "phone", type_field(t, "phone") ? "r.phone" : NULL, 1.0 },
+		{ "email", type_field(t, "email") ? "r.email" : NULL, 1.0 },
+		{ "name+company", is_account ? "r.name" : has_company ? name_company : NULL, 1.0 },
+		/* --fuzzy: company names without 有限公司, (中国), Co., Ltd. ... */
+		{ "name+company (fuzzy)", is_account ? "company_key(r.name)" : has_company ? fz_name_company : NULL, 0.9 },
+	};
+	const char *want = by ? by : "phone,email,name+company";
+	long groups = 0;
+	int rc = CRM_OK;
+	if (db_exec(c, "CREATE TEMP TABLE IF NOT EXISTS dedupe_seen(ids TEXT PRIMARY KEY); "
+		       "DELETE FROM temp.dedupe_seen"))
+		return c->errcode;
+	char *copy = xstrdup(want), *save = NULL;
+	for (char *k = strtok_r(copy, ",", &save); k && !rc; k = strtok_r(NULL, ",", &save)) {
+		int i = 0;
+		while (i < 3 && strcmp(keys[i].name, k))
+			i++;
+		if (i == 3) {
+			rc = crm_error(c, CRM_USAGE, "--by: '%s' is not phone, email or name+company", k);
+			break;
+		}
+		if (!keys[i].sql)
+			continue;
+		rc = group_by(c, t, &keys[i], &groups);
+		if (!rc && fuzzy && i == 2 && keys[3].sql)
+			rc = group_by(c, t, &keys[3], &groups);
+		if (!rc && fuzzy && i == 2 && has_company)
+			rc = near_by_company(c, t, &groups);
+	}
+	free(copy);
+	free(name_company);
+	free(fz_name_company);
+	if (rc)
+		return rc;
+	return groups ? CRM_OK : CRM_NOTFOUND;
+}
+
+/* ---- merge ---- */
+
+/* Point every reference to drop at keep, through the record layer; note
+ * what moved in moved (for crm restore). */
+static int repoint(struct crm *c, const char *tn, const char *col, const char *from, const char *to,
+		   bool entity, cJSON *moved)
+{
+	const struct type *t = type_find(c, tn);
+	if (!t || !type_field(t, col))
+		return CRM_OK;
+	char *sql = xasprintf("SELECT id FROM \"%s\" WHERE \"%s\" = ? ORDER BY id", tn, col);
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		return crm_dberror(c, rc, "merge");
+	sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT);
+	long long *ids;
+	int n;
+	rc = db_ids(c, st, &ids, &n);
+	cJSON *list = n ? cJSON_CreateArray() : NULL;
+	for (int i = 0; i < n && !rc; i++) {
+		cJSON *ch = cJSON_CreateObject();
+		if (entity)
+			cJSON_AddStringToObject(ch, col, to);
+		else
+			cJSON_AddNumberToObject(ch, col, atof(to));
+		rc = record_update(c, t, ids[i], ch, REC_NO_RULES);
+		cJSON_Delete(ch);
+		cJSON_AddItemToArray(list, cJSON_CreateNumber((double)ids[i]));
+	}
+	if (list) {
+		char *key = xasprintf("%s.%s", tn, col);
+		cJSON_AddItemToObject(moved, key, list);
+		free(key);
+	}
+	free(ids);
+	return rc;
+}
+
+static int merge_one(struct crm *c, const struct type *t, long long keep, long long drop, cJSON *out_moved)
+{
+	if (keep == drop)
+		return crm_error(c, CRM_USAGE, "cannot merge %s:%lld into itself", t->name, keep);
+	cJSON *k = record_get(c, t, keep, false), *d = record_get(c, t, drop, false);
+	if (!k || !d) {
+		cJSON_Delete(k);
+		cJSON_Delete(d);
+		return c->errcode;
+	}
+	/* the kept record's values win; its empty fields are filled, and its
+	 * tags get the others' (added_tags: which, for crm restore) */
+	cJSON *fill = cJSON_CreateObject(), *added_tags = NULL;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, d) {
+		const struct field *f = type_field(t, it->string);
+		if (!f || f->flags & FF_SYSTEM || !strcmp(f->name, "id") || !strcmp(f->name, "created_at")
+		    || !strcmp(f->name, "updated_at"))
+			continue;
+		const cJSON *kv = cJSON_GetObjectItem(k, it->string);
+		if (f->kind == FK_TAGS && cJSON_IsArray(kv)) {
+			cJSON *all = cJSON_Duplicate(kv, true);
+			const cJSON *tag;
+			bool added = false;
+			cJSON_ArrayForEach(tag, it) {
+				bool have = false;
+				const cJSON *o;
+				cJSON_ArrayForEach(o, all)
+					have = have || !strcmp(cJSON_GetStringValue(o), cJSON_GetStringValue(tag));
+				if (!have) {
+					cJSON_AddItemToArray(all, cJSON_Duplicate(tag, true));
+					if (!added_tags)
+						added_tags = cJSON_CreateArray();
+					cJSON_AddItemToArray(added_tags, cJSON_Duplicate(tag, true));
+					added = true;
+				}
+			}
+			if (added)
+				cJSON_AddItemToObject(fill, it->string, all);
+			else
+				cJSON_Delete(all);
+			continue;
+		}
+		if (!kv || cJSON_IsNull(kv)) {
+			cJSON_AddItemToObject(fill, it->string, cJSON_Duplicate(it, true));
+			if (f->kind == FK_TAGS && cJSON_IsArray(it) && !added_tags)
+				added_tags = cJSON_Duplicate(it, true);   /* it had none */
+		}
+	}
+	/* the dropped record's phone/email would trip the duplicate guard on
+	 * the kept one only if they differ; they are filled only when empty */
+	int rc = cJSON_GetArraySize(fill) ? record_update(c, t, keep, fill, REC_NO_RULES | REC_ALLOW_DUP) : CRM_OK;
+	cJSON *moved = cJSON_CreateObject();
+	char from[64], to[64], fromid[32], toid[32];
+	snprintf(from, sizeof(from), "%s:%lld", t->name, drop);
+	snprintf(to, sizeof(to), "%s:%lld", t->name, keep);
+	snprintf(fromid, sizeof(fromid), "%lld", drop);
+	snprintf(toid, sizeof(toid), "%lld", keep);
+	char *idcol = xasprintf("%s_id", t->name);
+	if (!rc)
+		rc = repoint(c, "activity", "entity", from, to, true, moved);
+	if (!rc)
+		rc = repoint(c, "task", "entity", from, to, true, moved);
+	static const char *const holders[] = { "lead", "contact", "deal", "event", NULL };
+	for (int i = 0; holders[i] && !rc; i++)
+		if (strcmp(holders[i], t->name))
+			rc = repoint(c, holders[i], idcol, fromid, toid, false, moved);
+	free(idcol);
+	if (!rc)
+		rc = record_remove(c, t, drop, false);
+	if (!rc) {
+		cJSON *a = cJSON_CreateObject();
+		cJSON_AddStringToObject(a, "merged_into", to);
+		cJSON_AddItemToObject(a, "moved", cJSON_Duplicate(moved, true));
+		cJSON_AddItemToObject(a, "filled", cJSON_Duplicate(fill, true));
+		if (added_tags)
+			cJSON_AddItemToObject(a, "added_tags", cJSON_Duplicate(added_tags, true));
+		char *after = cJSON_PrintUnformatted(a);
+		rc = audit_log(c, from, "merge", NULL, after);
+		cJSON_free(after);
+		cJSON_Delete(a);
+	}
+	cJSON_AddItemToObject(out_moved, from, moved);
+	cJSON_Delete(fill);
+	cJSON_Delete(added_tags);
+	cJSON_Delete(k);
+	cJSON_Delete(d);
+	return rc;
+}
+
+int merge_run(struct crm *c, const char *tn, long long keep, const long long *drops, int ndrops)
+{
+	const struct type *t = type_get(c, tn);
+	if (!t)
+		return c->errcode;
+	if (!record_exists(c, t, keep))
+		return crm_error(c, CRM_NOTFOUND, "no %s with id %lld", t->name, keep);
+	cJSON *moved = cJSON_CreateObject();
+	int rc = CRM_OK;
+	for (int i = 0; i < ndrops && !rc; i++)
+		rc = merge_one(c, t, keep, drops[i], moved);
+	/* a lead that took over others' fields and events scores again */
+	if (!rc && !strcmp(t->name, "lead") && !(rc = score_targets_begin(c)) && !(rc = score_target_add(c, keep)))
+		rc = score_run(c, false, false, false);
+	if (rc) {
+		c->rollback = true;   /* all the merge or nothing */
+		cJSON_Delete(moved);
+		return rc;
+	}
+	cJSON *k = record_get(c, t, keep, false);
+	cJSON_AddItemToObject(k, "merged", moved);
+	out_object(c->out, k);
+	cJSON_Delete(k);
+	return CRM_OK;
+}
+
+/* crm restore of a merged record: the references the merge moved go back. */
+int merge_undo(struct crm *c, const struct type *t, long long id)
+{
+	char ent[64];
+	snprintf(ent, sizeof(ent), "%s:%lld", t->name, id);
+	char *last = db_get_text(c, "SELECT action || ' ' || coalesce(after, '') FROM audit WHERE entity = ? "
+				    "AND action IN ('merge', 'remove', 'delete') ORDER BY id DESC LIMIT 1", ent);
+	c->errmsg[0] = 0;
+	if (!last || strncmp(last, "merge ", 6)) {
+		free(last);
+		return CRM_OK;
+	}
+	cJSON *a = cJSON_Parse(last + 6);
+	free(last);
+	const cJSON *moved = cJSON_GetObjectItem(a, "moved"), *list;
+	int rc = CRM_OK;
+	cJSON_ArrayForEach(list, moved) {
+		char *dot = strchr(list->string, '.');
+		if (!dot)
+			continue;
+		char *tn = xstrndup(list->string, (size_t)(dot - list->string));
+		const struct type *ht = type_find(c, tn);
+		free(tn);
+		const cJSON *idv;
+		cJSON_ArrayForEach(idv, list) {
+			if (!ht || rc)
+				break;
+			cJSON *ch = cJSON_CreateObject();
+			if (!strcmp(dot + 1, "entity"))
+				cJSON_AddStringToObject(ch, "entity", ent);
+			else
+				cJSON_AddNumberToObject(ch, dot + 1, (double)id);
+			rc = record_update(c, ht, (long long)idv->valuedouble, ch, REC_NO_RULES);
+			cJSON_Delete(ch);
+		}
+	}
+	/* the fields the merge filled on the kept record go back to empty,
+	 * where nobody has changed them since (tags stay: they were a union) */
+	const char *into = cJSON_GetStringValue(cJSON_GetObjectItem(a, "merged_into"));
+	const cJSON *filled = cJSON_GetObjectItem(a, "filled");
+	const struct type *kt = NULL;
+	long long kid = 0;
+	if (!rc && into && entity_parse(c, into, NULL, &kt, &kid) == CRM_OK) {
+		cJSON *cur = record_get(c, kt, kid, false), *ch = cJSON_CreateObject();
+		const cJSON *f;
+		cJSON_ArrayForEach(f, filled) {
+			const struct field *fd = type_field(kt, f->string);
+			const cJSON *now = cJSON_GetObjectItem(cur, f->string);
+			if (fd && fd->kind != FK_TAGS && now && cJSON_Compare(now, f, true))
+				cJSON_AddNullToObject(ch, f->string);
+		}
+		/* the tags it took from the other record, where they still are */
+		const cJSON *added = cJSON_GetObjectItem(a, "added_tags");
+		const cJSON *tags = cJSON_GetObjectItem(cur, "tags");
+		if (cJSON_IsArray(added) && cJSON_IsArray(tags)) {
+			cJSON *keep = cJSON_CreateArray();
+			const cJSON *tg, *ad;
+			cJSON_ArrayForEach(tg, tags) {
+				bool was_added = false;
+				cJSON_ArrayForEach(ad, added)
+					was_added = was_added || cJSON_Compare(tg, ad, true);
+				if (!was_added)
+					cJSON_AddItemToArray(keep, cJSON_Duplicate(tg, true));
+			}
+			if (cJSON_GetArraySize(keep) != cJSON_GetArraySize(tags))
+				cJSON_AddItemToObject(ch, "tags", keep);
+			else
+				cJSON_Delete(keep);
+		}
+		if (cur && cJSON_GetArraySize(ch))
+			rc = record_update(c, kt, kid, ch, REC_NO_RULES | REC_ALLOW_DUP);
+		cJSON_Delete(ch);
+		cJSON_Delete(cur);
+	}
+	if (!rc)
+		c->errmsg[0] = 0;   /* a kept record since removed: nothing to empty */
+	/* both leads score again: the events went back with the fields */
+	if (!rc && !strcmp(t->name, "lead") && !(rc = score_targets_begin(c)) && !(rc = score_target_add(c, id))) {
+		if (kt == t && kid)
+			rc = score_target_add(c, kid);
+		if (!rc)
+			rc = score_run(c, false, false, false);
+	}
+	cJSON_Delete(a);
+	return rc;
+}

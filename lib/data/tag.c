@@ -1,0 +1,90 @@
+/* tag.c: tags. See tag.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/db.h"
+#include "io/out.h"
+#include "data/tag.h"
+#include "base/text.h"
+
+static bool has(const cJSON *arr, const char *tag)
+{
+	const cJSON *it;
+	cJSON_ArrayForEach(it, arr)
+		if (cJSON_IsString(it) && !strcmp(it->valuestring, tag))
+			return true;
+	return false;
+}
+
+int tag_change(struct crm *c, const struct type *t, long long id, char **tags, int ntags, bool add)
+{
+	if (!type_field(t, "tags"))
+		return crm_error(c, CRM_USAGE, "%s records have no tags", t->name);
+	cJSON *r = record_get(c, t, id, false);
+	if (!r)
+		return c->errcode;
+	const cJSON *cur = cJSON_GetObjectItem(r, "tags");
+	cJSON *next = cJSON_CreateArray();
+	const cJSON *it;
+	cJSON_ArrayForEach(it, cur)
+		if (cJSON_IsString(it)) {
+			bool drop = false;
+			for (int i = 0; !add && i < ntags; i++) {
+				char *tg = text_trim(tags[i]);
+				drop = drop || !strcmp(tg, it->valuestring);
+				free(tg);
+			}
+			if (!drop)
+				cJSON_AddItemToArray(next, cJSON_CreateString(it->valuestring));
+		}
+	for (int i = 0; add && i < ntags; i++) {
+		char *tg = text_trim(tags[i]);
+		if (*tg && !has(next, tg))
+			cJSON_AddItemToArray(next, cJSON_CreateString(tg));
+		free(tg);
+	}
+	cJSON_Delete(r);
+	cJSON *ch = cJSON_CreateObject();
+	cJSON_AddItemToObject(ch, "tags", next);
+	int rc = record_update(c, t, id, ch, 0);
+	cJSON_Delete(ch);
+	return rc ? rc : record_print(c, t, id);
+}
+
+int tag_list(struct crm *c, const char *tn, bool counts)
+{
+	struct sbuf sql = { 0 };
+	sbuf_add(&sql, "SELECT j.value AS tag, count(*) AS n FROM (");
+	int n = 0;
+	for (int i = 0; type_at(c, i); i++) {
+		const struct type *t = type_at(c, i);
+		if (!type_field(t, "tags") || (tn && strcmp(tn, t->name)))
+			continue;
+		sbuf_addf(&sql, "%sSELECT tags FROM \"%s\" WHERE deleted_at IS NULL AND tags IS NOT NULL",
+			  n++ ? " UNION ALL " : "", t->name);
+	}
+	if (!n) {
+		sbuf_release(&sql);
+		return crm_error(c, CRM_USAGE, "%s records have no tags", tn);
+	}
+	sbuf_add(&sql, ") AS r, json_each(r.tags) AS j GROUP BY j.value ORDER BY n DESC, j.value");
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(c->db, sql.s, -1, &st, NULL);
+	sbuf_release(&sql);
+	if (rc != SQLITE_OK)
+		return crm_dberror(c, rc, "tags");
+	long rows = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out_begin(c->out);
+		out_str(c->out, "type", "tag");
+		out_str(c->out, "tag", (const char *)sqlite3_column_text(st, 0));
+		if (counts)
+			out_int(c->out, "count", sqlite3_column_int64(st, 1));
+		out_end(c->out);
+		rows++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return crm_dberror(c, rc, "tags");
+	return rows ? CRM_OK : CRM_NOTFOUND;
+}

@@ -1,0 +1,301 @@
+/* assign.c: giving records to reps. See assign.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sales/assign.h"
+#include "core/audit.h"
+#include "core/config.h"
+#include "base/date.h"
+#include "core/db.h"
+#include "io/out.h"
+#include "core/record.h"
+
+int assign_by_parse(const char *s, enum assign_by *by)
+{
+	static const char *const names[] = { "region", "industry", "source", "round-robin", "least-loaded" };
+	for (int i = 0; i < 5; i++)
+		if (!strcmp(s, names[i])) {
+			*by = (enum assign_by)i;
+			return 0;
+		}
+	return -1;
+}
+
+int assigner_init(struct crm *c, struct assigner *as, enum assign_by by, const char *team)
+{
+	memset(as, 0, sizeof(*as));
+	as->by = by;
+	as->team = xstrdup(team ? team : "default");
+	char *key = xasprintf("team.%s", as->team);
+	char *members = config_get(c, key);
+	free(key);
+	if (members) {
+		char *save = NULL;
+		for (char *m = strtok_r(members, ",， ", &save); m; m = strtok_r(NULL, ",， ", &save)) {
+			as->rep = xrealloc(as->rep, (as->nrep + 1) * sizeof(char *));
+			as->rep[as->nrep++] = xstrdup(m);
+		}
+		free(members);
+	}
+	bool needs_team = by == BY_ROUND_ROBIN || by == BY_LEAST_LOADED;
+	if (needs_team && !as->nrep) {
+		int rc = crm_error(c, CRM_USAGE, "team %s has no members: crm config set team.%s alice,bob,carol",
+				   as->team, as->team);
+		assigner_release(as);
+		return rc;
+	}
+	as->load = xcalloc(as->nrep ? as->nrep : 1, sizeof(long long));
+	if (by == BY_LEAST_LOADED)
+		for (int i = 0; i < as->nrep; i++) {
+			/* open leads and open deals */
+			sqlite3_stmt *st = db_stmt(c, "SELECT (SELECT count(*) FROM lead WHERE owner = ?1 AND deleted_at IS NULL "
+						      "AND status NOT IN ('converted', 'disqualified')) + (SELECT count(*) FROM deal "
+						      "WHERE owner = ?1 AND deleted_at IS NULL AND status = 'open')");
+			if (!st)
+				return c->errcode;
+			sqlite3_bind_text(st, 1, as->rep[i], -1, SQLITE_TRANSIENT);
+			if (sqlite3_step(st) == SQLITE_ROW)
+				as->load[i] = sqlite3_column_int64(st, 0);
+			sqlite3_reset(st);
+		}
+	return CRM_OK;
+}
+
+void assigner_release(struct assigner *as)
+{
+	for (int i = 0; i < as->nrep; i++)
+		free(as->rep[i]);
+	free(as->rep);
+	free(as->load);
+	free(as->team);
+	memset(as, 0, sizeof(*as));
+}
+
+/* The next rep in turn; the position is kept in the database. */
+static char *round_robin(struct crm *c, struct assigner *as)
+{
+	long long next = db_get_int(c, "SELECT next FROM assign_state WHERE team = ?", as->team, 0);
+	char *rep = xstrdup(as->rep[next % as->nrep]);
+	sqlite3_stmt *st = db_stmt(c, "INSERT INTO assign_state(team, next) VALUES (?1, ?2) "
+				      "ON CONFLICT(team) DO UPDATE SET next = ?2");
+	if (st) {
+		sqlite3_bind_text(st, 1, as->team, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 2, (next + 1) % as->nrep);
+		sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	return rep;
+}
+
+static char *least_loaded(struct assigner *as)
+{
+	int best = 0;
+	for (int i = 1; i < as->nrep; i++)
+		if (as->load[i] < as->load[best])
+			best = i;
+	as->load[best]++;
+	return xstrdup(as->rep[best]);
+}
+
+/* A mapping rule for the record's region, industry or source. */
+static char *by_rule(struct crm *c, const char *field, const cJSON *rec)
+{
+	const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(rec, field));
+	if (!v)
+		return NULL;
+	sqlite3_stmt *st = db_stmt(c, "SELECT owner FROM assign_rule WHERE field = ? AND value = ? ORDER BY id LIMIT 1");
+	if (!st)
+		return NULL;
+	sqlite3_bind_text(st, 1, field, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, v, -1, SQLITE_TRANSIENT);
+	char *owner = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		owner = xstrdup((const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	return owner;
+}
+
+/* The first-contact task: sooner for hot leads. */
+static int first_contact(struct crm *c, const struct type *t, long long id, const char *owner, const cJSON *rec)
+{
+	if (strcmp(t->name, "lead"))
+		return CRM_OK;
+	const cJSON *score = cJSON_GetObjectItem(rec, "score");
+	long long hot = config_get_int(c, "score.sql", 60);
+	long long hours = cJSON_IsNumber(score) && score->valuedouble > (double)hot
+		? config_get_int(c, "assign.hot_hours", 2) : config_get_int(c, "assign.first_contact_hours", 24);
+	char due[DATE_BUFSZ], ent[64];
+	date_format(date_now() + (time_t)hours * 3600, due);
+	snprintf(ent, sizeof(ent), "lead:%lld", id);
+	/* One first-contact task a lead: assigned again, the open one goes
+	 * to the new owner (with the new deadline), or stays as it is. */
+	sqlite3_stmt *st = db_stmt(c, "SELECT id, owner FROM task WHERE entity = ? AND title = '首次联系' "
+				      "AND status = 'open' AND deleted_at IS NULL ORDER BY id LIMIT 1");
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_text(st, 1, ent, -1, SQLITE_TRANSIENT);
+	long long open_id = 0;
+	bool same = false;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		open_id = sqlite3_column_int64(st, 0);
+		const char *o = (const char *)sqlite3_column_text(st, 1);
+		same = o && !strcmp(o, owner);
+	}
+	sqlite3_reset(st);
+	if (same)
+		return CRM_OK;
+	cJSON *f = cJSON_CreateObject();
+	if (!open_id) {
+		cJSON_AddStringToObject(f, "entity", ent);
+		cJSON_AddStringToObject(f, "title", "首次联系");
+	}
+	cJSON_AddStringToObject(f, "due", due);
+	cJSON_AddStringToObject(f, "owner", owner);
+	cJSON_AddStringToObject(f, "priority", hours <= 2 ? "high" : "normal");
+	const struct type *tt = type_find(c, "task");
+	int rc = open_id ? record_update(c, tt, open_id, f, REC_NO_RULES)
+			 : record_insert(c, tt, f, REC_NO_RULES, NULL, NULL);
+	cJSON_Delete(f);
+	return rc;
+}
+
+int assign_one(struct crm *c, struct assigner *as, const struct type *t, long long id, bool print)
+{
+	if (!type_field(t, "owner"))
+		return crm_error(c, CRM_USAGE, "%s records have no owner", t->name);
+	cJSON *rec = record_get(c, t, id, false);
+	if (!rec)
+		return c->errcode;
+	static const char *const fields[] = { "region", "industry", "source" };
+	char *owner = NULL;
+	if (as->by <= BY_SOURCE)
+		owner = by_rule(c, fields[as->by], rec);
+	if (!owner && as->nrep)
+		owner = as->by == BY_LEAST_LOADED ? least_loaded(as) : round_robin(c, as);
+	int rc = CRM_OK;
+	if (!owner) {
+		const char *val = cJSON_GetStringValue(cJSON_GetObjectItem(rec, fields[as->by]));
+		rc = crm_error(c, CRM_NOTFOUND, "%s:%lld: no assignment rule for %s '%s' and no team to fall back on "
+			       "(crm assign rule add %s=... owner=..., or config team.%s)", t->name, id,
+			       fields[as->by], val ? val : "",
+			       fields[as->by], as->team);
+		cJSON_Delete(rec);
+		return rc;
+	}
+	cJSON *ch = cJSON_CreateObject();
+	cJSON_AddStringToObject(ch, "owner", owner);
+	rc = record_update(c, t, id, ch, 0);
+	cJSON_Delete(ch);
+	if (!rc)
+		rc = first_contact(c, t, id, owner, rec);
+	free(owner);
+	cJSON_Delete(rec);
+	return rc || !print ? rc : record_print(c, t, id);
+}
+
+/* ---- mapping rules ---- */
+
+int assign_rule_add(struct crm *c, const char *field, const char *value, const char *owner)
+{
+	if (strcmp(field, "region") && strcmp(field, "industry") && strcmp(field, "source"))
+		return crm_error(c, CRM_USAGE, "assignment rules map region, industry or source, not '%s'", field);
+	/* one owner a value: a second rule would never be used */
+	sqlite3_stmt *st = db_stmt(c, "SELECT owner FROM assign_rule WHERE field = ? AND value = ? ORDER BY id LIMIT 1");
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_text(st, 1, field, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
+	char *had = sqlite3_step(st) == SQLITE_ROW ? xstrdup((const char *)sqlite3_column_text(st, 0)) : NULL;
+	sqlite3_reset(st);
+	if (had) {
+		int rc = crm_error(c, CRM_CONFLICT, "%s=%s already goes to %s (crm assign rule rm %s=%s first)",
+				   field, value, had, field, value);
+		free(had);
+		return rc;
+	}
+	char now[DATE_BUFSZ];
+	date_format(date_now(), now);
+	st = db_stmt(c, "INSERT INTO assign_rule(field, value, owner, created_at) VALUES (?, ?, ?, ?)");
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_text(st, 1, field, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, owner, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return crm_dberror(c, rc, "assignment rule");
+	long long id = sqlite3_last_insert_rowid(c->db);
+	char *entity = xasprintf("assign_rule:%lld", id);
+	cJSON *a = cJSON_CreateObject();
+	cJSON_AddStringToObject(a, field, value);
+	cJSON_AddStringToObject(a, "owner", owner);
+	char *after = cJSON_PrintUnformatted(a);
+	rc = audit_log(c, entity, "insert", NULL, after);
+	cJSON_free(after);
+	cJSON_Delete(a);
+	free(entity);
+	return rc ? rc : assign_rule_list(c, id);
+}
+
+int assign_rule_list(struct crm *c, long long only)
+{
+	sqlite3_stmt *st = db_stmt(c, "SELECT id, field, value, owner FROM assign_rule WHERE ?1 = 0 OR id = ?1 ORDER BY id");
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_int64(st, 1, only);
+	static const char *const cols[] = { "id", "field", "value", "owner" };
+	out_columns(c->out, cols, 4);
+	int n = 0, rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out_begin(c->out);
+		out_str(c->out, "type", "assign_rule");
+		out_int(c->out, "id", sqlite3_column_int64(st, 0));
+		out_str(c->out, "field", (const char *)sqlite3_column_text(st, 1));
+		out_str(c->out, "value", (const char *)sqlite3_column_text(st, 2));
+		out_str(c->out, "owner", (const char *)sqlite3_column_text(st, 3));
+		out_end(c->out);
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return crm_dberror(c, rc, "assignment rule");
+	return n ? CRM_OK : CRM_NOTFOUND;
+}
+
+int assign_rule_rm(struct crm *c, long long id)
+{
+	sqlite3_stmt *st = db_stmt(c, "DELETE FROM assign_rule WHERE id = ?");
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return crm_dberror(c, rc, "assignment rule");
+	if (!sqlite3_changes(c->db))
+		return crm_error(c, CRM_NOTFOUND, "no assignment rule %lld", id);
+	char *entity = xasprintf("assign_rule:%lld", id);
+	rc = audit_log(c, entity, "delete", NULL, NULL);
+	free(entity);
+	return rc;
+}
+
+int assign_rule_rm_match(struct crm *c, const char *field, const char *value)
+{
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(c->db, "SELECT id FROM assign_rule WHERE field = ? AND value = ? ORDER BY id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return crm_dberror(c, sqlite3_errcode(c->db), "assignment rule");
+	sqlite3_bind_text(st, 1, field, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
+	long long *ids;
+	int n, rc = db_ids(c, st, &ids, &n);
+	for (int i = 0; i < n && !rc; i++)
+		rc = assign_rule_rm(c, ids[i]);
+	free(ids);
+	if (!rc && !n)
+		rc = crm_error(c, CRM_NOTFOUND, "no assignment rule for %s=%s", field, value);
+	return rc;
+}

@@ -1,0 +1,371 @@
+/* followup.c: notes, tasks and the agenda. See followup.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/config.h"
+#include "base/date.h"
+#include "core/db.h"
+#include "sales/followup.h"
+#include "io/out.h"
+#include "core/record.h"
+#include "base/text.h"
+
+/* Split "WHEN ACTION": the longest leading words that read as a time
+ * ("+3d 寄样品", "2026-12-01 10:00 上门", "tomorrow 回电话"). */
+static int next_split(struct crm *c, const char *next, char **when, char **action)
+{
+	char *s = text_trim(next);
+	time_t t;
+	for (int words = 2; words >= 1; words--) {
+		char *p = s;
+		for (int w = 0; w < words && p; w++) {
+			p = strchr(p, ' ');
+			if (p && w + 1 < words)
+				p++;
+		}
+		if (!p)
+			continue;
+		char *head = xstrndup(s, (size_t)(p - s));
+		if (date_parse(head, date_now(), &t, NULL) == 0) {
+			*when = head;
+			*action = text_trim(p);
+			free(s);
+			if (**action)
+				return CRM_OK;
+			free(*when);
+			free(*action);
+			return crm_error(c, CRM_USAGE, "--next: what is to be done? (--next \"+3d 寄样品\")");
+		}
+		free(head);
+	}
+	int rc = date_parse(s, date_now(), &t, NULL) == 0   /* a time and nothing else */
+		? crm_error(c, CRM_USAGE, "--next: what is to be done after '%s'? (--next \"+3d 寄样品\")", s)
+		: crm_error(c, CRM_USAGE, "--next: '%s' does not start with a time (--next \"+3d 寄样品\")", s);
+	free(s);
+	return rc;
+}
+
+/* The owner of the record an entity names, or NULL. Newly allocated. */
+char *task_entity_owner(struct crm *c, const char *entity)
+{
+	const struct type *t;
+	long long id;
+	if (!entity || entity_parse(c, entity, NULL, &t, &id) || !type_field(t, "owner")) {
+		c->errmsg[0] = 0;
+		return NULL;
+	}
+	cJSON *r = record_get(c, t, id, false);
+	const char *o = cJSON_GetStringValue(cJSON_GetObjectItem(r, "owner"));
+	char *owner = o ? xstrdup(o) : NULL;
+	cJSON_Delete(r);
+	c->errmsg[0] = 0;
+	return owner;
+}
+
+int note_add(struct crm *c, const char *entity, const struct note_opts *n)
+{
+	const struct type *ta = type_find(c, "activity"), *tt = type_find(c, "task");
+	char *when = NULL, *action = NULL;
+	int rc = n->next ? next_split(c, n->next, &when, &action) : CRM_OK;
+	if (rc)
+		return rc;
+	cJSON *f = cJSON_CreateObject();
+	cJSON_AddStringToObject(f, "entity", entity);
+	cJSON_AddStringToObject(f, "kind", n->kind ? n->kind : "note");
+	cJSON_AddStringToObject(f, "text", n->text);
+	if (n->at)
+		cJSON_AddStringToObject(f, "at", n->at);
+	long long aid = 0, tid = 0;
+	if ((rc = db_savepoint(c)))
+		goto cleanup;
+	rc = record_insert(c, ta, f, 0, &aid, NULL);
+	cJSON *act = rc ? NULL : record_get(c, ta, aid, false);
+	const char *at = cJSON_GetStringValue(cJSON_GetObjectItem(act, "at"));
+	const char *ent = cJSON_GetStringValue(cJSON_GetObjectItem(act, "entity"));
+	if (!rc && !act)
+		rc = c->errcode;
+	if (!rc)
+		rc = record_touch(c, ent, at);
+	if (!rc && when) {
+		cJSON *tf = cJSON_CreateObject();
+		char *owner = task_entity_owner(c, ent);
+		cJSON_AddStringToObject(tf, "entity", ent);
+		cJSON_AddStringToObject(tf, "title", action);
+		cJSON_AddStringToObject(tf, "due", when);
+		if (owner)
+			cJSON_AddStringToObject(tf, "owner", owner);
+		rc = record_insert(c, tt, tf, 0, &tid, NULL);
+		free(owner);
+		cJSON_Delete(tf);
+	}
+	cJSON_Delete(act);
+	if (rc) {
+		db_rollback_to(c);
+		goto cleanup;
+	}
+	if ((rc = db_release(c)))
+		goto cleanup;
+	rc = record_print(c, ta, aid);
+	if (!rc && tid)
+		rc = record_print(c, tt, tid);
+cleanup:
+	cJSON_Delete(f);
+	free(when);
+	free(action);
+	return rc;
+}
+
+int task_add(struct crm *c, const char *entity, const char *entity_owner_hint, const struct task_opts *o)
+{
+	const struct type *tt = type_find(c, "task");
+	cJSON *f = cJSON_CreateObject();
+	char *owner = NULL;
+	if (entity)
+		cJSON_AddStringToObject(f, "entity", entity);
+	cJSON_AddStringToObject(f, "title", o->title);
+	if (o->due)
+		cJSON_AddStringToObject(f, "due", o->due);
+	if (o->priority)
+		cJSON_AddStringToObject(f, "priority", o->priority);
+	if (o->note)
+		cJSON_AddStringToObject(f, "note", o->note);
+	if (o->owner)
+		owner = xstrdup(o->owner);
+	else if (entity_owner_hint)
+		owner = xstrdup(entity_owner_hint);
+	else
+		owner = task_entity_owner(c, entity);
+	if (owner)
+		cJSON_AddStringToObject(f, "owner", owner);
+	long long id = 0;
+	int rc = record_insert(c, tt, f, 0, &id, NULL);
+	cJSON_Delete(f);
+	free(owner);
+	return rc ? rc : record_print(c, tt, id);
+}
+
+static int task_set(struct crm *c, long long id, cJSON *ch)
+{
+	const struct type *tt = type_find(c, "task");
+	int rc = record_update(c, tt, id, ch, 0);
+	cJSON_Delete(ch);
+	return rc ? rc : record_print(c, tt, id);
+}
+
+int task_done(struct crm *c, long long id)
+{
+	const struct type *tt = type_find(c, "task");
+	cJSON *cur = record_get(c, tt, id, false);
+	if (!cur)
+		return c->errcode;
+	const char *status = cJSON_GetStringValue(cJSON_GetObjectItem(cur, "status"));
+	bool done = status && !strcmp(status, "done");
+	cJSON_Delete(cur);
+	if (done)
+		return record_print(c, tt, id);   /* done already: nothing to change */
+	char now[DATE_BUFSZ];
+	date_format(date_now(), now);
+	cJSON *ch = cJSON_CreateObject();
+	cJSON_AddStringToObject(ch, "status", "done");
+	cJSON_AddStringToObject(ch, "done_at", now);
+	return task_set(c, id, ch);
+}
+
+int task_snooze(struct crm *c, long long id, const char *when)
+{
+	cJSON *ch = cJSON_CreateObject();
+	cJSON_AddStringToObject(ch, "due", when);
+	cJSON_AddStringToObject(ch, "status", "open");
+	cJSON_AddNullToObject(ch, "done_at");   /* a done task snoozed is open again */
+	return task_set(c, id, ch);
+}
+
+/* Quote s as an SQL string literal. Newly allocated. */
+static char *sql_quote(const char *s)
+{
+	struct sbuf b = { 0 };
+	sbuf_addc(&b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			sbuf_addc(&b, '\'');
+		sbuf_addc(&b, *s);
+	}
+	sbuf_addc(&b, '\'');
+	return sbuf_detach(&b);
+}
+
+static int day_of(struct crm *c, const char *in, char *day)
+{
+	time_t t;
+	if (date_parse(in ? in : "today", date_now(), &t, NULL) != 0)
+		return crm_error(c, CRM_USAGE, "'%s' is not a day (today, tomorrow, 2026-12-01)", in);
+	date_format_day(t, day);
+	return CRM_OK;
+}
+
+int task_filter_sql(struct crm *c, const struct task_filter *f, char **out)
+{
+	struct sbuf b = { 0 };
+	*out = NULL;
+	if (!f->all && !f->overdue)
+		sbuf_add(&b, "status = 'open'");
+	if (f->owner) {
+		char *q = sql_quote(f->owner);
+		sbuf_addf(&b, "%sowner = %s", b.len ? " AND " : "", q);
+		free(q);
+	}
+	if (f->entity) {
+		const struct type *t;
+		long long id;
+		if (entity_parse(c, f->entity, NULL, &t, &id)) {
+			sbuf_release(&b);
+			return c->errcode;
+		}
+		sbuf_addf(&b, "%sentity = '%s:%lld'", b.len ? " AND " : "", t->name, id);
+	}
+	if (f->overdue) {
+		/* a due day without a time (stored as midnight) is due all day */
+		char now[DATE_BUFSZ], today[DATE_BUFSZ];
+		date_format(date_now(), now);
+		date_format_day(date_now(), today);
+		sbuf_addf(&b, "%sstatus = 'open' AND due IS NOT NULL AND (substr(due, 1, 10) < '%s' OR "
+			  "(julianday(due) < julianday('%s') AND substr(due, 12, 8) <> '00:00:00'))",
+			  b.len ? " AND " : "", today, now);
+	}
+	if (f->due) {
+		char day[DATE_BUFSZ];
+		if (day_of(c, f->due, day)) {
+			sbuf_release(&b);
+			return c->errcode;
+		}
+		sbuf_addf(&b, "%ssubstr(due, 1, 10) = '%s'", b.len ? " AND " : "", day);
+	}
+	*out = b.s ? sbuf_detach(&b) : NULL;
+	return CRM_OK;
+}
+
+/* ---- the agenda ---- */
+
+static const char agenda_sql[] =
+	/* 1 overdue, 2 due on the day: open tasks of the user */
+	/* (overdue as in task list --overdue: a time of the day already past too) */
+	"SELECT CASE WHEN substr(t.due, 1, 10) < ?2 OR (substr(t.due, 12, 8) <> '00:00:00' "
+	"  AND julianday(t.due) < julianday(?6)) THEN 1 ELSE 2 END AS section, 'task', t.id, t.title, "
+	"  t.entity, t.due, t.priority, "
+	"  CAST(julianday(?2) - julianday(substr(t.due, 1, 10)) AS INTEGER) AS days, "
+	"  CASE t.priority WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END AS prank "
+	"FROM task t WHERE t.deleted_at IS NULL AND t.status = 'open' AND t.owner = ?1 "
+	"  AND t.due IS NOT NULL AND substr(t.due, 1, 10) <= ?2 "
+	"UNION ALL "
+	/* 3 new leads not contacted within the first-contact window */
+	"SELECT 3, 'lead', l.id, l.name, NULL, l.created_at, NULL, "
+	"  CAST((julianday(?3) - julianday(l.created_at)) * 24 AS INTEGER), 1 "
+	"FROM lead l WHERE l.deleted_at IS NULL AND l.owner = ?1 AND l.status = 'new' "
+	"  AND l.last_contacted_at IS NULL AND julianday(?3) - julianday(l.created_at) >= ?4 / 24.0 "
+	"UNION ALL "
+	/* 4 the user's open deals with no activity for N days */
+	"SELECT 4, 'deal', d.id, d.name, NULL, d.stage, NULL, "
+	"  CAST(julianday(?3) - julianday(coalesce((SELECT max(a.at) FROM activity a "
+	"    WHERE a.entity = 'deal:' || d.id AND a.deleted_at IS NULL), d.stage_entered_at, d.created_at)) AS INTEGER), 1 "
+	"FROM deal d WHERE d.deleted_at IS NULL AND d.owner = ?1 AND d.status = 'open' "
+	"  AND julianday(?3) - julianday(coalesce((SELECT max(a.at) FROM activity a "
+	"    WHERE a.entity = 'deal:' || d.id AND a.deleted_at IS NULL), d.stage_entered_at, d.created_at)) >= ?5 "
+	"ORDER BY 1, 9, 8 DESC, 3";
+
+static const char *const section_names[] = { "", "overdue", "today", "new_lead", "stale_deal" };
+
+/* "lead:1" -> "张伟 (lead:1)": who a task is about. Newly allocated. */
+static char *entity_label(struct crm *c, const char *entity)
+{
+	const struct type *t;
+	long long id;
+	if (!entity || entity_parse(c, entity, NULL, &t, &id)) {
+		c->errmsg[0] = 0;
+		return entity ? xstrdup(entity) : NULL;
+	}
+	cJSON *r = record_get(c, t, id, true);
+	const char *n = cJSON_GetStringValue(cJSON_GetObjectItem(r, "name"));
+	char *label = n ? xasprintf("%s (%s)", n, entity) : xstrdup(entity);
+	cJSON_Delete(r);
+	c->errmsg[0] = 0;
+	return label;
+}
+
+int agenda_print(struct crm *c, const char *user, const char *day)
+{
+	char d[DATE_BUFSZ], at[DATE_BUFSZ];
+	int rc = day_of(c, day, d);
+	if (rc)
+		return rc;
+	/* "now" on the agenda's day: the end of it for a later day */
+	time_t now = date_now(), t;
+	char today[DATE_BUFSZ], real_now[DATE_BUFSZ];
+	date_format_day(now, today);
+	date_format(now, real_now);
+	bool is_today = !strcmp(d, today);
+	if (!is_today && date_parse(d, now, &t, NULL) == 0)
+		now = t + 86399;
+	date_format(now, at);
+	sqlite3_stmt *st = db_stmt(c, agenda_sql);
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_text(st, 1, user, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, d, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, at, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 4, config_get_int(c, "agenda.first_contact_hours", 24));
+	sqlite3_bind_int64(st, 5, config_get_int(c, "agenda.stale_deal_days", 7));
+	/* a time of today already past is overdue; on another day's agenda, due that day */
+	if (is_today)
+		sqlite3_bind_text(st, 6, real_now, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 6);
+	static const char *const cols[] = { "agenda", "what", "for", "when", "priority" };
+	out_columns(c->out, cols, 5);
+	long n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct out *o = c->out;
+		int sec = sqlite3_column_int(st, 0);
+		const char *type = (const char *)sqlite3_column_text(st, 1);
+		out_begin(o);
+		out_str(o, "type", type);
+		out_int(o, "id", sqlite3_column_int64(st, 2));
+		out_str(o, "agenda", section_names[sec]);
+		out_str(o, "what", (const char *)sqlite3_column_text(st, 3));
+		long long n7 = sqlite3_column_int64(st, 7);
+		const char *t5 = (const char *)sqlite3_column_text(st, 5);
+		char *when;   /* the part of the line a person reads first */
+		if (sec <= 2) {
+			char *label = entity_label(c, (const char *)sqlite3_column_text(st, 4));
+			out_str(o, "for", label);
+			free(label);
+			out_str(o, "entity", (const char *)sqlite3_column_text(st, 4));
+			out_str(o, "due", t5);
+			out_str(o, "priority", (const char *)sqlite3_column_text(st, 6));
+			if (sec == 1) {
+				out_int(o, "days", n7);   /* days overdue */
+				when = n7 > 0 ? xasprintf("%lld day%s late", n7, n7 == 1 ? "" : "s")
+					      : xasprintf("late since %.5s", t5 + 11);
+			} else {
+				bool timed = t5 && strlen(t5) >= 16 && strncmp(t5 + 11, "00:00", 5);
+				when = timed ? xasprintf("today %.5s", t5 + 11) : xstrdup("today");
+			}
+		} else if (sec == 3) {
+			out_str(o, "created_at", t5);
+			out_int(o, "hours", n7);  /* waiting for a first contact */
+			when = n7 >= 48 ? xasprintf("waiting %lld days", n7 / 24) : xasprintf("waiting %lld h", n7);
+		} else {
+			out_str(o, "stage", t5);
+			out_int(o, "days", n7);   /* with no activity */
+			when = xasprintf("%lld days quiet (%s)", n7, t5 ? t5 : "");
+		}
+		out_str(o, "when", when);
+		free(when);
+		out_str(o, "owner", user);
+		out_end(o);
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return crm_dberror(c, rc, "agenda");
+	return n ? CRM_OK : CRM_NOTFOUND;
+}

@@ -1,0 +1,1070 @@
+/* pipeline.c: pipelines, stages, stage moves with their gates and
+ * approvals, and the stage history the reports read. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/audit.h"
+#include "core/config.h"
+#include "base/date.h"
+#include "core/db.h"
+#include "core/hook.h"
+#include "base/money.h"
+#include "io/out.h"
+#include "sales/pipeline.h"
+#include "core/record.h"
+#include "sales/rules.h"
+#include "base/text.h"
+
+/* ---- reading ---- */
+
+static long long pipeline_id(struct crm *c, const char *key)
+{
+	return db_get_int(c, "SELECT id FROM pipeline WHERE key = ?", key, 0);
+}
+
+static int no_pipeline(struct crm *c, const char *key)
+{
+	return crm_error(c, CRM_NOTFOUND, "no pipeline '%s' (see 'crm pipeline list')", key);
+}
+
+static const char *const stage_cols[] = {
+	"pipeline", "position", "key", "label", "probability", "closes", "require", "require_activity",
+};
+
+static void stage_emit(struct crm *c, sqlite3_stmt *st)
+{
+	/* columns: id, pipeline, key, label, probability, position, closes,
+	 * require_fields, require_activity */
+	struct out *o = c->out;
+	out_begin(o);
+	out_str(o, "type", "stage");
+	out_int(o, "id", sqlite3_column_int64(st, 0));
+	out_str(o, "pipeline", (const char *)sqlite3_column_text(st, 1));
+	out_str(o, "key", (const char *)sqlite3_column_text(st, 2));
+	out_str(o, "label", (const char *)sqlite3_column_text(st, 3));
+	out_int(o, "probability", sqlite3_column_int64(st, 4));
+	out_int(o, "position", sqlite3_column_int64(st, 5));
+	out_str(o, "closes", (const char *)sqlite3_column_text(st, 6));
+	const char *req = (const char *)sqlite3_column_text(st, 7);
+	if (req && *req) {
+		cJSON *arr = cJSON_CreateArray();
+		char *copy = xstrdup(req), *save = NULL;
+		for (char *f = strtok_r(copy, ",", &save); f; f = strtok_r(NULL, ",", &save))
+			cJSON_AddItemToArray(arr, cJSON_CreateString(f));
+		out_json(o, "require", arr);
+		cJSON_Delete(arr);
+		free(copy);
+	}
+	out_str(o, "require_activity", (const char *)sqlite3_column_text(st, 8));
+	out_end(o);
+}
+
+#define STAGE_SELECT "SELECT s.id, p.key, s.key, s.label, s.probability, s.position, s.closes, " \
+	"s.require_fields, s.require_activity FROM stage s JOIN pipeline p ON p.id = s.pipeline_id "
+
+static int stages_print(struct crm *c, const char *pipeline, const char *key)
+{
+	sqlite3_stmt *st = db_stmt(c, STAGE_SELECT "WHERE p.key = ?1 AND (?2 IS NULL OR s.key = ?2) "
+				      "ORDER BY s.position");
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_text(st, 1, pipeline, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+	if (c->format != OUT_JSONL)
+		out_columns(c->out, stage_cols, 8);
+	int rc, n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		stage_emit(c, st);
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return crm_dberror(c, rc, "stage");
+	return n ? CRM_OK : CRM_NOTFOUND;
+}
+
+int pipeline_list(struct crm *c)
+{
+	sqlite3_stmt *st = db_stmt(c, "SELECT p.id, p.key, p.label, p.is_default, "
+				      "(SELECT group_concat(key, ',') FROM (SELECT s.key FROM stage s "
+				      "WHERE s.pipeline_id = p.id ORDER BY s.position)), "
+				      "(SELECT count(*) FROM deal d WHERE d.pipeline = p.key AND d.deleted_at IS NULL "
+				      "AND d.status = 'open') FROM pipeline p ORDER BY p.id");
+	if (!st)
+		return c->errcode;
+	static const char *const cols[] = { "key", "label", "default", "stages", "open_deals" };
+	if (c->format != OUT_JSONL)
+		out_columns(c->out, cols, 5);
+	int rc, n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct out *o = c->out;
+		out_begin(o);
+		out_str(o, "type", "pipeline");
+		out_int(o, "id", sqlite3_column_int64(st, 0));
+		out_str(o, "key", (const char *)sqlite3_column_text(st, 1));
+		out_str(o, "label", (const char *)sqlite3_column_text(st, 2));
+		out_bool(o, "default", sqlite3_column_int(st, 3) != 0);
+		const char *keys = (const char *)sqlite3_column_text(st, 4);
+		cJSON *arr = cJSON_CreateArray();
+		char *copy = xstrdup(keys ? keys : ""), *save = NULL;
+		for (char *k = strtok_r(copy, ",", &save); k; k = strtok_r(NULL, ",", &save))
+			cJSON_AddItemToArray(arr, cJSON_CreateString(k));
+		out_json(o, "stages", arr);
+		cJSON_Delete(arr);
+		free(copy);
+		out_int(o, "open_deals", sqlite3_column_int64(st, 5));
+		out_end(o);
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return crm_dberror(c, rc, "pipeline");
+	return n ? CRM_OK : CRM_NOTFOUND;
+}
+
+int pipeline_show(struct crm *c, const char *key)
+{
+	if (!pipeline_id(c, key))
+		return no_pipeline(c, key);
+	int rc = stages_print(c, key, NULL);
+	if (rc == CRM_NOTFOUND)
+		crm_error(c, CRM_NOTFOUND, "pipeline '%s' has no stages yet (crm stage add KEY --pipeline %s)",
+			  key, key);
+	return rc;
+}
+
+/* ---- changing pipelines and stages ---- */
+
+static bool valid_key(const char *k)
+{
+	size_t bad;
+	if (!k || !*k || strlen(k) > 64 || !utf8_valid(k, strlen(k), &bad))
+		return false;
+	for (const unsigned char *p = (const unsigned char *)k; *p; p++)
+		if (*p <= ' ' || *p == ',' || *p == ':' || *p == '\'' || *p == '"' || *p == 0x7f)
+			return false;
+	return true;
+}
+
+static int audit_stage(struct crm *c, const char *pipeline, const char *action, cJSON *before, cJSON *after)
+{
+	char *entity = xasprintf("pipeline:%s", pipeline);
+	char *b = before ? cJSON_PrintUnformatted(before) : NULL;
+	char *a = after ? cJSON_PrintUnformatted(after) : NULL;
+	int rc = audit_log(c, entity, action, b, a);
+	cJSON_free(b);
+	cJSON_free(a);
+	free(entity);
+	return rc;
+}
+
+/* The stage as JSON, for the audit log. NULL if it does not exist. */
+static cJSON *stage_json(struct crm *c, long long pid, const char *key)
+{
+	sqlite3_stmt *st = db_stmt(c, "SELECT label, probability, position, closes, require_fields, "
+				      "require_activity FROM stage WHERE pipeline_id = ? AND key = ?");
+	if (!st)
+		return NULL;
+	sqlite3_bind_int64(st, 1, pid);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+	cJSON *o = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "stage", key);
+		static const char *const names[] = { "label", "probability", "position", "closes",
+						     "require", "require_activity" };
+		for (int i = 0; i < 6; i++) {
+			if (sqlite3_column_type(st, i) == SQLITE_NULL)
+				continue;
+			if (sqlite3_column_type(st, i) == SQLITE_INTEGER)
+				cJSON_AddNumberToObject(o, names[i], (double)sqlite3_column_int64(st, i));
+			else
+				cJSON_AddStringToObject(o, names[i], (const char *)sqlite3_column_text(st, i));
+		}
+	}
+	sqlite3_reset(st);
+	return o;
+}
+
+/* "amount, expected_close" checked against the deal's fields. */
+static int check_require(struct crm *c, const char *req, char **out)
+{
+	const struct type *t = type_find(c, "deal");
+	struct sbuf b = { 0 };
+	char *copy = xstrdup(req), *save = NULL;
+	int rc = CRM_OK;
+	for (char *f = strtok_r(copy, ",，", &save); f; f = strtok_r(NULL, ",，", &save)) {
+		char *name = text_trim(f);
+		const struct field *fl = *name ? type_field(t, name) : NULL;
+		if (*name && (!fl || fl->flags & FF_SYSTEM))
+			rc = crm_error(c, CRM_USAGE, "--require: a deal has no field '%s' that a rep sets", name);
+		else if (*name) {
+			if (b.len)
+				sbuf_addc(&b, ',');
+			sbuf_add(&b, name);
+		}
+		free(name);
+		if (rc)
+			break;
+	}
+	free(copy);
+	if (rc) {
+		sbuf_release(&b);
+		return rc;
+	}
+	*out = b.s ? sbuf_detach(&b) : NULL;
+	return CRM_OK;
+}
+
+static int check_activity_kind(struct crm *c, const char *kind)
+{
+	const struct field *f = type_field(type_find(c, "activity"), "kind");
+	const char *ch = f->choices;
+	size_t n = strlen(kind);
+	for (const char *p = ch; *p;) {
+		size_t len = strcspn(p, ",");
+		if (len == n && !strncmp(p, kind, n))
+			return CRM_OK;
+		p += len + (p[len] == ',');
+	}
+	return crm_error(c, CRM_USAGE, "--require-activity: '%s' is not an activity kind (%s)", kind, ch);
+}
+
+static int insert_stage(struct crm *c, long long pid, const struct stage_spec *s, const char *req)
+{
+	int pos = s->position;
+	char *pidtxt = xasprintf("%lld", pid);
+	int last = (int)db_get_int(c, "SELECT coalesce(max(position), 0) FROM stage WHERE pipeline_id = ?",
+				   pidtxt, 0);
+	int firstclose = (int)db_get_int(c, "SELECT min(position) FROM stage WHERE pipeline_id = ? "
+					 "AND closes IS NOT NULL", pidtxt, 0);
+	free(pidtxt);
+	if (pos <= 0 || pos > last + 1)
+		pos = (!s->closes || !*s->closes) && firstclose ? firstclose : last + 1;
+	/* Make room: later stages and the deals that reached them move up one. */
+	sqlite3_stmt *st = db_stmt(c, "UPDATE stage SET position = position + 1 WHERE pipeline_id = ? "
+				      "AND position >= ?");
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_int64(st, 1, pid);
+	sqlite3_bind_int(st, 2, pos);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return crm_dberror(c, rc, "stage");
+	st = db_stmt(c, "UPDATE deal SET reach = reach + 1 WHERE pipeline = (SELECT key FROM pipeline "
+			"WHERE id = ?) AND reach >= ?");
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_int64(st, 1, pid);
+	sqlite3_bind_int(st, 2, pos);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return crm_dberror(c, rc, "deal");
+	st = db_stmt(c, "INSERT INTO stage(pipeline_id, key, label, probability, position, closes, "
+			"require_fields, require_activity) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+	if (!st)
+		return c->errcode;
+	int prob = s->probability >= 0 ? s->probability : s->closes && !strcmp(s->closes, "won") ? 100 : 0;
+	sqlite3_bind_int64(st, 1, pid);
+	sqlite3_bind_text(st, 2, s->key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, s->label && *s->label ? s->label : s->key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 4, prob);
+	sqlite3_bind_int(st, 5, pos);
+	sqlite3_bind_text(st, 6, s->closes && *s->closes ? s->closes : NULL, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 7, req, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 8, s->require_activity && *s->require_activity ? s->require_activity : NULL,
+			  -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "stage");
+}
+
+static int update_stage(struct crm *c, long long pid, const struct stage_spec *s, const char *req)
+{
+	sqlite3_stmt *st = db_stmt(c, "UPDATE stage SET label = coalesce(?1, label), "
+				      "probability = CASE WHEN ?2 >= 0 THEN ?2 ELSE probability END, "
+				      "closes = CASE WHEN ?3 IS NULL THEN closes ELSE nullif(?3, '') END, "
+				      "require_fields = CASE WHEN ?4 IS NULL THEN require_fields ELSE nullif(?4, '') END, "
+				      "require_activity = CASE WHEN ?5 IS NULL THEN require_activity ELSE nullif(?5, '') END "
+				      "WHERE pipeline_id = ?6 AND key = ?7");
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_text(st, 1, s->label && *s->label ? s->label : NULL, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 2, s->probability);
+	sqlite3_bind_text(st, 3, s->closes, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, s->require ? (req ? req : "") : NULL, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, s->require_activity, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 6, pid);
+	sqlite3_bind_text(st, 7, s->key, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "stage");
+}
+
+/* Add or change a stage without printing it. */
+static int stage_put(struct crm *c, long long pid, const char *pipeline, const struct stage_spec *s)
+{
+	char *req = NULL;
+	int rc;
+	if (!valid_key(s->key))
+		return crm_error(c, CRM_USAGE, "'%s' is not a valid stage key (no spaces, commas, colons or quotes)",
+				 s->key ? s->key : "");
+	if (s->probability > 100)
+		return crm_error(c, CRM_USAGE, "--probability: %d is not between 0 and 100", s->probability);
+	if (s->closes && *s->closes && strcmp(s->closes, "won") && strcmp(s->closes, "lost"))
+		return crm_error(c, CRM_USAGE, "--closes: '%s' is not won or lost", s->closes);
+	if (s->require && (rc = check_require(c, s->require, &req)))
+		return rc;
+	if (s->require_activity && *s->require_activity && (rc = check_activity_kind(c, s->require_activity))) {
+		free(req);
+		return rc;
+	}
+	cJSON *before = stage_json(c, pid, s->key);
+	if (before && s->position > 0) {
+		cJSON_Delete(before);
+		free(req);
+		return crm_error(c, CRM_CONFLICT, "stage '%s' already exists in pipeline '%s'; its position "
+				 "cannot change", s->key, pipeline);
+	}
+	rc = before ? update_stage(c, pid, s, req) : insert_stage(c, pid, s, req);
+	free(req);
+	if (!rc) {
+		cJSON *after = stage_json(c, pid, s->key);
+		rc = audit_stage(c, pipeline, before ? "stage_update" : "stage_add", before, after);
+		cJSON_Delete(after);
+	}
+	cJSON_Delete(before);
+	return rc;
+}
+
+int stage_add(struct crm *c, const char *pipeline, const struct stage_spec *s)
+{
+	long long pid = pipeline_id(c, pipeline);
+	if (!pid)
+		return no_pipeline(c, pipeline);
+	int rc = db_exec(c, "SAVEPOINT stage");
+	if (rc)
+		return rc;
+	rc = stage_put(c, pid, pipeline, s);
+	if (rc) {
+		sqlite3_exec(c->db, "ROLLBACK TO stage; RELEASE stage", NULL, NULL, NULL);
+		return rc;
+	}
+	rc = db_exec(c, "RELEASE stage");
+	return rc ? rc : stages_print(c, pipeline, s->key);
+}
+
+int stage_rm(struct crm *c, const char *pipeline, const char *key)
+{
+	long long pid = pipeline_id(c, pipeline);
+	if (!pid)
+		return no_pipeline(c, pipeline);
+	cJSON *before = stage_json(c, pid, key);
+	if (!before)
+		return crm_error(c, CRM_NOTFOUND, "no stage '%s' in pipeline '%s'", key, pipeline);
+	int pos = cJSON_GetObjectItem(before, "position")->valueint;
+	sqlite3_stmt *st = db_stmt(c, "SELECT count(*) FROM deal WHERE pipeline = ? AND stage = ?");
+	int rc = CRM_OK;
+	if (!st) {
+		rc = c->errcode;
+		goto cleanup;
+	}
+	sqlite3_bind_text(st, 1, pipeline, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+	long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (n) {
+		rc = crm_error(c, CRM_CONFLICT, "stage '%s' of pipeline '%s' still has %lld deal%s; move them "
+			       "first (crm deal list --pipeline %s --stage %s | crm stage move OTHER)",
+			       key, pipeline, n, n == 1 ? "" : "s", pipeline, key);
+		goto cleanup;
+	}
+	if ((rc = db_exec(c, "SAVEPOINT stage")))
+		goto cleanup;
+	char *p = xasprintf("%lld", pid);
+	char *sql1 = sqlite3_mprintf("DELETE FROM stage WHERE pipeline_id = %lld AND key = %Q", pid, key);
+	char *sql2 = sqlite3_mprintf("UPDATE stage SET position = position - 1 WHERE pipeline_id = %lld "
+				     "AND position > %d", pid, pos);
+	char *sql3 = sqlite3_mprintf("UPDATE deal SET reach = reach - 1 WHERE pipeline = %Q AND reach >= %d",
+				     pipeline, pos);
+	rc = db_exec(c, sql1);
+	if (!rc)
+		rc = db_exec(c, sql2);
+	if (!rc)
+		rc = db_exec(c, sql3);
+	if (!rc)
+		rc = audit_stage(c, pipeline, "stage_rm", before, NULL);
+	sqlite3_free(sql1);
+	sqlite3_free(sql2);
+	sqlite3_free(sql3);
+	free(p);
+	if (rc) {
+		sqlite3_exec(c->db, "ROLLBACK TO stage; RELEASE stage", NULL, NULL, NULL);
+		goto cleanup;
+	}
+	rc = db_exec(c, "RELEASE stage");
+	if (!rc) {
+		cJSON_AddStringToObject(before, "type", "stage");
+		cJSON_AddStringToObject(before, "pipeline", pipeline);
+		out_begin(c->out);
+		out_str(c->out, "type", "stage");
+		out_str(c->out, "pipeline", pipeline);
+		out_str(c->out, "key", key);
+		out_str(c->out, "label", cJSON_GetStringValue(cJSON_GetObjectItem(before, "label")));
+		out_end(c->out);
+	}
+cleanup:
+	cJSON_Delete(before);
+	return rc;
+}
+
+/* One "key:label:probability[:won|lost]" of a --stages list. */
+static int parse_stage(struct crm *c, char *item, struct stage_spec *s)
+{
+	char *parts[4] = { NULL, NULL, NULL, NULL };
+	int n = 0;
+	for (char *p = item; n < 4;) {
+		parts[n++] = p;
+		char *colon = strchr(p, ':');
+		if (!colon)
+			break;
+		*colon = 0;
+		p = colon + 1;
+	}
+	if (strchr(parts[n - 1], ':'))
+		return crm_error(c, CRM_USAGE, "--stages: too many ':' in '%s'", item);
+	memset(s, 0, sizeof(*s));
+	s->key = parts[0];
+	s->label = n > 1 ? parts[1] : NULL;
+	s->probability = -1;
+	if (n > 2 && *parts[2]) {
+		char *end;
+		long v = strtol(parts[2], &end, 10);
+		if (*end || v < 0 || v > 100)
+			return crm_error(c, CRM_USAGE, "--stages: probability '%s' of stage '%s' is not 0..100",
+					 parts[2], parts[0]);
+		s->probability = (int)v;
+	}
+	s->closes = n > 3 ? parts[3] : NULL;
+	return CRM_OK;
+}
+
+int pipeline_add(struct crm *c, const char *key, const char *label, const char *stages)
+{
+	if (!valid_key(key))
+		return crm_error(c, CRM_USAGE, "'%s' is not a valid pipeline key (no spaces, commas, colons "
+				 "or quotes)", key);
+	if (pipeline_id(c, key))
+		return crm_error(c, CRM_CONFLICT, "pipeline '%s' already exists (see 'crm pipeline show %s')",
+				 key, key);
+	int rc = db_exec(c, "SAVEPOINT pipeline");
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = db_stmt(c, "INSERT INTO pipeline(key, label, created_at) VALUES (?, ?, ?)");
+	char now[DATE_BUFSZ];
+	date_format(date_now(), now);
+	if (!st) {
+		rc = c->errcode;
+		goto fail;
+	}
+	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, label && *label ? label : key, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
+	int src = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (src != SQLITE_DONE) {
+		rc = crm_dberror(c, src, "pipeline");
+		goto fail;
+	}
+	long long pid = sqlite3_last_insert_rowid(c->db);
+	cJSON *after = cJSON_CreateObject();
+	cJSON_AddStringToObject(after, "key", key);
+	cJSON_AddStringToObject(after, "label", label && *label ? label : key);
+	rc = audit_stage(c, key, "insert", NULL, after);
+	cJSON_Delete(after);
+	if (rc)
+		goto fail;
+	char *copy = stages ? xstrdup(stages) : NULL, *save = NULL;
+	for (char *it = copy ? strtok_r(copy, ",", &save) : NULL; it && !rc; it = strtok_r(NULL, ",", &save)) {
+		struct stage_spec s;
+		char *item = text_trim(it);
+		rc = parse_stage(c, item, &s);
+		if (!rc && stage_json(c, pid, s.key)) {
+			rc = crm_error(c, CRM_USAGE, "--stages: stage '%s' is given twice", s.key);
+		}
+		if (!rc)
+			rc = stage_put(c, pid, key, &s);
+		free(item);
+	}
+	free(copy);
+	if (rc)
+		goto fail;
+	if ((rc = db_exec(c, "RELEASE pipeline")))
+		return rc;
+	rc = stages_print(c, key, NULL);
+	if (rc == CRM_NOTFOUND) {
+		/* No stages yet: print the pipeline itself. */
+		out_begin(c->out);
+		out_str(c->out, "type", "pipeline");
+		out_int(c->out, "id", pid);
+		out_str(c->out, "key", key);
+		out_str(c->out, "label", label && *label ? label : key);
+		out_end(c->out);
+		c->errmsg[0] = 0;
+		rc = CRM_OK;
+	}
+	return rc;
+fail:
+	sqlite3_exec(c->db, "ROLLBACK TO pipeline; RELEASE pipeline", NULL, NULL, NULL);
+	return rc;
+}
+
+/* ---- the stage history ---- */
+
+static int history_insert(struct crm *c, long long id, const char *pipeline, const char *from,
+			  const char *to, const char *at, const char *reason, bool forced)
+{
+	sqlite3_stmt *st = db_stmt(c, "INSERT INTO stage_history(deal_id, pipeline, from_stage, to_stage, at, "
+				      "user, reason, forced) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, pipeline, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, from, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 4, to, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, at, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 6, c->user, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 7, reason, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 8, forced);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "stage history");
+}
+
+int pipeline_deal_created(struct crm *c, long long id, const cJSON *deal)
+{
+	const char *pipeline = cJSON_GetStringValue(cJSON_GetObjectItem(deal, "pipeline"));
+	const char *stage = cJSON_GetStringValue(cJSON_GetObjectItem(deal, "stage"));
+	const char *at = cJSON_GetStringValue(cJSON_GetObjectItem(deal, "stage_entered_at"));
+	if (!at)
+		at = cJSON_GetStringValue(cJSON_GetObjectItem(deal, "created_at"));
+	if (!pipeline || !stage || !at)
+		return CRM_OK;
+	return history_insert(c, id, pipeline, NULL, stage, at, NULL, false);
+}
+
+cJSON *pipeline_history(struct crm *c, long long deal_id)
+{
+	sqlite3_stmt *st = db_stmt(c, "SELECT from_stage, to_stage, at, user, reason, forced, days "
+				      "FROM stage_history WHERE deal_id = ? ORDER BY at, id");
+	if (!st)
+		return NULL;
+	sqlite3_bind_int64(st, 1, deal_id);
+	cJSON *arr = cJSON_CreateArray();
+	static const char *const names[] = { "from", "to", "at", "user", "reason" };
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		cJSON *o = cJSON_CreateObject();
+		for (int i = 0; i < 5; i++)
+			if (sqlite3_column_type(st, i) != SQLITE_NULL)
+				cJSON_AddStringToObject(o, names[i], (const char *)sqlite3_column_text(st, i));
+		if (sqlite3_column_int(st, 5))
+			cJSON_AddBoolToObject(o, "forced", true);
+		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
+			cJSON_AddNumberToObject(o, "days", (double)llround(sqlite3_column_double(st, 6) * 10) / 10);
+		cJSON_AddItemToArray(arr, o);
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE) {
+		cJSON_Delete(arr);
+		crm_dberror(c, rc, "stage history");
+		return NULL;
+	}
+	return arr;
+}
+
+/* ---- moving ---- */
+
+struct stage_row {
+	char *key, *closes, *require, *activity;
+	int probability;
+};
+
+static void stage_row_free(struct stage_row *s)
+{
+	free(s->key);
+	free(s->closes);
+	free(s->require);
+	free(s->activity);
+}
+
+static int stage_load(struct crm *c, const char *pipeline, const char *key, struct stage_row *s)
+{
+	memset(s, 0, sizeof(*s));
+	sqlite3_stmt *st = db_stmt(c, "SELECT s.key, s.closes, s.require_fields, s.require_activity, "
+				      "s.probability FROM stage s JOIN pipeline p ON p.id = s.pipeline_id "
+				      "WHERE p.key = ? AND s.key = ?");
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_text(st, 1, pipeline, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		for (int i = 0; i < 4; i++) {
+			const char *v = (const char *)sqlite3_column_text(st, i);
+			char **dst[] = { &s->key, &s->closes, &s->require, &s->activity };
+			*dst[i] = v && *v ? xstrdup(v) : NULL;
+		}
+		s->probability = sqlite3_column_int(st, 4);
+	}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return crm_error(c, CRM_BADINPUT, "no stage '%s' in pipeline '%s' (see 'crm stage list "
+				 "--pipeline %s')", key, pipeline, pipeline);
+	return rc == SQLITE_ROW ? CRM_OK : crm_dberror(c, rc, "stage");
+}
+
+static bool field_set(const cJSON *deal, const char *name)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(deal, name);
+	if (!v || cJSON_IsNull(v))
+		return false;
+	if (cJSON_IsString(v))
+		return *v->valuestring != 0;
+	if (cJSON_IsArray(v))
+		return cJSON_GetArraySize(v) > 0;
+	return true;
+}
+
+/* What the gate of stage s misses for deal, or NULL when it passes. */
+static char *gate_missing(struct crm *c, long long id, const cJSON *deal, const struct stage_row *s)
+{
+	struct sbuf b = { 0 };
+	if (s->require) {
+		char *copy = xstrdup(s->require), *save = NULL;
+		for (char *f = strtok_r(copy, ",", &save); f; f = strtok_r(NULL, ",", &save))
+			if (!field_set(deal, f)) {
+				sbuf_add(&b, b.len ? ", " : "");
+				sbuf_add(&b, f);
+			}
+		free(copy);
+	}
+	if (s->activity) {
+		const char *since = cJSON_GetStringValue(cJSON_GetObjectItem(deal, "stage_entered_at"));
+		const char *cur = cJSON_GetStringValue(cJSON_GetObjectItem(deal, "stage"));
+		sqlite3_stmt *st = db_stmt(c, "SELECT 1 FROM activity WHERE entity = ? AND kind = ? "
+					      "AND deleted_at IS NULL AND julianday(at) >= julianday(coalesce(?, at)) LIMIT 1");
+		bool found = false;
+		if (st) {
+			char *entity = xasprintf("deal:%lld", id);
+			sqlite3_bind_text(st, 1, entity, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, 2, s->activity, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(st, 3, since, -1, SQLITE_TRANSIENT);
+			found = sqlite3_step(st) == SQLITE_ROW;
+			sqlite3_reset(st);
+			free(entity);
+		}
+		if (!found)
+			sbuf_addf(&b, "%sa %s logged since the deal entered %s", b.len ? " and " : "", s->activity,
+				  cur ? cur : "its stage");
+	}
+	return b.s ? sbuf_detach(&b) : NULL;
+}
+
+/* Whether the deal is over the approval amount at all. */
+static bool approval_needed(struct crm *c, const cJSON *deal)
+{
+	char *limit = config_get(c, "approval.amount_over");
+	long long over;
+	const cJSON *amt = cJSON_GetObjectItem(deal, "amount");
+	bool need = limit && money_parse(limit, &over) == 0 && cJSON_IsNumber(amt)
+		 && llround(amt->valuedouble * 100) > over;
+	free(limit);
+	return need;
+}
+
+/* Whether moving into s needs an approval for this deal. */
+static bool needs_approval(struct crm *c, const cJSON *deal, const struct stage_row *s)
+{
+	char *limit = config_get(c, "approval.amount_over");
+	long long over;
+	const cJSON *amt = cJSON_GetObjectItem(deal, "amount");
+	bool need = false;
+	if (limit && money_parse(limit, &over) == 0 && cJSON_IsNumber(amt)) {
+		char *stages = config_get(c, "approval.stages");
+		const char *list = stages ? stages : "negotiation,won";
+		char *copy = xstrdup(list), *save = NULL;
+		for (char *k = strtok_r(copy, ",", &save); k && !need; k = strtok_r(NULL, ",", &save))
+			need = !strcmp(k, s->key) || (!strcmp(k, "won") && s->closes && !strcmp(s->closes, "won"));
+		free(copy);
+		free(stages);
+		long long minor = llround(amt->valuedouble * 100);
+		need = need && minor > over;
+	}
+	free(limit);
+	return need;
+}
+
+/* Record a request for approval of deal id for stage ("any": approved
+ * ahead of a move), with the amount it had. */
+static int approval_request(struct crm *c, const cJSON *deal, long long id, const char *stage,
+			    const char *now)
+{
+	const cJSON *amt = cJSON_GetObjectItem(deal, "amount");
+	sqlite3_stmt *st = db_stmt(c, "INSERT INTO approval(deal_id, stage, amount, requested_by, "
+				      "requested_at) VALUES (?, ?, ?, ?, ?)");
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_text(st, 2, stage, -1, SQLITE_TRANSIENT);
+	if (cJSON_IsNumber(amt))
+		sqlite3_bind_int64(st, 3, llround(amt->valuedouble * 100));
+	else
+		sqlite3_bind_null(st, 3);
+	sqlite3_bind_text(st, 4, c->user, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 5, now, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "approval");
+}
+
+/* Use an approval of deal id for stage, or ask for one. CRM_OK when
+ * approved (the approval is consumed), CRM_CONFLICT otherwise. */
+static int approval_take(struct crm *c, long long id, const cJSON *deal, const struct stage_row *s)
+{
+	char *idtxt = xasprintf("%lld", id);
+	long long aid = db_get_int(c, "SELECT id FROM approval WHERE deal_id = ? AND status = 'approved' "
+				   "ORDER BY id LIMIT 1", idtxt, 0);
+	long long pending = db_get_int(c, "SELECT id FROM approval WHERE deal_id = ? AND status = 'pending' "
+				       "ORDER BY id LIMIT 1", idtxt, 0);
+	free(idtxt);
+	char now[DATE_BUFSZ];
+	date_format(date_now(), now);
+	if (aid) {
+		sqlite3_stmt *st = db_stmt(c, "UPDATE approval SET status = 'used' WHERE id = ?");
+		if (!st)
+			return c->errcode;
+		sqlite3_bind_int64(st, 1, aid);
+		int rc = sqlite3_step(st);
+		sqlite3_reset(st);
+		return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "approval");
+	}
+	char limit[MONEY_BUFSZ];
+	char *lim = config_get(c, "approval.amount_over");
+	long long over = 0;
+	money_parse(lim ? lim : "0", &over);
+	free(lim);
+	money_format(over, limit);
+	if (!pending) {
+		int rc = approval_request(c, deal, id, s->key, now);
+		if (rc)
+			return rc;
+		return crm_error(c, CRM_CONFLICT, "deal:%lld is over the approval amount (%s): moving it to %s "
+				 "needs an approval; requested (someone other than its owner runs "
+				 "'crm approve deal:%lld')", id, limit, s->key, id);
+	}
+	return crm_error(c, CRM_CONFLICT, "deal:%lld is over the approval amount (%s): moving it to %s "
+			 "waits for approval ('crm approve deal:%lld' by someone other than its owner)",
+			 id, limit, s->key, id);
+}
+
+static int move_write(struct crm *c, long long id, const cJSON *before, const struct stage_row *s,
+		      const struct move_opts *m, bool forced)
+{
+	const struct type *t = type_find(c, "deal");
+	const char *pipeline = cJSON_GetStringValue(cJSON_GetObjectItem(before, "pipeline"));
+	const char *from = cJSON_GetStringValue(cJSON_GetObjectItem(before, "stage"));
+	const char *status = cJSON_GetStringValue(cJSON_GetObjectItem(before, "status"));
+	char now[DATE_BUFSZ];
+	date_format(date_now(), now);
+	int rc = history_insert(c, id, pipeline, from, s->key, now, m->reason, forced);
+	if (rc)
+		return rc;
+	cJSON *ch = cJSON_CreateObject();
+	cJSON_AddStringToObject(ch, "stage", s->key);
+	cJSON_AddNumberToObject(ch, "probability", s->probability);
+	cJSON_AddStringToObject(ch, "stage_entered_at", now);
+	const char *newstatus = s->closes ? s->closes : "open";
+	if (!status || strcmp(status, newstatus)) {
+		cJSON_AddStringToObject(ch, "status", newstatus);
+		if (s->closes)
+			cJSON_AddStringToObject(ch, "closed_at", now);
+		else
+			cJSON_AddNullToObject(ch, "closed_at");
+	}
+	bool lost = s->closes && !strcmp(s->closes, "lost");
+	if (lost)
+		cJSON_AddStringToObject(ch, "lost_reason", m->reason);
+	else if (field_set(before, "lost_reason"))
+		cJSON_AddNullToObject(ch, "lost_reason");
+	/* one audit row: the fields the move changed, with its reason (a
+	 * lost deal's is its lost_reason already) */
+	cJSON *extra = cJSON_CreateObject();
+	if (m->reason && !lost)
+		cJSON_AddStringToObject(extra, "reason", m->reason);
+	if (forced)
+		cJSON_AddBoolToObject(extra, "forced", true);
+	rc = record_update_as(c, t, id, ch, REC_SYSTEM, forced ? "stage_move_forced" : "stage_move", extra);
+	cJSON_Delete(extra);
+	cJSON_Delete(ch);
+	if (rc)
+		return rc;
+	cJSON *after = record_get(c, t, id, false);
+	if (!after)
+		return c->errcode;
+	c->depth++;
+	rc = c->depth > 8 ? crm_error(c, CRM_CONFLICT, "automation rules loop (more than 8 levels)")
+			  : rules_fire(c, "deal.stage_changed", t, id, before, after);
+	c->depth--;
+	if (!rc)
+		hook_queue(c, "deal.stage_changed", after);
+	cJSON_Delete(after);
+	return rc;
+}
+
+/* What must hold before deal id goes into stage s: a lost deal's reason,
+ * the stage's gate (*missing: what it misses, when forced past it), the
+ * approval of a big deal (taken, or asked for). */
+static int move_checks(struct crm *c, long long id, const cJSON *deal, const struct stage_row *s,
+		       const struct move_opts *m, char **missing)
+{
+	*missing = NULL;
+	if (s->closes && !strcmp(s->closes, "lost") && (!m->reason || !*m->reason))
+		return m->adding ? crm_error(c, CRM_BADINPUT, "lost_reason: a deal added as %s needs one "
+					     "(why was it lost?)", s->key)
+				 : crm_error(c, CRM_USAGE, "moving deal:%lld to %s needs --reason (why was it lost?)",
+					     id, s->key);
+	*missing = gate_missing(c, id, deal, s);
+	if (*missing && !m->force)
+		return m->adding ? crm_error(c, CRM_CONFLICT, "stage %s needs %s: add the deal without them in "
+					     "an earlier stage", s->key, *missing)
+				 : crm_error(c, CRM_CONFLICT, "deal:%lld: stage %s needs %s (--force overrides)", id,
+					     s->key, *missing);
+	if (!needs_approval(c, deal, s))
+		return CRM_OK;
+	if (m->fresh)
+		return crm_error(c, CRM_CONFLICT, "the deal is over the approval amount: it cannot be made in %s "
+				 "before it is approved (make it in an earlier stage, 'crm approve deal:ID', then "
+				 "'crm stage move')", s->key);
+	return approval_take(c, id, deal, s);
+}
+
+int stage_move(struct crm *c, long long id, const struct move_opts *m)
+{
+	const struct type *t = type_find(c, "deal");
+	struct stage_row s;
+	cJSON *deal = record_get(c, t, id, false);
+	if (!deal)
+		return c->errcode;
+	const char *pipeline = cJSON_GetStringValue(cJSON_GetObjectItem(deal, "pipeline"));
+	const char *cur = cJSON_GetStringValue(cJSON_GetObjectItem(deal, "stage"));
+	int rc = stage_load(c, pipeline ? pipeline : "default", m->stage, &s);
+	if (rc) {
+		cJSON_Delete(deal);
+		return rc;
+	}
+	char *missing = NULL;
+	if (cur && !strcmp(cur, s.key))
+		goto cleanup;   /* already there: nothing to record */
+	if ((rc = move_checks(c, id, deal, &s, m, &missing)))
+		goto cleanup;
+	if ((rc = db_exec(c, "SAVEPOINT move")))
+		goto cleanup;
+	rc = move_write(c, id, deal, &s, m, missing != NULL);
+	if (rc)
+		sqlite3_exec(c->db, "ROLLBACK TO move; RELEASE move", NULL, NULL, NULL);
+	else
+		rc = db_exec(c, "RELEASE move");
+	if (!rc && missing)
+		crm_notice(c, "deal:%lld moved to %s without %s (forced, logged)", id, s.key, missing);
+cleanup:
+	free(missing);
+	stage_row_free(&s);
+	cJSON_Delete(deal);
+	return rc;
+}
+
+char *pipeline_first_stage(struct crm *c, const char *pipeline)
+{
+	return db_get_text(c, "SELECT s.key FROM stage s JOIN pipeline p ON p.id = s.pipeline_id "
+			   "WHERE p.key = ? ORDER BY s.position LIMIT 1", pipeline);
+}
+
+int pipeline_deal_insert(struct crm *c, const struct type *t, const cJSON *fields,
+			 unsigned flags, long long *id_out, long long *dup_id)
+{
+	const char *status = cJSON_GetStringValue(cJSON_GetObjectItem(fields, "status"));
+	if (status && strcmp(status, "open"))
+		return crm_error(c, CRM_BADINPUT, "status: a deal is %s by its stage (stage=%s%s), "
+				 "not by hand", status, status, strcmp(status, "lost") ? "" : " lost_reason=...");
+	const char *stage = cJSON_GetStringValue(cJSON_GetObjectItem(fields, "stage"));
+	const char *pipeline = cJSON_GetStringValue(cJSON_GetObjectItem(fields, "pipeline"));
+	char *first = stage ? pipeline_first_stage(c, pipeline ? pipeline : "default") : NULL;
+	if (!first || !strcmp(first, stage)) {
+		free(first);
+		return record_insert_plain(c, t, fields, flags, id_out, dup_id);
+	}
+	free(first);
+	/* Straight into its stage (the history starts there, as for an
+	 * import), then what crm stage move would ask of it: all or nothing. */
+	long long id = 0;
+	int rc = db_exec(c, "SAVEPOINT deal_add");
+	if (rc)
+		return rc;
+	rc = record_insert_plain(c, t, fields, flags, &id, dup_id);
+	cJSON *deal = rc ? NULL : record_get(c, t, id, false);
+	if (!rc && !deal)
+		rc = c->errcode;
+	struct stage_row s;
+	memset(&s, 0, sizeof(s));
+	if (!rc)
+		rc = stage_load(c, pipeline ? pipeline : "default", stage, &s);
+	char *missing = NULL;
+	if (!rc) {
+		struct move_opts m = {
+			.stage = stage,
+			.reason = cJSON_GetStringValue(cJSON_GetObjectItem(deal, "lost_reason")),
+			.adding = true,
+			.fresh = true,
+		};
+		rc = move_checks(c, id, deal, &s, &m, &missing);
+	}
+	free(missing);
+	stage_row_free(&s);
+	cJSON_Delete(deal);
+	if (rc) {
+		char msg[sizeof(c->errmsg)];
+		snprintf(msg, sizeof(msg), "%s", c->errmsg);
+		sqlite3_exec(c->db, "ROLLBACK TO deal_add; RELEASE deal_add", NULL, NULL, NULL);
+		snprintf(c->errmsg, sizeof(c->errmsg), "%s", msg);
+		return rc;
+	}
+	rc = db_exec(c, "RELEASE deal_add");
+	if (!rc && id_out)
+		*id_out = id;
+	return rc;
+}
+
+/* ---- approvals ---- */
+
+static void approval_emit(struct crm *c, sqlite3_stmt *st)
+{
+	/* id, deal_id, stage, amount, requested_by, requested_at, approved_by,
+	 * approved_at, status, deal name, owner */
+	struct out *o = c->out;
+	out_begin(o);
+	out_str(o, "type", "approval");
+	out_int(o, "id", sqlite3_column_int64(st, 0));
+	out_int(o, "deal_id", sqlite3_column_int64(st, 1));
+	out_str(o, "deal", (const char *)sqlite3_column_text(st, 9));
+	out_str(o, "owner", (const char *)sqlite3_column_text(st, 10));
+	out_str(o, "stage", (const char *)sqlite3_column_text(st, 2));
+	if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+		out_money(o, "amount", sqlite3_column_int64(st, 3));
+	out_str(o, "requested_by", (const char *)sqlite3_column_text(st, 4));
+	out_str(o, "requested_at", (const char *)sqlite3_column_text(st, 5));
+	out_str(o, "approved_by", (const char *)sqlite3_column_text(st, 6));
+	out_str(o, "approved_at", (const char *)sqlite3_column_text(st, 7));
+	out_str(o, "status", (const char *)sqlite3_column_text(st, 8));
+	out_end(o);
+}
+
+#define APPROVAL_SELECT "SELECT a.id, a.deal_id, a.stage, a.amount, a.requested_by, a.requested_at, " \
+	"a.approved_by, a.approved_at, a.status, d.name, d.owner FROM approval a JOIN deal d ON d.id = a.deal_id "
+
+int approval_list_pending(struct crm *c)
+{
+	sqlite3_stmt *st = db_stmt(c, APPROVAL_SELECT "WHERE a.status = 'pending' AND d.deleted_at IS NULL "
+				      "ORDER BY a.id");
+	if (!st)
+		return c->errcode;
+	int rc, n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		approval_emit(c, st);
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return crm_dberror(c, rc, "approval");
+	return n ? CRM_OK : CRM_NOTFOUND;
+}
+
+int approval_approve(struct crm *c, long long deal_id)
+{
+	const struct type *t = type_find(c, "deal");
+	cJSON *deal = record_get(c, t, deal_id, false);
+	if (!deal)
+		return c->errcode;
+	const char *owner = cJSON_GetStringValue(cJSON_GetObjectItem(deal, "owner"));
+	char *idtxt = xasprintf("%lld", deal_id);
+	long long aid = db_get_int(c, "SELECT id FROM approval WHERE deal_id = ? AND status = 'pending' "
+				   "ORDER BY id LIMIT 1", idtxt, 0);
+	free(idtxt);
+	int rc = CRM_OK;
+	if (owner && !strcmp(owner, c->user)) {
+		rc = crm_error(c, CRM_PERM, "%s owns deal:%lld and cannot approve it; another user must",
+			       c->user, deal_id);
+		goto cleanup;
+	}
+	char now[DATE_BUFSZ];
+	date_format(date_now(), now);
+	if (!aid && !approval_needed(c, deal)) {
+		rc = crm_error(c, CRM_NOTFOUND, "deal:%lld has no pending approval request and needs none "
+			       "(its amount is not over approval.amount_over)", deal_id);
+		goto cleanup;
+	}
+	if (!aid) {
+		/* Approved ahead of the move: the next move that needs it uses it. */
+		rc = approval_request(c, deal, deal_id, "any", now);
+		if (rc)
+			goto cleanup;
+		aid = sqlite3_last_insert_rowid(c->db);
+	}
+	sqlite3_stmt *st = db_stmt(c, "UPDATE approval SET status = 'approved', approved_by = ?, "
+				      "approved_at = ? WHERE id = ?");
+	if (!st) {
+		rc = c->errcode;
+		goto cleanup;
+	}
+	sqlite3_bind_text(st, 1, c->user, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 3, aid);
+	int src = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (src != SQLITE_DONE) {
+		rc = crm_dberror(c, src, "approval");
+		goto cleanup;
+	}
+	st = db_stmt(c, APPROVAL_SELECT "WHERE a.id = ?");
+	if (!st) {
+		rc = c->errcode;
+		goto cleanup;
+	}
+	sqlite3_bind_int64(st, 1, aid);
+	char *after = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		cJSON *a = cJSON_CreateObject();
+		cJSON_AddNumberToObject(a, "approval", (double)aid);
+		cJSON_AddStringToObject(a, "stage", (const char *)sqlite3_column_text(st, 2));
+		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+			cJSON_AddNumberToObject(a, "amount", (double)sqlite3_column_int64(st, 3) / 100.0);
+		cJSON_AddStringToObject(a, "requested_by", (const char *)sqlite3_column_text(st, 4));
+		cJSON_AddStringToObject(a, "approved_by", c->user);
+		char *s = cJSON_PrintUnformatted(a);
+		after = xstrdup(s);
+		cJSON_free(s);
+		cJSON_Delete(a);
+		approval_emit(c, st);
+	}
+	sqlite3_reset(st);
+	char *entity = xasprintf("deal:%lld", deal_id);
+	rc = audit_log(c, entity, "approve", "{\"status\":\"pending\"}", after);
+	free(entity);
+	free(after);
+cleanup:
+	cJSON_Delete(deal);
+	return rc;
+}

@@ -1,0 +1,734 @@
+/* rules.c: automation rules: event rules fired by record changes, tick
+ * rules run by crm automate. See rules.h. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "sales/assign.h"
+#include "core/audit.h"
+#include "core/config.h"
+#include "base/date.h"
+#include "core/db.h"
+#include "core/hook.h"
+#include "io/out.h"
+#include "core/query.h"
+#include "core/record.h"
+#include "sales/rules.h"
+#include "sales/score.h"
+#include "base/split.h"
+#include "base/text.h"
+
+struct rule {
+	long long id;
+	char *name, *event, *type, *cond;
+	long long every;
+	cJSON *actions;     /* array of strings */
+	char *last_run;
+	char *cond_sql;     /* cond checked and expanded, the first time */
+};
+
+struct rule_cache {
+	int n;
+	struct rule *r;
+};
+
+static void rule_free(struct rule *r)
+{
+	free(r->name);
+	free(r->event);
+	free(r->type);
+	free(r->cond);
+	free(r->last_run);
+	free(r->cond_sql);
+	cJSON_Delete(r->actions);
+}
+
+void rules_release(struct crm *c)
+{
+	struct rule_cache *rc = c->rules;
+	if (!rc)
+		return;
+	for (int i = 0; i < rc->n; i++)
+		rule_free(&rc->r[i]);
+	free(rc->r);
+	free(rc);
+	c->rules = NULL;
+}
+
+static const char *col(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* All rules, read once per command (rule add/rm forget them). */
+static struct rule_cache *rules_load(struct crm *c)
+{
+	if (c->rules)
+		return c->rules;
+	struct rule_cache *rc = xcalloc(1, sizeof(*rc));
+	c->rules = rc;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(c->db, "SELECT id, name, event, type, cond, every, actions, last_run FROM rule ORDER BY id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return rc;   /* an older schema: no rules */
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		rc->r = xrealloc(rc->r, (rc->n + 1) * sizeof(*rc->r));
+		struct rule *r = &rc->r[rc->n++];
+		memset(r, 0, sizeof(*r));
+		r->id = sqlite3_column_int64(st, 0);
+		r->name = xstrdup(col(st, 1));
+		r->event = xstrdup(col(st, 2));
+		r->type = col(st, 3) ? xstrdup(col(st, 3)) : NULL;
+		r->cond = col(st, 4) ? xstrdup(col(st, 4)) : NULL;
+		r->every = sqlite3_column_int64(st, 5);
+		r->actions = cJSON_Parse(col(st, 6));
+		r->last_run = col(st, 7) ? xstrdup(col(st, 7)) : NULL;
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Whether the rule's --when holds for record id of type t. */
+static int cond_holds(struct crm *c, struct rule *r, const struct type *t, long long id, bool *holds)
+{
+	*holds = true;
+	if (!r->cond)
+		return CRM_OK;
+	if (!r->cond_sql) {   /* checked once per command, not once per record */
+		char *expr = NULL;
+		int rc = query_expr_one(c, t, r->cond, &expr);
+		if (rc)
+			return rc;
+		char *src = query_source(t);
+		r->cond_sql = xasprintf("SELECT 1 FROM %s WHERE r.id = ? AND (%s)", src, expr);
+		free(src);
+		free(expr);
+	}
+	char *sql = xstrdup(r->cond_sql);
+	sqlite3_stmt *st = db_stmt(c, sql);
+	free(sql);
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_int64(st, 1, id);
+	*holds = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_reset(st);
+	return CRM_OK;
+}
+
+/* ---- actions ---- */
+
+/* The record an action acts on: an activity's or task's actions go to the
+ * record it is about. */
+static int target_of(struct crm *c, const struct type *t, long long id, const struct type **tt, long long *tid)
+{
+	*tt = t;
+	*tid = id;
+	if (strcmp(t->name, "activity") && strcmp(t->name, "task"))
+		return CRM_OK;
+	cJSON *rec = record_get(c, t, id, true);
+	const char *e = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "entity"));
+	int rc = e ? entity_parse(c, e, NULL, tt, tid) : CRM_OK;
+	cJSON_Delete(rec);
+	return rc;
+}
+
+/* "owner", "manager" or a user name, for a record owned by owner. */
+static char *who(struct crm *c, const char *spec, const char *owner)
+{
+	if (!spec || !strcmp(spec, "owner"))
+		return xstrdup(owner ? owner : c->user);
+	if (!strcmp(spec, "manager")) {
+		char *key = xasprintf("manager.%s", owner ? owner : c->user);
+		char *m = config_get(c, key);
+		free(key);
+		if (!m)
+			m = config_get(c, "manager");
+		return m ? m : xstrdup(owner ? owner : c->user);
+	}
+	return xstrdup(spec);
+}
+
+/* The value of --name in argv[from..], or NULL. */
+static const char *opt_of(char **argv, int argc, int from, const char *name)
+{
+	for (int i = from; i + 1 < argc; i++)
+		if (!strcmp(argv[i], name))
+			return argv[i + 1];
+	return NULL;
+}
+
+static int act_task(struct crm *c, const struct rule *ru, char **argv, int argc,
+		    const struct type *t, long long id, const char *owner)
+{
+	char ent[64];
+	snprintf(ent, sizeof(ent), "%s:%lld", t->name, id);
+	char *o = who(c, opt_of(argv, argc, 2, "--owner"), owner);
+	cJSON *f = cJSON_CreateObject();
+	cJSON_AddStringToObject(f, "entity", ent);
+	cJSON_AddStringToObject(f, "title", argv[1]);
+	cJSON_AddStringToObject(f, "due", opt_of(argv, argc, 2, "--due") ? opt_of(argv, argc, 2, "--due") : "+1d");
+	cJSON_AddStringToObject(f, "owner", o);
+	if (opt_of(argv, argc, 2, "--priority"))
+		cJSON_AddStringToObject(f, "priority", opt_of(argv, argc, 2, "--priority"));
+	cJSON_AddStringToObject(f, "rule", ru->name);
+	int rc = record_insert(c, type_find(c, "task"), f, REC_NO_RULES, NULL, NULL);
+	cJSON_Delete(f);
+	free(o);
+	return rc;
+}
+
+static int act_tag(struct crm *c, char **argv, int argc, const struct type *t, long long id)
+{
+	cJSON *rec = record_get(c, t, id, false);
+	if (!rec)
+		return c->errcode;
+	cJSON *tags = cJSON_Duplicate(cJSON_GetObjectItem(rec, "tags"), true);
+	if (!tags)
+		tags = cJSON_CreateArray();
+	bool add = !strcmp(argv[1], "add");
+	for (int i = 2; i < argc; i++) {
+		int at = -1, k = 0;
+		const cJSON *it;
+		cJSON_ArrayForEach(it, tags) {
+			if (cJSON_IsString(it) && !strcmp(it->valuestring, argv[i]))
+				at = k;
+			k++;
+		}
+		if (add && at < 0)
+			cJSON_AddItemToArray(tags, cJSON_CreateString(argv[i]));
+		else if (!add && at >= 0)
+			cJSON_DeleteItemFromArray(tags, at);
+	}
+	cJSON *ch = cJSON_CreateObject();
+	cJSON_AddItemToObject(ch, "tags", tags);
+	int rc = record_update(c, t, id, ch, REC_NO_RULES);
+	cJSON_Delete(ch);
+	cJSON_Delete(rec);
+	return rc;
+}
+
+static int act_set(struct crm *c, char **argv, int argc, const struct type *t, long long id)
+{
+	cJSON *ch = cJSON_CreateObject();
+	for (int i = 1; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+		if (!eq)
+			continue;
+		char *k = xstrndup(argv[i], (size_t)(eq - argv[i]));
+		cJSON_AddStringToObject(ch, k, eq + 1);
+		free(k);
+	}
+	int rc = record_update(c, t, id, ch, REC_NO_RULES);
+	cJSON_Delete(ch);
+	return rc;
+}
+
+static int act_notify(struct crm *c, const struct rule *ru, char **argv, int argc,
+		      const struct type *t, long long id, const char *owner)
+{
+	cJSON *rec = record_get(c, t, id, true);
+	cJSON *msg = cJSON_CreateObject();
+	char ent[64], *to = who(c, opt_of(argv, argc, 1, "--to"), owner);
+	snprintf(ent, sizeof(ent), "%s:%lld", t->name, id);
+	cJSON_AddStringToObject(msg, "type", "notify");
+	cJSON_AddStringToObject(msg, "rule", ru->name);
+	cJSON_AddStringToObject(msg, "entity", ent);
+	cJSON_AddStringToObject(msg, "to", to);
+	if (argc > 1 && strncmp(argv[1], "--", 2))
+		cJSON_AddStringToObject(msg, "text", argv[1]);
+	if (rec)
+		cJSON_AddItemToObject(msg, "record", rec);
+	hook_queue(c, "notify", msg);
+	cJSON_Delete(msg);
+	free(to);
+	c->errmsg[0] = 0;
+	return CRM_OK;
+}
+
+static int act_assign(struct crm *c, char **argv, int argc, const struct type *t, long long id)
+{
+	enum assign_by by;
+	const char *how = opt_of(argv, argc, 1, "--by");
+	if (!how || assign_by_parse(how, &by))
+		return crm_error(c, CRM_USAGE, "assign needs --by region|industry|source|round-robin|least-loaded");
+	struct assigner as;
+	int rc = assigner_init(c, &as, by, opt_of(argv, argc, 1, "--team"));
+	if (!rc)
+		rc = assign_one(c, &as, t, id, false);
+	assigner_release(&as);
+	return rc;
+}
+
+static int act_score(struct crm *c, const struct type *t, long long id)
+{
+	if (strcmp(t->name, "lead"))
+		return CRM_OK;
+	int rc = db_exec(c, "CREATE TEMP TABLE IF NOT EXISTS score_ids(id INTEGER PRIMARY KEY)");
+	if (!rc)
+		rc = score_target_add(c, id);
+	return rc ? rc : score_run(c, false, false, false);
+}
+
+/* Whether value is one field f of t takes; a usage error naming the
+ * action when not (a rule that would fail every change it fires on). */
+static int value_check(struct crm *c, const char *action, const struct type *t, const struct field *f,
+		       const char *value)
+{
+	cJSON *v = cJSON_CreateString(value);
+	char *out = NULL;
+	int rc = field_normalize(c, t, f, v, &out);
+	free(out);
+	cJSON_Delete(v);
+	if (rc) {
+		char *msg = xstrdup(c->errmsg);
+		rc = crm_error(c, CRM_USAGE, "--do %s: %s", action, msg);
+		free(msg);
+	}
+	return rc;
+}
+
+/* Check an action's words; t is the type of the record the actions act
+ * on (NULL when it depends on the record: an activity's). */
+int rules_action_check(struct crm *c, const char *action, const struct type *t)
+{
+	char **argv;
+	int argc = split_words(action, &argv);
+	int rc = CRM_OK;
+	if (argc < 1)
+		rc = crm_error(c, CRM_USAGE, "--do: '%s' is not an action", action);
+	else if (!strcmp(argv[0], "task")) {
+		time_t tm;
+		const char *due = opt_of(argv, argc, 2, "--due");
+		const char *prio = opt_of(argv, argc, 2, "--priority");
+		const struct type *tt = type_find(c, "task");
+		if (argc < 2 || !strncmp(argv[1], "--", 2))
+			rc = crm_error(c, CRM_USAGE, "--do task: give the task's title: task \"title\" --due +3d");
+		else if (due && date_parse(due, date_now(), &tm, NULL) != 0)
+			rc = crm_error(c, CRM_USAGE, "--do task: --due '%s' is not a time", due);
+		else if (prio)
+			rc = value_check(c, "task", tt, type_field(tt, "priority"), prio);
+	} else if (!strcmp(argv[0], "tag")) {
+		if (argc < 3 || (strcmp(argv[1], "add") && strcmp(argv[1], "rm")))
+			rc = crm_error(c, CRM_USAGE, "--do tag: tag add TAG... or tag rm TAG...");
+		else if (t && !type_field(t, "tags"))
+			rc = crm_error(c, CRM_USAGE, "--do tag: %s %s has no tags", text_article(t->name), t->name);
+	} else if (!strcmp(argv[0], "set")) {
+		char *eq = argc >= 2 ? strchr(argv[1], '=') : NULL;
+		if (!eq) {
+			rc = crm_error(c, CRM_USAGE, "--do set: set FIELD=VALUE");
+		} else if (t) {
+			*eq = 0;
+			const struct field *f = type_field_or_ref(t, argv[1]);   /* account=... too */
+			if (!f || f->flags & FF_SYSTEM)
+				rc = crm_error(c, CRM_USAGE, "--do set: %s %s has no field '%s' to set",
+					       text_article(t->name), t->name, argv[1]);
+			else if (*(eq + 1))
+				rc = value_check(c, "set", t, f, eq + 1);
+		}
+	} else if (!strcmp(argv[0], "assign")) {
+		enum assign_by by;
+		const char *how = opt_of(argv, argc, 1, "--by");
+		if (!how || assign_by_parse(how, &by))
+			rc = crm_error(c, CRM_USAGE, "--do assign: assign --by region|industry|source|round-robin|least-loaded");
+	} else if (!strcmp(argv[0], "ticket")) {
+		rc = crm_error(c, CRM_USAGE, "--do ticket: there are no tickets yet (use task ... --priority high)");
+	} else if (strcmp(argv[0], "score") && strcmp(argv[0], "notify")) {
+		rc = crm_error(c, CRM_USAGE, "--do: '%s' is not an action (task, set, tag, assign, score, notify)", argv[0]);
+	}
+	if (argc >= 0)
+		split_free(argv);
+	return rc;
+}
+
+static int act(struct crm *c, const struct rule *ru, const char *action, const struct type *t, long long id)
+{
+	char **argv;
+	int argc = split_words(action, &argv);
+	if (argc < 1) {
+		if (argc == 0)
+			split_free(argv);
+		return crm_error(c, CRM_USAGE, "'%s' is not an action", action);
+	}
+	const struct type *tt;
+	long long tid;
+	int rc = target_of(c, t, id, &tt, &tid);
+	char *owner = NULL;
+	if (!rc) {
+		cJSON *rec = record_get(c, tt, tid, true);
+		const char *o = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "owner"));
+		owner = o ? xstrdup(o) : NULL;
+		cJSON_Delete(rec);
+		c->errmsg[0] = 0;
+	}
+	if (rc)
+		;
+	else if (!strcmp(argv[0], "task"))
+		rc = act_task(c, ru, argv, argc, tt, tid, owner);
+	else if (!strcmp(argv[0], "tag"))
+		rc = act_tag(c, argv, argc, tt, tid);
+	else if (!strcmp(argv[0], "set"))
+		rc = act_set(c, argv, argc, tt, tid);
+	else if (!strcmp(argv[0], "notify"))
+		rc = act_notify(c, ru, argv, argc, tt, tid, owner);
+	else if (!strcmp(argv[0], "assign"))
+		rc = act_assign(c, argv, argc, tt, tid);
+	else if (!strcmp(argv[0], "score"))
+		rc = act_score(c, tt, tid);
+	else
+		rc = crm_error(c, CRM_USAGE, "'%s' is not an action", argv[0]);
+	free(owner);
+	split_free(argv);
+	return rc;
+}
+
+static int run_actions(struct crm *c, const struct rule *r, const struct type *t, long long id)
+{
+	const cJSON *a;
+	int rc = CRM_OK;
+	cJSON_ArrayForEach(a, r->actions) {
+		if (!cJSON_IsString(a))
+			continue;
+		c->depth++;
+		rc = c->depth > 8 ? crm_error(c, CRM_CONFLICT, "automation rules loop (more than 8 levels)")
+				  : act(c, r, a->valuestring, t, id);
+		c->depth--;
+		if (rc) {
+			char *msg = xstrdup(c->errmsg);
+			crm_error(c, rc, "rule %s: %s", r->name, msg);
+			free(msg);
+			return rc;
+		}
+	}
+	return rc;
+}
+
+int rules_fire(struct crm *c, const char *event, const struct type *t, long long id,
+	       const cJSON *before, const cJSON *after)
+{
+	(void)before;
+	struct rule_cache *rc = rules_load(c);
+	/* A tracked event's rule is checked against the event (its name,
+	 * props) and acts on its lead: the task, tag or score is the lead's. */
+	const struct type *at = t;
+	long long aid = id;
+	if (!strcmp(event, "event.tracked")) {
+		const cJSON *l = cJSON_GetObjectItem(after, "lead_id");
+		if (cJSON_IsNumber(l)) {
+			at = type_find(c, "lead");
+			aid = (long long)l->valuedouble;
+		}
+	}
+	for (int i = 0; i < rc->n; i++) {
+		struct rule *r = &rc->r[i];
+		if (strcmp(r->event, event))
+			continue;
+		bool holds;
+		int err = cond_holds(c, r, t, id, &holds);
+		if (!err && holds)
+			err = run_actions(c, r, at, aid);
+		if (err)
+			return err;
+		rc = c->rules;   /* an action may not change the rules, but stay safe */
+	}
+	return CRM_OK;
+}
+
+/* ---- tick rules ---- */
+
+static bool due_to_run(const struct rule *r, const char *now)
+{
+	if (!r->last_run)
+		return true;
+	time_t last, t;
+	if (date_parse(r->last_run, date_now(), &last, NULL) || date_parse(now, date_now(), &t, NULL))
+		return true;
+	return t - last >= r->every;
+}
+
+static int fired_print(struct crm *c, const struct rule *r, const char *entity, bool dry)
+{
+	out_begin(c->out);
+	out_str(c->out, "type", "fired");
+	out_str(c->out, "rule", r->name);
+	out_str(c->out, "entity", entity);
+	out_json(c->out, "actions", r->actions);
+	if (dry)
+		out_bool(c->out, "dry_run", true);
+	out_end(c->out);
+	return CRM_OK;
+}
+
+/* One tick rule over every record of its type: fire for those that newly
+ * meet the condition, forget those that no longer do. */
+static int tick_one(struct crm *c, struct rule *r, const char *now, bool dry, long *fired)
+{
+	const struct type *t = type_find(c, r->type);
+	if (!t)
+		return crm_error(c, CRM_USAGE, "rule %s: unknown type '%s'", r->name, r->type);
+	char *expr = NULL;
+	int rc = r->cond ? query_expr(c, t, r->cond, &expr) : CRM_OK;
+	if (rc)
+		return rc;
+	char *src = query_source(t);
+	char *sql = xasprintf("CREATE TEMP TABLE IF NOT EXISTS tick_now(entity TEXT PRIMARY KEY, id INTEGER); "
+			      "DELETE FROM temp.tick_now; "
+			      "INSERT INTO temp.tick_now SELECT '%s:' || r.id, r.id FROM %s WHERE r.deleted_at IS NULL AND (%s)",
+			      t->name, src, expr ? expr : "1");
+	free(src);
+	free(expr);
+	rc = db_exec(c, sql);
+	free(sql);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(c->db, "SELECT n.id FROM temp.tick_now n WHERE NOT EXISTS "
+			       "(SELECT 1 FROM rule_fired f WHERE f.rule_id = ?1 AND f.entity = n.entity) ORDER BY n.id",
+			       -1, &st, NULL) != SQLITE_OK)
+		return crm_dberror(c, sqlite3_errcode(c->db), "tick");
+	sqlite3_bind_int64(st, 1, r->id);
+	long long *ids;
+	int n;
+	if ((rc = db_ids(c, st, &ids, &n)))
+		return rc;
+	for (int i = 0; i < n && !rc; i++) {
+		char ent[64];
+		snprintf(ent, sizeof(ent), "%s:%lld", t->name, ids[i]);
+		if (!dry)
+			rc = run_actions(c, r, t, ids[i]);
+		if (!rc) {
+			sqlite3_stmt *ins = db_stmt(c, "INSERT OR IGNORE INTO rule_fired(rule_id, entity, at) VALUES (?, ?, ?)");
+			if (!ins) {
+				rc = c->errcode;
+				break;
+			}
+			sqlite3_bind_int64(ins, 1, r->id);
+			sqlite3_bind_text(ins, 2, ent, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(ins, 3, now, -1, SQLITE_TRANSIENT);
+			sqlite3_step(ins);
+			sqlite3_reset(ins);
+			fired_print(c, r, ent, dry);
+			(*fired)++;
+		}
+	}
+	free(ids);
+	if (rc)
+		return rc;
+	/* the condition stopped holding: it may fire again when it holds again */
+	char *forget = xasprintf("DELETE FROM rule_fired WHERE rule_id = %lld AND entity NOT IN "
+				 "(SELECT entity FROM temp.tick_now); UPDATE rule SET last_run = '%s' WHERE id = %lld",
+				 r->id, now, r->id);
+	rc = db_exec(c, forget);
+	free(forget);
+	return rc;
+}
+
+int rules_tick(struct crm *c, bool all, bool dry)
+{
+	struct rule_cache *rc = rules_load(c);
+	char now[DATE_BUFSZ];
+	date_format(date_now(), now);
+	long fired = 0;
+	int err = CRM_OK;
+	if (dry)
+		c->rollback = c->dry_run = true;   /* from the start: nothing may commit on the way */
+	for (int i = 0; i < rc->n && !err; i++) {
+		struct rule *r = &rc->r[i];
+		if (strcmp(r->event, "tick") || (!all && !due_to_run(r, now)))
+			continue;
+		err = tick_one(c, r, now, dry, &fired);
+	}
+	return err ? err : fired ? CRM_OK : CRM_NOTFOUND;
+}
+
+/* ---- crm rule add|list|rm|test ---- */
+
+static const char *const events[] = {
+	"lead.created", "lead.updated", "lead.qualified", "deal.stage_changed", "activity.created",
+	"event.tracked", "tick", NULL
+};
+
+static bool event_ok(struct crm *c, const char *ev)
+{
+	for (int i = 0; events[i]; i++)
+		if (!strcmp(events[i], ev))
+			return true;
+	/* TYPE.created / TYPE.updated for the other types too */
+	const char *dot = strchr(ev, '.');
+	if (!dot)
+		return false;
+	char *tn = xstrndup(ev, (size_t)(dot - ev));
+	bool ok = type_find(c, tn) && (!strcmp(dot, ".created") || !strcmp(dot, ".updated"));
+	free(tn);
+	return ok;
+}
+
+int rules_add(struct crm *c, const struct rule_spec *s)
+{
+	if (!event_ok(c, s->event))
+		return crm_error(c, CRM_USAGE, "--on: '%s' is not an event (lead.created, lead.updated, lead.qualified, "
+				 "deal.stage_changed, activity.created, event.tracked, tick)", s->event);
+	bool tick = !strcmp(s->event, "tick");
+	char *tn = NULL;
+	if (tick) {
+		if (!s->type)
+			return crm_error(c, CRM_USAGE, "a tick rule needs --type lead|account|contact|deal|task");
+		tn = xstrdup(s->type);
+	} else {
+		const char *dot = strchr(s->event, '.');
+		tn = xstrndup(s->event, (size_t)(dot - s->event));
+		if (s->type && strcmp(s->type, tn) && strcmp(s->type, type_find(c, tn)->plural)) {
+			free(tn);
+			return crm_error(c, CRM_USAGE, "--type %s does not go with --on %s", s->type, s->event);
+		}
+	}
+	const struct type *t = type_get(c, tn);
+	free(tn);
+	if (!t)
+		return c->errcode;
+	long long every = 0;
+	if (s->every && duration_parse(s->every, &every) != 0)
+		return crm_error(c, CRM_USAGE, "--every: '%s' is not a span (1m, 1h, 1d)", s->every);
+	if (tick && !s->every)
+		every = 3600;
+	if (!tick && s->every)
+		return crm_error(c, CRM_USAGE, "--every is for --on tick rules");
+	if (!s->nactions)
+		return crm_error(c, CRM_USAGE, "what should the rule do? --do ACTION (task, set, tag, assign, score, notify)");
+	int rc = CRM_OK;
+	if (s->cond) {
+		char *expr = NULL;
+		rc = query_expr(c, t, s->cond, &expr);
+		free(expr);
+		if (rc)
+			return rc;
+	}
+	/* what the actions act on: an activity's record (any), an event's lead */
+	const struct type *target = !strcmp(t->name, "activity") ? NULL
+				  : !strcmp(t->name, "event") ? type_find(c, "lead") : t;
+	cJSON *acts = cJSON_CreateArray();
+	for (int i = 0; i < s->nactions && !rc; i++) {
+		rc = rules_action_check(c, s->actions[i], target);
+		cJSON_AddItemToArray(acts, cJSON_CreateString(s->actions[i]));
+	}
+	char *actions = cJSON_PrintUnformatted(acts);
+	cJSON_Delete(acts);
+	if (rc) {
+		cJSON_free(actions);
+		return rc;
+	}
+	char now[DATE_BUFSZ];
+	date_format(date_now(), now);
+	sqlite3_stmt *st = db_stmt(c, "INSERT INTO rule(name, event, type, cond, every, actions, created_at) "
+				      "VALUES (?, ?, ?, ?, ?, ?, ?)");
+	if (!st) {
+		cJSON_free(actions);
+		return c->errcode;
+	}
+	sqlite3_bind_text(st, 1, s->name, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, s->event, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 3, t->name, -1, SQLITE_TRANSIENT);
+	if (s->cond)
+		sqlite3_bind_text(st, 4, s->cond, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_bind_null(st, 4);
+	if (tick)
+		sqlite3_bind_int64(st, 5, every);
+	else
+		sqlite3_bind_null(st, 5);
+	sqlite3_bind_text(st, 6, actions, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 7, now, -1, SQLITE_TRANSIENT);
+	int src = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (src == SQLITE_CONSTRAINT_UNIQUE)
+		rc = crm_error(c, CRM_CONFLICT, "there is a rule '%s' already (crm rule rm %s)", s->name, s->name);
+	else if (src != SQLITE_DONE)
+		rc = crm_dberror(c, src, "rule");
+	if (!rc) {
+		char *entity = xasprintf("rule:%s", s->name);
+		rc = audit_log(c, entity, "insert", NULL, actions);
+		free(entity);
+	}
+	cJSON_free(actions);
+	rules_release(c);
+	return rc ? rc : rules_list(c, s->name);
+}
+
+int rules_list(struct crm *c, const char *name)
+{
+	struct rule_cache *rc = rules_load(c);
+	static const char *const cols[] = { "name", "on", "record", "when", "every", "do" };
+	out_columns(c->out, cols, 6);
+	int n = 0;
+	for (int i = 0; i < rc->n; i++) {
+		struct rule *r = &rc->r[i];
+		if (name && strcmp(name, r->name))
+			continue;
+		out_begin(c->out);
+		out_str(c->out, "type", "rule");
+		out_int(c->out, "id", r->id);
+		out_str(c->out, "name", r->name);
+		out_str(c->out, "on", r->event);
+		out_str(c->out, "record", r->type);
+		out_str(c->out, "when", r->cond);
+		if (r->every)
+			out_int(c->out, "every", r->every);
+		out_json(c->out, "do", r->actions);
+		out_end(c->out);
+		n++;
+	}
+	return n ? CRM_OK : CRM_NOTFOUND;
+}
+
+int rules_rm(struct crm *c, const char *name)
+{
+	sqlite3_stmt *st = db_stmt(c, "DELETE FROM rule WHERE name = ?");
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return crm_dberror(c, rc, "rule");
+	if (!sqlite3_changes(c->db))
+		return crm_error(c, CRM_NOTFOUND, "no rule '%s'", name);
+	char *entity = xasprintf("rule:%s", name);
+	rc = audit_log(c, entity, "delete", NULL, NULL);
+	free(entity);
+	rules_release(c);
+	if (!rc) {
+		out_begin(c->out);
+		out_str(c->out, "type", "rule");
+		out_str(c->out, "name", name);
+		out_bool(c->out, "removed", true);
+		out_end(c->out);
+	}
+	return rc;
+}
+
+int rules_test(struct crm *c, const char *name, const struct type *t, long long id)
+{
+	struct rule_cache *rc = rules_load(c);
+	for (int i = 0; i < rc->n; i++) {
+		struct rule *r = &rc->r[i];
+		if (strcmp(r->name, name))
+			continue;
+		if (r->type && strcmp(r->type, t->name))
+			return crm_error(c, CRM_USAGE, "rule %s is about %s records, not %s", name, r->type, t->name);
+		if (!record_exists(c, t, id))
+			return crm_error(c, CRM_NOTFOUND, "no %s with id %lld", t->name, id);
+		bool holds;
+		int err = cond_holds(c, r, t, id, &holds);
+		if (err)
+			return err;
+		char ent[64];
+		snprintf(ent, sizeof(ent), "%s:%lld", t->name, id);
+		out_begin(c->out);
+		out_str(c->out, "type", "rule_test");
+		out_str(c->out, "rule", r->name);
+		out_str(c->out, "entity", ent);
+		out_bool(c->out, "fires", holds);
+		out_json(c->out, "do", r->actions);
+		out_end(c->out);
+		return holds ? CRM_OK : CRM_NOTFOUND;
+	}
+	return crm_error(c, CRM_NOTFOUND, "no rule '%s'", name);
+}

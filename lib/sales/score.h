@@ -1,0 +1,22 @@
+/* score.h: lead scoring by rules (SQL expressions, as in --where) with
+ * points; the model in use is config score.model (default "default"). */
+#ifndef CRM_SCORE_H
+#define CRM_SCORE_H
+
+#include "core/crm.h"
+
+int score_rule_add(struct crm *c, const char *name, const char *expr, long long points, const char *model);
+int score_rule_list(struct crm *c, const char *model, const char *name);
+int score_rule_rm(struct crm *c, const char *name, const char *model);
+
+/* The leads to score when not all: start the set, add ids to it. */
+int score_targets_begin(struct crm *c);
+int score_target_add(struct crm *c, long long id);
+
+/* Recompute the scores of all leads (or the set) in one statement; write
+ * and audit the ones that changed; leads crossing config score.sql (60)
+ * become qualified. Prints the changed leads (print), or with explain each
+ * matched rule and the total of every lead scored. */
+int score_run(struct crm *c, bool all, bool explain, bool print);
+
+#endif
