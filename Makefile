@@ -109,6 +109,7 @@ deps:
 
 # Tests build with AddressSanitizer and UBSan and drive the real binary.
 test: deps
+	sh tools/check-layers.sh
 	$(MAKE) asan unit
 	CRM_BIN=$(CURDIR)/build/asan/crm sh tests/run
 

@@ -1,6 +1,6 @@
 /* automate.c: crm automate tick|run */
 #include "core/cmd.h"
-#include "sales/rules.h"
+#include "core/module.h"
 
 static const struct opt run_opts[] = {
 	{ "dry-run", 'n', NULL, "print what would fire, change nothing", false },
@@ -9,13 +9,13 @@ static const struct opt run_opts[] = {
 
 static int tick_exec(struct crm *c, struct args *a)
 {
-	int rc = rules_tick(c, false, false);
+	int rc = module_tick_all(c, false, false);
 	return rc == CRM_NOTFOUND ? CRM_OK : rc;   /* a quiet minute is fine for cron */
 }
 
 static int run_exec(struct crm *c, struct args *a)
 {
-	return rules_tick(c, true, arg_has(a, "dry-run"));
+	return module_tick_all(c, true, arg_has(a, "dry-run"));
 }
 
 static const struct cmd_verb automate_verbs[] = {

@@ -20,7 +20,6 @@
 #include "main.h"
 #include "io/out.h"
 #include "core/record.h"
-#include "sales/rules.h"
 
 /* Options every verb takes, after the command as well as before it. */
 static const struct opt common_opts[] = {
@@ -670,7 +669,7 @@ void main_release(struct crm *c)
 	types_free(c);
 	hook_free(c);
 	config_release(c);
-	rules_release(c);
+	crm_slots_release(c);
 	free(c->db_path);
 	free(c->user);
 	free(c->cmdline);

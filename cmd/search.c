@@ -6,6 +6,7 @@
 #include "core/db.h"
 #include "io/out.h"
 #include "core/record.h"
+#include "core/search.h"
 #include "base/text.h"
 
 static const struct opt search_opts[] = {
@@ -137,9 +138,7 @@ static int search_exec(struct crm *c, struct args *a)
 	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
 		long long key = sqlite3_column_int64(st, 0);
 		const struct type *t = NULL;
-		for (int i = 0; type_at(c, i); i++)
-			if (type_at(c, i)->num == key % 16)
-				t = type_at(c, i);
+		t = type_by_num(c, (int)(key % 16));
 		cJSON *r = t ? record_get(c, t, key / 16, false) : NULL;
 		if (!r) {
 			c->errmsg[0] = 0;

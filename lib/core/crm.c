@@ -1,5 +1,6 @@
 /* crm.c: the context's error slot and messages. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/crm.h"
@@ -68,4 +69,50 @@ int crm_dberror(struct crm *c, int rc, const char *what)
 	if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
 		return crm_error(c, code, "%s: database is locked (busy timeout passed)", what);
 	return crm_error(c, code, "%s: %s", what, msg);
+}
+
+struct crm_slot {
+	const void *key;
+	void *data;
+	void (*free_fn)(void *);
+	struct crm_slot *next;
+};
+
+void *crm_slot_get(struct crm *c, const void *key)
+{
+	for (struct crm_slot *s = c->slots; s; s = s->next)
+		if (s->key == key)
+			return s->data;
+	return NULL;
+}
+
+void crm_slot_set(struct crm *c, const void *key, void *data, void (*free_fn)(void *))
+{
+	crm_slot_drop(c, key);
+	struct crm_slot *s = xmalloc(sizeof(*s));
+	s->key = key;
+	s->data = data;
+	s->free_fn = free_fn;
+	s->next = c->slots;
+	c->slots = s;
+}
+
+void crm_slot_drop(struct crm *c, const void *key)
+{
+	for (struct crm_slot **p = &c->slots; *p; p = &(*p)->next) {
+		if ((*p)->key != key)
+			continue;
+		struct crm_slot *s = *p;
+		*p = s->next;
+		if (s->free_fn)
+			s->free_fn(s->data);
+		free(s);
+		return;
+	}
+}
+
+void crm_slots_release(struct crm *c)
+{
+	while (c->slots)
+		crm_slot_drop(c, c->slots->key);
 }

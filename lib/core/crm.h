@@ -17,6 +17,7 @@
 #include "base/sbuf.h"
 
 struct out;
+struct crm_slot;
 struct types;
 struct hookq;
 struct cmd_verb;
@@ -31,6 +32,12 @@ enum crm_status {
 	CRM_PERM = 5,       /* permission denied */
 	CRM_DBERR = 6,      /* database unavailable, locked, corrupt, full */
 };
+
+/* Combine statuses: the worse one wins (6 > 5 > 4 > 3 > 2 > 1 > 0). */
+static inline int status_worse(int a, int b)
+{
+	return a > b ? a : b;
+}
 
 struct crm {
 	sqlite3 *db;
@@ -61,9 +68,9 @@ struct crm {
 	char *cmdline;          /* the whole command line, for the audit log */
 	char errmsg[1024];      /* the last error a library call reported */
 	int errcode;
-	struct types *types;    /* record types with custom fields (record.c) */
+	struct types *types;    /* record types with custom fields (type.c) */
 	struct hookq *hooks;    /* hooks to run after commit (hook.c) */
-	void *rules;            /* automation state (rules.c) */
+	struct crm_slot *slots; /* what modules keep for the command (crm_slot_get) */
 	int depth;              /* nesting of rule-fired changes */
 	struct cfgfile *cfgfile;/* the config file, read once (config.c) */
 };
@@ -80,6 +87,15 @@ void crm_warn(struct crm *c, const char *fmt, ...)
 /* Like crm_warn, unless -q. */
 void crm_notice(struct crm *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* A module's own state for the length of a command (the rules it read),
+ * kept in the context under a key of the module's (the address of a
+ * static of its own). data is freed with free_fn by crm_slots_release. */
+void *crm_slot_get(struct crm *c, const void *key);
+void crm_slot_set(struct crm *c, const void *key, void *data, void (*free_fn)(void *));
+/* Free the slot under key now (its data changed: rule add), or all. */
+void crm_slot_drop(struct crm *c, const void *key);
+void crm_slots_release(struct crm *c);
 
 /* Map an SQLite result code to a crm status, recording sqlite's message. */
 int crm_dberror(struct crm *c, int rc, const char *what);

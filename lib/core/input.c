@@ -14,11 +14,6 @@
 #include "io/out.h"
 #include "base/text.h"
 
-int status_worse(int a, int b)
-{
-	return a > b ? a : b;
-}
-
 bool input_piped(void)
 {
 	/* A terminal is a person; /dev/null (a test harness, cron, nohup) is

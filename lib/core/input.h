@@ -35,7 +35,4 @@ int input_each_object(struct crm *c, input_obj_fn fn, void *arg);
 /* Whether stdin could hold piped input (not a terminal). */
 bool input_piped(void);
 
-/* Combine statuses: the worse one wins (6 > 5 > 4 > 3 > 2 > 1 > 0). */
-int status_worse(int a, int b);
-
 #endif

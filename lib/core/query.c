@@ -7,6 +7,7 @@
 #include "base/date.h"
 #include "core/db.h"
 #include "io/out.h"
+#include "core/module.h"
 #include "core/query.h"
 #include "base/text.h"
 
@@ -196,58 +197,56 @@ static size_t call_args(const char *s, char **argv, int *argc, int max)
 
 static int rewrite(struct crm *c, const struct type *t, bool one, const char *s, struct sbuf *out);
 
+/* has_tag('x'): the core's own helper (tags are a kind of field). */
+static int helper_has_tag(struct crm *c, const struct type *t, bool one, char **argv, int argc,
+			  struct sbuf *out)
+{
+	(void)one;
+	if (argc != 1)
+		return crm_error(c, CRM_USAGE, "has_tag() takes one tag");
+	if (!type_field(t, "tags"))
+		sbuf_add(out, "0");
+	else
+		sbuf_addf(out, "(EXISTS (SELECT 1 FROM json_each(r.tags) WHERE value = (%s)))", argv[0]);
+	return CRM_OK;
+}
+
+static const struct query_helper core_helpers[] = {
+	{ "has_tag", helper_has_tag },
+	{ NULL, NULL },
+};
+
+/* The helper called name (n bytes), the core's or a module's, or NULL. */
+static const struct query_helper *helper_find(const char *name, size_t n)
+{
+	for (const struct query_helper *h = core_helpers; h->name; h++)
+		if (strlen(h->name) == n && !strncasecmp(h->name, name, n))
+			return h;
+	for (int m = 0; crm_modules[m]; m++)
+		for (const struct query_helper *h = crm_modules[m]->helpers; h && h->name; h++)
+			if (strlen(h->name) == n && !strncasecmp(h->name, name, n))
+				return h;
+	return NULL;
+}
+
 /* one: the expression is checked against one or a few records at a time
  * (a rule's condition, rescoring the leads an event touched). */
-static int expand_helper(struct crm *c, const struct type *t, bool one, const char *name, char **argv,
-			 int argc, struct sbuf *out)
+static int expand_helper(struct crm *c, const struct type *t, bool one, const struct query_helper *h,
+			 char **argv, int argc, struct sbuf *out)
 {
-	char *a[2] = { NULL, NULL };
+	char *a[4] = { NULL, NULL, NULL, NULL };
 	int rc = CRM_OK;
-	for (int i = 0; i < argc && i < 2; i++) {
+	for (int i = 0; i < argc && i < 4; i++) {
 		struct sbuf b = { 0 };
 		rc = rewrite(c, t, one, argv[i], &b);
 		a[i] = sbuf_detach(&b);
 		if (rc)
 			goto done;
 	}
-	bool is_lead = !strcmp(t->name, "lead");
-	if (!strcasecmp(name, "has_tag")) {
-		if (argc != 1)
-			rc = crm_error(c, CRM_USAGE, "has_tag() takes one tag");
-		else if (!type_field(t, "tags"))
-			sbuf_add(out, "0");
-		else
-			sbuf_addf(out, "(EXISTS (SELECT 1 FROM json_each(r.tags) WHERE value = (%s)))", a[0]);
-	} else if (!strcasecmp(name, "has_event")) {
-		if (argc != 1)
-			rc = crm_error(c, CRM_USAGE, "has_event() takes one event name");
-		else if (!is_lead)
-			sbuf_add(out, "0");
-		else if (one)
-			/* a lookup for this lead (index event_lead): gathering every
-			 * lead with that event would cost as much as for all leads */
-			sbuf_addf(out, "(EXISTS (SELECT 1 FROM event AS e WHERE e.lead_id = r.id "
-				  "AND e.name = (%s) AND e.deleted_at IS NULL))", a[0]);
-		else
-			/* IN, not a correlated EXISTS: the lead ids with that event
-			 * are gathered once per statement, not looked up per lead
-			 * (7x faster when scoring or listing every lead) */
-			sbuf_addf(out, "(r.id IN (SELECT e.lead_id FROM event AS e WHERE e.name = (%s) "
-				  "AND e.deleted_at IS NULL))", a[0]);
-	} else {   /* event_count */
-		if (argc < 1 || argc > 2)
-			rc = crm_error(c, CRM_USAGE, "event_count() takes an event name and optionally days");
-		else if (!is_lead)
-			sbuf_add(out, "0");
-		else
-			sbuf_addf(out, "(SELECT count(*) FROM event AS e WHERE e.lead_id = r.id "
-				  "AND e.name = (%s) AND e.deleted_at IS NULL%s%s%s)", a[0],
-				  argc == 2 ? " AND julianday(e.at) >= julianday(crm_now()) - (" : "",
-				  argc == 2 ? a[1] : "", argc == 2 ? ")" : "");
-	}
+	rc = h->expand(c, t, one, a, argc, out);
 done:
-	free(a[0]);
-	free(a[1]);
+	for (int i = 0; i < 4; i++)
+		free(a[i]);
 	return rc;
 }
 
@@ -284,15 +283,13 @@ static int rewrite(struct crm *c, const struct type *t, bool one, const char *s,
 			size_t j = i + n;
 			while (isspace((unsigned char)s[j]))
 				j++;
-			bool helper = s[j] == '(' && ((n == 7 && !strncasecmp(s + i, "has_tag", 7))
-				      || (n == 9 && !strncasecmp(s + i, "has_event", 9))
-				      || (n == 11 && !strncasecmp(s + i, "event_count", 11)));
+			const struct query_helper *helper = s[j] == '(' ? helper_find(s + i, n) : NULL;
 			if (helper) {
 				char *argv[4];
 				int argc;
 				char *name = xstrndup(s + i, n);
 				size_t len = call_args(s + j, argv, &argc, 4);
-				int rc = len ? expand_helper(c, t, one, name, argv, argc, out)
+				int rc = len ? expand_helper(c, t, one, helper, argv, argc, out)
 					     : crm_error(c, CRM_USAGE, "unbalanced parentheses after %s", name);
 				free(name);
 				for (int k = 0; k < argc; k++)

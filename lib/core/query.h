@@ -17,6 +17,17 @@ struct query {
 	bool removed;          /* list removed records instead */
 };
 
+/* A function --where gains (has_event('webinar')): it writes the SQL for
+ * a call over the row "r" of type t into out. argv holds the call's
+ * arguments, already rewritten; one: the expression is evaluated for one
+ * or a few records at a time (look the answer up for r, do not gather
+ * it for every record first). A module lists its helpers (module.h). */
+struct query_helper {
+	const char *name;
+	int (*expand)(struct crm *c, const struct type *t, bool one, char **argv, int argc,
+		      struct sbuf *out);
+};
+
 /* Run the query and print every matching record. CRM_NOTFOUND when none
  * matched (the caller decides whether that is an error). */
 int query_list(struct crm *c, const struct type *t, const struct query *q);

@@ -5,18 +5,17 @@
 #include <string.h>
 #include <strings.h>
 
+#include "base/date.h"
+#include "base/money.h"
+#include "base/phone.h"
+#include "base/text.h"
 #include "core/audit.h"
 #include "core/config.h"
-#include "base/date.h"
 #include "core/db.h"
-#include "core/hook.h"
-#include "base/money.h"
-#include "io/out.h"
-#include "base/phone.h"
-#include "sales/pipeline.h"
+#include "core/event.h"
 #include "core/record.h"
-#include "sales/rules.h"
-#include "base/text.h"
+#include "core/search.h"
+#include "io/out.h"
 
 /* ---- reading ---- */
 
@@ -223,11 +222,13 @@ int entity_parse(struct crm *c, const char *s, const char *dflt_type,
 		return crm_error(c, CRM_USAGE, "missing record reference (TYPE:ID)");
 	if (colon) {
 		char *tn = xstrndup(s, colon - s);
-		*t = type_find(c, tn);
+		*t = type_get(c, tn);   /* the error names the types there are */
 		free(tn);
-		if (!*t)
-			return crm_error(c, CRM_USAGE, "'%s': unknown record type (use lead:ID, "
-					 "account:ID, contact:ID, deal:ID, ...)", s);
+		if (!*t) {
+			char why[sizeof(c->errmsg)];
+			snprintf(why, sizeof(why), "%s", c->errmsg);
+			return crm_error(c, CRM_USAGE, "'%s': %s", s, why);
+		}
 	} else {
 		*t = type_find(c, dflt_type);
 		if (!*t)
@@ -556,19 +557,6 @@ static bool ignored_key(const char *k)
 	    || !strcmp(k, "deleted_at");
 }
 
-const struct field *type_field_or_ref(const struct type *t, const char *name)
-{
-	const struct field *f = type_field(t, name);
-	if (f)
-		return f;
-	for (int i = 0; i < t->nfields; i++) {
-		const struct field *r = &t->fields[i];
-		if (r->kind == FK_REF && r->ref && !strcmp(r->ref, name))
-			return r;
-	}
-	return NULL;
-}
-
 /* Normalise every given field into vals[] (set[] marks the given ones). */
 static int collect(struct crm *c, const struct type *t, const cJSON *fields, unsigned flags,
 		   bool inserting, char **vals, bool *set)
@@ -647,26 +635,6 @@ static int dup_guard(struct crm *c, const struct type *t, char **vals, long long
 	return CRM_CONFLICT;
 }
 
-static bool type_searchable(const struct type *t)
-{
-	for (int i = 0; i < t->nfields; i++)
-		if (t->fields[i].flags & FF_SEARCH)
-			return true;
-	return false;
-}
-
-int search_mark(struct crm *c, const struct type *t, long long id)
-{
-	if (!type_searchable(t))
-		return CRM_OK;   /* events: nothing to find them by */
-	sqlite3_stmt *st = db_stmt(c, "INSERT OR IGNORE INTO search_dirty(key) VALUES (?)");
-	if (!st)
-		return c->errcode;
-	sqlite3_bind_int64(st, 1, id * 16 + t->num);
-	int rc = sqlite3_step(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "search index");
-}
-
 static char *json_text(const cJSON *j)
 {
 	char *s = cJSON_PrintUnformatted(j);
@@ -675,9 +643,31 @@ static char *json_text(const cJSON *j)
 	return r;
 }
 
-/* Audit, rules and hooks after a write: the same for every change. */
+/* The events of a change: TYPE.what (or the type's own name for its
+ * making), then those its on_value names for a field that took a value. */
+static int publish(struct crm *c, const struct type *t, long long id, const char *what,
+		   const cJSON *before, const cJSON *after, const bool *set, const char *const *vals,
+		   unsigned flags)
+{
+	char *ev = !strcmp(what, "created") && t->created_event ? xstrdup(t->created_event)
+								 : xasprintf("%s.%s", t->name, what);
+	struct change ch = { ev, t, id, before, after, flags };
+	int rc = event_publish(c, &ch);
+	free(ev);
+	for (const struct type_event *e = t->on_value; !rc && e && e->field && vals; e++) {
+		const struct field *f = type_field(t, e->field);
+		int i = f ? (int)(f - t->fields) : -1;
+		if (i < 0 || (set && !set[i]) || !vals[i] || strcmp(vals[i], e->value))
+			continue;
+		struct change ve = { e->event, t, id, before, after, flags };
+		rc = event_publish(c, &ve);
+	}
+	return rc;
+}
+
+/* Audit and events after a write: the same for every change. */
 static int after_write(struct crm *c, const struct type *t, long long id, const char *action,
-		       const char *event, const cJSON *before, const cJSON *after, unsigned flags)
+		       const char *what, const cJSON *before, const cJSON *after, unsigned flags)
 {
 	char *entity = xasprintf("%s:%lld", t->name, id);
 	char *b = before ? json_text(before) : NULL, *a = after ? json_text(after) : NULL;
@@ -685,23 +675,8 @@ static int after_write(struct crm *c, const struct type *t, long long id, const 
 	free(entity);
 	free(b);
 	free(a);
-	if (rc)
-		return rc;
-	if (event) {
-		/* behaviour events are tracked, not created, as rules and hooks see them */
-		char *ev = !strcmp(t->name, "event") && !strcmp(event, "created") ? xstrdup("event.tracked")
-										  : xasprintf("%s.%s", t->name, event);
-		/* a rule's own writes fire no more rules, but hooks see every change */
-		if (!(flags & REC_NO_RULES)) {
-			c->depth++;
-			rc = c->depth > 8 ? crm_error(c, CRM_CONFLICT, "automation rules loop (more than 8 levels)")
-					  : rules_fire(c, ev, t, id, before, after);
-			c->depth--;
-		}
-		if (!rc)
-			hook_queue(c, ev, after ? after : before);
-		free(ev);
-	}
+	if (!rc && what)
+		rc = publish(c, t, id, what, before, after, NULL, NULL, flags);
 	return rc;
 }
 
@@ -727,80 +702,54 @@ static int fill_defaults(struct crm *c, const struct type *t, char **vals)
 	for (int i = 0; i < t->nfields; i++) {
 		const struct field *f = &t->fields[i];
 		if (!vals[i] && f->dflt)
-			vals[i] = xstrdup(strcmp(f->dflt, DFLT_USER) ? f->dflt : c->user ? c->user : "unknown");
+			vals[i] = xstrdup(!strcmp(f->dflt, DFLT_NOW) ? now
+					  : !strcmp(f->dflt, DFLT_USER) ? c->user ? c->user : "unknown"
+					  : f->dflt);
 		if (!vals[i] && (!strcmp(f->name, "created_at") || !strcmp(f->name, "updated_at")))
-			vals[i] = xstrdup(now);
-		if (!vals[i] && !strcmp(f->name, "at"))
 			vals[i] = xstrdup(now);
 		if (!vals[i] && !strcmp(f->name, "currency") && has_money(t, vals))
 			vals[i] = default_currency(c);
 		if (!vals[i] && f->flags & FF_REQUIRED && strcmp(f->name, "id"))
 			return crm_error(c, CRM_BADINPUT, "%s: required field missing", f->name);
 	}
-	if (!strcmp(t->name, "deal")) {
-		/* A deal starts at its pipeline's first stage, with its probability. */
-		const struct field *fs = type_field(t, "stage"), *fp = type_field(t, "pipeline");
-		const struct field *fpr = type_field(t, "probability"), *fse = type_field(t, "stage_entered_at");
-		int is = (int)(fs - t->fields), ip = (int)(fp - t->fields);
-		int ipr = (int)(fpr - t->fields), ise = (int)(fse - t->fields);
-		if (!db_get_int(c, "SELECT count(*) FROM pipeline WHERE key = ?", vals[ip], 0))
-			return crm_error(c, CRM_BADINPUT, "pipeline: no pipeline '%s' (see 'crm pipeline list')",
-					 vals[ip]);
-		if (!vals[is]) {
-			vals[is] = pipeline_first_stage(c, vals[ip]);
-			if (!vals[is])
-				return crm_error(c, CRM_BADINPUT, "pipeline '%s' has no stages", vals[ip]);
-		}
-		sqlite3_stmt *st = db_stmt(c, "SELECT s.probability, s.closes FROM stage s JOIN pipeline p "
-					      "ON p.id = s.pipeline_id WHERE p.key = ? AND s.key = ?");
-		if (!st)
-			return c->errcode;
-		sqlite3_bind_text(st, 1, vals[ip], -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, vals[is], -1, SQLITE_STATIC);
-		if (sqlite3_step(st) != SQLITE_ROW) {
-			sqlite3_reset(st);
-			return crm_error(c, CRM_BADINPUT, "stage: no stage '%s' in pipeline '%s' (see 'crm stage list')",
-					 vals[is], vals[ip]);
-		}
-		if (!vals[ipr])
-			vals[ipr] = xasprintf("%d", sqlite3_column_int(st, 0));
-		/* Added straight into a won/lost stage: it is closed. */
-		const char *closes = (const char *)sqlite3_column_text(st, 1);
-		const struct field *fst = type_field(t, "status"), *fca = type_field(t, "closed_at");
-		if (closes && vals[fst - t->fields] && !strcmp(vals[fst - t->fields], "open")) {
-			free(vals[fst - t->fields]);
-			vals[fst - t->fields] = xstrdup(closes);
-			if (!vals[fca - t->fields])
-				vals[fca - t->fields] = xstrdup(now);
-		}
-		sqlite3_reset(st);
-		if (!vals[ise])
-			vals[ise] = xstrdup(now);
-	}
 	return CRM_OK;
+}
+
+const char *rec_get(const struct rec *r, const char *field)
+{
+	const struct field *f = type_field(r->t, field);
+	return f ? r->vals[f - r->t->fields] : NULL;
+}
+
+void rec_set(struct rec *r, const char *field, const char *value)
+{
+	const struct field *f = type_field(r->t, field);
+	if (!f)
+		return;
+	char **v = &r->vals[f - r->t->fields];
+	if (*v == value)
+		return;
+	char *copy = value ? xstrdup(value) : NULL;
+	free(*v);
+	*v = copy;
 }
 
 int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
 		  unsigned flags, long long *id_out, long long *dup_id)
 {
-	/* A deal added in a later stage must meet what crm stage move would
-	 * ask: gates, approval, a lost reason. Imports (REC_SYSTEM) bring
-	 * deals in where they already are. */
-	if (!strcmp(t->name, "deal") && !(flags & REC_SYSTEM))
-		return pipeline_deal_insert(c, t, fields, flags, id_out, dup_id);
-	return record_insert_plain(c, t, fields, flags, id_out, dup_id);
-}
-
-int record_insert_plain(struct crm *c, const struct type *t, const cJSON *fields,
-			unsigned flags, long long *id_out, long long *dup_id)
-{
 	char **vals = xcalloc(t->nfields, sizeof(char *));
 	bool *set = xcalloc(t->nfields, sizeof(bool));
 	cJSON *after = NULL;
 	long long id = 0;
-	int rc = collect(c, t, fields, flags, true, vals, set);
+	int rc = t->ops && t->ops->check ? t->ops->check(c, t, fields, true, flags) : CRM_OK;
+	if (!rc)
+		rc = collect(c, t, fields, flags, true, vals, set);
 	if (!rc)
 		rc = fill_defaults(c, t, vals);
+	if (!rc && t->ops && t->ops->fill) {
+		struct rec r = { t, vals };
+		rc = t->ops->fill(c, t, &r, flags);
+	}
 	if (!rc && !(flags & REC_ALLOW_DUP))
 		rc = dup_guard(c, t, vals, 0, dup_id);
 	if (rc)
@@ -844,10 +793,9 @@ int record_insert_plain(struct crm *c, const struct type *t, const cJSON *fields
 	}
 	id = sqlite3_last_insert_rowid(c->db);
 	after = vals_json(t, id, vals);
-	rc = search_mark(c, t, id);
-	/* A deal's first stage goes into the stage history the funnel reads. */
-	if (!rc && !strcmp(t->name, "deal"))
-		rc = pipeline_deal_created(c, id, after);
+	rc = t->ops && t->ops->inserted ? t->ops->inserted(c, t, id, after, flags) : CRM_OK;
+	if (!rc)
+		rc = search_mark(c, t, id);
 	if (!rc)
 		rc = after_write(c, t, id, "insert", "created", NULL, after, flags);
 	if (rc) {
@@ -885,7 +833,9 @@ int record_update_as(struct crm *c, const struct type *t, long long id, const cJ
 	char **vals = xcalloc(t->nfields, sizeof(char *));
 	bool *set = xcalloc(t->nfields, sizeof(bool));
 	cJSON *before = NULL, *after = NULL, *bdiff = NULL, *adiff = NULL;
-	int rc = collect(c, t, fields, flags, false, vals, set);
+	int rc = t->ops && t->ops->check ? t->ops->check(c, t, fields, false, flags) : CRM_OK;
+	if (!rc)
+		rc = collect(c, t, fields, flags, false, vals, set);
 	if (rc)
 		goto cleanup;
 	/* An amount given to a record that had none: in the default currency,
@@ -973,7 +923,9 @@ int record_update_as(struct crm *c, const struct type *t, long long id, const cJ
 		cJSON_AddItemToObject(bdiff, k, bv ? cJSON_Duplicate(bv, 1) : cJSON_CreateNull());
 		cJSON_AddItemToObject(adiff, k, av ? cJSON_Duplicate(av, 1) : cJSON_CreateNull());
 	}
-	rc = search_mark(c, t, id);
+	rc = t->ops && t->ops->updated ? t->ops->updated(c, t, id, before, after, flags) : CRM_OK;
+	if (!rc)
+		rc = search_mark(c, t, id);
 	if (!rc) {
 		char *entity = xasprintf("%s:%lld", t->name, id);
 		const cJSON *it;
@@ -985,28 +937,8 @@ int record_update_as(struct crm *c, const struct type *t, long long id, const cJ
 		free(b);
 		free(a);
 	}
-	if (!rc) {
-		/* a rule's own writes fire no more rules, but hooks see every change */
-		bool rules = !(flags & REC_NO_RULES);
-		char *ev = xasprintf("%s.updated", t->name);
-		c->depth++;
-		if (rules)
-			rc = c->depth > 8 ? crm_error(c, CRM_CONFLICT, "automation rules loop (more than 8 levels)")
-					  : rules_fire(c, ev, t, id, before, after);
-		if (!rc)
-			hook_queue(c, ev, after);
-		free(ev);
-		/* A lead whose status becomes qualified fires lead.qualified too. */
-		const struct field *fs = type_field(t, "status");
-		if (!rc && !strcmp(t->name, "lead") && fs && set[fs - t->fields]
-		    && vals[fs - t->fields] && !strcmp(vals[fs - t->fields], "qualified")) {
-			if (rules)
-				rc = rules_fire(c, "lead.qualified", t, id, before, after);
-			if (!rc)
-				hook_queue(c, "lead.qualified", after);
-		}
-		c->depth--;
-	}
+	if (!rc)
+		rc = publish(c, t, id, "updated", before, after, set, (const char *const *)vals, flags);
 	if (rc) {
 		db_rollback_to(c);
 		goto cleanup;
@@ -1198,11 +1130,12 @@ int record_touch(struct crm *c, const char *entity, const char *at)
 		cJSON_Delete(ch);
 	}
 	/* a word with a contact, or about a deal, is a word with its account */
-	const cJSON *acc = cJSON_GetObjectItemCaseSensitive(cur, "account_id");
-	const struct type *ta = type_find(c, "account");
-	if (!rc && t != ta && cJSON_IsNumber(acc) && record_exists(c, ta, (long long)acc->valuedouble)) {
-		char ent[48];
-		snprintf(ent, sizeof(ent), "account:%lld", (long long)acc->valuedouble);
+	const struct field *fp = type_field_flagged(t, FF_PARENT);
+	const cJSON *parent = fp ? cJSON_GetObjectItemCaseSensitive(cur, fp->name) : NULL;
+	const struct type *tp = fp && fp->ref ? type_find(c, fp->ref) : NULL;
+	if (!rc && tp && tp != t && cJSON_IsNumber(parent) && record_exists(c, tp, (long long)parent->valuedouble)) {
+		char ent[96];
+		snprintf(ent, sizeof(ent), "%s:%lld", tp->name, (long long)parent->valuedouble);
 		rc = record_touch(c, ent, at);
 	}
 	cJSON_Delete(cur);
@@ -1211,19 +1144,18 @@ int record_touch(struct crm *c, const char *entity, const char *at)
 
 int record_subject(struct crm *c, const struct type **t, long long *id)
 {
-	const char *name = (*t)->name;
-	if (!strcmp(name, "event") || !strcmp(name, "activity") || !strcmp(name, "task")) {
+	const struct field *about = type_field_flagged(*t, FF_ABOUT);
+	if (about) {
 		cJSON *r = record_get(c, *t, *id, false);
 		if (!r)
 			return c->errcode;
-		const cJSON *lead = cJSON_GetObjectItemCaseSensitive(r, "lead_id");
-		const char *ent = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(r, "entity"));
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(r, about->name);
 		int rc = CRM_OK;
-		if (cJSON_IsNumber(lead)) {
-			*t = type_find(c, "lead");
-			*id = (long long)lead->valuedouble;
-		} else if (ent) {
-			rc = entity_parse(c, ent, NULL, t, id);
+		if (about->kind == FK_REF && cJSON_IsNumber(v) && type_find(c, about->ref)) {
+			*t = type_find(c, about->ref);
+			*id = (long long)v->valuedouble;
+		} else if (cJSON_IsString(v)) {
+			rc = entity_parse(c, v->valuestring, NULL, t, id);
 		}
 		cJSON_Delete(r);
 		if (rc)
@@ -1232,66 +1164,4 @@ int record_subject(struct crm *c, const struct type **t, long long *id)
 	if (!record_exists(c, *t, *id))
 		return crm_error(c, CRM_NOTFOUND, "no %s with id %lld", (*t)->name, *id);
 	return CRM_OK;
-}
-
-/* ---- the search index ---- */
-
-static int index_one(struct crm *c, long long key)
-{
-	const struct type *t = NULL;
-	long long id = key / 16;
-	for (int i = 0; type_at(c, i); i++)
-		if (type_at(c, i)->num == key % 16)
-			t = type_at(c, i);
-	sqlite3_stmt *del = db_stmt(c, "DELETE FROM search WHERE rowid = ?");
-	if (!del)
-		return c->errcode;
-	sqlite3_bind_int64(del, 1, key);
-	int rc = sqlite3_step(del);
-	sqlite3_reset(del);
-	if (rc != SQLITE_DONE)
-		return crm_dberror(c, rc, "search index");
-	if (!t)
-		return CRM_OK;
-	char **vals = row_load(c, t, id, false);
-	if (!vals) {
-		c->errmsg[0] = 0;
-		return CRM_OK;   /* removed or purged: stays out of the index */
-	}
-	struct sbuf body = { 0 };
-	for (int i = 0; i < t->nfields; i++)
-		if (vals[i] && t->fields[i].flags & FF_SEARCH) {
-			sbuf_add(&body, vals[i]);
-			sbuf_addc(&body, '\n');
-		}
-	vals_free(vals, t->nfields);
-	sqlite3_stmt *ins = db_stmt(c, "INSERT INTO search(rowid, entity, body) VALUES (?, ?, ?)");
-	if (!ins) {
-		sbuf_release(&body);
-		return c->errcode;
-	}
-	char *entity = xasprintf("%s:%lld", t->name, id);
-	sqlite3_bind_int64(ins, 1, key);
-	sqlite3_bind_text(ins, 2, entity, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(ins, 3, body.s ? body.s : "", -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(ins);
-	sqlite3_reset(ins);
-	free(entity);
-	sbuf_release(&body);
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "search index");
-}
-
-int search_refresh(struct crm *c)
-{
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db, "SELECT key FROM search_dirty ORDER BY key", -1, &st, NULL);
-	if (rc != SQLITE_OK)
-		return crm_dberror(c, rc, "search index");
-	int res = CRM_OK;
-	while (res == CRM_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		res = index_one(c, sqlite3_column_int64(st, 0));
-	sqlite3_finalize(st);
-	if (res)
-		return res;
-	return db_exec(c, "DELETE FROM search_dirty");
 }

@@ -1,72 +1,27 @@
-/* record.h: record types and the one write path every command uses.
+/* record.h: the one write path every command uses, and reading back.
  *
- * normalise -> validate -> duplicate guard -> write -> audit -> search
- * index -> automation rules -> hooks (after commit). add, update, import,
- * merge and rule actions all come through here. */
+ * check (the type's) -> normalise -> defaults and fill (the type's) ->
+ * duplicate guard -> write -> the type's inserted/updated -> audit ->
+ * search index -> the change's events (event.h: rules, scoring, ...; the
+ * user's hooks run after the commit). add, update, import, merge and rule
+ * actions all come through here; the type's behaviour comes from its
+ * type_ops (type.h), so this file names no type. */
 #ifndef CRM_RECORD_H
 #define CRM_RECORD_H
 
 #include <stdbool.h>
 #include <cjson/cJSON.h>
 #include "core/crm.h"
+#include "core/type.h"
 
-enum fkind {
-	FK_TEXT, FK_INT, FK_NUMBER, FK_MONEY, FK_DATE, FK_TIME, FK_ENUM,
-	FK_PHONE, FK_EMAIL, FK_REF, FK_TAGS, FK_ENTITY, FK_JSON,
+struct rec {
+	const struct type *t;
+	char **vals;           /* the text of each field, by index; NULL: unset */
 };
-
-enum fflag {
-	FF_REQUIRED = 1 << 0,  /* must have a value */
-	FF_SYSTEM   = 1 << 1,  /* set by crm, not by users (id, updated_at) */
-	FF_HIDDEN   = 1 << 2,  /* never printed (deleted_at) */
-	FF_SEARCH   = 1 << 3,  /* goes into the full-text index */
-	FF_CUSTOM   = 1 << 4,  /* a custom field (crm field add) */
-	FF_DEDUPE   = 1 << 5,  /* the duplicate guard matches on it */
-	FF_LIST     = 1 << 6,  /* a column of the default table view */
-};
-
-/* The default that stands for the acting user (--as, $CRM_USER, ...). */
-#define DFLT_USER "\001user"
-
-struct field {
-	const char *name;
-	enum fkind kind;
-	unsigned flags;
-	const char *choices;   /* FK_ENUM: "a,b,c"; FK_INT: a range "0..100" */
-	const char *ref;       /* FK_REF: the type it points to */
-	const char *zh;        /* Chinese header for spreadsheets */
-	const char *dflt;      /* value on insert when none is given (DFLT_USER: the acting user) */
-};
-
-struct type {
-	const char *name;      /* "lead" */
-	const char *plural;    /* "leads" */
-	int num;               /* 1.. : the type's number in search keys */
-	struct field *fields;  /* builtin then custom; [0] is id */
-	int nfields;
-	bool owned;            /* fields[] allocated (has custom fields) */
-};
-
-/* Load the record types with their custom fields into c (once). */
-int types_load(struct crm *c);
-void types_free(struct crm *c);
-/* "lead" or "leads" -> the type, or NULL (no error recorded). */
-const struct type *type_find(struct crm *c, const char *name);
-/* The same, recording "unknown record type" as a usage error. */
-const struct type *type_get(struct crm *c, const char *name);
-/* All types, NULL-terminated order: lead account contact deal activity task event. */
-const struct type *type_at(struct crm *c, int i);
-const struct field *type_field(const struct type *t, const char *name);
-/* A field by name, or a reference by the name of what it refers to:
- * account=3 sets account_id on a contact. */
-const struct field *type_field_or_ref(const struct type *t, const char *name);
-
-/* Flags for writes. */
-enum {
-	REC_ALLOW_DUP = 1 << 0,  /* skip the duplicate guard */
-	REC_NO_RULES  = 1 << 1,  /* fire no automation rules (rules' own writes); hooks still run */
-	REC_SYSTEM    = 1 << 2,  /* may set FF_SYSTEM fields (import, merge) */
-};
+/* A value of a record being written (fill in type_ops), or NULL. */
+const char *rec_get(const struct rec *r, const char *field);
+/* Set it (a copy; NULL unsets). CRM_USAGE-free: field must exist. */
+void rec_set(struct rec *r, const char *field, const char *value);
 
 /* Insert a record from fields (a JSON object of name -> value; strings,
  * numbers, arrays; "type" and "id" keys are ignored). On CRM_CONFLICT from
@@ -74,11 +29,6 @@ enum {
  * *id_out gets the new id. Nothing is written unless everything passed. */
 int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
 		  unsigned flags, long long *id_out, long long *dup_id);
-
-/* record_insert as it is for every type, without the stage checks of a
- * deal added in a later stage (pipeline_deal_insert, which calls this). */
-int record_insert_plain(struct crm *c, const struct type *t, const cJSON *fields,
-			unsigned flags, long long *id_out, long long *dup_id);
 
 /* Update the given fields of record id. CRM_NOTFOUND if it does not exist
  * (or was removed). Unchanged values are not written or audited. */
@@ -130,17 +80,13 @@ void record_emit_row(struct crm *c, const struct type *t, sqlite3_stmt *st);
  * record_emit_row can print. Newly allocated. */
 char *record_select_sql(const struct type *t);
 
-/* Mark a record for (re)indexing by search. */
-int search_mark(struct crm *c, const struct type *t, long long id);
-/* Bring the search index up to date. */
-int search_refresh(struct crm *c);
-
-/* The record a piped line is about, for a note or a task on it: an
- * event's lead, an activity's or a task's record; any other itself.
+/* The record a piped line is about, for a note or a task on it: what its
+ * FF_ABOUT field names (an event's lead, a task's record); any other itself.
  * CRM_NOTFOUND when it does not exist (or was removed). */
 int record_subject(struct crm *c, const struct type **t, long long *id);
 
-/* Set last_contacted_at of an entity (after an activity). */
+/* Set last_contacted_at of an entity (after an activity), and of what its
+ * FF_PARENT field names (a contact's account). */
 int record_touch(struct crm *c, const char *entity, const char *at);
 
 #endif

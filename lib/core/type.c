@@ -1,143 +1,15 @@
-/* types.c: the record types, their fields, and custom fields. */
+/* type.c: the type registry, built from the modules' types and the
+ * custom fields of crm field add. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/db.h"
-#include "core/record.h"
-
-#define ID      { "id", FK_INT, FF_SYSTEM | FF_LIST, NULL, NULL, "编号", NULL }
-#define STAMPS \
-	{ "created_at", FK_TIME, FF_SYSTEM, NULL, NULL, "创建时间", NULL }, \
-	{ "updated_at", FK_TIME, FF_SYSTEM, NULL, NULL, "更新时间", NULL }, \
-	{ "deleted_at", FK_TIME, FF_SYSTEM | FF_HIDDEN, NULL, NULL, NULL, NULL }
-#define TAGS    { "tags", FK_TAGS, FF_SEARCH | FF_LIST, NULL, NULL, "标签", NULL }
-#define NOTE    { "note", FK_TEXT, FF_SEARCH, NULL, NULL, "备注", NULL }
-/* Owned by whoever adds it unless said otherwise; crm assign hands leads
- * on. */
-#define OWNER_ME { "owner", FK_TEXT, FF_LIST, NULL, NULL, "负责人", DFLT_USER }
-#define LASTC   { "last_contacted_at", FK_TIME, 0, NULL, NULL, "最近联系", NULL }
-
-static const struct field lead_fields[] = {
-	ID,
-	{ "name", FK_TEXT, FF_REQUIRED | FF_SEARCH | FF_LIST, NULL, NULL, "姓名", NULL },
-	{ "phone", FK_PHONE, FF_SEARCH | FF_DEDUPE | FF_LIST, NULL, NULL, "手机", NULL },
-	{ "email", FK_EMAIL, FF_SEARCH | FF_DEDUPE, NULL, NULL, "邮箱", NULL },
-	{ "company", FK_TEXT, FF_SEARCH | FF_LIST, NULL, NULL, "公司", NULL },
-	{ "title", FK_TEXT, FF_SEARCH, NULL, NULL, "职位", NULL },
-	{ "industry", FK_TEXT, 0, NULL, NULL, "行业", NULL },
-	{ "region", FK_TEXT, FF_LIST, NULL, NULL, "地区", NULL },
-	{ "source", FK_TEXT, 0, NULL, NULL, "来源", NULL },
-	{ "budget", FK_MONEY, 0, NULL, NULL, "预算", NULL },
-	{ "currency", FK_TEXT, 0, NULL, NULL, "币种", NULL },
-	{ "company_size", FK_INT, 0, NULL, NULL, "公司规模", NULL },
-	{ "status", FK_ENUM, FF_LIST, "new,working,nurturing,qualified,disqualified,converted",
-	  NULL, "状态", "new" },
-	{ "score", FK_INT, FF_LIST, NULL, NULL, "评分", "0" },
-	OWNER_ME, TAGS, NOTE,
-	{ "account_id", FK_REF, 0, NULL, "account", "客户编号", NULL },
-	{ "contact_id", FK_REF, 0, NULL, "contact", "联系人编号", NULL },
-	{ "deal_id", FK_REF, 0, NULL, "deal", "商机编号", NULL },
-	{ "converted_at", FK_TIME, 0, NULL, NULL, "转化时间", NULL },
-	LASTC, STAMPS,
-};
-
-static const struct field account_fields[] = {
-	ID,
-	{ "name", FK_TEXT, FF_REQUIRED | FF_SEARCH | FF_LIST, NULL, NULL, "公司", NULL },
-	{ "industry", FK_TEXT, FF_LIST, NULL, NULL, "行业", NULL },
-	{ "size", FK_INT, 0, NULL, NULL, "规模", NULL },
-	{ "region", FK_TEXT, FF_LIST, NULL, NULL, "地区", NULL },
-	{ "tier", FK_ENUM, FF_LIST, "A,B,C", NULL, "等级", NULL },
-	OWNER_ME,
-	{ "source", FK_TEXT, 0, NULL, NULL, "来源", NULL },
-	{ "phone", FK_PHONE, FF_SEARCH, NULL, NULL, "电话", NULL },
-	{ "address", FK_TEXT, FF_SEARCH, NULL, NULL, "地址", NULL },
-	{ "website", FK_TEXT, 0, NULL, NULL, "网站", NULL },
-	TAGS, NOTE, LASTC, STAMPS,
-};
-
-static const struct field contact_fields[] = {
-	ID,
-	{ "name", FK_TEXT, FF_REQUIRED | FF_SEARCH | FF_LIST, NULL, NULL, "姓名", NULL },
-	{ "title", FK_TEXT, FF_SEARCH | FF_LIST, NULL, NULL, "职位", NULL },
-	{ "phone", FK_PHONE, FF_SEARCH | FF_DEDUPE | FF_LIST, NULL, NULL, "手机", NULL },
-	{ "email", FK_EMAIL, FF_SEARCH | FF_DEDUPE, NULL, NULL, "邮箱", NULL },
-	{ "wechat", FK_TEXT, FF_SEARCH, NULL, NULL, "微信", NULL },
-	{ "birthday", FK_DATE, 0, NULL, NULL, "生日", NULL },
-	{ "account_id", FK_REF, FF_LIST, NULL, "account", "客户编号", NULL },
-	{ "decision_role", FK_TEXT, 0, NULL, NULL, "决策角色", NULL },
-	OWNER_ME,
-	{ "source", FK_TEXT, 0, NULL, NULL, "来源", NULL },
-	TAGS, NOTE, LASTC, STAMPS,
-};
-
-static const struct field deal_fields[] = {
-	ID,
-	{ "name", FK_TEXT, FF_REQUIRED | FF_SEARCH | FF_LIST, NULL, NULL, "商机", NULL },
-	{ "account_id", FK_REF, 0, NULL, "account", "客户编号", NULL },
-	{ "contact_id", FK_REF, 0, NULL, "contact", "联系人编号", NULL },
-	{ "lead_id", FK_REF, 0, NULL, "lead", "线索编号", NULL },
-	{ "amount", FK_MONEY, FF_LIST, NULL, NULL, "金额", NULL },
-	{ "currency", FK_TEXT, 0, NULL, NULL, "币种", NULL },
-	{ "pipeline", FK_TEXT, 0, NULL, NULL, "销售流程", "default" },
-	{ "stage", FK_TEXT, FF_LIST, NULL, NULL, "阶段", NULL },
-	{ "probability", FK_INT, 0, "0..100", NULL, "赢率", NULL },
-	{ "expected_close", FK_DATE, FF_LIST, NULL, NULL, "预计成交", NULL },
-	OWNER_ME,
-	{ "source", FK_TEXT, 0, NULL, NULL, "来源", NULL },
-	{ "status", FK_ENUM, FF_LIST, "open,won,lost", NULL, "状态", "open" },
-	{ "lost_reason", FK_TEXT, 0, NULL, NULL, "输单原因", NULL },
-	{ "closed_at", FK_TIME, FF_SYSTEM, NULL, NULL, "成交时间", NULL },
-	{ "stage_entered_at", FK_TIME, FF_SYSTEM, NULL, NULL, "进入阶段时间", NULL },
-	TAGS, NOTE, LASTC, STAMPS,
-};
-
-static const struct field activity_fields[] = {
-	ID,
-	{ "entity", FK_ENTITY, FF_REQUIRED | FF_LIST, NULL, NULL, "对象", NULL },
-	{ "kind", FK_ENUM, FF_LIST, "call,meeting,email,visit,wechat,note", NULL, "方式", "note" },
-	{ "text", FK_TEXT, FF_SEARCH | FF_LIST, NULL, NULL, "内容", NULL },
-	{ "at", FK_TIME, FF_LIST, NULL, NULL, "时间", NULL },
-	OWNER_ME, TAGS, STAMPS,
-};
-
-static const struct field task_fields[] = {
-	ID,
-	{ "entity", FK_ENTITY, FF_LIST, NULL, NULL, "对象", NULL },
-	{ "title", FK_TEXT, FF_REQUIRED | FF_SEARCH | FF_LIST, NULL, NULL, "任务", NULL },
-	{ "due", FK_TIME, FF_LIST, NULL, NULL, "截止", NULL },
-	OWNER_ME,
-	{ "priority", FK_ENUM, FF_LIST, "high,normal,low", NULL, "优先级", "normal" },
-	{ "status", FK_ENUM, FF_LIST, "open,done", NULL, "状态", "open" },
-	{ "done_at", FK_TIME, 0, NULL, NULL, "完成时间", NULL },
-	{ "rule", FK_TEXT, 0, NULL, NULL, "规则", NULL },
-	TAGS, NOTE, STAMPS,
-};
-
-static const struct field event_fields[] = {
-	ID,
-	{ "lead_id", FK_REF, FF_REQUIRED | FF_LIST, NULL, "lead", "线索编号", NULL },
-	{ "name", FK_TEXT, FF_REQUIRED | FF_LIST, NULL, NULL, "事件", NULL },
-	{ "at", FK_TIME, FF_LIST, NULL, NULL, "时间", NULL },
-	{ "props", FK_JSON, 0, NULL, NULL, "属性", NULL },
-	STAMPS,
-};
-
-#define N(a) (int)(sizeof(a) / sizeof(a[0]))
-
-static const struct type builtin_types[] = {
-	{ "lead", "leads", 1, (struct field *)lead_fields, N(lead_fields), false },
-	{ "account", "accounts", 2, (struct field *)account_fields, N(account_fields), false },
-	{ "contact", "contacts", 3, (struct field *)contact_fields, N(contact_fields), false },
-	{ "deal", "deals", 4, (struct field *)deal_fields, N(deal_fields), false },
-	{ "activity", "activities", 5, (struct field *)activity_fields, N(activity_fields), false },
-	{ "task", "tasks", 6, (struct field *)task_fields, N(task_fields), false },
-	{ "event", "events", 7, (struct field *)event_fields, N(event_fields), false },
-};
-#define NTYPES N(builtin_types)
+#include "core/module.h"
+#include "core/type.h"
 
 struct types {
-	struct type t[NTYPES];
+	int n;
+	struct type *t;   /* copies of the modules' types, custom fields added */
 };
 
 static enum fkind custom_kind(const char *k)
@@ -182,7 +54,7 @@ void types_free(struct crm *c)
 {
 	if (!c->types)
 		return;
-	for (int i = 0; i < NTYPES; i++) {
+	for (int i = 0; i < c->types->n; i++) {
 		struct type *t = &c->types->t[i];
 		if (!t->owned)
 			continue;
@@ -194,6 +66,7 @@ void types_free(struct crm *c)
 		}
 		free(t->fields);
 	}
+	free(c->types->t);
 	free(c->types);
 	c->types = NULL;
 }
@@ -202,8 +75,13 @@ int types_load(struct crm *c)
 {
 	if (c->types)
 		return CRM_OK;
-	c->types = xcalloc(1, sizeof(*c->types));
-	memcpy(c->types->t, builtin_types, sizeof(builtin_types));
+	struct types *ts = xcalloc(1, sizeof(*ts));
+	for (int m = 0; crm_modules[m]; m++)
+		for (const struct type *const *d = crm_modules[m]->types; d && *d; d++) {
+			ts->t = xrealloc(ts->t, (ts->n + 1) * sizeof(*ts->t));
+			ts->t[ts->n++] = **d;
+		}
+	c->types = ts;
 	if (!c->db)
 		return CRM_OK;
 	sqlite3_stmt *st = db_stmt(c, "SELECT type, name, kind, choices, required FROM field ORDER BY created_at, name");
@@ -211,8 +89,8 @@ int types_load(struct crm *c)
 		return c->errcode;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *tn = (const char *)sqlite3_column_text(st, 0);
-		for (int i = 0; i < NTYPES; i++)
-			if (!strcmp(c->types->t[i].name, tn))
+		for (int i = 0; i < ts->n; i++)
+			if (!strcmp(ts->t[i].name, tn))
 				add_custom(&c->types->t[i], (const char *)sqlite3_column_text(st, 1),
 					   (const char *)sqlite3_column_text(st, 2),
 					   (const char *)sqlite3_column_text(st, 3),
@@ -224,7 +102,7 @@ int types_load(struct crm *c)
 
 const struct type *type_at(struct crm *c, int i)
 {
-	if (types_load(c) || i < 0 || i >= NTYPES)
+	if (types_load(c) || i < 0 || i >= c->types->n)
 		return NULL;
 	return &c->types->t[i];
 }
@@ -233,7 +111,7 @@ const struct type *type_find(struct crm *c, const char *name)
 {
 	if (!name || types_load(c))
 		return NULL;
-	for (int i = 0; i < NTYPES; i++) {
+	for (int i = 0; i < c->types->n; i++) {
 		const struct type *t = &c->types->t[i];
 		if (!strcmp(t->name, name) || !strcmp(t->plural, name))
 			return t;
@@ -244,10 +122,16 @@ const struct type *type_find(struct crm *c, const char *name)
 const struct type *type_get(struct crm *c, const char *name)
 {
 	const struct type *t = type_find(c, name);
-	if (!t)
-		crm_error(c, CRM_USAGE, "unknown record type '%s' (lead, account, contact, deal, "
-			  "activity, task, event)", name ? name : "");
-	return t;
+	if (t || types_load(c))
+		return t;
+	struct sbuf b = { 0 };
+	for (int i = 0; i < c->types->n; i++) {
+		sbuf_add(&b, i ? ", " : "");
+		sbuf_add(&b, c->types->t[i].name);
+	}
+	crm_error(c, CRM_USAGE, "unknown record type '%s' (%s)", name ? name : "", b.s ? b.s : "");
+	sbuf_release(&b);
+	return NULL;
 }
 
 const struct field *type_field(const struct type *t, const char *name)
@@ -256,4 +140,60 @@ const struct field *type_field(const struct type *t, const char *name)
 		if (!strcmp(t->fields[i].name, name))
 			return &t->fields[i];
 	return NULL;
+}
+
+const struct field *type_field_or_ref(const struct type *t, const char *name)
+{
+	const struct field *f = type_field(t, name);
+	if (f)
+		return f;
+	for (int i = 0; i < t->nfields; i++) {
+		const struct field *r = &t->fields[i];
+		if (r->kind == FK_REF && r->ref && !strcmp(r->ref, name))
+			return r;
+	}
+	return NULL;
+}
+
+const struct field *type_field_flagged(const struct type *t, unsigned flag)
+{
+	for (int i = 0; i < t->nfields; i++)
+		if (t->fields[i].flags & flag)
+			return &t->fields[i];
+	return NULL;
+}
+
+const struct type *type_by_num(struct crm *c, int num)
+{
+	for (int i = 0; num > 0 && type_at(c, i); i++)
+		if (type_at(c, i)->num == num)
+			return type_at(c, i);
+	return NULL;
+}
+
+static bool event_of(const struct type *t, const char *event)
+{
+	size_t n = strlen(t->name);
+	if (!strncmp(event, t->name, n) && event[n] == '.') {
+		const char *what = event + n + 1;
+		if (!strcmp(what, "updated") || (!t->created_event && !strcmp(what, "created")))
+			return true;
+	}
+	if (t->created_event && !strcmp(t->created_event, event))
+		return true;
+	for (const struct type_event *e = t->on_value; e && e->field; e++)
+		if (!strcmp(e->event, event))
+			return true;
+	for (const char *const *e = t->events; e && *e; e++)
+		if (!strcmp(*e, event))
+			return true;
+	return false;
+}
+
+bool type_event_known(struct crm *c, const char *event)
+{
+	for (int i = 0; type_at(c, i); i++)
+		if (event_of(type_at(c, i), event))
+			return true;
+	return false;
 }

@@ -3,12 +3,12 @@
 #include <string.h>
 
 #include "core/audit.h"
-#include "sales/convert.h"
+#include "base/company.h"
 #include "core/db.h"
 #include "data/merge.h"
 #include "io/out.h"
 #include "core/record.h"
-#include "sales/score.h"
+#include "core/event.h"
 #include "base/text.h"
 
 /* company_key(x) in SQL, for grouping by a company name without its noise. */
@@ -443,9 +443,18 @@ int merge_run(struct crm *c, const char *tn, long long keep, const long long *dr
 	int rc = CRM_OK;
 	for (int i = 0; i < ndrops && !rc; i++)
 		rc = merge_one(c, t, keep, drops[i], moved);
-	/* a lead that took over others' fields and events scores again */
-	if (!rc && !strcmp(t->name, "lead") && !(rc = score_targets_begin(c)) && !(rc = score_target_add(c, keep)))
-		rc = score_run(c, false, false, false);
+	/* TYPE.merged: a lead that took over others' fields and events
+	 * scores again (sales), and the user's hook hears of it */
+	cJSON *kept = rc ? NULL : record_get(c, t, keep, false);
+	if (!rc && !kept)
+		rc = c->errcode;
+	if (!rc) {
+		char *ev = xasprintf("%s.merged", t->name);
+		struct change ch = { ev, t, keep, NULL, kept, 0 };
+		rc = event_publish(c, &ch);
+		free(ev);
+	}
+	cJSON_Delete(kept);
 	if (rc) {
 		c->rollback = true;   /* all the merge or nothing */
 		cJSON_Delete(moved);
@@ -534,13 +543,20 @@ int merge_undo(struct crm *c, const struct type *t, long long id)
 	}
 	if (!rc)
 		c->errmsg[0] = 0;   /* a kept record since removed: nothing to empty */
-	/* both leads score again: the events went back with the fields */
-	if (!rc && !strcmp(t->name, "lead") && !(rc = score_targets_begin(c)) && !(rc = score_target_add(c, id))) {
-		if (kt == t && kid)
-			rc = score_target_add(c, kid);
-		if (!rc)
-			rc = score_run(c, false, false, false);
+	/* TYPE.unmerged, for both records: two leads score again, the events
+	 * went back with the fields */
+	char *ev = xasprintf("%s.unmerged", t->name);
+	for (int i = 0; i < 2 && !rc; i++) {
+		long long rid = i ? kid : id;
+		cJSON *r = i && kt != t ? NULL : rid ? record_get(c, t, rid, false) : NULL;
+		c->errmsg[0] = 0;
+		if (r) {
+			struct change uc = { ev, t, rid, NULL, r, 0 };
+			rc = event_publish(c, &uc);
+		}
+		cJSON_Delete(r);
 	}
+	free(ev);
 	cJSON_Delete(a);
 	return rc;
 }

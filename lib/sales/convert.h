@@ -20,8 +20,4 @@ struct convert_opts {
  * created or matched, then the lead. Nothing is written on failure. */
 int lead_convert(struct crm *c, long long id, const struct convert_opts *o);
 
-/* A company name as compared: no spaces, ASCII lower case, full-width
- * folded, without legal-form suffixes (有限公司, Co., Ltd., ...). */
-char *company_key(const char *name);
-
 #endif

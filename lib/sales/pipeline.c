@@ -8,12 +8,11 @@
 #include "core/config.h"
 #include "base/date.h"
 #include "core/db.h"
-#include "core/hook.h"
+#include "core/event.h"
 #include "base/money.h"
 #include "io/out.h"
 #include "sales/pipeline.h"
 #include "core/record.h"
-#include "sales/rules.h"
 #include "base/text.h"
 
 /* ---- reading ---- */
@@ -544,18 +543,6 @@ static int history_insert(struct crm *c, long long id, const char *pipeline, con
 	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "stage history");
 }
 
-int pipeline_deal_created(struct crm *c, long long id, const cJSON *deal)
-{
-	const char *pipeline = cJSON_GetStringValue(cJSON_GetObjectItem(deal, "pipeline"));
-	const char *stage = cJSON_GetStringValue(cJSON_GetObjectItem(deal, "stage"));
-	const char *at = cJSON_GetStringValue(cJSON_GetObjectItem(deal, "stage_entered_at"));
-	if (!at)
-		at = cJSON_GetStringValue(cJSON_GetObjectItem(deal, "created_at"));
-	if (!pipeline || !stage || !at)
-		return CRM_OK;
-	return history_insert(c, id, pipeline, NULL, stage, at, NULL, false);
-}
-
 cJSON *pipeline_history(struct crm *c, long long deal_id)
 {
 	sqlite3_stmt *st = db_stmt(c, "SELECT from_stage, to_stage, at, user, reason, forced, days "
@@ -815,12 +802,8 @@ static int move_write(struct crm *c, long long id, const cJSON *before, const st
 	cJSON *after = record_get(c, t, id, false);
 	if (!after)
 		return c->errcode;
-	c->depth++;
-	rc = c->depth > 8 ? crm_error(c, CRM_CONFLICT, "automation rules loop (more than 8 levels)")
-			  : rules_fire(c, "deal.stage_changed", t, id, before, after);
-	c->depth--;
-	if (!rc)
-		hook_queue(c, "deal.stage_changed", after);
+	struct change moved = { "deal.stage_changed", t, id, before, after, 0 };
+	rc = event_publish(c, &moved);
 	cJSON_Delete(after);
 	return rc;
 }
@@ -893,58 +876,106 @@ char *pipeline_first_stage(struct crm *c, const char *pipeline)
 			   "WHERE p.key = ? ORDER BY s.position LIMIT 1", pipeline);
 }
 
-int pipeline_deal_insert(struct crm *c, const struct type *t, const cJSON *fields,
-			 unsigned flags, long long *id_out, long long *dup_id)
+/* ---- the deal type's behaviour (type_ops) ---- */
+
+int pipeline_deal_check(struct crm *c, const struct type *t, const cJSON *fields, bool inserting,
+			unsigned flags)
 {
+	(void)t;
+	if (!inserting || flags & REC_SYSTEM)
+		return CRM_OK;
 	const char *status = cJSON_GetStringValue(cJSON_GetObjectItem(fields, "status"));
 	if (status && strcmp(status, "open"))
 		return crm_error(c, CRM_BADINPUT, "status: a deal is %s by its stage (stage=%s%s), "
 				 "not by hand", status, status, strcmp(status, "lost") ? "" : " lost_reason=...");
-	const char *stage = cJSON_GetStringValue(cJSON_GetObjectItem(fields, "stage"));
-	const char *pipeline = cJSON_GetStringValue(cJSON_GetObjectItem(fields, "pipeline"));
-	char *first = stage ? pipeline_first_stage(c, pipeline ? pipeline : "default") : NULL;
-	if (!first || !strcmp(first, stage)) {
+	return CRM_OK;
+}
+
+int pipeline_deal_fill(struct crm *c, const struct type *t, struct rec *r, unsigned flags)
+{
+	(void)t;
+	(void)flags;
+	char now[DATE_BUFSZ];
+	date_format(date_now(), now);
+	const char *pipeline = rec_get(r, "pipeline");
+	if (!db_get_int(c, "SELECT count(*) FROM pipeline WHERE key = ?", pipeline, 0))
+		return crm_error(c, CRM_BADINPUT, "pipeline: no pipeline '%s' (see 'crm pipeline list')",
+				 pipeline ? pipeline : "");
+	/* A deal starts at its pipeline's first stage, with its probability. */
+	if (!rec_get(r, "stage")) {
+		char *first = pipeline_first_stage(c, pipeline);
+		if (!first)
+			return crm_error(c, CRM_BADINPUT, "pipeline '%s' has no stages", pipeline);
+		rec_set(r, "stage", first);
 		free(first);
-		return record_insert_plain(c, t, fields, flags, id_out, dup_id);
 	}
-	free(first);
-	/* Straight into its stage (the history starts there, as for an
-	 * import), then what crm stage move would ask of it: all or nothing. */
-	long long id = 0;
-	int rc = db_exec(c, "SAVEPOINT deal_add");
-	if (rc)
+	sqlite3_stmt *st = db_stmt(c, "SELECT s.probability, s.closes FROM stage s JOIN pipeline p "
+				      "ON p.id = s.pipeline_id WHERE p.key = ? AND s.key = ?");
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_text(st, 1, pipeline, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, rec_get(r, "stage"), -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return crm_error(c, CRM_BADINPUT, "stage: no stage '%s' in pipeline '%s' (see 'crm stage list')",
+				 rec_get(r, "stage"), pipeline);
+	}
+	if (!rec_get(r, "probability")) {
+		char prob[24];
+		snprintf(prob, sizeof(prob), "%d", sqlite3_column_int(st, 0));
+		rec_set(r, "probability", prob);
+	}
+	/* Added straight into a won/lost stage: it is closed. */
+	const char *closes = (const char *)sqlite3_column_text(st, 1);
+	const char *status = rec_get(r, "status");
+	if (closes && status && !strcmp(status, "open")) {
+		rec_set(r, "status", closes);
+		if (!rec_get(r, "closed_at"))
+			rec_set(r, "closed_at", now);
+	}
+	sqlite3_reset(st);
+	if (!rec_get(r, "stage_entered_at"))
+		rec_set(r, "stage_entered_at", now);
+	return CRM_OK;
+}
+
+int pipeline_deal_inserted(struct crm *c, const struct type *t, long long id, const cJSON *deal,
+			   unsigned flags)
+{
+	(void)t;
+	/* Its first stage goes into the stage history the funnel reads. */
+	const char *pipeline = cJSON_GetStringValue(cJSON_GetObjectItem(deal, "pipeline"));
+	const char *stage = cJSON_GetStringValue(cJSON_GetObjectItem(deal, "stage"));
+	const char *at = cJSON_GetStringValue(cJSON_GetObjectItem(deal, "stage_entered_at"));
+	if (!at)
+		at = cJSON_GetStringValue(cJSON_GetObjectItem(deal, "created_at"));
+	if (!pipeline || !stage || !at)
+		return CRM_OK;
+	int rc = history_insert(c, id, pipeline, NULL, stage, at, NULL, false);
+	/* A deal added in a later stage than its pipeline's first (its history
+	 * starts there) must meet what crm stage move would ask: the gate,
+	 * the approval, a lost reason. Imports (REC_SYSTEM) bring deals in
+	 * where they already are. */
+	if (rc || flags & REC_SYSTEM)
 		return rc;
-	rc = record_insert_plain(c, t, fields, flags, &id, dup_id);
-	cJSON *deal = rc ? NULL : record_get(c, t, id, false);
-	if (!rc && !deal)
-		rc = c->errcode;
+	char *first = pipeline_first_stage(c, pipeline);
+	bool later = first && strcmp(first, stage);
+	free(first);
+	if (!later)
+		return CRM_OK;
 	struct stage_row s;
-	memset(&s, 0, sizeof(s));
-	if (!rc)
-		rc = stage_load(c, pipeline ? pipeline : "default", stage, &s);
+	if ((rc = stage_load(c, pipeline, stage, &s)))
+		return rc;
+	struct move_opts m = {
+		.stage = stage,
+		.reason = cJSON_GetStringValue(cJSON_GetObjectItem(deal, "lost_reason")),
+		.adding = true,
+		.fresh = true,
+	};
 	char *missing = NULL;
-	if (!rc) {
-		struct move_opts m = {
-			.stage = stage,
-			.reason = cJSON_GetStringValue(cJSON_GetObjectItem(deal, "lost_reason")),
-			.adding = true,
-			.fresh = true,
-		};
-		rc = move_checks(c, id, deal, &s, &m, &missing);
-	}
+	rc = move_checks(c, id, deal, &s, &m, &missing);
 	free(missing);
 	stage_row_free(&s);
-	cJSON_Delete(deal);
-	if (rc) {
-		char msg[sizeof(c->errmsg)];
-		snprintf(msg, sizeof(msg), "%s", c->errmsg);
-		sqlite3_exec(c->db, "ROLLBACK TO deal_add; RELEASE deal_add", NULL, NULL, NULL);
-		snprintf(c->errmsg, sizeof(c->errmsg), "%s", msg);
-		return rc;
-	}
-	rc = db_exec(c, "RELEASE deal_add");
-	if (!rc && id_out)
-		*id_out = id;
 	return rc;
 }
 

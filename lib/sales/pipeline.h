@@ -38,7 +38,7 @@ struct move_opts {
 	const char *stage;
 	const char *reason;
 	bool force;             /* override the stage gates (logged) */
-	bool adding;            /* the deal is being added (pipeline_deal_insert): say so in its terms */
+	bool adding;            /* the deal is being added (pipeline_deal_inserted): say so in its terms */
 	bool fresh;             /* made in this same change (add, convert): no approval can be asked */
 };
 
@@ -51,17 +51,18 @@ int stage_move(struct crm *c, long long id, const struct move_opts *m);
  * when it has none or does not exist. Newly allocated. */
 char *pipeline_first_stage(struct crm *c, const char *pipeline);
 
-/* record_insert of a deal (not an import): one given in a stage after its
- * pipeline's first goes straight there (its history starts there) if it
- * meets what a stage move into it would ask: the gate, the approval, a
- * lost reason (lost_reason=); all or nothing. A status is not set by
- * hand: it follows the stage. */
-int pipeline_deal_insert(struct crm *c, const struct type *t, const cJSON *fields,
-			 unsigned flags, long long *id_out, long long *dup_id);
-
-/* Record a new deal's first stage in the history (from nothing), so the
- * funnel counts it. Called by record_insert for every deal. */
-int pipeline_deal_created(struct crm *c, long long id, const cJSON *deal);
+/* The deal type's behaviour (its type_ops, sales.c). check: a status is
+ * not set by hand on add (it follows the stage). fill: a new deal starts
+ * at its pipeline's first stage with that stage's probability, closed if
+ * the stage closes. inserted: its first stage goes into the stage
+ * history; one added (not imported) in a stage after its pipeline's
+ * first must meet what a stage move into it would ask (the gate, the
+ * approval, a lost reason: lost_reason=), or nothing is written. */
+int pipeline_deal_check(struct crm *c, const struct type *t, const cJSON *fields, bool inserting,
+			unsigned flags);
+int pipeline_deal_fill(struct crm *c, const struct type *t, struct rec *r, unsigned flags);
+int pipeline_deal_inserted(struct crm *c, const struct type *t, long long id, const cJSON *deal,
+			   unsigned flags);
 
 /* The deal's stage history, oldest first: [{"from","to","at","user",
  * "reason","forced","days"}]. NULL on a database error. */

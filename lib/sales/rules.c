@@ -8,6 +8,7 @@
 #include "core/config.h"
 #include "base/date.h"
 #include "core/db.h"
+#include "core/event.h"
 #include "core/hook.h"
 #include "io/out.h"
 #include "core/query.h"
@@ -42,16 +43,21 @@ static void rule_free(struct rule *r)
 	cJSON_Delete(r->actions);
 }
 
-void rules_release(struct crm *c)
+/* The key of the rules read for this command (crm_slot_get). */
+static const char rules_slot = 0;
+
+static void cache_free(void *p)
 {
-	struct rule_cache *rc = c->rules;
-	if (!rc)
-		return;
+	struct rule_cache *rc = p;
 	for (int i = 0; i < rc->n; i++)
 		rule_free(&rc->r[i]);
 	free(rc->r);
 	free(rc);
-	c->rules = NULL;
+}
+
+void rules_release(struct crm *c)
+{
+	crm_slot_drop(c, &rules_slot);
 }
 
 static const char *col(sqlite3_stmt *st, int i)
@@ -62,10 +68,11 @@ static const char *col(sqlite3_stmt *st, int i)
 /* All rules, read once per command (rule add/rm forget them). */
 static struct rule_cache *rules_load(struct crm *c)
 {
-	if (c->rules)
-		return c->rules;
-	struct rule_cache *rc = xcalloc(1, sizeof(*rc));
-	c->rules = rc;
+	struct rule_cache *rc = crm_slot_get(c, &rules_slot);
+	if (rc)
+		return rc;
+	rc = xcalloc(1, sizeof(*rc));
+	crm_slot_set(c, &rules_slot, rc, cache_free);
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(c->db, "SELECT id, name, event, type, cond, every, actions, last_run FROM rule ORDER BY id",
 			       -1, &st, NULL) != SQLITE_OK)
@@ -427,9 +434,14 @@ int rules_fire(struct crm *c, const char *event, const struct type *t, long long
 			err = run_actions(c, r, at, aid);
 		if (err)
 			return err;
-		rc = c->rules;   /* an action may not change the rules, but stay safe */
+		rc = rules_load(c);   /* an action may not change the rules, but stay safe */
 	}
 	return CRM_OK;
+}
+
+int rules_on_change(struct crm *c, const struct change *ch)
+{
+	return rules_fire(c, ch->event, ch->t, ch->id, ch->before, ch->after);
 }
 
 /* ---- tick rules ---- */
@@ -551,14 +563,9 @@ static bool event_ok(struct crm *c, const char *ev)
 	for (int i = 0; events[i]; i++)
 		if (!strcmp(events[i], ev))
 			return true;
-	/* TYPE.created / TYPE.updated for the other types too */
-	const char *dot = strchr(ev, '.');
-	if (!dot)
-		return false;
-	char *tn = xstrndup(ev, (size_t)(dot - ev));
-	bool ok = type_find(c, tn) && (!strcmp(dot, ".created") || !strcmp(dot, ".updated"));
-	free(tn);
-	return ok;
+	/* TYPE.created / TYPE.updated for the other types too, and what the
+	 * types say they publish */
+	return type_event_known(c, ev);
 }
 
 int rules_add(struct crm *c, const struct rule_spec *s)

@@ -21,6 +21,10 @@
 int rules_fire(struct crm *c, const char *event, const struct type *t, long long id,
 	       const cJSON *before, const cJSON *after);
 
+/* The same, as the event bus's subscriber (sales.c). */
+struct change;
+int rules_on_change(struct crm *c, const struct change *ch);
+
 struct rule_spec {
 	const char *name, *event, *type, *cond, *every;
 	const char **actions;

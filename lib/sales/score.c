@@ -6,6 +6,7 @@
 #include "core/config.h"
 #include "base/date.h"
 #include "core/db.h"
+#include "core/event.h"
 #include "io/out.h"
 #include "core/query.h"
 #include "core/record.h"
@@ -374,4 +375,12 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 	}
 	rules_release(&r);
 	return rc;
+}
+
+int score_on_merged(struct crm *c, const struct change *ch)
+{
+	int rc = score_targets_begin(c);
+	if (!rc)
+		rc = score_target_add(c, ch->id);
+	return rc ? rc : score_run(c, false, false, false);
 }

@@ -19,4 +19,9 @@ int score_target_add(struct crm *c, long long id);
  * matched rule and the total of every lead scored. */
 int score_run(struct crm *c, bool all, bool explain, bool print);
 
+/* A merged lead took over others' fields and events (or gave them back):
+ * score it again (the subscriber for lead.merged and lead.unmerged). */
+struct change;
+int score_on_merged(struct crm *c, const struct change *ch);
+
 #endif

@@ -1,0 +1,36 @@
+/* module.h: how a feature plugs into the core.
+ *
+ * Each feature folder (lib/sales, lib/team, ...) declares one constant
+ * struct module: the record types it owns, what it does when records
+ * change, the functions it adds to --where, and its part of
+ * `crm automate tick`. lib/modules.c lists the modules, lowest layer
+ * first; the core walks that list and never names a feature, so adding a
+ * type or a feature touches its own files, the list and the schema. */
+#ifndef CRM_CORE_MODULE_H
+#define CRM_CORE_MODULE_H
+
+#include <stdbool.h>
+#include "core/crm.h"
+
+struct type;            /* type.h */
+struct subscriber;      /* event.h */
+struct query_helper;    /* query.h */
+
+struct module {
+	const char *name;                        /* "sales" */
+	const struct type *const *types;         /* NULL-terminated, or NULL */
+	const struct subscriber *subscribers;    /* ends with { NULL, NULL }, or NULL */
+	const struct query_helper *helpers;      /* ends with { NULL }, or NULL */
+	/* crm automate tick (all: everything, not only what is due; dry:
+	 * print what would happen, write nothing) */
+	int (*tick)(struct crm *c, bool all, bool dry);
+};
+
+/* lib/modules.c: every module, NULL-terminated. */
+extern const struct module *const crm_modules[];
+
+/* Run every module's tick in order: CRM_OK when any did something,
+ * CRM_NOTFOUND when none did, or the first failure. */
+int module_tick_all(struct crm *c, bool all, bool dry);
+
+#endif

@@ -1,0 +1,111 @@
+/* search.c: the full-text index over the fields marked FF_SEARCH.
+ *
+ * A write marks its record (search_mark, in the write's transaction); the
+ * first search after writes indexes what was marked (search_refresh), so
+ * a bulk import pays nothing for it. A key is id * 16 + the type's num. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/db.h"
+#include "core/search.h"
+
+static bool type_searchable(const struct type *t)
+{
+	for (int i = 0; i < t->nfields; i++)
+		if (t->fields[i].flags & FF_SEARCH)
+			return true;
+	return false;
+}
+
+int search_mark(struct crm *c, const struct type *t, long long id)
+{
+	if (!type_searchable(t))
+		return CRM_OK;   /* events: nothing to find them by */
+	sqlite3_stmt *st = db_stmt(c, "INSERT OR IGNORE INTO search_dirty(key) VALUES (?)");
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_int64(st, 1, id * 16 + t->num);
+	int rc = sqlite3_step(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "search index");
+}
+
+/* ---- the search index ---- */
+
+static int index_one(struct crm *c, long long key)
+{
+	const struct type *t = type_by_num(c, (int)(key % 16));
+	long long id = key / 16;
+	sqlite3_stmt *del = db_stmt(c, "DELETE FROM search WHERE rowid = ?");
+	if (!del)
+		return c->errcode;
+	sqlite3_bind_int64(del, 1, key);
+	int rc = sqlite3_step(del);
+	sqlite3_reset(del);
+	if (rc != SQLITE_DONE)
+		return crm_dberror(c, rc, "search index");
+	if (!t)
+		return CRM_OK;
+	/* the searchable columns of the live record, as stored */
+	struct sbuf sql = { 0 };
+	sbuf_add(&sql, "SELECT ");
+	int n = 0;
+	for (int i = 0; i < t->nfields; i++)
+		if (t->fields[i].flags & FF_SEARCH) {
+			sbuf_add(&sql, n++ ? ", \"" : "\"");
+			sbuf_add(&sql, t->fields[i].name);
+			sbuf_addc(&sql, '"');
+		}
+	sbuf_addf(&sql, " FROM \"%s\" WHERE id = ? AND deleted_at IS NULL", t->name);
+	if (!n) {
+		sbuf_release(&sql);
+		return CRM_OK;
+	}
+	sqlite3_stmt *st = db_stmt(c, sql.s);
+	sbuf_release(&sql);
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_int64(st, 1, id);
+	struct sbuf body = { 0 };
+	rc = sqlite3_step(st);
+	for (int i = 0; rc == SQLITE_ROW && i < n; i++)
+		if (sqlite3_column_type(st, i) != SQLITE_NULL) {
+			sbuf_add(&body, (const char *)sqlite3_column_text(st, i));
+			sbuf_addc(&body, '\n');
+		}
+	sqlite3_reset(st);
+	if (rc == SQLITE_DONE)
+		return CRM_OK;   /* removed or purged: stays out of the index */
+	if (rc != SQLITE_ROW) {
+		sbuf_release(&body);
+		return crm_dberror(c, rc, "search index");
+	}
+	sqlite3_stmt *ins = db_stmt(c, "INSERT INTO search(rowid, entity, body) VALUES (?, ?, ?)");
+	if (!ins) {
+		sbuf_release(&body);
+		return c->errcode;
+	}
+	char *entity = xasprintf("%s:%lld", t->name, id);
+	sqlite3_bind_int64(ins, 1, key);
+	sqlite3_bind_text(ins, 2, entity, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(ins, 3, body.s ? body.s : "", -1, SQLITE_TRANSIENT);
+	rc = sqlite3_step(ins);
+	sqlite3_reset(ins);
+	free(entity);
+	sbuf_release(&body);
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "search index");
+}
+
+int search_refresh(struct crm *c)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(c->db, "SELECT key FROM search_dirty ORDER BY key", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return crm_dberror(c, rc, "search index");
+	int res = CRM_OK;
+	while (res == CRM_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		res = index_one(c, sqlite3_column_int64(st, 0));
+	sqlite3_finalize(st);
+	if (res)
+		return res;
+	return db_exec(c, "DELETE FROM search_dirty");
+}

@@ -1,0 +1,135 @@
+/* type.h: the type registry: record types, their fields, their behaviour.
+ *
+ * A feature declares each record type it owns as a constant struct type
+ * (its fields in order, the events it publishes, and type_ops: what a
+ * write of it must also check or do) and lists it in its module
+ * (module.h). The core builds the registry from the modules, adds the
+ * custom fields of `crm field add`, and never names a type itself:
+ * behaviour it needs is data here (a field's flags) or a hook in ops. */
+#ifndef CRM_CORE_TYPE_H
+#define CRM_CORE_TYPE_H
+
+#include <stdbool.h>
+#include <cjson/cJSON.h>
+#include "core/crm.h"
+
+enum fkind {
+	FK_TEXT, FK_INT, FK_NUMBER, FK_MONEY, FK_DATE, FK_TIME, FK_ENUM,
+	FK_PHONE, FK_EMAIL, FK_REF, FK_TAGS, FK_ENTITY, FK_JSON,
+};
+
+enum fflag {
+	FF_REQUIRED = 1 << 0,  /* must have a value */
+	FF_SYSTEM   = 1 << 1,  /* set by crm, not by users (id, updated_at) */
+	FF_HIDDEN   = 1 << 2,  /* never printed (deleted_at) */
+	FF_SEARCH   = 1 << 3,  /* goes into the full-text index */
+	FF_CUSTOM   = 1 << 4,  /* a custom field (crm field add) */
+	FF_DEDUPE   = 1 << 5,  /* the duplicate guard matches on it */
+	FF_LIST     = 1 << 6,  /* a column of the default table view */
+	FF_ABOUT    = 1 << 7,  /* the record this one is about (a task's entity, an
+				* event's lead): notes and tasks from a pipe go there */
+	FF_PARENT   = 1 << 8,  /* the record this one belongs to (a contact's
+				* account): contact with this one is contact with it */
+};
+
+/* The default that stands for the acting user (--as, $CRM_USER, ...), and
+ * for the time of the write. */
+#define DFLT_USER "\001user"
+#define DFLT_NOW  "\001now"
+
+struct field {
+	const char *name;
+	enum fkind kind;
+	unsigned flags;
+	const char *choices;   /* FK_ENUM: "a,b,c"; FK_INT: a range "0..100" */
+	const char *ref;       /* FK_REF: the type it points to */
+	const char *zh;        /* Chinese header for spreadsheets */
+	const char *dflt;      /* value on insert when none is given (DFLT_USER, DFLT_NOW) */
+};
+
+/* Fields most types have, for the modules' tables: id first, the stamps
+ * last (custom fields go in before them). */
+#define FIELD_ID { "id", FK_INT, FF_SYSTEM | FF_LIST, NULL, NULL, "编号", NULL }
+#define FIELD_STAMPS \
+	{ "created_at", FK_TIME, FF_SYSTEM, NULL, NULL, "创建时间", NULL }, \
+	{ "updated_at", FK_TIME, FF_SYSTEM, NULL, NULL, "更新时间", NULL }, \
+	{ "deleted_at", FK_TIME, FF_SYSTEM | FF_HIDDEN, NULL, NULL, NULL, NULL }
+#define FIELD_TAGS { "tags", FK_TAGS, FF_SEARCH | FF_LIST, NULL, NULL, "标签", NULL }
+#define FIELD_NOTE { "note", FK_TEXT, FF_SEARCH, NULL, NULL, "备注", NULL }
+/* Owned by whoever adds it unless said otherwise. */
+#define FIELD_OWNER { "owner", FK_TEXT, FF_LIST, NULL, NULL, "负责人", DFLT_USER }
+#define FIELD_LAST_CONTACT { "last_contacted_at", FK_TIME, 0, NULL, NULL, "最近联系", NULL }
+/* The fields of a table, for struct type (fields, nfields). */
+#define TYPE_FIELDS(a) (struct field *)(a), (int)(sizeof(a) / sizeof((a)[0]))
+
+struct type;
+struct rec;   /* a record being written (record.h: rec_get, rec_set) */
+
+/* Flags for writes. */
+enum {
+	REC_ALLOW_DUP = 1 << 0,  /* skip the duplicate guard */
+	REC_NO_RULES  = 1 << 1,  /* fire no automation rules (rules' own writes); hooks still run */
+	REC_SYSTEM    = 1 << 2,  /* may set FF_SYSTEM fields (import, merge) */
+};
+
+/* What writing a record of a type must also check or do, beyond the
+ * fields' own rules. Every hook may be NULL; each runs inside the
+ * record's savepoint, so a non-zero status undoes the whole write. flags
+ * are the write's REC_* flags (record.h). */
+struct type_ops {
+	/* The fields as given (not yet normalised), before anything else:
+	 * refuse what may not be set this way (a deal's status by hand). */
+	int (*check)(struct crm *c, const struct type *t, const cJSON *fields,
+		     bool inserting, unsigned flags);
+	/* On insert, after the defaults and before the duplicate guard:
+	 * values that follow from others (a deal's first stage). */
+	int (*fill)(struct crm *c, const struct type *t, struct rec *r, unsigned flags);
+	/* After the row is written, before its event is published. */
+	int (*inserted)(struct crm *c, const struct type *t, long long id,
+			const cJSON *after, unsigned flags);
+	int (*updated)(struct crm *c, const struct type *t, long long id,
+		       const cJSON *before, const cJSON *after, unsigned flags);
+};
+
+/* An event a change also is when a field takes a value: a lead whose
+ * status becomes qualified is lead.qualified too. */
+struct type_event {
+	const char *field, *value, *event;
+};
+
+struct type {
+	const char *name;      /* "lead" */
+	const char *plural;    /* "leads" */
+	int num;               /* 1..15: the type's number in search keys; 0: not searched */
+	struct field *fields;  /* builtin then custom; [0] is id */
+	int nfields;
+	bool owned;            /* fields[] allocated (has custom fields) */
+	const struct type_ops *ops;          /* NULL: fields only */
+	const char *created_event;           /* NULL: "TYPE.created" */
+	const struct type_event *on_value;   /* ends with { NULL } (or NULL) */
+	const char *const *events;           /* further events it publishes (deal.stage_changed) */
+};
+
+/* Load the record types with their custom fields into c (once). */
+int types_load(struct crm *c);
+void types_free(struct crm *c);
+/* "lead" or "leads" -> the type, or NULL (no error recorded). */
+const struct type *type_find(struct crm *c, const char *name);
+/* The same, recording "unknown record type" as a usage error. */
+const struct type *type_get(struct crm *c, const char *name);
+/* The i-th type (0..), in the order of the modules; NULL past the end. */
+const struct type *type_at(struct crm *c, int i);
+const struct field *type_field(const struct type *t, const char *name);
+/* A field by name, or a reference by the name of what it refers to:
+ * account=3 sets account_id on a contact. */
+const struct field *type_field_or_ref(const struct type *t, const char *name);
+/* The first field with flag, or NULL. */
+const struct field *type_field_flagged(const struct type *t, unsigned flag);
+/* The type whose search number is num, or NULL. */
+const struct type *type_by_num(struct crm *c, int num);
+/* Whether event ("lead.created", "deal.stage_changed") is one that some
+ * type publishes for rules to act on: TYPE.created (or its
+ * created_event), TYPE.updated, its on_value events and its events. */
+bool type_event_known(struct crm *c, const char *event);
+
+#endif

@@ -1,0 +1,14 @@
+/* modules.c: every feature of crm, lowest layer first.
+ *
+ * The core walks this list for the record types, the subscribers to
+ * record events, the --where helpers and the ticks (core/module.h); it
+ * is the one place where the features are named together. */
+#include <stddef.h>
+
+#include "core/module.h"
+#include "sales/sales.h"
+
+const struct module *const crm_modules[] = {
+	&sales_module,
+	NULL,
+};

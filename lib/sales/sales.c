@@ -1,0 +1,233 @@
+/* sales.c: the sales module: the first wave's record types (leads,
+ * accounts, contacts, deals, activities, tasks, behaviour events), and
+ * what sales plugs into the core: the rule engine and scoring on record
+ * events, has_event() and event_count() for --where, the tick rules.
+ *
+ * lib/sales is the lead-to-deal feature: pipelines and stages, deal
+ * approvals, scoring, assignment, automation rules, follow-ups, convert
+ * and the sales reports. It uses core, io, base and the data layer; the
+ * layers above it (cash, service, insight) use it only through its
+ * headers. */
+#include <string.h>
+#include <strings.h>
+
+#include "core/event.h"
+#include "core/module.h"
+#include "core/query.h"
+#include "core/record.h"
+#include "sales/pipeline.h"
+#include "sales/rules.h"
+#include "sales/sales.h"
+#include "sales/score.h"
+
+static const struct field lead_fields[] = {
+	FIELD_ID,
+	{ "name", FK_TEXT, FF_REQUIRED | FF_SEARCH | FF_LIST, NULL, NULL, "姓名", NULL },
+	{ "phone", FK_PHONE, FF_SEARCH | FF_DEDUPE | FF_LIST, NULL, NULL, "手机", NULL },
+	{ "email", FK_EMAIL, FF_SEARCH | FF_DEDUPE, NULL, NULL, "邮箱", NULL },
+	{ "company", FK_TEXT, FF_SEARCH | FF_LIST, NULL, NULL, "公司", NULL },
+	{ "title", FK_TEXT, FF_SEARCH, NULL, NULL, "职位", NULL },
+	{ "industry", FK_TEXT, 0, NULL, NULL, "行业", NULL },
+	{ "region", FK_TEXT, FF_LIST, NULL, NULL, "地区", NULL },
+	{ "source", FK_TEXT, 0, NULL, NULL, "来源", NULL },
+	{ "budget", FK_MONEY, 0, NULL, NULL, "预算", NULL },
+	{ "currency", FK_TEXT, 0, NULL, NULL, "币种", NULL },
+	{ "company_size", FK_INT, 0, NULL, NULL, "公司规模", NULL },
+	{ "status", FK_ENUM, FF_LIST, "new,working,nurturing,qualified,disqualified,converted",
+	  NULL, "状态", "new" },
+	{ "score", FK_INT, FF_LIST, NULL, NULL, "评分", "0" },
+	FIELD_OWNER, FIELD_TAGS, FIELD_NOTE,
+	{ "account_id", FK_REF, FF_PARENT, NULL, "account", "客户编号", NULL },
+	{ "contact_id", FK_REF, 0, NULL, "contact", "联系人编号", NULL },
+	{ "deal_id", FK_REF, 0, NULL, "deal", "商机编号", NULL },
+	{ "converted_at", FK_TIME, 0, NULL, NULL, "转化时间", NULL },
+	FIELD_LAST_CONTACT, FIELD_STAMPS,
+};
+
+static const struct field account_fields[] = {
+	FIELD_ID,
+	{ "name", FK_TEXT, FF_REQUIRED | FF_SEARCH | FF_LIST, NULL, NULL, "公司", NULL },
+	{ "industry", FK_TEXT, FF_LIST, NULL, NULL, "行业", NULL },
+	{ "size", FK_INT, 0, NULL, NULL, "规模", NULL },
+	{ "region", FK_TEXT, FF_LIST, NULL, NULL, "地区", NULL },
+	{ "tier", FK_ENUM, FF_LIST, "A,B,C", NULL, "等级", NULL },
+	FIELD_OWNER,
+	{ "source", FK_TEXT, 0, NULL, NULL, "来源", NULL },
+	{ "phone", FK_PHONE, FF_SEARCH, NULL, NULL, "电话", NULL },
+	{ "address", FK_TEXT, FF_SEARCH, NULL, NULL, "地址", NULL },
+	{ "website", FK_TEXT, 0, NULL, NULL, "网站", NULL },
+	FIELD_TAGS, FIELD_NOTE, FIELD_LAST_CONTACT, FIELD_STAMPS,
+};
+
+static const struct field contact_fields[] = {
+	FIELD_ID,
+	{ "name", FK_TEXT, FF_REQUIRED | FF_SEARCH | FF_LIST, NULL, NULL, "姓名", NULL },
+	{ "title", FK_TEXT, FF_SEARCH | FF_LIST, NULL, NULL, "职位", NULL },
+	{ "phone", FK_PHONE, FF_SEARCH | FF_DEDUPE | FF_LIST, NULL, NULL, "手机", NULL },
+	{ "email", FK_EMAIL, FF_SEARCH | FF_DEDUPE, NULL, NULL, "邮箱", NULL },
+	{ "wechat", FK_TEXT, FF_SEARCH, NULL, NULL, "微信", NULL },
+	{ "birthday", FK_DATE, 0, NULL, NULL, "生日", NULL },
+	{ "account_id", FK_REF, FF_LIST | FF_PARENT, NULL, "account", "客户编号", NULL },
+	{ "decision_role", FK_TEXT, 0, NULL, NULL, "决策角色", NULL },
+	FIELD_OWNER,
+	{ "source", FK_TEXT, 0, NULL, NULL, "来源", NULL },
+	FIELD_TAGS, FIELD_NOTE, FIELD_LAST_CONTACT, FIELD_STAMPS,
+};
+
+static const struct field deal_fields[] = {
+	FIELD_ID,
+	{ "name", FK_TEXT, FF_REQUIRED | FF_SEARCH | FF_LIST, NULL, NULL, "商机", NULL },
+	{ "account_id", FK_REF, FF_PARENT, NULL, "account", "客户编号", NULL },
+	{ "contact_id", FK_REF, 0, NULL, "contact", "联系人编号", NULL },
+	{ "lead_id", FK_REF, 0, NULL, "lead", "线索编号", NULL },
+	{ "amount", FK_MONEY, FF_LIST, NULL, NULL, "金额", NULL },
+	{ "currency", FK_TEXT, 0, NULL, NULL, "币种", NULL },
+	{ "pipeline", FK_TEXT, 0, NULL, NULL, "销售流程", "default" },
+	{ "stage", FK_TEXT, FF_LIST, NULL, NULL, "阶段", NULL },
+	{ "probability", FK_INT, 0, "0..100", NULL, "赢率", NULL },
+	{ "expected_close", FK_DATE, FF_LIST, NULL, NULL, "预计成交", NULL },
+	FIELD_OWNER,
+	{ "source", FK_TEXT, 0, NULL, NULL, "来源", NULL },
+	{ "status", FK_ENUM, FF_LIST, "open,won,lost", NULL, "状态", "open" },
+	{ "lost_reason", FK_TEXT, 0, NULL, NULL, "输单原因", NULL },
+	{ "closed_at", FK_TIME, FF_SYSTEM, NULL, NULL, "成交时间", NULL },
+	{ "stage_entered_at", FK_TIME, FF_SYSTEM, NULL, NULL, "进入阶段时间", NULL },
+	FIELD_TAGS, FIELD_NOTE, FIELD_LAST_CONTACT, FIELD_STAMPS,
+};
+
+static const struct field activity_fields[] = {
+	FIELD_ID,
+	{ "entity", FK_ENTITY, FF_REQUIRED | FF_LIST | FF_ABOUT, NULL, NULL, "对象", NULL },
+	{ "kind", FK_ENUM, FF_LIST, "call,meeting,email,visit,wechat,note", NULL, "方式", "note" },
+	{ "text", FK_TEXT, FF_SEARCH | FF_LIST, NULL, NULL, "内容", NULL },
+	{ "at", FK_TIME, FF_LIST, NULL, NULL, "时间", DFLT_NOW },
+	FIELD_OWNER, FIELD_TAGS, FIELD_STAMPS,
+};
+
+static const struct field task_fields[] = {
+	FIELD_ID,
+	{ "entity", FK_ENTITY, FF_LIST | FF_ABOUT, NULL, NULL, "对象", NULL },
+	{ "title", FK_TEXT, FF_REQUIRED | FF_SEARCH | FF_LIST, NULL, NULL, "任务", NULL },
+	{ "due", FK_TIME, FF_LIST, NULL, NULL, "截止", NULL },
+	FIELD_OWNER,
+	{ "priority", FK_ENUM, FF_LIST, "high,normal,low", NULL, "优先级", "normal" },
+	{ "status", FK_ENUM, FF_LIST, "open,done", NULL, "状态", "open" },
+	{ "done_at", FK_TIME, 0, NULL, NULL, "完成时间", NULL },
+	{ "rule", FK_TEXT, 0, NULL, NULL, "规则", NULL },
+	FIELD_TAGS, FIELD_NOTE, FIELD_STAMPS,
+};
+
+static const struct field event_fields[] = {
+	FIELD_ID,
+	{ "lead_id", FK_REF, FF_REQUIRED | FF_LIST | FF_ABOUT, NULL, "lead", "线索编号", NULL },
+	{ "name", FK_TEXT, FF_REQUIRED | FF_LIST, NULL, NULL, "事件", NULL },
+	{ "at", FK_TIME, FF_LIST, NULL, NULL, "时间", DFLT_NOW },
+	{ "props", FK_JSON, 0, NULL, NULL, "属性", NULL },
+	FIELD_STAMPS,
+};
+
+static const struct type_ops deal_ops = {
+	.check = pipeline_deal_check,
+	.fill = pipeline_deal_fill,
+	.inserted = pipeline_deal_inserted,
+};
+
+static const struct type_event lead_on_value[] = {
+	{ "status", "qualified", "lead.qualified" },
+	{ NULL, NULL, NULL },
+};
+
+static const char *const deal_events[] = { "deal.stage_changed", NULL };
+
+static const struct type lead_type = {
+	"lead", "leads", 1, TYPE_FIELDS(lead_fields), false, NULL, NULL, lead_on_value, NULL,
+};
+static const struct type account_type = {
+	"account", "accounts", 2, TYPE_FIELDS(account_fields), false, NULL, NULL, NULL, NULL,
+};
+static const struct type contact_type = {
+	"contact", "contacts", 3, TYPE_FIELDS(contact_fields), false, NULL, NULL, NULL, NULL,
+};
+static const struct type deal_type = {
+	"deal", "deals", 4, TYPE_FIELDS(deal_fields), false, &deal_ops, NULL, NULL, deal_events,
+};
+static const struct type activity_type = {
+	"activity", "activities", 5, TYPE_FIELDS(activity_fields), false, NULL, NULL, NULL, NULL,
+};
+static const struct type task_type = {
+	"task", "tasks", 6, TYPE_FIELDS(task_fields), false, NULL, NULL, NULL, NULL,
+};
+/* behaviour events are tracked, not created, as rules and hooks see them */
+static const struct type event_type = {
+	"event", "events", 7, TYPE_FIELDS(event_fields), false, NULL, "event.tracked", NULL, NULL,
+};
+
+static const struct type *const sales_types[] = {
+	&lead_type, &account_type, &contact_type, &deal_type, &activity_type, &task_type, &event_type,
+	NULL,
+};
+
+/* ---- has_event('x'), event_count('x' [, days]) over a lead's events ---- */
+
+static int helper_has_event(struct crm *c, const struct type *t, bool one, char **argv, int argc,
+			    struct sbuf *out)
+{
+	if (argc != 1)
+		return crm_error(c, CRM_USAGE, "has_event() takes one event name");
+	if (strcmp(t->name, "lead"))
+		sbuf_add(out, "0");
+	else if (one)
+		/* a lookup for this lead (index event_lead): gathering every
+		 * lead with that event would cost as much as for all leads */
+		sbuf_addf(out, "(EXISTS (SELECT 1 FROM event AS e WHERE e.lead_id = r.id "
+			  "AND e.name = (%s) AND e.deleted_at IS NULL))", argv[0]);
+	else
+		/* IN, not a correlated EXISTS: the lead ids with that event
+		 * are gathered once per statement, not looked up per lead
+		 * (7x faster when scoring or listing every lead) */
+		sbuf_addf(out, "(r.id IN (SELECT e.lead_id FROM event AS e WHERE e.name = (%s) "
+			  "AND e.deleted_at IS NULL))", argv[0]);
+	return CRM_OK;
+}
+
+static int helper_event_count(struct crm *c, const struct type *t, bool one, char **argv, int argc,
+			      struct sbuf *out)
+{
+	(void)one;
+	if (argc < 1 || argc > 2)
+		return crm_error(c, CRM_USAGE, "event_count() takes an event name and optionally days");
+	if (strcmp(t->name, "lead"))
+		sbuf_add(out, "0");
+	else
+		sbuf_addf(out, "(SELECT count(*) FROM event AS e WHERE e.lead_id = r.id "
+			  "AND e.name = (%s) AND e.deleted_at IS NULL%s%s%s)", argv[0],
+			  argc == 2 ? " AND julianday(e.at) >= julianday(crm_now()) - (" : "",
+			  argc == 2 ? argv[1] : "", argc == 2 ? ")" : "");
+	return CRM_OK;
+}
+
+static const struct query_helper sales_helpers[] = {
+	{ "has_event", helper_has_event },
+	{ "event_count", helper_event_count },
+	{ NULL, NULL },
+};
+
+static const struct subscriber sales_subscribers[] = {
+	{ NULL, rules_on_change, SUB_AUTOMATION },
+	{ "lead.merged", score_on_merged, 0 },
+	{ "lead.unmerged", score_on_merged, 0 },
+	{ NULL, NULL, 0 },
+};
+
+static int sales_tick(struct crm *c, bool all, bool dry)
+{
+	return rules_tick(c, all, dry);
+}
+
+const struct module sales_module = {
+	.name = "sales",
+	.types = sales_types,
+	.subscribers = sales_subscribers,
+	.helpers = sales_helpers,
+	.tick = sales_tick,
+};
