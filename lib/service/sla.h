@@ -78,8 +78,9 @@ struct sla_pause {
 /* What sla_due returns when it has no instant: PENDING when an open pause
  * began before the span ran out (the due time is not yet known: it moves
  * on when the ticket leaves pending); INVALID for a bad calendar, a span
- * < 0 or over the maximum, or out of memory. Neither is a time a ticket
- * can have (they are the two smallest time_t values). */
+ * < 0 or over the maximum, a start more than 2^40 s (34000 years) from
+ * 1970, or out of memory. Neither is a time a ticket can have (they are
+ * the two smallest time_t values). */
 #define SLA_PENDING ((time_t)(sizeof(time_t) >= 8 ? INT64_MIN : INT32_MIN))
 #define SLA_INVALID (SLA_PENDING + 1)
 
