@@ -2,7 +2,16 @@
  *
  * There is no other global mutable state: the database handle, the acting
  * user, the output writer and the error slot all live here, so `crm shell`
- * can run many commands in one process. */
+ * can run many commands in one process.
+ *
+ * lib/core is the layer every feature stands on: the context (crm.h),
+ * the database (db, open: statements, transactions, migrations), settings
+ * (config), the audit log, user hooks, the type registry (type.h), the
+ * one write path for records (record.h) and the events it publishes
+ * (event.h), the query layer with its read-only authorizer (query.h),
+ * and what commands read (input.h, cmd.h). It uses lib/base and lib/io
+ * only, and names no feature: features plug in through the modules they
+ * declare (module.h). */
 #ifndef CRM_CRM_H
 #define CRM_CRM_H
 

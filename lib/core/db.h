@@ -1,13 +1,4 @@
-/* db.h: the database handle's statements and transactions.
- *
- * lib/core is the layer every feature stands on: the context (crm.h),
- * the database (db, open: statements, transactions, migrations), settings
- * (config), the audit log, user hooks, the type registry (type.h), the
- * one write path for records (record.h) and the events it publishes
- * (event.h), the query layer with its read-only authorizer (query.h),
- * and what commands read (input.h, cmd.h). It uses lib/base and lib/io
- * only, and names no feature: features plug in through the modules they
- * declare (module.h). */
+/* db.h: the database handle's statements and transactions. */
 #ifndef CRM_DB_H
 #define CRM_DB_H
 

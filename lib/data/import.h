@@ -4,7 +4,12 @@
  * Chinese header, alias or --map) and goes through record_insert or
  * record_update: the same normalisation, validation and audit as
  * `crm lead add`. Rows are committed in batches, with the line reached
- * in the same transaction, so an interrupted import can be resumed. */
+ * in the same transaction, so an interrupted import can be resumed.
+ *
+ * lib/data holds what works on records of any type: import and export,
+ * custom fields, tags, a record's history, dedupe and merge. It uses
+ * core, io and base only; it knows no feature (a merge publishes
+ * TYPE.merged for whoever cares, as scoring does). */
 #ifndef CRM_IMPORT_H
 #define CRM_IMPORT_H
 

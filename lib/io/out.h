@@ -4,7 +4,13 @@
  * writer formats it: jsonl streams one object per line; csv/tsv stream
  * once the columns are known (declared, or taken from the first record);
  * table buffers to measure column widths (CJK counts double). A command
- * never formats output by hand. */
+ * never formats output by hand.
+ *
+ * lib/io is the layer of formats and streams: CSV/TSV and xlsx readers
+ * (zip and XML, encodings), the xlsx writer, JSON lines, this writer, and
+ * loading libraries on first use. It uses lib/base only and knows nothing
+ * of the database, the context or record types: its errors come back as
+ * return values and text. */
 #ifndef CRM_OUT_H
 #define CRM_OUT_H
 

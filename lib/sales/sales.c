@@ -1,13 +1,8 @@
 /* sales.c: the sales module: the first wave's record types (leads,
  * accounts, contacts, deals, activities, tasks, behaviour events), and
  * what sales plugs into the core: the rule engine and scoring on record
- * events, has_event() and event_count() for --where, the tick rules.
- *
- * lib/sales is the lead-to-deal feature: pipelines and stages, deal
- * approvals, scoring, assignment, automation rules, follow-ups, convert
- * and the sales reports. It uses core, io, base and the data layer; the
- * layers above it (cash, service, insight) use it only through its
- * headers. */
+ * events, has_event() and event_count() for --where, the tick rules
+ * (the layer itself: sales.h). */
 #include <string.h>
 #include <strings.h>
 
