@@ -7,8 +7,10 @@
 
 #include "core/module.h"
 #include "sales/sales.h"
+#include "team/team.h"
 
 const struct module *const crm_modules[] = {
+	&team_module,
 	&sales_module,
 	NULL,
 };

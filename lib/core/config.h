@@ -8,6 +8,15 @@
 
 #include "core/crm.h"
 
+/* A setting crm reads, as the core and each module declare them
+ * (module.h): what `crm help config` lists and `crm config set` accepts. */
+struct config_key {
+	const char *key;    /* "pool.claim_limit"; one ending in '.' ("team.") names a
+			     * family of keys the user makes */
+	const char *dflt;   /* the default as text, or NULL: unset means off */
+	const char *help;   /* one line */
+};
+
 /* Newly allocated value of key, or NULL. Works without a database (file only). */
 char *config_get(struct crm *c, const char *key);
 /* The value as an integer, or def when unset or not a number. */

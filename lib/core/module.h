@@ -15,6 +15,7 @@
 struct type;            /* type.h */
 struct subscriber;      /* event.h */
 struct query_helper;    /* query.h */
+struct config_key;      /* config.h */
 
 struct module {
 	const char *name;                        /* "sales" */
@@ -24,6 +25,13 @@ struct module {
 	/* crm automate tick (all: everything, not only what is due; dry:
 	 * print what would happen, write nothing) */
 	int (*tick)(struct crm *c, bool all, bool dry);
+	/* the settings it reads, for crm config and crm help config */
+	const struct config_key *config_keys;    /* ends with { NULL }, or NULL */
+	/* Visibility: an SQL condition over the row alias (of type t) for
+	 * what the acting user may see (write: may change), newly
+	 * allocated, or NULL when this module does not limit it. The core
+	 * ANDs every module's (query_scope). */
+	char *(*scope)(struct crm *c, const struct type *t, const char *alias, bool write);
 };
 
 /* lib/modules.c: every module, NULL-terminated. */

@@ -197,6 +197,21 @@ static size_t call_args(const char *s, char **argv, int *argc, int max)
 
 static int rewrite(struct crm *c, const struct type *t, bool one, const char *s, struct sbuf *out);
 
+char *query_scope(struct crm *c, const struct type *t, const char *alias, bool write)
+{
+	struct sbuf b = { 0 };
+	for (int m = 0; crm_modules[m]; m++) {
+		char *cond = crm_modules[m]->scope ? crm_modules[m]->scope(c, t, alias, write) : NULL;
+		if (!cond)
+			continue;
+		sbuf_add(&b, b.len ? " AND (" : "(");
+		sbuf_add(&b, cond);
+		sbuf_addc(&b, ')');
+		free(cond);
+	}
+	return b.s ? sbuf_detach(&b) : xstrdup("1");
+}
+
 /* has_tag('x'): the core's own helper (tags are a kind of field). */
 static int helper_has_tag(struct crm *c, const struct type *t, bool one, char **argv, int argc,
 			  struct sbuf *out)

@@ -28,6 +28,12 @@ struct query_helper {
 		      struct sbuf *out);
 };
 
+/* What the acting user may see (write: may change) of type t, as an SQL
+ * condition over alias: every module's scope (module.h) ANDed, "1" when
+ * none limits it. Newly allocated. Every query of records adds it:
+ * lists, exports, searches, reports. */
+char *query_scope(struct crm *c, const struct type *t, const char *alias, bool write);
+
 /* Run the query and print every matching record. CRM_NOTFOUND when none
  * matched (the caller decides whether that is an error). */
 int query_list(struct crm *c, const struct type *t, const struct query *q);
