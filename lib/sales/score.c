@@ -134,13 +134,13 @@ int score_rule_rm(struct crm *c, const char *name, const char *model)
 }
 
 /* The rules of the model: their checked SQL and points. */
-struct rules {
+struct score_model {
 	int n;
 	char **name, **sql;
 	long long *points;
 };
 
-static void rules_release(struct rules *r)
+static void model_release(struct score_model *r)
 {
 	for (int i = 0; i < r->n; i++) {
 		free(r->name[i]);
@@ -153,7 +153,7 @@ static void rules_release(struct rules *r)
 }
 
 /* one: the rules will score a few leads (those events touched), not all. */
-static int rules_load(struct crm *c, struct rules *r, bool one)
+static int model_load(struct crm *c, struct score_model *r, bool one)
 {
 	const struct type *t = type_find(c, "lead");
 	char *m = model_name(c, NULL);
@@ -230,7 +230,7 @@ static int qualify(struct crm *c)
 	return rc;
 }
 
-static int explain(struct crm *c, const struct rules *r)
+static int explain(struct crm *c, const struct score_model *r)
 {
 	const struct type *t = type_find(c, "lead");
 	char *src = query_source(t);
@@ -286,10 +286,10 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 	const struct type *t = type_find(c, "lead");
 	if (all)
 		db_bulk(c);
-	struct rules r = { 0 };
-	int rc = rules_load(c, &r, !all);
+	struct score_model r = { 0 };
+	int rc = model_load(c, &r, !all);
 	if (rc) {
-		rules_release(&r);
+		model_release(&r);
 		return rc;
 	}
 	struct sbuf sum = { 0 };
@@ -373,7 +373,7 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 		if (src2 != SQLITE_DONE)
 			rc = crm_dberror(c, src2, "score");
 	}
-	rules_release(&r);
+	model_release(&r);
 	return rc;
 }
 
