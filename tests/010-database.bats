@@ -101,7 +101,7 @@ load helper
 	refute_output --partial locked
 	[ "$(crm config get x.test.a)" = 40 ]
 	[ "$(crm config get x.test.b)" = 40 ]
-	[ "$(crm sql "SELECT count(*) AS n FROM audit WHERE entity LIKE 'config:test.%'" | jq .n)" = 80 ]
+	[ "$(crm sql "SELECT count(*) AS n FROM audit WHERE entity LIKE 'config:x.test.%'" | jq .n)" = 80 ]
 }
 
 @test "a busy database past db.busy_timeout fails with exit 6, not a hang" {
