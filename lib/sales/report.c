@@ -180,6 +180,32 @@ static void columns_cur(struct crm *c, const char *const *table, int nt, const c
 	columns(c, t2, n, all, na);
 }
 
+/* A report's rows for currency k of cs (rows: how many it printed). */
+typedef int (*per_cur_fn)(struct crm *c, const struct report_opts *r, const char *since,
+			  const struct currencies *cs, int k, long *rows);
+
+/* Run fn once per currency (leads: their currencies count too), with the
+ * table columns and all keys (csv) declared first; CRM_NOTFOUND when no
+ * row came. */
+static int per_currency(struct crm *c, const struct report_opts *r, bool leads, const char *const *tcols,
+			int nt, const char *const *cols, int na, per_cur_fn fn)
+{
+	char sbuf[DATE_BUFSZ];
+	const char *since;
+	int rc = since_time(c, r->since, sbuf, &since);
+	if (rc)
+		return rc;
+	struct currencies cs;
+	if ((rc = cur_load(c, leads, &cs)))
+		return rc;
+	columns_cur(c, tcols, nt, cols, na, cs.n > 1);
+	long n = 0;
+	for (int k = 0; !rc && k < cs.n; k++)
+		rc = fn(c, r, since, &cs, k, &n);
+	cur_free(&cs);
+	return rc ? rc : n ? CRM_OK : CRM_NOTFOUND;
+}
+
 /* ---- funnel ---- */
 
 struct fstage {
@@ -373,9 +399,10 @@ int report_funnel(struct crm *c, const struct report_opts *r)
 /* ---- forecast ---- */
 
 /* The forecast of the deals in currency k (all of them with one). */
-static int forecast_one(struct crm *c, const struct report_opts *r, const char *by, const char *since,
+static int forecast_one(struct crm *c, const struct report_opts *r, const char *since,
 			const struct currencies *cs, int k, long *rows_out)
 {
+	const char *by = r->by ? r->by : "month";
 	const char *open_key, *won_key, *open_col = "expected_close", *won_col = "closed_at";
 	/* expected_close is a day; closed_at an instant, written with the
 	 * offset of whoever closed the deal: its period is the one here */
@@ -470,24 +497,11 @@ int report_forecast(struct crm *c, const struct report_opts *r)
 	const char *by = r->by ? r->by : "month";
 	if (strcmp(by, "month") && strcmp(by, "week") && strcmp(by, "owner"))
 		return crm_error(c, CRM_USAGE, "--by: '%s' is not month, week or owner", by);
-	char sbuf[DATE_BUFSZ];
-	const char *since;
-	int rc = since_time(c, r->since, sbuf, &since);
-	if (rc)
-		return rc;
-	struct currencies cs;
-	if ((rc = cur_load(c, false, &cs)))
-		return rc;
 	const char *key = !strcmp(by, "owner") ? "owner" : "period";
 	const char *tcols[] = { key, "open_deals", "pipeline", "weighted", "won_deals", "won", "weighted_bar" };
 	const char *cols[] = { "type", "by", key, "currency", "open_deals", "pipeline", "weighted", "won_deals",
 			       "won" };
-	columns_cur(c, tcols, 7, cols, 9, cs.n > 1);
-	long n = 0;
-	for (int k = 0; !rc && k < cs.n; k++)
-		rc = forecast_one(c, r, by, since, &cs, k, &n);
-	cur_free(&cs);
-	return rc ? rc : n ? CRM_OK : CRM_NOTFOUND;
+	return per_currency(c, r, false, tcols, 7, cols, 9, forecast_one);
 }
 
 /* ---- cycle ---- */
@@ -660,7 +674,7 @@ static const char leaderboard_sql[] =
 	"FROM o LEFT JOIN d ON d.owner = o.owner LEFT JOIN a ON a.owner = o.owner "
 	"WHERE ?2 IS NULL OR o.owner = ?2 ORDER BY 2 DESC, 3 DESC, o.owner";
 
-static int leaderboard_one(struct crm *c, const char *since, const struct report_opts *r,
+static int leaderboard_one(struct crm *c, const struct report_opts *r, const char *since,
 			   const struct currencies *cs, int k, long *rows)
 {
 	bool multi = cs->n > 1;
@@ -704,24 +718,11 @@ static int leaderboard_one(struct crm *c, const char *since, const struct report
 
 int report_leaderboard(struct crm *c, const struct report_opts *r)
 {
-	char sbuf[DATE_BUFSZ];
-	const char *since;
-	int rc = since_time(c, r->since, sbuf, &since);
-	if (rc)
-		return rc;
-	struct currencies cs;
-	if ((rc = cur_load(c, false, &cs)))
-		return rc;
 	static const char *const tcols[] = { "owner", "won_amount", "won_deals", "win_pct", "activities",
 					     "open_pipeline", "won_bar" };
 	static const char *const cols[] = { "type", "rank", "owner", "won_amount", "currency", "won_deals",
 					    "win_pct", "activities", "open_pipeline", "open_deals" };
-	columns_cur(c, tcols, 7, cols, 10, cs.n > 1);
-	long n = 0;
-	for (int k = 0; !rc && k < cs.n; k++)
-		rc = leaderboard_one(c, since, r, &cs, k, &n);
-	cur_free(&cs);
-	return rc ? rc : n ? CRM_OK : CRM_NOTFOUND;
+	return per_currency(c, r, false, tcols, 7, cols, 10, leaderboard_one);
 }
 
 /* ---- sources ---- */
@@ -745,7 +746,7 @@ static const char sources_sql[] =
 	"  coalesce(w.won, 0), coalesce(w.amt, 0) "
 	"FROM s LEFT JOIN l ON l.src = s.src LEFT JOIN w ON w.src = s.src ORDER BY 6 DESC, 2 DESC, s.src";
 
-static int sources_one(struct crm *c, const char *since, const struct report_opts *r,
+static int sources_one(struct crm *c, const struct report_opts *r, const char *since,
 		       const struct currencies *cs, int k, long *rows)
 {
 	bool multi = cs->n > 1;
@@ -790,24 +791,11 @@ static int sources_one(struct crm *c, const char *since, const struct report_opt
 
 int report_sources(struct crm *c, const struct report_opts *r)
 {
-	char sbuf[DATE_BUFSZ];
-	const char *since;
-	int rc = since_time(c, r->since, sbuf, &since);
-	if (rc)
-		return rc;
-	struct currencies cs;
-	if ((rc = cur_load(c, true, &cs)))
-		return rc;
 	static const char *const tcols[] = { "source", "leads", "qualified", "converted", "converted_pct",
 					     "won_amount", "won_bar" };
 	static const char *const cols[] = { "type", "source", "leads", "qualified", "converted", "won_deals",
 					    "won_amount", "currency", "qualified_pct", "converted_pct" };
-	columns_cur(c, tcols, 7, cols, 10, cs.n > 1);
-	long n = 0;
-	for (int k = 0; !rc && k < cs.n; k++)
-		rc = sources_one(c, since, r, &cs, k, &n);
-	cur_free(&cs);
-	return rc ? rc : n ? CRM_OK : CRM_NOTFOUND;
+	return per_currency(c, r, true, tcols, 7, cols, 10, sources_one);
 }
 
 /* ---- silent ---- */
