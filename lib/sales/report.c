@@ -144,7 +144,8 @@ static int cur_load(struct crm *c, bool leads, struct currencies *cs)
 	if (!rc && leads)
 		rc = cur_scan(c, "lead", cs);
 	/* in order, the default first */
-	qsort(cs->v, cs->n, sizeof(char *), cur_cmp);
+	if (cs->n > 1)
+		qsort(cs->v, cs->n, sizeof(char *), cur_cmp);
 	for (int i = 1; i < cs->n; i++)
 		if (!strcmp(cs->v[i], cs->dflt)) {
 			char *d = cs->v[i];
