@@ -108,3 +108,16 @@ load helper
 		done
 	fi
 }
+
+@test "completion offers the settings crm reads after config get|set|unset" {
+	run crm __complete config set agenda.
+	assert_success
+	assert_line agenda.new_lead_hours
+	assert_line agenda.stale_deal_days
+	refute_line agenda.first_contact_hours
+	run crm __complete config get pool.re
+	assert_line pool.reclaim_days
+	assert_line pool.remind_days
+	run crm __complete config set x
+	assert_line x.
+}
