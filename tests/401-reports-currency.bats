@@ -59,6 +59,11 @@ local_setup() {
 	# web won: CNY 10万; USD 2万 + 1万 = 30000
 	[ "$(jq -c 'select(.source == "web" and .currency == "CNY") | .won_amount' <<<"$output")" = 100000 ]
 	[ "$(jq -c 'select(.source == "web" and .currency == "USD") | [.won_deals, .won_amount]' <<<"$output")" = '[2,30000]' ]
+	# leads count in the currency of their budget (none: the default)
+	crm -q lead add name=海外线索 budget=5000 currency=USD source=web >/dev/null
+	crm -q lead add name=国内线索 source=web >/dev/null
+	run crm report sources
+	[ "$(jq -c 'select(.source == "web") | [.currency, .leads]' <<<"$output" | paste -sd' ')" = '["CNY",1] ["USD",1]' ]
 }
 
 @test "several currencies: the table has a currency column" {

@@ -93,23 +93,33 @@ static void cur_add(struct currencies *cs, const char *cur)
 	cs->v[cs->n++] = xstrdup(cur);
 }
 
-/* The distinct currencies of table, one index lookup each (the partial
- * indexes deal_currency, lead_currency). */
+/* The distinct currencies of deals, one lookup each in the partial index
+ * deal_currency; of leads (sources reads them all anyway) in one scan. */
 static int cur_scan(struct crm *c, const char *table, struct currencies *cs)
 {
-	char *q = xasprintf("SELECT EXISTS (SELECT 1 FROM %s WHERE deleted_at IS NULL AND currency IS NULL)", table);
-	char *none = db_get_text(c, q, NULL);
-	free(q);
+	if (!strcmp(table, "lead")) {
+		sqlite3_stmt *st;
+		int rc = prepare(c, "SELECT DISTINCT coalesce(currency, ?1) FROM lead WHERE deleted_at IS NULL", &st);
+		if (rc)
+			return rc;
+		sqlite3_bind_text(st, 1, cs->dflt, -1, SQLITE_TRANSIENT);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			cur_add(cs, col_text(st, 0));
+		sqlite3_finalize(st);
+		return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
+	}
+	char *none = db_get_text(c, "SELECT EXISTS (SELECT 1 FROM deal WHERE deleted_at IS NULL AND currency IS NULL)",
+				 NULL);
 	if (!none && c->errmsg[0])
 		return crm_error(c, CRM_DBERR, "report: %s", c->errmsg);
 	bool unset = none && !strcmp(none, "1");
 	free(none);
 	if (unset)
 		cur_add(cs, cs->dflt);
-	q = xasprintf("SELECT min(currency) FROM %s WHERE deleted_at IS NULL AND currency > ?", table);
 	char *prev = xstrdup("");
 	for (;;) {
-		char *next = db_get_text(c, q, prev);
+		char *next = db_get_text(c, "SELECT min(currency) FROM deal WHERE deleted_at IS NULL AND currency > ?",
+					 prev);
 		free(prev);
 		if (!next)
 			break;
@@ -117,7 +127,6 @@ static int cur_scan(struct crm *c, const char *table, struct currencies *cs)
 		prev = next;
 	}
 	c->errmsg[0] = 0;
-	free(q);
 	return CRM_OK;
 }
 
