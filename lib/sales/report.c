@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "core/config.h"
 #include "core/db.h"
 #include "io/out.h"
 #include "sales/report.h"
@@ -70,6 +71,151 @@ static const char *col_text(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
+/* ---- currencies ---- */
+
+/* Sums never mix currencies: the currencies of the records a report adds
+ * up (deals; leads too for sources), not removed, a record without one in
+ * the default (config currency, else CNY), the default first. With one,
+ * a report runs as it always did (its fast paths) and says which; with
+ * several, once per currency over that currency's records. */
+struct currencies {
+	char *dflt;
+	char **v;
+	int n;
+};
+
+static void cur_add(struct currencies *cs, const char *cur)
+{
+	for (int i = 0; i < cs->n; i++)
+		if (!strcmp(cs->v[i], cur))
+			return;
+	cs->v = xrealloc(cs->v, (cs->n + 1) * sizeof(char *));
+	cs->v[cs->n++] = xstrdup(cur);
+}
+
+/* The distinct currencies of deals, one lookup each in the partial index
+ * deal_currency; of leads (sources reads them all anyway) in one scan. */
+static int cur_scan(struct crm *c, const char *table, struct currencies *cs)
+{
+	if (!strcmp(table, "lead")) {
+		sqlite3_stmt *st;
+		int rc = prepare(c, "SELECT DISTINCT coalesce(currency, ?1) FROM lead WHERE deleted_at IS NULL", &st);
+		if (rc)
+			return rc;
+		sqlite3_bind_text(st, 1, cs->dflt, -1, SQLITE_TRANSIENT);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			cur_add(cs, col_text(st, 0));
+		sqlite3_finalize(st);
+		return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
+	}
+	char *none = db_get_text(c, "SELECT EXISTS (SELECT 1 FROM deal WHERE deleted_at IS NULL AND currency IS NULL)",
+				 NULL);
+	if (!none && c->errmsg[0])
+		return crm_error(c, CRM_DBERR, "report: %s", c->errmsg);
+	bool unset = none && !strcmp(none, "1");
+	free(none);
+	if (unset)
+		cur_add(cs, cs->dflt);
+	char *prev = xstrdup("");
+	for (;;) {
+		char *next = db_get_text(c, "SELECT min(currency) FROM deal WHERE deleted_at IS NULL AND currency > ?",
+					 prev);
+		free(prev);
+		if (!next)
+			break;
+		cur_add(cs, next);
+		prev = next;
+	}
+	c->errmsg[0] = 0;
+	return CRM_OK;
+}
+
+static void cur_free(struct currencies *cs)
+{
+	for (int i = 0; i < cs->n; i++)
+		free(cs->v[i]);
+	free(cs->v);
+	free(cs->dflt);
+}
+
+static int cur_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int cur_load(struct crm *c, bool leads, struct currencies *cs)
+{
+	memset(cs, 0, sizeof(*cs));
+	cs->dflt = config_get(c, "currency");
+	if (!cs->dflt)
+		cs->dflt = xstrdup("CNY");
+	int rc = cur_scan(c, "deal", cs);
+	if (!rc && leads)
+		rc = cur_scan(c, "lead", cs);
+	/* in order, the default first */
+	if (cs->n > 1)
+		qsort(cs->v, cs->n, sizeof(char *), cur_cmp);
+	for (int i = 1; i < cs->n; i++)
+		if (!strcmp(cs->v[i], cs->dflt)) {
+			char *d = cs->v[i];
+			memmove(&cs->v[1], &cs->v[0], i * sizeof(char *));
+			cs->v[0] = d;
+		}
+	if (!cs->n)
+		cur_add(cs, cs->dflt);
+	if (rc)
+		cur_free(cs);
+	return rc;
+}
+
+/* The currency filter's parameters: the currency (NULL: no filter, one
+ * currency in all) and the default a record without one counts in. */
+static void bind_cur(sqlite3_stmt *st, int i, const struct currencies *cs, int k)
+{
+	bind_opt(st, i, cs->n > 1 ? cs->v[k] : NULL);
+	bind_opt(st, i + 1, cs->dflt);
+}
+
+/* Table columns with "currency" after the first, when there are several. */
+static void columns_cur(struct crm *c, const char *const *table, int nt, const char *const *all, int na,
+			bool multi)
+{
+	const char *t2[16];
+	int n = 0;
+	for (int i = 0; i < nt && n < 15; i++) {
+		t2[n++] = table[i];
+		if (i == 0 && multi)
+			t2[n++] = "currency";
+	}
+	columns(c, t2, n, all, na);
+}
+
+/* A report's rows for currency k of cs (rows: how many it printed). */
+typedef int (*per_cur_fn)(struct crm *c, const struct report_opts *r, const char *since,
+			  const struct currencies *cs, int k, long *rows);
+
+/* Run fn once per currency (leads: their currencies count too), with the
+ * table columns and all keys (csv) declared first; CRM_NOTFOUND when no
+ * row came. */
+static int per_currency(struct crm *c, const struct report_opts *r, bool leads, const char *const *tcols,
+			int nt, const char *const *cols, int na, per_cur_fn fn)
+{
+	char sbuf[DATE_BUFSZ];
+	const char *since;
+	int rc = since_time(c, r->since, sbuf, &since);
+	if (rc)
+		return rc;
+	struct currencies cs;
+	if ((rc = cur_load(c, leads, &cs)))
+		return rc;
+	columns_cur(c, tcols, nt, cols, na, cs.n > 1);
+	long n = 0;
+	for (int k = 0; !rc && k < cs.n; k++)
+		rc = fn(c, r, since, &cs, k, &n);
+	cur_free(&cs);
+	return rc ? rc : n ? CRM_OK : CRM_NOTFOUND;
+}
+
 /* ---- funnel ---- */
 
 struct fstage {
@@ -127,20 +273,22 @@ static const char days_filtered_sql[] =
  * deal_owner; ?2 since, ?3 owner). Without --owner, the deals are read in
  * table order: through an index, each would be a jump to its row (3.4 s
  * instead of 0.4 s for --since at 1M deals). */
-static char *deal_query(const char *fmt, const char *since, const char *owner)
+static char *deal_query(const char *fmt, const char *since, const char *owner, bool cur)
 {
-	char *filters = xasprintf("%s%s", since ? " AND julianday(d.created_at) >= julianday(?2)" : "",
-				  owner ? " AND d.owner = ?3" : "");
+	char *filters = xasprintf("%s%s%s", since ? " AND julianday(d.created_at) >= julianday(?2)" : "",
+				  owner ? " AND d.owner = ?3" : "",
+				  cur ? " AND coalesce(d.currency, ?6) = ?5" : "");
 	char *sql = xasprintf(fmt, owner ? "" : " NOT INDEXED", filters);
 	free(filters);
 	return sql;
 }
 
 static int funnel_days(struct crm *c, const struct report_opts *r, const char *since, const char *now,
-		       struct fstage *fs, int n)
+		       const struct currencies *cs, int k, struct fstage *fs, int n)
 {
 	sqlite3_stmt *st;
-	char *sql = since || r->owner ? deal_query(days_filtered_sql, since, r->owner) : NULL;
+	bool multi = cs->n > 1;
+	char *sql = since || r->owner || multi ? deal_query(days_filtered_sql, since, r->owner, multi) : NULL;
 	int rc = prepare(c, sql ? sql : days_fast_sql, &st);
 	free(sql);
 	if (rc)
@@ -149,6 +297,7 @@ static int funnel_days(struct crm *c, const struct report_opts *r, const char *s
 	bind_opt(st, 2, since);
 	bind_opt(st, 3, r->owner);
 	sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
+	bind_cur(st, 5, cs, k);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		for (int i = 0; i < n; i++)
 			if (!strcmp(fs[i].key, col_text(st, 0))) {
@@ -159,22 +308,16 @@ static int funnel_days(struct crm *c, const struct report_opts *r, const char *s
 	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
 }
 
-int report_funnel(struct crm *c, const struct report_opts *r)
+/* The funnel of the deals in currency k (all of them with one currency). */
+static int funnel_one(struct crm *c, const struct report_opts *r, const char *since, const char *now,
+		      const struct currencies *cs, int k)
 {
-	char sbuf[DATE_BUFSZ], now[DATE_BUFSZ];
-	const char *since;
-	int rc = since_time(c, r->since, sbuf, &since);
-	if (rc)
-		return rc;
-	if (!db_get_int(c, "SELECT count(*) FROM pipeline WHERE key = ?", r->pipeline, 0))
-		return crm_error(c, CRM_NOTFOUND, "no pipeline '%s' (see 'crm pipeline list')", r->pipeline);
-	date_format(date_now(), now);
 	sqlite3_stmt *st;
-	bool filtered = since || r->owner;
-	char *counts = filtered ? deal_query(funnel_counts_filtered, since, r->owner) : NULL;
+	bool multi = cs->n > 1, filtered = since || r->owner || multi;
+	char *counts = filtered ? deal_query(funnel_counts_filtered, since, r->owner, multi) : NULL;
 	char *sql = xasprintf(funnel_sql, counts ? counts : funnel_counts_all);
 	free(counts);
-	rc = prepare(c, sql, &st);
+	int rc = prepare(c, sql, &st);
 	free(sql);
 	if (rc)
 		return rc;
@@ -182,6 +325,7 @@ int report_funnel(struct crm *c, const struct report_opts *r)
 	if (filtered) {
 		bind_opt(st, 2, since);
 		bind_opt(st, 3, r->owner);
+		bind_cur(st, 5, cs, k);
 	}
 	struct fstage *fs = NULL;
 	int n = 0;
@@ -197,16 +341,11 @@ int report_funnel(struct crm *c, const struct report_opts *r)
 		n++;
 	}
 	sqlite3_finalize(st);
-	rc = rc == SQLITE_DONE ? funnel_days(c, r, since, now, fs, n) : crm_dberror(c, rc, "report");
+	rc = rc == SQLITE_DONE ? funnel_days(c, r, since, now, cs, k, fs, n) : crm_dberror(c, rc, "report");
 	long long max = 0;
 	for (int i = 0; i < n; i++)
 		if (fs[i].deals > max)
 			max = fs[i].deals;
-	static const char *const tcols[] = { "label", "deals", "amount", "conversion_pct", "avg_days", "funnel" };
-	static const char *const cols[] = { "type", "pipeline", "stage", "label", "deals", "amount",
-					    "conversion_pct", "avg_days" };
-	if (!rc)
-		columns(c, tcols, 6, cols, 8);
 	for (int i = 0; !rc && i < n; i++) {
 		struct out *o = c->out;
 		out_begin(o);
@@ -216,6 +355,7 @@ int report_funnel(struct crm *c, const struct report_opts *r)
 		out_str(o, "label", fs[i].label);
 		out_int(o, "deals", fs[i].deals);
 		out_money(o, "amount", fs[i].amount);
+		out_str(o, "currency", cs->v[k]);
 		/* Conversion: of the deals that reached this stage, the share
 		 * that reached the next one (lost is not a next stage). */
 		if (!fs[i].closes) {
@@ -243,9 +383,34 @@ int report_funnel(struct crm *c, const struct report_opts *r)
 	return rc;
 }
 
+int report_funnel(struct crm *c, const struct report_opts *r)
+{
+	char sbuf[DATE_BUFSZ], now[DATE_BUFSZ];
+	const char *since;
+	int rc = since_time(c, r->since, sbuf, &since);
+	if (rc)
+		return rc;
+	if (!db_get_int(c, "SELECT count(*) FROM pipeline WHERE key = ?", r->pipeline, 0))
+		return crm_error(c, CRM_NOTFOUND, "no pipeline '%s' (see 'crm pipeline list')", r->pipeline);
+	date_format(date_now(), now);
+	struct currencies cs;
+	if ((rc = cur_load(c, false, &cs)))
+		return rc;
+	static const char *const tcols[] = { "label", "deals", "amount", "conversion_pct", "avg_days", "funnel" };
+	static const char *const cols[] = { "type", "pipeline", "stage", "label", "deals", "amount", "currency",
+					    "conversion_pct", "avg_days" };
+	columns_cur(c, tcols, 6, cols, 9, cs.n > 1);
+	for (int k = 0; !rc && k < cs.n; k++)
+		rc = funnel_one(c, r, since, now, &cs, k);
+	cur_free(&cs);
+	return rc;
+}
+
 /* ---- forecast ---- */
 
-int report_forecast(struct crm *c, const struct report_opts *r)
+/* The forecast of the deals in currency k (all of them with one). */
+static int forecast_one(struct crm *c, const struct report_opts *r, const char *since,
+			const struct currencies *cs, int k, long *rows_out)
 {
 	const char *by = r->by ? r->by : "month";
 	const char *open_key, *won_key, *open_col = "expected_close", *won_col = "closed_at";
@@ -257,21 +422,19 @@ int report_forecast(struct crm *c, const struct report_opts *r)
 	} else if (!strcmp(by, "week")) {
 		open_key = "date(substr(e, 1, 10), 'weekday 0', '-6 days')";
 		won_key = "date(e, 'localtime', 'weekday 0', '-6 days')";
-	} else if (!strcmp(by, "owner")) {
+	} else {
 		open_key = won_key = "e";
 		open_col = won_col = "owner";
-	} else {
-		return crm_error(c, CRM_USAGE, "--by: '%s' is not month, week or owner", by);
 	}
-	char sbuf[DATE_BUFSZ];
-	const char *since;
-	int rc = since_time(c, r->since, sbuf, &since);
-	if (rc)
-		return rc;
 	/* Open deals by expected close, won deals by when they closed: first
 	 * grouped by the stored column in the order of a covering index (no
 	 * sort of every deal), then by period. */
-	bool filtered = r->pipeline || r->owner || since;
+	bool filtered = r->pipeline || r->owner || since || cs->n > 1;
+	/* the currency only when there are several: with one, the covering
+	 * indexes (which have no currency) answer alone */
+	const char *cond = cs->n > 1 ? "AND (?1 IS NULL OR pipeline = ?1) AND (?2 IS NULL OR owner = ?2) "
+				       "AND coalesce(currency, ?5) = ?4"
+				     : "AND (?1 IS NULL OR pipeline = ?1) AND (?2 IS NULL OR owner = ?2)";
 	char *sql = xasprintf(
 		"WITH o AS (SELECT %s AS k, sum(n) AS n, sum(amt) AS amt, sum(w) AS w FROM ("
 		"  SELECT %s AS e, count(*) AS n, coalesce(sum(amount), 0) AS amt, "
@@ -283,23 +446,19 @@ int report_forecast(struct crm *c, const struct report_opts *r)
 		"SELECT k, sum(on_), sum(oamt), sum(w), sum(wn), sum(wamt) FROM ("
 		"  SELECT k, n AS on_, amt AS oamt, w, 0 AS wn, 0 AS wamt FROM o "
 		"  UNION ALL SELECT k, 0, 0, 0, n, amt FROM x) GROUP BY k ORDER BY k IS NULL, k",
-		open_key, open_col, filtered || !strcmp(by, "owner") ? "" : "INDEXED BY deal_forecast",
-		"AND (?1 IS NULL OR pipeline = ?1) AND (?2 IS NULL OR owner = ?2)",
-		won_key, won_col, filtered || !strcmp(by, "owner") ? "" : "INDEXED BY deal_won",
-		"AND (?1 IS NULL OR pipeline = ?1) AND (?2 IS NULL OR owner = ?2)",
+		open_key, open_col, filtered || !strcmp(by, "owner") ? "" : "INDEXED BY deal_forecast", cond,
+		won_key, won_col, filtered || !strcmp(by, "owner") ? "" : "INDEXED BY deal_won", cond,
 		"AND (?3 IS NULL OR julianday(closed_at) >= julianday(?3))");
 	sqlite3_stmt *st;
-	rc = prepare(c, sql, &st);
+	int rc = prepare(c, sql, &st);
 	free(sql);
 	if (rc)
 		return rc;
 	bind_opt(st, 1, r->pipeline);
 	bind_opt(st, 2, r->owner);
 	bind_opt(st, 3, since);
+	bind_cur(st, 4, cs, k);
 	const char *key = !strcmp(by, "owner") ? "owner" : "period";
-	const char *tcols[] = { key, "open_deals", "pipeline", "weighted", "won_deals", "won", "weighted_bar" };
-	const char *cols[] = { "type", "by", key, "open_deals", "pipeline", "weighted", "won_deals", "won" };
-	columns(c, tcols, 7, cols, 8);
 	/* The bar needs the largest value: the result is one row per period. */
 	struct frow { char *k; long long on, oamt, w, wn, wamt; } *rows = NULL;
 	int n = 0;
@@ -327,6 +486,7 @@ int report_forecast(struct crm *c, const struct report_opts *r)
 			out_str(o, "type", "forecast");
 			out_str(o, "by", by);
 			out_str(o, key, rows[i].k ? rows[i].k : "(none)");
+			out_str(o, "currency", cs->v[k]);
 			out_int(o, "open_deals", rows[i].on);
 			out_money(o, "pipeline", rows[i].oamt);
 			out_money(o, "weighted", rows[i].w);
@@ -338,7 +498,20 @@ int report_forecast(struct crm *c, const struct report_opts *r)
 		free(rows[i].k);
 	}
 	free(rows);
-	return rc ? rc : n ? CRM_OK : CRM_NOTFOUND;
+	*rows_out += n;
+	return rc;
+}
+
+int report_forecast(struct crm *c, const struct report_opts *r)
+{
+	const char *by = r->by ? r->by : "month";
+	if (strcmp(by, "month") && strcmp(by, "week") && strcmp(by, "owner"))
+		return crm_error(c, CRM_USAGE, "--by: '%s' is not month, week or owner", by);
+	const char *key = !strcmp(by, "owner") ? "owner" : "period";
+	const char *tcols[] = { key, "open_deals", "pipeline", "weighted", "won_deals", "won", "weighted_bar" };
+	const char *cols[] = { "type", "by", key, "currency", "open_deals", "pipeline", "weighted", "won_deals",
+			       "won" };
+	return per_currency(c, r, false, tcols, 7, cols, 9, forecast_one);
 }
 
 /* ---- cycle ---- */
@@ -492,6 +665,8 @@ int report_cycle(struct crm *c, const struct report_opts *r)
 
 /* ---- leaderboard ---- */
 
+/* %s: the currency filter on deals, %s on activity-only owners (they are
+ * in the default currency's block). */
 static const char leaderboard_sql[] =
 	"WITH d AS (SELECT owner, "
 	"  sum(CASE WHEN status = 'won' AND (?1 IS NULL OR julianday(closed_at) >= julianday(?1)) "
@@ -500,32 +675,29 @@ static const char leaderboard_sql[] =
 	"  sum(status = 'lost' AND (?1 IS NULL OR julianday(closed_at) >= julianday(?1))) AS lost, "
 	"  sum(CASE WHEN status = 'open' THEN coalesce(amount, 0) ELSE 0 END) AS open_amount, "
 	"  sum(status = 'open') AS open_deals "
-	"  FROM deal WHERE deleted_at IS NULL AND owner IS NOT NULL GROUP BY owner), "
+	"  FROM deal WHERE deleted_at IS NULL AND owner IS NOT NULL%s GROUP BY owner), "
 	"a AS (SELECT owner, count(*) AS n FROM activity WHERE deleted_at IS NULL AND owner IS NOT NULL "
 	"  AND (?1 IS NULL OR julianday(at) >= julianday(?1)) GROUP BY owner), "
-	"o AS (SELECT owner FROM d UNION SELECT owner FROM a) "
+	"o AS (SELECT owner FROM d UNION SELECT owner FROM a%s) "
 	"SELECT o.owner, coalesce(d.won_amount, 0), coalesce(d.won, 0), coalesce(d.lost, 0), coalesce(a.n, 0), "
 	"  coalesce(d.open_amount, 0), coalesce(d.open_deals, 0) "
 	"FROM o LEFT JOIN d ON d.owner = o.owner LEFT JOIN a ON a.owner = o.owner "
 	"WHERE ?2 IS NULL OR o.owner = ?2 ORDER BY 2 DESC, 3 DESC, o.owner";
 
-int report_leaderboard(struct crm *c, const struct report_opts *r)
+static int leaderboard_one(struct crm *c, const struct report_opts *r, const char *since,
+			   const struct currencies *cs, int k, long *rows)
 {
-	char sbuf[DATE_BUFSZ];
-	const char *since;
-	int rc = since_time(c, r->since, sbuf, &since);
-	if (rc)
-		return rc;
+	bool multi = cs->n > 1;
+	char *sql = xasprintf(leaderboard_sql, multi ? " AND coalesce(currency, ?4) = ?3" : "",
+			      multi ? " WHERE ?3 = ?4" : "");
 	sqlite3_stmt *st;
-	if ((rc = prepare(c, leaderboard_sql, &st)))
+	int rc = prepare(c, sql, &st);
+	free(sql);
+	if (rc)
 		return rc;
 	bind_opt(st, 1, since);
 	bind_opt(st, 2, r->owner);
-	static const char *const tcols[] = { "owner", "won_amount", "won_deals", "win_pct", "activities",
-					     "open_pipeline", "won_bar" };
-	static const char *const cols[] = { "type", "rank", "owner", "won_amount", "won_deals", "win_pct",
-					    "activities", "open_pipeline", "open_deals" };
-	columns(c, tcols, 7, cols, 9);
+	bind_cur(st, 3, cs, k);
 	long n = 0;
 	long long max = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -539,6 +711,7 @@ int report_leaderboard(struct crm *c, const struct report_opts *r)
 		out_int(o, "rank", ++n);
 		out_str(o, "owner", col_text(st, 0));
 		out_money(o, "won_amount", amt);
+		out_str(o, "currency", cs->v[k]);
 		out_int(o, "won_deals", won);
 		if (won + lost)
 			out_real(o, "win_pct", round1(100.0 * won / (won + lost)));
@@ -549,48 +722,54 @@ int report_leaderboard(struct crm *c, const struct report_opts *r)
 		out_end(o);
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return crm_dberror(c, rc, "report");
-	return n ? CRM_OK : CRM_NOTFOUND;
+	*rows += n;
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
+}
+
+int report_leaderboard(struct crm *c, const struct report_opts *r)
+{
+	static const char *const tcols[] = { "owner", "won_amount", "won_deals", "win_pct", "activities",
+					     "open_pipeline", "won_bar" };
+	static const char *const cols[] = { "type", "rank", "owner", "won_amount", "currency", "won_deals",
+					    "win_pct", "activities", "open_pipeline", "open_deals" };
+	return per_currency(c, r, false, tcols, 7, cols, 10, leaderboard_one);
 }
 
 /* ---- sources ---- */
 
 /* qualified: leads now qualified or converted; converted: leads turned
  * into a deal; won: deals won whose source (carried from the lead, or the
- * lead's) is this source. */
+ * lead's) is this source. With several currencies, once per currency
+ * over its leads (by their budget's) and deals (%s: the filters). */
 static const char sources_sql[] =
 	"WITH l AS (SELECT coalesce(nullif(source, ''), '(none)') AS src, count(*) AS leads, "
 	"  sum(status IN ('qualified', 'converted')) AS qualified, sum(status = 'converted') AS converted "
 	"  FROM lead WHERE deleted_at IS NULL AND (?1 IS NULL OR julianday(created_at) >= julianday(?1)) "
-	"  AND (?2 IS NULL OR owner = ?2) GROUP BY src), "
+	"  AND (?2 IS NULL OR owner = ?2)%s GROUP BY src), "
 	"w AS (SELECT coalesce(nullif(d.source, ''), l.source, '(none)') AS src, count(*) AS won, "
 	"  coalesce(sum(d.amount), 0) AS amt FROM deal d LEFT JOIN lead l ON l.id = d.lead_id "
 	"  WHERE d.status = 'won' AND d.deleted_at IS NULL "
-	"  AND (?1 IS NULL OR julianday(d.closed_at) >= julianday(?1)) AND (?2 IS NULL OR d.owner = ?2) "
+	"  AND (?1 IS NULL OR julianday(d.closed_at) >= julianday(?1)) AND (?2 IS NULL OR d.owner = ?2)%s "
 	"  GROUP BY src), "
 	"s AS (SELECT src FROM l UNION SELECT src FROM w) "
 	"SELECT s.src, coalesce(l.leads, 0), coalesce(l.qualified, 0), coalesce(l.converted, 0), "
 	"  coalesce(w.won, 0), coalesce(w.amt, 0) "
 	"FROM s LEFT JOIN l ON l.src = s.src LEFT JOIN w ON w.src = s.src ORDER BY 6 DESC, 2 DESC, s.src";
 
-int report_sources(struct crm *c, const struct report_opts *r)
+static int sources_one(struct crm *c, const struct report_opts *r, const char *since,
+		       const struct currencies *cs, int k, long *rows)
 {
-	char sbuf[DATE_BUFSZ];
-	const char *since;
-	int rc = since_time(c, r->since, sbuf, &since);
-	if (rc)
-		return rc;
+	bool multi = cs->n > 1;
+	char *sql = xasprintf(sources_sql, multi ? " AND coalesce(currency, ?4) = ?3" : "",
+			      multi ? " AND coalesce(d.currency, ?4) = ?3" : "");
 	sqlite3_stmt *st;
-	if ((rc = prepare(c, sources_sql, &st)))
+	int rc = prepare(c, sql, &st);
+	free(sql);
+	if (rc)
 		return rc;
 	bind_opt(st, 1, since);
 	bind_opt(st, 2, r->owner);
-	static const char *const tcols[] = { "source", "leads", "qualified", "converted", "converted_pct",
-					     "won_amount", "won_bar" };
-	static const char *const cols[] = { "type", "source", "leads", "qualified", "converted", "won_deals",
-					    "won_amount", "qualified_pct", "converted_pct" };
-	columns(c, tcols, 7, cols, 9);
+	bind_cur(st, 3, cs, k);
 	long n = 0;
 	long long max = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -606,6 +785,7 @@ int report_sources(struct crm *c, const struct report_opts *r)
 		out_int(o, "converted", sqlite3_column_int64(st, 3));
 		out_int(o, "won_deals", sqlite3_column_int64(st, 4));
 		out_money(o, "won_amount", amt);
+		out_str(o, "currency", cs->v[k]);
 		if (leads) {
 			out_real(o, "qualified_pct", round1(100.0 * sqlite3_column_int64(st, 2) / leads));
 			out_real(o, "converted_pct", round1(100.0 * sqlite3_column_int64(st, 3) / leads));
@@ -615,9 +795,17 @@ int report_sources(struct crm *c, const struct report_opts *r)
 		n++;
 	}
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return crm_dberror(c, rc, "report");
-	return n ? CRM_OK : CRM_NOTFOUND;
+	*rows += n;
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
+}
+
+int report_sources(struct crm *c, const struct report_opts *r)
+{
+	static const char *const tcols[] = { "source", "leads", "qualified", "converted", "converted_pct",
+					     "won_amount", "won_bar" };
+	static const char *const cols[] = { "type", "source", "leads", "qualified", "converted", "won_deals",
+					    "won_amount", "currency", "qualified_pct", "converted_pct" };
+	return per_currency(c, r, true, tcols, 7, cols, 10, sources_one);
 }
 
 /* ---- silent ---- */
