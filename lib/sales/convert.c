@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/company.h"
+#include "sales/assign.h"
 #include "sales/convert.h"
 #include "base/date.h"
 #include "core/db.h"
@@ -147,7 +148,7 @@ static int convert_inner(struct crm *c, long long id, const cJSON *lead, const s
 		cJSON_AddNumberToObject(ch, "deal_id", (double)ids[2]);
 	rc = record_update(c, type_find(c, "lead"), id, ch, REC_SYSTEM);
 	cJSON_Delete(ch);
-	return rc;
+	return rc ? rc : assign_first_contact_done(c, id);   /* nobody need call it first now */
 }
 
 int lead_convert(struct crm *c, long long id, const struct convert_opts *o)

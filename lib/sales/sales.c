@@ -3,6 +3,7 @@
  * what sales plugs into the core: the rule engine and scoring on record
  * events, has_event() and event_count() for --where, the tick rules
  * (the layer itself: sales.h). */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -10,6 +11,7 @@
 #include "core/module.h"
 #include "core/query.h"
 #include "core/record.h"
+#include "sales/assign.h"
 #include "sales/pipeline.h"
 #include "sales/rules.h"
 #include "sales/sales.h"
@@ -60,7 +62,6 @@ static const struct field contact_fields[] = {
 	{ "title", FK_TEXT, FF_SEARCH | FF_LIST, NULL, NULL, "职位", NULL },
 	{ "phone", FK_PHONE, FF_SEARCH | FF_DEDUPE | FF_LIST, NULL, NULL, "手机", NULL },
 	{ "email", FK_EMAIL, FF_SEARCH | FF_DEDUPE, NULL, NULL, "邮箱", NULL },
-	{ "wechat", FK_TEXT, FF_SEARCH, NULL, NULL, "微信", NULL },
 	{ "birthday", FK_DATE, 0, NULL, NULL, "生日", NULL },
 	{ "account_id", FK_REF, FF_LIST | FF_PARENT, NULL, "account", "客户编号", NULL },
 	{ "decision_role", FK_TEXT, 0, NULL, NULL, "决策角色", NULL },
@@ -207,8 +208,20 @@ static const struct query_helper sales_helpers[] = {
 	{ NULL, NULL },
 };
 
+/* A call, meeting, visit, email or message logged on a lead is its first
+ * contact (a plain note is not). */
+static int first_contact_on_activity(struct crm *c, const struct change *ch)
+{
+	const char *ent = cJSON_GetStringValue(cJSON_GetObjectItem(ch->after, "entity"));
+	const char *kind = cJSON_GetStringValue(cJSON_GetObjectItem(ch->after, "kind"));
+	if (!ent || strncmp(ent, "lead:", 5) || !kind || !strcmp(kind, "note"))
+		return CRM_OK;
+	return assign_first_contact_done(c, strtoll(ent + 5, NULL, 10));
+}
+
 static const struct subscriber sales_subscribers[] = {
 	{ NULL, rules_on_change, SUB_AUTOMATION },
+	{ "activity.created", first_contact_on_activity, 0 },
 	{ "lead.merged", score_on_merged, 0 },
 	{ "lead.unmerged", score_on_merged, 0 },
 	{ NULL, NULL, 0 },
