@@ -70,6 +70,8 @@ enum {
 	REC_ALLOW_DUP = 1 << 0,  /* skip the duplicate guard */
 	REC_NO_RULES  = 1 << 1,  /* fire no automation rules (rules' own writes); hooks still run */
 	REC_SYSTEM    = 1 << 2,  /* may set FF_SYSTEM fields (import, merge) */
+	REC_IMPORT    = 1 << 3,  /* a row of an import: the type's rules hold as for an add
+				  * (with REC_SYSTEM: it may bring values crm keeps) */
 };
 
 /* What writing a record of a type must also check or do, beyond the

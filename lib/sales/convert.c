@@ -78,6 +78,7 @@ static int convert_inner(struct crm *c, long long id, const cJSON *lead, const s
 		copy_field(f, "title", lead, "title");
 		copy_field(f, "phone", lead, "phone");
 		copy_field(f, "email", lead, "email");
+		copy_field(f, "wechat", lead, "wechat");
 		copy_field(f, "source", lead, "source");
 		copy_field(f, "owner", lead, "owner");
 		copy_field(f, "tags", lead, "tags");

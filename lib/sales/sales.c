@@ -24,6 +24,7 @@ static const struct field lead_fields[] = {
 	{ "email", FK_EMAIL, FF_SEARCH | FF_DEDUPE, NULL, NULL, "邮箱", NULL },
 	{ "company", FK_TEXT, FF_SEARCH | FF_LIST, NULL, NULL, "公司", NULL },
 	{ "title", FK_TEXT, FF_SEARCH, NULL, NULL, "职位", NULL },
+	{ "wechat", FK_TEXT, FF_SEARCH, NULL, NULL, "微信", NULL },
 	{ "industry", FK_TEXT, 0, NULL, NULL, "行业", NULL },
 	{ "region", FK_TEXT, FF_LIST, NULL, NULL, "地区", NULL },
 	{ "source", FK_TEXT, 0, NULL, NULL, "来源", NULL },
@@ -62,6 +63,7 @@ static const struct field contact_fields[] = {
 	{ "title", FK_TEXT, FF_SEARCH | FF_LIST, NULL, NULL, "职位", NULL },
 	{ "phone", FK_PHONE, FF_SEARCH | FF_DEDUPE | FF_LIST, NULL, NULL, "手机", NULL },
 	{ "email", FK_EMAIL, FF_SEARCH | FF_DEDUPE, NULL, NULL, "邮箱", NULL },
+	{ "wechat", FK_TEXT, FF_SEARCH, NULL, NULL, "微信", NULL },
 	{ "birthday", FK_DATE, 0, NULL, NULL, "生日", NULL },
 	{ "account_id", FK_REF, FF_LIST | FF_PARENT, NULL, "account", "客户编号", NULL },
 	{ "decision_role", FK_TEXT, 0, NULL, NULL, "决策角色", NULL },
@@ -219,7 +221,27 @@ static int first_contact_on_activity(struct crm *c, const struct change *ch)
 	return assign_first_contact_done(c, strtoll(ent + 5, NULL, 10));
 }
 
+/* An import that updates a deal it matched does not move it: its
+ * stage, status and pipeline change through crm stage move, which keeps
+ * the history, the gates and the approvals. */
+static int deal_import_updated(struct crm *c, const struct change *ch)
+{
+	static const char *const moved[] = { "stage", "status", "pipeline" };
+	if (!(ch->flags & REC_IMPORT) || !ch->before || !ch->after)
+		return CRM_OK;
+	for (int i = 0; i < 3; i++) {
+		const char *b = cJSON_GetStringValue(cJSON_GetObjectItem(ch->before, moved[i]));
+		const char *a = cJSON_GetStringValue(cJSON_GetObjectItem(ch->after, moved[i]));
+		if ((a == NULL) != (b == NULL) || (a && strcmp(a, b)))
+			return crm_error(c, CRM_BADINPUT, "%s: deal:%lld is %s; an import does not move it to %s "
+					 "(crm stage move does, keeping its history)", moved[i], ch->id, b ? b : "-",
+					 a ? a : "-");
+	}
+	return CRM_OK;
+}
+
 static const struct subscriber sales_subscribers[] = {
+	{ "deal.updated", deal_import_updated, 0 },
 	{ NULL, rules_on_change, SUB_AUTOMATION },
 	{ "activity.created", first_contact_on_activity, 0 },
 	{ "lead.merged", score_on_merged, 0 },
