@@ -51,8 +51,8 @@ static int add_from_fields(struct crm *c, const cJSON *obj, long lineno, void *a
 	/* a line crm printed is a record that exists: a task line is that
 	 * task (adding it again would copy it), any other needs a title */
 	if (jid && (!jt || type_find(c, jt) == tt))
-		return crm_error(c, CRM_BADINPUT, "task:%lld exists already: a task line adds no task (to change "
-				 "tasks: crm task list ... | crm task update owner=bob)",
+		return crm_error(c, CRM_BADINPUT, "task:%lld exists already: a task line adds no task; use task "
+				 "update to change it (crm task list ... | crm task update owner=bob)",
 				 cJSON_IsNumber(jid) ? (long long)jid->valuedouble : 0LL);
 	if (jid && jt)
 		return crm_error(c, CRM_BADINPUT, "%s:%lld: what is to be done about it? (--title TEXT)", jt,
@@ -245,7 +245,8 @@ const struct cmd_entry cmd_task_entry = {
 		       "            (next week's), 上周五; monday .. sunday (the coming one, today\n"
 		       "            included), this friday, next monday (next week's), last friday\n"
 		       "  a time    14:00, 9:30:15, 3pm, 10:30am, noon, 下午3点, 3点半, 15点20分,\n"
-		       "            上午10点, 晚上8:30, 中午; alone: today, or tomorrow once it is past\n"
+		       "            上午10点, 晚上8:30, 中午; alone: today's (a due time, tomorrow's\n"
+		       "            once it is past: --due 9:00 at 10:00 is tomorrow 9:00)\n"
 		       "  both      明天 14:00, tomorrow 14:00, tomorrow at 2pm, 下周一 9:30,\n"
 		       "            12-15 10:00, 周五下午3点, +2d 14:00\n"
 		       "  relative  +3d -2w (calendar days, keeping the clock), +4h +30m, now\n"

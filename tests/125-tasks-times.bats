@@ -44,7 +44,7 @@ local_setup() {
 	crm task add --title 自己的 >/dev/null
 	run --separate-stderr bash -c 'crm task list --owner carol | crm task add --owner bob'
 	assert_failure 3
-	[[ "$stderr" == *"task:1 exists already"*"crm task update"* ]] || fail "stderr: $stderr"
+	[[ "$stderr" == *"task:1 exists already"*"use task update"* ]] || fail "stderr: $stderr"
 	[ "$(crm sql "SELECT count(*) AS n FROM task" | jq .n)" = 3 ]
 	run --separate-stderr bash -c 'crm task list --owner carol | crm task update owner=bob'
 	assert_success
@@ -89,6 +89,13 @@ local_setup() {
 	done
 	run --separate-stderr crm task add --title t --due "明天 25:00"
 	assert_failure 3
+	# a past time of day is tomorrow's only for a due time: what happened at 9:00 happened today
+	run crm note lead:1 "早上来过电话" --at 9:00
+	[ "$(jqo .at)" = "2026-03-04T09:00:00+08:00" ]
+	run crm task update 1 due=9:00
+	[ "$(jqo .due)" = "2026-03-05T09:00:00+08:00" ]
+	[ "$(crm activity list --for lead:1 --since 9:00 | wc -l)" = 6 ]
+	[ "$(crm activity list --for lead:1 --since 10:31 | wc -l)" = 0 ]
 	# the same words elsewhere: --since, task list --due, $CRM_NOW
 	[ "$(crm task list --due 12-15 | wc -l)" = 3 ]
 	CRM_NOW="2026-03-09 9:00" crm lead add name=乙 >/dev/null

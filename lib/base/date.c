@@ -4,6 +4,7 @@
 #include "base/text.h"
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -524,7 +525,7 @@ static int parse_relative(const char *s, time_t now, time_t *out, struct tm *tm,
 	return 0;
 }
 
-static int parse_clean(const char *s, time_t now, time_t *out, int *date_only)
+static int parse_clean(const char *s, time_t now, bool ahead, time_t *out, int *date_only)
 {
 	if (!strcasecmp(s, "now") || !strcmp(s, "现在")) {
 		*date_only = 0;
@@ -580,14 +581,14 @@ static int parse_clean(const char *s, time_t now, time_t *out, int *date_only)
 	tm.tm_hour = h, tm.tm_min = mi, tm.tm_sec = sec;
 	if (local_time(&tm, out) != 0)
 		return -1;
-	if (!have_day && *out < now) {   /* 15:00 once it is past: tomorrow's */
+	if (!have_day && ahead && *out < now) {   /* due at 15:00, once it is past: tomorrow's */
 		tm.tm_mday++;
 		return local_time(&tm, out);
 	}
 	return 0;
 }
 
-int date_parse(const char *in, time_t now, time_t *out, int *date_only)
+static int parse(const char *in, time_t now, bool ahead, time_t *out, int *date_only)
 {
 	if (!in)
 		return -1;
@@ -596,7 +597,7 @@ int date_parse(const char *in, time_t now, time_t *out, int *date_only)
 		return -1;
 	int only = 0;
 	time_t t;
-	int rc = parse_clean(s, now, &t, &only);
+	int rc = parse_clean(s, now, ahead, &t, &only);
 	free(s);
 	if (rc != 0)
 		return -1;
@@ -604,6 +605,16 @@ int date_parse(const char *in, time_t now, time_t *out, int *date_only)
 	if (date_only)
 		*date_only = only;
 	return 0;
+}
+
+int date_parse(const char *in, time_t now, time_t *out, int *date_only)
+{
+	return parse(in, now, false, out, date_only);
+}
+
+int date_parse_ahead(const char *in, time_t now, time_t *out, int *date_only)
+{
+	return parse(in, now, true, out, date_only);
 }
 
 time_t date_now(void)
@@ -658,15 +669,25 @@ char *date_format_day(time_t t, char *buf)
 	return buf;
 }
 
-int date_normalize(const char *in, int want_date, char *buf)
+static int normalize(const char *in, int want_date, bool ahead, char *buf)
 {
 	time_t t;
 	buf[0] = 0;
-	if (date_parse(in, date_now(), &t, NULL) != 0)
+	if (parse(in, date_now(), ahead, &t, NULL) != 0)
 		return -1;
 	if (want_date)
 		date_format_day(t, buf);
 	else
 		date_format(t, buf);
 	return buf[0] ? 0 : -1;
+}
+
+int date_normalize(const char *in, int want_date, char *buf)
+{
+	return normalize(in, want_date, false, buf);
+}
+
+int date_normalize_ahead(const char *in, int want_date, char *buf)
+{
+	return normalize(in, want_date, true, buf);
 }

@@ -30,6 +30,8 @@ enum fflag {
 				* event's lead): notes and tasks from a pipe go there */
 	FF_PARENT   = 1 << 8,  /* the record this one belongs to (a contact's
 				* account): contact with this one is contact with it */
+	FF_AHEAD    = 1 << 9,  /* a time something is due: a time of day alone,
+				* already past, is tomorrow's (date_parse_ahead) */
 };
 
 /* The default that stands for the acting user (--as, $CRM_USER, ...), and

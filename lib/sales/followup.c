@@ -182,7 +182,7 @@ int task_snooze(struct crm *c, long long id, const char *when)
 	time_t t, now = date_now();
 	int date_only = 0;
 	char day[DATE_BUFSZ], today[DATE_BUFSZ], at[DATE_BUFSZ];
-	if (date_parse(when, now, &t, &date_only) != 0)
+	if (date_parse_ahead(when, now, &t, &date_only) != 0)
 		return crm_error(c, CRM_BADINPUT, "'%s' is not a time (tomorrow 14:00, +2d, 下周一 9:30; "
 				 "see 'crm help task')", when);
 	date_format_day(t, day);

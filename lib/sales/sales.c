@@ -106,7 +106,7 @@ static const struct field task_fields[] = {
 	FIELD_ID,
 	{ "entity", FK_ENTITY, FF_LIST | FF_ABOUT, NULL, NULL, "对象", NULL },
 	{ "title", FK_TEXT, FF_REQUIRED | FF_SEARCH | FF_LIST, NULL, NULL, "任务", NULL },
-	{ "due", FK_TIME, FF_LIST, NULL, NULL, "截止", NULL },
+	{ "due", FK_TIME, FF_LIST | FF_AHEAD, NULL, NULL, "截止", NULL },
 	FIELD_OWNER,
 	{ "priority", FK_ENUM, FF_LIST, "high,normal,low", NULL, "优先级", "normal" },
 	{ "status", FK_ENUM, FF_LIST, "open,done", NULL, "状态", "open" },

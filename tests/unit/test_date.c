@@ -31,6 +31,14 @@ static long long parse_at(const char *s, time_t now, int *date_only)
 	return (long long)t;
 }
 
+static long long ahead_at(const char *s, time_t now)
+{
+	time_t t = 42;
+	if (date_parse_ahead(s, now, &t, NULL) != 0)
+		return t == 42 ? REFUSED : REFUSED + 1;
+	return (long long)t;
+}
+
 static long long parse(const char *s)
 {
 	return parse_at(s, (time_t)(U0301 + 1000 * D), NULL);
@@ -387,22 +395,30 @@ static void test_words(void)
 	CHECK(parse_at("12月15日", now, NULL) == SH1215);
 	CHECK(parse_at("12月15号", now, NULL) == SH1215);
 	CHECK(parse_at("3-4", now, NULL) == SH0304);
-	/* a time alone: today, or tomorrow once it is past */
+	/* a time alone: today's; for a due time, tomorrow's once it is past */
 	only = -1;
 	CHECK(parse_at("15:00", now, &only) == SH0304 + 15 * H && only == 0);
-	CHECK(parse_at("9:00", now, NULL) == SH0304 + D + 9 * H);
+	CHECK(parse_at("9:00", now, NULL) == SH0304 + 9 * H);
+	CHECK(ahead_at("9:00", now) == SH0304 + D + 9 * H);
+	CHECK(ahead_at("15:00", now) == SH0304 + 15 * H);
+	CHECK(ahead_at("10:30", now) == now);
+	CHECK(ahead_at("3点", now) == SH0304 + D + 3 * H);   /* 3 a.m., past */
+	CHECK(ahead_at("12am", now) == SH0304 + D);
+	CHECK(ahead_at("今天 9:00", now) == SH0304 + 9 * H);   /* said so: not moved */
+	CHECK(ahead_at("tomorrow", now) == SH0304 + D);
+	CHECK(ahead_at("soon", now) == REFUSED);
 	CHECK(parse_at("10:30", now, NULL) == now);
 	CHECK(parse_at("下午3点", now, NULL) == SH0304 + 15 * H);
 	CHECK(parse_at("下午3点半", now, NULL) == SH0304 + 15 * H + 30 * 60);
 	CHECK(parse_at("15点20分", now, NULL) == SH0304 + 15 * H + 20 * 60);
 	CHECK(parse_at("晚上8:30", now, NULL) == SH0304 + 20 * H + 30 * 60);
-	CHECK(parse_at("3点", now, NULL) == SH0304 + D + 3 * H);   /* 3 a.m., past */
+	CHECK(parse_at("3点", now, NULL) == SH0304 + 3 * H);   /* 3 a.m. */
 	CHECK(parse_at("中午", now, NULL) == SH0304 + 12 * H);
 	CHECK(parse_at("中午1点", now, NULL) == SH0304 + 13 * H);
 	CHECK(parse_at("3pm", now, NULL) == SH0304 + 15 * H);
 	CHECK(parse_at("3:30 PM", now, NULL) == SH0304 + 15 * H + 30 * 60);
 	CHECK(parse_at("12pm", now, NULL) == SH0304 + 12 * H);
-	CHECK(parse_at("12am", now, NULL) == SH0304 + D);
+	CHECK(parse_at("12am", now, NULL) == SH0304);
 	CHECK(parse_at("noon", now, NULL) == SH0304 + 12 * H);
 	/* a day and a time */
 	only = -1;
@@ -438,6 +454,13 @@ static void test_words(void)
 	CHECK_STR(norm("tomorrow 14:00", 0), "2026-03-05T14:00:00+08:00");
 	CHECK_STR(norm("下周一", 1), "2026-03-09");
 	CHECK_STR(norm("12-15", 1), "2026-12-15");
+	CHECK_STR(norm("9:00", 0), "2026-03-04T09:00:00+08:00");
+	{
+		char buf[DATE_BUFSZ];
+		CHECK(date_normalize_ahead("9:00", 0, buf) == 0);
+		CHECK_STR(buf, "2026-03-05T09:00:00+08:00");
+		CHECK(date_normalize_ahead("soon", 0, buf) == -1);
+	}
 	setenv("CRM_NOW", "tomorrow 9:00", 1);   /* the pin itself, relative to the real clock */
 	time_t want;
 	CHECK(date_parse("tomorrow 9:00", time(NULL), &want, NULL) == 0 && date_now() == want);
