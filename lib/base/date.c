@@ -26,31 +26,34 @@ static const struct unit units[] = {
 	{ "天", 86400 }, { "日", 86400 }, { "周", 604800 },
 };
 
-/* Count and unit of a span like "30m" or "7天"; a bare number is days
- * when bare_days allows it. */
-static int parse_span(const char *s, int bare_days, long long *count, long long *unit)
+/* Count and unit of a span at *p like "30m" or "7天" (the longest unit
+ * name after the digits); a bare number is days when bare_days allows
+ * it. *p moves past the span. */
+static int parse_span(const char **p, int bare_days, long long *count, long long *unit)
 {
 	long long n = 0;
-	const char *p = s;
-	if (*p < '0' || *p > '9')
+	const char *s = *p;
+	if (*s < '0' || *s > '9')
 		return -1;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (n > (LLONG_MAX - (*p - '0')) / 10)
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (n > (LLONG_MAX - (*s - '0')) / 10)
 			return -1;
-		n = n * 10 + (*p - '0');
+		n = n * 10 + (*s - '0');
 	}
 	long long u = 0;
-	if (*p == 0) {
-		u = bare_days ? 86400 : 0;
-	} else {
-		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-			if (strcmp(p, units[i].name) == 0)
-				u = units[i].seconds;
+	size_t ulen = 0;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		size_t l = strlen(units[i].name);
+		if (l > ulen && strncmp(s, units[i].name, l) == 0)
+			u = units[i].seconds, ulen = l;
 	}
+	if (!ulen && bare_days)
+		u = 86400;
 	if (u == 0 || n > SPAN_MAX_SECONDS / u)
 		return -1;
 	*count = n;
 	*unit = u;
+	*p = s + ulen;
 	return 0;
 }
 
@@ -73,7 +76,10 @@ int duration_parse(const char *in, long long *seconds)
 	if (!s)
 		return -1;
 	long long n, u;
-	int rc = parse_span(s, 1, &n, &u);
+	const char *rest = s;
+	int rc = parse_span(&rest, 1, &n, &u);
+	if (rc == 0 && *rest)
+		rc = -1;
 	free(s);
 	if (rc == 0)
 		*seconds = n * u;
@@ -494,23 +500,9 @@ static int parse_relative(const char *s, time_t now, time_t *out, struct tm *tm,
 {
 	int sign = *s == '-' ? -1 : 1;
 	const char *p = s + 1;
-	long long n = 0, u = 0;
-	size_t ulen = 0;
-	if (*p < '0' || *p > '9')
+	long long n, u;
+	if (parse_span(&p, 0, &n, &u) != 0)
 		return -1;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (n > (LLONG_MAX - (*p - '0')) / 10)
-			return -1;
-		n = n * 10 + (*p - '0');
-	}
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		size_t l = strlen(units[i].name);
-		if (l > ulen && strncmp(p, units[i].name, l) == 0)
-			u = units[i].seconds, ulen = l;
-	}
-	if (u == 0 || n > SPAN_MAX_SECONDS / u)
-		return -1;
-	p += ulen;
 	if (u % 86400 != 0) {
 		if (*p)
 			return -1;
@@ -596,7 +588,7 @@ static int parse(const char *in, time_t now, bool ahead, time_t *out, int *date_
 	if (!s)
 		return -1;
 	int only = 0;
-	time_t t;
+	time_t t = 0;
 	int rc = parse_clean(s, now, ahead, &t, &only);
 	free(s);
 	if (rc != 0)
