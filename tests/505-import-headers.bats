@@ -105,6 +105,19 @@ count() {
 	[ "$(CRM_DB=$BATS_TEST_TMPDIR/b.db crm lead list | wc -l)" = 2 ]
 }
 
+@test "a GBK file: a stray bad byte rejects its row too" {
+	{
+		printf '姓名,手机,公司\n张伟,13812345678,云启\n' | iconv -f UTF-8 -t GB18030
+		printf '\xff\x20,13700002222,x\n'
+		printf '赵六,13600003333,甲\n' | iconv -f UTF-8 -t GB18030
+	} > "$BATS_TEST_TMPDIR/gb.csv"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/gb.csv" --encoding gbk --errors "$BATS_TEST_TMPDIR/e.jsonl"
+	assert_failure 3
+	[[ "$stderr" == *"line 3: invalid GBK/GB18030 (bytes FF 20) at line 3, column 1"* ]] || fail "stderr: $stderr"
+	[ "$(crm lead list | jq -r .name | paste -sd,)" = "张伟,赵六" ]
+	[ "$(jq -c '[.line, .column]' "$BATS_TEST_TMPDIR/e.jsonl")" = '[3,"姓名"]' ]
+}
+
 @test "a file that cannot be read as UTF-8 at all stops at once, importing nothing" {
 	printf '姓名,手机,公司\n张伟,13812345678,杭州云启科技有限公司\n李娜,13900001111,上海星河网络科技\n' |
 		iconv -f UTF-8 -t GB18030 > "$BATS_TEST_TMPDIR/gbk.csv"

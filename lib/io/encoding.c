@@ -517,10 +517,15 @@ static long count_high(const unsigned char *p, size_t n)
  * UTF-8 at all: that stops the reader. Returns 2, or -1. */
 static int replace_bad(enc_reader *r, const char **data, size_t *len)
 {
-	size_t n = r->in_end - r->in_start, skip = utf8_bad_len(r->in + r->in_start, n);
-	int truncated = r->eof && skip == n && utf8_seq(r->in + r->in_start, n) < 0;
+	size_t n = r->in_end - r->in_start, skip = 1;
+	bool utf8 = r->mode != M_ICONV;
+	int truncated = 0;
+	if (utf8) {
+		skip = utf8_bad_len(r->in + r->in_start, n);
+		truncated = r->eof && skip == n && utf8_seq(r->in + r->in_start, n) < 0;
+	}
 	bad_bytes(r, r->in_start, truncated);
-	if (r->bad == 0) {   /* the first: judge the window ahead */
+	if (r->bad == 0 && utf8) {   /* the first: judge the window ahead */
 		size_t errs = utf8_errors(r->in + r->in_start, n);
 		long good = r->good + count_high(r->in + r->in_start, n) - (long)errs;
 		if (errs >= 4 && (long)errs * 2 > good)
@@ -530,7 +535,7 @@ static int replace_bad(enc_reader *r, const char **data, size_t *len)
 		char first[160];
 		snprintf(first, sizeof first, "%.159s", r->err);
 		snprintf(r->err, sizeof r->err, "does not read as %s: %.159s, and more like it "
-			 "(name the encoding: --encoding gbk)", r->label, first);
+			 "(name the encoding%s)", r->label, first, utf8 ? ": --encoding gbk" : "");
 		r->failed = 1;
 		return -1;
 	}
@@ -641,6 +646,9 @@ static int read_iconv(enc_reader *r, const char **data, size_t *len)
 			snprintf(r->err, sizeof r->err, "NUL character at line %ld, column %ld%s",
 			         r->pos.line, r->pos.col + 1, auto_note(r));
 			r->pending = 1;
+		} else if (e == EILSEQ && r->tolerant) {
+			if (n == 0)   /* the text before it has gone: now the byte */
+				return replace_bad(r, data, len);
 		} else if (e == EILSEQ) {
 			bad_bytes(r, at, 0);
 			r->pending = 1;
@@ -658,6 +666,7 @@ static int read_iconv(enc_reader *r, const char **data, size_t *len)
 		}
 		*data = r->out + skip;
 		*len = used;
+		r->good += count_high((unsigned char *)r->out + skip, used);
 		return 1;
 	}
 }

@@ -36,11 +36,12 @@ enc_reader *enc_open_fd(int fd, const char *encoding, char *err, size_t errsz);
  * enc_tolerate(), 2 and the replacement). */
 int enc_read(enc_reader *r, const char **data, size_t *len);
 
-/* From now on an invalid sequence in UTF-8 text (said, or detected) does
- * not stop the reader: enc_read() returns 2 with U+FFFD in its place and
- * enc_error() saying what and where it was (line, column). A NUL, or text
- * that is invalid more often than not (not UTF-8 at all: the first
- * window ahead is judged at the first bad byte), still stops it. */
+/* From now on an invalid sequence (in UTF-8 text, said or detected, or
+ * in GB18030) does not stop the reader: enc_read() returns 2 with U+FFFD
+ * in its place and enc_error() saying what and where it was (line,
+ * column). A NUL, or text that is invalid more often than not (not in
+ * that encoding at all: for UTF-8 the window ahead is judged at the
+ * first bad byte), still stops it. */
 void enc_tolerate(enc_reader *r);
 
 /* The last error message ("" when none). */
