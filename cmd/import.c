@@ -64,7 +64,7 @@ const struct cmd_entry cmd_import_entry = {
 	.verbs = import_verbs,
 	.description = "FILE may be - (stdin). Encodings: UTF-8 with or without a BOM, GBK/GB18030\n"
 		       "(Excel on Chinese Windows), UTF-16 with a BOM. A stray byte that is not\n"
-		       "UTF-8 rejects its row, naming its line and column (in --errors too: the\n"
+		       "UTF-8 (or GBK) rejects its row, naming its line and column (in --errors: the\n"
 		       "cell shows it as U+FFFD), and the import goes on; a file that does not\n"
 		       "read as UTF-8 at all (a GBK file named utf-8) stops at once. Headers are\n"
 		       "matched to fields by name, by Chinese header and common aliases: 姓名 联系人\n"
