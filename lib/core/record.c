@@ -457,7 +457,8 @@ static int norm_scalar(struct crm *c, const struct type *t, const struct field *
 	case FK_DATE:
 	case FK_TIME: {
 		char d[DATE_BUFSZ];
-		if (date_normalize(v, f->kind == FK_DATE, d) != 0)
+		int (*norm)(const char *, int, char *) = f->flags & FF_AHEAD ? date_normalize_ahead : date_normalize;
+		if (norm(v, f->kind == FK_DATE, d) != 0)
 			return bad(c, f, v, f->kind == FK_DATE ? "is not a date" : "is not a time");
 		*out = xstrdup(d);
 		return CRM_OK;

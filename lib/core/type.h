@@ -30,6 +30,8 @@ enum fflag {
 				* event's lead): notes and tasks from a pipe go there */
 	FF_PARENT   = 1 << 8,  /* the record this one belongs to (a contact's
 				* account): contact with this one is contact with it */
+	FF_AHEAD    = 1 << 13, /* a time something is due: a time of day alone,
+				* already past, is tomorrow's (date_parse_ahead) */
 	FF_NEGATIVE = 1 << 14, /* FK_MONEY: may be below zero (a discount, a refund);
 				* any other amount below zero is refused */
 };
@@ -72,6 +74,8 @@ enum {
 	REC_ALLOW_DUP = 1 << 0,  /* skip the duplicate guard */
 	REC_NO_RULES  = 1 << 1,  /* fire no automation rules (rules' own writes); hooks still run */
 	REC_SYSTEM    = 1 << 2,  /* may set FF_SYSTEM fields (import, merge) */
+	REC_IMPORT    = 1 << 3,  /* a row of an import: the type's rules hold as for an add
+				  * (with REC_SYSTEM: it may bring values crm keeps) */
 };
 
 /* What writing a record of a type must also check or do, beyond the

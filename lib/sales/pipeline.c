@@ -186,6 +186,13 @@ static cJSON *stage_json(struct crm *c, long long pid, const char *key)
 	return o;
 }
 
+static bool stage_exists(struct crm *c, long long pid, const char *key)
+{
+	cJSON *o = stage_json(c, pid, key);
+	cJSON_Delete(o);
+	return o != NULL;
+}
+
 /* "amount, expected_close" checked against the deal's fields. */
 static int check_require(struct crm *c, const char *req, char **out)
 {
@@ -303,11 +310,25 @@ static int update_stage(struct crm *c, long long pid, const struct stage_spec *s
 	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "stage");
 }
 
+/* The closing a stage key means when --closes is not given: a stage
+ * called won (赢单) closes deals as won, lost (输单) as lost. */
+static const char *closes_by_key(const char *key)
+{
+	if (!strcmp(key, "won") || !strcmp(key, "赢单"))
+		return "won";
+	if (!strcmp(key, "lost") || !strcmp(key, "输单"))
+		return "lost";
+	return NULL;
+}
+
 /* Add or change a stage without printing it. */
-static int stage_put(struct crm *c, long long pid, const char *pipeline, const struct stage_spec *s)
+static int stage_put(struct crm *c, long long pid, const char *pipeline, const struct stage_spec *given)
 {
 	char *req = NULL;
 	int rc;
+	struct stage_spec spec = *given, *s = &spec;
+	if (!s->closes && s->key)
+		s->closes = closes_by_key(s->key);
 	if (!valid_key(s->key))
 		return crm_error(c, CRM_USAGE, "'%s' is not a valid stage key (no spaces, commas, colons or quotes)",
 				 s->key ? s->key : "");
@@ -491,7 +512,7 @@ int pipeline_add(struct crm *c, const char *key, const char *label, const char *
 		struct stage_spec s;
 		char *item = text_trim(it);
 		rc = parse_stage(c, item, &s);
-		if (!rc && stage_json(c, pid, s.key)) {
+		if (!rc && stage_exists(c, pid, s.key)) {
 			rc = crm_error(c, CRM_USAGE, "--stages: stage '%s' is given twice", s.key);
 		}
 		if (!rc)
@@ -499,6 +520,26 @@ int pipeline_add(struct crm *c, const char *key, const char *label, const char *
 		free(item);
 	}
 	free(copy);
+	/* Every pipeline can win and lose a deal: the closing stages the
+	 * default pipeline has, unless the stages given have their own. */
+	static const struct { const char *key, *label, *closes; int probability; } closing[] = {
+		{ "won", "赢单", "won", 100 }, { "lost", "输单", "lost", 0 },
+	};
+	for (int i = 0; i < 2 && !rc; i++) {
+		char *pidtxt = xasprintf("%lld", pid);
+		char *sql = xasprintf("SELECT count(*) FROM stage WHERE pipeline_id = ? AND closes = '%s'",
+				      closing[i].closes);
+		long long have = db_get_int(c, sql, pidtxt, 0);
+		free(sql);
+		free(pidtxt);
+		struct stage_spec s = { .key = closing[i].key, .label = closing[i].label,
+					.probability = closing[i].probability, .closes = closing[i].closes };
+		if (!have && stage_exists(c, pid, s.key))
+			rc = crm_error(c, CRM_USAGE, "--stages: stage '%s' is given with --closes other than %s; "
+				       "a pipeline needs a stage that closes deals as %s", s.key, s.closes, s.closes);
+		else if (!have)
+			rc = stage_put(c, pid, key, &s);
+	}
 	if (rc)
 		goto fail;
 	if ((rc = db_exec(c, "RELEASE pipeline")))
@@ -873,7 +914,7 @@ cleanup:
 char *pipeline_first_stage(struct crm *c, const char *pipeline)
 {
 	return db_get_text(c, "SELECT s.key FROM stage s JOIN pipeline p ON p.id = s.pipeline_id "
-			   "WHERE p.key = ? ORDER BY s.position LIMIT 1", pipeline);
+			   "WHERE p.key = ? AND s.closes IS NULL ORDER BY s.position LIMIT 1", pipeline);
 }
 
 /* ---- the deal type's behaviour (type_ops) ---- */
@@ -882,6 +923,18 @@ int pipeline_deal_check(struct crm *c, const struct type *t, const cJSON *fields
 			unsigned flags)
 {
 	(void)t;
+	if (inserting && flags & REC_IMPORT) {
+		/* an import's status must agree with its stage (fill checks it),
+		 * and a deal closes after it was made */
+		const char *made = cJSON_GetStringValue(cJSON_GetObjectItem(fields, "created_at"));
+		const char *closed = cJSON_GetStringValue(cJSON_GetObjectItem(fields, "closed_at"));
+		time_t tm, tc, now = date_now();
+		if (made && closed && !date_parse(made, now, &tm, NULL) && !date_parse(closed, now, &tc, NULL)
+		    && tc < tm)
+			return crm_error(c, CRM_BADINPUT, "closed_at: %s is before the deal was made (%s)", closed,
+					 made);
+		return CRM_OK;
+	}
 	if (!inserting || flags & REC_SYSTEM)
 		return CRM_OK;
 	const char *status = cJSON_GetStringValue(cJSON_GetObjectItem(fields, "status"));
@@ -889,6 +942,15 @@ int pipeline_deal_check(struct crm *c, const struct type *t, const cJSON *fields
 		return crm_error(c, CRM_BADINPUT, "status: a deal is %s by its stage (stage=%s%s), "
 				 "not by hand", status, status, strcmp(status, "lost") ? "" : " lost_reason=...");
 	return CRM_OK;
+}
+
+/* Two stored times compared as instants (their offsets may differ). */
+static int time_cmp(const char *a, const char *b)
+{
+	time_t ta, tb;
+	if (date_parse(a, 0, &ta, NULL) || date_parse(b, 0, &tb, NULL))
+		return strcmp(a, b);
+	return ta < tb ? -1 : ta > tb;
 }
 
 int pipeline_deal_fill(struct crm *c, const struct type *t, struct rec *r, unsigned flags)
@@ -905,12 +967,15 @@ int pipeline_deal_fill(struct crm *c, const struct type *t, struct rec *r, unsig
 	if (!rec_get(r, "stage")) {
 		char *first = pipeline_first_stage(c, pipeline);
 		if (!first)
-			return crm_error(c, CRM_BADINPUT, "pipeline '%s' has no stages", pipeline);
+			return crm_error(c, CRM_BADINPUT, "pipeline '%s' has no open stage for a deal to start in "
+					 "(crm stage add KEY --pipeline %s)", pipeline, pipeline);
 		rec_set(r, "stage", first);
 		free(first);
 	}
-	sqlite3_stmt *st = db_stmt(c, "SELECT s.probability, s.closes FROM stage s JOIN pipeline p "
-				      "ON p.id = s.pipeline_id WHERE p.key = ? AND s.key = ?");
+	/* The stage by its key, or by its label (a spreadsheet's 赢单). */
+	sqlite3_stmt *st = db_stmt(c, "SELECT s.probability, s.closes, s.key FROM stage s JOIN pipeline p "
+				      "ON p.id = s.pipeline_id WHERE p.key = ?1 AND (s.key = ?2 OR s.label = ?2) "
+				      "ORDER BY s.key = ?2 DESC, s.position LIMIT 1");
 	if (!st)
 		return c->errcode;
 	sqlite3_bind_text(st, 1, pipeline, -1, SQLITE_TRANSIENT);
@@ -920,23 +985,50 @@ int pipeline_deal_fill(struct crm *c, const struct type *t, struct rec *r, unsig
 		return crm_error(c, CRM_BADINPUT, "stage: no stage '%s' in pipeline '%s' (see 'crm stage list')",
 				 rec_get(r, "stage"), pipeline);
 	}
+	rec_set(r, "stage", (const char *)sqlite3_column_text(st, 2));
 	if (!rec_get(r, "probability")) {
 		char prob[24];
 		snprintf(prob, sizeof(prob), "%d", sqlite3_column_int(st, 0));
 		rec_set(r, "probability", prob);
 	}
-	/* Added straight into a won/lost stage: it is closed. */
-	const char *closes = (const char *)sqlite3_column_text(st, 1);
-	const char *status = rec_get(r, "status");
-	if (closes && status && !strcmp(status, "open")) {
-		rec_set(r, "status", closes);
-		if (!rec_get(r, "closed_at"))
-			rec_set(r, "closed_at", now);
-	}
+	const char *cl = (const char *)sqlite3_column_text(st, 1);
+	char *closes = cl ? xstrdup(cl) : NULL;
 	sqlite3_reset(st);
-	if (!rec_get(r, "stage_entered_at"))
+	int rc = CRM_OK;
+	const char *status = rec_get(r, "status");
+	const char *closed = rec_get(r, "closed_at");
+	if (flags & REC_IMPORT) {
+		/* A row brings its status and closing date (an export of
+		 * crm's own, a spreadsheet's 成交日期): they must agree with
+		 * the stage, and a closing date cannot be ahead of now or
+		 * before the deal was made. */
+		const char *created = rec_get(r, "created_at");
+		if (status && strcmp(status, closes ? closes : "open") && !(closes && !strcmp(status, "open")))
+			rc = crm_error(c, CRM_BADINPUT, "status: a deal in stage %s is %s, not %s (its status "
+				       "follows the stage)", rec_get(r, "stage"), closes ? closes : "open", status);
+		else if (closed && !closes)
+			rc = crm_error(c, CRM_BADINPUT, "closed_at: a deal in stage %s is open: only a won or lost "
+				       "deal has a closing date", rec_get(r, "stage"));
+		else if (closed && time_cmp(closed, now) > 0)
+			rc = crm_error(c, CRM_BADINPUT, "closed_at: %s is in the future", closed);
+		/* closed before the time of the import, with no created_at
+		 * given (check saw to one given): it was made by then */
+		else if (closed && created && time_cmp(closed, created) < 0)
+			rec_set(r, "created_at", closed);
+	}
+	/* Added straight into a won/lost stage: it is closed, now or when the
+	 * import says. */
+	if (!rc && closes) {
+		rec_set(r, "status", closes);
+		if (!closed)
+			rec_set(r, "closed_at", now);
+		if (!rec_get(r, "stage_entered_at"))
+			rec_set(r, "stage_entered_at", rec_get(r, "closed_at"));
+	}
+	free(closes);
+	if (!rc && !rec_get(r, "stage_entered_at"))
 		rec_set(r, "stage_entered_at", now);
-	return CRM_OK;
+	return rc;
 }
 
 int pipeline_deal_inserted(struct crm *c, const struct type *t, long long id, const cJSON *deal,
@@ -954,12 +1046,12 @@ int pipeline_deal_inserted(struct crm *c, const struct type *t, long long id, co
 	int rc = history_insert(c, id, pipeline, NULL, stage, at, NULL, false);
 	/* A deal added in a later stage than its pipeline's first (its history
 	 * starts there) must meet what crm stage move would ask: the gate,
-	 * the approval, a lost reason. Imports (REC_SYSTEM) bring deals in
-	 * where they already are. */
-	if (rc || flags & REC_SYSTEM)
+	 * the approval, a lost reason; an imported one too (REC_IMPORT).
+	 * Other system writes bring deals in where they already are. */
+	if (rc || (flags & REC_SYSTEM && !(flags & REC_IMPORT)))
 		return rc;
 	char *first = pipeline_first_stage(c, pipeline);
-	bool later = first && strcmp(first, stage);
+	bool later = !first || strcmp(first, stage);
 	free(first);
 	if (!later)
 		return CRM_OK;

@@ -47,17 +47,21 @@ struct move_opts {
  * written when it fails (except a new approval request). */
 int stage_move(struct crm *c, long long id, const struct move_opts *m);
 
-/* The key of pipeline's first stage (where a new deal starts), or NULL
- * when it has none or does not exist. Newly allocated. */
+/* The key of pipeline's first stage that does not close deals (where a
+ * new deal starts), or NULL when it has none or does not exist. Newly
+ * allocated. */
 char *pipeline_first_stage(struct crm *c, const char *pipeline);
 
 /* The deal type's behaviour (its type_ops, sales.c). check: a status is
  * not set by hand on add (it follows the stage). fill: a new deal starts
- * at its pipeline's first stage with that stage's probability, closed if
- * the stage closes. inserted: its first stage goes into the stage
- * history; one added (not imported) in a stage after its pipeline's
- * first must meet what a stage move into it would ask (the gate, the
- * approval, a lost reason: lost_reason=), or nothing is written. */
+ * at its pipeline's first open stage with that stage's probability (a
+ * stage is found by key or label), closed (closed_at now) if the stage
+ * closes; an imported row (REC_IMPORT) may bring a status and a closed_at
+ * that agree with its stage (not in the future, not before created_at).
+ * inserted: its first stage goes into the stage history; one added or
+ * imported in a stage after its pipeline's first must meet what a stage
+ * move into it would ask (the gate, the approval, a lost reason:
+ * lost_reason=), or nothing is written. */
 int pipeline_deal_check(struct crm *c, const struct type *t, const cJSON *fields, bool inserting,
 			unsigned flags);
 int pipeline_deal_fill(struct crm *c, const struct type *t, struct rec *r, unsigned flags);

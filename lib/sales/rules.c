@@ -259,6 +259,7 @@ static int act_assign(struct crm *c, char **argv, int argc, const struct type *t
 		return crm_error(c, CRM_USAGE, "assign needs --by region|industry|source|round-robin|least-loaded");
 	struct assigner as;
 	int rc = assigner_init(c, &as, by, opt_of(argv, argc, 1, "--team"));
+	as.force = true;   /* a rule's condition chose the record: it is meant */
 	if (!rc)
 		rc = assign_one(c, &as, t, id, false);
 	assigner_release(&as);
