@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "core/input.h"
-#include "sales/pipeline.h"
+#include "sales/approval.h"
 
 static int approve_one(struct crm *c, const struct type *t, long long id, const cJSON *line, void *arg)
 {

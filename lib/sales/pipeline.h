@@ -68,10 +68,4 @@ int pipeline_deal_inserted(struct crm *c, const struct type *t, long long id, co
  * "reason","forced","days"}]. NULL on a database error. */
 cJSON *pipeline_history(struct crm *c, long long deal_id);
 
-/* Approve the pending approval request of deal id (not by its owner:
- * CRM_PERM). Audited on "deal:ID" as "approve". */
-int approval_approve(struct crm *c, long long deal_id);
-/* Print the pending approval requests. CRM_NOTFOUND if none. */
-int approval_list_pending(struct crm *c);
-
 #endif
