@@ -7,10 +7,12 @@
 
 #include "core/module.h"
 #include "sales/sales.h"
+#include "service/service.h"
 #include "team/team.h"
 
 const struct module *const crm_modules[] = {
 	&team_module,
 	&sales_module,
+	&service_module,
 	NULL,
 };

@@ -15,8 +15,11 @@ static const char history_sql[] =
 	 * new record's begins (the last insert) */
 	"SELECT * FROM (SELECT at, 'audit' AS src, action, user, before, after, id FROM audit WHERE entity = ?1 "
 	"  AND id >= coalesce((SELECT max(id) FROM audit WHERE entity = ?1 AND action = 'insert'), 0) "
-	"UNION ALL SELECT at, 'activity', kind, owner, text, NULL, id FROM activity "
-	"  WHERE entity = ?1 AND deleted_at IS NULL "
+	/* its own activities, and those of the records that belong to it
+	 * (a contact's, a ticket's reply: a word with its account): their
+	 * entity in the sixth column */
+	"UNION ALL SELECT at, 'activity', kind, owner, text, CASE WHEN entity = ?1 THEN NULL ELSE entity END, id "
+	"  FROM activity WHERE (entity = ?1 OR entity IN (%s)) AND deleted_at IS NULL "
 	"UNION ALL SELECT created_at, 'task', 'task', owner, title, due, id FROM task "
 	"  WHERE entity = ?1 AND deleted_at IS NULL "
 	"UNION ALL SELECT done_at, 'task_done', 'task_done', owner, title, NULL, id FROM task "
@@ -127,6 +130,7 @@ static void emit(struct crm *c, const char *entity, sqlite3_stmt *st)
 		out_str(o, "kind", "activity");
 		out_int(o, "activity_id", sqlite3_column_int64(st, 6));
 		char *s = xasprintf("%s: %s", what, col(st, 4) ? col(st, 4) : "");
+		out_str(o, "about", col(st, 5));
 		out_str(o, "summary", s);
 		free(s);
 	} else if (!strcmp(src, "task")) {
@@ -160,7 +164,19 @@ int history_print(struct crm *c, const struct type *t, long long id)
 		return crm_error(c, CRM_NOTFOUND, "no %s with id %lld", t->name, id);
 	}
 	c->errmsg[0] = 0;
-	sqlite3_stmt *st = db_stmt(c, history_sql);
+	/* the records of types whose parent field (FF_PARENT) refers to t */
+	struct sbuf kids = { 0 };
+	for (int i = 0; type_at(c, i); i++) {
+		const struct type *u = type_at(c, i);
+		const struct field *fp = type_field_flagged(u, FF_PARENT);
+		if (u != t && fp && fp->kind == FK_REF && fp->ref && !strcmp(fp->ref, t->name))
+			sbuf_addf(&kids, "%sSELECT '%s:' || id FROM \"%s\" WHERE \"%s\" = ?3", kids.len ? " UNION ALL " : "",
+				  u->name, u->name, fp->name);
+	}
+	char *sql = xasprintf(history_sql, kids.s ? kids.s : "NULL");
+	sbuf_release(&kids);
+	sqlite3_stmt *st = db_stmt(c, sql);
+	free(sql);
 	if (!st) {
 		free(entity);
 		return c->errcode;
