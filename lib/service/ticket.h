@@ -30,6 +30,14 @@ int ticket_sql_register(struct crm *c);
 int ticket_sla_config(struct crm *c, const char *priority, const struct sla_hours **h,
 		      struct sla_policy *p);
 
+/* The SQL of a ticket "r"'s pauses, as ticket_counted reads them. */
+extern const char ticket_pauses_sql[];
+
+/* Counted SLA seconds from from to to (times as stored) without the
+ * pauses (text from ticket_pauses_sql); -1 when a time does not read or
+ * the calendar is bad (the error recorded). */
+long long ticket_counted(struct crm *c, const char *from, const char *to, const char *pauses);
+
 /* Reply on ticket id: an activity on it (kind, default note), the first
  * one sets first_response_at, new and pending become open. Prints the
  * ticket. */
