@@ -112,7 +112,7 @@ int report_service(struct crm *c, const struct service_opts *o)
 		if (service_since(c, "--since", o->since, sbuf) || date_parse(sbuf, date_now(), &since, NULL))
 			return c->errcode ? c->errcode : CRM_USAGE;
 	}
-	const struct sla_hours *h;
+	const struct sla_hours *h = NULL;
 	if (ticket_sla_config(c, NULL, &h, NULL))
 		return c->errcode;
 	const struct type *t = type_find(c, "ticket");

@@ -146,7 +146,7 @@ static void fn_ticket_sla(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 		sqlite3_result_null(ctx);
 		return;
 	}
-	const struct sla_hours *h;
+	const struct sla_hours *h = NULL;
 	struct sla_policy p;
 	if (ticket_sla_config(c, prio, &h, &p)) {
 		/* a setting that does not read: no clocks, said once */
@@ -189,7 +189,7 @@ const char ticket_pauses_sql[] = PAUSES;
 
 long long ticket_counted(struct crm *c, const char *from, const char *to, const char *pauses)
 {
-	const struct sla_hours *h;
+	const struct sla_hours *h = NULL;
 	time_t f, t;
 	if (ticket_sla_config(c, NULL, &h, NULL))
 		return -1;
