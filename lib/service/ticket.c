@@ -88,6 +88,13 @@ int ticket_sla_config(struct crm *c, const char *priority, const struct sla_hour
 	if (s->herr[0])
 		return crm_error(c, CRM_BADINPUT, "%s", s->herr);
 	*h = &s->h;
+	if (!priority) {
+		/* every priority's policy must read */
+		for (int i = 0; i < NPRIO; i++)
+			if (s->perr[i][0])
+				return crm_error(c, CRM_BADINPUT, "%s", s->perr[i]);
+		return CRM_OK;
+	}
 	if (!p)
 		return CRM_OK;
 	for (int i = 0; i < NPRIO; i++)
@@ -132,6 +139,21 @@ static int pauses_parse(const char *s, time_t now, struct sla_pause **out)
 	return n;
 }
 
+/* The due time of a clock done at done (0: running), leaving out the
+ * pauses that began after it stopped. */
+static time_t clock_due(const struct sla_hours *h, time_t start, long long secs, const struct sla_pause *ps,
+			int np, time_t done)
+{
+	struct sla_pause *before = xcalloc(np ? np : 1, sizeof(*before));
+	int n = 0;
+	for (int i = 0; i < np; i++)
+		if (!done || ps[i].from < done)
+			before[n++] = ps[i];
+	time_t due = sla_due(h, start, secs, before, n);
+	free(before);
+	return due;
+}
+
 /* ticket_sla(what, priority, opened_at, pauses, first_response_at,
  * resolved_at): what is first_due, resolve_due (a time) or breached (a
  * JSON list of the clocks past due, NULL when none). */
@@ -164,17 +186,19 @@ static void fn_ticket_sla(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 	struct sla_pause *ps;
 	int np = pauses_parse((const char *)sqlite3_value_text(argv[3]), now, &ps);
 	char buf[DATE_BUFSZ];
+	/* the first response is owed until it is given, or until the ticket
+	 * is resolved without one; a clock that stopped is not moved by a
+	 * pause after it */
+	time_t done1 = first ? first : resolved;
+	time_t d1 = clock_due(h, opened, p.first, ps, np, done1), d2 = clock_due(h, opened, p.resolve, ps, np, resolved);
 	if (!strcmp(what, "first_due") || !strcmp(what, "resolve_due")) {
-		time_t due = sla_due(h, opened, what[0] == 'f' ? p.first : p.resolve, ps, np);
+		time_t due = what[0] == 'f' ? d1 : d2;
 		if (due == SLA_PENDING || due == SLA_INVALID)
 			sqlite3_result_null(ctx);
 		else
 			sqlite3_result_text(ctx, date_format(due, buf), -1, SQLITE_TRANSIENT);
 	} else {
-		/* the first response is owed until it is given, or until the
-		 * ticket is resolved without one */
-		time_t d1 = sla_due(h, opened, p.first, ps, np), d2 = sla_due(h, opened, p.resolve, ps, np);
-		bool b1 = sla_breached(d1, first ? first : resolved, now);
+		bool b1 = sla_breached(d1, done1, now);
 		bool b2 = sla_breached(d2, resolved, now);
 		if (b1 || b2)
 			sqlite3_result_text(ctx, b1 && b2 ? "[\"first_response\",\"resolve\"]"

@@ -25,8 +25,8 @@ extern const struct type ticket_type;
 int ticket_sql_register(struct crm *c);
 
 /* The business calendar and the policy of priority, as configured (one
- * read per command). CRM_USAGE-free: CRM_BADINPUT naming the setting
- * when it does not parse; *p may be NULL. */
+ * read per command): CRM_BADINPUT naming the setting when it does not
+ * parse. p may be NULL; priority NULL checks every priority's. */
 int ticket_sla_config(struct crm *c, const char *priority, const struct sla_hours **h,
 		      struct sla_policy *p);
 
