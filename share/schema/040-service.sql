@@ -51,7 +51,8 @@ CREATE TABLE ticket_breach (
 );
 
 -- A CSAT (1-5) or NPS (0-10) answer about a ticket, account or contact;
--- account_id, owner and category follow from what it is about.
+-- account_id, owner and category follow from what it is about. Exactly
+-- one answer: the survey type checks it (exit 3), before and after updates.
 CREATE TABLE survey (
 	id INTEGER PRIMARY KEY,
 	entity TEXT NOT NULL,
@@ -65,8 +66,7 @@ CREATE TABLE survey (
 	tags TEXT,
 	created_at TEXT NOT NULL,
 	updated_at TEXT NOT NULL,
-	deleted_at TEXT,
-	CHECK ((csat IS NULL) <> (nps IS NULL))
+	deleted_at TEXT
 );
 CREATE INDEX survey_entity ON survey(entity);
 CREATE INDEX survey_account ON survey(account_id);
