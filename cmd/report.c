@@ -1,6 +1,8 @@
-/* report.c: crm report funnel|forecast|cycle|leaderboard|sources|silent */
+/* report.c: crm report funnel|forecast|cycle|leaderboard|sources|silent|receivables|revenue|products|
+ * service|satisfaction|renewals|health|repurchase */
 #include <string.h>
 
+#include "cash/reports.h"
 #include "core/cmd.h"
 #include "sales/report.h"
 #include "service/report.h"
@@ -129,6 +131,53 @@ static const struct opt health_opts[] = {
 	OPT_END
 };
 
+/* ---- cash ---- */
+
+static void cash_opts_from_args(const struct args *a, struct cash_report_opts *o)
+{
+	o->as_of = arg_get(a, "as-of");
+	o->by = arg_get(a, "by");
+	o->since = arg_get(a, "since");
+}
+
+static int receivables_exec(struct crm *c, struct args *a)
+{
+	struct cash_report_opts o;
+	cash_opts_from_args(a, &o);
+	return cash_report_receivables(c, &o);
+}
+
+static int revenue_exec(struct crm *c, struct args *a)
+{
+	struct cash_report_opts o;
+	cash_opts_from_args(a, &o);
+	return cash_report_revenue(c, &o);
+}
+
+static int products_exec(struct crm *c, struct args *a)
+{
+	struct cash_report_opts o;
+	cash_opts_from_args(a, &o);
+	return cash_report_products(c, &o);
+}
+
+static const struct opt receivables_opts[] = {
+	{ "as-of", 0, "DATE", "how late things are on DATE (default today); payments after it do not count", false },
+	{ "by", 0, "account|owner|contract", "one line per account (default), owner or contract, and currency", false },
+	OPT_END
+};
+
+static const struct opt revenue_opts[] = {
+	{ "by", 0, "month|quarter|owner", "one line per month (default), quarter or owner, and currency", false },
+	{ "since", 0, "WHEN", "only what happened since WHEN (a date, or a span like 90d)", false },
+	OPT_END
+};
+
+static const struct opt products_opts[] = {
+	{ "since", 0, "WHEN", "only contracts signed since WHEN (a date, or a span like 90d)", false },
+	OPT_END
+};
+
 #define OWNER_OPT { "owner", 0, "USER", "only deals (and leads, activities) of USER", false }
 
 static const struct opt funnel_opts[] = {
@@ -189,12 +238,21 @@ static const struct cmd_verb report_verbs[] = {
 	  health_opts, DB_READ, 0, 0, health_exec },
 	{ "repurchase", "", "accounts with 2+ signed contracts quiet for longer than their usual interval",
 	  NULL, DB_READ, 0, 0, repurchase_exec },
+	{ "receivables", "[--as-of D] [--by account|owner|contract]",
+	  "what signed contracts' plans still have to receive, by days past due (not_due, d1_30 ... over_90)",
+	  receivables_opts, DB_READ, 0, 0, receivables_exec },
+	{ "revenue", "[--by month|quarter|owner] [--since D]",
+	  "per period: contracted (signed), invoiced (issued), received (payments)",
+	  revenue_opts, DB_READ, 0, 0, revenue_exec },
+	{ "products", "[--since D]", "quantity and amount per product on signed contracts",
+	  products_opts, DB_READ, 0, 0, products_exec },
 	{ NULL }
 };
 
 const struct cmd_entry cmd_report_entry = {
 	.name = "report",
-	.summary = "funnel, forecast, cycle, leaderboard, sources, silent; service, satisfaction, renewals, health, repurchase",
+	.summary = "funnel, forecast, sales cycle, leaderboard, lead sources, silent customers, receivables, "
+		   "revenue, products; service, satisfaction, renewals, health, repurchase",
 	.verbs = report_verbs,
 	.description =
 		"Reports print JSON lines when piped, a table with a bar chart on a terminal,\n"
@@ -238,5 +296,14 @@ const struct cmd_entry cmd_report_entry = {
 		"  without data counts 0), at least 0; risk is true below config\n"
 		"  health.risk_below (default 40).\n"
 		"repurchase: accounts with at least 2 signed contracts whose days since the last\n"
-		"  signing exceed the average interval between their signings.",
+		"  signing exceed the average interval between their signings.\n"
+		"receivables: per account (owner, contract) and currency, what the payment plans\n"
+		"  of signed contracts have still to receive at --as-of, in columns not_due,\n"
+		"  d1_30, d31_60, d61_90, over_90 by days past the due date, and total.\n"
+		"revenue: per month (quarter, owner) and currency: contracted = signed\n"
+		"  contract amounts by signing date, invoiced = issued invoices by issue date,\n"
+		"  received = payments by their date.\n"
+		"products: per product and currency, the quantity and amount (the lines'\n"
+		"  totals) on the quotes of signed contracts, and how many contracts.\n"
+		"Money is never summed across currencies: every cash row names its currency.",
 };

@@ -5,6 +5,7 @@
  * is the one place where the features are named together. */
 #include <stddef.h>
 
+#include "cash/cash.h"
 #include "core/module.h"
 #include "sales/sales.h"
 #include "service/service.h"
@@ -13,6 +14,7 @@
 const struct module *const crm_modules[] = {
 	&team_module,
 	&sales_module,
+	&cash_module,
 	&service_module,
 	NULL,
 };

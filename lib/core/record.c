@@ -13,6 +13,7 @@
 #include "core/config.h"
 #include "core/db.h"
 #include "core/event.h"
+#include "core/hook.h"
 #include "core/record.h"
 #include "core/search.h"
 #include "io/out.h"
@@ -456,6 +457,9 @@ static int norm_scalar(struct crm *c, const struct type *t, const struct field *
 	}
 	case FK_NUMBER: {
 		double d = strtod(v, &end);
+		/* a percentage as spreadsheets write it: 13% is 13 */
+		if (end != v && (!strcmp(end, "%") || !strcmp(end, "％")))
+			end += strlen(end);
 		if (end == v || *end)
 			return bad(c, f, v, "is not a number");
 		if (d == (double)(long long)d && d < 9e15 && d > -9e15)
@@ -787,6 +791,20 @@ void rec_set(struct rec *r, const char *field, const char *value)
 	*v = copy;
 }
 
+/* A record's savepoint, and the user hooks its change queued: rolled
+ * back together. */
+static int rec_savepoint(struct crm *c, void **hooks)
+{
+	*hooks = hook_mark(c);
+	return db_savepoint(c);
+}
+
+static void rec_rollback(struct crm *c, void *hooks)
+{
+	db_rollback_to(c);
+	hook_rollback(c, hooks);
+}
+
 int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
 		  unsigned flags, long long *id_out, long long *dup_id)
 {
@@ -837,13 +855,14 @@ int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
 	for (int i = 1; i < t->nfields; i++)
 		if (vals[i])
 			sqlite3_bind_text(st, ++n, vals[i], -1, SQLITE_STATIC);
-	if ((rc = db_savepoint(c)))
+	void *hooks;
+	if ((rc = rec_savepoint(c, &hooks)))
 		goto cleanup;
 	int src = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (src != SQLITE_DONE) {
 		rc = crm_dberror(c, src, t->name);
-		db_rollback_to(c);
+		rec_rollback(c, hooks);
 		goto cleanup;
 	}
 	id = sqlite3_last_insert_rowid(c->db);
@@ -854,7 +873,7 @@ int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
 	if (!rc)
 		rc = after_write(c, t, id, "insert", "created", NULL, after, flags);
 	if (rc) {
-		db_rollback_to(c);
+		rec_rollback(c, hooks);
 		goto cleanup;
 	}
 	rc = db_release(c);
@@ -948,13 +967,14 @@ int record_update_as(struct crm *c, const struct type *t, long long id, const cJ
 			sqlite3_bind_text(st, ++n, vals[i], -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, ++n, now, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, ++n, id);
-	if ((rc = db_savepoint(c)))
+	void *hooks;
+	if ((rc = rec_savepoint(c, &hooks)))
 		goto cleanup;
 	int src = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (src != SQLITE_DONE) {
 		rc = crm_dberror(c, src, t->name);
-		db_rollback_to(c);
+		rec_rollback(c, hooks);
 		goto cleanup;
 	}
 	before = vals_json(t, id, old);
@@ -1000,7 +1020,7 @@ int record_update_as(struct crm *c, const struct type *t, long long id, const cJ
 		cJSON_Delete(shown);
 	}
 	if (rc) {
-		db_rollback_to(c);
+		rec_rollback(c, hooks);
 		goto cleanup;
 	}
 	rc = db_release(c);
@@ -1072,14 +1092,15 @@ int record_remove(struct crm *c, const struct type *t, long long id, bool purge)
 		return c->errcode;
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
-	int rc = db_savepoint(c);
+	void *hooks;
+	int rc = rec_savepoint(c, &hooks);
 	if (rc) {
 		cJSON_Delete(before);
 		return rc;
 	}
 	/* first: it writes other records (the statement cache may turn over) */
 	if (purge && (rc = purge_dependents(c, t, id))) {
-		db_rollback_to(c);
+		rec_rollback(c, hooks);
 		cJSON_Delete(before);
 		return rc;
 	}
@@ -1089,7 +1110,7 @@ int record_remove(struct crm *c, const struct type *t, long long id, bool purge)
 	free(sql);
 	if (!st) {
 		rc = c->errcode;
-		db_rollback_to(c);
+		rec_rollback(c, hooks);
 		cJSON_Delete(before);
 		return rc;
 	}
@@ -1105,7 +1126,7 @@ int record_remove(struct crm *c, const struct type *t, long long id, bool purge)
 	if (!rc)
 		rc = after_write(c, t, id, purge ? "purge" : "remove", "removed", before, NULL, 0);
 	if (rc)
-		db_rollback_to(c);
+		rec_rollback(c, hooks);
 	else
 		rc = db_release(c);
 	cJSON_Delete(before);

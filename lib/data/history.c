@@ -109,11 +109,23 @@ static void emit(struct crm *c, const char *entity, sqlite3_stmt *st)
 			summary = xstrdup("removed for good");
 		} else if (!strcmp(what, "restore")) {
 			summary = xstrdup("restored");
-		} else if (!strcmp(what, "approve")) {
+		} else if (!strcmp(what, "approve") || !strcmp(what, "reject")) {
 			cJSON *a = col(st, 5) ? cJSON_Parse(col(st, 5)) : NULL;
 			const char *stage = cJSON_GetStringValue(cJSON_GetObjectItem(a, "stage"));
-			summary = stage && strcmp(stage, "any") ? xasprintf("approved the move to %s", stage)
-							       : xstrdup("approved the next move that needs it");
+			const char *role = cJSON_GetStringValue(cJSON_GetObjectItem(a, "role"));
+			const char *reason = cJSON_GetStringValue(cJSON_GetObjectItem(a, "reason"));
+			const cJSON *step = cJSON_GetObjectItem(a, "step");
+			char *which = cJSON_IsNumber(step) && role ? xasprintf("step %d (%s)", step->valueint, role)
+								   : xstrdup("the approval");
+			if (!strcmp(what, "reject"))
+				summary = xasprintf("rejected %s%s%s", which, reason ? ": " : "", reason ? reason : "");
+			else if (stage && strcmp(stage, "any"))
+				summary = xasprintf("approved %s of the move to %s", which, stage);
+			else if (stage)
+				summary = xasprintf("approved %s of the next move that needs it", which);
+			else
+				summary = xasprintf("approved %s", which);
+			free(which);
 			cJSON_Delete(a);
 		} else if (!strcmp(what, "merge")) {
 			cJSON *a = col(st, 5) ? cJSON_Parse(col(st, 5)) : NULL;

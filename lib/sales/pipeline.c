@@ -730,7 +730,7 @@ static int move_checks(struct crm *c, long long id, const cJSON *deal, const str
 					     "an earlier stage", s->key, *missing)
 				 : crm_error(c, CRM_CONFLICT, "deal:%lld: stage %s needs %s (--force overrides)", id,
 					     s->key, *missing);
-	if (!approval_deal_needed(c, deal, s->key, s->closes))
+	if (m->approved || !approval_deal_needed(c, deal, s->key, s->closes))
 		return CRM_OK;
 	if (m->fresh)
 		return crm_error(c, CRM_CONFLICT, "the deal is over the approval amount: it cannot be made in %s "
@@ -778,6 +778,12 @@ char *pipeline_first_stage(struct crm *c, const char *pipeline)
 {
 	return db_get_text(c, "SELECT s.key FROM stage s JOIN pipeline p ON p.id = s.pipeline_id "
 			   "WHERE p.key = ? ORDER BY s.position LIMIT 1", pipeline);
+}
+
+char *pipeline_won_stage(struct crm *c, const char *pipeline)
+{
+	return db_get_text(c, "SELECT s.key FROM stage s JOIN pipeline p ON p.id = s.pipeline_id "
+			   "WHERE p.key = ? AND s.closes = 'won' ORDER BY s.position LIMIT 1", pipeline);
 }
 
 /* ---- the deal type's behaviour (type_ops) ---- */

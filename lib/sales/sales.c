@@ -10,6 +10,7 @@
 #include "core/module.h"
 #include "core/query.h"
 #include "core/record.h"
+#include "sales/approval.h"
 #include "sales/pipeline.h"
 #include "sales/rules.h"
 #include "sales/sales.h"
@@ -125,6 +126,7 @@ static const struct type_ops deal_ops = {
 	.check = pipeline_deal_check,
 	.fill = pipeline_deal_fill,
 	.inserted = pipeline_deal_inserted,
+	.updated = approval_deal_updated,
 };
 
 static const struct type_event lead_on_value[] = {
@@ -159,7 +161,7 @@ static const struct type event_type = {
 
 static const struct type *const sales_types[] = {
 	&lead_type, &account_type, &contact_type, &deal_type, &activity_type, &task_type, &event_type,
-	NULL,
+	&approval_type, NULL,
 };
 
 /* ---- has_event('x'), event_count('x' [, days]) over a lead's events ---- */
@@ -225,4 +227,5 @@ const struct module sales_module = {
 	.subscribers = sales_subscribers,
 	.helpers = sales_helpers,
 	.tick = sales_tick,
+	.config_keys = approval_config_keys,
 };
