@@ -178,8 +178,20 @@ due() {   # ID: "first_response_due resolve_due breached"
 	[ "$(echo "$output" | jq -r .priority | sort -u)" = high ]
 }
 
-@test "a simulated day of crm automate tick every minute fires each ticket.breached exactly once" {
+@test "acceptance: crm automate tick every minute over a simulated day fires each ticket.breached and contract.expiring exactly once" {
 	crm rule add 超时通知 --on ticket.breached --do 'task 超时' >/dev/null
+	crm rule add 续约 --on contract.expiring --do 'task 续约' >/dev/null
+	# a signed contract ending 2026-04-02: 30 days before (renewal.remind_days)
+	# is 2026-03-03, so it is expiring from Tuesday midnight on
+	crm deal add name=年度服务 account_id=1 amount=1000 >/dev/null
+	crm contract add --deal 1 amount=1000 start=2025-04-03 end=2026-04-02 >/dev/null
+	crm contract submit 1 >/dev/null
+	crm contract sign 1 >/dev/null
+	# and one ending 2026-04-30: not within 30 days during the day
+	crm deal add name=另一份 account_id=1 amount=500 >/dev/null
+	crm contract add --deal 2 amount=500 start=2025-05-01 end=2026-04-30 >/dev/null
+	crm contract submit 2 >/dev/null
+	crm contract sign 2 >/dev/null
 	crm ticket add --account 1 title=甲 priority=urgent >/dev/null   # 11:00 / 14:00
 	crm ticket add --account 1 title=乙 priority=high >/dev/null     # 14:00 / Tue 10:00
 	CRM_NOW=2026-03-02T12:00:00+08:00 crm ticket add --account 1 title=丙 >/dev/null   # 20:00 / Thu 12:00
@@ -198,10 +210,11 @@ due() {   # ID: "first_response_due resolve_due breached"
 	done
 	run cat "$BATS_TEST_TMPDIR/fired"
 	assert_jsonl
-	# ticket 1: first response at 11:00, resolve at 14:00; ticket 2: first
-	# response at 14:00; its resolution (Tue 10:00) is due, not yet past,
-	# at the last tick; ticket 3 was answered in time
-	[ "$(jq -r '[.entity, .clock] | join(" ")' <<<"$output" | tr '\n' '|')" = \
-	  "ticket:1 first_response|ticket:1 resolve|ticket:2 first_response|" ]
-	[ "$(crm task list | wc -l)" = 3 ]
+	# ticket 1: first response at 11:01, resolve at 14:01; ticket 2: first
+	# response at 14:01; its resolution (Tue 10:00) is due, not yet past,
+	# at the last tick; ticket 3 was answered in time; contract 1 at Tue 00:00
+	[ "$(jq -r '[.event, .entity, (.clock // "")] | join(" ")' <<<"$output" | tr '\n' '|')" = \
+	  "ticket.breached ticket:1 first_response|ticket.breached ticket:1 resolve|ticket.breached ticket:2 first_response|contract.expiring contract:1 |" ]
+	[ "$(crm task list --where "title = '超时'" | wc -l)" = 3 ]
+	[ "$(crm task list --where "title = '续约'" | jq -r .entity)" = contract:1 ]
 }
