@@ -421,7 +421,45 @@ int report_health(struct crm *c, const struct service_opts *o)
 	return rc ? rc : n ? CRM_OK : CRM_NOTFOUND;
 }
 
+/* Run sql and print a line per row through row; CRM_NOTFOUND when none. */
+static int rows_print(struct crm *c, char *sql, const char *const *cols, int ncols, const char *what,
+		      void (*row)(struct out *w, sqlite3_stmt *st))
+{
+	sqlite3_stmt *st;
+	int rc = prepare(c, sql, &st);
+	free(sql);
+	if (rc)
+		return rc;
+	out_columns(c->out, cols, ncols);
+	long n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		out_begin(c->out);
+		row(c->out, st);
+		out_end(c->out);
+		n++;
+	}
+	rc = rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, what);
+	sqlite3_finalize(st);
+	return rc ? rc : n ? CRM_OK : CRM_NOTFOUND;
+}
+
 /* ---- report renewals ---- */
+
+static void renewal_row(struct out *w, sqlite3_stmt *st)
+{
+	out_str(w, "type", "contract");
+	out_int(w, "id", sqlite3_column_int64(st, 0));
+	out_str(w, "number", col_text(st, 1));
+	out_str(w, "name", col_text(st, 2));
+	if (sqlite3_column_type(st, 3) != SQLITE_NULL)
+		out_int(w, "account_id", sqlite3_column_int64(st, 3));
+	out_str(w, "account", col_text(st, 4));
+	out_money(w, "amount", sqlite3_column_int64(st, 5));
+	out_str(w, "currency", col_text(st, 6));
+	out_str(w, "end", col_text(st, 7));
+	out_int(w, "days_left", sqlite3_column_int64(st, 9));
+	out_str(w, "owner", col_text(st, 8));
+}
 
 int report_renewals(struct crm *c, const struct service_opts *o)
 {
@@ -441,39 +479,25 @@ int report_renewals(struct crm *c, const struct service_opts *o)
 		"AND NOT EXISTS (SELECT 1 FROM deal AS d WHERE d.renewal_of = k.id AND d.deleted_at IS NULL) "
 		"AND (%s) ORDER BY k.\"end\", k.id", secs / 86400, scope);
 	free(scope);
-	sqlite3_stmt *st;
-	int rc = prepare(c, sql, &st);
-	free(sql);
-	if (rc)
-		return rc;
 	static const char *const cols[] = { "type", "id", "number", "account", "amount", "currency", "end",
 					    "days_left", "owner" };
-	out_columns(c->out, cols, 9);
-	long n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct out *w = c->out;
-		out_begin(w);
-		out_str(w, "type", "contract");
-		out_int(w, "id", sqlite3_column_int64(st, 0));
-		out_str(w, "number", col_text(st, 1));
-		out_str(w, "name", col_text(st, 2));
-		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
-			out_int(w, "account_id", sqlite3_column_int64(st, 3));
-		out_str(w, "account", col_text(st, 4));
-		out_money(w, "amount", sqlite3_column_int64(st, 5));
-		out_str(w, "currency", col_text(st, 6));
-		out_str(w, "end", col_text(st, 7));
-		out_int(w, "days_left", sqlite3_column_int64(st, 9));
-		out_str(w, "owner", col_text(st, 8));
-		out_end(w);
-		n++;
-	}
-	rc = rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report renewals");
-	sqlite3_finalize(st);
-	return rc ? rc : n ? CRM_OK : CRM_NOTFOUND;
+	return rows_print(c, sql, cols, 9, "report renewals", renewal_row);
 }
 
 /* ---- report repurchase ---- */
+
+static void repurchase_row(struct out *w, sqlite3_stmt *st)
+{
+	out_str(w, "type", "account");
+	out_int(w, "id", sqlite3_column_int64(st, 0));
+	out_str(w, "name", col_text(st, 1));
+	out_str(w, "owner", col_text(st, 2));
+	out_int(w, "contracts", sqlite3_column_int64(st, 3));
+	out_str(w, "first_signed_at", col_text(st, 4));
+	out_str(w, "last_signed_at", col_text(st, 5));
+	out_real(w, "avg_interval_days", round(sqlite3_column_double(st, 6) * 10) / 10);
+	out_real(w, "days_since_last", round(sqlite3_column_double(st, 7) * 10) / 10);
+}
 
 int report_repurchase(struct crm *c, const struct service_opts *o)
 {
@@ -496,33 +520,9 @@ int report_repurchase(struct crm *c, const struct service_opts *o)
 		"ORDER BY since_days - avg_days DESC, a.id", kscope, scope);
 	free(scope);
 	free(kscope);
-	sqlite3_stmt *st;
-	int rc = prepare(c, sql, &st);
-	free(sql);
-	if (rc)
-		return rc;
 	static const char *const cols[] = { "type", "id", "name", "owner", "contracts", "last_signed_at",
 					    "avg_interval_days", "days_since_last" };
-	out_columns(c->out, cols, 8);
-	long n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct out *w = c->out;
-		out_begin(w);
-		out_str(w, "type", "account");
-		out_int(w, "id", sqlite3_column_int64(st, 0));
-		out_str(w, "name", col_text(st, 1));
-		out_str(w, "owner", col_text(st, 2));
-		out_int(w, "contracts", sqlite3_column_int64(st, 3));
-		out_str(w, "first_signed_at", col_text(st, 4));
-		out_str(w, "last_signed_at", col_text(st, 5));
-		out_real(w, "avg_interval_days", round(sqlite3_column_double(st, 6) * 10) / 10);
-		out_real(w, "days_since_last", round(sqlite3_column_double(st, 7) * 10) / 10);
-		out_end(w);
-		n++;
-	}
-	rc = rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report repurchase");
-	sqlite3_finalize(st);
-	return rc ? rc : n ? CRM_OK : CRM_NOTFOUND;
+	return rows_print(c, sql, cols, 8, "report repurchase", repurchase_row);
 }
 
 /* ---- account tier ---- */

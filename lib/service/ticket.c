@@ -365,6 +365,19 @@ static int ticket_set(struct crm *c, long long id, cJSON *ch)
 	return record_update(c, type_find(c, "ticket"), id, ch, REC_SYSTEM);
 }
 
+/* The end of a verb's savepoint: undone on failure, else kept and the
+ * ticket printed. */
+static int finish(struct crm *c, int rc, const struct type *t, long long id)
+{
+	if (rc) {
+		db_rollback_to(c);
+		return rc;
+	}
+	if ((rc = db_release(c)))
+		return rc;
+	return record_print(c, t, id);
+}
+
 int ticket_reply(struct crm *c, long long id, const char *text, const char *kind)
 {
 	const struct type *t = type_find(c, "ticket");
@@ -399,13 +412,7 @@ int ticket_reply(struct crm *c, long long id, const char *text, const char *kind
 	if (!rc)
 		rc = publish(c, "ticket.replied", id, before);
 	cJSON_Delete(before);
-	if (rc) {
-		db_rollback_to(c);
-		return rc;
-	}
-	if ((rc = db_release(c)))
-		return rc;
-	return record_print(c, t, id);
+	return finish(c, rc, t, id);
 }
 
 struct move {
@@ -474,13 +481,7 @@ int ticket_move(struct crm *c, long long id, const char *verb, const char *note)
 	if (!rc && !strcmp(verb, "reopen"))
 		rc = publish(c, "ticket.reopened", id, before);
 	cJSON_Delete(before);
-	if (rc) {
-		db_rollback_to(c);
-		return rc;
-	}
-	if ((rc = db_release(c)))
-		return rc;
-	return record_print(c, t, id);
+	return finish(c, rc, t, id);
 }
 
 /* ---- crm ticket list's filters ---- */
