@@ -123,19 +123,18 @@ static void emit(struct crm *c, const char *entity, sqlite3_stmt *st)
 			const char *role = cJSON_GetStringValue(cJSON_GetObjectItem(a, "role"));
 			const char *reason = cJSON_GetStringValue(cJSON_GetObjectItem(a, "reason"));
 			const cJSON *step = cJSON_GetObjectItem(a, "step");
-			char *which = cJSON_IsNumber(step) && role ? xasprintf("step %d (%s) ", step->valueint, role)
+			char *which = cJSON_IsNumber(step) && role ? xasprintf("step %d (%s)", step->valueint, role)
 								   : xstrdup("");
+			const char *of = *which ? " of " : "";
 			if (!strcmp(what, "reject"))
-				summary = xasprintf("rejected %s%s%s", which, reason ? ": " : "", reason ? reason : "");
+				summary = xasprintf("rejected %s%s%s", *which ? which : "it", reason ? ": " : "",
+						    reason ? reason : "");
 			else if (stage && strcmp(stage, "any"))
-				summary = xasprintf("approved %s%sthe move to %s", which, *which ? "of " : "", stage);
+				summary = xasprintf("approved %s%sthe move to %s", which, of, stage);
 			else if (stage)
-				summary = xasprintf("approved %s%sthe next move that needs it", which, *which ? "of " : "");
+				summary = xasprintf("approved %s%sthe next move that needs it", which, of);
 			else
-				summary = xasprintf("approved %s", which);
-			size_t n = strlen(summary);
-			while (n && summary[n - 1] == ' ')
-				summary[--n] = 0;
+				summary = xasprintf("approved %s", *which ? which : "it");
 			free(which);
 			cJSON_Delete(a);
 		} else if (!strcmp(what, "merge")) {
