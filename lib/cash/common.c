@@ -203,3 +203,21 @@ int cash_end(struct crm *c, struct cash_txn *x, int rc)
 	hook_rollback(c, x->hooks);
 	return rc;
 }
+
+bool cash_terms_changed(const struct type *t, const cJSON *before, const cJSON *after)
+{
+	static const char *const free_fields[] = { "tags", "note", "owner", "updated_at", NULL };
+	for (int i = 0; i < t->nfields; i++) {
+		const struct field *f = &t->fields[i];
+		bool free_one = f->flags & (FF_CUSTOM | FF_COMPUTED);
+		for (int k = 0; free_fields[k] && !free_one; k++)
+			free_one = !strcmp(free_fields[k], f->name);
+		if (free_one)
+			continue;
+		const cJSON *b = cJSON_GetObjectItemCaseSensitive(before, f->name);
+		const cJSON *a = cJSON_GetObjectItemCaseSensitive(after, f->name);
+		if (!b != !a || (a && !cJSON_Compare(a, b, true)))
+			return true;
+	}
+	return false;
+}

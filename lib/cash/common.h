@@ -64,6 +64,11 @@ int cash_update(struct crm *c, const char *type, long long id, cJSON *fields, co
 /* Publish event for record t:id as it reads now (before: may be NULL). */
 int cash_publish(struct crm *c, const char *event, const char *type, long long id, const cJSON *before);
 
+/* Whether an update changed a record's terms: any field but its tags,
+ * note, owner and custom fields (those may change in any status; the
+ * terms only in a draft). */
+bool cash_terms_changed(const struct type *t, const cJSON *before, const cJSON *after);
+
 /* One change made of several writes (a contract signed and its deal
  * won): all or nothing, user hooks included. cash_end releases it (rc 0)
  * or rolls it back, and returns rc. */

@@ -146,7 +146,6 @@ static int contract_fill(struct crm *c, const struct type *t, struct rec *r, uns
 static int contract_updated(struct crm *c, const struct type *t, long long id, const cJSON *before,
 			    const cJSON *after, unsigned flags)
 {
-	(void)t;
 	const char *start = cJSON_GetStringValue(cJSON_GetObjectItem(after, "start"));
 	const char *end = cJSON_GetStringValue(cJSON_GetObjectItem(after, "end"));
 	if (start && end && strcmp(start, end) > 0)
@@ -155,7 +154,10 @@ static int contract_updated(struct crm *c, const struct type *t, long long id, c
 		return CRM_OK;
 	const char *status = cJSON_GetStringValue(cJSON_GetObjectItem(before, "status"));
 	if (status && strcmp(status, "draft"))
-		return crm_error(c, CRM_CONFLICT, "contract:%lld is %s: only a draft can be edited", id, status);
+		return cash_terms_changed(t, before, after)
+			? crm_error(c, CRM_CONFLICT, "contract:%lld is %s: only a draft can be edited (its tags, note "
+				    "and owner may change)", id, status)
+			: CRM_OK;
 	const cJSON *amt = cJSON_GetObjectItem(after, "amount");
 	if (cJSON_IsNumber(amt) && amt->valuedouble < 0)
 		return crm_error(c, CRM_BADINPUT, "amount: a contract's amount cannot be negative");

@@ -64,9 +64,7 @@ static int invoice_fill(struct crm *c, const struct type *t, struct rec *r, unsi
 static int invoice_updated(struct crm *c, const struct type *t, long long id, const cJSON *before,
 			   const cJSON *after, unsigned flags)
 {
-	(void)t;
-	(void)after;
-	if (flags & REC_SYSTEM)
+	if (flags & REC_SYSTEM || !cash_terms_changed(t, before, after))
 		return CRM_OK;
 	const char *status = cJSON_GetStringValue(cJSON_GetObjectItem(before, "status"));
 	if (status && strcmp(status, "draft"))

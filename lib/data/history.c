@@ -85,6 +85,16 @@ static const char *col(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
+/* Whether an audit's after is a decision on an approval (its step, or
+ * the first wave's approved_by), not the record's own change. */
+static bool is_decision(const char *after)
+{
+	cJSON *a = after ? cJSON_Parse(after) : NULL;
+	bool yes = cJSON_GetObjectItem(a, "approval") != NULL;
+	cJSON_Delete(a);
+	return yes;
+}
+
 static void emit(struct crm *c, const char *entity, sqlite3_stmt *st)
 {
 	struct out *o = c->out;
@@ -109,22 +119,25 @@ static void emit(struct crm *c, const char *entity, sqlite3_stmt *st)
 			summary = xstrdup("removed for good");
 		} else if (!strcmp(what, "restore")) {
 			summary = xstrdup("restored");
-		} else if (!strcmp(what, "approve") || !strcmp(what, "reject")) {
+		} else if ((!strcmp(what, "approve") || !strcmp(what, "reject")) && is_decision(col(st, 5))) {
+			/* a decision on an approval step, logged on its record */
 			cJSON *a = col(st, 5) ? cJSON_Parse(col(st, 5)) : NULL;
 			const char *stage = cJSON_GetStringValue(cJSON_GetObjectItem(a, "stage"));
 			const char *role = cJSON_GetStringValue(cJSON_GetObjectItem(a, "role"));
 			const char *reason = cJSON_GetStringValue(cJSON_GetObjectItem(a, "reason"));
 			const cJSON *step = cJSON_GetObjectItem(a, "step");
 			char *which = cJSON_IsNumber(step) && role ? xasprintf("step %d (%s)", step->valueint, role)
-								   : xstrdup("the approval");
+								   : xstrdup("");
+			const char *of = *which ? " of " : "";
 			if (!strcmp(what, "reject"))
-				summary = xasprintf("rejected %s%s%s", which, reason ? ": " : "", reason ? reason : "");
+				summary = xasprintf("rejected %s%s%s", *which ? which : "it", reason ? ": " : "",
+						    reason ? reason : "");
 			else if (stage && strcmp(stage, "any"))
-				summary = xasprintf("approved %s of the move to %s", which, stage);
+				summary = xasprintf("approved %s%sthe move to %s", which, of, stage);
 			else if (stage)
-				summary = xasprintf("approved %s of the next move that needs it", which);
+				summary = xasprintf("approved %s%sthe next move that needs it", which, of);
 			else
-				summary = xasprintf("approved %s", which);
+				summary = xasprintf("approved %s", *which ? which : "it");
 			free(which);
 			cJSON_Delete(a);
 		} else if (!strcmp(what, "merge")) {
@@ -132,6 +145,12 @@ static void emit(struct crm *c, const char *entity, sqlite3_stmt *st)
 			const char *into = cJSON_GetStringValue(cJSON_GetObjectItem(a, "merged_into"));
 			summary = xasprintf("merged into %s", into ? into : "another record");
 			cJSON_Delete(a);
+		} else if (col(st, 4) && col(st, 5)) {
+			/* a change a verb made (send, sign, submit): what it changed */
+			ch = changes(col(st, 4), col(st, 5));
+			char *text = changes_text(ch);
+			summary = *text ? xasprintf("%s: %s", what, text) : xstrdup(what);
+			free(text);
 		}
 		out_str(o, "summary", summary ? summary : what);
 		if (ch)
