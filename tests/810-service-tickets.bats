@@ -79,9 +79,11 @@ has_line() {
 
 @test "the lifecycle: new -> open on the first reply -> pending -> open on a reply -> resolved -> closed -> reopen" {
 	crm ticket add --account 1 title=无法登录 >/dev/null
-	CRM_NOW=2026-03-02T10:20:00+08:00 run --separate-stderr crm ticket reply 1 "正在排查"
+	# the first reply by anyone (not the assignee here) sets first_response_at
+	CRM_NOW=2026-03-02T10:20:00+08:00 run --separate-stderr crm --as zoe ticket reply 1 "正在排查"
 	assert_success
 	[ "$(jqo .status)" = open ]
+	[ "$(crm activity list --where "entity = 'ticket:1'" | jq -r .owner)" = zoe ]
 	[ "$(jqo .first_response_at)" = 2026-03-02T10:20:00+08:00 ]
 	# a later reply does not move first_response_at
 	CRM_NOW=2026-03-02T10:30:00+08:00 run crm ticket reply 1 "请提供截图"

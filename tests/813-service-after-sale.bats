@@ -139,6 +139,9 @@ signed() {
 	l=$(crm lead add name=王五 account_id=1 | jq .id)
 	for d in 2026-01-20 2026-01-25 2026-01-30 2026-02-05; do crm track "$l" webinar --at $d >/dev/null; done
 	crm track "$l" webinar --at 2026-03-01 >/dev/null
+	# the formula is stated where users read it
+	run crm help report
+	[[ "$output" == *"health = 100 - min(last_activity_days, 60) / 2"* && "$output" == *health.risk_below* ]]
 	# health = 100 - 10 - 10 - 10 - 10 - 5 - 15 - 8 = 32: at risk (below 40)
 	run --separate-stderr crm report health
 	assert_success
