@@ -13,6 +13,7 @@
 #include "core/query.h"
 #include "core/record.h"
 #include "sales/assign.h"
+#include "sales/approval.h"
 #include "sales/pipeline.h"
 #include "sales/rules.h"
 #include "sales/sales.h"
@@ -129,6 +130,7 @@ static const struct type_ops deal_ops = {
 	.check = pipeline_deal_check,
 	.fill = pipeline_deal_fill,
 	.inserted = pipeline_deal_inserted,
+	.updated = approval_deal_updated,
 };
 
 static const struct type_event lead_on_value[] = {
@@ -163,7 +165,7 @@ static const struct type event_type = {
 
 static const struct type *const sales_types[] = {
 	&lead_type, &account_type, &contact_type, &deal_type, &activity_type, &task_type, &event_type,
-	NULL,
+	&approval_type, NULL,
 };
 
 /* ---- has_event('x'), event_count('x' [, days]) over a lead's events ---- */
@@ -268,8 +270,10 @@ static const struct config_key sales_config_keys[] = {
 	{ "score.min_company_size", "100", "the company_size from which the default model gives +15" },
 	{ "manager", NULL, "the manager a rule's 'manager' means when manager.NAME is unset" },
 	{ "manager.", NULL, "the manager of user NAME, for rules that notify 'manager'" },
-	{ "approval.amount_over", NULL, "deals above this amount need approval for approval.stages" },
-	{ "approval.stages", "negotiation,won", "the stages a deal above approval.amount_over needs approval for" },
+	{ "approval.amount_over", NULL, "a deal over this amount needs an approval before the stages "
+	  "approval.stages names" },
+	{ "approval.stages", "negotiation,won", "the stages a deal over approval.amount_over needs an approval for" },
+	{ "approval.deal.steps", "manager", "who approves a deal, in order: roles or user names, comma-separated" },
 	{ "agenda.new_lead_hours", "24", "hours a new lead may wait for first contact before the agenda "
 	  "lists it (its old name agenda.first_contact_hours is still read)" },
 	{ "agenda.stale_deal_days", "7", "days without activity after which an open deal is on the agenda" },
