@@ -3,6 +3,7 @@
 
 #include "data/history.h"
 #include "core/input.h"
+#include "core/mask.h"
 #include "io/out.h"
 #include "records.h"
 
@@ -45,6 +46,7 @@ static int show_one(struct crm *c, const struct type *t, long long id, const cJS
 	cJSON *acc = record_get(c, t, id, false);
 	if (!acc)
 		return c->errcode;
+	mask_json(c, t, acc, NULL);
 	int rc = account_related(c, id, acc);
 	if (!rc && c->format == OUT_TABLE)
 		show_tables(c, t, acc);

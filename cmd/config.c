@@ -34,8 +34,8 @@ static int list_exec(struct crm *c, struct args *a)
 
 static const struct cmd_verb config_verbs[] = {
 	{ "get", "KEY", "print a setting's value (exit 1 if unset)", NULL, DB_READ, 1, 1, get_exec },
-	{ "set", "KEY VALUE", "set a setting in the database", NULL, DB_WRITE, 2, 2, set_exec },
-	{ "unset", "KEY", "remove a setting from the database", NULL, DB_WRITE, 1, 1, unset_exec },
+	{ "set", "KEY VALUE", "set a setting in the database", NULL, DB_WRITE, 2, 2, set_exec, VERB_ADMIN },
+	{ "unset", "KEY", "remove a setting from the database", NULL, DB_WRITE, 1, 1, unset_exec, VERB_ADMIN },
 	{ "list", "", "list settings (database and config file)", NULL, DB_READ, 0, 0, list_exec },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };

@@ -9,7 +9,7 @@ static int sql_exec(struct crm *c, struct args *a)
 
 static const struct cmd_verb sql_verbs[] = {
 	{ "", "QUERY", "run a read-only SQL query and print its rows as JSON lines",
-	  NULL, DB_READ, 1, 1, sql_exec },
+	  NULL, DB_READ, 1, 1, sql_exec, VERB_SQL },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };
 

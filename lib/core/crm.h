@@ -81,6 +81,9 @@ struct crm {
 	struct hookq *hooks;    /* hooks to run after commit (hook.c) */
 	struct crm_slot *slots; /* what modules keep for the command (crm_slot_get) */
 	int depth;              /* nesting of rule-fired changes */
+	int system;             /* > 0: acting for the system, not the user (what a
+				 * subscriber or a tick does, what follows from a change
+				 * the user was allowed): no visibility or write checks */
 	struct cfgfile *cfgfile;/* the config file, read once (config.c) */
 };
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "core/db.h"
+#include "io/fs.h"
 #include "io/out.h"
 
 struct stmt_cache {
@@ -204,6 +205,8 @@ int db_backup_to(struct crm *c, const char *path)
 	sqlite3 *dst;
 	if (access(path, F_OK) == 0)
 		return crm_error(c, CRM_CONFLICT, "backup file %s already exists", path);
+	if (make_private_file(path) != 0)   /* a copy of everything: 0600 like the database */
+		return crm_error(c, CRM_DBERR, "cannot create backup %s: %s", path, strerror(errno));
 	int rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
 	if (rc != SQLITE_OK) {
 		crm_error(c, CRM_DBERR, "cannot create backup %s: %s", path, sqlite3_errmsg(dst));

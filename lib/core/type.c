@@ -27,7 +27,7 @@ static enum fkind custom_kind(const char *k)
 
 /* Custom fields go before the timestamps, so they print with the rest. */
 static void add_custom(struct type *t, const char *name, const char *kind,
-		       const char *choices, int required)
+		       const char *choices, int required, int sensitive)
 {
 	if (!t->owned) {
 		struct field *f = xcalloc(t->nfields + 1, sizeof(*f));
@@ -45,7 +45,10 @@ static void add_custom(struct type *t, const char *name, const char *kind,
 	memset(f, 0, sizeof(*f));
 	f->name = xstrdup(name);
 	f->kind = custom_kind(kind);
-	f->flags = FF_CUSTOM | (required ? FF_REQUIRED : 0) | (f->kind == FK_TEXT ? FF_SEARCH : 0);
+	/* a sensitive value is not put into the search index, where a
+	 * snippet would show it */
+	f->flags = FF_CUSTOM | (required ? FF_REQUIRED : 0) | (sensitive ? FF_SENSITIVE : 0)
+		 | (f->kind == FK_TEXT && !sensitive ? FF_SEARCH : 0);
 	f->choices = choices ? xstrdup(choices) : NULL;
 	t->nfields++;
 }
@@ -84,7 +87,13 @@ int types_load(struct crm *c)
 	c->types = ts;
 	if (!c->db)
 		return CRM_OK;
-	sqlite3_stmt *st = db_stmt(c, "SELECT type, name, kind, choices, required FROM field ORDER BY created_at, name");
+	/* sensitive: from migration 021 on (a read-only older file has none) */
+	sqlite3_stmt *st = db_stmt(c, "SELECT type, name, kind, choices, required, sensitive FROM field "
+				      "ORDER BY created_at, name");
+	if (!st) {
+		c->errmsg[0] = 0;
+		st = db_stmt(c, "SELECT type, name, kind, choices, required, 0 FROM field ORDER BY created_at, name");
+	}
 	if (!st)
 		return c->errcode;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -94,7 +103,7 @@ int types_load(struct crm *c)
 				add_custom(&c->types->t[i], (const char *)sqlite3_column_text(st, 1),
 					   (const char *)sqlite3_column_text(st, 2),
 					   (const char *)sqlite3_column_text(st, 3),
-					   sqlite3_column_int(st, 4));
+					   sqlite3_column_int(st, 4), sqlite3_column_int(st, 5));
 	}
 	sqlite3_reset(st);
 	return CRM_OK;

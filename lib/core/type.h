@@ -30,6 +30,8 @@ enum fflag {
 				* event's lead): notes and tasks from a pipe go there */
 	FF_PARENT   = 1 << 8,  /* the record this one belongs to (a contact's
 				* account): contact with this one is contact with it */
+	FF_SENSITIVE = 1 << 9, /* prints masked to whom the modules say (crm field
+				* add --sensitive: all but an admin and the owner) */
 };
 
 /* The default that stands for the acting user (--as, $CRM_USER, ...), and

@@ -326,6 +326,12 @@ int agenda_print(struct crm *c, const char *user, const char *day)
 		struct out *o = c->out;
 		int sec = sqlite3_column_int(st, 0);
 		const char *type = (const char *)sqlite3_column_text(st, 1);
+		/* another's agenda (--user) shows what the acting user may see */
+		const struct type *rt = type_find(c, type);
+		if (rt && record_access(c, rt, sqlite3_column_int64(st, 2), false)) {
+			c->errmsg[0] = 0;
+			continue;
+		}
 		out_begin(o);
 		out_str(o, "type", type);
 		out_int(o, "id", sqlite3_column_int64(st, 2));

@@ -12,6 +12,7 @@
 #include "base/money.h"
 #include "io/out.h"
 #include "sales/pipeline.h"
+#include "core/query.h"
 #include "core/record.h"
 #include "base/text.h"
 
@@ -1008,8 +1009,13 @@ static void approval_emit(struct crm *c, sqlite3_stmt *st)
 
 int approval_list_pending(struct crm *c)
 {
-	sqlite3_stmt *st = db_stmt(c, APPROVAL_SELECT "WHERE a.status = 'pending' AND d.deleted_at IS NULL "
-				      "ORDER BY a.id");
+	/* the approvals of the deals the acting user may see */
+	char *scope = query_scope(c, type_find(c, "deal"), "d", false);
+	char *sql = xasprintf(APPROVAL_SELECT "WHERE a.status = 'pending' AND d.deleted_at IS NULL AND (%s) "
+			      "ORDER BY a.id", scope);
+	sqlite3_stmt *st = db_stmt(c, sql);
+	free(sql);
+	free(scope);
 	if (!st)
 		return c->errcode;
 	int rc, n = 0;
