@@ -23,28 +23,31 @@ static int list_exec(struct crm *c, struct args *a)
 
 enum pool_act { CLAIM, RELEASE, LOCK, UNLOCK };
 
+struct act {
+	enum pool_act what;
+	const char *reason;
+};
+
 static int act_one(struct crm *c, const struct type *t, long long id, const cJSON *line, void *arg)
 {
-	const struct args *a = ((void **)arg)[0];
-	enum pool_act act = *(enum pool_act *)((void **)arg)[1];
-	const char *reason = arg_get(a, "reason");
+	const struct act *a = arg;
 	int rc = record_check_fresh(c, t, id, line);
 	if (rc)
 		return rc;
-	switch (act) {
+	switch (a->what) {
 	case CLAIM:
-		return pool_claim(c, t, id, reason);
+		return pool_claim(c, t, id, a->reason);
 	case RELEASE:
-		return pool_release(c, t, id, reason);
+		return pool_release(c, t, id, a->reason);
 	default:
-		return pool_lock(c, t, id, reason, act == LOCK);
+		return pool_lock(c, t, id, a->reason, a->what == LOCK);
 	}
 }
 
-static int run(struct crm *c, struct args *a, enum pool_act act)
+static int run(struct crm *c, struct args *a, enum pool_act what)
 {
-	void *arg[2] = { a, &act };
-	return input_each(c, a->argc, a->argv, NULL, act_one, arg);
+	struct act act = { what, arg_get(a, "reason") };
+	return input_each(c, a->argc, a->argv, NULL, act_one, &act);
 }
 
 static int claim_exec(struct crm *c, struct args *a) { return run(c, a, CLAIM); }

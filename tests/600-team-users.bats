@@ -26,6 +26,16 @@ team() {
 	assert_output --partial '"action":"insert"'
 }
 
+@test "user add from a pipe in single-user mode: the first is the admin, the rest follow in the same command" {
+	fresh_db
+	run bash -c "printf '%s\n' '{\"name\":\"alice\",\"role\":\"admin\"}' '{\"name\":\"bob\",\"role\":\"rep\"}' | crm user add"
+	assert_success
+	[ "$(echo "$output" | jq -r .name | tr '\n' ' ')" = "alice bob " ]
+	# the next command is someone's again
+	run crm user add carol --role rep
+	assert_failure 5
+}
+
 @test "user add: --role is needed (2), a role must be one of six (3), names are unique (4)" {
 	team
 	run crm user add zed

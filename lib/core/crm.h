@@ -9,9 +9,9 @@
  * (config), the audit log, user hooks, the type registry (type.h), the
  * one write path for records (record.h) and the events it publishes
  * (event.h), the query layer with its read-only authorizer (query.h),
- * and what commands read (input.h, cmd.h). It uses lib/base and lib/io
- * only, and names no feature: features plug in through the modules they
- * declare (module.h). */
+ * masking (mask.h), and what commands read (input.h, cmd.h). It uses
+ * lib/base and lib/io only, and names no feature: features plug in
+ * through the modules they declare (module.h). */
 #ifndef CRM_CRM_H
 #define CRM_CRM_H
 

@@ -110,12 +110,23 @@ static char *belongs_set(struct crm *c, const char *role, const char *target)
 		const struct type *u = type_find(c, g->type);
 		if (!u)
 			continue;
+		const char *live = type_field(u, "deleted_at") ? " WHERE deleted_at IS NULL" : "";
 		for (int i = 0; i < u->nfields; i++) {
 			const struct field *f = &u->fields[i];
-			if (f->kind != FK_REF || !f->ref || strcmp(f->ref, target))
+			if (f->kind != FK_REF || !f->ref)
 				continue;
-			sbuf_addf(&b, "%sSELECT \"%s\" FROM \"%s\"%s", b.len ? " UNION " : "", f->name, u->name,
-				  type_field(u, "deleted_at") ? " WHERE deleted_at IS NULL" : "");
+			if (!strcmp(f->ref, target)) {
+				sbuf_addf(&b, "%sSELECT \"%s\" FROM \"%s\"%s", b.len ? " UNION " : "", f->name, u->name, live);
+				continue;
+			}
+			/* one step further: a quote's deal's account */
+			const struct type *r = type_find(c, f->ref);
+			for (int j = 0; r && j < r->nfields; j++) {
+				const struct field *h = &r->fields[j];
+				if (h->kind == FK_REF && h->ref && !strcmp(h->ref, target))
+					sbuf_addf(&b, "%sSELECT \"%s\" FROM \"%s\" WHERE id IN (SELECT \"%s\" FROM \"%s\"%s)",
+						  b.len ? " UNION " : "", h->name, r->name, f->name, u->name, live);
+			}
 		}
 	}
 	return b.s ? sbuf_detach(&b) : NULL;

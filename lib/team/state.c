@@ -106,6 +106,11 @@ static void load(struct crm *c, struct actor *a)
 	c->errmsg[0] = 0;
 }
 
+/* Set while a command that began single-user (its user acting as admin)
+ * has added the first users: it stays the admin's to its end (a pipe of
+ * users to add, the admin first). */
+static const char founder_slot = 0;
+
 const struct actor *team_actor(struct crm *c)
 {
 	struct actor *a = crm_slot_get(c, &actor_slot);
@@ -118,12 +123,20 @@ const struct actor *team_actor(struct crm *c)
 	date_format_day(date_now(), a->today);
 	if (c->db)
 		load(c, a);
+	if (a->active && !a->known && crm_slot_get(c, &founder_slot)) {
+		a->known = true;
+		free(a->role);
+		a->role = xstrdup("admin");
+	}
 	crm_slot_set(c, &actor_slot, a, actor_free);
 	return a;
 }
 
 void team_forget(struct crm *c)
 {
+	const struct actor *a = crm_slot_get(c, &actor_slot);
+	if (a && (!a->active || crm_slot_get(c, &founder_slot)))
+		crm_slot_set(c, &founder_slot, (void *)&founder_slot, NULL);
 	crm_slot_drop(c, &actor_slot);
 }
 

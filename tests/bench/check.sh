@@ -80,7 +80,7 @@ function floor_note(sc, tool, rate,   k, p, ratio) {
 	printf "      %-9s %s: %s%s%s\n", "", tool, rate ? fmt_n(rps[k]) " records/s" : fmt_s(med[k]), ratio,
 		note[k] != "" ? " (" note[k] ")" : ""
 }
-# A scenario's median beside list's (the same command with no users).
+# A scenario median beside the list median (the same command, no users).
 function vs_list(sc, most,   k, p, ratio) {
 	if (!usable(sc)) return
 	k = sc SUBSEP "crm"; p = "list" SUBSEP "crm"

@@ -336,7 +336,7 @@ if has_cmd user; then
 	TEAM_DB=$W/team.db
 	cp "$LEADS_DB" "$TEAM_DB" || die "cannot copy $LEADS_DB"
 	sqlite3 "$TEAM_DB" "$LOAD_PRAGMAS UPDATE lead SET owner = CASE WHEN id % 10 < 3 THEN 'benchrep' ELSE 'rep' || (id % 7) END;" \
-		2>>"$LOG/setup.err" || die "cannot give the leads owners (see $LOG/setup.err)"
+		>/dev/null 2>>"$LOG/setup.err" || die "cannot give the leads owners (see $LOG/setup.err)"
 	"$CRM" -q --db "$TEAM_DB" --as benchadmin user add benchadmin --role admin >/dev/null 2>>"$LOG/setup.err" &&
 		"$CRM" -q --db "$TEAM_DB" --as benchadmin user add benchrep --role rep >/dev/null 2>>"$LOG/setup.err" ||
 		die "cannot add the bench users (see $LOG/setup.err)"
