@@ -95,7 +95,8 @@ const struct cmd_entry cmd_account_entry = {
 	.verbs = account_verbs,
 	.description = "Account fields: name (required), industry, size, region, tier (A, B, C), owner,\n"
 		       "source, phone, address, website, tags, note, last_contacted_at, plus custom\n"
-		       "fields. 'crm account show' adds its contacts, deals, recent activities and\n"
+		       "fields; with no owner it is in the pool (crm help pool), and previous_owner\n"
+		       "and locked_by are the pool's, kept by crm. 'crm account show' adds its contacts, deals, recent activities and\n"
 		       "open tasks (of the account, its contacts and its deals) as arrays; as a\n"
 		       "table (on a terminal), one table for each after the account's own.",
 };

@@ -32,6 +32,15 @@ local_setup() {
 	[ "$(jqo '"\(.phone) \(.email)"')" = "13812345678 zhangwei@example.com" ]
 }
 
+@test "a lead shared with finance: visible, its phone masked" {
+	run crm --as fin lead show 1
+	assert_failure 5
+	crm --as carol share lead:1 --with fin >/dev/null
+	run crm --as fin lead list
+	assert_success
+	[ "$(jqo '"\(.id) \(.phone) \(.id_card)"')" = "1 139****1111 ***" ]
+}
+
 @test "masking reaches every way out: export (csv, jsonl, xlsx), search, history, log, rm" {
 	crm --as fin contact update 1 phone=13812340000 >/dev/null
 	for f in csv jsonl; do

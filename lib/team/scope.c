@@ -22,7 +22,7 @@ enum {
 	G_READ = 1,      /* every record of the type */
 	G_WRITE = 2,     /* and may change them */
 	G_BELONGS = 4,   /* the records the role's other types belong to (read) */
-	G_DENY = 8,      /* none, not even their own */
+	G_DENY = 8,      /* none, not even their own: only what is shared with them */
 };
 
 struct grant {
@@ -198,11 +198,15 @@ static char *scope_for(struct crm *c, const struct actor *a, const struct type *
 	if (!strcmp(t->name, "user"))   /* everyone may read the users; only an admin change them */
 		return xstrdup(write ? "0" : "1");
 	int g = grant_of(a->role, t->name);
-	if (g & G_DENY)
-		return xstrdup("0");
 	if (g & G_WRITE || (!write && g & G_READ))
 		return xstrdup("1");
 	struct terms ts = { { 0 }, false };
+	if (g & G_DENY) {
+		/* none of their own; what is shared with them they see (masked) */
+		if (a->shares)
+			share_terms(a, t, alias, write, &ts);
+		return terms_done(&ts);
+	}
 	bool owned = type_field(t, "owner") != NULL;
 	if (owned)
 		term(&ts, "%s.owner IN (%s)", alias, a->owners_sql);

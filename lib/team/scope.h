@@ -6,10 +6,11 @@
  *   manager  their own and their teams' members' records, the pool
  *   rep      their own records, what is shared with them, the pool
  *   finance  quotes, contracts, orders, plans, payments, invoices (all),
- *            the accounts and contacts they belong to (read), no leads;
- *            phones and emails of people masked
- *   service  accounts, contacts, tickets, surveys (all); deals (read)
- *   legal    contracts (read)
+ *            the accounts and contacts they belong to (read), no leads
+ *            but those shared with them; phones and emails of people masked
+ *   service  accounts, contacts, tickets, surveys (all); deals (read);
+ *            no leads but those shared with them
+ *   legal    contracts (read); no leads but those shared with them
  *
  * Everyone sees and changes what they own and what is shared with them
  * (--write: changes too); a record with no owner of its own (a lead's
