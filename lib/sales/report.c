@@ -13,6 +13,7 @@
 #include "base/date.h"
 #include "core/config.h"
 #include "core/db.h"
+#include "core/query.h"
 #include "io/out.h"
 #include "sales/report.h"
 
@@ -50,6 +51,18 @@ static void columns(struct crm *c, const char *const *table, int nt, const char 
 		out_columns(c->out, table, nt);
 	else if (c->format != OUT_JSONL)
 		out_columns(c->out, all, na);
+}
+
+/* What the acting user may see of type tn, over alias, as " AND (...)",
+ * or "" when they see it all (no users, an admin): a rep's funnel is
+ * their own deals. Newly allocated. */
+static char *scope_and(struct crm *c, const char *tn, const char *alias)
+{
+	const struct type *t = type_find(c, tn);
+	char *s = t ? query_scope(c, t, alias, false) : xstrdup("1");
+	char *r = strcmp(s, "1") ? xasprintf(" AND (%s)", s) : xstrdup("");
+	free(s);
+	return r;
 }
 
 static int prepare(struct crm *c, const char *sql, sqlite3_stmt **st)
@@ -273,11 +286,12 @@ static const char days_filtered_sql[] =
  * deal_owner; ?2 since, ?3 owner). Without --owner, the deals are read in
  * table order: through an index, each would be a jump to its row (3.4 s
  * instead of 0.4 s for --since at 1M deals). */
-static char *deal_query(const char *fmt, const char *since, const char *owner, bool cur)
+static char *deal_query(const char *fmt, const char *since, const char *owner, bool cur,
+			const char *scope)
 {
-	char *filters = xasprintf("%s%s%s", since ? " AND julianday(d.created_at) >= julianday(?2)" : "",
+	char *filters = xasprintf("%s%s%s%s", since ? " AND julianday(d.created_at) >= julianday(?2)" : "",
 				  owner ? " AND d.owner = ?3" : "",
-				  cur ? " AND coalesce(d.currency, ?6) = ?5" : "");
+				  cur ? " AND coalesce(d.currency, ?6) = ?5" : "", scope);
 	char *sql = xasprintf(fmt, owner ? "" : " NOT INDEXED", filters);
 	free(filters);
 	return sql;
@@ -288,7 +302,10 @@ static int funnel_days(struct crm *c, const struct report_opts *r, const char *s
 {
 	sqlite3_stmt *st;
 	bool multi = cs->n > 1;
-	char *sql = since || r->owner || multi ? deal_query(days_filtered_sql, since, r->owner, multi) : NULL;
+	char *scope = scope_and(c, "deal", "d");
+	char *sql = since || r->owner || multi || *scope
+		? deal_query(days_filtered_sql, since, r->owner, multi, scope) : NULL;
+	free(scope);
 	int rc = prepare(c, sql ? sql : days_fast_sql, &st);
 	free(sql);
 	if (rc)
@@ -313,8 +330,11 @@ static int funnel_one(struct crm *c, const struct report_opts *r, const char *si
 		      const struct currencies *cs, int k)
 {
 	sqlite3_stmt *st;
-	bool multi = cs->n > 1, filtered = since || r->owner || multi;
-	char *counts = filtered ? deal_query(funnel_counts_filtered, since, r->owner, multi) : NULL;
+	bool multi = cs->n > 1;
+	char *scope = scope_and(c, "deal", "d");
+	bool filtered = since || r->owner || multi || *scope;
+	char *counts = filtered ? deal_query(funnel_counts_filtered, since, r->owner, multi, scope) : NULL;
+	free(scope);
 	char *sql = xasprintf(funnel_sql, counts ? counts : funnel_counts_all);
 	free(counts);
 	int rc = prepare(c, sql, &st);
@@ -429,7 +449,8 @@ static int forecast_one(struct crm *c, const struct report_opts *r, const char *
 	/* Open deals by expected close, won deals by when they closed: first
 	 * grouped by the stored column in the order of a covering index (no
 	 * sort of every deal), then by period. */
-	bool filtered = r->pipeline || r->owner || since || cs->n > 1;
+	char *scope = scope_and(c, "deal", "deal");
+	bool filtered = r->pipeline || r->owner || since || cs->n > 1 || *scope;
 	/* the currency only when there are several: with one, the covering
 	 * indexes (which have no currency) answer alone */
 	const char *cond = cs->n > 1 ? "AND (?1 IS NULL OR pipeline = ?1) AND (?2 IS NULL OR owner = ?2) "
@@ -439,16 +460,17 @@ static int forecast_one(struct crm *c, const struct report_opts *r, const char *
 		"WITH o AS (SELECT %s AS k, sum(n) AS n, sum(amt) AS amt, sum(w) AS w FROM ("
 		"  SELECT %s AS e, count(*) AS n, coalesce(sum(amount), 0) AS amt, "
 		"  coalesce(sum(amount * coalesce(probability, 0)), 0) AS w FROM deal %s "
-		"  WHERE status = 'open' AND deleted_at IS NULL %s GROUP BY e) GROUP BY k), "
+		"  WHERE status = 'open' AND deleted_at IS NULL %s%s GROUP BY e) GROUP BY k), "
 		"x AS (SELECT %s AS k, sum(n) AS n, sum(amt) AS amt FROM ("
 		"  SELECT %s AS e, count(*) AS n, coalesce(sum(amount), 0) AS amt FROM deal %s "
-		"  WHERE status = 'won' AND deleted_at IS NULL %s %s GROUP BY e) GROUP BY k) "
+		"  WHERE status = 'won' AND deleted_at IS NULL %s %s%s GROUP BY e) GROUP BY k) "
 		"SELECT k, sum(on_), sum(oamt), sum(w), sum(wn), sum(wamt) FROM ("
 		"  SELECT k, n AS on_, amt AS oamt, w, 0 AS wn, 0 AS wamt FROM o "
 		"  UNION ALL SELECT k, 0, 0, 0, n, amt FROM x) GROUP BY k ORDER BY k IS NULL, k",
-		open_key, open_col, filtered || !strcmp(by, "owner") ? "" : "INDEXED BY deal_forecast", cond,
+		open_key, open_col, filtered || !strcmp(by, "owner") ? "" : "INDEXED BY deal_forecast", cond, scope,
 		won_key, won_col, filtered || !strcmp(by, "owner") ? "" : "INDEXED BY deal_won", cond,
-		"AND (?3 IS NULL OR julianday(closed_at) >= julianday(?3))");
+		"AND (?3 IS NULL OR julianday(closed_at) >= julianday(?3))", scope);
+	free(scope);
 	sqlite3_stmt *st;
 	int rc = prepare(c, sql, &st);
 	free(sql);
@@ -524,7 +546,7 @@ static const char cycle_sql[] =
 	"  d.pipeline, julianday(d.closed_at) - julianday(coalesce(l.created_at, d.created_at)) AS days "
 	"  FROM deal d LEFT JOIN lead l ON l.id = d.lead_id "
 	"  WHERE d.status = 'won' AND d.deleted_at IS NULL AND d.closed_at IS NOT NULL "
-	"  AND (?1 IS NULL OR julianday(d.closed_at) >= julianday(?1)) AND (?2 IS NULL OR d.owner = ?2)), "
+	"  AND (?1 IS NULL OR julianday(d.closed_at) >= julianday(?1)) AND (?2 IS NULL OR d.owner = ?2)%s), "
 	"x AS (SELECT 1 AS o, 'source' AS dim, source AS key, days FROM w "
 	"  UNION ALL SELECT 2, 'owner', owner, days FROM w UNION ALL SELECT 3, 'pipeline', pipeline, days FROM w) "
 	"SELECT dim, key, days FROM x ORDER BY o, key, days";
@@ -612,7 +634,7 @@ static const char stage_days_owner_sql[] =
 	"SELECT h.pipeline, h.to_stage, count(*), avg(coalesce(h.days, julianday(?3) - julianday(h.at))) "
 	"FROM deal d CROSS JOIN stage_history h ON h.deal_id = d.id "
 	"JOIN pipeline p ON p.key = h.pipeline JOIN stage s ON s.pipeline_id = p.id AND s.key = h.to_stage "
-	"WHERE d.owner = ?2 AND d.deleted_at IS NULL AND s.closes IS NULL "
+	"WHERE %s%s AND d.deleted_at IS NULL AND s.closes IS NULL "
 	"AND (h.left_at IS NOT NULL OR d.status = 'open') "
 	"GROUP BY h.pipeline, h.to_stage ORDER BY p.id, s.position";
 
@@ -629,20 +651,34 @@ int report_cycle(struct crm *c, const struct report_opts *r)
 					    "p90_days", "stays", "avg_days" };
 	columns(c, tcols, 6, cols, 9);
 	sqlite3_stmt *st;
-	if ((rc = prepare(c, cycle_sql, &st)))
+	char *scope = scope_and(c, "deal", "d");
+	char *sql = xasprintf(cycle_sql, scope);
+	rc = prepare(c, sql, &st);
+	free(sql);
+	if (rc) {
+		free(scope);
 		return rc;
+	}
 	bind_opt(st, 1, since);
 	bind_opt(st, 2, r->owner);
 	long n = 0;
 	rc = cycle_groups(c, st, &n);
 	sqlite3_finalize(st);
-	if (rc)
+	if (rc) {
+		free(scope);
 		return rc;
+	}
 	/* the stage part follows the owner filter; --since means won since for
 	 * the cycle rows and is not applied to stays */
-	if ((rc = prepare(c, r->owner ? stage_days_owner_sql : stage_days_sql, &st)))
+	/* a scope reads the user's own deals' history, like --owner */
+	sql = r->owner || *scope ? xasprintf(stage_days_owner_sql, r->owner ? "d.owner = ?2" : "1", scope) : NULL;
+	free(scope);
+	rc = prepare(c, sql ? sql : stage_days_sql, &st);
+	bool own = sql != NULL;
+	free(sql);
+	if (rc)
 		return rc;
-	if (r->owner)
+	if (own && r->owner)
 		sqlite3_bind_text(st, 2, r->owner, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -665,8 +701,9 @@ int report_cycle(struct crm *c, const struct report_opts *r)
 
 /* ---- leaderboard ---- */
 
-/* %s: the currency filter on deals, %s on activity-only owners (they are
- * in the default currency's block). */
+/* %s: the currency and visibility filters on deals, %s visibility on
+ * activities, %s the currency on activity-only owners (they are in the
+ * default currency's block). */
 static const char leaderboard_sql[] =
 	"WITH d AS (SELECT owner, "
 	"  sum(CASE WHEN status = 'won' AND (?1 IS NULL OR julianday(closed_at) >= julianday(?1)) "
@@ -677,7 +714,7 @@ static const char leaderboard_sql[] =
 	"  sum(status = 'open') AS open_deals "
 	"  FROM deal WHERE deleted_at IS NULL AND owner IS NOT NULL%s GROUP BY owner), "
 	"a AS (SELECT owner, count(*) AS n FROM activity WHERE deleted_at IS NULL AND owner IS NOT NULL "
-	"  AND (?1 IS NULL OR julianday(at) >= julianday(?1)) GROUP BY owner), "
+	"  AND (?1 IS NULL OR julianday(at) >= julianday(?1))%s GROUP BY owner), "
 	"o AS (SELECT owner FROM d UNION SELECT owner FROM a%s) "
 	"SELECT o.owner, coalesce(d.won_amount, 0), coalesce(d.won, 0), coalesce(d.lost, 0), coalesce(a.n, 0), "
 	"  coalesce(d.open_amount, 0), coalesce(d.open_deals, 0) "
@@ -688,8 +725,12 @@ static int leaderboard_one(struct crm *c, const struct report_opts *r, const cha
 			   const struct currencies *cs, int k, long *rows)
 {
 	bool multi = cs->n > 1;
-	char *sql = xasprintf(leaderboard_sql, multi ? " AND coalesce(currency, ?4) = ?3" : "",
-			      multi ? " WHERE ?3 = ?4" : "");
+	char *sd = scope_and(c, "deal", "deal"), *sa = scope_and(c, "activity", "activity");
+	char *dcond = xasprintf("%s%s", multi ? " AND coalesce(currency, ?4) = ?3" : "", sd);
+	char *sql = xasprintf(leaderboard_sql, dcond, sa, multi ? " WHERE ?3 = ?4" : "");
+	free(dcond);
+	free(sd);
+	free(sa);
 	sqlite3_stmt *st;
 	int rc = prepare(c, sql, &st);
 	free(sql);
@@ -760,8 +801,14 @@ static int sources_one(struct crm *c, const struct report_opts *r, const char *s
 		       const struct currencies *cs, int k, long *rows)
 {
 	bool multi = cs->n > 1;
-	char *sql = xasprintf(sources_sql, multi ? " AND coalesce(currency, ?4) = ?3" : "",
-			      multi ? " AND coalesce(d.currency, ?4) = ?3" : "");
+	char *sl = scope_and(c, "lead", "lead"), *sd = scope_and(c, "deal", "d");
+	char *lcond = xasprintf("%s%s", multi ? " AND coalesce(currency, ?4) = ?3" : "", sl);
+	char *dcond = xasprintf("%s%s", multi ? " AND coalesce(d.currency, ?4) = ?3" : "", sd);
+	char *sql = xasprintf(sources_sql, lcond, dcond);
+	free(lcond);
+	free(dcond);
+	free(sl);
+	free(sd);
 	sqlite3_stmt *st;
 	int rc = prepare(c, sql, &st);
 	free(sql);
@@ -822,13 +869,13 @@ static const char silent_sql[] =
 	"acc AS (SELECT 1 AS o, 'account' AS type, x.id, x.name, x.owner, "
 	"  CASE WHEN al.last IS NULL OR julianday(x.last_contacted_at) > julianday(al.last) "
 	"       THEN x.last_contacted_at ELSE al.last END AS last, x.created_at "
-	"  FROM account x LEFT JOIN al ON al.aid = x.id WHERE x.deleted_at IS NULL), "
+	"  FROM account x LEFT JOIN al ON al.aid = x.id WHERE x.deleted_at IS NULL%s), "
 	"dl AS (SELECT d.id, max(a.at) AS last FROM deal d JOIN activity a ON a.entity = 'deal:' || d.id "
 	"  AND a.deleted_at IS NULL WHERE d.status = 'open' AND d.deleted_at IS NULL GROUP BY d.id), "
 	"dea AS (SELECT 2 AS o, 'deal' AS type, d.id, d.name, d.owner, "
 	"  CASE WHEN dl.last IS NULL OR julianday(d.last_contacted_at) > julianday(dl.last) "
 	"       THEN d.last_contacted_at ELSE dl.last END AS last, d.created_at "
-	"  FROM deal d LEFT JOIN dl ON dl.id = d.id WHERE d.status = 'open' AND d.deleted_at IS NULL), "
+	"  FROM deal d LEFT JOIN dl ON dl.id = d.id WHERE d.status = 'open' AND d.deleted_at IS NULL%s), "
 	"u AS (SELECT *, julianday(?1) - julianday(coalesce(last, created_at)) AS silent FROM acc "
 	"  UNION ALL SELECT *, julianday(?1) - julianday(coalesce(last, created_at)) FROM dea) "
 	"SELECT type, id, name, owner, last, CAST(silent AS INTEGER) FROM u "
@@ -840,7 +887,12 @@ int report_silent(struct crm *c, const struct report_opts *r)
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
 	sqlite3_stmt *st;
-	int rc = prepare(c, silent_sql, &st);
+	char *sa = scope_and(c, "account", "x"), *sd = scope_and(c, "deal", "d");
+	char *sql = xasprintf(silent_sql, sa, sd);
+	free(sa);
+	free(sd);
+	int rc = prepare(c, sql, &st);
+	free(sql);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
