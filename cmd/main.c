@@ -495,6 +495,15 @@ static int run_handler(struct crm *c, const struct cmd_verb *v, struct args *a, 
 			return rc;
 	}
 	rc = v->exec(c, a);
+	if (c->txn_failed[0]) {
+		/* a commit of part of the work failed (hook_commit): that part
+		 * is undone and its output dropped; the rest must not stand */
+		db_rollback(c);
+		hook_discard(c);
+		out_discard(c->out);
+		rc = crm_error(c, CRM_DBERR, "%s", c->txn_failed);
+		return rc;
+	}
 	if (v->db == DB_WRITE && db_in_txn(c)) {
 		/* Records refused one by one (3, 4, 5) undid themselves in
 		 * their savepoints; the others stand, as the contract says. */
@@ -504,6 +513,7 @@ static int run_handler(struct crm *c, const struct cmd_verb *v, struct args *a, 
 			if (crc) {
 				db_rollback(c);
 				hook_discard(c);
+				out_discard(c->out);   /* it printed what never was */
 				return crc;
 			}
 		} else {
@@ -636,6 +646,7 @@ static int run_inner(struct crm *c, int argc, char **argv)
 		out_on_flush(c->out, hold_all, NULL);
 	}
 	c->rollback = false;
+	c->txn_failed[0] = 0;
 	c->dry_run = false;
 	c->atomic = false;
 	rc = run_handler(c, v, &g, as_opt);

@@ -82,6 +82,10 @@ struct crm {
 	struct crm_slot *slots; /* what modules keep for the command (crm_slot_get) */
 	int depth;              /* nesting of rule-fired changes */
 	struct cfgfile *cfgfile;/* the config file, read once (config.c) */
+	/* A commit of part of the command's work failed (a full disk): what
+	 * it did since is rolled back, its output dropped, and the command
+	 * writes nothing more (db_begin and db_savepoint refuse). */
+	char txn_failed[1024];
 };
 
 /* Record an error in c and return code; the caller passes it up. */

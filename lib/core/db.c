@@ -115,6 +115,8 @@ void db_bulk(struct crm *c)
 
 int db_begin(struct crm *c)
 {
+	if (c->txn_failed[0])
+		return crm_error(c, CRM_DBERR, "%s", c->txn_failed);
 	if (c->db_readonly)
 		return crm_error(c, CRM_DBERR, "database %s is read-only", c->db_path);
 	return db_exec(c, "BEGIN IMMEDIATE");
@@ -152,6 +154,8 @@ static int step_cached(struct crm *c, const char *sql)
 
 int db_savepoint(struct crm *c)
 {
+	if (c->txn_failed[0])
+		return crm_error(c, CRM_DBERR, "%s", c->txn_failed);
 	return step_cached(c, "SAVEPOINT rec");
 }
 

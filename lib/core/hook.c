@@ -10,6 +10,7 @@
 
 #include "core/db.h"
 #include "core/hook.h"
+#include "io/out.h"
 
 struct hook_item {
 	char *path;
@@ -146,8 +147,16 @@ int hook_commit(struct crm *c, bool again)
 	if (rc)
 		return rc;
 	rc = db_commit(c);
-	if (rc)
+	if (rc) {
+		/* Nothing of this transaction stands: nor may its records go
+		 * out, nor its hooks run, nor the command write on in
+		 * autocommit (db_begin and db_savepoint refuse from now). */
+		db_rollback(c);
+		hook_discard(c);
+		out_discard(c->out);
+		snprintf(c->txn_failed, sizeof(c->txn_failed), "%s", c->errmsg);
 		return rc;
+	}
 	hook_run_pending(c);
 	return again ? db_begin(c) : CRM_OK;
 }

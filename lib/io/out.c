@@ -27,6 +27,8 @@ struct out {
 	FILE *fp;              /* where records are written: dest, or the spool */
 	FILE *dest;            /* stdout */
 	FILE *spool;           /* out_hold(): records kept until they may go */
+	char *mem;             /* the spool in memory, when no file could be had */
+	size_t memlen;
 	size_t spool_step;     /* let them go (commit first) every this many bytes */
 	long count;
 	int err;
@@ -487,6 +489,10 @@ void out_hold(struct out *o)
 	if (o->spool)
 		return;
 	o->spool = spool_open();
+	/* no room for a file (a full disk): held in memory, never let go
+	 * before it may be */
+	if (!o->spool)
+		o->spool = open_memstream(&o->mem, &o->memlen);
 	if (o->spool)
 		o->fp = o->spool;   /* else records go out as they come, as before */
 	/* Into a pipe the next command waits for them: every megabyte. Into a
@@ -496,11 +502,24 @@ void out_hold(struct out *o)
 	o->spool_step = pipe ? 1u << 20 : 16u << 20;
 }
 
+/* The spool is a file (not memory: open_memstream). */
+static bool spool_is_file(const struct out *o)
+{
+	return fileno(o->spool) >= 0;
+}
+
 /* Empty the spool into dest. */
 static void spool_copy(struct out *o)
 {
 	char buf[1 << 16];
 	size_t n;
+	if (!spool_is_file(o)) {
+		if (fflush(o->spool) != 0)
+			o->err = errno;
+		else if (o->memlen && fwrite(o->mem, 1, o->memlen, o->dest) != o->memlen)
+			o->err = errno;
+		return;
+	}
 	if (fflush(o->spool) != 0 || fseek(o->spool, 0, SEEK_SET) != 0) {
 		o->err = errno;
 		return;
@@ -516,6 +535,15 @@ static void spool_copy(struct out *o)
 
 static void spool_empty(struct out *o)
 {
+	if (!spool_is_file(o)) {
+		fclose(o->spool);
+		free(o->mem);
+		o->mem = NULL;
+		o->memlen = 0;
+		o->spool = open_memstream(&o->mem, &o->memlen);
+		o->fp = o->spool ? o->spool : o->dest;
+		return;
+	}
 	if (fflush(o->spool) != 0 || fseek(o->spool, 0, SEEK_SET) != 0
 	    || ftruncate(fileno(o->spool), 0) != 0)
 		o->err = errno;
@@ -790,6 +818,7 @@ int out_free(struct out *o)
 	out_release(o);
 	if (o->spool)
 		fclose(o->spool);
+	free(o->mem);
 	int err = o->err;
 	free(o);
 	return err ? -1 : 0;
