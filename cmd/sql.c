@@ -20,5 +20,12 @@ const struct cmd_entry cmd_sql_entry = {
 	.description = "One SELECT (or WITH ... SELECT) statement. Writes, ATTACH, PRAGMA, schema\n"
 		       "changes and functions with side effects are refused (exit 5). NULL columns\n"
 		       "are left out of the printed record; money columns hold minor units (fen).\n"
-		       "No rows: exit 1.",
+		       "No rows: exit 1.\n"
+		       "\n"
+		       "A query is bounded, as --where is: it may run for query.timeout seconds\n"
+		       "(config, default 10; the time crm spends in SQLite, not the time a reader\n"
+		       "of its output takes), then it stops with exit 6 and \"query took longer\n"
+		       "than 10 s\"; it may use 256 MB of memory more than crm had when it began\n"
+		       "(exit 6); a string or blob it makes may be 32 MB long (longer is an error,\n"
+		       "exit 6, or NULL where SQLite's printf() gives up).",
 };

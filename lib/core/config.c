@@ -10,6 +10,12 @@
 #include "io/out.h"
 #include "base/text.h"
 
+const struct config_key config_core_keys[] = {
+	{ "query.timeout", "10", "seconds a query of crm sql or --where may run (then exit 6)" },
+	{ "hooks.timeout", "30", "seconds a hook may run before it is killed (the command goes on)" },
+	{ NULL, NULL, NULL }
+};
+
 char *config_file_path(void)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME");

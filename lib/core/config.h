@@ -17,6 +17,10 @@ struct config_key {
 	const char *help;   /* one line */
 };
 
+/* The settings the core itself reads (the modules declare theirs),
+ * ending with { NULL }. */
+extern const struct config_key config_core_keys[];
+
 /* Newly allocated value of key, or NULL. Works without a database (file only). */
 char *config_get(struct crm *c, const char *key);
 /* The value as an integer, or def when unset or not a number. */
