@@ -449,6 +449,8 @@ static int norm_scalar(struct crm *c, const struct type *t, const struct field *
 	case FK_MONEY:
 		if (money_parse(v, &n) != 0)
 			return bad(c, f, v, "is not an amount of money");
+		if (!money_in_bounds(n))
+			return bad(c, f, v, "is more than crm holds (at most 9000000000 either side of 0)");
 		*out = xasprintf("%lld", n);
 		return CRM_OK;
 	case FK_DATE:
