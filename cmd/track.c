@@ -93,7 +93,7 @@ static int store(struct crm *c, long long lead, const char *name, const char *at
 	 * rows took 105 s with 5000 per commit, 76 s with 50000). */
 	if (!rc && tr->unscored >= 5000)
 		rc = rescore(c, tr);
-	if (!rc && tr->uncommitted >= 50000) {
+	if (!rc && (tr->uncommitted >= 50000 || db_txn_seconds(c) >= DB_TXN_MAX_SECONDS)) {
 		tr->uncommitted = 0;
 		if (db_in_txn(c) && db_may_split(c, false))
 			rc = hook_commit(c, true);

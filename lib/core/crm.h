@@ -86,6 +86,7 @@ struct crm {
 	 * it did since is rolled back, its output dropped, and the command
 	 * writes nothing more (db_begin and db_savepoint refuse). */
 	char txn_failed[1024];
+	struct timespec txn_began;  /* when db_begin began the transaction */
 };
 
 /* Record an error in c and return code; the caller passes it up. */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "core/db.h"
@@ -119,7 +120,16 @@ int db_begin(struct crm *c)
 		return crm_error(c, CRM_DBERR, "%s", c->txn_failed);
 	if (c->db_readonly)
 		return crm_error(c, CRM_DBERR, "database %s is read-only", c->db_path);
-	return db_exec(c, "BEGIN IMMEDIATE");
+	int rc = db_exec(c, "BEGIN IMMEDIATE");
+	clock_gettime(CLOCK_MONOTONIC, &c->txn_began);
+	return rc;
+}
+
+double db_txn_seconds(const struct crm *c)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - c->txn_began.tv_sec) + (now.tv_nsec - c->txn_began.tv_nsec) / 1e9;
 }
 
 int db_commit(struct crm *c)

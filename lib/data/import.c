@@ -825,7 +825,10 @@ static int format_of(struct crm *c, const char *path, const char *given, enum fm
 static int row_done(struct importer *im, long line, int rc)
 {
 	im->last_line = line;
-	if (!rc && batching(im) && im->rows % im->o->batch == 0)
+	/* every --batch rows, and at least every half second of work: another
+	 * writer waits for our lock no longer than that */
+	if (!rc && batching(im) && db_in_txn(im->c)
+	    && (im->rows % im->o->batch == 0 || db_txn_seconds(im->c) >= DB_TXN_MAX_SECONDS))
 		rc = batch_commit(im);
 	if (!rc && im->rows % 256 == 0)
 		progress(im, false);
