@@ -32,6 +32,7 @@ static const struct opt common_opts[] = {
 	{ "tsv", 0, NULL, "same as --format tsv", false },
 	{ "quiet", 'q', NULL, "no notices on stderr", false },
 	{ "strict", 0, NULL, "stop at the first bad input line", false },
+	{ "raw", 0, NULL, "csv/tsv: no ' before a cell starting with = + - @ (formula guard)", false },
 	{ "help", 'h', NULL, "show this help", false },
 	OPT_END
 };
@@ -426,6 +427,8 @@ static int apply_common(struct crm *c, const struct args *a, const char **db_opt
 			c->quiet = true;
 		else if (!strcmp(n, "strict"))
 			c->strict = true;
+		else if (!strcmp(n, "raw"))
+			c->raw = true;
 		else if (!strcmp(n, "format")) {
 			int f = out_format_parse(v);
 			if (f < 0)
@@ -638,6 +641,7 @@ static int run_inner(struct crm *c, int argc, char **argv)
 		c->format = isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_JSONL;
 	struct out *outer = c->out;   /* crm shell's own, while it runs us */
 	c->out = out_new(c->format, stdout);
+	out_raw(c->out, c->raw);
 	if (v->db == DB_WRITE && !isatty(STDOUT_FILENO)) {
 		out_hold(c->out);
 		out_on_flush(c->out, writer_flush, c);

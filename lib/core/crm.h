@@ -59,6 +59,7 @@ struct crm {
 	bool format_set;        /* --format given explicitly */
 	bool quiet;             /* -q: no notices */
 	bool strict;            /* --strict: first bad input line aborts */
+	bool raw;               /* --raw: csv/tsv cells as they are (out_raw) */
 	bool rollback;          /* the command asks not to commit */
 	bool dry_run;           /* rollback on purpose: what it printed is what would be done */
 	bool commit_when_idle;  /* streaming: commit whenever stdin waits (tail -f) */

@@ -41,6 +41,7 @@ static int export_text(struct crm *c, const struct type *t, const struct export_
 	if (e->bom && fmt != OUT_JSONL)
 		fputs("\xEF\xBB\xBF", fp);
 	struct out *saved = c->out, *o = out_new(fmt, fp);
+	out_raw(o, c->raw);
 	const char **keys = xcalloc(t->nfields, sizeof(char *));
 	char **labels = xcalloc(t->nfields, sizeof(char *));
 	int n = 0;

@@ -580,6 +580,10 @@ static int tab_row(struct importer *im, char **vals, int n, long line)
 	int extra = 0;
 	for (int i = 0; i < n; i++) {
 		char *v = text_trim(vals[i]);
+		/* '=SUM(...): a cell export guarded against a spreadsheet
+		 * running it (out_raw) reads back as it was */
+		if (v[0] == '\'' && v[1] && strchr("=+-@\t\r", v[1]))
+			memmove(v, v + 1, strlen(v));
 		if (i >= im->ncols) {
 			if (*v)
 				extra++;

@@ -1,4 +1,5 @@
 /* out.c: the record writer (jsonl, table, csv, tsv). */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -44,6 +45,7 @@ struct out {
 	bool *textcol;         /* a column that got text: left-aligned */
 	int ncols, capcols;
 	bool declared;         /* columns fixed by out_columns() */
+	bool raw;              /* csv/tsv: no ' before a cell a spreadsheet would run */
 	bool header_done;      /* csv/tsv header printed (streaming) */
 	char **labels;         /* csv/tsv header cells, when not the keys */
 	int nlabels;
@@ -166,6 +168,43 @@ static int col_index(struct out *o, const char *key)
 	return o->ncols++;
 }
 
+void out_raw(struct out *o, bool raw)
+{
+	o->raw = raw;
+}
+
+/* A number as text: [+-]digits[.digits][e[+-]digits]. */
+static bool plain_number(const char *s)
+{
+	const char *p = s + (*s == '+' || *s == '-');
+	if (!isdigit((unsigned char)*p))
+		return false;
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return false;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		p += *p == '+' || *p == '-';
+		if (!isdigit((unsigned char)*p))
+			return false;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	return !*p;
+}
+
+/* Text a spreadsheet would take for a formula (see out_raw). */
+static bool formula_like(const char *s)
+{
+	return s[0] && strchr("=+-@\t\r", s[0]) && !plain_number(s);
+}
+
 /* A cell of text (left-aligned) or of a number (right-aligned). */
 static void cell_put(struct out *o, const char *key, char *val, bool text)
 {
@@ -173,6 +212,11 @@ static void cell_put(struct out *o, const char *key, char *val, bool text)
 	if (i < 0) {
 		free(val);
 		return;
+	}
+	if (text && !o->raw && (o->fmt == OUT_CSV || o->fmt == OUT_TSV) && val && formula_like(val)) {
+		char *q = xasprintf("'%s", val);
+		free(val);
+		val = q;
 	}
 	if (text)
 		o->textcol[i] = true;

@@ -38,6 +38,12 @@ void out_columns(struct out *o, const char *const *keys, int n);
  * (Chinese headers for spreadsheets). */
 void out_header(struct out *o, const char *const *labels, int n);
 
+/* csv/tsv: a text cell that starts with = + - @, a tab or a carriage
+ * return (a formula to a spreadsheet: =HYPERLINK(...), +cmd|...) is
+ * written with a ' before it, as OWASP recommends for CSV injection;
+ * numbers (-5, +86...) stay as they are. raw: every cell as it is. */
+void out_raw(struct out *o, bool raw);
+
 void out_begin(struct out *o);
 void out_str(struct out *o, const char *key, const char *val);  /* NULL: omitted */
 void out_int(struct out *o, const char *key, long long val);
