@@ -18,6 +18,7 @@
 #include "core/open.h"
 #include "core/hook.h"
 #include "main.h"
+#include "io/fs.h"
 #include "io/out.h"
 #include "core/record.h"
 
@@ -293,6 +294,7 @@ static int run_external(struct crm *c, const char *name, int argc, char **argv, 
 	for (int i = 0; i < argc; i++)
 		nargv[i + 1] = argv[i];
 	fflush(NULL);
+	fs_user_umask();
 	execv(path, nargv);
 	fprintf(stderr, "crm: cannot run %s: %s\n", path, strerror(errno));
 	free(nargv);
@@ -694,6 +696,9 @@ void main_release(struct crm *c)
 int main(int argc, char **argv)
 {
 	struct crm c = { 0 };
+	/* What crm makes (the database, its -wal and -shm, backups,
+	 * exports) is the user's alone, whatever the umask. */
+	fs_private_umask();
 	/* A closed pipe (crm log | head -1) ends us quietly, like any filter. */
 	signal(SIGPIPE, SIG_DFL);
 	/* The system zone, named once: with TZ unset, glibc checks

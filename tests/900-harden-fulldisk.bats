@@ -108,3 +108,13 @@ assert_whole() {
 	[ -z "$output" ] || fail "printed: ${output:0:120}"
 	assert_whole
 }
+
+@test "full disk: export -o leaves no empty or half file behind" {
+	for i in $(seq 1 4); do echo "{\"name\":\"客户$i\",\"note\":\"${NOTE:0:40000}\"}"; done | crm -q lead add >/dev/null
+	fill
+	run --separate-stderr crm export lead -o "$FD/out.csv"
+	assert_failure 6
+	[ ! -e "$FD/out.csv" ] || fail "left $(stat -c %s "$FD/out.csv") bytes"
+	! ls "$FD" | grep -q '\.tmp-'
+	unfill
+}
