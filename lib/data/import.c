@@ -148,6 +148,7 @@ struct importer {
 	FILE *errors;
 	/* per file */
 	const char *file;
+	xlsx_reader *xr;             /* an .xlsx being read */
 	struct colmap *cols;         /* tabular: one per column */
 	int ncols;
 	struct colmap *seen;         /* jsonl: keys resolved so far */
@@ -584,6 +585,16 @@ static int tab_row(struct importer *im, char **vals, int n, long line)
 		 * running it (out_raw) reads back as it was */
 		if (v[0] == '\'' && v[1] && strchr("=+-@\t\r", v[1]))
 			memmove(v, v + 1, strlen(v));
+		/* 45678.5 in a date or time column: a date Excel kept as its
+		 * serial number (a cell in General format) */
+		const struct field *df = im->xr && i < im->ncols && im->cols[i].field
+			? type_field(im_type(im), im->cols[i].field) : NULL;
+		char serial[64];
+		if (df && (df->kind == FK_DATE || df->kind == FK_TIME)
+		    && xlsx_serial_text(im->xr, v, df->kind == FK_TIME, serial, sizeof(serial)) == 0) {
+			free(v);
+			v = xstrdup(serial);
+		}
 		if (i >= im->ncols) {
 			if (*v)
 				extra++;
@@ -848,7 +859,7 @@ static int read_tabular(struct importer *im, enum fmt f)
 	if (f == F_XLSX) {
 		if (!strcmp(im->file, "-"))
 			return crm_error(c, CRM_USAGE, "an .xlsx workbook cannot come from stdin: give its file name");
-		xr = xlsx_open(im->file, im->o->sheet, err, sizeof(err));
+		xr = im->xr = xlsx_open(im->file, im->o->sheet, err, sizeof(err));
 		if (!xr)
 			return crm_error(c, CRM_BADINPUT, "%s", err);
 	} else {
@@ -901,6 +912,7 @@ static int read_tabular(struct importer *im, enum fmt f)
 			close(im->fd);
 	}
 	xlsx_close(xr);
+	im->xr = NULL;
 	im->fd = -1;
 	return rc;
 }
