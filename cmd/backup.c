@@ -50,5 +50,7 @@ const struct cmd_entry cmd_backup_entry = {
 	.summary = "copy the database safely while it is in use",
 	.verbs = backup_verbs,
 	.description = "Uses SQLite's online backup, so other commands may go on writing. An\n"
-		       "existing FILE is not overwritten (exit 4).",
+		       "existing FILE is not overwritten, nor a symbolic link written through\n"
+		       "(exit 4). The copy is made under a temporary name beside FILE and put in\n"
+		       "place when whole; it is readable by you alone (0600).",
 };

@@ -49,6 +49,8 @@ const struct cmd_entry cmd_config_entry = {
 		       "the database wins. Known settings: currency (CNY), db.busy_timeout (ms, 5000),\n"
 		       "user.name, team.NAME (comma-separated users), approval.amount_over,\n"
 		       "score.mql (30), score.sql (60), score.target_industries, score.min_company_size,\n"
-		       "agenda.new_lead_hours (24), agenda.stale_deal_days (7).\n"
+		       "agenda.new_lead_hours (24), agenda.stale_deal_days (7), query.timeout (s, 10:\n"
+		       "how long crm sql or --where may run), hooks.timeout (s, 30: then a hook is\n"
+		       "killed).\n"
 		       "Every change is in the audit log (crm log).",
 };

@@ -1,7 +1,11 @@
 /* hook.h: user hooks, executables named on-<event> in the hooks folder
  * ($XDG_CONFIG_HOME/crm/hooks or ~/.config/crm/hooks). They get the record
  * as one JSON line on stdin after the change is committed; a failing hook
- * is reported and changes nothing. CRM_NO_HOOKS=1 turns them off. */
+ * is reported and changes nothing. CRM_NO_HOOKS=1 turns them off. A hook
+ * file group or others may write is refused (as ssh refuses such keys);
+ * one still running after config hooks.timeout (30 s) is killed with what
+ * it started; a failed, killed or refused hook is in the audit log
+ * (entity hook:on-EVENT, action hook_failed, hook_killed, hook_refused). */
 #ifndef CRM_HOOK_H
 #define CRM_HOOK_H
 
