@@ -79,4 +79,19 @@ local_setup() {
 	[ "$still" = yes ] || skip "the import ended before the lead add: too fast a machine to tell"
 	assert_success
 	[ "$(jqo .name)" = 插队 ]
+	# and behind crm score --all, which commits its changes every half second
+	crm score rule add 插队 --when "phone LIKE '139%'" --points 5 >/dev/null
+	crm -q score --all >/dev/null 3>&- &
+	sc=$!
+	sleep 0.2
+	run --separate-stderr crm lead add name=又插队 phone=13600000001
+	still=$(kill -0 "$sc" 2>/dev/null && echo yes || echo no)
+	wait "$sc"
+	[ "$still" = yes ] || skip "scoring ended before the lead add: too fast a machine to tell"
+	assert_success
+	# the 30000 imported leads (13900000001..13900030000) scored, not the two added
+	run crm sql "SELECT count(*) AS n FROM lead WHERE score = 5"
+	[ "$(jqo .n)" = 30000 ] || fail "$output"
+	run crm sql "SELECT count(*) AS n FROM audit WHERE action = 'update' AND json_extract(after, '\$.score') = 5"
+	[ "$(jqo .n)" = 30000 ] || fail "$output"
 }
