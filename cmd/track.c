@@ -109,7 +109,7 @@ static int store(struct crm *c, long long lead, const char *name, const char *at
 	if (!rc && (tr->uncommitted >= 50000 || db_txn_seconds(c) >= DB_TXN_MAX_SECONDS)) {
 		tr->uncommitted = 0;
 		if (db_in_txn(c) && db_may_split(c, false))
-			rc = hook_commit(c, true);
+			rc = hook_commit_bulk(c);
 	}
 	return rc;
 }

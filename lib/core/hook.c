@@ -273,6 +273,16 @@ int hook_commit(struct crm *c, bool again)
 	return again ? db_begin(c) : CRM_OK;
 }
 
+int hook_commit_bulk(struct crm *c)
+{
+	int rc = hook_commit(c, false);
+	if (rc)
+		return rc;
+	struct timespec nap = { 0, 10 * 1000000L };
+	nanosleep(&nap, NULL);
+	return db_begin(c);
+}
+
 void hook_run_pending(struct crm *c)
 {
 	if (!c->hooks)

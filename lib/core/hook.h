@@ -19,6 +19,11 @@ void hook_run_pending(struct crm *c);
 /* Commit the transaction, then run the hooks its changes queued (a hook
  * sees only what is committed); again: begin the next transaction. */
 int hook_commit(struct crm *c, bool again);
+/* hook_commit(c, true) for a bulk writer (import, track, score): between
+ * the commit and the next BEGIN it waits 10 ms, longer than another
+ * writer's busy handler sleeps between tries (5 ms), so that one gets the
+ * lock instead of finding it taken again at once. */
+int hook_commit_bulk(struct crm *c);
 /* Forget what is queued (after rollback). */
 void hook_discard(struct crm *c);
 /* The hooks folder, newly allocated. */

@@ -772,7 +772,7 @@ static int save_position(struct crm *c, void *arg)
 
 static int batch_commit(struct importer *im)
 {
-	return hook_commit(im->c, true);   /* save_position first */
+	return hook_commit_bulk(im->c);   /* save_position first */
 }
 
 /* ---- progress ---- */

@@ -381,7 +381,7 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 			break;
 		lo = hi;
 		if (db_txn_seconds(c) >= DB_TXN_MAX_SECONDS)
-			rc = hook_commit(c, true);
+			rc = hook_commit_bulk(c);
 	}
 	if (!rc)
 		rc = qualify(c);
