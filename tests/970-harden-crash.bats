@@ -7,7 +7,7 @@
 
 load helper
 
-N=3000
+N=1500
 
 local_setup() {
 	fresh_db
