@@ -1,8 +1,10 @@
 /* track.c: crm track LEAD EVENT, or events as JSON lines on stdin */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/cmd.h"
+#include "base/date.h"
 #include "core/db.h"
 #include "core/hook.h"
 #include "core/input.h"
@@ -69,6 +71,17 @@ static int rescore(struct crm *c, struct track *tr)
 static int store(struct crm *c, long long lead, const char *name, const char *at, cJSON *props, struct track *tr)
 {
 	const struct type *te = type_find(c, "event");
+	/* an event is something that happened: not before 2000 (a clock at
+	 * 1970, a typo), not more than a day ahead (a clock set wrong) */
+	time_t when;
+	int date_only;
+	if (at && date_parse(at, date_now(), &when, &date_only) == 0) {
+		struct tm y2k = { .tm_year = 100, .tm_mday = 1, .tm_isdst = -1 };
+		if (when < mktime(&y2k))
+			return crm_error(c, CRM_BADINPUT, "at: '%s' is before 2000: not an event crm tracks", at);
+		if (when > date_now() + 86400)
+			return crm_error(c, CRM_BADINPUT, "at: '%s' is more than a day in the future", at);
+	}
 	cJSON *f = cJSON_CreateObject();
 	cJSON_AddNumberToObject(f, "lead_id", (double)lead);
 	cJSON_AddStringToObject(f, "name", name);
@@ -93,10 +106,10 @@ static int store(struct crm *c, long long lead, const char *name, const char *at
 	 * rows took 105 s with 5000 per commit, 76 s with 50000). */
 	if (!rc && tr->unscored >= 5000)
 		rc = rescore(c, tr);
-	if (!rc && tr->uncommitted >= 50000) {
+	if (!rc && (tr->uncommitted >= 50000 || db_txn_seconds(c) >= DB_TXN_MAX_SECONDS)) {
 		tr->uncommitted = 0;
 		if (db_in_txn(c) && db_may_split(c, false))
-			rc = hook_commit(c, true);
+			rc = hook_commit_bulk(c);
 	}
 	return rc;
 }

@@ -634,11 +634,15 @@ char *date_format(time_t t, char *buf)
 	buf[0] = 0;
 	if (local_tm(t, &tm) != 0)
 		return buf;
+	/* An offset with seconds (a zone's local mean time before 1901:
+	 * Shanghai's +08:05:43) has no ISO 8601 form: such a time is written
+	 * in UTC, which reads back as the same instant. */
+	if (tm.tm_gmtoff % 60 != 0 && gmtime_r(&t, &tm))
+		tm.tm_gmtoff = 0;
 	long off = tm.tm_gmtoff;
 	char sign = off < 0 ? '-' : '+';
 	if (off < 0)
 		off = -off;
-	/* Offsets with seconds (old LMT zones) are cut to whole minutes. */
 	int oh = (int)(off / 3600 % 100), om = (int)(off / 60 % 60);
 	int n = snprintf(buf, DATE_BUFSZ, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
 	                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,

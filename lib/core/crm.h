@@ -59,6 +59,7 @@ struct crm {
 	bool format_set;        /* --format given explicitly */
 	bool quiet;             /* -q: no notices */
 	bool strict;            /* --strict: first bad input line aborts */
+	bool raw;               /* --raw: csv/tsv cells as they are (out_raw) */
 	bool rollback;          /* the command asks not to commit */
 	bool dry_run;           /* rollback on purpose: what it printed is what would be done */
 	bool commit_when_idle;  /* streaming: commit whenever stdin waits (tail -f) */
@@ -85,6 +86,11 @@ struct crm {
 				 * subscriber or a tick does, what follows from a change
 				 * the user was allowed): no visibility or write checks */
 	struct cfgfile *cfgfile;/* the config file, read once (config.c) */
+	/* A commit of part of the command's work failed (a full disk): what
+	 * it did since is rolled back, its output dropped, and the command
+	 * writes nothing more (db_begin and db_savepoint refuse). */
+	char txn_failed[1024];
+	struct timespec txn_began;  /* when db_begin began the transaction */
 };
 
 /* Record an error in c and return code; the caller passes it up. */

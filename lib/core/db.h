@@ -22,6 +22,13 @@ void db_bulk(struct crm *c);
  * it waits (tail -f | crm track) does so even with --strict. */
 bool db_may_split(const struct crm *c, bool when_idle);
 
+/* Seconds since the transaction began (db_begin). A bulk writer
+ * (import, track) commits once this passes DB_TXN_MAX_SECONDS as well as
+ * every so many rows, so that another writer waits milliseconds for the
+ * lock, not seconds. */
+#define DB_TXN_MAX_SECONDS 0.5
+double db_txn_seconds(const struct crm *c);
+
 /* Close the handle (rolling back what is open) and forget its statements. */
 void db_close(struct crm *c);
 

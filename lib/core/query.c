@@ -3,8 +3,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/cmd.h"
+#include "core/config.h"
 #include "base/date.h"
 #include "base/money.h"
 #include "core/db.h"
@@ -111,6 +113,85 @@ int query_prepare_readonly(struct crm *c, const char *sql, sqlite3_stmt **st)
 		return crm_error(c, CRM_PERM, "refused: queries are read-only");
 	}
 	return CRM_OK;
+}
+
+/* ---- bounds on a query of the user's ---- */
+
+/* A query of the user's (crm sql, --where) is bounded: in time (config
+ * query.timeout, 10 s), in the heap it may grow (QUERY_HEAP_MAX above
+ * what is in use when it starts) and in the size of a string or blob
+ * it may make (QUERY_LENGTH_MAX). Only the time inside sqlite3_step
+ * counts: not the time a slow reader of our output takes. */
+#define QUERY_HEAP_MAX   (256LL << 20)
+#define QUERY_LENGTH_MAX (32 << 20)
+
+struct qguard {
+	struct crm *c;
+	double limit, spent;      /* seconds */
+	struct timespec step_at;  /* when the step under way began */
+	bool timed_out;
+	sqlite3_int64 old_heap;
+	int old_length;
+};
+
+static double since(const struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) + (now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static int guard_progress(void *arg)
+{
+	struct qguard *g = arg;
+	if (g->limit > 0 && g->spent + since(&g->step_at) > g->limit) {
+		g->timed_out = true;
+		return 1;   /* SQLITE_INTERRUPT */
+	}
+	return 0;
+}
+
+static void guard_begin(struct crm *c, struct qguard *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->c = c;
+	g->limit = (double)config_get_int(c, "query.timeout", 10);
+	sqlite3_progress_handler(c->db, 4096, guard_progress, g);
+	g->old_length = sqlite3_limit(c->db, SQLITE_LIMIT_LENGTH, QUERY_LENGTH_MAX);
+	g->old_heap = sqlite3_hard_heap_limit64(-1);
+	sqlite3_int64 lim = sqlite3_memory_used() + QUERY_HEAP_MAX;
+	if (g->old_heap <= 0 || g->old_heap > lim)
+		sqlite3_hard_heap_limit64(lim);
+}
+
+static int guard_step(struct qguard *g, sqlite3_stmt *st)
+{
+	clock_gettime(CLOCK_MONOTONIC, &g->step_at);
+	int rc = sqlite3_step(st);
+	g->spent += since(&g->step_at);
+	return rc;
+}
+
+/* Undo the bounds; rc is the last step's: an error for one we set. */
+static int guard_end(struct qguard *g, int rc, const char *what)
+{
+	struct crm *c = g->c;
+	sqlite3_progress_handler(c->db, 0, NULL, NULL);
+	sqlite3_limit(c->db, SQLITE_LIMIT_LENGTH, g->old_length);
+	sqlite3_hard_heap_limit64(g->old_heap > 0 ? g->old_heap : 0);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return CRM_OK;
+	int prim = rc & 0xff;
+	if (prim == SQLITE_INTERRUPT && g->timed_out)
+		return crm_error(c, CRM_DBERR, "query took longer than %g s (config query.timeout)",
+				 g->limit);
+	if (prim == SQLITE_NOMEM)
+		return crm_error(c, CRM_DBERR, "query needed more than %lld MB of memory",
+				 QUERY_HEAP_MAX >> 20);
+	if (prim == SQLITE_TOOBIG)
+		return crm_error(c, CRM_DBERR, "query made a string or blob longer than %d MB",
+				 QUERY_LENGTH_MAX >> 20);
+	return crm_dberror(c, rc, what);
 }
 
 /* ---- the record as an expression sees it ---- */
@@ -560,11 +641,15 @@ int query_list(struct crm *c, const struct type *t, const struct query *q)
 	if (rc)
 		return rc;
 	long n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	struct qguard g;
+	guard_begin(c, &g);
+	while ((rc = guard_step(&g, st)) == SQLITE_ROW) {
 		record_emit_row(c, t, st);
 		n++;
 	}
-	int res = rc == SQLITE_DONE ? (n ? CRM_OK : CRM_NOTFOUND) : crm_dberror(c, rc, t->name);
+	int res = guard_end(&g, rc, t->name);
+	if (!res)
+		res = n ? CRM_OK : CRM_NOTFOUND;
 	sqlite3_finalize(st);
 	return res;
 }
@@ -578,17 +663,20 @@ int query_ids(struct crm *c, const struct type *t, const struct query *q,
 		return rc;
 	long long *ids = NULL;
 	size_t n = 0, cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	struct qguard g;
+	guard_begin(c, &g);
+	while ((rc = guard_step(&g, st)) == SQLITE_ROW) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 256;
 			ids = xrealloc(ids, cap * sizeof(*ids));
 		}
 		ids[n++] = sqlite3_column_int64(st, 0);
 	}
+	rc = guard_end(&g, rc, t->name);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	if (rc) {
 		free(ids);
-		return crm_dberror(c, rc, t->name);
+		return rc;
 	}
 	int res = n ? CRM_OK : CRM_NOTFOUND;
 	for (size_t i = 0; i < n; i++) {
@@ -624,7 +712,9 @@ int query_from_args(struct crm *c, const struct args *a, struct query *q)
 static int print_rows(struct crm *c, sqlite3_stmt *st)
 {
 	int rc, n = 0, ncol = sqlite3_column_count(st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	struct qguard g;
+	guard_begin(c, &g);
+	while ((rc = guard_step(&g, st)) == SQLITE_ROW) {
 		out_begin(c->out);
 		for (int i = 0; i < ncol; i++) {
 			const char *name = sqlite3_column_name(st, i);
@@ -669,8 +759,8 @@ static int print_rows(struct crm *c, sqlite3_stmt *st)
 		out_end(c->out);
 		n++;
 	}
-	if (rc != SQLITE_DONE)
-		return crm_dberror(c, rc, "query");
+	if ((rc = guard_end(&g, rc, "query")))
+		return rc;
 	return n ? CRM_OK : CRM_NOTFOUND;
 }
 

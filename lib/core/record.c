@@ -581,6 +581,8 @@ static int norm_scalar(struct crm *c, const struct type *t, const struct field *
 		if (n < 0 && !(f->flags & FF_NEGATIVE))
 			return bad(c, f, v, "is below zero: an amount may not be negative (only a money field "
 				   "added with --negative may be)");
+		if (!money_in_bounds(n))
+			return bad(c, f, v, "is more than crm holds (at most 9000000000 either side of 0)");
 		*out = xasprintf("%lld", n);
 		return CRM_OK;
 	case FK_DATE:
@@ -589,6 +591,9 @@ static int norm_scalar(struct crm *c, const struct type *t, const struct field *
 		int (*norm)(const char *, int, char *) = f->flags & FF_AHEAD ? date_normalize_ahead : date_normalize;
 		if (norm(v, f->kind == FK_DATE, d) != 0)
 			return bad(c, f, v, f->kind == FK_DATE ? "is not a date" : "is not a time");
+		/* years 1900 to 2200: outside, a typo (0202, 20025), not a date */
+		if (strncmp(d, "1900", 4) < 0 || strncmp(d, "2200", 4) > 0)
+			return bad(c, f, v, "is not between the years 1900 and 2200");
 		*out = xstrdup(d);
 		return CRM_OK;
 	}
@@ -640,6 +645,57 @@ static bool no_value(const char *v)
 	return false;
 }
 
+/* Long text: a note, an activity's text, a description. Up to
+ * TEXT_LONG_MAX bytes, with tabs and line breaks; any other text field
+ * up to TEXT_MAX, on one line. */
+#define TEXT_MAX      (64 << 10)
+#define TEXT_LONG_MAX (1 << 20)
+
+static bool long_text(const struct field *f)
+{
+	static const char *const names[] = { "note", "text", "body", "description", "content",
+					     "summary", "address", NULL };
+	if (f->kind == FK_JSON)
+		return true;
+	for (int i = 0; names[i]; i++)
+		if (!strcmp(f->name, names[i]))
+			return true;
+	return false;
+}
+
+/* Control characters (C0 but tab and line breaks in long text, DEL, C1)
+ * are refused, not stripped: an ANSI escape (ESC [ ...) in a name would
+ * redraw a terminal that prints it, and quietly changing the value
+ * would hide that something sent it. */
+static int check_text(struct crm *c, const struct field *f, const char *v)
+{
+	bool lng = long_text(f);
+	size_t len = strlen(v), max = lng ? TEXT_LONG_MAX : TEXT_MAX;
+	if (len > max)
+		return crm_error(c, CRM_BADINPUT, "%s: %zu bytes is longer than the %zu KB a %s holds",
+				 f->name, len, max >> 10, lng ? "long text field" : "field");
+	if (f->kind == FK_JSON)
+		return CRM_OK;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)v[i];
+		bool bad = ch < 0x20 || ch == 0x7f;
+		if (ch == '\t' || ch == '\n')
+			bad = !lng;
+		if (ch == '\r' && lng && v[i + 1] == '\n')
+			bad = false;
+		/* C1 controls, U+0080..U+009F: C2 80..C2 9F (CSI is C2 9B) */
+		if (ch == 0xc2 && i + 1 < len && (unsigned char)v[i + 1] >= 0x80
+		    && (unsigned char)v[i + 1] <= 0x9f)
+			bad = true;
+		if (bad)
+			return crm_error(c, CRM_BADINPUT, "%s: a control character (0x%02x%s) at byte %zu is not "
+					 "allowed%s", f->name, ch == 0xc2 ? (unsigned char)v[i + 1] : ch,
+					 ch == 0x1b ? ", an escape sequence" : "", i + 1,
+					 lng ? "" : " (tabs and line breaks only in notes and long text)");
+	}
+	return CRM_OK;
+}
+
 int field_normalize(struct crm *c, const struct type *t, const struct field *f,
 		    const cJSON *in, char **out)
 {
@@ -659,6 +715,10 @@ int field_normalize(struct crm *c, const struct type *t, const struct field *f,
 	if (!utf8_valid(raw, strlen(raw), &bad_at)) {
 		free(raw);
 		return crm_error(c, CRM_BADINPUT, "%s: invalid UTF-8 at byte %zu", f->name, bad_at + 1);
+	}
+	if (check_text(c, f, raw) != CRM_OK) {
+		free(raw);
+		return CRM_BADINPUT;
 	}
 	if (f->kind == FK_TAGS) {
 		/* ["a,b","c"]: a list whose tags have commas (as export writes it) */

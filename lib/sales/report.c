@@ -79,6 +79,24 @@ static void bind_opt(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_null(st, i);
 }
 
+/* A sum of money read back: SQLite's sum() fails on an overflow, but
+ * its + (the funnel's running totals) turns into floating point, so a
+ * REAL where minor units should be is a sum past 64 bits, never a
+ * figure to print (amounts are bounded: base/money.h MONEY_MAX). */
+#define SUM_OVERFLOW (-1)
+
+static bool sum_ok(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) != SQLITE_FLOAT;
+}
+
+static int report_error(struct crm *c, int rc)
+{
+	if (rc == SUM_OVERFLOW)
+		return crm_error(c, CRM_DBERR, "report: a sum of money is past what 64 bits hold");
+	return crm_dberror(c, rc, "report");
+}
+
 static const char *col_text(sqlite3_stmt *st, int i)
 {
 	return (const char *)sqlite3_column_text(st, i);
@@ -359,9 +377,13 @@ static int funnel_one(struct crm *c, const struct report_opts *r, const char *si
 		fs[n].stays = 0;
 		fs[n].days = 0;
 		n++;
+		if (!sum_ok(st, 4)) {
+			rc = SUM_OVERFLOW;
+			break;
+		}
 	}
 	sqlite3_finalize(st);
-	rc = rc == SQLITE_DONE ? funnel_days(c, r, since, now, cs, k, fs, n) : crm_dberror(c, rc, "report");
+	rc = rc == SQLITE_DONE ? funnel_days(c, r, since, now, cs, k, fs, n) : report_error(c, rc);
 	long long max = 0;
 	for (int i = 0; i < n; i++)
 		if (fs[i].deals > max)
@@ -498,9 +520,13 @@ static int forecast_one(struct crm *c, const struct report_opts *r, const char *
 		f->wamt = sqlite3_column_int64(st, 5);
 		if (f->w > max)
 			max = f->w;
+		if (!sum_ok(st, 2) || !sum_ok(st, 5) || fabs(sqlite3_column_double(st, 3)) >= 9.2e18) {
+			rc = SUM_OVERFLOW;
+			break;
+		}
 	}
 	sqlite3_finalize(st);
-	rc = rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
+	rc = rc == SQLITE_DONE ? CRM_OK : report_error(c, rc);
 	for (int i = 0; i < n; i++) {
 		struct out *o = c->out;
 		if (!rc) {
@@ -745,6 +771,10 @@ static int leaderboard_one(struct crm *c, const struct report_opts *r, const cha
 		struct out *o = c->out;
 		long long won = sqlite3_column_int64(st, 2), lost = sqlite3_column_int64(st, 3);
 		long long amt = sqlite3_column_int64(st, 1);
+		if (!sum_ok(st, 1) || !sum_ok(st, 5)) {
+			rc = SUM_OVERFLOW;
+			break;
+		}
 		if (!n)
 			max = amt;   /* sorted by won amount: the first is the largest */
 		out_begin(o);
@@ -764,7 +794,7 @@ static int leaderboard_one(struct crm *c, const struct report_opts *r, const cha
 	}
 	sqlite3_finalize(st);
 	*rows += n;
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
+	return rc == SQLITE_DONE ? CRM_OK : report_error(c, rc);
 }
 
 int report_leaderboard(struct crm *c, const struct report_opts *r)
@@ -822,6 +852,10 @@ static int sources_one(struct crm *c, const struct report_opts *r, const char *s
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct out *o = c->out;
 		long long leads = sqlite3_column_int64(st, 1), amt = sqlite3_column_int64(st, 5);
+		if (!sum_ok(st, 5)) {
+			rc = SUM_OVERFLOW;
+			break;
+		}
 		if (!n)
 			max = amt;
 		out_begin(o);
@@ -843,7 +877,7 @@ static int sources_one(struct crm *c, const struct report_opts *r, const char *s
 	}
 	sqlite3_finalize(st);
 	*rows += n;
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
+	return rc == SQLITE_DONE ? CRM_OK : report_error(c, rc);
 }
 
 int report_sources(struct crm *c, const struct report_opts *r)

@@ -1,4 +1,6 @@
 /* score.c: lead scoring. See score.h. */
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,6 +8,7 @@
 #include "core/config.h"
 #include "base/date.h"
 #include "core/db.h"
+#include "core/hook.h"
 #include "core/event.h"
 #include "io/out.h"
 #include "core/query.h"
@@ -322,40 +325,67 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 	free(sql);
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
-	if (!rc) {
+	/* The changes in chunks of ids: crm score --all commits at least
+	 * every half second of them (db_txn_seconds), so that another writer
+	 * waits milliseconds for the lock. A lead whose score another writer
+	 * changed between two chunks keeps theirs (score IS old). */
+	bool split = all && db_in_txn(c) && db_may_split(c, false);
+	long long lo = 0;
+	while (!rc) {
+		long long hi = LLONG_MAX;
+		if (split) {
+			char lo_text[32];
+			snprintf(lo_text, sizeof(lo_text), "%lld", lo);
+			hi = db_get_int(c, "SELECT max(id) FROM (SELECT id FROM temp.score_new "
+					   "WHERE id > CAST(?1 AS INTEGER) ORDER BY id LIMIT 20000)", lo_text, -1);
+			if (hi < 0)
+				break;
+		}
 		/* every change in the audit log, set-based like the change itself */
 		sqlite3_stmt *st;
 		int src2 = sqlite3_prepare_v2(c->db,
 			"INSERT INTO audit(at, user, command, entity, action, before, after) "
-			"SELECT ?1, ?2, ?3, 'lead:' || id, 'update', json_object('score', old), json_object('score', s) "
-			"FROM temp.score_new ORDER BY id", -1, &st, NULL);
+			"SELECT ?1, ?2, ?3, 'lead:' || n.id, 'update', json_object('score', n.old), json_object('score', n.s) "
+			"FROM temp.score_new n CROSS JOIN lead l ON l.id = n.id "
+			"WHERE n.id > ?4 AND n.id <= ?5 AND l.score IS n.old ORDER BY n.id", -1, &st, NULL);
 		if (src2 == SQLITE_OK) {
 			sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
 			sqlite3_bind_text(st, 2, c->user, -1, SQLITE_STATIC);
 			sqlite3_bind_text(st, 3, c->cmdline, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(st, 4, lo);
+			sqlite3_bind_int64(st, 5, hi);
 			src2 = sqlite3_step(st);
 			sqlite3_finalize(st);
 		}
-		if (src2 != SQLITE_DONE && src2 != SQLITE_OK)
+		if (src2 != SQLITE_DONE && src2 != SQLITE_OK) {
 			rc = crm_dberror(c, src2, "score");
-	}
-	if (!rc) {
-		sqlite3_stmt *st;
-		int src2 = sqlite3_prepare_v2(c->db,
+			break;
+		}
+		src2 = sqlite3_prepare_v2(c->db,
 			/* OR IGNORE: no row can fail (score and updated_at are never
 			 * NULL here), and a statement that cannot abort needs no
 			 * statement journal, which held a copy of every lead page
 			 * changed in memory (300 MB for 677k scores) */
 			"UPDATE OR IGNORE lead SET score = (SELECT n.s FROM temp.score_new AS n WHERE n.id = lead.id), "
-			"updated_at = ?1 WHERE id IN (SELECT id FROM temp.score_new)",
+			"updated_at = ?1 WHERE id IN (SELECT id FROM temp.score_new WHERE id > ?2 AND id <= ?3) "
+			"AND score IS (SELECT n.old FROM temp.score_new AS n WHERE n.id = lead.id)",
 			-1, &st, NULL);
 		if (src2 == SQLITE_OK) {
 			sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_int64(st, 2, lo);
+			sqlite3_bind_int64(st, 3, hi);
 			src2 = sqlite3_step(st);
 			sqlite3_finalize(st);
 		}
-		if (src2 != SQLITE_DONE)
+		if (src2 != SQLITE_DONE) {
 			rc = crm_dberror(c, src2, "score");
+			break;
+		}
+		if (!split)
+			break;
+		lo = hi;
+		if (db_txn_seconds(c) >= DB_TXN_MAX_SECONDS)
+			rc = hook_commit_bulk(c);
 	}
 	if (!rc) {
 		/* what the scores say follows for everyone's leads (the rules
