@@ -764,8 +764,6 @@ static int fill_defaults(struct crm *c, const struct type *t, char **vals)
 					  : f->dflt);
 		if (!vals[i] && (!strcmp(f->name, "created_at") || !strcmp(f->name, "updated_at")))
 			vals[i] = xstrdup(now);
-		if (!vals[i] && !strcmp(f->name, "currency") && has_money(t, vals))
-			vals[i] = default_currency(c);
 		if (!vals[i] && f->flags & FF_REQUIRED && strcmp(f->name, "id"))
 			return crm_error(c, CRM_BADINPUT, "%s: required field missing", f->name);
 	}
@@ -821,6 +819,11 @@ int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
 		struct rec r = { t, vals };
 		rc = t->ops->fill(c, t, &r, flags);
 	}
+	/* an amount without a currency: the one fill gave it (a contract's
+	 * is its deal's), else the default */
+	const struct field *fcur = type_field(t, "currency");
+	if (!rc && fcur && !vals[fcur - t->fields] && has_money(t, vals))
+		vals[fcur - t->fields] = default_currency(c);
 	if (!rc && !(flags & REC_ALLOW_DUP))
 		rc = dup_guard(c, t, vals, 0, dup_id);
 	if (!rc)

@@ -189,6 +189,7 @@ CREATE TABLE invoice (
 	voided_at TEXT,
 	void_reason TEXT,
 	owner TEXT,
+	tags TEXT,
 	note TEXT,
 	created_at TEXT NOT NULL,
 	updated_at TEXT NOT NULL,
