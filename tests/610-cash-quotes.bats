@@ -24,10 +24,12 @@ local_setup() {
 	run --separate-stderr crm quote add --deal 1 number=BJ-001
 	assert_failure 4
 	[[ "$stderr" == *"number BJ-001 already belongs to quote:3"* ]] || fail "stderr: $stderr"
-	# a number made after one taken by hand skips it
-	run crm quote add --deal 1 number=Q-2026-0003
+	# the number is the year and the id it gets (quote:4 is Q-2026-0004);
+	# one taken by hand is skipped
+	run crm quote add --deal 1 number=Q-2026-0005
+	[ "$(jqo '"\(.id) \(.number)"')" = "4 Q-2026-0005" ]
 	run crm quote add --deal 1
-	[ "$(jqo .number)" = Q-2026-0004 ]
+	[ "$(jqo '"\(.id) \(.number)"')" = "5 Q-2026-0006" ]
 	# no deal: not a quote (3), nor one of another currency (3)
 	run --separate-stderr crm quote add valid_until=2026-03-31
 	assert_failure 3

@@ -249,3 +249,31 @@ accepted_quote() {
 	run --separate-stderr crm rule add b --on contract.exploded --do 'tag add x'
 	assert_failure 2
 }
+
+@test "crm import contracts: signed ones from another system, named by their number, found by search" {
+	crm account add name=上海星河软件有限公司 >/dev/null
+	cat > "$BATS_TEST_TMPDIR/ht.csv" <<-'EOF2'
+	合同编号,合同名称,客户编号,合同金额,开始日期,结束日期,状态,签订日期
+	HT-OLD-001,星河一期,上海星河软件有限公司,"120,000.00",2025/1/1,2025-12-31,signed,2024-12-20
+	HT-OLD-002,星河二期,上海星河软件有限公司,8万,2026-01-01,2026-12-31,signed,2025-12-25
+	HT-OLD-003,坏行,上海星河软件有限公司,8万,2026-01-01,2025-12-31,draft,
+	EOF2
+	run --separate-stderr crm import contracts "$BATS_TEST_TMPDIR/ht.csv"
+	assert_failure 3
+	[[ "$stderr" == *"2 inserted, 0 updated, 0 skipped, 1 rejected"* ]] || fail "stderr: $stderr"
+	[[ "$stderr" == *"line 4: end: 2025-12-31 is before the start 2026-01-01"* ]] || fail "stderr: $stderr"
+	[ "$(crm contract list | jq -c '[.number, .account_id, .amount, .status, .signed_at]' | paste -sd' ')" = '["HT-OLD-001",2,120000,"expired","2024-12-20"] ["HT-OLD-002",2,80000,"signed","2025-12-25"]' ]
+	# again: known by their number, skipped
+	run --separate-stderr crm import contracts "$BATS_TEST_TMPDIR/ht.csv"
+	[[ "$stderr" == *"0 inserted, 0 updated, 2 skipped, 1 rejected"* ]] || fail "stderr: $stderr"
+	# payments from the bank name them by number
+	printf '合同编号,回款金额,回款日期\nHT-OLD-002,30000,2026-02-01\n' > "$BATS_TEST_TMPDIR/bank.csv"
+	run --separate-stderr crm import payments "$BATS_TEST_TMPDIR/bank.csv"
+	assert_success
+	# 80000 - 30000 = 50000
+	[ "$(crm contract show 2 | jq -c '[.received, .unreceived]')" = "[30000,50000]" ]
+	run crm search 星河二期
+	[ "$(jqo '.type + " " + .number')" = "contract HT-OLD-002" ]
+	run crm search HT-OLD-001
+	[ "$(jqo .id)" = 1 ]
+}

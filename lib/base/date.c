@@ -611,12 +611,25 @@ int date_parse_ahead(const char *in, time_t now, time_t *out, int *date_only)
 
 time_t date_now(void)
 {
+	/* The pin as last parsed: a pure function of the environment, asked
+	 * for several times by every record written (an import of 100,000
+	 * payments with the clock pinned spent a tenth of its time here). */
+	static char last[64];
+	static time_t last_t;
 	time_t now = time(NULL), t;
 	const char *pin = getenv("CRM_NOW");
+	if (!pin || !*pin)
+		return now;
+	if (last[0] && !strcmp(pin, last))
+		return last_t;
 	/* An unparsable pin is ignored rather than fatal: "now" must exist. */
-	if (pin && *pin && date_parse(pin, now, &t, NULL) == 0)
-		return t;
-	return now;
+	if (date_parse(pin, now, &t, NULL) != 0)
+		return now;
+	if (strlen(pin) < sizeof(last)) {
+		memcpy(last, pin, strlen(pin) + 1);
+		last_t = t;
+	}
+	return t;
 }
 
 /* Local broken-down time of t, refusing years that would not print as

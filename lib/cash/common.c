@@ -21,36 +21,27 @@ int cash_number_fill(struct crm *c, struct rec *r, const char *prefix)
 		return CRM_OK;
 	char day[DATE_BUFSZ];
 	cash_today(day);
-	char *head = xasprintf("%s-%.4s", prefix, day);
-	char *sql = xasprintf("SELECT 1 FROM \"%s\" WHERE number = ?", r->t->name);
+	/* the record's own id to be (ids only grow while a record keeps its
+	 * row): no counter to write for every record of an import */
+	char *sql = xasprintf("SELECT coalesce(max(id), 0) FROM \"%s\"", r->t->name);
+	long long n = db_get_int(c, sql, NULL, 0);
+	free(sql);
+	/* a number given by hand (or imported) may hold it already */
+	sql = xasprintf("SELECT 1 FROM \"%s\" WHERE number = ? AND deleted_at IS NULL", r->t->name);
 	int rc = CRM_OK;
 	for (;;) {
-		sqlite3_stmt *st = db_stmt(c, "INSERT INTO cash_seq(prefix, last) VALUES (?, 1) "
-					      "ON CONFLICT(prefix) DO UPDATE SET last = last + 1 RETURNING last");
-		if (!st) {
-			rc = c->errcode;
-			break;
-		}
-		sqlite3_bind_text(st, 1, head, -1, SQLITE_TRANSIENT);
-		int src = sqlite3_step(st);
-		long long n = src == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-		while (src == SQLITE_ROW)
-			src = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (src != SQLITE_DONE) {
-			rc = crm_dberror(c, src, "numbering");
-			break;
-		}
 		char num[96];
-		snprintf(num, sizeof(num), "%s-%04lld", head, n);
-		/* one given by hand (or imported) may hold it already */
+		snprintf(num, sizeof(num), "%s-%.4s-%04lld", prefix, day, ++n);
 		if (!db_get_int(c, sql, num, 0)) {
 			rec_set(r, "number", num);
 			break;
 		}
+		if (c->errmsg[0] && c->errcode == CRM_DBERR) {
+			rc = c->errcode;
+			break;
+		}
 	}
 	free(sql);
-	free(head);
 	return rc;
 }
 
@@ -64,7 +55,9 @@ int cash_contract_load(struct crm *c, long long id, struct cash_contract *k)
 {
 	memset(k, 0, sizeof(*k));
 	sqlite3_stmt *st = db_stmt(c, "SELECT id, amount, deal_id, account_id, quote_id, status, currency, number, "
-				      "owner, start, \"end\" FROM contract WHERE id = ? AND deleted_at IS NULL");
+				      "owner, start, \"end\", (SELECT coalesce(sum(p.amount), 0) FROM payment AS p "
+				      "WHERE p.contract_id = k.id AND p.deleted_at IS NULL) FROM contract AS k "
+				      "WHERE id = ? AND deleted_at IS NULL");
 	if (!st)
 		return c->errcode;
 	sqlite3_bind_int64(st, 1, id);
@@ -81,6 +74,7 @@ int cash_contract_load(struct crm *c, long long id, struct cash_contract *k)
 		copy_col(k->owner, sizeof(k->owner), st, 8);
 		copy_col(k->start, sizeof(k->start), st, 9);
 		copy_col(k->end, sizeof(k->end), st, 10);
+		k->received = sqlite3_column_int64(st, 11);
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)

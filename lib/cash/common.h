@@ -13,15 +13,15 @@
 /* "YYYY-MM-DD" of now (local time) into buf of DATE_BUFSZ. */
 char *cash_today(char *buf);
 
-/* Give r a number "PREFIX-YYYY-NNNN" (this year) unless it has one:
- * the next of that prefix, skipping any taken (removed records keep
- * theirs). */
+/* Give r a number "PREFIX-YYYY-NNNN" (this year; NNNN the id it will
+ * have) unless it has one, skipping any a live record has. */
 int cash_number_fill(struct crm *c, struct rec *r, const char *prefix);
 
 /* A contract as stored (not as it reads: a signed one past its end
  * reads expired). */
 struct cash_contract {
 	long long id, amount, deal_id, account_id, quote_id;
+	long long received;     /* what its live payments add up to */
 	char status[16];
 	char currency[16];
 	char number[64];

@@ -22,7 +22,7 @@ static const struct field invoice_fields[] = {
 	{ "voided_at", FK_TIME, FF_SYSTEM, NULL, NULL, "作废时间", NULL },
 	{ "void_reason", FK_TEXT, FF_SYSTEM, NULL, NULL, "作废原因", NULL },
 	{ "owner", FK_TEXT, FF_LIST, NULL, NULL, "负责人", NULL },
-	FIELD_NOTE, FIELD_STAMPS,
+	FIELD_TAGS, FIELD_NOTE, FIELD_STAMPS,
 };
 
 static int invoice_check(struct crm *c, const struct type *t, const cJSON *fields, bool inserting, unsigned flags)

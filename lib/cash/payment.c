@@ -11,7 +11,7 @@
 
 static const struct field payment_fields[] = {
 	FIELD_ID,
-	{ "number", FK_TEXT, FF_KEY | FF_SEARCH | FF_LIST, NULL, NULL, "回款编号", NULL },
+	{ "number", FK_TEXT, FF_KEY | FF_LIST, NULL, NULL, "回款编号", NULL },
 	{ "contract_id", FK_REF, FF_REQUIRED | FF_LIST | FF_PARENT, NULL, "contract", "合同编号", NULL },
 	{ "installment", FK_INT, 0, NULL, NULL, "期次", NULL },
 	{ "plan_id", FK_REF, FF_SYSTEM, NULL, "plan", "回款计划", NULL },
@@ -19,8 +19,8 @@ static const struct field payment_fields[] = {
 	{ "currency", FK_TEXT, 0, NULL, NULL, "币种", NULL },
 	{ "date", FK_DATE, FF_LIST, NULL, NULL, "回款日期", NULL },
 	{ "method", FK_TEXT, FF_LIST, NULL, NULL, "付款方式", NULL },
-	{ "reference", FK_TEXT, FF_SEARCH, NULL, NULL, "流水号", NULL },
-	{ "payer", FK_TEXT, FF_SEARCH, NULL, NULL, "付款方", NULL },
+	{ "reference", FK_TEXT, 0, NULL, NULL, "流水号", NULL },
+	{ "payer", FK_TEXT, 0, NULL, NULL, "付款方", NULL },
 	{ "forced", FK_INT, 0, "0..1", NULL, "超额回款", NULL },
 	{ "contract_number", FK_TEXT, FF_COMPUTED, NULL, NULL, NULL, NULL,
 	  "SELECT k.number FROM contract AS k WHERE k.id = r.contract_id" },
@@ -36,6 +36,8 @@ static const struct field payment_fields[] = {
  * other live payments. */
 static long long unpaid(struct crm *c, const struct cash_contract *k, long long self)
 {
+	if (!self)
+		return k->amount - k->received;
 	sqlite3_stmt *st = db_stmt(c, "SELECT coalesce(sum(amount), 0) FROM payment WHERE contract_id = ? "
 				      "AND id <> ? AND deleted_at IS NULL");
 	if (!st)
@@ -112,20 +114,28 @@ static int payment_fill(struct crm *c, const struct type *t, struct rec *r, unsi
  * first, then the unpaid ones in due order. */
 static int apply(struct crm *c, long long id, long long contract, long long plan, long long amount, const char *date)
 {
+	/* in due order by the index (no sort for every payment of an import) */
 	sqlite3_stmt *st = db_stmt(c, "SELECT p.id, p.amount - coalesce((SELECT sum(a.amount) FROM payment_alloc AS a "
 				      "WHERE a.plan_id = p.id), 0) FROM plan AS p WHERE p.contract_id = ? "
-				      "AND p.deleted_at IS NULL ORDER BY p.id = ? DESC, p.due, p.installment, p.id");
+				      "AND p.deleted_at IS NULL ORDER BY p.due, p.installment");
 	if (!st)
 		return c->errcode;
 	sqlite3_bind_int64(st, 1, contract);
-	sqlite3_bind_int64(st, 2, plan);
 	long long *ids = NULL, *open = NULL;
 	int n = 0, rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		ids = xrealloc(ids, (n + 1) * sizeof(*ids));
 		open = xrealloc(open, (n + 1) * sizeof(*open));
 		ids[n] = sqlite3_column_int64(st, 0);
-		open[n++] = sqlite3_column_int64(st, 1);
+		open[n] = sqlite3_column_int64(st, 1);
+		if (ids[n] == plan && n) {   /* its own plan goes first */
+			long long i0 = ids[n], o0 = open[n];
+			memmove(ids + 1, ids, n * sizeof(*ids));
+			memmove(open + 1, open, n * sizeof(*open));
+			ids[0] = i0;
+			open[0] = o0;
+		}
+		n++;
 	}
 	sqlite3_reset(st);
 	long long left = amount;

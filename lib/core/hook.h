@@ -14,6 +14,8 @@
 
 /* Queue the record for the hook of event, if such a hook exists. */
 void hook_queue(struct crm *c, const char *event, const cJSON *record);
+/* Whether a hook for event would run (hooks on, and there is one). */
+bool hook_wanted(struct crm *c, const char *event);
 /* Run what is queued (after commit); reports failures on stderr. */
 void hook_run_pending(struct crm *c);
 /* Commit the transaction, then run the hooks its changes queued (a hook

@@ -522,6 +522,8 @@ static int norm_ref(struct crm *c, const struct field *f, const char *v, char **
 			int rc = ref_by_name(c, f, rt, v, &id);
 			if (rc)
 				return rc;
+			*out = xasprintf("%lld", id);   /* found among the live ones */
+			return CRM_OK;
 		} else if (id <= 0) {
 			return bad(c, f, v, "is not a record id");
 		}
@@ -867,6 +869,24 @@ static char *json_text(const cJSON *j)
 	return r;
 }
 
+/* Whether a user's hook wants the record of a change of t (what:
+ * "created", "updated", ...) as it reads: t has computed fields and a
+ * hook for the change's event or one of t's value events. Rules and
+ * subscribers read the database for what they need; reading the record
+ * again for them alone would only slow an import down. */
+static bool hooks_want(struct crm *c, const struct type *t, const char *what)
+{
+	if (!type_has_expr(t))
+		return false;
+	char *ev = !strcmp(what, "created") && t->created_event ? xstrdup(t->created_event)
+								 : xasprintf("%s.%s", t->name, what);
+	bool want = hook_wanted(c, ev);
+	free(ev);
+	for (const struct type_event *e = t->on_value; !want && e && e->field; e++)
+		want = hook_wanted(c, e->event);
+	return want;
+}
+
 /* The events of a change: TYPE.what (or the type's own name for its
  * making), then those its on_value names for a field that took a value. */
 static int publish(struct crm *c, const struct type *t, long long id, const char *what,
@@ -899,9 +919,9 @@ static int after_write(struct crm *c, const struct type *t, long long id, const 
 	free(entity);
 	free(b);
 	free(a);
-	/* the audit keeps what was stored; rules and hooks see the record as
-	 * it reads, computed fields included */
-	cJSON *shown = !rc && what && after && type_has_expr(t) ? record_get(c, t, id, false) : NULL;
+	/* the audit keeps what was stored; a hook gets the record as it
+	 * reads, computed fields included */
+	cJSON *shown = !rc && what && after && hooks_want(c, t, what) ? record_get(c, t, id, false) : NULL;
 	if (!rc && what)
 		rc = publish(c, t, id, what, before, shown ? shown : after, NULL, NULL, flags);
 	cJSON_Delete(shown);
@@ -938,8 +958,6 @@ static int fill_defaults(struct crm *c, const struct type *t, char **vals, const
 					  : f->dflt);
 		if (!vals[i] && (!strcmp(f->name, "created_at") || !strcmp(f->name, "updated_at")))
 			vals[i] = xstrdup(now);
-		if (!vals[i] && !strcmp(f->name, "currency") && has_money(t, vals))
-			vals[i] = default_currency(c);
 		if (!vals[i] && f->flags & FF_REQUIRED && strcmp(f->name, "id"))
 			return crm_error(c, CRM_BADINPUT, "%s: required field missing", f->name);
 	}
@@ -995,6 +1013,11 @@ int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
 		struct rec r = { t, vals };
 		rc = t->ops->fill(c, t, &r, flags);
 	}
+	/* an amount without a currency: the one fill gave it (a contract's
+	 * is its deal's), else the default */
+	const struct field *fcur = type_field(t, "currency");
+	if (!rc && fcur && !vals[fcur - t->fields] && has_money(t, vals))
+		vals[fcur - t->fields] = default_currency(c);
 	if (!rc)
 		rc = refs_visible(c, t, vals, set);
 	if (!rc && !(flags & REC_ALLOW_DUP))
@@ -1201,7 +1224,7 @@ int record_update_as(struct crm *c, const struct type *t, long long id, const cJ
 		free(a);
 	}
 	if (!rc) {
-		cJSON *shown = type_has_expr(t) ? record_get(c, t, id, false) : NULL;
+		cJSON *shown = hooks_want(c, t, "updated") ? record_get(c, t, id, false) : NULL;
 		rc = publish(c, t, id, "updated", before, shown ? shown : after, set, (const char *const *)vals, flags);
 		cJSON_Delete(shown);
 	}

@@ -5,7 +5,7 @@
 -- a quote line's qty has up to 3 decimals. Amounts that follow from others
 -- (a quote's totals, a contract's received, a plan's status) are computed
 -- when read, not stored. Numbers (Q-2026-0001, HT-, SO-, FP-, HK-) are
--- unique among live records; cash_seq keeps the last one made per prefix.
+-- unique among live records.
 
 CREATE TABLE product (
 	id INTEGER PRIMARY KEY,
@@ -137,7 +137,7 @@ CREATE TABLE plan (
 	updated_at TEXT NOT NULL,
 	deleted_at TEXT
 );
-CREATE INDEX plan_contract ON plan(contract_id, due);
+CREATE INDEX plan_contract ON plan(contract_id, due, installment);
 CREATE INDEX plan_due ON plan(due);
 
 CREATE TABLE payment (
@@ -160,7 +160,8 @@ CREATE TABLE payment (
 	deleted_at TEXT
 );
 CREATE UNIQUE INDEX payment_number ON payment(number) WHERE deleted_at IS NULL;
-CREATE INDEX payment_contract ON payment(contract_id);
+-- what a contract has received: summed from the index alone
+CREATE INDEX payment_contract ON payment(contract_id, deleted_at, amount);
 CREATE INDEX payment_date ON payment(date);
 
 -- What a live payment was applied to: a plan and how much of it, with the
@@ -189,6 +190,7 @@ CREATE TABLE invoice (
 	voided_at TEXT,
 	void_reason TEXT,
 	owner TEXT,
+	tags TEXT,
 	note TEXT,
 	created_at TEXT NOT NULL,
 	updated_at TEXT NOT NULL,
@@ -196,12 +198,6 @@ CREATE TABLE invoice (
 );
 CREATE UNIQUE INDEX invoice_number ON invoice(number) WHERE deleted_at IS NULL;
 CREATE INDEX invoice_contract ON invoice(contract_id, status);
-
--- The last number made per prefix ("HT-2026").
-CREATE TABLE cash_seq (
-	prefix TEXT PRIMARY KEY,
-	last INTEGER NOT NULL
-) WITHOUT ROWID;
 
 -- The clock's events fired (plan.due, plan.overdue, quote.expired,
 -- contract.expiring): each once per record.
