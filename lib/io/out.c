@@ -361,10 +361,9 @@ void out_json_text(struct out *o, const char *key, const char *json)
 	cJSON_Delete(v);
 }
 
-void out_object(struct out *o, const cJSON *obj)
+void out_fields(struct out *o, const cJSON *obj)
 {
 	const cJSON *it;
-	out_begin(o);
 	cJSON_ArrayForEach(it, obj) {
 		if (cJSON_IsString(it))
 			out_str(o, it->string, it->valuestring);
@@ -373,9 +372,19 @@ void out_object(struct out *o, const cJSON *obj)
 		else if (cJSON_IsNumber(it) && it->valuedouble == (double)(long long)it->valuedouble
 			 && fabs(it->valuedouble) < 9e15)
 			out_int(o, it->string, (long long)it->valuedouble);
+		else if (cJSON_IsRaw(it) && o->fmt == OUT_JSONL)
+			out_json(o, it->string, it);
+		else if (cJSON_IsRaw(it))
+			cell_put(o, it->string, xstrdup(it->valuestring), false);
 		else
 			out_json(o, it->string, it);
 	}
+}
+
+void out_object(struct out *o, const cJSON *obj)
+{
+	out_begin(o);
+	out_fields(o, obj);
 	out_end(o);
 }
 

@@ -52,6 +52,10 @@ void out_end(struct out *o);
 
 /* A whole cJSON object as one record (its keys in order). */
 void out_object(struct out *o, const cJSON *obj);
+/* The same as fields of the record begun (a report adds its bar after
+ * them). A raw item (cJSON_CreateRaw) is a number given as its exact text:
+ * an amount, right-aligned in a table. */
+void out_fields(struct out *o, const cJSON *obj);
 
 /* Hold the records: they are written to a spool file, not to stdout,
  * until out_release() (or out_free()) lets them go or out_discard() drops

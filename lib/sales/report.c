@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "base/money.h"
 #include "core/db.h"
 #include "io/out.h"
 #include "sales/report.h"
@@ -68,6 +69,109 @@ static void bind_opt(sqlite3_stmt *st, int i, const char *v)
 static const char *col_text(sqlite3_stmt *st, int i)
 {
 	return (const char *)sqlite3_column_text(st, i);
+}
+
+/* ---- rows as data, then printed ---- */
+
+/* A report's rows are a cJSON array of objects with the keys of its JSON
+ * lines, in order: the report prints them, the dashboard and --compare
+ * read them (one computation). Money and fractions are kept as the exact
+ * text they print as (raw items: money_format, out_real's digits);
+ * report_money and report_number read them back. */
+static cJSON *row_new(cJSON *rows)
+{
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddItemToArray(rows, o);
+	return o;
+}
+
+static void put_str(cJSON *o, const char *key, const char *val)
+{
+	if (val)
+		cJSON_AddStringToObject(o, key, val);
+}
+
+static void put_int(cJSON *o, const char *key, long long val)
+{
+	cJSON_AddNumberToObject(o, key, (double)val);
+}
+
+/* Kept as the text out_real prints, right-aligned in a table. */
+static void put_real(cJSON *o, const char *key, double val)
+{
+	char buf[64];
+	snprintf(buf, sizeof(buf), "%.15g", val);
+	if (strtod(buf, NULL) != val)
+		snprintf(buf, sizeof(buf), "%.17g", val);
+	cJSON_AddRawToObject(o, key, buf);
+}
+
+static void put_money(cJSON *o, const char *key, long long minor)
+{
+	char buf[MONEY_BUFSZ];
+	cJSON_AddRawToObject(o, key, money_format(minor, buf));
+}
+
+int report_money(const cJSON *item, long long *minor)
+{
+	char buf[64];
+	if (cJSON_IsRaw(item))
+		return money_parse(item->valuestring, minor);
+	if (!cJSON_IsNumber(item))
+		return -1;
+	snprintf(buf, sizeof(buf), "%.2f", item->valuedouble);
+	return money_parse(buf, minor);
+}
+
+double report_number(const cJSON *item)
+{
+	if (cJSON_IsRaw(item))
+		return strtod(item->valuestring, NULL);
+	return cJSON_IsNumber(item) ? item->valuedouble : 0;
+}
+
+/* How a report draws its bar in a table: of key's value, out of the
+ * largest in the rows, width columns, centred for a funnel. */
+struct bar {
+	const char *name, *key;
+	int width;
+	bool center;
+};
+
+/* Print rows as records: the table's bar beside them. */
+static void print_rows(struct crm *c, const cJSON *rows, const struct bar *bar)
+{
+	struct out *o = c->out;
+	const cJSON *row;
+	double max = 0;
+	cJSON_ArrayForEach(row, rows) {
+		double v = report_number(cJSON_GetObjectItemCaseSensitive(row, bar->key));
+		if (v > max)
+			max = v;
+	}
+	cJSON_ArrayForEach(row, rows) {
+		out_begin(o);
+		out_fields(o, row);
+		double v = report_number(cJSON_GetObjectItemCaseSensitive(row, bar->key));
+		if (bar->center)
+			out_bar_center(o, bar->name, v, max, bar->width);
+		else
+			out_bar(o, bar->name, v, max, bar->width);
+		out_end(o);
+	}
+}
+
+/* Print a report's rows; CRM_NOTFOUND when there are none. */
+static int print_report(struct crm *c, int rc, cJSON *rows, const char *const *tcols, int nt,
+			const char *const *cols, int na, const struct bar *bar)
+{
+	if (!rc) {
+		columns(c, tcols, nt, cols, na);
+		print_rows(c, rows, bar);
+		rc = cJSON_GetArraySize(rows) ? CRM_OK : CRM_NOTFOUND;
+	}
+	cJSON_Delete(rows);
+	return rc;
 }
 
 /* ---- funnel ---- */
@@ -159,8 +263,9 @@ static int funnel_days(struct crm *c, const struct report_opts *r, const char *s
 	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
 }
 
-int report_funnel(struct crm *c, const struct report_opts *r)
+int report_funnel_rows(struct crm *c, const struct report_opts *r, cJSON **rows)
 {
+	*rows = cJSON_CreateArray();
 	char sbuf[DATE_BUFSZ], now[DATE_BUFSZ];
 	const char *since;
 	int rc = since_time(c, r->since, sbuf, &since);
@@ -198,24 +303,14 @@ int report_funnel(struct crm *c, const struct report_opts *r)
 	}
 	sqlite3_finalize(st);
 	rc = rc == SQLITE_DONE ? funnel_days(c, r, since, now, fs, n) : crm_dberror(c, rc, "report");
-	long long max = 0;
-	for (int i = 0; i < n; i++)
-		if (fs[i].deals > max)
-			max = fs[i].deals;
-	static const char *const tcols[] = { "label", "deals", "amount", "conversion_pct", "avg_days", "funnel" };
-	static const char *const cols[] = { "type", "pipeline", "stage", "label", "deals", "amount",
-					    "conversion_pct", "avg_days" };
-	if (!rc)
-		columns(c, tcols, 6, cols, 8);
 	for (int i = 0; !rc && i < n; i++) {
-		struct out *o = c->out;
-		out_begin(o);
-		out_str(o, "type", "funnel");
-		out_str(o, "pipeline", r->pipeline);
-		out_str(o, "stage", fs[i].key);
-		out_str(o, "label", fs[i].label);
-		out_int(o, "deals", fs[i].deals);
-		out_money(o, "amount", fs[i].amount);
+		cJSON *o = row_new(*rows);
+		put_str(o, "type", "funnel");
+		put_str(o, "pipeline", r->pipeline);
+		put_str(o, "stage", fs[i].key);
+		put_str(o, "label", fs[i].label);
+		put_int(o, "deals", fs[i].deals);
+		put_money(o, "amount", fs[i].amount);
 		/* Conversion: of the deals that reached this stage, the share
 		 * that reached the next one (lost is not a next stage). */
 		if (!fs[i].closes) {
@@ -223,14 +318,12 @@ int report_funnel(struct crm *c, const struct report_opts *r)
 				if (fs[j].closes && !strcmp(fs[j].closes, "lost"))
 					continue;
 				if (fs[i].deals)
-					out_real(o, "conversion_pct", round1(100.0 * fs[j].deals / fs[i].deals));
+					put_real(o, "conversion_pct", round1(100.0 * fs[j].deals / fs[i].deals));
 				break;
 			}
 			if (fs[i].stays)
-				out_real(o, "avg_days", round1(fs[i].days / fs[i].stays));
+				put_real(o, "avg_days", round1(fs[i].days / fs[i].stays));
 		}
-		out_bar_center(o, "funnel", (double)fs[i].deals, (double)max, BAR_WIDTH);
-		out_end(o);
 	}
 	for (int i = 0; i < n; i++) {
 		free(fs[i].key);
@@ -243,10 +336,22 @@ int report_funnel(struct crm *c, const struct report_opts *r)
 	return rc;
 }
 
+int report_funnel(struct crm *c, const struct report_opts *r)
+{
+	static const char *const tcols[] = { "label", "deals", "amount", "conversion_pct", "avg_days", "funnel" };
+	static const char *const cols[] = { "type", "pipeline", "stage", "label", "deals", "amount",
+					    "conversion_pct", "avg_days" };
+	static const struct bar bar = { "funnel", "deals", BAR_WIDTH, true };
+	cJSON *rows;
+	int rc = report_funnel_rows(c, r, &rows);
+	return print_report(c, rc, rows, tcols, 6, cols, 8, &bar);
+}
+
 /* ---- forecast ---- */
 
-int report_forecast(struct crm *c, const struct report_opts *r)
+int report_forecast_rows(struct crm *c, const struct report_opts *r, cJSON **rows)
 {
+	*rows = cJSON_CreateArray();
 	const char *by = r->by ? r->by : "month";
 	const char *open_key, *won_key, *open_col = "expected_close", *won_col = "closed_at";
 	/* expected_close is a day; closed_at an instant, written with the
@@ -297,48 +402,32 @@ int report_forecast(struct crm *c, const struct report_opts *r)
 	bind_opt(st, 2, r->owner);
 	bind_opt(st, 3, since);
 	const char *key = !strcmp(by, "owner") ? "owner" : "period";
-	const char *tcols[] = { key, "open_deals", "pipeline", "weighted", "won_deals", "won", "weighted_bar" };
-	const char *cols[] = { "type", "by", key, "open_deals", "pipeline", "weighted", "won_deals", "won" };
-	columns(c, tcols, 7, cols, 8);
-	/* The bar needs the largest value: the result is one row per period. */
-	struct frow { char *k; long long on, oamt, w, wn, wamt; } *rows = NULL;
-	int n = 0;
-	long long max = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rows = xrealloc(rows, (n + 1) * sizeof(*rows));
-		struct frow *f = &rows[n++];
-		f->k = col_text(st, 0) ? xstrdup(col_text(st, 0)) : NULL;
-		f->on = sqlite3_column_int64(st, 1);
-		f->oamt = sqlite3_column_int64(st, 2);
+		cJSON *o = row_new(*rows);
+		put_str(o, "type", "forecast");
+		put_str(o, "by", by);
+		put_str(o, key, col_text(st, 0) ? col_text(st, 0) : "(none)");
+		put_int(o, "open_deals", sqlite3_column_int64(st, 1));
+		put_money(o, "pipeline", sqlite3_column_int64(st, 2));
 		/* amount x percent: back to minor units, half away from zero */
 		long long w = sqlite3_column_int64(st, 3);
-		f->w = w >= 0 ? (w + 50) / 100 : -((-w + 50) / 100);
-		f->wn = sqlite3_column_int64(st, 4);
-		f->wamt = sqlite3_column_int64(st, 5);
-		if (f->w > max)
-			max = f->w;
+		put_money(o, "weighted", w >= 0 ? (w + 50) / 100 : -((-w + 50) / 100));
+		put_int(o, "won_deals", sqlite3_column_int64(st, 4));
+		put_money(o, "won", sqlite3_column_int64(st, 5));
 	}
 	sqlite3_finalize(st);
-	rc = rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
-	for (int i = 0; i < n; i++) {
-		struct out *o = c->out;
-		if (!rc) {
-			out_begin(o);
-			out_str(o, "type", "forecast");
-			out_str(o, "by", by);
-			out_str(o, key, rows[i].k ? rows[i].k : "(none)");
-			out_int(o, "open_deals", rows[i].on);
-			out_money(o, "pipeline", rows[i].oamt);
-			out_money(o, "weighted", rows[i].w);
-			out_int(o, "won_deals", rows[i].wn);
-			out_money(o, "won", rows[i].wamt);
-			out_bar(o, "weighted_bar", (double)rows[i].w, (double)max, BAR_WIDTH);
-			out_end(o);
-		}
-		free(rows[i].k);
-	}
-	free(rows);
-	return rc ? rc : n ? CRM_OK : CRM_NOTFOUND;
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
+}
+
+int report_forecast(struct crm *c, const struct report_opts *r)
+{
+	const char *key = r->by && !strcmp(r->by, "owner") ? "owner" : "period";
+	const char *tcols[] = { key, "open_deals", "pipeline", "weighted", "won_deals", "won", "weighted_bar" };
+	const char *cols[] = { "type", "by", key, "open_deals", "pipeline", "weighted", "won_deals", "won" };
+	static const struct bar bar = { "weighted_bar", "weighted", BAR_WIDTH, false };
+	cJSON *rows;
+	int rc = report_forecast_rows(c, r, &rows);
+	return print_report(c, rc, rows, tcols, 7, cols, 8, &bar);
 }
 
 /* ---- cycle ---- */
@@ -509,8 +598,9 @@ static const char leaderboard_sql[] =
 	"FROM o LEFT JOIN d ON d.owner = o.owner LEFT JOIN a ON a.owner = o.owner "
 	"WHERE ?2 IS NULL OR o.owner = ?2 ORDER BY 2 DESC, 3 DESC, o.owner";
 
-int report_leaderboard(struct crm *c, const struct report_opts *r)
+int report_leaderboard_rows(struct crm *c, const struct report_opts *r, cJSON **rows)
 {
+	*rows = cJSON_CreateArray();
 	char sbuf[DATE_BUFSZ];
 	const char *since;
 	int rc = since_time(c, r->since, sbuf, &since);
@@ -521,37 +611,36 @@ int report_leaderboard(struct crm *c, const struct report_opts *r)
 		return rc;
 	bind_opt(st, 1, since);
 	bind_opt(st, 2, r->owner);
+	long n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		cJSON *o = row_new(*rows);
+		long long won = sqlite3_column_int64(st, 2), lost = sqlite3_column_int64(st, 3);
+		long long amt = sqlite3_column_int64(st, 1);
+		put_str(o, "type", "leaderboard");
+		put_int(o, "rank", ++n);
+		put_str(o, "owner", col_text(st, 0));
+		put_money(o, "won_amount", amt);
+		put_int(o, "won_deals", won);
+		if (won + lost)
+			put_real(o, "win_pct", round1(100.0 * won / (won + lost)));
+		put_int(o, "activities", sqlite3_column_int64(st, 4));
+		put_money(o, "open_pipeline", sqlite3_column_int64(st, 5));
+		put_int(o, "open_deals", sqlite3_column_int64(st, 6));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
+}
+
+int report_leaderboard(struct crm *c, const struct report_opts *r)
+{
 	static const char *const tcols[] = { "owner", "won_amount", "won_deals", "win_pct", "activities",
 					     "open_pipeline", "won_bar" };
 	static const char *const cols[] = { "type", "rank", "owner", "won_amount", "won_deals", "win_pct",
 					    "activities", "open_pipeline", "open_deals" };
-	columns(c, tcols, 7, cols, 9);
-	long n = 0;
-	long long max = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct out *o = c->out;
-		long long won = sqlite3_column_int64(st, 2), lost = sqlite3_column_int64(st, 3);
-		long long amt = sqlite3_column_int64(st, 1);
-		if (!n)
-			max = amt;   /* sorted by won amount: the first is the largest */
-		out_begin(o);
-		out_str(o, "type", "leaderboard");
-		out_int(o, "rank", ++n);
-		out_str(o, "owner", col_text(st, 0));
-		out_money(o, "won_amount", amt);
-		out_int(o, "won_deals", won);
-		if (won + lost)
-			out_real(o, "win_pct", round1(100.0 * won / (won + lost)));
-		out_int(o, "activities", sqlite3_column_int64(st, 4));
-		out_money(o, "open_pipeline", sqlite3_column_int64(st, 5));
-		out_int(o, "open_deals", sqlite3_column_int64(st, 6));
-		out_bar(o, "won_bar", (double)amt, (double)max, BAR_WIDTH - 6);
-		out_end(o);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return crm_dberror(c, rc, "report");
-	return n ? CRM_OK : CRM_NOTFOUND;
+	static const struct bar bar = { "won_bar", "won_amount", BAR_WIDTH - 6, false };
+	cJSON *rows;
+	int rc = report_leaderboard_rows(c, r, &rows);
+	return print_report(c, rc, rows, tcols, 7, cols, 9, &bar);
 }
 
 /* ---- sources ---- */
@@ -574,8 +663,9 @@ static const char sources_sql[] =
 	"  coalesce(w.won, 0), coalesce(w.amt, 0) "
 	"FROM s LEFT JOIN l ON l.src = s.src LEFT JOIN w ON w.src = s.src ORDER BY 6 DESC, 2 DESC, s.src";
 
-int report_sources(struct crm *c, const struct report_opts *r)
+int report_sources_rows(struct crm *c, const struct report_opts *r, cJSON **rows)
 {
+	*rows = cJSON_CreateArray();
 	char sbuf[DATE_BUFSZ];
 	const char *since;
 	int rc = since_time(c, r->since, sbuf, &since);
@@ -586,38 +676,35 @@ int report_sources(struct crm *c, const struct report_opts *r)
 		return rc;
 	bind_opt(st, 1, since);
 	bind_opt(st, 2, r->owner);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		cJSON *o = row_new(*rows);
+		long long leads = sqlite3_column_int64(st, 1), amt = sqlite3_column_int64(st, 5);
+		put_str(o, "type", "source");
+		put_str(o, "source", col_text(st, 0));
+		put_int(o, "leads", leads);
+		put_int(o, "qualified", sqlite3_column_int64(st, 2));
+		put_int(o, "converted", sqlite3_column_int64(st, 3));
+		put_int(o, "won_deals", sqlite3_column_int64(st, 4));
+		put_money(o, "won_amount", amt);
+		if (leads) {
+			put_real(o, "qualified_pct", round1(100.0 * sqlite3_column_int64(st, 2) / leads));
+			put_real(o, "converted_pct", round1(100.0 * sqlite3_column_int64(st, 3) / leads));
+		}
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
+}
+
+int report_sources(struct crm *c, const struct report_opts *r)
+{
 	static const char *const tcols[] = { "source", "leads", "qualified", "converted", "converted_pct",
 					     "won_amount", "won_bar" };
 	static const char *const cols[] = { "type", "source", "leads", "qualified", "converted", "won_deals",
 					    "won_amount", "qualified_pct", "converted_pct" };
-	columns(c, tcols, 7, cols, 9);
-	long n = 0;
-	long long max = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct out *o = c->out;
-		long long leads = sqlite3_column_int64(st, 1), amt = sqlite3_column_int64(st, 5);
-		if (!n)
-			max = amt;
-		out_begin(o);
-		out_str(o, "type", "source");
-		out_str(o, "source", col_text(st, 0));
-		out_int(o, "leads", leads);
-		out_int(o, "qualified", sqlite3_column_int64(st, 2));
-		out_int(o, "converted", sqlite3_column_int64(st, 3));
-		out_int(o, "won_deals", sqlite3_column_int64(st, 4));
-		out_money(o, "won_amount", amt);
-		if (leads) {
-			out_real(o, "qualified_pct", round1(100.0 * sqlite3_column_int64(st, 2) / leads));
-			out_real(o, "converted_pct", round1(100.0 * sqlite3_column_int64(st, 3) / leads));
-		}
-		out_bar(o, "won_bar", (double)amt, (double)max, BAR_WIDTH - 6);
-		out_end(o);
-		n++;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return crm_dberror(c, rc, "report");
-	return n ? CRM_OK : CRM_NOTFOUND;
+	static const struct bar bar = { "won_bar", "won_amount", BAR_WIDTH - 6, false };
+	cJSON *rows;
+	int rc = report_sources_rows(c, r, &rows);
+	return print_report(c, rc, rows, tcols, 7, cols, 9, &bar);
 }
 
 /* ---- silent ---- */
