@@ -1,9 +1,12 @@
 /* report.c: crm report funnel|forecast|cycle|leaderboard|sources|silent */
+#include <string.h>
+
 #include "core/cmd.h"
 #include "sales/report.h"
 
 static void opts_from_args(const struct args *a, struct report_opts *r)
 {
+	*r = (struct report_opts){ 0 };
 	r->pipeline = arg_get(a, "pipeline");
 	r->since = arg_get(a, "since");
 	r->owner = arg_get(a, "owner");
@@ -24,6 +27,11 @@ static int forecast_exec(struct crm *c, struct args *a)
 {
 	struct report_opts r;
 	opts_from_args(a, &r);
+	r.limit = arg_int(c, a, "limit", 0);
+	if (r.limit < 0)
+		return CRM_USAGE;
+	if (r.limit && (!r.by || strcmp(r.by, "deal")))
+		return cmd_usage_error(c, "--limit goes with --by deal");
 	return report_forecast(c, &r);
 }
 
@@ -68,7 +76,8 @@ static const struct opt funnel_opts[] = {
 };
 
 static const struct opt forecast_opts[] = {
-	{ "by", 0, "month|week|owner", "one line per expected-close month (default), week, or owner", false },
+	{ "by", 0, "month|week|owner|deal", "one line per expected-close month (default), week, owner, or open deal", false },
+	{ "limit", 0, "N", "--by deal: the N deals of the largest weighted amount", false },
 	{ "pipeline", 'p', "KEY", "only this pipeline (default: all)", false },
 	{ "since", 0, "WHEN", "count won deals closed since WHEN", false },
 	OWNER_OPT,
@@ -91,7 +100,7 @@ static const struct cmd_verb report_verbs[] = {
 	{ "funnel", "[--pipeline P] [--since D] [--owner U]",
 	  "per stage: deals and amount that reached it, conversion to the next, average days",
 	  funnel_opts, DB_READ, 0, 0, funnel_exec },
-	{ "forecast", "[--by month|week|owner] [--pipeline P] [--owner U]",
+	{ "forecast", "[--by month|week|owner|deal] [--limit N] [--pipeline P] [--owner U]",
 	  "open pipeline weighted by probability per expected close period, beside the total and won",
 	  forecast_opts, DB_READ, 0, 0, forecast_exec },
 	{ "cycle", "[--since D] [--owner U]",
@@ -122,7 +131,8 @@ const struct cmd_entry cmd_report_entry = {
 		"  a stage and then reached the next (lost is not a next stage). avg_days is\n"
 		"  the average stay in the stage, current stays of open deals counting up to now.\n"
 		"forecast: weighted = sum of amount x probability of open deals by expected\n"
-		"  close; won = deals won, by the period they closed.\n"
+		"  close; won = deals won, by the period they closed. --by deal: every open\n"
+		"  deal, the largest weighted amount first (--limit 5: the top 5).\n"
 		"cycle: median (middle value) and p90 (nearest rank) of days from the lead's\n"
 		"  creation (the deal's without a lead) to won; then average days per stage.\n"
 		"leaderboard: win_pct = won / (won + lost) closed since --since.\n"

@@ -13,6 +13,8 @@
 #include "base/date.h"
 #include "base/money.h"
 #include "core/db.h"
+#include "core/query.h"
+#include "core/type.h"
 #include "io/out.h"
 #include "sales/report.h"
 
@@ -228,30 +230,42 @@ static const char days_filtered_sql[] =
 
 /* A filtered query over deal d: the filters as conditions, only those
  * given ("?3 IS NULL OR d.owner = ?3" would keep SQLite from the index
- * deal_owner; ?2 since, ?3 owner). Without --owner, the deals are read in
- * table order: through an index, each would be a jump to its row (3.4 s
- * instead of 0.4 s for --since at 1M deals). */
-static char *deal_query(const char *fmt, const char *since, const char *owner)
+ * deal_owner; ?2 since, ?3 owner, ?5 until, ?6 members). Without an owner
+ * filter, the deals are read in table order: through an index, each would
+ * be a jump to its row (3.4 s instead of 0.4 s for --since at 1M deals). */
+static char *deal_query(const char *fmt, const char *since, const char *until, const struct report_opts *r)
 {
-	char *filters = xasprintf("%s%s", since ? " AND julianday(d.created_at) >= julianday(?2)" : "",
-				  owner ? " AND d.owner = ?3" : "");
-	char *sql = xasprintf(fmt, owner ? "" : " NOT INDEXED", filters);
+	char *filters = xasprintf("%s%s%s%s", since ? " AND julianday(d.created_at) >= julianday(?2)" : "",
+				  until ? " AND julianday(d.created_at) < julianday(?5)" : "",
+				  r->owner ? " AND d.owner = ?3" : "",
+				  r->members ? " AND d.owner IN (SELECT value FROM json_each(?6))" : "");
+	char *sql = xasprintf(fmt, r->owner || r->members ? "" : " NOT INDEXED", filters);
 	free(filters);
 	return sql;
 }
 
-static int funnel_days(struct crm *c, const struct report_opts *r, const char *since, const char *now,
-		       struct fstage *fs, int n)
+/* The filters of deal_query, bound. */
+static void bind_deal_query(sqlite3_stmt *st, const char *since, const char *until, const struct report_opts *r)
+{
+	bind_opt(st, 2, since);
+	bind_opt(st, 3, r->owner);
+	bind_opt(st, 5, until);
+	bind_opt(st, 6, r->members);
+}
+
+static int funnel_days(struct crm *c, const struct report_opts *r, const char *since, const char *until,
+		       const char *now, struct fstage *fs, int n)
 {
 	sqlite3_stmt *st;
-	char *sql = since || r->owner ? deal_query(days_filtered_sql, since, r->owner) : NULL;
+	bool filtered = since || until || r->owner || r->members;
+	char *sql = filtered ? deal_query(days_filtered_sql, since, until, r) : NULL;
 	int rc = prepare(c, sql ? sql : days_fast_sql, &st);
 	free(sql);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, r->pipeline, -1, SQLITE_TRANSIENT);
-	bind_opt(st, 2, since);
-	bind_opt(st, 3, r->owner);
+	if (filtered)
+		bind_deal_query(st, since, until, r);
 	sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		for (int i = 0; i < n; i++)
@@ -266,17 +280,19 @@ static int funnel_days(struct crm *c, const struct report_opts *r, const char *s
 int report_funnel_rows(struct crm *c, const struct report_opts *r, cJSON **rows)
 {
 	*rows = cJSON_CreateArray();
-	char sbuf[DATE_BUFSZ], now[DATE_BUFSZ];
-	const char *since;
+	char sbuf[DATE_BUFSZ], ubuf[DATE_BUFSZ], now[DATE_BUFSZ];
+	const char *since, *until;
 	int rc = since_time(c, r->since, sbuf, &since);
+	if (!rc)
+		rc = since_time(c, r->until, ubuf, &until);
 	if (rc)
 		return rc;
 	if (!db_get_int(c, "SELECT count(*) FROM pipeline WHERE key = ?", r->pipeline, 0))
 		return crm_error(c, CRM_NOTFOUND, "no pipeline '%s' (see 'crm pipeline list')", r->pipeline);
 	date_format(date_now(), now);
 	sqlite3_stmt *st;
-	bool filtered = since || r->owner;
-	char *counts = filtered ? deal_query(funnel_counts_filtered, since, r->owner) : NULL;
+	bool filtered = since || until || r->owner || r->members;
+	char *counts = filtered ? deal_query(funnel_counts_filtered, since, until, r) : NULL;
 	char *sql = xasprintf(funnel_sql, counts ? counts : funnel_counts_all);
 	free(counts);
 	rc = prepare(c, sql, &st);
@@ -284,10 +300,8 @@ int report_funnel_rows(struct crm *c, const struct report_opts *r, cJSON **rows)
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, r->pipeline, -1, SQLITE_TRANSIENT);
-	if (filtered) {
-		bind_opt(st, 2, since);
-		bind_opt(st, 3, r->owner);
-	}
+	if (filtered)
+		bind_deal_query(st, since, until, r);
 	struct fstage *fs = NULL;
 	int n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -302,7 +316,7 @@ int report_funnel_rows(struct crm *c, const struct report_opts *r, cJSON **rows)
 		n++;
 	}
 	sqlite3_finalize(st);
-	rc = rc == SQLITE_DONE ? funnel_days(c, r, since, now, fs, n) : crm_dberror(c, rc, "report");
+	rc = rc == SQLITE_DONE ? funnel_days(c, r, since, until, now, fs, n) : crm_dberror(c, rc, "report");
 	for (int i = 0; !rc && i < n; i++) {
 		cJSON *o = row_new(*rows);
 		put_str(o, "type", "funnel");
@@ -349,6 +363,52 @@ int report_funnel(struct crm *c, const struct report_opts *r)
 
 /* ---- forecast ---- */
 
+/* The forecast's filters: ?1 pipeline, ?2 owner, ?5 members. */
+#define FORECAST_FILTERS "AND (?1 IS NULL OR pipeline = ?1) AND (?2 IS NULL OR owner = ?2) " \
+	"AND (?5 IS NULL OR owner IN (SELECT value FROM json_each(?5)))"
+
+/* --by deal: open deals by amount x probability, the largest first (the
+ * dashboard's potential deals): weighed in the covering index, only the
+ * rows kept are read from the table. */
+static int forecast_deals(struct crm *c, const struct report_opts *r, cJSON *rows)
+{
+	const struct type *t = type_find(c, "deal");
+	char *scope = t ? query_scope(c, t, "deal", false) : xstrdup("1");
+	char *sql = xasprintf(
+		"SELECT d.id, d.name, d.owner, d.stage, d.expected_close, d.amount, d.probability, "
+		"  t.w, d.currency FROM (SELECT id, coalesce(amount, 0) * coalesce(probability, 0) AS w "
+		"  FROM deal WHERE status = 'open' AND deleted_at IS NULL " FORECAST_FILTERS " AND (%s) "
+		"  ORDER BY w DESC, id LIMIT ?3) t JOIN deal d ON d.id = t.id ORDER BY t.w DESC, t.id",
+		scope);
+	free(scope);
+	sqlite3_stmt *st;
+	int rc = prepare(c, sql, &st);
+	free(sql);
+	if (rc)
+		return rc;
+	bind_opt(st, 1, r->pipeline);
+	bind_opt(st, 2, r->owner);
+	sqlite3_bind_int64(st, 3, r->limit > 0 ? r->limit : -1);
+	bind_opt(st, 5, r->members);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		cJSON *o = row_new(rows);
+		put_str(o, "type", "forecast");
+		put_str(o, "by", "deal");
+		put_int(o, "deal_id", sqlite3_column_int64(st, 0));
+		put_str(o, "name", col_text(st, 1));
+		put_str(o, "owner", col_text(st, 2));
+		put_str(o, "stage", col_text(st, 3));
+		put_str(o, "expected_close", col_text(st, 4));
+		put_money(o, "amount", sqlite3_column_int64(st, 5));
+		put_int(o, "probability", sqlite3_column_int64(st, 6));
+		long long w = sqlite3_column_int64(st, 7);
+		put_money(o, "weighted", (w + 50) / 100);
+		put_str(o, "currency", col_text(st, 8));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
+}
+
 int report_forecast_rows(struct crm *c, const struct report_opts *r, cJSON **rows)
 {
 	*rows = cJSON_CreateArray();
@@ -365,18 +425,22 @@ int report_forecast_rows(struct crm *c, const struct report_opts *r, cJSON **row
 	} else if (!strcmp(by, "owner")) {
 		open_key = won_key = "e";
 		open_col = won_col = "owner";
+	} else if (!strcmp(by, "deal")) {
+		return forecast_deals(c, r, *rows);
 	} else {
-		return crm_error(c, CRM_USAGE, "--by: '%s' is not month, week or owner", by);
+		return crm_error(c, CRM_USAGE, "--by: '%s' is not month, week, owner or deal", by);
 	}
-	char sbuf[DATE_BUFSZ];
-	const char *since;
+	char sbuf[DATE_BUFSZ], ubuf[DATE_BUFSZ];
+	const char *since, *until;
 	int rc = since_time(c, r->since, sbuf, &since);
+	if (!rc)
+		rc = since_time(c, r->until, ubuf, &until);
 	if (rc)
 		return rc;
 	/* Open deals by expected close, won deals by when they closed: first
 	 * grouped by the stored column in the order of a covering index (no
 	 * sort of every deal), then by period. */
-	bool filtered = r->pipeline || r->owner || since;
+	bool filtered = r->pipeline || r->owner || r->members || since || until;
 	char *sql = xasprintf(
 		"WITH o AS (SELECT %s AS k, sum(n) AS n, sum(amt) AS amt, sum(w) AS w FROM ("
 		"  SELECT %s AS e, count(*) AS n, coalesce(sum(amount), 0) AS amt, "
@@ -389,10 +453,11 @@ int report_forecast_rows(struct crm *c, const struct report_opts *r, cJSON **row
 		"  SELECT k, n AS on_, amt AS oamt, w, 0 AS wn, 0 AS wamt FROM o "
 		"  UNION ALL SELECT k, 0, 0, 0, n, amt FROM x) GROUP BY k ORDER BY k IS NULL, k",
 		open_key, open_col, filtered || !strcmp(by, "owner") ? "" : "INDEXED BY deal_forecast",
-		"AND (?1 IS NULL OR pipeline = ?1) AND (?2 IS NULL OR owner = ?2)",
+		FORECAST_FILTERS,
 		won_key, won_col, filtered || !strcmp(by, "owner") ? "" : "INDEXED BY deal_won",
-		"AND (?1 IS NULL OR pipeline = ?1) AND (?2 IS NULL OR owner = ?2)",
-		"AND (?3 IS NULL OR julianday(closed_at) >= julianday(?3))");
+		FORECAST_FILTERS,
+		"AND (?3 IS NULL OR julianday(closed_at) >= julianday(?3)) "
+		"AND (?4 IS NULL OR julianday(closed_at) < julianday(?4))");
 	sqlite3_stmt *st;
 	rc = prepare(c, sql, &st);
 	free(sql);
@@ -401,6 +466,8 @@ int report_forecast_rows(struct crm *c, const struct report_opts *r, cJSON **row
 	bind_opt(st, 1, r->pipeline);
 	bind_opt(st, 2, r->owner);
 	bind_opt(st, 3, since);
+	bind_opt(st, 4, until);
+	bind_opt(st, 5, r->members);
 	const char *key = !strcmp(by, "owner") ? "owner" : "period";
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		cJSON *o = row_new(*rows);
@@ -424,9 +491,15 @@ int report_forecast(struct crm *c, const struct report_opts *r)
 	const char *key = r->by && !strcmp(r->by, "owner") ? "owner" : "period";
 	const char *tcols[] = { key, "open_deals", "pipeline", "weighted", "won_deals", "won", "weighted_bar" };
 	const char *cols[] = { "type", "by", key, "open_deals", "pipeline", "weighted", "won_deals", "won" };
+	static const char *const dtcols[] = { "deal_id", "name", "owner", "stage", "amount", "probability",
+					      "weighted", "weighted_bar" };
+	static const char *const dcols[] = { "type", "by", "deal_id", "name", "owner", "stage",
+					     "expected_close", "amount", "probability", "weighted", "currency" };
 	static const struct bar bar = { "weighted_bar", "weighted", BAR_WIDTH, false };
 	cJSON *rows;
 	int rc = report_forecast_rows(c, r, &rows);
+	if (r->by && !strcmp(r->by, "deal"))
+		return print_report(c, rc, rows, dtcols, 8, dcols, 11, &bar);
 	return print_report(c, rc, rows, tcols, 7, cols, 8, &bar);
 }
 
@@ -581,36 +654,52 @@ int report_cycle(struct crm *c, const struct report_opts *r)
 
 /* ---- leaderboard ---- */
 
+/* A time column within the period: ?1 since, ?3 until. */
+#define IN_PERIOD(col) "(?1 IS NULL OR julianday(" col ") >= julianday(?1)) " \
+	"AND (?3 IS NULL OR julianday(" col ") < julianday(?3))"
+/* An owner column of --owner (?2) or of the members (?4). */
+#define OF_OWNERS(col) "(?2 IS NULL OR " col " = ?2) " \
+	"AND (?4 IS NULL OR " col " IN (SELECT value FROM json_each(?4)))"
+
+static void bind_period(sqlite3_stmt *st, const char *since, const char *until, const struct report_opts *r)
+{
+	bind_opt(st, 1, since);
+	bind_opt(st, 2, r->owner);
+	bind_opt(st, 3, until);
+	bind_opt(st, 4, r->members);
+}
+
 static const char leaderboard_sql[] =
 	"WITH d AS (SELECT owner, "
-	"  sum(CASE WHEN status = 'won' AND (?1 IS NULL OR julianday(closed_at) >= julianday(?1)) "
+	"  sum(CASE WHEN status = 'won' AND " IN_PERIOD("closed_at") " "
 	"      THEN coalesce(amount, 0) ELSE 0 END) AS won_amount, "
-	"  sum(status = 'won' AND (?1 IS NULL OR julianday(closed_at) >= julianday(?1))) AS won, "
-	"  sum(status = 'lost' AND (?1 IS NULL OR julianday(closed_at) >= julianday(?1))) AS lost, "
+	"  sum(status = 'won' AND " IN_PERIOD("closed_at") ") AS won, "
+	"  sum(status = 'lost' AND " IN_PERIOD("closed_at") ") AS lost, "
 	"  sum(CASE WHEN status = 'open' THEN coalesce(amount, 0) ELSE 0 END) AS open_amount, "
 	"  sum(status = 'open') AS open_deals "
 	"  FROM deal WHERE deleted_at IS NULL AND owner IS NOT NULL GROUP BY owner), "
 	"a AS (SELECT owner, count(*) AS n FROM activity WHERE deleted_at IS NULL AND owner IS NOT NULL "
-	"  AND (?1 IS NULL OR julianday(at) >= julianday(?1)) GROUP BY owner), "
+	"  AND " IN_PERIOD("at") " GROUP BY owner), "
 	"o AS (SELECT owner FROM d UNION SELECT owner FROM a) "
 	"SELECT o.owner, coalesce(d.won_amount, 0), coalesce(d.won, 0), coalesce(d.lost, 0), coalesce(a.n, 0), "
 	"  coalesce(d.open_amount, 0), coalesce(d.open_deals, 0) "
 	"FROM o LEFT JOIN d ON d.owner = o.owner LEFT JOIN a ON a.owner = o.owner "
-	"WHERE ?2 IS NULL OR o.owner = ?2 ORDER BY 2 DESC, 3 DESC, o.owner";
+	"WHERE " OF_OWNERS("o.owner") " ORDER BY 2 DESC, 3 DESC, o.owner";
 
 int report_leaderboard_rows(struct crm *c, const struct report_opts *r, cJSON **rows)
 {
 	*rows = cJSON_CreateArray();
-	char sbuf[DATE_BUFSZ];
-	const char *since;
+	char sbuf[DATE_BUFSZ], ubuf[DATE_BUFSZ];
+	const char *since, *until;
 	int rc = since_time(c, r->since, sbuf, &since);
+	if (!rc)
+		rc = since_time(c, r->until, ubuf, &until);
 	if (rc)
 		return rc;
 	sqlite3_stmt *st;
 	if ((rc = prepare(c, leaderboard_sql, &st)))
 		return rc;
-	bind_opt(st, 1, since);
-	bind_opt(st, 2, r->owner);
+	bind_period(st, since, until, r);
 	long n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		cJSON *o = row_new(*rows);
@@ -651,12 +740,12 @@ int report_leaderboard(struct crm *c, const struct report_opts *r)
 static const char sources_sql[] =
 	"WITH l AS (SELECT coalesce(nullif(source, ''), '(none)') AS src, count(*) AS leads, "
 	"  sum(status IN ('qualified', 'converted')) AS qualified, sum(status = 'converted') AS converted "
-	"  FROM lead WHERE deleted_at IS NULL AND (?1 IS NULL OR julianday(created_at) >= julianday(?1)) "
-	"  AND (?2 IS NULL OR owner = ?2) GROUP BY src), "
+	"  FROM lead WHERE deleted_at IS NULL AND " IN_PERIOD("created_at") " "
+	"  AND " OF_OWNERS("owner") " GROUP BY src), "
 	"w AS (SELECT coalesce(nullif(d.source, ''), l.source, '(none)') AS src, count(*) AS won, "
 	"  coalesce(sum(d.amount), 0) AS amt FROM deal d LEFT JOIN lead l ON l.id = d.lead_id "
 	"  WHERE d.status = 'won' AND d.deleted_at IS NULL "
-	"  AND (?1 IS NULL OR julianday(d.closed_at) >= julianday(?1)) AND (?2 IS NULL OR d.owner = ?2) "
+	"  AND " IN_PERIOD("d.closed_at") " AND " OF_OWNERS("d.owner") " "
 	"  GROUP BY src), "
 	"s AS (SELECT src FROM l UNION SELECT src FROM w) "
 	"SELECT s.src, coalesce(l.leads, 0), coalesce(l.qualified, 0), coalesce(l.converted, 0), "
@@ -666,16 +755,17 @@ static const char sources_sql[] =
 int report_sources_rows(struct crm *c, const struct report_opts *r, cJSON **rows)
 {
 	*rows = cJSON_CreateArray();
-	char sbuf[DATE_BUFSZ];
-	const char *since;
+	char sbuf[DATE_BUFSZ], ubuf[DATE_BUFSZ];
+	const char *since, *until;
 	int rc = since_time(c, r->since, sbuf, &since);
+	if (!rc)
+		rc = since_time(c, r->until, ubuf, &until);
 	if (rc)
 		return rc;
 	sqlite3_stmt *st;
 	if ((rc = prepare(c, sources_sql, &st)))
 		return rc;
-	bind_opt(st, 1, since);
-	bind_opt(st, 2, r->owner);
+	bind_period(st, since, until, r);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		cJSON *o = row_new(*rows);
 		long long leads = sqlite3_column_int64(st, 1), amt = sqlite3_column_int64(st, 5);

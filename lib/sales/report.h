@@ -16,8 +16,13 @@ struct report_opts {
 	const char *pipeline;   /* funnel: default "default"; forecast: all */
 	const char *since;      /* a time or a span (30d) */
 	const char *owner;
-	const char *by;         /* forecast: month, week, owner */
+	const char *by;         /* forecast: month, week, owner, deal */
 	long long days;         /* silent: -1 = defaults (90 accounts, 14 deals) */
+	/* For the dashboard and --compare (funnel, forecast, leaderboard,
+	 * sources): */
+	const char *until;      /* only what happened before this time (NULL: up to now) */
+	const char *members;    /* only these owners: a JSON array of names (a team) */
+	long long limit;        /* forecast --by deal: the first N (0: all) */
 };
 
 int report_funnel_rows(struct crm *c, const struct report_opts *r, cJSON **rows);
