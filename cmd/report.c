@@ -1,7 +1,10 @@
 /* report.c: crm report funnel|forecast|cycle|leaderboard|sources|silent */
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/cmd.h"
+#include "insight/compare.h"
+#include "insight/period.h"
 #include "sales/report.h"
 
 static void opts_from_args(const struct args *a, struct report_opts *r)
@@ -14,13 +17,34 @@ static void opts_from_args(const struct args *a, struct report_opts *r)
 	r->days = -1;
 }
 
+/* A report the dashboard reads: for --owner U or --team T, and with
+ * --compare previous beside the period before. */
+static int run_report(struct crm *c, struct args *a, struct report_opts *r, const char *name,
+		      int (*report)(struct crm *c, const struct report_opts *r))
+{
+	char *members = NULL;
+	int rc = period_owners(c, r->owner, arg_get(a, "team"), r, &members, NULL);
+	const char *cmp = arg_get(a, "compare");
+	struct period p;
+	if (rc)
+		;
+	else if (cmp && strcmp(cmp, "previous"))
+		rc = cmd_usage_error(c, "--compare: '%s' is not previous", cmp);
+	else if (cmp && !(rc = period_since(c, r->since, &p)))
+		rc = compare_report(c, name, r, &p);
+	else if (!cmp)
+		rc = report(c, r);
+	free(members);
+	return rc;
+}
+
 static int funnel_exec(struct crm *c, struct args *a)
 {
 	struct report_opts r;
 	opts_from_args(a, &r);
 	if (!r.pipeline)
 		r.pipeline = "default";
-	return report_funnel(c, &r);
+	return run_report(c, a, &r, "funnel", report_funnel);
 }
 
 static int forecast_exec(struct crm *c, struct args *a)
@@ -32,7 +56,7 @@ static int forecast_exec(struct crm *c, struct args *a)
 		return CRM_USAGE;
 	if (r.limit && (!r.by || strcmp(r.by, "deal")))
 		return cmd_usage_error(c, "--limit goes with --by deal");
-	return report_forecast(c, &r);
+	return run_report(c, a, &r, "forecast", report_forecast);
 }
 
 static int cycle_exec(struct crm *c, struct args *a)
@@ -46,14 +70,14 @@ static int leaderboard_exec(struct crm *c, struct args *a)
 {
 	struct report_opts r;
 	opts_from_args(a, &r);
-	return report_leaderboard(c, &r);
+	return run_report(c, a, &r, "leaderboard", report_leaderboard);
 }
 
 static int sources_exec(struct crm *c, struct args *a)
 {
 	struct report_opts r;
 	opts_from_args(a, &r);
-	return report_sources(c, &r);
+	return run_report(c, a, &r, "sources", report_sources);
 }
 
 static int silent_exec(struct crm *c, struct args *a)
@@ -67,11 +91,16 @@ static int silent_exec(struct crm *c, struct args *a)
 }
 
 #define OWNER_OPT { "owner", 0, "USER", "only deals (and leads, activities) of USER", false }
+#define TEAM_OPT { "team", 0, "TEAM", "only those of TEAM's members (users of the team, or config team.TEAM)", false }
+#define COMPARE_OPT { "compare", 0, "previous", \
+	"beside the period before: as long as --since (default: this month) to now, ending where it starts", false }
 
 static const struct opt funnel_opts[] = {
 	{ "pipeline", 'p', "KEY", "the pipeline (default: default)", false },
 	{ "since", 0, "WHEN", "only deals created since WHEN (a time, or a span like 90d)", false },
 	OWNER_OPT,
+	TEAM_OPT,
+	COMPARE_OPT,
 	OPT_END
 };
 
@@ -81,12 +110,21 @@ static const struct opt forecast_opts[] = {
 	{ "pipeline", 'p', "KEY", "only this pipeline (default: all)", false },
 	{ "since", 0, "WHEN", "count won deals closed since WHEN", false },
 	OWNER_OPT,
+	TEAM_OPT,
 	OPT_END
 };
 
 static const struct opt since_opts[] = {
 	{ "since", 0, "WHEN", "only what happened since WHEN (a time, or a span like 30d)", false },
 	OWNER_OPT,
+	OPT_END
+};
+
+static const struct opt compare_opts[] = {
+	{ "since", 0, "WHEN", "only what happened since WHEN (a time, or a span like 30d)", false },
+	OWNER_OPT,
+	TEAM_OPT,
+	COMPARE_OPT,
 	OPT_END
 };
 
@@ -97,21 +135,21 @@ static const struct opt silent_opts[] = {
 };
 
 static const struct cmd_verb report_verbs[] = {
-	{ "funnel", "[--pipeline P] [--since D] [--owner U]",
+	{ "funnel", "[--pipeline P] [--since D] [--owner U | --team T] [--compare previous]",
 	  "per stage: deals and amount that reached it, conversion to the next, average days",
 	  funnel_opts, DB_READ, 0, 0, funnel_exec },
-	{ "forecast", "[--by month|week|owner|deal] [--limit N] [--pipeline P] [--owner U]",
+	{ "forecast", "[--by month|week|owner|deal] [--limit N] [--pipeline P] [--owner U | --team T]",
 	  "open pipeline weighted by probability per expected close period, beside the total and won",
 	  forecast_opts, DB_READ, 0, 0, forecast_exec },
 	{ "cycle", "[--since D] [--owner U]",
 	  "days from lead creation to won (median, p90) per source, owner, pipeline; days per stage",
 	  since_opts, DB_READ, 0, 0, cycle_exec },
-	{ "leaderboard", "[--since D]",
+	{ "leaderboard", "[--since D] [--owner U | --team T] [--compare previous]",
 	  "per owner: won amount and deals, win rate, activities logged, open pipeline",
-	  since_opts, DB_READ, 0, 0, leaderboard_exec },
-	{ "sources", "[--since D] [--owner U]",
+	  compare_opts, DB_READ, 0, 0, leaderboard_exec },
+	{ "sources", "[--since D] [--owner U | --team T] [--compare previous]",
 	  "per lead source: leads, qualified, converted, won deals and amount, rates",
-	  since_opts, DB_READ, 0, 0, sources_exec },
+	  compare_opts, DB_READ, 0, 0, sources_exec },
 	{ "silent", "[--days N] [--owner U]",
 	  "accounts and open deals with no activity for N days (pipe into crm task add)",
 	  silent_opts, DB_READ, 0, 0, silent_exec },

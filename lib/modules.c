@@ -6,11 +6,13 @@
 #include <stddef.h>
 
 #include "core/module.h"
+#include "insight/insight.h"
 #include "sales/sales.h"
 #include "team/team.h"
 
 const struct module *const crm_modules[] = {
 	&team_module,
 	&sales_module,
+	&insight_module,
 	NULL,
 };

@@ -626,7 +626,7 @@ static char *cell_clean(const char *s)
 	return b.s ? sbuf_detach(&b) : xstrdup("");
 }
 
-static int term_columns(struct out *o)
+static int term_columns(const struct out *o)
 {
 	const char *env = getenv("COLUMNS");
 	if (env && atoi(env) > 0)
@@ -802,4 +802,16 @@ int out_free(struct out *o)
 	int err = o->err;
 	free(o);
 	return err ? -1 : 0;
+}
+
+int out_width(const struct out *o)
+{
+	return term_columns(o);
+}
+
+void out_text(struct out *o, const char *text, size_t n)
+{
+	if (n && fwrite(text, 1, n, o->fp) != n)
+		o->err = errno;
+	maybe_flush(o, n);
 }

@@ -83,6 +83,12 @@ long out_count(const struct out *o);
 
 /* Whether color/emphasis may be used (a terminal, NO_COLOR unset). */
 bool out_color(const struct out *o);
+/* The terminal's width in columns ($COLUMNS first); 0 when unknown. */
+int out_width(const struct out *o);
+
+/* A document (Markdown, the dashboard's text, a page of HTML) written as
+ * it is, whatever the format: not a record. */
+void out_text(struct out *o, const char *text, size_t n);
 
 /* For table output of reports: a cell drawn as a bar of Unicode blocks,
  * value/max of width columns. Plain text in other formats is omitted. */
