@@ -4,6 +4,7 @@
 
 #include "core/cmd.h"
 #include "insight/compare.h"
+#include "insight/dashboard.h"
 #include "insight/period.h"
 #include "sales/report.h"
 
@@ -90,6 +91,18 @@ static int silent_exec(struct crm *c, struct args *a)
 	return report_silent(c, &r);
 }
 
+static int dashboard_exec(struct crm *c, struct args *a)
+{
+	struct dashboard_opts d = {
+		.since = arg_get(a, "since"),
+		.owner = arg_get(a, "owner"),
+		.team = arg_get(a, "team"),
+		.html = arg_has(a, "html"),
+		.file = arg_get(a, "output"),
+	};
+	return dashboard_run(c, &d);
+}
+
 #define OWNER_OPT { "owner", 0, "USER", "only deals (and leads, activities) of USER", false }
 #define TEAM_OPT { "team", 0, "TEAM", "only those of TEAM's members (users of the team, or config team.TEAM)", false }
 #define COMPARE_OPT { "compare", 0, "previous", \
@@ -134,6 +147,15 @@ static const struct opt silent_opts[] = {
 	OPT_END
 };
 
+static const struct opt dashboard_opts[] = {
+	{ "html", 0, NULL, "one self-contained HTML page (prints on A4 landscape) instead of text", false },
+	{ "output", 'o', "FILE", "write the HTML page to FILE (0600; implies --html)", false },
+	{ "since", 0, "WHEN", "the period starts at WHEN (default: the 1st of this month)", false },
+	{ "owner", 0, "USER", "only USER's records", false },
+	TEAM_OPT,
+	OPT_END
+};
+
 static const struct cmd_verb report_verbs[] = {
 	{ "funnel", "[--pipeline P] [--since D] [--owner U | --team T] [--compare previous]",
 	  "per stage: deals and amount that reached it, conversion to the next, average days",
@@ -150,6 +172,9 @@ static const struct cmd_verb report_verbs[] = {
 	{ "sources", "[--since D] [--owner U | --team T] [--compare previous]",
 	  "per lead source: leads, qualified, converted, won deals and amount, rates",
 	  compare_opts, DB_READ, 0, 0, sources_exec },
+	{ "dashboard", "[--html] [-o FILE] [--since D] [--owner U | --team T]",
+	  "the period on one screen: new leads, conversion, won and received, funnel, forecast, top reps and deals",
+	  dashboard_opts, DB_READ, 0, 0, dashboard_exec },
 	{ "silent", "[--days N] [--owner U]",
 	  "accounts and open deals with no activity for N days (pipe into crm task add)",
 	  silent_opts, DB_READ, 0, 0, silent_exec },
