@@ -5,7 +5,9 @@
 #include "core/cmd.h"
 #include "insight/compare.h"
 #include "insight/dashboard.h"
+#include "insight/kpi.h"
 #include "insight/period.h"
+#include "insight/weekly.h"
 #include "sales/report.h"
 
 static void opts_from_args(const struct args *a, struct report_opts *r)
@@ -103,6 +105,28 @@ static int dashboard_exec(struct crm *c, struct args *a)
 	return dashboard_run(c, &d);
 }
 
+static int kpi_exec(struct crm *c, struct args *a)
+{
+	struct kpi_opts k = {
+		.since = arg_get(a, "since"),
+		.owner = arg_get(a, "owner"),
+		.team = arg_get(a, "team"),
+		.compare = arg_get(a, "compare"),
+	};
+	return kpi_run(c, &k);
+}
+
+static int weekly_exec(struct crm *c, struct args *a)
+{
+	struct weekly_opts w = {
+		.owner = arg_get(a, "owner"),
+		.team = arg_get(a, "team"),
+		.week = arg_get(a, "week"),
+		.json = arg_has(a, "json"),
+	};
+	return weekly_run(c, &w);
+}
+
 #define OWNER_OPT { "owner", 0, "USER", "only deals (and leads, activities) of USER", false }
 #define TEAM_OPT { "team", 0, "TEAM", "only those of TEAM's members (users of the team, or config team.TEAM)", false }
 #define COMPARE_OPT { "compare", 0, "previous", \
@@ -156,6 +180,22 @@ static const struct opt dashboard_opts[] = {
 	OPT_END
 };
 
+static const struct opt weekly_opts[] = {
+	{ "owner", 0, "USER", "USER's week (default: the acting user's)", false },
+	TEAM_OPT,
+	{ "week", 0, "YYYY-Www", "the ISO week (2026-W48), or a day in it (default: last week)", false },
+	{ "json", 0, NULL, "JSON lines instead of Markdown", false },
+	OPT_END
+};
+
+static const struct opt kpi_opts[] = {
+	{ "since", 0, "WHEN", "the period starts at WHEN (default: the 1st of this month)", false },
+	{ "owner", 0, "USER", "only USER's leads and deals", false },
+	TEAM_OPT,
+	COMPARE_OPT,
+	OPT_END
+};
+
 static const struct cmd_verb report_verbs[] = {
 	{ "funnel", "[--pipeline P] [--since D] [--owner U | --team T] [--compare previous]",
 	  "per stage: deals and amount that reached it, conversion to the next, average days",
@@ -175,6 +215,12 @@ static const struct cmd_verb report_verbs[] = {
 	{ "dashboard", "[--html] [-o FILE] [--since D] [--owner U | --team T]",
 	  "the period on one screen: new leads, conversion, won and received, funnel, forecast, top reps and deals",
 	  dashboard_opts, DB_READ, 0, 0, dashboard_exec },
+	{ "weekly", "[--owner U | --team T] [--week 2026-W48] [--json]",
+	  "the week's report in Markdown: activities, leads, deals moved, won and lost, tasks",
+	  weekly_opts, DB_READ, 0, 0, weekly_exec },
+	{ "kpi", "[--since D] [--owner U | --team T] [--compare previous]",
+	  "lead response time, lead to deal, win rate, sales cycle, data completeness",
+	  kpi_opts, DB_READ, 0, 0, kpi_exec },
 	{ "silent", "[--days N] [--owner U]",
 	  "accounts and open deals with no activity for N days (pipe into crm task add)",
 	  silent_opts, DB_READ, 0, 0, silent_exec },

@@ -184,6 +184,21 @@ static char **all_keys(const cJSON *rows, int *n)
 	return keys;
 }
 
+void compare_print(struct crm *c, const cJSON *rows, const char *const *tcols, int nt)
+{
+	if (c->format == OUT_TABLE) {
+		out_columns(c->out, tcols, nt);
+	} else if (c->format != OUT_JSONL) {
+		int na;
+		char **keys = all_keys(rows, &na);
+		out_columns(c->out, (const char *const *)keys, na);
+		free(keys);
+	}
+	const cJSON *row;
+	cJSON_ArrayForEach(row, rows)
+		out_object(c->out, row);
+}
+
 int compare_report(struct crm *c, const char *report, const struct report_opts *r, const struct period *p)
 {
 	const struct comparable *cmp = find(report);
@@ -200,20 +215,10 @@ int compare_report(struct crm *c, const char *report, const struct report_opts *
 		rc = cmp->rows(c, &before, &prev);
 	if (!rc) {
 		cJSON *rows = compare_rows(cur, prev, p, &pp);
-		if (c->format == OUT_TABLE) {
-			int nt = 0;
-			while (cmp->tcols[nt])
-				nt++;
-			out_columns(c->out, cmp->tcols, nt);
-		} else if (c->format != OUT_JSONL) {
-			int na;
-			char **keys = all_keys(rows, &na);
-			out_columns(c->out, (const char *const *)keys, na);
-			free(keys);
-		}
-		const cJSON *row;
-		cJSON_ArrayForEach(row, rows)
-			out_object(c->out, row);
+		int nt = 0;
+		while (cmp->tcols[nt])
+			nt++;
+		compare_print(c, rows, cmp->tcols, nt);
 		rc = cJSON_GetArraySize(rows) ? CRM_OK : CRM_NOTFOUND;
 		cJSON_Delete(rows);
 	}

@@ -28,4 +28,7 @@ int compare_report(struct crm *c, const char *report, const struct report_opts *
 /* The rows of cur with those of prev beside them, as above: a new array. */
 cJSON *compare_rows(const cJSON *cur, const cJSON *prev, const struct period *p, const struct period *pp);
 
+/* Print rows: a table of tcols, csv/tsv of every key the rows have. */
+void compare_print(struct crm *c, const cJSON *rows, const char *const *tcols, int nt);
+
 #endif

@@ -28,6 +28,11 @@ static time_t local_day(time_t t, int days, int months)
 	return mktime(&tm);
 }
 
+time_t period_day(time_t t, int days)
+{
+	return local_day(t, days, 0);
+}
+
 static time_t month_start(time_t t)
 {
 	struct tm tm;

@@ -46,6 +46,9 @@ int period_owners(struct crm *c, const char *owner, const char *team, struct rep
 		  char **members, char ***names);
 void period_names_free(char **names);
 
+/* Local midnight days after (before) the day t falls on. */
+time_t period_day(time_t t, int days);
+
 /* The records in a period: r->since and r->until set to p's. */
 void period_apply(const struct period *p, struct report_opts *r);
 
