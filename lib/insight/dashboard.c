@@ -331,7 +331,8 @@ done:
 }
 
 /* Write the page to path: all or nothing (a new file renamed over it),
- * readable by its owner only. */
+ * readable by its owner only. As export -o: a file that cannot be made is
+ * a usage error, one that cannot be written (disk full) exit 6. */
 static int write_file(struct crm *c, const char *path, const char *text)
 {
 	char *tmp = xasprintf("%s.tmp.%ld", path, (long)getpid());
@@ -339,28 +340,29 @@ static int write_file(struct crm *c, const char *path, const char *text)
 	if (fd < 0) {
 		int e = errno;
 		free(tmp);
-		return crm_error(c, CRM_BADINPUT, "-o %s: %s", path, strerror(e));
+		return crm_error(c, CRM_USAGE, "-o: cannot write %s: %s", path, strerror(e));
 	}
 	size_t len = strlen(text), off = 0;
+	int e = 0;
 	while (off < len) {
 		ssize_t w = write(fd, text + off, len - off);
 		if (w < 0 && errno == EINTR)
 			continue;
-		if (w <= 0)
+		if (w <= 0) {
+			e = w < 0 ? errno : EIO;
 			break;
+		}
 		off += (size_t)w;
 	}
-	int e = off < len ? errno : 0;
 	if (close(fd) != 0 && !e)
 		e = errno;
 	if (!e && rename(tmp, path) != 0)
 		e = errno;
-	if (e) {
+	if (e)
 		unlink(tmp);
-		free(tmp);
-		return crm_error(c, CRM_BADINPUT, "-o %s: %s", path, strerror(e ? e : EIO));
-	}
 	free(tmp);
+	if (e)
+		return crm_error(c, CRM_DBERR, "cannot write %s: %s", path, strerror(e));
 	return CRM_OK;
 }
 

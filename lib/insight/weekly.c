@@ -470,7 +470,7 @@ static void details(struct sbuf *b, const cJSON *o)
 		bool won = !strcmp(panel_str(it, "status", ""), "won");
 		day_of(panel_str(it, "closed_at", ""), day);
 		panel_minor(it, "amount", &m);
-		sbuf_addf(b, "- %s %s ", day, won ? "赢单 won" : "输单 lost");
+		sbuf_addf(b, "- %s %s: ", day, won ? "赢单 won" : "输单 lost");
 		md(b, panel_str(it, "name", ""));
 		sbuf_addf(b, " (deal:%.0f) %s", panel_double(it, "deal_id"),
 			  panel_money(m, panel_str(it, "currency", NULL), money, sizeof(money)));
