@@ -15,6 +15,7 @@ static void opts_from_args(const struct args *a, struct report_opts *r)
 	*r = (struct report_opts){ 0 };
 	r->pipeline = arg_get(a, "pipeline");
 	r->since = arg_get(a, "since");
+	r->until = arg_get(a, "until");
 	r->owner = arg_get(a, "owner");
 	r->by = arg_get(a, "by");
 	r->days = -1;
@@ -33,6 +34,8 @@ static int run_report(struct crm *c, struct args *a, struct report_opts *r, cons
 		;
 	else if (cmp && strcmp(cmp, "previous"))
 		rc = cmd_usage_error(c, "--compare: '%s' is not previous", cmp);
+	else if (cmp && r->until)
+		rc = cmd_usage_error(c, "--compare previous compares up to now: no --until");
 	else if (cmp && !(rc = period_since(c, r->since, &p)))
 		rc = compare_report(c, name, r, &p);
 	else if (!cmp)
@@ -129,12 +132,14 @@ static int weekly_exec(struct crm *c, struct args *a)
 
 #define OWNER_OPT { "owner", 0, "USER", "only deals (and leads, activities) of USER", false }
 #define TEAM_OPT { "team", 0, "TEAM", "only those of TEAM's members (users of the team, or config team.TEAM)", false }
+#define UNTIL_OPT { "until", 0, "WHEN", "only what happened before WHEN (default: now)", false }
 #define COMPARE_OPT { "compare", 0, "previous", \
 	"beside the period before: as long as --since (default: this month) to now, ending where it starts", false }
 
 static const struct opt funnel_opts[] = {
 	{ "pipeline", 'p', "KEY", "the pipeline (default: default)", false },
 	{ "since", 0, "WHEN", "only deals created since WHEN (a time, or a span like 90d)", false },
+	{ "until", 0, "WHEN", "only deals created before WHEN", false },
 	OWNER_OPT,
 	TEAM_OPT,
 	COMPARE_OPT,
@@ -146,6 +151,7 @@ static const struct opt forecast_opts[] = {
 	{ "limit", 0, "N", "--by deal: the N deals of the largest weighted amount", false },
 	{ "pipeline", 'p', "KEY", "only this pipeline (default: all)", false },
 	{ "since", 0, "WHEN", "count won deals closed since WHEN", false },
+	{ "until", 0, "WHEN", "count won deals closed before WHEN", false },
 	OWNER_OPT,
 	TEAM_OPT,
 	OPT_END
@@ -159,6 +165,7 @@ static const struct opt since_opts[] = {
 
 static const struct opt compare_opts[] = {
 	{ "since", 0, "WHEN", "only what happened since WHEN (a time, or a span like 30d)", false },
+	UNTIL_OPT,
 	OWNER_OPT,
 	TEAM_OPT,
 	COMPARE_OPT,

@@ -132,6 +132,15 @@ cJSON *compare_rows(const cJSON *cur, const cJSON *prev, const struct period *p,
 			free(k);
 		}
 		cJSON_Delete(zero);
+		/* what the previous period had and this one has not (a win rate
+		 * with no deals closed now) */
+		cJSON_ArrayForEach(it, before) {
+			if (!is_number(it) || cJSON_GetObjectItemCaseSensitive(row, it->string))
+				continue;
+			char *k = xasprintf("%s_previous", it->string);
+			cJSON_AddItemToObject(o, k, cJSON_Duplicate(it, true));
+			free(k);
+		}
 		add_periods(o, p, pp);
 		cJSON_AddItemToArray(out, o);
 	}
