@@ -28,6 +28,7 @@ static const char css[] =
 	".card{background:var(--card);border:1px solid var(--line);border-radius:10px;padding:12px 14px 8px;"
 	"box-shadow:0 1px 2px rgba(15,23,42,.05);display:flex;flex-direction:column;break-inside:avoid}\n"
 	"h2{font-size:15px;margin:0 0 8px}\n"
+	".card[data-available=false]{background:#f8fafc;border-style:dashed;box-shadow:none}\n"
 	".kpi .label{color:var(--muted);font-size:13px}\n"
 	".kpi .value{font-size:30px;font-weight:700;line-height:1.2;margin:2px 0 4px;font-variant-numeric:tabular-nums}\n"
 	".kpi .sub{color:var(--muted);font-size:12px;min-height:18px}\n"
@@ -224,42 +225,48 @@ static void card_new_leads(struct sbuf *b, const cJSON *p)
 	sbuf_add(b, "<div class=\"value\">");
 	count_el(b, NULL, "new_leads", NULL, p, "value");
 	sbuf_add(b, "</div>\n");
-	/* the share of each source, as one bar */
+	/* the share of each source, as one bar: the biggest first */
 	double total = panel_double(p, "value");
-	const cJSON *row;
+	const cJSON *rows = rows_of(p);
+	int n = cJSON_GetArraySize(rows), k = 0;
+	const cJSON **by = xcalloc(n ? n : 1, sizeof(*by));
+	for (int i = 0; i < n; i++) {
+		const cJSON *row = cJSON_GetArrayItem(rows, i);
+		if (panel_double(row, "leads") <= 0)
+			continue;
+		int j = k++;
+		while (j > 0 && panel_double(by[j - 1], "leads") < panel_double(row, "leads")) {
+			by[j] = by[j - 1];
+			j--;
+		}
+		by[j] = row;
+	}
 	if (total > 0) {
 		sbuf_add(b, "<svg viewBox=\"0 0 300 10\" role=\"img\" aria-label=\"leads by source\">");
 		double x = 0;
-		int i = 0;
-		cJSON_ArrayForEach(row, rows_of(p)) {
-			double n = panel_double(row, "leads");
-			if (n <= 0)
-				continue;
-			double w = 300 * n / total;
+		for (int i = 0; i < k; i++) {
+			double w = 300 * panel_double(by[i], "leads") / total;
 			sbuf_addf(b, "<rect x=\"%.2f\" y=\"0\" width=\"%.2f\" height=\"10\" fill=\"%s\"><title>", x, w,
 				  source_colors[i < 5 ? i : 5]);
-			esc(b, panel_str(row, "source", ""));
-			sbuf_addf(b, ": %.0f</title></rect>", n);
+			esc(b, panel_str(by[i], "source", ""));
+			sbuf_addf(b, ": %.0f</title></rect>", panel_double(by[i], "leads"));
 			x += w;
-			i++;
 		}
 		sbuf_add(b, "</svg>\n<div class=\"legend\">");
-		i = 0;
-		cJSON_ArrayForEach(row, rows_of(p)) {
-			if (panel_double(row, "leads") <= 0)
-				continue;
-			if (i >= 5)
-				break;
-			sbuf_addf(b, "<span><i style=\"background:%s\"></i>", source_colors[i++]);
-			esc(b, panel_str(row, "source", ""));
+		for (int i = 0; i < k && i < 5; i++) {
+			sbuf_addf(b, "<span><i style=\"background:%s\"></i>", source_colors[i]);
+			esc(b, panel_str(by[i], "source", ""));
 			sbuf_add(b, " ");
-			count_el(b, NULL, "new_leads", panel_str(row, "source", ""), row, "leads");
+			count_el(b, NULL, "new_leads", panel_str(by[i], "source", ""), by[i], "leads");
 			sbuf_add(b, "</span>");
 		}
+		if (k > 5)
+			sbuf_addf(b, "<span><i style=\"background:%s\"></i>%d more</span>", source_colors[5], k - 5);
 		sbuf_add(b, "</div>\n");
 	} else {
 		sbuf_add(b, "<div class=\"sub\">no new leads in this period</div>\n");
 	}
+	free(by);
 	section_close(b, p);
 }
 
@@ -504,8 +511,21 @@ static void draw_forecast(struct sbuf *b, const cJSON *p, const char *now, const
 		snprintf(ym, sizeof(ym), "%s", first);
 		month_add(ym, i);
 		double x = 20 + i * 72.0, y = 44 - (wmax > 0 ? 36 * won[i] / wmax : 0);
-		sbuf_addf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#16a34a\"><title>%s</title></circle>", x, y,
-			  ym);
+		/* the month's won amount, as forecast's row for it says (0: no row) */
+		const cJSON *mrow = NULL;
+		cJSON_ArrayForEach(row, rows)
+			if (!strcmp(panel_str(row, "period", ""), ym))
+				mrow = row;
+		char json[64] = "0", shown[80];
+		long long m = 0;
+		if (mrow) {
+			panel_json(mrow, "won", json, sizeof(json));
+			panel_minor(mrow, "won", &m);
+		}
+		sbuf_addf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#16a34a\"", x, y);
+		num_attrs(b, "forecast", ym, "won", json);
+		sbuf_addf(b, "><title>%s: %s</title></circle>", ym,
+			  panel_money(m, mrow ? panel_str(mrow, "currency", dflt) : dflt, shown, sizeof(shown)));
 		sbuf_addf(b, "<text x=\"%.1f\" y=\"58\" font-size=\"10\" fill=\"#64748b\" text-anchor=\"middle\">%s</text>",
 			  x, ym + 2);
 	}
@@ -672,7 +692,7 @@ char *html_dashboard(const cJSON *panels)
 		}
 		sbuf_add(&b, ")");
 	} else {
-		sbuf_add(&b, "all that ");
+		sbuf_add(&b, "everything ");
 		esc(&b, panel_str(per, "user", "you"));
 		sbuf_add(&b, " may see");
 	}
