@@ -59,8 +59,13 @@ static const char css[] =
 	".legend i{display:inline-block;width:9px;height:9px;border-radius:2px;margin-right:4px}\n"
 	".stack{display:flex;flex-direction:column;gap:12px}\n"
 	"footer{color:var(--faint);font-size:11px;margin-top:10px;text-align:center}\n"
-	"@media print{body{background:#fff}main{max-width:none;padding:0}.card{box-shadow:none}"
-	".kpi .value{font-size:26px}}\n";
+	/* one A4 page across: everything a little smaller */
+	"@media print{body{background:#fff;font-size:12px}main{max-width:none;padding:0}"
+	"header{margin-bottom:6px}h1{font-size:18px}.kpis{gap:8px;margin-bottom:8px}.grid{gap:8px}"
+	".card{box-shadow:none;padding:8px 10px 5px}h2{font-size:13px;margin-bottom:4px}"
+	".kpi .value{font-size:22px;margin:0 0 2px}.na .value{font-size:15px;margin:4px 0}"
+	"p.na{margin:6px 0}td{padding:3px 4px}table{font-size:12px}.legend{margin-top:3px}"
+	".source{font-size:9px;padding-top:3px}footer{margin-top:4px}}\n";
 
 /* ---- writing ---- */
 

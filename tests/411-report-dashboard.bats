@@ -1,0 +1,149 @@
+#!/usr/bin/env bats
+# crm report dashboard (CLI.md 8.4): its panels as JSON lines in a pipe,
+# each the rows of the report it names, on the report fixture
+# (tests/fixtures/reports.sh). The page is in 412, the screen in 413.
+load helper
+
+setup_file() {
+	export HOME="$BATS_FILE_TMPDIR/home" CRM_USER=tester TZ=Asia/Shanghai
+	unset XDG_DATA_HOME XDG_CONFIG_HOME CRM_NOW
+	mkdir -p "$HOME"
+	: "${CRM_BIN:=$(cd "$BATS_TEST_DIRNAME/.." && pwd)/crm}"
+	export CRM_DB="$BATS_FILE_TMPDIR/fixture.db"
+	"$CRM_BIN" -q init >/dev/null
+	bash "$BATS_TEST_DIRNAME/fixtures/reports.sh" "$CRM_BIN"
+}
+
+local_setup() {
+	cp "$BATS_FILE_TMPDIR/fixture.db" "$CRM_DB"
+	export CRM_NOW='2026-02-25 10:00'
+}
+
+# The panel $1 of $output, as compact JSON.
+panel() {
+	jq -c --arg p "$1" 'select(.panel == $p)' <<<"$output"
+}
+
+@test "dashboard in a pipe: JSON lines, the period first, then every panel the contract lists" {
+	run --separate-stderr crm report dashboard
+	assert_success
+	assert_jsonl
+	[ -z "$stderr" ]
+	[ "$(jq -r '.type' <<<"$output" | sort -u)" = dashboard ]
+	[ "$(jq -r .panel <<<"$output" | paste -sd,)" = \
+		"period,new_leads,conversion,won,received,funnel,forecast,top_reps,top_deals,receivables,satisfaction,breached" ]
+	# the period: this month so far
+	[ "$(panel period | jq -r '[.since, .until, .user] | join(" ")')" = \
+		"2026-02-01T00:00:00+08:00 2026-02-25T10:00:00+08:00 tester" ]
+}
+
+@test "dashboard: every panel's rows are what its report prints as JSON (one computation)" {
+	run --separate-stderr crm report dashboard
+	assert_success
+	local dash="$output" n=0 p src
+	for p in new_leads funnel forecast top_reps top_deals; do
+		src=$(jq -r --arg p "$p" 'select(.panel == $p) | .source' <<<"$dash")
+		[[ "$src" == "crm report "* ]]
+		run --separate-stderr bash -c "$src"
+		assert_success
+		if [ "$p" = top_reps ]; then
+			[ "$(head -n 3 <<<"$output")" = "$(jq -c --arg p "$p" 'select(.panel == $p) | .rows[]' <<<"$dash")" ]
+		else
+			[ "$output" = "$(jq -c --arg p "$p" 'select(.panel == $p) | .rows[]' <<<"$dash")" ]
+		fi
+		n=$((n + 1))
+	done
+	[ "$n" -eq 5 ]
+}
+
+@test "dashboard: new leads, conversion and won amount are sums of their reports' rows, worked out by hand" {
+	CRM_NOW='2026-03-01 10:00' run --separate-stderr crm report dashboard --since 2026-01-01
+	assert_success
+	# leads 1-5 came in January: web 3, 展会 2
+	[ "$(panel new_leads | jq -r .value)" = 5 ]
+	[ "$(panel new_leads | jq -r .source)" = "crm report sources --since 2026-01-01T00:00:00+08:00" ]
+	# of the 6 deals since, 3 are won: 50%
+	[ "$(panel conversion | jq -c '[.conversion_pct, .deals, .won_deals]')" = '[50,6,3]' ]
+	# won: deals 1 (100000), 5 (80000), 6 (120000), in one currency
+	[ "$(panel won | jq -c .amounts)" = '[{"currency":"CNY","won_amount":300000,"won_deals":3}]' ]
+	run crm report leaderboard --since 2026-01-01
+	[ "$(jq -s 'map(.won_amount) | add' <<<"$output")" = 300000 ]
+	run crm report funnel --since 2026-01-01
+	[ "$(jq -s '(map(select(.stage == "won"))[0].deals) * 100 / .[0].deals' <<<"$output")" = 50 ]
+}
+
+@test "dashboard: the top 3 reps and the top 5 potential deals (amount x probability)" {
+	run crm report dashboard
+	# won this month (since 02-01): alice 220000 (deals 1, 6), bob 80000 (deal 5)
+	[ "$(panel top_reps | jq -r '.rows | map("\(.rank) \(.owner) \(.won_amount)") | join(",")')" = "1 alice 220000,2 bob 80000" ]
+	# open: deal 3 200000 x 50% = 100000, deal 4 30000.50 x 10% = 3000.05
+	[ "$(panel top_deals | jq -r '.rows | map("\(.deal_id) \(.weighted)") | join(",")')" = "3 100000,4 3000.05" ]
+	[ "$(panel top_deals | jq -r .source)" = "crm report forecast --by deal --limit 5" ]
+}
+
+@test "dashboard: the panels of layers not in this crm say so, with no number" {
+	run crm report dashboard
+	for p in received receivables satisfaction breached; do
+		[ "$(panel "$p" | jq -r .available)" = false ]
+		[ "$(panel "$p" | jq -r '[.value, .rows, .amounts] | map(select(. != null)) | length')" = 0 ]
+	done
+	[ "$(panel received | jq -r '[.reason, .needs] | join(" / ")')" = "no payments yet / payment" ]
+	[ "$(panel breached | jq -r .needs)" = ticket ]
+	[ "$(panel funnel | jq -r .available)" = true ]
+}
+
+@test "dashboard --owner and --team: the panels are those reports with the same filter" {
+	run crm report dashboard --owner bob
+	[ "$(panel period | jq -r .owner)" = bob ]
+	[ "$(panel funnel | jq -r .source)" = "crm report funnel --since 2026-02-01T00:00:00+08:00 --owner bob" ]
+	local rows
+	rows=$(panel funnel | jq -c '.rows[]')
+	run crm report funnel --since 2026-02-01T00:00:00+08:00 --owner bob
+	[ "$output" = "$rows" ]
+	crm config set team.north alice >/dev/null
+	run crm report dashboard --team north
+	[ "$(panel period | jq -c '[.team, .members]')" = '["north",["alice"]]' ]
+	[ "$(panel top_reps | jq -r '.rows | map(.owner) | join(",")')" = alice ]
+	[ "$(panel won | jq -r '.amounts[0].won_amount')" = 220000 ]
+	[ "$(panel top_reps | jq -r .source)" = "crm report leaderboard --since 2026-02-01T00:00:00+08:00 --team north" ]
+}
+
+@test "dashboard: bad --since, --owner with --team, an unknown team, csv; nothing printed" {
+	run --separate-stderr crm report dashboard --since whenever
+	assert_failure 2
+	run --separate-stderr crm report dashboard --owner a --team b
+	assert_failure 2
+	run --separate-stderr crm report dashboard --team nosuch
+	assert_failure 1
+	[[ "$stderr" == *"team 'nosuch' has no members"* ]]
+	run --separate-stderr crm --csv report dashboard
+	assert_failure 2
+	[ -z "$output" ]
+}
+
+@test "dashboard -o FILE: the page, 0600, replaced whole; nothing on stdout; a folder that is not there: exit 2" {
+	run --separate-stderr crm report dashboard -o "$BATS_TEST_TMPDIR/d.html"
+	assert_success
+	[ -z "$output" ]
+	[[ "$stderr" == *"wrote $BATS_TEST_TMPDIR/d.html"* ]]
+	[ "$(stat -c %a "$BATS_TEST_TMPDIR/d.html")" = 600 ]
+	head -c 15 "$BATS_TEST_TMPDIR/d.html" | grep -q '<!DOCTYPE html>'
+	echo old > "$BATS_TEST_TMPDIR/d.html"
+	crm -q report dashboard -o "$BATS_TEST_TMPDIR/d.html"
+	grep -q 'data-panel="funnel"' "$BATS_TEST_TMPDIR/d.html"
+	[ "$(ls "$BATS_TEST_TMPDIR" | grep -c 'd.html')" = 1 ]
+	run --separate-stderr crm report dashboard -o "$BATS_TEST_TMPDIR/nosuch/d.html"
+	assert_failure 2
+	[ ! -e "$BATS_TEST_TMPDIR/nosuch" ]
+	# --html without -o: the page on stdout
+	run --separate-stderr crm report dashboard --html
+	assert_success
+	assert_line --index 0 '<!DOCTYPE html>'
+}
+
+@test "dashboard only reads: no audit entry, the database unchanged" {
+	sum=$(sqlite3 "$CRM_DB" .dump | cksum)
+	crm report dashboard >/dev/null
+	crm report dashboard --html >/dev/null
+	[ "$(sqlite3 "$CRM_DB" .dump | cksum)" = "$sum" ]
+}
