@@ -58,16 +58,16 @@ static void cut_line(struct sbuf *b, const char *s, int max)
 		sbuf_add(b, s);
 		return;
 	}
-	int w = 0;
-	size_t n = strlen(s);
+	size_t start = b->len, n = strlen(s);
+	struct sbuf codes = { 0 };   /* colour codes waiting for a character to colour */
 	bool coloured = false;
+	int w = 0;
 	for (size_t i = 0; i < n;) {
 		if (s[i] == '\033') {
 			size_t j = i;
 			while (j < n && s[j] != 'm')
 				j++;
-			sbuf_addn(b, s + i, j + 1 - i);
-			coloured = true;
+			sbuf_addn(&codes, s + i, j + 1 - i);
 			i = j + 1;
 			continue;
 		}
@@ -77,10 +77,19 @@ static void cut_line(struct sbuf *b, const char *s, int max)
 			len = 1, cp = '?';
 		if (w + cp_width(cp) > max)
 			break;
+		if (codes.len) {
+			sbuf_add(b, codes.s);
+			sbuf_reset(&codes);
+			coloured = true;
+		}
 		w += cp_width(cp);
 		sbuf_addn(b, s + i, (size_t)len);
 		i += (size_t)len;
 	}
+	sbuf_release(&codes);
+	/* no blanks at the end of the cut */
+	while (b->len > start && b->s[b->len - 1] == ' ')
+		b->s[--b->len] = 0;
 	if (coloured)
 		sbuf_add(b, RESET);
 }
@@ -135,12 +144,23 @@ static char *bar(double value, double max, int width)
 	return b.s ? sbuf_detach(&b) : xstrdup("");
 }
 
-/* A bar padded to width; centred: a funnel's. */
-static char *bar_cell(double value, double max, int width, bool center)
+/* text cut to w columns and padded to w, in colour sgr: the padding
+ * outside the colour (a line's trailing blanks are trimmed). */
+static char *paint_cell(const struct block *bl, const char *sgr, const char *text, int w)
+{
+	char cut[512];
+	int cw = utf8_truncate(text ? text : "", w, cut, sizeof(cut));
+	return bl->color && *cut ? xasprintf("%s%s" RESET "%*s", sgr, cut, w - cw, "")
+				 : xasprintf("%s%*s", cut, w - cw, "");
+}
+
+/* A bar in colour sgr padded to width; centred: a funnel's. */
+static char *bar_cell(const struct block *bl, const char *sgr, double value, double max, int width, bool center)
 {
 	char *raw = bar(value, max, width);
 	int w = utf8_width(raw), left = center ? (width - w) / 2 : 0;
-	char *s = xasprintf("%*s%s%*s", left, "", raw, width - w - left, "");
+	char *s = bl->color && *raw ? xasprintf("%*s%s%s" RESET "%*s", left, "", sgr, raw, width - w - left, "")
+				    : xasprintf("%*s%s%*s", left, "", raw, width - w - left, "");
 	free(raw);
 	return s;
 }
@@ -178,11 +198,9 @@ static void title(struct block *bl, const cJSON *panel, const char *en, const ch
 static void not_available(struct block *bl, const cJSON *panel)
 {
 	char *s = xasprintf("not available: %s", panel_str(panel, "reason", "its layer is missing"));
-	char *c = cell(s, bl->width, false);
-	char *p = paint(bl, DIM, c);
+	char *p = paint_cell(bl, DIM, s, bl->width);
 	block_add(bl, "%s", p);
 	free(s);
-	free(c);
 	free(p);
 }
 
@@ -190,13 +208,11 @@ static void not_available(struct block *bl, const cJSON *panel)
 
 static void card(struct block *bl, const char *head, const char *value, const char *sub, const char *sgr)
 {
-	char *h = cell(head, bl->width, false), *v = cell(value, bl->width, false), *s = cell(sub, bl->width, false);
-	char *hp = paint(bl, DIM, h), *vp = paint(bl, sgr, v);
+	char *hp = paint_cell(bl, DIM, head, bl->width), *vp = paint_cell(bl, sgr, value, bl->width);
+	char *s = cell(sub, bl->width, false);
 	block_add(bl, "%s", hp);
 	block_add(bl, "%s", vp);
 	block_add(bl, "%s", s);
-	free(h);
-	free(v);
 	free(s);
 	free(hp);
 	free(vp);
@@ -316,13 +332,11 @@ static void draw_funnel(struct block *bl, const cJSON *p)
 			snprintf(pct, sizeof(pct), "→%s%%", panel_json(row, "conversion_pct", j, sizeof(j)));
 		}
 		char *pc = cell(pct, pw, true);
-		char *b = bar_cell(panel_double(row, "deals"), max, bw, true);
-		char *bp = paint(bl, CYAN, b);
+		char *bp = bar_cell(bl, CYAN, panel_double(row, "deals"), max, bw, true);
 		block_add(bl, "%s %s %s %s", l, n, bp, pc);
 		free(l);
 		free(n);
 		free(pc);
-		free(b);
 		free(bp);
 	}
 }
@@ -372,12 +386,10 @@ static void draw_forecast(struct block *bl, const cJSON *p, const cJSON *panels,
 		char money[64];
 		panel_minor(row, "weighted", &w);
 		char *m = cell(per, mw, false);
-		char *b = bar_cell(panel_double(row, "weighted"), max, bw, false);
-		char *bp = paint(bl, BLUE, b);
+		char *bp = bar_cell(bl, BLUE, panel_double(row, "weighted"), max, bw, false);
 		char *v = cell(panel_money(w, panel_str(row, "currency", bl->currency), money, sizeof(money)), vw, true);
 		block_add(bl, "%s %s %s", m, bp, v);
 		free(m);
-		free(b);
 		free(bp);
 		free(v);
 	}
@@ -428,13 +440,11 @@ static void draw_top_reps(struct block *bl, const cJSON *p)
 		char *v = cell(panel_money(m, panel_str(row, "currency", bl->currency), money, sizeof(money)), vw, true);
 		snprintf(deals, sizeof(deals), "%.0f won", panel_double(row, "won_deals"));
 		char *d = cell(deals, dw, true);
-		char *b = bar_cell(panel_double(row, "won_amount"), max, bw, false);
-		char *bp = paint(bl, GREEN, b);
+		char *bp = bar_cell(bl, GREEN, panel_double(row, "won_amount"), max, bw, false);
 		block_add(bl, "%.0f %s %s %s %s", panel_double(row, "rank"), n, v, d, bp);
 		free(n);
 		free(v);
 		free(d);
-		free(b);
 		free(bp);
 	}
 	if (!cJSON_GetArraySize(rows))
