@@ -236,7 +236,7 @@ static const struct cmd_verb report_verbs[] = {
 
 const struct cmd_entry cmd_report_entry = {
 	.name = "report",
-	.summary = "funnel, forecast, sales cycle, leaderboard, lead sources, silent customers",
+	.summary = "funnel, forecast, cycle, leaderboard, sources, silent; the dashboard, weekly report, KPIs",
 	.verbs = report_verbs,
 	.description =
 		"Reports print JSON lines when piped, a table with a bar chart on a terminal,\n"
@@ -255,5 +255,26 @@ const struct cmd_entry cmd_report_entry = {
 		"sources: qualified = leads now qualified or converted; won counts deals by\n"
 		"  their source (carried from the lead).\n"
 		"silent: prints {\"type\":\"account\"|\"deal\",\"id\",...,\"owner\"} lines, so\n"
-		"  crm report silent | crm task add --title 回访 --due tomorrow  works.",
+		"  crm report silent | crm task add --title 回访 --due tomorrow  works.\n"
+		"--compare previous (funnel, sources, leaderboard, kpi): beside each number K,\n"
+		"  K_previous for the period before and K_change (points for a percentage);\n"
+		"  the period is --since (default: the 1st of this month) to now, the one\n"
+		"  before as long, ending where it starts (March 1-15: February 1-15).\n"
+		"  --until WHEN counts only what happened before WHEN.\n"
+		"dashboard: the period (default: this month) on one screen: new leads (report\n"
+		"  sources), conversion (won of the deals the period brought in: report\n"
+		"  funnel), won amount (report leaderboard, one sum per currency), received,\n"
+		"  the funnel, the forecast by month, the top 3 reps, the top 5 open deals by\n"
+		"  amount x probability (forecast --by deal), receivables aging, CSAT and NPS,\n"
+		"  breached tickets. Each panel is its report's rows (\"source\" names the\n"
+		"  command); a panel whose part of crm is missing says \"not available\". Text\n"
+		"  on a terminal (80 columns, 160 when there), JSON lines of the panels in a\n"
+		"  pipe, one self-contained HTML page with --html (-o FILE: written 0600).\n"
+		"weekly: the ISO week (default: last week) of a rep (default: you) or a team:\n"
+		"  activities by kind, new leads and those first contacted within 24 hours,\n"
+		"  deals moved, won and lost with amounts, payments, tickets, tasks overdue as\n"
+		"  the week ended and due the week after. Markdown, even in a pipe; --json.\n"
+		"kpi: lead_response_hours (median, creation to first activity), lead_to_deal_pct,\n"
+		"  win_rate_pct, sales_cycle_days (average, lead creation to won),\n"
+		"  data_completeness_pct (leads with phone, company, industry and source).",
 };
