@@ -10,7 +10,7 @@
 #   funnel     report funnel < 1 s at 1,000,000 deals / 5,000,000 moves
 #   forecast   report forecast < 1 s at the same size
 #   dashboard  report dashboard < 2 s at 1,000,000 leads and 1,000,000 deals
-#              (--since 2026-01-01: ten months of them)
+#              (a month of them: --since 2026-10-01)
 #
 # Time targets stated for 1,000,000 records are scaled in proportion for a
 # smaller run (SIZE=100000: score < 0.3 s), never below 50 ms. Prints one
