@@ -21,7 +21,7 @@ static void show_tables(struct crm *c, const struct type *t, cJSON *acc)
 		lists[i] = cJSON_DetachItemFromObject(acc, rel[i]);
 	struct out *keep = c->out;
 	c->out = out_new(OUT_TABLE, stdout);
-	rec_columns(c, t);
+	out_vertical(c->out);   /* every field it has, one a line */
 	out_object(c->out, acc);
 	out_free(c->out);
 	for (int i = 0; i < 4; i++) {

@@ -25,7 +25,7 @@ const struct cmd_entry cmd_agenda_entry = {
 	.summary = "what to do today: overdue and due tasks, uncontacted leads, quiet deals",
 	.verbs = agenda_verbs,
 	.description = "In this order: overdue tasks (agenda=overdue), tasks due that day (today),\n"
-		       "the user's new leads not contacted within config agenda.first_contact_hours\n"
+		       "the user's new leads not contacted within config agenda.new_lead_hours\n"
 		       "(default 24; new_lead), and the user's open deals with no activity for\n"
 		       "config agenda.stale_deal_days (default 7; stale_deal). Tasks by priority\n"
 		       "within each part. Each line is the task, lead or deal itself (type, id), so\n"

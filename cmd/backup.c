@@ -1,4 +1,5 @@
 /* backup.c: crm backup [FILE] */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -8,24 +9,37 @@
 #include "core/db.h"
 #include "io/out.h"
 
-/* "<db without .db>-backup-YYYYmmdd-HHMMSS.db", next to the database. */
-static char *default_name(const char *db)
+/* "<db without .db>-backup-YYYYmmdd-HHMMSS-mmm.db" next to the database
+ * (milliseconds, then "-2", "-3", ... should that name be taken): a
+ * second backup in the same second is a second file, never the first one
+ * overwritten. */
+static char *default_name(const char *db, int n)
 {
 	char stamp[32];
-	time_t now = time(NULL);
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
 	struct tm tm;
-	localtime_r(&now, &tm);
-	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
-	size_t n = strlen(db);
-	if (n > 3 && !strcmp(db + n - 3, ".db"))
-		n -= 3;
-	return xasprintf("%.*s-backup-%s.db", (int)n, db, stamp);
+	localtime_r(&ts.tv_sec, &tm);
+	size_t len = strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	snprintf(stamp + len, sizeof(stamp) - len, "-%03ld", ts.tv_nsec / 1000000);
+	size_t dl = strlen(db);
+	if (dl > 3 && !strcmp(db + dl - 3, ".db"))
+		dl -= 3;
+	if (n > 1)
+		return xasprintf("%.*s-backup-%s-%d.db", (int)dl, db, stamp, n);
+	return xasprintf("%.*s-backup-%s.db", (int)dl, db, stamp);
 }
 
 static int backup_exec(struct crm *c, struct args *a)
 {
-	char *path = a->argc ? xstrdup(a->argv[0]) : default_name(c->db_path);
+	char *path = a->argc ? xstrdup(a->argv[0]) : default_name(c->db_path, 1);
 	int rc = db_backup_to(c, path);
+	for (int n = 2; !a->argc && rc == CRM_CONFLICT && n < 1000; n++) {
+		free(path);
+		c->errmsg[0] = 0;
+		path = default_name(c->db_path, n);
+		rc = db_backup_to(c, path);
+	}
 	if (!rc) {
 		struct stat sb;
 		out_begin(c->out);
@@ -50,5 +64,8 @@ const struct cmd_entry cmd_backup_entry = {
 	.summary = "copy the database safely while it is in use",
 	.verbs = backup_verbs,
 	.description = "Uses SQLite's online backup, so other commands may go on writing. An\n"
-		       "existing FILE is not overwritten (exit 4).",
+		       "existing FILE is not overwritten (exit 4). The default name is\n"
+		       "DB-backup-YYYYmmdd-HHMMSS-mmm.db beside the database (to the millisecond,\n"
+		       "with -2, -3, ... added if that name is taken), so every backup is a new\n"
+		       "file. The copy is created readable by you only (0600).",
 };

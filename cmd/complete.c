@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/cmd.h"
+#include "core/config.h"
 #include "main.h"
 #include "io/out.h"
 
@@ -163,6 +164,13 @@ static int complete_exec(struct crm *c, struct args *a)
 			snprintf(opt, sizeof(opt), "--%s", g->name);
 			say(opt, cur);
 		}
+		return CRM_OK;
+	}
+	/* config get|set|unset KEY: the settings crm reads (a family as "team.") */
+	if (!strcmp(e->name, "config") && verb && *verb->name && strcmp(verb->name, "list")
+	    && !strcmp(typed, verb->name)) {
+		for (int k = 0; config_key_at(k); k++)
+			say(config_key_at(k)->key, cur);
 		return CRM_OK;
 	}
 	/* Next word of a verb name ("score rule" -> add, list, rm). */

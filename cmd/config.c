@@ -7,13 +7,26 @@
 #include "core/db.h"
 #include "io/out.h"
 
+/* The value, or the declared default when unset. With an explicit
+ * --format (jsonl, table, ...) a record with its source: "database", the
+ * config file, or "default". */
 static int get_exec(struct crm *c, struct args *a)
 {
-	char *v = config_get(c, a->argv[0]);
+	char *src, *v = config_get_source(c, a->argv[0], &src);
 	if (!v)
 		return CRM_NOTFOUND;   /* like git config: silent, exit 1 */
-	printf("%s\n", v);
+	if (c->format_set) {
+		out_begin(c->out);
+		out_str(c->out, "type", "config");
+		out_str(c->out, "key", a->argv[0]);
+		out_str(c->out, "value", v);
+		out_str(c->out, "source", src);
+		out_end(c->out);
+	} else {
+		printf("%s\n", v);
+	}
 	free(v);
+	free(src);
 	return CRM_OK;
 }
 
@@ -29,14 +42,22 @@ static int unset_exec(struct crm *c, struct args *a)
 
 static int list_exec(struct crm *c, struct args *a)
 {
-	return config_list(c);
+	return config_list(c, arg_has(a, "all"));
 }
 
+static const struct opt list_opts[] = {
+	{ "all", 0, NULL, "also every setting crm reads that is unset, with its default (source \"default\")", false },
+	OPT_END
+};
+
 static const struct cmd_verb config_verbs[] = {
-	{ "get", "KEY", "print a setting's value (exit 1 if unset)", NULL, DB_READ, 1, 1, get_exec },
-	{ "set", "KEY VALUE", "set a setting in the database", NULL, DB_WRITE, 2, 2, set_exec },
+	{ "get", "KEY", "print a setting's value, or its default when unset (exit 1 if neither)",
+	  NULL, DB_READ, 1, 1, get_exec },
+	{ "set", "KEY VALUE", "set a setting in the database (a key crm knows, or x.NAME)", NULL, DB_WRITE, 2, 2,
+	  set_exec },
 	{ "unset", "KEY", "remove a setting from the database", NULL, DB_WRITE, 1, 1, unset_exec },
-	{ "list", "", "list settings (database and config file)", NULL, DB_READ, 0, 0, list_exec },
+	{ "list", "[--all]", "list settings (database and config file; --all: and the defaults)", list_opts,
+	  DB_READ, 0, 0, list_exec },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };
 
@@ -45,10 +66,14 @@ const struct cmd_entry cmd_config_entry = {
 	.summary = "get and set settings",
 	.verbs = config_verbs,
 	.description = "Settings live in the database (shared by everyone using it) and in\n"
-		       "$XDG_CONFIG_HOME/crm/config or ~/.config/crm/config (\"key = value\" lines);\n"
-		       "the database wins. Known settings: currency (CNY), db.busy_timeout (ms, 5000),\n"
-		       "user.name, team.NAME (comma-separated users), approval.amount_over,\n"
-		       "score.mql (30), score.sql (60), score.target_industries, score.min_company_size,\n"
-		       "agenda.new_lead_hours (24), agenda.stale_deal_days (7).\n"
-		       "Every change is in the audit log (crm log).",
+		       "$XDG_CONFIG_HOME/crm/config or ~/.config/crm/config (\"key = value\"\n"
+		       "lines); the database wins. `config set` takes only a key crm reads (listed\n"
+		       "below) or one of a family users name (team.NAME, import.map.NAME, x.NAME):\n"
+		       "any other key is refused (exit 2) with the nearest known one, so a typo is\n"
+		       "not saved to be ignored. `config get KEY` prints the value, or the default\n"
+		       "when the key is unset; to tell them apart, `crm config get KEY --format\n"
+		       "jsonl` prints {\"key\",\"value\",\"source\"} where source is \"database\", the\n"
+		       "config file's path, or \"default\"; `crm config list --all` lists every\n"
+		       "setting that way. Every change is in the audit log (crm log).",
+	.more_help = config_keys_help,
 };

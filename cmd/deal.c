@@ -62,10 +62,8 @@ static int show_one(struct crm *c, const struct type *t, long long id, const cJS
 
 static int deal_show_exec(struct crm *c, struct args *a)
 {
-	static const char *const cols[] = { "id", "name", "amount", "stage", "status", "expected_close",
-					    "owner", "stage_history" };
 	if (c->format == OUT_TABLE)
-		out_columns(c->out, cols, 8);
+		out_vertical(c->out);   /* every field it has, the stage history last */
 	else
 		rec_columns(c, type_find(c, "deal"));
 	return input_each(c, a->argc, a->argv, "deal", show_one, NULL);

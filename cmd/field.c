@@ -6,6 +6,7 @@ static const struct opt add_opts[] = {
 	{ "kind", 'k', "KIND", "text, number, money, date or enum (default: text)", false },
 	{ "values", 0, "A,B,...", "the values an enum field may take", false },
 	{ "required", 0, NULL, "new records must have it", false },
+	{ "negative", 0, NULL, "a money field that may be below zero (a discount, a refund)", false },
 	OPT_END
 };
 
@@ -13,7 +14,7 @@ static int add_exec(struct crm *c, struct args *a)
 {
 	const char *kind = arg_get(a, "kind");
 	return field_add(c, a->argv[0], a->argv[1], kind ? kind : "text", arg_get(a, "values"),
-			 arg_has(a, "required"));
+			 arg_has(a, "required"), arg_has(a, "negative"));
 }
 
 static int list_exec(struct crm *c, struct args *a)
@@ -27,7 +28,7 @@ static int rm_exec(struct crm *c, struct args *a)
 }
 
 static const struct cmd_verb field_verbs[] = {
-	{ "add", "TYPE NAME [--kind text|number|money|date|enum] [--values A,B,...] [--required]",
+	{ "add", "TYPE NAME [--kind text|number|money|date|enum] [--values A,B,...] [--required] [--negative]",
 	  "add a custom field to a record type", add_opts, DB_WRITE, 2, 2, add_exec },
 	{ "list", "[TYPE]", "list the custom fields", NULL, DB_READ, 0, 1, list_exec },
 	{ "rm", "TYPE NAME", "remove a custom field and its values (the audit log keeps them)",
@@ -42,5 +43,8 @@ const struct cmd_entry cmd_field_entry = {
 	.description = "A custom field is an ordinary top-level key of the records' JSON, validated\n"
 		       "on every write by its kind (an enum only takes its values, a number only\n"
 		       "numbers, money parses like amounts, a date like other dates), usable in\n"
-		       "--where and --sort, and exported and imported like the built-in fields.",
+		       "--where and --sort, and exported and imported like the built-in fields.\n"
+		       "Money is never below zero (amount=-10万 is refused, exit 3, naming the\n"
+		       "field), unless the field is added with --negative: crm field add deal\n"
+		       "discount_amount --kind money --negative.",
 };

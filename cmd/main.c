@@ -17,6 +17,7 @@
 #include "core/db.h"
 #include "core/open.h"
 #include "core/hook.h"
+#include "base/text.h"
 #include "main.h"
 #include "io/out.h"
 #include "core/record.h"
@@ -51,28 +52,6 @@ const struct cmd_entry *cmd_find(const char *name)
 
 /* ---- did you mean ---- */
 
-static int edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 64 || lb > 64)
-		return INT_MAX;
-	int d[65][65];
-	for (size_t i = 0; i <= la; i++)
-		d[i][0] = (int)i;
-	for (size_t j = 0; j <= lb; j++)
-		d[0][j] = (int)j;
-	for (size_t i = 1; i <= la; i++)
-		for (size_t j = 1; j <= lb; j++) {
-			int sub = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-			int del = d[i - 1][j] + 1, ins = d[i][j - 1] + 1;
-			d[i][j] = sub < del ? (sub < ins ? sub : ins) : (del < ins ? del : ins);
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]
-			    && d[i - 2][j - 2] + 1 < d[i][j])
-				d[i][j] = d[i - 2][j - 2] + 1;   /* transposition */
-		}
-	return d[la][lb];
-}
-
 /* The closest of names (a NULL-terminated list via get(i)): NULL when
  * none is close, unless any (then the nearest, however far). */
 static const char *closest(const char *word, const char *(*get)(const void *, int), const void *ctx, bool any)
@@ -82,7 +61,9 @@ static const char *closest(const char *word, const char *(*get)(const void *, in
 	size_t wl = strlen(word);
 	for (int i = 0; get(ctx, i); i++) {
 		const char *n = get(ctx, i);
-		int d = edit_distance(word, n);
+		if (!strncmp(n, "__", 2))
+			continue;   /* internal commands (__complete, __man) are never suggested */
+		int d = text_distance(word, n);
 		if (wl >= 2 && !strncmp(n, word, wl))
 			d = 1;   /* a prefix is close */
 		if (d < bestd) {
@@ -148,6 +129,11 @@ void main_help_command(FILE *fp, const struct cmd_entry *e)
 	}
 	if (e->description)
 		fprintf(fp, "\n%s\n", e->description);
+	if (e->more_help) {
+		char *more = e->more_help();
+		fprintf(fp, "\n%s", more);
+		free(more);
+	}
 	for (const struct cmd_verb *v = e->verbs; v->name; v++) {
 		fprintf(fp, "\ncrm %s%s%s: %s\n", e->name, *v->name ? " " : "", v->name, v->summary);
 		print_opts(fp, v->opts);
@@ -526,7 +512,7 @@ static int run_inner(struct crm *c, int argc, char **argv)
 	/* Global options stop at the first word that is not one. */
 	while (i < argc && looks_like_option(argv[i]) && strcmp(argv[i], "--")) {
 		if (!strcmp(argv[i], "--version")) {
-			printf("crm %s\n", CRM_VERSION);
+			version_print();
 			return CRM_OK;
 		}
 		const char *n = argv[i] + (argv[i][1] == '-' ? 2 : 1);

@@ -13,5 +13,7 @@ const struct opt *main_common_opts(void);
 void main_help_all(FILE *fp);
 void main_help_command(FILE *fp, const struct cmd_entry *e);
 void main_help_verb(FILE *fp, const struct cmd_entry *e, const struct cmd_verb *v);
+/* What `crm version` and `crm --version` print (cmd/version.c). */
+void version_print(void);
 
 #endif

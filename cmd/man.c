@@ -2,6 +2,7 @@
  * in roff, generated from the same tables as --help, so they cannot drift.
  * `make man` writes share/man/man1 from it; a test checks they match. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/cmd.h"
@@ -69,6 +70,13 @@ static void man_command(const struct cmd_entry *e)
 		fputs(".SH DESCRIPTION\n", stdout);
 		roff(e->description);
 		putchar('\n');
+	}
+	if (e->more_help) {
+		char *more = e->more_help();
+		fputs(".PP\n.nf\n", stdout);
+		roff(more);
+		fputs(".fi\n", stdout);
+		free(more);
 	}
 	for (const struct cmd_verb *v = e->verbs; v->name; v++) {
 		fputs(".SH ", stdout);

@@ -135,7 +135,11 @@ int rec_show(struct crm *c, struct args *a, const char *type)
 	const struct type *t = type_get(c, type);
 	if (!t)
 		return c->errcode;
-	rec_columns(c, t);
+	/* on a terminal every field it has, one a line; else as list prints it */
+	if (c->format == OUT_TABLE)
+		out_vertical(c->out);
+	else
+		rec_columns(c, t);
 	return input_each(c, a->argc, a->argv, t->name, show_one, NULL);
 }
 

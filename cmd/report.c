@@ -240,7 +240,14 @@ const struct cmd_entry cmd_report_entry = {
 	.verbs = report_verbs,
 	.description =
 		"Reports print JSON lines when piped, a table with a bar chart on a terminal,\n"
-		"and csv with --csv. Amounts are exact sums (currencies are not converted).\n"
+		"and csv with --csv. Amounts are exact sums, never of different currencies:\n"
+		"every row of funnel, forecast, leaderboard and sources has a currency, and\n"
+		"when deals (or, for sources, leads) are in several currencies the report is\n"
+		"given once per currency, the default (config currency) first, each over\n"
+		"that currency's records only, with a currency column in the table. A record\n"
+		"without a currency counts in the default; nothing is converted. The\n"
+		"leaderboard's activities are the owner's, whatever the currency (an owner\n"
+		"with activities but no deals shows in the default currency's rows).\n"
 		"funnel: a deal counts once in every stage up to the furthest it has reached:\n"
 		"  a stage it skipped counts as passed, moving back does not uncount it; lost\n"
 		"  counts the deals now lost. conversion_pct is the share of deals that reached\n"

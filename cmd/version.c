@@ -4,10 +4,16 @@
 #include "core/cmd.h"
 #include "core/db.h"
 #include "core/open.h"
+#include "main.h"
+
+void version_print(void)
+{
+	printf("crm %s (schema v%d, sqlite %s)\n", CRM_VERSION, db_schema_version(), sqlite3_libversion());
+}
 
 static int version_exec(struct crm *c, struct args *a)
 {
-	printf("crm %s (schema v%d, sqlite %s)\n", CRM_VERSION, db_schema_version(), sqlite3_libversion());
+	version_print();
 	return CRM_OK;
 }
 

@@ -8,7 +8,7 @@ load helper
 	assert_output --regexp '^crm [0-9]+\.[0-9]+\.[0-9]+ '
 	run crm --version
 	assert_success
-	assert_output --regexp '^crm [0-9]+\.[0-9]+\.[0-9]+$'
+	assert_output "$(crm version)"
 }
 
 @test "crm help lists commands with summaries" {

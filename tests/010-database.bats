@@ -93,15 +93,15 @@ load helper
 
 @test "two processes writing at once both finish without 'database is locked'" {
 	fresh_db
-	( for i in $(seq 1 40); do crm config set test.a "$i" || echo "FAIL a $i"; done ) > "$BATS_TEST_TMPDIR/a.out" 2>&1 &
-	( for i in $(seq 1 40); do crm config set test.b "$i" || echo "FAIL b $i"; done ) > "$BATS_TEST_TMPDIR/b.out" 2>&1 &
+	( for i in $(seq 1 40); do crm config set x.test.a "$i" || echo "FAIL a $i"; done ) > "$BATS_TEST_TMPDIR/a.out" 2>&1 &
+	( for i in $(seq 1 40); do crm config set x.test.b "$i" || echo "FAIL b $i"; done ) > "$BATS_TEST_TMPDIR/b.out" 2>&1 &
 	wait
 	run cat "$BATS_TEST_TMPDIR/a.out" "$BATS_TEST_TMPDIR/b.out"
 	refute_output --partial FAIL
 	refute_output --partial locked
-	[ "$(crm config get test.a)" = 40 ]
-	[ "$(crm config get test.b)" = 40 ]
-	[ "$(crm sql "SELECT count(*) AS n FROM audit WHERE entity LIKE 'config:test.%'" | jq .n)" = 80 ]
+	[ "$(crm config get x.test.a)" = 40 ]
+	[ "$(crm config get x.test.b)" = 40 ]
+	[ "$(crm sql "SELECT count(*) AS n FROM audit WHERE entity LIKE 'config:x.test.%'" | jq .n)" = 80 ]
 }
 
 @test "a busy database past db.busy_timeout fails with exit 6, not a hang" {
@@ -111,11 +111,11 @@ load helper
 	printf 'BEGIN IMMEDIATE;\nINSERT INTO config VALUES (%s, %s);\n.shell sleep 2\nCOMMIT;\n' \
 		"'hold.lock'" "'1'" | sqlite3 "$CRM_DB" &
 	sleep 0.5
-	run --separate-stderr crm config set other.key 1
+	run --separate-stderr crm config set x.other 1
 	wait
 	assert_failure 6
 	[[ "$stderr" == *"locked"* ]] || fail "stderr: $stderr"
-	run crm config get other.key
+	run crm config get x.other
 	assert_failure 1
 }
 
@@ -129,7 +129,7 @@ load helper
 
 @test "crm check exits 6 on a damaged database" {
 	fresh_db
-	crm config set a.b c
+	crm config set x.b c
 	sqlite3 "$CRM_DB" 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null
 	# Overwrite pages 2 to 5 (table roots) with garbage.
 	head -c 16384 /dev/urandom | dd of="$CRM_DB" bs=4096 seek=1 conv=notrunc 2>/dev/null
@@ -158,7 +158,7 @@ load helper
 
 @test "crm backup is safe while another process writes" {
 	fresh_db
-	( for i in $(seq 1 30); do crm config set w.k "$i"; done ) &
+	( for i in $(seq 1 30); do crm config set x.w "$i"; done ) &
 	run crm backup "$BATS_TEST_TMPDIR/during.db"
 	wait
 	assert_success

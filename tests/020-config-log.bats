@@ -12,7 +12,11 @@ load helper
 	assert_success
 	assert_line '{"type":"config","key":"currency","value":"USD","source":"database"}'
 	crm config unset currency
+	# unset, a setting crm knows prints its default; one with none exits 1
 	run crm config get currency
+	assert_success
+	assert_output CNY
+	run crm config get approval.amount_over
 	assert_failure 1
 	assert_output ''
 }
@@ -65,19 +69,19 @@ load helper
 
 @test "acting user: --as, then CRM_USER, then config user.name, then USER" {
 	fresh_db
-	crm --as alice config set a.one 1
-	crm config set a.two 2
+	crm --as alice config set x.one 1
+	crm config set x.two 2
 	unset CRM_USER
 	mkdir -p "$HOME/.config/crm"
 	echo 'user.name = carol' > "$HOME/.config/crm/config"
-	crm config set a.three 3
+	crm config set x.three 3
 	rm "$HOME/.config/crm/config"
-	USER=dave crm config set a.four 4
+	USER=dave crm config set x.four 4
 	run crm log --reverse
-	[ "$(jq -r 'select(.entity=="config:a.one") | .user' <<<"$output")" = alice ]
-	[ "$(jq -r 'select(.entity=="config:a.two") | .user' <<<"$output")" = tester ]
-	[ "$(jq -r 'select(.entity=="config:a.three") | .user' <<<"$output")" = carol ]
-	[ "$(jq -r 'select(.entity=="config:a.four") | .user' <<<"$output")" = dave ]
+	[ "$(jq -r 'select(.entity=="config:x.one") | .user' <<<"$output")" = alice ]
+	[ "$(jq -r 'select(.entity=="config:x.two") | .user' <<<"$output")" = tester ]
+	[ "$(jq -r 'select(.entity=="config:x.three") | .user' <<<"$output")" = carol ]
+	[ "$(jq -r 'select(.entity=="config:x.four") | .user' <<<"$output")" = dave ]
 }
 
 @test "crm log shows config changes with user, command and before/after values" {
@@ -100,16 +104,16 @@ load helper
 
 @test "setting the same value again changes nothing and logs nothing" {
 	fresh_db
-	crm config set a.b 1
-	crm config set a.b 1
+	crm config set x.b 1
+	crm config set x.b 1
 	[ "$(crm log | wc -l)" -eq 1 ]
 }
 
 @test "crm log --user, --limit, --since filter" {
 	fresh_db
-	CRM_NOW=2026-01-01T10:00:00+08:00 crm --as alice config set a.x 1
-	CRM_NOW=2026-03-01T10:00:00+08:00 crm --as bob config set a.y 1
-	CRM_NOW=2026-03-02T10:00:00+08:00 crm --as bob config set a.z 1
+	CRM_NOW=2026-01-01T10:00:00+08:00 crm --as alice config set x.x 1
+	CRM_NOW=2026-03-01T10:00:00+08:00 crm --as bob config set x.y 1
+	CRM_NOW=2026-03-02T10:00:00+08:00 crm --as bob config set x.z 1
 	run crm log --user alice
 	assert_success
 	[ "${#lines[@]}" -eq 1 ]

@@ -26,7 +26,7 @@ local_setup() {
 
 refused() {
 	fresh_db
-	crm config set keep.me yes
+	crm config set x.keep yes
 	local before
 	before=$(sqlite3 "$CRM_DB" .dump | md5sum)
 	run --separate-stderr crm sql "$1"

@@ -64,12 +64,12 @@ EOF2
 	run --separate-stderr crm shell <<EOF2
 --db $other lead list
 lead list
-config set x 1
+config set x.y 1
 EOF2
 	[ "$(jq -r .name <<<"${lines[0]}")" = 别处 ]
 	[ "${#lines[@]}" -eq 1 ]   # the shell's own database has no lead
-	[ "$(crm config get x)" = 1 ]
-	run crm --db "$other" config get x
+	[ "$(crm config get x.y)" = 1 ]
+	run crm --db "$other" config get x.y
 	assert_failure 1
 }
 

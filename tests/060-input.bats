@@ -112,8 +112,9 @@ EOF2
 	[ "$(jq -c '[.budget, .currency]' <<<"${lines[0]}")" = '[120000.5,"CNY"]' ]
 	[ "$(jq -c .budget <<<"${lines[1]}")" = 120000 ]
 	[ "$(jq -c .budget <<<"${lines[2]}")" = 1200.05 ]
+	# 120000.5 + 120000 + 1200.05 = 241200.55 (major units, as --where sees them)
 	run crm sql "SELECT sum(budget) AS s FROM lead"
-	assert_output '{"s":24120055}'
+	assert_output '{"s":241200.55}'
 	run crm lead list --where "budget > 120000"
 	[ "${#lines[@]}" -eq 1 ]
 }

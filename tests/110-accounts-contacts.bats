@@ -36,8 +36,9 @@ local_setup() {
 	crm task add --for contact:1 --title 发报价 --due tomorrow >/dev/null
 	COLUMNS=120 run --separate-stderr crm account show 1 --table
 	assert_success
-	assert_line --index 0 --regexp '^id +name'
-	assert_line --index 1 --regexp '^ *1 +杭州云启'
+	# the account itself: every field it has, one a line
+	assert_line --index 0 --regexp '^id +1$'
+	assert_line --index 1 --regexp '^name +杭州云启$'
 	assert_line 'contacts (1)'
 	assert_line --regexp '^ *1 +王五 +.*13900000000'
 	assert_line 'deals (1)'
@@ -47,10 +48,12 @@ local_setup() {
 	assert_line 'tasks (1)'
 	assert_line --partial '发报价'
 	refute_output --partial '无关公司'
-	# an account with nothing related is just its own table
+	# an account with nothing related is just its own fields
 	run crm account show 2 --table
 	assert_success
-	[ "${#lines[@]}" -eq 2 ]
+	refute_output --partial '('
+	assert_line --regexp '^name +无关公司$'
+	[ "$(crm account show 2 | jq -r 'del(.type, .contacts, .deals, .activities, .tasks) | keys | length')" -eq "${#lines[@]}" ]
 	run crm account show 9 --table
 	assert_failure 1
 }

@@ -29,13 +29,13 @@ row() {
 	assert_jsonl
 	[ "${#lines[@]}" -eq 6 ]
 	# new: all 6 deals (9.2 = (2+4+10+9+10+20)/6 days; D4 still there: 9 days to now)
-	[ "$(row stage new)" = '{"type":"funnel","pipeline":"default","stage":"new","label":"初步接触","deals":6,"amount":580000.5,"conversion_pct":83.3,"avg_days":9.2}' ]
+	[ "$(row stage new)" = '{"type":"funnel","pipeline":"default","stage":"new","label":"初步接触","deals":6,"amount":580000.5,"currency":"CNY","conversion_pct":83.3,"avg_days":9.2}' ]
 	# qualified: D1, D2 (skipped it, came back), D3, and D5, D6 (skipped on to won)
-	[ "$(row stage qualified)" = '{"type":"funnel","pipeline":"default","stage":"qualified","label":"需求确认","deals":5,"amount":550000,"conversion_pct":100,"avg_days":6.7}' ]
-	[ "$(row stage proposal)" = '{"type":"funnel","pipeline":"default","stage":"proposal","label":"方案报价","deals":5,"amount":550000,"conversion_pct":60,"avg_days":6.7}' ]
-	[ "$(row stage negotiation)" = '{"type":"funnel","pipeline":"default","stage":"negotiation","label":"商务谈判","deals":3,"amount":300000,"conversion_pct":100,"avg_days":6}' ]
-	[ "$(row stage won)" = '{"type":"funnel","pipeline":"default","stage":"won","label":"赢单","deals":3,"amount":300000}' ]
-	[ "$(row stage lost)" = '{"type":"funnel","pipeline":"default","stage":"lost","label":"输单","deals":1,"amount":50000}' ]
+	[ "$(row stage qualified)" = '{"type":"funnel","pipeline":"default","stage":"qualified","label":"需求确认","deals":5,"amount":550000,"currency":"CNY","conversion_pct":100,"avg_days":6.7}' ]
+	[ "$(row stage proposal)" = '{"type":"funnel","pipeline":"default","stage":"proposal","label":"方案报价","deals":5,"amount":550000,"currency":"CNY","conversion_pct":60,"avg_days":6.7}' ]
+	[ "$(row stage negotiation)" = '{"type":"funnel","pipeline":"default","stage":"negotiation","label":"商务谈判","deals":3,"amount":300000,"currency":"CNY","conversion_pct":100,"avg_days":6}' ]
+	[ "$(row stage won)" = '{"type":"funnel","pipeline":"default","stage":"won","label":"赢单","deals":3,"amount":300000,"currency":"CNY"}' ]
+	[ "$(row stage lost)" = '{"type":"funnel","pipeline":"default","stage":"lost","label":"输单","deals":1,"amount":50000,"currency":"CNY"}' ]
 }
 
 @test "funnel --owner and --since filter the deals" {
@@ -74,17 +74,17 @@ row() {
 	run --separate-stderr crm report forecast
 	assert_success
 	assert_jsonl
-	assert_equal "$(sed -n 1p <<<"$output")" '{"type":"forecast","by":"month","period":"2026-02","open_deals":0,"pipeline":0,"weighted":0,"won_deals":3,"won":300000}'
+	assert_equal "$(sed -n 1p <<<"$output")" '{"type":"forecast","by":"month","period":"2026-02","currency":"CNY","open_deals":0,"pipeline":0,"weighted":0,"won_deals":3,"won":300000}'
 	# D4: 30000.50 x 10% = 3000.05 exactly
-	assert_equal "$(sed -n 2p <<<"$output")" '{"type":"forecast","by":"month","period":"2026-03","open_deals":1,"pipeline":30000.5,"weighted":3000.05,"won_deals":0,"won":0}'
-	assert_equal "$(sed -n 3p <<<"$output")" '{"type":"forecast","by":"month","period":"2026-04","open_deals":1,"pipeline":200000,"weighted":100000,"won_deals":0,"won":0}'
+	assert_equal "$(sed -n 2p <<<"$output")" '{"type":"forecast","by":"month","period":"2026-03","currency":"CNY","open_deals":1,"pipeline":30000.5,"weighted":3000.05,"won_deals":0,"won":0}'
+	assert_equal "$(sed -n 3p <<<"$output")" '{"type":"forecast","by":"month","period":"2026-04","currency":"CNY","open_deals":1,"pipeline":200000,"weighted":100000,"won_deals":0,"won":0}'
 	[ "${#lines[@]}" -eq 3 ]
 }
 
 @test "forecast --by owner and --by week (weeks start on Monday)" {
 	run crm report forecast --by owner
-	assert_line '{"type":"forecast","by":"owner","owner":"alice","open_deals":0,"pipeline":0,"weighted":0,"won_deals":2,"won":220000}'
-	assert_line '{"type":"forecast","by":"owner","owner":"bob","open_deals":2,"pipeline":230000.5,"weighted":103000.05,"won_deals":1,"won":80000}'
+	assert_line '{"type":"forecast","by":"owner","owner":"alice","currency":"CNY","open_deals":0,"pipeline":0,"weighted":0,"won_deals":2,"won":220000}'
+	assert_line '{"type":"forecast","by":"owner","owner":"bob","currency":"CNY","open_deals":2,"pipeline":230000.5,"weighted":103000.05,"won_deals":1,"won":80000}'
 	run crm report forecast --by week
 	[ "$(jq -r .period <<<"$output" | paste -sd,)" = "2026-02-09,2026-02-16,2026-02-23,2026-03-02,2026-04-06" ]
 	run --separate-stderr crm report forecast --by year
@@ -109,18 +109,18 @@ row() {
 @test "leaderboard: won amount and count, win rate, activities, open pipeline; --since" {
 	run --separate-stderr crm report leaderboard
 	assert_success
-	assert_line --index 0 '{"type":"leaderboard","rank":1,"owner":"alice","won_amount":220000,"won_deals":2,"win_pct":66.7,"activities":3,"open_pipeline":0,"open_deals":0}'
-	assert_line --index 1 '{"type":"leaderboard","rank":2,"owner":"bob","won_amount":80000,"won_deals":1,"win_pct":100,"activities":2,"open_pipeline":230000.5,"open_deals":2}'
+	assert_line --index 0 '{"type":"leaderboard","rank":1,"owner":"alice","won_amount":220000,"currency":"CNY","won_deals":2,"win_pct":66.7,"activities":3,"open_pipeline":0,"open_deals":0}'
+	assert_line --index 1 '{"type":"leaderboard","rank":2,"owner":"bob","won_amount":80000,"currency":"CNY","won_deals":1,"win_pct":100,"activities":2,"open_pipeline":230000.5,"open_deals":2}'
 	run crm report leaderboard --since 2026-02-15
-	assert_line --index 0 '{"type":"leaderboard","rank":1,"owner":"alice","won_amount":220000,"won_deals":2,"win_pct":66.7,"activities":0,"open_pipeline":0,"open_deals":0}'
-	assert_line --index 1 '{"type":"leaderboard","rank":2,"owner":"bob","won_amount":0,"won_deals":0,"activities":1,"open_pipeline":230000.5,"open_deals":2}'
+	assert_line --index 0 '{"type":"leaderboard","rank":1,"owner":"alice","won_amount":220000,"currency":"CNY","won_deals":2,"win_pct":66.7,"activities":0,"open_pipeline":0,"open_deals":0}'
+	assert_line --index 1 '{"type":"leaderboard","rank":2,"owner":"bob","won_amount":0,"currency":"CNY","won_deals":0,"activities":1,"open_pipeline":230000.5,"open_deals":2}'
 }
 
 @test "sources: leads, qualified, converted, won amount and rates per lead source" {
 	run --separate-stderr crm report sources
 	assert_success
-	assert_line --index 0 '{"type":"source","source":"web","leads":3,"qualified":2,"converted":1,"won_deals":2,"won_amount":220000,"qualified_pct":66.7,"converted_pct":33.3}'
-	assert_line --index 1 '{"type":"source","source":"展会","leads":2,"qualified":1,"converted":1,"won_deals":1,"won_amount":80000,"qualified_pct":50,"converted_pct":50}'
+	assert_line --index 0 '{"type":"source","source":"web","leads":3,"qualified":2,"converted":1,"won_deals":2,"won_amount":220000,"currency":"CNY","qualified_pct":66.7,"converted_pct":33.3}'
+	assert_line --index 1 '{"type":"source","source":"展会","leads":2,"qualified":1,"converted":1,"won_deals":1,"won_amount":80000,"currency":"CNY","qualified_pct":50,"converted_pct":50}'
 	[ "${#lines[@]}" -eq 2 ]
 }
 
@@ -168,8 +168,8 @@ row() {
 	# negotiation (3 of 6): half the width, indented by a quarter
 	assert_line --index 4 --regexp '商务谈判 +3 +300000 +100 +6      ████████$'
 	run crm --csv report funnel
-	assert_line --index 0 'type,pipeline,stage,label,deals,amount,conversion_pct,avg_days'
-	assert_line --index 5 'funnel,default,won,赢单,3,300000,,'
+	assert_line --index 0 'type,pipeline,stage,label,deals,amount,currency,conversion_pct,avg_days'
+	assert_line --index 5 'funnel,default,won,赢单,3,300000,CNY,,'
 }
 
 @test "reports on an empty database: funnel shows zeros, the others find nothing (exit 1)" {

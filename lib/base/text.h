@@ -31,4 +31,9 @@ char *text_fold_fullwidth(const char *s);
 /* "a" or "an" before an English word (a lead, an account). */
 const char *text_article(const char *word);
 
+/* Edit distance (insertions, deletions, substitutions, transpositions of
+ * neighbours) in bytes; INT_MAX for words over 64 bytes. For "did you
+ * mean". */
+int text_distance(const char *a, const char *b);
+
 #endif

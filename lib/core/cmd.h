@@ -56,6 +56,9 @@ struct cmd_entry {
 	const char *summary;
 	const struct cmd_verb *verbs;  /* ends with a verb whose name is NULL */
 	const char *description;       /* a paragraph for `crm help NAME`, or NULL */
+	/* More text after it, made when asked (the settings modules declare),
+	 * newly allocated; or NULL */
+	char *(*more_help)(void);
 };
 
 extern const struct cmd_entry *const cmd_table[];

@@ -7,7 +7,9 @@
 #include "core/audit.h"
 #include "core/config.h"
 #include "core/db.h"
+#include "core/module.h"
 #include "io/out.h"
+#include "base/sbuf.h"
 #include "base/text.h"
 
 char *config_file_path(void)
@@ -21,12 +23,135 @@ char *config_file_path(void)
 
 int config_key_valid(const char *key)
 {
-	if (!key || !*key || key[0] == '.' || key[strlen(key) - 1] == '.')
+	if (!key || !*key || key[0] == '.' || key[strlen(key) - 1] == '.' || !utf8_valid(key, strlen(key), NULL))
 		return 0;
 	for (const char *p = key; *p; p++)
-		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || strchr("._-", *p)))
+		if (!(islower((unsigned char)*p) || isdigit((unsigned char)*p) || strchr("._-", *p)
+		      || (unsigned char)*p >= 0x80))   /* team.华东 */
 			return 0;
 	return 1;
+}
+
+/* ---- the keys crm reads ---- */
+
+const struct config_key config_core_keys[] = {
+	{ "currency", "CNY", "the currency of an amount given without one" },
+	{ "db.busy_timeout", "5000", "milliseconds to wait for another command's write lock" },
+	{ "user.name", NULL, "who you are when neither --as nor $CRM_USER says (else $USER)" },
+	{ "import.map.", NULL, "a column mapping saved by crm import --save-map NAME" },
+	{ "x.", NULL, "your own settings, for your scripts; crm reads none of them" },
+	{ NULL, NULL, NULL },
+};
+
+/* Every declaration in order, duplicates included. */
+static const struct config_key *key_raw(int i)
+{
+	for (const struct config_key *k = config_core_keys; k->key; k++)
+		if (i-- == 0)
+			return k;
+	for (int m = 0; crm_modules[m]; m++)
+		for (const struct config_key *k = crm_modules[m]->config_keys; k && k->key; k++)
+			if (i-- == 0)
+				return k;
+	return NULL;
+}
+
+const struct config_key *config_key_at(int i)
+{
+	int seen = 0;
+	for (int r = 0; key_raw(r); r++) {
+		const struct config_key *k = key_raw(r);
+		bool dup = false;
+		for (int e = 0; e < r && !dup; e++)
+			dup = !strcmp(key_raw(e)->key, k->key);
+		if (!dup && seen++ == i)
+			return k;
+	}
+	return NULL;
+}
+
+static bool is_family(const char *decl)
+{
+	return decl[strlen(decl) - 1] == '.';
+}
+
+const struct config_key *config_key_find(const char *key)
+{
+	const struct config_key *family = NULL;
+	for (int i = 0; config_key_at(i); i++) {
+		const struct config_key *k = config_key_at(i);
+		size_t n = strlen(k->key);
+		if (!is_family(k->key) && !strcmp(k->key, key))
+			return k;
+		if (is_family(k->key) && !strncmp(k->key, key, n) && key[n]
+		    && (!family || n > strlen(family->key)))
+			family = k;
+	}
+	return family;
+}
+
+const char *config_key_nearest(const char *key)
+{
+	const char *best = NULL;
+	int bestd = 0;
+	size_t kl = strlen(key);
+	for (int i = 0; config_key_at(i); i++) {
+		const struct config_key *k = config_key_at(i);
+		/* a key's help that names this one (its old name) wins */
+		const char *h = k->help ? strstr(k->help, key) : NULL;
+		if (h && (h == k->help || !isalnum((unsigned char)h[-1])) && !isalnum((unsigned char)h[kl])
+		    && h[kl] != '.' && h[kl] != '_')
+			return k->key;
+		int d = text_distance(key, k->key);
+		if (!best || d < bestd) {
+			best = k->key;
+			bestd = d;
+		}
+	}
+	/* far from everything: no suggestion beats a wrong one */
+	return best && (size_t)bestd * 2 <= kl + 2 ? best : NULL;
+}
+
+/* Words of text after an indent, wrapped at 78 columns (ASCII text). */
+static void add_wrapped(struct sbuf *b, const char *text, size_t col, size_t indent)
+{
+	const char *p = text;
+	while (*p) {
+		size_t w = strcspn(p, " ");
+		if (col + 1 + w > 78 && col > indent) {
+			sbuf_addf(b, "\n%*s", (int)indent, "");
+			col = indent;
+		} else if (col > indent) {
+			sbuf_addc(b, ' ');
+			col++;
+		}
+		sbuf_addn(b, p, w);
+		col += w;
+		p += w;
+		while (*p == ' ')
+			p++;
+	}
+}
+
+char *config_keys_help(void)
+{
+	struct sbuf b = { 0 };
+	sbuf_add(&b, "Settings crm reads, each with its default in [brackets] (unset without one\n"
+		     "means off; NAME is a name of yours, as in team.sales):\n");
+	for (int i = 0; config_key_at(i); i++) {
+		const struct config_key *k = config_key_at(i);
+		char *name = is_family(k->key) ? xasprintf("%sNAME", k->key) : xstrdup(k->key);
+		char *text = k->dflt ? xasprintf("%s [%s]", k->help ? k->help : "", k->dflt)
+				     : xstrdup(k->help ? k->help : "");
+		sbuf_addf(&b, "  %-26s ", name);
+		if (strlen(name) > 26)
+			sbuf_addf(&b, "\n%*s", 29, "");
+		add_wrapped(&b, text, 29, 29);
+		sbuf_addc(&b, '\n');
+		free(name);
+		free(text);
+	}
+	return sbuf_detach(&b);
 }
 
 /* The config file's "key = value" lines, read once per process: a
@@ -114,6 +239,30 @@ char *config_get(struct crm *c, const char *key)
 	return v ? xstrdup(v) : NULL;
 }
 
+char *config_get_source(struct crm *c, const char *key, char **source)
+{
+	*source = NULL;
+	if (c->db) {
+		char *v = db_get_text(c, "SELECT value FROM config WHERE key = ?", key);
+		if (v) {
+			*source = xstrdup("database");
+			return v;
+		}
+		c->errmsg[0] = 0;
+	}
+	const char *v = file_get(c, key);
+	if (v) {
+		*source = config_file_path();
+		return xstrdup(v);
+	}
+	const struct config_key *k = config_key_find(key);
+	if (k && k->dflt && !is_family(k->key)) {
+		*source = xstrdup("default");
+		return xstrdup(k->dflt);
+	}
+	return NULL;
+}
+
 long long config_get_int(struct crm *c, const char *key, long long def)
 {
 	char *v = config_get(c, key), *end;
@@ -153,7 +302,14 @@ static int audit_config(struct crm *c, const char *key, const char *action, cons
 int config_set(struct crm *c, const char *key, const char *value)
 {
 	if (!config_key_valid(key))
-		return crm_error(c, CRM_USAGE, "'%s' is not a setting name (lower case letters, digits, '.', '_', '-')", key);
+		return crm_error(c, CRM_USAGE, "'%s' is not a setting name (lower case letters, digits, '.', '_', '-', text)", key);
+	const struct config_key *k = config_key_find(key);
+	if (!k) {
+		const char *near = config_key_nearest(key);
+		return crm_error(c, CRM_USAGE, "'%s' is not a setting crm knows%s%s%s (see 'crm help config'; "
+				 "settings of your own go under x.NAME)", key, near ? "; did you mean " : "",
+				 near ? near : "", near ? "?" : "");
+	}
 	char *old = db_get_text(c, "SELECT value FROM config WHERE key = ?", key);
 	if (old && !strcmp(old, value)) {
 		free(old);
@@ -204,7 +360,7 @@ static void print_setting(struct crm *c, const char *key, const char *value, con
 	out_end(c->out);
 }
 
-int config_list(struct crm *c)
+int config_list(struct crm *c, bool all)
 {
 	sqlite3_stmt *st;
 	int rc = sqlite3_prepare_v2(c->db, "SELECT key, value FROM config ORDER BY key", -1, &st, NULL);
@@ -228,5 +384,15 @@ int config_list(struct crm *c)
 		free(indb);
 	}
 	free(path);
+	for (int i = 0; all && config_key_at(i); i++) {
+		const struct config_key *k = config_key_at(i);
+		if (is_family(k->key))
+			continue;
+		char *src, *v = config_get_source(c, k->key, &src);
+		if (!src || !strcmp(src, "default"))
+			print_setting(c, k->key, v, "default");
+		free(v);
+		free(src);
+	}
 	return CRM_OK;
 }

@@ -17,21 +17,46 @@ struct config_key {
 	const char *help;   /* one line */
 };
 
+/* The settings the core reads itself (currency, db.busy_timeout,
+ * user.name) and the families users own (x., import.map.). */
+extern const struct config_key config_core_keys[];
+
+/* The declaration of key: the core's or a module's, a family's ("team."
+ * for team.sales) when no key matches exactly, or NULL. */
+const struct config_key *config_key_find(const char *key);
+/* The i-th declared key (0..), the core's then each module's in order,
+ * each name once; NULL past the end. */
+const struct config_key *config_key_at(int i);
+/* The settings crm reads, one per line with its default, for `crm help
+ * config` and its man page. Newly allocated. */
+char *config_keys_help(void);
+/* The nearest declared key to an unknown one (for "did you mean"), or NULL. */
+const char *config_key_nearest(const char *key);
+
 /* Newly allocated value of key, or NULL. Works without a database (file only). */
 char *config_get(struct crm *c, const char *key);
 /* The value as an integer, or def when unset or not a number. */
 long long config_get_int(struct crm *c, const char *key, long long def);
-/* Set/unset in the database (audited). unset: CRM_NOTFOUND if not set. */
+/* The value of key and where it comes from: *source is "database", the
+ * config file's path, or "default" (the declared default, key unset);
+ * NULL when unset without a default. Newly allocated (both). */
+char *config_get_source(struct crm *c, const char *key, char **source);
+/* Set/unset in the database (audited). set refuses a key nobody declared
+ * (CRM_USAGE, naming the nearest) unless it is in a users' family (x.,
+ * team., import.map.). unset: CRM_NOTFOUND if not set. */
 int config_set(struct crm *c, const char *key, const char *value);
 int config_unset(struct crm *c, const char *key);
 /* Print every setting as {"type":"config","key","value","source"}:
- * database settings, then file settings the database does not override. */
-int config_list(struct crm *c);
+ * database settings, then file settings the database does not override;
+ * all: then every declared key left unset, with its default (source
+ * "default"; no value when it has none). */
+int config_list(struct crm *c, bool all);
 /* Forget the config file read (at the end of a command). */
 void config_release(struct crm *c);
 /* The config file path in use (may not exist), newly allocated. */
 char *config_file_path(void);
-/* Whether key is a valid name: [a-z0-9_.-]+, not starting or ending in a dot. */
+/* Whether key is a valid name: lower case ASCII letters, digits, '.', '_',
+ * '-' and non-ASCII text (team.华东), not starting or ending in a dot. */
 int config_key_valid(const char *key);
 
 #endif

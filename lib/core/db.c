@@ -1,5 +1,6 @@
 /* db.c: statements, transactions, savepoints; backup and checks. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -202,12 +203,18 @@ void db_close(struct crm *c)
 int db_backup_to(struct crm *c, const char *path)
 {
 	sqlite3 *dst;
-	if (access(path, F_OK) == 0)
+	/* Made here, exclusively: two backups at once never share a file. */
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0 && errno == EEXIST)
 		return crm_error(c, CRM_CONFLICT, "backup file %s already exists", path);
-	int rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+	if (fd < 0)
+		return crm_error(c, CRM_DBERR, "cannot create backup %s: %s", path, strerror(errno));
+	close(fd);
+	int rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE, NULL);
 	if (rc != SQLITE_OK) {
 		crm_error(c, CRM_DBERR, "cannot create backup %s: %s", path, sqlite3_errmsg(dst));
 		sqlite3_close(dst);
+		unlink(path);
 		return CRM_DBERR;
 	}
 	sqlite3_backup *b = sqlite3_backup_init(dst, "main", c->db, "main");

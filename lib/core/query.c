@@ -1,10 +1,12 @@
 /* query.c: list queries, user expressions and the read-only authorizer. */
 #include <ctype.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/cmd.h"
 #include "base/date.h"
+#include "base/money.h"
 #include "core/db.h"
 #include "io/out.h"
 #include "core/module.h"
@@ -85,6 +87,10 @@ int query_prepare_readonly(struct crm *c, const char *sql, sqlite3_stmt **st)
 		/* defensive mode refuses schema writes before asking us */
 		if (strstr(sqlite3_errmsg(c->db), "may not be modified"))
 			snprintf(au.what, sizeof(au.what), "writing to the schema");
+		/* crm sql's record tables are views: SQLite refuses a write
+		 * to one before asking us */
+		if (strstr(sqlite3_errmsg(c->db), "because it is a view"))
+			snprintf(au.what, sizeof(au.what), "writing to a record table");
 		if (au.denied || au.what[0] || (rc & 0xff) == SQLITE_AUTH)
 			return crm_error(c, CRM_PERM, "refused: %s is not allowed (queries are read-only)",
 					 au.what[0] ? au.what : "this statement");
@@ -270,6 +276,47 @@ static bool is_ident(int ch)
 	return isalnum(ch) || ch == '_' || ch >= 0x80;
 }
 
+/* A money literal at s (50万, 1.5万, 3亿, ¥1200, ￥1200, 1200元; digits
+ * without commas): its value in major units into buf and its length, or 0. Only
+ * where it cannot be anything else: a currency sign before the digits or
+ * 万/亿/元 after them, and no letter or other text right after it (50万元以上
+ * is not one). A plain number is left as it is. */
+static size_t money_literal(const char *s, char *buf)
+{
+	size_t i = 0;
+	bool sign = false, unit = false;
+	if (!strncmp(s, "¥", strlen("¥")))
+		i = strlen("¥"), sign = true;
+	else if (!strncmp(s, "￥", strlen("￥")))
+		i = strlen("￥"), sign = true;
+	size_t digits = i;
+	while (isdigit((unsigned char)s[i]))
+		i++;
+	if (i == digits)
+		return 0;
+	if (s[i] == '.' && isdigit((unsigned char)s[i + 1])) {
+		i++;
+		while (isdigit((unsigned char)s[i]))
+			i++;
+	}
+	if (!strncmp(s + i, "万", strlen("万")))
+		i += strlen("万"), unit = true;
+	else if (!strncmp(s + i, "亿", strlen("亿")))
+		i += strlen("亿"), unit = true;
+	if (!strncmp(s + i, "元", strlen("元")))
+		i += strlen("元"), unit = true;
+	if (!(sign || unit) || is_ident((unsigned char)s[i]) || s[i] == '.')
+		return 0;
+	char *text = xstrndup(s, i);
+	long long minor;
+	int rc = money_parse(text, &minor);
+	free(text);
+	if (rc != 0)
+		return 0;
+	money_format(minor, buf);
+	return i;
+}
+
 /* Copy s to out, expanding helpers, dropping comments, and refusing what
  * could break out of the expression (";", unbalanced parentheses). */
 static int rewrite(struct crm *c, const struct type *t, bool one, const char *s, struct sbuf *out)
@@ -292,6 +339,13 @@ static int rewrite(struct crm *c, const struct type *t, bool one, const char *s,
 		if (s[i] == ')' && --depth < 0)
 			return crm_error(c, CRM_PERM, "refused: unbalanced ')' in the expression");
 		if (is_ident((unsigned char)s[i]) && (i == 0 || !is_ident((unsigned char)s[i - 1]))) {
+			char money[MONEY_BUFSZ];
+			size_t ml = money_literal(s + i, money);
+			if (ml) {
+				sbuf_add(out, money);
+				i += ml;
+				continue;
+			}
 			size_t n = 0;
 			while (is_ident((unsigned char)s[i + n]))
 				n++;
@@ -580,9 +634,23 @@ static int print_rows(struct crm *c, sqlite3_stmt *st)
 			case SQLITE_INTEGER:
 				out_int(c->out, name, sqlite3_column_int64(st, i));
 				break;
-			case SQLITE_FLOAT:
-				out_real(c->out, name, sqlite3_column_double(st, i));
+			case SQLITE_FLOAT: {
+				/* 16 digits when they are the value exactly, else 15: a
+				 * sum of amounts prints 241200.55, not the binary
+				 * fraction's 241200.55000000002 */
+				double v = sqlite3_column_double(st, i);
+				char buf[64];
+				snprintf(buf, sizeof(buf), "%.16g", v);
+				if (strtod(buf, NULL) != v)
+					snprintf(buf, sizeof(buf), "%.15g", v);
+				if (!isfinite(v))
+					out_real(c->out, name, v);
+				else if (c->format == OUT_JSONL)
+					out_json_text(c->out, name, buf);
+				else
+					out_str(c->out, name, buf);
 				break;
+			}
 			case SQLITE_TEXT:
 				out_str(c->out, name, (const char *)sqlite3_column_text(st, i));
 				break;
@@ -606,6 +674,102 @@ static int print_rows(struct crm *c, sqlite3_stmt *st)
 	if (rc != SQLITE_DONE)
 		return crm_dberror(c, rc, "query");
 	return n ? CRM_OK : CRM_NOTFOUND;
+}
+
+/* sql with its money literals (50万) in major units; strings, quoted
+ * names and comments as they are. Newly allocated. */
+static char *sql_money_literals(const char *sql)
+{
+	struct sbuf b = { 0 };
+	for (size_t i = 0; sql[i];) {
+		size_t q = quoted_len(sql + i);
+		if (q) {
+			sbuf_addn(&b, sql + i, q);
+			i += q;
+			continue;
+		}
+		char money[MONEY_BUFSZ];
+		size_t ml = is_ident((unsigned char)sql[i]) && (i == 0 || !is_ident((unsigned char)sql[i - 1]))
+			    ? money_literal(sql + i, money) : 0;
+		if (ml) {
+			sbuf_add(&b, money);
+			i += ml;
+			continue;
+		}
+		/* the rest of a word as it is (x50万 is a name) */
+		size_t n = 1;
+		if (is_ident((unsigned char)sql[i]))
+			while (is_ident((unsigned char)sql[i + n]))
+				n++;
+		sbuf_addn(&b, sql + i, n);
+		i += n;
+	}
+	return b.s ? sbuf_detach(&b) : xstrdup("");
+}
+
+/* The TEMP VIEW for type t: its table's columns (all of them, custom ones
+ * and the bookkeeping too) with money in major units, without removed
+ * records unless removed. */
+static char *view_sql(struct crm *c, const struct type *t, bool removed)
+{
+	sqlite3_stmt *st;
+	char *q = xasprintf("SELECT name FROM pragma_table_info('%s', 'main') ORDER BY cid", t->name);
+	int rc = sqlite3_prepare_v2(c->db, q, -1, &st, NULL);
+	free(q);
+	if (rc != SQLITE_OK)
+		return NULL;
+	struct sbuf b = { 0 };
+	sbuf_addf(&b, "CREATE TEMP VIEW \"%s\" AS SELECT ", t->name);
+	int n = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		const char *col = (const char *)sqlite3_column_text(st, 0);
+		const struct field *f = type_field(t, col);
+		if (n++)
+			sbuf_add(&b, ", ");
+		if (f && f->kind == FK_MONEY)
+			sbuf_addf(&b, "\"%s\" / 100.0 AS \"%s\"", col, col);
+		else
+			sbuf_addf(&b, "\"%s\"", col);
+	}
+	sqlite3_finalize(st);
+	if (!n) {
+		sbuf_release(&b);
+		return NULL;
+	}
+	sbuf_addf(&b, " FROM main.\"%s\"%s", t->name, removed ? "" : " WHERE deleted_at IS NULL");
+	return sbuf_detach(&b);
+}
+
+static void views_drop(struct crm *c)
+{
+	for (int i = 0; type_at(c, i); i++) {
+		char *sql = xasprintf("DROP VIEW IF EXISTS temp.\"%s\"", type_at(c, i)->name);
+		sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+		free(sql);
+	}
+}
+
+int query_sql_run(struct crm *c, const char *sql, bool raw, bool removed)
+{
+	char *text = sql_money_literals(sql);
+	int rc = CRM_OK;
+	if (!raw) {
+		/* our own statements, before the user's is prepared under the
+		 * authorizer; the temp schema is this connection's alone */
+		for (int i = 0; !rc && type_at(c, i); i++) {
+			char *v = view_sql(c, type_at(c, i), removed);
+			if (v && sqlite3_exec(c->db, v, NULL, NULL, NULL) != SQLITE_OK)
+				rc = crm_error(c, CRM_DBERR, "cannot make the view %s: %s", type_at(c, i)->name,
+					       sqlite3_errmsg(c->db));
+			free(v);
+		}
+	}
+	if (!rc)
+		rc = query_sql_print(c, text);
+	if (!raw)
+		views_drop(c);   /* crm shell: the next command reads the tables */
+	free(text);
+	return rc;
 }
 
 int query_sql_print(struct crm *c, const char *sql)

@@ -64,6 +64,15 @@ int query_prepare_readonly(struct crm *c, const char *sql, sqlite3_stmt **st);
  * (NULL columns omitted). CRM_NOTFOUND when there are no rows. */
 int query_sql_print(struct crm *c, const char *sql);
 
+/* crm sql: run the user's sql with each record type's table seen as crm
+ * shows its records: a TEMP VIEW per type named like its table (SQLite
+ * resolves an unqualified name in the temp schema before main), with money
+ * in major units and removed records left out (removed: kept, with their
+ * deleted_at). raw: no views, the tables as stored. main.TABLE is always
+ * the stored table. Money literals (50万, ¥1200) are major units. The views
+ * are dropped again before it returns. */
+int query_sql_run(struct crm *c, const char *sql, bool raw, bool removed);
+
 /* Fill q from the common list options of a parsed command line. */
 struct args;
 int query_from_args(struct crm *c, const struct args *a, struct query *q);

@@ -449,6 +449,9 @@ static int norm_scalar(struct crm *c, const struct type *t, const struct field *
 	case FK_MONEY:
 		if (money_parse(v, &n) != 0)
 			return bad(c, f, v, "is not an amount of money");
+		if (n < 0 && !(f->flags & FF_NEGATIVE))
+			return bad(c, f, v, "is below zero: an amount may not be negative (only a money field "
+				   "added with --negative may be)");
 		*out = xasprintf("%lld", n);
 		return CRM_OK;
 	case FK_DATE:

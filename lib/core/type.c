@@ -26,8 +26,8 @@ static enum fkind custom_kind(const char *k)
 }
 
 /* Custom fields go before the timestamps, so they print with the rest. */
-static void add_custom(struct type *t, const char *name, const char *kind,
-		       const char *choices, int required)
+static struct field *add_custom(struct type *t, const char *name, const char *kind,
+				const char *choices, int required)
 {
 	if (!t->owned) {
 		struct field *f = xcalloc(t->nfields + 1, sizeof(*f));
@@ -48,6 +48,7 @@ static void add_custom(struct type *t, const char *name, const char *kind,
 	f->flags = FF_CUSTOM | (required ? FF_REQUIRED : 0) | (f->kind == FK_TEXT ? FF_SEARCH : 0);
 	f->choices = choices ? xstrdup(choices) : NULL;
 	t->nfields++;
+	return f;
 }
 
 void types_free(struct crm *c)
@@ -84,17 +85,22 @@ int types_load(struct crm *c)
 	c->types = ts;
 	if (!c->db)
 		return CRM_OK;
-	sqlite3_stmt *st = db_stmt(c, "SELECT type, name, kind, choices, required FROM field ORDER BY created_at, name");
+	sqlite3_stmt *st = db_stmt(c, "SELECT type, name, kind, choices, required, negative FROM field "
+				      "ORDER BY created_at, name");
 	if (!st)
 		return c->errcode;
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		const char *tn = (const char *)sqlite3_column_text(st, 0);
-		for (int i = 0; i < ts->n; i++)
-			if (!strcmp(ts->t[i].name, tn))
-				add_custom(&c->types->t[i], (const char *)sqlite3_column_text(st, 1),
-					   (const char *)sqlite3_column_text(st, 2),
-					   (const char *)sqlite3_column_text(st, 3),
-					   sqlite3_column_int(st, 4));
+		for (int i = 0; i < ts->n; i++) {
+			if (strcmp(ts->t[i].name, tn))
+				continue;
+			struct field *f = add_custom(&c->types->t[i], (const char *)sqlite3_column_text(st, 1),
+						     (const char *)sqlite3_column_text(st, 2),
+						     (const char *)sqlite3_column_text(st, 3),
+						     sqlite3_column_int(st, 4));
+			if (f->kind == FK_MONEY && sqlite3_column_int(st, 5))
+				f->flags |= FF_NEGATIVE;
+		}
 	}
 	sqlite3_reset(st);
 	return CRM_OK;

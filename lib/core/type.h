@@ -30,6 +30,8 @@ enum fflag {
 				* event's lead): notes and tasks from a pipe go there */
 	FF_PARENT   = 1 << 8,  /* the record this one belongs to (a contact's
 				* account): contact with this one is contact with it */
+	FF_NEGATIVE = 1 << 14, /* FK_MONEY: may be below zero (a discount, a refund);
+				* any other amount below zero is refused */
 };
 
 /* The default that stands for the acting user (--as, $CRM_USER, ...), and

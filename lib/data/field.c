@@ -69,7 +69,7 @@ static int field_audit(struct crm *c, const char *tn, const char *name, const ch
 	return rc;
 }
 
-static char *field_json(const char *kind, const char *choices, bool required)
+static char *field_json(const char *kind, const char *choices, bool required, bool negative)
 {
 	cJSON *j = cJSON_CreateObject();
 	cJSON_AddStringToObject(j, "kind", kind);
@@ -77,6 +77,8 @@ static char *field_json(const char *kind, const char *choices, bool required)
 		cJSON_AddStringToObject(j, "values", choices);
 	if (required)
 		cJSON_AddBoolToObject(j, "required", true);
+	if (negative)
+		cJSON_AddBoolToObject(j, "negative", true);
 	char *p = cJSON_PrintUnformatted(j), *s = xstrdup(p);
 	cJSON_free(p);
 	cJSON_Delete(j);
@@ -89,10 +91,13 @@ static void types_reload(struct crm *c)
 	types_load(c);
 }
 
+static int create(struct crm *c, const char *tn, const char *name, const char *kind,
+		  const char *choices, bool required, bool negative);
+
 int field_add(struct crm *c, const char *tn, const char *name, const char *kind,
-	      const char *choices, bool required)
+	      const char *choices, bool required, bool negative)
 {
-	int rc = field_create(c, tn, name, kind, choices, required);
+	int rc = create(c, tn, name, kind, choices, required, negative);
 	const struct type *t = rc ? NULL : type_find(c, tn);
 	return rc ? rc : list_where(c, t->name, name);
 }
@@ -112,6 +117,12 @@ int field_set_label(struct crm *c, const char *tn, const char *name, const char 
 
 int field_create(struct crm *c, const char *tn, const char *name, const char *kind,
 		 const char *choices, bool required)
+{
+	return create(c, tn, name, kind, choices, required, false);
+}
+
+static int create(struct crm *c, const char *tn, const char *name, const char *kind,
+		  const char *choices, bool required, bool negative)
 {
 	const struct type *t = type_get(c, tn);
 	if (!t)
@@ -138,6 +149,10 @@ int field_create(struct crm *c, const char *tn, const char *name, const char *ki
 		rc = crm_error(c, CRM_USAGE, "--values is for enum fields only");
 		goto cleanup;
 	}
+	if (strcmp(kind, "money") && negative) {
+		rc = crm_error(c, CRM_USAGE, "--negative is for money fields only");
+		goto cleanup;
+	}
 	char *sql = xasprintf("ALTER TABLE \"%s\" ADD COLUMN \"%s\" %s", t->name, name, column_type(kind));
 	rc = db_exec(c, sql);
 	free(sql);
@@ -145,8 +160,8 @@ int field_create(struct crm *c, const char *tn, const char *name, const char *ki
 		goto cleanup;
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
-	sqlite3_stmt *st = db_stmt(c, "INSERT INTO field(type, name, kind, choices, required, created_at) "
-				      "VALUES (?, ?, ?, ?, ?, ?)");
+	sqlite3_stmt *st = db_stmt(c, "INSERT INTO field(type, name, kind, choices, required, created_at, negative) "
+				      "VALUES (?, ?, ?, ?, ?, ?, ?)");
 	if (!st) {
 		rc = c->errcode;
 		goto cleanup;
@@ -160,13 +175,14 @@ int field_create(struct crm *c, const char *tn, const char *name, const char *ki
 		sqlite3_bind_null(st, 4);
 	sqlite3_bind_int(st, 5, required);
 	sqlite3_bind_text(st, 6, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 7, negative);
 	int src = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (src != SQLITE_DONE) {
 		rc = crm_dberror(c, src, "field");
 		goto cleanup;
 	}
-	char *after = field_json(kind, vals, required);
+	char *after = field_json(kind, vals, required, negative);
 	char *tname = xstrdup(t->name);
 	rc = field_audit(c, tname, name, NULL, after);
 	free(after);
@@ -191,7 +207,7 @@ int field_remove(struct crm *c, const char *tn, const char *name)
 		return crm_error(c, CRM_USAGE, "'%s' is a built-in field of %s and cannot be removed", name, t->name);
 	char *tname = xstrdup(t->name), *fname = xstrdup(name);
 	int rc = CRM_OK;
-	sqlite3_stmt *st = db_stmt(c, "SELECT kind, choices, required FROM field WHERE type = ? AND name = ?");
+	sqlite3_stmt *st = db_stmt(c, "SELECT kind, choices, required, negative FROM field WHERE type = ? AND name = ?");
 	char *before = NULL;
 	if (!st) {
 		rc = c->errcode;
@@ -201,7 +217,8 @@ int field_remove(struct crm *c, const char *tn, const char *name)
 	sqlite3_bind_text(st, 2, fname, -1, SQLITE_TRANSIENT);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		before = field_json((const char *)sqlite3_column_text(st, 0),
-				    (const char *)sqlite3_column_text(st, 1), sqlite3_column_int(st, 2));
+				    (const char *)sqlite3_column_text(st, 1), sqlite3_column_int(st, 2),
+				    sqlite3_column_int(st, 3));
 	sqlite3_reset(st);
 	char *sql = xasprintf("ALTER TABLE \"%s\" DROP COLUMN \"%s\"", tname, fname);
 	rc = db_exec(c, sql);
@@ -242,7 +259,7 @@ cleanup:
 
 static int list_where(struct crm *c, const char *tn, const char *name)
 {
-	sqlite3_stmt *st = db_stmt(c, "SELECT type, name, kind, choices, required, created_at FROM field "
+	sqlite3_stmt *st = db_stmt(c, "SELECT type, name, kind, choices, required, created_at, negative FROM field "
 				      "WHERE (?1 IS NULL OR type = ?1) AND (?2 IS NULL OR name = ?2) "
 				      "ORDER BY type, created_at, name");
 	if (!st)
@@ -264,6 +281,8 @@ static int list_where(struct crm *c, const char *tn, const char *name)
 		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
 			out_str(o, "values", (const char *)sqlite3_column_text(st, 3));
 		out_bool(o, "required", sqlite3_column_int(st, 4));
+		if (sqlite3_column_int(st, 6))
+			out_bool(o, "negative", true);
 		out_str(o, "created_at", (const char *)sqlite3_column_text(st, 5));
 		out_end(o);
 		n++;

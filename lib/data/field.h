@@ -7,10 +7,12 @@
 #include "core/record.h"
 
 /* Add field name of kind (text, number, money, date, enum) to type tn;
- * choices ("a,b,c") for enum only. Audited. The types in c are reloaded:
- * earlier struct type pointers are stale afterwards. */
+ * choices ("a,b,c") for enum only; negative (money only): it may hold
+ * amounts below zero, which every other money field refuses. Audited.
+ * The types in c are reloaded: earlier struct type pointers are stale
+ * afterwards. */
 int field_add(struct crm *c, const char *tn, const char *name, const char *kind,
-	      const char *choices, bool required);
+	      const char *choices, bool required, bool negative);
 /* The same without printing it. */
 int field_create(struct crm *c, const char *tn, const char *name, const char *kind,
 		 const char *choices, bool required);

@@ -42,6 +42,7 @@ struct out {
 	bool *textcol;         /* a column that got text: left-aligned */
 	int ncols, capcols;
 	bool declared;         /* columns fixed by out_columns() */
+	bool vertical;         /* table: each record as key/value lines (out_vertical) */
 	bool header_done;      /* csv/tsv header printed (streaming) */
 	char **labels;         /* csv/tsv header cells, when not the keys */
 	int nlabels;
@@ -574,9 +575,15 @@ static void maybe_flush(struct out *o, size_t n)
 		o->err = errno;
 }
 
+static void vertical_print(struct out *o);
+
 void out_end(struct out *o)
 {
 	o->count++;
+	if (o->fmt == OUT_TABLE && o->vertical) {
+		vertical_print(o);
+		return;
+	}
 	if (o->fmt == OUT_JSONL) {
 		sbuf_add(&o->line, "}\n");
 		if (fwrite(o->line.s, 1, o->line.len, o->fp) != o->line.len)
@@ -770,6 +777,54 @@ static void table_flush(struct out *o)
 	sbuf_release(&b);
 	free(w);
 	free(num);
+}
+
+void out_vertical(struct out *o)
+{
+	if (o->fmt != OUT_TABLE)
+		return;
+	o->vertical = true;
+	o->declared = false;   /* every key a record has */
+}
+
+/* The record just ended as "key  value" lines, keys padded to the widest,
+ * a blank line before every record but the first; a value's own lines go
+ * on under it. Control characters show as "?" as in tables. */
+static void vertical_print(struct out *o)
+{
+	int kw = 0;
+	for (int i = 0; i < o->cur.n; i++)
+		if (o->cur.vals[i] && strcmp(o->cols[i], "type") && utf8_width(o->cols[i]) > kw)
+			kw = utf8_width(o->cols[i]);
+	bool color = out_color(o);
+	struct sbuf b = { 0 };
+	if (o->count > 1)
+		sbuf_addc(&b, '\n');
+	for (int i = 0; i < o->cur.n; i++) {
+		const char *v = o->cur.vals[i];
+		if (!v || !strcmp(o->cols[i], "type"))   /* the command says what it shows */
+			continue;
+		sbuf_add(&b, color ? "\033[1m" : "");
+		sbuf_add(&b, o->cols[i]);
+		sbuf_add(&b, color ? "\033[0m" : "");
+		pad(&b, kw - utf8_width(o->cols[i]) + 2);
+		for (const unsigned char *p = (const unsigned char *)v; *p; p++) {
+			if (*p == '\n') {
+				sbuf_addc(&b, '\n');
+				pad(&b, kw + 2);
+			} else {
+				sbuf_addc(&b, *p < 0x20 || *p == 0x7f ? '?' : (char)*p);
+			}
+		}
+		while (b.len && b.s[b.len - 1] == ' ')
+			b.len--;
+		sbuf_addc(&b, '\n');
+	}
+	if (b.len && fwrite(b.s, 1, b.len, o->fp) != b.len)
+		o->err = errno;
+	sbuf_release(&b);
+	row_free(&o->cur);
+	maybe_flush(o, 0);
 }
 
 int out_free(struct out *o)

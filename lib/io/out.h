@@ -38,6 +38,11 @@ void out_columns(struct out *o, const char *const *keys, int n);
  * (Chinese headers for spreadsheets). */
 void out_header(struct out *o, const char *const *labels, int n);
 
+/* Table format only (else nothing): each record prints as "key  value"
+ * lines, every key it has, a blank line between records: what `show`
+ * prints on a terminal. */
+void out_vertical(struct out *o);
+
 void out_begin(struct out *o);
 void out_str(struct out *o, const char *key, const char *val);  /* NULL: omitted */
 void out_int(struct out *o, const char *key, long long val);

@@ -312,7 +312,9 @@ int agenda_print(struct crm *c, const char *user, const char *day)
 	sqlite3_bind_text(st, 1, user, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, d, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, at, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 4, config_get_int(c, "agenda.first_contact_hours", 24));
+	/* agenda.new_lead_hours, or its old name if a database has that set */
+	sqlite3_bind_int64(st, 4, config_get_int(c, "agenda.new_lead_hours",
+						 config_get_int(c, "agenda.first_contact_hours", 24)));
 	sqlite3_bind_int64(st, 5, config_get_int(c, "agenda.stale_deal_days", 7));
 	/* a time of today already past is overdue; on another day's agenda, due that day */
 	if (is_today)

@@ -13,6 +13,7 @@
 #include "base/date.h"
 #include "base/money.h"
 #include "base/sbuf.h"
+#include "core/config.h"
 #include "core/db.h"
 #include "core/query.h"
 #include "core/type.h"
@@ -86,6 +87,125 @@ static const char *col_text(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
+/* ---- currencies ---- */
+
+/* Sums never mix currencies: the currencies of the records a report adds
+ * up (deals; leads too for sources), not removed, a record without one in
+ * the default (config currency, else CNY), the default first. With one,
+ * a report runs as it always did (its fast paths) and says which; with
+ * several, once per currency over that currency's records. */
+struct currencies {
+	char *dflt;
+	char **v;
+	int n;
+};
+
+static void cur_add(struct currencies *cs, const char *cur)
+{
+	for (int i = 0; i < cs->n; i++)
+		if (!strcmp(cs->v[i], cur))
+			return;
+	cs->v = xrealloc(cs->v, (cs->n + 1) * sizeof(char *));
+	cs->v[cs->n++] = xstrdup(cur);
+}
+
+/* The distinct currencies of deals, one lookup each in the partial index
+ * deal_currency; of leads (sources reads them all anyway) in one scan. */
+static int cur_scan(struct crm *c, const char *table, struct currencies *cs)
+{
+	if (!strcmp(table, "lead")) {
+		sqlite3_stmt *st;
+		int rc = prepare(c, "SELECT DISTINCT coalesce(currency, ?1) FROM lead WHERE deleted_at IS NULL", &st);
+		if (rc)
+			return rc;
+		sqlite3_bind_text(st, 1, cs->dflt, -1, SQLITE_TRANSIENT);
+		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+			cur_add(cs, col_text(st, 0));
+		sqlite3_finalize(st);
+		return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
+	}
+	char *none = db_get_text(c, "SELECT EXISTS (SELECT 1 FROM deal WHERE deleted_at IS NULL AND currency IS NULL)",
+				 NULL);
+	if (!none && c->errmsg[0])
+		return crm_error(c, CRM_DBERR, "report: %s", c->errmsg);
+	bool unset = none && !strcmp(none, "1");
+	free(none);
+	if (unset)
+		cur_add(cs, cs->dflt);
+	char *prev = xstrdup("");
+	for (;;) {
+		char *next = db_get_text(c, "SELECT min(currency) FROM deal WHERE deleted_at IS NULL AND currency > ?",
+					 prev);
+		free(prev);
+		if (!next)
+			break;
+		cur_add(cs, next);
+		prev = next;
+	}
+	c->errmsg[0] = 0;
+	return CRM_OK;
+}
+
+static void cur_free(struct currencies *cs)
+{
+	for (int i = 0; i < cs->n; i++)
+		free(cs->v[i]);
+	free(cs->v);
+	free(cs->dflt);
+}
+
+static int cur_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int cur_load(struct crm *c, bool leads, struct currencies *cs)
+{
+	memset(cs, 0, sizeof(*cs));
+	cs->dflt = config_get(c, "currency");
+	if (!cs->dflt)
+		cs->dflt = xstrdup("CNY");
+	int rc = cur_scan(c, "deal", cs);
+	if (!rc && leads)
+		rc = cur_scan(c, "lead", cs);
+	/* in order, the default first */
+	if (cs->n > 1)
+		qsort(cs->v, cs->n, sizeof(char *), cur_cmp);
+	for (int i = 1; i < cs->n; i++)
+		if (!strcmp(cs->v[i], cs->dflt)) {
+			char *d = cs->v[i];
+			memmove(&cs->v[1], &cs->v[0], i * sizeof(char *));
+			cs->v[0] = d;
+		}
+	if (!cs->n)
+		cur_add(cs, cs->dflt);
+	if (rc)
+		cur_free(cs);
+	return rc;
+}
+
+/* The currency filter's parameters: the currency (NULL: no filter, one
+ * currency in all) and the default a record without one counts in. */
+static void bind_cur(sqlite3_stmt *st, int i, const struct currencies *cs, int k)
+{
+	bind_opt(st, i, cs->n > 1 ? cs->v[k] : NULL);
+	bind_opt(st, i + 1, cs->dflt);
+}
+
+/* Table columns with "currency" after the first, when there are several. */
+static void columns_cur(struct crm *c, const char *const *table, int nt, const char *const *all, int na,
+			bool multi)
+{
+	const char *t2[16];
+	int n = 0;
+	for (int i = 0; i < nt && n < 15; i++) {
+		t2[n++] = table[i];
+		if (i == 0 && multi)
+			t2[n++] = "currency";
+	}
+	columns(c, t2, n, all, na);
+}
+
 /* ---- rows as data, then printed ---- */
 
 /* A report's rows are a cJSON array of objects with the keys of its JSON
@@ -153,18 +273,27 @@ struct bar {
 	bool center;
 };
 
-/* Print rows as records: the table's bar beside them. */
+/* Rows of one currency (a report with several gives each its block). */
+static bool same_currency(const cJSON *a, const cJSON *b)
+{
+	const cJSON *x = cJSON_GetObjectItemCaseSensitive(a, "currency");
+	const cJSON *y = cJSON_GetObjectItemCaseSensitive(b, "currency");
+	return cJSON_IsString(x) && cJSON_IsString(y) ? !strcmp(x->valuestring, y->valuestring) : x == y;
+}
+
+/* Print rows as records: the table's bar beside them, out of the largest
+ * of its currency. */
 static void print_rows(struct crm *c, const cJSON *rows, const struct bar *bar)
 {
 	struct out *o = c->out;
-	const cJSON *row;
-	double max = 0;
+	const cJSON *row, *other;
 	cJSON_ArrayForEach(row, rows) {
-		double v = report_number(cJSON_GetObjectItemCaseSensitive(row, bar->key));
-		if (v > max)
-			max = v;
-	}
-	cJSON_ArrayForEach(row, rows) {
+		double max = 0;
+		cJSON_ArrayForEach(other, rows) {
+			double v = report_number(cJSON_GetObjectItemCaseSensitive(other, bar->key));
+			if (same_currency(row, other) && v > max)
+				max = v;
+		}
 		out_begin(o);
 		out_fields(o, row);
 		double v = report_number(cJSON_GetObjectItemCaseSensitive(row, bar->key));
@@ -176,16 +305,45 @@ static void print_rows(struct crm *c, const cJSON *rows, const struct bar *bar)
 	}
 }
 
-/* Print a report's rows; CRM_NOTFOUND when there are none. */
+/* Print a report's rows (multi: of several currencies, a column for it in
+ * the table); CRM_NOTFOUND when there are none. */
 static int print_report(struct crm *c, int rc, cJSON *rows, const char *const *tcols, int nt,
-			const char *const *cols, int na, const struct bar *bar)
+			const char *const *cols, int na, const struct bar *bar, bool multi)
 {
 	if (!rc) {
-		columns(c, tcols, nt, cols, na);
+		columns_cur(c, tcols, nt, cols, na, multi);
 		print_rows(c, rows, bar);
 		rc = cJSON_GetArraySize(rows) ? CRM_OK : CRM_NOTFOUND;
 	}
 	cJSON_Delete(rows);
+	return rc;
+}
+
+/* The rows of a report for currency k of cs, appended to rows. */
+typedef int (*rows_fn)(struct crm *c, const struct report_opts *r, const char *since, const char *until,
+		       const struct currencies *cs, int k, cJSON *rows);
+
+/* Run fn once per currency (leads: their currencies count too); *multi:
+ * there were several. */
+static int per_currency(struct crm *c, const struct report_opts *r, bool leads, rows_fn fn, cJSON **rows,
+			bool *multi)
+{
+	char sbuf[DATE_BUFSZ], ubuf[DATE_BUFSZ];
+	const char *since, *until;
+	*rows = cJSON_CreateArray();
+	*multi = false;
+	int rc = since_time(c, r->since, sbuf, &since);
+	if (!rc)
+		rc = since_time(c, r->until, ubuf, &until);
+	if (rc)
+		return rc;
+	struct currencies cs;
+	if ((rc = cur_load(c, leads, &cs)))
+		return rc;
+	*multi = cs.n > 1;
+	for (int k = 0; !rc && k < cs.n; k++)
+		rc = fn(c, r, since, until, &cs, k, *rows);
+	cur_free(&cs);
 	return rc;
 }
 
@@ -243,50 +401,61 @@ static const char days_filtered_sql[] =
 
 /* A filtered query over deal d: the filters as conditions, only those
  * given ("?3 IS NULL OR d.owner = ?3" would keep SQLite from the index
- * deal_owner; ?2 since, ?3 owner, ?5 until, ?6 members, ?7 and ?8 the days
+ * deal_owner; ?2 since, ?3 owner, ?5 and ?6 the currency and the default
+ * with several currencies, ?7 until, ?8 members, ?9 and ?10 the days
  * around since and until). A period is read from the covering index
  * deal_created (the deals that came in then, nothing else); without one
  * nor an owner filter the deals are read in table order: through an index
  * that is not covering, each would be a jump to its row (3.4 s instead of
  * 0.4 s at 1M deals). */
-static char *deal_query(const char *fmt, const char *since, const char *until, const struct report_opts *r)
+static char *deal_query(const char *fmt, const char *since, const char *until, const struct report_opts *r,
+			bool cur)
 {
-	char *filters = xasprintf("%s%s%s%s",
-				  since ? " AND d.created_at >= ?7 AND julianday(d.created_at) >= julianday(?2)" : "",
-				  until ? " AND d.created_at < ?8 AND julianday(d.created_at) < julianday(?5)" : "",
+	char *filters = xasprintf("%s%s%s%s%s",
+				  since ? " AND d.created_at >= ?9 AND julianday(d.created_at) >= julianday(?2)" : "",
+				  until ? " AND d.created_at < ?10 AND julianday(d.created_at) < julianday(?7)" : "",
 				  r->owner ? " AND d.owner = ?3" : "",
-				  r->members ? " AND d.owner IN (SELECT value FROM json_each(?6))" : "");
-	char *sql = xasprintf(fmt, since || until ? " INDEXED BY deal_created" : r->owner || r->members ? "" : " NOT INDEXED",
-			      filters);
+				  r->members ? " AND d.owner IN (SELECT value FROM json_each(?8))" : "",
+				  cur ? " AND coalesce(d.currency, ?6) = ?5" : "");
+	char *sql = xasprintf(fmt, since || until ? " INDEXED BY deal_created"
+				   : r->owner || r->members ? "" : " NOT INDEXED", filters);
 	free(filters);
 	return sql;
 }
 
 /* The filters of deal_query, bound. */
-static void bind_deal_query(sqlite3_stmt *st, const char *since, const char *until, const struct report_opts *r)
+static void bind_deal_query(sqlite3_stmt *st, const char *since, const char *until, const struct report_opts *r,
+			    const struct currencies *cs, int k)
 {
 	char lo[DATE_BUFSZ], hi[DATE_BUFSZ];
 	bind_opt(st, 2, since);
 	bind_opt(st, 3, r->owner);
-	bind_opt(st, 5, until);
-	bind_opt(st, 6, r->members);
-	bind_opt(st, 7, day_around(since, -2, lo));
-	bind_opt(st, 8, day_around(until, 2, hi));
+	bind_cur(st, 5, cs, k);
+	bind_opt(st, 7, until);
+	bind_opt(st, 8, r->members);
+	bind_opt(st, 9, day_around(since, -2, lo));
+	bind_opt(st, 10, day_around(until, 2, hi));
+}
+
+static bool deals_filtered(const char *since, const char *until, const struct report_opts *r, bool multi)
+{
+	return since || until || r->owner || r->members || multi;
 }
 
 static int funnel_days(struct crm *c, const struct report_opts *r, const char *since, const char *until,
-		       const char *now, struct fstage *fs, int n)
+		       const char *now, const struct currencies *cs, int k, struct fstage *fs, int n)
 {
 	sqlite3_stmt *st;
-	bool filtered = since || until || r->owner || r->members;
-	char *sql = filtered ? deal_query(days_filtered_sql, since, until, r) : NULL;
+	bool multi = cs->n > 1;
+	char *sql = deals_filtered(since, until, r, multi) ? deal_query(days_filtered_sql, since, until, r, multi)
+							    : NULL;
 	int rc = prepare(c, sql ? sql : days_fast_sql, &st);
 	free(sql);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, r->pipeline, -1, SQLITE_TRANSIENT);
-	if (filtered)
-		bind_deal_query(st, since, until, r);
+	if (deals_filtered(since, until, r, multi))
+		bind_deal_query(st, since, until, r, cs, k);
 	sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		for (int i = 0; i < n; i++)
@@ -298,31 +467,22 @@ static int funnel_days(struct crm *c, const struct report_opts *r, const char *s
 	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
 }
 
-int report_funnel_rows(struct crm *c, const struct report_opts *r, cJSON **rows)
+/* The funnel of the deals in currency k (all of them with one currency). */
+static int funnel_one(struct crm *c, const struct report_opts *r, const char *since, const char *until,
+		      const char *now, const struct currencies *cs, int k, cJSON *rows)
 {
-	*rows = cJSON_CreateArray();
-	char sbuf[DATE_BUFSZ], ubuf[DATE_BUFSZ], now[DATE_BUFSZ];
-	const char *since, *until;
-	int rc = since_time(c, r->since, sbuf, &since);
-	if (!rc)
-		rc = since_time(c, r->until, ubuf, &until);
-	if (rc)
-		return rc;
-	if (!db_get_int(c, "SELECT count(*) FROM pipeline WHERE key = ?", r->pipeline, 0))
-		return crm_error(c, CRM_NOTFOUND, "no pipeline '%s' (see 'crm pipeline list')", r->pipeline);
-	date_format(date_now(), now);
 	sqlite3_stmt *st;
-	bool filtered = since || until || r->owner || r->members;
-	char *counts = filtered ? deal_query(funnel_counts_filtered, since, until, r) : NULL;
+	bool multi = cs->n > 1, filtered = deals_filtered(since, until, r, multi);
+	char *counts = filtered ? deal_query(funnel_counts_filtered, since, until, r, multi) : NULL;
 	char *sql = xasprintf(funnel_sql, counts ? counts : funnel_counts_all);
 	free(counts);
-	rc = prepare(c, sql, &st);
+	int rc = prepare(c, sql, &st);
 	free(sql);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, r->pipeline, -1, SQLITE_TRANSIENT);
 	if (filtered)
-		bind_deal_query(st, since, until, r);
+		bind_deal_query(st, since, until, r, cs, k);
 	struct fstage *fs = NULL;
 	int n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -337,15 +497,16 @@ int report_funnel_rows(struct crm *c, const struct report_opts *r, cJSON **rows)
 		n++;
 	}
 	sqlite3_finalize(st);
-	rc = rc == SQLITE_DONE ? funnel_days(c, r, since, until, now, fs, n) : crm_dberror(c, rc, "report");
+	rc = rc == SQLITE_DONE ? funnel_days(c, r, since, until, now, cs, k, fs, n) : crm_dberror(c, rc, "report");
 	for (int i = 0; !rc && i < n; i++) {
-		cJSON *o = row_new(*rows);
+		cJSON *o = row_new(rows);
 		put_str(o, "type", "funnel");
 		put_str(o, "pipeline", r->pipeline);
 		put_str(o, "stage", fs[i].key);
 		put_str(o, "label", fs[i].label);
 		put_int(o, "deals", fs[i].deals);
 		put_money(o, "amount", fs[i].amount);
+		put_str(o, "currency", cs->v[k]);
 		/* Conversion: of the deals that reached this stage, the share
 		 * that reached the next one (lost is not a next stage). */
 		if (!fs[i].closes) {
@@ -371,33 +532,66 @@ int report_funnel_rows(struct crm *c, const struct report_opts *r, cJSON **rows)
 	return rc;
 }
 
+static int funnel_rows(struct crm *c, const struct report_opts *r, cJSON **rows, bool *multi)
+{
+	char sbuf[DATE_BUFSZ], ubuf[DATE_BUFSZ], now[DATE_BUFSZ];
+	const char *since, *until;
+	*rows = cJSON_CreateArray();
+	*multi = false;
+	int rc = since_time(c, r->since, sbuf, &since);
+	if (!rc)
+		rc = since_time(c, r->until, ubuf, &until);
+	if (rc)
+		return rc;
+	if (!db_get_int(c, "SELECT count(*) FROM pipeline WHERE key = ?", r->pipeline, 0))
+		return crm_error(c, CRM_NOTFOUND, "no pipeline '%s' (see 'crm pipeline list')", r->pipeline);
+	date_format(date_now(), now);
+	struct currencies cs;
+	if ((rc = cur_load(c, false, &cs)))
+		return rc;
+	*multi = cs.n > 1;
+	for (int k = 0; !rc && k < cs.n; k++)
+		rc = funnel_one(c, r, since, until, now, &cs, k, *rows);
+	cur_free(&cs);
+	return rc;
+}
+
+int report_funnel_rows(struct crm *c, const struct report_opts *r, cJSON **rows)
+{
+	bool multi;
+	return funnel_rows(c, r, rows, &multi);
+}
+
 int report_funnel(struct crm *c, const struct report_opts *r)
 {
 	static const char *const tcols[] = { "label", "deals", "amount", "conversion_pct", "avg_days", "funnel" };
-	static const char *const cols[] = { "type", "pipeline", "stage", "label", "deals", "amount",
+	static const char *const cols[] = { "type", "pipeline", "stage", "label", "deals", "amount", "currency",
 					    "conversion_pct", "avg_days" };
 	static const struct bar bar = { "funnel", "deals", BAR_WIDTH, true };
 	cJSON *rows;
-	int rc = report_funnel_rows(c, r, &rows);
-	return print_report(c, rc, rows, tcols, 6, cols, 8, &bar);
+	bool multi;
+	int rc = funnel_rows(c, r, &rows, &multi);
+	return print_report(c, rc, rows, tcols, 6, cols, 9, &bar, multi);
 }
 
 /* ---- forecast ---- */
 
-/* The forecast's filters: ?1 pipeline, ?2 owner, ?5 members. */
+/* The forecast's filters: ?1 pipeline, ?2 owner, ?7 members. */
 #define FORECAST_FILTERS "AND (?1 IS NULL OR pipeline = ?1) AND (?2 IS NULL OR owner = ?2) " \
-	"AND (?5 IS NULL OR owner IN (SELECT value FROM json_each(?5)))"
+	"AND (?7 IS NULL OR owner IN (SELECT value FROM json_each(?7)))"
 
 /* --by deal: open deals by amount x probability, the largest first (the
  * dashboard's potential deals): weighed in the covering index, only the
- * rows kept are read from the table. */
+ * rows kept are read from the table. Each row in its deal's currency (no
+ * sum: nothing is added up). */
 static int forecast_deals(struct crm *c, const struct report_opts *r, cJSON *rows)
 {
 	const struct type *t = type_find(c, "deal");
 	char *scope = t ? query_scope(c, t, "deal", false) : xstrdup("1");
+	char *dflt = config_get(c, "currency");
 	char *sql = xasprintf(
 		"SELECT d.id, d.name, d.owner, d.stage, d.expected_close, d.amount, d.probability, "
-		"  t.w, d.currency FROM (SELECT id, coalesce(amount, 0) * coalesce(probability, 0) AS w "
+		"  t.w, coalesce(d.currency, ?4) FROM (SELECT id, coalesce(amount, 0) * coalesce(probability, 0) AS w "
 		"  FROM deal%s WHERE status = 'open' AND deleted_at IS NULL " FORECAST_FILTERS " AND (%s) "
 		"  ORDER BY w DESC, id LIMIT ?3) t JOIN deal d ON d.id = t.id ORDER BY t.w DESC, t.id",
 		strcmp(scope, "1") ? "" : " INDEXED BY deal_forecast", scope);
@@ -405,12 +599,16 @@ static int forecast_deals(struct crm *c, const struct report_opts *r, cJSON *row
 	sqlite3_stmt *st;
 	int rc = prepare(c, sql, &st);
 	free(sql);
-	if (rc)
+	if (rc) {
+		free(dflt);
 		return rc;
+	}
 	bind_opt(st, 1, r->pipeline);
 	bind_opt(st, 2, r->owner);
 	sqlite3_bind_int64(st, 3, r->limit > 0 ? r->limit : -1);
-	bind_opt(st, 5, r->members);
+	bind_opt(st, 4, dflt ? dflt : "CNY");
+	bind_opt(st, 7, r->members);
+	free(dflt);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		cJSON *o = row_new(rows);
 		put_str(o, "type", "forecast");
@@ -430,9 +628,10 @@ static int forecast_deals(struct crm *c, const struct report_opts *r, cJSON *row
 	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
 }
 
-int report_forecast_rows(struct crm *c, const struct report_opts *r, cJSON **rows)
+/* The forecast of the deals in currency k (all of them with one). */
+static int forecast_one(struct crm *c, const struct report_opts *r, const char *since, const char *until,
+			const struct currencies *cs, int k, cJSON *rows)
 {
-	*rows = cJSON_CreateArray();
 	const char *by = r->by ? r->by : "month";
 	const char *open_key, *won_key, *open_col = "expected_close", *won_col = "closed_at";
 	/* expected_close is a day; closed_at an instant, written with the
@@ -443,25 +642,17 @@ int report_forecast_rows(struct crm *c, const struct report_opts *r, cJSON **row
 	} else if (!strcmp(by, "week")) {
 		open_key = "date(substr(e, 1, 10), 'weekday 0', '-6 days')";
 		won_key = "date(e, 'localtime', 'weekday 0', '-6 days')";
-	} else if (!strcmp(by, "owner")) {
+	} else {
 		open_key = won_key = "e";
 		open_col = won_col = "owner";
-	} else if (!strcmp(by, "deal")) {
-		return forecast_deals(c, r, *rows);
-	} else {
-		return crm_error(c, CRM_USAGE, "--by: '%s' is not month, week, owner or deal", by);
 	}
-	char sbuf[DATE_BUFSZ], ubuf[DATE_BUFSZ];
-	const char *since, *until;
-	int rc = since_time(c, r->since, sbuf, &since);
-	if (!rc)
-		rc = since_time(c, r->until, ubuf, &until);
-	if (rc)
-		return rc;
 	/* Open deals by expected close, won deals by when they closed: first
 	 * grouped by the stored column in the order of a covering index (no
 	 * sort of every deal), then by period. */
-	bool filtered = r->pipeline || r->owner || r->members || since || until;
+	bool filtered = r->pipeline || r->owner || r->members || since || until || cs->n > 1;
+	/* the currency only when there are several: with one, the covering
+	 * indexes (which have no currency) answer alone */
+	const char *cond = cs->n > 1 ? FORECAST_FILTERS " AND coalesce(currency, ?5) = ?4" : FORECAST_FILTERS;
 	char *sql = xasprintf(
 		"WITH o AS (SELECT %s AS k, sum(n) AS n, sum(amt) AS amt, sum(w) AS w FROM ("
 		"  SELECT %s AS e, count(*) AS n, coalesce(sum(amount), 0) AS amt, "
@@ -473,28 +664,28 @@ int report_forecast_rows(struct crm *c, const struct report_opts *r, cJSON **row
 		"SELECT k, sum(on_), sum(oamt), sum(w), sum(wn), sum(wamt) FROM ("
 		"  SELECT k, n AS on_, amt AS oamt, w, 0 AS wn, 0 AS wamt FROM o "
 		"  UNION ALL SELECT k, 0, 0, 0, n, amt FROM x) GROUP BY k ORDER BY k IS NULL, k",
-		open_key, open_col, filtered || !strcmp(by, "owner") ? "" : "INDEXED BY deal_forecast",
-		FORECAST_FILTERS,
-		won_key, won_col, filtered || !strcmp(by, "owner") ? "" : "INDEXED BY deal_won",
-		FORECAST_FILTERS,
+		open_key, open_col, filtered || !strcmp(by, "owner") ? "" : "INDEXED BY deal_forecast", cond,
+		won_key, won_col, filtered || !strcmp(by, "owner") ? "" : "INDEXED BY deal_won", cond,
 		"AND (?3 IS NULL OR julianday(closed_at) >= julianday(?3)) "
-		"AND (?4 IS NULL OR julianday(closed_at) < julianday(?4))");
+		"AND (?6 IS NULL OR julianday(closed_at) < julianday(?6))");
 	sqlite3_stmt *st;
-	rc = prepare(c, sql, &st);
+	int rc = prepare(c, sql, &st);
 	free(sql);
 	if (rc)
 		return rc;
 	bind_opt(st, 1, r->pipeline);
 	bind_opt(st, 2, r->owner);
 	bind_opt(st, 3, since);
-	bind_opt(st, 4, until);
-	bind_opt(st, 5, r->members);
+	bind_cur(st, 4, cs, k);
+	bind_opt(st, 6, until);
+	bind_opt(st, 7, r->members);
 	const char *key = !strcmp(by, "owner") ? "owner" : "period";
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		cJSON *o = row_new(*rows);
+		cJSON *o = row_new(rows);
 		put_str(o, "type", "forecast");
 		put_str(o, "by", by);
 		put_str(o, key, col_text(st, 0) ? col_text(st, 0) : "(none)");
+		put_str(o, "currency", cs->v[k]);
 		put_int(o, "open_deals", sqlite3_column_int64(st, 1));
 		put_money(o, "pipeline", sqlite3_column_int64(st, 2));
 		/* amount x percent: back to minor units, half away from zero */
@@ -507,21 +698,45 @@ int report_forecast_rows(struct crm *c, const struct report_opts *r, cJSON **row
 	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
 }
 
+static int forecast_rows(struct crm *c, const struct report_opts *r, cJSON **rows, bool *multi)
+{
+	const char *by = r->by ? r->by : "month";
+	if (!strcmp(by, "deal")) {
+		*rows = cJSON_CreateArray();
+		*multi = false;
+		return forecast_deals(c, r, *rows);
+	}
+	if (strcmp(by, "month") && strcmp(by, "week") && strcmp(by, "owner")) {
+		*rows = cJSON_CreateArray();
+		*multi = false;
+		return crm_error(c, CRM_USAGE, "--by: '%s' is not month, week, owner or deal", by);
+	}
+	return per_currency(c, r, false, forecast_one, rows, multi);
+}
+
+int report_forecast_rows(struct crm *c, const struct report_opts *r, cJSON **rows)
+{
+	bool multi;
+	return forecast_rows(c, r, rows, &multi);
+}
+
 int report_forecast(struct crm *c, const struct report_opts *r)
 {
 	const char *key = r->by && !strcmp(r->by, "owner") ? "owner" : "period";
 	const char *tcols[] = { key, "open_deals", "pipeline", "weighted", "won_deals", "won", "weighted_bar" };
-	const char *cols[] = { "type", "by", key, "open_deals", "pipeline", "weighted", "won_deals", "won" };
+	const char *cols[] = { "type", "by", key, "currency", "open_deals", "pipeline", "weighted", "won_deals",
+			       "won" };
 	static const char *const dtcols[] = { "deal_id", "name", "owner", "stage", "amount", "probability",
 					      "weighted", "weighted_bar" };
 	static const char *const dcols[] = { "type", "by", "deal_id", "name", "owner", "stage",
 					     "expected_close", "amount", "probability", "weighted", "currency" };
 	static const struct bar bar = { "weighted_bar", "weighted", BAR_WIDTH, false };
 	cJSON *rows;
-	int rc = report_forecast_rows(c, r, &rows);
+	bool multi;
+	int rc = forecast_rows(c, r, &rows, &multi);
 	if (r->by && !strcmp(r->by, "deal"))
-		return print_report(c, rc, rows, dtcols, 8, dcols, 11, &bar);
-	return print_report(c, rc, rows, tcols, 7, cols, 8, &bar);
+		return print_report(c, rc, rows, dtcols, 8, dcols, 11, &bar, false);
+	return print_report(c, rc, rows, tcols, 7, cols, 9, &bar, multi);
 }
 
 /* ---- cycle ---- */
@@ -675,62 +890,125 @@ int report_cycle(struct crm *c, const struct report_opts *r)
 
 /* ---- leaderboard ---- */
 
-/* A time column within the period: ?1 since, ?3 until. */
+/* A time column within the period: ?1 since, ?5 until. */
 #define IN_PERIOD(col) "(?1 IS NULL OR julianday(" col ") >= julianday(?1)) " \
-	"AND (?3 IS NULL OR julianday(" col ") < julianday(?3))"
-/* An owner column of --owner (?2) or of the members (?4). */
+	"AND (?5 IS NULL OR julianday(" col ") < julianday(?5))"
+/* An owner column of --owner (?2) or of the members (?6). */
 #define OF_OWNERS(col) "(?2 IS NULL OR " col " = ?2) " \
-	"AND (?4 IS NULL OR " col " IN (SELECT value FROM json_each(?4)))"
+	"AND (?6 IS NULL OR " col " IN (SELECT value FROM json_each(?6)))"
 
-static void bind_period(sqlite3_stmt *st, const char *since, const char *until, const struct report_opts *r)
+/* ?1 since, ?2 owner, ?3 and ?4 the currency and the default (several
+ * currencies), ?5 until, ?6 members, ?7 and ?8 the days around the period. */
+static void bind_period(sqlite3_stmt *st, const char *since, const char *until, const struct report_opts *r,
+			const struct currencies *cs, int k)
 {
 	char lo[DATE_BUFSZ], hi[DATE_BUFSZ];
 	bind_opt(st, 1, since);
 	bind_opt(st, 2, r->owner);
-	bind_opt(st, 3, until);
-	bind_opt(st, 4, r->members);
-	bind_opt(st, 5, day_around(since, -2, lo));
-	bind_opt(st, 6, day_around(until, 2, hi));
+	bind_cur(st, 3, cs, k);
+	bind_opt(st, 5, until);
+	bind_opt(st, 6, r->members);
+	bind_opt(st, 7, day_around(since, -2, lo));
+	bind_opt(st, 8, day_around(until, 2, hi));
 }
 
-/* Each owner's numbers from the index deal_board (owner, status, closed_at,
- * amount): the owners one seek each, then per owner the won and lost deals
- * of the period and the open ones, as ranges of it; never every deal.
- * %s: the days around the period (?5, ?6), for the index, when there is
- * one. */
-#define BOARD(what, status) "(SELECT " what " FROM deal INDEXED BY deal_board WHERE deleted_at IS NULL " \
-	"AND owner = do.owner AND status = '" status "'%s AND " IN_PERIOD("closed_at") ")"
-static const char leaderboard_fmt[] =
-	"WITH RECURSIVE do(owner) AS ("
-	"  SELECT (SELECT min(owner) FROM deal INDEXED BY deal_board WHERE deleted_at IS NULL) "
-	"  UNION ALL SELECT (SELECT min(owner) FROM deal INDEXED BY deal_board "
-	"    WHERE deleted_at IS NULL AND owner > do.owner) FROM do WHERE do.owner IS NOT NULL), "
-	"d AS (SELECT do.owner, " BOARD("coalesce(sum(amount), 0)", "won") " AS won_amount, "
-	"  " BOARD("count(*)", "won") " AS won, " BOARD("count(*)", "lost") " AS lost, "
-	"  (SELECT coalesce(sum(amount), 0) FROM deal INDEXED BY deal_board WHERE deleted_at IS NULL "
-	"    AND owner = do.owner AND status = 'open') AS open_amount, "
-	"  (SELECT count(*) FROM deal INDEXED BY deal_board WHERE deleted_at IS NULL "
-	"    AND owner = do.owner AND status = 'open') AS open_deals "
-	"  FROM do WHERE do.owner IS NOT NULL), "
-	"a AS (SELECT owner, count(*) AS n FROM activity WHERE deleted_at IS NULL AND owner IS NOT NULL%s "
-	"  AND " IN_PERIOD("at") " GROUP BY owner), "
-	"o AS (SELECT owner FROM d UNION SELECT owner FROM a) "
-	"SELECT o.owner, coalesce(d.won_amount, 0), coalesce(d.won, 0), coalesce(d.lost, 0), coalesce(a.n, 0), "
-	"  coalesce(d.open_amount, 0), coalesce(d.open_deals, 0) "
-	"FROM o LEFT JOIN d ON d.owner = o.owner LEFT JOIN a ON a.owner = o.owner "
-	"WHERE " OF_OWNERS("o.owner") " ORDER BY 2 DESC, 3 DESC, o.owner";
-
-/* The days around the period on col, for an index on it: ?5 and ?6. */
+/* The days around the period on col, for an index on it: ?7 and ?8. */
 static char *around(const char *col, const char *since, const char *until)
 {
 	struct sbuf b = { 0 };
 	sbuf_add(&b, "");
 	if (since)
-		sbuf_addf(&b, " AND %s >= ?5", col);
+		sbuf_addf(&b, " AND %s >= ?7", col);
 	if (until)
-		sbuf_addf(&b, " AND %s < ?6", col);
+		sbuf_addf(&b, " AND %s < ?8", col);
 	return sbuf_detach(&b);
 }
+
+/* Each owner's numbers from the index deal_board (owner, status, closed_at,
+ * amount): the owners one seek each, then per owner the won and lost deals
+ * of the period and the open ones, as ranges of it; never every deal. The
+ * %s: the currency filter (several currencies), with the days around the
+ * period for the closed deals; the days around it for activities; and the
+ * activity-only owners, who are in the default currency's rows. */
+#define BOARD(what, status) "(SELECT " what " FROM deal INDEXED BY deal_board WHERE deleted_at IS NULL " \
+	"AND owner = do.owner AND status = '" status "'%s AND " IN_PERIOD("closed_at") ")"
+#define OPEN(what) "(SELECT " what " FROM deal INDEXED BY deal_board WHERE deleted_at IS NULL " \
+	"AND owner = do.owner AND status = 'open'%s)"
+static const char leaderboard_fmt[] =
+	"WITH RECURSIVE do(owner) AS ("
+	"  SELECT (SELECT min(owner) FROM deal INDEXED BY deal_board WHERE deleted_at IS NULL%s) "
+	"  UNION ALL SELECT (SELECT min(owner) FROM deal INDEXED BY deal_board "
+	"    WHERE deleted_at IS NULL AND owner > do.owner%s) FROM do WHERE do.owner IS NOT NULL), "
+	"d AS (SELECT do.owner, " BOARD("coalesce(sum(amount), 0)", "won") " AS won_amount, "
+	"  " BOARD("count(*)", "won") " AS won, " BOARD("count(*)", "lost") " AS lost, "
+	"  " OPEN("coalesce(sum(amount), 0)") " AS open_amount, " OPEN("count(*)") " AS open_deals "
+	"  FROM do WHERE do.owner IS NOT NULL), "
+	"a AS (SELECT owner, count(*) AS n FROM activity WHERE deleted_at IS NULL AND owner IS NOT NULL%s "
+	"  AND " IN_PERIOD("at") " GROUP BY owner), "
+	"o AS (SELECT owner FROM d UNION SELECT owner FROM a%s) "
+	"SELECT o.owner, coalesce(d.won_amount, 0), coalesce(d.won, 0), coalesce(d.lost, 0), coalesce(a.n, 0), "
+	"  coalesce(d.open_amount, 0), coalesce(d.open_deals, 0) "
+	"FROM o LEFT JOIN d ON d.owner = o.owner LEFT JOIN a ON a.owner = o.owner "
+	"WHERE " OF_OWNERS("o.owner") " ORDER BY 2 DESC, 3 DESC, o.owner";
+
+static int leaderboard_one(struct crm *c, const struct report_opts *r, const char *since, const char *until,
+			   const struct currencies *cs, int k, cJSON *rows)
+{
+	bool multi = cs->n > 1;
+	const char *cur = multi ? " AND coalesce(currency, ?4) = ?3" : "";
+	char *cl = around("closed_at", since, until), *ca = around("at", since, until);
+	char *closed = xasprintf("%s%s", cur, cl);
+	char *sql = xasprintf(leaderboard_fmt, cur, cur, closed, closed, closed, cur, cur, ca,
+			      multi ? " WHERE ?3 = ?4" : "");
+	free(cl);
+	free(ca);
+	free(closed);
+	sqlite3_stmt *st;
+	int rc = prepare(c, sql, &st);
+	free(sql);
+	if (rc)
+		return rc;
+	bind_period(st, since, until, r, cs, k);
+	long n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		cJSON *o = row_new(rows);
+		long long won = sqlite3_column_int64(st, 2), lost = sqlite3_column_int64(st, 3);
+		put_str(o, "type", "leaderboard");
+		put_int(o, "rank", ++n);
+		put_str(o, "owner", col_text(st, 0));
+		put_money(o, "won_amount", sqlite3_column_int64(st, 1));
+		put_str(o, "currency", cs->v[k]);
+		put_int(o, "won_deals", won);
+		if (won + lost)
+			put_real(o, "win_pct", round1(100.0 * won / (won + lost)));
+		put_int(o, "activities", sqlite3_column_int64(st, 4));
+		put_money(o, "open_pipeline", sqlite3_column_int64(st, 5));
+		put_int(o, "open_deals", sqlite3_column_int64(st, 6));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
+}
+
+int report_leaderboard_rows(struct crm *c, const struct report_opts *r, cJSON **rows)
+{
+	bool multi;
+	return per_currency(c, r, false, leaderboard_one, rows, &multi);
+}
+
+int report_leaderboard(struct crm *c, const struct report_opts *r)
+{
+	static const char *const tcols[] = { "owner", "won_amount", "won_deals", "win_pct", "activities",
+					     "open_pipeline", "won_bar" };
+	static const char *const cols[] = { "type", "rank", "owner", "won_amount", "currency", "won_deals",
+					    "win_pct", "activities", "open_pipeline", "open_deals" };
+	static const struct bar bar = { "won_bar", "won_amount", BAR_WIDTH - 6, false };
+	cJSON *rows;
+	bool multi;
+	int rc = per_currency(c, r, false, leaderboard_one, &rows, &multi);
+	return print_report(c, rc, rows, tcols, 7, cols, 10, &bar, multi);
+}
+
+/* ---- sources ---- */
 
 /* Whether the leads created since since are few enough to read through
  * the index lead_created, one jump to its row each: those of a quarter of
@@ -751,111 +1029,54 @@ static bool recent_leads(struct crm *c, const char *since)
 	return few;
 }
 
-int report_leaderboard_rows(struct crm *c, const struct report_opts *r, cJSON **rows)
-{
-	*rows = cJSON_CreateArray();
-	char sbuf[DATE_BUFSZ], ubuf[DATE_BUFSZ];
-	const char *since, *until;
-	int rc = since_time(c, r->since, sbuf, &since);
-	if (!rc)
-		rc = since_time(c, r->until, ubuf, &until);
-	if (rc)
-		return rc;
-	sqlite3_stmt *st;
-	char *cl = around("closed_at", since, until), *ca = around("at", since, until);
-	char *sql = xasprintf(leaderboard_fmt, cl, cl, cl, ca);
-	free(cl);
-	free(ca);
-	rc = prepare(c, sql, &st);
-	free(sql);
-	if (rc)
-		return rc;
-	bind_period(st, since, until, r);
-	long n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		cJSON *o = row_new(*rows);
-		long long won = sqlite3_column_int64(st, 2), lost = sqlite3_column_int64(st, 3);
-		long long amt = sqlite3_column_int64(st, 1);
-		put_str(o, "type", "leaderboard");
-		put_int(o, "rank", ++n);
-		put_str(o, "owner", col_text(st, 0));
-		put_money(o, "won_amount", amt);
-		put_int(o, "won_deals", won);
-		if (won + lost)
-			put_real(o, "win_pct", round1(100.0 * won / (won + lost)));
-		put_int(o, "activities", sqlite3_column_int64(st, 4));
-		put_money(o, "open_pipeline", sqlite3_column_int64(st, 5));
-		put_int(o, "open_deals", sqlite3_column_int64(st, 6));
-	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
-}
-
-int report_leaderboard(struct crm *c, const struct report_opts *r)
-{
-	static const char *const tcols[] = { "owner", "won_amount", "won_deals", "win_pct", "activities",
-					     "open_pipeline", "won_bar" };
-	static const char *const cols[] = { "type", "rank", "owner", "won_amount", "won_deals", "win_pct",
-					    "activities", "open_pipeline", "open_deals" };
-	static const struct bar bar = { "won_bar", "won_amount", BAR_WIDTH - 6, false };
-	cJSON *rows;
-	int rc = report_leaderboard_rows(c, r, &rows);
-	return print_report(c, rc, rows, tcols, 7, cols, 9, &bar);
-}
-
-/* ---- sources ---- */
-
 /* qualified: leads now qualified or converted; converted: leads turned
  * into a deal; won: deals won whose source (carried from the lead, or the
- * lead's) is this source. */
-/* %s: the days around the period on the leads' created_at (when the
- * index is worth it) and the deals' closed_at. */
+ * lead's) is this source. With several currencies, once per currency
+ * over its leads (by their budget's) and deals. %s: the days around the
+ * period on the leads' created_at (when the index is worth it), the leads'
+ * currency, the days around it on the deals' closed_at, their currency. */
 static const char sources_fmt[] =
 	"WITH l AS (SELECT coalesce(nullif(source, ''), '(none)') AS src, count(*) AS leads, "
 	"  sum(status IN ('qualified', 'converted')) AS qualified, sum(status = 'converted') AS converted "
 	"  FROM lead WHERE deleted_at IS NULL%s AND " IN_PERIOD("created_at") " "
-	"  AND " OF_OWNERS("owner") " GROUP BY src), "
+	"  AND " OF_OWNERS("owner") "%s GROUP BY src), "
 	"w AS (SELECT coalesce(nullif(d.source, ''), l.source, '(none)') AS src, count(*) AS won, "
 	"  coalesce(sum(d.amount), 0) AS amt FROM deal d LEFT JOIN lead l ON l.id = d.lead_id "
 	"  WHERE d.status = 'won' AND d.deleted_at IS NULL%s "
-	"  AND " IN_PERIOD("d.closed_at") " AND " OF_OWNERS("d.owner") " "
+	"  AND " IN_PERIOD("d.closed_at") " AND " OF_OWNERS("d.owner") "%s "
 	"  GROUP BY src), "
 	"s AS (SELECT src FROM l UNION SELECT src FROM w) "
 	"SELECT s.src, coalesce(l.leads, 0), coalesce(l.qualified, 0), coalesce(l.converted, 0), "
 	"  coalesce(w.won, 0), coalesce(w.amt, 0) "
 	"FROM s LEFT JOIN l ON l.src = s.src LEFT JOIN w ON w.src = s.src ORDER BY 6 DESC, 2 DESC, s.src";
 
-int report_sources_rows(struct crm *c, const struct report_opts *r, cJSON **rows)
+static int sources_one(struct crm *c, const struct report_opts *r, const char *since, const char *until,
+		       const struct currencies *cs, int k, cJSON *rows)
 {
-	*rows = cJSON_CreateArray();
-	char sbuf[DATE_BUFSZ], ubuf[DATE_BUFSZ];
-	const char *since, *until;
-	int rc = since_time(c, r->since, sbuf, &since);
-	if (!rc)
-		rc = since_time(c, r->until, ubuf, &until);
-	if (rc)
-		return rc;
-	sqlite3_stmt *st;
+	bool multi = cs->n > 1;
 	char *cl = recent_leads(c, since) ? around("created_at", since, until) : xstrdup("");
 	char *cd = around("d.closed_at", since, until);
-	char *sql = xasprintf(sources_fmt, cl, cd);
+	char *sql = xasprintf(sources_fmt, cl, multi ? " AND coalesce(currency, ?4) = ?3" : "", cd,
+			      multi ? " AND coalesce(d.currency, ?4) = ?3" : "");
 	free(cl);
 	free(cd);
-	rc = prepare(c, sql, &st);
+	sqlite3_stmt *st;
+	int rc = prepare(c, sql, &st);
 	free(sql);
 	if (rc)
 		return rc;
-	bind_period(st, since, until, r);
+	bind_period(st, since, until, r, cs, k);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		cJSON *o = row_new(*rows);
-		long long leads = sqlite3_column_int64(st, 1), amt = sqlite3_column_int64(st, 5);
+		cJSON *o = row_new(rows);
+		long long leads = sqlite3_column_int64(st, 1);
 		put_str(o, "type", "source");
 		put_str(o, "source", col_text(st, 0));
 		put_int(o, "leads", leads);
 		put_int(o, "qualified", sqlite3_column_int64(st, 2));
 		put_int(o, "converted", sqlite3_column_int64(st, 3));
 		put_int(o, "won_deals", sqlite3_column_int64(st, 4));
-		put_money(o, "won_amount", amt);
+		put_money(o, "won_amount", sqlite3_column_int64(st, 5));
+		put_str(o, "currency", cs->v[k]);
 		if (leads) {
 			put_real(o, "qualified_pct", round1(100.0 * sqlite3_column_int64(st, 2) / leads));
 			put_real(o, "converted_pct", round1(100.0 * sqlite3_column_int64(st, 3) / leads));
@@ -865,16 +1086,23 @@ int report_sources_rows(struct crm *c, const struct report_opts *r, cJSON **rows
 	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
 }
 
+int report_sources_rows(struct crm *c, const struct report_opts *r, cJSON **rows)
+{
+	bool multi;
+	return per_currency(c, r, true, sources_one, rows, &multi);
+}
+
 int report_sources(struct crm *c, const struct report_opts *r)
 {
 	static const char *const tcols[] = { "source", "leads", "qualified", "converted", "converted_pct",
 					     "won_amount", "won_bar" };
 	static const char *const cols[] = { "type", "source", "leads", "qualified", "converted", "won_deals",
-					    "won_amount", "qualified_pct", "converted_pct" };
+					    "won_amount", "currency", "qualified_pct", "converted_pct" };
 	static const struct bar bar = { "won_bar", "won_amount", BAR_WIDTH - 6, false };
 	cJSON *rows;
-	int rc = report_sources_rows(c, r, &rows);
-	return print_report(c, rc, rows, tcols, 7, cols, 9, &bar);
+	bool multi;
+	int rc = per_currency(c, r, true, sources_one, &rows, &multi);
+	return print_report(c, rc, rows, tcols, 7, cols, 10, &bar, multi);
 }
 
 /* ---- silent ---- */

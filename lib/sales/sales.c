@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "core/event.h"
+#include "core/config.h"
 #include "core/module.h"
 #include "core/query.h"
 #include "core/record.h"
@@ -219,10 +220,32 @@ static int sales_tick(struct crm *c, bool all, bool dry)
 	return rules_tick(c, all, dry);
 }
 
+/* Every setting sales reads (grep config_get in lib/sales). */
+static const struct config_key sales_config_keys[] = {
+	{ "team.", NULL, "the reps crm assign --team NAME draws from (alice,bob,carol); "
+	  "team.default without --team" },
+	{ "assign.hot_hours", "2", "hours a new owner has to first contact a hot lead (score above score.sql)" },
+	{ "assign.first_contact_hours", "24", "hours a new owner has to first contact any other lead" },
+	{ "score.sql", "60", "the score from which a lead is qualified (sales-qualified)" },
+	{ "score.mql", "30", "the marketing-qualified score, for your filters (--where \"score >= 30\")" },
+	{ "score.model", "default", "the scoring model used without --model" },
+	{ "score.target_industries", NULL, "industries the default model gives +20 (comma-separated)" },
+	{ "score.min_company_size", "100", "the company_size from which the default model gives +15" },
+	{ "manager", NULL, "the manager a rule's 'manager' means when manager.NAME is unset" },
+	{ "manager.", NULL, "the manager of user NAME, for rules that notify 'manager'" },
+	{ "approval.amount_over", NULL, "deals above this amount need approval for approval.stages" },
+	{ "approval.stages", "negotiation,won", "the stages a deal above approval.amount_over needs approval for" },
+	{ "agenda.new_lead_hours", "24", "hours a new lead may wait for first contact before the agenda "
+	  "lists it (its old name agenda.first_contact_hours is still read)" },
+	{ "agenda.stale_deal_days", "7", "days without activity after which an open deal is on the agenda" },
+	{ NULL, NULL, NULL },
+};
+
 const struct module sales_module = {
 	.name = "sales",
 	.types = sales_types,
 	.subscribers = sales_subscribers,
 	.helpers = sales_helpers,
 	.tick = sales_tick,
+	.config_keys = sales_config_keys,
 };

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/config.h"
 #include "core/db.h"
 #include "team/team.h"
 
@@ -64,6 +65,19 @@ void team_names_free(char **names)
 	free(names);
 }
 
+/* The pool's limits (spec 8.1): unset or 0 means none. */
+static const struct config_key team_config_keys[] = {
+	{ "pool.claim_limit", "0", "claims from the pool a user may make a day, 0 for no limit" },
+	{ "pool.hold_limit", "0", "leads plus accounts a rep may own, 0 for no limit" },
+	{ "pool.protect_days", "0", "days before a previous owner may claim a record back" },
+	{ "pool.reclaim_days", "0", "days without activity after which an owned lead or account goes back to the pool, 0 for never" },
+	{ "pool.reclaim_no_deal_days", "0", "days after which an account without an open or won deal goes "
+	  "back to the pool, 0 for never" },
+	{ "pool.remind_days", "0", "days before a reclaim that its owner gets a task, 0 for none" },
+	{ NULL, NULL, NULL },
+};
+
 const struct module team_module = {
 	.name = "team",
+	.config_keys = team_config_keys,
 };
