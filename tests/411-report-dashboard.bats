@@ -147,3 +147,36 @@ panel() {
 	crm report dashboard --html >/dev/null
 	[ "$(sqlite3 "$CRM_DB" .dump | cksum)" = "$sum" ]
 }
+
+@test "dashboard: amounts in several currencies are never added up: one won amount per currency, each report's own" {
+	rm -f "$CRM_DB"
+	fresh_db
+	export CRM_NOW=2026-11-10T10:00:00+08:00
+	# CNY 10万 won (alice), USD 2万 won (bob) and 1万 won (alice), open ones in both
+	crm -q deal add name=国内大单 amount=10万 owner=alice expected_close=2026-11-30 >/dev/null
+	crm -q deal add name=国内小单 amount=5万 owner=alice expected_close=2026-12-10 >/dev/null
+	crm -q deal add name=海外单 amount=2万 currency=USD owner=bob expected_close=2026-11-30 >/dev/null
+	crm -q deal add name=海外二单 amount=3万 currency=USD owner=bob expected_close=2026-12-20 >/dev/null
+	crm -q deal add name=海外三单 amount=1万 currency=USD owner=alice expected_close=2026-11-30 >/dev/null
+	crm -q stage move 1 won >/dev/null
+	crm -q stage move 3 won >/dev/null
+	crm -q stage move 5 won >/dev/null
+	run --separate-stderr crm report dashboard
+	assert_success
+	# CNY: 100000 (deal 1); USD: 20000 + 10000 = 30000 (deals 3, 5); never 130000
+	[ "$(panel won | jq -c .amounts)" = '[{"currency":"CNY","won_amount":100000,"won_deals":1},{"currency":"USD","won_amount":30000,"won_deals":2}]' ]
+	refute_output --partial 130000
+	# the funnel's rows: one funnel per currency, as report funnel prints them
+	local rows
+	rows=$(panel funnel | jq -c '.rows[]')
+	run crm report funnel --since 2026-11-01T00:00:00+08:00
+	[ "$output" = "$rows" ]
+	# the top deals each in their own currency: bob's 30000 USD x 10%, alice's 50000 CNY x 10%
+	run crm report dashboard
+	[ "$(panel top_deals | jq -r '.rows | map("\(.deal_id) \(.weighted) \(.currency)") | join(",")')" = "2 5000 CNY,4 3000 USD" ]
+	# on the screen and the page: each amount with its currency
+	COLUMNS=80 run crm --table report dashboard
+	assert_output --partial '¥100,000'
+	assert_output --partial '$30,000'
+	crm report dashboard --html | grep -q 'data-panel="won" data-row="USD" data-key="won_amount" data-value="30000"'
+}
