@@ -87,6 +87,25 @@ static const char *col_text(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
+/* Whether the leads created since since are few enough to read through
+ * the index lead_created, one jump to its row each: those of a quarter of
+ * the time the leads span or less; for more, reading the table in order
+ * is faster. */
+static bool recent_leads(struct crm *c, const char *since)
+{
+	char now[DATE_BUFSZ];
+	sqlite3_stmt *st;
+	if (!since || prepare(c, "SELECT (julianday(?1) - julianday(?2)) / "
+			      "  (julianday(?1) - julianday((SELECT min(created_at) FROM lead)))", &st))
+		return false;
+	sqlite3_bind_text(st, 1, date_format(date_now(), now), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, since, -1, SQLITE_TRANSIENT);
+	bool few = sqlite3_step(st) == SQLITE_ROW &&
+		   (sqlite3_column_type(st, 0) == SQLITE_NULL || sqlite3_column_double(st, 0) <= 0.25);
+	sqlite3_finalize(st);
+	return few;
+}
+
 /* ---- currencies ---- */
 
 /* Sums never mix currencies: the currencies of the records a report adds
@@ -110,15 +129,24 @@ static void cur_add(struct currencies *cs, const char *cur)
 }
 
 /* The distinct currencies of deals, one lookup each in the partial index
- * deal_currency; of leads (sources reads them all anyway) in one scan. */
-static int cur_scan(struct crm *c, const char *table, struct currencies *cs)
+ * deal_currency; of leads (sources reads them all anyway) in one scan, or
+ * those of a short period (since) through lead_created, as sources does. */
+static int cur_scan(struct crm *c, const char *table, const char *since, struct currencies *cs)
 {
 	if (!strcmp(table, "lead")) {
 		sqlite3_stmt *st;
-		int rc = prepare(c, "SELECT DISTINCT coalesce(currency, ?1) FROM lead WHERE deleted_at IS NULL", &st);
+		char lo[DATE_BUFSZ];
+		bool few = recent_leads(c, since);
+		int rc = prepare(c, few ? "SELECT DISTINCT coalesce(currency, ?1) FROM lead WHERE deleted_at IS NULL "
+					  "AND created_at >= ?2 AND julianday(created_at) >= julianday(?3)"
+					: "SELECT DISTINCT coalesce(currency, ?1) FROM lead WHERE deleted_at IS NULL", &st);
 		if (rc)
 			return rc;
 		sqlite3_bind_text(st, 1, cs->dflt, -1, SQLITE_TRANSIENT);
+		if (few) {
+			bind_opt(st, 2, day_around(since, -2, lo));
+			bind_opt(st, 3, since);
+		}
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 			cur_add(cs, col_text(st, 0));
 		sqlite3_finalize(st);
@@ -159,15 +187,15 @@ static int cur_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int cur_load(struct crm *c, bool leads, struct currencies *cs)
+static int cur_load(struct crm *c, bool leads, const char *since, struct currencies *cs)
 {
 	memset(cs, 0, sizeof(*cs));
 	cs->dflt = config_get(c, "currency");
 	if (!cs->dflt)
 		cs->dflt = xstrdup("CNY");
-	int rc = cur_scan(c, "deal", cs);
+	int rc = cur_scan(c, "deal", NULL, cs);
 	if (!rc && leads)
-		rc = cur_scan(c, "lead", cs);
+		rc = cur_scan(c, "lead", since, cs);
 	/* in order, the default first */
 	if (cs->n > 1)
 		qsort(cs->v, cs->n, sizeof(char *), cur_cmp);
@@ -338,7 +366,7 @@ static int per_currency(struct crm *c, const struct report_opts *r, bool leads, 
 	if (rc)
 		return rc;
 	struct currencies cs;
-	if ((rc = cur_load(c, leads, &cs)))
+	if ((rc = cur_load(c, leads, since, &cs)))
 		return rc;
 	*multi = cs.n > 1;
 	for (int k = 0; !rc && k < cs.n; k++)
@@ -547,7 +575,7 @@ static int funnel_rows(struct crm *c, const struct report_opts *r, cJSON **rows,
 		return crm_error(c, CRM_NOTFOUND, "no pipeline '%s' (see 'crm pipeline list')", r->pipeline);
 	date_format(date_now(), now);
 	struct currencies cs;
-	if ((rc = cur_load(c, false, &cs)))
+	if ((rc = cur_load(c, false, NULL, &cs)))
 		return rc;
 	*multi = cs.n > 1;
 	for (int k = 0; !rc && k < cs.n; k++)
@@ -1009,25 +1037,6 @@ int report_leaderboard(struct crm *c, const struct report_opts *r)
 }
 
 /* ---- sources ---- */
-
-/* Whether the leads created since since are few enough to read through
- * the index lead_created, one jump to its row each: those of a quarter of
- * the time the leads span or less; for more, reading the table in order
- * is faster. */
-static bool recent_leads(struct crm *c, const char *since)
-{
-	char now[DATE_BUFSZ];
-	sqlite3_stmt *st;
-	if (!since || prepare(c, "SELECT (julianday(?1) - julianday(?2)) / "
-			      "  (julianday(?1) - julianday((SELECT min(created_at) FROM lead)))", &st))
-		return false;
-	sqlite3_bind_text(st, 1, date_format(date_now(), now), -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, since, -1, SQLITE_TRANSIENT);
-	bool few = sqlite3_step(st) == SQLITE_ROW &&
-		   (sqlite3_column_type(st, 0) == SQLITE_NULL || sqlite3_column_double(st, 0) <= 0.25);
-	sqlite3_finalize(st);
-	return few;
-}
 
 /* qualified: leads now qualified or converted; converted: leads turned
  * into a deal; won: deals won whose source (carried from the lead, or the
