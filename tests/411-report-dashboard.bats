@@ -3,20 +3,14 @@
 # each the rows of the report it names, on the report fixture
 # (tests/fixtures/reports.sh). The page is in 412, the screen in 413.
 load helper
+load fixture
 
 setup_file() {
-	export HOME="$BATS_FILE_TMPDIR/home" CRM_USER=tester TZ=Asia/Shanghai
-	unset XDG_DATA_HOME XDG_CONFIG_HOME CRM_NOW
-	mkdir -p "$HOME"
-	: "${CRM_BIN:=$(cd "$BATS_TEST_DIRNAME/.." && pwd)/crm}"
-	export CRM_DB="$BATS_FILE_TMPDIR/fixture.db"
-	"$CRM_BIN" -q init >/dev/null
-	bash "$BATS_TEST_DIRNAME/fixtures/reports.sh" "$CRM_BIN"
+	fixture_file reports.sh
 }
 
 local_setup() {
-	cp "$BATS_FILE_TMPDIR/fixture.db" "$CRM_DB"
-	export CRM_NOW='2026-02-25 10:00'
+	fixture_copy '2026-02-25 10:00'
 }
 
 # The panel $1 of $output, as compact JSON.

@@ -3,27 +3,24 @@
 # bars, in tmux (make deps installs it) at 80 and at 160 columns, on the
 # report fixture (tests/fixtures/reports.sh).
 load helper
+load fixture
 
 setup_file() {
-	export HOME="$BATS_FILE_TMPDIR/home" CRM_USER=tester TZ=Asia/Shanghai
-	unset XDG_DATA_HOME XDG_CONFIG_HOME CRM_NOW
-	mkdir -p "$HOME"
-	: "${CRM_BIN:=$(cd "$BATS_TEST_DIRNAME/.." && pwd)/crm}"
-	export CRM_DB="$BATS_FILE_TMPDIR/fixture.db"
-	"$CRM_BIN" -q init >/dev/null
-	bash "$BATS_TEST_DIRNAME/fixtures/reports.sh" "$CRM_BIN"
+	fixture_file reports.sh
 }
 
 local_setup() {
-	cp "$BATS_FILE_TMPDIR/fixture.db" "$CRM_DB"
-	export CRM_NOW='2026-03-01 10:00' LC_ALL=C.UTF-8
+	fixture_copy '2026-03-01 10:00'
+	export LC_ALL=C.UTF-8
 }
 
 # Run "$2" in a tmux terminal $1 columns wide, 40 lines high; SCREEN gets
 # what it shows up to the end of the command, ESCAPES the same with the
 # colour codes, JOINED with lines tmux wrapped joined again.
 term() {
-	local sock="$BATS_TEST_TMPDIR/tmux" i
+	# a server of its own each time (one shutting down is not reused)
+	TERMS=$((${TERMS:-0} + 1))
+	local sock="$BATS_TEST_TMPDIR/tmux$TERMS" i
 	tmux -S "$sock" new-session -d -x "$1" -y 40 "$2; echo END-OF-OUTPUT; sleep 30"
 	for i in $(seq 50); do
 		tmux -S "$sock" capture-pane -p | grep -q END-OF-OUTPUT && break

@@ -3,21 +3,15 @@
 # team, against the weekly fixture (tests/fixtures/weekly.sh) and the
 # hand-written reports in tests/fixtures/weekly-*.md.
 load helper
+load fixture
 
 setup_file() {
-	export HOME="$BATS_FILE_TMPDIR/home" CRM_USER=tester TZ=Asia/Shanghai
-	unset XDG_DATA_HOME XDG_CONFIG_HOME CRM_NOW
-	mkdir -p "$HOME"
-	: "${CRM_BIN:=$(cd "$BATS_TEST_DIRNAME/.." && pwd)/crm}"
-	export CRM_DB="$BATS_FILE_TMPDIR/fixture.db"
-	"$CRM_BIN" -q init >/dev/null
-	bash "$BATS_TEST_DIRNAME/fixtures/weekly.sh" "$CRM_BIN"
+	fixture_file weekly.sh
 }
 
 local_setup() {
-	cp "$BATS_FILE_TMPDIR/fixture.db" "$CRM_DB"
 	# Wednesday of 2026-W10: the last full week is W09 (02-23 .. 03-01)
-	export CRM_NOW='2026-03-04 09:00'
+	fixture_copy '2026-03-04 09:00'
 }
 
 @test "weekly: the last full week of the acting user, byte for byte the hand-written report (in a pipe: Markdown)" {

@@ -3,20 +3,14 @@
 # conversion, win rate, sales cycle, data completeness, and --compare
 # previous; on the weekly fixture (tests/fixtures/weekly.sh), by hand.
 load helper
+load fixture
 
 setup_file() {
-	export HOME="$BATS_FILE_TMPDIR/home" CRM_USER=tester TZ=Asia/Shanghai
-	unset XDG_DATA_HOME XDG_CONFIG_HOME CRM_NOW
-	mkdir -p "$HOME"
-	: "${CRM_BIN:=$(cd "$BATS_TEST_DIRNAME/.." && pwd)/crm}"
-	export CRM_DB="$BATS_FILE_TMPDIR/fixture.db"
-	"$CRM_BIN" -q init >/dev/null
-	bash "$BATS_TEST_DIRNAME/fixtures/weekly.sh" "$CRM_BIN"
+	fixture_file weekly.sh
 }
 
 local_setup() {
-	cp "$BATS_FILE_TMPDIR/fixture.db" "$CRM_DB"
-	export CRM_NOW='2026-03-04 09:00'
+	fixture_copy '2026-03-04 09:00'
 }
 
 # The value (and more) of KPI $1 in $output: keys $2... joined by spaces.

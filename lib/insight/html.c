@@ -376,10 +376,7 @@ static void draw_funnel(struct sbuf *b, const cJSON *p, const char *dflt)
 	}
 	const cJSON *rows = rows_of(p), *row;
 	int n = cJSON_GetArraySize(rows), i = 0;
-	double max = 0;
-	cJSON_ArrayForEach(row, rows)
-		if (panel_double(row, "deals") > max)
-			max = panel_double(row, "deals");
+	double max = panel_max(rows, "deals");
 	const double rh = 30, cx = 178, bw = 176;
 	sbuf_addf(b, "<svg viewBox=\"0 0 400 %.0f\" role=\"img\" aria-label=\"funnel\">\n", n * rh + 4);
 	cJSON_ArrayForEach(row, rows) {
@@ -418,20 +415,6 @@ static void draw_funnel(struct sbuf *b, const cJSON *p, const char *dflt)
 	sbuf_add(b, "</svg>\n<div class=\"legend\"><span>deals the period brought in, by the furthest stage "
 		    "they reached; → the share that went on to the next</span></div>\n");
 	section_close(b, p);
-}
-
-static void month_add(char *ym, int k)
-{
-	int y = atoi(ym), m = atoi(ym + 5) + k;
-	while (m < 1) {
-		m += 12;
-		y--;
-	}
-	while (m > 12) {
-		m -= 12;
-		y++;
-	}
-	snprintf(ym, 8, "%04d-%02d", y, m);
 }
 
 static void draw_forecast(struct sbuf *b, const cJSON *p, const char *now, const char *dflt)
@@ -491,17 +474,12 @@ static void draw_forecast(struct sbuf *b, const cJSON *p, const char *now, const
 		sbuf_add(b, "<p class=\"na\">no open deals expected from this month on</p>\n");
 	}
 	/* won, month by month: the last six months as a small area chart */
+	const cJSON *mrow[6];
+	char month[6][8];
 	double won[6], wmax = 0;
-	char first[8], ym[8];
-	snprintf(first, sizeof(first), "%s", now);
-	month_add(first, -5);
+	panel_last_months(rows, now, mrow, month);
 	for (int i = 0; i < 6; i++) {
-		snprintf(ym, sizeof(ym), "%s", first);
-		month_add(ym, i);
-		won[i] = 0;
-		cJSON_ArrayForEach(row, rows)
-			if (!strcmp(panel_str(row, "period", ""), ym))
-				won[i] = panel_double(row, "won");
+		won[i] = panel_double(mrow[i], "won");
 		if (won[i] > wmax)
 			wmax = won[i];
 	}
@@ -513,46 +491,47 @@ static void draw_forecast(struct sbuf *b, const cJSON *p, const char *now, const
 	sbuf_addf(b, "<polyline points=\"%s\" fill=\"none\" stroke=\"#16a34a\" stroke-width=\"2\"/>", line.s);
 	sbuf_release(&line);
 	for (int i = 0; i < 6; i++) {
-		snprintf(ym, sizeof(ym), "%s", first);
-		month_add(ym, i);
 		double x = 20 + i * 72.0, y = 44 - (wmax > 0 ? 36 * won[i] / wmax : 0);
 		/* the month's won amount, as forecast's row for it says (0: no row) */
-		const cJSON *mrow = NULL;
-		cJSON_ArrayForEach(row, rows)
-			if (!strcmp(panel_str(row, "period", ""), ym))
-				mrow = row;
 		char json[64] = "0", shown[80];
 		long long m = 0;
-		if (mrow) {
-			panel_json(mrow, "won", json, sizeof(json));
-			panel_minor(mrow, "won", &m);
+		if (mrow[i]) {
+			panel_json(mrow[i], "won", json, sizeof(json));
+			panel_minor(mrow[i], "won", &m);
 		}
 		sbuf_addf(b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#16a34a\"", x, y);
-		num_attrs(b, "forecast", ym, "won", json);
-		sbuf_addf(b, "><title>%s: %s</title></circle>", ym,
-			  panel_money(m, mrow ? panel_str(mrow, "currency", dflt) : dflt, shown, sizeof(shown)));
+		num_attrs(b, "forecast", month[i], "won", json);
+		sbuf_addf(b, "><title>%s: %s</title></circle>", month[i],
+			  panel_money(m, panel_str(mrow[i], "currency", dflt), shown, sizeof(shown)));
 		sbuf_addf(b, "<text x=\"%.1f\" y=\"58\" font-size=\"10\" fill=\"#64748b\" text-anchor=\"middle\">%s</text>",
-			  x, ym + 2);
+			  x, month[i] + 2);
 	}
 	sbuf_add(b, "</svg>\n<div class=\"legend\"><span><i style=\"background:#16a34a\"></i>won by the month "
 		    "deals closed</span></div>\n");
 	section_close(b, p);
 }
 
+/* A panel of rows opened: its rows, or NULL when it is closed already
+ * (not available, or nothing to show: empty says so). */
+static const cJSON *panel_rows(struct sbuf *b, const cJSON *p, const char *cls, const char *en, const char *empty)
+{
+	section_open(b, p, cls, en);
+	const cJSON *rows = rows_of(p);
+	if (panel_available(p) && cJSON_GetArraySize(rows))
+		return rows;
+	if (!panel_available(p))
+		not_available(b, p);
+	else
+		sbuf_addf(b, "<p class=\"na\">%s</p>\n", empty);
+	section_close(b, p);
+	return NULL;
+}
+
 static void draw_top_deals(struct sbuf *b, const cJSON *p, const char *dflt)
 {
-	section_open(b, p, "deals", "Top 5 potential deals");
-	if (!panel_available(p)) {
-		not_available(b, p);
-		section_close(b, p);
+	const cJSON *rows = panel_rows(b, p, "deals", "Top 5 potential deals", "no open deals"), *row;
+	if (!rows)
 		return;
-	}
-	const cJSON *rows = rows_of(p), *row;
-	if (!cJSON_GetArraySize(rows)) {
-		sbuf_add(b, "<p class=\"na\">no open deals</p>\n");
-		section_close(b, p);
-		return;
-	}
 	sbuf_add(b, "<table><tr><th>deal</th><th>owner</th><th>stage</th><th class=\"num\">amount × prob.</th>"
 		    "<th class=\"num\">weighted</th></tr>\n");
 	cJSON_ArrayForEach(row, rows) {
@@ -581,22 +560,10 @@ static void draw_top_deals(struct sbuf *b, const cJSON *p, const char *dflt)
 
 static void draw_top_reps(struct sbuf *b, const cJSON *p, const char *dflt)
 {
-	section_open(b, p, "reps", "Top 3 reps");
-	if (!panel_available(p)) {
-		not_available(b, p);
-		section_close(b, p);
+	const cJSON *rows = panel_rows(b, p, "reps", "Top 3 reps", "no deals yet"), *row;
+	if (!rows)
 		return;
-	}
-	const cJSON *rows = rows_of(p), *row;
-	if (!cJSON_GetArraySize(rows)) {
-		sbuf_add(b, "<p class=\"na\">no deals yet</p>\n");
-		section_close(b, p);
-		return;
-	}
-	double max = 0;
-	cJSON_ArrayForEach(row, rows)
-		if (panel_double(row, "won_amount") > max)
-			max = panel_double(row, "won_amount");
+	double max = panel_max(rows, "won_amount");
 	sbuf_add(b, "<table><tr><th></th><th>rep</th><th class=\"num\">won</th><th></th><th class=\"num\">deals</th>"
 		    "<th class=\"num\">win rate</th></tr>\n");
 	cJSON_ArrayForEach(row, rows) {

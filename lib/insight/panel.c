@@ -60,6 +60,49 @@ const char *panel_json(const cJSON *obj, const char *key, char *buf, size_t n)
 	return buf;
 }
 
+double panel_max(const cJSON *rows, const char *key)
+{
+	const cJSON *row;
+	double max = 0;
+	cJSON_ArrayForEach(row, rows)
+		if (panel_double(row, key) > max)
+			max = panel_double(row, key);
+	return max;
+}
+
+static void month_add(char *ym, int k)
+{
+	int y = atoi(ym), m = atoi(ym + 5) + k;
+	while (m < 1) {
+		m += 12;
+		y--;
+	}
+	while (m > 12) {
+		m -= 12;
+		y++;
+	}
+	char buf[32];
+	snprintf(buf, sizeof(buf), "%04d-%02d", y, m);
+	memcpy(ym, buf, 7);
+	ym[7] = 0;
+}
+
+void panel_last_months(const cJSON *rows, const char *now, const cJSON *row[6], char month[6][8])
+{
+	const char *cur = panel_str(cJSON_GetArrayItem(rows, 0), "currency", NULL);
+	for (int i = 0; i < 6; i++) {
+		snprintf(month[i], 8, "%.7s", now);
+		month_add(month[i], i - 5);
+		row[i] = NULL;
+		const cJSON *r;
+		cJSON_ArrayForEach(r, rows) {
+			const char *rc = panel_str(r, "currency", NULL);
+			if (!strcmp(panel_str(r, "period", ""), month[i]) && (!cur || (rc && !strcmp(rc, cur))))
+				row[i] = r;
+		}
+	}
+}
+
 /* digits of v grouped by three */
 static void grouped(unsigned long long v, char *buf, size_t n)
 {

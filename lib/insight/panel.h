@@ -27,6 +27,14 @@ bool panel_has(const cJSON *obj, const char *key);
 /* The exact JSON text of a number (as the report prints it), into buf. */
 const char *panel_json(const cJSON *obj, const char *key, char *buf, size_t n);
 
+/* The largest value of key in rows (0 when none is above 0). */
+double panel_max(const cJSON *rows, const char *key);
+
+/* The six months up to now ("2026-03") and the forecast's row of each
+ * (NULL: none, nothing won then), of the rows' first currency: the won
+ * amount month by month, several currencies never added up. */
+void panel_last_months(const cJSON *rows, const char *now, const cJSON *row[6], char month[6][8]);
+
 /* An amount as people read it: "¥1,234,567", "¥30,000.50", "$12.00",
  * "1,000 JPY": the symbol of its currency, thousands separated, cents
  * shown when there are any. Into buf. */

@@ -318,10 +318,7 @@ static void draw_funnel(struct block *bl, const cJSON *p)
 		return;
 	}
 	const cJSON *rows = cJSON_GetObjectItemCaseSensitive(p, "rows"), *row;
-	double max = 0;
-	cJSON_ArrayForEach(row, rows)
-		if (panel_double(row, "deals") > max)
-			max = panel_double(row, "deals");
+	double max = panel_max(rows, "deals");
 	int lw = 8, nw = 5, pw = 6, bw = bl->width - lw - nw - pw - 3;
 	cJSON_ArrayForEach(row, rows) {
 		char num[32], pct[32] = "";
@@ -346,20 +343,6 @@ static void this_month(const cJSON *panels, char *buf)
 {
 	const char *until = panel_str(panel_find(panels, "period"), "until", "");
 	snprintf(buf, 8, "%.7s", until);
-}
-
-static void month_add(char *ym, int k)
-{
-	int y = atoi(ym), m = atoi(ym + 5) + k;
-	while (m < 1) {
-		m += 12;
-		y--;
-	}
-	while (m > 12) {
-		m -= 12;
-		y++;
-	}
-	snprintf(ym, 8, "%04d-%02d", y, m);
 }
 
 static void draw_forecast(struct block *bl, const cJSON *p, const cJSON *panels, int ahead)
@@ -396,21 +379,15 @@ static void draw_forecast(struct block *bl, const cJSON *p, const cJSON *panels,
 	if (!shown)
 		block_add(bl, "%s", "no open deals expected from this month on");
 	/* won, month by month, the last six months */
+	const cJSON *mrow[6];
+	char month[6][8];
 	double won[6];
-	char first[8], ym[8];
-	snprintf(first, sizeof(first), "%s", now);
-	month_add(first, -5);
-	for (int i = 0; i < 6; i++) {
-		snprintf(ym, sizeof(ym), "%s", first);
-		month_add(ym, i);
-		won[i] = 0;
-		cJSON_ArrayForEach(row, rows)
-			if (!strcmp(panel_str(row, "period", ""), ym))
-				won[i] = panel_double(row, "won");
-	}
+	panel_last_months(rows, now, mrow, month);
+	for (int i = 0; i < 6; i++)
+		won[i] = panel_double(mrow[i], "won");
 	char *s = sparkline(won, 6);
 	char *sp = paint(bl, GREEN, s);
-	char *note = xasprintf("won by month %s..%s", first, now);
+	char *note = xasprintf("won by month %s..%s", month[0], month[5]);
 	char *np = paint(bl, DIM, note);
 	block_add(bl, "%s  %s", sp, np);
 	free(s);
@@ -427,10 +404,7 @@ static void draw_top_reps(struct block *bl, const cJSON *p)
 		return;
 	}
 	const cJSON *rows = cJSON_GetObjectItemCaseSensitive(p, "rows"), *row;
-	double max = 0;
-	cJSON_ArrayForEach(row, rows)
-		if (panel_double(row, "won_amount") > max)
-			max = panel_double(row, "won_amount");
+	double max = panel_max(rows, "won_amount");
 	int nw = 10, vw = 13, dw = 6, bw = bl->width - 2 - nw - vw - dw - 3;
 	cJSON_ArrayForEach(row, rows) {
 		long long m;
