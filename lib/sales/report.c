@@ -68,6 +68,18 @@ static void columns(struct crm *c, const char *const *table, int nt, const char 
 		out_columns(c->out, all, na);
 }
 
+/* What the acting user may see of type tn, over alias, as " AND (...)",
+ * or "" when they see it all (no users, an admin): a rep's funnel is
+ * their own deals. Newly allocated. */
+static char *scope_and(struct crm *c, const char *tn, const char *alias)
+{
+	const struct type *t = type_find(c, tn);
+	char *s = t ? query_scope(c, t, alias, false) : xstrdup("1");
+	char *r = strcmp(s, "1") ? xasprintf(" AND (%s)", s) : xstrdup("");
+	free(s);
+	return r;
+}
+
 static int prepare(struct crm *c, const char *sql, sqlite3_stmt **st)
 {
 	int rc = sqlite3_prepare_v2(c->db, sql, -1, st, NULL);
@@ -437,14 +449,14 @@ static const char days_filtered_sql[] =
  * that is not covering, each would be a jump to its row (3.4 s instead of
  * 0.4 s at 1M deals). */
 static char *deal_query(const char *fmt, const char *since, const char *until, const struct report_opts *r,
-			bool cur)
+			bool cur, const char *scope)
 {
-	char *filters = xasprintf("%s%s%s%s%s",
+	char *filters = xasprintf("%s%s%s%s%s%s",
 				  since ? " AND d.created_at >= ?9 AND julianday(d.created_at) >= julianday(?2)" : "",
 				  until ? " AND d.created_at < ?10 AND julianday(d.created_at) < julianday(?7)" : "",
 				  r->owner ? " AND d.owner = ?3" : "",
 				  r->members ? " AND d.owner IN (SELECT value FROM json_each(?8))" : "",
-				  cur ? " AND coalesce(d.currency, ?6) = ?5" : "");
+				  cur ? " AND coalesce(d.currency, ?6) = ?5" : "", scope);
 	char *sql = xasprintf(fmt, since || until ? " INDEXED BY deal_created"
 				   : r->owner || r->members ? "" : " NOT INDEXED", filters);
 	free(filters);
@@ -465,9 +477,10 @@ static void bind_deal_query(sqlite3_stmt *st, const char *since, const char *unt
 	bind_opt(st, 10, day_around(until, 2, hi));
 }
 
-static bool deals_filtered(const char *since, const char *until, const struct report_opts *r, bool multi)
+static bool deals_filtered(const char *since, const char *until, const struct report_opts *r, bool multi,
+			   const char *scope)
 {
-	return since || until || r->owner || r->members || multi;
+	return since || until || r->owner || r->members || multi || *scope;
 }
 
 static int funnel_days(struct crm *c, const struct report_opts *r, const char *since, const char *until,
@@ -475,14 +488,16 @@ static int funnel_days(struct crm *c, const struct report_opts *r, const char *s
 {
 	sqlite3_stmt *st;
 	bool multi = cs->n > 1;
-	char *sql = deals_filtered(since, until, r, multi) ? deal_query(days_filtered_sql, since, until, r, multi)
-							    : NULL;
+	char *scope = scope_and(c, "deal", "d");
+	bool filtered = deals_filtered(since, until, r, multi, scope);
+	char *sql = filtered ? deal_query(days_filtered_sql, since, until, r, multi, scope) : NULL;
+	free(scope);
 	int rc = prepare(c, sql ? sql : days_fast_sql, &st);
 	free(sql);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, r->pipeline, -1, SQLITE_TRANSIENT);
-	if (deals_filtered(since, until, r, multi))
+	if (filtered)
 		bind_deal_query(st, since, until, r, cs, k);
 	sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
@@ -500,8 +515,10 @@ static int funnel_one(struct crm *c, const struct report_opts *r, const char *si
 		      const char *now, const struct currencies *cs, int k, cJSON *rows)
 {
 	sqlite3_stmt *st;
-	bool multi = cs->n > 1, filtered = deals_filtered(since, until, r, multi);
-	char *counts = filtered ? deal_query(funnel_counts_filtered, since, until, r, multi) : NULL;
+	char *scope = scope_and(c, "deal", "d");
+	bool multi = cs->n > 1, filtered = deals_filtered(since, until, r, multi, scope);
+	char *counts = filtered ? deal_query(funnel_counts_filtered, since, until, r, multi, scope) : NULL;
+	free(scope);
 	char *sql = xasprintf(funnel_sql, counts ? counts : funnel_counts_all);
 	free(counts);
 	int rc = prepare(c, sql, &st);
@@ -614,15 +631,14 @@ int report_funnel(struct crm *c, const struct report_opts *r)
  * sum: nothing is added up). */
 static int forecast_deals(struct crm *c, const struct report_opts *r, cJSON *rows)
 {
-	const struct type *t = type_find(c, "deal");
-	char *scope = t ? query_scope(c, t, "deal", false) : xstrdup("1");
+	char *scope = scope_and(c, "deal", "deal");
 	char *dflt = config_get(c, "currency");
 	char *sql = xasprintf(
 		"SELECT d.id, d.name, d.owner, d.stage, d.expected_close, d.amount, d.probability, "
 		"  t.w, coalesce(d.currency, ?4) FROM (SELECT id, coalesce(amount, 0) * coalesce(probability, 0) AS w "
-		"  FROM deal%s WHERE status = 'open' AND deleted_at IS NULL " FORECAST_FILTERS " AND (%s) "
+		"  FROM deal%s WHERE status = 'open' AND deleted_at IS NULL " FORECAST_FILTERS "%s "
 		"  ORDER BY w DESC, id LIMIT ?3) t JOIN deal d ON d.id = t.id ORDER BY t.w DESC, t.id",
-		strcmp(scope, "1") ? "" : " INDEXED BY deal_forecast", scope);
+		*scope ? "" : " INDEXED BY deal_forecast", scope);
 	free(scope);
 	sqlite3_stmt *st;
 	int rc = prepare(c, sql, &st);
@@ -677,10 +693,13 @@ static int forecast_one(struct crm *c, const struct report_opts *r, const char *
 	/* Open deals by expected close, won deals by when they closed: first
 	 * grouped by the stored column in the order of a covering index (no
 	 * sort of every deal), then by period. */
-	bool filtered = r->pipeline || r->owner || r->members || since || until || cs->n > 1;
+	char *scope = scope_and(c, "deal", "deal");
+	bool filtered = r->pipeline || r->owner || r->members || since || until || cs->n > 1 || *scope;
 	/* the currency only when there are several: with one, the covering
 	 * indexes (which have no currency) answer alone */
-	const char *cond = cs->n > 1 ? FORECAST_FILTERS " AND coalesce(currency, ?5) = ?4" : FORECAST_FILTERS;
+	char *cond = xasprintf("%s%s%s", FORECAST_FILTERS, cs->n > 1 ? " AND coalesce(currency, ?5) = ?4" : "",
+			       scope);
+	free(scope);
 	char *sql = xasprintf(
 		"WITH o AS (SELECT %s AS k, sum(n) AS n, sum(amt) AS amt, sum(w) AS w FROM ("
 		"  SELECT %s AS e, count(*) AS n, coalesce(sum(amount), 0) AS amt, "
@@ -696,6 +715,7 @@ static int forecast_one(struct crm *c, const struct report_opts *r, const char *
 		won_key, won_col, filtered || !strcmp(by, "owner") ? "" : "INDEXED BY deal_won", cond,
 		"AND (?3 IS NULL OR julianday(closed_at) >= julianday(?3)) "
 		"AND (?6 IS NULL OR julianday(closed_at) < julianday(?6))");
+	free(cond);
 	sqlite3_stmt *st;
 	int rc = prepare(c, sql, &st);
 	free(sql);
@@ -955,9 +975,10 @@ static char *around(const char *col, const char *since, const char *until)
 /* Each owner's numbers from the index deal_board (owner, status, closed_at,
  * amount): the owners one seek each, then per owner the won and lost deals
  * of the period and the open ones, as ranges of it; never every deal. The
- * %s: the currency filter (several currencies), with the days around the
- * period for the closed deals; the days around it for activities; and the
- * activity-only owners, who are in the default currency's rows. */
+ * %s: the currency filter (several currencies) and what the acting user
+ * may see, with the days around the period for the closed deals; the days
+ * around it and the scope for activities; and the activity-only owners,
+ * who are in the default currency's rows. */
 #define BOARD(what, status) "(SELECT " what " FROM deal INDEXED BY deal_board WHERE deleted_at IS NULL " \
 	"AND owner = do.owner AND status = '" status "'%s AND " IN_PERIOD("closed_at") ")"
 #define OPEN(what) "(SELECT " what " FROM deal INDEXED BY deal_board WHERE deleted_at IS NULL " \
@@ -983,14 +1004,19 @@ static int leaderboard_one(struct crm *c, const struct report_opts *r, const cha
 			   const struct currencies *cs, int k, cJSON *rows)
 {
 	bool multi = cs->n > 1;
-	const char *cur = multi ? " AND coalesce(currency, ?4) = ?3" : "";
+	char *sd = scope_and(c, "deal", "deal"), *sa = scope_and(c, "activity", "activity");
+	char *cur = xasprintf("%s%s", multi ? " AND coalesce(currency, ?4) = ?3" : "", sd);
 	char *cl = around("closed_at", since, until), *ca = around("at", since, until);
-	char *closed = xasprintf("%s%s", cur, cl);
-	char *sql = xasprintf(leaderboard_fmt, cur, cur, closed, closed, closed, cur, cur, ca,
+	char *closed = xasprintf("%s%s", cur, cl), *acts = xasprintf("%s%s", ca, sa);
+	char *sql = xasprintf(leaderboard_fmt, cur, cur, closed, closed, closed, cur, cur, acts,
 			      multi ? " WHERE ?3 = ?4" : "");
+	free(sd);
+	free(sa);
+	free(cur);
 	free(cl);
 	free(ca);
 	free(closed);
+	free(acts);
 	sqlite3_stmt *st;
 	int rc = prepare(c, sql, &st);
 	free(sql);
@@ -1043,7 +1069,8 @@ int report_leaderboard(struct crm *c, const struct report_opts *r)
  * lead's) is this source. With several currencies, once per currency
  * over its leads (by their budget's) and deals. %s: the days around the
  * period on the leads' created_at (when the index is worth it), the leads'
- * currency, the days around it on the deals' closed_at, their currency. */
+ * currency and scope, the days around it on the deals' closed_at, their
+ * currency and scope (what the acting user may see). */
 static const char sources_fmt[] =
 	"WITH l AS (SELECT coalesce(nullif(source, ''), '(none)') AS src, count(*) AS leads, "
 	"  sum(status IN ('qualified', 'converted')) AS qualified, sum(status = 'converted') AS converted "
@@ -1063,12 +1090,18 @@ static int sources_one(struct crm *c, const struct report_opts *r, const char *s
 		       const struct currencies *cs, int k, cJSON *rows)
 {
 	bool multi = cs->n > 1;
+	char *sl = scope_and(c, "lead", "lead"), *sd = scope_and(c, "deal", "d");
 	char *cl = recent_leads(c, since) ? around("created_at", since, until) : xstrdup("");
 	char *cd = around("d.closed_at", since, until);
-	char *sql = xasprintf(sources_fmt, cl, multi ? " AND coalesce(currency, ?4) = ?3" : "", cd,
-			      multi ? " AND coalesce(d.currency, ?4) = ?3" : "");
+	char *lf = xasprintf("%s%s", multi ? " AND coalesce(currency, ?4) = ?3" : "", sl);
+	char *df = xasprintf("%s%s", multi ? " AND coalesce(d.currency, ?4) = ?3" : "", sd);
+	char *sql = xasprintf(sources_fmt, cl, lf, cd, df);
+	free(sl);
+	free(sd);
 	free(cl);
 	free(cd);
+	free(lf);
+	free(df);
 	sqlite3_stmt *st;
 	int rc = prepare(c, sql, &st);
 	free(sql);
