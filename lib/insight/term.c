@@ -377,7 +377,7 @@ static void draw_forecast(struct block *bl, const cJSON *p, const cJSON *panels,
 		free(v);
 	}
 	if (!shown)
-		block_add(bl, "%s", "no open deals expected from this month on");
+		block_add(bl, "%s", "no open deals expected from now on");
 	/* won, month by month, the last six months */
 	const cJSON *mrow[6];
 	char month[6][8];
@@ -492,11 +492,15 @@ static void side_by_side(struct sbuf *b, struct block *bl, int n, int gap, int m
 			const char *s = r < bl[i].n ? bl[i].lines[r] : "";
 			if (i)
 				sbuf_addf(&line, "%*s", gap, "");
-			sbuf_add(&line, s);
+			/* a line no wider than its block, so the next starts in place */
+			struct sbuf cut = { 0 };
+			cut_line(&cut, s, bl[i].width);
+			sbuf_add(&line, cut.s ? cut.s : "");
 			if (i < n - 1) {
-				int pad = bl[i].width - vis_width(s);
+				int pad = bl[i].width - vis_width(cut.s ? cut.s : "");
 				sbuf_addf(&line, "%*s", pad > 0 ? pad : 0, "");
 			}
+			sbuf_release(&cut);
 		}
 		while (line.len && line.s[line.len - 1] == ' ')
 			line.s[--line.len] = 0;
