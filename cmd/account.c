@@ -5,6 +5,7 @@
 #include "core/input.h"
 #include "io/out.h"
 #include "records.h"
+#include "service/report.h"
 
 static int account_add_exec(struct crm *c, struct args *a) { return rec_add(c, a, "account"); }
 static int account_list_exec(struct crm *c, struct args *a) { return rec_list(c, a, "account"); }
@@ -82,8 +83,23 @@ static const struct opt rm_opts[] = {
 	OPT_END
 };
 
+static int account_tier_exec(struct crm *c, struct args *a)
+{
+	struct service_opts o = { .currency = arg_get(a, "currency"), .apply = arg_has(a, "apply") };
+	return account_tier(c, &o);
+}
+
+static const struct opt tier_opts[] = {
+	{ "apply", 0, NULL, "store each account's tier in its tier field (audited)", false },
+	{ "currency", 0, "CUR", "the currency whose payments rank them (default: config currency)", false },
+	OPT_END
+};
+
 static const struct cmd_verb account_verbs[] = {
 	RECORD_VERBS(account, add_opts, list_opts, rm_opts),
+	{ "tier", "[--apply] [--currency CUR]",
+	  "ABC tiers by payments received in the last 12 months (A to 80%, B to 95%, C the rest)",
+	  tier_opts, DB_WRITE, 0, 0, account_tier_exec },
 	{ NULL }
 };
 
@@ -95,5 +111,11 @@ const struct cmd_entry cmd_account_entry = {
 		       "source, phone, address, website, tags, note, last_contacted_at, plus custom\n"
 		       "fields. 'crm account show' adds its contacts, deals, recent activities and\n"
 		       "open tasks (of the account, its contacts and its deals) as arrays; as a\n"
-		       "table (on a terminal), one table for each after the account's own.",
+		       "table (on a terminal), one table for each after the account's own.\n"
+		       "'crm account tier' ranks the accounts by payments received in the last 12\n"
+		       "months (one currency): sorted by that amount, an account is A while the\n"
+		       "running share is within 80% (the first is always A), B within 95%, else C;\n"
+		       "accounts without payments are C. It prints every account with received,\n"
+		       "share_pct, running_pct and tier (was: the tier stored before, when it\n"
+		       "differs); --apply stores the tier (an audited update).",
 };

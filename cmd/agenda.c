@@ -28,7 +28,10 @@ const struct cmd_entry cmd_agenda_entry = {
 		       "the user's new leads not contacted within config agenda.new_lead_hours\n"
 		       "(default 24; new_lead), and the user's open deals with no activity for\n"
 		       "config agenda.stale_deal_days (default 7; stale_deal). Tasks by priority\n"
-		       "within each part. Each line is the task, lead or deal itself (type, id), so\n"
+		       "within each part. Each line is the task, lead or deal itself (type, id); a\n"
+		       "task line is the task as 'crm task list' prints it, plus agenda and when\n"
+		       "(\"2 days late\", \"today 15:00\"), so one jq filter reads both and\n"
 		       "  crm agenda | jq -c 'select(.agenda == \"overdue\")' | crm task done\n"
-		       "works.",
+		       "works. Tasks about a removed record are left out until it is restored.\n"
+		       "--date reads the times 'crm help task' lists (明天, 下周一, 12-15, ...).",
 };

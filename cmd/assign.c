@@ -10,6 +10,7 @@
 static const struct opt assign_opts[] = {
 	{ "by", 'b', "HOW", "region, industry, source, round-robin or least-loaded", false },
 	{ "team", 't', "TEAM", "draw reps from config team.TEAM (default: team.default)", false },
+	{ "force", 0, NULL, "assign converted leads too (they get no first-contact task)", false },
 	OPT_END
 };
 
@@ -32,6 +33,7 @@ static int assign_exec(struct crm *c, struct args *a)
 	int rc = assigner_init(c, &as, by, arg_get(a, "team"));
 	if (rc)
 		return rc;
+	as.force = arg_has(a, "force");
 	rec_columns(c, type_find(c, "lead"));
 	rc = input_each(c, a->argc, a->argv, "lead", assign_line, &as);
 	assigner_release(&as);
@@ -85,7 +87,7 @@ static const struct cmd_verb assign_verbs[] = {
 	{ "rule list", "", "list the assignment rules", NULL, DB_READ, 0, 0, rule_list_exec },
 	{ "rule rm", "ID | FIELD=VALUE", "remove an assignment rule (by id, or the rules for a value)",
 	  NULL, DB_WRITE, 1, 1, rule_rm_exec },
-	{ "", "[ID ...] --by region|industry|source|round-robin|least-loaded [--team T]",
+	{ "", "[ID ...] --by region|industry|source|round-robin|least-loaded [--team T] [--force]",
 	  "give leads to reps, with a first-contact task each", assign_opts, DB_WRITE, 0, -1, assign_exec },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };
@@ -100,6 +102,11 @@ const struct cmd_entry cmd_assign_entry = {
 		       "Round-robin goes on where the last run stopped; least-loaded picks the rep\n"
 		       "with the fewest open leads and deals. Each assigned lead gets a task\n"
 		       "\"首次联系\" for its new owner, due in config assign.hot_hours (2) when its\n"
-		       "score is above score.sql, else assign.first_contact_hours (24).\n"
+		       "score is above score.sql, else assign.first_contact_hours (24); assigned\n"
+		       "again, the open task goes to the new owner with a new deadline, unless\n"
+		       "that deadline is already missed (it stays, so the lateness shows). The\n"
+		       "task is done when someone calls, meets, visits, emails or messages the\n"
+		       "lead (crm note --type call ...) or converts it. A converted lead is\n"
+		       "refused (exit 4) unless --force (it then gets no first-contact task).\n"
 		       "  crm import leads new.csv --print | crm assign --by region",
 };

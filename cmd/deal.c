@@ -122,8 +122,13 @@ const struct cmd_entry cmd_deal_entry = {
 	.description = "Deal fields: name (required), account_id, contact_id, lead_id, amount (money),\n"
 		       "currency, pipeline, stage, probability, expected_close (date), owner, source,\n"
 		       "status (open, won, lost), lost_reason, tags, note, plus custom fields.\n"
-		       "A new deal starts in the first stage of its pipeline (or the stage given),\n"
-		       "with that stage's probability. Stage and status change only through\n"
-		       "'crm stage move', which checks the stage's gates and keeps the history that\n"
-		       "'crm deal show' and the reports read.",
+		       "A new deal starts in the first stage of its pipeline that does not close\n"
+		       "(or the stage given, by key or label), with that stage's probability; one\n"
+		       "made in a later stage must meet what a move there asks (the gate, a lost\n"
+		       "deal's lost_reason, the approval amount), and in a won or lost stage it is\n"
+		       "closed (closed_at). 'crm import deals' checks each row the same way; a row\n"
+		       "may bring a status that agrees with its stage and a closed_at (成交日期).\n"
+		       "Stage and status change only through 'crm stage move', which checks the\n"
+		       "stage's gates and keeps the history that 'crm deal show' and the reports\n"
+		       "read.",
 };

@@ -10,10 +10,10 @@ static const struct opt import_opts[] = {
 	{ "map-name", 0, "NAME", "start from the mapping saved under NAME", false },
 	{ "save-map", 0, "NAME", "save the mapping in effect under NAME", false },
 	{ "create-fields", 0, NULL, "unknown columns become new custom fields (else ignored)", false },
-	{ "errors", 0, "FILE", "write rejected rows to FILE as JSON lines", false },
+	{ "errors", 0, "FILE", "write rejected rows and skipped duplicates to FILE as JSON lines", false },
 	{ "on-duplicate", 0, "ACTION", "skip (default), update, merge or error", false },
-	{ "key", 'k', "FIELD", "match duplicates by FIELD (default: phone or email; accounts: name)", false },
-	{ "dry-run", 'n', NULL, "check everything and report, writing nothing", false },
+	{ "key", 'k', "FIELD", "match duplicates by FIELD (default: phone or email; accounts: name; a numbered record: its number)", false },
+	{ "dry-run", 'n', NULL, "check and report (--errors FILE too); the database stays as it was", false },
 	{ "atomic", 0, NULL, "all or nothing: one rejected row imports nothing", false },
 	{ "resume", 0, NULL, "go on after the line an interrupted import of the same file reached", false },
 	{ "print", 0, NULL, "print the records written as JSON lines", false },
@@ -63,21 +63,36 @@ const struct cmd_entry cmd_import_entry = {
 	.summary = "import records from spreadsheets (CSV, TSV, .xlsx) and JSON lines",
 	.verbs = import_verbs,
 	.description = "FILE may be - (stdin). Encodings: UTF-8 with or without a BOM, GBK/GB18030\n"
-		       "(Excel on Chinese Windows), UTF-16 with a BOM; an invalid byte stops the\n"
-		       "import naming its line and column. Headers are matched to fields by name,\n"
-		       "by Chinese header (姓名 手机 邮箱 公司 行业 地区 来源 职位 预算 备注 创建时间 ...)\n"
-		       "and common aliases; --map says the rest. Every row is normalised and\n"
-		       "checked like 'crm lead add' (a cell of 面议, 无, 待定 or - in a money, number,\n"
-		       "date, phone or email column is empty); rejected rows are reported with their line\n"
-		       "(the header is line 1, or 2 under a one-cell title row such as 客户名单\n"
-		       "2025, which is skipped) and the import goes on (exit 3 at the end).\n"
+		       "(Excel on Chinese Windows), UTF-16 with a BOM. A stray byte that is not\n"
+		       "UTF-8 (or GBK) rejects its row, naming its line and column (in --errors: the\n"
+		       "cell shows it as U+FFFD), and the import goes on; a file that does not\n"
+		       "read as UTF-8 at all (a GBK file named utf-8) stops at once. Headers are\n"
+		       "matched to fields by name, by Chinese header and common aliases: 姓名 联系人\n"
+		       "客户姓名 (name), 手机 联系电话 手机号码 (phone), 邮箱, 微信 微信号 (wechat),\n"
+		       "公司 公司名称 客户名称 (company; an account's name), 行业, 地区, 来源, 职位,\n"
+		       "预算 预算金额 意向金额 (budget), 备注 备注说明 跟进记录 (note), 创建时间, 负责人,\n"
+		       "阶段, 金额, 成交日期 (a deal's closed_at), 输单原因 ...; --map says the rest.\n"
+		       "A sheet of 客户名称 with no person's column names each lead by it. Every row\n"
+		       "is normalised and checked like 'crm lead add' (a cell of 面议, 无, 待定 or - in a\n"
+		       "money, number, date, phone or email column is empty); a deal row as 'crm deal\n"
+		       "add' checks it in its stage (the gate, a lost deal's reason, the approval\n"
+		       "amount; a won or lost deal is closed at its 成交日期, else now). Rejected rows\n"
+		       "are reported with their line (the header is line 1, or 2 under a one-cell\n"
+		       "title row such as 客户名单 2025 alone on the first line, which is skipped) and\n"
+		       "the import goes on (exit 3 at the end; 4 for --on-duplicate error).\n"
 		       "Duplicates, against the database and within the file, are matched by\n"
-		       "normalised phone or email (accounts: name; or --key FIELD). Rows are\n"
-		       "committed in batches; an interrupted import (Ctrl-C, kill, a crash) keeps\n"
-		       "what was committed, and the same command with --resume goes on after it.\n"
-		       "On Ctrl-C or kill it commits the rows done, says where it stopped, and\n"
-		       "ends by that signal (exit status 130 or 143), so a script stops too.\n"
-		       "A summary goes to stderr; records go to stdout only with --print, so\n"
+		       "normalised phone or email (accounts: name; or --key FIELD); a skipped one is\n"
+		       "counted in the summary and named in --errors with its line and the record\n"
+		       "it repeats (\"skipped\":\"duplicate\", \"duplicate_of\":\"lead:7\"). With\n"
+		       "--dry-run nothing changes in the database, and --errors FILE is written as\n"
+		       "for a real import, to fix the file before it. .xlsx workbooks are found\n"
+		       "through their package relationships, wherever the tool that wrote them put\n"
+		       "the parts (zip names written with \\ too). Rows are committed in batches;\n"
+		       "an interrupted import (Ctrl-C, kill, a crash) keeps what was committed, and\n"
+		       "the same command with --resume goes on after it. On Ctrl-C or kill it\n"
+		       "commits the rows done, says where it stopped, and ends by that signal (exit\n"
+		       "status 130 or 143), so a script stops too. A summary goes to stderr;\n"
+		       "records go to stdout only with --print, so\n"
 		       "  crm import leads new.csv --print | crm assign --by region\n"
 		       "works. Saved mappings live in config import.map.NAME.",
 };

@@ -73,10 +73,10 @@ const struct cmd_entry cmd_lead_entry = {
 	.name = "lead",
 	.summary = "leads: people who may buy",
 	.verbs = lead_verbs,
-	.description = "Lead fields: name (required), phone, email, company, title, industry, region,\n"
-		       "source, budget (money), currency, company_size, status (new, working,\n"
-		       "nurturing, qualified, disqualified, converted), score, owner, tags, note,\n"
-		       "last_contacted_at, plus custom fields (crm field add lead ...).\n"
+	.description = "Lead fields: name (required), phone, email, company, title, wechat,\n"
+		       "industry, region, source, budget (money), currency, company_size, status\n"
+		       "(new, working, nurturing, qualified, disqualified, converted), score, owner,\n"
+		       "tags, note, last_contacted_at, plus custom fields (crm field add lead ...).\n"
 		       "Phones and emails are normalised; adding a lead whose phone or email is\n"
 		       "already known fails with exit 4 naming the existing lead.\n"
 		       "'crm lead convert ID' makes (or finds, by company name without 有限公司\n"

@@ -13,7 +13,7 @@
 static const struct opt note_opts[] = {
 	{ "type", 't', "KIND", "call, meeting, email, visit, wechat or note (default)", false },
 	{ "at", 0, "TIME", "when it happened (default: now)", false },
-	{ "next", 0, "\"WHEN ACTION\"", "the follow-up task: --next \"+3d 寄样品\"", false },
+	{ "next", 0, "\"WHEN ACTION\"", "the follow-up task: --next \"tomorrow 14:00 发方案\"", false },
 	OPT_END
 };
 
@@ -73,8 +73,12 @@ const struct cmd_entry cmd_note_entry = {
 	.verbs = note_verbs,
 	.description = "The note becomes an activity of the record (crm activity list --for\n"
 		       "ENTITY) and moves its last_contacted_at. --next \"WHEN ACTION\" also\n"
-		       "creates the follow-up task, for the record's owner:\n"
+		       "creates the follow-up task, for the record's owner: WHEN is the longest\n"
+		       "head that reads as a time (+3d, tomorrow 14:00, 下周一 9:30, 明天下午3点; the\n"
+		       "times of 'crm help task'), ACTION the rest:\n"
 		       "  crm note lead:1 \"客户说喜欢喝普洱茶\" --type call --next \"+3d 寄茶叶样品\"\n"
+		       "A call, meeting, visit, email or wechat message on a lead is its first\n"
+		       "contact: its open 首次联系 task (crm assign) is done.\n"
 		       "With only TEXT, the note goes on every record piped in:\n"
 		       "  crm lead list --tag 展会 | crm note \"群发了展会邀请\" --type wechat",
 };

@@ -40,6 +40,11 @@ const struct cmd_entry cmd_pipeline_entry = {
 		       "Keys and labels may be Chinese. Example:\n"
 		       "  crm pipeline add saas --label SaaS --stages \\\n"
 		       "    \"demo:产品演示:30,poc:POC测试:60,won:赢单:100:won,lost:输单:0:lost\"\n"
-		       "A stage marked won or lost closes the deals moved into it. Gates are set\n"
-		       "with 'crm stage add KEY --pipeline P --require ...'.",
+		       "A stage marked won or lost closes the deals moved into it; a stage called\n"
+		       "won or lost (赢单, 输单) is one unless --stages says otherwise, and every new\n"
+		       "pipeline gets the closing stages won 赢单 100 and lost 输单 0 that its list\n"
+		       "lacks, so 'crm pipeline add 工程项目' then 'crm stage add 立项 --pipeline\n"
+		       "工程项目' makes a pipeline that wins and loses deals. A new deal starts in\n"
+		       "the first stage that does not close. Gates are set with\n"
+		       "'crm stage add KEY --pipeline P --require ...'.",
 };

@@ -10,7 +10,7 @@ static const struct opt add_opts[] = {
 	{ "when", 'w', "EXPR", "only when this holds for the record (an SQL expression, as in --where)", false },
 	{ "every", 0, "SPAN", "tick rules: how often (1m, 1h, 1d; default 1h)", false },
 	{ "do", 0, "ACTION", "task \"title\" --due +3d [--owner owner|manager], set F=V, tag add X, "
-	  "assign --by HOW, score, notify (repeatable)", true },
+	  "assign --by HOW, score, notify, create TYPE F=V... (repeatable)", true },
 	OPT_END
 };
 
@@ -71,8 +71,11 @@ const struct cmd_entry cmd_rule_entry = {
 		       "rule that fails rolls the change back and says why. Tick rules (--on\n"
 		       "tick) run from 'crm automate tick' (cron, every minute is fine): each\n"
 		       "fires once per record while its --when holds, and again only after it\n"
-		       "stopped holding. On an activity, actions act on the record it is about;\n"
-		       "an event.tracked rule's --when reads the event (name, props) and its\n"
+		       "stopped holding. On an activity, a task or a survey, actions act on the\n"
+		       "record it is about; create TYPE F=V... makes a record of another type\n"
+		       "about that one (its references to it and to its account are filled):\n"
+		       "  --on activity.created --when \"text LIKE '%投诉%'\" --do 'create ticket title=客户投诉'\n"
+		       "and an event.tracked rule's --when reads the event (name, props) and its\n"
 		       "actions act on the event's lead.\n"
 		       "Samples: share/rules/samples.sh. For example:\n"
 		       "  crm rule add 报价跟进 --on deal.stage_changed --when \"stage = 'proposal'\" \\\n"

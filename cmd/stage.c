@@ -67,7 +67,8 @@ static const struct opt add_opts[] = {
 	{ "require", 0, "FIELD,...", "fields a deal must have to enter (\"\" clears)", false },
 	{ "require-activity", 0, "KIND", "an activity (call, meeting, visit, ...) needed since the deal "
 	  "entered its current stage (\"\" clears)", false },
-	{ "closes", 0, "won|lost", "moving here closes the deal as won or lost", false },
+	{ "closes", 0, "won|lost", "moving here closes the deal as won or lost (a stage called won or "
+	  "lost does unless --closes \"\")", false },
 	OPT_END
 };
 

@@ -85,6 +85,38 @@ echo
 echo "== crm report leaderboard"
 crm --table report leaderboard
 echo
+
+# After the sale: the customers of won deals call in; tickets with SLA
+# clocks over business hours, replies, a pending stretch, surveys.
+crm config set sla.hours "09:00-18:00 1-5" > /dev/null
+echo "== crm ticket add (three customers), reply, pending, resolve, survey"
+acc=$(crm deal list --where "status = 'won'" --limit 3 --sort id | jq -r .account_id)
+n=0
+for a in $acc; do
+	n=$((n + 1))
+	case $n in
+	1) crm ticket add --account "$a" title=系统登录失败 priority=urgent category=账号 --assignee carol > /dev/null ;;
+	2) crm ticket add --account "$a" title=发票抬头有误 category=账单 --assignee dave > /dev/null ;;
+	*) crm ticket add --account "$a" title=申请新增用户 priority=low category=账号 --assignee carol > /dev/null ;;
+	esac
+done
+crm ticket reply 1 "已收到，正在排查" > /dev/null
+crm ticket pending 1 --note "等客户提供日志" > /dev/null
+crm ticket reply 1 "日志已收到，已修复" > /dev/null
+crm ticket resolve 1 > /dev/null
+crm ticket reply 2 "已重开发票" > /dev/null
+crm ticket resolve 2 > /dev/null
+crm survey add ticket:1 --csat 5 --comment 响应很快 > /dev/null
+crm survey add ticket:2 --csat 3 > /dev/null
+for a in $acc; do crm survey add "account:$a" --nps 9 > /dev/null; done
+crm --table ticket list
+echo
+echo "== crm report service --by assignee"
+crm --table report service --by assignee
+echo
+echo "== crm report satisfaction"
+crm --table report satisfaction
+echo
 echo "== crm report kpi --since 90d"
 crm --table report kpi --since 90d
 echo

@@ -121,10 +121,10 @@ local_setup() {
 	[ "$(jq -r .agenda <<<"$output" | tr '\n' ' ')" = "overdue today new_lead stale_deal " ]
 	[ "$(jq -r 'select(.agenda == "new_lead") | .what' <<<"$output")" = 新客户 ]
 	[ "$(jq -r 'select(.agenda == "stale_deal") | .what' <<<"$output")" = 冷单 ]
-	[ "$(jq -r .what <<<"${lines[0]}")" = 过期的事 ]
-	[ "$(jq -r .what <<<"${lines[1]}")" = 今天的事 ]
+	[ "$(jq -r .title <<<"${lines[0]}")" = 过期的事 ]
+	[ "$(jq -r .title <<<"${lines[1]}")" = 今天的事 ]
 	run crm agenda --user bob
-	[ "$(jqo .what)" = 别人的事 ]
+	[ "$(jqo .title)" = 别人的事 ]
 	run crm agenda --date 2026-11-30 --user nobody
 	assert_failure 1
 	run --separate-stderr crm agenda --date someday
@@ -156,10 +156,10 @@ local_setup() {
 	crm task add --title 全天 --due 2026-11-23 >/dev/null
 	run crm agenda
 	assert_success
-	[ "$(jq -r '.agenda + ":" + .what' <<<"$output" | paste -sd,)" = "overdue:早会,today:下午,today:全天" ]
+	[ "$(jq -r '.agenda + ":" + .title' <<<"$output" | paste -sd,)" = "overdue:早会,today:下午,today:全天" ]
 	[ "$(crm task list --overdue | jq -r .title)" = 早会 ]
 	# another day's agenda: its timed tasks are due that day, not late
 	crm task add --title 周会 --due "2026-11-26 09:00" >/dev/null
 	run crm agenda --date 2026-11-26
-	[ "$(jq -r 'select(.what == "周会") | .agenda' <<<"$output")" = today ]
+	[ "$(jq -r 'select(.title == "周会") | .agenda' <<<"$output")" = today ]
 }

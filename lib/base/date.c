@@ -4,6 +4,7 @@
 #include "base/text.h"
 
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,31 +26,34 @@ static const struct unit units[] = {
 	{ "天", 86400 }, { "日", 86400 }, { "周", 604800 },
 };
 
-/* Count and unit of a span like "30m" or "7天"; a bare number is days
- * when bare_days allows it. */
-static int parse_span(const char *s, int bare_days, long long *count, long long *unit)
+/* Count and unit of a span at *p like "30m" or "7天" (the longest unit
+ * name after the digits); a bare number is days when bare_days allows
+ * it. *p moves past the span. */
+static int parse_span(const char **p, int bare_days, long long *count, long long *unit)
 {
 	long long n = 0;
-	const char *p = s;
-	if (*p < '0' || *p > '9')
+	const char *s = *p;
+	if (*s < '0' || *s > '9')
 		return -1;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		if (n > (LLONG_MAX - (*p - '0')) / 10)
+	for (; *s >= '0' && *s <= '9'; s++) {
+		if (n > (LLONG_MAX - (*s - '0')) / 10)
 			return -1;
-		n = n * 10 + (*p - '0');
+		n = n * 10 + (*s - '0');
 	}
 	long long u = 0;
-	if (*p == 0) {
-		u = bare_days ? 86400 : 0;
-	} else {
-		for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++)
-			if (strcmp(p, units[i].name) == 0)
-				u = units[i].seconds;
+	size_t ulen = 0;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		size_t l = strlen(units[i].name);
+		if (l > ulen && strncmp(s, units[i].name, l) == 0)
+			u = units[i].seconds, ulen = l;
 	}
+	if (!ulen && bare_days)
+		u = 86400;
 	if (u == 0 || n > SPAN_MAX_SECONDS / u)
 		return -1;
 	*count = n;
 	*unit = u;
+	*p = s + ulen;
 	return 0;
 }
 
@@ -72,7 +76,10 @@ int duration_parse(const char *in, long long *seconds)
 	if (!s)
 		return -1;
 	long long n, u;
-	int rc = parse_span(s, 1, &n, &u);
+	const char *rest = s;
+	int rc = parse_span(&rest, 1, &n, &u);
+	if (rc == 0 && *rest)
+		rc = -1;
 	free(s);
 	if (rc == 0)
 		*seconds = n * u;
@@ -258,66 +265,322 @@ static int parse_absolute(const char *s, time_t *out, int *date_only)
 	return 0;
 }
 
-/* Local midnight `days` days after the day of now. */
-static int midnight(time_t now, long days, time_t *out)
+/* ---- the words people use for a day and a time of day ---- */
+
+/* Matches word w at *p (ASCII case-insensitively); an ASCII word must
+ * not run on into more letters ("todayx"). Advances *p on a match. */
+static int word_at(const char **p, const char *w)
 {
-	struct tm tm;
-	if (!localtime_r(&now, &tm))
+	size_t n = strlen(w);
+	if (strncasecmp(*p, w, n) != 0)
 		return -1;
-	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-	tm.tm_mday += (int)days;
-	return local_time(&tm, out);
+	unsigned char next = (unsigned char)(*p)[n];
+	if ((unsigned char)w[0] < 0x80 && ((next >= 'a' && next <= 'z') || (next >= 'A' && next <= 'Z')))
+		return -1;
+	*p += n;
+	return 0;
 }
 
-/* "+3d", "-2w" move by calendar days (keeping the clock across DST);
- * "+4h", "+30m" by exact seconds. */
-static int parse_relative(const char *s, time_t now, time_t *out)
+/* tm: the local day `days` after now's, at midnight (mktime settles an
+ * mday out of range). */
+static int day_tm(time_t now, long days, struct tm *tm)
+{
+	if (!localtime_r(&now, tm))
+		return -1;
+	tm->tm_hour = tm->tm_min = tm->tm_sec = 0;
+	tm->tm_mday += (int)days;
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	int days;   /* from today */
+} day_words[] = {
+	{ "today", 0 }, { "tomorrow", 1 }, { "yesterday", -1 },
+	{ "今天", 0 }, { "今日", 0 }, { "明天", 1 }, { "明日", 1 }, { "后天", 2 }, { "後天", 2 },
+	{ "大后天", 3 }, { "大後天", 3 }, { "昨天", -1 }, { "昨日", -1 }, { "前天", -2 },
+};
+
+static int parse_day_word(const char **p, time_t now, struct tm *tm)
+{
+	for (size_t i = 0; i < sizeof(day_words) / sizeof(day_words[0]); i++)
+		if (word_at(p, day_words[i].name) == 0)
+			return day_tm(now, day_words[i].days, tm);
+	return -1;
+}
+
+/* Which week a weekday is in. */
+enum { WK_COMING, WK_THIS, WK_NEXT, WK_LAST };
+
+/* A weekday: 周五, 星期五, 礼拜五 (this week's), 本周五, 这周五, 下周一, 下个星期一,
+ * 上周五; monday (the coming one, today included), this friday, next monday
+ * (next week's), last friday; mon, tue, ... Weeks start on Monday. */
+static int parse_weekday(const char **p, time_t now, struct tm *tm)
+{
+	static const char *const en[7][3] = {
+		{ "monday", "mon", NULL }, { "tuesday", "tues", "tue" }, { "wednesday", "wed", NULL },
+		{ "thursday", "thurs", "thu" }, { "friday", "fri", NULL }, { "saturday", "sat", NULL },
+		{ "sunday", "sun", NULL },
+	};
+	static const struct {
+		const char *w;
+		int week;
+	} zh_pre[] = {
+		{ "下个", WK_NEXT }, { "下個", WK_NEXT }, { "下", WK_NEXT }, { "本", WK_THIS }, { "这个", WK_THIS },
+		{ "这", WK_THIS }, { "這", WK_THIS }, { "上个", WK_LAST }, { "上個", WK_LAST }, { "上", WK_LAST },
+	};
+	static const char *const zh_week[] = { "星期", "礼拜", "禮拜", "周", "週" };
+	static const char *const zh_day[] = { "一", "二", "三", "四", "五", "六", "日", "天" };
+	const char *s = *p;
+	int week = -1, day = -1;
+	/* English */
+	const char *q = s;
+	int eweek = WK_COMING;
+	if (word_at(&q, "next") == 0)
+		eweek = WK_NEXT;
+	else if (word_at(&q, "this") == 0)
+		eweek = WK_THIS;
+	else if (word_at(&q, "last") == 0)
+		eweek = WK_LAST;
+	if (eweek != WK_COMING) {
+		if (*q != ' ')
+			q = s, eweek = WK_COMING;
+		while (*q == ' ')
+			q++;
+	}
+	for (int d = 0; d < 7 && day < 0; d++)
+		for (int k = 0; k < 3 && en[d][k] && day < 0; k++)
+			if (word_at(&q, en[d][k]) == 0)
+				day = d, week = eweek, s = q;
+	/* Chinese */
+	for (size_t i = 0; i <= sizeof(zh_pre) / sizeof(zh_pre[0]) && day < 0; i++) {
+		const char *r = s;
+		int w = WK_THIS;   /* 周五 alone: this week's */
+		if (i < sizeof(zh_pre) / sizeof(zh_pre[0])) {
+			if (skip(&r, zh_pre[i].w) != 0)
+				continue;
+			w = zh_pre[i].week;
+		}
+		int found = 0;
+		for (size_t k = 0; k < sizeof(zh_week) / sizeof(zh_week[0]) && !found; k++)
+			found = skip(&r, zh_week[k]) == 0;
+		if (!found)
+			continue;
+		for (int d = 0; d < 8 && day < 0; d++)
+			if (skip(&r, zh_day[d]) == 0)
+				day = d > 6 ? 6 : d, week = w, s = r;
+	}
+	if (day < 0)
+		return -1;
+	struct tm cur;
+	if (!localtime_r(&now, &cur))
+		return -1;
+	int today = (cur.tm_wday + 6) % 7;   /* Monday 0 .. Sunday 6 */
+	int off = week == WK_COMING ? (day - today + 7) % 7
+		: week == WK_THIS ? day - today
+		: week == WK_NEXT ? 7 - today + day
+		: day - today - 7;
+	*p = s;
+	return day_tm(now, off, tm);
+}
+
+/* A day of this year: 12-15, 12/15, 12月15日 (or 号). */
+static int parse_month_day(const char **p, time_t now, struct tm *tm)
+{
+	const char *s = *p;
+	int m, d;
+	if (digits(&s, 1, 2, &m) != 0)
+		return -1;
+	if (*s == '-' || *s == '/') {
+		s++;
+		if (digits(&s, 1, 2, &d) != 0)
+			return -1;
+	} else if (skip(&s, "月") == 0) {
+		if (digits(&s, 1, 2, &d) != 0)
+			return -1;
+		if (skip(&s, "日") != 0)
+			skip(&s, "号");
+	} else {
+		return -1;
+	}
+	if (day_tm(now, 0, tm) != 0)
+		return -1;
+	long y = tm->tm_year + 1900L;
+	if (m < 1 || m > 12 || d < 1 || d > days_in_month(y, m))
+		return -1;
+	tm->tm_mon = m - 1;
+	tm->tm_mday = d;
+	*p = s;
+	return 0;
+}
+
+/* A time of day: 14:00, 9:30:15, 3pm, 10:30 am, noon, 下午3点, 3点半,
+ * 15点20分, 晚上8:30, 中午. */
+static int parse_time_of_day(const char **p, int *h, int *mi, int *sec)
+{
+	enum { H_NONE, H_AM, H_PM, H_NOON };
+	static const struct {
+		const char *w;
+		int half;
+	} parts[] = {
+		{ "上午", H_AM }, { "早上", H_AM }, { "早晨", H_AM }, { "凌晨", H_AM }, { "中午", H_NOON },
+		{ "下午", H_PM }, { "傍晚", H_PM }, { "晚上", H_PM }, { "夜里", H_PM },
+	};
+	const char *s = *p;
+	int half = H_NONE, hh, mm = 0, ss = 0, marked = 0;
+	if (word_at(&s, "noon") == 0) {
+		*h = 12, *mi = *sec = 0;
+		*p = s;
+		return 0;
+	}
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]) && !half; i++)
+		if (skip(&s, parts[i].w) == 0)
+			half = parts[i].half;
+	if (half == H_NOON && (*s < '0' || *s > '9')) {   /* 中午: noon */
+		*h = 12, *mi = *sec = 0;
+		*p = s;
+		return 0;
+	}
+	if (digits(&s, 1, 2, &hh) != 0)
+		return -1;
+	if (*s == ':') {
+		s++;
+		if (digits(&s, 2, 2, &mm) != 0)
+			return -1;
+		if (*s == ':' && (s++, digits(&s, 2, 2, &ss) != 0))
+			return -1;
+		marked = 1;
+	} else if (skip(&s, "点") == 0 || skip(&s, "點") == 0 || skip(&s, "时") == 0 || skip(&s, "時") == 0) {
+		if (skip(&s, "半") == 0)
+			mm = 30;
+		else if (skip(&s, "整") == 0)
+			mm = 0;
+		else if (*s >= '0' && *s <= '9') {
+			if (digits(&s, 1, 2, &mm) != 0)
+				return -1;
+			skip(&s, "分");
+		}
+		marked = 1;
+	}
+	if (half == H_NONE) {
+		const char *q = s;
+		while (*q == ' ')
+			q++;
+		static const char *const am[] = { "am", "a.m.", NULL }, *const pm[] = { "pm", "p.m.", NULL };
+		for (int i = 0; am[i] && !half; i++)
+			if (word_at(&q, am[i]) == 0)
+				half = H_AM;
+		for (int i = 0; pm[i] && !half; i++)
+			if (word_at(&q, pm[i]) == 0)
+				half = H_PM;
+		if (half) {
+			if (hh < 1 || hh > 12)
+				return -1;
+			s = q;
+			marked = 1;
+		}
+	}
+	if (!marked)
+		return -1;   /* a bare number is not a time */
+	if ((half == H_PM && hh < 12) || (half == H_NOON && hh < 6))
+		hh += 12;
+	else if (half == H_AM && hh == 12)
+		hh = 0;
+	if (hh > 23 || mm > 59 || ss > 59)
+		return -1;
+	*h = hh, *mi = mm, *sec = ss;
+	*p = s;
+	return 0;
+}
+
+/* "+3d", "-2w" move by calendar days (keeping the clock across DST, or
+ * at the time of day that follows: "+2d 14:00"); "+4h", "+30m" by exact
+ * seconds. *rest is what follows a span of days. */
+static int parse_relative(const char *s, time_t now, time_t *out, struct tm *tm, const char **rest)
 {
 	int sign = *s == '-' ? -1 : 1;
+	const char *p = s + 1;
 	long long n, u;
-	if (parse_span(s + 1, 0, &n, &u) != 0)
+	if (parse_span(&p, 0, &n, &u) != 0)
 		return -1;
 	if (u % 86400 != 0) {
+		if (*p)
+			return -1;
 		*out = now + sign * n * u;
+		*rest = NULL;
+		return 0;
+	}
+	if (!localtime_r(&now, tm))
+		return -1;
+	tm->tm_mday += (int)(sign * n * (u / 86400));
+	*rest = p;
+	return 0;
+}
+
+static int parse_clean(const char *s, time_t now, bool ahead, time_t *out, int *date_only)
+{
+	if (!strcasecmp(s, "now") || !strcmp(s, "现在")) {
+		*date_only = 0;
+		*out = now;
 		return 0;
 	}
 	struct tm tm;
-	if (!localtime_r(&now, &tm))
-		return -1;
-	tm.tm_mday += (int)(sign * n * (u / 86400));
-	return local_time(&tm, out);
-}
-
-struct word {
-	const char *name;
-	int days;   /* offset from today; 99 means "now" */
-};
-
-static const struct word words[] = {
-	{ "today", 0 }, { "tomorrow", 1 }, { "yesterday", -1 }, { "now", 99 },
-	{ "今天", 0 }, { "明天", 1 }, { "昨天", -1 }, { "现在", 99 },
-};
-
-static int parse_clean(const char *s, time_t now, time_t *out, int *date_only)
-{
-	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
-		if (strcasecmp(s, words[i].name) != 0)
-			continue;
-		*date_only = words[i].days != 99;
-		if (!*date_only) {
-			*out = now;
+	memset(&tm, 0, sizeof(tm));
+	const char *p = s;
+	int have_day = 0, keep_clock = 0;
+	if (*s == '+' || *s == '-') {
+		const char *rest;
+		if (parse_relative(s, now, out, &tm, &rest) != 0)
+			return -1;
+		if (!rest) {
+			*date_only = 0;
 			return 0;
 		}
-		return midnight(now, words[i].days, out);
+		have_day = keep_clock = 1;
+		p = rest;
+	} else if (parse_day_word(&p, now, &tm) == 0 || parse_weekday(&p, now, &tm) == 0) {
+		have_day = 1;
+	} else {
+		if (parse_absolute(s, out, date_only) == 0)
+			return 0;
+		memset(&tm, 0, sizeof(tm));
+		if (parse_day(&p, &tm) == 0 || parse_month_day(&p, now, &tm) == 0)
+			have_day = 1;
+		else
+			p = s;
 	}
-	if (*s == '+' || *s == '-') {
-		*date_only = 0;
-		return parse_relative(s, now, out);
+	while (*p == ' ')
+		p++;
+	if (*p == 0) {
+		if (!have_day)
+			return -1;
+		*date_only = !keep_clock;
+		return local_time(&tm, out);
 	}
-	return parse_absolute(s, out, date_only);
+	if (have_day && word_at(&p, "at") == 0)   /* tomorrow at 14:00 */
+		while (*p == ' ')
+			p++;
+	int h, mi, sec;
+	if (parse_time_of_day(&p, &h, &mi, &sec) != 0)
+		return -1;
+	while (*p == ' ')
+		p++;
+	if (*p)
+		return -1;
+	*date_only = 0;
+	if (!have_day && day_tm(now, 0, &tm) != 0)
+		return -1;
+	tm.tm_hour = h, tm.tm_min = mi, tm.tm_sec = sec;
+	if (local_time(&tm, out) != 0)
+		return -1;
+	if (!have_day && ahead && *out < now) {   /* due at 15:00, once it is past: tomorrow's */
+		tm.tm_mday++;
+		return local_time(&tm, out);
+	}
+	return 0;
 }
 
-int date_parse(const char *in, time_t now, time_t *out, int *date_only)
+static int parse(const char *in, time_t now, bool ahead, time_t *out, int *date_only)
 {
 	if (!in)
 		return -1;
@@ -325,8 +588,8 @@ int date_parse(const char *in, time_t now, time_t *out, int *date_only)
 	if (!s)
 		return -1;
 	int only = 0;
-	time_t t;
-	int rc = parse_clean(s, now, &t, &only);
+	time_t t = 0;
+	int rc = parse_clean(s, now, ahead, &t, &only);
 	free(s);
 	if (rc != 0)
 		return -1;
@@ -334,6 +597,16 @@ int date_parse(const char *in, time_t now, time_t *out, int *date_only)
 	if (date_only)
 		*date_only = only;
 	return 0;
+}
+
+int date_parse(const char *in, time_t now, time_t *out, int *date_only)
+{
+	return parse(in, now, false, out, date_only);
+}
+
+int date_parse_ahead(const char *in, time_t now, time_t *out, int *date_only)
+{
+	return parse(in, now, true, out, date_only);
 }
 
 time_t date_now(void)
@@ -388,15 +661,25 @@ char *date_format_day(time_t t, char *buf)
 	return buf;
 }
 
-int date_normalize(const char *in, int want_date, char *buf)
+static int normalize(const char *in, int want_date, bool ahead, char *buf)
 {
 	time_t t;
 	buf[0] = 0;
-	if (date_parse(in, date_now(), &t, NULL) != 0)
+	if (parse(in, date_now(), ahead, &t, NULL) != 0)
 		return -1;
 	if (want_date)
 		date_format_day(t, buf);
 	else
 		date_format(t, buf);
 	return buf[0] ? 0 : -1;
+}
+
+int date_normalize(const char *in, int want_date, char *buf)
+{
+	return normalize(in, want_date, false, buf);
+}
+
+int date_normalize_ahead(const char *in, int want_date, char *buf)
+{
+	return normalize(in, want_date, true, buf);
 }

@@ -88,6 +88,24 @@ static void item_free(struct hook_item *it)
 	free(it);
 }
 
+void *hook_mark(struct crm *c)
+{
+	return queue(c)->tail;
+}
+
+void hook_rollback(struct crm *c, void *mark)
+{
+	struct hookq *q = queue(c);
+	struct hook_item **at = mark, *it = *at;
+	*at = NULL;
+	q->tail = at;
+	while (it) {
+		struct hook_item *next = it->next;
+		item_free(it);
+		it = next;
+	}
+}
+
 static void run_one(struct crm *c, struct hook_item *it)
 {
 	int fds[2];

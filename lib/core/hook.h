@@ -17,6 +17,11 @@ void hook_run_pending(struct crm *c);
 int hook_commit(struct crm *c, bool again);
 /* Forget what is queued (after rollback). */
 void hook_discard(struct crm *c);
+/* Where the queue ends now; hook_rollback drops what was queued after it
+ * (the change that queued it was rolled back to a savepoint). Only valid
+ * until the next commit. */
+void *hook_mark(struct crm *c);
+void hook_rollback(struct crm *c, void *mark);
 /* The hooks folder, newly allocated. */
 char *hook_dir(void);
 /* Free the queue and what it knows (at the end of the process). */

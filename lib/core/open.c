@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -11,6 +12,7 @@
 #include "base/date.h"
 #include "core/config.h"
 #include "core/db.h"
+#include "core/module.h"
 #include "core/open.h"
 #include "core/schema.h"
 #include "core/sqlfn.h"
@@ -84,12 +86,98 @@ static void busy_set(struct crm *c, int ms)
 	sqlite3_busy_handler(c->db, busy_wait, c);
 }
 
+/* The next word of an SQL statement (an identifier, quoted or not),
+ * after blanks and -- comments, into w (n bytes). 0, or -1 at the end. */
+static int sql_word(const char **p, char *w, size_t n)
+{
+	const char *s = *p;
+	for (;;) {
+		while (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r')
+			s++;
+		if (s[0] != '-' || s[1] != '-')
+			break;
+		while (*s && *s != '\n')
+			s++;
+	}
+	char close = *s == '"' ? '"' : *s == '`' ? '`' : *s == '[' ? ']' : 0;
+	if (close)
+		s++;
+	size_t k = 0;
+	while (*s && (close ? *s != close : (*s == '_' || (*s >= '0' && *s <= '9') || ((*s | 32) >= 'a' && (*s | 32) <= 'z')))) {
+		if (k + 1 < n)
+			w[k++] = *s;
+		s++;
+	}
+	if (close && *s)
+		s++;
+	w[k] = 0;
+	*p = s;
+	return k ? 0 : -1;
+}
+
+/* Whether stmt is "ALTER TABLE t ADD [COLUMN] col ..." for a column a
+ * custom field (crm field add) made before the migration did. */
+static bool adds_custom_column(struct crm *c, const char *stmt)
+{
+	char w[4][72];
+	const char *p = stmt;
+	for (int i = 0; i < 4; i++)
+		if (sql_word(&p, w[i], sizeof(w[i])) != 0)
+			return false;
+	if (strcasecmp(w[0], "alter") || strcasecmp(w[1], "table") || strcasecmp(w[3], "add"))
+		return false;
+	char col[72];
+	if (sql_word(&p, col, sizeof(col)) != 0)
+		return false;
+	if (!strcasecmp(col, "column") && sql_word(&p, col, sizeof(col)) != 0)
+		return false;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM field WHERE type = ? AND name = ?", -1, &st, NULL) != SQLITE_OK)
+		return false;
+	sqlite3_bind_text(st, 1, w[2], -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, col, -1, SQLITE_TRANSIENT);
+	bool found = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_finalize(st);
+	return found;
+}
+
+/* A migration one statement at a time, skipping an ADD COLUMN of a
+ * column that a custom field made already: the field becomes the
+ * built-in one, its values kept (the migration deletes the field row). */
+static int migration_exec_tolerant(struct crm *c, const char *sql)
+{
+	const char *start = sql;
+	for (const char *p = sql; *p; p++) {
+		if (*p != ';')
+			continue;
+		char *one = xstrndup(start, (size_t)(p + 1 - start));
+		if (!sqlite3_complete(one)) {   /* a ';' inside a trigger or a string */
+			free(one);
+			continue;
+		}
+		start = p + 1;
+		int rc = adds_custom_column(c, one) ? CRM_OK : db_exec(c, one);
+		free(one);
+		if (rc)
+			return rc;
+	}
+	return *start && sqlite3_complete(start) ? db_exec(c, start) : CRM_OK;
+}
+
 static int run_migrations(struct crm *c, int from)
 {
 	for (const struct migration *m = schema_migrations; m->name; m++) {
 		if (m->version <= from)
 			continue;
-		int rc = db_exec(c, m->sql);
+		int rc = db_exec(c, "SAVEPOINT migration");
+		if (!rc)
+			rc = db_exec(c, m->sql);
+		if (rc && strstr(c->errmsg, "duplicate column name")) {
+			sqlite3_exec(c->db, "ROLLBACK TO migration", NULL, NULL, NULL);
+			rc = migration_exec_tolerant(c, m->sql);
+		}
+		if (!rc)
+			rc = db_exec(c, "RELEASE migration");
 		if (rc) {
 			char msg[sizeof(c->errmsg)];
 			snprintf(msg, sizeof(msg), "%s", c->errmsg);
@@ -201,7 +289,7 @@ static int open_handle(struct crm *c, int flags)
 		char *mode = db_get_text(c, "PRAGMA journal_mode = WAL", NULL);
 		free(mode);
 	}
-	if (sqlfn_register(c) != CRM_OK)
+	if (sqlfn_register(c) != CRM_OK || module_open_all(c) != CRM_OK)
 		return c->errcode;
 	return CRM_OK;
 }

@@ -13,6 +13,7 @@
 #include "core/config.h"
 #include "core/db.h"
 #include "core/event.h"
+#include "core/hook.h"
 #include "core/record.h"
 #include "core/search.h"
 #include "io/out.h"
@@ -25,8 +26,13 @@ char *record_select_sql(const struct type *t)
 	struct sbuf b = { 0 };
 	sbuf_add(&b, "SELECT ");
 	for (int i = 0; i < t->nfields; i++) {
+		const struct field *f = &t->fields[i];
+		if (f->expr) {
+			sbuf_addf(&b, "%s(%s) AS \"%s\"", i ? ", " : "", f->expr, f->name);
+			continue;
+		}
 		sbuf_add(&b, i ? ", r.\"" : "r.\"");
-		sbuf_add(&b, t->fields[i].name);
+		sbuf_add(&b, f->name);
 		sbuf_addc(&b, '"');
 	}
 	sbuf_add(&b, " FROM \"");
@@ -167,6 +173,12 @@ int record_check_fresh(struct crm *c, const struct type *t, long long id, const 
 {
 	const char *seen = line ? cJSON_GetStringValue(cJSON_GetObjectItem(line, "updated_at")) : NULL;
 	if (!seen || !type_field(t, "updated_at"))
+		return CRM_OK;
+	/* a line about another record (an approval about deal:7) says nothing
+	 * of when this one changed */
+	const char *tn = cJSON_GetStringValue(cJSON_GetObjectItem(line, "type"));
+	const cJSON *lid = cJSON_GetObjectItem(line, "id");
+	if ((tn && strcmp(tn, t->name)) || (cJSON_IsNumber(lid) && (long long)lid->valuedouble != id))
 		return CRM_OK;
 	char *sql = xasprintf("SELECT updated_at FROM \"%s\" WHERE id = ?", t->name);
 	sqlite3_stmt *st = db_stmt(c, sql);
@@ -345,11 +357,23 @@ static char *input_text(const cJSON *in)
 	return r;
 }
 
-/* A reference given by name (account=杭州云启科技有限公司): it must name
- * exactly one live record, or the user has to say which by id. */
+/* A reference given by the record's own number (contract=HT-2026-0001,
+ * a field flagged FF_KEY) or by name (account=杭州云启科技有限公司): it
+ * must name exactly one live record, or the user has to say which by id. */
 static int ref_by_name(struct crm *c, const struct field *f, const struct type *rt,
 		       const char *v, long long *id)
 {
+	const struct field *key = type_field_flagged(rt, FF_KEY);
+	if (key) {
+		char *sql = xasprintf("SELECT id FROM \"%s\" WHERE \"%s\" = ? AND deleted_at IS NULL LIMIT 1",
+				      rt->name, key->name);
+		*id = db_get_int(c, sql, v, 0);
+		free(sql);
+		if (*id)
+			return CRM_OK;
+		if (!type_field(rt, "name"))
+			return crm_error(c, CRM_BADINPUT, "%s: no %s numbered '%s'", f->name, rt->name, v);
+	}
 	if (!type_field(rt, "name"))
 		return bad(c, f, v, "is not a record id");
 	char *sql = xasprintf("SELECT id FROM \"%s\" WHERE name = ? AND deleted_at IS NULL "
@@ -369,7 +393,8 @@ static int ref_by_name(struct crm *c, const struct field *f, const struct type *
 	}
 	sqlite3_reset(st);
 	if (n == 0)
-		return crm_error(c, CRM_BADINPUT, "%s: no %s named '%s'", f->name, rt->name, v);
+		return crm_error(c, CRM_BADINPUT, "%s: no %s %s '%s'", f->name, rt->name,
+				 key ? "numbered or named" : "named", v);
 	if (n > 1)
 		return crm_error(c, CRM_BADINPUT, "%s: '%s' names more than one %s (%s:%lld, %s:%lld): "
 				 "give the id", f->name, v, rt->name, rt->name, first, rt->name, second);
@@ -438,6 +463,9 @@ static int norm_scalar(struct crm *c, const struct type *t, const struct field *
 	}
 	case FK_NUMBER: {
 		double d = strtod(v, &end);
+		/* a percentage as spreadsheets write it: 13% is 13 */
+		if (end != v && (!strcmp(end, "%") || !strcmp(end, "％")))
+			end += strlen(end);
 		if (end == v || *end)
 			return bad(c, f, v, "is not a number");
 		if (d == (double)(long long)d && d < 9e15 && d > -9e15)
@@ -457,7 +485,8 @@ static int norm_scalar(struct crm *c, const struct type *t, const struct field *
 	case FK_DATE:
 	case FK_TIME: {
 		char d[DATE_BUFSZ];
-		if (date_normalize(v, f->kind == FK_DATE, d) != 0)
+		int (*norm)(const char *, int, char *) = f->flags & FF_AHEAD ? date_normalize_ahead : date_normalize;
+		if (norm(v, f->kind == FK_DATE, d) != 0)
 			return bad(c, f, v, f->kind == FK_DATE ? "is not a date" : "is not a time");
 		*out = xstrdup(d);
 		return CRM_OK;
@@ -575,6 +604,11 @@ static int collect(struct crm *c, const struct type *t, const cJSON *fields, uns
 			return crm_error(c, CRM_BADINPUT, "unknown field '%s' for %s (see 'crm field add')",
 					 it->string, t->name);
 		int i = (int)(f - t->fields);
+		if (f->flags & FF_COMPUTED) {
+			if (flags & REC_SYSTEM)
+				continue;   /* an export read back: it describes the record */
+			return crm_error(c, CRM_BADINPUT, "field '%s' is computed by crm, not set", f->name);
+		}
 		bool settable = !(f->flags & FF_SYSTEM) || flags & REC_SYSTEM
 			     || (inserting && !strcmp(f->name, "created_at"));
 		if (!settable)
@@ -638,6 +672,32 @@ static int dup_guard(struct crm *c, const struct type *t, char **vals, long long
 	return CRM_CONFLICT;
 }
 
+/* The fields flagged FF_KEY (a contract's number) are unique among live
+ * records, whatever the write's flags. vals: the values being written
+ * (NULL: not written). */
+static int key_guard(struct crm *c, const struct type *t, char **vals, long long self)
+{
+	for (int i = 0; i < t->nfields; i++) {
+		const struct field *f = &t->fields[i];
+		if (!(f->flags & FF_KEY) || !vals[i])
+			continue;
+		char *sql = xasprintf("SELECT id FROM \"%s\" WHERE \"%s\" = ? AND deleted_at IS NULL "
+				      "AND id <> ? LIMIT 1", t->name, f->name);
+		sqlite3_stmt *st = db_stmt(c, sql);
+		free(sql);
+		if (!st)
+			return c->errcode;
+		sqlite3_bind_text(st, 1, vals[i], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, self);
+		long long other = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		sqlite3_reset(st);
+		if (other)
+			return crm_error(c, CRM_CONFLICT, "%s %s already belongs to %s:%lld", f->name, vals[i],
+					 t->name, other);
+	}
+	return CRM_OK;
+}
+
 static char *json_text(const cJSON *j)
 {
 	char *s = cJSON_PrintUnformatted(j);
@@ -678,8 +738,12 @@ static int after_write(struct crm *c, const struct type *t, long long id, const 
 	free(entity);
 	free(b);
 	free(a);
+	/* the audit keeps what was stored; rules and hooks see the record as
+	 * it reads, computed fields included */
+	cJSON *shown = !rc && what && after && type_has_expr(t) ? record_get(c, t, id, false) : NULL;
 	if (!rc && what)
-		rc = publish(c, t, id, what, before, after, NULL, NULL, flags);
+		rc = publish(c, t, id, what, before, shown ? shown : after, NULL, NULL, flags);
+	cJSON_Delete(shown);
 	return rc;
 }
 
@@ -727,7 +791,7 @@ const char *rec_get(const struct rec *r, const char *field)
 void rec_set(struct rec *r, const char *field, const char *value)
 {
 	const struct field *f = type_field(r->t, field);
-	if (!f)
+	if (!f || f->flags & FF_COMPUTED)
 		return;
 	char **v = &r->vals[f - r->t->fields];
 	if (*v == value)
@@ -735,6 +799,20 @@ void rec_set(struct rec *r, const char *field, const char *value)
 	char *copy = value ? xstrdup(value) : NULL;
 	free(*v);
 	*v = copy;
+}
+
+/* A record's savepoint, and the user hooks its change queued: rolled
+ * back together. */
+static int rec_savepoint(struct crm *c, void **hooks)
+{
+	*hooks = hook_mark(c);
+	return db_savepoint(c);
+}
+
+static void rec_rollback(struct crm *c, void *hooks)
+{
+	db_rollback_to(c);
+	hook_rollback(c, hooks);
 }
 
 int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
@@ -755,6 +833,8 @@ int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
 	}
 	if (!rc && !(flags & REC_ALLOW_DUP))
 		rc = dup_guard(c, t, vals, 0, dup_id);
+	if (!rc)
+		rc = key_guard(c, t, vals, 0);
 	if (rc)
 		goto cleanup;
 
@@ -785,13 +865,14 @@ int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
 	for (int i = 1; i < t->nfields; i++)
 		if (vals[i])
 			sqlite3_bind_text(st, ++n, vals[i], -1, SQLITE_STATIC);
-	if ((rc = db_savepoint(c)))
+	void *hooks;
+	if ((rc = rec_savepoint(c, &hooks)))
 		goto cleanup;
 	int src = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (src != SQLITE_DONE) {
 		rc = crm_dberror(c, src, t->name);
-		db_rollback_to(c);
+		rec_rollback(c, hooks);
 		goto cleanup;
 	}
 	id = sqlite3_last_insert_rowid(c->db);
@@ -802,7 +883,7 @@ int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
 	if (!rc)
 		rc = after_write(c, t, id, "insert", "created", NULL, after, flags);
 	if (rc) {
-		db_rollback_to(c);
+		rec_rollback(c, hooks);
 		goto cleanup;
 	}
 	rc = db_release(c);
@@ -870,6 +951,8 @@ int record_update_as(struct crm *c, const struct type *t, long long id, const cJ
 		merged[i] = set[i] ? vals[i] : NULL;
 	if (!(flags & REC_ALLOW_DUP))
 		rc = dup_guard(c, t, merged, id, NULL);
+	if (!rc)
+		rc = key_guard(c, t, merged, id);
 	free(merged);
 	if (rc)
 		goto cleanup;
@@ -894,13 +977,14 @@ int record_update_as(struct crm *c, const struct type *t, long long id, const cJ
 			sqlite3_bind_text(st, ++n, vals[i], -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, ++n, now, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, ++n, id);
-	if ((rc = db_savepoint(c)))
+	void *hooks;
+	if ((rc = rec_savepoint(c, &hooks)))
 		goto cleanup;
 	int src = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (src != SQLITE_DONE) {
 		rc = crm_dberror(c, src, t->name);
-		db_rollback_to(c);
+		rec_rollback(c, hooks);
 		goto cleanup;
 	}
 	before = vals_json(t, id, old);
@@ -940,10 +1024,13 @@ int record_update_as(struct crm *c, const struct type *t, long long id, const cJ
 		free(b);
 		free(a);
 	}
-	if (!rc)
-		rc = publish(c, t, id, "updated", before, after, set, (const char *const *)vals, flags);
+	if (!rc) {
+		cJSON *shown = type_has_expr(t) ? record_get(c, t, id, false) : NULL;
+		rc = publish(c, t, id, "updated", before, shown ? shown : after, set, (const char *const *)vals, flags);
+		cJSON_Delete(shown);
+	}
 	if (rc) {
-		db_rollback_to(c);
+		rec_rollback(c, hooks);
 		goto cleanup;
 	}
 	rc = db_release(c);
@@ -971,6 +1058,8 @@ static int purge_dependents(struct crm *c, const struct type *t, long long id)
 		const struct type *u = type_at(c, i);
 		for (int j = 0; j < u->nfields && !rc; j++) {
 			const struct field *f = &u->fields[j];
+			if (f->flags & FF_COMPUTED)
+				continue;
 			bool ref = f->kind == FK_REF && f->ref && !strcmp(f->ref, t->name);
 			if (!ref && f->kind != FK_ENTITY)
 				continue;
@@ -1013,14 +1102,15 @@ int record_remove(struct crm *c, const struct type *t, long long id, bool purge)
 		return c->errcode;
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
-	int rc = db_savepoint(c);
+	void *hooks;
+	int rc = rec_savepoint(c, &hooks);
 	if (rc) {
 		cJSON_Delete(before);
 		return rc;
 	}
 	/* first: it writes other records (the statement cache may turn over) */
 	if (purge && (rc = purge_dependents(c, t, id))) {
-		db_rollback_to(c);
+		rec_rollback(c, hooks);
 		cJSON_Delete(before);
 		return rc;
 	}
@@ -1030,7 +1120,7 @@ int record_remove(struct crm *c, const struct type *t, long long id, bool purge)
 	free(sql);
 	if (!st) {
 		rc = c->errcode;
-		db_rollback_to(c);
+		rec_rollback(c, hooks);
 		cJSON_Delete(before);
 		return rc;
 	}
@@ -1046,7 +1136,7 @@ int record_remove(struct crm *c, const struct type *t, long long id, bool purge)
 	if (!rc)
 		rc = after_write(c, t, id, purge ? "purge" : "remove", "removed", before, NULL, 0);
 	if (rc)
-		db_rollback_to(c);
+		rec_rollback(c, hooks);
 	else
 		rc = db_release(c);
 	cJSON_Delete(before);
@@ -1069,10 +1159,17 @@ int record_restore(struct crm *c, const struct type *t, long long id)
 	if (vals) {
 		long long other = 0;
 		int rc = dup_guard(c, t, vals, id, &other);
-		vals_free(vals, t->nfields);
-		if (rc == CRM_CONFLICT)
+		if (rc == CRM_CONFLICT) {
+			vals_free(vals, t->nfields);
 			return crm_error(c, CRM_CONFLICT, "%s:%lld cannot come back: its phone or email belongs to "
 					 "%s:%lld now", t->name, id, t->name, other);
+		}
+		if (!rc && (rc = key_guard(c, t, vals, id)) == CRM_CONFLICT) {
+			char why[sizeof(c->errmsg)];
+			snprintf(why, sizeof(why), "%s", c->errmsg);
+			crm_error(c, CRM_CONFLICT, "%s:%lld cannot come back: its %s", t->name, id, why);
+		}
+		vals_free(vals, t->nfields);
 		if (rc)
 			return rc;
 	}

@@ -15,8 +15,11 @@ static const char history_sql[] =
 	 * new record's begins (the last insert) */
 	"SELECT * FROM (SELECT at, 'audit' AS src, action, user, before, after, id FROM audit WHERE entity = ?1 "
 	"  AND id >= coalesce((SELECT max(id) FROM audit WHERE entity = ?1 AND action = 'insert'), 0) "
-	"UNION ALL SELECT at, 'activity', kind, owner, text, NULL, id FROM activity "
-	"  WHERE entity = ?1 AND deleted_at IS NULL "
+	/* its own activities, and those of the records that belong to it
+	 * (a contact's, a ticket's reply: a word with its account): their
+	 * entity in the sixth column */
+	"UNION ALL SELECT at, 'activity', kind, owner, text, CASE WHEN entity = ?1 THEN NULL ELSE entity END, id "
+	"  FROM activity WHERE (entity = ?1 OR entity IN (%s)) AND deleted_at IS NULL "
 	"UNION ALL SELECT created_at, 'task', 'task', owner, title, due, id FROM task "
 	"  WHERE entity = ?1 AND deleted_at IS NULL "
 	"UNION ALL SELECT done_at, 'task_done', 'task_done', owner, title, NULL, id FROM task "
@@ -82,6 +85,16 @@ static const char *col(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
+/* Whether an audit's after is a decision on an approval (its step, or
+ * the first wave's approved_by), not the record's own change. */
+static bool is_decision(const char *after)
+{
+	cJSON *a = after ? cJSON_Parse(after) : NULL;
+	bool yes = cJSON_GetObjectItem(a, "approval") != NULL;
+	cJSON_Delete(a);
+	return yes;
+}
+
 static void emit(struct crm *c, const char *entity, sqlite3_stmt *st)
 {
 	struct out *o = c->out;
@@ -106,17 +119,38 @@ static void emit(struct crm *c, const char *entity, sqlite3_stmt *st)
 			summary = xstrdup("removed for good");
 		} else if (!strcmp(what, "restore")) {
 			summary = xstrdup("restored");
-		} else if (!strcmp(what, "approve")) {
+		} else if ((!strcmp(what, "approve") || !strcmp(what, "reject")) && is_decision(col(st, 5))) {
+			/* a decision on an approval step, logged on its record */
 			cJSON *a = col(st, 5) ? cJSON_Parse(col(st, 5)) : NULL;
 			const char *stage = cJSON_GetStringValue(cJSON_GetObjectItem(a, "stage"));
-			summary = stage && strcmp(stage, "any") ? xasprintf("approved the move to %s", stage)
-							       : xstrdup("approved the next move that needs it");
+			const char *role = cJSON_GetStringValue(cJSON_GetObjectItem(a, "role"));
+			const char *reason = cJSON_GetStringValue(cJSON_GetObjectItem(a, "reason"));
+			const cJSON *step = cJSON_GetObjectItem(a, "step");
+			char *which = cJSON_IsNumber(step) && role ? xasprintf("step %d (%s)", step->valueint, role)
+								   : xstrdup("");
+			const char *of = *which ? " of " : "";
+			if (!strcmp(what, "reject"))
+				summary = xasprintf("rejected %s%s%s", *which ? which : "it", reason ? ": " : "",
+						    reason ? reason : "");
+			else if (stage && strcmp(stage, "any"))
+				summary = xasprintf("approved %s%sthe move to %s", which, of, stage);
+			else if (stage)
+				summary = xasprintf("approved %s%sthe next move that needs it", which, of);
+			else
+				summary = xasprintf("approved %s", *which ? which : "it");
+			free(which);
 			cJSON_Delete(a);
 		} else if (!strcmp(what, "merge")) {
 			cJSON *a = col(st, 5) ? cJSON_Parse(col(st, 5)) : NULL;
 			const char *into = cJSON_GetStringValue(cJSON_GetObjectItem(a, "merged_into"));
 			summary = xasprintf("merged into %s", into ? into : "another record");
 			cJSON_Delete(a);
+		} else if (col(st, 4) && col(st, 5)) {
+			/* a change a verb made (send, sign, submit): what it changed */
+			ch = changes(col(st, 4), col(st, 5));
+			char *text = changes_text(ch);
+			summary = *text ? xasprintf("%s: %s", what, text) : xstrdup(what);
+			free(text);
 		}
 		out_str(o, "summary", summary ? summary : what);
 		if (ch)
@@ -127,6 +161,7 @@ static void emit(struct crm *c, const char *entity, sqlite3_stmt *st)
 		out_str(o, "kind", "activity");
 		out_int(o, "activity_id", sqlite3_column_int64(st, 6));
 		char *s = xasprintf("%s: %s", what, col(st, 4) ? col(st, 4) : "");
+		out_str(o, "about", col(st, 5));
 		out_str(o, "summary", s);
 		free(s);
 	} else if (!strcmp(src, "task")) {
@@ -160,7 +195,19 @@ int history_print(struct crm *c, const struct type *t, long long id)
 		return crm_error(c, CRM_NOTFOUND, "no %s with id %lld", t->name, id);
 	}
 	c->errmsg[0] = 0;
-	sqlite3_stmt *st = db_stmt(c, history_sql);
+	/* the records of types whose parent field (FF_PARENT) refers to t */
+	struct sbuf kids = { 0 };
+	for (int i = 0; type_at(c, i); i++) {
+		const struct type *u = type_at(c, i);
+		const struct field *fp = type_field_flagged(u, FF_PARENT);
+		if (u != t && fp && fp->kind == FK_REF && fp->ref && !strcmp(fp->ref, t->name))
+			sbuf_addf(&kids, "%sSELECT '%s:' || id FROM \"%s\" WHERE \"%s\" = ?3", kids.len ? " UNION ALL " : "",
+				  u->name, u->name, fp->name);
+	}
+	char *sql = xasprintf(history_sql, kids.s ? kids.s : "NULL");
+	sbuf_release(&kids);
+	sqlite3_stmt *st = db_stmt(c, sql);
+	free(sql);
 	if (!st) {
 		free(entity);
 		return c->errcode;

@@ -56,31 +56,38 @@ static const struct {
 	const char *field;
 	const char *names;   /* '|'-separated */
 } aliases[] = {
-	{ "name", "姓名|名字|联系人|客户姓名|客户名称|联系人姓名|fullname|contact|contactname" },
-	{ "phone", "手机|手机号|手机号码|电话|联系电话|电话号码|移动电话|联系方式|mobile|mobilephone|tel|telephone|cell" },
+	{ "name", "姓名|名字|联系人|客户姓名|联系人姓名|姓名称呼|fullname|contact|contactname|contactperson" },
+	{ "phone", "手机|手机号|手机号码|电话|联系电话|电话号码|移动电话|联系方式|联系手机|mobile|mobilephone|"
+		   "phonenumber|tel|telephone|cell" },
 	{ "email", "邮箱|电子邮件|电子邮箱|邮件|邮箱地址|e-mail|mail|emailaddress" },
-	{ "company", "公司|公司名称|单位|单位名称|企业|企业名称|客户公司|organization|organisation|org" },
+	/* 客户名称 is the customer's name: the company (a sheet without a
+	 * person's column takes the name from it too: header_map) */
+	{ "company", "公司|公司名称|客户名称|客户公司|单位|单位名称|企业|企业名称|organization|organisation|"
+		     "org|companyname|customer|customername" },
 	{ "industry", "行业|所属行业|行业类别" },
 	{ "region", "地区|省份|省|城市|区域|所在地区|所在地|大区|province|city|area" },
 	{ "source", "来源|渠道|线索来源|客户来源|来源渠道|leadsource|channel" },
 	{ "title", "职位|职务|头衔|岗位|jobtitle|position" },
-	{ "budget", "预算|预算金额" },
-	{ "note", "备注|说明|描述|notes|remark|remarks|comment|comments|description" },
+	{ "budget", "预算|预算金额|意向金额|预计金额" },
+	/* 跟进记录: a lead's or account's note, an activity's text */
+	{ "note", "备注|说明|描述|备注说明|跟进记录|跟进情况|notes|remark|remarks|comment|comments|description" },
 	{ "created_at", "创建时间|创建日期|录入时间|登记时间|created|createdat|createdate|date" },
 	{ "owner", "负责人|销售|所属销售|跟进人|归属|salesrep|assignedto" },
 	{ "status", "状态|线索状态" },
 	{ "score", "评分|分数" },
 	{ "tags", "标签|tag" },
 	{ "company_size", "公司规模|规模|员工数|员工人数|人数|employees|companysize" },
-	{ "wechat", "微信|微信号|wechatid" },
+	{ "wechat", "微信|微信号|微信账号|wechatid|weixin" },
 	{ "birthday", "生日|出生日期" },
 	{ "website", "网站|官网|网址|url" },
 	{ "address", "地址|详细地址|公司地址" },
 	{ "amount", "金额|商机金额|合同金额" },
 	{ "stage", "阶段|销售阶段" },
-	{ "expected_close", "预计成交|预计成交日期|预计签约" },
+	{ "expected_close", "预计成交|预计成交日期|预计签约|预计签约日期" },
+	{ "closed_at", "成交日期|签约日期|赢单日期|关闭日期|结单日期|closedate|closed|closedon|wondate" },
+	{ "lost_reason", "丢单原因|失败原因|输单理由|lostreason" },
 	{ "decision_role", "决策角色|角色" },
-	{ "text", "内容|跟进内容|记录" },
+	{ "text", "内容|跟进内容|记录|跟进记录" },
 	{ "kind", "方式|跟进方式|类型" },
 	{ "at", "时间|跟进时间" },
 	{ "entity", "对象|关联对象" },
@@ -150,6 +157,7 @@ struct importer {
 	const char *file;
 	struct colmap *cols;         /* tabular: one per column */
 	int ncols;
+	int name_from;               /* a column that gives the name too (the company), or -1 */
 	struct colmap *seen;         /* jsonl: keys resolved so far */
 	int nseen;
 	long long first_new_id;      /* ids from here on were made by this run */
@@ -157,6 +165,10 @@ struct importer {
 	long resume_after;           /* rows up to this line are done */
 	long last_line;
 	long rows, inserted, updated, skipped, in_file, rejected, short_rows;
+	long dup_db;                 /* skipped as duplicates of records made before this file */
+	long *made;                  /* the line each record made by this file came from, by id */
+	long long nmade;
+	bool named;                  /* skipped duplicates went to --errors */
 	bool dup_conflict;
 	struct timespec t0, last_draw;
 	int fd;                      /* for progress: bytes read so far */
@@ -331,14 +343,24 @@ static int header_map(struct importer *im, char **fields, int n, long line)
 				return rc;
 		}
 	}
+	im->name_from = -1;
 	for (int i = 0; i < n; i++)
 		if (im->cols[i].field && !strcmp(im->cols[i].field, "name"))
 			return CRM_OK;
 	const struct field *req = type_field(im_type(im), "name");
-	if (req && req->flags & FF_REQUIRED)
-		return crm_error(im->c, CRM_BADINPUT, "%s: no column for name (姓名); the header is line %ld: "
-				 "map one with --map 'COLUMN=name'", im->file, line);
-	return CRM_OK;
+	if (!req || !(req->flags & FF_REQUIRED))
+		return CRM_OK;
+	/* a list of customers without a person's column (客户名称, 联系电话):
+	 * each is named by its company */
+	for (int i = 0; i < n; i++)
+		if (im->cols[i].field && !strcmp(im->cols[i].field, "company")) {
+			im->name_from = i;
+			crm_notice(im->c, "%s: no column for a person's name: the %s are named by column '%s'",
+				   im->file, im_type(im)->plural, im->cols[i].col);
+			return CRM_OK;
+		}
+	return crm_error(im->c, CRM_BADINPUT, "%s: no column for name (姓名); the header is line %ld: "
+			 "map one with --map 'COLUMN=name'", im->file, line);
 }
 
 /* JSON lines: keys are field names or headers. */
@@ -380,19 +402,20 @@ static const char *error_column(struct importer *im, const char *msg)
 	return NULL;
 }
 
-static int reject(struct importer *im, long line, const cJSON *raw, int code)
+/* Reject the row at line: c->errmsg says why; col (may be NULL) is the
+ * column it is about, else the one the message names. */
+static int reject_col(struct importer *im, long line, const cJSON *raw, const char *col)
 {
 	struct crm *c = im->c;
 	im->rejected++;
-	if (code == CRM_CONFLICT)
-		im->dup_conflict = true;
 	crm_warn(c, "%s: line %ld: %s", im->file, line, c->errmsg);
 	if (im->errors) {
 		cJSON *e = cJSON_CreateObject();
 		cJSON_AddNumberToObject(e, "line", (double)line);
 		if (strcmp(im->file, "-"))
 			cJSON_AddStringToObject(e, "file", im->file);
-		const char *col = error_column(im, c->errmsg);
+		if (!col)
+			col = error_column(im, c->errmsg);
 		if (col)
 			cJSON_AddStringToObject(e, "column", col);
 		cJSON_AddStringToObject(e, "error", c->errmsg);
@@ -404,6 +427,12 @@ static int reject(struct importer *im, long line, const cJSON *raw, int code)
 	}
 	c->errmsg[0] = 0;
 	return CRM_OK;
+}
+
+static int reject(struct importer *im, long line, const cJSON *raw, int code)
+{
+	(void)code;
+	return reject_col(im, line, raw, NULL);
 }
 
 /* ---- duplicates ---- */
@@ -456,6 +485,14 @@ static long long find_existing(struct importer *im, const cJSON *fields)
 			id = record_find_dup(im->c, t, p, e, 0);
 		free(p);
 		free(e);
+		return id;
+	}
+	const struct field *key = type_field_flagged(t, FF_KEY);
+	if (key) {   /* its own number: a contract's HT-2026-0001, a product's SKU */
+		char *v = norm_value(im, fields, key->name);
+		if (v)
+			id = find_by(im, key->name, v);
+		free(v);
 		return id;
 	}
 	if (!strcmp(t->name, "account")) {
@@ -519,7 +556,7 @@ static int row_write(struct importer *im, const cJSON *fields, long long *id, bo
 	if (dup < 0)
 		return c->errcode;
 	if (!dup) {
-		int rc = record_insert(c, t, fields, REC_ALLOW_DUP | REC_SYSTEM, id, NULL);
+		int rc = record_insert(c, t, fields, REC_ALLOW_DUP | REC_SYSTEM | REC_IMPORT, id, NULL);
 		*inserted = *changed = rc == CRM_OK;
 		return rc;
 	}
@@ -533,6 +570,7 @@ static int row_write(struct importer *im, const cJSON *fields, long long *id, bo
 		crm_error(c, CRM_CONFLICT, "duplicate of %s:%lld%s%s%s", t->name, dup, nm ? " (" : "",
 			  nm ? nm : "", nm ? ")" : "");
 		cJSON_Delete(old);
+		im->dup_conflict = true;   /* exit 4: a duplicate; other rejections are 3 */
 		return CRM_CONFLICT;
 	}
 	case DUP_UPDATE:
@@ -540,14 +578,71 @@ static int row_write(struct importer *im, const cJSON *fields, long long *id, bo
 		cJSON *old = im->o->on_dup == DUP_MERGE ? record_get(c, t, dup, false) : NULL;
 		cJSON *u = update_fields(im, fields, old);
 		sqlite3_int64 before = sqlite3_total_changes64(c->db);
-		int rc = record_update(c, t, dup, u, 0);
+		int rc = record_update(c, t, dup, u, REC_IMPORT);
 		*changed = rc == CRM_OK && sqlite3_total_changes64(c->db) != before;
+		if (rc == CRM_CONFLICT)
+			im->dup_conflict = true;   /* its new phone or email is another's */
 		cJSON_Delete(u);
 		cJSON_Delete(old);
 		return rc;
 	}
 	}
 	return CRM_OK;
+}
+
+/* Record id was made from the row at line (for naming a repeat of it). */
+static void made_at(struct importer *im, long long id, long line)
+{
+	long long k = id - im->first_new_id;
+	if (k < 0 || k > 100000000)
+		return;
+	if (k >= im->nmade) {
+		long long cap = im->nmade ? im->nmade : 1024;
+		while (cap <= k)
+			cap *= 2;
+		im->made = xrealloc(im->made, (size_t)cap * sizeof(*im->made));
+		memset(im->made + im->nmade, 0, (size_t)(cap - im->nmade) * sizeof(*im->made));
+		im->nmade = cap;
+	}
+	im->made[k] = line;
+}
+
+/* A row skipped as a duplicate goes to --errors too, naming the record
+ * it duplicates (and the row of this file that made it). */
+static void name_skipped(struct importer *im, long line, const cJSON *raw, long long id, bool repeat)
+{
+	if (!im->errors)
+		return;
+	const struct type *t = im_type(im);
+	char *sql = xasprintf("SELECT name FROM \"%s\" WHERE id = %lld", t->name, id);
+	char *name = type_field(t, "name") ? db_get_text(im->c, sql, NULL) : NULL;
+	free(sql);
+	long long k = id - im->first_new_id;
+	long made = repeat && k >= 0 && k < im->nmade ? im->made[k] : 0;
+	char *entity = xasprintf("%s:%lld", t->name, id);
+	char *what = made ? xasprintf("made from line %ld of this file", made)
+		   : repeat ? xstrdup("made from an earlier row of this file") : xstrdup("already in crm");
+	char *msg = xasprintf("duplicate of %s%s%s%s, %s: skipped", entity, name ? " (" : "", name ? name : "",
+			      name ? ")" : "", what);
+	cJSON *e = cJSON_CreateObject();
+	cJSON_AddNumberToObject(e, "line", (double)line);
+	if (strcmp(im->file, "-"))
+		cJSON_AddStringToObject(e, "file", im->file);
+	cJSON_AddStringToObject(e, "skipped", "duplicate");
+	cJSON_AddStringToObject(e, "duplicate_of", entity);
+	if (made)
+		cJSON_AddNumberToObject(e, "duplicate_line", (double)made);
+	cJSON_AddStringToObject(e, "error", msg);
+	cJSON_AddItemToObject(e, "row", cJSON_Duplicate(raw, true));
+	char *txt = cJSON_PrintUnformatted(e);
+	fprintf(im->errors, "%s\n", txt);
+	cJSON_free(txt);
+	cJSON_Delete(e);
+	im->named = true;
+	free(msg);
+	free(what);
+	free(entity);
+	free(name);
 }
 
 static int row_import(struct importer *im, const cJSON *fields, const cJSON *raw, long line)
@@ -560,20 +655,29 @@ static int row_import(struct importer *im, const cJSON *fields, const cJSON *raw
 		return reject(im, line, raw, rc);
 	if (rc)
 		return rc;
-	if (!inserted && id >= im->first_new_id)
+	bool repeat = !inserted && id >= im->first_new_id;
+	if (repeat)
 		im->in_file++;   /* the same person twice in the file */
-	if (inserted)
+	if (inserted) {
 		im->inserted++;
-	else if (changed)
+		made_at(im, id, line);
+	} else if (changed) {
 		im->updated++;
-	else
+	} else {
 		im->skipped++;
+		if (im->o->on_dup == DUP_SKIP) {
+			if (!repeat)
+				im->dup_db++;
+			name_skipped(im, line, raw, id, repeat);
+		}
+	}
 	im->last_line = line;   /* done: printing it may commit (save_position) */
 	return im->o->print && changed ? record_print(im->c, im_type(im), id) : CRM_OK;
 }
 
-/* A tabular row into fields (mapped) and raw (as in the file). */
-static int tab_row(struct importer *im, char **vals, int n, long line)
+/* A tabular row into fields (mapped) and raw (as in the file); bad
+ * (may be NULL): a byte of it could not be read, in column bad_col. */
+static int tab_row_bad(struct importer *im, char **vals, int n, long line, const char *bad, int bad_col)
 {
 	struct crm *c = im->c;
 	cJSON *fields = cJSON_CreateObject(), *raw = cJSON_CreateObject();
@@ -588,11 +692,18 @@ static int tab_row(struct importer *im, char **vals, int n, long line)
 				cJSON_AddStringToObject(raw, im->cols[i].col, v);
 			if (*v && im->cols[i].field)
 				cJSON_AddStringToObject(fields, im->cols[i].field, v);
+			if (*v && i == im->name_from)
+				cJSON_AddStringToObject(fields, "name", v);
 		}
 		free(v);
 	}
 	int rc;
-	if (extra) {
+	if (bad) {
+		im->rows++;
+		crm_error(c, CRM_BADINPUT, "%s", bad);
+		rc = reject_col(im, line, raw, bad_col >= 0 && bad_col < im->ncols && *im->cols[bad_col].col
+				? im->cols[bad_col].col : NULL);
+	} else if (extra) {
 		im->rows++;
 		crm_error(c, CRM_BADINPUT, "the row has %d field%s more than the header's %d", extra,
 			  extra == 1 ? "" : "s", im->ncols);
@@ -605,6 +716,11 @@ static int tab_row(struct importer *im, char **vals, int n, long line)
 	cJSON_Delete(fields);
 	cJSON_Delete(raw);
 	return rc;
+}
+
+static int tab_row(struct importer *im, char **vals, int n, long line)
+{
+	return tab_row_bad(im, vals, n, line, NULL, -1);
 }
 
 static int json_row(struct importer *im, const cJSON *obj, long line)
@@ -832,6 +948,59 @@ static int row_done(struct importer *im, long line, int rc)
 	return rc;
 }
 
+/* Rows read before the header is known (held_rows_import). */
+#define HELD_MAX 3
+struct held_rows {
+	char **v[HELD_MAX];
+	int nv[HELD_MAX];
+	long line[HELD_MAX];
+	int n;
+};
+
+static void held_add(struct held_rows *h, char **vals, int n, long line)
+{
+	h->v[h->n] = xcalloc(n ? n : 1, sizeof(char *));
+	for (int i = 0; i < n; i++)
+		h->v[h->n][i] = xstrdup(vals[i] ? vals[i] : "");
+	h->nv[h->n] = n;
+	h->line[h->n++] = line;
+}
+
+static void held_clear(struct held_rows *h)
+{
+	for (int k = 0; k < h->n; k++) {
+		for (int i = 0; i < h->nv[k]; i++)
+			free(h->v[k][i]);
+		free(h->v[k]);
+	}
+	h->n = 0;
+}
+
+/* A row of one non-empty cell that names no field: a title, if a header
+ * follows it. */
+static bool lone_cell(struct importer *im, char **vals, int n)
+{
+	int cells = 0;
+	const char *only = NULL;
+	for (int i = 0; i < n; i++)
+		if (vals[i] && vals[i][strspn(vals[i], " \t")] != 0) {
+			cells++;
+			only = vals[i];
+		}
+	return cells == 1 && !map_lookup(im, only);
+}
+
+/* The held rows of a one-column file: the first is its header, the
+ * others rows. */
+static int held_rows_import(struct importer *im, struct held_rows *h)
+{
+	int rc = h->n ? header_map(im, h->v[0], h->nv[0], h->line[0]) : CRM_OK;
+	for (int k = 1; k < h->n && !rc; k++)
+		if (h->line[k] > im->resume_after)
+			rc = row_done(im, h->line[k], tab_row(im, h->v[k], h->nv[k], h->line[k]));
+	return rc;
+}
+
 static int read_tabular(struct importer *im, enum fmt f)
 {
 	struct crm *c = im->c;
@@ -854,36 +1023,55 @@ static int read_tabular(struct importer *im, enum fmt f)
 				close(im->fd);
 			return crm_error(c, CRM_BADINPUT, "%s: %s", im->file, err);
 		}
+		csv_tolerate(cr);   /* a stray bad byte rejects its row, not the file */
 	}
 	char **vals;
 	int n, got = 0, rc = CRM_OK;
 	long line;
 	bool header = true;
+	struct held_rows held = { 0 };
 	while (!interrupted && (got = cr ? csv_read(cr, &vals, &n, &line) : xlsx_read(xr, &vals, &n, &line)) > 0) {
+		int bad_col = -1;
+		const char *bad = cr ? csv_bad(cr, &bad_col) : NULL;
+		if (bad && header) {
+			rc = crm_error(c, CRM_BADINPUT, "%s: the header: %s", im->file, bad);
+			break;
+		}
 		if (header) {
-			/* a title above the header ("客户名单 2025" in A1): one cell,
-			 * and not a column name */
-			int cells = 0;
-			const char *only = NULL;
-			for (int i = 0; i < n; i++)
-				if (vals[i] && vals[i][strspn(vals[i], " \t")] != 0) {
-					cells++;
-					only = vals[i];
-				}
-			if (cells == 1 && n > 1 && !map_lookup(im, only)) {
-				crm_notice(c, "%s: line %ld is a title, not the header: skipped", im->file, line);
+			/* a title above the header ("客户名单 2025" alone in A1 or on
+			 * the first line): one cell that is no column name, held
+			 * until a row of more cells (the header) shows it was one */
+			bool lone = lone_cell(im, vals, n);
+			if (lone && held.n < HELD_MAX) {
+				held_add(&held, vals, n, line);
 				continue;
 			}
 			header = false;
-			if ((rc = header_map(im, vals, n, line)))
+			if (!lone) {
+				for (int i = 0; i < held.n; i++)
+					crm_notice(c, "%s: line %ld is a title, not the header: skipped", im->file,
+						   held.line[i]);
+				held_clear(&held);
+				if ((rc = header_map(im, vals, n, line)))
+					break;
+				continue;
+			}
+			/* one column all along: its first row was the header */
+			rc = held_rows_import(im, &held);
+			held_clear(&held);
+			if (rc)
 				break;
-			continue;
 		}
 		if (line <= im->resume_after)
 			continue;
-		if ((rc = row_done(im, line, tab_row(im, vals, n, line))))
+		if ((rc = row_done(im, line, tab_row_bad(im, vals, n, line, bad, bad_col))))
 			break;
 	}
+	if (!rc && header && held.n && !interrupted && got >= 0) {
+		header = false;
+		rc = held_rows_import(im, &held);
+	}
+	held_clear(&held);
 	if (!rc && !interrupted && got < 0)
 		rc = crm_error(c, CRM_BADINPUT, "%s: %s", im->file, cr ? csv_error(cr) : xlsx_error(xr));
 	if (!rc && header && !interrupted)
@@ -948,8 +1136,11 @@ static void summary(struct importer *im)
 	if (im->in_file)
 		sbuf_addf(&b, " (%ld repeated in the file)", im->in_file);
 	sbuf_addf(&b, ", %ld rejected", im->rejected);
-	if (im->rejected && im->o->errors)
+	if ((im->rejected || im->named) && im->o->errors)
 		sbuf_addf(&b, " (see %s)", im->o->errors);
+	if (im->dup_db)
+		sbuf_addf(&b, "; %ld %sskipped as duplicate%s of records already in crm", im->dup_db, would,
+			  im->dup_db == 1 ? "" : "s");
 	if (im->short_rows)
 		sbuf_addf(&b, "; %ld short rows read as if their missing cells were empty", im->short_rows);
 	sbuf_addf(&b, "; %.2f s", since(&im->t0));
@@ -966,6 +1157,11 @@ static int import_one(struct importer *im, const char *file)
 		return rc;
 	im->file = file;
 	im->rows = im->inserted = im->updated = im->skipped = im->in_file = im->rejected = im->short_rows = 0;
+	im->dup_db = 0;
+	im->named = false;
+	free(im->made);
+	im->made = NULL;
+	im->nmade = 0;
 	im->resume_after = im->last_line = 0;
 	im->run_id = 0;
 	im->size = 0;
@@ -1108,5 +1304,6 @@ int import_files(struct crm *c, const struct import_opts *o, int nfiles, char **
 		fclose(im.errors);
 	colmaps_free(im.user, im.nuser);
 	colmaps_free(im.labels, im.nlabels);
+	free(im.made);
 	return worst;
 }

@@ -24,6 +24,8 @@ struct csv_reader {
 	int prev_cr;          /* the last byte was a CR that ended a line */
 	int done, failed;
 	char err[256];
+	int rec_bad, bad_field;   /* the record has a replaced byte, in this field */
+	char bad[256];
 };
 
 static csv_reader *wrap(enc_reader *src, char delim, char *err, size_t errsz)
@@ -86,6 +88,20 @@ char csv_delim(const csv_reader *r)
 	return r->delim;
 }
 
+void csv_tolerate(csv_reader *r)
+{
+	enc_tolerate(r->src);
+}
+
+const char *csv_bad(const csv_reader *r, int *field)
+{
+	if (!r->rec_bad)
+		return NULL;
+	if (field)
+		*field = r->bad_field;
+	return r->bad;
+}
+
 static int fail(csv_reader *r, const char *fmt, long a)
 {
 	snprintf(r->err, sizeof r->err, fmt, a);
@@ -128,7 +144,8 @@ static int end_field(csv_reader *r)
 }
 
 /* Tab or comma, whichever the first line of the first chunk has more of
- * outside quotes. */
+ * outside quotes; a first line with neither (a title above the header)
+ * leaves it to the next. */
 static void guess_delim(csv_reader *r)
 {
 	size_t tabs = 0, commas = 0;
@@ -139,7 +156,7 @@ static void guess_delim(csv_reader *r)
 			q = !q;
 		else if (q)
 			continue;
-		else if (c == '\n' || c == '\r')
+		else if ((c == '\n' || c == '\r') && (tabs || commas))
 			break;
 		else if (c == '\t')
 			tabs++;
@@ -162,10 +179,16 @@ int csv_read(csv_reader *r, char ***fields, int *nfields, long *line)
 		return 0;
 	r->blen = r->fstart = 0;
 	r->nf = 0;
+	r->rec_bad = 0;
 	for (;;) {
 		if (r->cpos == r->clen) {
 			int st = enc_read(r->src, &r->chunk, &r->clen);
 			r->cpos = 0;
+			if (st == 2 && !r->rec_bad) {   /* an invalid byte, replaced: the record says so */
+				snprintf(r->bad, sizeof r->bad, "%s", enc_error(r->src));
+				r->bad_field = r->nf;
+				r->rec_bad = 1;
+			}
 			if (st < 0) {
 				r->clen = 0;
 				snprintf(r->err, sizeof r->err, "%s", enc_error(r->src));
@@ -270,6 +293,7 @@ end_record:
 				return 0;
 			r->blen = r->fstart = 0;
 			r->nf = 0;
+			r->rec_bad = 0;
 			start_line = r->line;
 			continue;
 		}

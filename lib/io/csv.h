@@ -42,6 +42,15 @@ const char *csv_encoding(const csv_reader *r);
 /* The delimiter in use (after guessing; ',' before the first read). */
 char csv_delim(const csv_reader *r);
 
+/* From now on a byte that is invalid in UTF-8 text does not stop the
+ * reader (enc_tolerate()): it reads as U+FFFD, and csv_bad() says so for
+ * the record it is in. */
+void csv_tolerate(csv_reader *r);
+/* The first replaced byte of the record csv_read() just returned: the
+ * message naming its line and column, and in *field (may be NULL) the
+ * 0-based field it is in; NULL when the record is clean. */
+const char *csv_bad(const csv_reader *r, int *field);
+
 void csv_close(csv_reader *r);
 
 #endif

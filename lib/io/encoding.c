@@ -41,6 +41,8 @@ struct enc_reader {
 	int at_start;       /* nothing returned yet: drop a leading U+FEFF */
 	int failed;         /* return -1 from now on */
 	int pending;        /* return -1 after the chunk just returned */
+	int tolerant;       /* enc_tolerate(): invalid UTF-8 is replaced, not fatal */
+	long bad, good;     /* invalid sequences replaced; valid characters above ASCII */
 	struct pos pos;
 	char err[256];
 };
@@ -474,6 +476,78 @@ static void bad_bytes(enc_reader *r, size_t at, int truncated)
 		         r->pos.line, r->pos.col + 1, auto_note(r));
 }
 
+void enc_tolerate(enc_reader *r)
+{
+	r->tolerant = 1;
+}
+
+/* Bytes of the invalid sequence at p (n > 0): its lead and the
+ * continuation bytes that fitted, at least 1 (the "maximal subpart"). */
+static size_t utf8_bad_len(const unsigned char *p, size_t n)
+{
+	unsigned c = p[0], lo = 0x80, hi = 0xBF;
+	size_t len;
+	if (c >= 0xC2 && c <= 0xDF)
+		len = 2;
+	else if (c >= 0xE0 && c <= 0xEF)
+		len = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+	else if (c >= 0xF0 && c <= 0xF4)
+		len = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+	else
+		return 1;
+	for (size_t i = 1; i < len; i++) {
+		if (i >= n || p[i] < lo || p[i] > hi)
+			return i;
+		lo = 0x80;
+		hi = 0xBF;
+	}
+	return len;
+}
+
+static long count_high(const unsigned char *p, size_t n)
+{
+	long k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += (p[i] & 0xC0) == 0xC0;
+	return k;
+}
+
+/* Tolerant: the invalid sequence at in_start, replaced by U+FFFD, with
+ * where it was in r->err. Text that is invalid nearly everywhere is not
+ * UTF-8 at all: that stops the reader. Returns 2, or -1. */
+static int replace_bad(enc_reader *r, const char **data, size_t *len)
+{
+	size_t n = r->in_end - r->in_start, skip = 1;
+	bool utf8 = r->mode != M_ICONV;
+	int truncated = 0;
+	if (utf8) {
+		skip = utf8_bad_len(r->in + r->in_start, n);
+		truncated = r->eof && skip == n && utf8_seq(r->in + r->in_start, n) < 0;
+	}
+	bad_bytes(r, r->in_start, truncated);
+	if (r->bad == 0 && utf8) {   /* the first: judge the window ahead */
+		size_t errs = utf8_errors(r->in + r->in_start, n);
+		long good = r->good + count_high(r->in + r->in_start, n) - (long)errs;
+		if (errs >= 4 && (long)errs * 2 > good)
+			r->bad = (long)errs;
+	}
+	if (++r->bad >= 4 && r->bad * 2 > r->good) {
+		char first[160];
+		snprintf(first, sizeof first, "%.159s", r->err);
+		snprintf(r->err, sizeof r->err, "does not read as %s: %.159s, and more like it "
+			 "(name the encoding%s)", r->label, first, utf8 ? ": --encoding gbk" : "");
+		r->failed = 1;
+		return -1;
+	}
+	r->in_start += skip;
+	r->pos.col++;
+	r->pos.prev_cr = 0;
+	r->at_start = 0;
+	*data = "\xEF\xBF\xBD";
+	*len = 3;
+	return 2;
+}
+
 static int read_utf8(enc_reader *r, const char **data, size_t *len)
 {
 	for (;;) {
@@ -504,7 +578,11 @@ static int read_utf8(enc_reader *r, const char **data, size_t *len)
 		}
 		if (st == S_INCOMPLETE)
 			r->need_more = 1;
-		if (st == S_INVALID) {
+		if (st == S_INVALID && r->tolerant && r->in[r->in_start + used] != 0) {
+			if (used == 0)
+				return replace_bad(r, data, len);
+			/* the text before it first */
+		} else if (st == S_INVALID) {
 			int truncated = r->eof && utf8_seq(r->in + r->in_start + used, n - used) < 0;
 			bad_bytes(r, r->in_start + used, truncated);
 			r->pending = 1;
@@ -518,6 +596,7 @@ static int read_utf8(enc_reader *r, const char **data, size_t *len)
 		}
 		*data = (const char *)r->in + r->in_start;
 		*len = used;
+		r->good += count_high(r->in + r->in_start, used);
 		r->at_start = 0;
 		r->in_start += used;
 		return 1;
@@ -567,6 +646,9 @@ static int read_iconv(enc_reader *r, const char **data, size_t *len)
 			snprintf(r->err, sizeof r->err, "NUL character at line %ld, column %ld%s",
 			         r->pos.line, r->pos.col + 1, auto_note(r));
 			r->pending = 1;
+		} else if (e == EILSEQ && r->tolerant) {
+			if (n == 0)   /* the text before it has gone: now the byte */
+				return replace_bad(r, data, len);
 		} else if (e == EILSEQ) {
 			bad_bytes(r, at, 0);
 			r->pending = 1;
@@ -584,6 +666,7 @@ static int read_iconv(enc_reader *r, const char **data, size_t *len)
 		}
 		*data = r->out + skip;
 		*len = used;
+		r->good += count_high((unsigned char *)r->out + skip, used);
 		return 1;
 	}
 }

@@ -32,8 +32,17 @@ enc_reader *enc_open_fd(int fd, const char *encoding, char *err, size_t errsz);
 /* The next chunk of UTF-8 text, valid until the next call; chunks end on
  * character boundaries. Returns 1 with *data and *len set, 0 at the end, or -1
  * on an error (enc_error(); every later call returns -1 too). The text
- * before an invalid sequence is returned first, then the error. */
+ * before an invalid sequence is returned first, then the error (or, with
+ * enc_tolerate(), 2 and the replacement). */
 int enc_read(enc_reader *r, const char **data, size_t *len);
+
+/* From now on an invalid sequence (in UTF-8 text, said or detected, or
+ * in GB18030) does not stop the reader: enc_read() returns 2 with U+FFFD
+ * in its place and enc_error() saying what and where it was (line,
+ * column). A NUL, or text that is invalid more often than not (not in
+ * that encoding at all: for UTF-8 the window ahead is judged at the
+ * first bad byte), still stops it. */
+void enc_tolerate(enc_reader *r);
 
 /* The last error message ("" when none). */
 const char *enc_error(const enc_reader *r);

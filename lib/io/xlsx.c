@@ -44,6 +44,7 @@ struct xlsx_reader {
 	int nsheets;
 	struct rel *rels;
 	int nrels;
+	const char *rel_base;      /* the folder rels targets are relative to */
 	int date1904;
 	char *sheet_name;
 	char sheet_label[160];      /* for messages */
@@ -192,9 +193,40 @@ static size_t unescape(char *s, size_t n)
 
 /* ---- zip entries ---- */
 
+/* Entry names as some Windows tools write them ("xl\\worksheets\\sheet1.xml",
+ * "/xl/workbook.xml") mean the same part. */
+static int same_part(const char *entry, const char *name)
+{
+	while (*entry == '/' || *entry == '\\')
+		entry++;
+	for (; *entry && *name; entry++, name++) {
+		char a = *entry == '\\' ? '/' : *entry, b = *name;
+		if (a >= 'A' && a <= 'Z')
+			a = (char)(a + 32);
+		if (b >= 'A' && b <= 'Z')
+			b = (char)(b + 32);
+		if (a != b)
+			return 0;
+	}
+	return *entry == 0 && *name == 0;
+}
+
+/* Makes the entry for part name (a path from the package root) current. */
+static int entry_locate(xlsx_reader *r, const char *name)
+{
+	if (unzLocateFile(r->zip, name, 2) == UNZ_OK)
+		return 0;
+	char entry[1024];
+	for (int rc = unzGoToFirstFile(r->zip); rc == UNZ_OK; rc = unzGoToNextFile(r->zip))
+		if (unzGetCurrentFileInfo64(r->zip, NULL, entry, sizeof entry, NULL, 0, NULL, 0) == UNZ_OK
+		    && same_part(entry, name))
+			return 0;
+	return 1;
+}
+
 static int entry_open(xlsx_reader *r, const char *name)
 {
-	if (unzLocateFile(r->zip, name, 2) != UNZ_OK)
+	if (entry_locate(r, name) != 0)
 		return 1;
 	if (unzOpenCurrentFile(r->zip) != UNZ_OK) {
 		seterr(r, "%s: cannot open it in the workbook", name);
@@ -307,6 +339,47 @@ static void wb_start(void *ud, const char *name, const char **a)
 	}
 }
 
+/* The part a relationship's target names: relative to the folder of
+ * the part whose rels it is (base, "" or ending in '/'), or absolute
+ * from the package root; "." and ".." resolved, '\\' read as '/'.
+ * Newly allocated. */
+static char *part_path(const char *base, const char *target)
+{
+	size_t n = strlen(base) + strlen(target) + 2;
+	char *joined = malloc(n), *out = malloc(n);
+	if (!joined || !out) {
+		free(joined);
+		free(out);
+		return NULL;
+	}
+	snprintf(joined, n, "%s%s", target[0] == '/' || target[0] == '\\' ? "" : base, target);
+	size_t k = 0;
+	for (char *p = joined; *p;) {
+		while (*p == '/' || *p == '\\')
+			p++;
+		size_t len = strcspn(p, "/\\");
+		if (!len)
+			break;
+		if (len == 1 && p[0] == '.') {
+			/* this folder */
+		} else if (len == 2 && p[0] == '.' && p[1] == '.') {
+			while (k > 0 && out[k - 1] != '/')
+				k--;
+			if (k > 0)
+				k--;   /* the '/' before it */
+		} else {
+			if (k)
+				out[k++] = '/';
+			memcpy(out + k, p, len);
+			k += len;
+		}
+		p += len;
+	}
+	out[k] = 0;
+	free(joined);
+	return out;
+}
+
 static void rels_start(void *ud, const char *name, const char **a)
 {
 	xlsx_reader *r = ud;
@@ -324,17 +397,21 @@ static void rels_start(void *ud, const char *name, const char **a)
 	l += r->nrels++;
 	l->id = strdup(id);
 	l->type = strdup(type ? type : "");
-	/* Targets are relative to xl/, or absolute from the package root. */
-	size_t n = strlen(target) + 4;
-	l->target = malloc(n);
-	if (l->target) {
-		if (target[0] == '/')
-			snprintf(l->target, n, "%s", target + 1);
-		else
-			snprintf(l->target, n, "xl/%s", target);
-	}
+	l->target = part_path(r->rel_base, target);
 	if (!l->id || !l->type || !l->target)
 		cb_fail(r, "out of memory");
+}
+
+static void rels_free(xlsx_reader *r)
+{
+	for (int i = 0; i < r->nrels; i++) {
+		free(r->rels[i].id);
+		free(r->rels[i].type);
+		free(r->rels[i].target);
+	}
+	free(r->rels);
+	r->rels = NULL;
+	r->nrels = 0;
 }
 
 static void no_end(void *ud, const char *name) { }
@@ -818,12 +895,40 @@ static int load(xlsx_reader *r, const char *path, const char *sheet)
 		seterr(r, "%s: not an .xlsx workbook (not a zip file)", path);
 		return -1;
 	}
-	rc = parse_entry(r, "xl/workbook.xml", wb_start, no_end, no_text);
-	if (rc == 1)
-		seterr(r, "%s: not an .xlsx workbook (no xl/workbook.xml)", path);
-	if (rc)
+	/* The package's relationships name the workbook part; the
+	 * workbook's, its sheets, shared strings and styles. */
+	r->rel_base = "";
+	if (parse_entry(r, "_rels/.rels", rels_start, no_end, no_text) < 0)
 		return -1;
-	if (parse_entry(r, "xl/_rels/workbook.xml.rels", rels_start, no_end, no_text) < 0)
+	const char *office = rel_target(r, NULL, "/officeDocument");
+	char *wb = strdup(office ? office : "xl/workbook.xml");
+	rels_free(r);
+	if (!wb) {
+		seterr(r, "out of memory");
+		return -1;
+	}
+	rc = parse_entry(r, wb, wb_start, no_end, no_text);
+	if (rc == 1)
+		seterr(r, "%s: not an .xlsx workbook (no %s)", path, wb);
+	if (rc) {
+		free(wb);
+		return -1;
+	}
+	const char *slash = strrchr(wb, '/');
+	size_t dirlen = slash ? (size_t)(slash - wb + 1) : 0;
+	size_t rn = strlen(wb) + 12;
+	char *wb_rels = malloc(rn), *dir = strndup(wb, dirlen);
+	if (wb_rels && dir)
+		snprintf(wb_rels, rn, "%s_rels/%s.rels", dir, wb + dirlen);
+	r->rel_base = dir;
+	rc = wb_rels && dir ? parse_entry(r, wb_rels, rels_start, no_end, no_text) : -1;
+	if (!wb_rels || !dir)
+		seterr(r, "out of memory");
+	r->rel_base = NULL;
+	free(wb_rels);
+	free(dir);
+	free(wb);
+	if (rc < 0)
 		return -1;
 	if (r->nsheets == 0) {
 		seterr(r, "%s: the workbook has no sheets", path);
@@ -969,12 +1074,7 @@ void xlsx_close(xlsx_reader *r)
 		free(r->sheets[i].rid);
 	}
 	free(r->sheets);
-	for (int i = 0; i < r->nrels; i++) {
-		free(r->rels[i].id);
-		free(r->rels[i].type);
-		free(r->rels[i].target);
-	}
-	free(r->rels);
+	rels_free(r);
 	free(r->sheet_name);
 	free(r->sst.p);
 	free(r->sst_off);

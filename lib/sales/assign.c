@@ -10,6 +10,9 @@
 #include "io/out.h"
 #include "core/record.h"
 
+/* The title of the task assign makes for a lead's first contact. */
+#define FIRST_CONTACT "首次联系"
+
 int assign_by_parse(const char *s, enum assign_by *by)
 {
 	static const char *const names[] = { "region", "industry", "source", "round-robin", "least-loaded" };
@@ -129,17 +132,22 @@ static int first_contact(struct crm *c, const struct type *t, long long id, cons
 	snprintf(ent, sizeof(ent), "lead:%lld", id);
 	/* One first-contact task a lead: assigned again, the open one goes
 	 * to the new owner (with the new deadline), or stays as it is. */
-	sqlite3_stmt *st = db_stmt(c, "SELECT id, owner FROM task WHERE entity = ? AND title = '首次联系' "
+	sqlite3_stmt *st = db_stmt(c, "SELECT id, owner, julianday(due) < julianday(?2) FROM task "
+				      "WHERE entity = ?1 AND title = '" FIRST_CONTACT "' "
 				      "AND status = 'open' AND deleted_at IS NULL ORDER BY id LIMIT 1");
 	if (!st)
 		return c->errcode;
+	char now[DATE_BUFSZ];
+	date_format(date_now(), now);
 	sqlite3_bind_text(st, 1, ent, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
 	long long open_id = 0;
-	bool same = false;
+	bool same = false, overdue = false;
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		open_id = sqlite3_column_int64(st, 0);
 		const char *o = (const char *)sqlite3_column_text(st, 1);
 		same = o && !strcmp(o, owner);
+		overdue = sqlite3_column_int(st, 2) == 1;
 	}
 	sqlite3_reset(st);
 	if (same)
@@ -147,15 +155,42 @@ static int first_contact(struct crm *c, const struct type *t, long long id, cons
 	cJSON *f = cJSON_CreateObject();
 	if (!open_id) {
 		cJSON_AddStringToObject(f, "entity", ent);
-		cJSON_AddStringToObject(f, "title", "首次联系");
+		cJSON_AddStringToObject(f, "title", FIRST_CONTACT);
 	}
-	cJSON_AddStringToObject(f, "due", due);
+	/* a deadline already missed stays as it was: the new owner sees how late it is */
+	if (!overdue)
+		cJSON_AddStringToObject(f, "due", due);
 	cJSON_AddStringToObject(f, "owner", owner);
-	cJSON_AddStringToObject(f, "priority", hours <= 2 ? "high" : "normal");
+	if (!overdue)
+		cJSON_AddStringToObject(f, "priority", hours <= 2 ? "high" : "normal");
 	const struct type *tt = type_find(c, "task");
 	int rc = open_id ? record_update(c, tt, open_id, f, REC_NO_RULES)
 			 : record_insert(c, tt, f, REC_NO_RULES, NULL, NULL);
 	cJSON_Delete(f);
+	return rc;
+}
+
+int assign_first_contact_done(struct crm *c, long long lead_id)
+{
+	char ent[64], now[DATE_BUFSZ];
+	snprintf(ent, sizeof(ent), "lead:%lld", lead_id);
+	date_format(date_now(), now);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(c->db, "SELECT id FROM task WHERE entity = ? AND title = '" FIRST_CONTACT "' "
+			       "AND status = 'open' AND deleted_at IS NULL ORDER BY id", -1, &st, NULL) != SQLITE_OK)
+		return crm_dberror(c, sqlite3_errcode(c->db), "task");
+	sqlite3_bind_text(st, 1, ent, -1, SQLITE_TRANSIENT);
+	long long *ids;
+	int n, rc = db_ids(c, st, &ids, &n);
+	const struct type *tt = type_find(c, "task");
+	for (int i = 0; i < n && !rc; i++) {
+		cJSON *f = cJSON_CreateObject();
+		cJSON_AddStringToObject(f, "status", "done");
+		cJSON_AddStringToObject(f, "done_at", now);
+		rc = record_update(c, tt, ids[i], f, REC_NO_RULES);
+		cJSON_Delete(f);
+	}
+	free(ids);
 	return rc;
 }
 
@@ -166,6 +201,13 @@ int assign_one(struct crm *c, struct assigner *as, const struct type *t, long lo
 	cJSON *rec = record_get(c, t, id, false);
 	if (!rec)
 		return c->errcode;
+	const char *status = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "status"));
+	bool converted = !strcmp(t->name, "lead") && status && !strcmp(status, "converted");
+	if (converted && !as->force) {
+		cJSON_Delete(rec);
+		return crm_error(c, CRM_CONFLICT, "lead:%lld is converted: its account, contact and deal have "
+				 "their owners (--force assigns the lead anyway)", id);
+	}
 	static const char *const fields[] = { "region", "industry", "source" };
 	char *owner = NULL;
 	if (as->by <= BY_SOURCE)
@@ -186,7 +228,7 @@ int assign_one(struct crm *c, struct assigner *as, const struct type *t, long lo
 	cJSON_AddStringToObject(ch, "owner", owner);
 	rc = record_update(c, t, id, ch, 0);
 	cJSON_Delete(ch);
-	if (!rc)
+	if (!rc && !converted)   /* a converted lead needs no first contact */
 		rc = first_contact(c, t, id, owner, rec);
 	free(owner);
 	cJSON_Delete(rec);

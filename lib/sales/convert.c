@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/company.h"
+#include "sales/assign.h"
 #include "sales/convert.h"
 #include "base/date.h"
 #include "core/db.h"
@@ -77,6 +78,7 @@ static int convert_inner(struct crm *c, long long id, const cJSON *lead, const s
 		copy_field(f, "title", lead, "title");
 		copy_field(f, "phone", lead, "phone");
 		copy_field(f, "email", lead, "email");
+		copy_field(f, "wechat", lead, "wechat");
 		copy_field(f, "source", lead, "source");
 		copy_field(f, "owner", lead, "owner");
 		copy_field(f, "tags", lead, "tags");
@@ -147,7 +149,7 @@ static int convert_inner(struct crm *c, long long id, const cJSON *lead, const s
 		cJSON_AddNumberToObject(ch, "deal_id", (double)ids[2]);
 	rc = record_update(c, type_find(c, "lead"), id, ch, REC_SYSTEM);
 	cJSON_Delete(ch);
-	return rc;
+	return rc ? rc : assign_first_contact_done(c, id);   /* nobody need call it first now */
 }
 
 int lead_convert(struct crm *c, long long id, const struct convert_opts *o)

@@ -10,37 +10,43 @@
 #include "core/record.h"
 #include "base/text.h"
 
-/* Split "WHEN ACTION": the longest leading words that read as a time
- * ("+3d 寄样品", "2026-12-01 10:00 上门", "tomorrow 回电话"). */
+/* Split "WHEN ACTION": the longest head that reads as a time (the
+ * grammar of date.h: "+3d 寄样品", "tomorrow 14:00 发方案", "下周一 9:30 回访",
+ * "明天下午3点发方案"). A head ends at a space, or where ASCII meets a
+ * character that is not. */
 static int next_split(struct crm *c, const char *next, char **when, char **action)
 {
 	char *s = text_trim(next);
+	size_t len = strlen(s);
 	time_t t;
-	for (int words = 2; words >= 1; words--) {
-		char *p = s;
-		for (int w = 0; w < words && p; w++) {
-			p = strchr(p, ' ');
-			if (p && w + 1 < words)
-				p++;
-		}
-		if (!p)
+	for (size_t n = len; n > 0; n--) {
+		unsigned char before = (unsigned char)s[n - 1], after = (unsigned char)s[n];
+		if ((after & 0xC0) == 0x80)
+			continue;   /* inside a character */
+		if (n < len && after != ' ' && after != '\t' && after < 0x80 && before < 0x80)
+			continue;   /* inside a word */
+		char *head = xstrndup(s, n);
+		if (date_parse(head, date_now(), &t, NULL) != 0) {
+			free(head);
 			continue;
-		char *head = xstrndup(s, (size_t)(p - s));
-		if (date_parse(head, date_now(), &t, NULL) == 0) {
-			*when = head;
-			*action = text_trim(p);
-			free(s);
-			if (**action)
-				return CRM_OK;
-			free(*when);
-			free(*action);
-			return crm_error(c, CRM_USAGE, "--next: what is to be done? (--next \"+3d 寄样品\")");
 		}
-		free(head);
+		if (n == len) {   /* a time and nothing else */
+			free(head);
+			break;
+		}
+		*when = head;
+		*action = text_trim(s + n);
+		free(s);
+		if (**action)
+			return CRM_OK;
+		free(*when);
+		free(*action);
+		return crm_error(c, CRM_USAGE, "--next: what is to be done? (--next \"+3d 寄样品\")");
 	}
-	int rc = date_parse(s, date_now(), &t, NULL) == 0   /* a time and nothing else */
+	int rc = date_parse(s, date_now(), &t, NULL) == 0
 		? crm_error(c, CRM_USAGE, "--next: what is to be done after '%s'? (--next \"+3d 寄样品\")", s)
-		: crm_error(c, CRM_USAGE, "--next: '%s' does not start with a time (--next \"+3d 寄样品\")", s);
+		: crm_error(c, CRM_USAGE, "--next: '%s' does not start with a time (--next \"tomorrow 14:00 "
+			    "发方案\"; see 'crm help task' for the times crm reads)", s);
 	free(s);
 	return rc;
 }
@@ -173,6 +179,18 @@ int task_done(struct crm *c, long long id)
 
 int task_snooze(struct crm *c, long long id, const char *when)
 {
+	time_t t, now = date_now();
+	int date_only = 0;
+	char day[DATE_BUFSZ], today[DATE_BUFSZ], at[DATE_BUFSZ];
+	if (date_parse_ahead(when, now, &t, &date_only) != 0)
+		return crm_error(c, CRM_BADINPUT, "'%s' is not a time (tomorrow 14:00, +2d, 下周一 9:30; "
+				 "see 'crm help task')", when);
+	date_format_day(t, day);
+	date_format_day(now, today);
+	/* a day without a time is due all that day: today is not past */
+	if (date_only ? strcmp(day, today) < 0 : t < now)
+		return crm_error(c, CRM_BADINPUT, "task:%lld: '%s' is in the past (%s): snooze to a later time",
+				 id, when, date_only ? day : date_format(t, at));
 	cJSON *ch = cJSON_CreateObject();
 	cJSON_AddStringToObject(ch, "due", when);
 	cJSON_AddStringToObject(ch, "status", "open");
@@ -203,15 +221,38 @@ static int day_of(struct crm *c, const char *in, char *day)
 	return CRM_OK;
 }
 
+/* An SQL condition: the task (alias a) is about nothing, or about a
+ * record that is not removed (a removed lead's tasks wait for its
+ * restore). Newly allocated. */
+static char *task_subject_live(struct crm *c, const char *a)
+{
+	struct sbuf b = { 0 };
+	sbuf_addf(&b, "(%s.entity IS NULL", a);
+	for (int i = 0; type_at(c, i); i++) {
+		const struct type *t = type_at(c, i);
+		if (!type_field(t, "deleted_at"))
+			continue;
+		size_t n = strlen(t->name) + 1;   /* "lead:" */
+		sbuf_addf(&b, " OR (substr(%s.entity, 1, %zu) = '%s:' AND EXISTS (SELECT 1 FROM \"%s\" AS x "
+			  "WHERE x.id = CAST(substr(%s.entity, %zu) AS INTEGER) AND x.deleted_at IS NULL))",
+			  a, n, t->name, t->name, a, n + 1);
+	}
+	sbuf_addc(&b, ')');
+	return sbuf_detach(&b);
+}
+
 int task_filter_sql(struct crm *c, const struct task_filter *f, char **out)
 {
 	struct sbuf b = { 0 };
 	*out = NULL;
+	char *live = task_subject_live(c, "r");
+	sbuf_add(&b, live);
+	free(live);
 	if (!f->all && !f->overdue)
-		sbuf_add(&b, "status = 'open'");
+		sbuf_add(&b, " AND status = 'open'");
 	if (f->owner) {
 		char *q = sql_quote(f->owner);
-		sbuf_addf(&b, "%sowner = %s", b.len ? " AND " : "", q);
+		sbuf_addf(&b, " AND owner = %s", q);
 		free(q);
 	}
 	if (f->entity) {
@@ -221,16 +262,16 @@ int task_filter_sql(struct crm *c, const struct task_filter *f, char **out)
 			sbuf_release(&b);
 			return c->errcode;
 		}
-		sbuf_addf(&b, "%sentity = '%s:%lld'", b.len ? " AND " : "", t->name, id);
+		sbuf_addf(&b, " AND entity = '%s:%lld'", t->name, id);
 	}
 	if (f->overdue) {
 		/* a due day without a time (stored as midnight) is due all day */
 		char now[DATE_BUFSZ], today[DATE_BUFSZ];
 		date_format(date_now(), now);
 		date_format_day(date_now(), today);
-		sbuf_addf(&b, "%sstatus = 'open' AND due IS NOT NULL AND (substr(due, 1, 10) < '%s' OR "
+		sbuf_addf(&b, " AND status = 'open' AND due IS NOT NULL AND (substr(due, 1, 10) < '%s' OR "
 			  "(julianday(due) < julianday('%s') AND substr(due, 12, 8) <> '00:00:00'))",
-			  b.len ? " AND " : "", today, now);
+			  today, now);
 	}
 	if (f->due) {
 		char day[DATE_BUFSZ];
@@ -238,15 +279,15 @@ int task_filter_sql(struct crm *c, const struct task_filter *f, char **out)
 			sbuf_release(&b);
 			return c->errcode;
 		}
-		sbuf_addf(&b, "%ssubstr(due, 1, 10) = '%s'", b.len ? " AND " : "", day);
+		sbuf_addf(&b, " AND substr(due, 1, 10) = '%s'", day);
 	}
-	*out = b.s ? sbuf_detach(&b) : NULL;
+	*out = sbuf_detach(&b);
 	return CRM_OK;
 }
 
 /* ---- the agenda ---- */
 
-static const char agenda_sql[] =
+static const char agenda_fmt[] =
 	/* 1 overdue, 2 due on the day: open tasks of the user */
 	/* (overdue as in task list --overdue: a time of the day already past too) */
 	"SELECT CASE WHEN substr(t.due, 1, 10) < ?2 OR (substr(t.due, 12, 8) <> '00:00:00' "
@@ -255,7 +296,7 @@ static const char agenda_sql[] =
 	"  CAST(julianday(?2) - julianday(substr(t.due, 1, 10)) AS INTEGER) AS days, "
 	"  CASE t.priority WHEN 'high' THEN 0 WHEN 'normal' THEN 1 ELSE 2 END AS prank "
 	"FROM task t WHERE t.deleted_at IS NULL AND t.status = 'open' AND t.owner = ?1 "
-	"  AND t.due IS NOT NULL AND substr(t.due, 1, 10) <= ?2 "
+	"  AND t.due IS NOT NULL AND substr(t.due, 1, 10) <= ?2 AND %s "
 	"UNION ALL "
 	/* 3 new leads not contacted within the first-contact window */
 	"SELECT 3, 'lead', l.id, l.name, NULL, l.created_at, NULL, "
@@ -306,7 +347,11 @@ int agenda_print(struct crm *c, const char *user, const char *day)
 	if (!is_today && date_parse(d, now, &t, NULL) == 0)
 		now = t + 86399;
 	date_format(now, at);
-	sqlite3_stmt *st = db_stmt(c, agenda_sql);
+	char *live = task_subject_live(c, "t");
+	char *sql = xasprintf(agenda_fmt, live);
+	sqlite3_stmt *st = db_stmt(c, sql);
+	free(sql);
+	free(live);
 	if (!st)
 		return c->errcode;
 	sqlite3_bind_text(st, 1, user, -1, SQLITE_TRANSIENT);
@@ -327,31 +372,44 @@ int agenda_print(struct crm *c, const char *user, const char *day)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct out *o = c->out;
 		int sec = sqlite3_column_int(st, 0);
-		const char *type = (const char *)sqlite3_column_text(st, 1);
-		out_begin(o);
-		out_str(o, "type", type);
-		out_int(o, "id", sqlite3_column_int64(st, 2));
-		out_str(o, "agenda", section_names[sec]);
-		out_str(o, "what", (const char *)sqlite3_column_text(st, 3));
 		long long n7 = sqlite3_column_int64(st, 7);
 		const char *t5 = (const char *)sqlite3_column_text(st, 5);
 		char *when;   /* the part of the line a person reads first */
+		n++;
 		if (sec <= 2) {
-			char *label = entity_label(c, (const char *)sqlite3_column_text(st, 4));
-			out_str(o, "for", label);
-			free(label);
-			out_str(o, "entity", (const char *)sqlite3_column_text(st, 4));
-			out_str(o, "due", t5);
-			out_str(o, "priority", (const char *)sqlite3_column_text(st, 6));
-			if (sec == 1) {
-				out_int(o, "days", n7);   /* days overdue */
+			/* the task as crm task list prints it, with its agenda and when */
+			cJSON *task = record_get(c, type_find(c, "task"), sqlite3_column_int64(st, 2), false);
+			if (!task) {
+				sqlite3_reset(st);
+				return c->errcode;
+			}
+			cJSON_AddStringToObject(task, "agenda", section_names[sec]);
+			if (sec == 1) {   /* n7: days overdue */
 				when = n7 > 0 ? xasprintf("%lld day%s late", n7, n7 == 1 ? "" : "s")
 					      : xasprintf("late since %.5s", t5 + 11);
 			} else {
 				bool timed = t5 && strlen(t5) >= 16 && strncmp(t5 + 11, "00:00", 5);
 				when = timed ? xasprintf("today %.5s", t5 + 11) : xstrdup("today");
 			}
-		} else if (sec == 3) {
+			cJSON_AddStringToObject(task, "when", when);
+			free(when);
+			if (c->format != OUT_JSONL) {   /* the table's columns */
+				char *label = entity_label(c, (const char *)sqlite3_column_text(st, 4));
+				cJSON_AddStringToObject(task, "what", (const char *)sqlite3_column_text(st, 3));
+				if (label)
+					cJSON_AddStringToObject(task, "for", label);
+				free(label);
+			}
+			out_object(o, task);
+			cJSON_Delete(task);
+			continue;
+		}
+		out_begin(o);
+		out_str(o, "type", (const char *)sqlite3_column_text(st, 1));
+		out_int(o, "id", sqlite3_column_int64(st, 2));
+		out_str(o, "agenda", section_names[sec]);
+		out_str(o, "what", (const char *)sqlite3_column_text(st, 3));
+		if (sec == 3) {
 			out_str(o, "created_at", t5);
 			out_int(o, "hours", n7);  /* waiting for a first contact */
 			when = n7 >= 48 ? xasprintf("waiting %lld days", n7 / 24) : xasprintf("waiting %lld h", n7);
@@ -364,7 +422,6 @@ int agenda_print(struct crm *c, const char *user, const char *day)
 		free(when);
 		out_str(o, "owner", user);
 		out_end(o);
-		n++;
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)

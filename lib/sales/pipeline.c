@@ -11,6 +11,7 @@
 #include "core/event.h"
 #include "base/money.h"
 #include "io/out.h"
+#include "sales/approval.h"
 #include "sales/pipeline.h"
 #include "core/record.h"
 #include "base/text.h"
@@ -186,6 +187,13 @@ static cJSON *stage_json(struct crm *c, long long pid, const char *key)
 	return o;
 }
 
+static bool stage_exists(struct crm *c, long long pid, const char *key)
+{
+	cJSON *o = stage_json(c, pid, key);
+	cJSON_Delete(o);
+	return o != NULL;
+}
+
 /* "amount, expected_close" checked against the deal's fields. */
 static int check_require(struct crm *c, const char *req, char **out)
 {
@@ -303,11 +311,25 @@ static int update_stage(struct crm *c, long long pid, const struct stage_spec *s
 	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "stage");
 }
 
+/* The closing a stage key means when --closes is not given: a stage
+ * called won (赢单) closes deals as won, lost (输单) as lost. */
+static const char *closes_by_key(const char *key)
+{
+	if (!strcmp(key, "won") || !strcmp(key, "赢单"))
+		return "won";
+	if (!strcmp(key, "lost") || !strcmp(key, "输单"))
+		return "lost";
+	return NULL;
+}
+
 /* Add or change a stage without printing it. */
-static int stage_put(struct crm *c, long long pid, const char *pipeline, const struct stage_spec *s)
+static int stage_put(struct crm *c, long long pid, const char *pipeline, const struct stage_spec *given)
 {
 	char *req = NULL;
 	int rc;
+	struct stage_spec spec = *given, *s = &spec;
+	if (!s->closes && s->key)
+		s->closes = closes_by_key(s->key);
 	if (!valid_key(s->key))
 		return crm_error(c, CRM_USAGE, "'%s' is not a valid stage key (no spaces, commas, colons or quotes)",
 				 s->key ? s->key : "");
@@ -491,7 +513,7 @@ int pipeline_add(struct crm *c, const char *key, const char *label, const char *
 		struct stage_spec s;
 		char *item = text_trim(it);
 		rc = parse_stage(c, item, &s);
-		if (!rc && stage_json(c, pid, s.key)) {
+		if (!rc && stage_exists(c, pid, s.key)) {
 			rc = crm_error(c, CRM_USAGE, "--stages: stage '%s' is given twice", s.key);
 		}
 		if (!rc)
@@ -499,6 +521,26 @@ int pipeline_add(struct crm *c, const char *key, const char *label, const char *
 		free(item);
 	}
 	free(copy);
+	/* Every pipeline can win and lose a deal: the closing stages the
+	 * default pipeline has, unless the stages given have their own. */
+	static const struct { const char *key, *label, *closes; int probability; } closing[] = {
+		{ "won", "赢单", "won", 100 }, { "lost", "输单", "lost", 0 },
+	};
+	for (int i = 0; i < 2 && !rc; i++) {
+		char *pidtxt = xasprintf("%lld", pid);
+		char *sql = xasprintf("SELECT count(*) FROM stage WHERE pipeline_id = ? AND closes = '%s'",
+				      closing[i].closes);
+		long long have = db_get_int(c, sql, pidtxt, 0);
+		free(sql);
+		free(pidtxt);
+		struct stage_spec s = { .key = closing[i].key, .label = closing[i].label,
+					.probability = closing[i].probability, .closes = closing[i].closes };
+		if (!have && stage_exists(c, pid, s.key))
+			rc = crm_error(c, CRM_USAGE, "--stages: stage '%s' is given with --closes other than %s; "
+				       "a pipeline needs a stage that closes deals as %s", s.key, s.closes, s.closes);
+		else if (!have)
+			rc = stage_put(c, pid, key, &s);
+	}
 	if (rc)
 		goto fail;
 	if ((rc = db_exec(c, "RELEASE pipeline")))
@@ -661,103 +703,6 @@ static char *gate_missing(struct crm *c, long long id, const cJSON *deal, const 
 	return b.s ? sbuf_detach(&b) : NULL;
 }
 
-/* Whether the deal is over the approval amount at all. */
-static bool approval_needed(struct crm *c, const cJSON *deal)
-{
-	char *limit = config_get(c, "approval.amount_over");
-	long long over;
-	const cJSON *amt = cJSON_GetObjectItem(deal, "amount");
-	bool need = limit && money_parse(limit, &over) == 0 && cJSON_IsNumber(amt)
-		 && llround(amt->valuedouble * 100) > over;
-	free(limit);
-	return need;
-}
-
-/* Whether moving into s needs an approval for this deal. */
-static bool needs_approval(struct crm *c, const cJSON *deal, const struct stage_row *s)
-{
-	char *limit = config_get(c, "approval.amount_over");
-	long long over;
-	const cJSON *amt = cJSON_GetObjectItem(deal, "amount");
-	bool need = false;
-	if (limit && money_parse(limit, &over) == 0 && cJSON_IsNumber(amt)) {
-		char *stages = config_get(c, "approval.stages");
-		const char *list = stages ? stages : "negotiation,won";
-		char *copy = xstrdup(list), *save = NULL;
-		for (char *k = strtok_r(copy, ",", &save); k && !need; k = strtok_r(NULL, ",", &save))
-			need = !strcmp(k, s->key) || (!strcmp(k, "won") && s->closes && !strcmp(s->closes, "won"));
-		free(copy);
-		free(stages);
-		long long minor = llround(amt->valuedouble * 100);
-		need = need && minor > over;
-	}
-	free(limit);
-	return need;
-}
-
-/* Record a request for approval of deal id for stage ("any": approved
- * ahead of a move), with the amount it had. */
-static int approval_request(struct crm *c, const cJSON *deal, long long id, const char *stage,
-			    const char *now)
-{
-	const cJSON *amt = cJSON_GetObjectItem(deal, "amount");
-	sqlite3_stmt *st = db_stmt(c, "INSERT INTO approval(deal_id, stage, amount, requested_by, "
-				      "requested_at) VALUES (?, ?, ?, ?, ?)");
-	if (!st)
-		return c->errcode;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, stage, -1, SQLITE_TRANSIENT);
-	if (cJSON_IsNumber(amt))
-		sqlite3_bind_int64(st, 3, llround(amt->valuedouble * 100));
-	else
-		sqlite3_bind_null(st, 3);
-	sqlite3_bind_text(st, 4, c->user, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 5, now, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "approval");
-}
-
-/* Use an approval of deal id for stage, or ask for one. CRM_OK when
- * approved (the approval is consumed), CRM_CONFLICT otherwise. */
-static int approval_take(struct crm *c, long long id, const cJSON *deal, const struct stage_row *s)
-{
-	char *idtxt = xasprintf("%lld", id);
-	long long aid = db_get_int(c, "SELECT id FROM approval WHERE deal_id = ? AND status = 'approved' "
-				   "ORDER BY id LIMIT 1", idtxt, 0);
-	long long pending = db_get_int(c, "SELECT id FROM approval WHERE deal_id = ? AND status = 'pending' "
-				       "ORDER BY id LIMIT 1", idtxt, 0);
-	free(idtxt);
-	char now[DATE_BUFSZ];
-	date_format(date_now(), now);
-	if (aid) {
-		sqlite3_stmt *st = db_stmt(c, "UPDATE approval SET status = 'used' WHERE id = ?");
-		if (!st)
-			return c->errcode;
-		sqlite3_bind_int64(st, 1, aid);
-		int rc = sqlite3_step(st);
-		sqlite3_reset(st);
-		return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "approval");
-	}
-	char limit[MONEY_BUFSZ];
-	char *lim = config_get(c, "approval.amount_over");
-	long long over = 0;
-	money_parse(lim ? lim : "0", &over);
-	free(lim);
-	money_format(over, limit);
-	if (!pending) {
-		int rc = approval_request(c, deal, id, s->key, now);
-		if (rc)
-			return rc;
-		return crm_error(c, CRM_CONFLICT, "deal:%lld is over the approval amount (%s): moving it to %s "
-				 "needs an approval; requested (someone other than its owner runs "
-				 "'crm approve deal:%lld')", id, limit, s->key, id);
-	}
-	return crm_error(c, CRM_CONFLICT, "deal:%lld is over the approval amount (%s): moving it to %s "
-			 "waits for approval ('crm approve deal:%lld' by someone other than its owner)",
-			 id, limit, s->key, id);
-}
-
 static int move_write(struct crm *c, long long id, const cJSON *before, const struct stage_row *s,
 		      const struct move_opts *m, bool forced)
 {
@@ -826,13 +771,13 @@ static int move_checks(struct crm *c, long long id, const cJSON *deal, const str
 					     "an earlier stage", s->key, *missing)
 				 : crm_error(c, CRM_CONFLICT, "deal:%lld: stage %s needs %s (--force overrides)", id,
 					     s->key, *missing);
-	if (!needs_approval(c, deal, s))
+	if (m->approved || !approval_deal_needed(c, deal, s->key, s->closes))
 		return CRM_OK;
 	if (m->fresh)
 		return crm_error(c, CRM_CONFLICT, "the deal is over the approval amount: it cannot be made in %s "
 				 "before it is approved (make it in an earlier stage, 'crm approve deal:ID', then "
 				 "'crm stage move')", s->key);
-	return approval_take(c, id, deal, s);
+	return approval_deal_take(c, id, deal, s->key);
 }
 
 int stage_move(struct crm *c, long long id, const struct move_opts *m)
@@ -873,7 +818,13 @@ cleanup:
 char *pipeline_first_stage(struct crm *c, const char *pipeline)
 {
 	return db_get_text(c, "SELECT s.key FROM stage s JOIN pipeline p ON p.id = s.pipeline_id "
-			   "WHERE p.key = ? ORDER BY s.position LIMIT 1", pipeline);
+			   "WHERE p.key = ? AND s.closes IS NULL ORDER BY s.position LIMIT 1", pipeline);
+}
+
+char *pipeline_won_stage(struct crm *c, const char *pipeline)
+{
+	return db_get_text(c, "SELECT s.key FROM stage s JOIN pipeline p ON p.id = s.pipeline_id "
+			   "WHERE p.key = ? AND s.closes = 'won' ORDER BY s.position LIMIT 1", pipeline);
 }
 
 /* ---- the deal type's behaviour (type_ops) ---- */
@@ -882,6 +833,18 @@ int pipeline_deal_check(struct crm *c, const struct type *t, const cJSON *fields
 			unsigned flags)
 {
 	(void)t;
+	if (inserting && flags & REC_IMPORT) {
+		/* an import's status must agree with its stage (fill checks it),
+		 * and a deal closes after it was made */
+		const char *made = cJSON_GetStringValue(cJSON_GetObjectItem(fields, "created_at"));
+		const char *closed = cJSON_GetStringValue(cJSON_GetObjectItem(fields, "closed_at"));
+		time_t tm, tc, now = date_now();
+		if (made && closed && !date_parse(made, now, &tm, NULL) && !date_parse(closed, now, &tc, NULL)
+		    && tc < tm)
+			return crm_error(c, CRM_BADINPUT, "closed_at: %s is before the deal was made (%s)", closed,
+					 made);
+		return CRM_OK;
+	}
 	if (!inserting || flags & REC_SYSTEM)
 		return CRM_OK;
 	const char *status = cJSON_GetStringValue(cJSON_GetObjectItem(fields, "status"));
@@ -889,6 +852,15 @@ int pipeline_deal_check(struct crm *c, const struct type *t, const cJSON *fields
 		return crm_error(c, CRM_BADINPUT, "status: a deal is %s by its stage (stage=%s%s), "
 				 "not by hand", status, status, strcmp(status, "lost") ? "" : " lost_reason=...");
 	return CRM_OK;
+}
+
+/* Two stored times compared as instants (their offsets may differ). */
+static int time_cmp(const char *a, const char *b)
+{
+	time_t ta, tb;
+	if (date_parse(a, 0, &ta, NULL) || date_parse(b, 0, &tb, NULL))
+		return strcmp(a, b);
+	return ta < tb ? -1 : ta > tb;
 }
 
 int pipeline_deal_fill(struct crm *c, const struct type *t, struct rec *r, unsigned flags)
@@ -905,12 +877,15 @@ int pipeline_deal_fill(struct crm *c, const struct type *t, struct rec *r, unsig
 	if (!rec_get(r, "stage")) {
 		char *first = pipeline_first_stage(c, pipeline);
 		if (!first)
-			return crm_error(c, CRM_BADINPUT, "pipeline '%s' has no stages", pipeline);
+			return crm_error(c, CRM_BADINPUT, "pipeline '%s' has no open stage for a deal to start in "
+					 "(crm stage add KEY --pipeline %s)", pipeline, pipeline);
 		rec_set(r, "stage", first);
 		free(first);
 	}
-	sqlite3_stmt *st = db_stmt(c, "SELECT s.probability, s.closes FROM stage s JOIN pipeline p "
-				      "ON p.id = s.pipeline_id WHERE p.key = ? AND s.key = ?");
+	/* The stage by its key, or by its label (a spreadsheet's 赢单). */
+	sqlite3_stmt *st = db_stmt(c, "SELECT s.probability, s.closes, s.key FROM stage s JOIN pipeline p "
+				      "ON p.id = s.pipeline_id WHERE p.key = ?1 AND (s.key = ?2 OR s.label = ?2) "
+				      "ORDER BY s.key = ?2 DESC, s.position LIMIT 1");
 	if (!st)
 		return c->errcode;
 	sqlite3_bind_text(st, 1, pipeline, -1, SQLITE_TRANSIENT);
@@ -920,23 +895,50 @@ int pipeline_deal_fill(struct crm *c, const struct type *t, struct rec *r, unsig
 		return crm_error(c, CRM_BADINPUT, "stage: no stage '%s' in pipeline '%s' (see 'crm stage list')",
 				 rec_get(r, "stage"), pipeline);
 	}
+	rec_set(r, "stage", (const char *)sqlite3_column_text(st, 2));
 	if (!rec_get(r, "probability")) {
 		char prob[24];
 		snprintf(prob, sizeof(prob), "%d", sqlite3_column_int(st, 0));
 		rec_set(r, "probability", prob);
 	}
-	/* Added straight into a won/lost stage: it is closed. */
-	const char *closes = (const char *)sqlite3_column_text(st, 1);
-	const char *status = rec_get(r, "status");
-	if (closes && status && !strcmp(status, "open")) {
-		rec_set(r, "status", closes);
-		if (!rec_get(r, "closed_at"))
-			rec_set(r, "closed_at", now);
-	}
+	const char *cl = (const char *)sqlite3_column_text(st, 1);
+	char *closes = cl ? xstrdup(cl) : NULL;
 	sqlite3_reset(st);
-	if (!rec_get(r, "stage_entered_at"))
+	int rc = CRM_OK;
+	const char *status = rec_get(r, "status");
+	const char *closed = rec_get(r, "closed_at");
+	if (flags & REC_IMPORT) {
+		/* A row brings its status and closing date (an export of
+		 * crm's own, a spreadsheet's 成交日期): they must agree with
+		 * the stage, and a closing date cannot be ahead of now or
+		 * before the deal was made. */
+		const char *created = rec_get(r, "created_at");
+		if (status && strcmp(status, closes ? closes : "open") && !(closes && !strcmp(status, "open")))
+			rc = crm_error(c, CRM_BADINPUT, "status: a deal in stage %s is %s, not %s (its status "
+				       "follows the stage)", rec_get(r, "stage"), closes ? closes : "open", status);
+		else if (closed && !closes)
+			rc = crm_error(c, CRM_BADINPUT, "closed_at: a deal in stage %s is open: only a won or lost "
+				       "deal has a closing date", rec_get(r, "stage"));
+		else if (closed && time_cmp(closed, now) > 0)
+			rc = crm_error(c, CRM_BADINPUT, "closed_at: %s is in the future", closed);
+		/* closed before the time of the import, with no created_at
+		 * given (check saw to one given): it was made by then */
+		else if (closed && created && time_cmp(closed, created) < 0)
+			rec_set(r, "created_at", closed);
+	}
+	/* Added straight into a won/lost stage: it is closed, now or when the
+	 * import says. */
+	if (!rc && closes) {
+		rec_set(r, "status", closes);
+		if (!closed)
+			rec_set(r, "closed_at", now);
+		if (!rec_get(r, "stage_entered_at"))
+			rec_set(r, "stage_entered_at", rec_get(r, "closed_at"));
+	}
+	free(closes);
+	if (!rc && !rec_get(r, "stage_entered_at"))
 		rec_set(r, "stage_entered_at", now);
-	return CRM_OK;
+	return rc;
 }
 
 int pipeline_deal_inserted(struct crm *c, const struct type *t, long long id, const cJSON *deal,
@@ -954,12 +956,12 @@ int pipeline_deal_inserted(struct crm *c, const struct type *t, long long id, co
 	int rc = history_insert(c, id, pipeline, NULL, stage, at, NULL, false);
 	/* A deal added in a later stage than its pipeline's first (its history
 	 * starts there) must meet what crm stage move would ask: the gate,
-	 * the approval, a lost reason. Imports (REC_SYSTEM) bring deals in
-	 * where they already are. */
-	if (rc || flags & REC_SYSTEM)
+	 * the approval, a lost reason; an imported one too (REC_IMPORT).
+	 * Other system writes bring deals in where they already are. */
+	if (rc || (flags & REC_SYSTEM && !(flags & REC_IMPORT)))
 		return rc;
 	char *first = pipeline_first_stage(c, pipeline);
-	bool later = first && strcmp(first, stage);
+	bool later = !first || strcmp(first, stage);
 	free(first);
 	if (!later)
 		return CRM_OK;
@@ -976,126 +978,5 @@ int pipeline_deal_inserted(struct crm *c, const struct type *t, long long id, co
 	rc = move_checks(c, id, deal, &s, &m, &missing);
 	free(missing);
 	stage_row_free(&s);
-	return rc;
-}
-
-/* ---- approvals ---- */
-
-static void approval_emit(struct crm *c, sqlite3_stmt *st)
-{
-	/* id, deal_id, stage, amount, requested_by, requested_at, approved_by,
-	 * approved_at, status, deal name, owner */
-	struct out *o = c->out;
-	out_begin(o);
-	out_str(o, "type", "approval");
-	out_int(o, "id", sqlite3_column_int64(st, 0));
-	out_int(o, "deal_id", sqlite3_column_int64(st, 1));
-	out_str(o, "deal", (const char *)sqlite3_column_text(st, 9));
-	out_str(o, "owner", (const char *)sqlite3_column_text(st, 10));
-	out_str(o, "stage", (const char *)sqlite3_column_text(st, 2));
-	if (sqlite3_column_type(st, 3) != SQLITE_NULL)
-		out_money(o, "amount", sqlite3_column_int64(st, 3));
-	out_str(o, "requested_by", (const char *)sqlite3_column_text(st, 4));
-	out_str(o, "requested_at", (const char *)sqlite3_column_text(st, 5));
-	out_str(o, "approved_by", (const char *)sqlite3_column_text(st, 6));
-	out_str(o, "approved_at", (const char *)sqlite3_column_text(st, 7));
-	out_str(o, "status", (const char *)sqlite3_column_text(st, 8));
-	out_end(o);
-}
-
-#define APPROVAL_SELECT "SELECT a.id, a.deal_id, a.stage, a.amount, a.requested_by, a.requested_at, " \
-	"a.approved_by, a.approved_at, a.status, d.name, d.owner FROM approval a JOIN deal d ON d.id = a.deal_id "
-
-int approval_list_pending(struct crm *c)
-{
-	sqlite3_stmt *st = db_stmt(c, APPROVAL_SELECT "WHERE a.status = 'pending' AND d.deleted_at IS NULL "
-				      "ORDER BY a.id");
-	if (!st)
-		return c->errcode;
-	int rc, n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		approval_emit(c, st);
-		n++;
-	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
-		return crm_dberror(c, rc, "approval");
-	return n ? CRM_OK : CRM_NOTFOUND;
-}
-
-int approval_approve(struct crm *c, long long deal_id)
-{
-	const struct type *t = type_find(c, "deal");
-	cJSON *deal = record_get(c, t, deal_id, false);
-	if (!deal)
-		return c->errcode;
-	const char *owner = cJSON_GetStringValue(cJSON_GetObjectItem(deal, "owner"));
-	char *idtxt = xasprintf("%lld", deal_id);
-	long long aid = db_get_int(c, "SELECT id FROM approval WHERE deal_id = ? AND status = 'pending' "
-				   "ORDER BY id LIMIT 1", idtxt, 0);
-	free(idtxt);
-	int rc = CRM_OK;
-	if (owner && !strcmp(owner, c->user)) {
-		rc = crm_error(c, CRM_PERM, "%s owns deal:%lld and cannot approve it; another user must",
-			       c->user, deal_id);
-		goto cleanup;
-	}
-	char now[DATE_BUFSZ];
-	date_format(date_now(), now);
-	if (!aid && !approval_needed(c, deal)) {
-		rc = crm_error(c, CRM_NOTFOUND, "deal:%lld has no pending approval request and needs none "
-			       "(its amount is not over approval.amount_over)", deal_id);
-		goto cleanup;
-	}
-	if (!aid) {
-		/* Approved ahead of the move: the next move that needs it uses it. */
-		rc = approval_request(c, deal, deal_id, "any", now);
-		if (rc)
-			goto cleanup;
-		aid = sqlite3_last_insert_rowid(c->db);
-	}
-	sqlite3_stmt *st = db_stmt(c, "UPDATE approval SET status = 'approved', approved_by = ?, "
-				      "approved_at = ? WHERE id = ?");
-	if (!st) {
-		rc = c->errcode;
-		goto cleanup;
-	}
-	sqlite3_bind_text(st, 1, c->user, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, aid);
-	int src = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (src != SQLITE_DONE) {
-		rc = crm_dberror(c, src, "approval");
-		goto cleanup;
-	}
-	st = db_stmt(c, APPROVAL_SELECT "WHERE a.id = ?");
-	if (!st) {
-		rc = c->errcode;
-		goto cleanup;
-	}
-	sqlite3_bind_int64(st, 1, aid);
-	char *after = NULL;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		cJSON *a = cJSON_CreateObject();
-		cJSON_AddNumberToObject(a, "approval", (double)aid);
-		cJSON_AddStringToObject(a, "stage", (const char *)sqlite3_column_text(st, 2));
-		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
-			cJSON_AddNumberToObject(a, "amount", (double)sqlite3_column_int64(st, 3) / 100.0);
-		cJSON_AddStringToObject(a, "requested_by", (const char *)sqlite3_column_text(st, 4));
-		cJSON_AddStringToObject(a, "approved_by", c->user);
-		char *s = cJSON_PrintUnformatted(a);
-		after = xstrdup(s);
-		cJSON_free(s);
-		cJSON_Delete(a);
-		approval_emit(c, st);
-	}
-	sqlite3_reset(st);
-	char *entity = xasprintf("deal:%lld", deal_id);
-	rc = audit_log(c, entity, "approve", "{\"status\":\"pending\"}", after);
-	free(entity);
-	free(after);
-cleanup:
-	cJSON_Delete(deal);
 	return rc;
 }

@@ -40,6 +40,7 @@ struct move_opts {
 	bool force;             /* override the stage gates (logged) */
 	bool adding;            /* the deal is being added (pipeline_deal_inserted): say so in its terms */
 	bool fresh;             /* made in this same change (add, convert): no approval can be asked */
+	bool approved;          /* approved elsewhere (its contract's approval): no deal approval asked */
 };
 
 /* Move deal id to another stage of its pipeline: gates, approval, stage
@@ -47,17 +48,24 @@ struct move_opts {
  * written when it fails (except a new approval request). */
 int stage_move(struct crm *c, long long id, const struct move_opts *m);
 
-/* The key of pipeline's first stage (where a new deal starts), or NULL
- * when it has none or does not exist. Newly allocated. */
+/* The key of pipeline's first stage that does not close deals (where a
+ * new deal starts), or NULL when it has none or does not exist. Newly
+ * allocated. */
 char *pipeline_first_stage(struct crm *c, const char *pipeline);
+/* The key of pipeline's first stage that closes as won, or NULL. Newly
+ * allocated. */
+char *pipeline_won_stage(struct crm *c, const char *pipeline);
 
 /* The deal type's behaviour (its type_ops, sales.c). check: a status is
  * not set by hand on add (it follows the stage). fill: a new deal starts
- * at its pipeline's first stage with that stage's probability, closed if
- * the stage closes. inserted: its first stage goes into the stage
- * history; one added (not imported) in a stage after its pipeline's
- * first must meet what a stage move into it would ask (the gate, the
- * approval, a lost reason: lost_reason=), or nothing is written. */
+ * at its pipeline's first open stage with that stage's probability (a
+ * stage is found by key or label), closed (closed_at now) if the stage
+ * closes; an imported row (REC_IMPORT) may bring a status and a closed_at
+ * that agree with its stage (not in the future, not before created_at).
+ * inserted: its first stage goes into the stage history; one added or
+ * imported in a stage after its pipeline's first must meet what a stage
+ * move into it would ask (the gate, the approval, a lost reason:
+ * lost_reason=), or nothing is written. */
 int pipeline_deal_check(struct crm *c, const struct type *t, const cJSON *fields, bool inserting,
 			unsigned flags);
 int pipeline_deal_fill(struct crm *c, const struct type *t, struct rec *r, unsigned flags);
@@ -67,11 +75,5 @@ int pipeline_deal_inserted(struct crm *c, const struct type *t, long long id, co
 /* The deal's stage history, oldest first: [{"from","to","at","user",
  * "reason","forced","days"}]. NULL on a database error. */
 cJSON *pipeline_history(struct crm *c, long long deal_id);
-
-/* Approve the pending approval request of deal id (not by its owner:
- * CRM_PERM). Audited on "deal:ID" as "approve". */
-int approval_approve(struct crm *c, long long deal_id);
-/* Print the pending approval requests. CRM_NOTFOUND if none. */
-int approval_list_pending(struct crm *c);
 
 #endif

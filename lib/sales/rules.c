@@ -123,16 +123,17 @@ static int cond_holds(struct crm *c, struct rule *r, const struct type *t, long 
 
 /* ---- actions ---- */
 
-/* The record an action acts on: an activity's or task's actions go to the
- * record it is about. */
+/* The record an action acts on: the actions of a record about another
+ * (an activity, a task, a survey: its FF_ABOUT entity) go to that one. */
 static int target_of(struct crm *c, const struct type *t, long long id, const struct type **tt, long long *tid)
 {
 	*tt = t;
 	*tid = id;
-	if (strcmp(t->name, "activity") && strcmp(t->name, "task"))
+	const struct field *about = type_field_flagged(t, FF_ABOUT);
+	if (!about || about->kind != FK_ENTITY)
 		return CRM_OK;
 	cJSON *rec = record_get(c, t, id, true);
-	const char *e = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "entity"));
+	const char *e = cJSON_GetStringValue(cJSON_GetObjectItem(rec, about->name));
 	int rc = e ? entity_parse(c, e, NULL, tt, tid) : CRM_OK;
 	cJSON_Delete(rec);
 	return rc;
@@ -259,9 +260,57 @@ static int act_assign(struct crm *c, char **argv, int argc, const struct type *t
 		return crm_error(c, CRM_USAGE, "assign needs --by region|industry|source|round-robin|least-loaded");
 	struct assigner as;
 	int rc = assigner_init(c, &as, by, opt_of(argv, argc, 1, "--team"));
+	as.force = true;   /* a rule's condition chose the record: it is meant */
 	if (!rc)
 		rc = assign_one(c, &as, t, id, false);
 	assigner_release(&as);
+	return rc;
+}
+
+/* create TYPE FIELD=VALUE...: a record of another type about the one the
+ * rule acts on: its references to that record (or to what that record
+ * belongs to: a contact's account) and its FF_ABOUT entity are filled
+ * unless given, its owner is that record's. */
+static int act_create(struct crm *c, const struct rule *ru, char **argv, int argc,
+		      const struct type *t, long long id, const char *owner)
+{
+	const struct type *nt = type_get(c, argv[1]);
+	if (!nt)
+		return c->errcode;
+	cJSON *f = cJSON_CreateObject();
+	for (int i = 2; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+		if (!eq)
+			continue;
+		char *k = xstrndup(argv[i], (size_t)(eq - argv[i]));
+		const struct field *kf = type_field_or_ref(nt, k);
+		cJSON_DeleteItemFromObjectCaseSensitive(f, kf ? kf->name : k);
+		cJSON_AddStringToObject(f, kf ? kf->name : k, eq + 1);
+		free(k);
+	}
+	cJSON *rec = record_get(c, t, id, true);
+	const struct field *tp = type_field_flagged(t, FF_PARENT);
+	const cJSON *pv = tp ? cJSON_GetObjectItemCaseSensitive(rec, tp->name) : NULL;
+	for (int i = 0; i < nt->nfields; i++) {
+		const struct field *nf = &nt->fields[i];
+		if (nf->flags & (FF_COMPUTED | FF_SYSTEM) || cJSON_GetObjectItemCaseSensitive(f, nf->name))
+			continue;
+		if (nf->kind == FK_REF && nf->ref && !strcmp(nf->ref, t->name))
+			cJSON_AddNumberToObject(f, nf->name, (double)id);
+		else if (nf->kind == FK_REF && nf->ref && tp && tp->ref && !strcmp(nf->ref, tp->ref) && cJSON_IsNumber(pv))
+			cJSON_AddNumberToObject(f, nf->name, pv->valuedouble);
+		else if (nf->kind == FK_ENTITY && nf->flags & FF_ABOUT) {
+			char ent[64];
+			snprintf(ent, sizeof(ent), "%s:%lld", t->name, id);
+			cJSON_AddStringToObject(f, nf->name, ent);
+		} else if (!strcmp(nf->name, "owner") && owner)
+			cJSON_AddStringToObject(f, "owner", owner);
+		else if (!strcmp(nf->name, "rule"))
+			cJSON_AddStringToObject(f, "rule", ru->name);
+	}
+	cJSON_Delete(rec);
+	int rc = record_insert(c, nt, f, REC_NO_RULES, NULL, NULL);
+	cJSON_Delete(f);
 	return rc;
 }
 
@@ -336,10 +385,27 @@ int rules_action_check(struct crm *c, const char *action, const struct type *t)
 		const char *how = opt_of(argv, argc, 1, "--by");
 		if (!how || assign_by_parse(how, &by))
 			rc = crm_error(c, CRM_USAGE, "--do assign: assign --by region|industry|source|round-robin|least-loaded");
-	} else if (!strcmp(argv[0], "ticket")) {
-		rc = crm_error(c, CRM_USAGE, "--do ticket: there are no tickets yet (use task ... --priority high)");
+	} else if (!strcmp(argv[0], "create")) {
+		const struct type *nt = argc >= 2 ? type_find(c, argv[1]) : NULL;
+		if (!nt)
+			rc = crm_error(c, CRM_USAGE, "--do create: create TYPE FIELD=VALUE... (create ticket title=客户投诉)");
+		for (int i = 2; i < argc && !rc; i++) {
+			char *eq = strchr(argv[i], '=');
+			if (!eq) {
+				rc = crm_error(c, CRM_USAGE, "--do create: '%s' is not FIELD=VALUE", argv[i]);
+				break;
+			}
+			*eq = 0;
+			const struct field *f = type_field_or_ref(nt, argv[i]);
+			if (!f || f->flags & (FF_SYSTEM | FF_COMPUTED))
+				rc = crm_error(c, CRM_USAGE, "--do create: %s %s has no field '%s' to set",
+					       text_article(nt->name), nt->name, argv[i]);
+			else if (*(eq + 1) && f->kind != FK_REF && f->kind != FK_ENTITY)
+				rc = value_check(c, "create", nt, f, eq + 1);
+		}
 	} else if (strcmp(argv[0], "score") && strcmp(argv[0], "notify")) {
-		rc = crm_error(c, CRM_USAGE, "--do: '%s' is not an action (task, set, tag, assign, score, notify)", argv[0]);
+		rc = crm_error(c, CRM_USAGE, "--do: '%s' is not an action (task, set, tag, assign, score, notify, create)",
+			       argv[0]);
 	}
 	if (argc >= 0)
 		split_free(argv);
@@ -380,6 +446,8 @@ static int act(struct crm *c, const struct rule *ru, const char *action, const s
 		rc = act_assign(c, argv, argc, tt, tid);
 	else if (!strcmp(argv[0], "score"))
 		rc = act_score(c, tt, tid);
+	else if (!strcmp(argv[0], "create") && argc >= 2)
+		rc = act_create(c, ru, argv, argc, tt, tid, owner);
 	else
 		rc = crm_error(c, CRM_USAGE, "'%s' is not an action", argv[0]);
 	free(owner);
@@ -608,9 +676,11 @@ int rules_add(struct crm *c, const struct rule_spec *s)
 		if (rc)
 			return rc;
 	}
-	/* what the actions act on: an activity's record (any), an event's lead */
-	const struct type *target = !strcmp(t->name, "activity") ? NULL
-				  : !strcmp(t->name, "event") ? type_find(c, "lead") : t;
+	/* what the actions act on: the record it is about (an activity's or a
+	 * survey's: any), an event's lead */
+	const struct field *about = !tick ? type_field_flagged(t, FF_ABOUT) : NULL;
+	const struct type *target = !about ? t : about->kind == FK_ENTITY ? NULL
+				  : about->ref ? type_find(c, about->ref) : t;
 	cJSON *acts = cJSON_CreateArray();
 	for (int i = 0; i < s->nactions && !rc; i++) {
 		rc = rules_action_check(c, s->actions[i], target);

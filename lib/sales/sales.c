@@ -3,6 +3,7 @@
  * what sales plugs into the core: the rule engine and scoring on record
  * events, has_event() and event_count() for --where, the tick rules
  * (the layer itself: sales.h). */
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -11,6 +12,8 @@
 #include "core/module.h"
 #include "core/query.h"
 #include "core/record.h"
+#include "sales/assign.h"
+#include "sales/approval.h"
 #include "sales/pipeline.h"
 #include "sales/rules.h"
 #include "sales/sales.h"
@@ -23,6 +26,7 @@ static const struct field lead_fields[] = {
 	{ "email", FK_EMAIL, FF_SEARCH | FF_DEDUPE, NULL, NULL, "邮箱", NULL },
 	{ "company", FK_TEXT, FF_SEARCH | FF_LIST, NULL, NULL, "公司", NULL },
 	{ "title", FK_TEXT, FF_SEARCH, NULL, NULL, "职位", NULL },
+	{ "wechat", FK_TEXT, FF_SEARCH, NULL, NULL, "微信", NULL },
 	{ "industry", FK_TEXT, 0, NULL, NULL, "行业", NULL },
 	{ "region", FK_TEXT, FF_LIST, NULL, NULL, "地区", NULL },
 	{ "source", FK_TEXT, 0, NULL, NULL, "来源", NULL },
@@ -104,7 +108,7 @@ static const struct field task_fields[] = {
 	FIELD_ID,
 	{ "entity", FK_ENTITY, FF_LIST | FF_ABOUT, NULL, NULL, "对象", NULL },
 	{ "title", FK_TEXT, FF_REQUIRED | FF_SEARCH | FF_LIST, NULL, NULL, "任务", NULL },
-	{ "due", FK_TIME, FF_LIST, NULL, NULL, "截止", NULL },
+	{ "due", FK_TIME, FF_LIST | FF_AHEAD, NULL, NULL, "截止", NULL },
 	FIELD_OWNER,
 	{ "priority", FK_ENUM, FF_LIST, "high,normal,low", NULL, "优先级", "normal" },
 	{ "status", FK_ENUM, FF_LIST, "open,done", NULL, "状态", "open" },
@@ -126,6 +130,7 @@ static const struct type_ops deal_ops = {
 	.check = pipeline_deal_check,
 	.fill = pipeline_deal_fill,
 	.inserted = pipeline_deal_inserted,
+	.updated = approval_deal_updated,
 };
 
 static const struct type_event lead_on_value[] = {
@@ -160,7 +165,7 @@ static const struct type event_type = {
 
 static const struct type *const sales_types[] = {
 	&lead_type, &account_type, &contact_type, &deal_type, &activity_type, &task_type, &event_type,
-	NULL,
+	&approval_type, NULL,
 };
 
 /* ---- has_event('x'), event_count('x' [, days]) over a lead's events ---- */
@@ -208,8 +213,40 @@ static const struct query_helper sales_helpers[] = {
 	{ NULL, NULL },
 };
 
+/* A call, meeting, visit, email or message logged on a lead is its first
+ * contact (a plain note is not). */
+static int first_contact_on_activity(struct crm *c, const struct change *ch)
+{
+	const char *ent = cJSON_GetStringValue(cJSON_GetObjectItem(ch->after, "entity"));
+	const char *kind = cJSON_GetStringValue(cJSON_GetObjectItem(ch->after, "kind"));
+	if (!ent || strncmp(ent, "lead:", 5) || !kind || !strcmp(kind, "note"))
+		return CRM_OK;
+	return assign_first_contact_done(c, strtoll(ent + 5, NULL, 10));
+}
+
+/* An import that updates a deal it matched does not move it: its
+ * stage, status and pipeline change through crm stage move, which keeps
+ * the history, the gates and the approvals. */
+static int deal_import_updated(struct crm *c, const struct change *ch)
+{
+	static const char *const moved[] = { "stage", "status", "pipeline" };
+	if (!(ch->flags & REC_IMPORT) || !ch->before || !ch->after)
+		return CRM_OK;
+	for (int i = 0; i < 3; i++) {
+		const char *b = cJSON_GetStringValue(cJSON_GetObjectItem(ch->before, moved[i]));
+		const char *a = cJSON_GetStringValue(cJSON_GetObjectItem(ch->after, moved[i]));
+		if ((a == NULL) != (b == NULL) || (a && strcmp(a, b)))
+			return crm_error(c, CRM_BADINPUT, "%s: deal:%lld is %s; an import does not move it to %s "
+					 "(crm stage move does, keeping its history)", moved[i], ch->id, b ? b : "-",
+					 a ? a : "-");
+	}
+	return CRM_OK;
+}
+
 static const struct subscriber sales_subscribers[] = {
+	{ "deal.updated", deal_import_updated, 0 },
 	{ NULL, rules_on_change, SUB_AUTOMATION },
+	{ "activity.created", first_contact_on_activity, 0 },
 	{ "lead.merged", score_on_merged, 0 },
 	{ "lead.unmerged", score_on_merged, 0 },
 	{ NULL, NULL, 0 },
@@ -233,8 +270,10 @@ static const struct config_key sales_config_keys[] = {
 	{ "score.min_company_size", "100", "the company_size from which the default model gives +15" },
 	{ "manager", NULL, "the manager a rule's 'manager' means when manager.NAME is unset" },
 	{ "manager.", NULL, "the manager of user NAME, for rules that notify 'manager'" },
-	{ "approval.amount_over", NULL, "deals above this amount need approval for approval.stages" },
-	{ "approval.stages", "negotiation,won", "the stages a deal above approval.amount_over needs approval for" },
+	{ "approval.amount_over", NULL, "a deal over this amount needs an approval before the stages "
+	  "approval.stages names" },
+	{ "approval.stages", "negotiation,won", "the stages a deal over approval.amount_over needs an approval for" },
+	{ "approval.deal.steps", "manager", "who approves a deal, in order: roles or user names, comma-separated" },
 	{ "agenda.new_lead_hours", "24", "hours a new lead may wait for first contact before the agenda "
 	  "lists it (its old name agenda.first_contact_hours is still read)" },
 	{ "agenda.stale_deal_days", "7", "days without activity after which an open deal is on the agenda" },

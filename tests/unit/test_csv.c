@@ -56,6 +56,46 @@ static char *dump(csv_reader *r)
 	return out;
 }
 
+/* Rows of a file read with csv_tolerate(): "line:f1|f2" and, for a row
+ * with a replaced byte, " BAD<field>:<message>". */
+static char *dump_tolerant(const char *path, const char *enc)
+{
+	char err[256], *f_err = NULL;
+	csv_reader *r = csv_open(path, enc, ',', err, sizeof err);
+	if (!r)
+		return strdup(err);
+	csv_tolerate(r);
+	size_t cap = 4096, n = 0;
+	char *out = malloc(cap), **f;
+	int nf, rc, field;
+	long line;
+	out[0] = 0;
+	while ((rc = csv_read(r, &f, &nf, &line)) == 1) {
+		const char *bad = csv_bad(r, &field);
+		size_t need = 600;
+		for (int i = 0; i < nf; i++)
+			need += strlen(f[i]) + 1;
+		while (n + need > cap)
+			out = realloc(out, cap *= 2);
+		n += (size_t)sprintf(out + n, "%ld:", line);
+		for (int i = 0; i < nf; i++)
+			n += (size_t)sprintf(out + n, "%s%s", i ? "|" : "", f[i]);
+		if (bad)
+			n += (size_t)sprintf(out + n, " BAD%d:%s", field, bad);
+		out[n++] = '\n';
+		out[n] = 0;
+	}
+	if (rc < 0)
+		f_err = strdup(csv_error(r));
+	if (f_err) {
+		out = realloc(out, n + strlen(f_err) + 8);
+		sprintf(out + n, "ERR:%s", f_err);
+		free(f_err);
+	}
+	csv_close(r);
+	return out;
+}
+
 static char *dump_file(const char *path, const char *enc, char delim)
 {
 	char err[256];
@@ -252,6 +292,23 @@ int main(void)
 
 	char cmd[128];
 	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	/* Tolerant: a stray byte reads as U+FFFD and its row says where. */
+	char *t = dump_tolerant(puts_("tol.csv", "a,b\n1,x\xffy\n2,z\n3,\xe4\xb8\n"), "utf-8");
+	CHECK_STR(t, "1:a|b\n2:1|x\xEF\xBF\xBDy BAD1:invalid UTF-8 (byte FF) at line 2, column 4\n3:2|z\n"
+		  "4:3|\xEF\xBF\xBD BAD1:invalid UTF-8 (byte E4) at line 4, column 3\n");
+	free(t);
+	/* a quoted field over lines: the record it is in */
+	t = dump_tolerant(puts_("tol2.csv", "a,b\n\"x\ny\xff\",1\n"), "utf-8");
+	CHECK_STR(t, "1:a|b\n2:x\ny\xEF\xBF\xBD|1 BAD0:invalid UTF-8 (byte FF) at line 3, column 2\n");
+	free(t);
+	/* GB18030 too */
+	t = dump_tolerant(put("tol3.csv", "a,b\n\xD5\xC5,\xff\n", 9), "gbk");
+	CHECK_STR(t, "1:a|b\n2:\xE5\xBC\xA0|\xEF\xBF\xBD BAD1:invalid GBK/GB18030 (bytes FF 0A) at line 2, column 3\n");
+	free(t);
+	/* not UTF-8 at all: stops */
+	t = dump_tolerant(put("tol4.csv", "a\n\xD5\xC5\xC8\xFD\xC0\xEE\xCB\xC4\n", 11), "utf-8");
+	CHECK(strstr(t, "ERR:does not read as UTF-8") != NULL);
+	free(t);
 	CHECK(system(cmd) == 0);
 	UNIT_DONE();
 }

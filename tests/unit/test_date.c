@@ -31,6 +31,14 @@ static long long parse_at(const char *s, time_t now, int *date_only)
 	return (long long)t;
 }
 
+static long long ahead_at(const char *s, time_t now)
+{
+	time_t t = 42;
+	if (date_parse_ahead(s, now, &t, NULL) != 0)
+		return t == 42 ? REFUSED : REFUSED + 1;
+	return (long long)t;
+}
+
 static long long parse(const char *s)
 {
 	return parse_at(s, (time_t)(U0301 + 1000 * D), NULL);
@@ -150,7 +158,7 @@ static void test_garbage(void)
 		"2026-03-01T10:00:00 Z x", "2026-03/01", "2026/03-01", "2026--03-01",
 		"2026-003-01", "2026-03-001", "202603011", "2026031", "2026年3月",
 		"2026年3月1日日", "3/1/2026", "01.03.2026", "March 1, 2026",
-		"2026-03-01 10:00:00.", "todayx", "tomorrow 10:00", "now!",
+		"2026-03-01 10:00:00.", "todayx", "now!",
 		"+", "-", "+d", "+3", "3d", "+3x", "+3 d", "+-3d", "++3d", "+3dd",
 		"+1M", "+1y", "2026-03-01\xFF", "12026-03-01",
 	};
@@ -340,6 +348,125 @@ static void test_now(void)
 	CHECK(got >= before && got <= time(NULL));
 }
 
+/* The words people say for a day and a time, on Wednesday 2026-03-04
+ * 10:30 in Shanghai (weeks start on Monday). */
+#define SH0304 (SH0301 + 3 * D)
+#define SH1215 1797264000LL   /* 2026-12-15T00:00:00+08:00 */
+static void test_words(void)
+{
+	set_tz("Asia/Shanghai");
+	time_t now = (time_t)(SH0304 + 10 * H + 30 * 60);
+	int only = -1;
+	/* days */
+	CHECK(parse_at("今天", now, &only) == SH0304 && only == 1);
+	CHECK(parse_at("明天", now, NULL) == SH0304 + D);
+	CHECK(parse_at("后天", now, NULL) == SH0304 + 2 * D);
+	CHECK(parse_at("大后天", now, NULL) == SH0304 + 3 * D);
+	CHECK(parse_at("前天", now, NULL) == SH0304 - 2 * D);
+	CHECK(parse_at("TOMORROW", now, NULL) == SH0304 + D);
+	/* this week's (Monday to Sunday), next week's, last week's */
+	only = -1;
+	CHECK(parse_at("本周一", now, &only) == SH0301 + D && only == 1);
+	CHECK(parse_at("本周五", now, NULL) == SH0301 + 5 * D);
+	CHECK(parse_at("周五", now, NULL) == SH0301 + 5 * D);
+	CHECK(parse_at("星期五", now, NULL) == SH0301 + 5 * D);
+	CHECK(parse_at("这周三", now, NULL) == SH0304);
+	CHECK(parse_at("本周日", now, NULL) == SH0301 + 7 * D);
+	CHECK(parse_at("周天", now, NULL) == SH0301 + 7 * D);
+	CHECK(parse_at("周一", now, NULL) == SH0301 + D);   /* this week's, though past */
+	CHECK(parse_at("下周一", now, NULL) == SH0301 + 8 * D);
+	CHECK(parse_at("下周三", now, NULL) == SH0301 + 10 * D);
+	CHECK(parse_at("下周日", now, NULL) == SH0301 + 14 * D);
+	CHECK(parse_at("下个星期三", now, NULL) == SH0301 + 10 * D);
+	CHECK(parse_at("下礼拜五", now, NULL) == SH0301 + 12 * D);
+	CHECK(parse_at("上周五", now, NULL) == SH0301 - 2 * D);
+	CHECK(parse_at("monday", now, NULL) == SH0301 + 8 * D);      /* the coming one */
+	CHECK(parse_at("wednesday", now, NULL) == SH0304);           /* today is one */
+	CHECK(parse_at("Friday", now, NULL) == SH0301 + 5 * D);
+	CHECK(parse_at("sun", now, NULL) == SH0301 + 7 * D);
+	CHECK(parse_at("next monday", now, NULL) == SH0301 + 8 * D);
+	CHECK(parse_at("next wednesday", now, NULL) == SH0301 + 10 * D);
+	CHECK(parse_at("next sunday", now, NULL) == SH0301 + 14 * D);
+	CHECK(parse_at("this friday", now, NULL) == SH0301 + 5 * D);
+	CHECK(parse_at("last friday", now, NULL) == SH0301 - 2 * D);
+	/* a day of this year */
+	CHECK(parse_at("12-15", now, &only) == SH1215 && only == 1);
+	CHECK(parse_at("12/15", now, NULL) == SH1215);
+	CHECK(parse_at("12月15日", now, NULL) == SH1215);
+	CHECK(parse_at("12月15号", now, NULL) == SH1215);
+	CHECK(parse_at("3-4", now, NULL) == SH0304);
+	/* a time alone: today's; for a due time, tomorrow's once it is past */
+	only = -1;
+	CHECK(parse_at("15:00", now, &only) == SH0304 + 15 * H && only == 0);
+	CHECK(parse_at("9:00", now, NULL) == SH0304 + 9 * H);
+	CHECK(ahead_at("9:00", now) == SH0304 + D + 9 * H);
+	CHECK(ahead_at("15:00", now) == SH0304 + 15 * H);
+	CHECK(ahead_at("10:30", now) == now);
+	CHECK(ahead_at("3点", now) == SH0304 + D + 3 * H);   /* 3 a.m., past */
+	CHECK(ahead_at("12am", now) == SH0304 + D);
+	CHECK(ahead_at("今天 9:00", now) == SH0304 + 9 * H);   /* said so: not moved */
+	CHECK(ahead_at("tomorrow", now) == SH0304 + D);
+	CHECK(ahead_at("soon", now) == REFUSED);
+	CHECK(parse_at("10:30", now, NULL) == now);
+	CHECK(parse_at("下午3点", now, NULL) == SH0304 + 15 * H);
+	CHECK(parse_at("下午3点半", now, NULL) == SH0304 + 15 * H + 30 * 60);
+	CHECK(parse_at("15点20分", now, NULL) == SH0304 + 15 * H + 20 * 60);
+	CHECK(parse_at("晚上8:30", now, NULL) == SH0304 + 20 * H + 30 * 60);
+	CHECK(parse_at("3点", now, NULL) == SH0304 + 3 * H);   /* 3 a.m. */
+	CHECK(parse_at("中午", now, NULL) == SH0304 + 12 * H);
+	CHECK(parse_at("中午1点", now, NULL) == SH0304 + 13 * H);
+	CHECK(parse_at("3pm", now, NULL) == SH0304 + 15 * H);
+	CHECK(parse_at("3:30 PM", now, NULL) == SH0304 + 15 * H + 30 * 60);
+	CHECK(parse_at("12pm", now, NULL) == SH0304 + 12 * H);
+	CHECK(parse_at("12am", now, NULL) == SH0304);
+	CHECK(parse_at("noon", now, NULL) == SH0304 + 12 * H);
+	/* a day and a time */
+	only = -1;
+	CHECK(parse_at("明天 14:00", now, &only) == SH0304 + D + 14 * H && only == 0);
+	CHECK(parse_at("明天14:00", now, NULL) == SH0304 + D + 14 * H);
+	CHECK(parse_at("tomorrow 14:00", now, NULL) == SH0304 + D + 14 * H);
+	CHECK(parse_at("tomorrow at 2pm", now, NULL) == SH0304 + D + 14 * H);
+	CHECK(parse_at("明天下午3点", now, NULL) == SH0304 + D + 15 * H);
+	CHECK(parse_at("今天 9:00", now, NULL) == SH0304 + 9 * H);   /* said so: not moved */
+	CHECK(parse_at("下周一 9:30", now, NULL) == SH0301 + 8 * D + 9 * H + 30 * 60);
+	CHECK(parse_at("next monday 9:30", now, NULL) == SH0301 + 8 * D + 9 * H + 30 * 60);
+	CHECK(parse_at("周五上午10点", now, NULL) == SH0301 + 5 * D + 10 * H);
+	CHECK(parse_at("12-15 10:00", now, NULL) == SH1215 + 10 * H);
+	CHECK(parse_at("12月15日 下午2点", now, NULL) == SH1215 + 14 * H);
+	CHECK(parse_at("2026-12-15 下午2点", now, NULL) == SH1215 + 14 * H);
+	CHECK(parse_at("+2d 14:00", now, NULL) == SH0304 + 2 * D + 14 * H);
+	CHECK(parse_at("+3天下午2点", now, NULL) == SH0304 + 3 * D + 14 * H);
+	CHECK(parse_at("１２：００", now, NULL) == SH0304 + 12 * H);   /* full-width */
+	/* not times */
+	const char *bad[] = {
+		"13pm", "0am", "25:00", "明天 25:00", "周八", "下周", "next", "next week", "12-32", "2-30",
+		"明天 3", "15", "下午", "monday x", "mondayx", "+4h 10:00", "12.15", "12-15-", "明天 14:00 x",
+		"下午3点x", "3点60分", "13-01", "nextmonday", "周五 发方案",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		long long got = parse_at(bad[i], now, NULL);
+		if (got != REFUSED)
+			printf("# accepted \"%s\" as %lld\n", bad[i], got);
+		CHECK(got == REFUSED);
+	}
+	/* the same words through date_normalize and a pinned clock */
+	setenv("CRM_NOW", "2026-03-04 10:30", 1);
+	CHECK_STR(norm("tomorrow 14:00", 0), "2026-03-05T14:00:00+08:00");
+	CHECK_STR(norm("下周一", 1), "2026-03-09");
+	CHECK_STR(norm("12-15", 1), "2026-12-15");
+	CHECK_STR(norm("9:00", 0), "2026-03-04T09:00:00+08:00");
+	{
+		char buf[DATE_BUFSZ];
+		CHECK(date_normalize_ahead("9:00", 0, buf) == 0);
+		CHECK_STR(buf, "2026-03-05T09:00:00+08:00");
+		CHECK(date_normalize_ahead("soon", 0, buf) == -1);
+	}
+	setenv("CRM_NOW", "tomorrow 9:00", 1);   /* the pin itself, relative to the real clock */
+	time_t want;
+	CHECK(date_parse("tomorrow 9:00", time(NULL), &want, NULL) == 0 && date_now() == want);
+	unsetenv("CRM_NOW");
+}
+
 int main(void)
 {
 	unsetenv("CRM_NOW");
@@ -352,5 +479,6 @@ int main(void)
 	test_format();
 	test_duration();
 	test_now();
+	test_words();
 	UNIT_DONE();
 }
