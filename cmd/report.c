@@ -155,8 +155,18 @@ static int service_exec(struct crm *c, struct args *a)
 
 static int satisfaction_exec(struct crm *c, struct args *a)
 {
-	struct satisfaction_opts o = { arg_get(a, "by"), arg_get(a, "since"), NULL };
-	return satisfaction_report(c, &o);
+	struct satisfaction_opts o = { arg_get(a, "by"), arg_get(a, "since"), arg_get(a, "owner") };
+	const char *cmp = arg_get(a, "compare");
+	if (!cmp)
+		return satisfaction_report(c, &o);
+	if (strcmp(cmp, "previous"))
+		return cmd_usage_error(c, "--compare: '%s' is not previous", cmp);
+	/* the period (--since, default this month) beside the one before */
+	struct report_opts r;
+	opts_from_args(a, &r);
+	struct period p;
+	int rc = period_since(c, r.since, &p);
+	return rc ? rc : compare_report(c, "satisfaction", &r, &p);
 }
 
 static int renewals_exec(struct crm *c, struct args *a)
@@ -189,6 +199,9 @@ static const struct opt service_opts[] = {
 static const struct opt satisfaction_opts[] = {
 	{ "by", 0, "month|owner|category", "one line per month, owner or category (default: one line)", false },
 	{ "since", 0, "WHEN", "only answers since WHEN (a time, or a span like 90d)", false },
+	{ "owner", 0, "USER", "only the surveys about what USER owns", false },
+	{ "compare", 0, "previous", "beside the period before: as long as --since (default: this month) to now, "
+				    "ending where it starts", false },
 	OPT_END
 };
 
@@ -353,7 +366,7 @@ static const struct cmd_verb report_verbs[] = {
 	{ "service", "[--by assignee|category|month] [--since D]",
 	  "tickets opened and resolved, median first response and resolution, within SLA, backlog",
 	  service_opts, DB_READ, 0, 0, service_exec },
-	{ "satisfaction", "[--by month|owner|category] [--since D]",
+	{ "satisfaction", "[--by month|owner|category] [--since D] [--owner U] [--compare previous]",
 	  "survey answers: responses, csat_pct (4-5 among CSAT), nps (9-10 minus 0-6 among NPS)",
 	  satisfaction_opts, DB_READ, 0, 0, satisfaction_exec },
 	{ "renewals", "[--within 90d]", "signed contracts ending within the span that have no renewal deal yet",

@@ -153,3 +153,28 @@ row() {
 	run crm report funnel --until 2026-02-02
 	[ "$(row stage new | jq -r .deals)" = 3 ]
 }
+
+@test "satisfaction --compare previous: CSAT and NPS beside the period before (counts taken apart by period)" {
+	# account 1 is alice's, account 2 bob's; from 02-15 (14.4 days) against 01-31 14:00 .. 02-15
+	crm -q survey add account:1 --csat 5 --at 2026-02-20 >/dev/null
+	crm -q survey add account:1 --csat 2 --at 2026-02-10 >/dev/null
+	crm -q survey add account:2 --nps 9 --at 2026-02-20 >/dev/null
+	crm -q survey add account:2 --nps 3 --at 2026-02-05 >/dev/null
+	crm -q survey add account:2 --nps 10 --at 2026-01-20 >/dev/null
+	run --separate-stderr crm report satisfaction --since 2026-02-15 --compare previous
+	assert_success
+	assert_jsonl
+	# now: CSAT 5 (100%), NPS 9 (100); before: CSAT 2 (0%), NPS 3 (-100); the 01-20 answer is older
+	[ "$(jq -r '[.responses, .responses_previous, .csat_pct, .csat_pct_previous, .csat_pct_change, .nps, .nps_previous, .nps_change] | map(tostring) | join(" ")' <<<"$output")" = \
+		"2 2 100 0 100 100 -100 200" ]
+	# since the previous period began: both periods together, CSAT 1 of 2 (counts add up)
+	run crm report satisfaction --since 2026-01-31T14:00:00+08:00
+	[ "$(jq -r '[.responses, .csat_pct] | map(tostring) | join(" ")' <<<"$output")" = "4 50" ]
+	run crm report satisfaction --since 2026-02-15 --compare previous --by owner
+	[ "$(jq -r '"\(.owner) \(.csat_pct // "-") \(.csat_pct_previous // "-") \(.nps // "-") \(.nps_previous // "-")"' <<<"$output" | paste -sd,)" = \
+		"alice 100 0 - -,bob - - 100 -100" ]
+	run crm report satisfaction --owner alice
+	[ "$(jq -r '[.responses, .csat_pct] | map(tostring) | join(" ")' <<<"$output")" = "2 50" ]
+	run --separate-stderr crm report satisfaction --compare next
+	assert_failure 2
+}

@@ -75,15 +75,49 @@ panel() {
 	[ "$(panel top_deals | jq -r .source)" = "crm report forecast --by deal --limit 5" ]
 }
 
-@test "dashboard: the panels of layers not in this crm say so, with no number" {
+@test "dashboard: received, receivables, CSAT and NPS, breached tickets: the cash and service reports' rows" {
 	run crm report dashboard
+	# nothing of them yet: no amount, no answer, no ticket (not a made-up 0 of money)
+	[ "$(panel received | jq -c '[.available, .amounts]')" = '[true,[]]' ]
+	[ "$(panel receivables | jq -c '[.available, .aging]')" = '[true,[]]' ]
+	[ "$(panel satisfaction | jq -c '[.available, .responses, .csat_pct]')" = '[true,0,null]' ]
+	[ "$(panel breached | jq -c '[.available, .value]')" = '[true,0]' ]
+	# a contract of deal 1 (alice's, won), two plans, a payment this month;
+	# a ticket past its SLA; a CSAT 5 and an NPS 6 answer
+	crm -q contract add --deal 1 amount=100000 start=2026-02-21 end=2027-02-20 >/dev/null
+	crm -q contract submit 1 >/dev/null
+	crm -q contract sign 1 >/dev/null
+	crm -q plan add --contract 1 amount=40000 due=2026-02-10 >/dev/null
+	crm -q plan add --contract 1 amount=60000 due=2026-03-31 >/dev/null
+	crm -q payment add --contract 1 amount=25000 date=2026-02-24 >/dev/null
+	CRM_NOW='2026-02-24 09:00' crm -q ticket add --account 1 title=登录失败 priority=urgent --assignee bob >/dev/null
+	crm -q survey add account:1 --csat 5 >/dev/null
+	crm -q survey add account:1 --nps 6 >/dev/null
+	run --separate-stderr crm report dashboard
+	assert_success
+	local dash="$output" p src
+	# each panel's rows are its report's lines, run as its source says
 	for p in received receivables satisfaction breached; do
-		[ "$(panel "$p" | jq -r .available)" = false ]
-		[ "$(panel "$p" | jq -r '[.value, .rows, .amounts] | map(select(. != null)) | length')" = 0 ]
+		src=$(jq -r --arg p "$p" 'select(.panel == $p) | .source' <<<"$dash")
+		run --separate-stderr bash -c "$src"
+		[ "$output" = "$(jq -c --arg p "$p" 'select(.panel == $p) | .rows[]' <<<"$dash")" ] || fail "$p: $src"
 	done
-	[ "$(panel received | jq -r '[.reason, .needs] | join(" / ")')" = "no payments yet / payment" ]
-	[ "$(panel breached | jq -r .needs)" = ticket ]
-	[ "$(panel funnel | jq -r .available)" = true ]
+	output=$dash
+	# received this month: the payment of 02-24, 25000
+	[ "$(panel received | jq -c .amounts)" = '[{"currency":"CNY","received":25000}]' ]
+	# plan 1 is 14 days late with 15000 left (40000 - 25000), plan 2 not due
+	[ "$(panel receivables | jq -c '.aging[0] | [.not_due, .d1_30, .total]')" = '[60000,15000,75000]' ]
+	# CSAT: 1 of 1 answer is 4-5; NPS: 0 promoters less 1 detractor of 1 = -100
+	[ "$(panel satisfaction | jq -c '[.responses, .csat_pct, .nps]')" = '[2,100,-100]' ]
+	[ "$(panel breached | jq -r '[.value, .rows[0].title] | join(" ")')" = "1 登录失败" ]
+	# --owner: the reports by owner, only theirs
+	run crm report dashboard --owner bob
+	[ "$(panel received | jq -c .amounts)" = '[]' ]
+	[ "$(panel breached | jq -r '[.value, .source] | join(" ")')" = "1 crm ticket list --breached --assignee bob" ]
+	run crm report dashboard --owner alice
+	[ "$(panel received | jq -r '[.amounts[0].received, .source] | join(" ")')" = \
+		"25000 crm report revenue --since 2026-02-01T00:00:00+08:00 --by owner" ]
+	[ "$(panel breached | jq -r .value)" = 0 ]
 }
 
 @test "dashboard --owner and --team: the panels are those reports with the same filter" {

@@ -39,9 +39,10 @@ local_setup() {
 	[ "${#lines[@]}" -eq 1 ]
 	[ "$(jqo '[.type, .week, .owner, .since, .until] | join(" ")')" = \
 		"weekly 2026-W09 alice 2026-02-23T00:00:00+08:00 2026-03-02T00:00:00+08:00" ]
-	# activities by kind: 2 calls (lead 6 on 02-23 and 02-27), a visit, a meeting; the call of 02-20 is W08
-	[ "$(jq -c .activities <<<"$output")" = '{"call":2,"meeting":1,"visit":1}' ]
-	[ "$(jqo .activities_total)" = 4 ]
+	# activities by kind: 2 calls (lead 6 on 02-23 and 02-27), a visit, a meeting, the reply
+	# to ticket 1 (a note); the call of 02-20 is W08
+	[ "$(jq -c .activities <<<"$output")" = '{"call":2,"meeting":1,"note":1,"visit":1}' ]
+	[ "$(jqo .activities_total)" = 5 ]
 	# new leads 6, 7, 8 (9 comes 03-02); only 6 had an activity within a day: 1/3 = 33.3%
 	[ "$(jqo '[.new_leads, .contacted_24h, .contacted_24h_pct] | map(tostring) | join(" ")')" = "3 1 33.3" ]
 	# moved: deal 7 twice, 6 to won, 8 to lost (a deal's first stage is no move)
@@ -56,13 +57,17 @@ local_setup() {
 	[ "$(jqo '[.tasks_due_next_week, .due_next_week[0].task_id, .due_next_week[0].about] | map(tostring) | join(" ")')" = "1 3 G" ]
 }
 
-@test "weekly: payments received and tickets handled say they are not available while their layers are missing" {
+@test "weekly: payments received by their date, tickets replied to or resolved" {
 	run crm report weekly --owner alice --json
-	[ "$(jq -c '[.payments.available, .payments.reason, .tickets.available, .tickets.reason]' <<<"$output")" = \
-		'[false,"no payments yet",false,"no tickets yet"]' ]
-	run crm report weekly --owner alice
-	assert_line '| 回款 Payments received | not available: no payments yet |'
-	assert_line '| 处理的工单 Tickets handled | not available: no tickets yet |'
+	# 36,000 on 02-27; the 24,000 of 03-03 is the week after
+	[ "$(jq -c '.payments' <<<"$output")" = '{"available":true,"count":1,"received":[{"currency":"CNY","amount":36000,"payments":1}]}' ]
+	# ticket 1: replied 02-24, resolved 02-26
+	[ "$(jq -c '.tickets' <<<"$output")" = '{"available":true,"handled":1,"resolved":1}' ]
+	run crm report weekly --owner bob --json
+	# bob replied to ticket 2 on 02-25, still open; no payments
+	[ "$(jq -c '[.tickets.handled, .tickets.resolved, .payments.count]' <<<"$output")" = '[1,0,0]' ]
+	run crm report weekly --owner alice --week 2026-W10 --json
+	[ "$(jq -c '[.payments.received[0].amount, .tickets.handled]' <<<"$output")" = '[24000,0]' ]
 }
 
 @test "weekly: JSON lines with --format jsonl; a team's lines are the team's then each member's" {
@@ -71,9 +76,9 @@ local_setup() {
 	assert_success
 	assert_jsonl
 	[ "$(jq -r '.team // .owner' <<<"$output" | paste -sd,)" = "sales,alice,bob" ]
-	# the team's numbers are its members' together: 4 + 2 activities, 2 + 1 overdue
-	[ "$(jq -r 'select(.team) | [.activities_total, .new_leads, .tasks_overdue] | map(tostring) | join(" ")' <<<"$output")" = "6 4 3" ]
-	[ "$(jq -r 'select(.owner == "bob") | [.activities_total, .contacted_24h_pct, .tasks_overdue] | map(tostring) | join(" ")' <<<"$output")" = "2 100 1" ]
+	# the team's numbers are its members' together: 5 + 3 activities, 2 + 1 overdue
+	[ "$(jq -r 'select(.team) | [.activities_total, .new_leads, .tasks_overdue] | map(tostring) | join(" ")' <<<"$output")" = "8 4 3" ]
+	[ "$(jq -r 'select(.owner == "bob") | [.activities_total, .contacted_24h_pct, .tasks_overdue] | map(tostring) | join(" ")' <<<"$output")" = "3 100 1" ]
 }
 
 @test "weekly: another week; a week with nothing in it says so" {

@@ -5,12 +5,13 @@
 #include "base/money.h"
 #include "base/sbuf.h"
 #include "insight/compare.h"
+#include "insight/layers.h"
 #include "io/out.h"
 
 struct comparable {
 	const char *name;
 	int (*rows)(struct crm *c, const struct report_opts *r, cJSON **rows);
-	const char *const tcols[8];   /* the table's columns */
+	const char *const tcols[9];   /* the table's columns (after --by's, when it has one) */
 };
 
 static const struct comparable reports[] = {
@@ -23,6 +24,9 @@ static const struct comparable reports[] = {
 	{ "leaderboard", report_leaderboard_rows,
 	  { "owner", "won_amount", "won_amount_previous", "won_amount_change", "win_pct", "win_pct_previous",
 	    "win_pct_change", NULL } },
+	{ "satisfaction", layers_satisfaction,
+	  { "responses", "responses_previous", "csat_pct", "csat_pct_previous", "csat_pct_change", "nps",
+	    "nps_previous", "nps_change", NULL } },
 	{ NULL, NULL, { NULL } },
 };
 
@@ -96,7 +100,7 @@ static bool is_ratio(const char *key)
 {
 	size_t n = strlen(key);
 	return (n > 4 && !strcmp(key + n - 4, "_pct")) || (n > 5 && !strcmp(key + n - 5, "_days")) ||
-	       !strcmp(key, "rank");
+	       !strcmp(key, "rank") || !strcmp(key, "nps");
 }
 
 static void add_periods(cJSON *o, const struct period *p, const struct period *pp)
@@ -224,10 +228,13 @@ int compare_report(struct crm *c, const char *report, const struct report_opts *
 		rc = cmp->rows(c, &before, &prev);
 	if (!rc) {
 		cJSON *rows = compare_rows(cur, prev, p, &pp);
+		const char *tcols[10];
 		int nt = 0;
-		while (cmp->tcols[nt])
-			nt++;
-		compare_print(c, rows, cmp->tcols, nt);
+		if (!strcmp(cmp->name, "satisfaction") && r->by)
+			tcols[nt++] = r->by;   /* its groups' key */
+		for (int i = 0; cmp->tcols[i]; i++)
+			tcols[nt++] = cmp->tcols[i];
+		compare_print(c, rows, tcols, nt);
 		rc = cJSON_GetArraySize(rows) ? CRM_OK : CRM_NOTFOUND;
 		cJSON_Delete(rows);
 	}

@@ -1,6 +1,5 @@
 /* compare.h: a report beside the same report for the period before
- * (--compare previous on funnel, sources, leaderboard; satisfaction once
- * the service layer's report is in).
+ * (--compare previous on funnel, sources, leaderboard, satisfaction).
  *
  * Both periods are computed by the report's own rows function; each row
  * of this period gets, after each of its numbers K, K_previous (the

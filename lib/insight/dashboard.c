@@ -14,6 +14,7 @@
 #include "core/type.h"
 #include "insight/dashboard.h"
 #include "insight/html.h"
+#include "insight/layers.h"
 #include "insight/panel.h"
 #include "insight/period.h"
 #include "insight/term.h"
@@ -141,9 +142,10 @@ static int panel_conversion(struct crm *c, struct dash *d, cJSON *panel)
 	return CRM_OK;
 }
 
-/* Sums per currency (never one sum of several): {currency, key: sum,
- * count: n} in the order the currencies come. */
-static cJSON *sum_by_currency(const struct dash *d, const cJSON *rows, const char *key, const char *count)
+/* Sums per currency (never one sum of several): {currency, money keys:
+ * sums, count: n} in the order the currencies come (keys ends with NULL;
+ * count may be NULL). */
+static cJSON *sum_by_currency(const struct dash *d, const cJSON *rows, const char *const *keys, const char *count)
 {
 	cJSON *out = cJSON_CreateArray();
 	const cJSON *row;
@@ -156,17 +158,22 @@ static cJSON *sum_by_currency(const struct dash *d, const cJSON *rows, const cha
 		if (!slot) {
 			slot = cJSON_CreateObject();
 			cJSON_AddStringToObject(slot, "currency", cur);
-			cJSON_AddRawToObject(slot, key, "0");
-			cJSON_AddNumberToObject(slot, count, 0);
+			for (int k = 0; keys[k]; k++)
+				cJSON_AddRawToObject(slot, keys[k], "0");
+			if (count)
+				cJSON_AddNumberToObject(slot, count, 0);
 			cJSON_AddItemToArray(out, slot);
 		}
-		long long have, add;
-		char buf[MONEY_BUFSZ];
-		panel_minor(slot, key, &have);
-		panel_minor(row, key, &add);
-		cJSON_ReplaceItemInObjectCaseSensitive(slot, key, cJSON_CreateRaw(money_format(have + add, buf)));
-		cJSON_ReplaceItemInObjectCaseSensitive(slot, count, cJSON_CreateNumber(panel_double(slot, count) +
-											     panel_double(row, count)));
+		for (int k = 0; keys[k]; k++) {
+			long long have, add;
+			char buf[MONEY_BUFSZ];
+			panel_minor(slot, keys[k], &have);
+			panel_minor(row, keys[k], &add);
+			cJSON_ReplaceItemInObjectCaseSensitive(slot, keys[k], cJSON_CreateRaw(money_format(have + add, buf)));
+		}
+		if (count)
+			cJSON_ReplaceItemInObjectCaseSensitive(slot, count, cJSON_CreateNumber(panel_double(slot, count) +
+												     panel_double(row, count)));
 	}
 	return out;
 }
@@ -176,7 +183,8 @@ static int panel_won(struct crm *c, struct dash *d, cJSON *panel)
 	int rc = get_leaderboard(c, d);
 	if (rc)
 		return rc;
-	cJSON_AddItemToObject(panel, "amounts", sum_by_currency(d, d->leaderboard, "won_amount", "won_deals"));
+	static const char *const keys[] = { "won_amount", NULL };
+	cJSON_AddItemToObject(panel, "amounts", sum_by_currency(d, d->leaderboard, keys, "won_deals"));
 	add_source(panel, d, "leaderboard", true);
 	return CRM_OK;
 }
@@ -232,6 +240,130 @@ static int panel_top_deals(struct crm *c, struct dash *d, cJSON *panel)
 	return rc;
 }
 
+/* ---- the panels of the layers above sales ---- */
+
+/* Whether a row of the cash or service layers is of the filter's owners
+ * (its key: "owner"); no filter: all are. */
+static bool ours(const struct dash *d, const cJSON *row)
+{
+	const char *o = panel_str(row, "owner", NULL);
+	if (d->owner)
+		return o && !strcmp(o, d->owner);
+	for (int i = 0; d->team && d->names && d->names[i]; i++)
+		if (o && !strcmp(o, d->names[i]))
+			return true;
+	return !d->team;
+}
+
+/* The rows of the filter's owners only, a new array. */
+static cJSON *of_ours(const struct dash *d, const cJSON *rows)
+{
+	cJSON *kept = cJSON_CreateArray();
+	const cJSON *row;
+	cJSON_ArrayForEach(row, rows)
+		if (ours(d, row))
+			cJSON_AddItemToArray(kept, cJSON_Duplicate(row, true));
+	return kept;
+}
+
+/* "crm report revenue --since S [--by owner]": received, per currency. */
+static int panel_received(struct crm *c, struct dash *d, cJSON *panel)
+{
+	bool by_owner = d->owner || d->team;
+	cJSON *rows;
+	int rc = layers_revenue(c, d->p.since, by_owner ? "owner" : NULL, &rows);
+	if (!rc) {
+		static const char *const keys[] = { "received", NULL };
+		cJSON *kept = of_ours(d, rows);
+		cJSON_AddItemToObject(panel, "amounts", sum_by_currency(d, kept, keys, NULL));
+		struct sbuf b = { 0 };
+		sbuf_add(&b, "crm report revenue --since ");
+		shell_word(&b, d->p.since);
+		if (by_owner)
+			sbuf_add(&b, " --by owner");
+		cJSON_AddStringToObject(panel, "source", b.s);
+		sbuf_release(&b);
+		cJSON_AddItemToObject(panel, "rows", kept);
+	}
+	cJSON_Delete(rows);
+	return rc;
+}
+
+/* "crm report receivables [--by owner]": what is due, by how late, per
+ * currency, and the report's rows. */
+static int panel_receivables(struct crm *c, struct dash *d, cJSON *panel)
+{
+	bool by_owner = d->owner || d->team;
+	cJSON *rows;
+	int rc = layers_receivables(c, by_owner ? "owner" : NULL, &rows);
+	if (!rc) {
+		static const char *const keys[] = { "not_due", "d1_30", "d31_60", "d61_90", "over_90", "total", NULL };
+		cJSON *kept = of_ours(d, rows);
+		cJSON_AddItemToObject(panel, "aging", sum_by_currency(d, kept, keys, NULL));
+		cJSON_AddStringToObject(panel, "source", by_owner ? "crm report receivables --by owner"
+							     : "crm report receivables");
+		cJSON_AddItemToObject(panel, "rows", kept);
+	}
+	cJSON_Delete(rows);
+	return rc;
+}
+
+/* "crm report satisfaction --since S [--owner U]": CSAT and NPS (a team:
+ * its members' answers together). */
+static int panel_satisfaction(struct crm *c, struct dash *d, cJSON *panel)
+{
+	struct report_opts r = { .since = d->p.since, .owner = d->owner, .members = d->members };
+	cJSON *rows;
+	int rc = layers_satisfaction(c, &r, &rows);
+	if (!rc) {
+		const cJSON *row = cJSON_GetArrayItem(rows, 0), *it;
+		static const char *const keys[] = { "responses", "csat_pct", "nps", NULL };
+		for (int k = 0; keys[k]; k++)
+			if ((it = cJSON_GetObjectItemCaseSensitive(row, keys[k])))
+				cJSON_AddItemToObject(panel, keys[k], cJSON_Duplicate(it, true));
+		if (!row)
+			cJSON_AddNumberToObject(panel, "responses", 0);
+		struct sbuf b = { 0 };
+		sbuf_add(&b, "crm report satisfaction --since ");
+		shell_word(&b, d->p.since);
+		if (d->owner) {
+			sbuf_add(&b, " --owner ");
+			shell_word(&b, d->owner);
+		} else if (d->team) {
+			sbuf_add(&b, " --by owner (the team's members together)");
+		}
+		cJSON_AddStringToObject(panel, "source", b.s);
+		sbuf_release(&b);
+		cJSON_AddItemToObject(panel, "rows", rows);
+		rows = NULL;
+	}
+	cJSON_Delete(rows);
+	return rc;
+}
+
+/* "crm ticket list --breached [--assignee U]": the tickets past an SLA
+ * due time now, and how many. */
+static int panel_breached(struct crm *c, struct dash *d, cJSON *panel)
+{
+	cJSON *rows;
+	int rc = layers_breached(c, &rows);
+	if (!rc) {
+		cJSON *kept = of_ours(d, rows);
+		cJSON_AddNumberToObject(panel, "value", cJSON_GetArraySize(kept));
+		struct sbuf b = { 0 };
+		sbuf_add(&b, "crm ticket list --breached");
+		if (d->owner) {
+			sbuf_add(&b, " --assignee ");
+			shell_word(&b, d->owner);
+		}
+		cJSON_AddStringToObject(panel, "source", b.s);
+		sbuf_release(&b);
+		cJSON_AddItemToObject(panel, "rows", kept);
+	}
+	cJSON_Delete(rows);
+	return rc;
+}
+
 /* The panels, in the order they are drawn. needs: the record type the
  * panel's layer brings (asked of the registry when the dashboard runs);
  * build NULL: that layer's report is not wired in yet (the seam: cash's
@@ -245,14 +377,14 @@ static const struct panel_def panel_defs[] = {
 	{ "new_leads", "新线索", NULL, NULL, panel_new_leads },
 	{ "conversion", "转化率", NULL, NULL, panel_conversion },
 	{ "won", "赢单金额", NULL, NULL, panel_won },
-	{ "received", "回款金额", "payment", "no payments yet", NULL },
+	{ "received", "回款金额", "payment", "no cash layer in this crm", panel_received },
 	{ "funnel", "销售漏斗", NULL, NULL, panel_funnel },
 	{ "forecast", "月度预测", NULL, NULL, panel_forecast },
 	{ "top_reps", "销售排行", NULL, NULL, panel_top_reps },
 	{ "top_deals", "潜力商机", NULL, NULL, panel_top_deals },
-	{ "receivables", "应收账龄", "plan", "no payment plans yet", NULL },
-	{ "satisfaction", "客户满意度", "survey", "no surveys yet", NULL },
-	{ "breached", "超时工单", "ticket", "no tickets yet", NULL },
+	{ "receivables", "应收账龄", "plan", "no cash layer in this crm", panel_receivables },
+	{ "satisfaction", "客户满意度", "survey", "no service layer in this crm", panel_satisfaction },
+	{ "breached", "超时工单", "ticket", "no service layer in this crm", panel_breached },
 	{ NULL, NULL, NULL, NULL, NULL },
 };
 

@@ -590,28 +590,167 @@ static void draw_top_reps(struct sbuf *b, const cJSON *p, const char *dflt)
 	section_close(b, p);
 }
 
-/* A panel of the layers above sales (receivables, satisfaction,
- * breached tickets): not available until they are in this crm; then its
- * numbers as the report gives them. */
-static void draw_other(struct sbuf *b, const cJSON *p, const char *en)
+/* ---- the panels of the layers above sales ---- */
+
+/* The aging per currency: a bar of its buckets (not due to over 90 days
+ * late), their amounts, the total; then the largest rows of the report. */
+static void draw_receivables(struct sbuf *b, const cJSON *p, const char *dflt)
 {
-	section_open(b, p, "other", en);
+	static const char *const keys[][3] = {
+		{ "not_due", "not due", "#86efac" }, { "d1_30", "1-30 days", "#fde047" },
+		{ "d31_60", "31-60", "#fb923c" }, { "d61_90", "61-90", "#f87171" }, { "over_90", "90+", "#b91c1c" },
+	};
+	const int nk = (int)(sizeof(keys) / sizeof(keys[0]));
+	section_open(b, p, "receivables", "Receivables aging");
 	if (!panel_available(p)) {
 		not_available(b, p);
-	} else {
-		const char *id = panel_str(p, "panel", "");
-		const cJSON *it;
-		sbuf_add(b, "<table>");
-		cJSON_ArrayForEach(it, p)
-			if (cJSON_IsNumber(it) || cJSON_IsRaw(it)) {
-				sbuf_add(b, "<tr><td class=\"muted\">");
-				esc(b, it->string);
-				sbuf_add(b, "</td><td class=\"num strong\">");
-				count_el(b, NULL, id, NULL, p, it->string);
-				sbuf_add(b, "</td></tr>");
-			}
+		section_close(b, p);
+		return;
+	}
+	const cJSON *aging = cJSON_GetObjectItemCaseSensitive(p, "aging"), *it;
+	if (!cJSON_GetArraySize(aging))
+		sbuf_add(b, "<p class=\"na\">nothing to receive</p>\n");
+	cJSON_ArrayForEach(it, aging) {
+		const char *cur = panel_str(it, "currency", dflt);
+		double total = panel_double(it, "total"), x = 0;
+		sbuf_add(b, "<div class=\"kpi\"><div class=\"value\">");
+		money_el(b, NULL, "receivables", cur, it, "total", cur);
+		sbuf_add(b, "</div></div>\n<svg viewBox=\"0 0 400 14\" role=\"img\" aria-label=\"aging\">");
+		for (int k = 0; k < nk; k++) {
+			double w = total > 0 ? 400 * panel_double(it, keys[k][0]) / total : 0;
+			if (w > 0)
+				sbuf_addf(b, "<rect x=\"%.2f\" y=\"0\" width=\"%.2f\" height=\"14\" fill=\"%s\"/>", x, w,
+					  keys[k][2]);
+			x += w;
+		}
+		sbuf_add(b, "</svg>\n<div class=\"legend\">");
+		for (int k = 0; k < nk; k++) {
+			sbuf_addf(b, "<span><i style=\"background:%s\"></i>%s ", keys[k][2], keys[k][1]);
+			money_el(b, NULL, "receivables", cur, it, keys[k][0], cur);
+			sbuf_add(b, "</span>");
+		}
+		sbuf_add(b, "</div>\n");
+	}
+	/* who owes most: the report's rows, the largest totals */
+	const cJSON *rows = rows_of(p), *row;
+	int n = cJSON_GetArraySize(rows), shown = 0;
+	if (n) {
+		sbuf_add(b, "<table style=\"margin-top:8px\"><tr><th>owed by</th><th class=\"num\">not due</th>"
+			    "<th class=\"num\">total</th></tr>\n");
+		bool *done = xcalloc(n, sizeof(bool));
+		while (shown < 3 && shown < n) {
+			int best = -1;
+			for (int i = 0; i < n; i++)
+				if (!done[i] && (best < 0 || panel_double(cJSON_GetArrayItem(rows, i), "total") >
+							      panel_double(cJSON_GetArrayItem(rows, best), "total")))
+					best = i;
+			done[best] = true;
+			row = cJSON_GetArrayItem(rows, best);
+			const char *who = panel_str(row, "account", panel_str(row, "owner", panel_str(row, "number", "")));
+			const char *cur = panel_str(row, "currency", dflt);
+			char key[160];
+			snprintf(key, sizeof(key), "%s %s", who, cur);
+			sbuf_add(b, "<tr><td class=\"name\">");
+			esc(b, who);
+			sbuf_add(b, "</td><td class=\"num muted\">");
+			money_el(b, NULL, "receivables", key, row, "not_due", cur);
+			sbuf_add(b, "</td><td class=\"num strong\">");
+			money_el(b, NULL, "receivables", key, row, "total", cur);
+			sbuf_add(b, "</td></tr>\n");
+			shown++;
+		}
+		free(done);
 		sbuf_add(b, "</table>\n");
 	}
+	section_close(b, p);
+}
+
+/* A share 0..100 (CSAT) or -100..100 (NPS) as a bar. */
+static void gauge(struct sbuf *b, double v, double lo, const char *color)
+{
+	double at = (v - lo) / (100 - lo) * 100, zero = (0 - lo) / (100 - lo) * 100;
+	if (at < 0)
+		at = 0;
+	if (at > 100)
+		at = 100;
+	double from = at < zero ? at : zero, to = at < zero ? zero : at;
+	sbuf_addf(b, "<svg viewBox=\"0 0 100 8\" preserveAspectRatio=\"none\" style=\"height:8px\" role=\"img\">"
+		     "<rect width=\"100\" height=\"8\" rx=\"4\" fill=\"#e2e8f0\"/>"
+		     "<rect x=\"%.2f\" width=\"%.2f\" height=\"8\" rx=\"4\" fill=\"%s\"/></svg>",
+		  lo < 0 ? from : 0, lo < 0 ? to - from : at, color);
+}
+
+static void draw_satisfaction(struct sbuf *b, const cJSON *p)
+{
+	section_open(b, p, "satisfaction", "CSAT and NPS");
+	if (!panel_available(p)) {
+		not_available(b, p);
+		section_close(b, p);
+		return;
+	}
+	if (panel_double(p, "responses") <= 0) {
+		sbuf_add(b, "<p class=\"na\">no answers in this period</p>\n");
+		section_close(b, p);
+		return;
+	}
+	sbuf_add(b, "<div class=\"kpis\" style=\"grid-template-columns:1fr 1fr;margin:0\">");
+	sbuf_add(b, "<div class=\"kpi\"><div class=\"label\">CSAT (4-5 of 5)</div><div class=\"value\">");
+	if (panel_has(p, "csat_pct"))
+		pct_el(b, NULL, "satisfaction", NULL, p, "csat_pct");
+	else
+		sbuf_add(b, "—");
+	sbuf_add(b, "</div>");
+	gauge(b, panel_double(p, "csat_pct"), 0, "#16a34a");
+	sbuf_add(b, "</div><div class=\"kpi\"><div class=\"label\">NPS (9-10 less 0-6)</div><div class=\"value\">");
+	if (panel_has(p, "nps")) {
+		char json[64];
+		data_el(b, NULL, "satisfaction", NULL, "nps", panel_json(p, "nps", json, sizeof(json)), json);
+	} else {
+		sbuf_add(b, "—");
+	}
+	sbuf_add(b, "</div>");
+	gauge(b, panel_double(p, "nps"), -100, "#2563eb");
+	sbuf_add(b, "</div></div>\n<div class=\"sub muted\">");
+	count_el(b, NULL, "satisfaction", NULL, p, "responses");
+	sbuf_add(b, " responses</div>\n");
+	section_close(b, p);
+}
+
+static void draw_breached(struct sbuf *b, const cJSON *p)
+{
+	section_open(b, p, "breached", "Breached tickets");
+	if (!panel_available(p)) {
+		not_available(b, p);
+		section_close(b, p);
+		return;
+	}
+	sbuf_addf(b, "<div class=\"kpi\"><div class=\"value\" style=\"color:%s\">",
+		  panel_double(p, "value") > 0 ? "#dc2626" : "#16a34a");
+	count_el(b, NULL, "breached", NULL, p, "value");
+	sbuf_add(b, "</div></div>\n");
+	const cJSON *row;
+	int k = 0;
+	sbuf_add(b, "<table>");
+	cJSON_ArrayForEach(row, rows_of(p)) {
+		if (k++ == 4)
+			break;
+		const cJSON *br = cJSON_GetObjectItemCaseSensitive(row, "breached"), *it;
+		sbuf_add(b, "<tr><td class=\"name\">");
+		esc(b, panel_str(row, "title", ""));
+		sbuf_add(b, "</td><td class=\"muted\">");
+		esc(b, panel_str(row, "priority", ""));
+		sbuf_add(b, "</td><td>");
+		esc(b, panel_str(row, "owner", ""));
+		sbuf_add(b, "</td><td class=\"muted\">");
+		int i = 0;
+		cJSON_ArrayForEach(it, br) {
+			if (i++)
+				sbuf_add(b, ", ");
+			esc(b, cJSON_IsString(it) && !strcmp(it->valuestring, "first_response") ? "first reply" : "resolve");
+		}
+		sbuf_add(b, "</td></tr>\n");
+	}
+	sbuf_add(b, "</table>\n");
 	section_close(b, p);
 }
 
@@ -681,10 +820,10 @@ char *html_dashboard(const cJSON *panels)
 	draw_forecast(&b, panel_find(panels, "forecast"), now, cur);
 	draw_top_deals(&b, panel_find(panels, "top_deals"), cur);
 	draw_top_reps(&b, panel_find(panels, "top_reps"), cur);
-	draw_other(&b, panel_find(panels, "receivables"), "Receivables aging");
+	draw_receivables(&b, panel_find(panels, "receivables"), cur);
 	sbuf_add(&b, "<div class=\"stack\">\n");
-	draw_other(&b, panel_find(panels, "satisfaction"), "CSAT and NPS");
-	draw_other(&b, panel_find(panels, "breached"), "Breached tickets");
+	draw_satisfaction(&b, panel_find(panels, "satisfaction"));
+	draw_breached(&b, panel_find(panels, "breached"));
 	sbuf_add(&b, "</div>\n</div>\n<footer>crm report dashboard · ");
 	esc(&b, until);
 	sbuf_add(&b, " · under each panel, the report that prints its numbers</footer>\n</main>\n</body>\n</html>\n");

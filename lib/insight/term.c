@@ -453,26 +453,83 @@ static void draw_top_deals(struct block *bl, const cJSON *p)
 		block_add(bl, "%s", "no open deals");
 }
 
-/* A panel of the layers above sales: its title and what it says. */
-static void draw_other(struct block *bl, const cJSON *p, const char *en)
+/* ---- the panels of the layers above sales ---- */
+
+static bool drawn_na(struct block *bl, const cJSON *p, const char *en)
 {
 	title(bl, p, en, NULL);
-	if (!panel_available(p)) {
-		not_available(bl, p);
-		return;
-	}
-	/* its numbers, as the report gives them */
-	const cJSON *it;
-	struct sbuf b = { 0 };
-	cJSON_ArrayForEach(it, p)
-		if ((cJSON_IsNumber(it) || cJSON_IsRaw(it))) {
-			char num[64];
-			const char *k = it->string;
-			sbuf_addf(&b, "%s%s %s", b.len ? "  " : "", k, panel_json(p, k, num, sizeof(num)));
-		}
-	char *c = cell(b.s ? b.s : "", bl->width, false);
+	if (panel_available(p))
+		return false;
+	not_available(bl, p);
+	return true;
+}
+
+static void line_of(struct block *bl, const char *text)
+{
+	char *c = cell(text, bl->width, false);
 	block_add(bl, "%s", c);
 	free(c);
+}
+
+/* Per currency: the total and each bucket with something in it. */
+static void draw_receivables(struct block *bl, const cJSON *p)
+{
+	static const char *const keys[][2] = { { "not_due", "not due" }, { "d1_30", "1-30d" }, { "d31_60", "31-60d" },
+					       { "d61_90", "61-90d" }, { "over_90", "90d+" } };
+	if (drawn_na(bl, p, "Receivables"))
+		return;
+	const cJSON *it;
+	int n = 0;
+	cJSON_ArrayForEach(it, cJSON_GetObjectItemCaseSensitive(p, "aging")) {
+		const char *cur = panel_str(it, "currency", bl->currency);
+		long long m;
+		char money[64];
+		struct sbuf b = { 0 };
+		panel_minor(it, "total", &m);
+		sbuf_addf(&b, "%s to receive", panel_money(m, cur, money, sizeof(money)));
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			if (panel_minor(it, keys[k][0], &m) && m)
+				sbuf_addf(&b, " · %s %s", keys[k][1], panel_money(m, cur, money, sizeof(money)));
+		line_of(bl, b.s);
+		sbuf_release(&b);
+		n++;
+	}
+	if (!n)
+		line_of(bl, "nothing to receive");
+}
+
+static void draw_satisfaction(struct block *bl, const cJSON *p)
+{
+	if (drawn_na(bl, p, "CSAT / NPS"))
+		return;
+	char num[64], text[160];
+	size_t used = 0;
+	text[0] = 0;
+	if (panel_has(p, "csat_pct"))
+		used += (size_t)snprintf(text + used, sizeof(text) - used, "CSAT %s%% · ",
+					 panel_json(p, "csat_pct", num, sizeof(num)));
+	if (panel_has(p, "nps"))
+		used += (size_t)snprintf(text + used, sizeof(text) - used, "NPS %s · ", panel_json(p, "nps", num, sizeof(num)));
+	snprintf(text + used, sizeof(text) - used, "%.0f responses", panel_double(p, "responses"));
+	line_of(bl, panel_double(p, "responses") > 0 ? text : "no answers in this period");
+}
+
+/* How many, then the tickets: title (priority, assignee). */
+static void draw_breached(struct block *bl, const cJSON *p)
+{
+	if (drawn_na(bl, p, "Breached tickets"))
+		return;
+	const cJSON *rows = cJSON_GetObjectItemCaseSensitive(p, "rows"), *row;
+	int n = cJSON_GetArraySize(rows), k = 0;
+	struct sbuf b = { 0 };
+	sbuf_addf(&b, "%d past due%s", n, n ? ":" : "");
+	cJSON_ArrayForEach(row, rows) {
+		if (k++ == 3)
+			break;
+		sbuf_addf(&b, " %s (%s, %s)", panel_str(row, "title", ""), panel_str(row, "priority", ""),
+			  panel_str(row, "owner", "-"));
+	}
+	line_of(bl, b.s);
 	sbuf_release(&b);
 }
 
@@ -574,9 +631,9 @@ char *term_dashboard(const cJSON *panels, int layout, int max, bool color)
 		sbuf_addc(&b, '\n');
 		blocks(bl, 3, 52, color, cur);
 		draw_top_reps(&bl[0], panel_find(panels, "top_reps"));
-		draw_other(&bl[1], panel_find(panels, "receivables"), "Receivables");
-		draw_other(&bl[2], panel_find(panels, "satisfaction"), "CSAT / NPS");
-		draw_other(&bl[2], panel_find(panels, "breached"), "Breached tickets");
+		draw_receivables(&bl[1], panel_find(panels, "receivables"));
+		draw_satisfaction(&bl[2], panel_find(panels, "satisfaction"));
+		draw_breached(&bl[2], panel_find(panels, "breached"));
 		side_by_side(&b, bl, 3, 2, max);
 	} else {
 		blocks(bl, 2, 39, color, cur);
@@ -589,16 +646,26 @@ char *term_dashboard(const cJSON *panels, int layout, int max, bool color)
 		draw_top_deals(&bl[1], panel_find(panels, "top_deals"));
 		side_by_side(&b, bl, 2, 2, max);
 		sbuf_addc(&b, '\n');
-		static const char *const others[][2] = {
-			{ "receivables", "Receivables" }, { "satisfaction", "CSAT / NPS" },
-			{ "breached", "Breached tickets" },
-		};
+		void (*const others[])(struct block *, const cJSON *) = { draw_receivables, draw_satisfaction,
+									  draw_breached };
+		static const char *const ids[] = { "receivables", "satisfaction", "breached" };
 		for (int i = 0; i < 3; i++) {
 			struct block one = { .width = 78, .color = color, .currency = cur };
-			draw_other(&one, panel_find(panels, others[i][0]), others[i][1]);
-			/* title and text on one line */
+			others[i](&one, panel_find(panels, ids[i]));
+			/* title and what it says on one line, what it says cut to
+			 * what is left of it (with "…") */
 			struct block joined = { .width = 78, .color = color };
-			block_add(&joined, "%s  %s", one.lines[0], one.n > 1 ? one.lines[1] : "");
+			const char *said = one.n > 1 ? one.lines[1] : "";
+			int room = 78 - vis_width(one.lines[0]) - 2;
+			char cut[512], bare[512];
+			snprintf(bare, sizeof(bare), "%s", said);
+			for (size_t l = strlen(bare); l && bare[l - 1] == ' '; l--)
+				bare[l - 1] = 0;
+			if (!strchr(bare, '\033') && room > 0)
+				utf8_truncate(bare, room, cut, sizeof(cut));
+			else
+				snprintf(cut, sizeof(cut), "%s", bare);
+			block_add(&joined, "%s  %s", one.lines[0], cut);
 			block_free(&one);
 			side_by_side(&b, &joined, 1, 0, max);
 		}

@@ -21,6 +21,7 @@
 struct week {
 	struct period p;
 	char asof[DATE_BUFSZ], next[DATE_BUFSZ];
+	char from_day[DATE_BUFSZ], to_day[DATE_BUFSZ];   /* ?7, ?8: the week's days, for dates */
 	const char *currency;
 };
 
@@ -48,6 +49,8 @@ static int run(struct crm *c, char *sql, const char *owners, const struct week *
 	sqlite3_bind_text(*st, 4, w->asof, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(*st, 5, w->next, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(*st, 6, w->currency, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(*st, 7, w->from_day, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(*st, 8, w->to_day, -1, SQLITE_TRANSIENT);
 	return CRM_OK;
 }
 
@@ -269,17 +272,75 @@ static int tasks(struct crm *c, const char *owners, const struct week *w, cJSON 
 	return done(c, st, rc);
 }
 
-/* A part of another layer (the seam: cash's payments, service's
- * tickets): "not available" while its type is not in the registry, or its
- * report is not wired in here. */
-static void other_layer(struct crm *c, cJSON *o, const char *key, const char *type, const char *reason)
+/* A part of another layer that is not in this crm (built without cash or
+ * service: no payment or ticket type in the registry). */
+static void not_here(cJSON *o, const char *key, const char *type, const char *reason)
 {
 	cJSON *x = cJSON_AddObjectToObject(o, key);
-	if (type_find(c, type))
-		reason = "not wired into the weekly report yet";
 	cJSON_AddBoolToObject(x, "available", false);
 	cJSON_AddStringToObject(x, "reason", reason);
 	cJSON_AddStringToObject(x, "needs", type);
+}
+
+/* Payments received in the week (by their date, a day) on the owners'
+ * contracts: per currency, and how many. */
+static int payments(struct crm *c, const char *owners, const struct week *w, cJSON *o)
+{
+	if (!type_find(c, "payment")) {
+		not_here(o, "payments", "payment", "no cash layer in this crm");
+		return CRM_OK;
+	}
+	sqlite3_stmt *st;
+	int rc = run(c, scoped(c, "SELECT coalesce(p.currency, ?6), count(*), coalesce(sum(p.amount), 0) FROM payment p "
+				  "WHERE p.deleted_at IS NULL AND " OWNERS("p.owner") " AND substr(p.date, 1, 10) >= ?7 "
+				  "AND substr(p.date, 1, 10) < ?8 AND (%s) AND (%s) GROUP BY 1 ORDER BY 1 <> ?6, 1",
+			       "payment", "p", NULL, NULL),
+		     owners, w, &st);
+	if (rc)
+		return rc;
+	cJSON *x = cJSON_AddObjectToObject(o, "payments"), *sums = cJSON_CreateArray();
+	long long n = 0;
+	cJSON_AddBoolToObject(x, "available", true);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		char buf[MONEY_BUFSZ];
+		cJSON *one = cJSON_CreateObject();
+		cJSON_AddStringToObject(one, "currency", text(st, 0));
+		cJSON_AddRawToObject(one, "amount", money_format(sqlite3_column_int64(st, 2), buf));
+		cJSON_AddNumberToObject(one, "payments", (double)sqlite3_column_int64(st, 1));
+		cJSON_AddItemToArray(sums, one);
+		n += sqlite3_column_int64(st, 1);
+	}
+	cJSON_AddNumberToObject(x, "count", (double)n);
+	cJSON_AddItemToObject(x, "received", sums);
+	return done(c, st, rc);
+}
+
+/* Tickets handled: the owners' tickets they replied to or resolved in the
+ * week; and of those, resolved. */
+static int tickets(struct crm *c, const char *owners, const struct week *w, cJSON *o)
+{
+	if (!type_find(c, "ticket")) {
+		not_here(o, "tickets", "ticket", "no service layer in this crm");
+		return CRM_OK;
+	}
+	sqlite3_stmt *st;
+	int rc = run(c, scoped(c, "SELECT count(*), coalesce(sum(t.resolved_at IS NOT NULL AND " IN_WEEK("t.resolved_at")
+				  "), 0) FROM ticket t WHERE t.deleted_at IS NULL AND " OWNERS("t.owner") " AND (%s) "
+				  "AND ((t.resolved_at IS NOT NULL AND " IN_WEEK("t.resolved_at") ") OR EXISTS (SELECT 1 "
+				  "FROM activity a WHERE a.entity = 'ticket:' || t.id AND a.deleted_at IS NULL "
+				  "AND " OWNERS("a.owner") " AND " IN_WEEK("a.at") " AND (%s)))",
+			       "ticket", "t", "activity", "a"),
+		     owners, w, &st);
+	if (rc)
+		return rc;
+	cJSON *x = cJSON_AddObjectToObject(o, "tickets");
+	cJSON_AddBoolToObject(x, "available", true);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		cJSON_AddNumberToObject(x, "handled", (double)sqlite3_column_int64(st, 0));
+		cJSON_AddNumberToObject(x, "resolved", (double)sqlite3_column_int64(st, 1));
+		rc = SQLITE_DONE;
+	}
+	return done(c, st, rc);
 }
 
 /* One scope's week (owners: a JSON array of names). */
@@ -293,10 +354,12 @@ static int week_of(struct crm *c, const struct week *w, const char *owners, cJSO
 	if (!rc)
 		rc = closed(c, owners, w, o);
 	if (!rc) {
-		other_layer(c, o, "payments", "payment", "no payments yet");
-		other_layer(c, o, "tickets", "ticket", "no tickets yet");
-		rc = tasks(c, owners, w, o, false);
+		rc = payments(c, owners, w, o);
 	}
+	if (!rc)
+		rc = tickets(c, owners, w, o);
+	if (!rc)
+		rc = tasks(c, owners, w, o, false);
 	if (!rc)
 		rc = tasks(c, owners, w, o, true);
 	return rc;
@@ -399,8 +462,14 @@ static void summary(struct sbuf *b, const cJSON *o)
 		if (!panel_available(x)) {
 			sbuf_add(b, "not available: ");
 			md(b, panel_str(x, "reason", ""));
-		} else {
+		} else if (i == 0) {
 			sbuf_addf(b, "%.0f", panel_double(x, "count"));
+			if (panel_double(x, "count") > 0) {
+				sbuf_add(b, " · ");
+				amounts(b, cJSON_GetObjectItemCaseSensitive(x, "received"));
+			}
+		} else {
+			sbuf_addf(b, "%.0f (%.0f resolved)", panel_double(x, "handled"), panel_double(x, "resolved"));
 		}
 		sbuf_add(b, " |\n");
 	}
@@ -558,6 +627,8 @@ int weekly_run(struct crm *c, const struct weekly_opts *o)
 	time_t now = date_now();
 	date_format(w.p.to < now ? w.p.to : now, w.asof);
 	date_format(period_day(w.p.to, 7), w.next);
+	date_format_day(w.p.from, w.from_day);
+	date_format_day(w.p.to, w.to_day);
 	char *cur = config_get(c, "currency");
 	w.currency = cur ? cur : "CNY";
 	char last[DATE_BUFSZ];
