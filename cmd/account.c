@@ -3,6 +3,7 @@
 
 #include "data/history.h"
 #include "core/input.h"
+#include "core/mask.h"
 #include "io/out.h"
 #include "records.h"
 #include "service/report.h"
@@ -46,6 +47,7 @@ static int show_one(struct crm *c, const struct type *t, long long id, const cJS
 	cJSON *acc = record_get(c, t, id, false);
 	if (!acc)
 		return c->errcode;
+	mask_json(c, t, acc, NULL);
 	int rc = account_related(c, id, acc);
 	if (!rc && c->format == OUT_TABLE)
 		show_tables(c, t, acc);
@@ -109,7 +111,8 @@ const struct cmd_entry cmd_account_entry = {
 	.verbs = account_verbs,
 	.description = "Account fields: name (required), industry, size, region, tier (A, B, C), owner,\n"
 		       "source, phone, address, website, tags, note, last_contacted_at, plus custom\n"
-		       "fields. 'crm account show' adds its contacts, deals, recent activities and\n"
+		       "fields; with no owner it is in the pool (crm help pool), and previous_owner\n"
+		       "and locked_by are the pool's, kept by crm. 'crm account show' adds its contacts, deals, recent activities and\n"
 		       "open tasks (of the account, its contacts and its deals) as arrays; as a\n"
 		       "table (on a terminal), one table for each after the account's own.\n"
 		       "'crm account tier' ranks the accounts by payments received in the last 12\n"

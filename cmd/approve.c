@@ -58,7 +58,11 @@ static int approve_exec(struct crm *c, struct args *a)
 	for (int i = 0; i < a->argc; i++)
 		ids[i] = bare_id(a->argv[i]) ? xasprintf("deal:%s", a->argv[i]) : xstrdup(a->argv[i]);
 	rec_columns(c, type_find(c, "approval"));
+	/* who may decide is the steps' say (holding the next one, not owning
+	 * the record), not visibility: legal approves deals it cannot list */
+	c->system++;
 	int rc = input_each(c, a->argc, ids, NULL, approve_one, &d);
+	c->system--;
 	for (int i = 0; i < a->argc; i++)
 		free(ids[i]);
 	free(ids);

@@ -18,6 +18,7 @@
 #include "core/open.h"
 #include "core/hook.h"
 #include "base/text.h"
+#include "core/module.h"
 #include "main.h"
 #include "io/out.h"
 #include "core/record.h"
@@ -474,6 +475,15 @@ static int run_handler(struct crm *c, const struct cmd_verb *v, struct args *a, 
 		if (rc)
 			return rc;
 		resolve_user(c, as_opt);   /* config user.name may be in the database */
+		/* once users exist, the acting user must be one (exit 5), and
+		 * settings are the admin's */
+		rc = module_permit(c, NULL, 0, "act");
+		if (!rc && v->flags & VERB_ADMIN)
+			rc = module_permit(c, NULL, 0, "admin");
+		if (!rc && v->flags & VERB_SQL)
+			rc = module_permit(c, NULL, 0, "sql");
+		if (rc)
+			return rc;
 	}
 	if (v->db == DB_WRITE) {
 		rc = db_begin(c);
@@ -646,6 +656,9 @@ int main_run(struct crm *c, int argc, char **argv)
 	if (rc && c->errmsg[0])
 		crm_report(c);
 	c->errmsg[0] = 0;
+	/* what modules kept is for one command (crm shell runs many, maybe
+	 * as other users) */
+	crm_slots_release(c);
 	return rc;
 }
 

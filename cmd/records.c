@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/input.h"
+#include "core/mask.h"
 #include "io/out.h"
 #include "core/query.h"
 #include "records.h"
@@ -238,6 +239,7 @@ static int rm_one(struct crm *c, const struct type *t, long long id, const cJSON
 	if (!rec)
 		return c->errcode;
 	int rc = record_remove(c, t, id, purge);
+	mask_json(c, t, rec, NULL);
 	if (!rc)
 		out_object(c->out, rec);
 	cJSON_Delete(rec);

@@ -50,16 +50,17 @@ kpi() {
 	CRM_NOW='2026-02-28 12:00' run --separate-stderr crm report kpi --compare previous
 	assert_success
 	assert_jsonl
-	# now: leads 6, 7, 8, 10 (lead 9 comes 03-02), none converted; before: leads
-	# 1-5, of which 1 and 4 were converted: 40%
-	[ "$(kpi lead_to_deal_pct value value_previous value_change leads leads_previous)" = "0 40 -40 4 5" ]
+	# now: leads 6, 7, 8, 10 and 9 (dated 03-02, after this clock: a period up
+	# to now has no end, as the reports without --until), none converted;
+	# before: leads 1-5, of which 1 and 4 were converted: 40%
+	[ "$(kpi lead_to_deal_pct value value_previous value_change leads leads_previous)" = "0 40 -40 5 5" ]
 	# median response now: 3, 6, 49 -> 6; before: lead 3 (01-01 10:00) had its
 	# first call on 02-20 10:00, 50 days = 1200 hours later
 	[ "$(kpi lead_response_hours value value_previous value_change)" = "6 1200 -1194" ]
 	# won 1, 5, 6 and lost 2, 8 (02-27) now; nothing closed in January
 	[ "$(kpi win_rate_pct value value_previous won_deals won_deals_previous won_deals_change)" = "60 null 3 0 3" ]
-	# leads 1-5 had a source only: 0% complete before, 1 of 4 (25%) now
-	[ "$(kpi data_completeness_pct value value_previous value_change)" = "25 0 25" ]
+	# leads 1-5 had a source only: 0% complete before, 1 of 5 (20%) now
+	[ "$(kpi data_completeness_pct value value_previous value_change)" = "20 0 20" ]
 	[ "$(jq -r 'select(.kpi == "win_rate_pct") | [.since, .until, .previous_since, .previous_until] | join(" ")' <<<"$output")" = \
 		"2026-02-01T00:00:00+08:00 2026-02-28T12:00:00+08:00 2026-01-01T00:00:00+08:00 2026-01-28T12:00:00+08:00" ]
 }

@@ -9,9 +9,9 @@
  * (config), the audit log, user hooks, the type registry (type.h), the
  * one write path for records (record.h) and the events it publishes
  * (event.h), the query layer with its read-only authorizer (query.h),
- * and what commands read (input.h, cmd.h). It uses lib/base and lib/io
- * only, and names no feature: features plug in through the modules they
- * declare (module.h). */
+ * masking (mask.h), and what commands read (input.h, cmd.h). It uses
+ * lib/base and lib/io only, and names no feature: features plug in
+ * through the modules they declare (module.h). */
 #ifndef CRM_CRM_H
 #define CRM_CRM_H
 
@@ -81,6 +81,9 @@ struct crm {
 	struct hookq *hooks;    /* hooks to run after commit (hook.c) */
 	struct crm_slot *slots; /* what modules keep for the command (crm_slot_get) */
 	int depth;              /* nesting of rule-fired changes */
+	int system;             /* > 0: acting for the system, not the user (what a
+				 * subscriber or a tick does, what follows from a change
+				 * the user was allowed): no visibility or write checks */
 	struct cfgfile *cfgfile;/* the config file, read once (config.c) */
 };
 

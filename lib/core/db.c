@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core/db.h"
+#include "io/fs.h"
 #include "io/out.h"
 
 struct stmt_cache {

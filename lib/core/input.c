@@ -189,6 +189,9 @@ int input_each(struct crm *c, int nids, char **ids, const char *dflt_type, input
 			const struct type *t = NULL;
 			long long id = 0;
 			int rc = entity_parse(c, ids[i], dflt_type, &t, &id);
+			/* a record the user may not see is refused by id, naming it */
+			if (!rc)
+				rc = record_access(c, t, id, false);
 			if (!rc)
 				rc = fn(c, t, id, NULL, arg);
 			worst = status_worse(worst, report(c, rc));
@@ -214,6 +217,8 @@ int input_each(struct crm *c, int nids, char **ids, const char *dflt_type, input
 			rc = line_target(c, obj, dflt_type, r.lineno, &t, &id);
 			if (!rc)
 				rc = txn_resume(c);
+			if (!rc)
+				rc = record_access(c, t, id, false);
 			if (!rc)
 				rc = fn(c, t, id, obj, arg);
 			if (rc)

@@ -314,6 +314,9 @@ static int create_new(struct crm *c)
 	if (make_parent_dirs(c->db_path) != 0)
 		return crm_error(c, CRM_DBERR, "cannot create the directory for %s: %s",
 				 c->db_path, strerror(errno));
+	/* 0600: whoever can read the file can read every record in it */
+	if (make_private_file(c->db_path) != 0)
+		return crm_error(c, CRM_DBERR, "cannot create %s: %s", c->db_path, strerror(errno));
 	int rc = open_handle(c, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
 	if (rc)
 		return rc;

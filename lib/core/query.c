@@ -206,17 +206,8 @@ static int rewrite(struct crm *c, const struct type *t, bool one, const char *s,
 
 char *query_scope(struct crm *c, const struct type *t, const char *alias, bool write)
 {
-	struct sbuf b = { 0 };
-	for (int m = 0; crm_modules[m]; m++) {
-		char *cond = crm_modules[m]->scope ? crm_modules[m]->scope(c, t, alias, write) : NULL;
-		if (!cond)
-			continue;
-		sbuf_add(&b, b.len ? " AND (" : "(");
-		sbuf_add(&b, cond);
-		sbuf_addc(&b, ')');
-		free(cond);
-	}
-	return b.s ? sbuf_detach(&b) : xstrdup("1");
+	char *cond = module_scope(c, t, alias, write);
+	return cond ? cond : xstrdup("1");
 }
 
 /* has_tag('x'): the core's own helper (tags are a kind of field). */
@@ -485,6 +476,12 @@ static int build(struct crm *c, const struct type *t, const struct query *q, boo
 		  q->removed ? "NOT NULL" : "NULL");
 	free(src);
 	free(sel);
+	/* what the acting user may see, and nothing else (an indexed
+	 * condition: the owner, the shares, the pool) */
+	char *scope = module_scope(c, t, "r", false);
+	if (scope)
+		sbuf_addf(&qb->sql, " AND (%s)", scope);
+	free(scope);
 	int rc = filter_eq(c, t, qb, "owner", q->owner);
 	if (!rc)
 		rc = filter_eq(c, t, qb, "status", q->status);

@@ -14,6 +14,8 @@
 #include "core/db.h"
 #include "core/event.h"
 #include "core/hook.h"
+#include "core/mask.h"
+#include "core/module.h"
 #include "core/record.h"
 #include "core/search.h"
 #include "io/out.h"
@@ -44,6 +46,10 @@ char *record_select_sql(const struct type *t)
 void record_emit_row(struct crm *c, const struct type *t, sqlite3_stmt *st)
 {
 	struct out *o = c->out;
+	/* sensitive values the reader may not see print masked */
+	bool masks = mask_any(c, t);
+	const struct field *fo = masks ? type_field(t, "owner") : NULL;
+	const char *owner = fo ? (const char *)sqlite3_column_text(st, (int)(fo - t->fields)) : NULL;
 	out_begin(o);
 	out_str(o, "type", t->name);
 	for (int i = 0; i < t->nfields; i++) {
@@ -51,6 +57,12 @@ void record_emit_row(struct crm *c, const struct type *t, sqlite3_stmt *st)
 		int ct = sqlite3_column_type(st, i);
 		if (ct == SQLITE_NULL || f->flags & FF_HIDDEN)
 			continue;
+		if (masks && mask_field(c, t, i, owner)) {
+			char *m = mask_text(f, (const char *)sqlite3_column_text(st, i));
+			out_str(o, f->name, m);
+			free(m);
+			continue;
+		}
 		switch (f->kind) {
 		case FK_INT:
 		case FK_REF:
@@ -156,9 +168,11 @@ cJSON *record_get(struct crm *c, const struct type *t, long long id, bool with_d
 	return o;
 }
 
-bool record_exists(struct crm *c, const struct type *t, long long id)
+/* Whether row id is there (with_deleted: removed or not). */
+static bool row_exists(struct crm *c, const struct type *t, long long id, bool with_deleted)
 {
-	char *sql = xasprintf("SELECT 1 FROM \"%s\" WHERE id = ? AND deleted_at IS NULL", t->name);
+	char *sql = xasprintf("SELECT 1 FROM \"%s\" WHERE id = ?%s", t->name,
+			      with_deleted ? "" : " AND deleted_at IS NULL");
 	sqlite3_stmt *st = db_stmt(c, sql);
 	free(sql);
 	if (!st)
@@ -167,6 +181,93 @@ bool record_exists(struct crm *c, const struct type *t, long long id)
 	bool found = sqlite3_step(st) == SQLITE_ROW;
 	sqlite3_reset(st);
 	return found;
+}
+
+bool record_exists(struct crm *c, const struct type *t, long long id)
+{
+	return row_exists(c, t, id, false);
+}
+
+int record_access(struct crm *c, const struct type *t, long long id, bool write)
+{
+	char *scope = module_scope(c, t, "r", write);
+	if (!scope)
+		return CRM_OK;
+	char *sql = xasprintf("SELECT (%s) FROM \"%s\" AS r WHERE r.id = ?", scope, t->name);
+	free(scope);
+	sqlite3_stmt *st = db_stmt(c, sql);
+	free(sql);
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	bool refused = rc == SQLITE_ROW && !sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return crm_dberror(c, rc, t->name);
+	if (!refused)
+		return CRM_OK;   /* allowed, or no such record: the caller says so */
+	if (write && record_access(c, t, id, false) == CRM_OK)
+		return crm_error(c, CRM_PERM, "%s:%lld: %s may not change it (its owner, their manager, "
+				 "an admin or a --write share may)", t->name, id, c->user ? c->user : "");
+	c->errmsg[0] = 0;
+	return crm_error(c, CRM_PERM, "%s:%lld is not visible to %s", t->name, id, c->user ? c->user : "");
+}
+
+/* The records that fields of a write name as what it is about or belongs
+ * to (a note's lead, a contact's account) must be visible to the writer:
+ * a note on a record one may not see is refused (exit 5), naming it. */
+static int refs_visible(struct crm *c, const struct type *t, char **vals, const bool *set)
+{
+	if (c->system)
+		return CRM_OK;
+	for (int i = 0; i < t->nfields; i++) {
+		const struct field *f = &t->fields[i];
+		if (!set[i] || !vals[i] || !(f->flags & (FF_ABOUT | FF_PARENT)))
+			continue;
+		const struct type *rt = NULL;
+		long long rid = 0;
+		if (f->kind == FK_REF && f->ref) {
+			rt = type_find(c, f->ref);
+			rid = strtoll(vals[i], NULL, 10);
+		} else if (f->kind == FK_ENTITY && entity_parse(c, vals[i], NULL, &rt, &rid)) {
+			c->errmsg[0] = 0;
+			continue;
+		}
+		int rc = rt ? record_access(c, rt, rid, false) : CRM_OK;
+		if (rc)
+			return rc;
+	}
+	return CRM_OK;
+}
+
+/* A value given for a field the writer sees masked, and equal to the
+ * mask of what is stored (a masked line piped back into update), is no
+ * change: the stored value stays. A copy of fields without those, or
+ * NULL when there are none. */
+static cJSON *drop_masked(struct crm *c, const struct type *t, const cJSON *fields, char **old)
+{
+	if (!mask_any(c, t))
+		return NULL;
+	const struct field *fo = type_field(t, "owner");
+	const char *owner = fo ? old[fo - t->fields] : NULL;
+	cJSON *copy = NULL;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, fields) {
+		const struct field *f = it->string ? type_field(t, it->string) : NULL;
+		int i = f ? (int)(f - t->fields) : -1;
+		if (!f || !old[i] || !cJSON_IsString(it) || !mask_field(c, t, i, owner))
+			continue;
+		char *m = mask_text(f, old[i]);
+		bool same = !strcmp(m, it->valuestring);
+		free(m);
+		if (!same)
+			continue;
+		if (!copy)
+			copy = cJSON_Duplicate(fields, true);
+		cJSON_DeleteItemFromObjectCaseSensitive(copy, it->string);
+	}
+	return copy;
 }
 
 int record_check_fresh(struct crm *c, const struct type *t, long long id, const cJSON *line)
@@ -762,12 +863,15 @@ static char *default_currency(struct crm *c)
 	return cur ? cur : xstrdup("CNY");
 }
 
-static int fill_defaults(struct crm *c, const struct type *t, char **vals)
+static int fill_defaults(struct crm *c, const struct type *t, char **vals, const bool *set)
 {
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
 	for (int i = 0; i < t->nfields; i++) {
 		const struct field *f = &t->fields[i];
+		/* owner= given empty: nobody's (a lead or account in the pool) */
+		if (!vals[i] && f->dflt && set[i] && !strcmp(f->dflt, DFLT_USER))
+			continue;
 		if (!vals[i] && f->dflt)
 			vals[i] = xstrdup(!strcmp(f->dflt, DFLT_NOW) ? now
 					  : !strcmp(f->dflt, DFLT_USER) ? c->user ? c->user : "unknown"
@@ -826,11 +930,13 @@ int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
 	if (!rc)
 		rc = collect(c, t, fields, flags, true, vals, set);
 	if (!rc)
-		rc = fill_defaults(c, t, vals);
+		rc = fill_defaults(c, t, vals, set);
 	if (!rc && t->ops && t->ops->fill) {
 		struct rec r = { t, vals };
 		rc = t->ops->fill(c, t, &r, flags);
 	}
+	if (!rc)
+		rc = refs_visible(c, t, vals, set);
 	if (!rc && !(flags & REC_ALLOW_DUP))
 		rc = dup_guard(c, t, vals, 0, dup_id);
 	if (!rc)
@@ -914,12 +1020,22 @@ int record_update_as(struct crm *c, const struct type *t, long long id, const cJ
 	char **old = row_load(c, t, id, false);
 	if (!old)
 		return c->errcode;
+	int rc = c->system ? CRM_OK : record_access(c, t, id, true);
+	if (rc) {
+		vals_free(old, t->nfields);
+		return rc;
+	}
 	char **vals = xcalloc(t->nfields, sizeof(char *));
 	bool *set = xcalloc(t->nfields, sizeof(bool));
 	cJSON *before = NULL, *after = NULL, *bdiff = NULL, *adiff = NULL;
-	int rc = t->ops && t->ops->check ? t->ops->check(c, t, fields, false, flags) : CRM_OK;
+	cJSON *unmasked = drop_masked(c, t, fields, old);
+	if (unmasked)
+		fields = unmasked;
+	rc = t->ops && t->ops->check ? t->ops->check(c, t, fields, false, flags) : CRM_OK;
 	if (!rc)
 		rc = collect(c, t, fields, flags, false, vals, set);
+	if (!rc)
+		rc = refs_visible(c, t, vals, set);
 	if (rc)
 		goto cleanup;
 	/* An amount given to a record that had none: in the default currency,
@@ -1035,6 +1151,7 @@ int record_update_as(struct crm *c, const struct type *t, long long id, const cJ
 	}
 	rc = db_release(c);
 cleanup:
+	cJSON_Delete(unmasked);
 	cJSON_Delete(before);
 	cJSON_Delete(after);
 	cJSON_Delete(bdiff);
@@ -1100,6 +1217,11 @@ int record_remove(struct crm *c, const struct type *t, long long id, bool purge)
 	cJSON *before = record_get(c, t, id, purge);
 	if (!before)
 		return c->errcode;
+	int arc = c->system ? CRM_OK : record_access(c, t, id, true);
+	if (arc) {
+		cJSON_Delete(before);
+		return arc;
+	}
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
 	void *hooks;
@@ -1108,8 +1230,14 @@ int record_remove(struct crm *c, const struct type *t, long long id, bool purge)
 		cJSON_Delete(before);
 		return rc;
 	}
-	/* first: it writes other records (the statement cache may turn over) */
-	if (purge && (rc = purge_dependents(c, t, id))) {
+	/* first: it writes other records (the statement cache may turn over);
+	 * what goes with a record one may remove goes, whoever owns it */
+	if (purge) {
+		c->system++;
+		rc = purge_dependents(c, t, id);
+		c->system--;
+	}
+	if (rc) {
 		rec_rollback(c, hooks);
 		cJSON_Delete(before);
 		return rc;
@@ -1145,6 +1273,13 @@ int record_remove(struct crm *c, const struct type *t, long long id, bool purge)
 
 int record_restore(struct crm *c, const struct type *t, long long id)
 {
+	/* write access to it, and what the modules say of restoring (another
+	 * user's record: an admin's) */
+	int arc = c->system ? CRM_OK : record_access(c, t, id, true);
+	if (!arc && row_exists(c, t, id, true))
+		arc = module_permit(c, t, id, "restore");
+	if (arc)
+		return arc;
 	/* Its phone or email may belong to another record since: the same
 	 * guard as for a new one. Not for one merged away: the record it went
 	 * into gives back what it took (merge_undo, after this). */
@@ -1197,7 +1332,19 @@ int record_restore(struct crm *c, const struct type *t, long long id)
 	return rc;
 }
 
+static int touch(struct crm *c, const char *entity, const char *at);
+
+/* Last contact follows from an activity the user was allowed to add: it
+ * is written for the system (the account of a contact may be another's). */
 int record_touch(struct crm *c, const char *entity, const char *at)
+{
+	c->system++;
+	int rc = touch(c, entity, at);
+	c->system--;
+	return rc;
+}
+
+static int touch(struct crm *c, const char *entity, const char *at)
 {
 	const struct type *t;
 	long long id;
@@ -1236,7 +1383,7 @@ int record_touch(struct crm *c, const char *entity, const char *at)
 	if (!rc && tp && tp != t && cJSON_IsNumber(parent) && record_exists(c, tp, (long long)parent->valuedouble)) {
 		char ent[96];
 		snprintf(ent, sizeof(ent), "%s:%lld", tp->name, (long long)parent->valuedouble);
-		rc = record_touch(c, ent, at);
+		rc = touch(c, ent, at);
 	}
 	cJSON_Delete(cur);
 	return rc;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core/db.h"
+#include "core/mask.h"
 #include "data/export.h"
 #include "io/out.h"
 #include "core/record.h"
@@ -127,6 +128,7 @@ static int xlsx_row(struct crm *c, long long id, void *arg)
 	cJSON *r = record_get(c, s->t, id, false);
 	if (!r)
 		return c->errcode;
+	mask_json(c, s->t, r, NULL);   /* as every other print of it */
 	int col = 0;
 	for (int i = 0; i < s->t->nfields; i++) {
 		const struct field *f = &s->t->fields[i];

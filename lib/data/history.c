@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "core/db.h"
+#include "core/mask.h"
+#include "core/query.h"
 #include "data/history.h"
 #include "io/out.h"
 #include "core/record.h"
@@ -95,7 +97,40 @@ static bool is_decision(const char *after)
 	return yes;
 }
 
-static void emit(struct crm *c, const char *entity, sqlite3_stmt *st)
+/* What the pool, a handover and a leaving are, in a history's summary. */
+static const char *write_label(const char *action)
+{
+	static const char *const labels[][2] = {
+		{ "pool_claim", "claimed from the pool" },
+		{ "pool_release", "released to the pool" },
+		{ "pool_reclaim", "reclaimed by the pool" },
+		{ "pool_lock", "locked" },
+		{ "pool_unlock", "unlocked" },
+		{ "handover", "handed over" },
+		{ "leave", "left" },
+		{ NULL, NULL },
+	};
+	for (int i = 0; labels[i][0]; i++)
+		if (!strcmp(labels[i][0], action))
+			return labels[i][1];
+	return NULL;
+}
+
+/* "shared with bob (write) until 2026-12-31" */
+static char *share_text(const char *what, const char *json)
+{
+	cJSON *j = json ? cJSON_Parse(json) : NULL;
+	const char *with = cJSON_GetStringValue(cJSON_GetObjectItem(j, "with"));
+	const char *until = cJSON_GetStringValue(cJSON_GetObjectItem(j, "until"));
+	char *s = !strcmp(what, "share")
+		? xasprintf("shared with %s%s%s%s", with ? with : "?", cJSON_IsTrue(cJSON_GetObjectItem(j, "write"))
+			    ? " (write)" : "", until ? " until " : "", until ? until : "")
+		: xasprintf("no longer shared with %s", with ? with : "?");
+	cJSON_Delete(j);
+	return s;
+}
+
+static void emit(struct crm *c, const struct type *t, const char *owner, const char *entity, sqlite3_stmt *st)
 {
 	struct out *o = c->out;
 	const char *src = col(st, 1), *what = col(st, 2);
@@ -108,9 +143,31 @@ static void emit(struct crm *c, const char *entity, sqlite3_stmt *st)
 		out_str(o, "kind", what);
 		cJSON *ch = NULL;
 		char *summary = NULL;
-		if (!strcmp(what, "update") || !strcmp(what, "stage_move") || !strcmp(what, "stage_move_forced")) {
+		if (!strcmp(what, "update") || !strcmp(what, "stage_move") || !strcmp(what, "stage_move_forced")
+		    || write_label(what)) {
 			ch = changes(col(st, 4), col(st, 5));
-			summary = changes_text(ch);
+			/* values the reader may not see, masked (mask.h) */
+			mask_json(c, t, ch, owner);
+			cJSON_DeleteItemFromObjectCaseSensitive(ch, "reason");
+			cJSON_DeleteItemFromObjectCaseSensitive(ch, "rule");
+			cJSON_DeleteItemFromObjectCaseSensitive(ch, "from");
+			char *text = changes_text(ch);
+			if (write_label(what)) {
+				cJSON *a = col(st, 5) ? cJSON_Parse(col(st, 5)) : NULL;
+				const char *why = cJSON_GetStringValue(cJSON_GetObjectItem(a, "reason"));
+				summary = xasprintf("%s: %s%s%s", write_label(what), text, why ? " (" : "", why ? why : "");
+				if (why) {
+					char *s2 = xasprintf("%s)", summary);
+					free(summary);
+					summary = s2;
+				}
+				cJSON_Delete(a);
+				free(text);
+			} else {
+				summary = text;
+			}
+		} else if (!strcmp(what, "share") || !strcmp(what, "unshare")) {
+			summary = share_text(what, col(st, 5) ? col(st, 5) : col(st, 4));
 		} else if (!strcmp(what, "insert")) {
 			summary = xstrdup("created");
 		} else if (!strcmp(what, "delete") || !strcmp(what, "remove")) {
@@ -217,10 +274,17 @@ int history_print(struct crm *c, const struct type *t, long long id)
 	sqlite3_bind_int64(st, 3, id);
 	static const char *const cols[] = { "at", "user", "kind", "summary" };
 	out_columns(c->out, cols, 4);
+	char *owner = NULL;
+	if (mask_any(c, t) && type_field(t, "owner")) {
+		char *osql = xasprintf("SELECT owner FROM \"%s\" WHERE id = %lld", t->name, id);
+		owner = db_get_text(c, osql, NULL);
+		free(osql);
+	}
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		emit(c, entity, st);
+		emit(c, t, owner, entity, st);
 	sqlite3_reset(st);
+	free(owner);
 	free(entity);
 	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "history");
 }
@@ -261,12 +325,27 @@ static cJSON *rows(struct crm *c, const char *sql, long long id, const char *ent
 int account_related(struct crm *c, long long id, cJSON *acc)
 {
 	char *entity = xasprintf("account:%lld", id);
-	cJSON_AddItemToObject(acc, "contacts",
-		rows(c, "SELECT id, name, title, phone, email, decision_role FROM contact "
-			"WHERE account_id = ?1 AND deleted_at IS NULL AND ?2 IS NOT NULL ORDER BY id", id, entity));
-	cJSON_AddItemToObject(acc, "deals",
-		rows(c, "SELECT id, name, stage, status, amount / 100.0 AS amount, currency, owner FROM deal "
-			"WHERE account_id = ?1 AND deleted_at IS NULL AND ?2 IS NOT NULL ORDER BY id", id, entity));
+	/* the contacts and deals the acting user may see, masked as they may */
+	const struct type *tc = type_find(c, "contact"), *td = type_find(c, "deal");
+	char *sc = query_scope(c, tc, "contact", false), *sd = query_scope(c, td, "deal", false);
+	char *csql = xasprintf("SELECT id, name, title, phone, email, decision_role, owner AS _owner FROM contact "
+			       "WHERE account_id = ?1 AND deleted_at IS NULL AND ?2 IS NOT NULL AND (%s) ORDER BY id", sc);
+	char *dsql = xasprintf("SELECT id, name, stage, status, amount / 100.0 AS amount, currency, owner FROM deal "
+			       "WHERE account_id = ?1 AND deleted_at IS NULL AND ?2 IS NOT NULL AND (%s) ORDER BY id", sd);
+	free(sc);
+	free(sd);
+	cJSON *contacts = rows(c, csql, id, entity), *it;
+	cJSON_ArrayForEach(it, contacts) {
+		char *owner = xstrdup(cJSON_GetStringValue(cJSON_GetObjectItem(it, "_owner")) ?
+				      cJSON_GetStringValue(cJSON_GetObjectItem(it, "_owner")) : "");
+		cJSON_DeleteItemFromObjectCaseSensitive(it, "_owner");
+		mask_json(c, tc, it, owner);
+		free(owner);
+	}
+	cJSON_AddItemToObject(acc, "contacts", contacts);
+	cJSON_AddItemToObject(acc, "deals", rows(c, dsql, id, entity));
+	free(csql);
+	free(dsql);
 	/* the account's own activities and tasks, and those of its contacts and deals */
 	const char *about = "(entity = ?2 OR entity IN (SELECT 'contact:' || id FROM contact WHERE account_id = ?1) "
 			    "OR entity IN (SELECT 'deal:' || id FROM deal WHERE account_id = ?1))";

@@ -11,8 +11,9 @@
 #include "insight/period.h"
 #include "io/out.h"
 
-/* ?1 since, ?2 until, ?3 owner, ?4 members (JSON): whose records. */
-#define IN_PERIOD(col) "julianday(" col ") >= julianday(?1) AND julianday(" col ") < julianday(?2)"
+/* ?1 since, ?2 until (NULL: up to now), ?3 owner, ?4 members (JSON):
+ * whose records. */
+#define IN_PERIOD(col) "julianday(" col ") >= julianday(?1) AND (?2 IS NULL OR julianday(" col ") < julianday(?2))"
 #define OWNED(col) "(?3 IS NULL OR " col " = ?3) AND (?4 IS NULL OR " col " IN (SELECT value FROM json_each(?4)))"
 
 static int prepare(struct crm *c, const char *fmt, const char *type, const char *alias,

@@ -137,7 +137,9 @@ void period_previous(const struct period *p, struct period *prev)
 void period_apply(const struct period *p, struct report_opts *r)
 {
 	r->since = p->since;
-	r->until = p->until;
+	/* a period to now has no end: what happens at this very second (a
+	 * pinned clock) counts, as in the reports without --until */
+	r->until = p->to >= date_now() ? NULL : p->until;
 }
 
 void period_names_free(char **names)

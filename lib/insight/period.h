@@ -49,7 +49,8 @@ void period_names_free(char **names);
 /* Local midnight days after (before) the day t falls on. */
 time_t period_day(time_t t, int days);
 
-/* The records in a period: r->since and r->until set to p's. */
+/* The records in a period: r->since and r->until set to p's (no until
+ * for a period that ends now). */
 void period_apply(const struct period *p, struct report_opts *r);
 
 #endif

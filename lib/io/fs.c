@@ -1,8 +1,10 @@
 /* fs.c: files and folders crm makes. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/mem.h"
 #include "io/fs.h"
@@ -28,4 +30,13 @@ int make_parent_dirs(const char *path)
 	}
 	free(dir);
 	return rc;
+}
+
+int make_private_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errno == EEXIST ? 0 : -1;
+	close(fd);
+	return 0;
 }

@@ -13,6 +13,7 @@
 #include "io/out.h"
 #include "sales/approval.h"
 #include "sales/pipeline.h"
+#include "core/query.h"
 #include "core/record.h"
 #include "base/text.h"
 
@@ -86,11 +87,16 @@ static int stages_print(struct crm *c, const char *pipeline, const char *key)
 
 int pipeline_list(struct crm *c)
 {
-	sqlite3_stmt *st = db_stmt(c, "SELECT p.id, p.key, p.label, p.is_default, "
-				      "(SELECT group_concat(key, ',') FROM (SELECT s.key FROM stage s "
-				      "WHERE s.pipeline_id = p.id ORDER BY s.position)), "
-				      "(SELECT count(*) FROM deal d WHERE d.pipeline = p.key AND d.deleted_at IS NULL "
-				      "AND d.status = 'open') FROM pipeline p ORDER BY p.id");
+	/* the open deals the acting user may see */
+	char *scope = query_scope(c, type_find(c, "deal"), "d", false);
+	char *sql = xasprintf("SELECT p.id, p.key, p.label, p.is_default, "
+			      "(SELECT group_concat(key, ',') FROM (SELECT s.key FROM stage s "
+			      "WHERE s.pipeline_id = p.id ORDER BY s.position)), "
+			      "(SELECT count(*) FROM deal d WHERE d.pipeline = p.key AND d.deleted_at IS NULL "
+			      "AND d.status = 'open' AND (%s)) FROM pipeline p ORDER BY p.id", scope);
+	sqlite3_stmt *st = db_stmt(c, sql);
+	free(sql);
+	free(scope);
 	if (!st)
 		return c->errcode;
 	static const char *const cols[] = { "key", "label", "default", "stages", "open_deals" };

@@ -797,7 +797,7 @@ static const char cycle_sql[] =
 	"  d.pipeline, julianday(d.closed_at) - julianday(coalesce(l.created_at, d.created_at)) AS days "
 	"  FROM deal d LEFT JOIN lead l ON l.id = d.lead_id "
 	"  WHERE d.status = 'won' AND d.deleted_at IS NULL AND d.closed_at IS NOT NULL "
-	"  AND (?1 IS NULL OR julianday(d.closed_at) >= julianday(?1)) AND (?2 IS NULL OR d.owner = ?2)), "
+	"  AND (?1 IS NULL OR julianday(d.closed_at) >= julianday(?1)) AND (?2 IS NULL OR d.owner = ?2)%s), "
 	"x AS (SELECT 1 AS o, 'source' AS dim, source AS key, days FROM w "
 	"  UNION ALL SELECT 2, 'owner', owner, days FROM w UNION ALL SELECT 3, 'pipeline', pipeline, days FROM w) "
 	"SELECT dim, key, days FROM x ORDER BY o, key, days";
@@ -885,7 +885,7 @@ static const char stage_days_owner_sql[] =
 	"SELECT h.pipeline, h.to_stage, count(*), avg(coalesce(h.days, julianday(?3) - julianday(h.at))) "
 	"FROM deal d CROSS JOIN stage_history h ON h.deal_id = d.id "
 	"JOIN pipeline p ON p.key = h.pipeline JOIN stage s ON s.pipeline_id = p.id AND s.key = h.to_stage "
-	"WHERE d.owner = ?2 AND d.deleted_at IS NULL AND s.closes IS NULL "
+	"WHERE %s%s AND d.deleted_at IS NULL AND s.closes IS NULL "
 	"AND (h.left_at IS NOT NULL OR d.status = 'open') "
 	"GROUP BY h.pipeline, h.to_stage ORDER BY p.id, s.position";
 
@@ -902,20 +902,34 @@ int report_cycle(struct crm *c, const struct report_opts *r)
 					    "p90_days", "stays", "avg_days" };
 	columns(c, tcols, 6, cols, 9);
 	sqlite3_stmt *st;
-	if ((rc = prepare(c, cycle_sql, &st)))
+	char *scope = scope_and(c, "deal", "d");
+	char *sql = xasprintf(cycle_sql, scope);
+	rc = prepare(c, sql, &st);
+	free(sql);
+	if (rc) {
+		free(scope);
 		return rc;
+	}
 	bind_opt(st, 1, since);
 	bind_opt(st, 2, r->owner);
 	long n = 0;
 	rc = cycle_groups(c, st, &n);
 	sqlite3_finalize(st);
-	if (rc)
+	if (rc) {
+		free(scope);
 		return rc;
+	}
 	/* the stage part follows the owner filter; --since means won since for
 	 * the cycle rows and is not applied to stays */
-	if ((rc = prepare(c, r->owner ? stage_days_owner_sql : stage_days_sql, &st)))
+	/* a scope reads the user's own deals' history, like --owner */
+	sql = r->owner || *scope ? xasprintf(stage_days_owner_sql, r->owner ? "d.owner = ?2" : "1", scope) : NULL;
+	free(scope);
+	rc = prepare(c, sql ? sql : stage_days_sql, &st);
+	bool own = sql != NULL;
+	free(sql);
+	if (rc)
 		return rc;
-	if (r->owner)
+	if (own && r->owner)
 		sqlite3_bind_text(st, 2, r->owner, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1161,13 +1175,13 @@ static const char silent_sql[] =
 	"acc AS (SELECT 1 AS o, 'account' AS type, x.id, x.name, x.owner, "
 	"  CASE WHEN al.last IS NULL OR julianday(x.last_contacted_at) > julianday(al.last) "
 	"       THEN x.last_contacted_at ELSE al.last END AS last, x.created_at "
-	"  FROM account x LEFT JOIN al ON al.aid = x.id WHERE x.deleted_at IS NULL), "
+	"  FROM account x LEFT JOIN al ON al.aid = x.id WHERE x.deleted_at IS NULL%s), "
 	"dl AS (SELECT d.id, max(a.at) AS last FROM deal d JOIN activity a ON a.entity = 'deal:' || d.id "
 	"  AND a.deleted_at IS NULL WHERE d.status = 'open' AND d.deleted_at IS NULL GROUP BY d.id), "
 	"dea AS (SELECT 2 AS o, 'deal' AS type, d.id, d.name, d.owner, "
 	"  CASE WHEN dl.last IS NULL OR julianday(d.last_contacted_at) > julianday(dl.last) "
 	"       THEN d.last_contacted_at ELSE dl.last END AS last, d.created_at "
-	"  FROM deal d LEFT JOIN dl ON dl.id = d.id WHERE d.status = 'open' AND d.deleted_at IS NULL), "
+	"  FROM deal d LEFT JOIN dl ON dl.id = d.id WHERE d.status = 'open' AND d.deleted_at IS NULL%s), "
 	"u AS (SELECT *, julianday(?1) - julianday(coalesce(last, created_at)) AS silent FROM acc "
 	"  UNION ALL SELECT *, julianday(?1) - julianday(coalesce(last, created_at)) FROM dea) "
 	"SELECT type, id, name, owner, last, CAST(silent AS INTEGER) FROM u "
@@ -1179,7 +1193,12 @@ int report_silent(struct crm *c, const struct report_opts *r)
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
 	sqlite3_stmt *st;
-	int rc = prepare(c, silent_sql, &st);
+	char *sa = scope_and(c, "account", "x"), *sd = scope_and(c, "deal", "d");
+	char *sql = xasprintf(silent_sql, sa, sd);
+	free(sa);
+	free(sd);
+	int rc = prepare(c, sql, &st);
+	free(sql);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);

@@ -17,6 +17,7 @@
 #include "sales/score.h"
 #include "base/split.h"
 #include "base/text.h"
+#include "team/team.h"
 
 struct rule {
 	long long id;
@@ -145,8 +146,12 @@ static char *who(struct crm *c, const char *spec, const char *owner)
 	if (!spec || !strcmp(spec, "owner"))
 		return xstrdup(owner ? owner : c->user);
 	if (!strcmp(spec, "manager")) {
+		/* the owner's manager: theirs as a user, else config manager.NAME */
+		char *m = team_active(c) ? team_manager_of(c, owner ? owner : c->user) : NULL;
+		if (m)
+			return m;
 		char *key = xasprintf("manager.%s", owner ? owner : c->user);
-		char *m = config_get(c, key);
+		m = config_get(c, key);
 		free(key);
 		if (!m)
 			m = config_get(c, "manager");
@@ -496,6 +501,9 @@ int rules_fire(struct crm *c, const char *event, const struct type *t, long long
 		struct rule *r = &rc->r[i];
 		if (strcmp(r->event, event))
 			continue;
+		/* an event several types publish (pool.claimed): the rule's type */
+		if (r->type && strcmp(r->type, t->name))
+			continue;
 		bool holds;
 		int err = cond_holds(c, r, t, id, &holds);
 		if (!err && holds)
@@ -650,6 +658,21 @@ int rules_add(struct crm *c, const struct rule_spec *s)
 	} else {
 		const char *dot = strchr(s->event, '.');
 		tn = xstrndup(s->event, (size_t)(dot - s->event));
+		if (!type_find(c, tn)) {
+			/* not TYPE.x (pool.claimed): the type that publishes it,
+			 * --type when several do */
+			free(tn);
+			tn = NULL;
+			const struct type *want = s->type ? type_find(c, s->type) : NULL;
+			for (int i = 0; !tn && type_at(c, i); i++) {
+				const struct type *u = type_at(c, i);
+				for (const char *const *e = u->events; e && *e && !tn; e++)
+					if (!strcmp(*e, s->event) && (!want || want == u))
+						tn = xstrdup(u->name);
+			}
+			if (!tn)
+				return crm_error(c, CRM_USAGE, "--type %s does not go with --on %s", s->type, s->event);
+		}
 		if (s->type && strcmp(s->type, tn) && strcmp(s->type, type_find(c, tn)->plural)) {
 			free(tn);
 			return crm_error(c, CRM_USAGE, "--type %s does not go with --on %s", s->type, s->event);

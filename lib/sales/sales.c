@@ -18,6 +18,7 @@
 #include "sales/rules.h"
 #include "sales/sales.h"
 #include "sales/score.h"
+#include "team/team.h"
 
 static const struct field lead_fields[] = {
 	FIELD_ID,
@@ -36,7 +37,7 @@ static const struct field lead_fields[] = {
 	{ "status", FK_ENUM, FF_LIST, "new,working,nurturing,qualified,disqualified,converted",
 	  NULL, "状态", "new" },
 	{ "score", FK_INT, FF_LIST, NULL, NULL, "评分", "0" },
-	FIELD_OWNER, FIELD_TAGS, FIELD_NOTE,
+	FIELD_OWNER, TEAM_POOL_FIELDS, FIELD_TAGS, FIELD_NOTE,
 	{ "account_id", FK_REF, FF_PARENT, NULL, "account", "客户编号", NULL },
 	{ "contact_id", FK_REF, 0, NULL, "contact", "联系人编号", NULL },
 	{ "deal_id", FK_REF, 0, NULL, "deal", "商机编号", NULL },
@@ -51,7 +52,7 @@ static const struct field account_fields[] = {
 	{ "size", FK_INT, 0, NULL, NULL, "规模", NULL },
 	{ "region", FK_TEXT, FF_LIST, NULL, NULL, "地区", NULL },
 	{ "tier", FK_ENUM, FF_LIST, "A,B,C", NULL, "等级", NULL },
-	FIELD_OWNER,
+	FIELD_OWNER, TEAM_POOL_FIELDS,
 	{ "source", FK_TEXT, 0, NULL, NULL, "来源", NULL },
 	{ "phone", FK_PHONE, FF_SEARCH, NULL, NULL, "电话", NULL },
 	{ "address", FK_TEXT, FF_SEARCH, NULL, NULL, "地址", NULL },
@@ -140,11 +141,12 @@ static const struct type_event lead_on_value[] = {
 
 static const char *const deal_events[] = { "deal.stage_changed", NULL };
 
+/* leads and accounts have a pool (公海, team.h) */
 static const struct type lead_type = {
-	"lead", "leads", 1, TYPE_FIELDS(lead_fields), false, NULL, NULL, lead_on_value, NULL,
+	"lead", "leads", 1, TYPE_FIELDS(lead_fields), false, NULL, NULL, lead_on_value, team_pool_events,
 };
 static const struct type account_type = {
-	"account", "accounts", 2, TYPE_FIELDS(account_fields), false, NULL, NULL, NULL, NULL,
+	"account", "accounts", 2, TYPE_FIELDS(account_fields), false, NULL, NULL, NULL, team_pool_events,
 };
 static const struct type contact_type = {
 	"contact", "contacts", 3, TYPE_FIELDS(contact_fields), false, NULL, NULL, NULL, NULL,

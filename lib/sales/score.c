@@ -237,8 +237,12 @@ static int explain(struct crm *c, const struct score_model *r)
 	static const char *const cols[] = { "lead", "name", "rule", "points" };
 	out_columns(c->out, cols, 4);
 	sqlite3_stmt *ids;
-	int rc = sqlite3_prepare_v2(c->db, "SELECT n.id, l.name, n.s FROM temp.score_all n JOIN lead l ON l.id = n.id "
-					   "ORDER BY n.id", -1, &ids, NULL);
+	char *scope = query_scope(c, t, "l", false);
+	char *isql = xasprintf("SELECT n.id, l.name, n.s FROM temp.score_all n JOIN lead l ON l.id = n.id "
+			       "WHERE %s ORDER BY n.id", scope);
+	free(scope);
+	int rc = sqlite3_prepare_v2(c->db, isql, -1, &ids, NULL);
+	free(isql);
 	if (rc != SQLITE_OK) {
 		free(src);
 		return crm_dberror(c, rc, "score");
@@ -353,14 +357,21 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 		if (src2 != SQLITE_DONE)
 			rc = crm_dberror(c, src2, "score");
 	}
-	if (!rc)
+	if (!rc) {
+		/* what the scores say follows for everyone's leads (the rules
+		 * are the admin's), whoever ran the scoring */
+		c->system++;
 		rc = qualify(c);
+		c->system--;
+	}
 	if (!rc && explain_it)
 		rc = explain(c, &r);
 	else if (!rc && print) {
 		/* the changed leads in one query, not one SELECT each */
 		char *sel = record_select_sql(t);
-		char *q = xasprintf("%s WHERE r.id IN (SELECT id FROM temp.score_new) ORDER BY r.id", sel);
+		char *scope = query_scope(c, t, "r", false);
+		char *q = xasprintf("%s WHERE r.id IN (SELECT id FROM temp.score_new) AND (%s) ORDER BY r.id", sel, scope);
+		free(scope);
 		free(sel);
 		sqlite3_stmt *st;
 		int src2 = sqlite3_prepare_v2(c->db, q, -1, &st, NULL);

@@ -4,6 +4,7 @@
 #
 #   import     crm import <= 2x sqlite3 .import of the same file, peak RSS < 64 MB
 #   list       >= 300,000 records/s to a pipe
+#   list-rep   lead list as a rep owning 30% of the leads <= 1.5x lead list with no users
 #   show       < 5 ms per call
 #   score      score --all < 3 s at 1,000,000 leads
 #   track      >= 100,000 events/s from a pipe
@@ -81,6 +82,18 @@ function floor_note(sc, tool, rate,   k, p, ratio) {
 	printf "      %-9s %s: %s%s%s\n", "", tool, rate ? fmt_n(rps[k]) " records/s" : fmt_s(med[k]), ratio,
 		note[k] != "" ? " (" note[k] ")" : ""
 }
+# A scenario median beside the list median (the same command, no users).
+function vs_list(sc, most,   k, p, ratio) {
+	if (!usable(sc)) return
+	k = sc SUBSEP "crm"; p = "list" SUBSEP "crm"
+	if (!(p in have) || skipped[p] || failed[p] || med[p] <= 0) {
+		report("skip", sc, "no list measured beside it")
+		return
+	}
+	ratio = med[k] / med[p]
+	report(ratio <= most ? "ok" : "MISS", sc, sprintf("%s = %.2fx lead list with no users (%s), target <= %.1fx",
+		fmt_s(med[k]), ratio, fmt_s(med[p]), most))
+}
 function import_check(   k, p, ratio, ok) {
 	if (!usable("import")) return
 	k = "import" SUBSEP "crm"; p = "import" SUBSEP "sqlite3"
@@ -99,6 +112,7 @@ function import_check(   k, p, ratio, ok) {
 END {
 	import_check()
 	min_rate("list", 300000)
+	vs_list("list-rep", 1.5)
 	max_time("show", 0.005, 0)
 	max_time("score", 3, 1)
 	floor_note("score", "floor", 0)

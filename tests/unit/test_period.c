@@ -85,12 +85,18 @@ int main(void)
 	/* 47 days and 10 hours: from Dec 16 00:00 less 10 hours */
 	previous("2026-03-20 10:00", "2026-02-01", "2025-12-15T14:00:00+08:00", "2026-02-01T00:00:00+08:00");
 
-	/* a period apply: the reports' since and until */
+	/* a period apply: the reports' since and until; to now: no until (what
+	 * happens at this second counts) */
 	struct report_opts r = { 0 };
 	setenv("CRM_NOW", "2026-03-04 09:00", 1);
 	period_since(&c, NULL, &p);
 	period_apply(&p, &r);
 	CHECK_STR(r.since, "2026-03-01T00:00:00+08:00");
-	CHECK_STR(r.until, "2026-03-04T09:00:00+08:00");
+	CHECK(r.until == NULL);
+	struct period pp;
+	period_previous(&p, &pp);
+	period_apply(&pp, &r);
+	CHECK_STR(r.since, "2026-02-01T00:00:00+08:00");
+	CHECK_STR(r.until, "2026-02-04T09:00:00+08:00");
 	UNIT_DONE();
 }
