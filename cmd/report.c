@@ -1,20 +1,51 @@
 /* report.c: crm report funnel|forecast|cycle|leaderboard|sources|silent|receivables|revenue|products|
- * service|satisfaction|renewals|health|repurchase */
+ * service|satisfaction|renewals|health|repurchase|dashboard|weekly|kpi */
+#include <stdlib.h>
 #include <string.h>
 
 #include "cash/reports.h"
 #include "core/cmd.h"
+#include "insight/compare.h"
+#include "insight/dashboard.h"
+#include "insight/kpi.h"
+#include "insight/period.h"
+#include "insight/weekly.h"
 #include "sales/report.h"
 #include "service/report.h"
 #include "service/survey.h"
 
 static void opts_from_args(const struct args *a, struct report_opts *r)
 {
+	*r = (struct report_opts){ 0 };
 	r->pipeline = arg_get(a, "pipeline");
 	r->since = arg_get(a, "since");
+	r->until = arg_get(a, "until");
 	r->owner = arg_get(a, "owner");
 	r->by = arg_get(a, "by");
 	r->days = -1;
+}
+
+/* A report the dashboard reads: for --owner U or --team T, and with
+ * --compare previous beside the period before. */
+static int run_report(struct crm *c, struct args *a, struct report_opts *r, const char *name,
+		      int (*report)(struct crm *c, const struct report_opts *r))
+{
+	char *members = NULL;
+	int rc = period_owners(c, r->owner, arg_get(a, "team"), r, &members, NULL);
+	const char *cmp = arg_get(a, "compare");
+	struct period p;
+	if (rc)
+		;
+	else if (cmp && strcmp(cmp, "previous"))
+		rc = cmd_usage_error(c, "--compare: '%s' is not previous", cmp);
+	else if (cmp && r->until)
+		rc = cmd_usage_error(c, "--compare previous compares up to now: no --until");
+	else if (cmp && !(rc = period_since(c, r->since, &p)))
+		rc = compare_report(c, name, r, &p);
+	else if (!cmp)
+		rc = report(c, r);
+	free(members);
+	return rc;
 }
 
 static int funnel_exec(struct crm *c, struct args *a)
@@ -23,14 +54,19 @@ static int funnel_exec(struct crm *c, struct args *a)
 	opts_from_args(a, &r);
 	if (!r.pipeline)
 		r.pipeline = "default";
-	return report_funnel(c, &r);
+	return run_report(c, a, &r, "funnel", report_funnel);
 }
 
 static int forecast_exec(struct crm *c, struct args *a)
 {
 	struct report_opts r;
 	opts_from_args(a, &r);
-	return report_forecast(c, &r);
+	r.limit = arg_int(c, a, "limit", 0);
+	if (r.limit < 0)
+		return CRM_USAGE;
+	if (r.limit && (!r.by || strcmp(r.by, "deal")))
+		return cmd_usage_error(c, "--limit goes with --by deal");
+	return run_report(c, a, &r, "forecast", report_forecast);
 }
 
 static int cycle_exec(struct crm *c, struct args *a)
@@ -44,14 +80,14 @@ static int leaderboard_exec(struct crm *c, struct args *a)
 {
 	struct report_opts r;
 	opts_from_args(a, &r);
-	return report_leaderboard(c, &r);
+	return run_report(c, a, &r, "leaderboard", report_leaderboard);
 }
 
 static int sources_exec(struct crm *c, struct args *a)
 {
 	struct report_opts r;
 	opts_from_args(a, &r);
-	return report_sources(c, &r);
+	return run_report(c, a, &r, "sources", report_sources);
 }
 
 static int silent_exec(struct crm *c, struct args *a)
@@ -63,6 +99,41 @@ static int silent_exec(struct crm *c, struct args *a)
 		return CRM_USAGE;
 	return report_silent(c, &r);
 }
+
+static int dashboard_exec(struct crm *c, struct args *a)
+{
+	struct dashboard_opts d = {
+		.since = arg_get(a, "since"),
+		.owner = arg_get(a, "owner"),
+		.team = arg_get(a, "team"),
+		.html = arg_has(a, "html"),
+		.file = arg_get(a, "output"),
+	};
+	return dashboard_run(c, &d);
+}
+
+static int kpi_exec(struct crm *c, struct args *a)
+{
+	struct kpi_opts k = {
+		.since = arg_get(a, "since"),
+		.owner = arg_get(a, "owner"),
+		.team = arg_get(a, "team"),
+		.compare = arg_get(a, "compare"),
+	};
+	return kpi_run(c, &k);
+}
+
+static int weekly_exec(struct crm *c, struct args *a)
+{
+	struct weekly_opts w = {
+		.owner = arg_get(a, "owner"),
+		.team = arg_get(a, "team"),
+		.week = arg_get(a, "week"),
+		.json = arg_has(a, "json"),
+	};
+	return weekly_run(c, &w);
+}
+
 
 /* ---- after the sale (service) ---- */
 
@@ -84,8 +155,18 @@ static int service_exec(struct crm *c, struct args *a)
 
 static int satisfaction_exec(struct crm *c, struct args *a)
 {
-	struct satisfaction_opts o = { arg_get(a, "by"), arg_get(a, "since"), NULL };
-	return satisfaction_report(c, &o);
+	struct satisfaction_opts o = { arg_get(a, "by"), arg_get(a, "since"), arg_get(a, "owner") };
+	const char *cmp = arg_get(a, "compare");
+	if (!cmp)
+		return satisfaction_report(c, &o);
+	if (strcmp(cmp, "previous"))
+		return cmd_usage_error(c, "--compare: '%s' is not previous", cmp);
+	/* the period (--since, default this month) beside the one before */
+	struct report_opts r;
+	opts_from_args(a, &r);
+	struct period p;
+	int rc = period_since(c, r.since, &p);
+	return rc ? rc : compare_report(c, "satisfaction", &r, &p);
 }
 
 static int renewals_exec(struct crm *c, struct args *a)
@@ -118,6 +199,9 @@ static const struct opt service_opts[] = {
 static const struct opt satisfaction_opts[] = {
 	{ "by", 0, "month|owner|category", "one line per month, owner or category (default: one line)", false },
 	{ "since", 0, "WHEN", "only answers since WHEN (a time, or a span like 90d)", false },
+	{ "owner", 0, "USER", "only the surveys about what USER owns", false },
+	{ "compare", 0, "previous", "beside the period before: as long as --since (default: this month) to now, "
+				    "ending where it starts", false },
 	OPT_END
 };
 
@@ -179,19 +263,29 @@ static const struct opt products_opts[] = {
 };
 
 #define OWNER_OPT { "owner", 0, "USER", "only deals (and leads, activities) of USER", false }
+#define TEAM_OPT { "team", 0, "TEAM", "only those of TEAM's members (users of the team, or config team.TEAM)", false }
+#define UNTIL_OPT { "until", 0, "WHEN", "only what happened before WHEN (default: now)", false }
+#define COMPARE_OPT { "compare", 0, "previous", \
+	"beside the period before: as long as --since (default: this month) to now, ending where it starts", false }
 
 static const struct opt funnel_opts[] = {
 	{ "pipeline", 'p', "KEY", "the pipeline (default: default)", false },
 	{ "since", 0, "WHEN", "only deals created since WHEN (a time, or a span like 90d)", false },
+	{ "until", 0, "WHEN", "only deals created before WHEN", false },
 	OWNER_OPT,
+	TEAM_OPT,
+	COMPARE_OPT,
 	OPT_END
 };
 
 static const struct opt forecast_opts[] = {
-	{ "by", 0, "month|week|owner", "one line per expected-close month (default), week, or owner", false },
+	{ "by", 0, "month|week|owner|deal", "one line per expected-close month (default), week, owner, or open deal", false },
+	{ "limit", 0, "N", "--by deal: the N deals of the largest weighted amount", false },
 	{ "pipeline", 'p', "KEY", "only this pipeline (default: all)", false },
 	{ "since", 0, "WHEN", "count won deals closed since WHEN", false },
+	{ "until", 0, "WHEN", "count won deals closed before WHEN", false },
 	OWNER_OPT,
+	TEAM_OPT,
 	OPT_END
 };
 
@@ -201,35 +295,78 @@ static const struct opt since_opts[] = {
 	OPT_END
 };
 
+static const struct opt compare_opts[] = {
+	{ "since", 0, "WHEN", "only what happened since WHEN (a time, or a span like 30d)", false },
+	UNTIL_OPT,
+	OWNER_OPT,
+	TEAM_OPT,
+	COMPARE_OPT,
+	OPT_END
+};
+
 static const struct opt silent_opts[] = {
 	{ "days", 0, "N", "silent for at least N days (default: 90 for accounts, 14 for deals)", false },
 	OWNER_OPT,
 	OPT_END
 };
 
+static const struct opt dashboard_opts[] = {
+	{ "html", 0, NULL, "one self-contained HTML page (prints on A4 landscape) instead of text", false },
+	{ "output", 'o', "FILE", "write the HTML page to FILE (0600; implies --html)", false },
+	{ "since", 0, "WHEN", "the period starts at WHEN (default: the 1st of this month)", false },
+	{ "owner", 0, "USER", "only USER's records", false },
+	TEAM_OPT,
+	OPT_END
+};
+
+static const struct opt weekly_opts[] = {
+	{ "owner", 0, "USER", "USER's week (default: the acting user's)", false },
+	TEAM_OPT,
+	{ "week", 0, "YYYY-Www", "the ISO week (2026-W48), or a day in it (default: last week)", false },
+	{ "json", 0, NULL, "JSON lines instead of Markdown", false },
+	OPT_END
+};
+
+static const struct opt kpi_opts[] = {
+	{ "since", 0, "WHEN", "the period starts at WHEN (default: the 1st of this month)", false },
+	{ "owner", 0, "USER", "only USER's leads and deals", false },
+	TEAM_OPT,
+	COMPARE_OPT,
+	OPT_END
+};
+
 static const struct cmd_verb report_verbs[] = {
-	{ "funnel", "[--pipeline P] [--since D] [--owner U]",
+	{ "funnel", "[--pipeline P] [--since D] [--owner U | --team T] [--compare previous]",
 	  "per stage: deals and amount that reached it, conversion to the next, average days",
 	  funnel_opts, DB_READ, 0, 0, funnel_exec },
-	{ "forecast", "[--by month|week|owner] [--pipeline P] [--owner U]",
+	{ "forecast", "[--by month|week|owner|deal] [--limit N] [--pipeline P] [--owner U | --team T]",
 	  "open pipeline weighted by probability per expected close period, beside the total and won",
 	  forecast_opts, DB_READ, 0, 0, forecast_exec },
 	{ "cycle", "[--since D] [--owner U]",
 	  "days from lead creation to won (median, p90) per source, owner, pipeline; days per stage",
 	  since_opts, DB_READ, 0, 0, cycle_exec },
-	{ "leaderboard", "[--since D]",
+	{ "leaderboard", "[--since D] [--owner U | --team T] [--compare previous]",
 	  "per owner: won amount and deals, win rate, activities logged, open pipeline",
-	  since_opts, DB_READ, 0, 0, leaderboard_exec },
-	{ "sources", "[--since D] [--owner U]",
+	  compare_opts, DB_READ, 0, 0, leaderboard_exec },
+	{ "sources", "[--since D] [--owner U | --team T] [--compare previous]",
 	  "per lead source: leads, qualified, converted, won deals and amount, rates",
-	  since_opts, DB_READ, 0, 0, sources_exec },
+	  compare_opts, DB_READ, 0, 0, sources_exec },
+	{ "dashboard", "[--html] [-o FILE] [--since D] [--owner U | --team T]",
+	  "the period on one screen: new leads, conversion, won and received, funnel, forecast, top reps and deals",
+	  dashboard_opts, DB_READ, 0, 0, dashboard_exec },
+	{ "weekly", "[--owner U | --team T] [--week 2026-W48] [--json]",
+	  "the week's report in Markdown: activities, leads, deals moved, won and lost, tasks",
+	  weekly_opts, DB_READ, 0, 0, weekly_exec },
+	{ "kpi", "[--since D] [--owner U | --team T] [--compare previous]",
+	  "lead response time, lead to deal, win rate, sales cycle, data completeness",
+	  kpi_opts, DB_READ, 0, 0, kpi_exec },
 	{ "silent", "[--days N] [--owner U]",
 	  "accounts and open deals with no activity for N days (pipe into crm task add)",
 	  silent_opts, DB_READ, 0, 0, silent_exec },
 	{ "service", "[--by assignee|category|month] [--since D]",
 	  "tickets opened and resolved, median first response and resolution, within SLA, backlog",
 	  service_opts, DB_READ, 0, 0, service_exec },
-	{ "satisfaction", "[--by month|owner|category] [--since D]",
+	{ "satisfaction", "[--by month|owner|category] [--since D] [--owner U] [--compare previous]",
 	  "survey answers: responses, csat_pct (4-5 among CSAT), nps (9-10 minus 0-6 among NPS)",
 	  satisfaction_opts, DB_READ, 0, 0, satisfaction_exec },
 	{ "renewals", "[--within 90d]", "signed contracts ending within the span that have no renewal deal yet",
@@ -251,8 +388,8 @@ static const struct cmd_verb report_verbs[] = {
 
 const struct cmd_entry cmd_report_entry = {
 	.name = "report",
-	.summary = "funnel, forecast, sales cycle, leaderboard, lead sources, silent customers, receivables, "
-		   "revenue, products; service, satisfaction, renewals, health, repurchase",
+	.summary = "funnel, forecast, cycle, leaderboard, sources, silent; receivables, revenue, products; "
+		   "service, satisfaction, renewals, health, repurchase; the dashboard, weekly report, KPIs",
 	.verbs = report_verbs,
 	.description =
 		"Reports print JSON lines when piped, a table with a bar chart on a terminal,\n"
@@ -270,7 +407,8 @@ const struct cmd_entry cmd_report_entry = {
 		"  a stage and then reached the next (lost is not a next stage). avg_days is\n"
 		"  the average stay in the stage, current stays of open deals counting up to now.\n"
 		"forecast: weighted = sum of amount x probability of open deals by expected\n"
-		"  close; won = deals won, by the period they closed.\n"
+		"  close; won = deals won, by the period they closed. --by deal: every open\n"
+		"  deal, the largest weighted amount first (--limit 5: the top 5).\n"
 		"cycle: median (middle value) and p90 (nearest rank) of days from the lead's\n"
 		"  creation (the deal's without a lead) to won; then average days per stage.\n"
 		"leaderboard: win_pct = won / (won + lost) closed since --since.\n"
@@ -278,6 +416,30 @@ const struct cmd_entry cmd_report_entry = {
 		"  their source (carried from the lead).\n"
 		"silent: prints {\"type\":\"account\"|\"deal\",\"id\",...,\"owner\"} lines, so\n"
 		"  crm report silent | crm task add --title 回访 --due tomorrow  works.\n"
+		"--compare previous (funnel, sources, leaderboard, satisfaction, kpi): beside\n"
+		"  each number K, K_previous for the period before and K_change (points for\n"
+		"  a percentage); the period is --since (default: the 1st of this month) to\n"
+		"  now, the one before as long, ending where it starts (March 1-15: February\n"
+		"  1-15).\n"
+		"  --until WHEN counts only what happened before WHEN.\n"
+		"dashboard: the period (default: this month) on one screen: new leads (report\n"
+		"  sources), conversion (won of the deals the period brought in: report\n"
+		"  funnel), won amount (report leaderboard, one sum per currency), received\n"
+		"  (report revenue), the funnel, the forecast by month, the top 3 reps, the\n"
+		"  top 5 open deals by amount x probability (forecast --by deal), receivables\n"
+		"  aging (report receivables), CSAT and NPS (report satisfaction), breached\n"
+		"  tickets (ticket list --breached). Each panel is its report's rows\n"
+		"  (\"source\" names the command); a panel whose part of crm is missing says\n"
+		"  \"not available\". Text on a terminal (80 columns, 160 when there), JSON\n"
+		"  lines of the panels in a pipe, one self-contained HTML page with --html\n"
+		"  (-o FILE: written 0600).\n"
+		"weekly: the ISO week (default: last week) of a rep (default: you) or a team:\n"
+		"  activities by kind, new leads and those first contacted within 24 hours,\n"
+		"  deals moved, won and lost with amounts, payments, tickets, tasks overdue as\n"
+		"  the week ended and due the week after. Markdown, even in a pipe; --json.\n"
+		"kpi: lead_response_hours (median, creation to first activity), lead_to_deal_pct,\n"
+		"  win_rate_pct, sales_cycle_days (average, lead creation to won),\n"
+		"  data_completeness_pct (leads with phone, company, industry and source).\n"
 		"service: opened counts tickets opened since --since; resolved those resolved\n"
 		"  since; median_first_response_seconds and median_resolution_seconds are the\n"
 		"  SLA-counted seconds from opening (business hours with sla.hours, time pending\n"

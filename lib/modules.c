@@ -7,6 +7,7 @@
 
 #include "cash/cash.h"
 #include "core/module.h"
+#include "insight/insight.h"
 #include "sales/sales.h"
 #include "service/service.h"
 #include "team/team.h"
@@ -16,5 +17,6 @@ const struct module *const crm_modules[] = {
 	&sales_module,
 	&cash_module,
 	&service_module,
+	&insight_module,
 	NULL,
 };

@@ -408,10 +408,9 @@ void out_json_text(struct out *o, const char *key, const char *json)
 	cJSON_Delete(v);
 }
 
-void out_object(struct out *o, const cJSON *obj)
+void out_fields(struct out *o, const cJSON *obj)
 {
 	const cJSON *it;
-	out_begin(o);
 	cJSON_ArrayForEach(it, obj) {
 		if (cJSON_IsString(it))
 			out_str(o, it->string, it->valuestring);
@@ -420,9 +419,19 @@ void out_object(struct out *o, const cJSON *obj)
 		else if (cJSON_IsNumber(it) && it->valuedouble == (double)(long long)it->valuedouble
 			 && fabs(it->valuedouble) < 9e15)
 			out_int(o, it->string, (long long)it->valuedouble);
+		else if (cJSON_IsRaw(it) && o->fmt == OUT_JSONL)
+			out_json(o, it->string, it);
+		else if (cJSON_IsRaw(it))
+			cell_put(o, it->string, xstrdup(it->valuestring), false);
 		else
 			out_json(o, it->string, it);
 	}
+}
+
+void out_object(struct out *o, const cJSON *obj)
+{
+	out_begin(o);
+	out_fields(o, obj);
 	out_end(o);
 }
 
@@ -696,7 +705,7 @@ static char *cell_clean(const char *s)
 	return b.s ? sbuf_detach(&b) : xstrdup("");
 }
 
-static int term_columns(struct out *o)
+static int term_columns(const struct out *o)
 {
 	const char *env = getenv("COLUMNS");
 	if (env && atoi(env) > 0)
@@ -921,4 +930,16 @@ int out_free(struct out *o)
 	int err = o->err;
 	free(o);
 	return err ? -1 : 0;
+}
+
+int out_width(const struct out *o)
+{
+	return term_columns(o);
+}
+
+void out_text(struct out *o, const char *text, size_t n)
+{
+	if (n && fwrite(text, 1, n, o->fp) != n)
+		o->err = errno;
+	maybe_flush(o, n);
 }

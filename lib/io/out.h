@@ -62,6 +62,10 @@ void out_end(struct out *o);
 
 /* A whole cJSON object as one record (its keys in order). */
 void out_object(struct out *o, const cJSON *obj);
+/* The same as fields of the record begun (a report adds its bar after
+ * them). A raw item (cJSON_CreateRaw) is a number given as its exact text:
+ * an amount, right-aligned in a table. */
+void out_fields(struct out *o, const cJSON *obj);
 
 /* Hold the records: they are written to a spool file, not to stdout,
  * until out_release() (or out_free()) lets them go or out_discard() drops
@@ -89,6 +93,12 @@ long out_count(const struct out *o);
 
 /* Whether color/emphasis may be used (a terminal, NO_COLOR unset). */
 bool out_color(const struct out *o);
+/* The terminal's width in columns ($COLUMNS first); 0 when unknown. */
+int out_width(const struct out *o);
+
+/* A document (Markdown, the dashboard's text, a page of HTML) written as
+ * it is, whatever the format: not a record. */
+void out_text(struct out *o, const char *text, size_t n);
 
 /* For table output of reports: a cell drawn as a bar of Unicode blocks,
  * value/max of width columns. Plain text in other formats is omitted. */

@@ -11,9 +11,12 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "base/money.h"
+#include "base/sbuf.h"
 #include "core/config.h"
 #include "core/db.h"
 #include "core/query.h"
+#include "core/type.h"
 #include "io/out.h"
 #include "sales/report.h"
 
@@ -41,6 +44,18 @@ static int since_time(struct crm *c, const char *since, char *buf, const char **
 	}
 	*out = date_format(t, buf);
 	return CRM_OK;
+}
+
+/* A day a span back or on from a stored time t, as "YYYY-MM-DD" into buf
+ * (NULL when t is): times sort as text only within one offset, so a time
+ * range is first cut to the days around it, which an index on the column
+ * can read, then checked exactly (julianday). Two days cover any offset. */
+static const char *day_around(const char *t, int days, char *buf)
+{
+	time_t x;
+	if (!t || date_parse(t, date_now(), &x, NULL) != 0)
+		return NULL;
+	return date_format_day(x + (time_t)days * 86400, buf);
 }
 
 /* Table columns (with the bar) or, for csv/tsv, every key in order so
@@ -102,6 +117,25 @@ static const char *col_text(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
+/* Whether the leads created since since are few enough to read through
+ * the index lead_created, one jump to its row each: those of a quarter of
+ * the time the leads span or less; for more, reading the table in order
+ * is faster. */
+static bool recent_leads(struct crm *c, const char *since)
+{
+	char now[DATE_BUFSZ];
+	sqlite3_stmt *st;
+	if (!since || prepare(c, "SELECT (julianday(?1) - julianday(?2)) / "
+			      "  (julianday(?1) - julianday((SELECT min(created_at) FROM lead)))", &st))
+		return false;
+	sqlite3_bind_text(st, 1, date_format(date_now(), now), -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, since, -1, SQLITE_TRANSIENT);
+	bool few = sqlite3_step(st) == SQLITE_ROW &&
+		   (sqlite3_column_type(st, 0) == SQLITE_NULL || sqlite3_column_double(st, 0) <= 0.25);
+	sqlite3_finalize(st);
+	return few;
+}
+
 /* ---- currencies ---- */
 
 /* Sums never mix currencies: the currencies of the records a report adds
@@ -125,15 +159,24 @@ static void cur_add(struct currencies *cs, const char *cur)
 }
 
 /* The distinct currencies of deals, one lookup each in the partial index
- * deal_currency; of leads (sources reads them all anyway) in one scan. */
-static int cur_scan(struct crm *c, const char *table, struct currencies *cs)
+ * deal_currency; of leads (sources reads them all anyway) in one scan, or
+ * those of a short period (since) through lead_created, as sources does. */
+static int cur_scan(struct crm *c, const char *table, const char *since, struct currencies *cs)
 {
 	if (!strcmp(table, "lead")) {
 		sqlite3_stmt *st;
-		int rc = prepare(c, "SELECT DISTINCT coalesce(currency, ?1) FROM lead WHERE deleted_at IS NULL", &st);
+		char lo[DATE_BUFSZ];
+		bool few = recent_leads(c, since);
+		int rc = prepare(c, few ? "SELECT DISTINCT coalesce(currency, ?1) FROM lead WHERE deleted_at IS NULL "
+					  "AND created_at >= ?2 AND julianday(created_at) >= julianday(?3)"
+					: "SELECT DISTINCT coalesce(currency, ?1) FROM lead WHERE deleted_at IS NULL", &st);
 		if (rc)
 			return rc;
 		sqlite3_bind_text(st, 1, cs->dflt, -1, SQLITE_TRANSIENT);
+		if (few) {
+			bind_opt(st, 2, day_around(since, -2, lo));
+			bind_opt(st, 3, since);
+		}
 		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 			cur_add(cs, col_text(st, 0));
 		sqlite3_finalize(st);
@@ -174,15 +217,15 @@ static int cur_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int cur_load(struct crm *c, bool leads, struct currencies *cs)
+static int cur_load(struct crm *c, bool leads, const char *since, struct currencies *cs)
 {
 	memset(cs, 0, sizeof(*cs));
 	cs->dflt = config_get(c, "currency");
 	if (!cs->dflt)
 		cs->dflt = xstrdup("CNY");
-	int rc = cur_scan(c, "deal", cs);
+	int rc = cur_scan(c, "deal", NULL, cs);
 	if (!rc && leads)
-		rc = cur_scan(c, "lead", cs);
+		rc = cur_scan(c, "lead", since, cs);
 	/* in order, the default first */
 	if (cs->n > 1)
 		qsort(cs->v, cs->n, sizeof(char *), cur_cmp);
@@ -221,30 +264,145 @@ static void columns_cur(struct crm *c, const char *const *table, int nt, const c
 	columns(c, t2, n, all, na);
 }
 
-/* A report's rows for currency k of cs (rows: how many it printed). */
-typedef int (*per_cur_fn)(struct crm *c, const struct report_opts *r, const char *since,
-			  const struct currencies *cs, int k, long *rows);
+/* ---- rows as data, then printed ---- */
 
-/* Run fn once per currency (leads: their currencies count too), with the
- * table columns and all keys (csv) declared first; CRM_NOTFOUND when no
- * row came. */
-static int per_currency(struct crm *c, const struct report_opts *r, bool leads, const char *const *tcols,
-			int nt, const char *const *cols, int na, per_cur_fn fn)
+/* A report's rows are a cJSON array of objects with the keys of its JSON
+ * lines, in order: the report prints them, the dashboard and --compare
+ * read them (one computation). Money and fractions are kept as the exact
+ * text they print as (raw items: money_format, out_real's digits);
+ * report_money and report_number read them back. */
+static cJSON *row_new(cJSON *rows)
 {
-	char sbuf[DATE_BUFSZ];
-	const char *since;
+	cJSON *o = cJSON_CreateObject();
+	cJSON_AddItemToArray(rows, o);
+	return o;
+}
+
+static void put_str(cJSON *o, const char *key, const char *val)
+{
+	if (val)
+		cJSON_AddStringToObject(o, key, val);
+}
+
+static void put_int(cJSON *o, const char *key, long long val)
+{
+	cJSON_AddNumberToObject(o, key, (double)val);
+}
+
+/* Kept as the text out_real prints, right-aligned in a table. */
+static void put_real(cJSON *o, const char *key, double val)
+{
+	char buf[64];
+	snprintf(buf, sizeof(buf), "%.15g", val);
+	if (strtod(buf, NULL) != val)
+		snprintf(buf, sizeof(buf), "%.17g", val);
+	cJSON_AddRawToObject(o, key, buf);
+}
+
+static void put_money(cJSON *o, const char *key, long long minor)
+{
+	char buf[MONEY_BUFSZ];
+	cJSON_AddRawToObject(o, key, money_format(minor, buf));
+}
+
+int report_money(const cJSON *item, long long *minor)
+{
+	char buf[64];
+	if (cJSON_IsRaw(item))
+		return money_parse(item->valuestring, minor);
+	if (!cJSON_IsNumber(item))
+		return -1;
+	snprintf(buf, sizeof(buf), "%.2f", item->valuedouble);
+	return money_parse(buf, minor);
+}
+
+double report_number(const cJSON *item)
+{
+	if (cJSON_IsRaw(item))
+		return strtod(item->valuestring, NULL);
+	return cJSON_IsNumber(item) ? item->valuedouble : 0;
+}
+
+/* How a report draws its bar in a table: of key's value, out of the
+ * largest in the rows, width columns, centred for a funnel. */
+struct bar {
+	const char *name, *key;
+	int width;
+	bool center;
+};
+
+/* Rows of one currency (a report with several gives each its block). */
+static bool same_currency(const cJSON *a, const cJSON *b)
+{
+	const cJSON *x = cJSON_GetObjectItemCaseSensitive(a, "currency");
+	const cJSON *y = cJSON_GetObjectItemCaseSensitive(b, "currency");
+	return cJSON_IsString(x) && cJSON_IsString(y) ? !strcmp(x->valuestring, y->valuestring) : x == y;
+}
+
+/* Print rows as records: the table's bar beside them, out of the largest
+ * of its currency. */
+static void print_rows(struct crm *c, const cJSON *rows, const struct bar *bar)
+{
+	struct out *o = c->out;
+	const cJSON *row, *other;
+	cJSON_ArrayForEach(row, rows) {
+		double max = 0;
+		cJSON_ArrayForEach(other, rows) {
+			double v = report_number(cJSON_GetObjectItemCaseSensitive(other, bar->key));
+			if (same_currency(row, other) && v > max)
+				max = v;
+		}
+		out_begin(o);
+		out_fields(o, row);
+		double v = report_number(cJSON_GetObjectItemCaseSensitive(row, bar->key));
+		if (bar->center)
+			out_bar_center(o, bar->name, v, max, bar->width);
+		else
+			out_bar(o, bar->name, v, max, bar->width);
+		out_end(o);
+	}
+}
+
+/* Print a report's rows (multi: of several currencies, a column for it in
+ * the table); CRM_NOTFOUND when there are none. */
+static int print_report(struct crm *c, int rc, cJSON *rows, const char *const *tcols, int nt,
+			const char *const *cols, int na, const struct bar *bar, bool multi)
+{
+	if (!rc) {
+		columns_cur(c, tcols, nt, cols, na, multi);
+		print_rows(c, rows, bar);
+		rc = cJSON_GetArraySize(rows) ? CRM_OK : CRM_NOTFOUND;
+	}
+	cJSON_Delete(rows);
+	return rc;
+}
+
+/* The rows of a report for currency k of cs, appended to rows. */
+typedef int (*rows_fn)(struct crm *c, const struct report_opts *r, const char *since, const char *until,
+		       const struct currencies *cs, int k, cJSON *rows);
+
+/* Run fn once per currency (leads: their currencies count too); *multi:
+ * there were several. */
+static int per_currency(struct crm *c, const struct report_opts *r, bool leads, rows_fn fn, cJSON **rows,
+			bool *multi)
+{
+	char sbuf[DATE_BUFSZ], ubuf[DATE_BUFSZ];
+	const char *since, *until;
+	*rows = cJSON_CreateArray();
+	*multi = false;
 	int rc = since_time(c, r->since, sbuf, &since);
+	if (!rc)
+		rc = since_time(c, r->until, ubuf, &until);
 	if (rc)
 		return rc;
 	struct currencies cs;
-	if ((rc = cur_load(c, leads, &cs)))
+	if ((rc = cur_load(c, leads, since, &cs)))
 		return rc;
-	columns_cur(c, tcols, nt, cols, na, cs.n > 1);
-	long n = 0;
+	*multi = cs.n > 1;
 	for (int k = 0; !rc && k < cs.n; k++)
-		rc = fn(c, r, since, &cs, k, &n);
+		rc = fn(c, r, since, until, &cs, k, *rows);
 	cur_free(&cs);
-	return rc ? rc : n ? CRM_OK : CRM_NOTFOUND;
+	return rc;
 }
 
 /* ---- funnel ---- */
@@ -301,38 +459,65 @@ static const char days_filtered_sql[] =
 
 /* A filtered query over deal d: the filters as conditions, only those
  * given ("?3 IS NULL OR d.owner = ?3" would keep SQLite from the index
- * deal_owner; ?2 since, ?3 owner). Without --owner, the deals are read in
- * table order: through an index, each would be a jump to its row (3.4 s
- * instead of 0.4 s for --since at 1M deals). */
-static char *deal_query(const char *fmt, const char *since, const char *owner, bool cur,
-			const char *scope)
+ * deal_owner; ?2 since, ?3 owner, ?5 and ?6 the currency and the default
+ * with several currencies, ?7 until, ?8 members, ?9 and ?10 the days
+ * around since and until). A period is read from the covering index
+ * deal_created (the deals that came in then, nothing else); without one
+ * nor an owner filter the deals are read in table order: through an index
+ * that is not covering, each would be a jump to its row (3.4 s instead of
+ * 0.4 s at 1M deals). */
+static char *deal_query(const char *fmt, const char *since, const char *until, const struct report_opts *r,
+			bool cur, const char *scope)
 {
-	char *filters = xasprintf("%s%s%s%s", since ? " AND julianday(d.created_at) >= julianday(?2)" : "",
-				  owner ? " AND d.owner = ?3" : "",
+	char *filters = xasprintf("%s%s%s%s%s%s",
+				  since ? " AND d.created_at >= ?9 AND julianday(d.created_at) >= julianday(?2)" : "",
+				  until ? " AND d.created_at < ?10 AND julianday(d.created_at) < julianday(?7)" : "",
+				  r->owner ? " AND d.owner = ?3" : "",
+				  r->members ? " AND d.owner IN (SELECT value FROM json_each(?8))" : "",
 				  cur ? " AND coalesce(d.currency, ?6) = ?5" : "", scope);
-	char *sql = xasprintf(fmt, owner ? "" : " NOT INDEXED", filters);
+	char *sql = xasprintf(fmt, since || until ? " INDEXED BY deal_created"
+				   : r->owner || r->members ? "" : " NOT INDEXED", filters);
 	free(filters);
 	return sql;
 }
 
-static int funnel_days(struct crm *c, const struct report_opts *r, const char *since, const char *now,
-		       const struct currencies *cs, int k, struct fstage *fs, int n)
+/* The filters of deal_query, bound. */
+static void bind_deal_query(sqlite3_stmt *st, const char *since, const char *until, const struct report_opts *r,
+			    const struct currencies *cs, int k)
+{
+	char lo[DATE_BUFSZ], hi[DATE_BUFSZ];
+	bind_opt(st, 2, since);
+	bind_opt(st, 3, r->owner);
+	bind_cur(st, 5, cs, k);
+	bind_opt(st, 7, until);
+	bind_opt(st, 8, r->members);
+	bind_opt(st, 9, day_around(since, -2, lo));
+	bind_opt(st, 10, day_around(until, 2, hi));
+}
+
+static bool deals_filtered(const char *since, const char *until, const struct report_opts *r, bool multi,
+			   const char *scope)
+{
+	return since || until || r->owner || r->members || multi || *scope;
+}
+
+static int funnel_days(struct crm *c, const struct report_opts *r, const char *since, const char *until,
+		       const char *now, const struct currencies *cs, int k, struct fstage *fs, int n)
 {
 	sqlite3_stmt *st;
 	bool multi = cs->n > 1;
 	char *scope = scope_and(c, "deal", "d");
-	char *sql = since || r->owner || multi || *scope
-		? deal_query(days_filtered_sql, since, r->owner, multi, scope) : NULL;
+	bool filtered = deals_filtered(since, until, r, multi, scope);
+	char *sql = filtered ? deal_query(days_filtered_sql, since, until, r, multi, scope) : NULL;
 	free(scope);
 	int rc = prepare(c, sql ? sql : days_fast_sql, &st);
 	free(sql);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, r->pipeline, -1, SQLITE_TRANSIENT);
-	bind_opt(st, 2, since);
-	bind_opt(st, 3, r->owner);
+	if (filtered)
+		bind_deal_query(st, since, until, r, cs, k);
 	sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
-	bind_cur(st, 5, cs, k);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		for (int i = 0; i < n; i++)
 			if (!strcmp(fs[i].key, col_text(st, 0))) {
@@ -344,14 +529,13 @@ static int funnel_days(struct crm *c, const struct report_opts *r, const char *s
 }
 
 /* The funnel of the deals in currency k (all of them with one currency). */
-static int funnel_one(struct crm *c, const struct report_opts *r, const char *since, const char *now,
-		      const struct currencies *cs, int k)
+static int funnel_one(struct crm *c, const struct report_opts *r, const char *since, const char *until,
+		      const char *now, const struct currencies *cs, int k, cJSON *rows)
 {
 	sqlite3_stmt *st;
-	bool multi = cs->n > 1;
 	char *scope = scope_and(c, "deal", "d");
-	bool filtered = since || r->owner || multi || *scope;
-	char *counts = filtered ? deal_query(funnel_counts_filtered, since, r->owner, multi, scope) : NULL;
+	bool multi = cs->n > 1, filtered = deals_filtered(since, until, r, multi, scope);
+	char *counts = filtered ? deal_query(funnel_counts_filtered, since, until, r, multi, scope) : NULL;
 	free(scope);
 	char *sql = xasprintf(funnel_sql, counts ? counts : funnel_counts_all);
 	free(counts);
@@ -360,11 +544,8 @@ static int funnel_one(struct crm *c, const struct report_opts *r, const char *si
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, r->pipeline, -1, SQLITE_TRANSIENT);
-	if (filtered) {
-		bind_opt(st, 2, since);
-		bind_opt(st, 3, r->owner);
-		bind_cur(st, 5, cs, k);
-	}
+	if (filtered)
+		bind_deal_query(st, since, until, r, cs, k);
 	struct fstage *fs = NULL;
 	int n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -383,21 +564,16 @@ static int funnel_one(struct crm *c, const struct report_opts *r, const char *si
 		}
 	}
 	sqlite3_finalize(st);
-	rc = rc == SQLITE_DONE ? funnel_days(c, r, since, now, cs, k, fs, n) : report_error(c, rc);
-	long long max = 0;
-	for (int i = 0; i < n; i++)
-		if (fs[i].deals > max)
-			max = fs[i].deals;
+	rc = rc == SQLITE_DONE ? funnel_days(c, r, since, until, now, cs, k, fs, n) : report_error(c, rc);
 	for (int i = 0; !rc && i < n; i++) {
-		struct out *o = c->out;
-		out_begin(o);
-		out_str(o, "type", "funnel");
-		out_str(o, "pipeline", r->pipeline);
-		out_str(o, "stage", fs[i].key);
-		out_str(o, "label", fs[i].label);
-		out_int(o, "deals", fs[i].deals);
-		out_money(o, "amount", fs[i].amount);
-		out_str(o, "currency", cs->v[k]);
+		cJSON *o = row_new(rows);
+		put_str(o, "type", "funnel");
+		put_str(o, "pipeline", r->pipeline);
+		put_str(o, "stage", fs[i].key);
+		put_str(o, "label", fs[i].label);
+		put_int(o, "deals", fs[i].deals);
+		put_money(o, "amount", fs[i].amount);
+		put_str(o, "currency", cs->v[k]);
 		/* Conversion: of the deals that reached this stage, the share
 		 * that reached the next one (lost is not a next stage). */
 		if (!fs[i].closes) {
@@ -405,14 +581,12 @@ static int funnel_one(struct crm *c, const struct report_opts *r, const char *si
 				if (fs[j].closes && !strcmp(fs[j].closes, "lost"))
 					continue;
 				if (fs[i].deals)
-					out_real(o, "conversion_pct", round1(100.0 * fs[j].deals / fs[i].deals));
+					put_real(o, "conversion_pct", round1(100.0 * fs[j].deals / fs[i].deals));
 				break;
 			}
 			if (fs[i].stays)
-				out_real(o, "avg_days", round1(fs[i].days / fs[i].stays));
+				put_real(o, "avg_days", round1(fs[i].days / fs[i].stays));
 		}
-		out_bar_center(o, "funnel", (double)fs[i].deals, (double)max, BAR_WIDTH);
-		out_end(o);
 	}
 	for (int i = 0; i < n; i++) {
 		free(fs[i].key);
@@ -425,34 +599,108 @@ static int funnel_one(struct crm *c, const struct report_opts *r, const char *si
 	return rc;
 }
 
-int report_funnel(struct crm *c, const struct report_opts *r)
+static int funnel_rows(struct crm *c, const struct report_opts *r, cJSON **rows, bool *multi)
 {
-	char sbuf[DATE_BUFSZ], now[DATE_BUFSZ];
-	const char *since;
+	char sbuf[DATE_BUFSZ], ubuf[DATE_BUFSZ], now[DATE_BUFSZ];
+	const char *since, *until;
+	*rows = cJSON_CreateArray();
+	*multi = false;
 	int rc = since_time(c, r->since, sbuf, &since);
+	if (!rc)
+		rc = since_time(c, r->until, ubuf, &until);
 	if (rc)
 		return rc;
 	if (!db_get_int(c, "SELECT count(*) FROM pipeline WHERE key = ?", r->pipeline, 0))
 		return crm_error(c, CRM_NOTFOUND, "no pipeline '%s' (see 'crm pipeline list')", r->pipeline);
 	date_format(date_now(), now);
 	struct currencies cs;
-	if ((rc = cur_load(c, false, &cs)))
+	if ((rc = cur_load(c, false, NULL, &cs)))
 		return rc;
-	static const char *const tcols[] = { "label", "deals", "amount", "conversion_pct", "avg_days", "funnel" };
-	static const char *const cols[] = { "type", "pipeline", "stage", "label", "deals", "amount", "currency",
-					    "conversion_pct", "avg_days" };
-	columns_cur(c, tcols, 6, cols, 9, cs.n > 1);
+	*multi = cs.n > 1;
 	for (int k = 0; !rc && k < cs.n; k++)
-		rc = funnel_one(c, r, since, now, &cs, k);
+		rc = funnel_one(c, r, since, until, now, &cs, k, *rows);
 	cur_free(&cs);
 	return rc;
 }
 
+int report_funnel_rows(struct crm *c, const struct report_opts *r, cJSON **rows)
+{
+	bool multi;
+	return funnel_rows(c, r, rows, &multi);
+}
+
+int report_funnel(struct crm *c, const struct report_opts *r)
+{
+	static const char *const tcols[] = { "label", "deals", "amount", "conversion_pct", "avg_days", "funnel" };
+	static const char *const cols[] = { "type", "pipeline", "stage", "label", "deals", "amount", "currency",
+					    "conversion_pct", "avg_days" };
+	static const struct bar bar = { "funnel", "deals", BAR_WIDTH, true };
+	cJSON *rows;
+	bool multi;
+	int rc = funnel_rows(c, r, &rows, &multi);
+	return print_report(c, rc, rows, tcols, 6, cols, 9, &bar, multi);
+}
+
 /* ---- forecast ---- */
 
+/* The forecast's filters: ?1 pipeline, ?2 owner, ?7 members. */
+#define FORECAST_FILTERS "AND (?1 IS NULL OR pipeline = ?1) AND (?2 IS NULL OR owner = ?2) " \
+	"AND (?7 IS NULL OR owner IN (SELECT value FROM json_each(?7)))"
+
+/* --by deal: open deals by amount x probability, the largest first (the
+ * dashboard's potential deals): weighed in the covering index, only the
+ * rows kept are read from the table. Each row in its deal's currency (no
+ * sum: nothing is added up). */
+static int forecast_deals(struct crm *c, const struct report_opts *r, cJSON *rows)
+{
+	char *scope = scope_and(c, "deal", "deal");
+	char *dflt = config_get(c, "currency");
+	char *sql = xasprintf(
+		"SELECT d.id, d.name, d.owner, d.stage, d.expected_close, d.amount, d.probability, "
+		"  t.w, coalesce(d.currency, ?4) FROM (SELECT id, coalesce(amount, 0) * coalesce(probability, 0) AS w "
+		"  FROM deal%s WHERE status = 'open' AND deleted_at IS NULL " FORECAST_FILTERS "%s "
+		"  ORDER BY w DESC, id LIMIT ?3) t JOIN deal d ON d.id = t.id ORDER BY t.w DESC, t.id",
+		*scope ? "" : " INDEXED BY deal_forecast", scope);
+	free(scope);
+	sqlite3_stmt *st;
+	int rc = prepare(c, sql, &st);
+	free(sql);
+	if (rc) {
+		free(dflt);
+		return rc;
+	}
+	bind_opt(st, 1, r->pipeline);
+	bind_opt(st, 2, r->owner);
+	sqlite3_bind_int64(st, 3, r->limit > 0 ? r->limit : -1);
+	bind_opt(st, 4, dflt ? dflt : "CNY");
+	bind_opt(st, 7, r->members);
+	free(dflt);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!sum_ok(st, 2) || !sum_ok(st, 5) || fabs(sqlite3_column_double(st, 3)) >= 9.2e18) {
+			rc = SUM_OVERFLOW;
+			break;
+		}
+		cJSON *o = row_new(rows);
+		put_str(o, "type", "forecast");
+		put_str(o, "by", "deal");
+		put_int(o, "deal_id", sqlite3_column_int64(st, 0));
+		put_str(o, "name", col_text(st, 1));
+		put_str(o, "owner", col_text(st, 2));
+		put_str(o, "stage", col_text(st, 3));
+		put_str(o, "expected_close", col_text(st, 4));
+		put_money(o, "amount", sqlite3_column_int64(st, 5));
+		put_int(o, "probability", sqlite3_column_int64(st, 6));
+		long long w = sqlite3_column_int64(st, 7);
+		put_money(o, "weighted", (w + 50) / 100);
+		put_str(o, "currency", col_text(st, 8));
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
+}
+
 /* The forecast of the deals in currency k (all of them with one). */
-static int forecast_one(struct crm *c, const struct report_opts *r, const char *since,
-			const struct currencies *cs, int k, long *rows_out)
+static int forecast_one(struct crm *c, const struct report_opts *r, const char *since, const char *until,
+			const struct currencies *cs, int k, cJSON *rows)
 {
 	const char *by = r->by ? r->by : "month";
 	const char *open_key, *won_key, *open_col = "expected_close", *won_col = "closed_at";
@@ -472,27 +720,28 @@ static int forecast_one(struct crm *c, const struct report_opts *r, const char *
 	 * grouped by the stored column in the order of a covering index (no
 	 * sort of every deal), then by period. */
 	char *scope = scope_and(c, "deal", "deal");
-	bool filtered = r->pipeline || r->owner || since || cs->n > 1 || *scope;
+	bool filtered = r->pipeline || r->owner || r->members || since || until || cs->n > 1 || *scope;
 	/* the currency only when there are several: with one, the covering
 	 * indexes (which have no currency) answer alone */
-	const char *cond = cs->n > 1 ? "AND (?1 IS NULL OR pipeline = ?1) AND (?2 IS NULL OR owner = ?2) "
-				       "AND coalesce(currency, ?5) = ?4"
-				     : "AND (?1 IS NULL OR pipeline = ?1) AND (?2 IS NULL OR owner = ?2)";
+	char *cond = xasprintf("%s%s%s", FORECAST_FILTERS, cs->n > 1 ? " AND coalesce(currency, ?5) = ?4" : "",
+			       scope);
+	free(scope);
 	char *sql = xasprintf(
 		"WITH o AS (SELECT %s AS k, sum(n) AS n, sum(amt) AS amt, sum(w) AS w FROM ("
 		"  SELECT %s AS e, count(*) AS n, coalesce(sum(amount), 0) AS amt, "
 		"  coalesce(sum(amount * coalesce(probability, 0)), 0) AS w FROM deal %s "
-		"  WHERE status = 'open' AND deleted_at IS NULL %s%s GROUP BY e) GROUP BY k), "
+		"  WHERE status = 'open' AND deleted_at IS NULL %s GROUP BY e) GROUP BY k), "
 		"x AS (SELECT %s AS k, sum(n) AS n, sum(amt) AS amt FROM ("
 		"  SELECT %s AS e, count(*) AS n, coalesce(sum(amount), 0) AS amt FROM deal %s "
-		"  WHERE status = 'won' AND deleted_at IS NULL %s %s%s GROUP BY e) GROUP BY k) "
+		"  WHERE status = 'won' AND deleted_at IS NULL %s %s GROUP BY e) GROUP BY k) "
 		"SELECT k, sum(on_), sum(oamt), sum(w), sum(wn), sum(wamt) FROM ("
 		"  SELECT k, n AS on_, amt AS oamt, w, 0 AS wn, 0 AS wamt FROM o "
 		"  UNION ALL SELECT k, 0, 0, 0, n, amt FROM x) GROUP BY k ORDER BY k IS NULL, k",
-		open_key, open_col, filtered || !strcmp(by, "owner") ? "" : "INDEXED BY deal_forecast", cond, scope,
+		open_key, open_col, filtered || !strcmp(by, "owner") ? "" : "INDEXED BY deal_forecast", cond,
 		won_key, won_col, filtered || !strcmp(by, "owner") ? "" : "INDEXED BY deal_won", cond,
-		"AND (?3 IS NULL OR julianday(closed_at) >= julianday(?3))", scope);
-	free(scope);
+		"AND (?3 IS NULL OR julianday(closed_at) >= julianday(?3)) "
+		"AND (?6 IS NULL OR julianday(closed_at) < julianday(?6))");
+	free(cond);
 	sqlite3_stmt *st;
 	int rc = prepare(c, sql, &st);
 	free(sql);
@@ -502,64 +751,66 @@ static int forecast_one(struct crm *c, const struct report_opts *r, const char *
 	bind_opt(st, 2, r->owner);
 	bind_opt(st, 3, since);
 	bind_cur(st, 4, cs, k);
+	bind_opt(st, 6, until);
+	bind_opt(st, 7, r->members);
 	const char *key = !strcmp(by, "owner") ? "owner" : "period";
-	/* The bar needs the largest value: the result is one row per period. */
-	struct frow { char *k; long long on, oamt, w, wn, wamt; } *rows = NULL;
-	int n = 0;
-	long long max = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		rows = xrealloc(rows, (n + 1) * sizeof(*rows));
-		struct frow *f = &rows[n++];
-		f->k = col_text(st, 0) ? xstrdup(col_text(st, 0)) : NULL;
-		f->on = sqlite3_column_int64(st, 1);
-		f->oamt = sqlite3_column_int64(st, 2);
+		cJSON *o = row_new(rows);
+		put_str(o, "type", "forecast");
+		put_str(o, "by", by);
+		put_str(o, key, col_text(st, 0) ? col_text(st, 0) : "(none)");
+		put_str(o, "currency", cs->v[k]);
+		put_int(o, "open_deals", sqlite3_column_int64(st, 1));
+		put_money(o, "pipeline", sqlite3_column_int64(st, 2));
 		/* amount x percent: back to minor units, half away from zero */
 		long long w = sqlite3_column_int64(st, 3);
-		f->w = w >= 0 ? (w + 50) / 100 : -((-w + 50) / 100);
-		f->wn = sqlite3_column_int64(st, 4);
-		f->wamt = sqlite3_column_int64(st, 5);
-		if (f->w > max)
-			max = f->w;
-		if (!sum_ok(st, 2) || !sum_ok(st, 5) || fabs(sqlite3_column_double(st, 3)) >= 9.2e18) {
-			rc = SUM_OVERFLOW;
-			break;
-		}
+		put_money(o, "weighted", w >= 0 ? (w + 50) / 100 : -((-w + 50) / 100));
+		put_int(o, "won_deals", sqlite3_column_int64(st, 4));
+		put_money(o, "won", sqlite3_column_int64(st, 5));
 	}
 	sqlite3_finalize(st);
-	rc = rc == SQLITE_DONE ? CRM_OK : report_error(c, rc);
-	for (int i = 0; i < n; i++) {
-		struct out *o = c->out;
-		if (!rc) {
-			out_begin(o);
-			out_str(o, "type", "forecast");
-			out_str(o, "by", by);
-			out_str(o, key, rows[i].k ? rows[i].k : "(none)");
-			out_str(o, "currency", cs->v[k]);
-			out_int(o, "open_deals", rows[i].on);
-			out_money(o, "pipeline", rows[i].oamt);
-			out_money(o, "weighted", rows[i].w);
-			out_int(o, "won_deals", rows[i].wn);
-			out_money(o, "won", rows[i].wamt);
-			out_bar(o, "weighted_bar", (double)rows[i].w, (double)max, BAR_WIDTH);
-			out_end(o);
-		}
-		free(rows[i].k);
+	return rc == SQLITE_DONE ? CRM_OK : report_error(c, rc);
+}
+
+static int forecast_rows(struct crm *c, const struct report_opts *r, cJSON **rows, bool *multi)
+{
+	const char *by = r->by ? r->by : "month";
+	if (!strcmp(by, "deal")) {
+		*rows = cJSON_CreateArray();
+		*multi = false;
+		return forecast_deals(c, r, *rows);
 	}
-	free(rows);
-	*rows_out += n;
-	return rc;
+	if (strcmp(by, "month") && strcmp(by, "week") && strcmp(by, "owner")) {
+		*rows = cJSON_CreateArray();
+		*multi = false;
+		return crm_error(c, CRM_USAGE, "--by: '%s' is not month, week, owner or deal", by);
+	}
+	return per_currency(c, r, false, forecast_one, rows, multi);
+}
+
+int report_forecast_rows(struct crm *c, const struct report_opts *r, cJSON **rows)
+{
+	bool multi;
+	return forecast_rows(c, r, rows, &multi);
 }
 
 int report_forecast(struct crm *c, const struct report_opts *r)
 {
-	const char *by = r->by ? r->by : "month";
-	if (strcmp(by, "month") && strcmp(by, "week") && strcmp(by, "owner"))
-		return crm_error(c, CRM_USAGE, "--by: '%s' is not month, week or owner", by);
-	const char *key = !strcmp(by, "owner") ? "owner" : "period";
+	const char *key = r->by && !strcmp(r->by, "owner") ? "owner" : "period";
 	const char *tcols[] = { key, "open_deals", "pipeline", "weighted", "won_deals", "won", "weighted_bar" };
 	const char *cols[] = { "type", "by", key, "currency", "open_deals", "pipeline", "weighted", "won_deals",
 			       "won" };
-	return per_currency(c, r, false, tcols, 7, cols, 9, forecast_one);
+	static const char *const dtcols[] = { "deal_id", "name", "owner", "stage", "amount", "probability",
+					      "weighted", "weighted_bar" };
+	static const char *const dcols[] = { "type", "by", "deal_id", "name", "owner", "stage",
+					     "expected_close", "amount", "probability", "weighted", "currency" };
+	static const struct bar bar = { "weighted_bar", "weighted", BAR_WIDTH, false };
+	cJSON *rows;
+	bool multi;
+	int rc = forecast_rows(c, r, &rows, &multi);
+	if (r->by && !strcmp(r->by, "deal"))
+		return print_report(c, rc, rows, dtcols, 8, dcols, 11, &bar, false);
+	return print_report(c, rc, rows, tcols, 7, cols, 9, &bar, multi);
 }
 
 /* ---- cycle ---- */
@@ -727,74 +978,119 @@ int report_cycle(struct crm *c, const struct report_opts *r)
 
 /* ---- leaderboard ---- */
 
-/* %s: the currency and visibility filters on deals, %s visibility on
- * activities, %s the currency on activity-only owners (they are in the
- * default currency's block). */
-static const char leaderboard_sql[] =
-	"WITH d AS (SELECT owner, "
-	"  sum(CASE WHEN status = 'won' AND (?1 IS NULL OR julianday(closed_at) >= julianday(?1)) "
-	"      THEN coalesce(amount, 0) ELSE 0 END) AS won_amount, "
-	"  sum(status = 'won' AND (?1 IS NULL OR julianday(closed_at) >= julianday(?1))) AS won, "
-	"  sum(status = 'lost' AND (?1 IS NULL OR julianday(closed_at) >= julianday(?1))) AS lost, "
-	"  sum(CASE WHEN status = 'open' THEN coalesce(amount, 0) ELSE 0 END) AS open_amount, "
-	"  sum(status = 'open') AS open_deals "
-	"  FROM deal WHERE deleted_at IS NULL AND owner IS NOT NULL%s GROUP BY owner), "
-	"a AS (SELECT owner, count(*) AS n FROM activity WHERE deleted_at IS NULL AND owner IS NOT NULL "
-	"  AND (?1 IS NULL OR julianday(at) >= julianday(?1))%s GROUP BY owner), "
+/* A time column within the period: ?1 since, ?5 until. */
+#define IN_PERIOD(col) "(?1 IS NULL OR julianday(" col ") >= julianday(?1)) " \
+	"AND (?5 IS NULL OR julianday(" col ") < julianday(?5))"
+/* An owner column of --owner (?2) or of the members (?6). */
+#define OF_OWNERS(col) "(?2 IS NULL OR " col " = ?2) " \
+	"AND (?6 IS NULL OR " col " IN (SELECT value FROM json_each(?6)))"
+
+/* ?1 since, ?2 owner, ?3 and ?4 the currency and the default (several
+ * currencies), ?5 until, ?6 members, ?7 and ?8 the days around the period. */
+static void bind_period(sqlite3_stmt *st, const char *since, const char *until, const struct report_opts *r,
+			const struct currencies *cs, int k)
+{
+	char lo[DATE_BUFSZ], hi[DATE_BUFSZ];
+	bind_opt(st, 1, since);
+	bind_opt(st, 2, r->owner);
+	bind_cur(st, 3, cs, k);
+	bind_opt(st, 5, until);
+	bind_opt(st, 6, r->members);
+	bind_opt(st, 7, day_around(since, -2, lo));
+	bind_opt(st, 8, day_around(until, 2, hi));
+}
+
+/* The days around the period on col, for an index on it: ?7 and ?8. */
+static char *around(const char *col, const char *since, const char *until)
+{
+	struct sbuf b = { 0 };
+	sbuf_add(&b, "");
+	if (since)
+		sbuf_addf(&b, " AND %s >= ?7", col);
+	if (until)
+		sbuf_addf(&b, " AND %s < ?8", col);
+	return sbuf_detach(&b);
+}
+
+/* Each owner's numbers from the index deal_board (owner, status, closed_at,
+ * amount): the owners one seek each, then per owner the won and lost deals
+ * of the period and the open ones, as ranges of it; never every deal. The
+ * %s: the currency filter (several currencies) and what the acting user
+ * may see, with the days around the period for the closed deals; the days
+ * around it and the scope for activities; and the activity-only owners,
+ * who are in the default currency's rows. */
+#define BOARD(what, status) "(SELECT " what " FROM deal INDEXED BY deal_board WHERE deleted_at IS NULL " \
+	"AND owner = do.owner AND status = '" status "'%s AND " IN_PERIOD("closed_at") ")"
+#define OPEN(what) "(SELECT " what " FROM deal INDEXED BY deal_board WHERE deleted_at IS NULL " \
+	"AND owner = do.owner AND status = 'open'%s)"
+static const char leaderboard_fmt[] =
+	"WITH RECURSIVE do(owner) AS ("
+	"  SELECT (SELECT min(owner) FROM deal INDEXED BY deal_board WHERE deleted_at IS NULL%s) "
+	"  UNION ALL SELECT (SELECT min(owner) FROM deal INDEXED BY deal_board "
+	"    WHERE deleted_at IS NULL AND owner > do.owner%s) FROM do WHERE do.owner IS NOT NULL), "
+	"d AS (SELECT do.owner, " BOARD("coalesce(sum(amount), 0)", "won") " AS won_amount, "
+	"  " BOARD("count(*)", "won") " AS won, " BOARD("count(*)", "lost") " AS lost, "
+	"  " OPEN("coalesce(sum(amount), 0)") " AS open_amount, " OPEN("count(*)") " AS open_deals "
+	"  FROM do WHERE do.owner IS NOT NULL), "
+	"a AS (SELECT owner, count(*) AS n FROM activity WHERE deleted_at IS NULL AND owner IS NOT NULL%s "
+	"  AND " IN_PERIOD("at") " GROUP BY owner), "
 	"o AS (SELECT owner FROM d UNION SELECT owner FROM a%s) "
 	"SELECT o.owner, coalesce(d.won_amount, 0), coalesce(d.won, 0), coalesce(d.lost, 0), coalesce(a.n, 0), "
 	"  coalesce(d.open_amount, 0), coalesce(d.open_deals, 0) "
 	"FROM o LEFT JOIN d ON d.owner = o.owner LEFT JOIN a ON a.owner = o.owner "
-	"WHERE ?2 IS NULL OR o.owner = ?2 ORDER BY 2 DESC, 3 DESC, o.owner";
+	"WHERE " OF_OWNERS("o.owner") " ORDER BY 2 DESC, 3 DESC, o.owner";
 
-static int leaderboard_one(struct crm *c, const struct report_opts *r, const char *since,
-			   const struct currencies *cs, int k, long *rows)
+static int leaderboard_one(struct crm *c, const struct report_opts *r, const char *since, const char *until,
+			   const struct currencies *cs, int k, cJSON *rows)
 {
 	bool multi = cs->n > 1;
 	char *sd = scope_and(c, "deal", "deal"), *sa = scope_and(c, "activity", "activity");
-	char *dcond = xasprintf("%s%s", multi ? " AND coalesce(currency, ?4) = ?3" : "", sd);
-	char *sql = xasprintf(leaderboard_sql, dcond, sa, multi ? " WHERE ?3 = ?4" : "");
-	free(dcond);
+	char *cur = xasprintf("%s%s", multi ? " AND coalesce(currency, ?4) = ?3" : "", sd);
+	char *cl = around("closed_at", since, until), *ca = around("at", since, until);
+	char *closed = xasprintf("%s%s", cur, cl), *acts = xasprintf("%s%s", ca, sa);
+	char *sql = xasprintf(leaderboard_fmt, cur, cur, closed, closed, closed, cur, cur, acts,
+			      multi ? " WHERE ?3 = ?4" : "");
 	free(sd);
 	free(sa);
+	free(cur);
+	free(cl);
+	free(ca);
+	free(closed);
+	free(acts);
 	sqlite3_stmt *st;
 	int rc = prepare(c, sql, &st);
 	free(sql);
 	if (rc)
 		return rc;
-	bind_opt(st, 1, since);
-	bind_opt(st, 2, r->owner);
-	bind_cur(st, 3, cs, k);
+	bind_period(st, since, until, r, cs, k);
 	long n = 0;
-	long long max = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct out *o = c->out;
-		long long won = sqlite3_column_int64(st, 2), lost = sqlite3_column_int64(st, 3);
-		long long amt = sqlite3_column_int64(st, 1);
 		if (!sum_ok(st, 1) || !sum_ok(st, 5)) {
 			rc = SUM_OVERFLOW;
 			break;
 		}
-		if (!n)
-			max = amt;   /* sorted by won amount: the first is the largest */
-		out_begin(o);
-		out_str(o, "type", "leaderboard");
-		out_int(o, "rank", ++n);
-		out_str(o, "owner", col_text(st, 0));
-		out_money(o, "won_amount", amt);
-		out_str(o, "currency", cs->v[k]);
-		out_int(o, "won_deals", won);
+		cJSON *o = row_new(rows);
+		long long won = sqlite3_column_int64(st, 2), lost = sqlite3_column_int64(st, 3);
+		put_str(o, "type", "leaderboard");
+		put_int(o, "rank", ++n);
+		put_str(o, "owner", col_text(st, 0));
+		put_money(o, "won_amount", sqlite3_column_int64(st, 1));
+		put_str(o, "currency", cs->v[k]);
+		put_int(o, "won_deals", won);
 		if (won + lost)
-			out_real(o, "win_pct", round1(100.0 * won / (won + lost)));
-		out_int(o, "activities", sqlite3_column_int64(st, 4));
-		out_money(o, "open_pipeline", sqlite3_column_int64(st, 5));
-		out_int(o, "open_deals", sqlite3_column_int64(st, 6));
-		out_bar(o, "won_bar", (double)amt, (double)max, BAR_WIDTH - 6);
-		out_end(o);
+			put_real(o, "win_pct", round1(100.0 * won / (won + lost)));
+		put_int(o, "activities", sqlite3_column_int64(st, 4));
+		put_money(o, "open_pipeline", sqlite3_column_int64(st, 5));
+		put_int(o, "open_deals", sqlite3_column_int64(st, 6));
 	}
 	sqlite3_finalize(st);
-	*rows += n;
 	return rc == SQLITE_DONE ? CRM_OK : report_error(c, rc);
+}
+
+int report_leaderboard_rows(struct crm *c, const struct report_opts *r, cJSON **rows)
+{
+	bool multi;
+	return per_currency(c, r, false, leaderboard_one, rows, &multi);
 }
 
 int report_leaderboard(struct crm *c, const struct report_opts *r)
@@ -803,7 +1099,11 @@ int report_leaderboard(struct crm *c, const struct report_opts *r)
 					     "open_pipeline", "won_bar" };
 	static const char *const cols[] = { "type", "rank", "owner", "won_amount", "currency", "won_deals",
 					    "win_pct", "activities", "open_pipeline", "open_deals" };
-	return per_currency(c, r, false, tcols, 7, cols, 10, leaderboard_one);
+	static const struct bar bar = { "won_bar", "won_amount", BAR_WIDTH - 6, false };
+	cJSON *rows;
+	bool multi;
+	int rc = per_currency(c, r, false, leaderboard_one, &rows, &multi);
+	return print_report(c, rc, rows, tcols, 7, cols, 10, &bar, multi);
 }
 
 /* ---- sources ---- */
@@ -811,73 +1111,75 @@ int report_leaderboard(struct crm *c, const struct report_opts *r)
 /* qualified: leads now qualified or converted; converted: leads turned
  * into a deal; won: deals won whose source (carried from the lead, or the
  * lead's) is this source. With several currencies, once per currency
- * over its leads (by their budget's) and deals (%s: the filters). */
-static const char sources_sql[] =
+ * over its leads (by their budget's) and deals. %s: the days around the
+ * period on the leads' created_at (when the index is worth it), the leads'
+ * currency and scope, the days around it on the deals' closed_at, their
+ * currency and scope (what the acting user may see). */
+static const char sources_fmt[] =
 	"WITH l AS (SELECT coalesce(nullif(source, ''), '(none)') AS src, count(*) AS leads, "
 	"  sum(status IN ('qualified', 'converted')) AS qualified, sum(status = 'converted') AS converted "
-	"  FROM lead WHERE deleted_at IS NULL AND (?1 IS NULL OR julianday(created_at) >= julianday(?1)) "
-	"  AND (?2 IS NULL OR owner = ?2)%s GROUP BY src), "
+	"  FROM lead WHERE deleted_at IS NULL%s AND " IN_PERIOD("created_at") " "
+	"  AND " OF_OWNERS("owner") "%s GROUP BY src), "
 	"w AS (SELECT coalesce(nullif(d.source, ''), l.source, '(none)') AS src, count(*) AS won, "
 	"  coalesce(sum(d.amount), 0) AS amt FROM deal d LEFT JOIN lead l ON l.id = d.lead_id "
-	"  WHERE d.status = 'won' AND d.deleted_at IS NULL "
-	"  AND (?1 IS NULL OR julianday(d.closed_at) >= julianday(?1)) AND (?2 IS NULL OR d.owner = ?2)%s "
+	"  WHERE d.status = 'won' AND d.deleted_at IS NULL%s "
+	"  AND " IN_PERIOD("d.closed_at") " AND " OF_OWNERS("d.owner") "%s "
 	"  GROUP BY src), "
 	"s AS (SELECT src FROM l UNION SELECT src FROM w) "
 	"SELECT s.src, coalesce(l.leads, 0), coalesce(l.qualified, 0), coalesce(l.converted, 0), "
 	"  coalesce(w.won, 0), coalesce(w.amt, 0) "
 	"FROM s LEFT JOIN l ON l.src = s.src LEFT JOIN w ON w.src = s.src ORDER BY 6 DESC, 2 DESC, s.src";
 
-static int sources_one(struct crm *c, const struct report_opts *r, const char *since,
-		       const struct currencies *cs, int k, long *rows)
+static int sources_one(struct crm *c, const struct report_opts *r, const char *since, const char *until,
+		       const struct currencies *cs, int k, cJSON *rows)
 {
 	bool multi = cs->n > 1;
 	char *sl = scope_and(c, "lead", "lead"), *sd = scope_and(c, "deal", "d");
-	char *lcond = xasprintf("%s%s", multi ? " AND coalesce(currency, ?4) = ?3" : "", sl);
-	char *dcond = xasprintf("%s%s", multi ? " AND coalesce(d.currency, ?4) = ?3" : "", sd);
-	char *sql = xasprintf(sources_sql, lcond, dcond);
-	free(lcond);
-	free(dcond);
+	char *cl = recent_leads(c, since) ? around("created_at", since, until) : xstrdup("");
+	char *cd = around("d.closed_at", since, until);
+	char *lf = xasprintf("%s%s", multi ? " AND coalesce(currency, ?4) = ?3" : "", sl);
+	char *df = xasprintf("%s%s", multi ? " AND coalesce(d.currency, ?4) = ?3" : "", sd);
+	char *sql = xasprintf(sources_fmt, cl, lf, cd, df);
 	free(sl);
 	free(sd);
+	free(cl);
+	free(cd);
+	free(lf);
+	free(df);
 	sqlite3_stmt *st;
 	int rc = prepare(c, sql, &st);
 	free(sql);
 	if (rc)
 		return rc;
-	bind_opt(st, 1, since);
-	bind_opt(st, 2, r->owner);
-	bind_cur(st, 3, cs, k);
-	long n = 0;
-	long long max = 0;
+	bind_period(st, since, until, r, cs, k);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct out *o = c->out;
-		long long leads = sqlite3_column_int64(st, 1), amt = sqlite3_column_int64(st, 5);
 		if (!sum_ok(st, 5)) {
 			rc = SUM_OVERFLOW;
 			break;
 		}
-		if (!n)
-			max = amt;
-		out_begin(o);
-		out_str(o, "type", "source");
-		out_str(o, "source", col_text(st, 0));
-		out_int(o, "leads", leads);
-		out_int(o, "qualified", sqlite3_column_int64(st, 2));
-		out_int(o, "converted", sqlite3_column_int64(st, 3));
-		out_int(o, "won_deals", sqlite3_column_int64(st, 4));
-		out_money(o, "won_amount", amt);
-		out_str(o, "currency", cs->v[k]);
+		cJSON *o = row_new(rows);
+		long long leads = sqlite3_column_int64(st, 1);
+		put_str(o, "type", "source");
+		put_str(o, "source", col_text(st, 0));
+		put_int(o, "leads", leads);
+		put_int(o, "qualified", sqlite3_column_int64(st, 2));
+		put_int(o, "converted", sqlite3_column_int64(st, 3));
+		put_int(o, "won_deals", sqlite3_column_int64(st, 4));
+		put_money(o, "won_amount", sqlite3_column_int64(st, 5));
+		put_str(o, "currency", cs->v[k]);
 		if (leads) {
-			out_real(o, "qualified_pct", round1(100.0 * sqlite3_column_int64(st, 2) / leads));
-			out_real(o, "converted_pct", round1(100.0 * sqlite3_column_int64(st, 3) / leads));
+			put_real(o, "qualified_pct", round1(100.0 * sqlite3_column_int64(st, 2) / leads));
+			put_real(o, "converted_pct", round1(100.0 * sqlite3_column_int64(st, 3) / leads));
 		}
-		out_bar(o, "won_bar", (double)amt, (double)max, BAR_WIDTH - 6);
-		out_end(o);
-		n++;
 	}
 	sqlite3_finalize(st);
-	*rows += n;
 	return rc == SQLITE_DONE ? CRM_OK : report_error(c, rc);
+}
+
+int report_sources_rows(struct crm *c, const struct report_opts *r, cJSON **rows)
+{
+	bool multi;
+	return per_currency(c, r, true, sources_one, rows, &multi);
 }
 
 int report_sources(struct crm *c, const struct report_opts *r)
@@ -886,7 +1188,11 @@ int report_sources(struct crm *c, const struct report_opts *r)
 					     "won_amount", "won_bar" };
 	static const char *const cols[] = { "type", "source", "leads", "qualified", "converted", "won_deals",
 					    "won_amount", "currency", "qualified_pct", "converted_pct" };
-	return per_currency(c, r, true, tcols, 7, cols, 10, sources_one);
+	static const struct bar bar = { "won_bar", "won_amount", BAR_WIDTH - 6, false };
+	cJSON *rows;
+	bool multi;
+	int rc = per_currency(c, r, true, sources_one, &rows, &multi);
+	return print_report(c, rc, rows, tcols, 7, cols, 10, &bar, multi);
 }
 
 /* ---- silent ---- */

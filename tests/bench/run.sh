@@ -468,6 +468,34 @@ bench import-payments sqlite3 "$CONTRACTS" "rm -f '$W/peer.db'" \
 	"sqlite3 '$W/peer.db' '.import --csv \"$D/bank.csv\" raw' > /dev/null" "unconstrained table"
 rm -f "$W/pay.db" "$W/peer.db"
 
+# -- the dashboard: SIZE leads and DEALS deals in one database --
+# The deals database with the leads added (read by sources). The clock is
+# 2026-11-01: October is the last full month, with a thirtieth of the
+# leads and the deals closing in it; the year so far has a third of them.
+if has_verb report dashboard; then
+	DASH_DB=$D/dash.db
+	if [ ! -f "$DASH_DB" ]; then
+		note "a database of $NLEADS leads and $DEALS deals for the dashboard"
+		cp "$D/deals.db" "$DASH_DB.tmp" &&
+			sqlite3 "$DASH_DB.tmp" "$LOAD_PRAGMAS ATTACH '$LEADS_DB' AS s; BEGIN; INSERT INTO lead SELECT * FROM s.lead ORDER BY id; COMMIT;" \
+				> /dev/null 2>>"$LOG/setup.err" && mv "$DASH_DB.tmp" "$DASH_DB" ||
+			die "cannot build the dashboard database (see $LOG/setup.err)"
+		# migrated once, untimed
+		"$CRM" -q --db "$DASH_DB" report funnel > /dev/null 2>>"$LOG/setup.err"
+	fi
+	VERIFY="n=\$(wc -l < '$W/dash.out'); [ \"\$n\" = 12 ] || echo \"printed \$n panels, not 12\""
+	bench dashboard crm "$DEALS" "" \
+		"'$CRM' -q --db '$DASH_DB' report dashboard --since 2026-10-01 --json > '$W/dash.out'" \
+		"$NLEADS leads and $DEALS deals; a month: --since 2026-10-01"
+	bench dashboard-html crm "$DEALS" "" \
+		"'$CRM' -q --db '$DASH_DB' report dashboard --since 2026-10-01 --html > /dev/null" "the same month, as the page"
+	bench dashboard-year crm "$DEALS" "" \
+		"'$CRM' -q --db '$DASH_DB' report dashboard --since 2026-01-01 --json > /dev/null" "ten months: --since 2026-01-01"
+	rm -f "$W/dash.out"
+else
+	skip dashboard crm "$DEALS" "crm report dashboard does not exist yet"
+fi
+
 # -- search over the leads' names, companies, phones, emails and notes --
 if has_cmd search; then
 	cp "$LEADS_DB" "$W/search.db" || die "cannot copy $LEADS_DB"
