@@ -12,7 +12,7 @@ static const struct opt import_opts[] = {
 	{ "create-fields", 0, NULL, "unknown columns become new custom fields (else ignored)", false },
 	{ "errors", 0, "FILE", "write rejected rows and skipped duplicates to FILE as JSON lines", false },
 	{ "on-duplicate", 0, "ACTION", "skip (default), update, merge or error", false },
-	{ "key", 'k', "FIELD", "match duplicates by FIELD (default: phone or email; accounts: name)", false },
+	{ "key", 'k', "FIELD", "match duplicates by FIELD (default: phone or email; accounts: name; a numbered record: its number)", false },
 	{ "dry-run", 'n', NULL, "check and report (--errors FILE too); the database stays as it was", false },
 	{ "atomic", 0, NULL, "all or nothing: one rejected row imports nothing", false },
 	{ "resume", 0, NULL, "go on after the line an interrupted import of the same file reached", false },

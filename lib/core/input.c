@@ -89,6 +89,27 @@ static int line_target(struct crm *c, const cJSON *obj, const char *dflt_type, l
 	}
 	if (tn && !got)
 		return crm_error(c, CRM_BADINPUT, "line %ld: '%s' is not a record type", lineno, tn);
+	const struct field *about = want && got && want != got ? type_field_flagged(got, FF_ABOUT) : NULL;
+	if (about) {
+		/* a record about one of the type wanted (an approval's deal:7,
+		 * an event's lead): that one */
+		const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, about->name);
+		const struct type *at = NULL;
+		long long aid = 0;
+		if (about->kind == FK_ENTITY && cJSON_IsString(v) && strchr(v->valuestring, ':')
+		    && entity_parse(c, v->valuestring, NULL, &at, &aid) == CRM_OK && at == want) {
+			*t = want;
+			*id = aid;
+			return CRM_OK;
+		}
+		c->errmsg[0] = 0;
+		if (about->kind == FK_REF && about->ref && !strcmp(about->ref, want->name) && cJSON_IsNumber(v)
+		    && v->valuedouble >= 1) {
+			*t = want;
+			*id = (long long)v->valuedouble;
+			return CRM_OK;
+		}
+	}
 	if (want && got && want != got)
 		return crm_error(c, CRM_BADINPUT, "line %ld: %s %s, not %s %s", lineno, text_article(got->name),
 				 got->name, text_article(want->name), want->name);

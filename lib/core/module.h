@@ -16,6 +16,7 @@ struct type;            /* type.h */
 struct subscriber;      /* event.h */
 struct query_helper;    /* query.h */
 struct config_key;      /* config.h */
+struct type_extension;  /* type.h */
 
 struct module {
 	const char *name;                        /* "sales" */
@@ -32,10 +33,19 @@ struct module {
 	 * allocated, or NULL when this module does not limit it. The core
 	 * ANDs every module's (query_scope). */
 	char *(*scope)(struct crm *c, const struct type *t, const char *alias, bool write);
+	/* Run whenever the database is opened, before any query: register
+	 * the SQL functions its fields' expressions and reports use. */
+	int (*open)(struct crm *c);
+	/* Fields it adds to other modules' types (a deal's renewal_of),
+	 * ending with { NULL }, or NULL. The columns come from its migration. */
+	const struct type_extension *extends;
 };
 
 /* lib/modules.c: every module, NULL-terminated. */
 extern const struct module *const crm_modules[];
+
+/* Run every module's open hook in order; the first failure. */
+int module_open_all(struct crm *c);
 
 /* Run every module's tick in order: CRM_OK when any did something,
  * CRM_NOTFOUND when none did, or the first failure. */

@@ -121,15 +121,16 @@ char *query_source(const struct type *t)
 	sbuf_add(&b, "(SELECT ");
 	for (int i = 0; i < t->nfields; i++) {
 		const struct field *f = &t->fields[i];
+		char *col = type_column_sql(f);   /* over the table's row, named r too */
 		if (i)
 			sbuf_add(&b, ", ");
 		if (f->kind == FK_MONEY)
-			sbuf_addf(&b, "t.\"%s\" / 100.0 AS \"%s\", t.\"%s\" AS \"_minor_%s\"",
-				  f->name, f->name, f->name, f->name);
+			sbuf_addf(&b, "%s / 100.0 AS \"%s\", %s AS \"_minor_%s\"", col, f->name, col, f->name);
 		else
-			sbuf_addf(&b, "t.\"%s\"", f->name);
+			sbuf_addf(&b, "%s AS \"%s\"", col, f->name);
+		free(col);
 	}
-	sbuf_addf(&b, " FROM \"%s\" AS t) AS r", t->name);
+	sbuf_addf(&b, " FROM \"%s\" AS r) AS r", t->name);
 	return sbuf_detach(&b);
 }
 

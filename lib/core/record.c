@@ -25,8 +25,13 @@ char *record_select_sql(const struct type *t)
 	struct sbuf b = { 0 };
 	sbuf_add(&b, "SELECT ");
 	for (int i = 0; i < t->nfields; i++) {
+		const struct field *f = &t->fields[i];
+		if (f->expr) {
+			sbuf_addf(&b, "%s(%s) AS \"%s\"", i ? ", " : "", f->expr, f->name);
+			continue;
+		}
 		sbuf_add(&b, i ? ", r.\"" : "r.\"");
-		sbuf_add(&b, t->fields[i].name);
+		sbuf_add(&b, f->name);
 		sbuf_addc(&b, '"');
 	}
 	sbuf_add(&b, " FROM \"");
@@ -345,11 +350,23 @@ static char *input_text(const cJSON *in)
 	return r;
 }
 
-/* A reference given by name (account=杭州云启科技有限公司): it must name
- * exactly one live record, or the user has to say which by id. */
+/* A reference given by the record's own number (contract=HT-2026-0001,
+ * a field flagged FF_KEY) or by name (account=杭州云启科技有限公司): it
+ * must name exactly one live record, or the user has to say which by id. */
 static int ref_by_name(struct crm *c, const struct field *f, const struct type *rt,
 		       const char *v, long long *id)
 {
+	const struct field *key = type_field_flagged(rt, FF_KEY);
+	if (key) {
+		char *sql = xasprintf("SELECT id FROM \"%s\" WHERE \"%s\" = ? AND deleted_at IS NULL LIMIT 1",
+				      rt->name, key->name);
+		*id = db_get_int(c, sql, v, 0);
+		free(sql);
+		if (*id)
+			return CRM_OK;
+		if (!type_field(rt, "name"))
+			return crm_error(c, CRM_BADINPUT, "%s: no %s numbered '%s'", f->name, rt->name, v);
+	}
 	if (!type_field(rt, "name"))
 		return bad(c, f, v, "is not a record id");
 	char *sql = xasprintf("SELECT id FROM \"%s\" WHERE name = ? AND deleted_at IS NULL "
@@ -369,7 +386,8 @@ static int ref_by_name(struct crm *c, const struct field *f, const struct type *
 	}
 	sqlite3_reset(st);
 	if (n == 0)
-		return crm_error(c, CRM_BADINPUT, "%s: no %s named '%s'", f->name, rt->name, v);
+		return crm_error(c, CRM_BADINPUT, "%s: no %s %s '%s'", f->name, rt->name,
+				 key ? "numbered or named" : "named", v);
 	if (n > 1)
 		return crm_error(c, CRM_BADINPUT, "%s: '%s' names more than one %s (%s:%lld, %s:%lld): "
 				 "give the id", f->name, v, rt->name, rt->name, first, rt->name, second);
@@ -576,6 +594,11 @@ static int collect(struct crm *c, const struct type *t, const cJSON *fields, uns
 			return crm_error(c, CRM_BADINPUT, "unknown field '%s' for %s (see 'crm field add')",
 					 it->string, t->name);
 		int i = (int)(f - t->fields);
+		if (f->flags & FF_COMPUTED) {
+			if (flags & REC_SYSTEM)
+				continue;   /* an export read back: it describes the record */
+			return crm_error(c, CRM_BADINPUT, "field '%s' is computed by crm, not set", f->name);
+		}
 		bool settable = !(f->flags & FF_SYSTEM) || flags & REC_SYSTEM
 			     || (inserting && !strcmp(f->name, "created_at"));
 		if (!settable)
@@ -639,6 +662,32 @@ static int dup_guard(struct crm *c, const struct type *t, char **vals, long long
 	return CRM_CONFLICT;
 }
 
+/* The fields flagged FF_KEY (a contract's number) are unique among live
+ * records, whatever the write's flags. vals: the values being written
+ * (NULL: not written). */
+static int key_guard(struct crm *c, const struct type *t, char **vals, long long self)
+{
+	for (int i = 0; i < t->nfields; i++) {
+		const struct field *f = &t->fields[i];
+		if (!(f->flags & FF_KEY) || !vals[i])
+			continue;
+		char *sql = xasprintf("SELECT id FROM \"%s\" WHERE \"%s\" = ? AND deleted_at IS NULL "
+				      "AND id <> ? LIMIT 1", t->name, f->name);
+		sqlite3_stmt *st = db_stmt(c, sql);
+		free(sql);
+		if (!st)
+			return c->errcode;
+		sqlite3_bind_text(st, 1, vals[i], -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 2, self);
+		long long other = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		sqlite3_reset(st);
+		if (other)
+			return crm_error(c, CRM_CONFLICT, "%s %s already belongs to %s:%lld", f->name, vals[i],
+					 t->name, other);
+	}
+	return CRM_OK;
+}
+
 static char *json_text(const cJSON *j)
 {
 	char *s = cJSON_PrintUnformatted(j);
@@ -679,8 +728,12 @@ static int after_write(struct crm *c, const struct type *t, long long id, const 
 	free(entity);
 	free(b);
 	free(a);
+	/* the audit keeps what was stored; rules and hooks see the record as
+	 * it reads, computed fields included */
+	cJSON *shown = !rc && what && after && type_has_expr(t) ? record_get(c, t, id, false) : NULL;
 	if (!rc && what)
-		rc = publish(c, t, id, what, before, after, NULL, NULL, flags);
+		rc = publish(c, t, id, what, before, shown ? shown : after, NULL, NULL, flags);
+	cJSON_Delete(shown);
 	return rc;
 }
 
@@ -728,7 +781,7 @@ const char *rec_get(const struct rec *r, const char *field)
 void rec_set(struct rec *r, const char *field, const char *value)
 {
 	const struct field *f = type_field(r->t, field);
-	if (!f)
+	if (!f || f->flags & FF_COMPUTED)
 		return;
 	char **v = &r->vals[f - r->t->fields];
 	if (*v == value)
@@ -756,6 +809,8 @@ int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
 	}
 	if (!rc && !(flags & REC_ALLOW_DUP))
 		rc = dup_guard(c, t, vals, 0, dup_id);
+	if (!rc)
+		rc = key_guard(c, t, vals, 0);
 	if (rc)
 		goto cleanup;
 
@@ -871,6 +926,8 @@ int record_update_as(struct crm *c, const struct type *t, long long id, const cJ
 		merged[i] = set[i] ? vals[i] : NULL;
 	if (!(flags & REC_ALLOW_DUP))
 		rc = dup_guard(c, t, merged, id, NULL);
+	if (!rc)
+		rc = key_guard(c, t, merged, id);
 	free(merged);
 	if (rc)
 		goto cleanup;
@@ -941,8 +998,11 @@ int record_update_as(struct crm *c, const struct type *t, long long id, const cJ
 		free(b);
 		free(a);
 	}
-	if (!rc)
-		rc = publish(c, t, id, "updated", before, after, set, (const char *const *)vals, flags);
+	if (!rc) {
+		cJSON *shown = type_has_expr(t) ? record_get(c, t, id, false) : NULL;
+		rc = publish(c, t, id, "updated", before, shown ? shown : after, set, (const char *const *)vals, flags);
+		cJSON_Delete(shown);
+	}
 	if (rc) {
 		db_rollback_to(c);
 		goto cleanup;
@@ -972,6 +1032,8 @@ static int purge_dependents(struct crm *c, const struct type *t, long long id)
 		const struct type *u = type_at(c, i);
 		for (int j = 0; j < u->nfields && !rc; j++) {
 			const struct field *f = &u->fields[j];
+			if (f->flags & FF_COMPUTED)
+				continue;
 			bool ref = f->kind == FK_REF && f->ref && !strcmp(f->ref, t->name);
 			if (!ref && f->kind != FK_ENTITY)
 				continue;
@@ -1070,10 +1132,17 @@ int record_restore(struct crm *c, const struct type *t, long long id)
 	if (vals) {
 		long long other = 0;
 		int rc = dup_guard(c, t, vals, id, &other);
-		vals_free(vals, t->nfields);
-		if (rc == CRM_CONFLICT)
+		if (rc == CRM_CONFLICT) {
+			vals_free(vals, t->nfields);
 			return crm_error(c, CRM_CONFLICT, "%s:%lld cannot come back: its phone or email belongs to "
 					 "%s:%lld now", t->name, id, t->name, other);
+		}
+		if (!rc && (rc = key_guard(c, t, vals, id)) == CRM_CONFLICT) {
+			char why[sizeof(c->errmsg)];
+			snprintf(why, sizeof(why), "%s", c->errmsg);
+			crm_error(c, CRM_CONFLICT, "%s:%lld cannot come back: its %s", t->name, id, why);
+		}
+		vals_free(vals, t->nfields);
 		if (rc)
 			return rc;
 	}

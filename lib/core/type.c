@@ -25,9 +25,9 @@ static enum fkind custom_kind(const char *k)
 	return FK_TEXT;
 }
 
-/* Custom fields go before the timestamps, so they print with the rest. */
-static struct field *add_custom(struct type *t, const char *name, const char *kind,
-				const char *choices, int required)
+/* A field into t before its timestamps, so that it prints with the rest
+ * (custom fields, and those other modules add). Returns it. */
+static struct field *field_insert(struct type *t)
 {
 	if (!t->owned) {
 		struct field *f = xcalloc(t->nfields + 1, sizeof(*f));
@@ -43,12 +43,30 @@ static struct field *add_custom(struct type *t, const char *name, const char *ki
 	memmove(&t->fields[at + 1], &t->fields[at], (t->nfields - at) * sizeof(*t->fields));
 	struct field *f = &t->fields[at];
 	memset(f, 0, sizeof(*f));
+	t->nfields++;
+	return f;
+}
+
+static struct field *add_custom(struct type *t, const char *name, const char *kind,
+				const char *choices, int required)
+{
+	struct field *f = field_insert(t);
 	f->name = xstrdup(name);
 	f->kind = custom_kind(kind);
 	f->flags = FF_CUSTOM | (required ? FF_REQUIRED : 0) | (f->kind == FK_TEXT ? FF_SEARCH : 0);
 	f->choices = choices ? xstrdup(choices) : NULL;
-	t->nfields++;
 	return f;
+}
+
+/* The fields modules add to other modules' types. */
+static void add_extensions(struct types *ts)
+{
+	for (int m = 0; crm_modules[m]; m++)
+		for (const struct type_extension *e = crm_modules[m]->extends; e && e->type; e++)
+			for (int i = 0; i < ts->n; i++)
+				if (!strcmp(ts->t[i].name, e->type))
+					for (int k = 0; k < e->nfields; k++)
+						*field_insert(&ts->t[i]) = e->fields[k];
 }
 
 void types_free(struct crm *c)
@@ -82,6 +100,7 @@ int types_load(struct crm *c)
 			ts->t = xrealloc(ts->t, (ts->n + 1) * sizeof(*ts->t));
 			ts->t[ts->n++] = **d;
 		}
+	add_extensions(ts);
 	c->types = ts;
 	if (!c->db)
 		return CRM_OK;
@@ -167,6 +186,19 @@ const struct field *type_field_flagged(const struct type *t, unsigned flag)
 		if (t->fields[i].flags & flag)
 			return &t->fields[i];
 	return NULL;
+}
+
+bool type_has_expr(const struct type *t)
+{
+	for (int i = 0; i < t->nfields; i++)
+		if (t->fields[i].expr)
+			return true;
+	return false;
+}
+
+char *type_column_sql(const struct field *f)
+{
+	return f->expr ? xasprintf("(%s)", f->expr) : xasprintf("r.\"%s\"", f->name);
 }
 
 const struct type *type_by_num(struct crm *c, int num)

@@ -30,6 +30,12 @@ enum fflag {
 				* event's lead): notes and tasks from a pipe go there */
 	FF_PARENT   = 1 << 8,  /* the record this one belongs to (a contact's
 				* account): contact with this one is contact with it */
+	FF_COMPUTED = 1 << 9,  /* no column: its value is expr, computed whenever the
+				* record is read (a plan's status); never written */
+	FF_KEY      = 1 << 10, /* the record's own unique number (a contract's
+				* HT-2026-0001): unique among live records (exit 4),
+				* a reference may give it instead of the id, and
+				* import matches duplicates by it */
 	FF_AHEAD    = 1 << 13, /* a time something is due: a time of day alone,
 				* already past, is tomorrow's (date_parse_ahead) */
 	FF_NEGATIVE = 1 << 14, /* FK_MONEY: may be below zero (a discount, a refund);
@@ -49,6 +55,11 @@ struct field {
 	const char *ref;       /* FK_REF: the type it points to */
 	const char *zh;        /* Chinese header for spreadsheets */
 	const char *dflt;      /* value on insert when none is given (DFLT_USER, DFLT_NOW) */
+	/* Reading it gives this SQL expression over the record's row "r"
+	 * (money in minor units): the value of an FF_COMPUTED field, or of a
+	 * stored one as it shows (a signed contract whose end has passed is
+	 * expired). --where, --sort, export and rules see it like any field. */
+	const char *expr;
 };
 
 /* Fields most types have, for the modules' tables: id first, the stamps
@@ -103,6 +114,14 @@ struct type_event {
 	const char *field, *value, *event;
 };
 
+/* Fields a module adds to another module's type (module.h): a deal's
+ * renewal_of, added by the feature that renews contracts. */
+struct type_extension {
+	const char *type;      /* the type they go to ("deal") */
+	const struct field *fields;
+	int nfields;
+};
+
 struct type {
 	const char *name;      /* "lead" */
 	const char *plural;    /* "leads" */
@@ -131,6 +150,11 @@ const struct field *type_field(const struct type *t, const char *name);
 const struct field *type_field_or_ref(const struct type *t, const char *name);
 /* The first field with flag, or NULL. */
 const struct field *type_field_flagged(const struct type *t, unsigned flag);
+/* Whether some field of t is read through an expression (field.expr). */
+bool type_has_expr(const struct type *t);
+/* The SQL that reads field f of a row "r" of its type: r."name", or its
+ * expression in parentheses. Newly allocated. */
+char *type_column_sql(const struct field *f);
 /* The type whose search number is num, or NULL. */
 const struct type *type_by_num(struct crm *c, int num);
 /* Whether event ("lead.created", "deal.stage_changed") is one that some

@@ -487,6 +487,14 @@ static long long find_existing(struct importer *im, const cJSON *fields)
 		free(e);
 		return id;
 	}
+	const struct field *key = type_field_flagged(t, FF_KEY);
+	if (key) {   /* its own number: a contract's HT-2026-0001, a product's SKU */
+		char *v = norm_value(im, fields, key->name);
+		if (v)
+			id = find_by(im, key->name, v);
+		free(v);
+		return id;
+	}
 	if (!strcmp(t->name, "account")) {
 		char *n = norm_value(im, fields, "name");
 		if (n)
