@@ -1,4 +1,6 @@
 /* import.c: crm import TYPE FILE... */
+#include <stdlib.h>
+
 #include "core/cmd.h"
 #include "data/import.h"
 
@@ -50,7 +52,38 @@ static int import_exec(struct crm *c, struct args *a)
 	return import_files(c, &o, a->argc - 1, a->argv + 1);
 }
 
+static const struct opt runs_opts[] = {
+	{ "limit", 'n', "N", "the last N runs only", false },
+	OPT_END
+};
+
+static int runs_exec(struct crm *c, struct args *a)
+{
+	long long limit = arg_int(c, a, "limit", 0);
+	if (limit < 0)
+		return cmd_usage_error(c, "--limit: give a number of runs");
+	return import_runs(c, limit);
+}
+
+static const struct opt undo_opts[] = {
+	{ "force", 0, NULL, "undo it even where others changed its records since (their changes go too)", false },
+	OPT_END
+};
+
+static int undo_exec(struct crm *c, struct args *a)
+{
+	char *end;
+	long long run = strtoll(a->argv[0], &end, 10);
+	if (end == a->argv[0] || *end || run <= 0)
+		return cmd_usage_error(c, "'%s' is not a run number (crm import runs lists them)", a->argv[0]);
+	return import_undo(c, run, arg_has(a, "force"));
+}
+
 static const struct cmd_verb import_verbs[] = {
+	{ "runs", "[--limit N]", "list the import runs, newest first: what each did, finished, unfinished or undone",
+	  runs_opts, DB_READ, 0, 0, runs_exec },
+	{ "undo", "RUN [--force]", "take an import run back: remove what it made, put back what it changed",
+	  undo_opts, DB_WRITE, 1, 1, undo_exec },
 	{ "", "TYPE FILE... [--map COL=FIELD,...] [--on-duplicate skip|update|merge|error] [--errors FILE] "
 	  "[--dry-run] [--atomic] [--resume] [--print]",
 	  "import leads, accounts, contacts, deals or activities from CSV, TSV, JSON lines or .xlsx",

@@ -1,6 +1,7 @@
 /* log.c: crm log */
 #include "core/audit.h"
 #include "core/cmd.h"
+#include "data/history.h"
 
 static const struct opt log_opts[] = {
 	{ "limit", 'n', "N", "show at most N entries", false },
@@ -22,7 +23,7 @@ static int log_exec(struct crm *c, struct args *a)
 	};
 	if (f.limit < 0)
 		return CRM_USAGE;
-	return audit_list(c, &f);
+	return history_log(c, &f);
 }
 
 static const struct cmd_verb log_verbs[] = {

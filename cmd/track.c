@@ -140,6 +140,8 @@ static int track_idle(struct crm *c, void *arg)
 static int track_exec(struct crm *c, struct args *a)
 {
 	struct track tr = { .score = !arg_has(a, "no-score") };
+	if (a->argc == 0 && input_piped())
+		db_bulk(c);   /* before the temporary tables */
 	int rc = tr.score ? score_targets_begin(c) : CRM_OK;
 	if (rc)
 		return rc;
@@ -172,7 +174,6 @@ static int track_exec(struct crm *c, struct args *a)
 	}
 	if (!input_piped())
 		return cmd_usage_error(c, "give LEAD EVENT, or pipe events in as JSON lines");
-	db_bulk(c);
 	/* tail -f | crm track: commit and rescore whenever the input waits */
 	c->commit_when_idle = true;
 	c->idle = track_idle;

@@ -11,8 +11,8 @@ int audit_log(struct crm *c, const char *entity, const char *action,
 	      const char *before, const char *after)
 {
 	char now[DATE_BUFSZ];
-	sqlite3_stmt *st = db_stmt(c, "INSERT INTO audit(at, user, command, entity, action, before, after) "
-				      "VALUES (?, ?, ?, ?, ?, ?, ?)");  /* JSON text from cJSON */
+	sqlite3_stmt *st = db_stmt(c, "INSERT INTO audit(at, user, command, entity, action, before, after, run) "
+				      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");  /* JSON text from cJSON */
 	if (!st)
 		return c->errcode;
 	date_format(date_now(), now);
@@ -23,6 +23,10 @@ int audit_log(struct crm *c, const char *entity, const char *action,
 	sqlite3_bind_text(st, 5, action, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, before, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, after, -1, SQLITE_STATIC);
+	if (c->audit_run)
+		sqlite3_bind_int64(st, 8, c->audit_run);
+	else
+		sqlite3_bind_null(st, 8);
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE)
 		return crm_dberror(c, rc, "audit log");

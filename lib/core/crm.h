@@ -82,6 +82,8 @@ struct crm {
 	struct crm_slot *slots; /* what modules keep for the command (crm_slot_get) */
 	int depth;              /* nesting of rule-fired changes */
 	struct cfgfile *cfgfile;/* the config file, read once (config.c) */
+	long long audit_run;    /* the bulk run the changes belong to (audit.run), 0: none */
+	struct timespec txn_began;  /* when db_begin began the transaction */
 };
 
 /* Record an error in c and return code; the caller passes it up. */

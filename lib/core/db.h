@@ -13,7 +13,9 @@ void db_rollback(struct crm *c);
 bool db_in_txn(struct crm *c);
 /* A command about to write in bulk (import, score, track): a page cache
  * of 40 MB, not SQLite's 2 MB, so that index pages stay in memory instead
- * of being read and spilled again for every few rows. */
+ * of being read and spilled again for every few rows; temporary files on
+ * disk, so that sorting a million keys for an index takes no more memory
+ * than the cache. Call it before the command makes temporary tables. */
 void db_bulk(struct crm *c);
 /* Whether the command may commit its work in parts (a long stream, a
  * pipe's reader waiting for our lock): not when it must not commit (a
@@ -21,6 +23,13 @@ void db_bulk(struct crm *c);
  * --strict). when_idle: the input waits; a stream that commits whenever
  * it waits (tail -f | crm track) does so even with --strict. */
 bool db_may_split(const struct crm *c, bool when_idle);
+
+/* Seconds since the transaction began (db_begin). A bulk writer
+ * (import, track) commits once this passes DB_TXN_MAX_SECONDS as well as
+ * every so many rows, so that another writer waits milliseconds for the
+ * lock, not seconds. */
+#define DB_TXN_MAX_SECONDS 0.5
+double db_txn_seconds(const struct crm *c);
 
 /* Close the handle (rolling back what is open) and forget its statements. */
 void db_close(struct crm *c);

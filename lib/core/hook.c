@@ -61,6 +61,14 @@ static const char *hook_path(struct hookq *q, const char *event)
 	return k->path;
 }
 
+bool hook_exists(struct crm *c, const char *event)
+{
+	const char *off = getenv("CRM_NO_HOOKS");
+	if (off && *off && strcmp(off, "0"))
+		return false;
+	return hook_path(queue(c), event) != NULL;
+}
+
 void hook_queue(struct crm *c, const char *event, const cJSON *record)
 {
 	const char *off = getenv("CRM_NO_HOOKS");

@@ -10,6 +10,8 @@
 
 /* Queue the record for the hook of event, if such a hook exists. */
 void hook_queue(struct crm *c, const char *event, const cJSON *record);
+/* Whether the user has a hook for event (and hooks are on). */
+bool hook_exists(struct crm *c, const char *event);
 /* Run what is queued (after commit); reports failures on stderr. */
 void hook_run_pending(struct crm *c);
 /* Commit the transaction, then run the hooks its changes queued (a hook

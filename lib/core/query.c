@@ -708,9 +708,11 @@ static char *sql_money_literals(const char *sql)
 	return b.s ? sbuf_detach(&b) : xstrdup("");
 }
 
-/* The TEMP VIEW for type t: its table's columns (all of them, custom ones
- * and the bookkeeping too) with money in major units, without removed
- * records unless removed. */
+/* The TEMP VIEW for type t: its fields in their order, as they read
+ * (one read through an expression, like a lead's score, is that
+ * expression), then the table's other columns (the bookkeeping, an
+ * import's run and line), money in major units, without removed records
+ * unless removed. */
 static char *view_sql(struct crm *c, const struct type *t, bool removed)
 {
 	sqlite3_stmt *st;
@@ -719,25 +721,41 @@ static char *view_sql(struct crm *c, const struct type *t, bool removed)
 	free(q);
 	if (rc != SQLITE_OK)
 		return NULL;
+	char **cols = NULL;
+	int ncols = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		cols = xrealloc(cols, (ncols + 1) * sizeof(*cols));
+		cols[ncols++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	if (!ncols)
+		return NULL;
+	bool *used = xcalloc(ncols, sizeof(bool));
 	struct sbuf b = { 0 };
 	sbuf_addf(&b, "CREATE TEMP VIEW \"%s\" AS SELECT ", t->name);
 	int n = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *col = (const char *)sqlite3_column_text(st, 0);
-		const struct field *f = type_field(t, col);
-		if (n++)
-			sbuf_add(&b, ", ");
-		if (f && f->kind == FK_MONEY)
-			sbuf_addf(&b, "\"%s\" / 100.0 AS \"%s\"", col, col);
-		else
-			sbuf_addf(&b, "\"%s\"", col);
+	for (int i = 0; i < t->nfields; i++) {
+		const struct field *f = &t->fields[i];
+		int k = -1;
+		for (int j = 0; j < ncols && k < 0; j++)
+			if (!strcmp(cols[j], f->name))
+				k = j;
+		if (k < 0 && !f->expr)
+			continue;
+		if (k >= 0)
+			used[k] = true;
+		char *col = type_column_sql(f);
+		sbuf_addf(&b, "%s%s%s AS \"%s\"", n++ ? ", " : "", col, f->kind == FK_MONEY ? " / 100.0" : "", f->name);
+		free(col);
 	}
-	sqlite3_finalize(st);
-	if (!n) {
-		sbuf_release(&b);
-		return NULL;
-	}
-	sbuf_addf(&b, " FROM main.\"%s\"%s", t->name, removed ? "" : " WHERE deleted_at IS NULL");
+	for (int j = 0; j < ncols; j++)
+		if (!used[j])
+			sbuf_addf(&b, "%sr.\"%s\"", n++ ? ", " : "", cols[j]);
+	for (int j = 0; j < ncols; j++)
+		free(cols[j]);
+	free(cols);
+	free(used);
+	sbuf_addf(&b, " FROM main.\"%s\" AS r%s", t->name, removed ? "" : " WHERE r.deleted_at IS NULL");
 	return sbuf_detach(&b);
 }
 

@@ -358,7 +358,7 @@ static int merge_one(struct crm *c, const struct type *t, long long keep, long l
 	const cJSON *it;
 	cJSON_ArrayForEach(it, d) {
 		const struct field *f = type_field(t, it->string);
-		if (!f || f->flags & FF_SYSTEM || !strcmp(f->name, "id") || !strcmp(f->name, "created_at")
+		if (!f || f->flags & (FF_SYSTEM | FF_COMPUTED) || !strcmp(f->name, "id") || !strcmp(f->name, "created_at")
 		    || !strcmp(f->name, "updated_at"))
 			continue;
 		const cJSON *kv = cJSON_GetObjectItem(k, it->string);

@@ -34,7 +34,9 @@ static const struct field lead_fields[] = {
 	{ "company_size", FK_INT, 0, NULL, NULL, "公司规模", NULL },
 	{ "status", FK_ENUM, FF_LIST, "new,working,nurturing,qualified,disqualified,converted",
 	  NULL, "状态", "new" },
-	{ "score", FK_INT, FF_LIST, NULL, NULL, "评分", "0" },
+	/* kept apart from the lead row (lead_score, written by scoring runs) */
+	{ "score", FK_INT, FF_LIST | FF_COMPUTED, NULL, NULL, "评分", NULL,
+	  "coalesce((SELECT s.score FROM lead_score AS s WHERE s.id = r.id), 0)" },
 	FIELD_OWNER, FIELD_TAGS, FIELD_NOTE,
 	{ "account_id", FK_REF, FF_PARENT, NULL, "account", "客户编号", NULL },
 	{ "contact_id", FK_REF, 0, NULL, "contact", "联系人编号", NULL },
@@ -243,7 +245,7 @@ static int deal_import_updated(struct crm *c, const struct change *ch)
 
 static const struct subscriber sales_subscribers[] = {
 	{ "deal.updated", deal_import_updated, 0 },
-	{ NULL, rules_on_change, SUB_AUTOMATION },
+	{ NULL, rules_on_change, SUB_AUTOMATION, rules_wanted },
 	{ "activity.created", first_contact_on_activity, 0 },
 	{ "lead.merged", score_on_merged, 0 },
 	{ "lead.unmerged", score_on_merged, 0 },

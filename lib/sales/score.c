@@ -7,6 +7,7 @@
 #include "base/date.h"
 #include "core/db.h"
 #include "core/event.h"
+#include "core/progress.h"
 #include "io/out.h"
 #include "core/query.h"
 #include "core/record.h"
@@ -281,6 +282,30 @@ static int explain(struct crm *c, const struct score_model *r)
 	return rc;
 }
 
+/* The scoring run's audit entry: which leads changed, from what to what,
+ * in one string crm history finds a lead in (";12:0:35;13:10:45": id,
+ * before, after, by id), not one audit row per lead. */
+static int audit_run(struct crm *c, const char *model, const char *now)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(c->db,
+		"INSERT INTO audit(at, user, command, entity, action, before, after, run) "
+		"SELECT ?1, ?2, ?3, 'score', 'score', NULL, json_object('model', ?4, 'leads', count(*), "
+		"'changes', group_concat(';' || id || ':' || coalesce(old, 0) || ':' || s, '')), ?5 "
+		"FROM (SELECT id, old, s FROM temp.score_new ORDER BY id) HAVING count(*) > 0", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return crm_dberror(c, rc, "score");
+	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, c->user, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, c->cmdline, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, model, -1, SQLITE_TRANSIENT);
+	if (c->audit_run)
+		sqlite3_bind_int64(st, 5, c->audit_run);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "score");
+}
+
 int score_run(struct crm *c, bool all, bool explain_it, bool print)
 {
 	const struct type *t = type_find(c, "lead");
@@ -292,73 +317,60 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 		model_release(&r);
 		return rc;
 	}
+	struct progress pg;
+	progress_begin(&pg, c, "score", "leads");
 	struct sbuf sum = { 0 };
 	for (int i = 0; i < r.n; i++)
 		sbuf_addf(&sum, "%s(CASE WHEN (%s) THEN %lld ELSE 0 END)", i ? " + " : "", r.sql[i], r.points[i]);
 	char *src = query_source(t);
 	/* every lead scored (score_all) only for --explain; otherwise just
-	 * the changed ones, to keep the temporary tables small at 1M leads */
+	 * the changed ones, to keep the temporary tables small at 1M leads.
+	 * The score before is read from lead_score beside the rules. */
 	const char *from = all ? "" : "temp.score_ids AS s CROSS JOIN ";
 	const char *on = all ? "" : " ON r.id = s.id";
 	char *sql = explain_it
 		? xasprintf("CREATE TEMP TABLE IF NOT EXISTS score_all(id INTEGER PRIMARY KEY, old INTEGER, s INTEGER); "
 			    "CREATE TEMP TABLE IF NOT EXISTS score_new(id INTEGER PRIMARY KEY, old INTEGER, s INTEGER); "
 			    "DELETE FROM temp.score_all; DELETE FROM temp.score_new; "
-			    "INSERT INTO temp.score_all SELECT r.id, r.score, %s FROM %s%s%s WHERE r.deleted_at IS NULL; "
+			    "INSERT INTO temp.score_all SELECT r.id, coalesce(ls.score, 0), %s FROM %s%s%s "
+			    "LEFT JOIN lead_score AS ls ON ls.id = r.id WHERE r.deleted_at IS NULL; "
 			    "INSERT INTO temp.score_new SELECT * FROM temp.score_all WHERE s IS NOT old",
 			    sum.s ? sum.s : "0", from, src, on)
 		: xasprintf("CREATE TEMP TABLE IF NOT EXISTS score_new(id INTEGER PRIMARY KEY, old INTEGER, s INTEGER); "
 			    "DELETE FROM temp.score_new; "
-			    "INSERT INTO temp.score_new SELECT id, old, s FROM (SELECT r.id AS id, r.score AS old, %s AS s "
-			    "FROM %s%s%s WHERE r.deleted_at IS NULL) WHERE s IS NOT old",
+			    "INSERT INTO temp.score_new SELECT id, old, s FROM (SELECT r.id AS id, coalesce(ls.score, 0) AS old, "
+			    "%s AS s FROM %s%s%s LEFT JOIN lead_score AS ls ON ls.id = r.id WHERE r.deleted_at IS NULL) "
+			    "WHERE s IS NOT old",
 			    sum.s ? sum.s : "0", from, src, on);
 	free(src);
 	sbuf_release(&sum);
+	if (all)
+		progress_phase(&pg, "score: computing the rules");
 	rc = db_exec(c, sql);
 	free(sql);
+	long long changed = rc ? 0 : db_get_int(c, "SELECT count(*) FROM temp.score_new", NULL, 0);
+	progress_update(&pg, changed, -1);
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
-	if (!rc) {
-		/* every change in the audit log, set-based like the change itself */
-		sqlite3_stmt *st;
-		int src2 = sqlite3_prepare_v2(c->db,
-			"INSERT INTO audit(at, user, command, entity, action, before, after) "
-			"SELECT ?1, ?2, ?3, 'lead:' || id, 'update', json_object('score', old), json_object('score', s) "
-			"FROM temp.score_new ORDER BY id", -1, &st, NULL);
-		if (src2 == SQLITE_OK) {
-			sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(st, 2, c->user, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 3, c->cmdline, -1, SQLITE_STATIC);
-			src2 = sqlite3_step(st);
-			sqlite3_finalize(st);
-		}
-		if (src2 != SQLITE_DONE && src2 != SQLITE_OK)
-			rc = crm_dberror(c, src2, "score");
+	char *model = model_name(c, NULL);
+	if (!rc && changed) {
+		/* the changed scores into their narrow rows: no lead row is
+		 * rewritten (nor its updated_at: a score is not an edit) */
+		progress_phase(&pg, "score: writing the changed scores");
+		rc = db_exec(c, "INSERT INTO lead_score(id, score) SELECT id, s FROM temp.score_new WHERE s <> 0 "
+				"ON CONFLICT(id) DO UPDATE SET score = excluded.score; "
+				"DELETE FROM lead_score WHERE id IN (SELECT id FROM temp.score_new WHERE s = 0)");
+		if (!rc)
+			rc = audit_run(c, model, now);
 	}
-	if (!rc) {
-		sqlite3_stmt *st;
-		int src2 = sqlite3_prepare_v2(c->db,
-			/* OR IGNORE: no row can fail (score and updated_at are never
-			 * NULL here), and a statement that cannot abort needs no
-			 * statement journal, which held a copy of every lead page
-			 * changed in memory (300 MB for 677k scores) */
-			"UPDATE OR IGNORE lead SET score = (SELECT n.s FROM temp.score_new AS n WHERE n.id = lead.id), "
-			"updated_at = ?1 WHERE id IN (SELECT id FROM temp.score_new)",
-			-1, &st, NULL);
-		if (src2 == SQLITE_OK) {
-			sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
-			src2 = sqlite3_step(st);
-			sqlite3_finalize(st);
-		}
-		if (src2 != SQLITE_DONE)
-			rc = crm_dberror(c, src2, "score");
-	}
+	free(model);
 	if (!rc)
 		rc = qualify(c);
 	if (!rc && explain_it)
 		rc = explain(c, &r);
-	else if (!rc && print) {
+	else if (!rc && print && changed) {
 		/* the changed leads in one query, not one SELECT each */
+		progress_phase(&pg, "score: printing the changed leads");
 		char *sel = record_select_sql(t);
 		char *q = xasprintf("%s WHERE r.id IN (SELECT id FROM temp.score_new) ORDER BY r.id", sel);
 		free(sel);
@@ -373,6 +385,7 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 		if (src2 != SQLITE_DONE)
 			rc = crm_dberror(c, src2, "score");
 	}
+	progress_end(&pg);
 	model_release(&r);
 	return rc;
 }
