@@ -629,10 +629,8 @@ int bulk_insert(struct bulk *b, struct rec *r, long line, long long *id)
 	sqlite3_stmt *st = rc ? NULL : db_stmt(c, b->ins_sql);
 	if (!rc && !st)
 		rc = c->errcode;
-	if (rc) {
-		rec_release(r);
+	if (rc)
 		return rc;
-	}
 	int n = 0;
 	if (b->staged)
 		sqlite3_bind_int64(st, ++n, b->next_id);
@@ -649,10 +647,8 @@ int bulk_insert(struct bulk *b, struct rec *r, long line, long long *id)
 		sqlite3_bind_int64(st, ++n, b->o.run);
 		sqlite3_bind_int64(st, ++n, line);
 	}
-	if (!b->staged && (rc = db_savepoint(c))) {
-		rec_release(r);
+	if (!b->staged && (rc = db_savepoint(c)))
 		return rc;
-	}
 	int src = sqlite3_step(st);
 	sqlite3_reset(st);
 	long long made = 0;
@@ -682,7 +678,6 @@ int bulk_insert(struct bulk *b, struct rec *r, long line, long long *id)
 		b->made_last = made;
 		*id = made;
 	}
-	rec_release(r);
 	return rc;
 }
 

@@ -89,8 +89,8 @@ long long bulk_find(struct bulk *b, const struct rec *r, const char **which);
 /* The same for one field and normalised value. */
 long long bulk_find_value(struct bulk *b, const char *field, const char *value);
 
-/* Write r (prepared by record_prepare; the values are taken over and r
- * released) from source line line; *id: its id. Checks FF_KEY values. */
+/* Write r (prepared by record_prepare; the caller releases it) from
+ * source line line; *id: its id. Checks FF_KEY values. */
 int bulk_insert(struct bulk *b, struct rec *r, long line, long long *id);
 /* Whether id is a record this run made (and has not moved yet: staged). */
 bool bulk_is_staged(const struct bulk *b, long long id);

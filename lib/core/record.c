@@ -840,17 +840,34 @@ static int publish(struct crm *c, const struct type *t, long long id, const char
 {
 	char *ev = !strcmp(what, "created") && t->created_event ? xstrdup(t->created_event)
 								 : xasprintf("%s.%s", t->name, what);
-	struct change ch = { ev, t, id, before, after, flags };
-	int rc = event_publish(c, &ch);
-	free(ev);
-	for (const struct type_event *e = t->on_value; !rc && e && e->field && vals; e++) {
-		const struct field *f = type_field(t, e->field);
-		int i = f ? (int)(f - t->fields) : -1;
-		if (i < 0 || (set && !set[i]) || !vals[i] || strcmp(vals[i], e->value))
-			continue;
-		struct change ve = { e->event, t, id, before, after, flags };
-		rc = event_publish(c, &ve);
+	/* told only to whoever listens; they see the record as it reads,
+	 * computed fields included (the audit keeps what was stored) */
+	cJSON *shown = NULL;
+	bool read = false;
+	int rc = CRM_OK;
+	for (const struct type_event *e = NULL;; e = e ? e + 1 : t->on_value) {
+		const char *name = ev;
+		if (e) {
+			if (!e->field || !vals)
+				break;
+			const struct field *f = type_field(t, e->field);
+			int i = f ? (int)(f - t->fields) : -1;
+			if (i < 0 || (set && !set[i]) || !vals[i] || strcmp(vals[i], e->value))
+				continue;
+			name = e->event;
+		}
+		if (event_heard(c, name, flags)) {
+			if (!read && after && type_has_expr(t))
+				shown = record_get(c, t, id, false);
+			read = true;
+			struct change ch = { name, t, id, before, shown ? shown : after, flags };
+			rc = event_publish(c, &ch);
+		}
+		if (rc || !t->on_value)
+			break;
 	}
+	cJSON_Delete(shown);
+	free(ev);
 	return rc;
 }
 
@@ -864,22 +881,20 @@ static int after_write(struct crm *c, const struct type *t, long long id, const 
 	free(entity);
 	free(b);
 	free(a);
-	/* the audit keeps what was stored; rules and hooks see the record as
-	 * it reads, computed fields included */
-	cJSON *shown = !rc && what && after && type_has_expr(t) ? record_get(c, t, id, false) : NULL;
 	if (!rc && what)
-		rc = publish(c, t, id, what, before, shown ? shown : after, NULL, NULL, flags);
-	cJSON_Delete(shown);
+		rc = publish(c, t, id, what, before, after, NULL, NULL, flags);
 	return rc;
 }
 
 int record_publish(struct crm *c, const struct type *t, long long id, const char *what, unsigned flags)
 {
-	cJSON *after = record_get(c, t, id, false);
-	if (!after)
+	char **vals = row_load(c, t, id, false);
+	if (!vals)
 		return c->errcode;
+	cJSON *after = vals_json(t, id, vals);
 	int rc = publish(c, t, id, what, NULL, after, NULL, NULL, flags);
 	cJSON_Delete(after);
+	vals_free(vals, t->nfields);
 	return rc;
 }
 
@@ -1246,11 +1261,8 @@ int record_update_as(struct crm *c, const struct type *t, long long id, const cJ
 		free(b);
 		free(a);
 	}
-	if (!rc) {
-		cJSON *shown = type_has_expr(t) ? record_get(c, t, id, false) : NULL;
-		rc = publish(c, t, id, "updated", before, shown ? shown : after, set, (const char *const *)vals, flags);
-		cJSON_Delete(shown);
-	}
+	if (!rc)
+		rc = publish(c, t, id, "updated", before, after, set, (const char *const *)vals, flags);
 	if (rc) {
 		db_rollback_to(c);
 		goto cleanup;

@@ -685,6 +685,7 @@ static int row_write(struct importer *im, struct row *r, long long *id, bool *in
 		dup = bulk_find(im->b, &rec, NULL);
 		if (!dup) {
 			rc = bulk_insert(im->b, &rec, r->line, id);
+			rec_release(&rec);
 			*inserted = *changed = rc == CRM_OK;
 			return rc;
 		}

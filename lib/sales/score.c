@@ -206,6 +206,11 @@ int score_target_add(struct crm *c, long long id)
 	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "score");
 }
 
+long long score_targets_count(struct crm *c)
+{
+	return db_get_int(c, "SELECT count(*) FROM temp.score_ids", NULL, 0);
+}
+
 /* Leads whose score moved to the SQL threshold or above become qualified
  * (through record_update: logged, lead.qualified rules fire). */
 static int qualify(struct crm *c)
@@ -288,22 +293,36 @@ static int explain(struct crm *c, const struct score_model *r)
 static int audit_run(struct crm *c, const char *model, const char *now)
 {
 	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db,
-		"INSERT INTO audit(at, user, command, entity, action, before, after, run) "
-		"SELECT ?1, ?2, ?3, 'score', 'score', NULL, json_object('model', ?4, 'leads', count(*), "
-		"'changes', group_concat(';' || id || ':' || coalesce(old, 0) || ':' || s, '')), ?5 "
-		"FROM (SELECT id, old, s FROM temp.score_new ORDER BY id) HAVING count(*) > 0", -1, &st, NULL);
+	int rc = sqlite3_prepare_v2(c->db, "SELECT id, coalesce(old, 0), s FROM temp.score_new ORDER BY id", -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return crm_dberror(c, rc, "score");
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, c->user, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, c->cmdline, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, model, -1, SQLITE_TRANSIENT);
-	if (c->audit_run)
-		sqlite3_bind_int64(st, 5, c->audit_run);
-	rc = sqlite3_step(st);
+	struct sbuf ch = { 0 };
+	long long n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sbuf_addf(&ch, ";%lld:%lld:%lld", sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+			  sqlite3_column_int64(st, 2));
+		n++;
+	}
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "score");
+	if (rc != SQLITE_DONE) {
+		sbuf_release(&ch);
+		return crm_dberror(c, rc, "score");
+	}
+	if (!n)
+		return CRM_OK;
+	struct sbuf a = { 0 };
+	sbuf_add(&a, "{\"model\":");
+	cJSON *jm = cJSON_CreateString(model);
+	char *m = cJSON_PrintUnformatted(jm);
+	sbuf_add(&a, m);
+	cJSON_free(m);
+	cJSON_Delete(jm);
+	sbuf_addf(&a, ",\"leads\":%lld,\"changes\":\"%s\"}", n, ch.s);
+	sbuf_release(&ch);
+	rc = audit_log(c, "score", "score", NULL, a.s);
+	sbuf_release(&a);
+	(void)now;
+	return rc;
 }
 
 int score_run(struct crm *c, bool all, bool explain_it, bool print)
