@@ -959,7 +959,6 @@ static int run_start(struct importer *im)
 				      "staged, audit_from FROM import_run "
 				      "WHERE file = ? AND size = ? AND mtime = ? AND type = ? AND finished_at IS NULL "
 				      "AND undone_at IS NULL AND file <> '-' "
-				      "AND line > 0 "   /* one that stopped before its first row: nothing to resume */
 				      "ORDER BY id DESC LIMIT 1");
 	if (!st) {
 		free(abs);
@@ -973,7 +972,7 @@ static int run_start(struct importer *im)
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		old = sqlite3_column_int64(st, 0);
 		line = sqlite3_column_int64(st, 1);
-		if (im->o->resume) {
+		if (im->o->resume && line > 0) {
 			im->inserted = (long)sqlite3_column_int64(st, 2);
 			im->updated = (long)sqlite3_column_int64(st, 3);
 			im->skipped = (long)sqlite3_column_int64(st, 4);
@@ -986,6 +985,26 @@ static int run_start(struct importer *im)
 		}
 	}
 	sqlite3_reset(st);
+	char now[DATE_BUFSZ];
+	date_format(date_now(), now);
+	if (old && line == 0) {
+		/* one that stopped before it committed a row did nothing: it is
+		 * this run, begun again (--resume or not) */
+		im->run_id = old;
+		im->audit_from = db_get_int(c, "SELECT coalesce(max(id), 0) + 1 FROM audit", NULL, 1);
+		free(abs);
+		st = db_stmt(c, "UPDATE import_run SET user = ?, started_at = ?, first_id = ?, audit_from = ? WHERE id = ?");
+		if (!st)
+			return c->errcode;
+		sqlite3_bind_text(st, 1, c->user, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 3, im->first_new_id);
+		sqlite3_bind_int64(st, 4, im->audit_from);
+		sqlite3_bind_int64(st, 5, old);
+		int urc = sqlite3_step(st);
+		sqlite3_reset(st);
+		return urc == SQLITE_DONE ? CRM_OK : crm_dberror(c, urc, "import_run");
+	}
 	if (old && im->o->resume) {
 		im->run_id = old;
 		im->resume_after = (long)line;
@@ -998,8 +1017,6 @@ static int run_start(struct importer *im)
 			   "--resume would go on from there", im->file, line);
 	else if (im->o->resume && strcmp(im->file, "-"))
 		crm_notice(c, "%s: no unfinished import of this file: starting at the beginning", im->file);
-	char now[DATE_BUFSZ];
-	date_format(date_now(), now);
 	im->audit_from = db_get_int(c, "SELECT coalesce(max(id), 0) + 1 FROM audit", NULL, 1);
 	st = db_stmt(c, "INSERT INTO import_run(type, file, size, mtime, user, started_at, first_id, audit_from) "
 			"VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
@@ -1383,7 +1400,11 @@ static int run_finish(struct importer *im)
 {
 	struct crm *c = im->c;
 	struct bulk_result res = { 0 };
-	int rc = im->b ? bulk_finish(im->b, &res) : CRM_OK;
+	/* a resumed run whose rows were all read before: its staged rows
+	 * still go into the table */
+	int rc = !im->b && im->resume_after > 0 && im->staged_run ? writer_open(im) : CRM_OK;
+	if (!rc && im->b)
+		rc = bulk_finish(im->b, &res);
 	if (rc)
 		return rc;
 	if (res.shift) {
