@@ -36,7 +36,7 @@ int audit_log(struct crm *c, const char *entity, const char *action,
 int audit_list(struct crm *c, const struct audit_filter *f)
 {
 	struct sbuf sql = { 0 };
-	const char *params[4];
+	const char *params[5];
 	char since[DATE_BUFSZ], *like = NULL;
 	int np = 0;
 	sbuf_add(&sql, "SELECT id, at, user, command, entity, action, before, after FROM audit WHERE 1");
@@ -62,9 +62,11 @@ int audit_list(struct crm *c, const struct audit_filter *f)
 			sbuf_add(&sql, " AND entity = ?");
 			params[np++] = f->entity;
 		} else {
+			/* "lead": every lead's; "score", "track": those runs' own entries */
 			like = xasprintf("%s:%%", f->entity);
-			sbuf_add(&sql, " AND entity LIKE ?");
+			sbuf_add(&sql, " AND (entity LIKE ? OR entity = ?)");
 			params[np++] = like;
+			params[np++] = f->entity;
 		}
 	}
 	sbuf_addf(&sql, " ORDER BY id %s", f->oldest_first ? "ASC" : "DESC");
