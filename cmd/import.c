@@ -19,7 +19,7 @@ static const struct opt import_opts[] = {
 	{ "atomic", 0, NULL, "all or nothing: one rejected row imports nothing", false },
 	{ "resume", 0, NULL, "go on after the line an interrupted import of the same file reached", false },
 	{ "print", 0, NULL, "print the records written as JSON lines", false },
-	{ "batch", 0, "N", "rows per commit (default 50000)", false },
+	{ "batch", 0, "N", "rows per commit (default 50000; at least every half second)", false },
 	OPT_END
 };
 
@@ -120,11 +120,26 @@ const struct cmd_entry cmd_import_entry = {
 		       "--dry-run nothing changes in the database, and --errors FILE is written as\n"
 		       "for a real import, to fix the file before it. .xlsx workbooks are found\n"
 		       "through their package relationships, wherever the tool that wrote them put\n"
-		       "the parts (zip names written with \\ too). Rows are committed in batches;\n"
-		       "an interrupted import (Ctrl-C, kill, a crash) keeps what was committed, and\n"
-		       "the same command with --resume goes on after it. On Ctrl-C or kill it\n"
-		       "commits the rows done, says where it stopped, and ends by that signal (exit\n"
-		       "status 130 or 143), so a script stops too. A summary goes to stderr;\n"
+		       "the parts (zip names written with \\ too).\n"
+		       "Each import is a run: one entry in the audit log (who, when, the file, the\n"
+		       "mapping, the counts); each record it makes carries its run and line (crm\n"
+		       "history: \"created by import run R from FILE line L\"), and a record it\n"
+		       "updates gets its own entry. crm import runs lists the runs; crm import undo\n"
+		       "RUN takes one back in one transaction (what it made goes, what it changed\n"
+		       "goes back), refused (exit 4) where someone else changed or refers to one of\n"
+		       "those records since, unless --force. Duplicates are found in memory. An\n"
+		       "import that adds more than about a tenth to its table loads into a staging\n"
+		       "table and puts it in place at the end in one transaction that builds the\n"
+		       "table's indexes once (others can still write meanwhile; a record one of them\n"
+		       "adds with a phone or email of a staged row makes that row a duplicate); a\n"
+		       "smaller one, and one with --print, writes its rows straight in. Each record\n"
+		       "made still fires the rules on TYPE.created and its hook. Rows are committed\n"
+		       "in batches (--batch rows, or half a second); an interrupted import (Ctrl-C,\n"
+		       "kill -9, a crash, a full disk) leaves the table as it was or complete, and\n"
+		       "the same command with --resume goes on after the last committed row. On\n"
+		       "Ctrl-C or kill it commits the rows done, says where it stopped, and ends by\n"
+		       "that signal (exit status 130 or 143), so a script stops too. A progress line\n"
+		       "shows on a terminal. A summary goes to stderr;\n"
 		       "records go to stdout only with --print, so\n"
 		       "  crm import leads new.csv --print | crm assign --by region\n"
 		       "works. Saved mappings live in config import.map.NAME.",

@@ -233,7 +233,11 @@ const struct cmd_entry cmd_track_entry = {
 		       "\"at\":\"...\"}, or the lead matched by \"phone\" or \"email\"; other keys are kept\n"
 		       "as the event's props. So a web log can stream in:\n"
 		       "  tail -f visits.jsonl | crm track\n"
-		       "Events are committed and their leads rescored whenever the input waits.\n"
+		       "Events are facts: they are stored by the batch (a commit every 50000 events\n"
+		       "or half a second, and whenever the input waits), each batch one entry in the\n"
+		       "audit log (crm log --entity track) and one rescoring of every lead it\n"
+		       "touched; rules on event.tracked and the on-event.tracked hook still see each\n"
+		       "event. A progress line shows on a terminal.\n"
 		       "Standard events of the default scoring model: pricing_page_view,\n"
 		       "whitepaper_download, webinar, demo_request, budget_confirmed. They feed\n"
 		       "has_event() and event_count() in --where and scoring rules.",

@@ -687,6 +687,13 @@ static int normalize(const char *in, int want_date, bool ahead, char *buf)
 {
 	time_t t, now = date_now();
 	buf[0] = 0;
+	/* the zone they were read in, too (the tests change it) */
+	static char tz[64];
+	const char *z = getenv("TZ");
+	if (strncmp(z ? z : "", tz, sizeof(tz))) {
+		memset(norm_cache, 0, sizeof(norm_cache));
+		snprintf(tz, sizeof(tz), "%s", z ? z : "");
+	}
 	size_t len = in ? strlen(in) : 0;
 	struct norm_cached *e = NULL;
 	if (in && len < sizeof(norm_cache[0].in)) {

@@ -925,11 +925,13 @@ static int fill_defaults(struct crm *c, const struct type *t, char **vals)
 	/* the time of the write, formatted once a second (a bulk write
 	 * fills it for every row) */
 	static time_t last;
-	static char now[DATE_BUFSZ];
+	static char now[DATE_BUFSZ], tz[64];
 	time_t tnow = date_now();
-	if (tnow != last || !now[0]) {
+	const char *z = getenv("TZ");
+	if (tnow != last || !now[0] || strncmp(z ? z : "", tz, sizeof(tz))) {
 		date_format(tnow, now);
 		last = tnow;
+		snprintf(tz, sizeof(tz), "%s", z ? z : "");
 	}
 	for (int i = 0; i < t->nfields; i++) {
 		const struct field *f = &t->fields[i];
