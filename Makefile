@@ -12,7 +12,7 @@ FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 # Debian packages the build, the tests and the demo need.
 DEB_PKGS := gcc make pkg-config sqlite3 libsqlite3-dev libcjson-dev \
 	libreadline-dev libxlsxwriter-dev libminizip-dev zlib1g-dev libexpat1-dev \
-	bats bats-support bats-assert jq tmux
+	bats bats-support bats-assert jq tmux clang libclang-rt-14-dev
 PKGS := sqlite3 libcjson readline xlsxwriter minizip expat zlib
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
@@ -39,7 +39,7 @@ ASAN_OBJ := $(patsubst %.c,build/asan/%.o,$(LIB_SRC) $(CMD_SRC) $(GEN_SRC:build/
 ASAN_LIBOBJ := $(patsubst %.c,build/asan/%.o,$(LIB_SRC) gen/schema.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/unit/%,$(UNIT_SRC))
 
-.PHONY: all deps test demo bench bench-check bench-kill install uninstall clean asan unit man
+.PHONY: all deps test demo bench bench-check bench-kill install uninstall clean asan unit man fuzz fuzz-build
 all: crm
 
 # A new file renamed over the old one: a crm that is running (a bench, a
@@ -86,6 +86,44 @@ build/asan/unit/%: tests/unit/%.c $(ASAN_LIBOBJ) tests/unit/unit.h
 	$(CC) $(OPT) $(SAN) $(WARN) $(CPPFLAGS_ALL) -o $@ $< $(ASAN_LIBOBJ) $(PKG_LIBS) \
 		$(shell pkg-config --libs $(DYNLIBS) 2>/dev/null) -lm
 
+# libFuzzer targets (tests/fuzz/fuzz_NAME.c, seeds in tests/fuzz/NAME/):
+# the library built again with clang for coverage. `make fuzz` runs each
+# for SECONDS (default 5: what make test runs); new inputs it finds go to
+# build/fuzz/corpus/NAME, the seeds stay as they are. A crash, a leak or
+# a hang (-timeout) leaves its input in build/fuzz/ and fails.
+FUZZ_CC   ?= clang
+FUZZ_SAN  := -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_LINK := -fsanitize=fuzzer,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN  := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+FUZZ_OBJ  := $(patsubst %.c,build/fuzz/%.o,$(LIB_SRC) gen/schema.c)
+SECONDS   ?= 5
+
+build/fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -O1 -g $(FUZZ_SAN) -std=c11 -Wall -Wno-unused-parameter $(CPPFLAGS_ALL) -c -o $@ $<
+build/fuzz/gen/%.o: build/gen/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -O1 -g $(FUZZ_SAN) -std=c11 $(CPPFLAGS_ALL) -c -o $@ $<
+build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) -O1 -g $(FUZZ_LINK) -std=c11 $(CPPFLAGS_ALL) -o $@ $< $(FUZZ_OBJ) \
+		$(PKG_LIBS) $(shell pkg-config --libs $(DYNLIBS) 2>/dev/null) -lm
+
+.SECONDARY: $(FUZZ_OBJ)
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: fuzz-build
+	@for b in $(FUZZ_BIN); do \
+		n=$${b#build/fuzz/fuzz_}; mkdir -p build/fuzz/corpus/$$n; \
+		echo "fuzz $$n: $(SECONDS) s"; \
+		ASAN_OPTIONS=detect_leaks=1 $$b -max_total_time=$(SECONDS) -timeout=10 -rss_limit_mb=2048 \
+			-max_len=65536 -print_final_stats=0 -artifact_prefix=build/fuzz/$$n- \
+			build/fuzz/corpus/$$n tests/fuzz/$$n > build/fuzz/$$n.log 2>&1 \
+			|| { tail -40 build/fuzz/$$n.log; echo "fuzz $$n: FAILED (input in build/fuzz/$$n-*)"; exit 1; }; \
+		grep -E '^#[0-9]+.*DONE' build/fuzz/$$n.log | tail -1; \
+	done
+
 # Man pages are generated from the command tables (crm __man); a test
 # checks the committed ones are current.
 man: crm
@@ -111,6 +149,7 @@ deps:
 test: deps
 	sh tools/check-layers.sh
 	$(MAKE) asan unit
+	$(MAKE) fuzz SECONDS=5
 	CRM_BIN=$(CURDIR)/build/asan/crm sh tests/run
 
 demo: deps

@@ -3,8 +3,10 @@
 
 #include "data/history.h"
 #include "core/input.h"
+#include "core/mask.h"
 #include "io/out.h"
 #include "records.h"
+#include "service/report.h"
 
 static int account_add_exec(struct crm *c, struct args *a) { return rec_add(c, a, "account"); }
 static int account_list_exec(struct crm *c, struct args *a) { return rec_list(c, a, "account"); }
@@ -45,6 +47,7 @@ static int show_one(struct crm *c, const struct type *t, long long id, const cJS
 	cJSON *acc = record_get(c, t, id, false);
 	if (!acc)
 		return c->errcode;
+	mask_json(c, t, acc, NULL);
 	int rc = account_related(c, id, acc);
 	if (!rc && c->format == OUT_TABLE)
 		show_tables(c, t, acc);
@@ -82,8 +85,23 @@ static const struct opt rm_opts[] = {
 	OPT_END
 };
 
+static int account_tier_exec(struct crm *c, struct args *a)
+{
+	struct service_opts o = { .currency = arg_get(a, "currency"), .apply = arg_has(a, "apply") };
+	return account_tier(c, &o);
+}
+
+static const struct opt tier_opts[] = {
+	{ "apply", 0, NULL, "store each account's tier in its tier field (audited)", false },
+	{ "currency", 0, "CUR", "the currency whose payments rank them (default: config currency)", false },
+	OPT_END
+};
+
 static const struct cmd_verb account_verbs[] = {
 	RECORD_VERBS(account, add_opts, list_opts, rm_opts),
+	{ "tier", "[--apply] [--currency CUR]",
+	  "ABC tiers by payments received in the last 12 months (A to 80%, B to 95%, C the rest)",
+	  tier_opts, DB_WRITE, 0, 0, account_tier_exec },
 	{ NULL }
 };
 
@@ -93,7 +111,14 @@ const struct cmd_entry cmd_account_entry = {
 	.verbs = account_verbs,
 	.description = "Account fields: name (required), industry, size, region, tier (A, B, C), owner,\n"
 		       "source, phone, address, website, tags, note, last_contacted_at, plus custom\n"
-		       "fields. 'crm account show' adds its contacts, deals, recent activities and\n"
+		       "fields; with no owner it is in the pool (crm help pool), and previous_owner\n"
+		       "and locked_by are the pool's, kept by crm. 'crm account show' adds its contacts, deals, recent activities and\n"
 		       "open tasks (of the account, its contacts and its deals) as arrays; as a\n"
-		       "table (on a terminal), one table for each after the account's own.",
+		       "table (on a terminal), one table for each after the account's own.\n"
+		       "'crm account tier' ranks the accounts by payments received in the last 12\n"
+		       "months (one currency): sorted by that amount, an account is A while the\n"
+		       "running share is within 80% (the first is always A), B within 95%, else C;\n"
+		       "accounts without payments are C. It prints every account with received,\n"
+		       "share_pct, running_pct and tier (was: the tier stored before, when it\n"
+		       "differs); --apply stores the tier (an audited update).",
 };

@@ -23,7 +23,7 @@ static int list_exec(struct crm *c, struct args *a)
 	if (on) {
 		const struct type *et;
 		long long id;
-		if (entity_parse(c, on, NULL, &et, &id))
+		if (entity_parse(c, on, NULL, &et, &id) || record_access(c, et, id, false))
 			return c->errcode;
 		where = q.where ? xasprintf("(%s) AND entity = '%s:%lld'", q.where, et->name, id)
 				: xasprintf("entity = '%s:%lld'", et->name, id);

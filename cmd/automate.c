@@ -32,5 +32,8 @@ const struct cmd_entry cmd_automate_entry = {
 	.verbs = automate_verbs,
 	.description = "Prints one {\"type\":\"fired\",\"rule\",\"entity\",\"actions\"} line per firing.\n"
 		       "A rule fires once per record while its condition holds, so running tick\n"
-		       "every minute creates each task once.",
+		       "every minute creates each task once. The tick also keeps the pool (crm help\n"
+		       "pool): a {\"type\":\"pool\",\"action\":\"reminded\"} line per reminder task and\n"
+		       "a {\"type\":\"pool\",\"action\":\"reclaimed\"} line per record returned to it.\n"
+		       "It acts for the system, on everyone's records.",
 };

@@ -64,8 +64,10 @@ const struct cmd_entry cmd_backup_entry = {
 	.summary = "copy the database safely while it is in use",
 	.verbs = backup_verbs,
 	.description = "Uses SQLite's online backup, so other commands may go on writing. An\n"
-		       "existing FILE is not overwritten (exit 4). The default name is\n"
-		       "DB-backup-YYYYmmdd-HHMMSS-mmm.db beside the database (to the millisecond,\n"
-		       "with -2, -3, ... added if that name is taken), so every backup is a new\n"
-		       "file. The copy is created readable by you only (0600).",
+		       "existing FILE is not overwritten, nor a symbolic link written through\n"
+		       "(exit 4). The default name is DB-backup-YYYYmmdd-HHMMSS-mmm.db beside the\n"
+		       "database (to the millisecond, with -2, -3, ... added if that name is\n"
+		       "taken), so every backup is a new file. The copy is made under a temporary\n"
+		       "name beside FILE and put in place when whole; it is readable by you alone\n"
+		       "(0600).",
 };

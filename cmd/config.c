@@ -54,8 +54,8 @@ static const struct cmd_verb config_verbs[] = {
 	{ "get", "KEY", "print a setting's value, or its default when unset (exit 1 if neither)",
 	  NULL, DB_READ, 1, 1, get_exec },
 	{ "set", "KEY VALUE", "set a setting in the database (a key crm knows, or x.NAME)", NULL, DB_WRITE, 2, 2,
-	  set_exec },
-	{ "unset", "KEY", "remove a setting from the database", NULL, DB_WRITE, 1, 1, unset_exec },
+	  set_exec, VERB_ADMIN },
+	{ "unset", "KEY", "remove a setting from the database", NULL, DB_WRITE, 1, 1, unset_exec, VERB_ADMIN },
 	{ "list", "[--all]", "list settings (database and config file; --all: and the defaults)", list_opts,
 	  DB_READ, 0, 0, list_exec },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/input.h"
+#include "core/mask.h"
 #include "io/out.h"
 #include "sales/pipeline.h"
 #include "records.h"
@@ -55,6 +56,7 @@ static int show_one(struct crm *c, const struct type *t, long long id, const cJS
 	} else {
 		cJSON_AddItemToObject(deal, "stage_history", hist);
 	}
+	mask_json(c, t, deal, NULL);
 	out_object(c->out, deal);
 	cJSON_Delete(deal);
 	return CRM_OK;

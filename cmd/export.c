@@ -46,5 +46,10 @@ const struct cmd_entry cmd_export_entry = {
 		       "With --headers zh the columns are 姓名, 手机, ... (a custom field\n"
 		       "imported from a spreadsheet keeps its column's name). --bom makes Excel\n"
 		       "read a CSV as UTF-8; .xlsx keeps phones as text. The list filters\n"
-		       "(--where, --owner, --tag, ...) choose the records.",
+		       "(--where, --owner, --tag, ...) choose the records.\n"
+		       "In csv and tsv a text cell starting with = + - @ (a formula to a spreadsheet)\n"
+		       "gets a ' before it, as OWASP recommends; numbers stay as they are; --raw\n"
+		       "writes cells as they are; crm import reads a guarded cell back as it was.\n"
+		       "-o FILE is written under a temporary name and renamed when whole (a\n"
+		       "failure leaves no file), readable by you alone.",
 };

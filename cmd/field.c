@@ -7,6 +7,7 @@ static const struct opt add_opts[] = {
 	{ "values", 0, "A,B,...", "the values an enum field may take", false },
 	{ "required", 0, NULL, "new records must have it", false },
 	{ "negative", 0, NULL, "a money field that may be below zero (a discount, a refund)", false },
+	{ "sensitive", 0, NULL, "print it masked (***) to all but an admin and the record's owner", false },
 	OPT_END
 };
 
@@ -14,7 +15,7 @@ static int add_exec(struct crm *c, struct args *a)
 {
 	const char *kind = arg_get(a, "kind");
 	return field_add(c, a->argv[0], a->argv[1], kind ? kind : "text", arg_get(a, "values"),
-			 arg_has(a, "required"), arg_has(a, "negative"));
+			 arg_has(a, "required"), arg_has(a, "negative"), arg_has(a, "sensitive"));
 }
 
 static int list_exec(struct crm *c, struct args *a)
@@ -28,11 +29,11 @@ static int rm_exec(struct crm *c, struct args *a)
 }
 
 static const struct cmd_verb field_verbs[] = {
-	{ "add", "TYPE NAME [--kind text|number|money|date|enum] [--values A,B,...] [--required] [--negative]",
-	  "add a custom field to a record type", add_opts, DB_WRITE, 2, 2, add_exec },
+	{ "add", "TYPE NAME [--kind text|number|money|date|enum] [--values A,B,...] [--required] [--negative] [--sensitive]",
+	  "add a custom field to a record type", add_opts, DB_WRITE, 2, 2, add_exec, VERB_ADMIN },
 	{ "list", "[TYPE]", "list the custom fields", NULL, DB_READ, 0, 1, list_exec },
 	{ "rm", "TYPE NAME", "remove a custom field and its values (the audit log keeps them)",
-	  NULL, DB_WRITE, 2, 2, rm_exec },
+	  NULL, DB_WRITE, 2, 2, rm_exec, VERB_ADMIN },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };
 
@@ -46,5 +47,9 @@ const struct cmd_entry cmd_field_entry = {
 		       "--where and --sort, and exported and imported like the built-in fields.\n"
 		       "Money is never below zero (amount=-10万 is refused, exit 3, naming the\n"
 		       "field), unless the field is added with --negative: crm field add deal\n"
-		       "discount_amount --kind money --negative.",
+		       "discount_amount --kind money --negative.\n"
+		       "A --sensitive field prints masked (***) to every user but an admin and the\n"
+		       "record's owner, wherever records print (lists, show, export, search,\n"
+		       "history, log); it stays out of the search index. Once users exist, adding\n"
+		       "and removing fields is the admin's.",
 };

@@ -77,6 +77,8 @@ const struct cmd_entry cmd_lead_entry = {
 		       "industry, region, source, budget (money), currency, company_size, status\n"
 		       "(new, working, nurturing, qualified, disqualified, converted), score, owner,\n"
 		       "tags, note, last_contacted_at, plus custom fields (crm field add lead ...).\n"
+		       "A lead with no owner (owner= given empty) is in the pool (crm help pool);\n"
+		       "previous_owner and locked_by are the pool's, kept by crm.\n"
 		       "Phones and emails are normalised; adding a lead whose phone or email is\n"
 		       "already known fails with exit 4 naming the existing lead.\n"
 		       "'crm lead convert ID' makes (or finds, by company name without 有限公司\n"

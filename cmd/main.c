@@ -18,7 +18,9 @@
 #include "core/open.h"
 #include "core/hook.h"
 #include "base/text.h"
+#include "core/module.h"
 #include "main.h"
+#include "io/fs.h"
 #include "io/out.h"
 #include "core/record.h"
 
@@ -33,6 +35,7 @@ static const struct opt common_opts[] = {
 	{ "tsv", 0, NULL, "same as --format tsv", false },
 	{ "quiet", 'q', NULL, "no notices on stderr", false },
 	{ "strict", 0, NULL, "stop at the first bad input line", false },
+	{ "raw", 0, NULL, "csv/tsv: no ' before a cell starting with = + - @ (formula guard)", false },
 	{ "help", 'h', NULL, "show this help", false },
 	OPT_END
 };
@@ -278,6 +281,7 @@ static int run_external(struct crm *c, const char *name, int argc, char **argv, 
 	for (int i = 0; i < argc; i++)
 		nargv[i + 1] = argv[i];
 	fflush(NULL);
+	fs_user_umask();
 	execv(path, nargv);
 	fprintf(stderr, "crm: cannot run %s: %s\n", path, strerror(errno));
 	free(nargv);
@@ -412,6 +416,8 @@ static int apply_common(struct crm *c, const struct args *a, const char **db_opt
 			c->quiet = true;
 		else if (!strcmp(n, "strict"))
 			c->strict = true;
+		else if (!strcmp(n, "raw"))
+			c->raw = true;
 		else if (!strcmp(n, "format")) {
 			int f = out_format_parse(v);
 			if (f < 0)
@@ -474,6 +480,15 @@ static int run_handler(struct crm *c, const struct cmd_verb *v, struct args *a, 
 		if (rc)
 			return rc;
 		resolve_user(c, as_opt);   /* config user.name may be in the database */
+		/* once users exist, the acting user must be one (exit 5), and
+		 * settings are the admin's */
+		rc = module_permit(c, NULL, 0, "act");
+		if (!rc && v->flags & VERB_ADMIN)
+			rc = module_permit(c, NULL, 0, "admin");
+		if (!rc && v->flags & VERB_SQL)
+			rc = module_permit(c, NULL, 0, "sql");
+		if (rc)
+			return rc;
 	}
 	if (v->db == DB_WRITE) {
 		rc = db_begin(c);
@@ -481,6 +496,15 @@ static int run_handler(struct crm *c, const struct cmd_verb *v, struct args *a, 
 			return rc;
 	}
 	rc = v->exec(c, a);
+	if (c->txn_failed[0]) {
+		/* a commit of part of the work failed (hook_commit): that part
+		 * is undone and its output dropped; the rest must not stand */
+		db_rollback(c);
+		hook_discard(c);
+		out_discard(c->out);
+		rc = crm_error(c, CRM_DBERR, "%s", c->txn_failed);
+		return rc;
+	}
 	if (v->db == DB_WRITE && db_in_txn(c)) {
 		/* Records refused one by one (3, 4, 5) undid themselves in
 		 * their savepoints; the others stand, as the contract says. */
@@ -490,6 +514,7 @@ static int run_handler(struct crm *c, const struct cmd_verb *v, struct args *a, 
 			if (crc) {
 				db_rollback(c);
 				hook_discard(c);
+				out_discard(c->out);   /* it printed what never was */
 				return crc;
 			}
 		} else {
@@ -614,6 +639,7 @@ static int run_inner(struct crm *c, int argc, char **argv)
 		c->format = isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_JSONL;
 	struct out *outer = c->out;   /* crm shell's own, while it runs us */
 	c->out = out_new(c->format, stdout);
+	out_raw(c->out, c->raw);
 	if (v->db == DB_WRITE && !isatty(STDOUT_FILENO)) {
 		out_hold(c->out);
 		out_on_flush(c->out, writer_flush, c);
@@ -622,6 +648,7 @@ static int run_inner(struct crm *c, int argc, char **argv)
 		out_on_flush(c->out, hold_all, NULL);
 	}
 	c->rollback = false;
+	c->txn_failed[0] = 0;
 	c->dry_run = false;
 	c->atomic = false;
 	rc = run_handler(c, v, &g, as_opt);
@@ -646,6 +673,9 @@ int main_run(struct crm *c, int argc, char **argv)
 	if (rc && c->errmsg[0])
 		crm_report(c);
 	c->errmsg[0] = 0;
+	/* what modules kept is for one command (crm shell runs many, maybe
+	 * as other users) */
+	crm_slots_release(c);
 	return rc;
 }
 
@@ -665,6 +695,9 @@ void main_release(struct crm *c)
 int main(int argc, char **argv)
 {
 	struct crm c = { 0 };
+	/* What crm makes (the database, its -wal and -shm, backups,
+	 * exports) is the user's alone, whatever the umask. */
+	fs_private_umask();
 	/* A closed pipe (crm log | head -1) ends us quietly, like any filter. */
 	signal(SIGPIPE, SIG_DFL);
 	/* The system zone, named once: with TZ unset, glibc checks

@@ -18,7 +18,7 @@ static int merge_exec(struct crm *c, struct args *a)
 
 static const struct cmd_verb merge_verbs[] = {
 	{ "", "TYPE KEEP_ID DROP_ID...", "merge duplicates into one record (crm restore undoes it)",
-	  NULL, DB_WRITE, 3, -1, merge_exec },
+	  NULL, DB_WRITE, 3, -1, merge_exec, VERB_ADMIN },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };
 

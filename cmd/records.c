@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/input.h"
+#include "core/mask.h"
 #include "io/out.h"
 #include "core/query.h"
 #include "records.h"
@@ -57,6 +58,7 @@ static void add_flag_fields(const struct type *t, const struct args *a, cJSON **
 struct add_ctx {
 	const struct type *t;
 	unsigned flags;
+	const cJSON *given;    /* options that name fields, for every line (or NULL) */
 };
 
 static int add_one(struct crm *c, const cJSON *obj, long lineno, void *arg)
@@ -67,8 +69,62 @@ static int add_one(struct crm *c, const cJSON *obj, long lineno, void *arg)
 	if (cJSON_IsString(jt) && type_find(c, jt->valuestring) != ac->t)
 		return crm_error(c, CRM_BADINPUT, "%s %s, not %s %s", text_article(jt->valuestring),
 				 jt->valuestring, text_article(ac->t->name), ac->t->name);
-	int rc = record_insert(c, ac->t, obj, ac->flags, &id, NULL);
+	cJSON *merged = NULL;
+	if (ac->given && obj != ac->given) {
+		merged = cJSON_Duplicate(obj, true);
+		const cJSON *it;
+		cJSON_ArrayForEach(it, ac->given)
+			if (!cJSON_GetObjectItemCaseSensitive(merged, it->string))
+				cJSON_AddItemToObject(merged, it->string, cJSON_Duplicate(it, true));
+	}
+	int rc = record_insert(c, ac->t, merged ? merged : obj, ac->flags, &id, NULL);
+	cJSON_Delete(merged);
 	return rc ? rc : record_print(c, ac->t, id);
+}
+
+int rec_add_map(struct crm *c, struct args *a, const char *type, const char *const *map, unsigned flags)
+{
+	const struct type *t = type_get(c, type);
+	cJSON *fields, *given = NULL;
+	char **rest;
+	int nrest, rc;
+	if (!t)
+		return c->errcode;
+	if ((rc = kv_parse(c, a->argc, a->argv, &fields, &rest, &nrest)))
+		return rc;
+	if (nrest) {
+		rc = cmd_usage_error(c, "'%s' is not a field=value pair", rest[0]);
+		goto cleanup;
+	}
+	add_flag_fields(t, a, &fields);
+	for (int i = 0; map && map[i]; i += 2) {
+		const char *v = arg_get(a, map[i]);
+		if (!v && arg_has(a, map[i]))
+			v = "1";   /* a flag: --force sets forced=1 */
+		if (!v)
+			continue;
+		if (!given)
+			given = cJSON_CreateObject();
+		cJSON_AddStringToObject(given, map[i + 1], v);
+	}
+	struct add_ctx ac = { t, flags | (arg_has(a, "allow-duplicate") ? REC_ALLOW_DUP : 0), given };
+	rec_columns(c, t);
+	if (!fields && input_piped() && !given) {
+		rc = input_each_object(c, add_one, &ac);
+		goto cleanup;
+	}
+	if (!fields && !given) {
+		rc = cmd_usage_error(c, "no fields given (FIELD=VALUE ..., or JSON lines on stdin)");
+		goto cleanup;
+	}
+	if (!fields)
+		fields = cJSON_CreateObject();
+	rc = add_one(c, fields, 0, &ac);
+cleanup:
+	cJSON_Delete(fields);
+	cJSON_Delete(given);
+	free(rest);
+	return rc;
 }
 
 int rec_add(struct crm *c, struct args *a, const char *type)
@@ -183,6 +239,7 @@ static int rm_one(struct crm *c, const struct type *t, long long id, const cJSON
 	if (!rec)
 		return c->errcode;
 	int rc = record_remove(c, t, id, purge);
+	mask_json(c, t, rec, NULL);
 	if (!rc)
 		out_object(c->out, rec);
 	cJSON_Delete(rec);
@@ -197,4 +254,26 @@ int rec_rm(struct crm *c, struct args *a, const char *type)
 		return c->errcode;
 	rec_columns(c, t);
 	return input_each(c, a->argc, a->argv, t->name, rm_one, &purge);
+}
+
+struct each_ctx {
+	rec_verb_fn fn;
+	const struct args *a;
+};
+
+static int each_one(struct crm *c, const struct type *t, long long id, const cJSON *line, void *arg)
+{
+	const struct each_ctx *e = arg;
+	int rc = record_check_fresh(c, t, id, line);
+	return rc ? rc : e->fn(c, id, e->a);
+}
+
+int rec_each(struct crm *c, struct args *a, const char *type, rec_verb_fn fn)
+{
+	const struct type *t = type_get(c, type);
+	if (!t)
+		return c->errcode;
+	struct each_ctx e = { fn, a };
+	rec_columns(c, t);
+	return input_each(c, a->argc, a->argv, t->name, each_one, &e);
 }

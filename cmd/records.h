@@ -26,10 +26,21 @@
 	{ "purge", 0, NULL, "delete for good (otherwise crm restore brings it back)", false }
 
 int rec_add(struct crm *c, struct args *a, const char *type);
+/* The same, where options name fields: map is "option", "field" pairs
+ * ending with NULL (--deal 3 sets deal_id; a flag sets 1); flags are the write's REC_*
+ * flags. With options but no FIELD=VALUE, one record is made from them
+ * (stdin is not read). */
+int rec_add_map(struct crm *c, struct args *a, const char *type, const char *const *map, unsigned flags);
 int rec_list(struct crm *c, struct args *a, const char *type);
 int rec_show(struct crm *c, struct args *a, const char *type);
 int rec_update(struct crm *c, struct args *a, const char *type);
 int rec_rm(struct crm *c, struct args *a, const char *type);
+
+/* A verb acting on records of type one by one (ids, or JSON lines on
+ * stdin, each checked to be as fresh as the line that names it): fn gets
+ * the id and the command's arguments, and prints what it did. */
+typedef int (*rec_verb_fn)(struct crm *c, long long id, const struct args *a);
+int rec_each(struct crm *c, struct args *a, const char *type, rec_verb_fn fn);
 
 /* Declare the columns a table shows for t (its list fields and custom
  * fields), or for csv/tsv every field, so those stream. */

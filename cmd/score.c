@@ -79,9 +79,9 @@ static int rule_rm_exec(struct crm *c, struct args *a)
 
 static const struct cmd_verb score_verbs[] = {
 	{ "rule add", "NAME --when EXPR --points N [--model M]", "add a scoring rule",
-	  rule_add_opts, DB_WRITE, 1, 1, rule_add_exec },
+	  rule_add_opts, DB_WRITE, 1, 1, rule_add_exec, VERB_ADMIN },
 	{ "rule list", "[--model M]", "list the scoring rules", model_opts, DB_READ, 0, 0, rule_list_exec },
-	{ "rule rm", "NAME [--model M]", "remove a scoring rule", model_opts, DB_WRITE, 1, 1, rule_rm_exec },
+	{ "rule rm", "NAME [--model M]", "remove a scoring rule", model_opts, DB_WRITE, 1, 1, rule_rm_exec, VERB_ADMIN },
 	{ "", "[ID ...] [--all] [--explain]", "recompute lead scores; print the leads whose score changed",
 	  score_opts, DB_WRITE, 0, -1, score_exec },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }

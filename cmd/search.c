@@ -4,6 +4,8 @@
 
 #include "core/cmd.h"
 #include "core/db.h"
+#include "core/mask.h"
+#include "core/query.h"
 #include "io/out.h"
 #include "core/record.h"
 #include "core/search.h"
@@ -74,6 +76,19 @@ static char *fts_phrase(const char *q)
 	return sbuf_detach(&b);
 }
 
+/* Whether the acting user sees less than everything of some type. */
+static bool scoped(struct crm *c)
+{
+	for (int i = 0; type_at(c, i); i++) {
+		char *s = query_scope(c, type_at(c, i), "r", false);
+		bool all = !strcmp(s, "1");
+		free(s);
+		if (!all)
+			return true;
+	}
+	return false;
+}
+
 static int search_exec(struct crm *c, struct args *a)
 {
 	char *q = text_trim(a->argv[0]);
@@ -126,7 +141,8 @@ static int search_exec(struct crm *c, struct args *a)
 	if (match.len)
 		sqlite3_bind_text(st, 1, match.s, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 2, only ? only->num : 0);
-	sqlite3_bind_int64(st, 3, limit ? limit : -1);
+	/* a scope drops hits the user may not see: the limit counts the rest */
+	sqlite3_bind_int64(st, 3, limit && !scoped(c) ? limit : -1);
 	for (int i = 0, k = 4; i < nw; i++)
 		if (chars(words[i]) < 3)
 			sqlite3_bind_text(st, k++, words[i], -1, SQLITE_TRANSIENT);
@@ -139,12 +155,24 @@ static int search_exec(struct crm *c, struct args *a)
 		long long key = sqlite3_column_int64(st, 0);
 		const struct type *t = NULL;
 		t = type_by_num(c, (int)(key % 16));
+		/* only what the acting user may see, masked as they may */
+		if (t && record_access(c, t, key / 16, false)) {
+			c->errmsg[0] = 0;
+			continue;
+		}
 		cJSON *r = t ? record_get(c, t, key / 16, false) : NULL;
 		if (!r) {
 			c->errmsg[0] = 0;
 			continue;
 		}
-		char *snip = snippet_around((const char *)sqlite3_column_text(st, 1), words[0]);
+		if (limit && n >= limit) {
+			cJSON_Delete(r);
+			break;
+		}
+		char *body = mask_in_text(c, t, r, (const char *)sqlite3_column_text(st, 1));
+		char *snip = snippet_around(body, words[0]);
+		free(body);
+		mask_json(c, t, r, NULL);
 		if (!cJSON_GetObjectItem(r, "name")) {
 			const char *label = cJSON_GetStringValue(cJSON_GetObjectItem(r, "title"));
 			if (!label)

@@ -113,6 +113,7 @@ static int shell_exec(struct crm *c, struct args *a)
 				c->format_set = format_set;
 				c->quiet = quiet;
 				c->strict = false;
+				c->raw = false;
 				c->errmsg[0] = 0;
 				running = c;
 				status = main_run(c, argc - skip, argv + skip);

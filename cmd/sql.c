@@ -17,7 +17,7 @@ static const struct opt sql_opts[] = {
 
 static const struct cmd_verb sql_verbs[] = {
 	{ "", "[--removed | --raw] QUERY", "run a read-only SQL query and print its rows as JSON lines",
-	  sql_opts, DB_READ, 1, 1, sql_exec },
+	  sql_opts, DB_READ, 1, 1, sql_exec, VERB_SQL },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };
 
@@ -40,5 +40,12 @@ const struct cmd_entry cmd_sql_entry = {
 		       "These are per-connection TEMP VIEWs named like the tables (SQLite looks a\n"
 		       "name up in the temp schema before main); they exist only while the query\n"
 		       "runs, under the same read-only authorizer. Other tables (approval, audit,\n"
-		       "config, ...) are as stored.",
+		       "config, ...) are as stored.\n"
+		       "\n"
+		       "A query is bounded, as --where is: it may run for query.timeout seconds\n"
+		       "(config, default 10; the time crm spends in SQLite, not the time a reader\n"
+		       "of its output takes), then it stops with exit 6 and \"query took longer\n"
+		       "than 10 s\"; it may use 256 MB of memory more than crm had when it began\n"
+		       "(exit 6); a string or blob it makes may be 32 MB long (longer is an error,\n"
+		       "exit 6, or NULL where SQLite's printf() gives up).",
 };

@@ -83,9 +83,9 @@ static const struct cmd_verb stage_verbs[] = {
 	  list_exec },
 	{ "add", "KEY [--pipeline P] [--label L] [--probability N] [--position N] [--require F,...] "
 	  "[--require-activity KIND] [--closes won|lost]",
-	  "add a stage, or change those attributes of an existing one", add_opts, DB_WRITE, 1, 1, add_exec },
+	  "add a stage, or change those attributes of an existing one", add_opts, DB_WRITE, 1, 1, add_exec, VERB_ADMIN },
 	{ "rm", "KEY [--pipeline P]", "remove a stage no deal is in (exit 4 otherwise)", pipeline_opt,
-	  DB_WRITE, 1, 1, rm_exec },
+	  DB_WRITE, 1, 1, rm_exec, VERB_ADMIN },
 	{ "move", "[DEAL ...] STAGE [--reason R] [--force]",
 	  "move deals (ids, or JSON lines on stdin) to STAGE of their pipeline", move_opts, DB_WRITE, 1, -1,
 	  move_exec },

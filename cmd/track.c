@@ -2,10 +2,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 
 #include "core/audit.h"
 #include "core/bulk.h"
 #include "core/cmd.h"
+#include "base/date.h"
 #include "core/db.h"
 #include "core/hook.h"
 #include "core/input.h"
@@ -97,6 +99,21 @@ static int batch_end(struct crm *c, void *arg)
 static int store(struct crm *c, long long lead, const char *name, const char *at, cJSON *props, struct track *tr)
 {
 	const struct type *te = type_find(c, "event");
+	/* an event is something that happened: not before 2000 (a clock at
+	 * 1970, a typo), not more than a day ahead (a clock set wrong) */
+	time_t when;
+	int date_only;
+	static time_t y2k_t;   /* once: mktime reads the zone rules each time */
+	if (!y2k_t) {
+		struct tm y2k = { .tm_year = 100, .tm_mday = 1, .tm_isdst = -1 };
+		y2k_t = mktime(&y2k);
+	}
+	if (at && date_parse(at, date_now(), &when, &date_only) == 0) {
+		if (when < y2k_t)
+			return crm_error(c, CRM_BADINPUT, "at: '%s' is before 2000: not an event crm tracks", at);
+		if (when > date_now() + 86400)
+			return crm_error(c, CRM_BADINPUT, "at: '%s' is more than a day in the future", at);
+	}
 	cJSON *f = cJSON_CreateObject();
 	cJSON_AddNumberToObject(f, "lead_id", (double)lead);
 	cJSON_AddStringToObject(f, "name", name);
@@ -126,7 +143,7 @@ static int store(struct crm *c, long long lead, const char *name, const char *at
 	 * commit rescoring the leads its events touched. */
 	if (!rc && (tr->uncommitted >= 50000 || db_txn_seconds(c) >= DB_TXN_MAX_SECONDS)
 	    && db_in_txn(c) && db_may_split(c, false))
-		rc = hook_commit(c, true);
+		rc = hook_commit_bulk(c);
 	return rc;
 }
 

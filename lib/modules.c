@@ -5,12 +5,16 @@
  * is the one place where the features are named together. */
 #include <stddef.h>
 
+#include "cash/cash.h"
 #include "core/module.h"
 #include "sales/sales.h"
+#include "service/service.h"
 #include "team/team.h"
 
 const struct module *const crm_modules[] = {
 	&team_module,
 	&sales_module,
+	&cash_module,
+	&service_module,
 	NULL,
 };

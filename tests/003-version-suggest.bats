@@ -15,7 +15,7 @@ load helper
 }
 
 @test "a mistyped command never suggests an internal command" {
-	for word in payment man __ma complet _man xman mann; do
+	for word in man __ma complet _man xman mann; do
 		run --separate-stderr crm "$word"
 		assert_failure 2
 		[[ "$stderr" != *'`crm __'* ]] || fail "crm $word: $stderr"

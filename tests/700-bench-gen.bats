@@ -176,3 +176,37 @@ print(len(rows) - 1, rows[0][0])' "$T/l.csv"
 	[[ $stderr == *"unknown option '--frobnicate'"* ]]
 	[ -z "$output" ]
 }
+
+@test "gen: --cash loads N signed contracts, 3 plans and 5 payments each, applied as crm applies them" {
+	"$GEN" --cash 200 --seed 5 > "$T/c1.sql"
+	"$GEN" --cash 200 --seed 5 > "$T/c2.sql"
+	cmp "$T/c1.sql" "$T/c2.sql"
+	crm -q init >/dev/null
+	sqlite3 "$CRM_DB" < "$T/c1.sql"
+	run sqlite3 "$CRM_DB" "SELECT (SELECT count(*) FROM contract) || ' ' || (SELECT count(*) FROM plan) || ' ' || (SELECT count(*) FROM payment); PRAGMA foreign_key_check"
+	assert_output "200 600 1000"
+	# every plan adds up to its contract, every payment is applied whole,
+	# no plan takes more than it is for, at least 10% of each contract is open
+	run sqlite3 "$CRM_DB" "SELECT
+		(SELECT count(*) FROM contract k WHERE amount <> (SELECT sum(amount) FROM plan WHERE contract_id = k.id)),
+		(SELECT count(*) FROM payment p WHERE amount <> (SELECT sum(amount) FROM payment_alloc WHERE payment_id = p.id)),
+		(SELECT count(*) FROM plan l WHERE amount < (SELECT coalesce(sum(amount), 0) FROM payment_alloc WHERE plan_id = l.id)),
+		(SELECT count(*) FROM contract k WHERE (SELECT sum(amount) FROM payment WHERE contract_id = k.id) * 10 > amount * 9)"
+	assert_output "0|0|0|0"
+	run crm report receivables --as-of 2026-11-01
+	assert_success
+	# the receivables are what the plans have not received
+	[ "$(jq -s 'map(.total * 100) | add | round' <<<"$output")" = "$(sqlite3 "$CRM_DB" "SELECT sum(amount) - (SELECT sum(amount) FROM payment_alloc WHERE date <= '2026-11-01') FROM plan")" ]
+}
+
+@test "gen: --bank is a statement crm import payments takes whole, by contract number" {
+	crm -q init >/dev/null
+	"$GEN" --cash 50 --seed 5 | sqlite3 "$CRM_DB"
+	"$GEN" --bank 120 --contracts 50 --seed 5 -o "$T/bank.csv"
+	[ "$(head -n 1 "$T/bank.csv")" = "合同编号,回款金额,回款日期,付款方式,流水号,付款方" ]
+	run --separate-stderr crm import payments "$T/bank.csv"
+	assert_success
+	[[ "$stderr" == *"120 inserted, 0 updated, 0 skipped, 0 rejected"* ]] || fail "stderr: $stderr"
+	run --separate-stderr "$GEN" --bank 10
+	assert_failure 2
+}

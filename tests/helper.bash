@@ -41,3 +41,13 @@ assert_jsonl() {
 jqo() {
 	jq -r "$1" <<<"$output"
 }
+
+# A team (CLI.md 8.1): alice the admin, and from then on the acting user;
+# dave manages east, where carol and bob are reps.
+team_users() {
+	crm user add alice --role admin >/dev/null
+	export CRM_USER=alice
+	crm user add dave --role manager --team east "$@" >/dev/null
+	crm user add carol --role rep --team east --manager dave >/dev/null
+	crm user add bob --role rep --team east --manager dave >/dev/null
+}

@@ -182,3 +182,8 @@ char *money_format(long long minor, char *buf)
 	buf[n] = 0;
 	return buf;
 }
+
+int money_in_bounds(long long minor)
+{
+	return minor <= MONEY_MAX && minor >= -MONEY_MAX;
+}

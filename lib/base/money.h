@@ -10,6 +10,14 @@
  * Returns 0, or -1 when the text is not an amount or would overflow. */
 int money_parse(const char *in, long long *minor);
 
+/* The largest amount a record may hold, in minor units either side of
+ * zero: 9,000,000,000.00 (90亿). Any sum of 10^7 such amounts is exact
+ * in 64 bits (9e11 x 1e7 = 9e18 < 2^63), so reports never overflow. */
+#define MONEY_MAX 900000000000LL
+
+/* Whether minor is within ±MONEY_MAX. */
+int money_in_bounds(long long minor);
+
 /* Major units as a JSON number: 12000050 -> "120000.5", 100 -> "1",
  * -5 -> "-0.05". Exact, no floating point. Returns buf. */
 char *money_format(long long minor, char *buf);

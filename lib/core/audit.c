@@ -6,6 +6,9 @@
 #include "io/out.h"
 #include "base/date.h"
 #include "core/db.h"
+#include "core/mask.h"
+#include "core/module.h"
+#include "core/type.h"
 
 int audit_log(struct crm *c, const char *entity, const char *action,
 	      const char *before, const char *after)
@@ -31,6 +34,65 @@ int audit_log(struct crm *c, const char *entity, const char *action,
 	if (rc != SQLITE_DONE)
 		return crm_dberror(c, rc, "audit log");
 	return CRM_OK;
+}
+
+/* An entry's before and after, masked as the acting user may see them
+ * when they are a record's values (mask.h). */
+static void print_values(struct crm *c, const char *entity, const char *before, const char *after)
+{
+	const char *colon = entity ? strchr(entity, ':') : NULL;
+	char *tn = colon ? xstrndup(entity, (size_t)(colon - entity)) : NULL;
+	const struct type *t = tn ? type_find(c, tn) : NULL;
+	free(tn);
+	if (!t || !mask_any(c, t)) {
+		out_json_text(c->out, "before", before);
+		out_json_text(c->out, "after", after);
+		return;
+	}
+	char *owner = NULL;
+	if (type_field(t, "owner")) {
+		char *sql = xasprintf("SELECT owner FROM \"%s\" WHERE id = CAST(? AS INTEGER)", t->name);
+		owner = db_get_text(c, sql, colon + 1);
+		free(sql);
+		c->errmsg[0] = 0;
+	}
+	const char *vals[2] = { before, after }, *keys[2] = { "before", "after" };
+	for (int i = 0; i < 2; i++) {
+		cJSON *j = vals[i] ? cJSON_Parse(vals[i]) : NULL;
+		if (!j) {
+			out_json_text(c->out, keys[i], vals[i]);
+			continue;
+		}
+		mask_json(c, t, j, owner);
+		out_json(c->out, keys[i], j);
+		cJSON_Delete(j);
+	}
+	free(owner);
+}
+
+/* The command line of an entry, with the values of the record that the
+ * acting user may not see masked in it (a phone typed into an update). */
+static char *masked_command(struct crm *c, const char *entity, const char *command, const char *before,
+			    const char *after)
+{
+	const char *colon = entity ? strchr(entity, ':') : NULL;
+	char *tn = colon ? xstrndup(entity, (size_t)(colon - entity)) : NULL;
+	const struct type *t = tn ? type_find(c, tn) : NULL;
+	free(tn);
+	if (!command || !t || !mask_any(c, t))
+		return command ? xstrdup(command) : NULL;
+	char *s = xstrdup(command);
+	const char *vals[2] = { before, after };
+	for (int i = 0; i < 2; i++) {
+		cJSON *j = vals[i] ? cJSON_Parse(vals[i]) : NULL;
+		if (cJSON_IsObject(j)) {
+			char *m = mask_in_text(c, t, j, s);
+			free(s);
+			s = m;
+		}
+		cJSON_Delete(j);
+	}
+	return s;
 }
 
 int audit_list(struct crm *c, const struct audit_filter *f)
@@ -69,6 +131,17 @@ int audit_list(struct crm *c, const struct audit_filter *f)
 			params[np++] = f->entity;
 		}
 	}
+	/* the changes of records the acting user may not see stay out */
+	for (int i = 0; type_at(c, i); i++) {
+		const struct type *t = type_at(c, i);
+		char *scope = module_scope(c, t, "r", false);
+		if (!scope)
+			continue;
+		sbuf_addf(&sql, " AND (NOT (entity > '%s:' AND entity < '%s;') OR CAST(substr(entity, %d) AS INTEGER) "
+			  "IN (SELECT r.id FROM \"%s\" AS r WHERE %s))", t->name, t->name, (int)strlen(t->name) + 2,
+			  t->name, scope);
+		free(scope);
+	}
 	sbuf_addf(&sql, " ORDER BY id %s", f->oldest_first ? "ASC" : "DESC");
 	if (f->limit > 0)
 		sbuf_addf(&sql, " LIMIT %lld", f->limit);
@@ -87,10 +160,14 @@ int audit_list(struct crm *c, const struct audit_filter *f)
 		out_begin(c->out);
 		out_str(c->out, "type", "log");
 		out_int(c->out, "id", sqlite3_column_int64(st, 0));
+		const char *cols[8];
+		for (int i = 1; i < 8; i++)
+			cols[i] = (const char *)sqlite3_column_text(st, i);
+		char *cmd = masked_command(c, cols[4], cols[3], cols[6], cols[7]);
 		for (int i = 1; i < 6; i++)
-			out_str(c->out, sqlite3_column_name(st, i), (const char *)sqlite3_column_text(st, i));
-		out_json_text(c->out, "before", (const char *)sqlite3_column_text(st, 6));
-		out_json_text(c->out, "after", (const char *)sqlite3_column_text(st, 7));
+			out_str(c->out, sqlite3_column_name(st, i), i == 3 ? cmd : cols[i]);
+		free(cmd);
+		print_values(c, cols[4], cols[6], cols[7]);
 		out_end(c->out);
 		n++;
 	}

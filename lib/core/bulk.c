@@ -458,7 +458,13 @@ struct bulk *bulk_open(struct crm *c, const struct type *t, const struct bulk_op
 		 * indexes are built again at the end, and that is cheaper than
 		 * keeping them up to date row by row only for a big load */
 		bool big = o->expect > 0 ? o->expect * 10 >= live : live == 0;
-		if (o->stage && b->hashed && big && !(t->ops && t->ops->inserted)) {
+		/* records someone listens to (rules on TYPE.created, the user's
+		 * hook) go straight in, each firing as it is written and in
+		 * commits of at most half a second: in a staging table they
+		 * would all fire in the one transaction at the end */
+		char evname[96];
+		bool heard = event_heard(c, created_event(t, evname, sizeof(evname)), b->o.flags);
+		if (o->stage && b->hashed && big && !heard && !(t->ops && t->ops->inserted)) {
 			b->stage = stage_name(t, o->run);
 			b->staged = true;
 			char *drop = xasprintf("DROP TABLE IF EXISTS \"%s\"", b->stage);

@@ -18,7 +18,8 @@
  *   writes one audit entry for the run; records it updates go through
  *   record_update (one entry each, tagged with the run: audit.run);
  * - staged (a run that adds more than about a tenth to its table, of a
- *   type without an `inserted` hook): rows go into a staging table of the
+ *   type without an `inserted` hook, whose records no rule or hook listens
+ *   to when it starts): rows go into a staging table of the
  *   same shape (bulk_TYPE_RUN, no secondary indexes), committed with the
  *   caller's batches; bulk_finish moves them into the table in ONE
  *   transaction that drops the table's secondary indexes, copies the rows
@@ -30,10 +31,12 @@
  *   only that row).
  * - events: every record made still publishes its TYPE.created to the
  *   subscribers (rules fire as for `crm lead add`) and queues the user's
- *   hook, which runs after the commit that makes the record visible:
- *   direct, as it is written; staged, in the final transaction, after
- *   the indexes are back, in id order. A record whose event fails (a rule
- *   that cannot act) is taken out again and handed to on_reject. Nobody
+ *   hook, which runs after the commit that makes the record visible: a
+ *   run whose records are listened to writes them straight in, each
+ *   published as it is written (a failing rule undoes that row only). A
+ *   staged run resumed after a rule or hook came up publishes them in its
+ *   final transaction, after the indexes are back, in id order; a record
+ *   whose event fails is taken out again and handed to on_reject. Nobody
  *   listening (no rule on the event, no hook): nothing is published.
  * - commits: the caller commits (hook_commit) as often as it likes (every
  *   --batch rows, every half second); before each commit the bulk writer

@@ -49,6 +49,8 @@ struct cmd_verb {
 
 enum {
 	VERB_RAW = 1 << 0,       /* no option parsing: every word is positional */
+	VERB_ADMIN = 1 << 1,     /* changes settings: once users exist, an admin's (exit 5) */
+	VERB_SQL = 1 << 2,       /* reads around visibility (crm sql): admin and manager only */
 };
 
 struct cmd_entry {

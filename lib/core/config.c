@@ -38,6 +38,8 @@ const struct config_key config_core_keys[] = {
 	{ "currency", "CNY", "the currency of an amount given without one" },
 	{ "db.busy_timeout", "5000", "milliseconds to wait for another command's write lock" },
 	{ "user.name", NULL, "who you are when neither --as nor $CRM_USER says (else $USER)" },
+	{ "query.timeout", "10", "seconds a query of crm sql or --where may run (then exit 6)" },
+	{ "hooks.timeout", "30", "seconds a hook may run before it is killed (the command goes on)" },
 	{ "import.map.", NULL, "a column mapping saved by crm import --save-map NAME" },
 	{ "x.", NULL, "your own settings, for your scripts; crm reads none of them" },
 	{ NULL, NULL, NULL },

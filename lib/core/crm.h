@@ -9,9 +9,9 @@
  * (config), the audit log, user hooks, the type registry (type.h), the
  * one write path for records (record.h) and the events it publishes
  * (event.h), the query layer with its read-only authorizer (query.h),
- * and what commands read (input.h, cmd.h). It uses lib/base and lib/io
- * only, and names no feature: features plug in through the modules they
- * declare (module.h). */
+ * masking (mask.h), and what commands read (input.h, cmd.h). It uses
+ * lib/base and lib/io only, and names no feature: features plug in
+ * through the modules they declare (module.h). */
 #ifndef CRM_CRM_H
 #define CRM_CRM_H
 
@@ -59,6 +59,7 @@ struct crm {
 	bool format_set;        /* --format given explicitly */
 	bool quiet;             /* -q: no notices */
 	bool strict;            /* --strict: first bad input line aborts */
+	bool raw;               /* --raw: csv/tsv cells as they are (out_raw) */
 	bool rollback;          /* the command asks not to commit */
 	bool dry_run;           /* rollback on purpose: what it printed is what would be done */
 	bool commit_when_idle;  /* streaming: commit whenever stdin waits (tail -f) */
@@ -81,7 +82,14 @@ struct crm {
 	struct hookq *hooks;    /* hooks to run after commit (hook.c) */
 	struct crm_slot *slots; /* what modules keep for the command (crm_slot_get) */
 	int depth;              /* nesting of rule-fired changes */
+	int system;             /* > 0: acting for the system, not the user (what a
+				 * subscriber or a tick does, what follows from a change
+				 * the user was allowed): no visibility or write checks */
 	struct cfgfile *cfgfile;/* the config file, read once (config.c) */
+	/* A commit of part of the command's work failed (a full disk): what
+	 * it did since is rolled back, its output dropped, and the command
+	 * writes nothing more (db_begin and db_savepoint refuse). */
+	char txn_failed[1024];
 	long long audit_run;    /* the bulk run the changes belong to (audit.run), 0: none */
 	struct timespec txn_began;  /* when db_begin began the transaction */
 };

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "core/db.h"
+#include "io/fs.h"
 #include "io/out.h"
 
 struct stmt_cache {
@@ -129,6 +130,8 @@ void db_bulk(struct crm *c)
 
 int db_begin(struct crm *c)
 {
+	if (c->txn_failed[0])
+		return crm_error(c, CRM_DBERR, "%s", c->txn_failed);
 	if (c->db_readonly)
 		return crm_error(c, CRM_DBERR, "database %s is read-only", c->db_path);
 	int rc = db_exec(c, "BEGIN IMMEDIATE");
@@ -175,6 +178,8 @@ static int step_cached(struct crm *c, const char *sql)
 
 int db_savepoint(struct crm *c)
 {
+	if (c->txn_failed[0])
+		return crm_error(c, CRM_DBERR, "%s", c->txn_failed);
 	return step_cached(c, "SAVEPOINT rec");
 }
 
@@ -225,25 +230,33 @@ void db_close(struct crm *c)
 int db_backup_to(struct crm *c, const char *path)
 {
 	sqlite3 *dst;
-	/* Made here, exclusively: two backups at once never share a file. */
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	if (fd < 0 && errno == EEXIST)
-		return crm_error(c, CRM_CONFLICT, "backup file %s already exists", path);
+	struct stat lst;
+	if (lstat(path, &lst) == 0)
+		return S_ISLNK(lst.st_mode)
+			? crm_error(c, CRM_CONFLICT, "backup file %s is a symbolic link: not written through", path)
+			: crm_error(c, CRM_CONFLICT, "backup file %s already exists", path);
+	/* Into a new file of our own (O_EXCL, 0600) beside it, put in place
+	 * when whole: a backup is never half a file, nor written through a
+	 * link someone put in its place meanwhile. */
+	char *tmp;
+	int fd = fs_temp_beside(path, &tmp);
 	if (fd < 0)
 		return crm_error(c, CRM_DBERR, "cannot create backup %s: %s", path, strerror(errno));
 	close(fd);
-	int rc = sqlite3_open_v2(path, &dst, SQLITE_OPEN_READWRITE, NULL);
+	int rc = sqlite3_open_v2(tmp, &dst, SQLITE_OPEN_READWRITE, NULL);
 	if (rc != SQLITE_OK) {
 		crm_error(c, CRM_DBERR, "cannot create backup %s: %s", path, sqlite3_errmsg(dst));
 		sqlite3_close(dst);
-		unlink(path);
+		unlink(tmp);
+		free(tmp);
 		return CRM_DBERR;
 	}
 	sqlite3_backup *b = sqlite3_backup_init(dst, "main", c->db, "main");
 	if (!b) {
 		crm_error(c, CRM_DBERR, "cannot back up to %s: %s", path, sqlite3_errmsg(dst));
 		sqlite3_close(dst);
-		unlink(path);
+		unlink(tmp);
+		free(tmp);
 		return CRM_DBERR;
 	}
 	/* Copy in steps so writers elsewhere are not locked out for long;
@@ -254,14 +267,22 @@ int db_backup_to(struct crm *c, const char *path)
 			sqlite3_sleep(20);
 	} while (rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED);
 	sqlite3_backup_finish(b);
-	if (rc != SQLITE_DONE) {
-		crm_error(c, CRM_DBERR, "backup to %s failed: %s", path, sqlite3_errstr(rc));
-		sqlite3_close(dst);
-		unlink(path);
+	int crc = sqlite3_close(dst);
+	if (rc != SQLITE_DONE || crc != SQLITE_OK) {
+		crm_error(c, CRM_DBERR, "backup to %s failed: %s", path,
+			  sqlite3_errstr(rc != SQLITE_DONE ? rc : crc));
+		unlink(tmp);
+		free(tmp);
 		return CRM_DBERR;
 	}
-	rc = sqlite3_close(dst);
-	return rc == SQLITE_OK ? CRM_OK : crm_error(c, CRM_DBERR, "closing backup %s failed", path);
+	if (fs_commit(tmp, path, 0) != 0) {
+		int e = errno;
+		free(tmp);
+		return e == EEXIST ? crm_error(c, CRM_CONFLICT, "backup file %s already exists", path)
+				   : crm_error(c, CRM_DBERR, "cannot create backup %s: %s", path, strerror(e));
+	}
+	free(tmp);
+	return CRM_OK;
 }
 
 static int check_one(struct crm *c, const char *name, const char *sql, bool *damaged)

@@ -15,6 +15,10 @@ int event_publish(struct crm *c, const struct change *ch)
 		return crm_error(c, CRM_CONFLICT, "automation rules loop (more than %d levels)", AUTOMATION_DEPTH);
 	int rc = CRM_OK;
 	c->depth++;
+	/* what a change sets off (rules, scoring) is done for the system: the
+	 * change itself was checked against the user's rights; the rules are
+	 * the admin's settings */
+	c->system++;
 	for (int m = 0; crm_modules[m] && !rc; m++) {
 		for (const struct subscriber *s = crm_modules[m]->subscribers; s && s->fn && !rc; s++) {
 			if (s->event && strcmp(s->event, ch->event))
@@ -24,6 +28,7 @@ int event_publish(struct crm *c, const struct change *ch)
 			rc = s->fn(c, ch);
 		}
 	}
+	c->system--;
 	c->depth--;
 	/* a rule's own writes fire no more rules, but hooks see every change */
 	if (!rc)
@@ -43,5 +48,5 @@ bool event_heard(struct crm *c, const char *event, unsigned flags)
 			if (!s->wants || s->wants(c, event))
 				return true;
 		}
-	return hook_exists(c, event);
+	return hook_wanted(c, event);
 }

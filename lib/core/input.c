@@ -189,6 +189,9 @@ int input_each(struct crm *c, int nids, char **ids, const char *dflt_type, input
 			const struct type *t = NULL;
 			long long id = 0;
 			int rc = entity_parse(c, ids[i], dflt_type, &t, &id);
+			/* a record the user may not see is refused by id, naming it */
+			if (!rc)
+				rc = record_access(c, t, id, false);
 			if (!rc)
 				rc = fn(c, t, id, NULL, arg);
 			worst = status_worse(worst, report(c, rc));
@@ -214,8 +217,16 @@ int input_each(struct crm *c, int nids, char **ids, const char *dflt_type, input
 			rc = line_target(c, obj, dflt_type, r.lineno, &t, &id);
 			if (!rc)
 				rc = txn_resume(c);
+			/* a line about another record (an approval's deal) does not
+			 * say when that record was read: no stale check against it */
+			const char *tn = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "type"));
+			cJSON *about = !rc && tn && type_find(c, tn) != t ? cJSON_Duplicate(obj, true) : NULL;
+			cJSON_DeleteItemFromObjectCaseSensitive(about, "updated_at");
 			if (!rc)
-				rc = fn(c, t, id, obj, arg);
+				rc = record_access(c, t, id, false);
+			if (!rc)
+				rc = fn(c, t, id, about ? about : obj, arg);
+			cJSON_Delete(about);
 			if (rc)
 				at_line(c, r.lineno);
 			cJSON_Delete(obj);

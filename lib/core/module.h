@@ -17,6 +17,7 @@ struct subscriber;      /* event.h */
 struct query_helper;    /* query.h */
 struct config_key;      /* config.h */
 struct type_extension;  /* type.h */
+struct field;           /* type.h */
 
 struct module {
 	const char *name;                        /* "sales" */
@@ -39,7 +40,20 @@ struct module {
 	/* Fields it adds to other modules' types (a deal's renewal_of),
 	 * ending with { NULL }, or NULL. The columns come from its migration. */
 	const struct type_extension *extends;
+	/* Masking: how field f of a record of type t prints to the acting
+	 * user (MASK_*); NULL: in the clear. The core asks once per command
+	 * and type (core/mask.h) and masks wherever record values print. */
+	int (*mask)(struct crm *c, const struct type *t, const struct field *f);
+	/* Whether the acting user may do action: CRM_OK, or the error
+	 * (recorded, naming what is refused). With t NULL, a command:
+	 * "act" (any command that opens the database), "admin" (one that
+	 * changes settings: VERB_ADMIN), "sql" (crm sql: VERB_SQL). With t,
+	 * record id: "restore" (beyond write access). NULL: no say. */
+	int (*permit)(struct crm *c, const struct type *t, long long id, const char *action);
 };
+
+/* What a mask hook answers. */
+enum { MASK_NONE, MASK_ALWAYS, MASK_UNLESS_OWNER };
 
 /* lib/modules.c: every module, NULL-terminated. */
 extern const struct module *const crm_modules[];
@@ -50,5 +64,14 @@ int module_open_all(struct crm *c);
 /* Run every module's tick in order: CRM_OK when any did something,
  * CRM_NOTFOUND when none did, or the first failure. */
 int module_tick_all(struct crm *c, bool all, bool dry);
+
+/* Every module's scope (see scope above) ANDed, newly allocated, or NULL
+ * when none limits what the acting user may see (write: change) of t:
+ * no users, an admin, or acting for the system (c->system). */
+char *module_scope(struct crm *c, const struct type *t, const char *alias, bool write);
+
+/* Ask every module whether the acting user may do action (see permit
+ * above): the first refusal, or CRM_OK. */
+int module_permit(struct crm *c, const struct type *t, long long id, const char *action);
 
 #endif

@@ -258,6 +258,9 @@ static char *immutable_uri(const char *path)
 
 static int open_handle(struct crm *c, int flags)
 {
+	/* SQLite's memory statistics stay on (its default): the heap bound of
+	 * a user's query (query.c, sqlite3_hard_heap_limit64) is enforced only
+	 * with them, though they cost a counter on every allocation. */
 	char *uri = flags & SQLITE_OPEN_URI ? immutable_uri(c->db_path) : NULL;
 	/* One thread per connection: no need for SQLite's per-call mutex. */
 	int rc = sqlite3_open_v2(uri ? uri : c->db_path, &c->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
@@ -270,6 +273,8 @@ static int open_handle(struct crm *c, int flags)
 		return CRM_DBERR;
 	}
 	sqlite3_extended_result_codes(c->db, 1);
+	/* more of SQLite's small allocations from the connection's own slab */
+	sqlite3_db_config(c->db, SQLITE_DBCONFIG_LOOKASIDE, NULL, 512, 1024);
 	busy_set(c, DEFAULT_BUSY_MS);
 	/* Defensive mode: no writable_schema tricks, even from our own code. */
 	sqlite3_db_config(c->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
@@ -314,6 +319,9 @@ static int create_new(struct crm *c)
 	if (make_parent_dirs(c->db_path) != 0)
 		return crm_error(c, CRM_DBERR, "cannot create the directory for %s: %s",
 				 c->db_path, strerror(errno));
+	/* 0600: whoever can read the file can read every record in it */
+	if (make_private_file(c->db_path) != 0)
+		return crm_error(c, CRM_DBERR, "cannot create %s: %s", c->db_path, strerror(errno));
 	int rc = open_handle(c, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
 	if (rc)
 		return rc;

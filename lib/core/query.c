@@ -3,8 +3,10 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/cmd.h"
+#include "core/config.h"
 #include "base/date.h"
 #include "base/money.h"
 #include "core/db.h"
@@ -113,6 +115,85 @@ int query_prepare_readonly(struct crm *c, const char *sql, sqlite3_stmt **st)
 	return CRM_OK;
 }
 
+/* ---- bounds on a query of the user's ---- */
+
+/* A query of the user's (crm sql, --where) is bounded: in time (config
+ * query.timeout, 10 s), in the heap it may grow (QUERY_HEAP_MAX above
+ * what is in use when it starts) and in the size of a string or blob
+ * it may make (QUERY_LENGTH_MAX). Only the time inside sqlite3_step
+ * counts: not the time a slow reader of our output takes. */
+#define QUERY_HEAP_MAX   (256LL << 20)
+#define QUERY_LENGTH_MAX (32 << 20)
+
+struct qguard {
+	struct crm *c;
+	double limit, spent;      /* seconds */
+	struct timespec step_at;  /* when the step under way began */
+	bool timed_out;
+	sqlite3_int64 old_heap;
+	int old_length;
+};
+
+static double since(const struct timespec *t)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) + (now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static int guard_progress(void *arg)
+{
+	struct qguard *g = arg;
+	if (g->limit > 0 && g->spent + since(&g->step_at) > g->limit) {
+		g->timed_out = true;
+		return 1;   /* SQLITE_INTERRUPT */
+	}
+	return 0;
+}
+
+static void guard_begin(struct crm *c, struct qguard *g)
+{
+	memset(g, 0, sizeof(*g));
+	g->c = c;
+	g->limit = (double)config_get_int(c, "query.timeout", 10);
+	sqlite3_progress_handler(c->db, 4096, guard_progress, g);
+	g->old_length = sqlite3_limit(c->db, SQLITE_LIMIT_LENGTH, QUERY_LENGTH_MAX);
+	g->old_heap = sqlite3_hard_heap_limit64(-1);
+	sqlite3_int64 lim = sqlite3_memory_used() + QUERY_HEAP_MAX;
+	if (g->old_heap <= 0 || g->old_heap > lim)
+		sqlite3_hard_heap_limit64(lim);
+}
+
+static int guard_step(struct qguard *g, sqlite3_stmt *st)
+{
+	clock_gettime(CLOCK_MONOTONIC, &g->step_at);
+	int rc = sqlite3_step(st);
+	g->spent += since(&g->step_at);
+	return rc;
+}
+
+/* Undo the bounds; rc is the last step's: an error for one we set. */
+static int guard_end(struct qguard *g, int rc, const char *what)
+{
+	struct crm *c = g->c;
+	sqlite3_progress_handler(c->db, 0, NULL, NULL);
+	sqlite3_limit(c->db, SQLITE_LIMIT_LENGTH, g->old_length);
+	sqlite3_hard_heap_limit64(g->old_heap > 0 ? g->old_heap : 0);
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return CRM_OK;
+	int prim = rc & 0xff;
+	if (prim == SQLITE_INTERRUPT && g->timed_out)
+		return crm_error(c, CRM_DBERR, "query took longer than %g s (config query.timeout)",
+				 g->limit);
+	if (prim == SQLITE_NOMEM)
+		return crm_error(c, CRM_DBERR, "query needed more than %lld MB of memory",
+				 QUERY_HEAP_MAX >> 20);
+	if (prim == SQLITE_TOOBIG)
+		return crm_error(c, CRM_DBERR, "query made a string or blob longer than %d MB",
+				 QUERY_LENGTH_MAX >> 20);
+	return crm_dberror(c, rc, what);
+}
+
 /* ---- the record as an expression sees it ---- */
 
 char *query_source(const struct type *t)
@@ -206,17 +287,8 @@ static int rewrite(struct crm *c, const struct type *t, bool one, const char *s,
 
 char *query_scope(struct crm *c, const struct type *t, const char *alias, bool write)
 {
-	struct sbuf b = { 0 };
-	for (int m = 0; crm_modules[m]; m++) {
-		char *cond = crm_modules[m]->scope ? crm_modules[m]->scope(c, t, alias, write) : NULL;
-		if (!cond)
-			continue;
-		sbuf_add(&b, b.len ? " AND (" : "(");
-		sbuf_add(&b, cond);
-		sbuf_addc(&b, ')');
-		free(cond);
-	}
-	return b.s ? sbuf_detach(&b) : xstrdup("1");
+	char *cond = module_scope(c, t, alias, write);
+	return cond ? cond : xstrdup("1");
 }
 
 /* has_tag('x'): the core's own helper (tags are a kind of field). */
@@ -485,6 +557,12 @@ static int build(struct crm *c, const struct type *t, const struct query *q, boo
 		  q->removed ? "NOT NULL" : "NULL");
 	free(src);
 	free(sel);
+	/* what the acting user may see, and nothing else (an indexed
+	 * condition: the owner, the shares, the pool) */
+	char *scope = module_scope(c, t, "r", false);
+	if (scope)
+		sbuf_addf(&qb->sql, " AND (%s)", scope);
+	free(scope);
 	int rc = filter_eq(c, t, qb, "owner", q->owner);
 	if (!rc)
 		rc = filter_eq(c, t, qb, "status", q->status);
@@ -563,11 +641,15 @@ int query_list(struct crm *c, const struct type *t, const struct query *q)
 	if (rc)
 		return rc;
 	long n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	struct qguard g;
+	guard_begin(c, &g);
+	while ((rc = guard_step(&g, st)) == SQLITE_ROW) {
 		record_emit_row(c, t, st);
 		n++;
 	}
-	int res = rc == SQLITE_DONE ? (n ? CRM_OK : CRM_NOTFOUND) : crm_dberror(c, rc, t->name);
+	int res = guard_end(&g, rc, t->name);
+	if (!res)
+		res = n ? CRM_OK : CRM_NOTFOUND;
 	sqlite3_finalize(st);
 	return res;
 }
@@ -581,17 +663,20 @@ int query_ids(struct crm *c, const struct type *t, const struct query *q,
 		return rc;
 	long long *ids = NULL;
 	size_t n = 0, cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	struct qguard g;
+	guard_begin(c, &g);
+	while ((rc = guard_step(&g, st)) == SQLITE_ROW) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 256;
 			ids = xrealloc(ids, cap * sizeof(*ids));
 		}
 		ids[n++] = sqlite3_column_int64(st, 0);
 	}
+	rc = guard_end(&g, rc, t->name);
 	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	if (rc) {
 		free(ids);
-		return crm_dberror(c, rc, t->name);
+		return rc;
 	}
 	int res = n ? CRM_OK : CRM_NOTFOUND;
 	for (size_t i = 0; i < n; i++) {
@@ -627,7 +712,9 @@ int query_from_args(struct crm *c, const struct args *a, struct query *q)
 static int print_rows(struct crm *c, sqlite3_stmt *st)
 {
 	int rc, n = 0, ncol = sqlite3_column_count(st);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	struct qguard g;
+	guard_begin(c, &g);
+	while ((rc = guard_step(&g, st)) == SQLITE_ROW) {
 		out_begin(c->out);
 		for (int i = 0; i < ncol; i++) {
 			const char *name = sqlite3_column_name(st, i);
@@ -672,8 +759,8 @@ static int print_rows(struct crm *c, sqlite3_stmt *st)
 		out_end(c->out);
 		n++;
 	}
-	if (rc != SQLITE_DONE)
-		return crm_dberror(c, rc, "query");
+	if ((rc = guard_end(&g, rc, "query")))
+		return rc;
 	return n ? CRM_OK : CRM_NOTFOUND;
 }
 
@@ -708,6 +795,22 @@ static char *sql_money_literals(const char *sql)
 	return b.s ? sbuf_detach(&b) : xstrdup("");
 }
 
+/* Whether the SQL text names a record type's table (as a word). */
+static bool names_a_type(struct crm *c, const char *sql)
+{
+	for (int i = 0; type_at(c, i); i++) {
+		const char *name = type_at(c, i)->name;
+		size_t n = strlen(name);
+		for (const char *p = strstr(sql, name); p; p = strstr(p + 1, name)) {
+			bool start = p == sql || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+			bool end = !(isalnum((unsigned char)p[n]) || p[n] == '_');
+			if (start && end)
+				return true;
+		}
+	}
+	return false;
+}
+
 /* The TEMP VIEW for type t: its fields in their order, as they read
  * (one read through an expression, like a lead's score, is that
  * expression), then the table's other columns (the bookkeeping, an
@@ -740,11 +843,15 @@ static char *view_sql(struct crm *c, const struct type *t, bool removed)
 		for (int j = 0; j < ncols && k < 0; j++)
 			if (!strcmp(cols[j], f->name))
 				k = j;
-		if (k < 0 && !f->expr)
+		/* a field read through an expression is that expression, unless
+		 * it names a record table: in a view named like a table, that
+		 * name would be the view (circular); such a field is left out */
+		bool expr = f->expr && !names_a_type(c, f->expr);
+		if (k < 0 && !expr)
 			continue;
 		if (k >= 0)
 			used[k] = true;
-		char *col = type_column_sql(f);
+		char *col = expr ? type_column_sql(f) : xasprintf("r.\"%s\"", f->name);
 		sbuf_addf(&b, "%s%s%s AS \"%s\"", n++ ? ", " : "", col, f->kind == FK_MONEY ? " / 100.0" : "", f->name);
 		free(col);
 	}

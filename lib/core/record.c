@@ -13,6 +13,9 @@
 #include "core/config.h"
 #include "core/db.h"
 #include "core/event.h"
+#include "core/hook.h"
+#include "core/mask.h"
+#include "core/module.h"
 #include "core/record.h"
 #include "core/search.h"
 #include "io/out.h"
@@ -50,6 +53,10 @@ static char *select_from(const struct type *t, const char *table)
 void record_emit_row(struct crm *c, const struct type *t, sqlite3_stmt *st)
 {
 	struct out *o = c->out;
+	/* sensitive values the reader may not see print masked */
+	bool masks = mask_any(c, t);
+	const struct field *fo = masks ? type_field(t, "owner") : NULL;
+	const char *owner = fo ? (const char *)sqlite3_column_text(st, (int)(fo - t->fields)) : NULL;
 	out_begin(o);
 	out_str(o, "type", t->name);
 	for (int i = 0; i < t->nfields; i++) {
@@ -57,6 +64,12 @@ void record_emit_row(struct crm *c, const struct type *t, sqlite3_stmt *st)
 		int ct = sqlite3_column_type(st, i);
 		if (ct == SQLITE_NULL || f->flags & FF_HIDDEN)
 			continue;
+		if (masks && mask_field(c, t, i, owner)) {
+			char *m = mask_text(f, (const char *)sqlite3_column_text(st, i));
+			out_str(o, f->name, m);
+			free(m);
+			continue;
+		}
 		switch (f->kind) {
 		case FK_INT:
 		case FK_REF:
@@ -227,9 +240,11 @@ cJSON *record_get(struct crm *c, const struct type *t, long long id, bool with_d
 	return o;
 }
 
-bool record_exists(struct crm *c, const struct type *t, long long id)
+/* Whether row id is there (with_deleted: removed or not). */
+static bool row_exists(struct crm *c, const struct type *t, long long id, bool with_deleted)
 {
-	char *sql = xasprintf("SELECT 1 FROM \"%s\" WHERE id = ? AND deleted_at IS NULL", t->name);
+	char *sql = xasprintf("SELECT 1 FROM \"%s\" WHERE id = ?%s", t->name,
+			      with_deleted ? "" : " AND deleted_at IS NULL");
 	sqlite3_stmt *st = db_stmt(c, sql);
 	free(sql);
 	if (!st)
@@ -240,10 +255,103 @@ bool record_exists(struct crm *c, const struct type *t, long long id)
 	return found;
 }
 
+bool record_exists(struct crm *c, const struct type *t, long long id)
+{
+	return row_exists(c, t, id, false);
+}
+
+int record_access(struct crm *c, const struct type *t, long long id, bool write)
+{
+	char *scope = module_scope(c, t, "r", write);
+	if (!scope)
+		return CRM_OK;
+	char *sql = xasprintf("SELECT (%s) FROM \"%s\" AS r WHERE r.id = ?", scope, t->name);
+	free(scope);
+	sqlite3_stmt *st = db_stmt(c, sql);
+	free(sql);
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = sqlite3_step(st);
+	bool refused = rc == SQLITE_ROW && !sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return crm_dberror(c, rc, t->name);
+	if (!refused)
+		return CRM_OK;   /* allowed, or no such record: the caller says so */
+	if (write && record_access(c, t, id, false) == CRM_OK)
+		return crm_error(c, CRM_PERM, "%s:%lld: %s may not change it (its owner, their manager, "
+				 "an admin or a --write share may)", t->name, id, c->user ? c->user : "");
+	c->errmsg[0] = 0;
+	return crm_error(c, CRM_PERM, "%s:%lld is not visible to %s", t->name, id, c->user ? c->user : "");
+}
+
+/* The records that fields of a write name as what it is about or belongs
+ * to (a note's lead, a contact's account) must be visible to the writer:
+ * a note on a record one may not see is refused (exit 5), naming it. */
+static int refs_visible(struct crm *c, const struct type *t, char **vals, const bool *set)
+{
+	if (c->system)
+		return CRM_OK;
+	for (int i = 0; i < t->nfields; i++) {
+		const struct field *f = &t->fields[i];
+		if (!set[i] || !vals[i] || !(f->flags & (FF_ABOUT | FF_PARENT)))
+			continue;
+		const struct type *rt = NULL;
+		long long rid = 0;
+		if (f->kind == FK_REF && f->ref) {
+			rt = type_find(c, f->ref);
+			rid = strtoll(vals[i], NULL, 10);
+		} else if (f->kind == FK_ENTITY && entity_parse(c, vals[i], NULL, &rt, &rid)) {
+			c->errmsg[0] = 0;
+			continue;
+		}
+		int rc = rt ? record_access(c, rt, rid, false) : CRM_OK;
+		if (rc)
+			return rc;
+	}
+	return CRM_OK;
+}
+
+/* A value given for a field the writer sees masked, and equal to the
+ * mask of what is stored (a masked line piped back into update), is no
+ * change: the stored value stays. A copy of fields without those, or
+ * NULL when there are none. */
+static cJSON *drop_masked(struct crm *c, const struct type *t, const cJSON *fields, char **old)
+{
+	if (!mask_any(c, t))
+		return NULL;
+	const struct field *fo = type_field(t, "owner");
+	const char *owner = fo ? old[fo - t->fields] : NULL;
+	cJSON *copy = NULL;
+	const cJSON *it;
+	cJSON_ArrayForEach(it, fields) {
+		const struct field *f = it->string ? type_field(t, it->string) : NULL;
+		int i = f ? (int)(f - t->fields) : -1;
+		if (!f || !old[i] || !cJSON_IsString(it) || !mask_field(c, t, i, owner))
+			continue;
+		char *m = mask_text(f, old[i]);
+		bool same = !strcmp(m, it->valuestring);
+		free(m);
+		if (!same)
+			continue;
+		if (!copy)
+			copy = cJSON_Duplicate(fields, true);
+		cJSON_DeleteItemFromObjectCaseSensitive(copy, it->string);
+	}
+	return copy;
+}
+
 int record_check_fresh(struct crm *c, const struct type *t, long long id, const cJSON *line)
 {
 	const char *seen = line ? cJSON_GetStringValue(cJSON_GetObjectItem(line, "updated_at")) : NULL;
 	if (!seen || !type_field(t, "updated_at"))
+		return CRM_OK;
+	/* a line about another record (an approval about deal:7) says nothing
+	 * of when this one changed */
+	const char *tn = cJSON_GetStringValue(cJSON_GetObjectItem(line, "type"));
+	const cJSON *lid = cJSON_GetObjectItem(line, "id");
+	if ((tn && strcmp(tn, t->name)) || (cJSON_IsNumber(lid) && (long long)lid->valuedouble != id))
 		return CRM_OK;
 	char *sql = xasprintf("SELECT updated_at FROM \"%s\" WHERE id = ?", t->name);
 	sqlite3_stmt *st = db_stmt(c, sql);
@@ -486,6 +594,8 @@ static int norm_ref(struct crm *c, const struct field *f, const char *v, char **
 			int rc = ref_by_name(c, f, rt, v, &id);
 			if (rc)
 				return rc;
+			*out = xasprintf("%lld", id);   /* found among the live ones */
+			return CRM_OK;
 		} else if (id <= 0) {
 			return bad(c, f, v, "is not a record id");
 		}
@@ -542,6 +652,9 @@ static int norm_scalar(struct crm *c, const struct type *t, const struct field *
 	}
 	case FK_NUMBER: {
 		double d = strtod(v, &end);
+		/* a percentage as spreadsheets write it: 13% is 13 */
+		if (end != v && (!strcmp(end, "%") || !strcmp(end, "％")))
+			end += strlen(end);
 		if (end == v || *end)
 			return bad(c, f, v, "is not a number");
 		if (d == (double)(long long)d && d < 9e15 && d > -9e15)
@@ -556,6 +669,8 @@ static int norm_scalar(struct crm *c, const struct type *t, const struct field *
 		if (n < 0 && !(f->flags & FF_NEGATIVE))
 			return bad(c, f, v, "is below zero: an amount may not be negative (only a money field "
 				   "added with --negative may be)");
+		if (!money_in_bounds(n))
+			return bad(c, f, v, "is more than crm holds (at most 9000000000 either side of 0)");
 		*out = ll_text(n);
 		return CRM_OK;
 	case FK_DATE:
@@ -564,6 +679,9 @@ static int norm_scalar(struct crm *c, const struct type *t, const struct field *
 		int (*norm)(const char *, int, char *) = f->flags & FF_AHEAD ? date_normalize_ahead : date_normalize;
 		if (norm(v, f->kind == FK_DATE, d) != 0)
 			return bad(c, f, v, f->kind == FK_DATE ? "is not a date" : "is not a time");
+		/* years 1900 to 2200: outside, a typo (0202, 20025), not a date */
+		if (strncmp(d, "1900", 4) < 0 || strncmp(d, "2200", 4) > 0)
+			return bad(c, f, v, "is not between the years 1900 and 2200");
 		*out = xstrdup(d);
 		return CRM_OK;
 	}
@@ -618,6 +736,57 @@ static bool no_value(const char *v)
 	return false;
 }
 
+/* Long text: a note, an activity's text, a description. Up to
+ * TEXT_LONG_MAX bytes, with tabs and line breaks; any other text field
+ * up to TEXT_MAX, on one line. */
+#define TEXT_MAX      (64 << 10)
+#define TEXT_LONG_MAX (1 << 20)
+
+static bool long_text(const struct field *f)
+{
+	static const char *const names[] = { "note", "text", "body", "description", "content",
+					     "summary", "address", NULL };
+	if (f->kind == FK_JSON)
+		return true;
+	for (int i = 0; names[i]; i++)
+		if (!strcmp(f->name, names[i]))
+			return true;
+	return false;
+}
+
+/* Control characters (C0 but tab and line breaks in long text, DEL, C1)
+ * are refused, not stripped: an ANSI escape (ESC [ ...) in a name would
+ * redraw a terminal that prints it, and quietly changing the value
+ * would hide that something sent it. */
+static int check_text(struct crm *c, const struct field *f, const char *v)
+{
+	bool lng = long_text(f);
+	size_t len = strlen(v), max = lng ? TEXT_LONG_MAX : TEXT_MAX;
+	if (len > max)
+		return crm_error(c, CRM_BADINPUT, "%s: %zu bytes is longer than the %zu KB a %s holds",
+				 f->name, len, max >> 10, lng ? "long text field" : "field");
+	if (f->kind == FK_JSON)
+		return CRM_OK;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)v[i];
+		bool bad = ch < 0x20 || ch == 0x7f;
+		if (ch == '\t' || ch == '\n')
+			bad = !lng;
+		if (ch == '\r' && lng && v[i + 1] == '\n')
+			bad = false;
+		/* C1 controls, U+0080..U+009F: C2 80..C2 9F (CSI is C2 9B) */
+		if (ch == 0xc2 && i + 1 < len && (unsigned char)v[i + 1] >= 0x80
+		    && (unsigned char)v[i + 1] <= 0x9f)
+			bad = true;
+		if (bad)
+			return crm_error(c, CRM_BADINPUT, "%s: a control character (0x%02x%s) at byte %zu is not "
+					 "allowed%s", f->name, ch == 0xc2 ? (unsigned char)v[i + 1] : ch,
+					 ch == 0x1b ? ", an escape sequence" : "", i + 1,
+					 lng ? "" : " (tabs and line breaks only in notes and long text)");
+	}
+	return CRM_OK;
+}
+
 /* The text of a value: the checks and rules every value goes through,
  * whether it came as JSON or as a spreadsheet's cell. tags: the JSON
  * array it came as (FK_TAGS), or NULL. */
@@ -627,6 +796,8 @@ static int normalize_raw(struct crm *c, const struct type *t, const struct field
 	size_t bad_at;
 	if (!utf8_valid(raw, strlen(raw), &bad_at))
 		return crm_error(c, CRM_BADINPUT, "%s: invalid UTF-8 at byte %zu", f->name, bad_at + 1);
+	if (check_text(c, f, raw) != CRM_OK)
+		return CRM_BADINPUT;
 	if (f->kind == FK_TAGS) {
 		/* ["a,b","c"]: a list whose tags have commas (as export writes it) */
 		cJSON *list = !tags && raw[0] == '[' ? cJSON_Parse(raw) : NULL;
@@ -832,6 +1003,24 @@ static char *json_text(const cJSON *j)
 	return r;
 }
 
+/* Whether a user's hook wants the record of a change of t (what:
+ * "created", "updated", ...) as it reads: t has computed fields and a
+ * hook for the change's event or one of t's value events. Rules and
+ * subscribers read the database for what they need; reading the record
+ * again for them alone would only slow an import down. */
+static bool hooks_want(struct crm *c, const struct type *t, const char *what)
+{
+	if (!type_has_expr(t))
+		return false;
+	char *ev = !strcmp(what, "created") && t->created_event ? xstrdup(t->created_event)
+								 : xasprintf("%s.%s", t->name, what);
+	bool want = hook_wanted(c, ev);
+	free(ev);
+	for (const struct type_event *e = t->on_value; !want && e && e->field; e++)
+		want = hook_wanted(c, e->event);
+	return want;
+}
+
 /* The events of a change: TYPE.what (or the type's own name for its
  * making), then those its on_value names for a field that took a value. */
 static int publish(struct crm *c, const struct type *t, long long id, const char *what,
@@ -840,10 +1029,7 @@ static int publish(struct crm *c, const struct type *t, long long id, const char
 {
 	char *ev = !strcmp(what, "created") && t->created_event ? xstrdup(t->created_event)
 								 : xasprintf("%s.%s", t->name, what);
-	/* told only to whoever listens; they see the record as it reads,
-	 * computed fields included (the audit keeps what was stored) */
-	cJSON *shown = NULL;
-	bool read = false;
+	/* told only to whoever listens (a bulk write publishes a million) */
 	int rc = CRM_OK;
 	for (const struct type_event *e = NULL;; e = e ? e + 1 : t->on_value) {
 		const char *name = ev;
@@ -857,16 +1043,12 @@ static int publish(struct crm *c, const struct type *t, long long id, const char
 			name = e->event;
 		}
 		if (event_heard(c, name, flags)) {
-			if (!read && after && type_has_expr(t))
-				shown = record_get(c, t, id, false);
-			read = true;
-			struct change ch = { name, t, id, before, shown ? shown : after, flags };
+			struct change ch = { name, t, id, before, after, flags };
 			rc = event_publish(c, &ch);
 		}
 		if (rc || !t->on_value)
 			break;
 	}
-	cJSON_Delete(shown);
 	free(ev);
 	return rc;
 }
@@ -881,20 +1063,29 @@ static int after_write(struct crm *c, const struct type *t, long long id, const 
 	free(entity);
 	free(b);
 	free(a);
+	/* the audit keeps what was stored; a hook gets the record as it
+	 * reads, computed fields included */
+	cJSON *shown = !rc && what && after && hooks_want(c, t, what) ? record_get(c, t, id, false) : NULL;
 	if (!rc && what)
-		rc = publish(c, t, id, what, before, after, NULL, NULL, flags);
+		rc = publish(c, t, id, what, before, shown ? shown : after, NULL, NULL, flags);
+	cJSON_Delete(shown);
 	return rc;
 }
 
 int record_publish(struct crm *c, const struct type *t, long long id, const char *what, unsigned flags)
 {
-	char **vals = row_load(c, t, id, false);
-	if (!vals)
-		return c->errcode;
-	cJSON *after = vals_json(t, id, vals);
+	/* a hook gets the record as it reads (computed fields), rules read
+	 * the database for what they need */
+	cJSON *after = hooks_want(c, t, what) ? record_get(c, t, id, false) : NULL;
+	if (!after) {
+		char **vals = row_load(c, t, id, false);
+		if (!vals)
+			return c->errcode;
+		after = vals_json(t, id, vals);
+		vals_free(vals, t->nfields);
+	}
 	int rc = publish(c, t, id, what, NULL, after, NULL, NULL, flags);
 	cJSON_Delete(after);
-	vals_free(vals, t->nfields);
 	return rc;
 }
 
@@ -920,7 +1111,7 @@ static char *default_currency(struct crm *c)
 	return xstrdup(have);
 }
 
-static int fill_defaults(struct crm *c, const struct type *t, char **vals)
+static int fill_defaults(struct crm *c, const struct type *t, char **vals, const bool *set)
 {
 	/* the time of the write, formatted once a second (a bulk write
 	 * fills it for every row) */
@@ -937,6 +1128,9 @@ static int fill_defaults(struct crm *c, const struct type *t, char **vals)
 		const struct field *f = &t->fields[i];
 		if (vals[i])
 			continue;
+		/* owner= given empty: nobody's (a lead or account in the pool) */
+		if (f->dflt && set && set[i] && !strcmp(f->dflt, DFLT_USER))
+			continue;
 		if (f->dflt)
 			vals[i] = xstrdup(f->dflt[0] != DFLT_NOW[0] ? f->dflt
 					  : !strcmp(f->dflt, DFLT_NOW) ? now
@@ -944,8 +1138,6 @@ static int fill_defaults(struct crm *c, const struct type *t, char **vals)
 					  : f->dflt);
 		else if (f->kind == FK_TIME && (!strcmp(f->name, "created_at") || !strcmp(f->name, "updated_at")))
 			vals[i] = xstrdup(now);
-		else if (f->name[0] == 'c' && !strcmp(f->name, "currency") && has_money(t, vals))
-			vals[i] = default_currency(c);
 		if (!vals[i] && f->flags & FF_REQUIRED && strcmp(f->name, "id"))
 			return crm_error(c, CRM_BADINPUT, "%s: required field missing", f->name);
 	}
@@ -978,12 +1170,21 @@ void rec_release(struct rec *r)
 	r->vals = NULL;
 }
 
-/* After the values are in: the defaults, then the type's fill. */
-static int prepare_fill(struct crm *c, const struct type *t, struct rec *r, unsigned flags)
+/* After the values are in (set[]: those given): the defaults, the type's
+ * fill, an amount's currency (the one fill gave it, a contract's is its
+ * deal's, else the default), and the records they name that the writer
+ * must be able to see. */
+static int prepare_fill(struct crm *c, const struct type *t, struct rec *r, const bool *set, unsigned flags)
 {
-	int rc = fill_defaults(c, t, r->vals);
+	char **vals = r->vals;
+	int rc = fill_defaults(c, t, vals, set);
 	if (!rc && t->ops && t->ops->fill)
 		rc = t->ops->fill(c, t, r, flags);
+	const struct field *fcur = type_field(t, "currency");
+	if (!rc && fcur && !vals[fcur - t->fields] && has_money(t, vals))
+		vals[fcur - t->fields] = default_currency(c);
+	if (!rc)
+		rc = refs_visible(c, t, vals, set);
 	return rc;
 }
 
@@ -996,7 +1197,7 @@ int record_prepare(struct crm *c, const struct type *t, const cJSON *fields, uns
 	if (!rc)
 		rc = collect(c, t, fields, flags, true, r->vals, set);
 	if (!rc)
-		rc = prepare_fill(c, t, r, flags);
+		rc = prepare_fill(c, t, r, set, flags);
 	free(set);
 	if (rc)
 		rec_release(r);
@@ -1020,9 +1221,13 @@ int record_prepare_text(struct crm *c, const struct type *t, const char *const *
 	}
 	r->t = t;
 	r->vals = xcalloc(t->nfields, sizeof(char *));
+	bool *set = xcalloc(t->nfields, sizeof(bool));
+	for (int i = 1; i < t->nfields; i++)
+		set[i] = text[i] != NULL;
 	rc = collect_text(c, t, text, flags, r->vals);
 	if (!rc)
-		rc = prepare_fill(c, t, r, flags);
+		rc = prepare_fill(c, t, r, set, flags);
+	free(set);
 	if (rc)
 		rec_release(r);
 	return rc;
@@ -1044,6 +1249,8 @@ int record_apply(struct crm *c, const struct type *t, char **vals, const cJSON *
 	int rc = t->ops && t->ops->check ? t->ops->check(c, t, fields, false, flags) : CRM_OK;
 	if (!rc)
 		rc = collect(c, t, fields, flags, false, given, set);
+	if (!rc)
+		rc = refs_visible(c, t, given, set);
 	for (int i = 0; !rc && i < t->nfields; i++) {
 		if (!set[i])
 			continue;
@@ -1060,6 +1267,20 @@ int record_apply(struct crm *c, const struct type *t, char **vals, const cJSON *
 	}
 	vals_free(given, t->nfields);
 	return rc;
+}
+
+/* A record's savepoint, and the user hooks its change queued: rolled
+ * back together. */
+static int rec_savepoint(struct crm *c, void **hooks)
+{
+	*hooks = hook_mark(c);
+	return db_savepoint(c);
+}
+
+static void rec_rollback(struct crm *c, void *hooks)
+{
+	db_rollback_to(c);
+	hook_rollback(c, hooks);
 }
 
 int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
@@ -1102,13 +1323,14 @@ int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
 	for (int i = 1; i < t->nfields; i++)
 		if (vals[i])
 			sqlite3_bind_text(st, ++n, vals[i], -1, SQLITE_STATIC);
-	if ((rc = db_savepoint(c)))
+	void *hooks;
+	if ((rc = rec_savepoint(c, &hooks)))
 		goto cleanup;
 	int src = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (src != SQLITE_DONE) {
 		rc = crm_dberror(c, src, t->name);
-		db_rollback_to(c);
+		rec_rollback(c, hooks);
 		goto cleanup;
 	}
 	id = sqlite3_last_insert_rowid(c->db);
@@ -1119,7 +1341,7 @@ int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
 	if (!rc)
 		rc = after_write(c, t, id, "insert", "created", NULL, after, flags);
 	if (rc) {
-		db_rollback_to(c);
+		rec_rollback(c, hooks);
 		goto cleanup;
 	}
 	rc = db_release(c);
@@ -1149,12 +1371,22 @@ int record_update_as(struct crm *c, const struct type *t, long long id, const cJ
 	char **old = row_load(c, t, id, false);
 	if (!old)
 		return c->errcode;
+	int rc = c->system ? CRM_OK : record_access(c, t, id, true);
+	if (rc) {
+		vals_free(old, t->nfields);
+		return rc;
+	}
 	char **vals = xcalloc(t->nfields, sizeof(char *));
 	bool *set = xcalloc(t->nfields, sizeof(bool));
 	cJSON *before = NULL, *after = NULL, *bdiff = NULL, *adiff = NULL;
-	int rc = t->ops && t->ops->check ? t->ops->check(c, t, fields, false, flags) : CRM_OK;
+	cJSON *unmasked = drop_masked(c, t, fields, old);
+	if (unmasked)
+		fields = unmasked;
+	rc = t->ops && t->ops->check ? t->ops->check(c, t, fields, false, flags) : CRM_OK;
 	if (!rc)
 		rc = collect(c, t, fields, flags, false, vals, set);
+	if (!rc)
+		rc = refs_visible(c, t, vals, set);
 	if (rc)
 		goto cleanup;
 	/* An amount given to a record that had none: in the default currency,
@@ -1215,13 +1447,14 @@ int record_update_as(struct crm *c, const struct type *t, long long id, const cJ
 			sqlite3_bind_text(st, ++n, vals[i], -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, ++n, now, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, ++n, id);
-	if ((rc = db_savepoint(c)))
+	void *hooks;
+	if ((rc = rec_savepoint(c, &hooks)))
 		goto cleanup;
 	int src = sqlite3_step(st);
 	sqlite3_reset(st);
 	if (src != SQLITE_DONE) {
 		rc = crm_dberror(c, src, t->name);
-		db_rollback_to(c);
+		rec_rollback(c, hooks);
 		goto cleanup;
 	}
 	before = vals_json(t, id, old);
@@ -1263,14 +1496,18 @@ int record_update_as(struct crm *c, const struct type *t, long long id, const cJ
 		free(b);
 		free(a);
 	}
-	if (!rc)
-		rc = publish(c, t, id, "updated", before, after, set, (const char *const *)vals, flags);
+	if (!rc) {
+		cJSON *shown = hooks_want(c, t, "updated") ? record_get(c, t, id, false) : NULL;
+		rc = publish(c, t, id, "updated", before, shown ? shown : after, set, (const char *const *)vals, flags);
+		cJSON_Delete(shown);
+	}
 	if (rc) {
-		db_rollback_to(c);
+		rec_rollback(c, hooks);
 		goto cleanup;
 	}
 	rc = db_release(c);
 cleanup:
+	cJSON_Delete(unmasked);
 	cJSON_Delete(before);
 	cJSON_Delete(after);
 	cJSON_Delete(bdiff);
@@ -1336,16 +1573,28 @@ int record_remove(struct crm *c, const struct type *t, long long id, bool purge)
 	cJSON *before = record_get(c, t, id, purge);
 	if (!before)
 		return c->errcode;
+	int arc = c->system ? CRM_OK : record_access(c, t, id, true);
+	if (arc) {
+		cJSON_Delete(before);
+		return arc;
+	}
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
-	int rc = db_savepoint(c);
+	void *hooks;
+	int rc = rec_savepoint(c, &hooks);
 	if (rc) {
 		cJSON_Delete(before);
 		return rc;
 	}
-	/* first: it writes other records (the statement cache may turn over) */
-	if (purge && (rc = purge_dependents(c, t, id))) {
-		db_rollback_to(c);
+	/* first: it writes other records (the statement cache may turn over);
+	 * what goes with a record one may remove goes, whoever owns it */
+	if (purge) {
+		c->system++;
+		rc = purge_dependents(c, t, id);
+		c->system--;
+	}
+	if (rc) {
+		rec_rollback(c, hooks);
 		cJSON_Delete(before);
 		return rc;
 	}
@@ -1355,7 +1604,7 @@ int record_remove(struct crm *c, const struct type *t, long long id, bool purge)
 	free(sql);
 	if (!st) {
 		rc = c->errcode;
-		db_rollback_to(c);
+		rec_rollback(c, hooks);
 		cJSON_Delete(before);
 		return rc;
 	}
@@ -1371,7 +1620,7 @@ int record_remove(struct crm *c, const struct type *t, long long id, bool purge)
 	if (!rc)
 		rc = after_write(c, t, id, purge ? "purge" : "remove", "removed", before, NULL, 0);
 	if (rc)
-		db_rollback_to(c);
+		rec_rollback(c, hooks);
 	else
 		rc = db_release(c);
 	cJSON_Delete(before);
@@ -1380,6 +1629,13 @@ int record_remove(struct crm *c, const struct type *t, long long id, bool purge)
 
 int record_restore(struct crm *c, const struct type *t, long long id)
 {
+	/* write access to it, and what the modules say of restoring (another
+	 * user's record: an admin's) */
+	int arc = c->system ? CRM_OK : record_access(c, t, id, true);
+	if (!arc && row_exists(c, t, id, true))
+		arc = module_permit(c, t, id, "restore");
+	if (arc)
+		return arc;
 	/* Its phone or email may belong to another record since: the same
 	 * guard as for a new one. Not for one merged away: the record it went
 	 * into gives back what it took (merge_undo, after this). */
@@ -1432,7 +1688,19 @@ int record_restore(struct crm *c, const struct type *t, long long id)
 	return rc;
 }
 
+static int touch(struct crm *c, const char *entity, const char *at);
+
+/* Last contact follows from an activity the user was allowed to add: it
+ * is written for the system (the account of a contact may be another's). */
 int record_touch(struct crm *c, const char *entity, const char *at)
+{
+	c->system++;
+	int rc = touch(c, entity, at);
+	c->system--;
+	return rc;
+}
+
+static int touch(struct crm *c, const char *entity, const char *at)
 {
 	const struct type *t;
 	long long id;
@@ -1471,7 +1739,7 @@ int record_touch(struct crm *c, const char *entity, const char *at)
 	if (!rc && tp && tp != t && cJSON_IsNumber(parent) && record_exists(c, tp, (long long)parent->valuedouble)) {
 		char ent[96];
 		snprintf(ent, sizeof(ent), "%s:%lld", tp->name, (long long)parent->valuedouble);
-		rc = record_touch(c, ent, at);
+		rc = touch(c, ent, at);
 	}
 	cJSON_Delete(cur);
 	return rc;

@@ -83,6 +83,13 @@ int record_restore(struct crm *c, const struct type *t, long long id);
 cJSON *record_get(struct crm *c, const struct type *t, long long id, bool with_deleted);
 /* Whether id exists (not removed). */
 bool record_exists(struct crm *c, const struct type *t, long long id);
+/* Whether the acting user may see (write: change) record id, removed or
+ * not, by the modules' scopes (module.h): CRM_OK (also when there is no
+ * such record: the caller says so), or CRM_PERM naming it. Nothing is
+ * checked while c->system. update, remove and restore check write
+ * access themselves; commands acting on records by id (input_each)
+ * check that they are visible. */
+int record_access(struct crm *c, const struct type *t, long long id, bool write);
 /* line (from a pipe, may be NULL) describes record id as it was when it
  * was printed: if its updated_at is not the record's now, someone changed
  * the record since, and acting on the old picture would be wrong: exit 4. */

@@ -20,8 +20,8 @@ static bool type_searchable(const struct type *t)
 
 int search_mark(struct crm *c, const struct type *t, long long id)
 {
-	if (!type_searchable(t))
-		return CRM_OK;   /* events: nothing to find them by */
+	if (t->num <= 0 || !type_searchable(t))
+		return CRM_OK;   /* events, payments: not in the index */
 	sqlite3_stmt *st = db_stmt(c, "INSERT OR IGNORE INTO search_dirty(key) VALUES (?)");
 	if (!st)
 		return c->errcode;

@@ -48,12 +48,15 @@ static struct field *field_insert(struct type *t)
 }
 
 static struct field *add_custom(struct type *t, const char *name, const char *kind,
-				const char *choices, int required)
+				const char *choices, int required, int sensitive)
 {
 	struct field *f = field_insert(t);
 	f->name = xstrdup(name);
 	f->kind = custom_kind(kind);
-	f->flags = FF_CUSTOM | (required ? FF_REQUIRED : 0) | (f->kind == FK_TEXT ? FF_SEARCH : 0);
+	/* a sensitive value is not put into the search index, where a
+	 * snippet would show it */
+	f->flags = FF_CUSTOM | (required ? FF_REQUIRED : 0) | (sensitive ? FF_SENSITIVE : 0)
+		 | (f->kind == FK_TEXT && !sensitive ? FF_SEARCH : 0);
 	f->choices = choices ? xstrdup(choices) : NULL;
 	return f;
 }
@@ -104,8 +107,15 @@ int types_load(struct crm *c)
 	c->types = ts;
 	if (!c->db)
 		return CRM_OK;
-	sqlite3_stmt *st = db_stmt(c, "SELECT type, name, kind, choices, required, negative FROM field "
-				      "ORDER BY created_at, name");
+	/* negative: from migration 015 on, sensitive: from 021 on (a
+	 * read-only older file has neither) */
+	sqlite3_stmt *st = db_stmt(c, "SELECT type, name, kind, choices, required, negative, sensitive "
+				      "FROM field ORDER BY created_at, name");
+	if (!st) {
+		c->errmsg[0] = 0;
+		st = db_stmt(c, "SELECT type, name, kind, choices, required, 0, 0 FROM field "
+				"ORDER BY created_at, name");
+	}
 	if (!st)
 		return c->errcode;
 	while (sqlite3_step(st) == SQLITE_ROW) {
@@ -116,7 +126,7 @@ int types_load(struct crm *c)
 			struct field *f = add_custom(&c->types->t[i], (const char *)sqlite3_column_text(st, 1),
 						     (const char *)sqlite3_column_text(st, 2),
 						     (const char *)sqlite3_column_text(st, 3),
-						     sqlite3_column_int(st, 4));
+						     sqlite3_column_int(st, 4), sqlite3_column_int(st, 6));
 			if (f->kind == FK_MONEY && sqlite3_column_int(st, 5))
 				f->flags |= FF_NEGATIVE;
 		}

@@ -36,6 +36,8 @@ enum fflag {
 				* HT-2026-0001): unique among live records (exit 4),
 				* a reference may give it instead of the id, and
 				* import matches duplicates by it */
+	FF_SENSITIVE = 1 << 11, /* prints masked to whom the modules say (crm field
+				* add --sensitive: all but an admin and the owner) */
 	FF_AHEAD    = 1 << 13, /* a time something is due: a time of day alone,
 				* already past, is tomorrow's (date_parse_ahead) */
 	FF_NEGATIVE = 1 << 14, /* FK_MONEY: may be below zero (a discount, a refund);

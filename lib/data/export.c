@@ -8,7 +8,9 @@
 
 #include "core/db.h"
 #include "core/progress.h"
+#include "core/mask.h"
 #include "data/export.h"
+#include "io/fs.h"
 #include "io/out.h"
 #include "core/record.h"
 #include "io/xlsxw.h"
@@ -56,6 +58,7 @@ static int export_text(struct crm *c, const struct type *t, const struct export_
 	if (e->bom && fmt != OUT_JSONL)
 		fputs("\xEF\xBB\xBF", fp);
 	struct out *saved = c->out, *o = out_new(fmt, fp);
+	out_raw(o, c->raw);
 	const char **keys = xcalloc(t->nfields, sizeof(char *));
 	char **labels = xcalloc(t->nfields, sizeof(char *));
 	int n = 0;
@@ -148,6 +151,7 @@ static int xlsx_row(struct crm *c, long long id, void *arg)
 	cJSON *r = record_get(c, s->t, id, false);
 	if (!r)
 		return c->errcode;
+	mask_json(c, s->t, r, NULL);   /* as every other print of it */
 	int col = 0;
 	for (int i = 0; i < s->t->nfields; i++) {
 		const struct field *f = &s->t->fields[i];
@@ -192,13 +196,24 @@ static int export_xlsx(struct crm *c, const struct type *t, const struct export_
 		close(fd);
 		path = tmp;
 	}
+	/* -o FILE.xlsx: under a temporary name too, put in place when whole */
+	char *beside = NULL;
+	if (e->file) {
+		int fd = fs_temp_beside(e->file, &beside);
+		if (fd < 0)
+			return crm_error(c, CRM_USAGE, "-o: cannot write %s: %s", e->file, strerror(errno));
+		close(fd);
+		path = beside;
+	}
 	char why[512];
 	const struct xlsxw *x = xlsxw_get(why, sizeof(why));
 	lxw_workbook *wb = x ? x->workbook_new(path) : NULL;
 	if (!wb) {
-		if (path == tmp)
-			unlink(tmp);
-		return x ? crm_error(c, CRM_USAGE, "cannot write %s", path) : crm_error(c, CRM_DBERR, "%s", why);
+		if (path == tmp || beside)
+			unlink(path);
+		free(beside);
+		return x ? crm_error(c, CRM_USAGE, "cannot write %s", e->file ? e->file : path)
+			 : crm_error(c, CRM_DBERR, "%s", why);
 	}
 	struct sheet s = { .x = x, .t = t, .ws = x->workbook_add_worksheet(wb, t->plural) };
 	lxw_format *bold = x->workbook_add_format(wb);
@@ -218,11 +233,18 @@ static int export_xlsx(struct crm *c, const struct type *t, const struct export_
 	progress_end(&s.pg);
 	lxw_error err = x->workbook_close(wb);
 	if (!rc && err != LXW_NO_ERROR)
-		rc = crm_error(c, CRM_DBERR, "cannot write %s: %s", path, x->lxw_strerror(err));
+		rc = crm_error(c, CRM_DBERR, "cannot write %s: %s", e->file ? e->file : "the workbook",
+			       x->lxw_strerror(err));
 	if (!rc && path == tmp)
 		rc = copy_out(c, tmp);
 	if (path == tmp)
 		unlink(tmp);
+	if (beside) {
+		if (!rc && fs_commit(beside, e->file, 1) != 0)
+			rc = crm_error(c, CRM_DBERR, "cannot write %s: %s", e->file, strerror(errno));
+		unlink(beside);
+		free(beside);
+	}
 	return rc;
 }
 
@@ -264,11 +286,33 @@ int export_run(struct crm *c, const struct export_opts *e)
 		return rc;
 	if (xlsx)
 		return export_xlsx(c, t, e);
-	FILE *fp = e->file ? fopen(e->file, "w") : stdout;
-	if (!fp)
-		return crm_error(c, CRM_USAGE, "-o: cannot write %s: %s", e->file, strerror(errno));
+	/* -o FILE: written under a temporary name, put in place when whole
+	 * (a full disk leaves no empty or half file behind) */
+	char *tmp = NULL;
+	FILE *fp = stdout;
+	if (e->file) {
+		int fd = fs_temp_beside(e->file, &tmp);
+		fp = fd >= 0 ? fdopen(fd, "w") : NULL;
+		if (!fp) {
+			if (fd >= 0) {
+				close(fd);
+				unlink(tmp);
+			}
+			free(tmp);
+			return crm_error(c, CRM_USAGE, "-o: cannot write %s: %s", e->file, strerror(errno));
+		}
+	}
 	rc = export_text(c, t, e, fmt, fp);
-	if (fp != stdout && fclose(fp) != 0 && !rc)
-		rc = crm_error(c, CRM_DBERR, "cannot write %s: %s", e->file, strerror(errno));
+	if (fp != stdout) {
+		if ((fflush(fp) != 0 || fsync(fileno(fp)) != 0) && !rc)
+			rc = crm_error(c, CRM_DBERR, "cannot write %s: %s", e->file, strerror(errno));
+		if (fclose(fp) != 0 && !rc)
+			rc = crm_error(c, CRM_DBERR, "cannot write %s: %s", e->file, strerror(errno));
+		if (!rc && fs_commit(tmp, e->file, 1) != 0)
+			rc = crm_error(c, CRM_DBERR, "cannot write %s: %s", e->file, strerror(errno));
+		if (rc)
+			unlink(tmp);
+		free(tmp);
+	}
 	return rc;
 }

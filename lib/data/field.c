@@ -91,14 +91,42 @@ static void types_reload(struct crm *c)
 	types_load(c);
 }
 
+/* --sensitive: printed masked to all but an admin and the record's owner
+ * (the team model's masking, core/mask.h). */
+static int mark_sensitive(struct crm *c, const char *tn, const char *name)
+{
+	sqlite3_stmt *st = db_stmt(c, "UPDATE field SET sensitive = 1 WHERE type = ? AND name = ?");
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_text(st, 1, tn, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return crm_dberror(c, rc, "field");
+	char *entity = xasprintf("field:%s.%s", tn, name);
+	rc = audit_log(c, entity, "update", "{\"sensitive\":false}", "{\"sensitive\":true}");
+	free(entity);
+	types_reload(c);
+	return rc;
+}
+
 static int create(struct crm *c, const char *tn, const char *name, const char *kind,
 		  const char *choices, bool required, bool negative);
 
 int field_add(struct crm *c, const char *tn, const char *name, const char *kind,
-	      const char *choices, bool required, bool negative)
+	      const char *choices, bool required, bool negative, bool sensitive)
 {
 	int rc = create(c, tn, name, kind, choices, required, negative);
 	const struct type *t = rc ? NULL : type_find(c, tn);
+	if (!rc && sensitive) {
+		char *tname = xstrdup(t->name);
+		rc = mark_sensitive(c, tname, name);
+		t = type_find(c, tname);
+		free(tname);
+		if (rc)
+			c->rollback = true;
+	}
 	return rc ? rc : list_where(c, t->name, name);
 }
 
@@ -259,7 +287,7 @@ cleanup:
 
 static int list_where(struct crm *c, const char *tn, const char *name)
 {
-	sqlite3_stmt *st = db_stmt(c, "SELECT type, name, kind, choices, required, created_at, negative FROM field "
+	sqlite3_stmt *st = db_stmt(c, "SELECT type, name, kind, choices, required, created_at, negative, sensitive FROM field "
 				      "WHERE (?1 IS NULL OR type = ?1) AND (?2 IS NULL OR name = ?2) "
 				      "ORDER BY type, created_at, name");
 	if (!st)
@@ -283,6 +311,8 @@ static int list_where(struct crm *c, const char *tn, const char *name)
 		out_bool(o, "required", sqlite3_column_int(st, 4));
 		if (sqlite3_column_int(st, 6))
 			out_bool(o, "negative", true);
+		if (sqlite3_column_int(st, 7))
+			out_bool(o, "sensitive", true);
 		out_str(o, "created_at", (const char *)sqlite3_column_text(st, 5));
 		out_end(o);
 		n++;

@@ -8,11 +8,12 @@
 
 /* Add field name of kind (text, number, money, date, enum) to type tn;
  * choices ("a,b,c") for enum only; negative (money only): it may hold
- * amounts below zero, which every other money field refuses. Audited.
+ * amounts below zero, which every other money field refuses; sensitive:
+ * printed masked to all but an admin and the record's owner. Audited.
  * The types in c are reloaded: earlier struct type pointers are stale
  * afterwards. */
 int field_add(struct crm *c, const char *tn, const char *name, const char *kind,
-	      const char *choices, bool required, bool negative);
+	      const char *choices, bool required, bool negative, bool sensitive);
 /* The same without printing it. */
 int field_create(struct crm *c, const char *tn, const char *name, const char *kind,
 		 const char *choices, bool required);

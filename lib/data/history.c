@@ -5,6 +5,8 @@
 
 #include "core/audit.h"
 #include "core/db.h"
+#include "core/mask.h"
+#include "core/query.h"
 #include "data/history.h"
 #include "io/out.h"
 #include "core/record.h"
@@ -20,8 +22,11 @@ static const char history_sql[] =
 	"UNION ALL SELECT at, 'score', 'update', user, "
 	"  substr(after, instr(after, ';' || ?3 || ':') + 1, 64), NULL, id FROM audit "
 	"  WHERE ?2 = 'lead' AND entity = 'score' AND id >= ?4 AND instr(after, ';' || ?3 || ':') > 0 "
-	"UNION ALL SELECT at, 'activity', kind, owner, text, NULL, id FROM activity "
-	"  WHERE entity = ?1 AND deleted_at IS NULL "
+	/* its own activities, and those of the records that belong to it
+	 * (a contact's, a ticket's reply: a word with its account): their
+	 * entity in the sixth column */
+	"UNION ALL SELECT at, 'activity', kind, owner, text, CASE WHEN entity = ?1 THEN NULL ELSE entity END, id "
+	"  FROM activity WHERE (entity = ?1 OR entity IN (%s)) AND deleted_at IS NULL "
 	"UNION ALL SELECT created_at, 'task', 'task', owner, title, due, id FROM task "
 	"  WHERE entity = ?1 AND deleted_at IS NULL "
 	"UNION ALL SELECT done_at, 'task_done', 'task_done', owner, title, NULL, id FROM task "
@@ -212,7 +217,50 @@ static const char *col(sqlite3_stmt *st, int i)
 	return (const char *)sqlite3_column_text(st, i);
 }
 
-static void emit(struct crm *c, const char *entity, sqlite3_stmt *st)
+/* Whether an audit's after is a decision on an approval (its step, or
+ * the first wave's approved_by), not the record's own change. */
+static bool is_decision(const char *after)
+{
+	cJSON *a = after ? cJSON_Parse(after) : NULL;
+	bool yes = cJSON_GetObjectItem(a, "approval") != NULL;
+	cJSON_Delete(a);
+	return yes;
+}
+
+/* What the pool, a handover and a leaving are, in a history's summary. */
+static const char *write_label(const char *action)
+{
+	static const char *const labels[][2] = {
+		{ "pool_claim", "claimed from the pool" },
+		{ "pool_release", "released to the pool" },
+		{ "pool_reclaim", "reclaimed by the pool" },
+		{ "pool_lock", "locked" },
+		{ "pool_unlock", "unlocked" },
+		{ "handover", "handed over" },
+		{ "leave", "left" },
+		{ NULL, NULL },
+	};
+	for (int i = 0; labels[i][0]; i++)
+		if (!strcmp(labels[i][0], action))
+			return labels[i][1];
+	return NULL;
+}
+
+/* "shared with bob (write) until 2026-12-31" */
+static char *share_text(const char *what, const char *json)
+{
+	cJSON *j = json ? cJSON_Parse(json) : NULL;
+	const char *with = cJSON_GetStringValue(cJSON_GetObjectItem(j, "with"));
+	const char *until = cJSON_GetStringValue(cJSON_GetObjectItem(j, "until"));
+	char *s = !strcmp(what, "share")
+		? xasprintf("shared with %s%s%s%s", with ? with : "?", cJSON_IsTrue(cJSON_GetObjectItem(j, "write"))
+			    ? " (write)" : "", until ? " until " : "", until ? until : "")
+		: xasprintf("no longer shared with %s", with ? with : "?");
+	cJSON_Delete(j);
+	return s;
+}
+
+static void emit(struct crm *c, const struct type *t, const char *owner, const char *entity, sqlite3_stmt *st)
 {
 	struct out *o = c->out;
 	const char *src = col(st, 1), *what = col(st, 2);
@@ -243,9 +291,31 @@ static void emit(struct crm *c, const char *entity, sqlite3_stmt *st)
 		out_str(o, "kind", what);
 		cJSON *ch = NULL;
 		char *summary = NULL;
-		if (!strcmp(what, "update") || !strcmp(what, "stage_move") || !strcmp(what, "stage_move_forced")) {
+		if (!strcmp(what, "update") || !strcmp(what, "stage_move") || !strcmp(what, "stage_move_forced")
+		    || write_label(what)) {
 			ch = changes(col(st, 4), col(st, 5));
-			summary = changes_text(ch);
+			/* values the reader may not see, masked (mask.h) */
+			mask_json(c, t, ch, owner);
+			cJSON_DeleteItemFromObjectCaseSensitive(ch, "reason");
+			cJSON_DeleteItemFromObjectCaseSensitive(ch, "rule");
+			cJSON_DeleteItemFromObjectCaseSensitive(ch, "from");
+			char *text = changes_text(ch);
+			if (write_label(what)) {
+				cJSON *a = col(st, 5) ? cJSON_Parse(col(st, 5)) : NULL;
+				const char *why = cJSON_GetStringValue(cJSON_GetObjectItem(a, "reason"));
+				summary = xasprintf("%s: %s%s%s", write_label(what), text, why ? " (" : "", why ? why : "");
+				if (why) {
+					char *s2 = xasprintf("%s)", summary);
+					free(summary);
+					summary = s2;
+				}
+				cJSON_Delete(a);
+				free(text);
+			} else {
+				summary = text;
+			}
+		} else if (!strcmp(what, "share") || !strcmp(what, "unshare")) {
+			summary = share_text(what, col(st, 5) ? col(st, 5) : col(st, 4));
 		} else if (!strcmp(what, "insert")) {
 			summary = xstrdup("created");
 		} else if (!strcmp(what, "delete") || !strcmp(what, "remove")) {
@@ -254,17 +324,38 @@ static void emit(struct crm *c, const char *entity, sqlite3_stmt *st)
 			summary = xstrdup("removed for good");
 		} else if (!strcmp(what, "restore")) {
 			summary = xstrdup("restored");
-		} else if (!strcmp(what, "approve")) {
+		} else if ((!strcmp(what, "approve") || !strcmp(what, "reject")) && is_decision(col(st, 5))) {
+			/* a decision on an approval step, logged on its record */
 			cJSON *a = col(st, 5) ? cJSON_Parse(col(st, 5)) : NULL;
 			const char *stage = cJSON_GetStringValue(cJSON_GetObjectItem(a, "stage"));
-			summary = stage && strcmp(stage, "any") ? xasprintf("approved the move to %s", stage)
-							       : xstrdup("approved the next move that needs it");
+			const char *role = cJSON_GetStringValue(cJSON_GetObjectItem(a, "role"));
+			const char *reason = cJSON_GetStringValue(cJSON_GetObjectItem(a, "reason"));
+			const cJSON *step = cJSON_GetObjectItem(a, "step");
+			char *which = cJSON_IsNumber(step) && role ? xasprintf("step %d (%s)", step->valueint, role)
+								   : xstrdup("");
+			const char *of = *which ? " of " : "";
+			if (!strcmp(what, "reject"))
+				summary = xasprintf("rejected %s%s%s", *which ? which : "it", reason ? ": " : "",
+						    reason ? reason : "");
+			else if (stage && strcmp(stage, "any"))
+				summary = xasprintf("approved %s%sthe move to %s", which, of, stage);
+			else if (stage)
+				summary = xasprintf("approved %s%sthe next move that needs it", which, of);
+			else
+				summary = xasprintf("approved %s", *which ? which : "it");
+			free(which);
 			cJSON_Delete(a);
 		} else if (!strcmp(what, "merge")) {
 			cJSON *a = col(st, 5) ? cJSON_Parse(col(st, 5)) : NULL;
 			const char *into = cJSON_GetStringValue(cJSON_GetObjectItem(a, "merged_into"));
 			summary = xasprintf("merged into %s", into ? into : "another record");
 			cJSON_Delete(a);
+		} else if (col(st, 4) && col(st, 5)) {
+			/* a change a verb made (send, sign, submit): what it changed */
+			ch = changes(col(st, 4), col(st, 5));
+			char *text = changes_text(ch);
+			summary = *text ? xasprintf("%s: %s", what, text) : xstrdup(what);
+			free(text);
 		}
 		out_str(o, "summary", summary ? summary : what);
 		if (ch)
@@ -275,6 +366,7 @@ static void emit(struct crm *c, const char *entity, sqlite3_stmt *st)
 		out_str(o, "kind", "activity");
 		out_int(o, "activity_id", sqlite3_column_int64(st, 6));
 		char *s = xasprintf("%s: %s", what, col(st, 4) ? col(st, 4) : "");
+		out_str(o, "about", col(st, 5));
 		out_str(o, "summary", s);
 		free(s);
 	} else if (!strcmp(src, "task")) {
@@ -316,7 +408,19 @@ int history_print(struct crm *c, const struct type *t, long long id)
 		       : db_get_int(c, "SELECT coalesce(max(id), 0) FROM audit WHERE entity = ? AND action = 'insert'",
 				    entity, 0);
 	cJSON *values = imported ? as_imported(c, t, id, from) : NULL;
-	sqlite3_stmt *st = db_stmt(c, history_sql);
+	/* the records of types whose parent field (FF_PARENT) refers to t */
+	struct sbuf kids = { 0 };
+	for (int i = 0; type_at(c, i); i++) {
+		const struct type *u = type_at(c, i);
+		const struct field *fp = type_field_flagged(u, FF_PARENT);
+		if (u != t && fp && fp->kind == FK_REF && fp->ref && !strcmp(fp->ref, t->name))
+			sbuf_addf(&kids, "%sSELECT '%s:' || id FROM \"%s\" WHERE \"%s\" = ?3", kids.len ? " UNION ALL " : "",
+				  u->name, u->name, fp->name);
+	}
+	char *sql = xasprintf(history_sql, kids.s ? kids.s : "NULL");
+	sbuf_release(&kids);
+	sqlite3_stmt *st = db_stmt(c, sql);
+	free(sql);
 	if (!st) {
 		free(entity);
 		cJSON_Delete(values);
@@ -330,12 +434,22 @@ int history_print(struct crm *c, const struct type *t, long long id)
 	sqlite3_bind_int64(st, 4, from);
 	static const char *const cols[] = { "at", "user", "kind", "summary" };
 	out_columns(c->out, cols, 4);
-	if (imported)
+	char *owner = NULL;
+	if (mask_any(c, t) && type_field(t, "owner")) {
+		char *osql = xasprintf("SELECT owner FROM \"%s\" WHERE id = %lld", t->name, id);
+		owner = db_get_text(c, osql, NULL);
+		free(osql);
+	}
+	if (imported) {
+		if (values)
+			mask_json(c, t, values, owner);   /* as the reader may see them */
 		emit_origin(c, entity, &org, values);
+	}
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		emit(c, entity, st);
+		emit(c, t, owner, entity, st);
 	sqlite3_reset(st);
+	free(owner);
 	free(entity);
 	cJSON_Delete(values);
 	if (imported)
@@ -351,8 +465,18 @@ int history_log(struct crm *c, const struct audit_filter *f)
 	long long id = 0;
 	struct origin org;
 	bool imported = false;
-	if (f->entity && strchr(f->entity, ':') && entity_parse(c, f->entity, NULL, &t, &id) == CRM_OK)
-		imported = origin_of(c, t, id, &org) && (!f->user || (org.user && !strcmp(org.user, f->user)));
+	if (f->entity && strchr(f->entity, ':') && entity_parse(c, f->entity, NULL, &t, &id) == CRM_OK
+	    && origin_of(c, t, id, &org)) {
+		/* as the rest of the log: only of a record the acting user may see */
+		char *scope = query_scope(c, t, "r", false);
+		char *q = xasprintf("SELECT count(*) FROM \"%s\" AS r WHERE r.id = %lld AND (%s)", t->name, id,
+				    scope ? scope : "1");
+		imported = db_get_int(c, q, NULL, 0) > 0 && (!f->user || (org.user && !strcmp(org.user, f->user)));
+		free(q);
+		free(scope);
+		if (!imported)
+			origin_release(&org);
+	}
 	c->errmsg[0] = 0;
 	if (!imported)
 		return audit_list(c, f);
@@ -360,6 +484,8 @@ int history_log(struct crm *c, const struct audit_filter *f)
 	 * what the run did): made from the run and the record, and it is the
 	 * oldest thing in the record's log */
 	cJSON *values = as_imported(c, t, id, org.audit_from);
+	if (values)
+		mask_json(c, t, values, NULL);   /* as the reader may see them */
 	cJSON *after = values ? values : cJSON_CreateObject();
 	cJSON *from = cJSON_CreateObject();
 	cJSON_AddNumberToObject(from, "run", (double)org.run);
@@ -434,12 +560,27 @@ static cJSON *rows(struct crm *c, const char *sql, long long id, const char *ent
 int account_related(struct crm *c, long long id, cJSON *acc)
 {
 	char *entity = xasprintf("account:%lld", id);
-	cJSON_AddItemToObject(acc, "contacts",
-		rows(c, "SELECT id, name, title, phone, email, decision_role FROM contact "
-			"WHERE account_id = ?1 AND deleted_at IS NULL AND ?2 IS NOT NULL ORDER BY id", id, entity));
-	cJSON_AddItemToObject(acc, "deals",
-		rows(c, "SELECT id, name, stage, status, amount / 100.0 AS amount, currency, owner FROM deal "
-			"WHERE account_id = ?1 AND deleted_at IS NULL AND ?2 IS NOT NULL ORDER BY id", id, entity));
+	/* the contacts and deals the acting user may see, masked as they may */
+	const struct type *tc = type_find(c, "contact"), *td = type_find(c, "deal");
+	char *sc = query_scope(c, tc, "contact", false), *sd = query_scope(c, td, "deal", false);
+	char *csql = xasprintf("SELECT id, name, title, phone, email, decision_role, owner AS _owner FROM contact "
+			       "WHERE account_id = ?1 AND deleted_at IS NULL AND ?2 IS NOT NULL AND (%s) ORDER BY id", sc);
+	char *dsql = xasprintf("SELECT id, name, stage, status, amount / 100.0 AS amount, currency, owner FROM deal "
+			       "WHERE account_id = ?1 AND deleted_at IS NULL AND ?2 IS NOT NULL AND (%s) ORDER BY id", sd);
+	free(sc);
+	free(sd);
+	cJSON *contacts = rows(c, csql, id, entity), *it;
+	cJSON_ArrayForEach(it, contacts) {
+		char *owner = xstrdup(cJSON_GetStringValue(cJSON_GetObjectItem(it, "_owner")) ?
+				      cJSON_GetStringValue(cJSON_GetObjectItem(it, "_owner")) : "");
+		cJSON_DeleteItemFromObjectCaseSensitive(it, "_owner");
+		mask_json(c, tc, it, owner);
+		free(owner);
+	}
+	cJSON_AddItemToObject(acc, "contacts", contacts);
+	cJSON_AddItemToObject(acc, "deals", rows(c, dsql, id, entity));
+	free(csql);
+	free(dsql);
 	/* the account's own activities and tasks, and those of its contacts and deals */
 	const char *about = "(entity = ?2 OR entity IN (SELECT 'contact:' || id FROM contact WHERE account_id = ?1) "
 			    "OR entity IN (SELECT 'deal:' || id FROM deal WHERE account_id = ?1))";

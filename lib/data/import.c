@@ -158,6 +158,7 @@ struct importer {
 	FILE *errors;
 	/* per file */
 	const char *file;
+	xlsx_reader *xr;             /* an .xlsx being read */
 	struct colmap *cols;         /* tabular: one per column */
 	int ncols;
 	int name_from;               /* a column that gives the name too (the company), or -1 */
@@ -854,6 +855,20 @@ static int tab_row_bad(struct importer *im, char **vals, int n, long line, const
 	for (int i = 0; i < n; i++) {
 		r.cells[i] = text_trim(vals[i]);
 		char *v = r.cells[i];
+		/* '=SUM(...): a cell export guarded against a spreadsheet
+		 * running it (out_raw) reads back as it was */
+		if (v[0] == '\'' && v[1] && strchr("=+-@\t\r", v[1]))
+			memmove(v, v + 1, strlen(v));
+		/* 45678.5 in a date or time column: a date Excel kept as its
+		 * serial number (a cell in General format) */
+		const struct field *df = im->xr && i < im->ncols && im->cols[i].field
+			? type_field(t, im->cols[i].field) : NULL;
+		char serial[64];
+		if (df && (df->kind == FK_DATE || df->kind == FK_TIME)
+		    && xlsx_serial_text(im->xr, v, df->kind == FK_TIME, serial, sizeof(serial)) == 0) {
+			free(v);
+			v = r.cells[i] = xstrdup(serial);
+		}
 		if (i >= im->ncols) {
 			if (*v)
 				extra++;
@@ -1102,7 +1117,7 @@ static int save_position(struct crm *c, void *arg)
 
 static int batch_commit(struct importer *im)
 {
-	return hook_commit(im->c, true);   /* save_position first */
+	return hook_commit_bulk(im->c);   /* save_position first */
 }
 
 /* The run's one entry in the audit log: who, when, what file, how its
@@ -1181,9 +1196,10 @@ static int format_of(struct crm *c, const char *path, const char *given, enum fm
 static int row_done(struct importer *im, long line, int rc)
 {
 	im->last_line = line;
-	/* every --batch rows, or half a second of work: another writer
-	 * waiting for the lock waits that long at most */
-	if (!rc && batching(im) && (im->rows % im->o->batch == 0 || db_txn_seconds(im->c) >= DB_TXN_MAX_SECONDS))
+	/* every --batch rows, and at least every half second of work: another
+	 * writer waits for our lock no longer than that */
+	if (!rc && batching(im) && db_in_txn(im->c)
+	    && (im->rows % im->o->batch == 0 || db_txn_seconds(im->c) >= DB_TXN_MAX_SECONDS))
 		rc = batch_commit(im);
 	if (!rc && im->rows % 256 == 0) {
 		off_t pos = im->fd >= 0 && im->size > 0 ? lseek(im->fd, 0, SEEK_CUR) : -1;
@@ -1254,7 +1270,7 @@ static int read_tabular(struct importer *im, enum fmt f)
 	if (f == F_XLSX) {
 		if (!strcmp(im->file, "-"))
 			return crm_error(c, CRM_USAGE, "an .xlsx workbook cannot come from stdin: give its file name");
-		xr = xlsx_open(im->file, im->o->sheet, err, sizeof(err));
+		xr = im->xr = xlsx_open(im->file, im->o->sheet, err, sizeof(err));
 		if (!xr)
 			return crm_error(c, CRM_BADINPUT, "%s", err);
 	} else {
@@ -1326,6 +1342,7 @@ static int read_tabular(struct importer *im, enum fmt f)
 			close(im->fd);
 	}
 	xlsx_close(xr);
+	im->xr = NULL;
 	im->fd = -1;
 	return rc;
 }

@@ -10,6 +10,8 @@
 #include "io/out.h"
 #include "core/record.h"
 #include "core/event.h"
+#include "core/mask.h"
+#include "core/query.h"
 #include "base/text.h"
 
 /* company_key(x) in SQL, for grouping by a company name without its noise. */
@@ -150,9 +152,12 @@ static void group_print(struct crm *c, const struct type *t, const char *ids, co
 
 static int group_by(struct crm *c, const struct type *t, const struct key *k, long *groups)
 {
+	/* among the records the acting user may see */
+	char *scope = query_scope(c, t, "r", false);
 	char *sql = xasprintf("SELECT k, group_concat(id), count(*) FROM (SELECT %s AS k, r.id AS id FROM \"%s\" AS r "
-			      "WHERE r.deleted_at IS NULL ORDER BY r.id) WHERE k IS NOT NULL AND k <> '' "
-			      "GROUP BY k HAVING count(*) > 1 ORDER BY min(id)", k->sql, t->name);
+			      "WHERE r.deleted_at IS NULL AND (%s) ORDER BY r.id) WHERE k IS NOT NULL AND k <> '' "
+			      "GROUP BY k HAVING count(*) > 1 ORDER BY min(id)", k->sql, t->name, scope);
+	free(scope);
 	sqlite3_stmt *st;
 	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
 	free(sql);
@@ -211,8 +216,10 @@ static void near_groups(struct crm *c, const struct type *t, const char *company
  * differ by a character. */
 static int near_by_company(struct crm *c, const struct type *t, long *groups)
 {
+	char *scope = query_scope(c, t, "r", false);
 	char *sql = xasprintf("SELECT company_key(r.company) AS ck, name_key(r.name), r.id FROM \"%s\" AS r "
-			      "WHERE r.deleted_at IS NULL AND ck IS NOT NULL ORDER BY ck, r.id", t->name);
+			      "WHERE r.deleted_at IS NULL AND ck IS NOT NULL AND (%s) ORDER BY ck, r.id", t->name, scope);
+	free(scope);
 	sqlite3_stmt *st;
 	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
 	free(sql);
@@ -471,6 +478,7 @@ int merge_run(struct crm *c, const char *tn, long long keep, const long long *dr
 		return rc;
 	}
 	cJSON *k = record_get(c, t, keep, false);
+	mask_json(c, t, k, NULL);
 	cJSON_AddItemToObject(k, "merged", moved);
 	out_object(c->out, k);
 	cJSON_Delete(k);

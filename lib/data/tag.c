@@ -4,6 +4,7 @@
 
 #include "core/db.h"
 #include "io/out.h"
+#include "core/query.h"
 #include "data/tag.h"
 #include "base/text.h"
 
@@ -60,8 +61,11 @@ int tag_list(struct crm *c, const char *tn, bool counts)
 		const struct type *t = type_at(c, i);
 		if (!type_field(t, "tags") || (tn && strcmp(tn, t->name)))
 			continue;
-		sbuf_addf(&sql, "%sSELECT tags FROM \"%s\" WHERE deleted_at IS NULL AND tags IS NOT NULL",
-			  n++ ? " UNION ALL " : "", t->name);
+		/* the tags of what the acting user may see */
+		char *scope = query_scope(c, t, "x", false);
+		sbuf_addf(&sql, "%sSELECT tags FROM \"%s\" AS x WHERE deleted_at IS NULL AND tags IS NOT NULL AND (%s)",
+			  n++ ? " UNION ALL " : "", t->name, scope);
+		free(scope);
 	}
 	if (!n) {
 		sbuf_release(&sql);

@@ -56,6 +56,20 @@ int jsonl_next(struct jsonl_reader *r, cJSON **obj)
 		snprintf(r->err, sizeof(r->err), "invalid UTF-8 at column %zu", bad + 1);
 		return -1;
 	}
+	/* A NUL would cut a string short where C reads it: refused, not
+	 * silently truncated (a raw byte, or \u0000 in a string). */
+	const char *nul = memchr(r->line, 0, (size_t)n);
+	for (const char *p = r->line; !nul && p < r->line + n; p++)
+		if (*p == '\\') {
+			if (p + 5 < r->line + n + 1 && !strncmp(p + 1, "u0000", 5))
+				nul = p;
+			p++;   /* the escaped character */
+		}
+	if (nul) {
+		snprintf(r->err, sizeof(r->err), "a NUL character (near column %ld) is not allowed",
+			 (long)(nul - r->line) + 1);
+		return -1;
+	}
 	const char *end = NULL;
 	cJSON *j = cJSON_ParseWithLengthOpts(r->line, (size_t)n, &end, 0);
 	if (!j) {

@@ -1,4 +1,5 @@
 /* out.c: the record writer (jsonl, table, csv, tsv). */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
@@ -27,6 +28,8 @@ struct out {
 	FILE *fp;              /* where records are written: dest, or the spool */
 	FILE *dest;            /* stdout */
 	FILE *spool;           /* out_hold(): records kept until they may go */
+	char *mem;             /* the spool in memory, when no file could be had */
+	size_t memlen;
 	size_t spool_step;     /* let them go (commit first) every this many bytes */
 	long count;
 	int err;
@@ -43,6 +46,7 @@ struct out {
 	int ncols, capcols;
 	bool declared;         /* columns fixed by out_columns() */
 	bool vertical;         /* table: each record as key/value lines (out_vertical) */
+	bool raw;              /* csv/tsv: no ' before a cell a spreadsheet would run */
 	bool header_done;      /* csv/tsv header printed (streaming) */
 	char **labels;         /* csv/tsv header cells, when not the keys */
 	int nlabels;
@@ -165,6 +169,43 @@ static int col_index(struct out *o, const char *key)
 	return o->ncols++;
 }
 
+void out_raw(struct out *o, bool raw)
+{
+	o->raw = raw;
+}
+
+/* A number as text: [+-]digits[.digits][e[+-]digits]. */
+static bool plain_number(const char *s)
+{
+	const char *p = s + (*s == '+' || *s == '-');
+	if (!isdigit((unsigned char)*p))
+		return false;
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (*p == '.') {
+		p++;
+		if (!isdigit((unsigned char)*p))
+			return false;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		p += *p == '+' || *p == '-';
+		if (!isdigit((unsigned char)*p))
+			return false;
+		while (isdigit((unsigned char)*p))
+			p++;
+	}
+	return !*p;
+}
+
+/* Text a spreadsheet would take for a formula (see out_raw). */
+static bool formula_like(const char *s)
+{
+	return s[0] && strchr("=+-@\t\r", s[0]) && !plain_number(s);
+}
+
 /* A cell of text (left-aligned) or of a number (right-aligned). */
 static void cell_put(struct out *o, const char *key, char *val, bool text)
 {
@@ -172,6 +213,11 @@ static void cell_put(struct out *o, const char *key, char *val, bool text)
 	if (i < 0) {
 		free(val);
 		return;
+	}
+	if (text && !o->raw && (o->fmt == OUT_CSV || o->fmt == OUT_TSV) && val && formula_like(val)) {
+		char *q = xasprintf("'%s", val);
+		free(val);
+		val = q;
 	}
 	if (text)
 		o->textcol[i] = true;
@@ -488,6 +534,10 @@ void out_hold(struct out *o)
 	if (o->spool)
 		return;
 	o->spool = spool_open();
+	/* no room for a file (a full disk): held in memory, never let go
+	 * before it may be */
+	if (!o->spool)
+		o->spool = open_memstream(&o->mem, &o->memlen);
 	if (o->spool)
 		o->fp = o->spool;   /* else records go out as they come, as before */
 	/* Into a pipe the next command waits for them: every megabyte. Into a
@@ -497,11 +547,24 @@ void out_hold(struct out *o)
 	o->spool_step = pipe ? 1u << 20 : 16u << 20;
 }
 
+/* The spool is a file (not memory: open_memstream). */
+static bool spool_is_file(const struct out *o)
+{
+	return fileno(o->spool) >= 0;
+}
+
 /* Empty the spool into dest. */
 static void spool_copy(struct out *o)
 {
 	char buf[1 << 16];
 	size_t n;
+	if (!spool_is_file(o)) {
+		if (fflush(o->spool) != 0)
+			o->err = errno;
+		else if (o->memlen && fwrite(o->mem, 1, o->memlen, o->dest) != o->memlen)
+			o->err = errno;
+		return;
+	}
 	if (fflush(o->spool) != 0 || fseek(o->spool, 0, SEEK_SET) != 0) {
 		o->err = errno;
 		return;
@@ -517,6 +580,15 @@ static void spool_copy(struct out *o)
 
 static void spool_empty(struct out *o)
 {
+	if (!spool_is_file(o)) {
+		fclose(o->spool);
+		free(o->mem);
+		o->mem = NULL;
+		o->memlen = 0;
+		o->spool = open_memstream(&o->mem, &o->memlen);
+		o->fp = o->spool ? o->spool : o->dest;
+		return;
+	}
 	if (fflush(o->spool) != 0 || fseek(o->spool, 0, SEEK_SET) != 0
 	    || ftruncate(fileno(o->spool), 0) != 0)
 		o->err = errno;
@@ -845,6 +917,7 @@ int out_free(struct out *o)
 	out_release(o);
 	if (o->spool)
 		fclose(o->spool);
+	free(o->mem);
 	int err = o->err;
 	free(o);
 	return err ? -1 : 0;

@@ -42,6 +42,11 @@ void out_header(struct out *o, const char *const *labels, int n);
  * lines, every key it has, a blank line between records: what `show`
  * prints on a terminal. */
 void out_vertical(struct out *o);
+/* csv/tsv: a text cell that starts with = + - @, a tab or a carriage
+ * return (a formula to a spreadsheet: =HYPERLINK(...), +cmd|...) is
+ * written with a ' before it, as OWASP recommends for CSV injection;
+ * numbers (-5, +86...) stay as they are. raw: every cell as it is. */
+void out_raw(struct out *o, bool raw);
 
 void out_begin(struct out *o);
 void out_str(struct out *o, const char *key, const char *val);  /* NULL: omitted */

@@ -691,6 +691,24 @@ static int fmt_date(double serial, int kind, int date1904, char *out, size_t n)
 	return 0;
 }
 
+int xlsx_serial_text(const xlsx_reader *r, const char *text, int with_time, char *out, size_t n)
+{
+	const char *p = text;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (p == text || (*p == '.' && !(p[1] >= '0' && p[1] <= '9')))
+		return -1;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++)
+			;
+	if (*p)
+		return -1;
+	double x = strtod(text, NULL);
+	if (!(x >= 1 && x < 109575))
+		return -1;
+	return fmt_date(x, with_time ? K_DATETIME : K_DATE, r->date1904, out, n);
+}
+
 /* ---- the sheet ---- */
 
 static void sheet_start(void *ud, const char *name, const char **a)

@@ -42,6 +42,13 @@ const char *xlsx_error(const xlsx_reader *r);
 /* The name of the sheet being read. */
 const char *xlsx_sheet(const xlsx_reader *r);
 
+/* A cell's text that is a serial day number ("45678.5": a date typed
+ * into a cell in General format) as a date (with_time: a date and
+ * time, "2025-01-21 12:00:00"), in the workbook's date system, into
+ * out. 0, or -1 when text is not such a number (days 1 to 109574:
+ * the years 1900 to 2199). */
+int xlsx_serial_text(const xlsx_reader *r, const char *text, int with_time, char *out, size_t n);
+
 void xlsx_close(xlsx_reader *r);
 
 #endif

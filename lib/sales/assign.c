@@ -9,6 +9,7 @@
 #include "core/db.h"
 #include "io/out.h"
 #include "core/record.h"
+#include "team/team.h"
 
 /* The title of the task assign makes for a lead's first contact. */
 #define FIRST_CONTACT "首次联系"
@@ -29,9 +30,20 @@ int assigner_init(struct crm *c, struct assigner *as, enum assign_by by, const c
 	memset(as, 0, sizeof(*as));
 	as->by = by;
 	as->team = xstrdup(team ? team : "default");
-	char *key = xasprintf("team.%s", as->team);
-	char *members = config_get(c, key);
-	free(key);
+	char *members = NULL;
+	if (team_active(c)) {
+		/* the active users with role rep (of the team when given) */
+		char **reps = team_users_with_role(c, "rep", team);
+		for (int i = 0; reps[i]; i++) {
+			as->rep = xrealloc(as->rep, (as->nrep + 1) * sizeof(char *));
+			as->rep[as->nrep++] = xstrdup(reps[i]);
+		}
+		team_names_free(reps);
+	} else {
+		char *key = xasprintf("team.%s", as->team);
+		members = config_get(c, key);
+		free(key);
+	}
 	if (members) {
 		char *save = NULL;
 		for (char *m = strtok_r(members, ",， ", &save); m; m = strtok_r(NULL, ",， ", &save)) {
@@ -42,8 +54,13 @@ int assigner_init(struct crm *c, struct assigner *as, enum assign_by by, const c
 	}
 	bool needs_team = by == BY_ROUND_ROBIN || by == BY_LEAST_LOADED;
 	if (needs_team && !as->nrep) {
-		int rc = crm_error(c, CRM_USAGE, "team %s has no members: crm config set team.%s alice,bob,carol",
-				   as->team, as->team);
+		int rc = team_active(c)
+			? (team ? crm_error(c, CRM_USAGE, "team %s has no active users with role rep (crm user add NAME "
+					    "--role rep --team %s)", team, team)
+				: crm_error(c, CRM_USAGE, "there are no active users with role rep (crm user add NAME "
+					    "--role rep)"))
+			: crm_error(c, CRM_USAGE, "team %s has no members: crm config set team.%s alice,bob,carol",
+				    as->team, as->team);
 		assigner_release(as);
 		return rc;
 	}

@@ -372,6 +372,13 @@ int agenda_print(struct crm *c, const char *user, const char *day)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct out *o = c->out;
 		int sec = sqlite3_column_int(st, 0);
+		const char *type = (const char *)sqlite3_column_text(st, 1);
+		/* another's agenda (--user) shows what the acting user may see */
+		const struct type *rt = type_find(c, type);
+		if (rt && record_access(c, rt, sqlite3_column_int64(st, 2), false)) {
+			c->errmsg[0] = 0;
+			continue;
+		}
 		long long n7 = sqlite3_column_int64(st, 7);
 		const char *t5 = (const char *)sqlite3_column_text(st, 5);
 		char *when;   /* the part of the line a person reads first */

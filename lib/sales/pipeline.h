@@ -40,6 +40,7 @@ struct move_opts {
 	bool force;             /* override the stage gates (logged) */
 	bool adding;            /* the deal is being added (pipeline_deal_inserted): say so in its terms */
 	bool fresh;             /* made in this same change (add, convert): no approval can be asked */
+	bool approved;          /* approved elsewhere (its contract's approval): no deal approval asked */
 };
 
 /* Move deal id to another stage of its pipeline: gates, approval, stage
@@ -51,6 +52,9 @@ int stage_move(struct crm *c, long long id, const struct move_opts *m);
  * new deal starts), or NULL when it has none or does not exist. Newly
  * allocated. */
 char *pipeline_first_stage(struct crm *c, const char *pipeline);
+/* The key of pipeline's first stage that closes as won, or NULL. Newly
+ * allocated. */
+char *pipeline_won_stage(struct crm *c, const char *pipeline);
 
 /* The deal type's behaviour (its type_ops, sales.c). check: a status is
  * not set by hand on add (it follows the stage). fill: a new deal starts
@@ -71,11 +75,5 @@ int pipeline_deal_inserted(struct crm *c, const struct type *t, long long id, co
 /* The deal's stage history, oldest first: [{"from","to","at","user",
  * "reason","forced","days"}]. NULL on a database error. */
 cJSON *pipeline_history(struct crm *c, long long deal_id);
-
-/* Approve the pending approval request of deal id (not by its owner:
- * CRM_PERM). Audited on "deal:ID" as "approve". */
-int approval_approve(struct crm *c, long long deal_id);
-/* Print the pending approval requests. CRM_NOTFOUND if none. */
-int approval_list_pending(struct crm *c);
 
 #endif

@@ -13,6 +13,7 @@
 #include "base/date.h"
 #include "core/config.h"
 #include "core/db.h"
+#include "core/query.h"
 #include "io/out.h"
 #include "sales/report.h"
 
@@ -52,6 +53,18 @@ static void columns(struct crm *c, const char *const *table, int nt, const char 
 		out_columns(c->out, all, na);
 }
 
+/* What the acting user may see of type tn, over alias, as " AND (...)",
+ * or "" when they see it all (no users, an admin): a rep's funnel is
+ * their own deals. Newly allocated. */
+static char *scope_and(struct crm *c, const char *tn, const char *alias)
+{
+	const struct type *t = type_find(c, tn);
+	char *s = t ? query_scope(c, t, alias, false) : xstrdup("1");
+	char *r = strcmp(s, "1") ? xasprintf(" AND (%s)", s) : xstrdup("");
+	free(s);
+	return r;
+}
+
 static int prepare(struct crm *c, const char *sql, sqlite3_stmt **st)
 {
 	int rc = sqlite3_prepare_v2(c->db, sql, -1, st, NULL);
@@ -64,6 +77,24 @@ static void bind_opt(sqlite3_stmt *st, int i, const char *v)
 		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
 	else
 		sqlite3_bind_null(st, i);
+}
+
+/* A sum of money read back: SQLite's sum() fails on an overflow, but
+ * its + (the funnel's running totals) turns into floating point, so a
+ * REAL where minor units should be is a sum past 64 bits, never a
+ * figure to print (amounts are bounded: base/money.h MONEY_MAX). */
+#define SUM_OVERFLOW (-1)
+
+static bool sum_ok(sqlite3_stmt *st, int i)
+{
+	return sqlite3_column_type(st, i) != SQLITE_FLOAT;
+}
+
+static int report_error(struct crm *c, int rc)
+{
+	if (rc == SUM_OVERFLOW)
+		return crm_error(c, CRM_DBERR, "report: a sum of money is past what 64 bits hold");
+	return crm_dberror(c, rc, "report");
 }
 
 static const char *col_text(sqlite3_stmt *st, int i)
@@ -272,11 +303,12 @@ static const char days_filtered_sql[] =
  * deal_owner; ?2 since, ?3 owner). Without --owner, the deals are read in
  * table order: through an index, each would be a jump to its row (3.4 s
  * instead of 0.4 s for --since at 1M deals). */
-static char *deal_query(const char *fmt, const char *since, const char *owner, bool cur)
+static char *deal_query(const char *fmt, const char *since, const char *owner, bool cur,
+			const char *scope)
 {
-	char *filters = xasprintf("%s%s%s", since ? " AND julianday(d.created_at) >= julianday(?2)" : "",
+	char *filters = xasprintf("%s%s%s%s", since ? " AND julianday(d.created_at) >= julianday(?2)" : "",
 				  owner ? " AND d.owner = ?3" : "",
-				  cur ? " AND coalesce(d.currency, ?6) = ?5" : "");
+				  cur ? " AND coalesce(d.currency, ?6) = ?5" : "", scope);
 	char *sql = xasprintf(fmt, owner ? "" : " NOT INDEXED", filters);
 	free(filters);
 	return sql;
@@ -287,7 +319,10 @@ static int funnel_days(struct crm *c, const struct report_opts *r, const char *s
 {
 	sqlite3_stmt *st;
 	bool multi = cs->n > 1;
-	char *sql = since || r->owner || multi ? deal_query(days_filtered_sql, since, r->owner, multi) : NULL;
+	char *scope = scope_and(c, "deal", "d");
+	char *sql = since || r->owner || multi || *scope
+		? deal_query(days_filtered_sql, since, r->owner, multi, scope) : NULL;
+	free(scope);
 	int rc = prepare(c, sql ? sql : days_fast_sql, &st);
 	if (rc) {
 		free(sql);
@@ -322,8 +357,11 @@ static int funnel_one(struct crm *c, const struct report_opts *r, const char *si
 		      const struct currencies *cs, int k)
 {
 	sqlite3_stmt *st;
-	bool multi = cs->n > 1, filtered = since || r->owner || multi;
-	char *counts = filtered ? deal_query(funnel_counts_filtered, since, r->owner, multi) : NULL;
+	bool multi = cs->n > 1;
+	char *scope = scope_and(c, "deal", "d");
+	bool filtered = since || r->owner || multi || *scope;
+	char *counts = filtered ? deal_query(funnel_counts_filtered, since, r->owner, multi, scope) : NULL;
+	free(scope);
 	char *sql = xasprintf(funnel_sql, counts ? counts : funnel_counts_all);
 	free(counts);
 	int rc = prepare(c, sql, &st);
@@ -348,9 +386,13 @@ static int funnel_one(struct crm *c, const struct report_opts *r, const char *si
 		fs[n].stays = 0;
 		fs[n].days = 0;
 		n++;
+		if (!sum_ok(st, 4)) {
+			rc = SUM_OVERFLOW;
+			break;
+		}
 	}
 	sqlite3_finalize(st);
-	rc = rc == SQLITE_DONE ? funnel_days(c, r, since, now, cs, k, fs, n) : crm_dberror(c, rc, "report");
+	rc = rc == SQLITE_DONE ? funnel_days(c, r, since, now, cs, k, fs, n) : report_error(c, rc);
 	long long max = 0;
 	for (int i = 0; i < n; i++)
 		if (fs[i].deals > max)
@@ -438,7 +480,8 @@ static int forecast_one(struct crm *c, const struct report_opts *r, const char *
 	/* Open deals by expected close, won deals by when they closed: first
 	 * grouped by the stored column in the order of a covering index (no
 	 * sort of every deal), then by period. */
-	bool filtered = r->pipeline || r->owner || since || cs->n > 1;
+	char *scope = scope_and(c, "deal", "deal");
+	bool filtered = r->pipeline || r->owner || since || cs->n > 1 || *scope;
 	/* the currency only when there are several: with one, the covering
 	 * indexes (which have no currency) answer alone */
 	const char *cond = cs->n > 1 ? "AND (?1 IS NULL OR pipeline = ?1) AND (?2 IS NULL OR owner = ?2) "
@@ -448,16 +491,17 @@ static int forecast_one(struct crm *c, const struct report_opts *r, const char *
 		"WITH o AS (SELECT %s AS k, sum(n) AS n, sum(amt) AS amt, sum(w) AS w FROM ("
 		"  SELECT %s AS e, count(*) AS n, coalesce(sum(amount), 0) AS amt, "
 		"  coalesce(sum(amount * coalesce(probability, 0)), 0) AS w FROM deal %s "
-		"  WHERE status = 'open' AND deleted_at IS NULL %s GROUP BY e) GROUP BY k), "
+		"  WHERE status = 'open' AND deleted_at IS NULL %s%s GROUP BY e) GROUP BY k), "
 		"x AS (SELECT %s AS k, sum(n) AS n, sum(amt) AS amt FROM ("
 		"  SELECT %s AS e, count(*) AS n, coalesce(sum(amount), 0) AS amt FROM deal %s "
-		"  WHERE status = 'won' AND deleted_at IS NULL %s %s GROUP BY e) GROUP BY k) "
+		"  WHERE status = 'won' AND deleted_at IS NULL %s %s%s GROUP BY e) GROUP BY k) "
 		"SELECT k, sum(on_), sum(oamt), sum(w), sum(wn), sum(wamt) FROM ("
 		"  SELECT k, n AS on_, amt AS oamt, w, 0 AS wn, 0 AS wamt FROM o "
 		"  UNION ALL SELECT k, 0, 0, 0, n, amt FROM x) GROUP BY k ORDER BY k IS NULL, k",
-		open_key, open_col, filtered || !strcmp(by, "owner") ? "" : "INDEXED BY deal_forecast", cond,
+		open_key, open_col, filtered || !strcmp(by, "owner") ? "" : "INDEXED BY deal_forecast", cond, scope,
 		won_key, won_col, filtered || !strcmp(by, "owner") ? "" : "INDEXED BY deal_won", cond,
-		"AND (?3 IS NULL OR julianday(closed_at) >= julianday(?3))");
+		"AND (?3 IS NULL OR julianday(closed_at) >= julianday(?3))", scope);
+	free(scope);
 	sqlite3_stmt *st;
 	int rc = prepare(c, sql, &st);
 	free(sql);
@@ -485,9 +529,13 @@ static int forecast_one(struct crm *c, const struct report_opts *r, const char *
 		f->wamt = sqlite3_column_int64(st, 5);
 		if (f->w > max)
 			max = f->w;
+		if (!sum_ok(st, 2) || !sum_ok(st, 5) || fabs(sqlite3_column_double(st, 3)) >= 9.2e18) {
+			rc = SUM_OVERFLOW;
+			break;
+		}
 	}
 	sqlite3_finalize(st);
-	rc = rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
+	rc = rc == SQLITE_DONE ? CRM_OK : report_error(c, rc);
 	for (int i = 0; i < n; i++) {
 		struct out *o = c->out;
 		if (!rc) {
@@ -535,7 +583,7 @@ static const char cycle_sql[] =
 	"  julianday(d.closed_at) - julianday(coalesce(l.created_at, d.created_at)) "
 	"  FROM deal d%s LEFT JOIN lead l ON l.id = d.lead_id "
 	"  WHERE d.status = 'won' AND d.deleted_at IS NULL AND d.closed_at IS NOT NULL "
-	"  AND (?1 IS NULL OR julianday(d.closed_at) >= julianday(?1)) AND (?2 IS NULL OR d.owner = ?2)";
+	"  AND (?1 IS NULL OR julianday(d.closed_at) >= julianday(?1)) AND (?2 IS NULL OR d.owner = ?2)%s";
 
 /* One group's days, sorted (NULL, an unreadable date, first, as NAN). */
 struct days {
@@ -620,7 +668,8 @@ static int cycle_groups(struct crm *c, sqlite3_stmt *st, long *n)
 			cycle_add(&dims[k], col_text(st, k) ? col_text(st, k) : "", days);
 	}
 	for (int k = 0; k < 3; k++) {
-		qsort(dims[k].g, dims[k].n, sizeof(*dims[k].g), group_cmp);
+		if (dims[k].n)
+			qsort(dims[k].g, dims[k].n, sizeof(*dims[k].g), group_cmp);
 		for (size_t i = 0; i < dims[k].n; i++) {
 			struct days *d = &dims[k].g[i].d;
 			qsort(d->v, d->n, sizeof(double), days_cmp);
@@ -657,7 +706,7 @@ static const char stage_days_owner_sql[] =
 	"SELECT h.pipeline, h.to_stage, count(*), avg(coalesce(h.days, julianday(?3) - julianday(h.at))) "
 	"FROM deal d CROSS JOIN stage_history h ON h.deal_id = d.id "
 	"JOIN pipeline p ON p.key = h.pipeline JOIN stage s ON s.pipeline_id = p.id AND s.key = h.to_stage "
-	"WHERE d.owner = ?2 AND d.deleted_at IS NULL AND s.closes IS NULL "
+	"WHERE %s%s AND d.deleted_at IS NULL AND s.closes IS NULL "
 	"AND (h.left_at IS NOT NULL OR d.status = 'open') "
 	"GROUP BY h.pipeline, h.to_stage ORDER BY p.id, s.position";
 
@@ -674,23 +723,35 @@ int report_cycle(struct crm *c, const struct report_opts *r)
 					    "p90_days", "stays", "avg_days" };
 	columns(c, tcols, 6, cols, 9);
 	sqlite3_stmt *st;
-	char *sql = xasprintf(cycle_sql, r->owner ? "" : " NOT INDEXED");
+	char *scope = scope_and(c, "deal", "d");
+	/* in table order unless an owner (or the user's scope) picks a few */
+	char *sql = xasprintf(cycle_sql, r->owner || *scope ? "" : " NOT INDEXED", scope);
 	rc = prepare(c, sql, &st);
 	free(sql);
-	if (rc)
+	if (rc) {
+		free(scope);
 		return rc;
+	}
 	bind_opt(st, 1, since);
 	bind_opt(st, 2, r->owner);
 	long n = 0;
 	rc = cycle_groups(c, st, &n);
 	sqlite3_finalize(st);
-	if (rc)
+	if (rc) {
+		free(scope);
 		return rc;
+	}
 	/* the stage part follows the owner filter; --since means won since for
 	 * the cycle rows and is not applied to stays */
-	if ((rc = prepare(c, r->owner ? stage_days_owner_sql : stage_days_sql, &st)))
+	/* a scope reads the user's own deals' history, like --owner */
+	sql = r->owner || *scope ? xasprintf(stage_days_owner_sql, r->owner ? "d.owner = ?2" : "1", scope) : NULL;
+	free(scope);
+	rc = prepare(c, sql ? sql : stage_days_sql, &st);
+	bool own = sql != NULL;
+	free(sql);
+	if (rc)
 		return rc;
-	if (r->owner)
+	if (own && r->owner)
 		sqlite3_bind_text(st, 2, r->owner, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -713,8 +774,9 @@ int report_cycle(struct crm *c, const struct report_opts *r)
 
 /* ---- leaderboard ---- */
 
-/* %s: the currency filter on deals, %s on activity-only owners (they are
- * in the default currency's block). */
+/* %s: the currency and visibility filters on deals, %s visibility on
+ * activities, %s the currency on activity-only owners (they are in the
+ * default currency's block). */
 static const char leaderboard_sql[] =
 	"WITH d AS (SELECT owner, "
 	"  sum(CASE WHEN status = 'won' AND (?1 IS NULL OR julianday(closed_at) >= julianday(?1)) "
@@ -725,7 +787,7 @@ static const char leaderboard_sql[] =
 	"  sum(status = 'open') AS open_deals "
 	"  FROM deal WHERE deleted_at IS NULL AND owner IS NOT NULL%s GROUP BY owner), "
 	"a AS (SELECT owner, count(*) AS n FROM activity WHERE deleted_at IS NULL AND owner IS NOT NULL "
-	"  AND (?1 IS NULL OR julianday(at) >= julianday(?1)) GROUP BY owner), "
+	"  AND (?1 IS NULL OR julianday(at) >= julianday(?1))%s GROUP BY owner), "
 	"o AS (SELECT owner FROM d UNION SELECT owner FROM a%s) "
 	"SELECT o.owner, coalesce(d.won_amount, 0), coalesce(d.won, 0), coalesce(d.lost, 0), coalesce(a.n, 0), "
 	"  coalesce(d.open_amount, 0), coalesce(d.open_deals, 0) "
@@ -736,8 +798,12 @@ static int leaderboard_one(struct crm *c, const struct report_opts *r, const cha
 			   const struct currencies *cs, int k, long *rows)
 {
 	bool multi = cs->n > 1;
-	char *sql = xasprintf(leaderboard_sql, multi ? " AND coalesce(currency, ?4) = ?3" : "",
-			      multi ? " WHERE ?3 = ?4" : "");
+	char *sd = scope_and(c, "deal", "deal"), *sa = scope_and(c, "activity", "activity");
+	char *dcond = xasprintf("%s%s", multi ? " AND coalesce(currency, ?4) = ?3" : "", sd);
+	char *sql = xasprintf(leaderboard_sql, dcond, sa, multi ? " WHERE ?3 = ?4" : "");
+	free(dcond);
+	free(sd);
+	free(sa);
 	sqlite3_stmt *st;
 	int rc = prepare(c, sql, &st);
 	free(sql);
@@ -752,6 +818,10 @@ static int leaderboard_one(struct crm *c, const struct report_opts *r, const cha
 		struct out *o = c->out;
 		long long won = sqlite3_column_int64(st, 2), lost = sqlite3_column_int64(st, 3);
 		long long amt = sqlite3_column_int64(st, 1);
+		if (!sum_ok(st, 1) || !sum_ok(st, 5)) {
+			rc = SUM_OVERFLOW;
+			break;
+		}
 		if (!n)
 			max = amt;   /* sorted by won amount: the first is the largest */
 		out_begin(o);
@@ -771,7 +841,7 @@ static int leaderboard_one(struct crm *c, const struct report_opts *r, const cha
 	}
 	sqlite3_finalize(st);
 	*rows += n;
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
+	return rc == SQLITE_DONE ? CRM_OK : report_error(c, rc);
 }
 
 int report_leaderboard(struct crm *c, const struct report_opts *r)
@@ -808,8 +878,14 @@ static int sources_one(struct crm *c, const struct report_opts *r, const char *s
 		       const struct currencies *cs, int k, long *rows)
 {
 	bool multi = cs->n > 1;
-	char *sql = xasprintf(sources_sql, multi ? " AND coalesce(currency, ?4) = ?3" : "",
-			      multi ? " AND coalesce(d.currency, ?4) = ?3" : "");
+	char *sl = scope_and(c, "lead", "lead"), *sd = scope_and(c, "deal", "d");
+	char *lcond = xasprintf("%s%s", multi ? " AND coalesce(currency, ?4) = ?3" : "", sl);
+	char *dcond = xasprintf("%s%s", multi ? " AND coalesce(d.currency, ?4) = ?3" : "", sd);
+	char *sql = xasprintf(sources_sql, lcond, dcond);
+	free(lcond);
+	free(dcond);
+	free(sl);
+	free(sd);
 	sqlite3_stmt *st;
 	int rc = prepare(c, sql, &st);
 	free(sql);
@@ -823,6 +899,10 @@ static int sources_one(struct crm *c, const struct report_opts *r, const char *s
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		struct out *o = c->out;
 		long long leads = sqlite3_column_int64(st, 1), amt = sqlite3_column_int64(st, 5);
+		if (!sum_ok(st, 5)) {
+			rc = SUM_OVERFLOW;
+			break;
+		}
 		if (!n)
 			max = amt;
 		out_begin(o);
@@ -844,7 +924,7 @@ static int sources_one(struct crm *c, const struct report_opts *r, const char *s
 	}
 	sqlite3_finalize(st);
 	*rows += n;
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
+	return rc == SQLITE_DONE ? CRM_OK : report_error(c, rc);
 }
 
 int report_sources(struct crm *c, const struct report_opts *r)
@@ -870,13 +950,13 @@ static const char silent_sql[] =
 	"acc AS (SELECT 1 AS o, 'account' AS type, x.id, x.name, x.owner, "
 	"  CASE WHEN al.last IS NULL OR julianday(x.last_contacted_at) > julianday(al.last) "
 	"       THEN x.last_contacted_at ELSE al.last END AS last, x.created_at "
-	"  FROM account x LEFT JOIN al ON al.aid = x.id WHERE x.deleted_at IS NULL), "
+	"  FROM account x LEFT JOIN al ON al.aid = x.id WHERE x.deleted_at IS NULL%s), "
 	"dl AS (SELECT d.id, max(a.at) AS last FROM deal d JOIN activity a ON a.entity = 'deal:' || d.id "
 	"  AND a.deleted_at IS NULL WHERE d.status = 'open' AND d.deleted_at IS NULL GROUP BY d.id), "
 	"dea AS (SELECT 2 AS o, 'deal' AS type, d.id, d.name, d.owner, "
 	"  CASE WHEN dl.last IS NULL OR julianday(d.last_contacted_at) > julianday(dl.last) "
 	"       THEN d.last_contacted_at ELSE dl.last END AS last, d.created_at "
-	"  FROM deal d LEFT JOIN dl ON dl.id = d.id WHERE d.status = 'open' AND d.deleted_at IS NULL), "
+	"  FROM deal d LEFT JOIN dl ON dl.id = d.id WHERE d.status = 'open' AND d.deleted_at IS NULL%s), "
 	"u AS (SELECT *, julianday(?1) - julianday(coalesce(last, created_at)) AS silent FROM acc "
 	"  UNION ALL SELECT *, julianday(?1) - julianday(coalesce(last, created_at)) FROM dea) "
 	"SELECT type, id, name, owner, last, CAST(silent AS INTEGER) FROM u "
@@ -888,7 +968,12 @@ int report_silent(struct crm *c, const struct report_opts *r)
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
 	sqlite3_stmt *st;
-	int rc = prepare(c, silent_sql, &st);
+	char *sa = scope_and(c, "account", "x"), *sd = scope_and(c, "deal", "d");
+	char *sql = xasprintf(silent_sql, sa, sd);
+	free(sa);
+	free(sd);
+	int rc = prepare(c, sql, &st);
+	free(sql);
 	if (rc)
 		return rc;
 	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);

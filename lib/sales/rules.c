@@ -17,6 +17,7 @@
 #include "sales/score.h"
 #include "base/split.h"
 #include "base/text.h"
+#include "team/team.h"
 
 struct rule {
 	long long id;
@@ -123,16 +124,17 @@ static int cond_holds(struct crm *c, struct rule *r, const struct type *t, long 
 
 /* ---- actions ---- */
 
-/* The record an action acts on: an activity's or task's actions go to the
- * record it is about. */
+/* The record an action acts on: the actions of a record about another
+ * (an activity, a task, a survey: its FF_ABOUT entity) go to that one. */
 static int target_of(struct crm *c, const struct type *t, long long id, const struct type **tt, long long *tid)
 {
 	*tt = t;
 	*tid = id;
-	if (strcmp(t->name, "activity") && strcmp(t->name, "task"))
+	const struct field *about = type_field_flagged(t, FF_ABOUT);
+	if (!about || about->kind != FK_ENTITY)
 		return CRM_OK;
 	cJSON *rec = record_get(c, t, id, true);
-	const char *e = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "entity"));
+	const char *e = cJSON_GetStringValue(cJSON_GetObjectItem(rec, about->name));
 	int rc = e ? entity_parse(c, e, NULL, tt, tid) : CRM_OK;
 	cJSON_Delete(rec);
 	return rc;
@@ -144,8 +146,12 @@ static char *who(struct crm *c, const char *spec, const char *owner)
 	if (!spec || !strcmp(spec, "owner"))
 		return xstrdup(owner ? owner : c->user);
 	if (!strcmp(spec, "manager")) {
+		/* the owner's manager: theirs as a user, else config manager.NAME */
+		char *m = team_active(c) ? team_manager_of(c, owner ? owner : c->user) : NULL;
+		if (m)
+			return m;
 		char *key = xasprintf("manager.%s", owner ? owner : c->user);
-		char *m = config_get(c, key);
+		m = config_get(c, key);
 		free(key);
 		if (!m)
 			m = config_get(c, "manager");
@@ -266,6 +272,53 @@ static int act_assign(struct crm *c, char **argv, int argc, const struct type *t
 	return rc;
 }
 
+/* create TYPE FIELD=VALUE...: a record of another type about the one the
+ * rule acts on: its references to that record (or to what that record
+ * belongs to: a contact's account) and its FF_ABOUT entity are filled
+ * unless given, its owner is that record's. */
+static int act_create(struct crm *c, const struct rule *ru, char **argv, int argc,
+		      const struct type *t, long long id, const char *owner)
+{
+	const struct type *nt = type_get(c, argv[1]);
+	if (!nt)
+		return c->errcode;
+	cJSON *f = cJSON_CreateObject();
+	for (int i = 2; i < argc; i++) {
+		char *eq = strchr(argv[i], '=');
+		if (!eq)
+			continue;
+		char *k = xstrndup(argv[i], (size_t)(eq - argv[i]));
+		const struct field *kf = type_field_or_ref(nt, k);
+		cJSON_DeleteItemFromObjectCaseSensitive(f, kf ? kf->name : k);
+		cJSON_AddStringToObject(f, kf ? kf->name : k, eq + 1);
+		free(k);
+	}
+	cJSON *rec = record_get(c, t, id, true);
+	const struct field *tp = type_field_flagged(t, FF_PARENT);
+	const cJSON *pv = tp ? cJSON_GetObjectItemCaseSensitive(rec, tp->name) : NULL;
+	for (int i = 0; i < nt->nfields; i++) {
+		const struct field *nf = &nt->fields[i];
+		if (nf->flags & (FF_COMPUTED | FF_SYSTEM) || cJSON_GetObjectItemCaseSensitive(f, nf->name))
+			continue;
+		if (nf->kind == FK_REF && nf->ref && !strcmp(nf->ref, t->name))
+			cJSON_AddNumberToObject(f, nf->name, (double)id);
+		else if (nf->kind == FK_REF && nf->ref && tp && tp->ref && !strcmp(nf->ref, tp->ref) && cJSON_IsNumber(pv))
+			cJSON_AddNumberToObject(f, nf->name, pv->valuedouble);
+		else if (nf->kind == FK_ENTITY && nf->flags & FF_ABOUT) {
+			char ent[64];
+			snprintf(ent, sizeof(ent), "%s:%lld", t->name, id);
+			cJSON_AddStringToObject(f, nf->name, ent);
+		} else if (!strcmp(nf->name, "owner") && owner)
+			cJSON_AddStringToObject(f, "owner", owner);
+		else if (!strcmp(nf->name, "rule"))
+			cJSON_AddStringToObject(f, "rule", ru->name);
+	}
+	cJSON_Delete(rec);
+	int rc = record_insert(c, nt, f, REC_NO_RULES, NULL, NULL);
+	cJSON_Delete(f);
+	return rc;
+}
+
 static int act_score(struct crm *c, const struct type *t, long long id)
 {
 	if (strcmp(t->name, "lead"))
@@ -337,10 +390,27 @@ int rules_action_check(struct crm *c, const char *action, const struct type *t)
 		const char *how = opt_of(argv, argc, 1, "--by");
 		if (!how || assign_by_parse(how, &by))
 			rc = crm_error(c, CRM_USAGE, "--do assign: assign --by region|industry|source|round-robin|least-loaded");
-	} else if (!strcmp(argv[0], "ticket")) {
-		rc = crm_error(c, CRM_USAGE, "--do ticket: there are no tickets yet (use task ... --priority high)");
+	} else if (!strcmp(argv[0], "create")) {
+		const struct type *nt = argc >= 2 ? type_find(c, argv[1]) : NULL;
+		if (!nt)
+			rc = crm_error(c, CRM_USAGE, "--do create: create TYPE FIELD=VALUE... (create ticket title=客户投诉)");
+		for (int i = 2; i < argc && !rc; i++) {
+			char *eq = strchr(argv[i], '=');
+			if (!eq) {
+				rc = crm_error(c, CRM_USAGE, "--do create: '%s' is not FIELD=VALUE", argv[i]);
+				break;
+			}
+			*eq = 0;
+			const struct field *f = type_field_or_ref(nt, argv[i]);
+			if (!f || f->flags & (FF_SYSTEM | FF_COMPUTED))
+				rc = crm_error(c, CRM_USAGE, "--do create: %s %s has no field '%s' to set",
+					       text_article(nt->name), nt->name, argv[i]);
+			else if (*(eq + 1) && f->kind != FK_REF && f->kind != FK_ENTITY)
+				rc = value_check(c, "create", nt, f, eq + 1);
+		}
 	} else if (strcmp(argv[0], "score") && strcmp(argv[0], "notify")) {
-		rc = crm_error(c, CRM_USAGE, "--do: '%s' is not an action (task, set, tag, assign, score, notify)", argv[0]);
+		rc = crm_error(c, CRM_USAGE, "--do: '%s' is not an action (task, set, tag, assign, score, notify, create)",
+			       argv[0]);
 	}
 	if (argc >= 0)
 		split_free(argv);
@@ -381,6 +451,8 @@ static int act(struct crm *c, const struct rule *ru, const char *action, const s
 		rc = act_assign(c, argv, argc, tt, tid);
 	else if (!strcmp(argv[0], "score"))
 		rc = act_score(c, tt, tid);
+	else if (!strcmp(argv[0], "create") && argc >= 2)
+		rc = act_create(c, ru, argv, argc, tt, tid, owner);
 	else
 		rc = crm_error(c, CRM_USAGE, "'%s' is not an action", argv[0]);
 	free(owner);
@@ -428,6 +500,9 @@ int rules_fire(struct crm *c, const char *event, const struct type *t, long long
 	for (int i = 0; i < rc->n; i++) {
 		struct rule *r = &rc->r[i];
 		if (strcmp(r->event, event))
+			continue;
+		/* an event several types publish (pool.claimed): the rule's type */
+		if (r->type && strcmp(r->type, t->name))
 			continue;
 		bool holds;
 		int err = cond_holds(c, r, t, id, &holds);
@@ -592,6 +667,21 @@ int rules_add(struct crm *c, const struct rule_spec *s)
 	} else {
 		const char *dot = strchr(s->event, '.');
 		tn = xstrndup(s->event, (size_t)(dot - s->event));
+		if (!type_find(c, tn)) {
+			/* not TYPE.x (pool.claimed): the type that publishes it,
+			 * --type when several do */
+			free(tn);
+			tn = NULL;
+			const struct type *want = s->type ? type_find(c, s->type) : NULL;
+			for (int i = 0; !tn && type_at(c, i); i++) {
+				const struct type *u = type_at(c, i);
+				for (const char *const *e = u->events; e && *e && !tn; e++)
+					if (!strcmp(*e, s->event) && (!want || want == u))
+						tn = xstrdup(u->name);
+			}
+			if (!tn)
+				return crm_error(c, CRM_USAGE, "--type %s does not go with --on %s", s->type, s->event);
+		}
 		if (s->type && strcmp(s->type, tn) && strcmp(s->type, type_find(c, tn)->plural)) {
 			free(tn);
 			return crm_error(c, CRM_USAGE, "--type %s does not go with --on %s", s->type, s->event);
@@ -618,9 +708,11 @@ int rules_add(struct crm *c, const struct rule_spec *s)
 		if (rc)
 			return rc;
 	}
-	/* what the actions act on: an activity's record (any), an event's lead */
-	const struct type *target = !strcmp(t->name, "activity") ? NULL
-				  : !strcmp(t->name, "event") ? type_find(c, "lead") : t;
+	/* what the actions act on: the record it is about (an activity's or a
+	 * survey's: any), an event's lead */
+	const struct field *about = !tick ? type_field_flagged(t, FF_ABOUT) : NULL;
+	const struct type *target = !about ? t : about->kind == FK_ENTITY ? NULL
+				  : about->ref ? type_find(c, about->ref) : t;
 	cJSON *acts = cJSON_CreateArray();
 	for (int i = 0; i < s->nactions && !rc; i++) {
 		rc = rules_action_check(c, s->actions[i], target);

@@ -8,8 +8,10 @@
  * holds, and again only after it stopped holding. Actions: task "title"
  * [--due W] [--owner owner|manager|USER] [--priority P], set F=V,
  * tag add|rm TAG..., assign --by HOW [--team T], score, notify [TEXT]
- * [--to owner|manager|USER] (runs the on-notify hook). On an activity or
- * task, actions act on the record it is about. */
+ * [--to owner|manager|USER] (runs the on-notify hook), create TYPE
+ * FIELD=VALUE... (a record of another type about it: its references to
+ * the record, and to what the record belongs to, are filled). On a record
+ * about another (an activity, a task, a survey), actions act on that one. */
 #ifndef CRM_RULES_H
 #define CRM_RULES_H
 

@@ -13,10 +13,12 @@
 #include "core/query.h"
 #include "core/record.h"
 #include "sales/assign.h"
+#include "sales/approval.h"
 #include "sales/pipeline.h"
 #include "sales/rules.h"
 #include "sales/sales.h"
 #include "sales/score.h"
+#include "team/team.h"
 
 static const struct field lead_fields[] = {
 	FIELD_ID,
@@ -37,7 +39,7 @@ static const struct field lead_fields[] = {
 	/* kept apart from the lead row (lead_score, written by scoring runs) */
 	{ "score", FK_INT, FF_LIST | FF_COMPUTED, NULL, NULL, "评分", NULL,
 	  "coalesce((SELECT s.score FROM lead_score AS s WHERE s.id = r.id), 0)" },
-	FIELD_OWNER, FIELD_TAGS, FIELD_NOTE,
+	FIELD_OWNER, TEAM_POOL_FIELDS, FIELD_TAGS, FIELD_NOTE,
 	{ "account_id", FK_REF, FF_PARENT, NULL, "account", "客户编号", NULL },
 	{ "contact_id", FK_REF, 0, NULL, "contact", "联系人编号", NULL },
 	{ "deal_id", FK_REF, 0, NULL, "deal", "商机编号", NULL },
@@ -52,7 +54,7 @@ static const struct field account_fields[] = {
 	{ "size", FK_INT, 0, NULL, NULL, "规模", NULL },
 	{ "region", FK_TEXT, FF_LIST, NULL, NULL, "地区", NULL },
 	{ "tier", FK_ENUM, FF_LIST, "A,B,C", NULL, "等级", NULL },
-	FIELD_OWNER,
+	FIELD_OWNER, TEAM_POOL_FIELDS,
 	{ "source", FK_TEXT, 0, NULL, NULL, "来源", NULL },
 	{ "phone", FK_PHONE, FF_SEARCH, NULL, NULL, "电话", NULL },
 	{ "address", FK_TEXT, FF_SEARCH, NULL, NULL, "地址", NULL },
@@ -131,6 +133,7 @@ static const struct type_ops deal_ops = {
 	.check = pipeline_deal_check,
 	.fill = pipeline_deal_fill,
 	.inserted = pipeline_deal_inserted,
+	.updated = approval_deal_updated,
 };
 
 static const struct type_event lead_on_value[] = {
@@ -140,11 +143,12 @@ static const struct type_event lead_on_value[] = {
 
 static const char *const deal_events[] = { "deal.stage_changed", NULL };
 
+/* leads and accounts have a pool (公海, team.h) */
 static const struct type lead_type = {
-	"lead", "leads", 1, TYPE_FIELDS(lead_fields), false, NULL, NULL, lead_on_value, NULL,
+	"lead", "leads", 1, TYPE_FIELDS(lead_fields), false, NULL, NULL, lead_on_value, team_pool_events,
 };
 static const struct type account_type = {
-	"account", "accounts", 2, TYPE_FIELDS(account_fields), false, NULL, NULL, NULL, NULL,
+	"account", "accounts", 2, TYPE_FIELDS(account_fields), false, NULL, NULL, NULL, team_pool_events,
 };
 static const struct type contact_type = {
 	"contact", "contacts", 3, TYPE_FIELDS(contact_fields), false, NULL, NULL, NULL, NULL,
@@ -165,7 +169,7 @@ static const struct type event_type = {
 
 static const struct type *const sales_types[] = {
 	&lead_type, &account_type, &contact_type, &deal_type, &activity_type, &task_type, &event_type,
-	NULL,
+	&approval_type, NULL,
 };
 
 /* ---- has_event('x'), event_count('x' [, days]) over a lead's events ---- */
@@ -328,8 +332,10 @@ static const struct config_key sales_config_keys[] = {
 	{ "score.min_company_size", "100", "the company_size from which the default model gives +15" },
 	{ "manager", NULL, "the manager a rule's 'manager' means when manager.NAME is unset" },
 	{ "manager.", NULL, "the manager of user NAME, for rules that notify 'manager'" },
-	{ "approval.amount_over", NULL, "deals above this amount need approval for approval.stages" },
-	{ "approval.stages", "negotiation,won", "the stages a deal above approval.amount_over needs approval for" },
+	{ "approval.amount_over", NULL, "a deal over this amount needs an approval before the stages "
+	  "approval.stages names" },
+	{ "approval.stages", "negotiation,won", "the stages a deal over approval.amount_over needs an approval for" },
+	{ "approval.deal.steps", "manager", "who approves a deal, in order: roles or user names, comma-separated" },
 	{ "agenda.new_lead_hours", "24", "hours a new lead may wait for first contact before the agenda "
 	  "lists it (its old name agenda.first_contact_hours is still read)" },
 	{ "agenda.stale_deal_days", "7", "days without activity after which an open deal is on the agenda" },

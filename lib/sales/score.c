@@ -1,4 +1,6 @@
 /* score.c: lead scoring. See score.h. */
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -6,6 +8,7 @@
 #include "core/config.h"
 #include "base/date.h"
 #include "core/db.h"
+#include "core/hook.h"
 #include "core/event.h"
 #include "core/progress.h"
 #include "io/out.h"
@@ -243,8 +246,12 @@ static int explain(struct crm *c, const struct score_model *r)
 	static const char *const cols[] = { "lead", "name", "rule", "points" };
 	out_columns(c->out, cols, 4);
 	sqlite3_stmt *ids;
-	int rc = sqlite3_prepare_v2(c->db, "SELECT n.id, l.name, n.s FROM temp.score_all n JOIN lead l ON l.id = n.id "
-					   "ORDER BY n.id", -1, &ids, NULL);
+	char *scope = query_scope(c, t, "l", false);
+	char *isql = xasprintf("SELECT n.id, l.name, n.s FROM temp.score_all n JOIN lead l ON l.id = n.id "
+			       "WHERE %s ORDER BY n.id", scope);
+	free(scope);
+	int rc = sqlite3_prepare_v2(c->db, isql, -1, &ids, NULL);
+	free(isql);
 	if (rc != SQLITE_OK) {
 		free(src);
 		return crm_dberror(c, rc, "score");
@@ -363,6 +370,16 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 			    sum.s ? sum.s : "0", from, src, on);
 	free(src);
 	sbuf_release(&sum);
+	/* --all computes every lead's score without the write lock (seconds
+	 * at a million leads: another writer would wait that long): what is
+	 * open is committed first, when the command may commit on its own,
+	 * and the changes are written in a transaction of their own after */
+	bool relock = all && db_in_txn(c) && db_may_split(c, false);
+	if (relock && (rc = hook_commit(c, false))) {
+		free(sql);
+		model_release(&r);
+		return rc;
+	}
 	if (all)
 		progress_phase(&pg, "score: computing the rules");
 	rc = db_exec(c, sql);
@@ -372,8 +389,16 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
 	char *model = model_name(c, NULL);
+	if (!rc && changed && relock)
+		rc = db_begin(c);
+	if (!rc && changed && relock)
+		/* computed without the write lock: a lead whose score another
+		 * writer changed meanwhile keeps theirs */
+		rc = db_exec(c, "DELETE FROM temp.score_new WHERE old IS NOT "
+				"coalesce((SELECT score FROM lead_score AS l WHERE l.id = score_new.id), 0)");
 	if (!rc && changed) {
-		/* the changed scores into their narrow rows: no lead row is
+		/* the changed scores into their narrow rows, in one short
+		 * transaction with the run's one audit entry: no lead row is
 		 * rewritten (nor its updated_at: a score is not an edit) */
 		progress_phase(&pg, "score: writing the changed scores");
 		rc = db_exec(c, "INSERT INTO lead_score(id, score) SELECT id, s FROM temp.score_new WHERE s <> 0 "
@@ -383,15 +408,24 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 			rc = audit_run(c, model, now);
 	}
 	free(model);
-	if (!rc)
+	if (!rc && relock && !changed)
+		rc = db_begin(c);
+	if (!rc) {
+		/* what the scores say follows for everyone's leads (the rules
+		 * are the admin's), whoever ran the scoring */
+		c->system++;
 		rc = qualify(c);
+		c->system--;
+	}
 	if (!rc && explain_it)
 		rc = explain(c, &r);
 	else if (!rc && print && changed) {
 		/* the changed leads in one query, not one SELECT each */
 		progress_phase(&pg, "score: printing the changed leads");
 		char *sel = record_select_sql(t);
-		char *q = xasprintf("%s WHERE r.id IN (SELECT id FROM temp.score_new) ORDER BY r.id", sel);
+		char *scope = query_scope(c, t, "r", false);
+		char *q = xasprintf("%s WHERE r.id IN (SELECT id FROM temp.score_new) AND (%s) ORDER BY r.id", sel, scope);
+		free(scope);
 		free(sel);
 		sqlite3_stmt *st;
 		int src2 = sqlite3_prepare_v2(c->db, q, -1, &st, NULL);

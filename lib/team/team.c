@@ -1,15 +1,21 @@
-/* team.c: users, roles and teams as the layers above ask about them. */
+/* team.c: the team module, and users, roles and teams as the layers above
+ * ask about them. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/config.h"
 #include "core/db.h"
+#include "team/pool.h"
+#include "team/scope.h"
+#include "team/state.h"
 #include "team/team.h"
+#include "team/user.h"
+
+const char *const team_pool_events[] = { "pool.claimed", "pool.released", "pool.reclaimed", NULL };
 
 bool team_active(struct crm *c)
 {
-	return c->db && db_get_int(c, "SELECT EXISTS (SELECT 1 FROM \"user\" WHERE deleted_at IS NULL)",
-				    NULL, 0) != 0;
+	return c->db && team_actor(c)->active;
 }
 
 char *team_role(struct crm *c, const char *name)
@@ -65,19 +71,33 @@ void team_names_free(char **names)
 	free(names);
 }
 
-/* The pool's limits (spec 8.1): unset or 0 means none. */
-static const struct config_key team_config_keys[] = {
-	{ "pool.claim_limit", "0", "claims from the pool a user may make a day, 0 for no limit" },
-	{ "pool.hold_limit", "0", "leads plus accounts a rep may own, 0 for no limit" },
-	{ "pool.protect_days", "0", "days before a previous owner may claim a record back" },
-	{ "pool.reclaim_days", "0", "days without activity after which an owned lead or account goes back to the pool, 0 for never" },
-	{ "pool.reclaim_no_deal_days", "0", "days after which an account without an open or won deal goes "
-	  "back to the pool, 0 for never" },
-	{ "pool.remind_days", "0", "days before a reclaim that its owner gets a task, 0 for none" },
+static const struct type *const team_types[] = { &team_user_type, NULL };
+
+static const struct config_key team_config[] = {
+	{ "pool.claim_limit", "0", "records a user may claim from the pool a day (0: no limit)" },
+	{ "pool.hold_limit", "0", "leads plus accounts a user may own when claiming; closed customers "
+				  "do not count (0: no limit)" },
+	{ "pool.protect_days", "0", "days after losing a record in which its previous owner may not claim "
+				    "it back (0: none)" },
+	{ "pool.reclaim_days", NULL, "the tick returns an owned lead or account with no activity for this "
+				     "many days to the pool (unset or 0: never)" },
+	{ "pool.reclaim_no_deal_days", NULL, "the tick returns an account with no open or won deal this many "
+					     "days after its owner got it (unset or 0: never)" },
+	{ "pool.remind_days", NULL, "the owner gets a task this many days before a reclaim (unset or 0: none)" },
 	{ NULL, NULL, NULL },
 };
 
+static int team_tick(struct crm *c, bool all, bool dry)
+{
+	return pool_tick(c, all, dry);
+}
+
 const struct module team_module = {
 	.name = "team",
-	.config_keys = team_config_keys,
+	.types = team_types,
+	.tick = team_tick,
+	.config_keys = team_config,
+	.scope = team_scope,
+	.mask = team_mask,
+	.permit = team_permit,
 };

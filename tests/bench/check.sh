@@ -15,6 +15,9 @@
 #   forecast      report forecast < 1 s
 #   kill          (bench/kill.jsonl, make bench-kill) every kill -9 of an
 #                 import, checked and resumed, ends as an uninterrupted one
+#   list-rep      lead list as a rep owning 30% of the leads <= 1.5x lead list with no users
+#   receivables   report receivables < 1 s at 100,000 contracts (300,000 plans, 500,000 payments)
+#   import-payments  crm import payments >= 50,000 rows/s (a bank statement of 100,000 rows)
 #
 # Time targets stated for 1,000,000 records are scaled in proportion for a
 # smaller run (SIZE=100000: score < 0.5 s), never below 50 ms. Prints one
@@ -61,6 +64,15 @@ function scaled(base, n,   t) {
 	t = n < 1e6 ? base * n / 1e6 : base
 	return t < 0.05 ? 0.05 : t
 }
+# A time target stated for `at` records, scaled to the rows measured.
+function max_time_at(sc, base, at,   k, t) {
+	if (!usable(sc)) return
+	k = sc SUBSEP "crm"
+	t = rows[k] < at ? base * rows[k] / at : base
+	if (t < 0.05) t = 0.05
+	report(med[k] < t ? "ok" : "MISS", sc, sprintf("median %s %s %s%s", fmt_s(med[k]), med[k] < t ? "<" : ">=",
+		fmt_s(t), rows[k] < at ? sprintf(" (%s at %s, scaled to %s rows)", fmt_s(base), fmt_n(at), fmt_n(rows[k])) : ""))
+}
 function max_time(sc, base, per_million,   k, t) {
 	if (!usable(sc)) return
 	k = sc SUBSEP "crm"
@@ -84,6 +96,18 @@ function floor_note(sc, tool, rate,   k, p, ratio) {
 	ratio = (p in have) && med[p] > 0 && !skipped[p] && !failed[p] ? sprintf(" = %.2fx sqlite3 .import", med[k] / med[p]) : ""
 	printf "      %-9s %s: %s%s%s\n", "", tool, rate ? fmt_n(rps[k]) " records/s" : fmt_s(med[k]), ratio,
 		note[k] != "" ? " (" note[k] ")" : ""
+}
+# A scenario median beside the list median (the same command, no users).
+function vs_list(sc, most,   k, p, ratio) {
+	if (!usable(sc)) return
+	k = sc SUBSEP "crm"; p = "list" SUBSEP "crm"
+	if (!(p in have) || skipped[p] || failed[p] || med[p] <= 0) {
+		report("skip", sc, "no list measured beside it")
+		return
+	}
+	ratio = med[k] / med[p]
+	report(ratio <= most ? "ok" : "MISS", sc, sprintf("%s = %.2fx lead list with no users (%s), target <= %.1fx",
+		fmt_s(med[k]), ratio, fmt_s(med[p]), most))
 }
 function import_check(   k, p, ratio, ok) {
 	if (!usable("import")) return
@@ -116,6 +140,7 @@ END {
 	max_time("import-undo", 30, 1)
 	kill_check()
 	min_rate("list", 300000)
+	vs_list("list-rep", 1.5)
 	max_time("show", 0.005, 0)
 	max_time("score", 5, 1)
 	floor_note("score", "floor", 0)
@@ -126,6 +151,8 @@ END {
 	max_time("funnel-since", 1, 0)
 	max_time("cycle", 1, 1)
 	max_time("forecast", 1, 1)
+	max_time_at("receivables", 1, 100000)
+	min_rate("import-payments", 50000)
 	printf "\n%d ok, %d missed, %d skipped\n", passed, split(missed, m, " "), skips
 	if (missed != "") {
 		printf "bench-check: missed:%s\n", missed > "/dev/stderr"

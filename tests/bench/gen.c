@@ -4,13 +4,18 @@
  *   gen --deals N [--moves M] [--seed S] [-o FILE]
  *   gen --events N [--leads L] [--seed S] [--sql] [-o FILE]
  *   gen --ids K --leads L [--seed S]
+ *   gen --cash N [--seed S] [-o FILE]
+ *   gen --bank K --contracts N [--seed S] [-o FILE]
  *
  * Leads come as a spreadsheet would have them: Chinese headers, mixed phone
  * formats, ~3% duplicates (the same person again, phone typed another way),
  * quoted notes with commas, quotes and newlines. --sql prints the unique
  * leads already normalised (what an import keeps) as INSERTs for a `crm
  * init` database; --deals prints deals with stage histories as INSERTs;
- * --events prints behaviour events as JSON lines for `crm track`.
+ * --events prints behaviour events as JSON lines for `crm track`; --cash
+ * prints N signed contracts with 3 plans and 5 payments each (applied to
+ * the plans in due order) as INSERTs; --bank prints a bank statement of K
+ * payments on those contracts as a CSV for `crm import payments`.
  *
  * Every value is a pure function of (seed, record number, field), so the
  * same options always give the same bytes, and a duplicate can regenerate
@@ -63,6 +68,7 @@ enum {
 	F_DAY, F_MIN, F_DATEFMT, F_DUPPHONEFMT, F_DUPEMAIL, F_DUPLATER,
 	F_SPAN, F_DEALDAY, F_AMOUNT, F_OWNER, F_PRODUCT, F_STEP, F_GAP, F_END,
 	F_REASON, F_CLOSE, F_EVENT, F_LEAD, F_JITTER, F_ID,
+	F_SIGNED, F_PAID, F_PAYDAY, F_METHOD,
 };
 
 /* ---- tables ---- */
@@ -636,11 +642,11 @@ static void sql_string(struct buf *b, const char *s)
 
 /* ---- options ---- */
 
-enum mode { M_LEADS, M_DEALS, M_EVENTS, M_IDS };
+enum mode { M_LEADS, M_DEALS, M_EVENTS, M_IDS, M_CASH, M_BANK };
 
 struct opts {
 	enum mode mode;
-	uint64_t rows, seed, deals, moves, events, leads, ids;
+	uint64_t rows, seed, deals, moves, events, leads, ids, cash, bank, contracts;
 	int bom, crlf, gb18030, jsonl, sql, stats;
 	const char *output;
 };
@@ -651,7 +657,9 @@ static void usage(void)
 	      "           [--stats] [-o FILE]\n"
 	      "       gen --deals N [--moves M] [--seed S] [-o FILE]\n"
 	      "       gen --events N [--leads L] [--seed S] [--sql] [-o FILE]\n"
-	      "       gen --ids K --leads L [--seed S]\n", stderr);
+	      "       gen --ids K --leads L [--seed S]\n"
+	      "       gen --cash N [--seed S] [-o FILE]\n"
+	      "       gen --bank K --contracts N [--seed S] [-o FILE]\n", stderr);
 }
 
 static int parse_count(const char *opt, const char *v, uint64_t *out)
@@ -686,6 +694,9 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 		else if (!strcmp(a, "--events")) { num = &o->events; o->mode = M_EVENTS; }
 		else if (!strcmp(a, "--leads")) num = &o->leads;
 		else if (!strcmp(a, "--ids")) { num = &o->ids; o->mode = M_IDS; }
+		else if (!strcmp(a, "--cash")) { num = &o->cash; o->mode = M_CASH; }
+		else if (!strcmp(a, "--bank")) { num = &o->bank; o->mode = M_BANK; }
+		else if (!strcmp(a, "--contracts")) num = &o->contracts;
 		else if (!strcmp(a, "--bom")) o->bom = 1;
 		else if (!strcmp(a, "--crlf")) o->crlf = 1;
 		else if (!strcmp(a, "--gb18030")) o->gb18030 = 1;
@@ -727,6 +738,10 @@ static int opts_parse(int argc, char **argv, struct opts *o)
 			      stderr);
 			return -1;
 		}
+	}
+	if (o->mode == M_BANK && !o->contracts) {
+		fputs("gen: --bank needs --contracts N (those of gen --cash N)\n", stderr);
+		return -1;
 	}
 	if ((o->mode == M_EVENTS || o->mode == M_IDS) && !o->leads)
 		o->leads = o->rows;
@@ -1084,6 +1099,164 @@ static int gen_ids(const struct opts *op, struct out *o)
 	return 0;
 }
 
+/* ---- contracts, plans, payments ---- */
+
+/* Contract c (0-based): its amount in fen, 10,000 to 2,000,000 yuan, and
+ * the day it was signed, 2024-06-01 .. 2026-08-31. */
+static long long contract_amount(uint64_t s, uint64_t c)
+{
+	uint64_t a = pick(s, c, F_AMOUNT, 1000);
+	return (long long)(10000 + a * a * 2) * 100;
+}
+
+static long contract_day(uint64_t s, uint64_t c)
+{
+	long day0 = days_from_civil(2024, 6, 1);
+	return day0 + (long)pick(s, c, F_SIGNED, (uint64_t)(days_from_civil(2026, 8, 31) - day0));
+}
+
+struct batch {
+	struct buf b;
+	int n;
+	const char *head;
+};
+
+static void batch_row(struct batch *q, struct out *o)
+{
+	if (q->n >= SQL_BATCH) {
+		buf_puts(&q->b, ";\n");
+		out_write(o, q->b.s, q->b.len);
+		buf_reset(&q->b);
+		q->n = 0;
+	}
+	buf_puts(&q->b, q->n++ ? ",\n(" : q->head);
+}
+
+static void batch_end(struct batch *q, struct out *o)
+{
+	if (q->n) {
+		buf_puts(&q->b, ";\n");
+		out_write(o, q->b.s, q->b.len);
+	}
+	free(q->b.s);
+}
+
+static int gen_cash(const struct opts *op, struct out *o)
+{
+	uint64_t s = op->seed, naccounts = op->cash / 10 ? op->cash / 10 : 1, plan_id = 0, pay_id = 0;
+	const char *ts = "'2026-09-01T09:00:00+08:00'";
+	struct batch acc = { .head = "INSERT INTO account(id,name,owner,created_at,updated_at) VALUES\n(" };
+	struct batch con = { .head = "INSERT INTO contract(id,number,name,account_id,amount,currency,start,\"end\","
+				     "status,signed_at,owner,created_at,updated_at) VALUES\n(" };
+	struct batch pl = { .head = "INSERT INTO plan(id,contract_id,installment,amount,currency,due,owner,"
+				    "created_at,updated_at) VALUES\n(" };
+	struct batch pay = { .head = "INSERT INTO payment(id,number,contract_id,amount,currency,date,method,owner,"
+				     "created_at,updated_at) VALUES\n(" };
+	struct batch al = { .head = "INSERT INTO payment_alloc(payment_id,plan_id,amount,date) VALUES\n(" };
+	static const char *const methods[] = { "银行转账", "银行转账", "银行转账", "支票", "支付宝", "微信" };
+	/* loaded with foreign keys off (sqlite3's default): the order of the
+	 * batches does not matter */
+	out_write(o, "BEGIN;\n", 7);
+	for (uint64_t a = 0; a < naccounts; a++) {
+		struct person x;
+		person_make(s, a, &x);
+		batch_row(&acc, o);
+		buf_printf(&acc.b, "%" PRIu64 ",", a + 1);
+		sql_string(&acc.b, x.company);
+		buf_printf(&acc.b, ",'%s',%s,%s)", owners[pick(s, a, F_OWNER, N(owners))], ts, ts);
+	}
+	batch_end(&acc, o);
+	for (uint64_t c = 0; c < op->cash; c++) {
+		uint64_t id = c + 1, account = 1 + c % naccounts;
+		long long amount = contract_amount(s, c);
+		long day = contract_day(s, c);
+		const char *owner = owners[pick(s, c, F_OWNER, N(owners))];
+		batch_row(&con, o);
+		buf_printf(&con.b, "%" PRIu64 ",'HT-2026-%06" PRIu64 "','%s',%" PRIu64 ",%lld,'CNY','", id, id,
+			   products[pick(s, c, F_PRODUCT, N(products))], account, amount);
+		fmt_day(&con.b, day);
+		buf_puts(&con.b, "','");
+		fmt_day(&con.b, day + 364);
+		buf_puts(&con.b, "','signed','");
+		fmt_day(&con.b, day);
+		buf_printf(&con.b, "','%s',%s,%s)", owner, ts, ts);
+		/* 30/40/30, due 30, 120 and 210 days after signing */
+		long long part[3] = { (amount * 30 + 50) / 100, (amount * 40 + 50) / 100, 0 };
+		part[2] = amount - part[0] - part[1];
+		long due[3] = { day + 30, day + 120, day + 210 };
+		long long open[3];
+		uint64_t pid[3];
+		for (int k = 0; k < 3; k++) {
+			pid[k] = ++plan_id;
+			open[k] = part[k];
+			batch_row(&pl, o);
+			buf_printf(&pl.b, "%" PRIu64 ",%" PRIu64 ",%d,%lld,'CNY','", pid[k], id, k + 1, part[k]);
+			fmt_day(&pl.b, due[k]);
+			buf_printf(&pl.b, "','%s',%s,%s)", owner, ts, ts);
+		}
+		/* 0% to 90% of it paid, in 5 payments, applied in due order */
+		long long paid = amount * (long long)pick(s, c, F_PAID, 91) / 100, left = paid;
+		for (int j = 0; j < 5; j++) {
+			long long p = j < 4 ? paid / 5 : left;
+			left -= p;
+			long pday = day + 20 + (long)pick(s, c * 8 + (uint64_t)j, F_PAYDAY, 400);
+			uint64_t payid = ++pay_id;
+			batch_row(&pay, o);
+			buf_printf(&pay.b, "%" PRIu64 ",'HK-G-%08" PRIu64 "',%" PRIu64 ",%lld,'CNY','", payid, payid, id,
+				   p < 1 ? 1 : p);
+			fmt_day(&pay.b, pday);
+			buf_printf(&pay.b, "','%s','%s',%s,%s)", methods[pick(s, payid, F_METHOD, N(methods))], owner,
+				   ts, ts);
+			long long rest = p;
+			for (int k = 0; k < 3 && rest > 0; k++) {
+				long long take = rest < open[k] ? rest : open[k];
+				if (take <= 0)
+					continue;
+				open[k] -= take;
+				rest -= take;
+				batch_row(&al, o);
+				buf_printf(&al.b, "%" PRIu64 ",%" PRIu64 ",%lld,'", payid, pid[k], take);
+				fmt_day(&al.b, pday);
+				buf_puts(&al.b, "')");
+			}
+		}
+	}
+	batch_end(&con, o);
+	batch_end(&pl, o);
+	batch_end(&pay, o);
+	batch_end(&al, o);
+	out_write(o, "COMMIT;\n", 8);
+	return 0;
+}
+
+/* A bank statement: payment r is on contract r mod N, for 1% of its
+ * amount (so it fits what the contract has still to receive: gen --cash
+ * leaves at least 10% of every contract unpaid, and K <= 10 N rows). */
+static int gen_bank(const struct opts *op, struct out *o)
+{
+	uint64_t s = op->seed;
+	struct buf line = { 0 };
+	static const char *const methods[] = { "银行转账", "银行转账", "支票", "电汇" };
+	const char *head = "合同编号,回款金额,回款日期,付款方式,流水号,付款方\n";
+	out_write(o, head, strlen(head));
+	long day0 = days_from_civil(2026, 9, 1);
+	for (uint64_t r = 0; r < op->bank; r++) {
+		uint64_t c = r % op->contracts;
+		long long amount = contract_amount(s, c) / 100;
+		buf_reset(&line);
+		buf_printf(&line, "HT-2026-%06" PRIu64 ",%lld.%02lld,", c + 1, amount / 100, amount % 100);
+		fmt_day(&line, day0 + (long)(r * 60 / (op->bank ? op->bank : 1)));
+		buf_printf(&line, ",%s,B%010" PRIu64 ",", methods[pick(s, r, F_METHOD, N(methods))], r + 1);
+		struct person x;
+		person_make(s, c % (op->contracts / 10 ? op->contracts / 10 : 1), &x);
+		csv_field(&line, x.company);
+		buf_puts(&line, "\n");
+		out_write(o, line.s, line.len);
+	}
+	free(line.s);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct opts op;
@@ -1105,6 +1278,8 @@ int main(int argc, char **argv)
 	case M_DEALS: rc = gen_deals(&op, &o); break;
 	case M_EVENTS: rc = gen_events(&op, &o); break;
 	case M_IDS: rc = gen_ids(&op, &o); break;
+	case M_CASH: rc = gen_cash(&op, &o); break;
+	case M_BANK: rc = gen_bank(&op, &o); break;
 	default: rc = gen_leads(&op, &o); break;
 	}
 	if (o.cd != (iconv_t)-1)

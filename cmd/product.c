@@ -1,0 +1,41 @@
+/* product.c: crm product add|list|show|update|rm */
+#include "records.h"
+
+RECORD_HANDLERS(product)
+
+static const struct opt add_opts[] = {
+	ADD_OPTS,
+	{ "name", 0, "NAME", "the product's name (产品名称)", false },
+	{ "sku", 0, "SKU", "its code, unique among products (产品编号)", false },
+	{ "price", 0, "PRICE", "unit price (money: 12800, 1.28万)", false },
+	{ "tag", 0, "TAG", "a tag", true },
+	OPT_END
+};
+
+static const struct opt list_opts[] = {
+	LIST_OPTS,
+	OPT_END
+};
+
+static const struct opt rm_opts[] = {
+	RM_OPTS,
+	OPT_END
+};
+
+static const struct cmd_verb product_verbs[] = {
+	RECORD_VERBS(product, add_opts, list_opts, rm_opts),
+	{ NULL }
+};
+
+const struct cmd_entry cmd_product_entry = {
+	.name = "product",
+	.summary = "products: what quotes are made of (产品)",
+	.verbs = product_verbs,
+	.description = "Product fields: sku (unique among live products; a quote line, an import and\n"
+		       "any reference may give it instead of the id), name (required), category,\n"
+		       "unit (default 套), price (required, money, tax included unless config\n"
+		       "tax.included is false), currency, tax_rate (percent, default 13),\n"
+		       "status (active, inactive), description, tags, note.\n"
+		       "  crm product add name=企业版 sku=CRM-ENT price=12800 unit=套 tax_rate=13\n"
+		       "  crm import products 产品.xlsx     (产品编号 产品名称 单价 单位 税率 ...)",
+};

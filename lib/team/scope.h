@@ -1,0 +1,33 @@
+/* scope.h: who sees and changes what (CLI.md 8.1), as the team module's
+ * hooks (core/module.h): the visibility condition the core adds to every
+ * query of records, masking, and the permissions of commands.
+ *
+ *   admin    everything
+ *   manager  their own and their teams' members' records, the pool
+ *   rep      their own records, what is shared with them, the pool
+ *   finance  quotes, contracts, orders, plans, payments, invoices (all),
+ *            the accounts and contacts they belong to (read), no leads
+ *            but those shared with them; phones and emails of people masked
+ *   service  accounts, contacts, tickets, surveys (all); deals (read);
+ *            no leads but those shared with them
+ *   legal    contracts (read); no leads but those shared with them
+ *
+ * Everyone sees and changes what they own and what is shared with them
+ * (--write: changes too); a record with no owner of its own (a lead's
+ * behaviour event) goes with the record it is about. */
+#ifndef CRM_TEAM_SCOPE_H
+#define CRM_TEAM_SCOPE_H
+
+#include <stdbool.h>
+#include "core/crm.h"
+#include "core/type.h"
+
+char *team_scope(struct crm *c, const struct type *t, const char *alias, bool write);
+int team_mask(struct crm *c, const struct type *t, const struct field *f);
+int team_permit(struct crm *c, const struct type *t, long long id, const char *action);
+
+/* Whether the acting user may share record id of type t (its owner,
+ * their manager or an admin): CRM_OK or CRM_PERM naming it. */
+int scope_may_share(struct crm *c, const struct type *t, long long id);
+
+#endif
