@@ -189,8 +189,10 @@ static int track_exec(struct crm *c, struct args *a)
 		return cmd_usage_error(c, "which event? crm track LEAD EVENT");
 	if (stream && !input_piped())
 		return cmd_usage_error(c, "give LEAD EVENT, or pipe events in as JSON lines");
+	/* before the temporary tables; 128 MB: the leads it looks up and
+	 * rescores are all over the lead table */
 	if (stream)
-		db_bulk(c);   /* before the temporary tables */
+		db_bulk(c, 128, false);
 	int rc = tr.score ? score_targets_begin(c) : CRM_OK;
 	if (rc)
 		return rc;
