@@ -40,7 +40,7 @@ ASAN_OBJ := $(patsubst %.c,build/asan/%.o,$(LIB_SRC) $(CMD_SRC) $(GEN_SRC:build/
 ASAN_LIBOBJ := $(patsubst %.c,build/asan/%.o,$(LIB_SRC) gen/schema.c)
 UNIT_BIN := $(patsubst tests/unit/%.c,build/asan/unit/%,$(UNIT_SRC))
 
-.PHONY: all deps test demo bench bench-check install uninstall clean asan unit man fuzz fuzz-build
+.PHONY: all deps test demo bench bench-check bench-kill install uninstall clean asan unit man fuzz fuzz-build
 all: crm
 
 # A new file renamed over the old one: a crm that is running (a bench, a
@@ -163,6 +163,12 @@ bench: deps
 
 bench-check:
 	sh tests/bench/check.sh
+
+# kill -9 at random moments of an import of the bench file, each checked
+# and resumed (KILLS=20 at SIZE=1000000 takes about 15 minutes)
+bench-kill: deps
+	$(MAKE) crm
+	sh tests/bench/kill.sh $(SIZE) $(KILLS)
 
 install: crm
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR) \

@@ -26,6 +26,9 @@ const struct cmd_entry cmd_history_entry = {
 	.verbs = history_verbs,
 	.description = "One line per happening, oldest first, with kind insert, update (and the\n"
 		       "changed fields as \"changes\": {\"field\": [before, after]}), delete, restore,\n"
-		       "stage_move, approve, activity, task, task_done or event. A removed or\n"
+		       "stage_move, approve, activity, task, task_done or event. A record an import\n"
+		       "made begins \"created by import run R from FILE line L\" (\"run\", \"file\",\n"
+		       "\"line\", and \"values\": the record as imported); a lead's score changes come\n"
+		       "from the scoring runs that made them (\"scoring_run\": true). A removed or\n"
 		       "purged record keeps its history.",
 };

@@ -1,4 +1,6 @@
 /* import.c: crm import TYPE FILE... */
+#include <stdlib.h>
+
 #include "core/cmd.h"
 #include "data/import.h"
 
@@ -17,7 +19,7 @@ static const struct opt import_opts[] = {
 	{ "atomic", 0, NULL, "all or nothing: one rejected row imports nothing", false },
 	{ "resume", 0, NULL, "go on after the line an interrupted import of the same file reached", false },
 	{ "print", 0, NULL, "print the records written as JSON lines", false },
-	{ "batch", 0, "N", "rows per commit (default 50000)", false },
+	{ "batch", 0, "N", "rows per commit (default 50000; at least every half second)", false },
 	OPT_END
 };
 
@@ -50,7 +52,38 @@ static int import_exec(struct crm *c, struct args *a)
 	return import_files(c, &o, a->argc - 1, a->argv + 1);
 }
 
+static const struct opt runs_opts[] = {
+	{ "limit", 'n', "N", "the last N runs only", false },
+	OPT_END
+};
+
+static int runs_exec(struct crm *c, struct args *a)
+{
+	long long limit = arg_int(c, a, "limit", 0);
+	if (limit < 0)
+		return cmd_usage_error(c, "--limit: give a number of runs");
+	return import_runs(c, limit);
+}
+
+static const struct opt undo_opts[] = {
+	{ "force", 0, NULL, "undo it even where others changed its records since (their changes go too)", false },
+	OPT_END
+};
+
+static int undo_exec(struct crm *c, struct args *a)
+{
+	char *end;
+	long long run = strtoll(a->argv[0], &end, 10);
+	if (end == a->argv[0] || *end || run <= 0)
+		return cmd_usage_error(c, "'%s' is not a run number (crm import runs lists them)", a->argv[0]);
+	return import_undo(c, run, arg_has(a, "force"));
+}
+
 static const struct cmd_verb import_verbs[] = {
+	{ "runs", "[--limit N]", "list the import runs, newest first: what each did, finished, unfinished or undone",
+	  runs_opts, DB_READ, 0, 0, runs_exec },
+	{ "undo", "RUN [--force]", "take an import run back: remove what it made, put back what it changed",
+	  undo_opts, DB_WRITE, 1, 1, undo_exec },
 	{ "", "TYPE FILE... [--map COL=FIELD,...] [--on-duplicate skip|update|merge|error] [--errors FILE] "
 	  "[--dry-run] [--atomic] [--resume] [--print]",
 	  "import leads, accounts, contacts, deals or activities from CSV, TSV, JSON lines or .xlsx",
@@ -87,13 +120,28 @@ const struct cmd_entry cmd_import_entry = {
 		       "--dry-run nothing changes in the database, and --errors FILE is written as\n"
 		       "for a real import, to fix the file before it. .xlsx workbooks are found\n"
 		       "through their package relationships, wherever the tool that wrote them put\n"
-		       "the parts (zip names written with \\ too). Rows are committed in batches\n"
-		       "(--batch rows, and at least every half second, so other writers wait\n"
-		       "milliseconds); an interrupted import (Ctrl-C, kill, a crash) keeps what was\n"
-		       "committed, and the same command with --resume goes on after it. On Ctrl-C\n"
-		       "or kill it commits the rows done, says where it stopped, and ends by that\n"
-		       "signal (exit status 130 or 143), so a script stops too. A summary goes to\n"
-		       "stderr; records go to stdout only with --print, so\n"
+		       "the parts (zip names written with \\ too).\n"
+		       "Each import is a run: one entry in the audit log (who, when, the file, the\n"
+		       "mapping, the counts); each record it makes carries its run and line (crm\n"
+		       "history: \"created by import run R from FILE line L\"), and a record it\n"
+		       "updates gets its own entry. crm import runs lists the runs; crm import undo\n"
+		       "RUN takes one back in one transaction (what it made goes, what it changed\n"
+		       "goes back), refused (exit 4) where someone else changed or refers to one of\n"
+		       "those records since, unless --force. Duplicates are found in memory. An\n"
+		       "import that adds more than about a tenth to its table loads into a staging\n"
+		       "table and puts it in place at the end in one transaction that builds the\n"
+		       "table's indexes once (others can still write meanwhile; a record one of them\n"
+		       "adds with a phone or email of a staged row makes that row a duplicate); a\n"
+		       "smaller one, and one with --print, writes its rows straight in. Each record\n"
+		       "made still fires the rules on TYPE.created and its hook. Rows are committed\n"
+		       "in batches (--batch rows, and at least every half second, so other writers\n"
+		       "wait milliseconds); an interrupted import (Ctrl-C,\n"
+		       "kill -9, a crash, a full disk) leaves the table as it was or complete, and\n"
+		       "the same command with --resume goes on after the last committed row. On\n"
+		       "Ctrl-C or kill it commits the rows done, says where it stopped, and ends by\n"
+		       "that signal (exit status 130 or 143), so a script stops too. A progress line\n"
+		       "shows on a terminal. A summary goes to stderr;\n"
+		       "records go to stdout only with --print, so\n"
 		       "  crm import leads new.csv --print | crm assign --by region\n"
 		       "works. Saved mappings live in config import.map.NAME.",
 };

@@ -1,6 +1,7 @@
 /* log.c: crm log */
 #include "core/audit.h"
 #include "core/cmd.h"
+#include "data/history.h"
 
 static const struct opt log_opts[] = {
 	{ "limit", 'n', "N", "show at most N entries", false },
@@ -22,7 +23,7 @@ static int log_exec(struct crm *c, struct args *a)
 	};
 	if (f.limit < 0)
 		return CRM_USAGE;
-	return audit_list(c, &f);
+	return history_log(c, &f);
 }
 
 static const struct cmd_verb log_verbs[] = {
@@ -36,5 +37,12 @@ const struct cmd_entry cmd_log_entry = {
 	.summary = "show the audit log of every change",
 	.verbs = log_verbs,
 	.description = "Every insert, update, removal of a record and every setting change, with\n"
-		       "time, user, command line, and the values before and after.",
+		       "time, user, command line, and the values before and after. Bulk work is one\n"
+		       "entry per run: an import (entity import:RUN, action import, its file, mapping\n"
+		       "and counts; undo when it is taken back), a scoring run (entity score: each\n"
+		       "lead's before and after in \"changes\", \";ID:BEFORE:AFTER...\"), a batch of\n"
+		       "tracked events (entity track: how many, their ids). --entity lead:N shows a\n"
+		       "record an import made with its creation too (action insert, \"after\" the\n"
+		       "values as imported and \"import\": run, file, line); --entity score or track\n"
+		       "lists those runs.",
 };

@@ -92,8 +92,12 @@ const struct cmd_entry cmd_score_entry = {
 	.summary = "score leads by rules the team agrees on (MQL, SQL)",
 	.verbs = score_verbs,
 	.description = "A lead's score is the sum of the points of the rules whose --when holds,\n"
-		       "computed for all leads in one statement. Every change is in the audit\n"
-		       "log; a lead reaching config score.sql (default 60) from below becomes\n"
+		       "computed for all leads in one statement. A scoring run is one entry in the\n"
+		       "audit log with every lead it changed, before and after (crm log --entity\n"
+		       "score; crm history shows a lead's); scores are kept apart from the lead\n"
+		       "rows (a new score does not change updated_at) but read as the lead field\n"
+		       "score everywhere, and crm computes it: it is not set by hand. A lead\n"
+		       "reaching config score.sql (default 60) from below becomes\n"
 		       "qualified (config score.mql, default 30, is the marketing threshold to\n"
 		       "filter on: --where \"score >= 30\"). The default model: target industry\n"
 		       "(config score.target_industries, comma-separated) +20, company_size at\n"

@@ -112,8 +112,8 @@ owned_by() {
 @test "user leave killed part way: nothing moved, or everything; never half (acceptance 5)" {
 	n=3000
 	sqlite3 "$CRM_DB" "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < $n)
-		INSERT INTO lead(name, owner, status, score, created_at, updated_at)
-		SELECT 'L' || i, 'carol', 'new', 0, '2026-01-01T00:00:00+08:00', '2026-01-01T00:00:00+08:00' FROM s;
+		INSERT INTO lead(name, owner, status, created_at, updated_at)
+		SELECT 'L' || i, 'carol', 'new', '2026-01-01T00:00:00+08:00', '2026-01-01T00:00:00+08:00' FROM s;
 		PRAGMA wal_checkpoint(TRUNCATE);" >/dev/null
 	total=$((n + 6))
 	[ "$(owned_by carol)" = "$total" ]

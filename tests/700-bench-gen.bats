@@ -109,7 +109,7 @@ print(len(rows) - 1, rows[0][0])' "$T/l.csv"
 	"$GEN" --rows 800 --jsonl --seed 9 | crm -q lead add > /dev/null 2>&1 || [ $? -eq 4 ]
 	crm -q --db "$T/direct.db" init > /dev/null
 	"$GEN" --rows 800 --sql --seed 9 | sqlite3 "$T/direct.db"
-	cols="name, phone, email, company, title, industry, region, source, budget, currency, status, score, note, created_at"
+	cols="name, phone, email, company, title, industry, region, source, budget, currency, status, note, created_at"
 	run sqlite3 "$CRM_DB" "ATTACH '$T/direct.db' AS d;
 		SELECT (SELECT count(*) FROM lead), (SELECT count(*) FROM d.lead),
 		(SELECT count(*) FROM (SELECT id, $cols FROM lead EXCEPT SELECT id, $cols FROM d.lead))"

@@ -538,7 +538,8 @@ static int parse_clean(const char *s, time_t now, bool ahead, time_t *out, int *
 		}
 		have_day = keep_clock = 1;
 		p = rest;
-	} else if (parse_day_word(&p, now, &tm) == 0 || parse_weekday(&p, now, &tm) == 0) {
+	} else if (!(*s >= '0' && *s <= '9')   /* no day word or weekday starts with a digit */
+		   && (parse_day_word(&p, now, &tm) == 0 || parse_weekday(&p, now, &tm) == 0)) {
 		have_day = 1;
 	} else {
 		if (parse_absolute(s, out, date_only) == 0)
@@ -678,17 +679,57 @@ char *date_format_day(time_t t, char *buf)
 	return buf;
 }
 
+/* Spreadsheets repeat their dates: the last few hundred normalised are
+ * kept (what a text gives depends on it, the clock and how it is asked),
+ * so that a million rows do not each go through the time zone rules. */
+#define NORM_CACHE 512
+static struct norm_cached {
+	char in[40];
+	time_t now;
+	signed char want_date, ahead, ok;
+	char out[DATE_BUFSZ];
+} norm_cache[NORM_CACHE];
+
 static int normalize(const char *in, int want_date, bool ahead, char *buf)
 {
-	time_t t;
+	time_t t, now = date_now();
 	buf[0] = 0;
-	if (parse(in, date_now(), ahead, &t, NULL) != 0)
-		return -1;
-	if (want_date)
-		date_format_day(t, buf);
-	else
-		date_format(t, buf);
-	return buf[0] ? 0 : -1;
+	/* the zone they were read in, too (the tests change it) */
+	static char tz[64];
+	const char *z = getenv("TZ");
+	if (strncmp(z ? z : "", tz, sizeof(tz))) {
+		memset(norm_cache, 0, sizeof(norm_cache));
+		snprintf(tz, sizeof(tz), "%s", z ? z : "");
+	}
+	size_t len = in ? strlen(in) : 0;
+	struct norm_cached *e = NULL;
+	if (in && len < sizeof(norm_cache[0].in)) {
+		unsigned h = 2166136261u;
+		for (size_t i = 0; i < len; i++)
+			h = (h ^ (unsigned char)in[i]) * 16777619u;
+		e = &norm_cache[(h ^ (unsigned)want_date ^ (ahead ? 2u : 0u)) % NORM_CACHE];
+		if (e->now == now && e->want_date == want_date && e->ahead == ahead && !strcmp(e->in, in)) {
+			strcpy(buf, e->out);
+			return e->ok ? 0 : -1;
+		}
+	}
+	int rc = -1;
+	if (parse(in, now, ahead, &t, NULL) == 0) {
+		if (want_date)
+			date_format_day(t, buf);
+		else
+			date_format(t, buf);
+		rc = buf[0] ? 0 : -1;
+	}
+	if (e) {
+		memcpy(e->in, in, len + 1);
+		e->now = now;
+		e->want_date = (signed char)want_date;
+		e->ahead = ahead;
+		e->ok = rc == 0;
+		strcpy(e->out, buf);
+	}
+	return rc;
 }
 
 int date_normalize(const char *in, int want_date, char *buf)

@@ -14,8 +14,8 @@ int audit_log(struct crm *c, const char *entity, const char *action,
 	      const char *before, const char *after)
 {
 	char now[DATE_BUFSZ];
-	sqlite3_stmt *st = db_stmt(c, "INSERT INTO audit(at, user, command, entity, action, before, after) "
-				      "VALUES (?, ?, ?, ?, ?, ?, ?)");  /* JSON text from cJSON */
+	sqlite3_stmt *st = db_stmt(c, "INSERT INTO audit(at, user, command, entity, action, before, after, run) "
+				      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");  /* JSON text from cJSON */
 	if (!st)
 		return c->errcode;
 	date_format(date_now(), now);
@@ -26,6 +26,10 @@ int audit_log(struct crm *c, const char *entity, const char *action,
 	sqlite3_bind_text(st, 5, action, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, before, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 7, after, -1, SQLITE_STATIC);
+	if (c->audit_run)
+		sqlite3_bind_int64(st, 8, c->audit_run);
+	else
+		sqlite3_bind_null(st, 8);
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE)
 		return crm_dberror(c, rc, "audit log");
@@ -94,7 +98,7 @@ static char *masked_command(struct crm *c, const char *entity, const char *comma
 int audit_list(struct crm *c, const struct audit_filter *f)
 {
 	struct sbuf sql = { 0 };
-	const char *params[4];
+	const char *params[5];
 	char since[DATE_BUFSZ], *like = NULL;
 	int np = 0;
 	sbuf_add(&sql, "SELECT id, at, user, command, entity, action, before, after FROM audit WHERE 1");
@@ -120,9 +124,11 @@ int audit_list(struct crm *c, const struct audit_filter *f)
 			sbuf_add(&sql, " AND entity = ?");
 			params[np++] = f->entity;
 		} else {
+			/* "lead": every lead's; "score", "track": those runs' own entries */
 			like = xasprintf("%s:%%", f->entity);
-			sbuf_add(&sql, " AND entity LIKE ?");
+			sbuf_add(&sql, " AND (entity LIKE ? OR entity = ?)");
 			params[np++] = like;
+			params[np++] = f->entity;
 		}
 	}
 	/* the changes of records the acting user may not see stay out */

@@ -90,6 +90,7 @@ struct crm {
 	 * it did since is rolled back, its output dropped, and the command
 	 * writes nothing more (db_begin and db_savepoint refuse). */
 	char txn_failed[1024];
+	long long audit_run;    /* the bulk run the changes belong to (audit.run), 0: none */
 	struct timespec txn_began;  /* when db_begin began the transaction */
 };
 

@@ -1,5 +1,6 @@
 /* db.c: statements, transactions, savepoints; backup and checks. */
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,10 +44,16 @@ int db_exec(struct crm *c, const char *sql)
 sqlite3_stmt *db_stmt(struct crm *c, const char *sql)
 {
 	struct stmt_cache **head = cache_head(c);
-	for (struct stmt_cache *e = *head; e; e = e->next) {
+	for (struct stmt_cache **pe = head; *pe; pe = &(*pe)->next) {
+		struct stmt_cache *e = *pe;
 		if (e->sql == sql || !strcmp(e->sql, sql)) {
 			sqlite3_reset(e->st);
 			sqlite3_clear_bindings(e->st);
+			/* to the front: a bulk write asks for the same few
+			 * statements for every row */
+			*pe = e->next;
+			e->next = *head;
+			*head = e;
 			return e->st;
 		}
 	}
@@ -111,9 +118,18 @@ bool db_in_txn(struct crm *c)
 	return c->db && !sqlite3_get_autocommit(c->db);
 }
 
-void db_bulk(struct crm *c)
+void db_bulk(struct crm *c, int cache_mb, bool sorts)
 {
-	sqlite3_exec(c->db, "PRAGMA cache_size = -40960", NULL, NULL, NULL);   /* a hint */
+	char q[64];
+	snprintf(q, sizeof(q), "PRAGMA cache_size = -%d", cache_mb * 1024);
+	sqlite3_exec(c->db, q, NULL, NULL, NULL);   /* a hint */
+	/* the sorter that builds a table's indexes after a load (core/bulk.c)
+	 * spills to files past the cache size: in memory it held every key */
+	if (sorts)
+		sqlite3_exec(c->db, "PRAGMA temp_store = FILE", NULL, NULL, NULL);
+	/* its batches' pages go back into the database file every 64 MB
+	 * of them, not every 4 MB */
+	sqlite3_exec(c->db, "PRAGMA wal_autocheckpoint = 16384", NULL, NULL, NULL);
 }
 
 int db_begin(struct crm *c)

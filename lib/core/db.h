@@ -12,9 +12,12 @@ int db_commit(struct crm *c);
 void db_rollback(struct crm *c);
 bool db_in_txn(struct crm *c);
 /* A command about to write in bulk (import, score, track): a page cache
- * of 40 MB, not SQLite's 2 MB, so that index pages stay in memory instead
- * of being read and spilled again for every few rows. */
-void db_bulk(struct crm *c);
+ * of cache_mb, not SQLite's 2 MB, so that the pages it comes back to stay
+ * in memory instead of being read and spilled again every few rows;
+ * sorts: it builds indexes of a million keys (an import), so temporary
+ * files go on disk and sorting takes no more memory than the cache. Call
+ * it before the command makes temporary tables. */
+void db_bulk(struct crm *c, int cache_mb, bool sorts);
 /* Whether the command may commit its work in parts (a long stream, a
  * pipe's reader waiting for our lock): not when it must not commit (a
  * --dry-run, a failure) or must be all or nothing (import --atomic,

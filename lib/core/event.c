@@ -35,3 +35,18 @@ int event_publish(struct crm *c, const struct change *ch)
 		hook_queue(c, ch->event, ch->after ? ch->after : ch->before);
 	return rc;
 }
+
+bool event_heard(struct crm *c, const char *event, unsigned flags)
+{
+	bool automation = !(flags & REC_NO_RULES);
+	for (int m = 0; crm_modules[m]; m++)
+		for (const struct subscriber *s = crm_modules[m]->subscribers; s && s->fn; s++) {
+			if (s->event && strcmp(s->event, event))
+				continue;
+			if (s->flags & SUB_AUTOMATION && !automation)
+				continue;
+			if (!s->wants || s->wants(c, event))
+				return true;
+		}
+	return hook_wanted(c, event);
+}

@@ -34,10 +34,18 @@ struct subscriber {
 	const char *event;        /* the event it wants; NULL: every event */
 	int (*fn)(struct crm *c, const struct change *ch);
 	unsigned flags;           /* SUB_* */
+	/* Whether it would act on event at all (the rules: one is on it);
+	 * NULL: whenever it is told. A bulk writer publishes nothing that
+	 * no one would act on. */
+	bool (*wants)(struct crm *c, const char *event);
 };
 
 /* Tell every subscriber of ch->event, then queue its hook. The first
  * failing subscriber's status is returned (and nothing more is told). */
 int event_publish(struct crm *c, const struct change *ch);
+
+/* Whether publishing event would reach anyone: a subscriber that wants
+ * it (automation ones not with REC_NO_RULES in flags), or the user's hook. */
+bool event_heard(struct crm *c, const char *event, unsigned flags);
 
 #endif

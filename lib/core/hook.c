@@ -78,7 +78,7 @@ bool hook_wanted(struct crm *c, const char *event)
 	const char *off = getenv("CRM_NO_HOOKS");
 	if (off && *off && strcmp(off, "0"))
 		return false;
-	return hook_path(queue(c), event) != NULL;
+	return hook_path(queue(c), event)->path != NULL;   /* hook_path finds what is known, hook or none */
 }
 
 void hook_queue(struct crm *c, const char *event, const cJSON *record)

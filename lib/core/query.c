@@ -795,9 +795,27 @@ static char *sql_money_literals(const char *sql)
 	return b.s ? sbuf_detach(&b) : xstrdup("");
 }
 
-/* The TEMP VIEW for type t: its table's columns (all of them, custom ones
- * and the bookkeeping too) with money in major units, without removed
- * records unless removed. */
+/* Whether the SQL text names a record type's table (as a word). */
+static bool names_a_type(struct crm *c, const char *sql)
+{
+	for (int i = 0; type_at(c, i); i++) {
+		const char *name = type_at(c, i)->name;
+		size_t n = strlen(name);
+		for (const char *p = strstr(sql, name); p; p = strstr(p + 1, name)) {
+			bool start = p == sql || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+			bool end = !(isalnum((unsigned char)p[n]) || p[n] == '_');
+			if (start && end)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* The TEMP VIEW for type t: its fields in their order, as they read
+ * (one read through an expression, like a lead's score, is that
+ * expression), then the table's other columns (the bookkeeping, an
+ * import's run and line), money in major units, without removed records
+ * unless removed. */
 static char *view_sql(struct crm *c, const struct type *t, bool removed)
 {
 	sqlite3_stmt *st;
@@ -806,25 +824,45 @@ static char *view_sql(struct crm *c, const struct type *t, bool removed)
 	free(q);
 	if (rc != SQLITE_OK)
 		return NULL;
+	char **cols = NULL;
+	int ncols = 0;
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		cols = xrealloc(cols, (ncols + 1) * sizeof(*cols));
+		cols[ncols++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+	}
+	sqlite3_finalize(st);
+	if (!ncols)
+		return NULL;
+	bool *used = xcalloc(ncols, sizeof(bool));
 	struct sbuf b = { 0 };
 	sbuf_addf(&b, "CREATE TEMP VIEW \"%s\" AS SELECT ", t->name);
 	int n = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *col = (const char *)sqlite3_column_text(st, 0);
-		const struct field *f = type_field(t, col);
-		if (n++)
-			sbuf_add(&b, ", ");
-		if (f && f->kind == FK_MONEY)
-			sbuf_addf(&b, "\"%s\" / 100.0 AS \"%s\"", col, col);
-		else
-			sbuf_addf(&b, "\"%s\"", col);
+	for (int i = 0; i < t->nfields; i++) {
+		const struct field *f = &t->fields[i];
+		int k = -1;
+		for (int j = 0; j < ncols && k < 0; j++)
+			if (!strcmp(cols[j], f->name))
+				k = j;
+		/* a field read through an expression is that expression, unless
+		 * it names a record table: in a view named like a table, that
+		 * name would be the view (circular); such a field is left out */
+		bool expr = f->expr && !names_a_type(c, f->expr);
+		if (k < 0 && !expr)
+			continue;
+		if (k >= 0)
+			used[k] = true;
+		char *col = expr ? type_column_sql(f) : xasprintf("r.\"%s\"", f->name);
+		sbuf_addf(&b, "%s%s%s AS \"%s\"", n++ ? ", " : "", col, f->kind == FK_MONEY ? " / 100.0" : "", f->name);
+		free(col);
 	}
-	sqlite3_finalize(st);
-	if (!n) {
-		sbuf_release(&b);
-		return NULL;
-	}
-	sbuf_addf(&b, " FROM main.\"%s\"%s", t->name, removed ? "" : " WHERE deleted_at IS NULL");
+	for (int j = 0; j < ncols; j++)
+		if (!used[j])
+			sbuf_addf(&b, "%sr.\"%s\"", n++ ? ", " : "", cols[j]);
+	for (int j = 0; j < ncols; j++)
+		free(cols[j]);
+	free(cols);
+	free(used);
+	sbuf_addf(&b, " FROM main.\"%s\" AS r%s", t->name, removed ? "" : " WHERE r.deleted_at IS NULL");
 	return sbuf_detach(&b);
 }
 

@@ -22,7 +22,14 @@
 
 /* ---- reading ---- */
 
+static char *select_from(const struct type *t, const char *table);
+
 char *record_select_sql(const struct type *t)
+{
+	return select_from(t, t->name);
+}
+
+static char *select_from(const struct type *t, const char *table)
 {
 	/* Built for every record shown or written: plain appends, no printf. */
 	struct sbuf b = { 0 };
@@ -38,7 +45,7 @@ char *record_select_sql(const struct type *t)
 		sbuf_addc(&b, '"');
 	}
 	sbuf_add(&b, " FROM \"");
-	sbuf_add(&b, t->name);
+	sbuf_add(&b, table);
 	sbuf_add(&b, "\" AS r");
 	return sbuf_detach(&b);
 }
@@ -89,10 +96,55 @@ void record_emit_row(struct crm *c, const struct type *t, sqlite3_stmt *st)
 	out_end(o);
 }
 
-/* The raw stored values of a record, as text (NULL for SQL NULL). */
-static char **row_load(struct crm *c, const struct type *t, long long id, bool with_deleted)
+int record_emit_vals(struct crm *c, const struct type *t, long long id, char **vals)
 {
-	char *sel = record_select_sql(t);
+	if (type_has_expr(t))
+		return record_print(c, t, id);   /* computed fields come from the database */
+	struct out *o = c->out;
+	out_begin(o);
+	out_str(o, "type", t->name);
+	out_int(o, "id", id);
+	for (int i = 1; i < t->nfields; i++) {
+		const struct field *f = &t->fields[i];
+		const char *v = vals[i];
+		char *end;
+		if (!v || f->flags & FF_HIDDEN)
+			continue;
+		switch (f->kind) {
+		case FK_INT:
+		case FK_REF:
+			out_int(o, f->name, strtoll(v, NULL, 10));
+			break;
+		case FK_NUMBER: {
+			long long n = strtoll(v, &end, 10);
+			if (*end)
+				out_real(o, f->name, strtod(v, NULL));
+			else
+				out_int(o, f->name, n);
+			break;
+		}
+		case FK_MONEY:
+			out_money(o, f->name, strtoll(v, NULL, 10));
+			break;
+		case FK_TAGS:
+		case FK_JSON:
+			out_json_text(o, f->name, v);
+			break;
+		default:
+			out_str(o, f->name, v);
+			break;
+		}
+	}
+	out_end(o);
+	return CRM_OK;
+}
+
+/* The raw stored values of a record, as text (NULL for SQL NULL), from
+ * its table or another of the same shape (a bulk run's staging table). */
+static char **row_load_from(struct crm *c, const struct type *t, const char *table, long long id,
+			    bool with_deleted)
+{
+	char *sel = select_from(t, table);
 	char *sql = xasprintf("%s WHERE r.id = ?%s", sel, with_deleted ? "" : " AND r.deleted_at IS NULL");
 	free(sel);
 	sqlite3_stmt *st = db_stmt(c, sql);
@@ -115,6 +167,16 @@ static char **row_load(struct crm *c, const struct type *t, long long id, bool w
 			vals[i] = xstrdup((const char *)sqlite3_column_text(st, i));
 	sqlite3_reset(st);
 	return vals;
+}
+
+static char **row_load(struct crm *c, const struct type *t, long long id, bool with_deleted)
+{
+	return row_load_from(c, t, t->name, id, with_deleted);
+}
+
+char **record_load(struct crm *c, const struct type *t, const char *table, long long id)
+{
+	return row_load_from(c, t, table ? table : t->name, id, !table || strcmp(table, t->name));
 }
 
 static void vals_free(char **vals, int n)
@@ -156,6 +218,16 @@ static cJSON *vals_json(const struct type *t, long long id, char **vals)
 		if (vals[i] && !(t->fields[i].flags & FF_HIDDEN))
 			cJSON_AddItemToObject(o, t->fields[i].name, value_json(&t->fields[i], vals[i]));
 	return o;
+}
+
+cJSON *record_json(const struct type *t, long long id, char **vals)
+{
+	return vals_json(t, id, vals);
+}
+
+void record_vals_free(const struct type *t, char **vals)
+{
+	vals_free(vals, t->nfields);
 }
 
 cJSON *record_get(struct crm *c, const struct type *t, long long id, bool with_deleted)
@@ -546,6 +618,20 @@ static int norm_entity(struct crm *c, const struct field *f, const char *v, char
 	return CRM_OK;
 }
 
+/* "%lld" without printf (a bulk write prints one for most rows). */
+static char *ll_text(long long n)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+	*--p = 0;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (n < 0)
+		*--p = '-';
+	return xstrdup(p);
+}
+
 static int norm_scalar(struct crm *c, const struct type *t, const struct field *f, const char *v, char **out)
 {
 	char buf[EMAIL_BUFSZ];
@@ -561,7 +647,7 @@ static int norm_scalar(struct crm *c, const struct type *t, const struct field *
 		long long lo, hi;
 		if (f->choices && sscanf(f->choices, "%lld..%lld", &lo, &hi) == 2 && (n < lo || n > hi))
 			return crm_error(c, CRM_BADINPUT, "%s: '%s' is not between %lld and %lld", f->name, v, lo, hi);
-		*out = xasprintf("%lld", n);
+		*out = ll_text(n);
 		return CRM_OK;
 	}
 	case FK_NUMBER: {
@@ -585,7 +671,7 @@ static int norm_scalar(struct crm *c, const struct type *t, const struct field *
 				   "added with --negative may be)");
 		if (!money_in_bounds(n))
 			return bad(c, f, v, "is more than crm holds (at most 9000000000 either side of 0)");
-		*out = xasprintf("%lld", n);
+		*out = ll_text(n);
 		return CRM_OK;
 	case FK_DATE:
 	case FK_TIME: {
@@ -641,6 +727,9 @@ static bool no_value(const char *v)
 		"-", "--", "—", "/", "无", "没有", "面议", "待定", "未知", "不详", "暂无",
 		"n/a", "na", "none", "null", "nil", "tbd", NULL
 	};
+	/* none starts with a digit or is longer than six bytes */
+	if ((*v >= '0' && *v <= '9') || strlen(v) > 6)
+		return false;
 	for (int i = 0; words[i]; i++)
 		if (!strcasecmp(v, words[i]))
 			return true;
@@ -698,6 +787,43 @@ static int check_text(struct crm *c, const struct field *f, const char *v)
 	return CRM_OK;
 }
 
+/* The text of a value: the checks and rules every value goes through,
+ * whether it came as JSON or as a spreadsheet's cell. tags: the JSON
+ * array it came as (FK_TAGS), or NULL. */
+static int normalize_raw(struct crm *c, const struct type *t, const struct field *f,
+			 const char *raw, const cJSON *tags, char **out)
+{
+	size_t bad_at;
+	if (!utf8_valid(raw, strlen(raw), &bad_at))
+		return crm_error(c, CRM_BADINPUT, "%s: invalid UTF-8 at byte %zu", f->name, bad_at + 1);
+	if (check_text(c, f, raw) != CRM_OK)
+		return CRM_BADINPUT;
+	if (f->kind == FK_TAGS) {
+		/* ["a,b","c"]: a list whose tags have commas (as export writes it) */
+		cJSON *list = !tags && raw[0] == '[' ? cJSON_Parse(raw) : NULL;
+		const cJSON *it;
+		bool strings = cJSON_IsArray(list);
+		cJSON_ArrayForEach(it, list)
+			strings = strings && cJSON_IsString(it);
+		int rc = norm_tags(c, f, strings ? list : tags, raw, out);
+		cJSON_Delete(list);
+		return rc;
+	}
+	char *v = text_trim(raw);
+	int rc = CRM_OK;
+	if (*v && !(f->kind != FK_TEXT && f->kind != FK_ENUM && no_value(v)))
+		rc = norm_scalar(c, t, f, v, out);
+	free(v);
+	return rc;
+}
+
+int field_normalize_text(struct crm *c, const struct type *t, const struct field *f,
+			 const char *text, char **out)
+{
+	*out = NULL;
+	return text ? normalize_raw(c, t, f, text, NULL, out) : CRM_OK;
+}
+
 int field_normalize(struct crm *c, const struct type *t, const struct field *f,
 		    const cJSON *in, char **out)
 {
@@ -713,33 +839,8 @@ int field_normalize(struct crm *c, const struct type *t, const struct field *f,
 	if (cJSON_IsObject(in) || (cJSON_IsArray(in) && f->kind != FK_TAGS))
 		return crm_error(c, CRM_BADINPUT, "%s: a list or object is not a valid value", f->name);
 	char *raw = cJSON_IsArray(in) ? xstrdup("") : input_text(in);
-	size_t bad_at;
-	if (!utf8_valid(raw, strlen(raw), &bad_at)) {
-		free(raw);
-		return crm_error(c, CRM_BADINPUT, "%s: invalid UTF-8 at byte %zu", f->name, bad_at + 1);
-	}
-	if (check_text(c, f, raw) != CRM_OK) {
-		free(raw);
-		return CRM_BADINPUT;
-	}
-	if (f->kind == FK_TAGS) {
-		/* ["a,b","c"]: a list whose tags have commas (as export writes it) */
-		cJSON *list = !cJSON_IsArray(in) && raw[0] == '[' ? cJSON_Parse(raw) : NULL;
-		const cJSON *it;
-		bool strings = cJSON_IsArray(list);
-		cJSON_ArrayForEach(it, list)
-			strings = strings && cJSON_IsString(it);
-		int rc = norm_tags(c, f, strings ? list : in, raw, out);
-		cJSON_Delete(list);
-		free(raw);
-		return rc;
-	}
-	char *v = text_trim(raw);
+	int rc = normalize_raw(c, t, f, raw, cJSON_IsArray(in) ? in : NULL, out);
 	free(raw);
-	int rc = CRM_OK;
-	if (*v && !(f->kind != FK_TEXT && f->kind != FK_ENUM && no_value(v)))
-		rc = norm_scalar(c, t, f, v, out);
-	free(v);
 	return rc;
 }
 
@@ -750,6 +851,25 @@ static bool ignored_key(const char *k)
 {
 	return !strcmp(k, "type") || !strcmp(k, "id") || !strcmp(k, "updated_at")
 	    || !strcmp(k, "deleted_at");
+}
+
+/* Whether field f may be given on this write: NULL (ignore it: a computed
+ * field in a system write), or an error. */
+static int field_settable(struct crm *c, const struct field *f, unsigned flags, bool inserting, bool *skip)
+{
+	*skip = false;
+	if (f->flags & FF_COMPUTED) {
+		if (flags & REC_SYSTEM) {
+			*skip = true;   /* an export read back: it describes the record */
+			return CRM_OK;
+		}
+		return crm_error(c, CRM_BADINPUT, "field '%s' is computed by crm, not set", f->name);
+	}
+	bool settable = !(f->flags & FF_SYSTEM) || flags & REC_SYSTEM
+		     || (inserting && !strcmp(f->name, "created_at"));
+	if (!settable)
+		return crm_error(c, CRM_BADINPUT, "field '%s' is set by crm, not by hand", f->name);
+	return CRM_OK;
 }
 
 /* Normalise every given field into vals[] (set[] marks the given ones). */
@@ -767,20 +887,34 @@ static int collect(struct crm *c, const struct type *t, const cJSON *fields, uns
 			return crm_error(c, CRM_BADINPUT, "unknown field '%s' for %s (see 'crm field add')",
 					 it->string, t->name);
 		int i = (int)(f - t->fields);
-		if (f->flags & FF_COMPUTED) {
-			if (flags & REC_SYSTEM)
-				continue;   /* an export read back: it describes the record */
-			return crm_error(c, CRM_BADINPUT, "field '%s' is computed by crm, not set", f->name);
-		}
-		bool settable = !(f->flags & FF_SYSTEM) || flags & REC_SYSTEM
-			     || (inserting && !strcmp(f->name, "created_at"));
-		if (!settable)
-			return crm_error(c, CRM_BADINPUT, "field '%s' is set by crm, not by hand", f->name);
-		free(vals[i]);
-		int rc = field_normalize(c, t, f, it, &vals[i]);
+		bool skip;
+		int rc = field_settable(c, f, flags, inserting, &skip);
 		if (rc)
 			return rc;
+		if (skip)
+			continue;
+		free(vals[i]);
+		if ((rc = field_normalize(c, t, f, it, &vals[i])))
+			return rc;
 		set[i] = true;
+	}
+	return CRM_OK;
+}
+
+/* The same for text values by field index (a spreadsheet's cells). */
+static int collect_text(struct crm *c, const struct type *t, const char *const *text, unsigned flags,
+			char **vals)
+{
+	for (int i = 1; i < t->nfields; i++) {
+		const struct field *f = &t->fields[i];
+		if (!text[i] || (f->flags & FF_SYSTEM && ignored_key(f->name)))
+			continue;
+		bool skip;
+		int rc = field_settable(c, f, flags, true, &skip);
+		if (rc)
+			return rc;
+		if (!skip && (rc = field_normalize_text(c, t, f, text[i], &vals[i])))
+			return rc;
 	}
 	return CRM_OK;
 }
@@ -895,17 +1029,27 @@ static int publish(struct crm *c, const struct type *t, long long id, const char
 {
 	char *ev = !strcmp(what, "created") && t->created_event ? xstrdup(t->created_event)
 								 : xasprintf("%s.%s", t->name, what);
-	struct change ch = { ev, t, id, before, after, flags };
-	int rc = event_publish(c, &ch);
-	free(ev);
-	for (const struct type_event *e = t->on_value; !rc && e && e->field && vals; e++) {
-		const struct field *f = type_field(t, e->field);
-		int i = f ? (int)(f - t->fields) : -1;
-		if (i < 0 || (set && !set[i]) || !vals[i] || strcmp(vals[i], e->value))
-			continue;
-		struct change ve = { e->event, t, id, before, after, flags };
-		rc = event_publish(c, &ve);
+	/* told only to whoever listens (a bulk write publishes a million) */
+	int rc = CRM_OK;
+	for (const struct type_event *e = NULL;; e = e ? e + 1 : t->on_value) {
+		const char *name = ev;
+		if (e) {
+			if (!e->field || !vals)
+				break;
+			const struct field *f = type_field(t, e->field);
+			int i = f ? (int)(f - t->fields) : -1;
+			if (i < 0 || (set && !set[i]) || !vals[i] || strcmp(vals[i], e->value))
+				continue;
+			name = e->event;
+		}
+		if (event_heard(c, name, flags)) {
+			struct change ch = { name, t, id, before, after, flags };
+			rc = event_publish(c, &ch);
+		}
+		if (rc || !t->on_value)
+			break;
 	}
+	free(ev);
 	return rc;
 }
 
@@ -928,6 +1072,23 @@ static int after_write(struct crm *c, const struct type *t, long long id, const 
 	return rc;
 }
 
+int record_publish(struct crm *c, const struct type *t, long long id, const char *what, unsigned flags)
+{
+	/* a hook gets the record as it reads (computed fields), rules read
+	 * the database for what they need */
+	cJSON *after = hooks_want(c, t, what) ? record_get(c, t, id, false) : NULL;
+	if (!after) {
+		char **vals = row_load(c, t, id, false);
+		if (!vals)
+			return c->errcode;
+		after = vals_json(t, id, vals);
+		vals_free(vals, t->nfields);
+	}
+	int rc = publish(c, t, id, what, NULL, after, NULL, NULL, flags);
+	cJSON_Delete(after);
+	return rc;
+}
+
 static bool has_money(const struct type *t, char **vals)
 {
 	for (int i = 0; i < t->nfields; i++)
@@ -936,27 +1097,46 @@ static bool has_money(const struct type *t, char **vals)
 	return false;
 }
 
-/* The currency of an amount given without one: config currency, else CNY. */
+/* The currency of an amount given without one: config currency, else CNY
+ * (read once per command: a bulk write asks for every row). */
 static char *default_currency(struct crm *c)
 {
-	char *cur = config_get(c, "currency");
-	return cur ? cur : xstrdup("CNY");
+	static const char key = 0;
+	const char *have = crm_slot_get(c, &key);
+	if (!have) {
+		char *cur = config_get(c, "currency");
+		crm_slot_set(c, &key, cur ? cur : xstrdup("CNY"), free);
+		have = crm_slot_get(c, &key);
+	}
+	return xstrdup(have);
 }
 
 static int fill_defaults(struct crm *c, const struct type *t, char **vals, const bool *set)
 {
-	char now[DATE_BUFSZ];
-	date_format(date_now(), now);
+	/* the time of the write, formatted once a second (a bulk write
+	 * fills it for every row) */
+	static time_t last;
+	static char now[DATE_BUFSZ], tz[64];
+	time_t tnow = date_now();
+	const char *z = getenv("TZ");
+	if (tnow != last || !now[0] || strncmp(z ? z : "", tz, sizeof(tz))) {
+		date_format(tnow, now);
+		last = tnow;
+		snprintf(tz, sizeof(tz), "%s", z ? z : "");
+	}
 	for (int i = 0; i < t->nfields; i++) {
 		const struct field *f = &t->fields[i];
-		/* owner= given empty: nobody's (a lead or account in the pool) */
-		if (!vals[i] && f->dflt && set[i] && !strcmp(f->dflt, DFLT_USER))
+		if (vals[i])
 			continue;
-		if (!vals[i] && f->dflt)
-			vals[i] = xstrdup(!strcmp(f->dflt, DFLT_NOW) ? now
+		/* owner= given empty: nobody's (a lead or account in the pool) */
+		if (f->dflt && set && set[i] && !strcmp(f->dflt, DFLT_USER))
+			continue;
+		if (f->dflt)
+			vals[i] = xstrdup(f->dflt[0] != DFLT_NOW[0] ? f->dflt
+					  : !strcmp(f->dflt, DFLT_NOW) ? now
 					  : !strcmp(f->dflt, DFLT_USER) ? c->user ? c->user : "unknown"
 					  : f->dflt);
-		if (!vals[i] && (!strcmp(f->name, "created_at") || !strcmp(f->name, "updated_at")))
+		else if (f->kind == FK_TIME && (!strcmp(f->name, "created_at") || !strcmp(f->name, "updated_at")))
 			vals[i] = xstrdup(now);
 		if (!vals[i] && f->flags & FF_REQUIRED && strcmp(f->name, "id"))
 			return crm_error(c, CRM_BADINPUT, "%s: required field missing", f->name);
@@ -983,6 +1163,112 @@ void rec_set(struct rec *r, const char *field, const char *value)
 	*v = copy;
 }
 
+void rec_release(struct rec *r)
+{
+	if (r->vals)
+		vals_free(r->vals, r->t->nfields);
+	r->vals = NULL;
+}
+
+/* After the values are in (set[]: those given): the defaults, the type's
+ * fill, an amount's currency (the one fill gave it, a contract's is its
+ * deal's, else the default), and the records they name that the writer
+ * must be able to see. */
+static int prepare_fill(struct crm *c, const struct type *t, struct rec *r, const bool *set, unsigned flags)
+{
+	char **vals = r->vals;
+	int rc = fill_defaults(c, t, vals, set);
+	if (!rc && t->ops && t->ops->fill)
+		rc = t->ops->fill(c, t, r, flags);
+	const struct field *fcur = type_field(t, "currency");
+	if (!rc && fcur && !vals[fcur - t->fields] && has_money(t, vals))
+		vals[fcur - t->fields] = default_currency(c);
+	if (!rc)
+		rc = refs_visible(c, t, vals, set);
+	return rc;
+}
+
+int record_prepare(struct crm *c, const struct type *t, const cJSON *fields, unsigned flags, struct rec *r)
+{
+	r->t = t;
+	r->vals = xcalloc(t->nfields, sizeof(char *));
+	bool *set = xcalloc(t->nfields, sizeof(bool));
+	int rc = t->ops && t->ops->check ? t->ops->check(c, t, fields, true, flags) : CRM_OK;
+	if (!rc)
+		rc = collect(c, t, fields, flags, true, r->vals, set);
+	if (!rc)
+		rc = prepare_fill(c, t, r, set, flags);
+	free(set);
+	if (rc)
+		rec_release(r);
+	return rc;
+}
+
+int record_prepare_text(struct crm *c, const struct type *t, const char *const *text, unsigned flags,
+			struct rec *r)
+{
+	int rc = CRM_OK;
+	if (t->ops && t->ops->check) {
+		/* the type's check reads the fields as given */
+		cJSON *fields = cJSON_CreateObject();
+		for (int i = 1; i < t->nfields; i++)
+			if (text[i])
+				cJSON_AddStringToObject(fields, t->fields[i].name, text[i]);
+		rc = t->ops->check(c, t, fields, true, flags);
+		cJSON_Delete(fields);
+		if (rc)
+			return rc;
+	}
+	r->t = t;
+	r->vals = xcalloc(t->nfields, sizeof(char *));
+	bool *set = xcalloc(t->nfields, sizeof(bool));
+	for (int i = 1; i < t->nfields; i++)
+		set[i] = text[i] != NULL;
+	rc = collect_text(c, t, text, flags, r->vals);
+	if (!rc)
+		rc = prepare_fill(c, t, r, set, flags);
+	free(set);
+	if (rc)
+		rec_release(r);
+	return rc;
+}
+
+int record_guard(struct crm *c, const struct type *t, char **vals, long long self, unsigned flags,
+		 long long *dup_id)
+{
+	int rc = flags & REC_ALLOW_DUP ? CRM_OK : dup_guard(c, t, vals, self, dup_id);
+	return rc ? rc : key_guard(c, t, vals, self);
+}
+
+int record_apply(struct crm *c, const struct type *t, char **vals, const cJSON *fields, unsigned flags,
+		 bool *set, int *nchanged)
+{
+	char **given = xcalloc(t->nfields, sizeof(char *));
+	memset(set, 0, t->nfields * sizeof(bool));
+	*nchanged = 0;
+	int rc = t->ops && t->ops->check ? t->ops->check(c, t, fields, false, flags) : CRM_OK;
+	if (!rc)
+		rc = collect(c, t, fields, flags, false, given, set);
+	if (!rc)
+		rc = refs_visible(c, t, given, set);
+	for (int i = 0; !rc && i < t->nfields; i++) {
+		if (!set[i])
+			continue;
+		if (!given[i] && t->fields[i].flags & FF_REQUIRED)
+			rc = crm_error(c, CRM_BADINPUT, "%s: required field cannot be emptied", t->fields[i].name);
+		else if ((given[i] == NULL) != (vals[i] == NULL) || (given[i] && strcmp(given[i], vals[i]))) {
+			free(vals[i]);
+			vals[i] = given[i];
+			given[i] = NULL;
+			(*nchanged)++;
+		} else {
+			set[i] = false;
+		}
+	}
+	vals_free(given, t->nfields);
+	return rc;
+}
+
 /* A record's savepoint, and the user hooks its change queued: rolled
  * back together. */
 static int rec_savepoint(struct crm *c, void **hooks)
@@ -1000,31 +1286,14 @@ static void rec_rollback(struct crm *c, void *hooks)
 int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
 		  unsigned flags, long long *id_out, long long *dup_id)
 {
-	char **vals = xcalloc(t->nfields, sizeof(char *));
-	bool *set = xcalloc(t->nfields, sizeof(bool));
+	struct rec r = { t, NULL };
 	cJSON *after = NULL;
 	long long id = 0;
-	int rc = t->ops && t->ops->check ? t->ops->check(c, t, fields, true, flags) : CRM_OK;
-	if (!rc)
-		rc = collect(c, t, fields, flags, true, vals, set);
-	if (!rc)
-		rc = fill_defaults(c, t, vals, set);
-	if (!rc && t->ops && t->ops->fill) {
-		struct rec r = { t, vals };
-		rc = t->ops->fill(c, t, &r, flags);
-	}
-	/* an amount without a currency: the one fill gave it (a contract's
-	 * is its deal's), else the default */
-	const struct field *fcur = type_field(t, "currency");
-	if (!rc && fcur && !vals[fcur - t->fields] && has_money(t, vals))
-		vals[fcur - t->fields] = default_currency(c);
-	if (!rc)
-		rc = refs_visible(c, t, vals, set);
-	if (!rc && !(flags & REC_ALLOW_DUP))
-		rc = dup_guard(c, t, vals, 0, dup_id);
-	if (!rc)
-		rc = key_guard(c, t, vals, 0);
+	int rc = record_prepare(c, t, fields, flags, &r);
 	if (rc)
+		return rc;
+	char **vals = r.vals;
+	if ((rc = record_guard(c, t, vals, 0, flags, dup_id)))
 		goto cleanup;
 
 	struct sbuf sql = { 0 }, qs = { 0 };
@@ -1080,8 +1349,7 @@ int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
 		*id_out = id;
 cleanup:
 	cJSON_Delete(after);
-	vals_free(vals, t->nfields);
-	free(set);
+	rec_release(&r);
 	return rc;
 }
 
@@ -1158,6 +1426,9 @@ int record_update_as(struct crm *c, const struct type *t, long long id, const cJ
 
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
+	const char *stamp = cJSON_GetStringValue(cJSON_GetObjectItem(fields, "updated_at"));
+	if (flags & REC_RESTORE && stamp && strlen(stamp) < sizeof(now))
+		snprintf(now, sizeof(now), "%s", stamp);   /* as it was */
 	struct sbuf sql = { 0 };
 	sbuf_addf(&sql, "UPDATE \"%s\" SET ", t->name);
 	for (int i = 0; i < t->nfields; i++)
@@ -1201,9 +1472,11 @@ int record_update_as(struct crm *c, const struct type *t, long long id, const cJ
 	bdiff = cJSON_CreateObject();
 	adiff = cJSON_CreateObject();
 	for (int i = 0; i < t->nfields; i++) {
-		if (!set[i])
-			continue;
 		const char *k = t->fields[i].name;
+		/* a bulk run's change keeps the stamp too: undoing the run puts
+		 * the record back exactly as it was */
+		if (!set[i] && !(c->audit_run && fu && i == fu - t->fields))
+			continue;
 		cJSON *bv = cJSON_GetObjectItemCaseSensitive(before, k);
 		cJSON *av = cJSON_GetObjectItemCaseSensitive(after, k);
 		cJSON_AddItemToObject(bdiff, k, bv ? cJSON_Duplicate(bv, 1) : cJSON_CreateNull());

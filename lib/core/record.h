@@ -30,6 +30,40 @@ void rec_set(struct rec *r, const char *field, const char *value);
 int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
 		  unsigned flags, long long *id_out, long long *dup_id);
 
+/* What record_insert does before it writes (the type's check, every
+ * field normalised as for any write, the defaults, the type's fill), for
+ * a writer that writes the row itself (core/bulk.h). On success r holds
+ * the values (free them with rec_release); on failure nothing is held.
+ * record_prepare_text takes text values by field index (a spreadsheet's
+ * cells; NULL: not given), as a JSON string of that text would be read. */
+int record_prepare(struct crm *c, const struct type *t, const cJSON *fields, unsigned flags, struct rec *r);
+int record_prepare_text(struct crm *c, const struct type *t, const char *const *text, unsigned flags,
+			struct rec *r);
+void rec_release(struct rec *r);
+/* The duplicate guard (unless REC_ALLOW_DUP) and the unique keys
+ * (FF_KEY) of record_insert, for values about to be written (self: the
+ * record they will be, 0 for a new one). */
+int record_guard(struct crm *c, const struct type *t, char **vals, long long self, unsigned flags,
+		 long long *dup_id);
+/* Publish TYPE.<what> for record id as it now reads (a writer that wrote
+ * it without record_insert: the bulk writer). */
+int record_publish(struct crm *c, const struct type *t, long long id, const char *what, unsigned flags);
+/* Print record id from its values (as record_prepare left them), as
+ * record_print would from the database. */
+int record_emit_vals(struct crm *c, const struct type *t, long long id, char **vals);
+
+/* The stored values of record id (live or removed) as text by field
+ * index, from its table or one of the same shape (table NULL: its own):
+ * NULL with CRM_NOTFOUND when there is none. Free with record_vals_free. */
+char **record_load(struct crm *c, const struct type *t, const char *table, long long id);
+void record_vals_free(const struct type *t, char **vals);
+/* Such values as the JSON object record_get gives. */
+cJSON *record_json(const struct type *t, long long id, char **vals);
+/* Apply fields (as for record_update: normalised, checked) to vals in
+ * place; set[i] marks the fields that changed, *nchanged counts them. */
+int record_apply(struct crm *c, const struct type *t, char **vals, const cJSON *fields, unsigned flags,
+		 bool *set, int *nchanged);
+
 /* Update the given fields of record id. CRM_NOTFOUND if it does not exist
  * (or was removed). Unchanged values are not written or audited. */
 int record_update(struct crm *c, const struct type *t, long long id,
@@ -79,6 +113,9 @@ int entity_parse(struct crm *c, const char *s, const char *dflt_type,
  * and the value. *out is newly allocated. */
 int field_normalize(struct crm *c, const struct type *t, const struct field *f,
 		    const cJSON *in, char **out);
+/* The same for a value given as text (a spreadsheet's cell). */
+int field_normalize_text(struct crm *c, const struct type *t, const struct field *f,
+			 const char *text, char **out);
 
 /* Write the value of column i of a row (a SELECT of the type's fields in
  * order, as built by record_select_sql) through the output writer. */

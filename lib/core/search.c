@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/db.h"
+#include "core/progress.h"
 #include "core/search.h"
 
 static bool type_searchable(const struct type *t)
@@ -98,12 +99,23 @@ static int index_one(struct crm *c, long long key)
 int search_refresh(struct crm *c)
 {
 	sqlite3_stmt *st;
+	long long total = db_get_int(c, "SELECT count(*) FROM search_dirty", NULL, 0);
+	if (!total)
+		return CRM_OK;
 	int rc = sqlite3_prepare_v2(c->db, "SELECT key FROM search_dirty ORDER BY key", -1, &st, NULL);
 	if (rc != SQLITE_OK)
 		return crm_dberror(c, rc, "search index");
+	struct progress pg;
+	progress_begin(&pg, c, "search index", "records");
 	int res = CRM_OK;
-	while (res == CRM_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+	long long n = 0;
+	while (res == CRM_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
 		res = index_one(c, sqlite3_column_int64(st, 0));
+		if ((++n & 1023) == 0)
+			progress_update(&pg, n, (double)n / (double)total);
+	}
+	progress_update(&pg, n, 1);
+	progress_end(&pg);
 	sqlite3_finalize(st);
 	if (res)
 		return res;

@@ -89,6 +89,8 @@ enum {
 	REC_SYSTEM    = 1 << 2,  /* may set FF_SYSTEM fields (import, merge) */
 	REC_IMPORT    = 1 << 3,  /* a row of an import: the type's rules hold as for an add
 				  * (with REC_SYSTEM: it may bring values crm keeps) */
+	REC_RESTORE   = 1 << 4,  /* an update that puts values back as they were (undoing an
+				  * import run): updated_at too, when the fields have it */
 };
 
 /* What writing a record of a type must also check or do, beyond the

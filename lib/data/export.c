@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "core/db.h"
+#include "core/progress.h"
 #include "core/mask.h"
 #include "data/export.h"
 #include "io/fs.h"
@@ -36,6 +37,20 @@ static bool exported(const struct field *f)
 	return !(f->flags & FF_HIDDEN);
 }
 
+/* The progress line of an export, drawn as its records go out. */
+struct export_progress {
+	struct out *o;
+	struct progress pg;
+};
+
+static bool export_flushed(void *arg, size_t bytes)
+{
+	struct export_progress *ep = arg;
+	(void)bytes;
+	progress_update(&ep->pg, out_count(ep->o), -1);
+	return true;
+}
+
 /* csv, tsv, jsonl: the record writer, to fp. */
 static int export_text(struct crm *c, const struct type *t, const struct export_opts *e,
 		       enum out_format fmt, FILE *fp)
@@ -54,9 +69,14 @@ static int export_text(struct crm *c, const struct type *t, const struct export_
 		}
 	out_columns(o, keys, n);
 	out_header(o, (const char *const *)labels, n);
+	struct export_progress ep = { .o = o };
+	progress_begin(&ep.pg, c, "export", t->plural);
+	out_on_flush(o, export_flushed, &ep);
 	c->out = o;
 	int rc = query_list(c, t, &e->q);
 	c->out = saved;
+	progress_update(&ep.pg, out_count(o), 1);
+	progress_end(&ep.pg);
 	if (out_free(o) != 0 && !rc)
 		rc = crm_error(c, CRM_DBERR, "cannot write %s: %s", e->file ? e->file : "stdout", strerror(errno));
 	for (int i = 0; i < n; i++)
@@ -74,6 +94,7 @@ struct sheet {
 	lxw_worksheet *ws;
 	lxw_format *date;
 	int row;
+	struct progress pg;
 };
 
 /* An Excel cell holds at most this many characters. */
@@ -139,6 +160,8 @@ static int xlsx_row(struct crm *c, long long id, void *arg)
 		xlsx_cell(c, s, id, col++, f, cJSON_GetObjectItem(r, f->name));
 	}
 	s->row++;
+	if ((s->row & 255) == 0)
+		progress_update(&s->pg, s->row - 1, -1);
 	cJSON_Delete(r);
 	return CRM_OK;
 }
@@ -205,7 +228,9 @@ static int export_xlsx(struct crm *c, const struct type *t, const struct export_
 	}
 	x->worksheet_freeze_panes(s.ws, 1, 0);
 	s.row = 1;
+	progress_begin(&s.pg, c, "export", t->plural);
 	int rc = query_ids(c, t, &e->q, xlsx_row, &s);
+	progress_end(&s.pg);
 	lxw_error err = x->workbook_close(wb);
 	if (!rc && err != LXW_NO_ERROR)
 		rc = crm_error(c, CRM_DBERR, "cannot write %s: %s", e->file ? e->file : "the workbook",

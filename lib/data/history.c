@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/audit.h"
 #include "core/db.h"
 #include "core/mask.h"
 #include "core/query.h"
@@ -10,13 +11,17 @@
 #include "io/out.h"
 #include "core/record.h"
 
-/* Audit rows of the entity, its activities, its tasks (made and done) and
- * a lead's behaviour events, oldest first. */
+/* Audit rows of the entity (from ?4 on: a purged record's id may be
+ * taken again, and its life ends where the new record's begins), the
+ * scoring runs that changed it (one audit row each, the changes in a
+ * string of ";id:before:after"), its activities, its tasks (made and
+ * done) and a lead's behaviour events, oldest first. */
 static const char history_sql[] =
-	/* a purged record's id may be taken again: its life ends where the
-	 * new record's begins (the last insert) */
 	"SELECT * FROM (SELECT at, 'audit' AS src, action, user, before, after, id FROM audit WHERE entity = ?1 "
-	"  AND id >= coalesce((SELECT max(id) FROM audit WHERE entity = ?1 AND action = 'insert'), 0) "
+	"  AND id >= ?4 "
+	"UNION ALL SELECT at, 'score', 'update', user, "
+	"  substr(after, instr(after, ';' || ?3 || ':') + 1, 64), NULL, id FROM audit "
+	"  WHERE ?2 = 'lead' AND entity = 'score' AND id >= ?4 AND instr(after, ';' || ?3 || ':') > 0 "
 	/* its own activities, and those of the records that belong to it
 	 * (a contact's, a ticket's reply: a word with its account): their
 	 * entity in the sixth column */
@@ -33,8 +38,133 @@ static const char history_sql[] =
 	 * the changes that follow from it (last contact, score), the tasks
 	 * it led to, and a removal last */
 	"ORDER BY julianday(at), CASE WHEN src IN ('activity', 'event') THEN 1 "
-	"  WHEN src <> 'audit' THEN 3 WHEN action = 'insert' THEN 0 "
+	"  WHEN src NOT IN ('audit', 'score') THEN 3 WHEN action = 'insert' THEN 0 "
 	"  WHEN action IN ('remove', 'purge') THEN 4 ELSE 2 END, at, src, id";
+
+/* Where a record an import made came from: its run, the line, the file,
+ * when, by whom, and where the audit stood then. false: not imported. */
+struct origin {
+	long long run, line, audit_from;
+	char *file, *at, *user;
+};
+
+static bool origin_of(struct crm *c, const struct type *t, long long id, struct origin *o)
+{
+	memset(o, 0, sizeof(*o));
+	char *sql = xasprintf("SELECT r.import_run, r.import_line, i.file, i.started_at, i.user, i.audit_from "
+			      "FROM \"%s\" AS r JOIN import_run AS i ON i.id = r.import_run WHERE r.id = ?", t->name);
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		return false;   /* a type no import has made records of */
+	sqlite3_bind_int64(st, 1, id);
+	bool found = sqlite3_step(st) == SQLITE_ROW;
+	if (found) {
+		o->run = sqlite3_column_int64(st, 0);
+		o->line = sqlite3_column_int64(st, 1);
+		o->file = xstrdup((const char *)sqlite3_column_text(st, 2));
+		o->at = xstrdup((const char *)sqlite3_column_text(st, 3));
+		o->user = sqlite3_column_text(st, 4) ? xstrdup((const char *)sqlite3_column_text(st, 4)) : NULL;
+		o->audit_from = sqlite3_column_int64(st, 5);
+	}
+	sqlite3_finalize(st);
+	return found;
+}
+
+static void origin_release(struct origin *o)
+{
+	free(o->file);
+	free(o->at);
+	free(o->user);
+}
+
+/* A record as its import made it: what it is now, with every later
+ * change's "before" put back (each field's first change says what it was
+ * before any), a lead's score as before the first scoring run that moved
+ * it. The import wrote no row per record: this is what its row said. */
+static cJSON *as_imported(struct crm *c, const struct type *t, long long id, long long from)
+{
+	cJSON *now = record_get(c, t, id, true);
+	if (!now)
+		return NULL;
+	c->errmsg[0] = 0;
+	cJSON *seen = cJSON_CreateObject();
+	char *entity = xasprintf("%s:%lld", t->name, id);
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(c->db, "SELECT before, entity, after FROM audit WHERE (entity = ?1 OR (entity = 'score' "
+			       "AND ?3 = 'lead' AND instr(after, ';' || ?4 || ':') > 0)) AND id >= ?2 ORDER BY id", -1,
+			       &st, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(st, 1, entity, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 2, from);
+		sqlite3_bind_text(st, 3, t->name, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 4, id);
+		while (sqlite3_step(st) == SQLITE_ROW) {
+			if (!strcmp((const char *)sqlite3_column_text(st, 1), "score")) {
+				char key[32];
+				snprintf(key, sizeof(key), ";%lld:", id);
+				const char *a = (const char *)sqlite3_column_text(st, 2);
+				const char *p = a ? strstr(a, key) : NULL;
+				if (p && !cJSON_GetObjectItem(seen, "score")) {
+					cJSON_ReplaceItemInObject(now, "score", cJSON_CreateNumber(strtod(p + strlen(key), NULL)));
+					cJSON_AddTrueToObject(seen, "score");
+				}
+				continue;
+			}
+			const char *b = (const char *)sqlite3_column_text(st, 0);
+			cJSON *before = b ? cJSON_Parse(b) : NULL;
+			const cJSON *it;
+			cJSON_ArrayForEach(it, before) {
+				if (cJSON_GetObjectItem(seen, it->string))
+					continue;
+				cJSON_AddTrueToObject(seen, it->string);
+				cJSON_DeleteItemFromObject(now, it->string);
+				if (!cJSON_IsNull(it))
+					cJSON_AddItemToObject(now, it->string, cJSON_Duplicate(it, true));
+			}
+			cJSON_Delete(before);
+		}
+		sqlite3_finalize(st);
+	}
+	free(entity);
+	cJSON_Delete(seen);
+	cJSON_DeleteItemFromObject(now, "updated_at");   /* when it was made is the run's */
+	return now;
+}
+
+static const char *file_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash && slash[1] ? slash + 1 : path;
+}
+
+/* "created by import run 7 from leads.csv line 12" */
+static char *origin_text(const struct origin *o)
+{
+	return strcmp(o->file, "-") ? xasprintf("created by import run %lld from %s line %lld", o->run,
+						file_name(o->file), o->line)
+				    : xasprintf("created by import run %lld from stdin line %lld", o->run, o->line);
+}
+
+static void emit_origin(struct crm *c, const char *entity, const struct origin *o, cJSON *values)
+{
+	struct out *out = c->out;
+	out_begin(out);
+	out_str(out, "type", "history");
+	out_str(out, "entity", entity);
+	out_str(out, "at", o->at);
+	out_str(out, "user", o->user);
+	out_str(out, "kind", "insert");
+	char *s = origin_text(o);
+	out_str(out, "summary", s);
+	free(s);
+	out_int(out, "run", o->run);
+	out_str(out, "file", o->file);
+	out_int(out, "line", o->line);
+	if (values)
+		out_json(out, "values", values);
+	out_end(out);
+}
 
 /* The fields an update changed: {"field":[before, after], ...}. */
 static cJSON *changes(const char *before, const char *after)
@@ -139,7 +269,25 @@ static void emit(struct crm *c, const struct type *t, const char *owner, const c
 	out_str(o, "entity", entity);
 	out_str(o, "at", col(st, 0));
 	out_str(o, "user", col(st, 3));
-	if (!strcmp(src, "audit")) {
+	if (!strcmp(src, "score")) {
+		/* "12:0:35;..." of a scoring run: this lead's before and after */
+		const char *p = col(st, 4);
+		char *end;
+		strtoll(p ? p : "", &end, 10);
+		double before = *end == ':' ? strtod(end + 1, &end) : 0;
+		double after = *end == ':' ? strtod(end + 1, NULL) : 0;
+		cJSON *ch = cJSON_CreateObject(), *pair = cJSON_CreateArray();
+		cJSON_AddItemToArray(pair, cJSON_CreateNumber(before));
+		cJSON_AddItemToArray(pair, cJSON_CreateNumber(after));
+		cJSON_AddItemToObject(ch, "score", pair);
+		char *summary = changes_text(ch);
+		out_str(o, "kind", "update");
+		out_str(o, "summary", summary);
+		out_json(o, "changes", ch);
+		out_bool(o, "scoring_run", true);
+		free(summary);
+		cJSON_Delete(ch);
+	} else if (!strcmp(src, "audit")) {
 		out_str(o, "kind", what);
 		cJSON *ch = NULL;
 		char *summary = NULL;
@@ -252,6 +400,14 @@ int history_print(struct crm *c, const struct type *t, long long id)
 		return crm_error(c, CRM_NOTFOUND, "no %s with id %lld", t->name, id);
 	}
 	c->errmsg[0] = 0;
+	struct origin org;
+	bool imported = origin_of(c, t, id, &org);
+	/* a record an import made begins with the run; any other with its
+	 * last insert (an id may have been a purged record's before) */
+	long long from = imported ? org.audit_from
+		       : db_get_int(c, "SELECT coalesce(max(id), 0) FROM audit WHERE entity = ? AND action = 'insert'",
+				    entity, 0);
+	cJSON *values = imported ? as_imported(c, t, id, from) : NULL;
 	/* the records of types whose parent field (FF_PARENT) refers to t */
 	struct sbuf kids = { 0 };
 	for (int i = 0; type_at(c, i); i++) {
@@ -267,11 +423,15 @@ int history_print(struct crm *c, const struct type *t, long long id)
 	free(sql);
 	if (!st) {
 		free(entity);
+		cJSON_Delete(values);
+		if (imported)
+			origin_release(&org);
 		return c->errcode;
 	}
 	sqlite3_bind_text(st, 1, entity, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, t->name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, id);
+	sqlite3_bind_int64(st, 4, from);
 	static const char *const cols[] = { "at", "user", "kind", "summary" };
 	out_columns(c->out, cols, 4);
 	char *owner = NULL;
@@ -280,13 +440,88 @@ int history_print(struct crm *c, const struct type *t, long long id)
 		owner = db_get_text(c, osql, NULL);
 		free(osql);
 	}
+	if (imported) {
+		if (values)
+			mask_json(c, t, values, owner);   /* as the reader may see them */
+		emit_origin(c, entity, &org, values);
+	}
 	int rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		emit(c, t, owner, entity, st);
 	sqlite3_reset(st);
 	free(owner);
 	free(entity);
+	cJSON_Delete(values);
+	if (imported)
+		origin_release(&org);
 	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "history");
+}
+
+/* ---- crm log ---- */
+
+int history_log(struct crm *c, const struct audit_filter *f)
+{
+	const struct type *t = NULL;
+	long long id = 0;
+	struct origin org;
+	bool imported = false;
+	if (f->entity && strchr(f->entity, ':') && entity_parse(c, f->entity, NULL, &t, &id) == CRM_OK
+	    && origin_of(c, t, id, &org)) {
+		/* as the rest of the log: only of a record the acting user may see */
+		char *scope = query_scope(c, t, "r", false);
+		char *q = xasprintf("SELECT count(*) FROM \"%s\" AS r WHERE r.id = %lld AND (%s)", t->name, id,
+				    scope ? scope : "1");
+		imported = db_get_int(c, q, NULL, 0) > 0 && (!f->user || (org.user && !strcmp(org.user, f->user)));
+		free(q);
+		free(scope);
+		if (!imported)
+			origin_release(&org);
+	}
+	c->errmsg[0] = 0;
+	if (!imported)
+		return audit_list(c, f);
+	/* its creation is in no audit row of its own (the run's entry says
+	 * what the run did): made from the run and the record, and it is the
+	 * oldest thing in the record's log */
+	cJSON *values = as_imported(c, t, id, org.audit_from);
+	if (values)
+		mask_json(c, t, values, NULL);   /* as the reader may see them */
+	cJSON *after = values ? values : cJSON_CreateObject();
+	cJSON *from = cJSON_CreateObject();
+	cJSON_AddNumberToObject(from, "run", (double)org.run);
+	cJSON_AddStringToObject(from, "file", org.file);
+	cJSON_AddNumberToObject(from, "line", (double)org.line);
+	cJSON_AddItemToObject(after, "import", from);
+	char *summary = origin_text(&org);
+	long long have = db_get_int(c, "SELECT count(*) FROM audit WHERE entity = ?", f->entity, 0);
+	int rc = CRM_OK;
+	if (!f->oldest_first)
+		rc = audit_list(c, f);
+	if (f->oldest_first || f->limit <= 0 || have < f->limit) {
+		out_begin(c->out);
+		out_str(c->out, "type", "log");
+		out_str(c->out, "at", org.at);
+		out_str(c->out, "user", org.user);
+		out_str(c->out, "entity", f->entity);
+		out_str(c->out, "action", "insert");
+		out_str(c->out, "summary", summary);
+		out_json(c->out, "after", after);
+		out_end(c->out);
+	}
+	if (f->oldest_first && (f->limit <= 0 || f->limit > 1)) {
+		struct audit_filter g = *f;
+		if (g.limit > 0)
+			g.limit--;
+		rc = audit_list(c, &g);
+	}
+	if (rc == CRM_NOTFOUND) {
+		c->errmsg[0] = 0;
+		rc = CRM_OK;   /* its creation was printed */
+	}
+	free(summary);
+	cJSON_Delete(after);
+	origin_release(&org);
+	return rc;
 }
 
 /* ---- an account and what hangs off it ---- */

@@ -12,7 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/audit.h"
+#include "core/bulk.h"
 #include "core/config.h"
+#include "core/progress.h"
 #include "io/csv.h"
 #include "base/date.h"
 #include "core/db.h"
@@ -171,9 +174,21 @@ struct importer {
 	long long nmade;
 	bool named;                  /* skipped duplicates went to --errors */
 	bool dup_conflict;
-	struct timespec t0, last_draw;
+	struct progress pg;
 	int fd;                      /* for progress: bytes read so far */
 	long long size;
+	struct bulk *b;              /* the run's writer (core/bulk.h), from the first row */
+	const char *keys[4];         /* the fields duplicates are matched by */
+	int nkeys;
+	const char **text;           /* a tabular row's cells by field index */
+	int ntext;
+	int *colfield;               /* each column's field index (the last: name's) */
+	int colfield_n;              /* the type's fields when they were found */
+	int nfields_seen;            /* the type's fields when the writer was made */
+	bool staging;                /* this file's rows go through a staging table */
+	bool staged_run;             /* the run being resumed loaded through one */
+	long long audit_from;        /* the audit's next id when the run began */
+	long long first_made, last_id;
 };
 
 static const struct type *im_type(struct importer *im)
@@ -438,71 +453,122 @@ static int reject(struct importer *im, long line, const cJSON *raw, int code)
 
 /* ---- duplicates ---- */
 
-/* The normalised value of field name in fields, or NULL. */
-static char *norm_value(struct importer *im, const cJSON *fields, const char *name)
+static int save_position(struct crm *c, void *arg);
+static int run_mark_staged(struct importer *im);
+static void late_reject(struct crm *c, void *arg, long line, long long id);
+static void late_dup(struct crm *c, void *arg, long line, long long id);
+
+/* A row as read: a spreadsheet's cells, mapped to fields by index
+ * (im->text), or a JSON line's object and the fields mapped from it. The
+ * JSON forms of a tabular row are made only when needed (a duplicate to
+ * update, a row to reject). */
+struct row {
+	long line;
+	char **cells;                /* tabular: trimmed cells (NULL: a JSON line) */
+	int ncells;
+	const cJSON *json;           /* JSON lines: the object read */
+	const cJSON *fields;         /* and its fields */
+	cJSON *made_fields, *made_raw;
+};
+
+/* The row's fields as JSON (name -> value). */
+static const cJSON *row_fields(struct importer *im, struct row *r)
+{
+	if (!r->cells)
+		return r->fields;
+	if (!r->made_fields) {
+		const struct type *t = im_type(im);
+		r->made_fields = cJSON_CreateObject();
+		for (int i = 0; i < t->nfields && i < im->ntext; i++)
+			if (im->text[i])
+				cJSON_AddStringToObject(r->made_fields, t->fields[i].name, im->text[i]);
+	}
+	return r->made_fields;
+}
+
+/* The row as in the file (header -> cell), for --errors. */
+static const cJSON *row_raw(struct importer *im, struct row *r)
+{
+	if (!r->cells)
+		return r->json;
+	if (!r->made_raw) {
+		r->made_raw = cJSON_CreateObject();
+		for (int i = 0; i < r->ncells && i < im->ncols; i++)
+			if (*im->cols[i].col && *r->cells[i])
+				cJSON_AddStringToObject(r->made_raw, im->cols[i].col, r->cells[i]);
+	}
+	return r->made_raw;
+}
+
+static void row_release(struct row *r)
+{
+	cJSON_Delete(r->made_fields);
+	cJSON_Delete(r->made_raw);
+}
+
+/* The normalised value of field name in the row, or NULL (a value that
+ * does not normalise is the insert's to report). */
+static char *norm_value(struct importer *im, struct row *r, const char *name)
 {
 	const struct type *t = im_type(im);
 	const struct field *f = type_field(t, name);
-	const cJSON *v = cJSON_GetObjectItem(fields, name);
 	char *out = NULL;
-	if (f && v && field_normalize(im->c, t, f, v, &out) != CRM_OK) {
-		im->c->errmsg[0] = 0;   /* the insert reports it */
+	if (!f)
+		return NULL;
+	int rc;
+	if (r->cells) {
+		int i = (int)(f - t->fields);
+		rc = i < im->ntext && im->text[i] ? field_normalize_text(im->c, t, f, im->text[i], &out) : CRM_OK;
+	} else {
+		const cJSON *v = cJSON_GetObjectItem(r->fields, name);
+		rc = v ? field_normalize(im->c, t, f, v, &out) : CRM_OK;
+	}
+	if (rc != CRM_OK) {
+		im->c->errmsg[0] = 0;
+		free(out);
 		return NULL;
 	}
 	return out;
 }
 
-static long long find_by(struct importer *im, const char *field, const char *value)
-{
-	char *sql = xasprintf("SELECT id FROM \"%s\" WHERE \"%s\" = ? AND deleted_at IS NULL ORDER BY id LIMIT 1",
-			      im->tname, field);
-	sqlite3_stmt *st = db_stmt(im->c, sql);
-	free(sql);
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, value, -1, SQLITE_TRANSIENT);
-	long long id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return id;
-}
-
-/* The record this row duplicates: by --key, else by phone or email, else
- * (accounts) by name. 0 when none. */
-static long long find_existing(struct importer *im, const cJSON *fields)
+/* The fields duplicates are matched by: --key, else phone or email, else
+ * a numbered record's number, else (accounts) the name. */
+static int dedupe_keys(struct importer *im, const char **keys)
 {
 	const struct type *t = im_type(im);
-	long long id = 0;
+	int n = 0;
 	if (im->o->key) {
-		char *v = norm_value(im, fields, im->o->key);
-		if (v)
-			id = find_by(im, im->o->key, v);
-		free(v);
-		return id;
+		keys[n++] = im->o->key;
+		return n;
 	}
 	const struct field *fp = type_field(t, "phone"), *fe = type_field(t, "email");
-	if ((fp && fp->flags & FF_DEDUPE) || (fe && fe->flags & FF_DEDUPE)) {
-		char *p = norm_value(im, fields, "phone"), *e = norm_value(im, fields, "email");
-		if (p || e)
-			id = record_find_dup(im->c, t, p, e, 0);
-		free(p);
-		free(e);
-		return id;
-	}
+	if (fp && fp->flags & FF_DEDUPE)
+		keys[n++] = "phone";
+	if (fe && fe->flags & FF_DEDUPE)
+		keys[n++] = "email";
+	if (n)
+		return n;
 	const struct field *key = type_field_flagged(t, FF_KEY);
 	if (key) {   /* its own number: a contract's HT-2026-0001, a product's SKU */
-		char *v = norm_value(im, fields, key->name);
-		if (v)
-			id = find_by(im, key->name, v);
+		keys[n++] = key->name;
+		return n;
+	}
+	if (!strcmp(t->name, "account"))
+		keys[n++] = "name";
+	return n;
+}
+
+/* The record this row duplicates (by the keys above, in order), 0 when none. */
+static long long find_existing(struct importer *im, struct row *r)
+{
+	for (int k = 0; k < im->nkeys; k++) {
+		char *v = norm_value(im, r, im->keys[k]);
+		long long id = v ? bulk_find_value(im->b, im->keys[k], v) : 0;
 		free(v);
-		return id;
+		if (id)
+			return id;
 	}
-	if (!strcmp(t->name, "account")) {
-		char *n = norm_value(im, fields, "name");
-		if (n)
-			id = find_by(im, "name", n);
-		free(n);
-	}
-	return id;
+	return 0;
 }
 
 /* Fields an update may set: not the ones crm keeps itself. */
@@ -513,7 +579,7 @@ static cJSON *update_fields(struct importer *im, const cJSON *fields, const cJSO
 	const cJSON *it;
 	cJSON_ArrayForEach(it, fields) {
 		const struct field *f = type_field(t, it->string);
-		if (!f || f->flags & FF_SYSTEM || !strcmp(f->name, "created_at"))
+		if (!f || f->flags & (FF_SYSTEM | FF_COMPUTED) || !strcmp(f->name, "created_at"))
 			continue;
 		const cJSON *old = existing ? cJSON_GetObjectItem(existing, it->string) : NULL;
 		if (existing && old && !cJSON_IsNull(old)) {
@@ -546,27 +612,92 @@ static cJSON *update_fields(struct importer *im, const cJSON *fields, const cJSO
 
 /* ---- one row ---- */
 
+/* The bulk writer of this file's run, made at its first row (the header
+ * may have made fields). */
+static int writer_open(struct importer *im)
+{
+	if (im->b)
+		return CRM_OK;
+	struct crm *c = im->c;
+	im->nkeys = dedupe_keys(im, im->keys);
+	struct bulk_opts bo = {
+		.flags = REC_ALLOW_DUP | REC_SYSTEM | REC_IMPORT,
+		.run = im->run_id,
+		.keys = im->keys,
+		.nkeys = im->nkeys,
+		/* --print streams each record to the next command as it is
+		 * written: it must be in the table by then */
+		.stage = !im->o->print,
+		.expect = im->size > 0 ? im->size / 200 + 1 : 0,
+		.resume = im->resume_after > 0,
+		.first_id = im->first_new_id,
+		.on_commit = save_position,
+		.on_reject = late_reject,
+		.on_late_dup = late_dup,
+		.arg = im,
+		.progress = &im->pg,
+	};
+	im->b = bulk_open(c, im_type(im), &bo);
+	if (!im->b)
+		return c->errcode;
+	if (im->resume_after > 0 && im->staged_run && !bulk_staged(im->b))
+		return crm_error(c, CRM_DBERR, "%s: the rows run %lld had read are gone (no bulk_%s_%lld table): "
+				 "import the file again without --resume", im->file, im->run_id, im->tname, im->run_id);
+	im->first_new_id = bulk_first_id(im->b);
+	im->staging = bulk_staged(im->b);
+	im->nfields_seen = im_type(im)->nfields;
+	return run_mark_staged(im);
+}
+
 /* Insert the row, or act on the record it duplicates. *inserted: a new
  * record; *changed: the database changed. */
-static int row_write(struct importer *im, const cJSON *fields, long long *id, bool *inserted, bool *changed)
+static int row_write(struct importer *im, struct row *r, long long *id, bool *inserted, bool *changed)
 {
 	struct crm *c = im->c;
 	const struct type *t = im_type(im);
-	long long dup = find_existing(im, fields);
 	*inserted = *changed = false;
-	if (dup < 0)
-		return c->errcode;
-	if (!dup) {
-		int rc = record_insert(c, t, fields, REC_ALLOW_DUP | REC_SYSTEM | REC_IMPORT, id, NULL);
-		*inserted = *changed = rc == CRM_OK;
+	int rc = writer_open(im);
+	if (!rc && t->nfields != im->nfields_seen) {
+		rc = bulk_refresh(im->b);   /* a key of this JSON line made a field */
+		im->nfields_seen = t->nfields;
+	}
+	if (rc)
 		return rc;
+	/* The row as a record first (what most rows become), its keys then
+	 * looked up from its values; a row that does not make a record may
+	 * still duplicate one (by its phone, say), and acting on that one
+	 * (skip, update) does not need its other cells to be right. */
+	struct rec rec;
+	unsigned flags = REC_ALLOW_DUP | REC_SYSTEM | REC_IMPORT;
+	int prc = r->cells ? record_prepare_text(c, t, (const char *const *)im->text, flags, &rec)
+			   : record_prepare(c, t, r->fields, flags, &rec);
+	long long dup;
+	if (prc) {
+		char why[sizeof(c->errmsg)];
+		snprintf(why, sizeof(why), "%s", c->errmsg);
+		dup = find_existing(im, r);
+		if (!dup) {
+			snprintf(c->errmsg, sizeof(c->errmsg), "%s", why);
+			c->errcode = prc;
+			return prc;
+		}
+		c->errmsg[0] = 0;
+	} else {
+		dup = bulk_find(im->b, &rec, NULL);
+		if (!dup) {
+			rc = bulk_insert(im->b, &rec, r->line, id);
+			rec_release(&rec);
+			*inserted = *changed = rc == CRM_OK;
+			return rc;
+		}
+		rec_release(&rec);
 	}
 	*id = dup;
 	switch (im->o->on_dup) {
 	case DUP_SKIP:
 		return CRM_OK;
 	case DUP_ERROR: {
-		cJSON *old = record_get(c, t, dup, false);
+		cJSON *old = bulk_get(im->b, dup);
 		const char *nm = cJSON_GetStringValue(cJSON_GetObjectItem(old, "name"));
 		crm_error(c, CRM_CONFLICT, "duplicate of %s:%lld%s%s%s", t->name, dup, nm ? " (" : "",
 			  nm ? nm : "", nm ? ")" : "");
@@ -576,11 +707,9 @@ static int row_write(struct importer *im, const cJSON *fields, long long *id, bo
 	}
 	case DUP_UPDATE:
 	case DUP_MERGE: {
-		cJSON *old = im->o->on_dup == DUP_MERGE ? record_get(c, t, dup, false) : NULL;
-		cJSON *u = update_fields(im, fields, old);
-		sqlite3_int64 before = sqlite3_total_changes64(c->db);
-		int rc = record_update(c, t, dup, u, REC_IMPORT);
-		*changed = rc == CRM_OK && sqlite3_total_changes64(c->db) != before;
+		cJSON *old = im->o->on_dup == DUP_MERGE ? bulk_get(im->b, dup) : NULL;
+		cJSON *u = update_fields(im, row_fields(im, r), old);
+		rc = bulk_update(im->b, dup, u, REC_IMPORT, changed);
 		if (rc == CRM_CONFLICT)
 			im->dup_conflict = true;   /* its new phone or email is another's */
 		cJSON_Delete(u);
@@ -608,20 +737,28 @@ static void made_at(struct importer *im, long long id, long line)
 	im->made[k] = line;
 }
 
+/* A line of --errors. */
+static void errors_line(struct importer *im, cJSON *e)
+{
+	char *s = cJSON_PrintUnformatted(e);
+	fprintf(im->errors, "%s\n", s);
+	cJSON_free(s);
+}
+
 /* A row skipped as a duplicate goes to --errors too, naming the record
  * it duplicates (and the row of this file that made it). */
-static void name_skipped(struct importer *im, long line, const cJSON *raw, long long id, bool repeat)
+static void name_skipped(struct importer *im, long line, const cJSON *raw, long long id, bool repeat,
+			 const char *why)
 {
 	if (!im->errors)
 		return;
 	const struct type *t = im_type(im);
-	char *sql = xasprintf("SELECT name FROM \"%s\" WHERE id = %lld", t->name, id);
-	char *name = type_field(t, "name") ? db_get_text(im->c, sql, NULL) : NULL;
-	free(sql);
+	cJSON *rec = type_field(t, "name") ? bulk_get(im->b, id) : NULL;
+	const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(rec, "name"));
 	long long k = id - im->first_new_id;
 	long made = repeat && k >= 0 && k < im->nmade ? im->made[k] : 0;
 	char *entity = xasprintf("%s:%lld", t->name, id);
-	char *what = made ? xasprintf("made from line %ld of this file", made)
+	char *what = why ? xstrdup(why) : made ? xasprintf("made from line %ld of this file", made)
 		   : repeat ? xstrdup("made from an earlier row of this file") : xstrdup("already in crm");
 	char *msg = xasprintf("duplicate of %s%s%s%s, %s: skipped", entity, name ? " (" : "", name ? name : "",
 			      name ? ")" : "", what);
@@ -634,26 +771,51 @@ static void name_skipped(struct importer *im, long line, const cJSON *raw, long 
 	if (made)
 		cJSON_AddNumberToObject(e, "duplicate_line", (double)made);
 	cJSON_AddStringToObject(e, "error", msg);
-	cJSON_AddItemToObject(e, "row", cJSON_Duplicate(raw, true));
-	char *txt = cJSON_PrintUnformatted(e);
-	fprintf(im->errors, "%s\n", txt);
-	cJSON_free(txt);
+	if (raw)
+		cJSON_AddItemToObject(e, "row", cJSON_Duplicate(raw, true));
+	errors_line(im, e);
 	cJSON_Delete(e);
 	im->named = true;
 	free(msg);
 	free(what);
 	free(entity);
-	free(name);
+	cJSON_Delete(rec);
 }
 
-static int row_import(struct importer *im, const cJSON *fields, const cJSON *raw, long line)
+/* At the end of a staged run: a record whose event failed (a rule that
+ * could not act) is not kept, as if its row had been refused. */
+static void late_reject(struct crm *c, void *arg, long line, long long id)
+{
+	struct importer *im = arg;
+	(void)id;
+	im->inserted--;
+	cJSON *raw = cJSON_CreateObject();
+	reject_col(im, line, raw, NULL);
+	cJSON_Delete(raw);
+	(void)c;
+}
+
+/* At the end of a staged run: a row whose phone or email someone else gave
+ * a record while the file was read is a duplicate of that one. */
+static void late_dup(struct crm *c, void *arg, long line, long long id)
+{
+	struct importer *im = arg;
+	(void)c;
+	im->inserted--;
+	im->skipped++;
+	im->dup_db++;
+	name_skipped(im, line, NULL, id, false, "written while the import ran");
+}
+
+static int row_import(struct importer *im, struct row *r)
 {
 	long long id = 0;
 	bool inserted, changed;
+	long line = r->line;
 	im->rows++;
-	int rc = row_write(im, fields, &id, &inserted, &changed);
+	int rc = row_write(im, r, &id, &inserted, &changed);
 	if (rc == CRM_BADINPUT || rc == CRM_CONFLICT || rc == CRM_NOTFOUND)
-		return reject(im, line, raw, rc);
+		return reject(im, line, row_raw(im, r), rc);
 	if (rc)
 		return rc;
 	bool repeat = !inserted && id >= im->first_new_id;
@@ -669,22 +831,30 @@ static int row_import(struct importer *im, const cJSON *fields, const cJSON *raw
 		if (im->o->on_dup == DUP_SKIP) {
 			if (!repeat)
 				im->dup_db++;
-			name_skipped(im, line, raw, id, repeat);
+			name_skipped(im, line, row_raw(im, r), id, repeat, NULL);
 		}
 	}
 	im->last_line = line;   /* done: printing it may commit (save_position) */
 	return im->o->print && changed ? record_print(im->c, im_type(im), id) : CRM_OK;
 }
 
-/* A tabular row into fields (mapped) and raw (as in the file); bad
+/* A tabular row: its cells by field into im->text, then imported; bad
  * (may be NULL): a byte of it could not be read, in column bad_col. */
 static int tab_row_bad(struct importer *im, char **vals, int n, long line, const char *bad, int bad_col)
 {
 	struct crm *c = im->c;
-	cJSON *fields = cJSON_CreateObject(), *raw = cJSON_CreateObject();
+	const struct type *t = im_type(im);
+	struct row r = { .line = line, .ncells = n };
+	r.cells = xcalloc(n ? n : 1, sizeof(char *));
+	if (im->ntext < t->nfields) {
+		im->text = xrealloc(im->text, t->nfields * sizeof(*im->text));
+		im->ntext = t->nfields;
+	}
+	memset(im->text, 0, im->ntext * sizeof(*im->text));
 	int extra = 0;
 	for (int i = 0; i < n; i++) {
-		char *v = text_trim(vals[i]);
+		r.cells[i] = text_trim(vals[i]);
+		char *v = r.cells[i];
 		/* '=SUM(...): a cell export guarded against a spreadsheet
 		 * running it (out_raw) reads back as it was */
 		if (v[0] == '\'' && v[1] && strchr("=+-@\t\r", v[1]))
@@ -692,44 +862,56 @@ static int tab_row_bad(struct importer *im, char **vals, int n, long line, const
 		/* 45678.5 in a date or time column: a date Excel kept as its
 		 * serial number (a cell in General format) */
 		const struct field *df = im->xr && i < im->ncols && im->cols[i].field
-			? type_field(im_type(im), im->cols[i].field) : NULL;
+			? type_field(t, im->cols[i].field) : NULL;
 		char serial[64];
 		if (df && (df->kind == FK_DATE || df->kind == FK_TIME)
 		    && xlsx_serial_text(im->xr, v, df->kind == FK_TIME, serial, sizeof(serial)) == 0) {
 			free(v);
-			v = xstrdup(serial);
+			v = r.cells[i] = xstrdup(serial);
 		}
 		if (i >= im->ncols) {
 			if (*v)
 				extra++;
-		} else if (*im->cols[i].col) {
-			if (*v)
-				cJSON_AddStringToObject(raw, im->cols[i].col, v);
-			if (*v && im->cols[i].field)
-				cJSON_AddStringToObject(fields, im->cols[i].field, v);
-			if (*v && i == im->name_from)
-				cJSON_AddStringToObject(fields, "name", v);
+			continue;
 		}
-		free(v);
+		if (!*v || !*im->cols[i].col)
+			continue;
+		if (im->colfield_n != t->nfields) {
+			/* each column's field by index, again when the type grew */
+			im->colfield = xrealloc(im->colfield, (im->ncols + 1) * sizeof(*im->colfield));
+			for (int j = 0; j < im->ncols; j++) {
+				const struct field *f = im->cols[j].field ? type_field(t, im->cols[j].field) : NULL;
+				im->colfield[j] = f ? (int)(f - t->fields) : -1;
+			}
+			const struct field *fn = type_field(t, "name");
+			im->colfield[im->ncols] = fn ? (int)(fn - t->fields) : -1;
+			im->colfield_n = t->nfields;
+		}
+		if (im->colfield[i] >= 0)
+			im->text[im->colfield[i]] = v;
+		if (i == im->name_from && im->colfield[im->ncols] >= 0)
+			im->text[im->colfield[im->ncols]] = v;
 	}
 	int rc;
 	if (bad) {
 		im->rows++;
 		crm_error(c, CRM_BADINPUT, "%s", bad);
-		rc = reject_col(im, line, raw, bad_col >= 0 && bad_col < im->ncols && *im->cols[bad_col].col
+		rc = reject_col(im, line, row_raw(im, &r), bad_col >= 0 && bad_col < im->ncols && *im->cols[bad_col].col
 				? im->cols[bad_col].col : NULL);
 	} else if (extra) {
 		im->rows++;
 		crm_error(c, CRM_BADINPUT, "the row has %d field%s more than the header's %d", extra,
 			  extra == 1 ? "" : "s", im->ncols);
-		rc = reject(im, line, raw, CRM_BADINPUT);
+		rc = reject(im, line, row_raw(im, &r), CRM_BADINPUT);
 	} else {
 		if (n < im->ncols)
 			im->short_rows++;
-		rc = row_import(im, fields, raw, line);
+		rc = row_import(im, &r);
 	}
-	cJSON_Delete(fields);
-	cJSON_Delete(raw);
+	row_release(&r);
+	for (int i = 0; i < n; i++)
+		free(r.cells[i]);
+	free(r.cells);
 	return rc;
 }
 
@@ -750,8 +932,10 @@ static int json_row(struct importer *im, const cJSON *obj, long line)
 		if (f && !cJSON_IsNull(it))
 			cJSON_AddItemToObject(fields, f, cJSON_Duplicate(it, true));
 	}
+	struct row r = { .line = line, .json = obj, .fields = fields };
 	if (!rc)
-		rc = row_import(im, fields, obj, line);
+		rc = row_import(im, &r);
+	row_release(&r);
 	cJSON_Delete(fields);
 	return rc;
 }
@@ -770,21 +954,26 @@ static int run_identity(const char *file, char **abs, long long *size, long long
 	return 0;
 }
 
+/* Every import but a dry run is a run (stdin's too, file "-"): what it
+ * made carries it, crm import runs lists it, crm import undo takes it
+ * back. Only a file's run can be resumed. */
 static int run_start(struct importer *im)
 {
 	struct crm *c = im->c;
 	char *abs = NULL;
-	long long size, mtime;
-	if (im->o->dry_run || run_identity(im->file, &abs, &size, &mtime) != 0) {
-		if (im->o->resume && !im->o->dry_run)
-			crm_warn(c, "%s: --resume needs a file (not a pipe): starting at the beginning", im->file);
+	long long size = 0, mtime = 0;
+	if (im->o->dry_run)
 		return CRM_OK;
+	if (run_identity(im->file, &abs, &size, &mtime) != 0) {
+		if (im->o->resume)
+			crm_warn(c, "%s: --resume needs a file (not a pipe): starting at the beginning", im->file);
+		abs = xstrdup(im->file);
 	}
 	im->size = size;
-	sqlite3_stmt *st = db_stmt(c, "SELECT id, line, inserted, updated, skipped, rejected, first_id, in_file "
-				      "FROM import_run "
+	sqlite3_stmt *st = db_stmt(c, "SELECT id, line, inserted, updated, skipped, rejected, first_id, in_file, "
+				      "staged, audit_from FROM import_run "
 				      "WHERE file = ? AND size = ? AND mtime = ? AND type = ? AND finished_at IS NULL "
-				      "AND line > 0 "   /* one that stopped before its first row: nothing to resume */
+				      "AND undone_at IS NULL AND file <> '-' "
 				      "ORDER BY id DESC LIMIT 1");
 	if (!st) {
 		free(abs);
@@ -798,7 +987,7 @@ static int run_start(struct importer *im)
 	if (sqlite3_step(st) == SQLITE_ROW) {
 		old = sqlite3_column_int64(st, 0);
 		line = sqlite3_column_int64(st, 1);
-		if (im->o->resume) {
+		if (im->o->resume && line > 0) {
 			im->inserted = (long)sqlite3_column_int64(st, 2);
 			im->updated = (long)sqlite3_column_int64(st, 3);
 			im->skipped = (long)sqlite3_column_int64(st, 4);
@@ -806,9 +995,31 @@ static int run_start(struct importer *im)
 			if (sqlite3_column_type(st, 6) != SQLITE_NULL)
 				im->first_new_id = sqlite3_column_int64(st, 6);
 			im->in_file = (long)sqlite3_column_int64(st, 7);
+			im->staged_run = sqlite3_column_int(st, 8) != 0;
+			im->audit_from = sqlite3_column_int64(st, 9);
 		}
 	}
 	sqlite3_reset(st);
+	char now[DATE_BUFSZ];
+	date_format(date_now(), now);
+	if (old && line == 0) {
+		/* one that stopped before it committed a row did nothing: it is
+		 * this run, begun again (--resume or not) */
+		im->run_id = old;
+		im->audit_from = db_get_int(c, "SELECT coalesce(max(id), 0) + 1 FROM audit", NULL, 1);
+		free(abs);
+		st = db_stmt(c, "UPDATE import_run SET user = ?, started_at = ?, first_id = ?, audit_from = ? WHERE id = ?");
+		if (!st)
+			return c->errcode;
+		sqlite3_bind_text(st, 1, c->user, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_int64(st, 3, im->first_new_id);
+		sqlite3_bind_int64(st, 4, im->audit_from);
+		sqlite3_bind_int64(st, 5, old);
+		int urc = sqlite3_step(st);
+		sqlite3_reset(st);
+		return urc == SQLITE_DONE ? CRM_OK : crm_dberror(c, urc, "import_run");
+	}
 	if (old && im->o->resume) {
 		im->run_id = old;
 		im->resume_after = (long)line;
@@ -819,12 +1030,11 @@ static int run_start(struct importer *im)
 	if (old)
 		crm_notice(c, "%s: an earlier import of this file stopped after line %lld; "
 			   "--resume would go on from there", im->file, line);
-	else if (im->o->resume)
+	else if (im->o->resume && strcmp(im->file, "-"))
 		crm_notice(c, "%s: no unfinished import of this file: starting at the beginning", im->file);
-	char now[DATE_BUFSZ];
-	date_format(date_now(), now);
-	st = db_stmt(c, "INSERT INTO import_run(type, file, size, mtime, user, started_at, first_id) "
-			"VALUES (?, ?, ?, ?, ?, ?, ?)");
+	im->audit_from = db_get_int(c, "SELECT coalesce(max(id), 0) + 1 FROM audit", NULL, 1);
+	st = db_stmt(c, "INSERT INTO import_run(type, file, size, mtime, user, started_at, first_id, audit_from) "
+			"VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
 	if (!st) {
 		free(abs);
 		return c->errcode;
@@ -836,6 +1046,7 @@ static int run_start(struct importer *im)
 	sqlite3_bind_text(st, 5, c->user, -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 6, now, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 7, im->first_new_id);
+	sqlite3_bind_int64(st, 8, im->audit_from);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	free(abs);
@@ -854,7 +1065,8 @@ static int run_save(struct importer *im, bool finished)
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
 	sqlite3_stmt *st = db_stmt(im->c, "UPDATE import_run SET line = ?, inserted = ?, updated = ?, skipped = ?, "
-					  "rejected = ?, finished_at = ?, in_file = ? WHERE id = ?");
+					  "rejected = ?, finished_at = coalesce(?, finished_at), in_file = ?, "
+					  "first_id = ?, last_id = coalesce(?, last_id) WHERE id = ?");
 	if (!st)
 		return im->c->errcode;
 	sqlite3_bind_int64(st, 1, im->last_line);
@@ -867,10 +1079,27 @@ static int run_save(struct importer *im, bool finished)
 	else
 		sqlite3_bind_null(st, 6);
 	sqlite3_bind_int64(st, 7, im->in_file);
-	sqlite3_bind_int64(st, 8, im->run_id);
+	sqlite3_bind_int64(st, 8, im->first_new_id);
+	if (im->last_id)
+		sqlite3_bind_int64(st, 9, im->last_id);
+	else
+		sqlite3_bind_null(st, 9);
+	sqlite3_bind_int64(st, 10, im->run_id);
 	int rc = sqlite3_step(st);
 	sqlite3_reset(st);
 	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(im->c, rc, "import_run");
+}
+
+/* The run loads through a staging table (a resumed one must find it). */
+static int run_mark_staged(struct importer *im)
+{
+	if (!im->run_id)
+		return CRM_OK;
+	char *sql = xasprintf("UPDATE import_run SET staged = %d, first_id = %lld WHERE id = %lld",
+			      bulk_staged(im->b) ? 1 : 0, im->first_new_id, im->run_id);
+	int rc = db_exec(im->c, sql);
+	free(sql);
+	return rc;
 }
 
 static bool batching(const struct importer *im)
@@ -891,35 +1120,46 @@ static int batch_commit(struct importer *im)
 	return hook_commit_bulk(im->c);   /* save_position first */
 }
 
-/* ---- progress ---- */
-
-static double since(const struct timespec *a)
+/* The run's one entry in the audit log: who, when, what file, how its
+ * columns were read, what it did. */
+static int run_audit(struct importer *im, bool staged)
 {
-	struct timespec b;
-	clock_gettime(CLOCK_MONOTONIC, &b);
-	return (double)(b.tv_sec - a->tv_sec) + (double)(b.tv_nsec - a->tv_nsec) / 1e9;
-}
-
-static void progress(struct importer *im, bool done)
-{
-	if (im->c->quiet || !isatty(STDERR_FILENO))
-		return;
-	if (!done && since(&im->last_draw) < 0.2)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &im->last_draw);
-	double secs = since(&im->t0);
-	double rate = secs > 0 ? (double)im->rows / secs : 0;
-	char eta[32] = "";
-	if (im->size > 0 && im->fd >= 0 && !done) {
-		off_t pos = lseek(im->fd, 0, SEEK_CUR);
-		if (pos > 0 && pos <= im->size) {
-			double left = secs * (double)(im->size - pos) / (double)pos;
-			snprintf(eta, sizeof(eta), "  %3d%%  ETA %d:%02d", (int)(100.0 * (double)pos / (double)im->size),
-				 (int)left / 60, (int)left % 60);
-		}
+	if (!im->run_id)
+		return CRM_OK;
+	cJSON *a = cJSON_CreateObject();
+	cJSON_AddNumberToObject(a, "run", (double)im->run_id);
+	cJSON_AddStringToObject(a, "type", im->tname);
+	char *q = xasprintf("SELECT file FROM import_run WHERE id = %lld", im->run_id);
+	char *file = db_get_text(im->c, q, NULL);
+	free(q);
+	cJSON_AddStringToObject(a, "file", file ? file : im->file);
+	free(file);
+	cJSON *map = cJSON_CreateObject();
+	for (int i = 0; i < im->ncols; i++)
+		if (*im->cols[i].col)
+			cJSON_AddItemToObject(map, im->cols[i].col, im->cols[i].field ? cJSON_CreateString(im->cols[i].field)
+										   : cJSON_CreateNull());
+	for (int i = 0; i < im->nseen; i++)
+		cJSON_AddItemToObject(map, im->seen[i].col, im->seen[i].field ? cJSON_CreateString(im->seen[i].field)
+									  : cJSON_CreateNull());
+	cJSON_AddItemToObject(a, "mapping", map);
+	cJSON_AddNumberToObject(a, "rows", (double)im->rows);
+	cJSON_AddNumberToObject(a, "inserted", (double)im->inserted);
+	cJSON_AddNumberToObject(a, "updated", (double)im->updated);
+	cJSON_AddNumberToObject(a, "skipped", (double)im->skipped);
+	cJSON_AddNumberToObject(a, "rejected", (double)im->rejected);
+	if (im->inserted) {
+		cJSON_AddNumberToObject(a, "first_id", (double)im->first_made);
+		cJSON_AddNumberToObject(a, "last_id", (double)im->last_id);
 	}
-	fprintf(stderr, "\r\033[K%s: %ld rows  %.0f rows/s%s%s", im->file, im->rows, rate, eta, done ? "\n" : "");
-	fflush(stderr);
+	cJSON_AddBoolToObject(a, "staged", staged);
+	char *after = cJSON_PrintUnformatted(a);
+	char *entity = xasprintf("import:%lld", im->run_id);
+	int rc = audit_log(im->c, entity, "import", NULL, after);
+	free(entity);
+	cJSON_free(after);
+	cJSON_Delete(a);
+	return rc;
 }
 
 /* ---- sources ---- */
@@ -961,8 +1201,10 @@ static int row_done(struct importer *im, long line, int rc)
 	if (!rc && batching(im) && db_in_txn(im->c)
 	    && (im->rows % im->o->batch == 0 || db_txn_seconds(im->c) >= DB_TXN_MAX_SECONDS))
 		rc = batch_commit(im);
-	if (!rc && im->rows % 256 == 0)
-		progress(im, false);
+	if (!rc && im->rows % 256 == 0) {
+		off_t pos = im->fd >= 0 && im->size > 0 ? lseek(im->fd, 0, SEEK_CUR) : -1;
+		progress_update(&im->pg, im->rows, pos > 0 ? (double)pos / (double)im->size : -1);
+	}
 	return rc;
 }
 
@@ -1146,7 +1388,7 @@ static int read_jsonl(struct importer *im)
 static void summary(struct importer *im)
 {
 	struct crm *c = im->c;
-	progress(im, true);
+	progress_end(&im->pg);
 	struct sbuf b = { 0 };
 	/* --atomic with a rejected row keeps nothing: say what it would have done */
 	const char *would = im->o->dry_run || (im->o->atomic && im->rejected) ? "would be " : "";
@@ -1162,9 +1404,39 @@ static void summary(struct importer *im)
 			  im->dup_db == 1 ? "" : "s");
 	if (im->short_rows)
 		sbuf_addf(&b, "; %ld short rows read as if their missing cells were empty", im->short_rows);
-	sbuf_addf(&b, "; %.2f s", since(&im->t0));
+	if (im->run_id && !im->o->dry_run)
+		sbuf_addf(&b, "; run %lld (crm import undo %lld takes it back)", im->run_id, im->run_id);
+	sbuf_addf(&b, "; %.2f s", progress_seconds(&im->pg));
 	crm_notice(c, "%s", b.s);
 	sbuf_release(&b);
+}
+
+/* The file is read: a staged run's rows go into the table (one
+ * transaction), the run is finished and audited. */
+static int run_finish(struct importer *im)
+{
+	struct crm *c = im->c;
+	struct bulk_result res = { 0 };
+	/* a resumed run whose rows were all read before: its staged rows
+	 * still go into the table */
+	int rc = !im->b && im->resume_after > 0 && im->staged_run ? writer_open(im) : CRM_OK;
+	if (!rc && im->b)
+		rc = bulk_finish(im->b, &res);
+	if (rc)
+		return rc;
+	if (res.shift) {
+		crm_warn(c, "%s: %lld %s were added while the import ran: its records got ids from %lld "
+			 "(not %lld as --errors may say)", im->file, res.shift, im_type(im)->plural,
+			 im->first_new_id + res.shift, im->first_new_id);
+		im->first_new_id += res.shift;
+	}
+	im->first_made = res.first ? res.first : im->first_new_id;
+	im->last_id = res.last;
+	if ((rc = run_save(im, true)))
+		return rc;
+	if ((rc = run_audit(im, im->staging)))
+		return rc;
+	return im->b ? bulk_done(im->b) : CRM_OK;
 }
 
 static int import_one(struct importer *im, const char *file)
@@ -1186,8 +1458,10 @@ static int import_one(struct importer *im, const char *file)
 	im->size = 0;
 	im->fd = -1;
 	im->dup_conflict = false;
-	clock_gettime(CLOCK_MONOTONIC, &im->t0);
-	im->last_draw = im->t0;
+	im->staged_run = im->staging = false;
+	im->colfield_n = 0;
+	im->last_id = im->first_made = 0;
+	progress_begin(&im->pg, c, file, "rows");
 	char *sql = xasprintf("SELECT coalesce(max(id), 0) + 1 FROM \"%s\"", im->tname);
 	im->first_new_id = db_get_int(c, sql, NULL, 1);
 	free(sql);
@@ -1195,13 +1469,14 @@ static int import_one(struct importer *im, const char *file)
 		return rc;
 	if (batching(im) && (rc = hook_commit(c, true)))
 		return rc;
-	if (batching(im)) {
-		c->before_commit = save_position;
-		c->before_commit_arg = im;
-	}
+	/* what the run changes one by one (an update, a rule's write) says so */
+	c->audit_run = im->run_id;
 	rc = f == F_JSONL ? read_jsonl(im) : read_tabular(im, f);
-	c->before_commit = NULL;
-	c->before_commit_arg = NULL;
+	if (!rc && !interrupted)
+		rc = run_finish(im);
+	bulk_close(im->b);
+	im->b = NULL;
+	c->audit_run = 0;
 	colmaps_free(im->cols, im->ncols);
 	colmaps_free(im->seen, im->nseen);
 	im->cols = im->seen = NULL;
@@ -1213,19 +1488,19 @@ static int import_one(struct importer *im, const char *file)
 		return rc;
 	}
 	if (interrupted) {
-		progress(im, true);
+		progress_end(&im->pg);
 		if (!batching(im)) {
 			c->rollback = true;
 			return crm_error(c, CRM_BADINPUT, "%s: interrupted at line %ld: nothing was imported",
 					 file, im->last_line);
 		}
 		rc = run_save(im, false);
-		return rc ? rc : crm_error(c, CRM_BADINPUT, "%s: interrupted after line %ld (%ld inserted): "
-					   "run the same command with --resume to go on", file, im->last_line,
-					   im->inserted);
+		if (rc)
+			return rc;
+		return crm_error(c, CRM_BADINPUT, "%s: interrupted after line %ld (%ld inserted%s): "
+				 "run the same command with --resume to go on", file, im->last_line, im->inserted,
+				 im->staging ? ", kept aside until the import ends" : "");
 	}
-	if ((rc = run_save(im, true)))
-		return rc;
 	summary(im);
 	if (im->o->atomic && im->rejected) {
 		c->rollback = true;
@@ -1291,7 +1566,7 @@ int import_files(struct crm *c, const struct import_opts *o, int nfiles, char **
 	if (o->dry_run)
 		c->rollback = c->dry_run = true;   /* from the start: nothing may commit on the way */
 	c->atomic = o->atomic;
-	db_bulk(c);
+	db_bulk(c, 40, true);   /* 40 MB: the import keeps under 100 MB */
 	int rc = maps_setup(&im);
 	if (!rc)
 		rc = labels_load(&im);
@@ -1324,5 +1599,148 @@ int import_files(struct crm *c, const struct import_opts *o, int nfiles, char **
 	colmaps_free(im.user, im.nuser);
 	colmaps_free(im.labels, im.nlabels);
 	free(im.made);
+	free(im.text);
+	free(im.colfield);
 	return worst;
+}
+
+/* ---- runs: listing and undoing ---- */
+
+int import_runs(struct crm *c, long long limit)
+{
+	char *sql = xasprintf("SELECT id, type, file, user, started_at, finished_at, line, inserted, updated, "
+			      "skipped, rejected, first_id, last_id, staged, undone_at, undone_by FROM import_run "
+			      "ORDER BY id DESC%s", limit > 0 ? " LIMIT ?" : "");
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	free(sql);
+	if (rc != SQLITE_OK)
+		return crm_dberror(c, rc, "import runs");
+	if (limit > 0)
+		sqlite3_bind_int64(st, 1, limit);
+	static const char *const cols[] = { "id", "record_type", "status", "file", "inserted", "updated",
+					    "skipped", "rejected", "started_at", "user" };
+	out_columns(c->out, cols, 10);
+	long n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *finished = (const char *)sqlite3_column_text(st, 5);
+		const char *undone = (const char *)sqlite3_column_text(st, 14);
+		struct out *o = c->out;
+		out_begin(o);
+		out_str(o, "type", "import_run");
+		out_int(o, "id", sqlite3_column_int64(st, 0));
+		out_str(o, "record_type", (const char *)sqlite3_column_text(st, 1));
+		out_str(o, "status", undone ? "undone" : finished ? "finished" : "unfinished");
+		out_str(o, "file", (const char *)sqlite3_column_text(st, 2));
+		out_str(o, "user", (const char *)sqlite3_column_text(st, 3));
+		out_str(o, "started_at", (const char *)sqlite3_column_text(st, 4));
+		out_str(o, "finished_at", finished);
+		out_int(o, "line", sqlite3_column_int64(st, 6));
+		static const char *const counts[] = { "inserted", "updated", "skipped", "rejected" };
+		for (int i = 0; i < 4; i++)
+			out_int(o, counts[i], sqlite3_column_int64(st, 7 + i));
+		if (sqlite3_column_type(st, 11) != SQLITE_NULL && sqlite3_column_int64(st, 7))
+			out_int(o, "first_id", sqlite3_column_int64(st, 11));
+		if (sqlite3_column_type(st, 12) != SQLITE_NULL)
+			out_int(o, "last_id", sqlite3_column_int64(st, 12));
+		out_bool(o, "staged", sqlite3_column_int(st, 13) != 0);
+		out_str(o, "undone_at", undone);
+		out_str(o, "undone_by", (const char *)sqlite3_column_text(st, 15));
+		out_end(o);
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return crm_dberror(c, rc, "import runs");
+	return n ? CRM_OK : crm_error(c, CRM_NOTFOUND, "no import runs yet");
+}
+
+int import_undo(struct crm *c, long long run, bool force)
+{
+	sqlite3_stmt *st = db_stmt(c, "SELECT type, audit_from, undone_at, undone_by, file FROM import_run WHERE id = ?");
+	if (!st)
+		return c->errcode;
+	sqlite3_bind_int64(st, 1, run);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		sqlite3_reset(st);
+		return crm_error(c, CRM_NOTFOUND, "no import run %lld (crm import runs lists them)", run);
+	}
+	char *tname = xstrdup((const char *)sqlite3_column_text(st, 0));
+	long long audit_from = sqlite3_column_int64(st, 1);
+	char *undone = sqlite3_column_text(st, 2) ? xstrdup((const char *)sqlite3_column_text(st, 2)) : NULL;
+	char *by = sqlite3_column_text(st, 3) ? xstrdup((const char *)sqlite3_column_text(st, 3)) : NULL;
+	char *file = xstrdup((const char *)sqlite3_column_text(st, 4));
+	sqlite3_reset(st);
+	const struct type *t = type_find(c, tname);
+	int rc = CRM_OK;
+	if (undone)
+		rc = crm_error(c, CRM_CONFLICT, "import run %lld was undone already (%s, by %s)", run, undone,
+			       by ? by : "?");
+	else if (!t)
+		rc = crm_error(c, CRM_DBERR, "import run %lld is of '%s', which this crm does not know", run, tname);
+	if (rc)
+		goto done;
+	/* one transaction, its foreign keys checked by the undo itself */
+	bool fk = bulk_fk_off(c);
+	struct progress pg;
+	char what[160];
+	snprintf(what, sizeof(what), "undo import run %lld", run);
+	progress_begin(&pg, c, what, t->plural);
+	long long removed = 0, reverted = 0;
+	rc = bulk_undo(c, t, run, audit_from, force, &removed, &reverted);
+	if (!rc) {
+		char now[DATE_BUFSZ];
+		date_format(date_now(), now);
+		sqlite3_stmt *up = db_stmt(c, "UPDATE import_run SET undone_at = ?, undone_by = ? WHERE id = ?");
+		if (!up) {
+			rc = c->errcode;
+		} else {
+			sqlite3_bind_text(up, 1, now, -1, SQLITE_TRANSIENT);
+			sqlite3_bind_text(up, 2, c->user, -1, SQLITE_STATIC);
+			sqlite3_bind_int64(up, 3, run);
+			int src = sqlite3_step(up);
+			sqlite3_reset(up);
+			if (src != SQLITE_DONE)
+				rc = crm_dberror(c, src, "import_run");
+		}
+	}
+	if (!rc) {
+		cJSON *a = cJSON_CreateObject();
+		cJSON_AddNumberToObject(a, "run", (double)run);
+		cJSON_AddStringToObject(a, "type", tname);
+		cJSON_AddStringToObject(a, "file", file);
+		cJSON_AddNumberToObject(a, "removed", (double)removed);
+		cJSON_AddNumberToObject(a, "reverted", (double)reverted);
+		if (force)
+			cJSON_AddBoolToObject(a, "forced", true);
+		char *after = cJSON_PrintUnformatted(a);
+		char *entity = xasprintf("import:%lld", run);
+		rc = audit_log(c, entity, "undo", NULL, after);
+		free(entity);
+		cJSON_free(after);
+		cJSON_Delete(a);
+	}
+	progress_update(&pg, removed + reverted, 1);
+	progress_end(&pg);
+	int frc = bulk_fk_on(c, fk, rc == CRM_OK);
+	if (!rc)
+		rc = frc;
+	if (!rc) {
+		out_begin(c->out);
+		out_str(c->out, "type", "import_run");
+		out_int(c->out, "id", run);
+		out_str(c->out, "record_type", tname);
+		out_str(c->out, "status", "undone");
+		out_int(c->out, "removed", removed);
+		out_int(c->out, "reverted", reverted);
+		out_end(c->out);
+		crm_notice(c, "import run %lld undone: %lld %s removed, %lld records put back", run, removed,
+			   removed == 1 ? "record" : "records", reverted);
+	}
+done:
+	free(tname);
+	free(undone);
+	free(by);
+	free(file);
+	return rc;
 }

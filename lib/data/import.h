@@ -37,6 +37,13 @@ struct import_opts {
  * duplicates with DUP_ERROR). */
 int import_files(struct crm *c, const struct import_opts *o, int nfiles, char **files);
 
+/* crm import runs: every run, newest first (limit > 0: that many). */
+int import_runs(struct crm *c, long long limit);
+/* crm import undo RUN: what run made goes, what it changed goes back, in
+ * one transaction (core/bulk.h bulk_undo); refused (exit 4) where someone
+ * else changed one of those records since, unless force. */
+int import_undo(struct crm *c, long long run, bool force);
+
 /* Parse "skip|update|merge|error". */
 int dup_action_parse(const char *s, enum dup_action *out);
 

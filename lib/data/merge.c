@@ -5,6 +5,7 @@
 #include "core/audit.h"
 #include "base/company.h"
 #include "core/db.h"
+#include "core/progress.h"
 #include "data/merge.h"
 #include "io/out.h"
 #include "core/record.h"
@@ -284,8 +285,13 @@ int dedupe_run(struct crm *c, const char *tn, const char *by, bool fuzzy)
 	if (db_exec(c, "CREATE TEMP TABLE IF NOT EXISTS dedupe_seen(ids TEXT PRIMARY KEY); "
 		       "DELETE FROM temp.dedupe_seen"))
 		return c->errcode;
+	struct progress pg;
+	progress_begin(&pg, c, "dedupe", "groups");
 	char *copy = xstrdup(want), *save = NULL;
 	for (char *k = strtok_r(copy, ",", &save); k && !rc; k = strtok_r(NULL, ",", &save)) {
+		char phase[64];
+		snprintf(phase, sizeof(phase), "dedupe: by %s", k);
+		progress_phase(&pg, phase);
 		int i = 0;
 		while (i < 3 && strcmp(keys[i].name, k))
 			i++;
@@ -298,9 +304,13 @@ int dedupe_run(struct crm *c, const char *tn, const char *by, bool fuzzy)
 		rc = group_by(c, t, &keys[i], &groups);
 		if (!rc && fuzzy && i == 2 && keys[3].sql)
 			rc = group_by(c, t, &keys[3], &groups);
-		if (!rc && fuzzy && i == 2 && has_company)
+		if (!rc && fuzzy && i == 2 && has_company) {
+			progress_phase(&pg, "dedupe: similar names at one company");
 			rc = near_by_company(c, t, &groups);
+		}
+		progress_update(&pg, groups, -1);
 	}
+	progress_end(&pg);
 	free(copy);
 	free(name_company);
 	free(fz_name_company);
@@ -365,7 +375,7 @@ static int merge_one(struct crm *c, const struct type *t, long long keep, long l
 	const cJSON *it;
 	cJSON_ArrayForEach(it, d) {
 		const struct field *f = type_field(t, it->string);
-		if (!f || f->flags & FF_SYSTEM || !strcmp(f->name, "id") || !strcmp(f->name, "created_at")
+		if (!f || f->flags & (FF_SYSTEM | FF_COMPUTED) || !strcmp(f->name, "id") || !strcmp(f->name, "created_at")
 		    || !strcmp(f->name, "updated_at"))
 			continue;
 		const cJSON *kv = cJSON_GetObjectItem(k, it->string);

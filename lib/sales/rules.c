@@ -515,6 +515,15 @@ int rules_fire(struct crm *c, const char *event, const struct type *t, long long
 	return CRM_OK;
 }
 
+bool rules_wanted(struct crm *c, const char *event)
+{
+	struct rule_cache *rc = rules_load(c);
+	for (int i = 0; i < rc->n; i++)
+		if (!strcmp(rc->r[i].event, event))
+			return true;
+	return false;
+}
+
 int rules_on_change(struct crm *c, const struct change *ch)
 {
 	return rules_fire(c, ch->event, ch->t, ch->id, ch->before, ch->after);

@@ -26,6 +26,8 @@ int rules_fire(struct crm *c, const char *event, const struct type *t, long long
 /* The same, as the event bus's subscriber (sales.c). */
 struct change;
 int rules_on_change(struct crm *c, const struct change *ch);
+/* Whether some rule is on event (the subscriber's wants). */
+bool rules_wanted(struct crm *c, const char *event);
 
 struct rule_spec {
 	const char *name, *event, *type, *cond, *every;

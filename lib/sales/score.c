@@ -10,6 +10,7 @@
 #include "core/db.h"
 #include "core/hook.h"
 #include "core/event.h"
+#include "core/progress.h"
 #include "io/out.h"
 #include "core/query.h"
 #include "core/record.h"
@@ -208,6 +209,11 @@ int score_target_add(struct crm *c, long long id)
 	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "score");
 }
 
+long long score_targets_count(struct crm *c)
+{
+	return db_get_int(c, "SELECT count(*) FROM temp.score_ids", NULL, 0);
+}
+
 /* Leads whose score moved to the SQL threshold or above become qualified
  * (through record_update: logged, lead.qualified rules fire). */
 static int qualify(struct crm *c)
@@ -288,105 +294,122 @@ static int explain(struct crm *c, const struct score_model *r)
 	return rc;
 }
 
+/* The scoring run's audit entry: which leads changed, from what to what,
+ * in one string crm history finds a lead in (";12:0:35;13:10:45": id,
+ * before, after, by id), not one audit row per lead. */
+static int audit_run(struct crm *c, const char *model, const char *now)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(c->db, "SELECT id, coalesce(old, 0), s FROM temp.score_new ORDER BY id", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return crm_dberror(c, rc, "score");
+	struct sbuf ch = { 0 };
+	long long n = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sbuf_addf(&ch, ";%lld:%lld:%lld", sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
+			  sqlite3_column_int64(st, 2));
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		sbuf_release(&ch);
+		return crm_dberror(c, rc, "score");
+	}
+	if (!n)
+		return CRM_OK;
+	struct sbuf a = { 0 };
+	sbuf_add(&a, "{\"model\":");
+	cJSON *jm = cJSON_CreateString(model);
+	char *m = cJSON_PrintUnformatted(jm);
+	sbuf_add(&a, m);
+	cJSON_free(m);
+	cJSON_Delete(jm);
+	sbuf_addf(&a, ",\"leads\":%lld,\"changes\":\"%s\"}", n, ch.s);
+	sbuf_release(&ch);
+	rc = audit_log(c, "score", "score", NULL, a.s);
+	sbuf_release(&a);
+	(void)now;
+	return rc;
+}
+
 int score_run(struct crm *c, bool all, bool explain_it, bool print)
 {
 	const struct type *t = type_find(c, "lead");
 	if (all)
-		db_bulk(c);
+		db_bulk(c, 40, false);
 	struct score_model r = { 0 };
 	int rc = model_load(c, &r, !all);
 	if (rc) {
 		model_release(&r);
 		return rc;
 	}
+	struct progress pg;
+	progress_begin(&pg, c, "score", "leads");
 	struct sbuf sum = { 0 };
 	for (int i = 0; i < r.n; i++)
 		sbuf_addf(&sum, "%s(CASE WHEN (%s) THEN %lld ELSE 0 END)", i ? " + " : "", r.sql[i], r.points[i]);
 	char *src = query_source(t);
 	/* every lead scored (score_all) only for --explain; otherwise just
-	 * the changed ones, to keep the temporary tables small at 1M leads */
+	 * the changed ones, to keep the temporary tables small at 1M leads.
+	 * The score before is read from lead_score beside the rules. */
 	const char *from = all ? "" : "temp.score_ids AS s CROSS JOIN ";
 	const char *on = all ? "" : " ON r.id = s.id";
 	char *sql = explain_it
 		? xasprintf("CREATE TEMP TABLE IF NOT EXISTS score_all(id INTEGER PRIMARY KEY, old INTEGER, s INTEGER); "
 			    "CREATE TEMP TABLE IF NOT EXISTS score_new(id INTEGER PRIMARY KEY, old INTEGER, s INTEGER); "
 			    "DELETE FROM temp.score_all; DELETE FROM temp.score_new; "
-			    "INSERT INTO temp.score_all SELECT r.id, r.score, %s FROM %s%s%s WHERE r.deleted_at IS NULL; "
+			    "INSERT INTO temp.score_all SELECT r.id, coalesce(ls.score, 0), %s FROM %s%s%s "
+			    "LEFT JOIN lead_score AS ls ON ls.id = r.id WHERE r.deleted_at IS NULL; "
 			    "INSERT INTO temp.score_new SELECT * FROM temp.score_all WHERE s IS NOT old",
 			    sum.s ? sum.s : "0", from, src, on)
 		: xasprintf("CREATE TEMP TABLE IF NOT EXISTS score_new(id INTEGER PRIMARY KEY, old INTEGER, s INTEGER); "
 			    "DELETE FROM temp.score_new; "
-			    "INSERT INTO temp.score_new SELECT id, old, s FROM (SELECT r.id AS id, r.score AS old, %s AS s "
-			    "FROM %s%s%s WHERE r.deleted_at IS NULL) WHERE s IS NOT old",
+			    "INSERT INTO temp.score_new SELECT id, old, s FROM (SELECT r.id AS id, coalesce(ls.score, 0) AS old, "
+			    "%s AS s FROM %s%s%s LEFT JOIN lead_score AS ls ON ls.id = r.id WHERE r.deleted_at IS NULL) "
+			    "WHERE s IS NOT old",
 			    sum.s ? sum.s : "0", from, src, on);
 	free(src);
 	sbuf_release(&sum);
+	/* --all computes every lead's score without the write lock (seconds
+	 * at a million leads: another writer would wait that long): what is
+	 * open is committed first, when the command may commit on its own,
+	 * and the changes are written in a transaction of their own after */
+	bool relock = all && db_in_txn(c) && db_may_split(c, false);
+	if (relock && (rc = hook_commit(c, false))) {
+		free(sql);
+		model_release(&r);
+		return rc;
+	}
+	if (all)
+		progress_phase(&pg, "score: computing the rules");
 	rc = db_exec(c, sql);
 	free(sql);
+	long long changed = rc ? 0 : db_get_int(c, "SELECT count(*) FROM temp.score_new", NULL, 0);
+	progress_update(&pg, changed, -1);
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
-	/* The changes in chunks of ids: crm score --all commits at least
-	 * every half second of them (db_txn_seconds), so that another writer
-	 * waits milliseconds for the lock. A lead whose score another writer
-	 * changed between two chunks keeps theirs (score IS old). */
-	bool split = all && db_in_txn(c) && db_may_split(c, false);
-	long long lo = 0;
-	while (!rc) {
-		long long hi = LLONG_MAX;
-		if (split) {
-			char lo_text[32];
-			snprintf(lo_text, sizeof(lo_text), "%lld", lo);
-			hi = db_get_int(c, "SELECT max(id) FROM (SELECT id FROM temp.score_new "
-					   "WHERE id > CAST(?1 AS INTEGER) ORDER BY id LIMIT 20000)", lo_text, -1);
-			if (hi < 0)
-				break;
-		}
-		/* every change in the audit log, set-based like the change itself */
-		sqlite3_stmt *st;
-		int src2 = sqlite3_prepare_v2(c->db,
-			"INSERT INTO audit(at, user, command, entity, action, before, after) "
-			"SELECT ?1, ?2, ?3, 'lead:' || n.id, 'update', json_object('score', n.old), json_object('score', n.s) "
-			"FROM temp.score_new n CROSS JOIN lead l ON l.id = n.id "
-			"WHERE n.id > ?4 AND n.id <= ?5 AND l.score IS n.old ORDER BY n.id", -1, &st, NULL);
-		if (src2 == SQLITE_OK) {
-			sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(st, 2, c->user, -1, SQLITE_STATIC);
-			sqlite3_bind_text(st, 3, c->cmdline, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, 4, lo);
-			sqlite3_bind_int64(st, 5, hi);
-			src2 = sqlite3_step(st);
-			sqlite3_finalize(st);
-		}
-		if (src2 != SQLITE_DONE && src2 != SQLITE_OK) {
-			rc = crm_dberror(c, src2, "score");
-			break;
-		}
-		src2 = sqlite3_prepare_v2(c->db,
-			/* OR IGNORE: no row can fail (score and updated_at are never
-			 * NULL here), and a statement that cannot abort needs no
-			 * statement journal, which held a copy of every lead page
-			 * changed in memory (300 MB for 677k scores) */
-			"UPDATE OR IGNORE lead SET score = (SELECT n.s FROM temp.score_new AS n WHERE n.id = lead.id), "
-			"updated_at = ?1 WHERE id IN (SELECT id FROM temp.score_new WHERE id > ?2 AND id <= ?3) "
-			"AND score IS (SELECT n.old FROM temp.score_new AS n WHERE n.id = lead.id)",
-			-1, &st, NULL);
-		if (src2 == SQLITE_OK) {
-			sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_int64(st, 2, lo);
-			sqlite3_bind_int64(st, 3, hi);
-			src2 = sqlite3_step(st);
-			sqlite3_finalize(st);
-		}
-		if (src2 != SQLITE_DONE) {
-			rc = crm_dberror(c, src2, "score");
-			break;
-		}
-		if (!split)
-			break;
-		lo = hi;
-		if (db_txn_seconds(c) >= DB_TXN_MAX_SECONDS)
-			rc = hook_commit_bulk(c);
+	char *model = model_name(c, NULL);
+	if (!rc && changed && relock)
+		rc = db_begin(c);
+	if (!rc && changed && relock)
+		/* computed without the write lock: a lead whose score another
+		 * writer changed meanwhile keeps theirs */
+		rc = db_exec(c, "DELETE FROM temp.score_new WHERE old IS NOT "
+				"coalesce((SELECT score FROM lead_score AS l WHERE l.id = score_new.id), 0)");
+	if (!rc && changed) {
+		/* the changed scores into their narrow rows, in one short
+		 * transaction with the run's one audit entry: no lead row is
+		 * rewritten (nor its updated_at: a score is not an edit) */
+		progress_phase(&pg, "score: writing the changed scores");
+		rc = db_exec(c, "INSERT INTO lead_score(id, score) SELECT id, s FROM temp.score_new WHERE s <> 0 "
+				"ON CONFLICT(id) DO UPDATE SET score = excluded.score; "
+				"DELETE FROM lead_score WHERE id IN (SELECT id FROM temp.score_new WHERE s = 0)");
+		if (!rc)
+			rc = audit_run(c, model, now);
 	}
+	free(model);
+	if (!rc && relock && !changed)
+		rc = db_begin(c);
 	if (!rc) {
 		/* what the scores say follows for everyone's leads (the rules
 		 * are the admin's), whoever ran the scoring */
@@ -396,8 +419,9 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 	}
 	if (!rc && explain_it)
 		rc = explain(c, &r);
-	else if (!rc && print) {
+	else if (!rc && print && changed) {
 		/* the changed leads in one query, not one SELECT each */
+		progress_phase(&pg, "score: printing the changed leads");
 		char *sel = record_select_sql(t);
 		char *scope = query_scope(c, t, "r", false);
 		char *q = xasprintf("%s WHERE r.id IN (SELECT id FROM temp.score_new) AND (%s) ORDER BY r.id", sel, scope);
@@ -414,6 +438,7 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 		if (src2 != SQLITE_DONE)
 			rc = crm_dberror(c, src2, "score");
 	}
+	progress_end(&pg);
 	model_release(&r);
 	return rc;
 }

@@ -12,6 +12,8 @@ int score_rule_rm(struct crm *c, const char *name, const char *model);
 /* The leads to score when not all: start the set, add ids to it. */
 int score_targets_begin(struct crm *c);
 int score_target_add(struct crm *c, long long id);
+/* How many leads the set holds. */
+long long score_targets_count(struct crm *c);
 
 /* Recompute the scores of all leads (or the set) in one statement; write
  * and audit the ones that changed; leads crossing config score.sql (60)

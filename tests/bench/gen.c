@@ -803,7 +803,7 @@ static void emit_sql_lead(uint64_t s, uint64_t r, const struct person *x, struct
 	if (chance(s, r, F_HASNOTE, 550))
 		note_typed(s, r, &note);
 	buf_puts(line, first ? "INSERT INTO lead(id,name,phone,email,company,title,industry,"
-			       "region,source,budget,currency,status,score,note,created_at,"
+			       "region,source,budget,currency,status,note,created_at,"
 			       "updated_at) VALUES\n(" : ",\n(");
 	buf_printf(line, "%" PRIu64 ",", x->p + 1);
 	sql_string(line, x->name);
@@ -822,9 +822,9 @@ static void emit_sql_lead(uint64_t s, uint64_t r, const struct person *x, struct
 	buf_puts(line, ",");
 	sql_string(line, sources[x->source]);
 	if (x->budget)
-		buf_printf(line, ",%lld,'CNY','new',0,", x->budget * 100);
+		buf_printf(line, ",%lld,'CNY','new',", x->budget * 100);
 	else
-		buf_puts(line, ",NULL,NULL,'new',0,");
+		buf_puts(line, ",NULL,NULL,'new',");
 	sql_string(line, note.s ? note.s : "");
 	/* A date-only cell means local midnight, as an import reads it. */
 	long created = created_format(s, r) ? x->created / 1440 * 1440 : x->created;
