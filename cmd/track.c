@@ -192,7 +192,7 @@ static int track_exec(struct crm *c, struct args *a)
 	/* before the temporary tables; 128 MB: the leads it looks up and
 	 * rescores are all over the lead table */
 	if (stream)
-		db_bulk(c, 128, false);
+		db_bulk(c, 128);
 	int rc = tr.score ? score_targets_begin(c) : CRM_OK;
 	if (rc)
 		return rc;

@@ -1036,6 +1036,7 @@ int bulk_finish(struct bulk *b, struct bulk_result *res)
 			return rc;
 		sqlite3_exec(c->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
 		b->fk_off = true;
+		db_sort_on_disk(c);
 		if ((rc = db_begin(c)))
 			return rc;
 	}

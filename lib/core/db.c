@@ -118,18 +118,21 @@ bool db_in_txn(struct crm *c)
 	return c->db && !sqlite3_get_autocommit(c->db);
 }
 
-void db_bulk(struct crm *c, int cache_mb, bool sorts)
+void db_bulk(struct crm *c, int cache_mb)
 {
 	char q[64];
 	snprintf(q, sizeof(q), "PRAGMA cache_size = -%d", cache_mb * 1024);
 	sqlite3_exec(c->db, q, NULL, NULL, NULL);   /* a hint */
-	/* the sorter that builds a table's indexes after a load (core/bulk.c)
-	 * spills to files past the cache size: in memory it held every key */
-	if (sorts)
-		sqlite3_exec(c->db, "PRAGMA temp_store = FILE", NULL, NULL, NULL);
 	/* its batches' pages go back into the database file every 64 MB
 	 * of them, not every 4 MB */
 	sqlite3_exec(c->db, "PRAGMA wal_autocheckpoint = 16384", NULL, NULL, NULL);
+}
+
+void db_sort_on_disk(struct crm *c)
+{
+	/* the sorter that builds a table's indexes spills to files past the
+	 * cache size: in memory it held every key */
+	sqlite3_exec(c->db, "PRAGMA temp_store = FILE", NULL, NULL, NULL);   /* a hint */
 }
 
 int db_begin(struct crm *c)

@@ -13,11 +13,15 @@ void db_rollback(struct crm *c);
 bool db_in_txn(struct crm *c);
 /* A command about to write in bulk (import, score, track): a page cache
  * of cache_mb, not SQLite's 2 MB, so that the pages it comes back to stay
- * in memory instead of being read and spilled again every few rows;
- * sorts: it builds indexes of a million keys (an import), so temporary
- * files go on disk and sorting takes no more memory than the cache. Call
- * it before the command makes temporary tables. */
-void db_bulk(struct crm *c, int cache_mb, bool sorts);
+ * in memory instead of being read and spilled again every few rows. */
+void db_bulk(struct crm *c, int cache_mb);
+/* About to build indexes of a million keys (a staged import's move):
+ * temporary files on disk, so that sorting takes no more memory than the
+ * cache. Only then: with them on disk, every savepoint's pages went to a
+ * temporary file as well (ten writes a row of a direct import). Call it
+ * outside a transaction; it drops any temporary table (there is none
+ * while an import runs). */
+void db_sort_on_disk(struct crm *c);
 /* Whether the command may commit its work in parts (a long stream, a
  * pipe's reader waiting for our lock): not when it must not commit (a
  * --dry-run, a failure) or must be all or nothing (import --atomic,

@@ -1566,7 +1566,7 @@ int import_files(struct crm *c, const struct import_opts *o, int nfiles, char **
 	if (o->dry_run)
 		c->rollback = c->dry_run = true;   /* from the start: nothing may commit on the way */
 	c->atomic = o->atomic;
-	db_bulk(c, 40, true);   /* 40 MB: the import keeps under 100 MB */
+	db_bulk(c, 40);   /* 40 MB: the import keeps under 100 MB */
 	int rc = maps_setup(&im);
 	if (!rc)
 		rc = labels_load(&im);

@@ -336,7 +336,7 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 {
 	const struct type *t = type_find(c, "lead");
 	if (all)
-		db_bulk(c, 40, false);
+		db_bulk(c, 40);
 	struct score_model r = { 0 };
 	int rc = model_load(c, &r, !all);
 	if (rc) {
