@@ -139,8 +139,8 @@ static char *scope_for(struct crm *c, const struct actor *a, const struct type *
 static void share_terms(const struct actor *a, const struct type *t, const char *alias, bool write,
 			struct terms *ts)
 {
-	char live[128];
-	snprintf(live, sizeof(live), "(until IS NULL OR until >= '%s')%s", a->today, write ? " AND write = 1" : "");
+	char live[256];
+	snprintf(live, sizeof(live), "(until IS NULL OR until >= %s)%s", a->today_sql, write ? " AND write = 1" : "");
 	term(ts, "%s.id IN (SELECT record_id FROM share WHERE shared_with = %s AND record_type = '%s' AND %s)",
 	     alias, a->user_sql, t->name, live);
 	for (int i = 0; i < t->nfields; i++) {
@@ -333,4 +333,18 @@ int team_permit(struct crm *c, const struct type *t, long long id, const char *a
 		return rc;
 	}
 	return CRM_OK;
+}
+
+char *team_policy(struct crm *c, const struct type *t, const struct team_who *who, bool write)
+{
+	struct actor a = { 0 };
+	a.user = (char *)who->role;
+	a.active = a.known = a.shares = true;
+	a.role = (char *)who->role;
+	a.user_sql = (char *)who->user_sql;
+	a.owners_sql = (char *)who->owners_sql;
+	a.today_sql = (char *)who->today_sql;
+	if (!strcmp(who->role, "admin"))
+		return xstrdup("1");
+	return scope_for(c, &a, t, who->alias, write, 0);
 }
