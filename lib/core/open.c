@@ -34,6 +34,21 @@ char *db_resolve_path(const char *opt)
 	return xasprintf("%s/.local/share/crm/crm.db", home && *home ? home : ".");
 }
 
+char *db_resolve(struct crm *c, const char *opt)
+{
+	const char *env = getenv("CRM_DB");
+	char *url = (opt && *opt) || (env && *env) ? NULL : config_get(c, "db.url");
+	if (url && *url)
+		return url;
+	free(url);
+	return db_resolve_path(opt);
+}
+
+bool db_is_url(const char *path)
+{
+	return path && (!strncmp(path, "postgresql://", 13) || !strncmp(path, "postgres://", 11));
+}
+
 int db_schema_version(void)
 {
 	int v = 0;
@@ -366,6 +381,9 @@ int db_open(struct crm *c)
 	int rc;
 	if (c->db)
 		return CRM_OK;   /* crm shell: one connection for every command */
+	if (db_is_url(c->db_path))
+		return crm_error(c, CRM_USAGE, "PostgreSQL as a live backend is not built yet: crm server init and "
+				 "crm migrate are (see crm help server)");
 	if (access(c->db_path, F_OK) != 0)
 		rc = create_new(c);
 	else if (access(c->db_path, W_OK) != 0 && (errno == EACCES || errno == EROFS))

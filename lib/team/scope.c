@@ -174,6 +174,8 @@ static void about_terms(struct crm *c, const struct actor *a, const struct type 
 			char *in = scope_for(c, a, type_find(c, f->ref), x, write, depth + 1);
 			if (!strcmp(in, "1"))
 				term(ts, "1");
+			else if (!strcmp(in, "0"))
+				;   /* none of them: nothing to add (and no WHERE 0, which is not SQL everywhere) */
 			else
 				term(ts, "%s.\"%s\" IN (SELECT %s.id FROM \"%s\" AS %s WHERE %s)", alias, f->name, x, f->ref,
 				     x, in);
@@ -184,8 +186,12 @@ static void about_terms(struct crm *c, const struct actor *a, const struct type 
 				if (!type_field(u, "owner"))
 					continue;
 				char *in = scope_for(c, a, u, x, write, depth + 1);
-				term(ts, "%s.\"%s\" IN (SELECT '%s:' || %s.id FROM \"%s\" AS %s WHERE %s)", alias, f->name,
-				     u->name, x, u->name, x, in);
+				if (!strcmp(in, "1"))   /* every one of them: no WHERE 1 (not SQL everywhere) */
+					term(ts, "%s.\"%s\" IN (SELECT '%s:' || %s.id FROM \"%s\" AS %s)", alias, f->name,
+					     u->name, x, u->name, x);
+				else if (strcmp(in, "0"))
+					term(ts, "%s.\"%s\" IN (SELECT '%s:' || %s.id FROM \"%s\" AS %s WHERE %s)", alias,
+					     f->name, u->name, x, u->name, x, in);
 				free(in);
 			}
 		}

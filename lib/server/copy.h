@@ -1,0 +1,30 @@
+/* copy.h: a table's rows from a SQLite database to the server and back,
+ * streamed: COPY FROM STDIN one buffer at a time one way, libpq's
+ * single-row mode into one prepared INSERT the other, so memory stays
+ * the same whatever the size of the table. Values keep their kind: a
+ * REAL is written with as many digits as it takes to read back the same
+ * double, a BLOB as bytea. */
+#ifndef CRM_SERVER_COPY_H
+#define CRM_SERVER_COPY_H
+
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+#include "core/crm.h"
+#include "server/schema.h"
+
+/* Copy every row of table t (its columns as db has them) from db into
+ * the server's table of the same name; *n gets the count copied. */
+int copy_to_pg(struct crm *c, sqlite3 *db, PGconn *conn, const struct stable *t, long long *n);
+
+/* Copy every row of the server's table into db's table t (the columns
+ * of t the server has too: src), in the server's key order; *n gets the
+ * count copied. */
+int copy_from_pg(struct crm *c, PGconn *conn, const struct stable *src, sqlite3 *db, const struct stable *t,
+		 long long *n);
+
+/* count(*) of a table on either side. */
+int count_sqlite(struct crm *c, sqlite3 *db, const char *table, long long *n);
+int count_pg(struct crm *c, PGconn *conn, const char *table, long long *n);
+
+#endif

@@ -1,0 +1,201 @@
+/* policy.c: roles, grants and row-level security (see policy.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/type.h"
+#include "server/pg.h"
+#include "server/policy.h"
+#include "team/scope.h"
+#include "team/state.h"
+
+/* The same list as the user type's role choices (team/user.c). */
+static const char *const roles[] = { "admin", "manager", "rep", "finance", "service", "legal", NULL };
+
+/* Tables every group may read besides the record tables. */
+static const char *const readable[] = { "share", "config", "pipeline", "stage", "field", NULL };
+
+const char *const *policy_roles(void)
+{
+	return roles;
+}
+
+bool policy_role_known(const char *role)
+{
+	for (int i = 0; roles[i]; i++)
+		if (!strcmp(roles[i], role))
+			return true;
+	return false;
+}
+
+static int role_exists(struct crm *c, PGconn *conn, const char *name, bool *exists)
+{
+	int rc;
+	char *v = pg_get_text(c, conn, "SELECT 1 FROM pg_roles WHERE rolname = $1", name, &rc);
+	*exists = v != NULL;
+	free(v);
+	return rc;
+}
+
+int policy_groups(struct crm *c, PGconn *conn, int *made)
+{
+	*made = 0;
+	int rc = CRM_OK;
+	for (int i = 0; !rc && roles[i]; i++) {
+		char *group = xasprintf("crm_%s", roles[i]);
+		bool exists;
+		rc = role_exists(c, conn, group, &exists);
+		if (!rc && !exists) {
+			char *sql = xasprintf("CREATE ROLE %s NOLOGIN", group);
+			rc = pg_exec(c, conn, sql, "making the group roles");
+			free(sql);
+			(*made)++;
+		}
+		free(group);
+	}
+	if (!rc)
+		rc = pg_exec(c, conn, "GRANT crm_admin TO CURRENT_USER", "making you a member of crm_admin");
+	return rc;
+}
+
+/* crm_user(): the connected role's crm user (active), or NULL;
+ * crm_owners(): whose records are theirs. */
+static int make_functions(struct crm *c, PGconn *conn)
+{
+	char *members = team_members_sql("crm_user()");
+	char *sql = xasprintf(
+		"CREATE FUNCTION crm_user() RETURNS text LANGUAGE sql STABLE AS $crm$ "
+		"SELECT name FROM \"user\" WHERE name = current_user::text AND status = 'active' "
+		"AND deleted_at IS NULL $crm$;\n"
+		"CREATE FUNCTION crm_owners() RETURNS SETOF text LANGUAGE sql STABLE AS $crm$ "
+		"SELECT crm_user() WHERE crm_user() IS NOT NULL UNION SELECT m.name FROM (%s) AS m "
+		"WHERE EXISTS (SELECT 1 FROM \"user\" WHERE name = crm_user() AND role = 'manager' "
+		"AND deleted_at IS NULL) $crm$;\n", members);
+	int rc = pg_exec(c, conn, sql, "making the functions of the policies");
+	free(sql);
+	free(members);
+	return rc;
+}
+
+static bool listed(const char *const *list, const char *name)
+{
+	for (int i = 0; list[i]; i++)
+		if (!strcmp(list[i], name))
+			return true;
+	return false;
+}
+
+/* The policies of one group on record table t, into b. */
+static int group_policies(struct crm *c, PGconn *conn, const struct type *t, const char *role, struct sbuf *b)
+{
+	char *table = pg_ident(conn, t->name);
+	struct team_who who = { role, "crm_user()", "SELECT crm_owners()", "to_char(current_date, 'YYYY-MM-DD')",
+				table };
+	char *r = team_policy(c, t, &who, false), *w = team_policy(c, t, &who, true);
+	const char *rd = strcmp(r, "1") ? r : "true", *wr = strcmp(w, "1") ? w : "true";
+	int n = 0;
+	if (strcmp(r, "0")) {
+		sbuf_addf(b, "CREATE POLICY crm_%s_read ON %s FOR SELECT TO crm_%s USING (%s);\n", role, table, role, rd);
+		n++;
+	}
+	if (strcmp(w, "0")) {
+		sbuf_addf(b, "CREATE POLICY crm_%s_insert ON %s FOR INSERT TO crm_%s WITH CHECK (%s);\n"
+			  "CREATE POLICY crm_%s_update ON %s FOR UPDATE TO crm_%s USING (%s) WITH CHECK (%s);\n"
+			  "CREATE POLICY crm_%s_delete ON %s FOR DELETE TO crm_%s USING (%s);\n",
+			  role, table, role, wr, role, table, role, wr, wr, role, table, role, wr);
+		n += 3;
+	}
+	free(r);
+	free(w);
+	free(table);
+	return n;
+}
+
+/* Row-level security on record table t: forced, crm_admin's policy and
+ * each group's. */
+static int table_policies(struct crm *c, PGconn *conn, const struct type *t, struct sbuf *b)
+{
+	char *table = pg_ident(conn, t->name);
+	sbuf_addf(b, "ALTER TABLE %s ENABLE ROW LEVEL SECURITY;\nALTER TABLE %s FORCE ROW LEVEL SECURITY;\n"
+		  "CREATE POLICY crm_admin_all ON %s TO crm_admin USING (true) WITH CHECK (true);\n",
+		  table, table, table);
+	int n = 1;
+	for (int i = 1; roles[i]; i++) {
+		sbuf_addf(b, "GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO crm_%s;\n", table, roles[i]);
+		n += group_policies(c, conn, t, roles[i], b);
+	}
+	free(table);
+	return n;
+}
+
+static void grant_others(PGconn *conn, const struct stable *t, struct sbuf *b)
+{
+	char *table = pg_ident(conn, t->name);
+	sbuf_addf(b, "GRANT ALL ON %s TO crm_admin;\n", table);
+	for (int i = 1; roles[i] && listed(readable, t->name); i++)
+		sbuf_addf(b, "GRANT SELECT ON %s TO crm_%s;\n", table, roles[i]);
+	free(table);
+}
+
+int policy_apply(struct crm *c, PGconn *conn, const struct schema *s, int *npolicies)
+{
+	*npolicies = 0;
+	int rc = make_functions(c, conn);
+	if (rc)
+		return rc;
+	char *name = pg_get_text(c, conn, "SELECT current_schema()", NULL, &rc);
+	if (rc)
+		return rc;
+	if (!name)
+		return crm_error(c, CRM_DBERR, "the server has no schema to make the tables in (search_path)");
+	char *schema = pg_ident(conn, name);
+	free(name);
+	struct sbuf b = { 0 };
+	for (int i = 0; roles[i]; i++)
+		sbuf_addf(&b, "GRANT USAGE ON SCHEMA %s TO crm_%s;\n"
+			  "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %s TO crm_%s;\n",
+			  schema, roles[i], schema, roles[i]);
+	free(schema);
+	for (int i = 0; i < s->n; i++) {
+		const struct type *t = type_find(c, s->t[i].name);
+		grant_others(conn, &s->t[i], &b);
+		if (t && !strcmp(t->name, s->t[i].name))
+			*npolicies += table_policies(c, conn, t, &b);
+	}
+	rc = pg_exec(c, conn, b.s, "making the policies");
+	sbuf_release(&b);
+	return rc;
+}
+
+int policy_login(struct crm *c, PGconn *conn, const char *name, const char *role, const char *password,
+		 bool *made)
+{
+	bool exists;
+	int rc = role_exists(c, conn, name, &exists);
+	if (rc)
+		return rc;
+	*made = !exists;
+	char *who = pg_ident(conn, name);
+	struct sbuf b = { 0 };
+	if (!exists)
+		sbuf_addf(&b, "CREATE ROLE %s LOGIN;\n", who);
+	if (password) {
+		/* hashed here: the password itself never reaches the server's logs */
+		char *hash = PQencryptPasswordConn(conn, password, name, NULL);
+		if (!hash) {
+			free(who);
+			sbuf_release(&b);
+			return pg_error(c, conn, NULL, "hashing the password");
+		}
+		char *lit = pg_literal(conn, hash);
+		PQfreemem(hash);
+		sbuf_addf(&b, "ALTER ROLE %s PASSWORD %s;\n", who, lit);
+		free(lit);
+	}
+	sbuf_addf(&b, "GRANT crm_%s TO %s;\n", role, who);
+	char *what = xasprintf("making the login role %s", name);
+	rc = pg_exec(c, conn, b.s, what);
+	free(what);
+	free(who);
+	sbuf_release(&b);
+	return rc;
+}
