@@ -1,0 +1,240 @@
+#!/usr/bin/env bats
+# The team server (CLI.md 8.5), its first part: crm server init, crm server
+# user add, crm migrate to a server and back, and row-level security seen
+# through psql. A throwaway cluster (tests/pg.bash) serves the whole file.
+load helper
+load pg
+
+setup_file() {
+	pg_start
+}
+
+teardown_file() {
+	pg_stop
+}
+
+local_setup() {
+	pg_skip_if_none
+	DBNAME="t$BATS_SUITE_TEST_NUMBER"
+	pg_createdb "$DBNAME"
+	URL=$(pg_url "$DBNAME")
+}
+
+# A team's file: alice the admin, dave managing east (carol, bob), erin a
+# rep in west, fiona in finance; leads of each, one in the pool, shares
+# (one read, one expired, one to write), an account, a deal, a contact, a
+# note, a task, a product and a custom field.
+team_file() {
+	fresh_db
+	team_users
+	crm user add erin --role rep --team west >/dev/null
+	crm user add fiona --role finance >/dev/null
+	crm field add lead hobby >/dev/null
+	local n=0 o i
+	for o in carol bob erin; do
+		for i in 1 2; do
+			n=$((n + 1))
+			crm lead add name="$o 客户 $i" phone="1381234560$n" company="公司$n" owner="$o" hobby="茶$n" >/dev/null
+		done
+	done
+	crm lead add name="公海线索" owner= >/dev/null
+	crm share lead:3 --with carol >/dev/null
+	crm share lead:6 --with carol --write --until 2099-12-31 >/dev/null
+	crm account add name="杭州云启科技有限公司" owner=carol >/dev/null
+	crm contact add name="张伟" phone=13900000001 account=1 owner=carol >/dev/null
+	crm deal add name="云启 年度合同" account=1 owner=carol amount=120000.5 >/dev/null
+	crm stage move deal:1 qualified >/dev/null 2>&1 || true
+	crm note lead:1 "打过电话，下周再联系" >/dev/null
+	crm task add --for lead:2 --title "寄报价" --due tomorrow >/dev/null
+	crm product add name=普洱茶 sku=PE-1 price=99.9 tax_rate=13 >/dev/null
+}
+
+ids_crm() {
+	crm --as "$1" lead list --json | jq -r '.id' | sort -n | tr '\n' ' '
+}
+
+ids_psql() {
+	pg_psql "$DBNAME" "$1" "SELECT id FROM lead ORDER BY id" | tr '\n' ' '
+}
+
+@test "server init makes the schema, the roles and the policies; a second init is refused" {
+	run --separate-stderr crm server init "$URL"
+	assert_success
+	[ "$(jqo .type)" = server ]
+	[ "$(jqo .pg_trgm)" = true ]
+	[ "$(jqo .policies)" -gt 100 ]
+	run pg_psql "$DBNAME" postgres "SELECT count(*) FROM pipeline; SELECT relforcerowsecurity FROM pg_class WHERE relname = 'lead'"
+	assert_success
+	assert_line --index 0 1
+	assert_line --index 1 t
+	run pg_psql "$DBNAME" postgres "SELECT rolname FROM pg_roles WHERE rolname LIKE 'crm\_%' ORDER BY 1"
+	assert_output "$(printf 'crm_admin\ncrm_finance\ncrm_legal\ncrm_manager\ncrm_rep\ncrm_service')"
+	# nothing of the full-text index nor of SQLite's own tables
+	run pg_psql "$DBNAME" postgres "SELECT count(*) FROM pg_tables WHERE tablename LIKE 'search\_%' AND tablename <> 'search_dirty' OR tablename LIKE 'sqlite%'"
+	assert_output 0
+	local before
+	before=$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM pg_policies")
+	run --separate-stderr crm server init "$URL"
+	assert_failure 4
+	[[ "$stderr" == *"is a crm server already"* ]] || fail "stderr: $stderr"
+	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM pg_policies")" = "$before" ]
+}
+
+@test "init refuses a database that has tables of crm's names, writing nothing" {
+	pg_psql "$DBNAME" postgres "CREATE TABLE lead (x int)"
+	run --separate-stderr crm server init "$URL"
+	assert_failure 4
+	run pg_psql "$DBNAME" postgres "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+	assert_output 1
+}
+
+@test "server user add: the first an admin, then a rep with a login role; bad role, duplicate, not an admin" {
+	crm server init "$URL" >/dev/null
+	run --separate-stderr crm server user add carol --role rep --server "$URL"
+	assert_failure 2
+	[[ "$stderr" == *"first user must be an admin"* ]] || fail "stderr: $stderr"
+	run --separate-stderr crm server user add boss --role admin --server "$URL"
+	assert_success
+	[ "$(jqo .login_role)" = boss ]
+	run --separate-stderr crm --db "$URL" server user add carol --role rep --team east --manager boss
+	assert_success
+	[ "$(jqo .team)" = east ]
+	run pg_psql "$DBNAME" carol "SELECT current_user, (SELECT role FROM \"user\" WHERE name = current_user)"
+	assert_output 'carol|rep'
+	run pg_psql "$DBNAME" postgres "SELECT pg_has_role('carol', 'crm_rep', 'member'), count(*) FROM audit WHERE entity LIKE 'user:%'"
+	assert_output 't|2'
+	run --separate-stderr crm server user add dan --role boss --server "$URL"
+	assert_failure 3
+	[[ "$stderr" == *"role: 'boss' is not one of"* ]] || fail "stderr: $stderr"
+	run --separate-stderr crm server user add carol --role rep --server "$URL"
+	assert_failure 4
+	run --separate-stderr crm server user add dan --role rep --manager nobody --server "$URL"
+	assert_failure 3
+	run --separate-stderr crm server user add dan --role rep --server "$(pg_url "$DBNAME" carol)"
+	assert_failure 5
+	run pg_psql "$DBNAME" postgres "SELECT count(*) FROM \"user\""
+	assert_output 2
+	run --separate-stderr crm server user add dan --role rep --server "$(pg_url nosuchdb)"
+	assert_failure 6
+	run --separate-stderr crm server user add dan --role rep --server ./file.db
+	assert_failure 2
+}
+
+@test "user add --password-stdin sets a password the server checks" {
+	crm server init "$URL" >/dev/null
+	crm server user add boss --role admin --server "$URL" >/dev/null
+	echo 's3cret pass' | crm server user add pat --role rep --password-stdin --server "$URL" >/dev/null
+	run pg_psql "$DBNAME" postgres "SELECT rolpassword LIKE 'SCRAM-SHA-256\$%' FROM pg_authid WHERE rolname = 'pat'"
+	assert_output t
+	run --separate-stderr crm server user add pet --role rep --password-stdin --server "$URL" </dev/null
+	assert_failure 3
+}
+
+@test "migrate to the server and back: the same exports, the same log, the counts printed" {
+	team_file
+	run --separate-stderr crm migrate --from "$CRM_DB" --to "$URL"
+	assert_success
+	assert_jsonl
+	local tables
+	tables=$(sqlite3 "$CRM_DB" "SELECT count(*) FROM pragma_table_list WHERE schema = 'main' AND type = 'table' AND name NOT LIKE 'sqlite%'")
+	[ "$(echo "$output" | wc -l)" -eq "$tables" ]
+	[ "$(echo "$output" | jq -s 'map(select(.ok | not)) | length')" = 0 ]
+	[ "$(echo "$output" | jq -r 'select(.table == "lead") | .target')" = 7 ]
+	run --separate-stderr crm migrate --from "$URL" --to "$BATS_TEST_TMPDIR/back.db"
+	assert_success
+	[ "$(echo "$output" | jq -s 'map(select(.ok | not)) | length')" = 0 ]
+	[ "$(stat -c %a "$BATS_TEST_TMPDIR/back.db")" = 600 ]
+	local t
+	for t in leads accounts contacts deals tasks activities users products; do
+		cmp <(crm export "$t" --format jsonl) <(crm --db "$BATS_TEST_TMPDIR/back.db" export "$t" --format jsonl) ||
+			fail "crm export $t differs after the round trip"
+	done
+	cmp <(crm log --json) <(crm --db "$BATS_TEST_TMPDIR/back.db" log --json) || fail "crm log differs"
+	cmp <(crm report funnel --json) <(crm --db "$BATS_TEST_TMPDIR/back.db" report funnel --json) ||
+		fail "the funnel differs (derived tables counted twice?)"
+	# the triggers are back and the search index is whole
+	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'")" = \
+	  "$(sqlite3 "$BATS_TEST_TMPDIR/back.db" "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'")" ]
+	run crm --db "$BATS_TEST_TMPDIR/back.db" search 客户
+	assert_success
+	[ "$(echo "$output" | wc -l)" -eq 6 ]
+	# the server's identities go on past the ids copied
+	run pg_psql "$DBNAME" postgres "INSERT INTO lead (name, status, created_at, updated_at) VALUES ('x', 'new', 'now', 'now') RETURNING id"
+	assert_output 8
+}
+
+@test "migrate into a server or a file that is not new: exit 4, nothing written" {
+	team_file
+	crm migrate --from "$CRM_DB" --to "$URL" >/dev/null
+	local leads audit
+	leads=$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM lead")
+	audit=$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM audit")
+	run --separate-stderr crm migrate --from "$CRM_DB" --to "$URL"
+	assert_failure 4
+	[ -z "$output" ]
+	[[ "$stderr" == *"is not empty"* ]] || fail "stderr: $stderr"
+	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM lead")" = "$leads" ]
+	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM audit")" = "$audit" ]
+	echo keep > "$BATS_TEST_TMPDIR/there.db"
+	run --separate-stderr crm migrate --from "$URL" --to "$BATS_TEST_TMPDIR/there.db"
+	assert_failure 4
+	[ "$(cat "$BATS_TEST_TMPDIR/there.db")" = keep ]
+	run --separate-stderr crm migrate --from "$URL" --to "$URL"
+	assert_failure 2
+	run --separate-stderr crm migrate --from "$CRM_DB"
+	assert_failure 2
+}
+
+@test "psql as a user's own role sees exactly what crm lead list --as shows; another rep's lead cannot change" {
+	team_file
+	crm migrate --from "$CRM_DB" --to "$URL" >/dev/null
+	local u
+	for u in carol bob dave fiona erin alice; do
+		[ "$(ids_psql "$u")" = "$(ids_crm "$u")" ] ||
+			fail "$u: psql sees '$(ids_psql "$u")', crm lead list --as $u '$(ids_crm "$u")'"
+	done
+	[ "$(ids_psql carol)" = "1 2 3 6 7 " ]   # own, shared (3, 6), the pool (7)
+	[ "$(ids_psql fiona)" = "" ]
+	# erin's lead 5: carol cannot see it, nor change it; lead 3 is shared to read only
+	run pg_psql "$DBNAME" carol "UPDATE lead SET name = 'mine now' WHERE id IN (3, 4, 5)"
+	assert_success
+	run psql -X -v ON_ERROR_STOP=1 "$(pg_url "$DBNAME" carol)" -c "UPDATE lead SET name = 'mine now' WHERE id IN (3, 4, 5)"
+	assert_output 'UPDATE 0'
+	run psql -X "$(pg_url "$DBNAME" carol)" -c "UPDATE lead SET note = 'ok' WHERE id IN (1, 6)"
+	assert_output 'UPDATE 2'
+	run pg_psql "$DBNAME" postgres "SELECT count(*) FROM lead WHERE name = 'mine now'"
+	assert_output 0
+	# the owner of the tables is bound too (FORCE): without crm_admin it sees nothing
+	run pg_psql "$DBNAME" postgres "SELECT relrowsecurity AND relforcerowsecurity FROM pg_class WHERE relname = 'deal'"
+	assert_output t
+	# a rep writing a lead for someone else is refused by the database
+	run pg_psql "$DBNAME" bob "INSERT INTO lead (name, status, owner, created_at, updated_at) VALUES ('x', 'new', 'erin', 'now', 'now')"
+	assert_failure
+	[[ "$output" == *"row-level security"* ]] || fail "$output"
+}
+
+@test "migrate piped into jq: one JSON line per table" {
+	team_file
+	run bash -c "crm migrate --from '$CRM_DB' --to '$URL' | jq -r 'select(.ok) | .table' | wc -l"
+	assert_success
+	[ "$output" -gt 30 ]
+	run crm migrate --from "$URL" --to "$BATS_TEST_TMPDIR/b.db" --table
+	assert_success
+	assert_line --index 0 --regexp '^table +source +target +ok'
+}
+
+@test "--db postgresql://, CRM_DB and db.url naming a server: exit 2, not built yet" {
+	run --separate-stderr crm --db "$URL" lead list
+	assert_failure 2
+	[[ "$stderr" == *"PostgreSQL as a live backend is not built yet: crm server init and crm migrate are"* ]] ||
+		fail "stderr: $stderr"
+	[ ! -e "postgresql:" ]
+	CRM_DB="$URL" run --separate-stderr crm lead list
+	assert_failure 2
+	unset CRM_DB
+	mkdir -p "$HOME/.config/crm"
+	echo "db.url = $URL" > "$HOME/.config/crm/config"
+	run --separate-stderr crm lead list
+	assert_failure 2
+	[[ "$stderr" == *"not built yet"* ]] || fail "stderr: $stderr"
+}
