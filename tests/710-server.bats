@@ -238,3 +238,31 @@ ids_psql() {
 	assert_failure 2
 	[[ "$stderr" == *"not built yet"* ]] || fail "stderr: $stderr"
 }
+
+@test "a server whose owner is no superuser: init, migrate, forced security on the owner, a rep cannot copy it all" {
+	team_file
+	local owner="owner$BATS_SUITE_TEST_NUMBER" db="own$BATS_SUITE_TEST_NUMBER"
+	pg_psql postgres postgres "CREATE ROLE $owner LOGIN CREATEROLE"
+	pg_psql postgres postgres "CREATE DATABASE $db OWNER $owner"
+	local url
+	url=$(pg_url "$db" "$owner")
+	run --separate-stderr crm server init "$url"
+	assert_success
+	run --separate-stderr crm migrate --from "$CRM_DB" --to "$url"
+	assert_success
+	# every record table stays forced after the copy
+	run pg_psql "$db" "$owner" "SELECT count(*) FROM pg_class WHERE relrowsecurity AND NOT relforcerowsecurity"
+	assert_output 0
+	[ "$(pg_psql "$db" carol "SELECT id FROM lead ORDER BY id" | tr '\n' ' ')" = "$(ids_crm carol)" ]
+	[ "$(pg_psql "$db" "$owner" "SELECT count(*) FROM lead")" = 7 ]
+	# the owner without crm_admin is bound by the policies like anyone
+	pg_psql "$db" postgres "REVOKE crm_admin FROM $owner"
+	[ "$(pg_psql "$db" "$owner" "SELECT count(*) FROM lead")" = 0 ]
+	pg_psql "$db" postgres "GRANT crm_admin TO $owner"
+	run --separate-stderr crm migrate --from "$(pg_url "$db" carol)" --to "$BATS_TEST_TMPDIR/part.db"
+	assert_failure 5
+	[ ! -e "$BATS_TEST_TMPDIR/part.db" ]
+	run --separate-stderr crm migrate --from "$url" --to "$BATS_TEST_TMPDIR/all.db"
+	assert_success
+	cmp <(crm export leads) <(crm --db "$BATS_TEST_TMPDIR/all.db" export leads)
+}

@@ -210,16 +210,63 @@ static int identities_past(struct crm *c, PGconn *conn, const struct stable *t)
 	return rc;
 }
 
+/* Set or clear FORCE ROW LEVEL SECURITY on table. */
+static int force_rls(struct crm *c, PGconn *conn, const char *table, bool on)
+{
+	char *q = pg_ident(conn, table);
+	char *sql = xasprintf("ALTER TABLE %s %sFORCE ROW LEVEL SECURITY", q, on ? "" : "NO ");
+	int rc = pg_exec(c, conn, sql, "copying into the tables");
+	free(sql);
+	free(q);
+	if (rc == CRM_PERM || (rc && strstr(c->errmsg, "must be owner")))
+		rc = crm_error(c, CRM_PERM, "only the owner of the server's tables (whoever ran crm server init) "
+			       "may copy into them: %s is forced to row-level security", table);
+	return rc;
+}
+
+/* Copy the rows of t into the server: COPY FROM refuses a table under
+ * row-level security, so its owner copies with the security not forced
+ * on itself, and forces it again, in the same transaction (nobody else
+ * ever sees the table without it). */
+static int copy_in(struct crm *c, PGconn *conn, const struct stable *t, long long *n)
+{
+	int rc;
+	const char *params[1] = { t->name };
+	char *forced = pg_get_text(c, conn, "SELECT 1 FROM pg_class WHERE oid = to_regclass(quote_ident($1)) "
+				   "AND relforcerowsecurity", params[0], &rc);
+	if (!rc && forced)
+		rc = force_rls(c, conn, t->name, false);
+	if (!rc)
+		rc = copy_to_pg(c, c->db, conn, t, n);
+	if (!rc && forced)
+		rc = force_rls(c, conn, t->name, true);
+	if (!rc)
+		rc = identities_past(c, conn, t);
+	free(forced);
+	return rc;
+}
+
+/* Whether the connected role may read everything: crm migrate from the
+ * server copies all of it, not what a rep sees. */
+static int require_admin(struct crm *c, PGconn *conn)
+{
+	int rc;
+	char *v = pg_get_text(c, conn, "SELECT 1 FROM pg_roles WHERE rolname = current_user AND (rolsuper OR "
+			      "pg_has_role(current_user, 'crm_admin', 'MEMBER'))", NULL, &rc);
+	bool ok = v != NULL;
+	free(v);
+	if (rc || ok)
+		return rc;
+	return crm_error(c, CRM_PERM, "crm migrate copies everything: connect as a member of crm_admin");
+}
+
 /* ---- crm server init ---- */
 
 static int copy_all_to_pg(struct crm *c, PGconn *conn, const struct schema *s, long long *counts)
 {
 	int rc = CRM_OK;
-	for (int i = 0; !rc && i < s->n; i++) {
-		rc = copy_to_pg(c, c->db, conn, &s->t[i], &counts[i]);
-		if (!rc)
-			rc = identities_past(c, conn, &s->t[i]);
-	}
+	for (int i = 0; !rc && i < s->n; i++)
+		rc = copy_in(c, conn, &s->t[i], &counts[i]);
 	return rc;
 }
 
@@ -519,7 +566,7 @@ static int to_pg_on(struct crm *c, PGconn *conn, const struct schema *s, struct 
 	struct built b = { 0 };
 	if (!marked)
 		rc = build(c, conn, s, &b);   /* a new database: made a server first */
-	else if (!(rc = check_version(c, conn)) && !(rc = pg_empty(c, conn, s)))
+	else if (!(rc = check_version(c, conn)) && !(rc = require_admin(c, conn)) && !(rc = pg_empty(c, conn, s)))
 		rc = pg_prepare(c, conn, s);
 	if (!rc)
 		rc = db_exec(c, "BEGIN");     /* one snapshot of the file */
@@ -527,9 +574,7 @@ static int to_pg_on(struct crm *c, PGconn *conn, const struct schema *s, struct 
 		rc = count_sqlite(c, c->db, s->t[i].name, &t->source[i]);
 		long long copied;
 		if (!rc)
-			rc = copy_to_pg(c, c->db, conn, &s->t[i], &copied);
-		if (!rc)
-			rc = identities_past(c, conn, &s->t[i]);
+			rc = copy_in(c, conn, &s->t[i], &copied);
 		if (!rc)
 			rc = count_pg(c, conn, s->t[i].name, &t->target[i]);
 	}
@@ -710,6 +755,8 @@ static int migrate_from_pg(struct crm *c, const char *url, const char *file, str
 		rc = crm_error(c, CRM_DBERR, "database %s is not a crm server", PQdb(conn));
 	if (!rc)
 		rc = check_version(c, conn);
+	if (!rc)
+		rc = require_admin(c, conn);
 	if (!rc)
 		rc = side_create(c, side, file);
 	if (!rc)
