@@ -29,6 +29,7 @@ team_file() {
 	team_users
 	crm user add erin --role rep --team west >/dev/null
 	crm user add fiona --role finance >/dev/null
+	crm user add sam --role service >/dev/null
 	crm field add lead hobby >/dev/null
 	local n=0 o i
 	for o in carol bob erin; do
@@ -41,20 +42,25 @@ team_file() {
 	crm share lead:3 --with carol >/dev/null
 	crm share lead:6 --with carol --write --until 2099-12-31 >/dev/null
 	crm account add name="杭州云启科技有限公司" owner=carol >/dev/null
+	crm account add name="宁波海纳贸易有限公司" owner=erin >/dev/null
 	crm contact add name="张伟" phone=13900000001 account=1 owner=carol >/dev/null
+	crm contact add name="李娜" phone=13900000002 account=2 owner=erin >/dev/null
 	crm deal add name="云启 年度合同" account=1 owner=carol amount=120000.5 >/dev/null
+	crm deal add name="海纳 试用" account=2 owner=erin amount=8000 >/dev/null
 	crm stage move deal:1 qualified >/dev/null 2>&1 || true
 	crm note lead:1 "打过电话，下周再联系" >/dev/null
 	crm task add --for lead:2 --title "寄报价" --due tomorrow >/dev/null
 	crm product add name=普洱茶 sku=PE-1 price=99.9 tax_rate=13 >/dev/null
 }
 
+# ids_crm USER [TYPE]: the ids crm TYPE list --as USER shows (default lead)
 ids_crm() {
-	crm --as "$1" lead list --json | jq -r '.id' | sort -n | tr '\n' ' '
+	crm --as "$1" "${2:-lead}" list --json | jq -r '.id' | sort -n | tr '\n' ' '
 }
 
+# ids_psql USER [TYPE]: the ids USER's own role sees through psql
 ids_psql() {
-	pg_psql "$DBNAME" "$1" "SELECT id FROM lead ORDER BY id" | tr '\n' ' '
+	pg_psql "$DBNAME" "$1" "SELECT id FROM \"${2:-lead}\" ORDER BY id" | tr '\n' ' '
 }
 
 @test "server init makes the schema, the roles and the policies; a second init is refused" {
@@ -188,11 +194,15 @@ ids_psql() {
 @test "psql as a user's own role sees exactly what crm lead list --as shows; another rep's lead cannot change" {
 	team_file
 	crm migrate --from "$CRM_DB" --to "$URL" >/dev/null
-	local u
-	for u in carol bob dave fiona erin alice; do
-		[ "$(ids_psql "$u")" = "$(ids_crm "$u")" ] ||
-			fail "$u: psql sees '$(ids_psql "$u")', crm lead list --as $u '$(ids_crm "$u")'"
+	local u t
+	for u in carol bob dave fiona sam erin alice; do
+		for t in lead account contact deal; do
+			[ "$(ids_psql "$u" "$t")" = "$(ids_crm "$u" "$t")" ] ||
+				fail "$u: psql sees $t '$(ids_psql "$u" "$t")', crm $t list --as $u '$(ids_crm "$u" "$t")'"
+		done
 	done
+	[ "$(ids_psql sam account)" = "1 2 " ]   # service: every account
+	[ "$(ids_psql dave deal)" = "1 " ]       # a manager: their team's
 	[ "$(ids_psql carol)" = "1 2 3 6 7 " ]   # own, shared (3, 6), the pool (7)
 	[ "$(ids_psql fiona)" = "" ]
 	# erin's lead 5: carol cannot see it, nor change it; lead 3 is shared to read only
