@@ -196,7 +196,7 @@ ids_psql() {
 	crm migrate --from "$CRM_DB" --to "$URL" >/dev/null
 	local u t
 	for u in carol bob dave fiona sam erin alice; do
-		for t in lead account contact deal; do
+		for t in lead account contact deal task activity product; do
 			[ "$(ids_psql "$u" "$t")" = "$(ids_crm "$u" "$t")" ] ||
 				fail "$u: psql sees $t '$(ids_psql "$u" "$t")', crm $t list --as $u '$(ids_crm "$u" "$t")'"
 		done
