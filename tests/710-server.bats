@@ -239,6 +239,9 @@ ids_psql() {
 	[[ "$stderr" == *"PostgreSQL as a live backend is not built yet: crm server init and crm migrate are"* ]] ||
 		fail "stderr: $stderr"
 	[ ! -e "postgresql:" ]
+	run --separate-stderr crm init "$URL"
+	assert_failure 2
+	[ ! -e "postgresql:" ]
 	CRM_DB="$URL" run --separate-stderr crm lead list
 	assert_failure 2
 	unset CRM_DB

@@ -243,6 +243,12 @@ char *config_get(struct crm *c, const char *key)
 	return v ? xstrdup(v) : NULL;
 }
 
+char *config_file_get(struct crm *c, const char *key)
+{
+	const char *v = file_get(c, key);
+	return v ? xstrdup(v) : NULL;
+}
+
 char *config_get_source(struct crm *c, const char *key, char **source)
 {
 	*source = NULL;
