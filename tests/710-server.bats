@@ -279,3 +279,28 @@ ids_psql() {
 	assert_success
 	cmp <(crm export leads) <(crm --db "$BATS_TEST_TMPDIR/all.db" export leads)
 }
+
+@test "a count that differs after the copy: exit 6, the table named, nothing left on the server" {
+	team_file
+	crm server init "$URL" >/dev/null
+	# a server-side trigger that swallows one row of the copy
+	pg_psql "$DBNAME" postgres "CREATE FUNCTION drop_two() RETURNS trigger LANGUAGE plpgsql AS \$\$ BEGIN IF NEW.id = 2 THEN RETURN NULL; END IF; RETURN NEW; END \$\$; CREATE TRIGGER drop_two BEFORE INSERT ON lead FOR EACH ROW EXECUTE FUNCTION drop_two()"
+	run --separate-stderr crm migrate --from "$CRM_DB" --to "$URL"
+	assert_failure 6
+	[[ "$stderr" == *"counts differ"*"lead: 6 copied from 7"*"nothing was written"* ]] || fail "stderr: $stderr"
+	[ "$(echo "$output" | jq -r 'select(.ok | not) | .table')" = lead ]
+	run pg_psql "$DBNAME" postgres "SELECT (SELECT count(*) FROM lead), (SELECT count(*) FROM \"user\"), (SELECT count(*) FROM pipeline)"
+	assert_output '0|0|1'
+}
+
+@test "completion knows the new commands' verbs and options" {
+	run crm __complete server ''
+	assert_line init
+	assert_line user
+	run crm __complete migrate --
+	assert_line --from
+	assert_line --to
+	run crm help --commands
+	assert_line server
+	assert_line migrate
+}

@@ -47,6 +47,7 @@ pg_start() {
 	fi
 	[ "$(id -u)" = 0 ] && pg_os_user
 	PG_DIR=$(mktemp -d /tmp/crm-pg.XXXXXX)
+	export PG_DIR PG_BIN   # for pg_stop, even when what follows fails
 	chmod 755 "$PG_DIR"
 	mkdir -p "$PG_DIR/data" "$PG_DIR/sock"
 	[ "$(id -u)" = 0 ] && chown -R "$PG_USER" "$PG_DIR"
