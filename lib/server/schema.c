@@ -247,6 +247,28 @@ static void add_col_list(PGconn *conn, struct sbuf *b, char **cols, int n)
 	}
 }
 
+/* The text of an SQL string literal ('it''s'), or NULL when it is not
+ * one whole literal: a default is never pasted into the server's DDL as
+ * SQLite spelled it. */
+static char *unquote(const char *q)
+{
+	size_t n = strlen(q);
+	if (n < 2 || q[0] != '\'' || q[n - 1] != '\'')
+		return NULL;
+	struct sbuf b = { 0 };
+	for (size_t i = 1; i + 1 < n; i++) {
+		if (q[i] == '\'' && q[i + 1] != '\'') {
+			sbuf_release(&b);
+			return NULL;   /* a quote that ends the literal early */
+		}
+		sbuf_addc(&b, q[i]);
+		if (q[i] == '\'')
+			i++;
+	}
+	char *text = sbuf_detach(&b);
+	return text ? text : xstrdup("");   /* '' */
+}
+
 static void column_ddl(PGconn *conn, const struct stable *t, const struct scol *k, struct sbuf *b)
 {
 	add_ident(conn, b, k->name);
@@ -257,8 +279,17 @@ static void column_ddl(PGconn *conn, const struct stable *t, const struct scol *
 	}
 	if (k->notnull || k->pk)
 		sbuf_add(b, " NOT NULL");
-	if (k->dflt)
-		sbuf_addf(b, " DEFAULT %s", k->dflt);
+	if (k->dflt && k->dflt[0] != '\'') {
+		sbuf_addf(b, " DEFAULT %s", k->dflt);   /* a number: literal_default read it whole */
+	} else if (k->dflt) {
+		char *text = unquote(k->dflt);
+		if (text) {
+			char *lit = pg_literal(conn, text);
+			sbuf_addf(b, " DEFAULT %s", lit);
+			free(lit);
+		}
+		free(text);
+	}
 }
 
 void stable_pg_ddl(PGconn *conn, const struct stable *t, struct sbuf *b)

@@ -106,8 +106,15 @@ static int server_tables(struct crm *c, PGconn *conn, const struct schema *s, in
 {
 	struct sbuf arr = { 0 };
 	sbuf_add(&arr, "{\"" MARK_TABLE "\"");
-	for (int i = 0; i < s->n; i++)
-		sbuf_addf(&arr, ",\"%s\"", s->t[i].name);   /* our own names: letters and _ */
+	for (int i = 0; i < s->n; i++) {
+		sbuf_add(&arr, ",\"");
+		for (const char *p = s->t[i].name; *p; p++) {   /* an array element, quoted */
+			if (*p == '"' || *p == '\\')
+				sbuf_addc(&arr, '\\');
+			sbuf_addc(&arr, *p);
+		}
+		sbuf_addc(&arr, '"');
+	}
 	sbuf_add(&arr, "}");
 	const char *params[1] = { arr.s };
 	PGresult *r;
