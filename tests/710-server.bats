@@ -158,6 +158,10 @@ ids_psql() {
 			fail "crm export $t differs after the round trip"
 	done
 	cmp <(crm log --json) <(crm --db "$BATS_TEST_TMPDIR/back.db" log --json) || fail "crm log differs"
+	cmp <(crm history lead:1 --json) <(crm --db "$BATS_TEST_TMPDIR/back.db" history lead:1 --json) ||
+		fail "crm history differs"
+	run crm --db "$BATS_TEST_TMPDIR/back.db" check
+	assert_success
 	cmp <(crm report funnel --json) <(crm --db "$BATS_TEST_TMPDIR/back.db" report funnel --json) ||
 		fail "the funnel differs (derived tables counted twice?)"
 	local d
@@ -222,6 +226,10 @@ ids_psql() {
 	assert_output 'UPDATE 2'
 	run pg_psql "$DBNAME" postgres "SELECT count(*) FROM lead WHERE name = 'mine now'"
 	assert_output 0
+	# the audit log is the admin's on the server
+	run pg_psql "$DBNAME" carol "SELECT count(*) FROM audit"
+	assert_failure
+	[[ "$output" == *"permission denied"* ]] || fail "$output"
 	# the owner of the tables is bound too (FORCE): without crm_admin it sees nothing
 	run pg_psql "$DBNAME" postgres "SELECT relrowsecurity AND relforcerowsecurity FROM pg_class WHERE relname = 'deal'"
 	assert_output t
