@@ -53,16 +53,21 @@ team_file() {
 	crm note lead:1 "打过电话，下周再联系" >/dev/null
 	crm task add --for lead:2 --title "寄报价" --due tomorrow >/dev/null
 	crm product add name=普洱茶 sku=PE-1 price=99.9 tax_rate=13 >/dev/null
+	crm quote add --deal 1 >/dev/null
 }
 
 # ids_crm USER [TYPE]: the ids crm TYPE list --as USER shows (default lead)
 ids_crm() {
-	crm --as "$1" "${2:-lead}" list --json | jq -r '.id' | sort -n | tr '\n' ' '
+	local out
+	out=$(crm --as "$1" "${2:-lead}" list --json) || [ $? -eq 1 ] || return 1   # 1: none
+	jq -r '.id' <<<"$out" | sort -n | paste -sd ' '
 }
 
 # ids_psql USER [TYPE]: the ids USER's own role sees through psql
 ids_psql() {
-	pg_psql "$DBNAME" "$1" "SELECT id FROM \"${2:-lead}\" ORDER BY id" | tr '\n' ' '
+	local out
+	out=$(pg_psql "$DBNAME" "$1" "SELECT id FROM \"${2:-lead}\" ORDER BY id") || return 1
+	paste -sd ' ' <<<"$out"
 }
 
 @test "server init makes the schema, the roles and the policies; a second init is refused" {
@@ -206,16 +211,19 @@ ids_psql() {
 @test "psql as a user's own role sees exactly what crm lead list --as shows; another rep's lead cannot change" {
 	team_file
 	crm migrate --from "$CRM_DB" --to "$URL" >/dev/null
-	local u t
+	local u t got want
 	for u in carol bob dave fiona sam erin alice; do
-		for t in lead account contact deal task activity product; do
-			[ "$(ids_psql "$u" "$t")" = "$(ids_crm "$u" "$t")" ] ||
-				fail "$u: psql sees $t '$(ids_psql "$u" "$t")', crm $t list --as $u '$(ids_crm "$u" "$t")'"
+		for t in lead account contact deal task activity product quote; do
+			got=$(ids_psql "$u" "$t") || fail "psql as $u could not read $t"
+			want=$(ids_crm "$u" "$t") || fail "crm $t list --as $u failed"
+			[ "$got" = "$want" ] || fail "$u: psql sees $t '$got', crm $t list --as $u '$want'"
 		done
 	done
-	[ "$(ids_psql sam account)" = "1 2 " ]   # service: every account
-	[ "$(ids_psql dave deal)" = "1 " ]       # a manager: their team's
-	[ "$(ids_psql carol)" = "1 2 3 6 7 " ]   # own, shared (3, 6), the pool (7)
+	[ "$(ids_psql sam account)" = "1 2" ]   # service: every account
+	[ "$(ids_psql fiona account)" = "1" ]   # finance: the accounts its quotes belong to
+	[ "$(ids_psql fiona quote)" = "1" ]
+	[ "$(ids_psql dave deal)" = "1" ]       # a manager: their team's
+	[ "$(ids_psql carol)" = "1 2 3 6 7" ]   # own, shared (3, 6), the pool (7)
 	[ "$(ids_psql fiona)" = "" ]
 	# erin's lead 5: carol cannot see it, nor change it; lead 3 is shared to read only
 	run pg_psql "$DBNAME" carol "UPDATE lead SET name = 'mine now' WHERE id IN (3, 4, 5)"
@@ -226,6 +234,17 @@ ids_psql() {
 	assert_output 'UPDATE 2'
 	run pg_psql "$DBNAME" postgres "SELECT count(*) FROM lead WHERE name = 'mine now'"
 	assert_output 0
+	# the users are everyone's to read, the admin's to change
+	run pg_psql "$DBNAME" carol "SELECT count(*) FROM \"user\""
+	assert_output 7
+	run pg_psql "$DBNAME" carol "UPDATE \"user\" SET role = 'admin' WHERE name = 'carol'"
+	assert_failure
+	# one who has left holds no policy, whatever groups their login role is in
+	pg_psql "$DBNAME" postgres "UPDATE \"user\" SET status = 'left' WHERE name = 'bob'"
+	[ "$(ids_psql bob)" = "" ]
+	# nor one whose role is no longer their group's
+	pg_psql "$DBNAME" postgres "UPDATE \"user\" SET role = 'manager' WHERE name = 'erin'"
+	[ "$(ids_psql erin)" = "" ]
 	# the audit log is the admin's on the server
 	run pg_psql "$DBNAME" carol "SELECT count(*) FROM audit"
 	assert_failure
@@ -282,7 +301,7 @@ ids_psql() {
 	# every record table stays forced after the copy
 	run pg_psql "$db" "$owner" "SELECT count(*) FROM pg_class WHERE relrowsecurity AND NOT relforcerowsecurity"
 	assert_output 0
-	[ "$(pg_psql "$db" carol "SELECT id FROM lead ORDER BY id" | tr '\n' ' ')" = "$(ids_crm carol)" ]
+	[ "$(pg_psql "$db" carol "SELECT id FROM lead ORDER BY id" | paste -sd ' ')" = "$(ids_crm carol)" ]
 	[ "$(pg_psql "$db" "$owner" "SELECT count(*) FROM lead")" = 7 ]
 	# the owner without crm_admin is bound by the policies like anyone
 	pg_psql "$db" postgres "REVOKE crm_admin FROM $owner"

@@ -11,8 +11,19 @@
 /* The same list as the user type's role choices (team/user.c). */
 static const char *const roles[] = { "admin", "manager", "rep", "finance", "service", "legal", NULL };
 
+/* crm_admin's policy holds for an admin, and for whoever made the server
+ * (a member of crm_admin who is no crm user). */
+#define ADMIN_HOLDS "crm_role() IS NULL OR crm_role() = 'admin'"
+
+/* The user table: read by every group, changed by crm_admin (grants, no
+ * row-level security: the policies' functions read it). */
+#define USER_TABLE "user"
+
+/* The functions a policy reads a role's belongs sets through. */
+#define BELONGS_FN "crm_belongs"
+
 /* Tables every group may read besides the record tables. */
-static const char *const readable[] = { "share", "config", "pipeline", "stage", "field", NULL };
+static const char *const readable[] = { USER_TABLE, "share", "config", "pipeline", "stage", "field", NULL };
 
 const char *const *policy_roles(void)
 {
@@ -58,7 +69,11 @@ int policy_groups(struct crm *c, PGconn *conn, int *made)
 }
 
 /* crm_user(): the connected role's crm user (active), or NULL;
- * crm_owners(): whose records are theirs. */
+ * crm_role(): their role ('left' once they have left), NULL when the
+ * role is no crm user (whoever ran server init); crm_owners(): whose
+ * records are theirs. They read the user table, which has no row-level
+ * security of its own (everyone may read it, grants keep its writes
+ * crm_admin's), so no policy reads through another. */
 static int make_functions(struct crm *c, PGconn *conn)
 {
 	char *members = team_members_sql("crm_user()");
@@ -66,6 +81,9 @@ static int make_functions(struct crm *c, PGconn *conn)
 		"CREATE FUNCTION crm_user() RETURNS text LANGUAGE sql STABLE AS $crm$ "
 		"SELECT name FROM \"user\" WHERE name = current_user::text AND status = 'active' "
 		"AND deleted_at IS NULL $crm$;\n"
+		"CREATE FUNCTION crm_role() RETURNS text LANGUAGE sql STABLE AS $crm$ "
+		"SELECT CASE WHEN status = 'active' THEN role ELSE 'left' END FROM \"user\" "
+		"WHERE name = current_user::text AND deleted_at IS NULL $crm$;\n"
 		"CREATE FUNCTION crm_owners() RETURNS SETOF text LANGUAGE sql STABLE AS $crm$ "
 		"SELECT crm_user() WHERE crm_user() IS NOT NULL UNION SELECT m.name FROM (%s) AS m "
 		"WHERE EXISTS (SELECT 1 FROM \"user\" WHERE name = crm_user() AND role = 'manager' "
@@ -74,6 +92,33 @@ static int make_functions(struct crm *c, PGconn *conn)
 	free(sql);
 	free(members);
 	return rc;
+}
+
+/* crm_belongs_ROLE_TYPE(): the ids of the records of a type the role's
+ * other types belong to (finance: the accounts of its contracts, quotes
+ * and their deals), read by the policies of that type. SECURITY DEFINER:
+ * it reads the tables as their owner (crm_admin's policy), not through
+ * the reader's own policies, which would read the same table back (an
+ * infinite recursion to PostgreSQL). Only the role's group may call it,
+ * and it returns ids that group may see anyway. */
+static void belongs_functions(struct crm *c, PGconn *conn, const struct schema *s, const char *schema,
+			      struct sbuf *b)
+{
+	for (int r = 1; roles[r]; r++)
+		for (int i = 0; i < s->n; i++) {
+			char *body = team_belongs(c, roles[r], s->t[i].name);
+			if (!body)
+				continue;
+			char *fn = xasprintf("%s_%s_%s", BELONGS_FN, roles[r], s->t[i].name);
+			char *q = pg_ident(conn, fn);
+			sbuf_addf(b, "CREATE FUNCTION %s() RETURNS SETOF bigint LANGUAGE sql STABLE SECURITY DEFINER "
+				  "SET search_path = %s, pg_temp AS $crm$ %s $crm$;\n"
+				  "REVOKE ALL ON FUNCTION %s() FROM PUBLIC;\nGRANT EXECUTE ON FUNCTION %s() TO crm_%s;\n",
+				  q, schema, body, q, q, roles[r]);
+			free(q);
+			free(fn);
+			free(body);
+		}
 }
 
 static bool listed(const char *const *list, const char *name)
@@ -89,9 +134,14 @@ static int group_policies(struct crm *c, PGconn *conn, const struct type *t, con
 {
 	char *table = pg_ident(conn, t->name);
 	struct team_who who = { role, "crm_user()", "SELECT crm_owners()", "to_char(current_date, 'YYYY-MM-DD')",
-				table };
+				table, BELONGS_FN };
 	char *r = team_policy(c, t, &who, false), *w = team_policy(c, t, &who, true);
-	const char *rd = strcmp(r, "1") ? r : "true", *wr = strcmp(w, "1") ? w : "true";
+	/* the group's policies hold while the crm user has that role: one who
+	 * left, or whose role changed, holds none of them */
+	char *rd = xasprintf("crm_role() = '%s'%s%s%s", role, strcmp(r, "1") ? " AND (" : "", strcmp(r, "1") ? r : "",
+			     strcmp(r, "1") ? ")" : "");
+	char *wr = xasprintf("crm_role() = '%s'%s%s%s", role, strcmp(w, "1") ? " AND (" : "", strcmp(w, "1") ? w : "",
+			     strcmp(w, "1") ? ")" : "");
 	int n = 0;
 	if (strcmp(r, "0")) {
 		sbuf_addf(b, "CREATE POLICY crm_%s_read ON %s FOR SELECT TO crm_%s USING (%s);\n", role, table, role, rd);
@@ -106,6 +156,8 @@ static int group_policies(struct crm *c, PGconn *conn, const struct type *t, con
 	}
 	free(r);
 	free(w);
+	free(rd);
+	free(wr);
 	free(table);
 	return n;
 }
@@ -116,8 +168,8 @@ static int table_policies(struct crm *c, PGconn *conn, const struct type *t, str
 {
 	char *table = pg_ident(conn, t->name);
 	sbuf_addf(b, "ALTER TABLE %s ENABLE ROW LEVEL SECURITY;\nALTER TABLE %s FORCE ROW LEVEL SECURITY;\n"
-		  "CREATE POLICY crm_admin_all ON %s TO crm_admin USING (true) WITH CHECK (true);\n",
-		  table, table, table);
+		  "CREATE POLICY crm_admin_all ON %s TO crm_admin USING (%s) WITH CHECK (%s);\n",
+		  table, table, table, ADMIN_HOLDS, ADMIN_HOLDS);
 	int n = 1;
 	for (int i = 1; roles[i]; i++) {
 		sbuf_addf(b, "GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO crm_%s;\n", table, roles[i]);
@@ -154,11 +206,12 @@ int policy_apply(struct crm *c, PGconn *conn, const struct schema *s, int *npoli
 		sbuf_addf(&b, "GRANT USAGE ON SCHEMA %s TO crm_%s;\n"
 			  "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %s TO crm_%s;\n",
 			  schema, roles[i], schema, roles[i]);
+	belongs_functions(c, conn, s, schema, &b);
 	free(schema);
 	for (int i = 0; i < s->n; i++) {
 		const struct type *t = type_find(c, s->t[i].name);
 		grant_others(conn, &s->t[i], &b);
-		if (t && !strcmp(t->name, s->t[i].name))
+		if (t && !strcmp(t->name, s->t[i].name) && strcmp(t->name, USER_TABLE))
 			*npolicies += table_policies(c, conn, t, &b);
 	}
 	rc = pg_exec(c, conn, b.s, "making the policies");

@@ -12,10 +12,17 @@
  * --until) as SQL. crm_admin may do everything; whoever runs
  * `crm server init` is made a member of it.
  *
+ * Each group's policies hold only while crm_role(), the connected user's
+ * role in this database's user table, is that group's: one who has left
+ * (or whose role changed) holds none, whatever groups the login role is
+ * in (group roles are the cluster's, shared by its databases).
+ *
  * Beyond the record tables: the users and shares are readable by every
- * group (the policies read them), the settings (config, pipelines,
- * stages, fields) too; the audit log and the tables derived from records
- * are crm_admin's alone until the live backend scopes them. */
+ * group (the policies read them; the user table has no row-level
+ * security, its writes are granted to crm_admin alone), the settings
+ * (config, pipelines, stages, fields) too; the audit log and the tables
+ * derived from records are crm_admin's alone until the live backend
+ * scopes them. */
 #ifndef CRM_SERVER_POLICY_H
 #define CRM_SERVER_POLICY_H
 

@@ -36,6 +36,11 @@ int scope_may_share(struct crm *c, const struct type *t, long long id);
  * alias. */
 struct team_who {
 	const char *role, *user_sql, *owners_sql, *today_sql, *alias;
+	/* the sets of records a role's other types belong to (finance: the
+	 * accounts of its contracts) as calls of functions named
+	 * PREFIX_ROLE_TYPE() (team_belongs says what they return), or NULL:
+	 * inline */
+	const char *belongs_fn;
 };
 
 /* The visibility condition team_scope gives a user of who->role (write:
@@ -44,5 +49,11 @@ struct team_who {
  * row-level security policies (lib/server). "1": every row; "0": none.
  * Newly allocated. */
 char *team_policy(struct crm *c, const struct type *t, const struct team_who *who, bool write);
+
+/* The ids of the records of type target that role's other types belong
+ * to, as an SQL SELECT of one column, or NULL when role has no such set
+ * (the body of the server's PREFIX_ROLE_TARGET function). Newly
+ * allocated. */
+char *team_belongs(struct crm *c, const char *role, const char *target);
 
 #endif

@@ -22,6 +22,9 @@ struct actor {
 	bool shares;         /* something is shared with them (a live share) */
 	char today[32];      /* YYYY-MM-DD, for shares' --until */
 	char *today_sql;     /* the same as SQL: '2026-03-02' */
+	const char *belongs_fn; /* NULL: a role's belongs sets inline; else read
+				 * through functions of that prefix (the server's
+				 * policies: team_policy) */
 };
 
 /* The acting user, computed once per command (and again when the users
