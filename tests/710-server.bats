@@ -313,6 +313,10 @@ ids_psql() {
 	run --separate-stderr crm migrate --from "$url" --to "$BATS_TEST_TMPDIR/all.db"
 	assert_success
 	cmp <(crm export leads) <(crm --db "$BATS_TEST_TMPDIR/all.db" export leads)
+	# alice, the crm admin, may copy it all through her own login role
+	run --separate-stderr crm migrate --from "$(pg_url "$db" alice)" --to "$BATS_TEST_TMPDIR/alice.db"
+	assert_success
+	cmp <(crm export leads) <(crm --db "$BATS_TEST_TMPDIR/alice.db" export leads)
 }
 
 @test "a count that differs after the copy: exit 6, the table named, nothing left on the server" {

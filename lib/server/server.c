@@ -258,13 +258,15 @@ static int copy_in(struct crm *c, PGconn *conn, const struct stable *t, long lon
 static int require_admin(struct crm *c, PGconn *conn)
 {
 	int rc;
+	/* crm_admin's policy holds: a member who is no crm user, or an admin */
 	char *v = pg_get_text(c, conn, "SELECT 1 FROM pg_roles WHERE rolname = current_user AND (rolsuper OR "
-			      "pg_has_role(current_user, 'crm_admin', 'MEMBER'))", NULL, &rc);
+			      "(pg_has_role(current_user, 'crm_admin', 'MEMBER') AND coalesce(crm_role(), 'admin') = "
+			      "'admin'))", NULL, &rc);
 	bool ok = v != NULL;
 	free(v);
 	if (rc || ok)
 		return rc;
-	return crm_error(c, CRM_PERM, "crm migrate copies everything: connect as a member of crm_admin");
+	return crm_error(c, CRM_PERM, "crm migrate copies everything: connect as an admin (a member of crm_admin)");
 }
 
 /* ---- crm server init ---- */
