@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/progress.h"
 #include "server/copy.h"
 #include "server/pg.h"
 
@@ -101,9 +102,25 @@ static int put(struct crm *c, PGconn *conn, struct sbuf *b, const char *table)
 	return CRM_OK;
 }
 
-/* Stream the rows of st into the COPY that is under way. */
-static int stream_rows(struct crm *c, sqlite3 *db, sqlite3_stmt *st, PGconn *conn, const char *table, long long *n)
+static void progress_start(struct progress *pg, struct crm *c, const char *table)
 {
+	char what[128];
+	snprintf(what, sizeof(what), "migrate %s", table);
+	progress_begin(pg, c, what, "rows");
+}
+
+static void progress_at(struct progress *pg, long long n, long long total)
+{
+	if ((n & 4095) == 0)
+		progress_update(pg, n, total > 0 ? (double)n / (double)total : -1);
+}
+
+/* Stream the rows of st into the COPY that is under way. */
+static int stream_rows(struct crm *c, sqlite3 *db, sqlite3_stmt *st, PGconn *conn, const char *table,
+		       long long total, long long *n)
+{
+	struct progress pg;
+	progress_start(&pg, c, table);
 	struct sbuf b = { 0 };
 	int ncol = sqlite3_column_count(st), rc = CRM_OK, step;
 	while (rc == CRM_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
@@ -112,10 +129,11 @@ static int stream_rows(struct crm *c, sqlite3 *db, sqlite3_stmt *st, PGconn *con
 			add_copy_value(&b, st, i);
 		}
 		sbuf_addc(&b, '\n');
-		(*n)++;
+		progress_at(&pg, ++*n, total);
 		if (b.len >= COPY_CHUNK)
 			rc = put(c, conn, &b, table);
 	}
+	progress_end(&pg);
 	if (!rc && step != SQLITE_DONE)
 		rc = crm_error(c, CRM_DBERR, "reading %s: %s", table, sqlite3_errmsg(db));
 	if (!rc)
@@ -140,7 +158,7 @@ static int copy_end(struct crm *c, PGconn *conn, const char *table, int rc)
 	return rc;
 }
 
-int copy_to_pg(struct crm *c, sqlite3 *db, PGconn *conn, const struct stable *t, long long *n)
+int copy_to_pg(struct crm *c, sqlite3 *db, PGconn *conn, const struct stable *t, long long total, long long *n)
 {
 	*n = 0;
 	struct sbuf sel = { 0 }, cp = { 0 };
@@ -164,7 +182,7 @@ int copy_to_pg(struct crm *c, sqlite3 *db, PGconn *conn, const struct stable *t,
 		PQclear(r);
 	} else if (!rc) {
 		PQclear(r);
-		rc = copy_end(c, conn, t->name, stream_rows(c, db, st, conn, t->name, n));
+		rc = copy_end(c, conn, t->name, stream_rows(c, db, st, conn, t->name, total, n));
 	}
 	sqlite3_finalize(st);
 	sbuf_release(&sel);
@@ -262,8 +280,10 @@ static int drain(struct crm *c, PGconn *conn, int rc, const char *what)
 }
 
 int copy_from_pg(struct crm *c, PGconn *conn, const struct stable *src, sqlite3 *db, const struct stable *t,
-		 long long *n)
+		 long long total, long long *n)
 {
+	struct progress pg;
+	progress_start(&pg, c, t->name);
 	*n = 0;
 	char *sel = select_from_pg(conn, src, t), *sql = insert_into_sqlite(conn, src, t);
 	char what[160];
@@ -279,7 +299,7 @@ int copy_from_pg(struct crm *c, PGconn *conn, const struct stable *src, sqlite3 
 		ExecStatusType s = PQresultStatus(r);
 		if (s == PGRES_SINGLE_TUPLE) {
 			rc = insert_row(c, db, ins, t, src, r);
-			(*n)++;
+			progress_at(&pg, ++*n, total);
 		} else if (s != PGRES_TUPLES_OK) {
 			rc = pg_error(c, conn, r, what);
 		}
@@ -287,6 +307,7 @@ int copy_from_pg(struct crm *c, PGconn *conn, const struct stable *src, sqlite3 
 	}
 	if (ins)
 		rc = drain(c, conn, rc, what);
+	progress_end(&pg);
 	sqlite3_finalize(ins);
 	free(sel);
 	free(sql);

@@ -14,14 +14,15 @@
 #include "server/schema.h"
 
 /* Copy every row of table t (its columns as db has them) from db into
- * the server's table of the same name; *n gets the count copied. */
-int copy_to_pg(struct crm *c, sqlite3 *db, PGconn *conn, const struct stable *t, long long *n);
+ * the server's table of the same name; *n gets the count copied. total
+ * (the rows expected, or -1) is for the progress line of a long copy. */
+int copy_to_pg(struct crm *c, sqlite3 *db, PGconn *conn, const struct stable *t, long long total, long long *n);
 
 /* Copy every row of the server's table into db's table t (the columns
  * of t the server has too: src), in the server's key order; *n gets the
  * count copied. */
 int copy_from_pg(struct crm *c, PGconn *conn, const struct stable *src, sqlite3 *db, const struct stable *t,
-		 long long *n);
+		 long long total, long long *n);
 
 /* count(*) of a table on either side. */
 int count_sqlite(struct crm *c, sqlite3 *db, const char *table, long long *n);

@@ -235,7 +235,7 @@ static int force_rls(struct crm *c, PGconn *conn, const char *table, bool on)
  * row-level security, so its owner copies with the security not forced
  * on itself, and forces it again, in the same transaction (nobody else
  * ever sees the table without it). */
-static int copy_in(struct crm *c, PGconn *conn, const struct stable *t, long long *n)
+static int copy_in(struct crm *c, PGconn *conn, const struct stable *t, long long total, long long *n)
 {
 	int rc;
 	const char *params[1] = { t->name };
@@ -244,7 +244,7 @@ static int copy_in(struct crm *c, PGconn *conn, const struct stable *t, long lon
 	if (!rc && forced)
 		rc = force_rls(c, conn, t->name, false);
 	if (!rc)
-		rc = copy_to_pg(c, c->db, conn, t, n);
+		rc = copy_to_pg(c, c->db, conn, t, total, n);
 	if (!rc && forced)
 		rc = force_rls(c, conn, t->name, true);
 	if (!rc)
@@ -275,7 +275,7 @@ static int copy_all_to_pg(struct crm *c, PGconn *conn, const struct schema *s, l
 {
 	int rc = CRM_OK;
 	for (int i = 0; !rc && i < s->n; i++)
-		rc = copy_in(c, conn, &s->t[i], &counts[i]);
+		rc = copy_in(c, conn, &s->t[i], -1, &counts[i]);
 	return rc;
 }
 
@@ -583,7 +583,7 @@ static int to_pg_on(struct crm *c, PGconn *conn, const struct schema *s, struct 
 		rc = count_sqlite(c, c->db, s->t[i].name, &t->source[i]);
 		long long copied;
 		if (!rc)
-			rc = copy_in(c, conn, &s->t[i], &copied);
+			rc = copy_in(c, conn, &s->t[i], t->source[i], &copied);
 		if (!rc)
 			rc = count_pg(c, conn, s->t[i].name, &t->target[i]);
 	}
@@ -727,7 +727,7 @@ static int from_pg_copy(struct crm *c, PGconn *conn, struct schema *s, struct ta
 		if (!rc)
 			rc = count_pg(c, conn, s->t[i].name, &t->source[i]);
 		if (!rc)
-			rc = copy_from_pg(c, conn, &src, c->db, &s->t[i], &copied);
+			rc = copy_from_pg(c, conn, &src, c->db, &s->t[i], t->source[i], &copied);
 		if (!rc)
 			rc = count_sqlite(c, c->db, s->t[i].name, &t->target[i]);
 		stable_release(&src);
