@@ -15,10 +15,21 @@ static int need_url(struct crm *c, const char *url)
 	return cmd_usage_error(c, "'%s' is not a server: give a URL postgresql://[USER@]HOST/DATABASE", url);
 }
 
+/* The server: URL given, or the one --db, $CRM_DB or db.url names. */
+static const char *server_url(struct crm *c, const char *given)
+{
+	if (given)
+		return given;
+	return db_is_url(c->db_path) ? c->db_path : NULL;
+}
+
 static int init_exec(struct crm *c, struct args *a)
 {
-	int rc = need_url(c, a->argv[0]);
-	return rc ? rc : server_init(c, a->argv[0]);
+	const char *url = server_url(c, a->argc ? a->argv[0] : NULL);
+	if (!url)
+		return cmd_usage_error(c, "which server? crm server init URL (postgresql://...)");
+	int rc = need_url(c, url);
+	return rc ? rc : server_init(c, url);
 }
 
 /* The password: the first line of stdin, without its line end. */
@@ -41,9 +52,7 @@ static int read_password(struct crm *c, char **pw)
 static int user_add_exec(struct crm *c, struct args *a)
 {
 	/* --server, or a server the global --db, $CRM_DB or db.url names */
-	const char *url = arg_get(a, "server");
-	if (!url && db_is_url(c->db_path))
-		url = c->db_path;
+	const char *url = server_url(c, arg_get(a, "server"));
 	if (!url)
 		return cmd_usage_error(c, "which server? --server URL (or --db URL before the command)");
 	int rc = need_url(c, url);
@@ -81,8 +90,8 @@ static const struct opt user_add_opts[] = {
 };
 
 static const struct cmd_verb server_verbs[] = {
-	{ "init", "URL", "make an empty PostgreSQL database a crm server: schema, roles, row-level security",
-	  NULL, DB_NONE, 1, 1, init_exec },
+	{ "init", "[URL]", "make an empty PostgreSQL database a crm server: schema, roles, row-level security "
+	  "(URL: default the server --db names)", NULL, DB_NONE, 0, 1, init_exec },
 	{ "user add", "NAME --role ROLE [--server URL] [--team TEAM] [--manager USER] [--label 显示名] "
 	  "[--password-stdin]", "add a user to the server and make their login role", user_add_opts, DB_NONE, 1, 1,
 	  user_add_exec },

@@ -87,7 +87,7 @@ ids_psql() {
 	assert_output 0
 	local before
 	before=$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM pg_policies")
-	run --separate-stderr crm server init "$URL"
+	run --separate-stderr crm --db "$URL" server init
 	assert_failure 4
 	[[ "$stderr" == *"is a crm server already"* ]] || fail "stderr: $stderr"
 	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM pg_policies")" = "$before" ]
