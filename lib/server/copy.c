@@ -1,5 +1,6 @@
 /* copy.c: rows to the server and back (see copy.h). */
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +10,40 @@
 #include "server/pg.h"
 
 #define COPY_CHUNK (256 * 1024)   /* bytes handed to libpq at a time */
+
+/* Set by SIGINT/SIGTERM: the one piece of state here, because a signal
+ * handler can reach nothing else (as import's). */
+static volatile sig_atomic_t interrupted;
+static struct sigaction old_int, old_term;
+
+static void on_signal(int sig)
+{
+	interrupted = sig;
+}
+
+void copy_catch_signals(bool on)
+{
+	if (on) {
+		struct sigaction sa = { .sa_handler = on_signal };
+		sigemptyset(&sa.sa_mask);
+		interrupted = 0;
+		sigaction(SIGINT, &sa, &old_int);
+		sigaction(SIGTERM, &sa, &old_term);
+	} else {
+		sigaction(SIGINT, &old_int, NULL);
+		sigaction(SIGTERM, &old_term, NULL);
+	}
+}
+
+int copy_signal(void)
+{
+	return interrupted;
+}
+
+static int stopped(struct crm *c, const char *table)
+{
+	return crm_error(c, CRM_DBERR, "interrupted while copying %s: nothing was written", table);
+}
 
 /* A double in the fewest digits that read back as the same double. */
 static void add_real(struct sbuf *b, double v)
@@ -131,7 +166,7 @@ static int stream_rows(struct crm *c, sqlite3 *db, sqlite3_stmt *st, PGconn *con
 		sbuf_addc(&b, '\n');
 		progress_at(&pg, ++*n, total);
 		if (b.len >= COPY_CHUNK)
-			rc = put(c, conn, &b, table);
+			rc = interrupted ? stopped(c, table) : put(c, conn, &b, table);
 	}
 	progress_end(&pg);
 	if (!rc && step != SQLITE_DONE)
@@ -298,7 +333,7 @@ int copy_from_pg(struct crm *c, PGconn *conn, const struct stable *src, sqlite3 
 	while (!rc && (r = PQgetResult(conn)) != NULL) {
 		ExecStatusType s = PQresultStatus(r);
 		if (s == PGRES_SINGLE_TUPLE) {
-			rc = insert_row(c, db, ins, t, src, r);
+			rc = interrupted ? stopped(c, t->name) : insert_row(c, db, ins, t, src, r);
 			progress_at(&pg, ++*n, total);
 		} else if (s != PGRES_TUPLES_OK) {
 			rc = pg_error(c, conn, r, what);

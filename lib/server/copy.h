@@ -7,6 +7,7 @@
 #ifndef CRM_SERVER_COPY_H
 #define CRM_SERVER_COPY_H
 
+#include <stdbool.h>
 #include <libpq-fe.h>
 #include <sqlite3.h>
 
@@ -23,6 +24,12 @@ int copy_to_pg(struct crm *c, sqlite3 *db, PGconn *conn, const struct stable *t,
  * count copied. */
 int copy_from_pg(struct crm *c, PGconn *conn, const struct stable *src, sqlite3 *db, const struct stable *t,
 		 long long total, long long *n);
+
+/* While on, SIGINT and SIGTERM stop a copy at its next row (it fails,
+ * the caller rolls back and removes what it made); off puts the old
+ * handlers back and says which signal came, 0 for none. */
+void copy_catch_signals(bool on);
+int copy_signal(void);
 
 /* count(*) of a table on either side. */
 int count_sqlite(struct crm *c, sqlite3 *db, const char *table, long long *n);

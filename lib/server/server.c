@@ -790,7 +790,10 @@ int server_migrate(struct crm *c, const char *from, const char *to)
 	side_enter(c, &side);
 	struct schema s = { 0 };
 	struct tally t = { 0 };
+	copy_catch_signals(true);
 	int rc = to_pg ? migrate_to_pg(c, from, to, &s, &t) : migrate_from_pg(c, from, to, &side, &s, &t);
+	copy_catch_signals(false);
+	c->signal = copy_signal();   /* main ends of it, once all is rolled back (or committed) */
 	if (t.n && (rc == CRM_OK || (c->errmsg[0] && strstr(c->errmsg, "counts differ"))))
 		print_tally(c, &s, &t);
 	free(t.source);
