@@ -45,6 +45,7 @@ const struct cmd_entry cmd_migrate_entry = {
 		"made again after (the tables they keep, funnel_counts and stage_stats, come\n"
 		"as copied, not counted twice), and the search index is built again.\n"
 		"Rows stream both ways (COPY FROM STDIN to the server, one row at a time\n"
-		"back), so memory does not grow with the database. crm help server says\n"
-		"what the server has and what is not built yet.",
+		"back), so memory does not grow with the database. Interrupted (Ctrl-C,\n"
+		"SIGTERM), it stops at the next row, rolls back and removes the file it was\n"
+		"making. crm help server says what the server has and what is not built yet.",
 };
