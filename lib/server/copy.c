@@ -45,24 +45,31 @@ static int stopped(struct crm *c, const char *table)
 	return crm_error(c, CRM_DBERR, "interrupted while copying %s: nothing was written", table);
 }
 
-/* A double in the fewest digits that read back as the same double. */
+void copy_format_real(double v, char buf[40])
+{
+	if (isinf(v)) {
+		snprintf(buf, 40, "%s", v > 0 ? "Infinity" : "-Infinity");
+		return;
+	}
+	if (isnan(v)) {
+		snprintf(buf, 40, "NaN");
+		return;
+	}
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(buf, 40, "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			return;
+	}
+}
+
 static void add_real(struct sbuf *b, double v)
 {
 	char buf[40];
-	for (int prec = 15; prec <= 17; prec++) {
-		snprintf(buf, sizeof(buf), "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			break;
-	}
-	if (isinf(v))
-		snprintf(buf, sizeof(buf), "%s", v > 0 ? "Infinity" : "-Infinity");
-	else if (isnan(v))
-		snprintf(buf, sizeof(buf), "NaN");
+	copy_format_real(v, buf);
 	sbuf_add(b, buf);
 }
 
-/* A text value in COPY's text format: backslash, tab and line ends escaped. */
-static void add_copy_text(struct sbuf *b, const unsigned char *s, int len)
+void copy_add_text(struct sbuf *b, const unsigned char *s, int len)
 {
 	for (int i = 0; i < len; i++) {
 		switch (s[i]) {
@@ -102,7 +109,7 @@ static void add_copy_value(struct sbuf *b, sqlite3_stmt *st, int i)
 		add_copy_blob(b, sqlite3_column_blob(st, i), sqlite3_column_bytes(st, i));
 		break;
 	default:
-		add_copy_text(b, sqlite3_column_text(st, i), sqlite3_column_bytes(st, i));
+		copy_add_text(b, sqlite3_column_text(st, i), sqlite3_column_bytes(st, i));
 	}
 }
 

@@ -31,6 +31,13 @@ int copy_from_pg(struct crm *c, PGconn *conn, const struct stable *src, sqlite3 
 void copy_catch_signals(bool on);
 int copy_signal(void);
 
+/* A double in the fewest digits (15 to 17) that read back as the same
+ * double, into buf; Infinity, -Infinity and NaN as the server spells them. */
+void copy_format_real(double v, char buf[40]);
+/* A text value in COPY's text format (backslash, tab and line ends
+ * escaped), added to b. */
+void copy_add_text(struct sbuf *b, const unsigned char *s, int len);
+
 /* count(*) of a table on either side. */
 int count_sqlite(struct crm *c, sqlite3 *db, const char *table, long long *n);
 int count_pg(struct crm *c, PGconn *conn, const char *table, long long *n);

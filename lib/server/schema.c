@@ -8,7 +8,7 @@
 #include "server/schema.h"
 
 /* SQLite's affinity rules (datatype3.html, 3.1), in their order. */
-static enum col_kind kind_of(const char *decl)
+enum col_kind col_kind_of_sqlite(const char *decl)
 {
 	char up[64];
 	size_t n = 0;
@@ -90,7 +90,7 @@ static int read_columns(struct crm *c, sqlite3 *db, struct stable *t)
 		t->cols = xrealloc(t->cols, (t->ncols + 1) * sizeof(*t->cols));
 		struct scol *k = &t->cols[t->ncols++];
 		k->name = xstrdup(col_text(st, 0));
-		k->kind = kind_of(col_text(st, 1));
+		k->kind = col_kind_of_sqlite(col_text(st, 1));
 		k->notnull = sqlite3_column_int(st, 2) != 0;
 		k->dflt = literal_default(col_text(st, 3)) ? xstrdup(col_text(st, 3)) : NULL;
 		k->pk = sqlite3_column_int(st, 4);
@@ -247,10 +247,9 @@ static void add_col_list(PGconn *conn, struct sbuf *b, char **cols, int n)
 	}
 }
 
-/* The text of an SQL string literal ('it''s'), or NULL when it is not
- * one whole literal: a default is never pasted into the server's DDL as
- * SQLite spelled it. */
-static char *unquote(const char *q)
+/* A default is never pasted into the server's DDL as SQLite spelled it:
+ * its text, quoted again. */
+char *sql_unquote(const char *q)
 {
 	size_t n = strlen(q);
 	if (n < 2 || q[0] != '\'' || q[n - 1] != '\'')
@@ -282,7 +281,7 @@ static void column_ddl(PGconn *conn, const struct stable *t, const struct scol *
 	if (k->dflt && k->dflt[0] != '\'') {
 		sbuf_addf(b, " DEFAULT %s", k->dflt);   /* a number: literal_default read it whole */
 	} else if (k->dflt) {
-		char *text = unquote(k->dflt);
+		char *text = sql_unquote(k->dflt);
 		if (text) {
 			char *lit = pg_literal(conn, text);
 			sbuf_addf(b, " DEFAULT %s", lit);

@@ -63,6 +63,12 @@ const struct scol *stable_col(const struct stable *t, const char *name);
 /* The name of t's identity column (its INTEGER PRIMARY KEY), or NULL. */
 const char *stable_identity(const struct stable *t);
 
+/* The kind of a column SQLite declared decl (its affinity rules). */
+enum col_kind col_kind_of_sqlite(const char *decl);
+/* The text of a whole SQL string literal ('it''s' -> it's), or NULL
+ * when q is not one. Newly allocated. */
+char *sql_unquote(const char *q);
+
 /* The PostgreSQL type of a column kind. */
 const char *col_pg_type(enum col_kind k);
 /* The SQLite type of a column kind (INTEGER, REAL, ...). */
