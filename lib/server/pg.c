@@ -18,7 +18,10 @@ static char *server_name(PGconn *conn, const char *url)
 
 int pg_connect(struct crm *c, const char *url, PGconn **conn)
 {
-	*conn = PQconnectdb(url);
+	/* the URL as libpq reads it, and "crm" in pg_stat_activity unless it names another */
+	const char *const keys[] = { "dbname", "fallback_application_name", NULL };
+	const char *const values[] = { url, "crm", NULL };
+	*conn = PQconnectdbParams(keys, values, 1);
 	if (!*conn)
 		return crm_error(c, CRM_DBERR, "cannot connect: out of memory");
 	if (PQstatus(*conn) == CONNECTION_OK) {
