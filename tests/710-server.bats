@@ -363,3 +363,20 @@ ids_psql() {
 		assert_success
 	done
 }
+
+@test "a few thousand generated leads go to the server and back in many COPY buffers, the same" {
+	cc -O2 -std=c11 -o "$BATS_TEST_TMPDIR/gen" "$ROOT_DIR/tests/bench/gen.c"
+	"$BATS_TEST_TMPDIR/gen" --rows 4000 --seed 7 -o "$BATS_TEST_TMPDIR/l.csv"
+	fresh_db
+	crm -q import leads "$BATS_TEST_TMPDIR/l.csv" >/dev/null 2>&1 || [ $? -eq 3 ]
+	local n
+	n=$(sqlite3 "$CRM_DB" "SELECT count(*) FROM lead")
+	[ "$n" -gt 3000 ]
+	run --separate-stderr crm migrate --from "$CRM_DB" --to "$URL"
+	assert_success
+	[ "$(echo "$output" | jq -r 'select(.table == "lead") | .target')" = "$n" ]
+	run --separate-stderr crm migrate --from "$URL" --to "$BATS_TEST_TMPDIR/back.db"
+	assert_success
+	cmp <(crm export leads) <(crm --db "$BATS_TEST_TMPDIR/back.db" export leads) || fail "the leads differ"
+	[ "$(crm search 科技 | wc -l)" = "$(crm --db "$BATS_TEST_TMPDIR/back.db" search 科技 | wc -l)" ]
+}
