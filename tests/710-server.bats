@@ -252,7 +252,10 @@ ids_psql() {
 	# the owner of the tables is bound too (FORCE): without crm_admin it sees nothing
 	run pg_psql "$DBNAME" postgres "SELECT relrowsecurity AND relforcerowsecurity FROM pg_class WHERE relname = 'deal'"
 	assert_output t
-	# a rep writing a lead for someone else is refused by the database
+	# a rep adds a lead of their own; one for someone else the database refuses
+	run pg_psql "$DBNAME" carol "INSERT INTO lead (name, status, owner, created_at, updated_at) VALUES ('mine', 'new', 'carol', 'now', 'now') RETURNING id"
+	assert_success
+	assert_output 8
 	run pg_psql "$DBNAME" bob "INSERT INTO lead (name, status, owner, created_at, updated_at) VALUES ('x', 'new', 'erin', 'now', 'now')"
 	assert_failure
 	[[ "$output" == *"row-level security"* ]] || fail "$output"
