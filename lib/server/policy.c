@@ -129,6 +129,15 @@ static bool listed(const char *const *list, const char *name)
 	return false;
 }
 
+/* A group's condition: the team rule's scope, while the crm user has
+ * the group's role (one who left, or whose role changed, holds none). */
+static char *held(const char *role, const char *scope)
+{
+	if (!strcmp(scope, "1"))
+		return xasprintf("crm_role() = '%s'", role);
+	return xasprintf("crm_role() = '%s' AND (%s)", role, scope);
+}
+
 /* The policies of one group on record table t, into b. */
 static int group_policies(struct crm *c, PGconn *conn, const struct type *t, const char *role, struct sbuf *b)
 {
@@ -136,12 +145,7 @@ static int group_policies(struct crm *c, PGconn *conn, const struct type *t, con
 	struct team_who who = { role, "crm_user()", "SELECT crm_owners()", "to_char(current_date, 'YYYY-MM-DD')",
 				table, BELONGS_FN };
 	char *r = team_policy(c, t, &who, false), *w = team_policy(c, t, &who, true);
-	/* the group's policies hold while the crm user has that role: one who
-	 * left, or whose role changed, holds none of them */
-	char *rd = xasprintf("crm_role() = '%s'%s%s%s", role, strcmp(r, "1") ? " AND (" : "", strcmp(r, "1") ? r : "",
-			     strcmp(r, "1") ? ")" : "");
-	char *wr = xasprintf("crm_role() = '%s'%s%s%s", role, strcmp(w, "1") ? " AND (" : "", strcmp(w, "1") ? w : "",
-			     strcmp(w, "1") ? ")" : "");
+	char *rd = held(role, r), *wr = held(role, w);
 	int n = 0;
 	if (strcmp(r, "0")) {
 		sbuf_addf(b, "CREATE POLICY crm_%s_read ON %s FOR SELECT TO crm_%s USING (%s);\n", role, table, role, rd);
