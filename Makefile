@@ -10,11 +10,13 @@ ZSHCOMPDIR  ?= $(PREFIX)/share/zsh/site-functions
 FISHCOMPDIR ?= $(PREFIX)/share/fish/vendor_completions.d
 
 # Debian packages the build, the tests and the demo need (chromium draws
-# the dashboard's page for its tests, with a CJK font to draw it in).
+# the dashboard's page for its tests, with a CJK font to draw it in;
+# postgresql is the throwaway server the team server's tests start).
 DEB_PKGS := gcc make pkg-config sqlite3 libsqlite3-dev libcjson-dev \
 	libreadline-dev libxlsxwriter-dev libminizip-dev zlib1g-dev libexpat1-dev \
-	bats bats-support bats-assert jq tmux clang libclang-rt-14-dev chromium fonts-noto-cjk
-PKGS := sqlite3 libcjson readline xlsxwriter minizip expat zlib
+	bats bats-support bats-assert jq tmux clang libclang-rt-14-dev chromium fonts-noto-cjk \
+	libpq-dev postgresql
+PKGS := sqlite3 libcjson readline xlsxwriter minizip expat zlib libpq
 
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 CC      ?= cc

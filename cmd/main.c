@@ -574,7 +574,7 @@ static int run_inner(struct crm *c, int argc, char **argv)
 	const char *name = argv[i++];
 	const struct cmd_entry *e = cmd_find(name);
 	if (!c->db_path)
-		c->db_path = db_resolve_path(db_opt);
+		c->db_path = db_resolve(c, db_opt);
 	if (!c->user || as_opt)
 		resolve_user(c, as_opt);
 	if (!e) {
@@ -614,7 +614,7 @@ static int run_inner(struct crm *c, int argc, char **argv)
 		goto cleanup;
 	}
 	if (db_opt) {
-		char *path = db_resolve_path(db_opt);
+		char *path = db_resolve(c, db_opt);
 		if (c->db && c->db_path && strcmp(path, c->db_path))
 			db_close(c);   /* crm shell: this line is about another database */
 		free(c->db_path);

@@ -9,6 +9,7 @@
 #include "core/module.h"
 #include "insight/insight.h"
 #include "sales/sales.h"
+#include "server/server.h"
 #include "service/service.h"
 #include "team/team.h"
 
@@ -18,5 +19,6 @@ const struct module *const crm_modules[] = {
 	&cash_module,
 	&service_module,
 	&insight_module,
+	&server_module,
 	NULL,
 };

@@ -27,6 +27,7 @@ layer_of() {
 	cash) echo 5 ;;          # quotes to payments
 	service) echo 6 ;;       # tickets, surveys, renewals, health
 	insight) echo 7 ;;       # dashboard, weekly report, KPIs
+	server) echo 8 ;;        # the team server: PostgreSQL schema, roles, policies, migrate
 	.) echo 9 ;;             # lib/*.c: the list of modules
 	*) echo "" ;;
 	esac

@@ -37,6 +37,8 @@ int config_key_valid(const char *key)
 const struct config_key config_core_keys[] = {
 	{ "currency", "CNY", "the currency of an amount given without one" },
 	{ "db.busy_timeout", "5000", "milliseconds to wait for another command's write lock" },
+	{ "db.url", NULL, "the team server (postgresql://...) when neither --db nor $CRM_DB says; in the "
+	  "config file: commands other than crm server and crm migrate cannot run on one yet" },
 	{ "user.name", NULL, "who you are when neither --as nor $CRM_USER says (else $USER)" },
 	{ "query.timeout", "10", "seconds a query of crm sql or --where may run (then exit 6)" },
 	{ "hooks.timeout", "30", "seconds a hook may run before it is killed (the command goes on)" },
@@ -237,6 +239,12 @@ char *config_get(struct crm *c, const char *key)
 			return v;
 		c->errmsg[0] = 0;
 	}
+	const char *v = file_get(c, key);
+	return v ? xstrdup(v) : NULL;
+}
+
+char *config_file_get(struct crm *c, const char *key)
+{
 	const char *v = file_get(c, key);
 	return v ? xstrdup(v) : NULL;
 }

@@ -35,6 +35,9 @@ const char *config_key_nearest(const char *key);
 
 /* Newly allocated value of key, or NULL. Works without a database (file only). */
 char *config_get(struct crm *c, const char *key);
+/* The config file's value of key alone (not the database's), newly
+ * allocated, or NULL: what is read before a database is chosen (db.url). */
+char *config_file_get(struct crm *c, const char *key);
 /* The value as an integer, or def when unset or not a number. */
 long long config_get_int(struct crm *c, const char *key, long long def);
 /* The value of key and where it comes from: *source is "database", the

@@ -34,6 +34,29 @@ char *db_resolve_path(const char *opt)
 	return xasprintf("%s/.local/share/crm/crm.db", home && *home ? home : ".");
 }
 
+char *db_resolve(struct crm *c, const char *opt)
+{
+	const char *env = getenv("CRM_DB");
+	char *url = (opt && *opt) || (env && *env) ? NULL : config_file_get(c, "db.url");
+	if (url && *url)
+		return url;
+	free(url);
+	return db_resolve_path(opt);
+}
+
+bool db_is_url(const char *path)
+{
+	return path && (!strncmp(path, "postgresql://", 13) || !strncmp(path, "postgres://", 11));
+}
+
+/* Not a file to create: a server, which only crm server and crm migrate
+ * use yet. */
+static int url_refused(struct crm *c)
+{
+	return crm_error(c, CRM_USAGE, "PostgreSQL as a live backend is not built yet: crm server init and "
+			 "crm migrate are (see crm help server)");
+}
+
 int db_schema_version(void)
 {
 	int v = 0;
@@ -330,6 +353,8 @@ static int create_new(struct crm *c)
 
 int db_create(struct crm *c)
 {
+	if (db_is_url(c->db_path))
+		return url_refused(c);
 	if (access(c->db_path, F_OK) == 0)
 		return crm_error(c, CRM_CONFLICT, "database %s already exists", c->db_path);
 	return create_new(c);
@@ -366,6 +391,8 @@ int db_open(struct crm *c)
 	int rc;
 	if (c->db)
 		return CRM_OK;   /* crm shell: one connection for every command */
+	if (db_is_url(c->db_path))
+		return url_refused(c);
 	if (access(c->db_path, F_OK) != 0)
 		rc = create_new(c);
 	else if (access(c->db_path, W_OK) != 0 && (errno == EACCES || errno == EROFS))

@@ -2,11 +2,21 @@
 #ifndef CRM_CORE_OPEN_H
 #define CRM_CORE_OPEN_H
 
+#include <stdbool.h>
 #include "core/crm.h"
 
 /* The database path: opt (--db), $CRM_DB, $XDG_DATA_HOME/crm/crm.db,
  * ~/.local/share/crm/crm.db. Newly allocated. */
 char *db_resolve_path(const char *opt);
+
+/* The same, with config db.url (the config file's) before the default
+ * places: --db, $CRM_DB, db.url, then as db_resolve_path. */
+char *db_resolve(struct crm *c, const char *opt);
+
+/* Whether path names a PostgreSQL server (postgresql://, postgres://):
+ * only crm server and crm migrate use one yet; db_open refuses it
+ * (exit 2). */
+bool db_is_url(const char *path);
 
 /* Open c->db_path into c->db, creating it (schema and default data, with a
  * notice on stderr) or migrating it forward (after a backup copy) as

@@ -16,6 +16,7 @@ static void actor_free(void *p)
 	free(a->team);
 	free(a->manager);
 	free(a->user_sql);
+	free(a->today_sql);
 	free(a->owners_sql);
 	for (int i = 0; a->owners && a->owners[i]; i++)
 		free(a->owners[i]);
@@ -46,12 +47,12 @@ static void owner_add(struct actor *a, int *n, const char *name)
 	a->owners[*n] = NULL;
 }
 
-/* A manager's: the members of their own team and of the teams whose
- * members name them as manager, and whoever names them directly. */
-static const char team_sql[] =
-	"SELECT name FROM \"user\" WHERE deleted_at IS NULL AND (manager = ?1 OR (team IS NOT NULL AND team IN "
-	"(SELECT team FROM \"user\" WHERE deleted_at IS NULL AND team IS NOT NULL AND (name = ?1 OR manager = ?1)))) "
-	"ORDER BY name";
+char *team_members_sql(const char *who)
+{
+	return xasprintf("SELECT name FROM \"user\" WHERE deleted_at IS NULL AND (manager = %1$s OR (team IS NOT NULL "
+			 "AND team IN (SELECT team FROM \"user\" WHERE deleted_at IS NULL AND team IS NOT NULL AND "
+			 "(name = %1$s OR manager = %1$s)))) ORDER BY name", who);
+}
 
 static void load(struct crm *c, struct actor *a)
 {
@@ -82,12 +83,14 @@ static void load(struct crm *c, struct actor *a)
 	}
 	int n = 0;
 	owner_add(a, &n, a->user);
-	if (!strcmp(a->role, "manager") && (st = db_stmt(c, team_sql)) != NULL) {
+	char *team_sql = strcmp(a->role, "manager") ? NULL : team_members_sql("?1");
+	if (team_sql && (st = db_stmt(c, team_sql)) != NULL) {
 		sqlite3_bind_text(st, 1, a->user, -1, SQLITE_TRANSIENT);
 		while (sqlite3_step(st) == SQLITE_ROW)
 			owner_add(a, &n, (const char *)sqlite3_column_text(st, 0));
 		sqlite3_reset(st);
 	}
+	free(team_sql);
 	struct sbuf b = { 0 };
 	for (int i = 0; i < n; i++) {
 		char *q = sql_quote(a->owners[i]);
@@ -121,6 +124,7 @@ const struct actor *team_actor(struct crm *c)
 	a->user = xstrdup(user);
 	a->user_sql = sql_quote(user);
 	date_format_day(date_now(), a->today);
+	a->today_sql = sql_quote(a->today);
 	if (c->db)
 		load(c, a);
 	if (a->active && !a->known && crm_slot_get(c, &founder_slot)) {

@@ -21,6 +21,10 @@ struct actor {
 	char **owners;       /* the same names, NULL-terminated */
 	bool shares;         /* something is shared with them (a live share) */
 	char today[32];      /* YYYY-MM-DD, for shares' --until */
+	char *today_sql;     /* the same as SQL: '2026-03-02' */
+	const char *belongs_fn; /* NULL: a role's belongs sets inline; else read
+				 * through functions of that prefix (the server's
+				 * policies: team_policy) */
 };
 
 /* The acting user, computed once per command (and again when the users
@@ -32,6 +36,13 @@ void team_forget(struct crm *c);
 bool actor_is(const struct actor *a, const char *role);
 /* Whether name is among a's owners (themselves, a manager's team). */
 bool actor_owns(const struct actor *a, const char *name);
+
+/* The users whose records a manager named by the SQL expression who
+ * also holds (the members of their own team and of the teams whose
+ * members name them as manager, and whoever names them directly), as an
+ * SQL SELECT of their names: ?1 here, crm_user() on the server
+ * (server/policy.c). Newly allocated. */
+char *team_members_sql(const char *who);
 
 /* s as an SQL string literal ('' doubled). Newly allocated. */
 char *sql_quote(const char *s);

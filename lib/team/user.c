@@ -32,7 +32,7 @@ static const char *given(const cJSON *fields, const char *key)
 }
 
 /* A name others can write after --as, owner= and in team lists. */
-static bool name_ok(const char *s)
+bool user_name_ok(const char *s)
 {
 	if (!s || !*s)
 		return false;
@@ -56,7 +56,7 @@ static int user_check(struct crm *c, const struct type *t, const cJSON *fields, 
 		return crm_error(c, CRM_BADINPUT, "name: a user's name cannot change (records name them: add a "
 				 "new user and hand over with crm user leave)");
 	if (inserting) {
-		if (!name_ok(name))
+		if (!user_name_ok(name))
 			return crm_error(c, CRM_BADINPUT, "name: '%s' is not a user name (no spaces, commas, colons "
 					 "or quotes)", name ? name : "");
 		long long other = user_id(c, name, NULL);

@@ -14,6 +14,10 @@
 
 extern const struct type team_user_type;
 
+/* Whether s may be a user's name: one others can write after --as,
+ * owner= and in team lists (no spaces, commas, colons or quotes). */
+bool user_name_ok(const char *s);
+
 /* The user a word names: a name, user:ID or an ID. CRM_NOTFOUND naming
  * it when there is none (removed ones are not found). */
 int user_find(struct crm *c, const char *word, long long *id);

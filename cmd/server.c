@@ -1,0 +1,146 @@
+/* server.c: crm server init|user add (the team server, CLI.md 8.5) */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/cmd.h"
+#include "core/open.h"
+#include "server/server.h"
+
+static int need_url(struct crm *c, const char *url)
+{
+	if (db_is_url(url))
+		return CRM_OK;
+	return cmd_usage_error(c, "'%s' is not a server: give a URL postgresql://[USER@]HOST/DATABASE", url);
+}
+
+/* The server: URL given, or the one --db, $CRM_DB or db.url names. */
+static const char *server_url(struct crm *c, const char *given)
+{
+	if (given)
+		return given;
+	return db_is_url(c->db_path) ? c->db_path : NULL;
+}
+
+static int init_exec(struct crm *c, struct args *a)
+{
+	const char *url = server_url(c, a->argc ? a->argv[0] : NULL);
+	if (!url)
+		return cmd_usage_error(c, "which server? crm server init URL (postgresql://...)");
+	int rc = need_url(c, url);
+	return rc ? rc : server_init(c, url);
+}
+
+/* The password: the first line of stdin, without its line end. */
+static int read_password(struct crm *c, char **pw)
+{
+	size_t cap = 0;
+	ssize_t n = getline(pw, &cap, stdin);
+	if (n <= 0) {
+		free(*pw);
+		*pw = NULL;
+		return crm_error(c, CRM_BADINPUT, "--password-stdin: no password on stdin");
+	}
+	while (n && ((*pw)[n - 1] == '\n' || (*pw)[n - 1] == '\r'))
+		(*pw)[--n] = 0;
+	if (!n)
+		return crm_error(c, CRM_BADINPUT, "--password-stdin: the password is empty");
+	return CRM_OK;
+}
+
+static int user_add_exec(struct crm *c, struct args *a)
+{
+	/* --server, or a server the global --db, $CRM_DB or db.url names */
+	const char *url = server_url(c, arg_get(a, "server"));
+	if (!url)
+		return cmd_usage_error(c, "which server? --server URL (or --db URL before the command)");
+	int rc = need_url(c, url);
+	if (rc)
+		return rc;
+	if (!arg_get(a, "role"))
+		return cmd_usage_error(c, "--role ROLE is needed (admin, manager, rep, finance, service, legal)");
+	struct server_user u = {
+		.name = a->argv[0],
+		.role = arg_get(a, "role"),
+		.team = arg_get(a, "team"),
+		.manager = arg_get(a, "manager"),
+		.label = arg_get(a, "label"),
+	};
+	char *pw = NULL;
+	if (arg_has(a, "password-stdin") && (rc = read_password(c, &pw)) != CRM_OK)
+		return rc;
+	u.password = pw;
+	rc = server_user_add(c, url, &u);
+	if (pw) {
+		memset(pw, 0, strlen(pw));
+		free(pw);
+	}
+	return rc;
+}
+
+static const struct opt user_add_opts[] = {
+	{ "server", 0, "URL", "the server (default: --db, $CRM_DB or db.url when one names a server)", false },
+	{ "role", 0, "ROLE", "admin, manager, rep, finance, service or legal", false },
+	{ "team", 0, "TEAM", "their team", false },
+	{ "manager", 0, "USER", "their manager (an active user)", false },
+	{ "label", 0, "NAME", "the name shown (显示名)", false },
+	{ "password-stdin", 0, NULL, "the login role's password: the first line of stdin", false },
+	OPT_END
+};
+
+static const struct cmd_verb server_verbs[] = {
+	{ "init", "[URL]", "make an empty PostgreSQL database a crm server: schema, roles, row-level security "
+	  "(URL: default the server --db names)", NULL, DB_NONE, 0, 1, init_exec },
+	{ "user add", "NAME --role ROLE [--server URL] [--team TEAM] [--manager USER] [--label 显示名] "
+	  "[--password-stdin]", "add a user to the server and make their login role", user_add_opts, DB_NONE, 1, 1,
+	  user_add_exec },
+	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
+};
+
+const struct cmd_entry cmd_server_entry = {
+	.name = "server",
+	.summary = "the team server on PostgreSQL: init, users",
+	.verbs = server_verbs,
+	.description =
+		"When a team outgrows one file, its data moves to PostgreSQL (15 or later),\n"
+		"where each person connects as their own database role and the database\n"
+		"itself enforces who sees what. What works now: crm server init URL makes\n"
+		"an empty database a crm server; crm server user add NAME adds a user and\n"
+		"their login role; crm migrate --from FILE --to URL copies a file to it, and\n"
+		"back (crm help migrate). Not built yet: running the other commands on the\n"
+		"server: --db postgresql://..., $CRM_DB or config db.url naming a server\n"
+		"exits 2 (\"PostgreSQL as a live backend is not built yet\"); until it is,\n"
+		"work on a file and migrate it.\n"
+		"init, in one transaction (a database that has crm's tables already exits 4,\n"
+		"nothing written): every table of a new crm database (found by reading one\n"
+		"that crm's own migrations make: columns, types as bigint, double precision,\n"
+		"numeric, text and bytea, NOT NULL, literal defaults, primary keys, an\n"
+		"INTEGER PRIMARY KEY as a bigint identity, unique constraints and plain\n"
+		"indexes) with its default rows (the pipeline, the scoring model); left out\n"
+		"are SQLite's own tables and the full-text index (the FTS5 table and its\n"
+		"shadow tables: the server has pg_trgm, made when available), CHECK and\n"
+		"foreign key constraints, partial and expression indexes and the triggers.\n"
+		"Roles: one NOLOGIN group per crm role (crm_admin, crm_manager, crm_rep,\n"
+		"crm_finance, crm_service, crm_legal); whoever runs init joins crm_admin.\n"
+		"Every record table has row-level security, enabled and forced (the tables'\n"
+		"owner is bound too), with each group's policies made from the same rule\n"
+		"`crm --as` applies to a file: a user's own records, their teams' (a\n"
+		"manager), what is shared with them (until its --until day), the pool, and\n"
+		"the finance and service scopes; changes only where they may write. The\n"
+		"acting user is the connected role (current_user), the crm user of that\n"
+		"name; a group's policies hold while that user has the group's role (one\n"
+		"who has left holds none). The users, shares and settings (config,\n"
+		"pipelines, stages, fields) are readable by every group (the users' table\n"
+		"changed by crm_admin alone); the audit log and the tables derived from\n"
+		"records are crm_admin's until the live backend scopes them. Masking is not\n"
+		"on the server yet: a role that may see a row sees all its columns (a\n"
+		"finance user's psql shows phones and emails crm masks for them).\n"
+		"user add makes the user's row (the first must be an admin, exit 2; a name\n"
+		"taken exits 4; an unknown role or manager exits 3), its audit entry, and a\n"
+		"LOGIN role of the same name in the role's group, with the password read\n"
+		"from stdin (--password-stdin, sent hashed) or none (peer or trust\n"
+		"authentication). Connecting takes libpq's usual ways: ~/.pgpass,\n"
+		"$PGPASSWORD, a service file. Exit 5 when the server refuses (no right to\n"
+		"make roles), 6 when it cannot be reached.",
+};

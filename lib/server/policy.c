@@ -1,0 +1,258 @@
+/* policy.c: roles, grants and row-level security (see policy.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/type.h"
+#include "server/pg.h"
+#include "server/policy.h"
+#include "team/scope.h"
+#include "team/state.h"
+
+/* The same list as the user type's role choices (team/user.c). */
+static const char *const roles[] = { "admin", "manager", "rep", "finance", "service", "legal", NULL };
+
+/* crm_admin's policy holds for an admin, and for whoever made the server
+ * (a member of crm_admin who is no crm user). */
+#define ADMIN_HOLDS "crm_role() IS NULL OR crm_role() = 'admin'"
+
+/* The user table: read by every group, changed by crm_admin (grants, no
+ * row-level security: the policies' functions read it). */
+#define USER_TABLE "user"
+
+/* The functions a policy reads a role's belongs sets through. */
+#define BELONGS_FN "crm_belongs"
+
+/* Tables every group may read besides the record tables. */
+static const char *const readable[] = { USER_TABLE, "share", "config", "pipeline", "stage", "field", NULL };
+
+const char *const *policy_roles(void)
+{
+	return roles;
+}
+
+bool policy_role_known(const char *role)
+{
+	for (int i = 0; roles[i]; i++)
+		if (!strcmp(roles[i], role))
+			return true;
+	return false;
+}
+
+static int role_exists(struct crm *c, PGconn *conn, const char *name, bool *exists)
+{
+	int rc;
+	char *v = pg_get_text(c, conn, "SELECT 1 FROM pg_roles WHERE rolname = $1", name, &rc);
+	*exists = v != NULL;
+	free(v);
+	return rc;
+}
+
+int policy_groups(struct crm *c, PGconn *conn, int *made)
+{
+	*made = 0;
+	int rc = CRM_OK;
+	for (int i = 0; !rc && roles[i]; i++) {
+		char *group = xasprintf("crm_%s", roles[i]);
+		bool exists;
+		rc = role_exists(c, conn, group, &exists);
+		if (!rc && !exists) {
+			char *sql = xasprintf("CREATE ROLE %s NOLOGIN", group);
+			rc = pg_exec(c, conn, sql, "making the group roles");
+			free(sql);
+			(*made)++;
+		}
+		free(group);
+	}
+	if (!rc)
+		rc = pg_exec(c, conn, "GRANT crm_admin TO CURRENT_USER", "making you a member of crm_admin");
+	return rc;
+}
+
+/* crm_user(): the connected role's crm user (active), or NULL;
+ * crm_role(): their role ('left' once they have left), NULL when the
+ * role is no crm user (whoever ran server init); crm_owners(): whose
+ * records are theirs. They read the user table, which has no row-level
+ * security of its own (everyone may read it, grants keep its writes
+ * crm_admin's), so no policy reads through another. */
+static int make_functions(struct crm *c, PGconn *conn)
+{
+	char *members = team_members_sql("crm_user()");
+	char *sql = xasprintf(
+		"CREATE FUNCTION crm_user() RETURNS text LANGUAGE sql STABLE AS $crm$ "
+		"SELECT name FROM \"user\" WHERE name = current_user::text AND status = 'active' "
+		"AND deleted_at IS NULL $crm$;\n"
+		"CREATE FUNCTION crm_role() RETURNS text LANGUAGE sql STABLE AS $crm$ "
+		"SELECT CASE WHEN status = 'active' THEN role ELSE 'left' END FROM \"user\" "
+		"WHERE name = current_user::text AND deleted_at IS NULL $crm$;\n"
+		"CREATE FUNCTION crm_owners() RETURNS SETOF text LANGUAGE sql STABLE AS $crm$ "
+		"SELECT crm_user() WHERE crm_user() IS NOT NULL UNION SELECT m.name FROM (%s) AS m "
+		"WHERE EXISTS (SELECT 1 FROM \"user\" WHERE name = crm_user() AND role = 'manager' "
+		"AND deleted_at IS NULL) $crm$;\n", members);
+	int rc = pg_exec(c, conn, sql, "making the functions of the policies");
+	free(sql);
+	free(members);
+	return rc;
+}
+
+/* crm_belongs_ROLE_TYPE(): the ids of the records of a type the role's
+ * other types belong to (finance: the accounts of its contracts, quotes
+ * and their deals), read by the policies of that type. SECURITY DEFINER:
+ * it reads the tables as their owner (crm_admin's policy), not through
+ * the reader's own policies, which would read the same table back (an
+ * infinite recursion to PostgreSQL). Only the role's group may call it,
+ * and it returns ids that group may see anyway. */
+static void belongs_functions(struct crm *c, PGconn *conn, const struct schema *s, const char *schema,
+			      struct sbuf *b)
+{
+	for (int r = 1; roles[r]; r++)
+		for (int i = 0; i < s->n; i++) {
+			char *body = team_belongs(c, roles[r], s->t[i].name);
+			if (!body)
+				continue;
+			char *fn = xasprintf("%s_%s_%s", BELONGS_FN, roles[r], s->t[i].name);
+			char *q = pg_ident(conn, fn);
+			sbuf_addf(b, "CREATE FUNCTION %s() RETURNS SETOF bigint LANGUAGE sql STABLE SECURITY DEFINER "
+				  "SET search_path = %s, pg_temp AS $crm$ %s $crm$;\n"
+				  "REVOKE ALL ON FUNCTION %s() FROM PUBLIC;\nGRANT EXECUTE ON FUNCTION %s() TO crm_%s;\n",
+				  q, schema, body, q, q, roles[r]);
+			free(q);
+			free(fn);
+			free(body);
+		}
+}
+
+static bool listed(const char *const *list, const char *name)
+{
+	for (int i = 0; list[i]; i++)
+		if (!strcmp(list[i], name))
+			return true;
+	return false;
+}
+
+/* A group's condition: the team rule's scope, while the crm user has
+ * the group's role (one who left, or whose role changed, holds none). */
+static char *held(const char *role, const char *scope)
+{
+	if (!strcmp(scope, "1"))
+		return xasprintf("crm_role() = '%s'", role);
+	return xasprintf("crm_role() = '%s' AND (%s)", role, scope);
+}
+
+/* The policies of one group on record table t, into b. */
+static int group_policies(struct crm *c, PGconn *conn, const struct type *t, const char *role, struct sbuf *b)
+{
+	char *table = pg_ident(conn, t->name);
+	struct team_who who = { role, "crm_user()", "SELECT crm_owners()", "to_char(current_date, 'YYYY-MM-DD')",
+				table, BELONGS_FN };
+	char *r = team_policy(c, t, &who, false), *w = team_policy(c, t, &who, true);
+	char *rd = held(role, r), *wr = held(role, w);
+	int n = 0;
+	if (strcmp(r, "0")) {
+		sbuf_addf(b, "CREATE POLICY crm_%s_read ON %s FOR SELECT TO crm_%s USING (%s);\n", role, table, role, rd);
+		n++;
+	}
+	if (strcmp(w, "0")) {
+		sbuf_addf(b, "CREATE POLICY crm_%s_insert ON %s FOR INSERT TO crm_%s WITH CHECK (%s);\n"
+			  "CREATE POLICY crm_%s_update ON %s FOR UPDATE TO crm_%s USING (%s) WITH CHECK (%s);\n"
+			  "CREATE POLICY crm_%s_delete ON %s FOR DELETE TO crm_%s USING (%s);\n",
+			  role, table, role, wr, role, table, role, wr, wr, role, table, role, wr);
+		n += 3;
+	}
+	free(r);
+	free(w);
+	free(rd);
+	free(wr);
+	free(table);
+	return n;
+}
+
+/* Row-level security on record table t: forced, crm_admin's policy and
+ * each group's. */
+static int table_policies(struct crm *c, PGconn *conn, const struct type *t, struct sbuf *b)
+{
+	char *table = pg_ident(conn, t->name);
+	sbuf_addf(b, "ALTER TABLE %s ENABLE ROW LEVEL SECURITY;\nALTER TABLE %s FORCE ROW LEVEL SECURITY;\n"
+		  "CREATE POLICY crm_admin_all ON %s TO crm_admin USING (%s) WITH CHECK (%s);\n",
+		  table, table, table, ADMIN_HOLDS, ADMIN_HOLDS);
+	int n = 1;
+	for (int i = 1; roles[i]; i++) {
+		sbuf_addf(b, "GRANT SELECT, INSERT, UPDATE, DELETE ON %s TO crm_%s;\n", table, roles[i]);
+		n += group_policies(c, conn, t, roles[i], b);
+	}
+	free(table);
+	return n;
+}
+
+static void grant_others(PGconn *conn, const struct stable *t, struct sbuf *b)
+{
+	char *table = pg_ident(conn, t->name);
+	sbuf_addf(b, "GRANT ALL ON %s TO crm_admin;\n", table);
+	for (int i = 1; roles[i] && listed(readable, t->name); i++)
+		sbuf_addf(b, "GRANT SELECT ON %s TO crm_%s;\n", table, roles[i]);
+	free(table);
+}
+
+int policy_apply(struct crm *c, PGconn *conn, const struct schema *s, int *npolicies)
+{
+	*npolicies = 0;
+	int rc = make_functions(c, conn);
+	if (rc)
+		return rc;
+	char *name = pg_get_text(c, conn, "SELECT current_schema()", NULL, &rc);
+	if (rc)
+		return rc;
+	if (!name)
+		return crm_error(c, CRM_DBERR, "the server has no schema to make the tables in (search_path)");
+	char *schema = pg_ident(conn, name);
+	free(name);
+	struct sbuf b = { 0 };
+	for (int i = 0; roles[i]; i++)
+		sbuf_addf(&b, "GRANT USAGE ON SCHEMA %s TO crm_%s;\n"
+			  "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %s TO crm_%s;\n",
+			  schema, roles[i], schema, roles[i]);
+	belongs_functions(c, conn, s, schema, &b);
+	free(schema);
+	for (int i = 0; i < s->n; i++) {
+		const struct type *t = type_find(c, s->t[i].name);
+		grant_others(conn, &s->t[i], &b);
+		if (t && !strcmp(t->name, s->t[i].name) && strcmp(t->name, USER_TABLE))
+			*npolicies += table_policies(c, conn, t, &b);
+	}
+	rc = pg_exec(c, conn, b.s, "making the policies");
+	sbuf_release(&b);
+	return rc;
+}
+
+int policy_login(struct crm *c, PGconn *conn, const char *name, const char *role, const char *password,
+		 bool *made)
+{
+	bool exists;
+	int rc = role_exists(c, conn, name, &exists);
+	if (rc)
+		return rc;
+	*made = !exists;
+	char *who = pg_ident(conn, name);
+	struct sbuf b = { 0 };
+	if (!exists)
+		sbuf_addf(&b, "CREATE ROLE %s LOGIN;\n", who);
+	if (password) {
+		/* hashed here: the password itself never reaches the server's logs */
+		char *hash = PQencryptPasswordConn(conn, password, name, NULL);
+		if (!hash) {
+			free(who);
+			sbuf_release(&b);
+			return pg_error(c, conn, NULL, "hashing the password");
+		}
+		char *lit = pg_literal(conn, hash);
+		PQfreemem(hash);
+		sbuf_addf(&b, "ALTER ROLE %s PASSWORD %s;\n", who, lit);
+		free(lit);
+	}
+	sbuf_addf(&b, "GRANT crm_%s TO %s;\n", role, who);
+	char *what = xasprintf("making the login role %s", name);
+	rc = pg_exec(c, conn, b.s, what);
+	free(what);
+	free(who);
+	sbuf_release(&b);
+	return rc;
+}

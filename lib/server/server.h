@@ -1,0 +1,36 @@
+/* server.h: the team server (CLI.md 8.5), its first part: a PostgreSQL
+ * database made a crm server (schema, roles, row-level security), its
+ * users and their login roles, and crm migrate between a file and a
+ * server. Running the other commands on the server (the live backend)
+ * is not built yet: core/open.c refuses a postgresql:// database.
+ *
+ * lib/server is the top layer: it takes every layer's tables (by
+ * introspection of a database crm's own migrations made) and the team
+ * layer's visibility rule (team/scope.h). The files: pg (the libpq
+ * connection and errors), schema (the tables), copy (rows both ways),
+ * policy (roles, grants, policies); server.c the three operations. */
+#ifndef CRM_SERVER_SERVER_H
+#define CRM_SERVER_SERVER_H
+
+#include "core/crm.h"
+#include "core/module.h"
+
+extern const struct module server_module;
+
+/* crm server init URL: an empty database becomes a crm server, in one
+ * transaction (CRM_CONFLICT when it has crm's tables already). */
+int server_init(struct crm *c, const char *url);
+
+struct server_user {
+	const char *name, *role, *team, *manager, *label;
+	const char *password;   /* NULL: none (peer or trust authentication) */
+};
+
+/* crm server user add: the user's row and its login role. */
+int server_user_add(struct crm *c, const char *url, const struct server_user *u);
+
+/* crm migrate --from A --to B: one a database file, the other a server
+ * URL; every table copied, the counts printed and checked. */
+int server_migrate(struct crm *c, const char *from, const char *to);
+
+#endif
