@@ -75,16 +75,6 @@ static const struct opt add_opts[] = {
 	OPT_END
 };
 
-static const struct opt list_opts[] = {
-	LIST_OPTS,
-	OPT_END
-};
-
-static const struct opt rm_opts[] = {
-	RM_OPTS,
-	OPT_END
-};
-
 static int account_tier_exec(struct crm *c, struct args *a)
 {
 	struct service_opts o = { .currency = arg_get(a, "currency"), .apply = arg_has(a, "apply") };
@@ -98,7 +88,7 @@ static const struct opt tier_opts[] = {
 };
 
 static const struct cmd_verb account_verbs[] = {
-	RECORD_VERBS(account, add_opts, list_opts, rm_opts),
+	RECORD_VERBS(account, add_opts, rec_list_opts, rec_rm_opts),
 	{ "tier", "[--apply] [--currency CUR]",
 	  "ABC tiers by payments received in the last 12 months (A to 80%, B to 95%, C the rest)",
 	  tier_opts, DB_WRITE, 0, 0, account_tier_exec },

@@ -42,11 +42,6 @@ static const struct opt list_opts[] = {
 	OPT_END
 };
 
-static const struct opt rm_opts[] = {
-	RM_OPTS,
-	OPT_END
-};
-
 static const struct cmd_verb approval_verbs[] = {
 	{ "list", "[--pending] [--mine] [--where EXPR] [--status S] [--since D] [--sort F] [--limit N]",
 	  "list approval steps (exit 1 if none); --mine: what you can approve now", list_opts, DB_READ, 0, 0,
@@ -55,7 +50,7 @@ static const struct cmd_verb approval_verbs[] = {
 	  show_exec },
 	{ "update", "[ID ...] reason=TEXT", "change the reason of approvals (the rest is crm's)", NULL,
 	  DB_WRITE, 1, -1, update_exec },
-	{ "rm", "[--purge] [ID ...]", "withdraw pending approval steps (decided ones stay)", rm_opts, DB_WRITE,
+	{ "rm", "[--purge] [ID ...]", "withdraw pending approval steps (decided ones stay)", rec_rm_opts, DB_WRITE,
 	  0, -1, rm_exec },
 	{ NULL }
 };

@@ -14,18 +14,8 @@ static const struct opt add_opts[] = {
 	OPT_END
 };
 
-static const struct opt list_opts[] = {
-	LIST_OPTS,
-	OPT_END
-};
-
-static const struct opt rm_opts[] = {
-	RM_OPTS,
-	OPT_END
-};
-
 static const struct cmd_verb contact_verbs[] = {
-	RECORD_VERBS(contact, add_opts, list_opts, rm_opts),
+	RECORD_VERBS(contact, add_opts, rec_list_opts, rec_rm_opts),
 	{ NULL }
 };
 

@@ -48,16 +48,6 @@ static const struct opt add_opts[] = {
 	OPT_END
 };
 
-static const struct opt list_opts[] = {
-	LIST_OPTS,
-	OPT_END
-};
-
-static const struct opt rm_opts[] = {
-	RM_OPTS,
-	OPT_END
-};
-
 static const struct opt sign_opts[] = {
 	{ "date", 0, "DATE", "the day it was signed (default today)", false },
 	OPT_END
@@ -72,13 +62,13 @@ static const struct cmd_verb contract_verbs[] = {
 	{ "add", "(--quote ID | --deal ID amount=...) start=D end=D [number=...] [FIELD=VALUE ...]",
 	  "add a draft contract from an accepted quote or a deal", add_opts, DB_WRITE, 0, -1, contract_add_exec },
 	{ "list", "[--where EXPR] [--owner U] [--status S] [--since D] [--sort F] [--limit N]",
-	  "list contracts matching the filters (exit 1 if none)", list_opts, DB_READ, 0, 0, contract_list_exec },
+	  "list contracts matching the filters (exit 1 if none)", rec_list_opts, DB_READ, 0, 0, contract_list_exec },
 	{ "show", "[ID ...]", "print contracts by id, or the ids in JSON lines on stdin", NULL, DB_READ, 0, -1,
 	  contract_show_exec },
 	{ "update", "[ID ...] FIELD=VALUE ...", "change fields of draft contracts (voids their approvals)",
 	  add_opts, DB_WRITE, 1, -1, contract_update_exec },
 	{ "rm", "[--purge] [ID ...]", "remove contracts without payments or issued invoices",
-	  rm_opts, DB_WRITE, 0, -1, contract_rm_exec },
+	  rec_rm_opts, DB_WRITE, 0, -1, contract_rm_exec },
 	{ "submit", "[ID ...]", "submit drafts for approval (straight to approved under the threshold)",
 	  NULL, DB_WRITE, 0, -1, submit_exec },
 	{ "sign", "[--date D] [ID ...]", "sign approved contracts: their deals move to the won stage",

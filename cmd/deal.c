@@ -95,11 +95,6 @@ static const struct opt update_opts[] = {
 	OPT_END
 };
 
-static const struct opt rm_opts[] = {
-	RM_OPTS,
-	OPT_END
-};
-
 static const struct cmd_verb deal_verbs[] = {
 	{ "add", "[--allow-duplicate] [FIELD=VALUE ...]",
 	  "add a deal from FIELD=VALUE arguments, or one per JSON line on stdin (it starts in its "
@@ -113,7 +108,7 @@ static const struct cmd_verb deal_verbs[] = {
 	  "change fields of the given deals (ids, or JSON lines on stdin); stage and status change with "
 	  "'crm stage move'", update_opts, DB_WRITE, 1, -1, deal_update_exec },
 	{ "rm", "[--purge] [ID ...]", "remove deals (crm restore brings them back unless --purge)",
-	  rm_opts, DB_WRITE, 0, -1, deal_rm_exec },
+	  rec_rm_opts, DB_WRITE, 0, -1, deal_rm_exec },
 	{ NULL }
 };
 

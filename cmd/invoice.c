@@ -33,16 +33,6 @@ static const struct opt add_opts[] = {
 	OPT_END
 };
 
-static const struct opt list_opts[] = {
-	LIST_OPTS,
-	OPT_END
-};
-
-static const struct opt rm_opts[] = {
-	RM_OPTS,
-	OPT_END
-};
-
 static const struct opt issue_opts[] = {
 	{ "date", 0, "DATE", "the day it is issued (default today)", false },
 	OPT_END
@@ -57,11 +47,11 @@ static const struct cmd_verb invoice_verbs[] = {
 	{ "add", "--contract ID amount=... [kind=普通发票|专用发票] [title=...] [tax_number=...]",
 	  "add a draft invoice for a signed contract", add_opts, DB_WRITE, 0, -1, invoice_add_exec },
 	{ "list", "[--where EXPR] [--owner U] [--status S] [--since D] [--sort F] [--limit N]",
-	  "list invoices matching the filters (exit 1 if none)", list_opts, DB_READ, 0, 0, invoice_list_exec },
+	  "list invoices matching the filters (exit 1 if none)", rec_list_opts, DB_READ, 0, 0, invoice_list_exec },
 	{ "show", "[ID ...]", "print invoices by id, or the ids in JSON lines on stdin", NULL, DB_READ, 0, -1,
 	  invoice_show_exec },
 	{ "update", "[ID ...] FIELD=VALUE ...", "change draft invoices", NULL, DB_WRITE, 1, -1, invoice_update_exec },
-	{ "rm", "[--purge] [ID ...]", "remove invoices (crm restore brings them back unless --purge)", rm_opts,
+	{ "rm", "[--purge] [ID ...]", "remove invoices (crm restore brings them back unless --purge)", rec_rm_opts,
 	  DB_WRITE, 0, -1, invoice_rm_exec },
 	{ "issue", "[--date D] [ID ...]", "issue draft invoices (not beyond the contract's amount)", issue_opts,
 	  DB_WRITE, 0, -1, issue_exec },

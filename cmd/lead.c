@@ -17,16 +17,6 @@ static const struct opt add_opts[] = {
 	OPT_END
 };
 
-static const struct opt list_opts[] = {
-	LIST_OPTS,
-	OPT_END
-};
-
-static const struct opt rm_opts[] = {
-	RM_OPTS,
-	OPT_END
-};
-
 static const struct opt convert_opts[] = {
 	{ "deal-name", 0, "NAME", "also make a deal of this name", false },
 	{ "amount", 0, "AMOUNT", "also make a deal of this amount (default: the lead's budget)", false },
@@ -62,7 +52,7 @@ static int lead_convert_exec(struct crm *c, struct args *a)
 }
 
 static const struct cmd_verb lead_verbs[] = {
-	RECORD_VERBS(lead, add_opts, list_opts, rm_opts),
+	RECORD_VERBS(lead, add_opts, rec_list_opts, rec_rm_opts),
 	{ "convert", "[ID ...] [--deal-name NAME] [--amount AMOUNT] [--stage STAGE [--reason TEXT] [--force]]",
 	  "turn leads into an account (matched by company name), a contact and a deal",
 	  convert_opts, DB_WRITE, 0, -1, lead_convert_exec },

@@ -22,26 +22,16 @@ static const struct opt add_opts[] = {
 	OPT_END
 };
 
-static const struct opt list_opts[] = {
-	LIST_OPTS,
-	OPT_END
-};
-
-static const struct opt rm_opts[] = {
-	RM_OPTS,
-	OPT_END
-};
-
 static const struct cmd_verb payment_verbs[] = {
 	{ "add", "--contract ID amount=... [date=D] [method=...] [--plan N] [reference=...] [--force]",
 	  "record a payment received on a signed contract", add_opts, DB_WRITE, 0, -1, payment_add_exec },
 	{ "list", "[--where EXPR] [--owner U] [--since D] [--sort F] [--limit N]",
-	  "list payments matching the filters (exit 1 if none)", list_opts, DB_READ, 0, 0, payment_list_exec },
+	  "list payments matching the filters (exit 1 if none)", rec_list_opts, DB_READ, 0, 0, payment_list_exec },
 	{ "show", "[ID ...]", "print payments by id, or the ids in JSON lines on stdin", NULL, DB_READ, 0, -1,
 	  payment_show_exec },
 	{ "update", "[ID ...] FIELD=VALUE ...", "change payments (applied to the plans again)", NULL, DB_WRITE, 1,
 	  -1, payment_update_exec },
-	{ "rm", "[--purge] [ID ...]", "remove payments: their application to the plans is undone", rm_opts,
+	{ "rm", "[--purge] [ID ...]", "remove payments: their application to the plans is undone", rec_rm_opts,
 	  DB_WRITE, 0, -1, payment_rm_exec },
 	{ NULL }
 };

@@ -53,16 +53,6 @@ static const struct opt split_opts[] = {
 	OPT_END
 };
 
-static const struct opt list_opts[] = {
-	LIST_OPTS,
-	OPT_END
-};
-
-static const struct opt rm_opts[] = {
-	RM_OPTS,
-	OPT_END
-};
-
 static const struct cmd_verb plan_verbs[] = {
 	{ "add", "--contract ID amount=... due=D [FIELD=VALUE ...]", "add an instalment to a signed contract's "
 	  "payment plan", add_opts, DB_WRITE, 0, -1, plan_add_exec },
@@ -70,12 +60,12 @@ static const struct cmd_verb plan_verbs[] = {
 	  "make the instalments from percentages (the last takes the rounding remainder)", split_opts, DB_WRITE,
 	  0, 0, split_exec },
 	{ "list", "[--where EXPR] [--owner U] [--status S] [--since D] [--sort F] [--limit N]",
-	  "list plans matching the filters (exit 1 if none)", list_opts, DB_READ, 0, 0, plan_list_exec },
+	  "list plans matching the filters (exit 1 if none)", rec_list_opts, DB_READ, 0, 0, plan_list_exec },
 	{ "show", "[ID ...]", "print plans by id, or the ids in JSON lines on stdin", NULL, DB_READ, 0, -1,
 	  plan_show_exec },
 	{ "update", "[ID ...] FIELD=VALUE ...", "change plans (their sum stays within the contract's amount)",
 	  NULL, DB_WRITE, 1, -1, plan_update_exec },
-	{ "rm", "[--purge] [ID ...]", "remove plans nothing was paid on", rm_opts, DB_WRITE, 0, -1, plan_rm_exec },
+	{ "rm", "[--purge] [ID ...]", "remove plans nothing was paid on", rec_rm_opts, DB_WRITE, 0, -1, plan_rm_exec },
 	{ NULL }
 };
 

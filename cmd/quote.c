@@ -190,16 +190,6 @@ static const struct opt add_opts[] = {
 	OPT_END
 };
 
-static const struct opt list_opts[] = {
-	LIST_OPTS,
-	OPT_END
-};
-
-static const struct opt rm_opts[] = {
-	RM_OPTS,
-	OPT_END
-};
-
 static const struct opt print_opts[] = {
 	{ "format", 0, "html|txt", "html: one self-contained page that prints on A4; txt (default)", false },
 	{ "output", 'o', "FILE", "write it to FILE (0600) instead of stdout; FILE.html means --format html", false },
@@ -223,13 +213,13 @@ static const struct cmd_verb quote_verbs[] = {
 	{ "add", "--deal ID [--valid-until D] [--discount PCT] [FIELD=VALUE ...]",
 	  "add a draft quote for a deal (number Q-YYYY-NNNN unless given)", add_opts, DB_WRITE, 0, -1, quote_add_exec },
 	{ "list", "[--where EXPR] [--owner U] [--status S] [--since D] [--sort F] [--limit N]",
-	  "list quotes matching the filters (exit 1 if none)", list_opts, DB_READ, 0, 0, quote_list_exec },
+	  "list quotes matching the filters (exit 1 if none)", rec_list_opts, DB_READ, 0, 0, quote_list_exec },
 	{ "show", "[ID ...]", "print quotes by id (or JSON lines on stdin), each followed by its lines",
 	  NULL, DB_READ, 0, -1, quote_show_exec },
 	{ "update", "[ID ...] FIELD=VALUE ...", "change fields of draft quotes (ids, or JSON lines on stdin)",
 	  add_opts, DB_WRITE, 1, -1, quote_update_exec },
 	{ "rm", "[--purge] [ID ...]", "remove quotes (crm restore brings them back unless --purge)",
-	  rm_opts, DB_WRITE, 0, -1, quote_rm_exec },
+	  rec_rm_opts, DB_WRITE, 0, -1, quote_rm_exec },
 	{ "send", "[ID ...]", "send draft quotes (a discount over approval.discount_over needs an approval first)",
 	  NULL, DB_WRITE, 0, -1, send_exec },
 	{ "accept", "[ID ...]", "the customer accepted: the deal's amount becomes the quote's total",

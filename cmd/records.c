@@ -9,6 +9,16 @@
 #include "records.h"
 #include "base/text.h"
 
+const struct opt rec_list_opts[] = {
+	LIST_OPTS,
+	OPT_END
+};
+
+const struct opt rec_rm_opts[] = {
+	RM_OPTS,
+	OPT_END
+};
+
 void rec_columns(struct crm *c, const struct type *t)
 {
 	const char *cols[128];

@@ -25,6 +25,10 @@
 #define RM_OPTS \
 	{ "purge", 0, NULL, "delete for good (otherwise crm restore brings it back)", false }
 
+/* The option tables of a list verb and an rm verb with only these. */
+extern const struct opt rec_list_opts[];
+extern const struct opt rec_rm_opts[];
+
 int rec_add(struct crm *c, struct args *a, const char *type);
 /* The same, where options name fields: map is "option", "field" pairs
  * ending with NULL (--deal 3 sets deal_id; a flag sets 1); flags are the write's REC_*

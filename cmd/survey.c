@@ -90,16 +90,6 @@ static const struct opt add_opts[] = {
 	OPT_END
 };
 
-static const struct opt list_opts[] = {
-	LIST_OPTS,
-	OPT_END
-};
-
-static const struct opt rm_opts[] = {
-	RM_OPTS,
-	OPT_END
-};
-
 static const struct opt update_opts[] = {
 	OPT_END
 };
@@ -109,12 +99,12 @@ static const struct cmd_verb survey_verbs[] = {
 	  "record a customer's answer about a ticket, account or contact (or each record piped in)",
 	  add_opts, DB_WRITE, 0, -1, add_exec },
 	{ "list", "[--where EXPR] [--owner U] [--since D] [--sort F] [--limit N]",
-	  "list surveys matching the filters (exit 1 if none)", list_opts, DB_READ, 0, 0, survey_list_exec },
+	  "list surveys matching the filters (exit 1 if none)", rec_list_opts, DB_READ, 0, 0, survey_list_exec },
 	{ "show", "[ID ...]", "print surveys by id, or the ids in JSON lines on stdin", NULL, DB_READ, 0, -1,
 	  survey_show_exec },
 	{ "update", "[ID ...] FIELD=VALUE ...", "change fields of surveys (ids, or JSON lines on stdin)",
 	  update_opts, DB_WRITE, 1, -1, survey_update_exec },
-	{ "rm", "[--purge] [ID ...]", "remove surveys (crm restore brings them back unless --purge)", rm_opts,
+	{ "rm", "[--purge] [ID ...]", "remove surveys (crm restore brings them back unless --purge)", rec_rm_opts,
 	  DB_WRITE, 0, -1, survey_rm_exec },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };

@@ -200,11 +200,6 @@ static const struct opt update_opts[] = {
 	OPT_END
 };
 
-static const struct opt rm_opts[] = {
-	RM_OPTS,
-	OPT_END
-};
-
 static const struct cmd_verb task_verbs[] = {
 	{ "add", "--title TEXT [--for ENTITY] [--due WHEN] [--owner U] [--priority high|normal|low]",
 	  "add a task (for each record piped in, without --for)", add_opts, DB_WRITE, 0, 0, add_exec },
@@ -219,7 +214,7 @@ static const struct cmd_verb task_verbs[] = {
 	{ "snooze", "[ID ...] WHEN", "move tasks to a later time (+2d, tomorrow 14:00, 下周一; not the past)",
 	  NULL, DB_WRITE, 1, -1, snooze_exec },
 	{ "rm", "[--purge] [ID ...]", "remove tasks (crm restore task:ID brings one back unless --purge)",
-	  rm_opts, DB_WRITE, 0, -1, rm_exec },
+	  rec_rm_opts, DB_WRITE, 0, -1, rm_exec },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };
 

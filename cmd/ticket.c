@@ -213,11 +213,6 @@ static const struct opt list_opts[] = {
 	OPT_END
 };
 
-static const struct opt rm_opts[] = {
-	RM_OPTS,
-	OPT_END
-};
-
 static const struct opt reply_opts[] = {
 	{ "type", 't', "KIND", "call, meeting, email, visit, wechat or note (default)", false },
 	OPT_END
@@ -238,7 +233,7 @@ static const struct cmd_verb ticket_verbs[] = {
 	{ "update", "[ID ...] FIELD=VALUE ... [--assignee U] [--priority P]",
 	  "change fields of tickets (ids, or JSON lines on stdin); not the status", update_opts, DB_WRITE, 0, -1,
 	  ticket_update_exec },
-	{ "rm", "[--purge] [ID ...]", "remove tickets (crm restore brings them back unless --purge)", rm_opts,
+	{ "rm", "[--purge] [ID ...]", "remove tickets (crm restore brings them back unless --purge)", rec_rm_opts,
 	  DB_WRITE, 0, -1, ticket_rm_exec },
 	{ "reply", "ID TEXT [--type KIND]", "answer the customer: an activity on the ticket; new or pending become open",
 	  reply_opts, DB_WRITE, 1, 2, ticket_reply_exec },

@@ -210,11 +210,6 @@ static const struct opt list_opts[] = {
 	OPT_END
 };
 
-static const struct opt rm_opts[] = {
-	RM_OPTS,
-	OPT_END
-};
-
 static const struct opt leave_opts[] = {
 	{ "to", 0, "USER", "the user who takes over every record", false },
 	{ "to-pool", 0, NULL, "leads and accounts to the pool, the rest to their manager", false },
@@ -231,7 +226,7 @@ static const struct cmd_verb user_verbs[] = {
 	  -1, show_exec },
 	{ "update", "[NAME ...] [--role R] [--team T] [--manager U] [--label L] [FIELD=VALUE ...]",
 	  "change users (names, or JSON lines on stdin)", add_opts, DB_WRITE, 0, -1, update_exec, VERB_ADMIN },
-	{ "rm", "[--purge] [NAME ...]", "remove users who own nothing (crm restore brings them back)", rm_opts,
+	{ "rm", "[--purge] [NAME ...]", "remove users who own nothing (crm restore brings them back)", rec_rm_opts,
 	  DB_WRITE, 0, -1, rm_exec, VERB_ADMIN },
 	{ "leave", "NAME (--to USER | --to-pool)",
 	  "hand over everything a user owns, in one step, and mark them left", leave_opts, DB_WRITE, 1, 1,
