@@ -232,18 +232,29 @@ static int print(struct crm *c, long long id)
 	return record_print(c, type_find(c, contract_type.name), id);
 }
 
+/* Load contract id into k for verb, which needs it in status (needs says
+ * so in words): else exit 4 naming the status it is in (as it reads: a
+ * signed one past its end is expired) and what may be done instead. */
+static int load_in(struct crm *c, long long id, struct cash_contract *k, const char *status, const char *verb,
+		   const char *needs)
+{
+	int rc = cash_contract_load(c, id, k);
+	if (rc)
+		return rc == CRM_BADINPUT ? crm_error(c, CRM_NOTFOUND, "no contract with id %lld", id) : rc;
+	if (!strcmp(k->status, status))
+		return CRM_OK;
+	char *shown = contract_shown(c, id);
+	rc = cash_refuse(c, "contract", id, shown, verb, needs, contract_next(shown));
+	free(shown);
+	return rc;
+}
+
 int contract_submit(struct crm *c, long long id)
 {
 	struct cash_contract k;
-	int rc = cash_contract_load(c, id, &k);
+	int rc = load_in(c, id, &k, "draft", "submit", "a draft");
 	if (rc)
-		return rc == CRM_BADINPUT ? crm_error(c, CRM_NOTFOUND, "no contract with id %lld", id) : rc;
-	if (strcmp(k.status, "draft")) {
-		char *shown = contract_shown(c, id);
-		rc = cash_refuse(c, "contract", id, shown, "submit", "a draft", contract_next(shown));
-		free(shown);
 		return rc;
-	}
 	char now[DATE_BUFSZ], ent[64];
 	date_format(date_now(), now);
 	snprintf(ent, sizeof(ent), "contract:%lld", id);
@@ -308,15 +319,9 @@ int contract_on_approval(struct crm *c, const struct change *ch)
 int contract_sign(struct crm *c, long long id, const char *date)
 {
 	struct cash_contract k;
-	int rc = cash_contract_load(c, id, &k);
+	int rc = load_in(c, id, &k, "approved", "sign", "an approved contract");
 	if (rc)
-		return rc == CRM_BADINPUT ? crm_error(c, CRM_NOTFOUND, "no contract with id %lld", id) : rc;
-	if (strcmp(k.status, "approved")) {
-		char *shown = contract_shown(c, id);
-		rc = cash_refuse(c, "contract", id, shown, "sign", "an approved contract", contract_next(shown));
-		free(shown);
 		return rc;
-	}
 	char day[DATE_BUFSZ];
 	if (date) {
 		if (date_normalize(date, 1, day) != 0)
@@ -358,13 +363,9 @@ int contract_terminate(struct crm *c, long long id, const char *reason)
 	if (!reason || !*reason)
 		return crm_error(c, CRM_USAGE, "terminating a contract needs --reason (why?)");
 	struct cash_contract k;
-	int rc = cash_contract_load(c, id, &k);
+	int rc = load_in(c, id, &k, "signed", "terminate", "a signed contract");
 	if (rc)
-		return rc == CRM_BADINPUT ? crm_error(c, CRM_NOTFOUND, "no contract with id %lld", id) : rc;
-	if (strcmp(k.status, "signed")) {
-		rc = cash_refuse(c, "contract", id, k.status, "terminate", "a signed contract", contract_next(k.status));
 		return rc;
-	}
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
 	rc = set_fields(c, id, "terminated", "terminated_at", now, "terminate_reason", reason, "terminate");
@@ -374,15 +375,9 @@ int contract_terminate(struct crm *c, long long id, const char *reason)
 int contract_renew(struct crm *c, long long id)
 {
 	struct cash_contract k;
-	int rc = cash_contract_load(c, id, &k);
+	int rc = load_in(c, id, &k, "signed", "renew", "a signed contract");
 	if (rc)
-		return rc == CRM_BADINPUT ? crm_error(c, CRM_NOTFOUND, "no contract with id %lld", id) : rc;
-	if (strcmp(k.status, "signed")) {
-		char *shown = contract_shown(c, id);
-		rc = cash_refuse(c, "contract", id, shown, "renew", "a signed contract", contract_next(shown));
-		free(shown);
 		return rc;
-	}
 	char idtxt[24];
 	snprintf(idtxt, sizeof(idtxt), "%lld", id);
 	long long other = db_get_int(c, "SELECT id FROM deal WHERE renewal_of = ? AND deleted_at IS NULL", idtxt, 0);
