@@ -125,7 +125,7 @@ static int clock_fire(struct crm *c, const struct clock_event *e, const char *to
 		char ent[64];
 		snprintf(ent, sizeof(ent), "%s:%lld", e->type, ids[i]);
 		if (!dry) {
-			rc = cash_publish(c, e->event, e->type, ids[i], NULL);
+			rc = record_announce(c, type_find(c, e->type), ids[i], e->event, NULL);
 			sqlite3_stmt *ins = rc ? NULL : db_stmt(c, "INSERT OR IGNORE INTO cash_fired(event, entity, at) "
 								    "VALUES (?, ?, ?)");
 			if (!rc && !ins)

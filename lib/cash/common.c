@@ -7,7 +7,6 @@
 #include "cash/common.h"
 #include "cash/price.h"
 #include "core/db.h"
-#include "core/event.h"
 #include "core/hook.h"
 
 char *cash_today(char *buf)
@@ -158,18 +157,6 @@ int cash_update(struct crm *c, const char *type, long long id, cJSON *fields, co
 {
 	const struct type *t = type_find(c, type);
 	return record_update_as(c, t, id, fields, REC_SYSTEM, action, extra);
-}
-
-int cash_publish(struct crm *c, const char *event, const char *type, long long id, const cJSON *before)
-{
-	const struct type *t = type_find(c, type);
-	cJSON *after = record_get(c, t, id, false);
-	if (!after)
-		return c->errcode;
-	struct change ch = { event, t, id, before, after, 0 };
-	int rc = event_publish(c, &ch);
-	cJSON_Delete(after);
-	return rc;
 }
 
 int cash_pct(struct crm *c, const char *field, const char *text, int *bp)

@@ -61,8 +61,6 @@ void cash_set_money(struct rec *r, const char *field, long long minor);
 int cash_update(struct crm *c, const char *type, long long id, cJSON *fields, const char *action,
 		const cJSON *extra);
 
-/* Publish event for record t:id as it reads now (before: may be NULL). */
-int cash_publish(struct crm *c, const char *event, const char *type, long long id, const cJSON *before);
 
 /* Whether an update changed a record's terms: any field but its tags,
  * note, owner and custom fields (those may change in any status; the

@@ -282,7 +282,7 @@ int contract_submit(struct crm *c, long long id)
 	if (!rc)
 		rc = set_fields(c, id, asks ? "pending" : NULL, "submitted_at", now, NULL, NULL, "submit");
 	if (!rc)
-		rc = cash_publish(c, "contract.submitted", "contract", id, NULL);
+		rc = record_announce(c, type_find(c, "contract"), id, "contract.submitted", NULL);
 	if (!rc && !asks)   /* under the threshold (or approved already): straight through */
 		rc = set_fields(c, id, "approved", NULL, NULL, NULL, NULL, "approve");
 	rc = cash_end(c, &x, rc);
@@ -306,7 +306,7 @@ int contract_on_approval(struct crm *c, const struct change *ch)
 		cJSON *before = record_get(c, type_find(c, contract_type.name), id, false);
 		rc = set_fields(c, id, "draft", NULL, NULL, NULL, NULL, "reject");
 		if (!rc)
-			rc = cash_publish(c, "contract.rejected", "contract", id, before);
+			rc = record_announce(c, type_find(c, "contract"), id, "contract.rejected", before);
 		cJSON_Delete(before);
 		return rc;
 	}

@@ -1089,6 +1089,17 @@ int record_publish(struct crm *c, const struct type *t, long long id, const char
 	return rc;
 }
 
+int record_announce(struct crm *c, const struct type *t, long long id, const char *event, const cJSON *before)
+{
+	cJSON *after = record_get(c, t, id, false);
+	if (!after)
+		return c->errcode;
+	struct change ch = { event, t, id, before, after, 0 };
+	int rc = event_publish(c, &ch);
+	cJSON_Delete(after);
+	return rc;
+}
+
 static bool has_money(const struct type *t, char **vals)
 {
 	for (int i = 0; i < t->nfields; i++)

@@ -48,6 +48,10 @@ int record_guard(struct crm *c, const struct type *t, char **vals, long long sel
 /* Publish TYPE.<what> for record id as it now reads (a writer that wrote
  * it without record_insert: the bulk writer). */
 int record_publish(struct crm *c, const struct type *t, long long id, const char *what, unsigned flags);
+/* Publish event, a name of its own (pool.claimed, ticket.replied,
+ * contract.submitted), for record id as it now reads, and as it was
+ * (before: may be NULL). */
+int record_announce(struct crm *c, const struct type *t, long long id, const char *event, const cJSON *before);
 /* Print record id from its values (as record_prepare left them), as
  * record_print would from the database. */
 int record_emit_vals(struct crm *c, const struct type *t, long long id, char **vals);

@@ -342,17 +342,6 @@ static int pause_add(struct crm *c, long long id, const char *kind, const char *
 	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "ticket_pause");
 }
 
-static int publish(struct crm *c, const char *event, long long id, const cJSON *before)
-{
-	cJSON *after = record_get(c, type_find(c, "ticket"), id, false);
-	if (!after)
-		return c->errcode;
-	struct change ch = { event, type_find(c, "ticket"), id, before, after, 0 };
-	int rc = event_publish(c, &ch);
-	cJSON_Delete(after);
-	return rc;
-}
-
 static const char *str_of(const cJSON *o, const char *key)
 {
 	return cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(o, key));
@@ -410,7 +399,7 @@ int ticket_reply(struct crm *c, long long id, const char *text, const char *kind
 		rc = ticket_set(c, id, ch);
 	cJSON_Delete(ch);
 	if (!rc)
-		rc = publish(c, "ticket.replied", id, before);
+		rc = record_announce(c, type_find(c, "ticket"), id, "ticket.replied", before);
 	cJSON_Delete(before);
 	return finish(c, rc, t, id);
 }
@@ -479,7 +468,7 @@ int ticket_move(struct crm *c, long long id, const char *verb, const char *note)
 		rc = ticket_set(c, id, ch);
 	cJSON_Delete(ch);
 	if (!rc && !strcmp(verb, "reopen"))
-		rc = publish(c, "ticket.reopened", id, before);
+		rc = record_announce(c, type_find(c, "ticket"), id, "ticket.reopened", before);
 	cJSON_Delete(before);
 	return finish(c, rc, t, id);
 }

@@ -60,7 +60,7 @@ static int move_type(struct crm *c, const struct type *t, const char *name, cons
 		}
 		rc = record_update_as(c, t, ids[i], ch, REC_SYSTEM, "handover", extra);
 		if (!rc && pool)
-			rc = pool_publish(c, t, ids[i], "pool.released", before);
+			rc = record_announce(c, t, ids[i], "pool.released", before);
 		cJSON_Delete(ch);
 		cJSON_Delete(before);
 	}

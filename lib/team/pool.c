@@ -5,7 +5,6 @@
 #include "base/date.h"
 #include "core/config.h"
 #include "core/db.h"
-#include "core/event.h"
 #include "core/record.h"
 #include "io/out.h"
 #include "team/pool.h"
@@ -101,17 +100,6 @@ int pool_list(struct crm *c, const struct type *t, const struct query *q)
 		else if (r != CRM_NOTFOUND)
 			return r;
 	}
-	return rc;
-}
-
-int pool_publish(struct crm *c, const struct type *t, long long id, const char *event, const cJSON *before)
-{
-	cJSON *after = record_get(c, t, id, false);
-	if (!after)
-		return c->errcode;
-	struct change ch = { event, t, id, before, after, 0 };
-	int rc = event_publish(c, &ch);
-	cJSON_Delete(after);
 	return rc;
 }
 
@@ -235,7 +223,7 @@ int pool_claim(struct crm *c, const struct type *t, long long id, const char *re
 		c->system++;
 		rc = pool_write(c, t, id, ch, "pool_claim", reason, NULL);
 		if (!rc)
-			rc = pool_publish(c, t, id, "pool.claimed", r);
+			rc = record_announce(c, t, id, "pool.claimed", r);
 		c->system--;
 		cJSON_Delete(ch);
 	}
@@ -264,7 +252,7 @@ int pool_release(struct crm *c, const struct type *t, long long id, const char *
 		cJSON_Delete(ch);
 		if (!rc) {
 			c->system++;
-			rc = pool_publish(c, t, id, "pool.released", r);
+			rc = record_announce(c, t, id, "pool.released", r);
 			c->system--;
 		}
 	}
@@ -390,7 +378,7 @@ static int reclaim(struct crm *c, const struct type *t, long long id, const char
 	int rc = pool_write(c, t, id, ch, "pool_reclaim", reason, rule);
 	cJSON_Delete(ch);
 	if (!rc)
-		rc = pool_publish(c, t, id, "pool.reclaimed", before);
+		rc = record_announce(c, t, id, "pool.reclaimed", before);
 	cJSON_Delete(before);
 	if (!rc) {
 		char ent[96];

@@ -36,9 +36,6 @@ int pool_claim(struct crm *c, const struct type *t, long long id, const char *re
 int pool_release(struct crm *c, const struct type *t, long long id, const char *reason);
 int pool_lock(struct crm *c, const struct type *t, long long id, const char *reason, bool lock);
 
-/* Publish event (pool.claimed, ...) for record id, as it is now and as
- * it was (before). */
-int pool_publish(struct crm *c, const struct type *t, long long id, const char *event, const cJSON *before);
 
 /* The tick's part: reminders and reclaims. */
 int pool_tick(struct crm *c, bool all, bool dry);
