@@ -59,3 +59,17 @@ char *sbuf_detach(struct sbuf *b)
 	b->len = b->cap = 0;
 	return s;
 }
+
+void sbuf_add_html(struct sbuf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&': sbuf_add(b, "&amp;"); break;
+		case '<': sbuf_add(b, "&lt;"); break;
+		case '>': sbuf_add(b, "&gt;"); break;
+		case '"': sbuf_add(b, "&quot;"); break;
+		case '\'': sbuf_add(b, "&#39;"); break;
+		default: sbuf_addc(b, *s); break;
+		}
+	}
+}

@@ -29,6 +29,8 @@ static inline void sbuf_addc(struct sbuf *b, char ch)
 	b->s[b->len] = 0;
 }
 void sbuf_addf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* s as HTML text or an attribute's value (& < > " ' escaped); NULL adds nothing. */
+void sbuf_add_html(struct sbuf *b, const char *s);
 void sbuf_reset(struct sbuf *b);
 void sbuf_release(struct sbuf *b);
 /* Hand the string to the caller (who frees it); b is empty again. */

@@ -228,35 +228,21 @@ static void text_doc(const struct doc *d, struct sbuf *b)
 
 /* ---- HTML ---- */
 
-static void esc(struct sbuf *b, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&': sbuf_add(b, "&amp;"); break;
-		case '<': sbuf_add(b, "&lt;"); break;
-		case '>': sbuf_add(b, "&gt;"); break;
-		case '"': sbuf_add(b, "&quot;"); break;
-		case '\'': sbuf_add(b, "&#39;"); break;
-		default: sbuf_addc(b, *s); break;
-		}
-	}
-}
-
 static void html_row(struct sbuf *b, const char *label, const char *value)
 {
 	if (!value)
 		return;
 	sbuf_add(b, "<tr><th>");
-	esc(b, label);
+	sbuf_add_html(b, label);
 	sbuf_add(b, "</th><td>");
-	esc(b, value);
+	sbuf_add_html(b, value);
 	sbuf_add(b, "</td></tr>\n");
 }
 
 static void html_doc(const struct doc *d, struct sbuf *b)
 {
 	sbuf_add(b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>报价单 ");
-	esc(b, d->number);
+	sbuf_add_html(b, d->number);
 	sbuf_add(b, "</title>\n<style>\n"
 		 "@page { size: A4; margin: 15mm; }\n"
 		 "body { font-family: \"PingFang SC\", \"Microsoft YaHei\", \"Noto Sans CJK SC\", sans-serif; "
@@ -279,7 +265,7 @@ static void html_doc(const struct doc *d, struct sbuf *b)
 		 "</style>\n</head>\n<body>\n<div class=\"company\">\n");
 	if (d->co_name) {
 		sbuf_add(b, "<div class=\"name\">");
-		esc(b, d->co_name);
+		sbuf_add_html(b, d->co_name);
 		sbuf_add(b, "</div>\n");
 	}
 	const char *labels[] = { "地址", "电话", "税号" };
@@ -287,9 +273,9 @@ static void html_doc(const struct doc *d, struct sbuf *b)
 	for (int i = 0; i < 3; i++)
 		if (vals[i]) {
 			sbuf_add(b, "<div>");
-			esc(b, labels[i]);
+			sbuf_add_html(b, labels[i]);
 			sbuf_add(b, ": ");
-			esc(b, vals[i]);
+			sbuf_add_html(b, vals[i]);
 			sbuf_add(b, "</div>\n");
 		}
 	sbuf_add(b, "</div>\n<h1>报价单</h1>\n<table class=\"meta\">\n");
@@ -314,7 +300,7 @@ static void html_doc(const struct doc *d, struct sbuf *b)
 		sbuf_add(b, "<tr>");
 		for (int k = 0; k < 9; k++) {
 			sbuf_add(b, k == 0 || k >= 4 ? "<td class=\"n\">" : "<td>");
-			esc(b, cells[k]);
+			sbuf_add_html(b, cells[k]);
 			sbuf_add(b, "</td>");
 		}
 		sbuf_add(b, "</tr>\n");
@@ -327,21 +313,21 @@ static void html_doc(const struct doc *d, struct sbuf *b)
 	char *u = amount(d->sums.untaxed), *t = amount(d->sums.tax), *tot = amount(d->sums.total);
 	const char *sym = symbol(d->currency);
 	sbuf_add(b, "<tr><th>未税金额</th><td>");
-	esc(b, sym);
-	esc(b, u);
+	sbuf_add_html(b, sym);
+	sbuf_add_html(b, u);
 	sbuf_add(b, "</td></tr>\n<tr><th>税额</th><td>");
-	esc(b, sym);
-	esc(b, t);
+	sbuf_add_html(b, sym);
+	sbuf_add_html(b, t);
 	sbuf_add(b, "</td></tr>\n<tr class=\"total\"><th>合计</th><td>");
-	esc(b, sym);
-	esc(b, tot);
+	sbuf_add_html(b, sym);
+	sbuf_add_html(b, tot);
 	sbuf_add(b, " ");
-	esc(b, d->currency);
+	sbuf_add_html(b, d->currency);
 	sbuf_add(b, "</td></tr>\n</table>\n");
 	if (d->currency && !strcmp(d->currency, "CNY")) {
 		char cap[PRICE_CAPITAL_BUFSZ];
 		sbuf_add(b, "<div class=\"capital\">大写: ");
-		esc(b, price_capital(d->sums.total, cap, sizeof(cap)));
+		sbuf_add_html(b, price_capital(d->sums.total, cap, sizeof(cap)));
 		sbuf_add(b, "</div>\n");
 	}
 	sbuf_add(b, "</body>\n</html>\n");

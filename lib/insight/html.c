@@ -69,34 +69,21 @@ static const char css[] =
 
 /* ---- writing ---- */
 
-static void esc(struct sbuf *b, const char *s)
-{
-	for (; s && *s; s++)
-		switch (*s) {
-		case '&': sbuf_add(b, "&amp;"); break;
-		case '<': sbuf_add(b, "&lt;"); break;
-		case '>': sbuf_add(b, "&gt;"); break;
-		case '"': sbuf_add(b, "&quot;"); break;
-		case '\'': sbuf_add(b, "&#39;"); break;
-		default: sbuf_addc(b, *s);
-		}
-}
-
 /* The attributes that say which number this is: the panel, the row (its
  * stage, owner, deal, period, source or currency), the key and the JSON
  * text the report prints for it. */
 static void num_attrs(struct sbuf *b, const char *panel, const char *row, const char *key, const char *json)
 {
 	sbuf_add(b, " data-panel=\"");
-	esc(b, panel);
+	sbuf_add_html(b, panel);
 	if (row) {
 		sbuf_add(b, "\" data-row=\"");
-		esc(b, row);
+		sbuf_add_html(b, row);
 	}
 	sbuf_add(b, "\" data-key=\"");
-	esc(b, key);
+	sbuf_add_html(b, key);
 	sbuf_add(b, "\" data-value=\"");
-	esc(b, json);
+	sbuf_add_html(b, json);
 	sbuf_add(b, "\"");
 }
 
@@ -108,11 +95,11 @@ static void data_el(struct sbuf *b, const char *cls, const char *panel, const ch
 	if (cls)
 		sbuf_addf(b, " class=\"%s\"", cls);
 	sbuf_add(b, " value=\"");
-	esc(b, json);
+	sbuf_add_html(b, json);
 	sbuf_add(b, "\"");
 	num_attrs(b, panel, row, key, json);
 	sbuf_add(b, ">");
-	esc(b, shown);
+	sbuf_add_html(b, shown);
 	sbuf_add(b, "</data>");
 }
 
@@ -152,26 +139,26 @@ static void svg_num(struct sbuf *b, double x, double y, const char *attrs, const
 	sbuf_addf(b, "<text x=\"%.1f\" y=\"%.1f\" %s", x, y, attrs);
 	num_attrs(b, panel, row, key, json);
 	sbuf_add(b, ">");
-	esc(b, shown);
+	sbuf_add_html(b, shown);
 	sbuf_add(b, "</text>");
 }
 
 static void section_open(struct sbuf *b, const cJSON *p, const char *cls, const char *en)
 {
 	sbuf_addf(b, "<section class=\"card %s\" data-panel=\"", cls);
-	esc(b, panel_str(p, "panel", ""));
+	sbuf_add_html(b, panel_str(p, "panel", ""));
 	sbuf_add(b, "\"");
 	if (panel_str(p, "source", NULL)) {
 		sbuf_add(b, " data-source=\"");
-		esc(b, panel_str(p, "source", ""));
+		sbuf_add_html(b, panel_str(p, "source", ""));
 		sbuf_add(b, "\"");
 	}
 	sbuf_addf(b, " data-available=\"%s\">\n", panel_available(p) ? "true" : "false");
 	if (en) {
 		sbuf_add(b, "<h2>");
-		esc(b, panel_str(p, "title", ""));
+		sbuf_add_html(b, panel_str(p, "title", ""));
 		sbuf_add(b, "<small>");
-		esc(b, en);
+		sbuf_add_html(b, en);
 		sbuf_add(b, "</small></h2>\n");
 	}
 }
@@ -180,7 +167,7 @@ static void section_close(struct sbuf *b, const cJSON *p)
 {
 	if (panel_str(p, "source", NULL)) {
 		sbuf_add(b, "<div class=\"source\">");
-		esc(b, panel_str(p, "source", ""));
+		sbuf_add_html(b, panel_str(p, "source", ""));
 		sbuf_add(b, "</div>\n");
 	}
 	sbuf_add(b, "</section>\n");
@@ -189,7 +176,7 @@ static void section_close(struct sbuf *b, const cJSON *p)
 static void not_available(struct sbuf *b, const cJSON *p)
 {
 	sbuf_add(b, "<p class=\"na\">not available: ");
-	esc(b, panel_str(p, "reason", "its layer is not in this crm"));
+	sbuf_add_html(b, panel_str(p, "reason", "its layer is not in this crm"));
 	sbuf_add(b, "</p>\n");
 }
 
@@ -208,14 +195,14 @@ static void kpi_open(struct sbuf *b, const cJSON *p, const char *cls, const char
 	section_open(b, p, c, NULL);
 	free(c);
 	sbuf_add(b, "<div class=\"label\">");
-	esc(b, panel_str(p, "title", ""));
+	sbuf_add_html(b, panel_str(p, "title", ""));
 	sbuf_addf(b, " <span class=\"muted\">%s</span></div>\n", en);
 }
 
 static void kpi_na(struct sbuf *b, const cJSON *p)
 {
 	sbuf_add(b, "<div class=\"value\">not available</div><div class=\"sub\">");
-	esc(b, panel_str(p, "reason", ""));
+	sbuf_add_html(b, panel_str(p, "reason", ""));
 	sbuf_add(b, "</div>\n");
 }
 
@@ -253,14 +240,14 @@ static void card_new_leads(struct sbuf *b, const cJSON *p)
 			double w = 300 * panel_double(by[i], "leads") / total;
 			sbuf_addf(b, "<rect x=\"%.2f\" y=\"0\" width=\"%.2f\" height=\"10\" fill=\"%s\"><title>", x, w,
 				  source_colors[i < 5 ? i : 5]);
-			esc(b, panel_str(by[i], "source", ""));
+			sbuf_add_html(b, panel_str(by[i], "source", ""));
 			sbuf_addf(b, ": %.0f</title></rect>", panel_double(by[i], "leads"));
 			x += w;
 		}
 		sbuf_add(b, "</svg>\n<div class=\"legend\">");
 		for (int i = 0; i < k && i < 5; i++) {
 			sbuf_addf(b, "<span><i style=\"background:%s\"></i>", source_colors[i]);
-			esc(b, panel_str(by[i], "source", ""));
+			sbuf_add_html(b, panel_str(by[i], "source", ""));
 			sbuf_add(b, " ");
 			count_el(b, NULL, "new_leads", panel_str(by[i], "source", ""), by[i], "leads");
 			sbuf_add(b, "</span>");
@@ -387,7 +374,7 @@ static void draw_funnel(struct sbuf *b, const cJSON *p, const char *dflt)
 			w = 3;
 		stage_color(i, n, row, color);
 		sbuf_addf(b, "<text x=\"0\" y=\"%.1f\" font-size=\"13\" fill=\"#1e293b\">", y + 17);
-		esc(b, panel_str(row, "label", stage));
+		sbuf_add_html(b, panel_str(row, "label", stage));
 		sbuf_add(b, "</text>");
 		sbuf_addf(b, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.0f\" rx=\"4\" fill=\"%s\"/>",
 			  cx - w / 2, y, w, rh - 6, color);
@@ -449,7 +436,7 @@ static void draw_forecast(struct sbuf *b, const cJSON *p, const char *now, const
 			char json[64], shown[64], cur[64];
 			long long m, pm;
 			sbuf_addf(b, "<text x=\"0\" y=\"%.1f\" font-size=\"13\" fill=\"#1e293b\">", y + 16);
-			esc(b, strcmp(per, "(none)") ? per : "未定");
+			sbuf_add_html(b, strcmp(per, "(none)") ? per : "未定");
 			sbuf_add(b, "</text>");
 			sbuf_addf(b, "<rect x=\"%.0f\" y=\"%.1f\" width=\"%.1f\" height=\"20\" rx=\"3\" fill=\"#bfdbfe\"/>",
 				  x0, y + 2, pw < 2 ? 2 : pw);
@@ -539,11 +526,11 @@ static void draw_top_deals(struct sbuf *b, const cJSON *p, const char *dflt)
 		const char *cur = panel_str(row, "currency", dflt);
 		snprintf(id, sizeof(id), "%s", panel_json(row, "deal_id", json, sizeof(json)));
 		sbuf_add(b, "<tr><td class=\"name\">");
-		esc(b, panel_str(row, "name", ""));
+		sbuf_add_html(b, panel_str(row, "name", ""));
 		sbuf_add(b, "</td><td>");
-		esc(b, panel_str(row, "owner", ""));
+		sbuf_add_html(b, panel_str(row, "owner", ""));
 		sbuf_add(b, "</td><td class=\"muted\">");
-		esc(b, panel_str(row, "stage", ""));
+		sbuf_add_html(b, panel_str(row, "stage", ""));
 		sbuf_add(b, "</td><td class=\"num muted\">");
 		money_el(b, NULL, "top_deals", id, row, "amount", cur);
 		sbuf_add(b, " × ");
@@ -573,7 +560,7 @@ static void draw_top_reps(struct sbuf *b, const cJSON *p, const char *dflt)
 		sbuf_addf(b, "<tr><td><span class=\"rank r%d\">", rank);
 		count_el(b, NULL, "top_reps", owner, row, "rank");
 		sbuf_add(b, "</span></td><td class=\"strong\">");
-		esc(b, owner);
+		sbuf_add_html(b, owner);
 		sbuf_add(b, "</td><td class=\"num strong\">");
 		money_el(b, NULL, "top_reps", owner, row, "won_amount", panel_str(row, "currency", dflt));
 		sbuf_addf(b, "</td><td style=\"width:30%%\"><div class=\"meter\"><i style=\"width:%.1f%%\"></i></div></td>"
@@ -651,7 +638,7 @@ static void draw_receivables(struct sbuf *b, const cJSON *p, const char *dflt)
 			char key[160];
 			snprintf(key, sizeof(key), "%s %s", who, cur);
 			sbuf_add(b, "<tr><td class=\"name\">");
-			esc(b, who);
+			sbuf_add_html(b, who);
 			sbuf_add(b, "</td><td class=\"num muted\">");
 			money_el(b, NULL, "receivables", key, row, "not_due", cur);
 			sbuf_add(b, "</td><td class=\"num strong\">");
@@ -736,17 +723,17 @@ static void draw_breached(struct sbuf *b, const cJSON *p)
 			break;
 		const cJSON *br = cJSON_GetObjectItemCaseSensitive(row, "breached"), *it;
 		sbuf_add(b, "<tr><td class=\"name\">");
-		esc(b, panel_str(row, "title", ""));
+		sbuf_add_html(b, panel_str(row, "title", ""));
 		sbuf_add(b, "</td><td class=\"muted\">");
-		esc(b, panel_str(row, "priority", ""));
+		sbuf_add_html(b, panel_str(row, "priority", ""));
 		sbuf_add(b, "</td><td>");
-		esc(b, panel_str(row, "owner", ""));
+		sbuf_add_html(b, panel_str(row, "owner", ""));
 		sbuf_add(b, "</td><td class=\"muted\">");
 		int i = 0;
 		cJSON_ArrayForEach(it, br) {
 			if (i++)
 				sbuf_add(b, ", ");
-			esc(b, cJSON_IsString(it) && !strcmp(it->valuestring, "first_response") ? "first reply" : "resolve");
+			sbuf_add_html(b, cJSON_IsString(it) && !strcmp(it->valuestring, "first_response") ? "first reply" : "resolve");
 		}
 		sbuf_add(b, "</td></tr>\n");
 	}
@@ -771,40 +758,40 @@ char *html_dashboard(const cJSON *panels)
 	sbuf_add(&b, "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
 		     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		     "<meta name=\"generator\" content=\"crm report dashboard\">\n<title>crm 仪表盘 ");
-	esc(&b, since);
+	sbuf_add_html(&b, since);
 	sbuf_add(&b, " → ");
-	esc(&b, until);
+	sbuf_add_html(&b, until);
 	sbuf_add(&b, "</title>\n<style>\n");
 	sbuf_add(&b, css);
 	sbuf_add(&b, "</style>\n</head>\n<body>\n<main>\n");
 
 	sbuf_add(&b, "<header data-panel=\"period\" data-since=\"");
-	esc(&b, panel_str(per, "since", ""));
+	sbuf_add_html(&b, panel_str(per, "since", ""));
 	sbuf_add(&b, "\" data-until=\"");
-	esc(&b, panel_str(per, "until", ""));
+	sbuf_add_html(&b, panel_str(per, "until", ""));
 	sbuf_add(&b, "\">\n<h1>仪表盘<small>Dashboard</small></h1>\n<div class=\"period\"><b>");
-	esc(&b, since);
+	sbuf_add_html(&b, since);
 	sbuf_add(&b, "</b> → <b>");
-	esc(&b, until);
+	sbuf_add_html(&b, until);
 	sbuf_add(&b, "</b><br>");
 	if (panel_str(per, "owner", NULL)) {
 		sbuf_add(&b, "owner ");
-		esc(&b, panel_str(per, "owner", ""));
+		sbuf_add_html(&b, panel_str(per, "owner", ""));
 	} else if (panel_str(per, "team", NULL)) {
 		sbuf_add(&b, "team ");
-		esc(&b, panel_str(per, "team", ""));
+		sbuf_add_html(&b, panel_str(per, "team", ""));
 		const cJSON *m = cJSON_GetObjectItemCaseSensitive(per, "members"), *it;
 		int i = 0;
 		sbuf_add(&b, " (");
 		cJSON_ArrayForEach(it, m) {
 			if (i++)
 				sbuf_add(&b, ", ");
-			esc(&b, cJSON_IsString(it) ? it->valuestring : "");
+			sbuf_add_html(&b, cJSON_IsString(it) ? it->valuestring : "");
 		}
 		sbuf_add(&b, ")");
 	} else {
 		sbuf_add(&b, "everything ");
-		esc(&b, panel_str(per, "user", "you"));
+		sbuf_add_html(&b, panel_str(per, "user", "you"));
 		sbuf_add(&b, " may see");
 	}
 	sbuf_add(&b, "</div>\n</header>\n");
@@ -825,7 +812,7 @@ char *html_dashboard(const cJSON *panels)
 	draw_satisfaction(&b, panel_find(panels, "satisfaction"));
 	draw_breached(&b, panel_find(panels, "breached"));
 	sbuf_add(&b, "</div>\n</div>\n<footer>crm report dashboard · ");
-	esc(&b, until);
+	sbuf_add_html(&b, until);
 	sbuf_add(&b, " · under each panel, the report that prints its numbers</footer>\n</main>\n</body>\n</html>\n");
 	return sbuf_detach(&b);
 }
