@@ -502,7 +502,8 @@ static int run_handler(struct crm *c, const struct cmd_verb *v, struct args *a, 
 		db_rollback(c);
 		hook_discard(c);
 		out_discard(c->out);
-		rc = crm_error(c, CRM_DBERR, "%s", c->txn_failed);
+		if (rc != CRM_DBERR)   /* else the command said so (and may have printed it) */
+			rc = crm_error(c, CRM_DBERR, "%s", c->txn_failed);
 		return rc;
 	}
 	if (v->db == DB_WRITE && db_in_txn(c)) {

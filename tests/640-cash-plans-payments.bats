@@ -159,6 +159,37 @@ local_setup() {
 	[[ "${lines[0]}" == 编号,回款编号,合同编号,期次,回款计划,回款金额,币种,回款日期* ]] || fail "header: ${lines[0]}"
 }
 
+@test "crm import payments: a payment the database will not apply ends the run, and its batch is not kept" {
+	# rows go in without a savepoint each (applying a payment refuses
+	# nothing), so a database error after a row's INSERT cannot undo that
+	# row alone: the batch goes, what was committed before stays
+	crm plan split --contract 1 --parts 50%,50% --first 2026-04-01 >/dev/null
+	sqlite3 "$CRM_DB" "CREATE TRIGGER no_alloc BEFORE INSERT ON payment_alloc WHEN NEW.amount = 20000
+		BEGIN SELECT RAISE(ABORT, 'the disk refused it'); END"
+	cat > "$BATS_TEST_TMPDIR/bank.csv" <<-'EOF'
+	合同编号,回款金额,回款日期
+	HT-2026-0001,100,2026-04-02
+	HT-2026-0001,200,2026-04-03
+	HT-2026-0001,300,2026-04-04
+	EOF
+	run --separate-stderr crm import payments --batch 1 "$BATS_TEST_TMPDIR/bank.csv"
+	assert_failure 6
+	[[ "$stderr" == *"the disk refused it"* ]] || fail "stderr: $stderr"
+	[[ "$stderr" == *"its batch is not kept"* ]] || fail "stderr: $stderr"
+	# line 2 was committed in its own batch; line 3's payment is not there
+	# without its application, and line 4 was never read
+	[ "$(crm payment list | jq -c '[.amount, .date]' | paste -sd' ')" = '[100,"2026-04-02"]' ]
+	[ "$(crm sql 'SELECT count(*) AS n FROM payment_alloc' | jq .n)" = 1 ]
+	sqlite3 "$CRM_DB" "DROP TRIGGER no_alloc"
+	run crm check
+	assert_success
+	# the run goes on from where it stopped
+	run --separate-stderr crm import payments --resume "$BATS_TEST_TMPDIR/bank.csv"
+	assert_success
+	[ "$(crm payment list | jq -c .amount | paste -sd' ')" = '100 200 300' ]
+	[ "$(crm plan show 1 | jq -c .received)" = 600 ]
+}
+
 @test "plan.due (plan.remind_days before, default 3) and plan.overdue fire once each from the tick" {
 	crm plan add --contract 1 amount=4000 due=2026-04-10 >/dev/null
 	crm plan add --contract 1 amount=6000.01 due=2026-05-10 >/dev/null

@@ -22,11 +22,11 @@ int cash_number_fill(struct crm *c, struct rec *r, const char *prefix)
 	cash_today(day);
 	/* the record's own id to be (ids only grow while a record keeps its
 	 * row): no counter to write for every record of an import */
-	char *sql = xasprintf("SELECT coalesce(max(id), 0) FROM \"%s\"", r->t->name);
+	char sql[160];   /* on the stack: an import asks this for every row */
+	snprintf(sql, sizeof(sql), "SELECT coalesce(max(id), 0) FROM \"%s\"", r->t->name);
 	long long n = db_get_int(c, sql, NULL, 0);
-	free(sql);
 	/* a number given by hand (or imported) may hold it already */
-	sql = xasprintf("SELECT 1 FROM \"%s\" WHERE number = ? AND deleted_at IS NULL", r->t->name);
+	snprintf(sql, sizeof(sql), "SELECT 1 FROM \"%s\" WHERE number = ? AND deleted_at IS NULL", r->t->name);
 	int rc = CRM_OK;
 	for (;;) {
 		char num[96];
@@ -40,14 +40,17 @@ int cash_number_fill(struct crm *c, struct rec *r, const char *prefix)
 			break;
 		}
 	}
-	free(sql);
 	return rc;
 }
 
 static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int i)
 {
-	const unsigned char *v = sqlite3_column_text(st, i);
-	snprintf(dst, n, "%s", v ? (const char *)v : "");
+	const char *v = (const char *)sqlite3_column_text(st, i);
+	size_t len = v ? strlen(v) : 0;
+	if (len >= n)
+		len = n - 1;
+	memcpy(dst, v ? v : "", len);
+	dst[len] = '\0';
 }
 
 int cash_contract_load(struct crm *c, long long id, struct cash_contract *k)

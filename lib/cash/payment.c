@@ -242,6 +242,7 @@ static int payment_updated(struct crm *c, const struct type *t, long long id, co
 static const struct type_ops payment_ops = {
 	.fill = payment_fill,
 	.inserted = payment_inserted,
+	.inserted_never_refuses = true,   /* apply only writes allocations */
 	.updated = payment_updated,
 };
 

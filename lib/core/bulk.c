@@ -607,16 +607,32 @@ static int unique_check(struct bulk *b, char **vals)
 	return CRM_OK;
 }
 
+/* A row without a savepoint failed after its INSERT: it cannot be undone
+ * alone, so nothing more may be written or committed in this transaction
+ * (the caller rolls it back: its batch goes, as on a failed commit). */
+static int txn_spoilt(struct crm *c, const struct type *t)
+{
+	if (c->errcode != CRM_DBERR) {
+		char why[sizeof(c->errmsg)];
+		snprintf(why, sizeof(why), "%s", c->errmsg);
+		crm_error(c, CRM_DBERR, "%s (a %s of a bulk run cannot be undone alone: its batch is not kept)", why,
+			  t->name);
+	}
+	snprintf(c->txn_failed, sizeof(c->txn_failed), "%s", c->errmsg);
+	return CRM_DBERR;
+}
+
 /* After a direct row is in: what record_insert does after its INSERT
  * (the type's inserted, the search mark, the event), minus the audit. */
-static int direct_after(struct bulk *b, long long id)
+static int direct_after(struct bulk *b, long long id, char **vals)
 {
 	struct crm *c = b->c;
 	const struct type *t = b->t;
 	int rc = CRM_OK;
 	if (t->ops && t->ops->inserted) {
-		cJSON *after = record_get(c, t, id, false);
-		rc = after ? t->ops->inserted(c, t, id, after, b->o.flags) : c->errcode;
+		/* the record as written, as record_insert hands it on (no read back) */
+		cJSON *after = record_json(t, id, vals);
+		rc = t->ops->inserted(c, t, id, after, b->o.flags);
 		cJSON_Delete(after);
 	}
 	if (!rc && b->searchable)
@@ -653,10 +669,14 @@ int bulk_insert(struct bulk *b, struct rec *r, long line, long long *id)
 		sqlite3_bind_int64(st, ++n, b->o.run);
 		sqlite3_bind_int64(st, ++n, line);
 	}
-	/* a direct row with nothing after its INSERT (no inserted hook, no
-	 * search mark, nobody to tell) is one statement: all or nothing by
-	 * itself, no savepoint needed (two statements less a row) */
-	bool alone = !b->staged && !(b->t->ops && b->t->ops->inserted) && !b->searchable && !b->heard;
+	/* A direct row needs a savepoint when what comes after its INSERT may
+	 * refuse it (the type's inserted hook, a rule listening): that undoes
+	 * the row alone. With nothing after it, or only what fails as the
+	 * database fails (the search mark, an inserted hook that refuses
+	 * nothing), it goes without one (a savepoint copies every page the
+	 * row touches): such a failure ends the transaction instead (below). */
+	const struct type_ops *ops = b->t->ops;
+	bool alone = !b->staged && !b->heard && !(ops && ops->inserted && !ops->inserted_never_refuses);
 	if (!b->staged && !alone && (rc = db_savepoint(c)))
 		return rc;
 	int src = sqlite3_step(st);
@@ -668,7 +688,9 @@ int bulk_insert(struct bulk *b, struct rec *r, long line, long long *id)
 		made = b->next_id++;
 	} else {
 		made = sqlite3_last_insert_rowid(c->db);
-		rc = direct_after(b, made);
+		rc = direct_after(b, made, r->vals);
+		if (rc && alone)
+			rc = txn_spoilt(c, b->t);
 	}
 	if (!b->staged && !alone) {
 		if (rc)

@@ -27,8 +27,11 @@
  *   moment leaves the table as it was, or with all of them, every index
  *   there: the staging table is the only thing half done, and the run
  *   goes on from it (--resume). Direct: rows go into the table itself,
- *   one savepoint each (its `inserted` hook, a failing subscriber undo
- *   only that row).
+ *   one savepoint each where what follows the INSERT may refuse the row
+ *   (the type's `inserted` hook, a rule listening: that undoes only the
+ *   row); none where it can only fail as the database fails (no hook, or
+ *   one marked inserted_never_refuses, the search mark): such a failure
+ *   ends the run's transaction (its batch is not kept, --resume goes on).
  * - events: every record made still publishes its TYPE.created to the
  *   subscribers (rules fire as for `crm lead add`) and queues the user's
  *   hook, which runs after the commit that makes the record visible: a

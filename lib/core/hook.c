@@ -281,6 +281,8 @@ static void run_one(struct crm *c, struct hook_item *it)
 
 int hook_commit(struct crm *c, bool again)
 {
+	if (c->txn_failed[0])   /* a write of it could not be undone alone */
+		return crm_error(c, CRM_DBERR, "%s", c->txn_failed);
 	int rc = c->before_commit ? c->before_commit(c, c->before_commit_arg) : CRM_OK;
 	if (rc)
 		return rc;

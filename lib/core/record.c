@@ -538,10 +538,10 @@ static int ref_by_name(struct crm *c, const struct field *f, const struct type *
 {
 	const struct field *key = type_field_flagged(rt, FF_KEY);
 	if (key) {
-		char *sql = xasprintf("SELECT id FROM \"%s\" WHERE \"%s\" = ? AND deleted_at IS NULL LIMIT 1",
-				      rt->name, key->name);
+		char sql[256];   /* on the stack: an import asks this for every row */
+		snprintf(sql, sizeof(sql), "SELECT id FROM \"%s\" WHERE \"%s\" = ? AND deleted_at IS NULL LIMIT 1",
+			 rt->name, key->name);
 		*id = db_get_int(c, sql, v, 0);
-		free(sql);
 		if (*id)
 			return CRM_OK;
 		if (!type_field(rt, "name"))
@@ -575,6 +575,20 @@ static int ref_by_name(struct crm *c, const struct field *f, const struct type *
 	return CRM_OK;
 }
 
+/* "%lld" without printf (a bulk write prints one for most rows). */
+static char *ll_text(long long n)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+	*--p = 0;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (n < 0)
+		*--p = '-';
+	return xstrdup(p);
+}
+
 static int norm_ref(struct crm *c, const struct field *f, const char *v, char **out)
 {
 	const struct type *rt;
@@ -594,7 +608,7 @@ static int norm_ref(struct crm *c, const struct field *f, const char *v, char **
 			int rc = ref_by_name(c, f, rt, v, &id);
 			if (rc)
 				return rc;
-			*out = xasprintf("%lld", id);   /* found among the live ones */
+			*out = ll_text(id);   /* found among the live ones */
 			return CRM_OK;
 		} else if (id <= 0) {
 			return bad(c, f, v, "is not a record id");
@@ -602,7 +616,7 @@ static int norm_ref(struct crm *c, const struct field *f, const char *v, char **
 	}
 	if (!record_exists(c, rt, id))
 		return crm_error(c, CRM_BADINPUT, "%s: no %s with id %lld", f->name, rt->name, id);
-	*out = xasprintf("%lld", id);
+	*out = ll_text(id);
 	return CRM_OK;
 }
 
@@ -616,20 +630,6 @@ static int norm_entity(struct crm *c, const struct field *f, const char *v, char
 		return crm_error(c, CRM_BADINPUT, "%s: no %s with id %lld", f->name, rt->name, id);
 	*out = xasprintf("%s:%lld", rt->name, id);
 	return CRM_OK;
-}
-
-/* "%lld" without printf (a bulk write prints one for most rows). */
-static char *ll_text(long long n)
-{
-	char buf[24], *p = buf + sizeof(buf);
-	unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
-	*--p = 0;
-	do
-		*--p = (char)('0' + u % 10);
-	while (u /= 10);
-	if (n < 0)
-		*--p = '-';
-	return xstrdup(p);
 }
 
 static int norm_scalar(struct crm *c, const struct type *t, const struct field *f, const char *v, char **out)

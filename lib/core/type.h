@@ -108,6 +108,10 @@ struct type_ops {
 	/* After the row is written, before its event is published. */
 	int (*inserted)(struct crm *c, const struct type *t, long long id,
 			const cJSON *after, unsigned flags);
+	/* inserted refuses nothing: it fails only as the database does, and
+	 * a database error ends a bulk run's transaction anyway, so a bulk
+	 * run keeps no savepoint per row for it (bulk.h) */
+	bool inserted_never_refuses;
 	int (*updated)(struct crm *c, const struct type *t, long long id,
 		       const cJSON *before, const cJSON *after, unsigned flags);
 };
