@@ -133,6 +133,20 @@ local_setup() {
 	assert_line --index 0 --regexp '^agenda +what +for'
 }
 
+@test "agenda: a lead waits whole hours, a deal whole days, counted exactly" {
+	# created at 00:00:37: 25 hours later is 25 hours (as a fraction of a
+	# julian day it came out as 24.9999 and so 24), 24 hours later is in
+	CRM_NOW=2026-11-20T00:00:37+08:00 crm lead add name=等了25小时 owner=alice >/dev/null
+	CRM_NOW=2026-11-20T01:00:37+08:00 crm lead add name=刚好24小时 owner=alice >/dev/null
+	CRM_NOW=2026-11-20T01:00:38+08:00 crm lead add name=差一秒 owner=alice >/dev/null
+	CRM_NOW=2026-11-14T01:00:37+08:00 crm deal add name=七天没动 amount=1 owner=alice >/dev/null
+	CRM_NOW=2026-11-14T01:00:38+08:00 crm deal add name=差一秒的单 amount=1 owner=alice >/dev/null
+	run --separate-stderr env CRM_NOW=2026-11-21T01:00:37+08:00 crm agenda --user alice
+	assert_success
+	[ "$(jq -r 'select(.agenda == "new_lead") | "\(.what) \(.hours)"' <<<"$output" | paste -sd,)" = "等了25小时 25,刚好24小时 24" ]
+	[ "$(jq -r 'select(.agenda == "stale_deal") | "\(.what) \(.days)"' <<<"$output")" = "七天没动 7" ]
+}
+
 @test "task done and snooze refuse a piped line whose task changed since (exit 4)" {
 	export CRM_NOW=2026-11-23T09:00:00+08:00
 	crm task add --title 回电 --due +1d >/dev/null

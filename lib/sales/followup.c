@@ -298,19 +298,21 @@ static const char agenda_fmt[] =
 	"FROM task t WHERE t.deleted_at IS NULL AND t.status = 'open' AND t.owner = ?1 "
 	"  AND t.due IS NOT NULL AND substr(t.due, 1, 10) <= ?2 AND %s "
 	"UNION ALL "
-	/* 3 new leads not contacted within the first-contact window */
+	/* 3 new leads not contacted within the first-contact window (spans in
+	 * whole seconds: a difference of julian days, a double, times 24 made
+	 * 25 hours 24.9999 and so 24) */
 	"SELECT 3, 'lead', l.id, l.name, NULL, l.created_at, NULL, "
-	"  CAST((julianday(?3) - julianday(l.created_at)) * 24 AS INTEGER), 1 "
+	"  (unixepoch(?3) - unixepoch(l.created_at)) / 3600, 1 "
 	"FROM lead l WHERE l.deleted_at IS NULL AND l.owner = ?1 AND l.status = 'new' "
-	"  AND l.last_contacted_at IS NULL AND julianday(?3) - julianday(l.created_at) >= ?4 / 24.0 "
+	"  AND l.last_contacted_at IS NULL AND unixepoch(?3) - unixepoch(l.created_at) >= ?4 * 3600 "
 	"UNION ALL "
 	/* 4 the user's open deals with no activity for N days */
 	"SELECT 4, 'deal', d.id, d.name, NULL, d.stage, NULL, "
-	"  CAST(julianday(?3) - julianday(coalesce((SELECT max(a.at) FROM activity a "
-	"    WHERE a.entity = 'deal:' || d.id AND a.deleted_at IS NULL), d.stage_entered_at, d.created_at)) AS INTEGER), 1 "
+	"  (unixepoch(?3) - unixepoch(coalesce((SELECT max(a.at) FROM activity a "
+	"    WHERE a.entity = 'deal:' || d.id AND a.deleted_at IS NULL), d.stage_entered_at, d.created_at))) / 86400, 1 "
 	"FROM deal d WHERE d.deleted_at IS NULL AND d.owner = ?1 AND d.status = 'open' "
-	"  AND julianday(?3) - julianday(coalesce((SELECT max(a.at) FROM activity a "
-	"    WHERE a.entity = 'deal:' || d.id AND a.deleted_at IS NULL), d.stage_entered_at, d.created_at)) >= ?5 "
+	"  AND unixepoch(?3) - unixepoch(coalesce((SELECT max(a.at) FROM activity a "
+	"    WHERE a.entity = 'deal:' || d.id AND a.deleted_at IS NULL), d.stage_entered_at, d.created_at)) >= ?5 * 86400 "
 	"ORDER BY 1, 9, 8 DESC, 3";
 
 static const char *const section_names[] = { "", "overdue", "today", "new_lead", "stale_deal" };
