@@ -127,5 +127,6 @@ const struct cmd_entry cmd_deal_entry = {
 		       "may bring a status that agrees with its stage and a closed_at (成交日期).\n"
 		       "Stage and status change only through 'crm stage move', which checks the\n"
 		       "stage's gates and keeps the history that 'crm deal show' and the reports\n"
-		       "read.",
+		       "read. A currency is its three-letter code: usd is USD, 人民币 and RMB are\n"
+		       "CNY, 美元 is USD (anything else is refused, exit 3).",
 };

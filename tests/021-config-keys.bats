@@ -25,7 +25,8 @@ load helper
 	crm config set import.map.crm1 '姓名=name'
 	crm config set x.my.script yes
 	crm config set manager.alice boss
-	for k in currency db.busy_timeout user.name pool.claim_limit pool.hold_limit pool.protect_days \
+	crm config set currency USD   # a currency code; '1' is refused (401-reports-currency)
+	for k in db.busy_timeout user.name pool.claim_limit pool.hold_limit pool.protect_days \
 		pool.reclaim_days pool.reclaim_no_deal_days pool.remind_days assign.hot_hours \
 		assign.first_contact_hours score.sql score.mql score.model score.target_industries \
 		score.min_company_size manager approval.amount_over approval.stages agenda.new_lead_hours \
@@ -87,7 +88,8 @@ load helper
 @test "crm help config lists every key crm reads, with its default" {
 	run crm help config
 	assert_success
-	for k in currency db.busy_timeout user.name import.map.NAME x.NAME team.NAME pool.claim_limit \
+	crm config set currency USD   # a currency code; '1' is refused (401-reports-currency)
+	for k in db.busy_timeout user.name import.map.NAME x.NAME team.NAME pool.claim_limit \
 		pool.hold_limit pool.protect_days pool.reclaim_days pool.reclaim_no_deal_days pool.remind_days \
 		assign.hot_hours assign.first_contact_hours score.sql score.mql score.model \
 		score.target_industries score.min_company_size manager manager.NAME approval.amount_over \

@@ -94,3 +94,29 @@ local_setup() {
 	run crm report forecast
 	refute_output --partial JPY
 }
+
+@test "a currency is its code: usd is USD, 人民币 is CNY, in a record, an import, the setting; a report has one row for it" {
+	crm -q deal add name=小写美元 amount=100 currency=usd owner=bob >/dev/null
+	run --separate-stderr crm deal show 7
+	[ "$(jqo .currency)" = USD ]
+	# 2万 + 3万 + 1万 + 100 = 60100 reached new, all of it USD
+	run --separate-stderr crm report funnel
+	[ "$(jq -c 'select(.stage == "new" and .currency == "USD") | [.deals, .amount]' <<<"$output")" = '[4,60100]' ]
+	[ "$(jq -r .currency <<<"$output" | sort -u | paste -sd' ')" = "CNY USD" ]
+	printf '商机名称,金额,币种\n人民币单,200,人民币\n美金单,300,美元\n港币单,400,hkd\n' > "$BATS_TEST_TMPDIR/d.csv"
+	run --separate-stderr crm import deals "$BATS_TEST_TMPDIR/d.csv"
+	assert_success
+	[ "$(crm deal list --where "id > 7" | jq -r '.currency' | paste -sd' ')" = "CNY USD HKD" ]
+	run --separate-stderr crm deal add name=乱写 amount=1 currency=dollars
+	assert_failure 3
+	[[ "$stderr" == *"currency: 'dollars' is not a currency code"* ]] || fail "stderr: $stderr"
+	[ "$(crm sql "SELECT count(*) AS n FROM deal WHERE name = '乱写'" | jq .n)" = 0 ]
+	run --separate-stderr crm config set currency eur
+	assert_success
+	[ "$(crm config get currency)" = EUR ]
+	crm -q lead add name=欧元客户 budget=5000 >/dev/null
+	[ "$(crm lead list | jq -r 'select(.name == "欧元客户") | .currency')" = EUR ]
+	run --separate-stderr crm config set currency 欧元币
+	assert_failure 3
+	[ "$(crm config get currency)" = EUR ]
+}

@@ -187,3 +187,35 @@ int money_in_bounds(long long minor)
 {
 	return minor <= MONEY_MAX && minor >= -MONEY_MAX;
 }
+
+int currency_normalize(const char *in, char *out)
+{
+	static const char *const names[][2] = {
+		{ "人民币", "CNY" }, { "RMB", "CNY" }, { "元", "CNY" }, { "美元", "USD" }, { "美金", "USD" },
+		{ "港币", "HKD" }, { "港元", "HKD" }, { "欧元", "EUR" }, { "日元", "JPY" }, { "英镑", "GBP" },
+		{ "新台币", "TWD" }, { "澳门元", "MOP" }, { "新加坡元", "SGD" }, { "韩元", "KRW" },
+	};
+	char up[CURRENCY_BUFSZ] = "";
+	size_t n = strlen(in);
+	if (n == 3) {
+		for (size_t i = 0; i < 3; i++) {
+			char ch = in[i];
+			if (ch >= 'a' && ch <= 'z')
+				ch = (char)(ch - 'a' + 'A');
+			if (ch < 'A' || ch > 'Z')
+				break;
+			up[i] = ch;
+			up[i + 1] = 0;
+		}
+	}
+	const char *name = strlen(up) == 3 ? up : in;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i][0])) {
+			memcpy(out, names[i][1], CURRENCY_BUFSZ);
+			return 0;
+		}
+	if (strlen(up) != 3)
+		return -1;
+	memcpy(out, up, CURRENCY_BUFSZ);
+	return 0;
+}

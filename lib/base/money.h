@@ -22,4 +22,11 @@ int money_in_bounds(long long minor);
  * -5 -> "-0.05". Exact, no floating point. Returns buf. */
 char *money_format(long long minor, char *buf);
 
+/* A currency as its ISO 4217 code: "usd" -> "USD", and the names a
+ * Chinese spreadsheet writes in its 币种 column (人民币, RMB -> CNY; 美元
+ * -> USD; 港币 -> HKD; ...). Returns 0 with the code in out (4 bytes), or
+ * -1 when the text is neither three Latin letters nor a name we know. */
+#define CURRENCY_BUFSZ 4
+int currency_normalize(const char *in, char *out);
+
 #endif

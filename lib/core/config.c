@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "core/audit.h"
+#include "base/money.h"
 #include "core/config.h"
 #include "core/db.h"
 #include "core/module.h"
@@ -319,6 +320,13 @@ int config_set(struct crm *c, const char *key, const char *value)
 		return crm_error(c, CRM_USAGE, "'%s' is not a setting crm knows%s%s%s (see 'crm help config'; "
 				 "settings of your own go under x.NAME)", key, near ? "; did you mean " : "",
 				 near ? near : "", near ? "?" : "");
+	}
+	char code[CURRENCY_BUFSZ];
+	if (!strcmp(key, "currency")) {   /* as the currency field takes it */
+		if (currency_normalize(value, code) != 0)
+			return crm_error(c, CRM_BADINPUT, "currency: '%s' is not a currency code (three letters, as CNY, "
+					 "USD, EUR)", value);
+		value = code;
 	}
 	char *old = db_get_text(c, "SELECT value FROM config WHERE key = ?", key);
 	if (old && !strcmp(old, value)) {

@@ -713,6 +713,14 @@ static int norm_scalar(struct crm *c, const struct type *t, const struct field *
 		return CRM_OK;
 	}
 	default:
+		if (f->kind == FK_TEXT && !strcmp(f->name, "currency")) {
+			/* one currency, one code: usd and USD are not two */
+			char code[CURRENCY_BUFSZ];
+			if (currency_normalize(v, code) != 0)
+				return bad(c, f, v, "is not a currency code (three letters, as CNY, USD, EUR)");
+			*out = xstrdup(code);
+			return CRM_OK;
+		}
 		*out = xstrdup(v);
 		return CRM_OK;
 	}
@@ -1116,6 +1124,11 @@ static char *default_currency(struct crm *c)
 	const char *have = crm_slot_get(c, &key);
 	if (!have) {
 		char *cur = config_get(c, "currency");
+		char code[CURRENCY_BUFSZ];
+		if (cur && currency_normalize(cur, code) == 0) {
+			free(cur);
+			cur = xstrdup(code);
+		}
 		crm_slot_set(c, &key, cur ? cur : xstrdup("CNY"), free);
 		have = crm_slot_get(c, &key);
 	}

@@ -59,7 +59,9 @@ static const struct {
 	const char *field;
 	const char *names;   /* '|'-separated */
 } aliases[] = {
-	{ "name", "姓名|名字|联系人|客户姓名|联系人姓名|姓名称呼|fullname|contact|contactname|contactperson" },
+	{ "name", "姓名|名字|联系人|客户姓名|联系人姓名|姓名称呼|fullname|contact|contactname|contactperson|"
+		  "商机名称|商机名|机会名称|dealname|opportunityname" },
+	{ "currency", "货币|币别|币种代码|货币代码|currencycode" },
 	{ "phone", "手机|手机号|手机号码|电话|联系电话|电话号码|移动电话|联系方式|联系手机|mobile|mobilephone|"
 		   "phonenumber|tel|telephone|cell" },
 	{ "email", "邮箱|电子邮件|电子邮箱|邮件|邮箱地址|e-mail|mail|emailaddress" },

@@ -1,4 +1,5 @@
 /* test_money.c: amounts in, amounts out, never through a float. */
+#include <string.h>
 #include "base/money.h"
 #include "unit.h"
 
@@ -172,8 +173,26 @@ static void test_round_trip(void)
 	CHECK(parse(money_format(LLONG_MIN, buf)) == REFUSED);
 }
 
+static void test_currency(void)
+{
+	char code[CURRENCY_BUFSZ];
+	CHECK(currency_normalize("usd", code) == 0 && !strcmp(code, "USD"));
+	CHECK(currency_normalize("CNY", code) == 0 && !strcmp(code, "CNY"));
+	CHECK(currency_normalize("Eur", code) == 0 && !strcmp(code, "EUR"));
+	CHECK(currency_normalize("rmb", code) == 0 && !strcmp(code, "CNY"));
+	CHECK(currency_normalize("人民币", code) == 0 && !strcmp(code, "CNY"));
+	CHECK(currency_normalize("美元", code) == 0 && !strcmp(code, "USD"));
+	CHECK(currency_normalize("港币", code) == 0 && !strcmp(code, "HKD"));
+	CHECK(currency_normalize("US", code) == -1);
+	CHECK(currency_normalize("USDT", code) == -1);
+	CHECK(currency_normalize("U$D", code) == -1);
+	CHECK(currency_normalize("", code) == -1);
+	CHECK(currency_normalize("dollars", code) == -1);
+}
+
 int main(void)
 {
+	test_currency();
 	test_parse_plain();
 	test_parse_negative();
 	test_parse_fullwidth();
