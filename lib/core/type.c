@@ -10,6 +10,7 @@
 struct types {
 	int n;
 	struct type *t;   /* copies of the modules' types, custom fields added */
+	bool custom_read; /* the database's custom fields are in (else asked again) */
 };
 
 static enum fkind custom_kind(const char *k)
@@ -93,20 +94,12 @@ void types_free(struct crm *c)
 	c->types = NULL;
 }
 
-int types_load(struct crm *c)
+/* The custom fields of the database into the types: once there is a
+ * database to read them from, and again after a failed read. The types
+ * stay where they are (a type found before the database was open is
+ * still the one found after). */
+static int custom_load(struct crm *c, struct types *ts)
 {
-	if (c->types)
-		return CRM_OK;
-	struct types *ts = xcalloc(1, sizeof(*ts));
-	for (int m = 0; crm_modules[m]; m++)
-		for (const struct type *const *d = crm_modules[m]->types; d && *d; d++) {
-			ts->t = xrealloc(ts->t, (ts->n + 1) * sizeof(*ts->t));
-			ts->t[ts->n++] = **d;
-		}
-	add_extensions(ts);
-	c->types = ts;
-	if (!c->db)
-		return CRM_OK;
 	/* negative: from migration 015 on, sensitive: from 021 on (a
 	 * read-only older file has neither) */
 	sqlite3_stmt *st = db_stmt(c, "SELECT type, name, kind, choices, required, negative, sensitive "
@@ -123,7 +116,7 @@ int types_load(struct crm *c)
 		for (int i = 0; i < ts->n; i++) {
 			if (strcmp(ts->t[i].name, tn))
 				continue;
-			struct field *f = add_custom(&c->types->t[i], (const char *)sqlite3_column_text(st, 1),
+			struct field *f = add_custom(&ts->t[i], (const char *)sqlite3_column_text(st, 1),
 						     (const char *)sqlite3_column_text(st, 2),
 						     (const char *)sqlite3_column_text(st, 3),
 						     sqlite3_column_int(st, 4), sqlite3_column_int(st, 6));
@@ -132,6 +125,28 @@ int types_load(struct crm *c)
 		}
 	}
 	sqlite3_reset(st);
+	ts->custom_read = true;
+	return CRM_OK;
+}
+
+int types_load(struct crm *c)
+{
+	if (!c->types) {
+		struct types *ts = xcalloc(1, sizeof(*ts));
+		for (int m = 0; crm_modules[m]; m++)
+			for (const struct type *const *d = crm_modules[m]->types; d && *d; d++) {
+				ts->t = xrealloc(ts->t, (ts->n + 1) * sizeof(*ts->t));
+				ts->t[ts->n++] = **d;
+			}
+		add_extensions(ts);
+		c->types = ts;
+	}
+	if (c->types->custom_read || !c->db)
+		return CRM_OK;
+	/* a database not set up yet has no custom fields: the modules' types
+	 * are all there is, for now (asked again next time) */
+	if (custom_load(c, c->types) != CRM_OK)
+		c->errmsg[0] = 0;
 	return CRM_OK;
 }
 
