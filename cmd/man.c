@@ -25,6 +25,32 @@ static void roff(const char *s)
 	}
 }
 
+/* Running text as --help prints it: its lines are filled, but an
+ * indented line (a list item, an example) starts a line of its own (roff
+ * breaks before a leading space), and so does the first line after such
+ * a block (which roff would fill onto the block's last line). */
+static void roff_text(const char *s)
+{
+	bool indented = false;
+	while (*s) {
+		const char *nl = strchr(s, '\n');
+		size_t n = nl ? (size_t)(nl - s) : strlen(s);
+		char *line = strndup(s, n);
+		bool in = line[0] == ' ';
+		if (!n)
+			fputs(".PP\n", stdout);
+		else {
+			if (indented && !in)
+				fputs(".br\n", stdout);
+			roff(line);
+			putchar('\n');
+		}
+		indented = in;
+		free(line);
+		s += n + (nl ? 1 : 0);
+	}
+}
+
 static void man_opts(const struct opt *opts)
 {
 	for (const struct opt *o = opts; o && o->name; o++) {
@@ -68,8 +94,7 @@ static void man_command(const struct cmd_entry *e)
 	}
 	if (e->description) {
 		fputs(".SH DESCRIPTION\n", stdout);
-		roff(e->description);
-		putchar('\n');
+		roff_text(e->description);
 	}
 	if (e->more_help) {
 		char *more = e->more_help();
