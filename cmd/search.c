@@ -1,15 +1,8 @@
 /* search.c: crm search TEXT */
-#include <stdlib.h>
-#include <string.h>
+#include <stdio.h>
 
 #include "core/cmd.h"
-#include "core/db.h"
-#include "core/mask.h"
-#include "core/query.h"
-#include "io/out.h"
-#include "core/record.h"
-#include "core/search.h"
-#include "base/text.h"
+#include "data/find.h"
 
 static const struct opt search_opts[] = {
 	{ "type", 't', "TYPE", "only records of this type (lead, account, contact, deal, activity, task)", false },
@@ -17,182 +10,21 @@ static const struct opt search_opts[] = {
 	OPT_END
 };
 
-#define MAX_WORDS 8   /* words of a query: more are ignored */
-
-static size_t chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
-/* Around the first match in body: "…前后文 [普洱] 茶…" (whole characters). */
-static char *snippet_around(const char *body, const char *q)
-{
-	const char *hit = strstr(body, q);
-	if (!hit)
-		return xstrdup("");
-	const char *from = hit, *to = hit + strlen(q);
-	for (int n = 0; n < 12 && from > body; n++) {
-		do
-			from--;
-		while (from > body && ((unsigned char)*from & 0xC0) == 0x80);
-	}
-	for (int n = 0; n < 12 && *to; n++) {
-		do
-			to++;
-		while (*to && ((unsigned char)*to & 0xC0) == 0x80);
-	}
-	struct sbuf b = { 0 };
-	if (from > body)
-		sbuf_add(&b, "…");
-	sbuf_addn(&b, from, (size_t)(hit - from));
-	sbuf_addc(&b, '[');
-	sbuf_add(&b, q);
-	sbuf_addc(&b, ']');
-	const char *after = hit + strlen(q);
-	sbuf_addn(&b, after, (size_t)(to - after));
-	if (*to)
-		sbuf_add(&b, "…");
-	char *s = sbuf_detach(&b);
-	for (char *p = s; *p; p++)
-		if (*p == '\n' || *p == '\r')
-			*p = ' ';
-	return s;
-}
-
-/* FTS5 phrase: the text in double quotes, its quotes doubled. */
-static char *fts_phrase(const char *q)
-{
-	struct sbuf b = { 0 };
-	sbuf_addc(&b, '"');
-	for (; *q; q++) {
-		if (*q == '"')
-			sbuf_addc(&b, '"');
-		sbuf_addc(&b, *q);
-	}
-	sbuf_addc(&b, '"');
-	return sbuf_detach(&b);
-}
-
-/* Whether the acting user sees less than everything of some type. */
-static bool scoped(struct crm *c)
-{
-	for (int i = 0; type_at(c, i); i++) {
-		char *s = query_scope(c, type_at(c, i), "r", false);
-		bool all = !strcmp(s, "1");
-		free(s);
-		if (!all)
-			return true;
-	}
-	return false;
-}
-
 static int search_exec(struct crm *c, struct args *a)
 {
-	char *q = text_trim(a->argv[0]);
 	const struct type *only = NULL;
 	const char *tn = arg_get(a, "type");
 	long long limit = arg_int(c, a, "limit", 50);
-	int rc = CRM_OK;
-	if (limit < 0) {
-		rc = CRM_USAGE;
-		goto done;
+	if (limit < 0)
+		return CRM_USAGE;
+	if (tn && !(only = type_get(c, tn)))
+		return c->errcode;
+	int rc = find_records(c, a->argv[0], only, limit);
+	if (rc == CRM_USAGE) {   /* with the usage line after it */
+		char why[sizeof(c->errmsg)];
+		snprintf(why, sizeof(why), "%s", c->errmsg);
+		return cmd_usage_error(c, "%s", why);
 	}
-	if (!*q) {
-		rc = cmd_usage_error(c, "search for what? crm search TEXT");
-		goto done;
-	}
-	if (tn && !(only = type_get(c, tn))) {
-		rc = c->errcode;
-		goto done;
-	}
-	/* records written since the last search go into the index now */
-	if ((rc = search_refresh(c)))
-		goto done;
-	/* Words separated by spaces must all be there (钱七 喜欢). trigram
-	 * finds words of 3+ characters; shorter ones (普洱, 茶) are a scan. */
-	char *words[MAX_WORDS], *save = NULL;
-	int nw = 0;
-	for (char *w = strtok_r(q, " \t", &save); w && nw < MAX_WORDS; w = strtok_r(NULL, " \t", &save))
-		words[nw++] = w;
-	struct sbuf match = { 0 }, sql = { 0 };
-	for (int i = 0; i < nw; i++)
-		if (chars(words[i]) >= 3) {
-			char *ph = fts_phrase(words[i]);
-			sbuf_addf(&match, "%s%s", match.len ? " AND " : "", ph);
-			free(ph);
-		}
-	sbuf_add(&sql, "SELECT rowid, body FROM search WHERE (?2 = 0 OR rowid % 16 = ?2)");
-	if (match.len)
-		sbuf_add(&sql, " AND search MATCH ?1");
-	for (int i = 0, k = 4; i < nw; i++)
-		if (chars(words[i]) < 3)
-			sbuf_addf(&sql, " AND instr(body, ?%d) > 0", k++);
-	sbuf_add(&sql, match.len ? " ORDER BY rank LIMIT ?3" : " ORDER BY rowid % 16, rowid LIMIT ?3");
-	sqlite3_stmt *st = db_stmt(c, sql.s);
-	sbuf_release(&sql);
-	if (!st) {
-		sbuf_release(&match);
-		rc = c->errcode;
-		goto done;
-	}
-	if (match.len)
-		sqlite3_bind_text(st, 1, match.s, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 2, only ? only->num : 0);
-	/* a scope drops hits the user may not see: the limit counts the rest */
-	sqlite3_bind_int64(st, 3, limit && !scoped(c) ? limit : -1);
-	for (int i = 0, k = 4; i < nw; i++)
-		if (chars(words[i]) < 3)
-			sqlite3_bind_text(st, k++, words[i], -1, SQLITE_TRANSIENT);
-	sbuf_release(&match);
-	static const char *const cols[] = { "type", "id", "name", "snippet" };
-	out_columns(c->out, cols, 4);
-	long n = 0;
-	int src;
-	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		long long key = sqlite3_column_int64(st, 0);
-		const struct type *t = NULL;
-		t = type_by_num(c, (int)(key % 16));
-		/* only what the acting user may see, masked as they may */
-		if (t && record_access(c, t, key / 16, false)) {
-			c->errmsg[0] = 0;
-			continue;
-		}
-		cJSON *r = t ? record_get(c, t, key / 16, false) : NULL;
-		if (!r) {
-			c->errmsg[0] = 0;
-			continue;
-		}
-		if (limit && n >= limit) {
-			cJSON_Delete(r);
-			break;
-		}
-		char *body = mask_in_text(c, t, r, (const char *)sqlite3_column_text(st, 1));
-		char *snip = snippet_around(body, words[0]);
-		free(body);
-		mask_json(c, t, r, NULL);
-		if (!cJSON_GetObjectItem(r, "name")) {
-			const char *label = cJSON_GetStringValue(cJSON_GetObjectItem(r, "title"));
-			if (!label)
-				label = cJSON_GetStringValue(cJSON_GetObjectItem(r, "entity"));
-			if (label)
-				cJSON_AddStringToObject(r, "name", label);
-		}
-		cJSON_AddStringToObject(r, "snippet", snip);
-		out_object(c->out, r);
-		free(snip);
-		cJSON_Delete(r);
-		n++;
-	}
-	sqlite3_reset(st);
-	if (src != SQLITE_DONE)
-		rc = crm_dberror(c, src, "search");
-	else
-		rc = n ? CRM_OK : CRM_NOTFOUND;
-done:
-	free(q);
 	return rc;
 }
 
