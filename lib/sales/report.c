@@ -3,8 +3,9 @@
  * The heavy lifting is set-based SQL; C only walks the few result rows.
  * Money is summed as integer minor units and printed with out_money.
  * The funnel and forecast read covering indexes and the derived data of
- * migration 005 (deal.reach, stage_history.days, stage_stats), so they
- * stay fast with a million deals. */
+ * migration 005 (deal.reach, stage_history.days, stage_stats) and 074
+ * (stage_history.deal_created_at), so they stay fast with a million
+ * deals. */
 #include <math.h>
 #include <stdbool.h>
 #include <stdlib.h>
