@@ -251,6 +251,11 @@ row() {
 	same
 	[ "$(days --since 2026-02-20 --until 2026-02-21)" = "new 0 -,qualified 0 -,proposal 0 -,negotiation 0 -,won 0 -,lost 0 -" ]
 	[ "$(days --until 2025-01-02)" = "new 1 12,qualified 1 1,proposal 0 -,negotiation 0 -,won 0 -,lost 0 -" ]
+	# a deal id far past the others (set by hand): the same stays
+	[ "$(days --since 2026-02-02 --until 2026-02-03)" = "new 1 10,qualified 1 10,proposal 1 11,negotiation 0 -,won 0 -,lost 0 -" ]
+	sqlite3 "$CRM_DB" "UPDATE stage_history SET deal_id = 90000000 WHERE deal_id = 3; UPDATE deal SET id = 90000000 WHERE id = 3"
+	same
+	[ "$(days --since 2026-02-02 --until 2026-02-03)" = "new 1 10,qualified 1 10,proposal 1 11,negotiation 0 -,won 0 -,lost 0 -" ]
 }
 
 @test "forecast puts a won deal in the period of the instant it closed, whatever offset it was written with" {

@@ -516,6 +516,8 @@ static const char period_stays_sql[] =
 
 enum { DEAL_OUT, DEAL_CLOSED, DEAL_OPEN };
 
+#define PERIOD_MAX_ID (64LL << 20)
+
 static void stay_add(struct fstage *fs, int n, const char *stage, double days)
 {
 	for (int i = 0; i < n; i++)
@@ -527,14 +529,11 @@ static void stay_add(struct fstage *fs, int n, const char *stage, double days)
 }
 
 static int funnel_days_period(struct crm *c, const struct report_opts *r, const char *since, const char *until,
-			      const char *now, const struct currencies *cs, int k, const char *scope,
+			      const char *now, const struct currencies *cs, int k, const char *scope, long long top,
 			      struct fstage *fs, int n)
 {
 	sqlite3_stmt *st;
 	char lo[DATE_BUFSZ], hi[DATE_BUFSZ];
-	long long top = db_get_int(c, "SELECT max(id) FROM deal", NULL, 0);
-	if (top < 0)
-		top = 0;
 	unsigned char *kept = xcalloc((size_t)top + 1, 1);
 	char *sql = deal_query(period_deals_sql, since, until, r, cs->n > 1, scope);
 	int rc = prepare(c, sql, &st);
@@ -585,8 +584,12 @@ static int funnel_days(struct crm *c, const struct report_opts *r, const char *s
 	sqlite3_stmt *st;
 	bool multi = cs->n > 1;
 	char *scope = scope_and(c, "deal", "d");
-	if (since || until) {
-		int rc = funnel_days_period(c, r, since, until, now, cs, k, scope, fs, n);
+	/* a mark per deal id up to the highest: unless ids set by hand left
+	 * most of that range empty (past 64M ids, a deal's stays are looked
+	 * up by its id, as for the other filters) */
+	long long top = since || until ? db_get_int(c, "SELECT max(id) FROM deal", NULL, 0) : 0;
+	if ((since || until) && top >= 0 && top < PERIOD_MAX_ID) {
+		int rc = funnel_days_period(c, r, since, until, now, cs, k, scope, top, fs, n);
 		free(scope);
 		return rc;
 	}
