@@ -216,6 +216,48 @@ row() {
 	[ "$(crm report cycle | jq -r 'select(.by=="stage" and .key=="new") | .stays')" = 5 ]
 }
 
+@test "funnel --since finds the period's stays however they were written: moves, an import, its undo, by hand" {
+	days() { crm report funnel "$@" | jq -r '[.stage, .deals, (.avg_days // "-")] | map(tostring) | join(" ")' | paste -sd,; }
+	same() {
+		# every stay, read by its deal's creation time, as the summary has it
+		[ "$(days --since 2000-01-01)" = "$(days)" ] || fail "period: $(days --since 2000-01-01) / all: $(days)"
+		[ "$(days --until 2100-01-01)" = "$(days)" ] || fail "period: $(days --until 2100-01-01) / all: $(days)"
+	}
+	same
+	# I1 (deal 7, made 02-26) in proposal from the import (03-01), two days
+	# there, then two in negotiation
+	printf 'name,amount,stage,created_at\nI1,1000,proposal,2026-02-26 09:00\n' > "$BATS_TEST_TMPDIR/d1.csv"
+	crm import deals "$BATS_TEST_TMPDIR/d1.csv" >/dev/null 2>&1
+	same
+	CRM_NOW='2026-03-03 10:00' crm stage move 7 negotiation >/dev/null
+	export CRM_NOW='2026-03-05 10:00'
+	same
+	[ "$(days --since 2026-02-26)" = "new 1 -,qualified 1 -,proposal 1 2,negotiation 1 2,won 0 -,lost 0 -" ]
+	# I2 (deal 8) made in June 2025, in new since the import; undone
+	printf 'name,amount,stage,created_at\nI2,2000,new,2025-06-01 09:00\n' > "$BATS_TEST_TMPDIR/d2.csv"
+	CRM_NOW='2026-03-04 10:00' crm import deals "$BATS_TEST_TMPDIR/d2.csv" >/dev/null 2>&1
+	same
+	[ "$(days --since 2025-05-01 --until 2025-07-01)" = "new 1 1,qualified 0 -,proposal 0 -,negotiation 0 -,won 0 -,lost 0 -" ]
+	crm import undo 2 >/dev/null 2>&1
+	same
+	[ "$(days --since 2025-05-01 --until 2025-07-01)" = "new 0 -,qualified 0 -,proposal 0 -,negotiation 0 -,won 0 -,lost 0 -" ]
+	# written by hand: a stay, and a deal's creation time (D4, made 02-20, in new)
+	sqlite3 "$CRM_DB" "INSERT INTO stage_history(deal_id, pipeline, from_stage, to_stage, at, user)
+		VALUES (4, 'default', 'new', 'qualified', '2026-03-04T10:00:00+08:00', 'tester');
+		UPDATE deal SET stage = 'qualified', stage_entered_at = '2026-03-04T10:00:00+08:00' WHERE id = 4"
+	same
+	[ "$(days --since 2026-02-20 --until 2026-02-21)" = "new 1 12,qualified 1 1,proposal 0 -,negotiation 0 -,won 0 -,lost 0 -" ]
+	sqlite3 "$CRM_DB" "UPDATE deal SET created_at = '2025-01-01T10:00:00+08:00' WHERE id = 4"
+	same
+	[ "$(days --since 2026-02-20 --until 2026-02-21)" = "new 0 -,qualified 0 -,proposal 0 -,negotiation 0 -,won 0 -,lost 0 -" ]
+	[ "$(days --until 2025-01-02)" = "new 1 12,qualified 1 1,proposal 0 -,negotiation 0 -,won 0 -,lost 0 -" ]
+	# a deal id far past the others (set by hand): the same stays
+	[ "$(days --since 2026-02-02 --until 2026-02-03)" = "new 1 10,qualified 1 10,proposal 1 11,negotiation 0 -,won 0 -,lost 0 -" ]
+	sqlite3 "$CRM_DB" "UPDATE stage_history SET deal_id = 90000000 WHERE deal_id = 3; UPDATE deal SET id = 90000000 WHERE id = 3"
+	same
+	[ "$(days --since 2026-02-02 --until 2026-02-03)" = "new 1 10,qualified 1 10,proposal 1 11,negotiation 0 -,won 0 -,lost 0 -" ]
+}
+
 @test "forecast puts a won deal in the period of the instant it closed, whatever offset it was written with" {
 	export TZ=Asia/Shanghai CRM_DB="$BATS_TEST_TMPDIR/forecast.db"   # not the shared fixture
 	crm -q init >/dev/null

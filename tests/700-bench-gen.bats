@@ -137,6 +137,10 @@ print(len(rows) - 1, rows[0][0])' "$T/l.csv"
 		OR status != CASE stage WHEN 'won' THEN 'won' WHEN 'lost' THEN 'lost' ELSE 'open' END
 		OR probability != (SELECT probability FROM stage WHERE key = d.stage)"
 	assert_output 0
+	# Each stay carries its deal's creation time, as crm writes it.
+	run sqlite3 "$CRM_DB" "SELECT count(*) FROM stage_history h JOIN deal d ON d.id = h.deal_id
+		WHERE h.deal_created_at IS NOT d.created_at"
+	assert_output 0
 	# Histories start at new, and include skips and steps back.
 	run sqlite3 "$CRM_DB" "SELECT count(*) FROM stage_history WHERE from_stage IS NULL AND to_stage = 'new'"
 	assert_output 801

@@ -135,6 +135,11 @@ void db_sort_on_disk(struct crm *c)
 	sqlite3_exec(c->db, "PRAGMA temp_store = FILE", NULL, NULL, NULL);   /* a hint */
 }
 
+void db_sort_in_memory(struct crm *c)
+{
+	sqlite3_exec(c->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);   /* a hint */
+}
+
 int db_begin(struct crm *c)
 {
 	if (c->txn_failed[0])

@@ -22,6 +22,9 @@ void db_bulk(struct crm *c, int cache_mb);
  * outside a transaction; it drops any temporary table (there is none
  * while an import runs). */
 void db_sort_on_disk(struct crm *c);
+/* Back to temporary files in memory, as a command starts (outside a
+ * transaction). */
+void db_sort_in_memory(struct crm *c);
 /* Whether the command may commit its work in parts (a long stream, a
  * pipe's reader waiting for our lock): not when it must not commit (a
  * --dry-run, a failure) or must be all or nothing (import --atomic,

@@ -246,6 +246,9 @@ static int migrate(struct crm *c)
 		int rc = backup_before_migration(c, ver);
 		if (rc)
 			return rc;
+		/* a migration may index a table of millions of rows: sorted
+		 * in files, not in memory (5M stays: 1.3 GB) */
+		db_sort_on_disk(c);
 	}
 	int rc = db_begin(c);
 	if (rc)
@@ -255,9 +258,11 @@ static int migrate(struct crm *c)
 	rc = now < latest ? run_migrations(c, now) : CRM_OK;
 	if (rc) {
 		db_rollback(c);
+		db_sort_in_memory(c);
 		return rc;
 	}
 	rc = db_commit(c);
+	db_sort_in_memory(c);
 	if (!rc && now == 0)
 		crm_notice(c, "created database %s", c->db_path);
 	return rc;

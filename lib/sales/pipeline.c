@@ -574,8 +574,11 @@ fail:
 static int history_insert(struct crm *c, long long id, const char *pipeline, const char *from,
 			  const char *to, const char *at, const char *reason, bool forced)
 {
+	/* with the deal's creation time, which the reports of a period read
+	 * stays by (migration 074) */
 	sqlite3_stmt *st = db_stmt(c, "INSERT INTO stage_history(deal_id, pipeline, from_stage, to_stage, at, "
-				      "user, reason, forced) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+				      "user, reason, forced, deal_created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+				      "(SELECT created_at FROM deal WHERE id = ?1))");
 	if (!st)
 		return c->errcode;
 	sqlite3_bind_int64(st, 1, id);

@@ -940,12 +940,13 @@ static void flush_deals(struct deal_out *b, struct out *o, int force)
 	}
 }
 
-static void add_move(struct deal_out *b, uint64_t id, int from, int to, long at,
+/* A stay with its deal's creation time, as crm writes one (schema 074). */
+static void add_move(struct deal_out *b, uint64_t id, int from, int to, long at, long created,
 		     const char *user, const char *reason)
 {
 	struct buf *m = &b->moves;
 	buf_puts(m, b->nmoves++ ? ",\n(" : "INSERT INTO stage_history(deal_id,pipeline,"
-					   "from_stage,to_stage,at,user,reason) VALUES\n(");
+					   "from_stage,to_stage,at,user,reason,deal_created_at) VALUES\n(");
 	buf_printf(m, "%" PRIu64 ",'default',", id);
 	if (from < 0)
 		buf_puts(m, "NULL");
@@ -955,7 +956,9 @@ static void add_move(struct deal_out *b, uint64_t id, int from, int to, long at,
 	fmt_iso(m, at);
 	buf_printf(m, "','%s',", user);
 	sql_string(m, reason ? reason : "");
-	buf_puts(m, ")");
+	buf_puts(m, ",'");
+	fmt_iso(m, created);
+	buf_puts(m, "')");
 }
 
 static void gen_deal(const struct opts *op, uint64_t d, struct deal_out *b)
@@ -974,7 +977,7 @@ static void gen_deal(const struct opts *op, uint64_t d, struct deal_out *b)
 	const char *reason = NULL;
 	int cur = 0;
 
-	add_move(b, id, -1, 0, at, owner, NULL);
+	add_move(b, id, -1, 0, at, created, owner, NULL);
 	for (uint64_t j = 1; j < k; j++) {
 		int to;
 		/* 1-15 days later, in office hours. */
@@ -987,7 +990,7 @@ static void gen_deal(const struct opts *op, uint64_t d, struct deal_out *b)
 		} else {
 			to = next_open(rnd(s, d * 64 + j, F_STEP), cur);
 		}
-		add_move(b, id, cur, to, at, owner, reason);
+		add_move(b, id, cur, to, at, created, owner, reason);
 		cur = to;
 	}
 
