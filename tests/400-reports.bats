@@ -258,6 +258,24 @@ row() {
 	[ "$(days --since 2026-02-02 --until 2026-02-03)" = "new 1 10,qualified 1 10,proposal 1 11,negotiation 0 -,won 0 -,lost 0 -" ]
 }
 
+@test "import undo --force of a deal moved since: the funnel's days forget its stays, as crm deal rm does" {
+	days() { crm report funnel "$@" | jq -r '[.stage, .deals, (.avg_days // "-")] | map(tostring) | join(" ")' | paste -sd,; }
+	export CRM_NOW='2026-03-01 10:00'
+	before=$(days)
+	printf 'name,amount,stage,created_at\nI3,1000,new,2026-02-26 09:00\n' > "$BATS_TEST_TMPDIR/d3.csv"
+	crm import deals "$BATS_TEST_TMPDIR/d3.csv" >/dev/null 2>&1
+	id=$(crm deal list --where "name = 'I3'" | jq .id)
+	# four days in new (03-01 to 03-05): a finished stay in the counts
+	CRM_NOW='2026-03-05 10:00' crm stage move "$id" qualified >/dev/null
+	[ "$(days)" != "$before" ] || fail "the stay did not count"
+	run --separate-stderr crm import undo 1
+	assert_failure 4   # the deal was changed since
+	run --separate-stderr crm import undo 1 --force
+	assert_success
+	[ "$(days)" = "$before" ] || fail "after the undo: $(days), before the import: $before"
+	[ "$(days --since 2000-01-01)" = "$before" ]
+}
+
 @test "forecast puts a won deal in the period of the instant it closed, whatever offset it was written with" {
 	export TZ=Asia/Shanghai CRM_DB="$BATS_TEST_TMPDIR/forecast.db"   # not the shared fixture
 	crm -q init >/dev/null

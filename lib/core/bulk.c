@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "core/audit.h"
+#include "base/date.h"
 #include "core/bulk.h"
 #include "core/db.h"
 #include "core/event.h"
@@ -1450,6 +1451,17 @@ static int undo_dependents(struct undo *u)
 /* Tables that are not record types but refer to records of the run's
  * type (a lead's score, a deal's stage history) lose those rows as their
  * foreign key says (cascade, or set null), set-based. */
+static int undo_mark_removed(struct undo *u)
+{
+	char now[DATE_BUFSZ];
+	date_format(date_now(), now);
+	char *sql = xasprintf("UPDATE \"%s\" SET deleted_at = '%s' WHERE import_run = %lld AND deleted_at IS NULL",
+			      u->t->name, now, u->run);
+	int rc = db_exec(u->c, sql);
+	free(sql);
+	return rc;
+}
+
 static int undo_children(struct undo *u)
 {
 	struct crm *c = u->c;
@@ -1598,8 +1610,6 @@ int bulk_undo(struct crm *c, const struct type *t, long long run, long long audi
 	free(sql);
 	if (!rc && n)
 		rc = undo_search(&u, n);
-	if (!rc && n)
-		rc = undo_children(&u);
 	if (!rc && n) {
 		sql = xasprintf("SELECT count(*) FROM \"%s\"", t->name);
 		long long all = db_get_int(c, sql, NULL, 0);
@@ -1607,6 +1617,14 @@ int bulk_undo(struct crm *c, const struct type *t, long long run, long long audi
 		cJSON *saved = NULL;
 		if (n * 10 >= all)
 			rc = bulk_indexes_drop(c, t->name, &saved);
+		/* removed first, as crm TYPE rm removes a record, so that what the
+		 * database keeps of live records (a deal's finished stays in the
+		 * funnel's counts) lets them go while their rows below are still
+		 * there; then the rows below, then the records */
+		if (!rc)
+			rc = undo_mark_removed(&u);
+		if (!rc)
+			rc = undo_children(&u);
 		if (!rc) {
 			sql = xasprintf("DELETE FROM \"%s\" WHERE import_run = %lld", t->name, run);
 			rc = db_exec(c, sql);
