@@ -235,6 +235,12 @@ static struct event_set *event_set_read(sqlite3 *db, sqlite3_value *name)
 static void fn_has_event(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	(void)argc;
+	bool has;
+	if (score_target_has_event(sqlite3_user_data(ctx), sqlite3_value_int64(argv[0]),
+				   (const char *)sqlite3_value_text(argv[1]), &has)) {
+		sqlite3_result_int(ctx, has);
+		return;
+	}
 	struct event_set *s = sqlite3_get_auxdata(ctx, 1);
 	bool fresh = !s;
 	if (fresh && !(s = event_set_read(sqlite3_context_db_handle(ctx), argv[1]))) {
@@ -249,7 +255,7 @@ static void fn_has_event(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 static int sales_open(struct crm *c)
 {
-	int rc = sqlite3_create_function(c->db, "crm_has_event", 2, SQLITE_UTF8, NULL, fn_has_event, NULL, NULL);
+	int rc = sqlite3_create_function(c->db, "crm_has_event", 2, SQLITE_UTF8, c, fn_has_event, NULL, NULL);
 	return rc == SQLITE_OK ? CRM_OK : crm_dberror(c, rc, "registering SQL functions");
 }
 

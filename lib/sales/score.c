@@ -156,8 +156,9 @@ static void model_release(struct score_model *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* one: the rules will score a few leads (those events touched), not all. */
-static int model_load(struct crm *c, struct score_model *r, bool one)
+/* The same SQL scores all leads or a set of them: what has_event() reads
+ * is the set's (target_events) when it is a set. */
+static int model_load(struct crm *c, struct score_model *r)
 {
 	const struct type *t = type_find(c, "lead");
 	char *m = model_name(c, NULL);
@@ -175,7 +176,7 @@ static int model_load(struct crm *c, struct score_model *r, bool one)
 		char *sql = NULL;
 		const char *name = (const char *)sqlite3_column_text(st, 0);
 		const char *expr = (const char *)sqlite3_column_text(st, 1);
-		rc = one ? query_expr_one(c, t, expr, &sql) : query_expr(c, t, expr, &sql);
+		rc = query_expr(c, t, expr, &sql);
 		if (rc) {
 			char *msg = xstrdup(c->errmsg);
 			crm_error(c, rc, "score rule %s: %s", name, msg);
@@ -212,6 +213,98 @@ int score_target_add(struct crm *c, long long id)
 long long score_targets_count(struct crm *c)
 {
 	return db_get_int(c, "SELECT count(*) FROM temp.score_ids", NULL, 0);
+}
+
+/* The live events of the leads a run scores, read once for the run
+ * (one range of index event_lead a lead): has_event() over the set
+ * answers from them, as over all leads it answers from one bitmap per
+ * name (sales.c), not with a lookup per lead and rule. */
+struct target_events {
+	long n;
+	long long *id;   /* ascending; a lead without events once, name -1 */
+	int *name;       /* index into names */
+	int nnames;
+	char **names;
+};
+
+static const char target_events_slot = 0;
+
+static void target_events_free(void *p)
+{
+	struct target_events *te = p;
+	for (int i = 0; i < te->nnames; i++)
+		free(te->names[i]);
+	free(te->names);
+	free(te->id);
+	free(te->name);
+	free(te);
+}
+
+static int target_events_load(struct crm *c)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(c->db, "SELECT s.id, e.name FROM temp.score_ids AS s LEFT JOIN event AS e "
+					   "ON e.lead_id = s.id AND e.deleted_at IS NULL "
+					   "ORDER BY s.id", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return crm_dberror(c, rc, "score");
+	struct target_events *te = xcalloc(1, sizeof(*te));
+	long cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (te->n == cap) {
+			cap = cap ? 2 * cap : 1024;
+			te->id = xrealloc(te->id, (size_t)cap * sizeof(*te->id));
+			te->name = xrealloc(te->name, (size_t)cap * sizeof(*te->name));
+		}
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		int k = -1;
+		for (int i = 0; name && i < te->nnames && k < 0; i++)
+			if (!strcmp(te->names[i], name))
+				k = i;
+		if (name && k < 0) {
+			te->names = xrealloc(te->names, (size_t)(te->nnames + 1) * sizeof(char *));
+			te->names[k = te->nnames++] = xstrdup(name);
+		}
+		te->id[te->n] = sqlite3_column_int64(st, 0);
+		te->name[te->n++] = k;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		target_events_free(te);
+		return crm_dberror(c, rc, "score");
+	}
+	crm_slot_set(c, &target_events_slot, te, target_events_free);
+	return CRM_OK;
+}
+
+static void target_events_drop(struct crm *c)
+{
+	crm_slot_drop(c, &target_events_slot);
+}
+
+bool score_target_has_event(struct crm *c, long long id, const char *name, bool *has)
+{
+	const struct target_events *te = crm_slot_get(c, &target_events_slot);
+	if (!te || !name)
+		return false;
+	long lo = 0, hi = te->n;   /* the first entry of id */
+	while (lo < hi) {
+		long mid = lo + (hi - lo) / 2;
+		if (te->id[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == te->n || te->id[lo] != id)
+		return false;   /* not a lead of the run: asked of the table */
+	int k = -1;
+	for (int i = 0; i < te->nnames && k < 0; i++)
+		if (!strcmp(te->names[i], name))
+			k = i;
+	*has = false;
+	for (long i = lo; k >= 0 && i < te->n && te->id[i] == id && !*has; i++)
+		*has = te->name[i] == k;
+	return true;
 }
 
 /* Leads whose score moved to the SQL threshold or above become qualified
@@ -338,7 +431,7 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 	if (all)
 		db_bulk(c, 40);
 	struct score_model r = { 0 };
-	int rc = model_load(c, &r, !all);
+	int rc = model_load(c, &r);
 	if (rc) {
 		model_release(&r);
 		return rc;
@@ -382,7 +475,10 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 	}
 	if (all)
 		progress_phase(&pg, "score: computing the rules");
-	rc = db_exec(c, sql);
+	rc = all ? CRM_OK : target_events_load(c);
+	if (!rc)
+		rc = db_exec(c, sql);
+	target_events_drop(c);
 	free(sql);
 	long long changed = rc ? 0 : db_get_int(c, "SELECT count(*) FROM temp.score_new", NULL, 0);
 	progress_update(&pg, changed, -1);
@@ -417,8 +513,12 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 		rc = qualify(c);
 		c->system--;
 	}
-	if (!rc && explain_it)
-		rc = explain(c, &r);
+	if (!rc && explain_it) {
+		rc = all ? CRM_OK : target_events_load(c);
+		if (!rc)
+			rc = explain(c, &r);
+		target_events_drop(c);
+	}
 	else if (!rc && print && changed) {
 		/* the changed leads in one query, not one SELECT each */
 		progress_phase(&pg, "score: printing the changed leads");
