@@ -444,7 +444,10 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 	char *src = query_source(t);
 	/* every lead scored (score_all) only for --explain; otherwise just
 	 * the changed ones, to keep the temporary tables small at 1M leads.
-	 * The score before is read from lead_score beside the rules. */
+	 * The score before is read from lead_score beside the rules. The
+	 * inner query's LIMIT -1 keeps it from being flattened into the
+	 * outer one, which would compute the rules twice a lead (once for
+	 * WHERE s IS NOT old, once for the value). */
 	const char *from = all ? "" : "temp.score_ids AS s CROSS JOIN ";
 	const char *on = all ? "" : " ON r.id = s.id";
 	char *sql = explain_it
@@ -458,8 +461,8 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 		: xasprintf("CREATE TEMP TABLE IF NOT EXISTS score_new(id INTEGER PRIMARY KEY, old INTEGER, s INTEGER); "
 			    "DELETE FROM temp.score_new; "
 			    "INSERT INTO temp.score_new SELECT id, old, s FROM (SELECT r.id AS id, coalesce(ls.score, 0) AS old, "
-			    "%s AS s FROM %s%s%s LEFT JOIN lead_score AS ls ON ls.id = r.id WHERE r.deleted_at IS NULL) "
-			    "WHERE s IS NOT old",
+			    "%s AS s FROM %s%s%s LEFT JOIN lead_score AS ls ON ls.id = r.id WHERE r.deleted_at IS NULL "
+			    "LIMIT -1) WHERE s IS NOT old",
 			    sum.s ? sum.s : "0", from, src, on);
 	free(src);
 	sbuf_release(&sum);
