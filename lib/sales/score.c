@@ -194,24 +194,75 @@ static int model_load(struct crm *c, struct score_model *r)
 	return rc;
 }
 
+/* The ids added to the set, gathered in memory (a stream adds one an
+ * event) and put into temp.score_ids in ascending order, each once,
+ * before anything reads it (targets_flush). */
+struct pending_ids {
+	long n, cap;
+	long long *id;
+};
+
+static const char pending_slot = 0;
+
+static void pending_free(void *p)
+{
+	struct pending_ids *q = p;
+	free(q->id);
+	free(q);
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int targets_flush(struct crm *c)
+{
+	struct pending_ids *q = crm_slot_get(c, &pending_slot);
+	if (!q || !q->n)
+		return CRM_OK;
+	qsort(q->id, (size_t)q->n, sizeof(*q->id), cmp_id);
+	sqlite3_stmt *st = db_stmt(c, "INSERT OR IGNORE INTO temp.score_ids(id) VALUES (?)");
+	if (!st)
+		return c->errcode;
+	int rc = SQLITE_DONE;
+	for (long i = 0; i < q->n && rc == SQLITE_DONE; i++) {
+		if (i && q->id[i] == q->id[i - 1])
+			continue;
+		sqlite3_bind_int64(st, 1, q->id[i]);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	q->n = 0;
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "score");
+}
+
 int score_targets_begin(struct crm *c)
 {
+	crm_slot_drop(c, &pending_slot);
 	return db_exec(c, "CREATE TEMP TABLE IF NOT EXISTS score_ids(id INTEGER PRIMARY KEY); DELETE FROM temp.score_ids");
 }
 
 int score_target_add(struct crm *c, long long id)
 {
-	sqlite3_stmt *st = db_stmt(c, "INSERT OR IGNORE INTO temp.score_ids(id) VALUES (?)");
-	if (!st)
-		return c->errcode;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "score");
+	struct pending_ids *q = crm_slot_get(c, &pending_slot);
+	if (!q) {
+		q = xcalloc(1, sizeof(*q));
+		crm_slot_set(c, &pending_slot, q, pending_free);
+	}
+	if (q->n == q->cap) {
+		q->cap = q->cap ? 2 * q->cap : 1024;
+		q->id = xrealloc(q->id, (size_t)q->cap * sizeof(*q->id));
+	}
+	q->id[q->n++] = id;
+	return CRM_OK;
 }
 
 long long score_targets_count(struct crm *c)
 {
+	if (targets_flush(c))
+		return -1;
 	return db_get_int(c, "SELECT count(*) FROM temp.score_ids", NULL, 0);
 }
 
@@ -431,7 +482,9 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 	if (all)
 		db_bulk(c, 40);
 	struct score_model r = { 0 };
-	int rc = model_load(c, &r);
+	int rc = all ? CRM_OK : targets_flush(c);
+	if (!rc)
+		rc = model_load(c, &r);
 	if (rc) {
 		model_release(&r);
 		return rc;
