@@ -194,9 +194,10 @@ static int helper_has_event(struct crm *c, const struct type *t, bool one, char 
 	return CRM_OK;
 }
 
-/* crm_has_event(lead_id, name): the bitmap of the leads with a live
- * event of that name, read once per statement (auxdata on the constant
- * name) from event_name_lead. */
+/* crm_has_event(lead_id, name): while a scoring run scores a set of
+ * leads, the set's own events (score.c, read once for the run); else
+ * the bitmap of the leads with a live event of that name, read once per
+ * statement (auxdata on the constant name) from event_name_lead. */
 struct event_set {
 	long long max;
 	unsigned char *bits;
