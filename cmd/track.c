@@ -73,8 +73,8 @@ static int batch_end(struct crm *c, void *arg)
 	struct track *tr = arg;
 	struct bulk_batch bt = bulk_batch_take(tr->b);
 	long long leads = tr->pending ? score_targets_count(c) : 0;
-	int rc = CRM_OK;
-	if (tr->pending && tr->score) {
+	int rc = leads < 0 ? c->errcode : CRM_OK;
+	if (!rc && tr->pending && tr->score) {
 		rc = score_run(c, false, false, false);
 		if (!rc)
 			rc = score_targets_begin(c);
@@ -228,7 +228,13 @@ static int track_exec(struct crm *c, struct args *a)
 		progress_begin(&tr.pg, c, "track", "events");
 		/* tail -f | crm track: commit (and rescore) whenever the input waits */
 		c->commit_when_idle = true;
+		/* pages read in place from the file's mapping: every event
+		 * lands on a random page of the lead table (its check, its
+		 * foreign key, its rescoring), most of them missing the cache
+		 * (a fifth less CPU at a million events than a pread each) */
+		db_read_mapped(c, true);
 		rc = input_each_object(c, track_line, &tr);
+		db_read_mapped(c, false);
 		progress_end(&tr.pg);
 	}
 	/* the last batch: main's commit does not go through hook_commit */

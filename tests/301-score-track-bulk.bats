@@ -76,6 +76,24 @@ local_setup() {
 	[ "$(crm sql 'SELECT count(*) AS n FROM event' | jq .n)" = 502 ]
 }
 
+@test "a set of leads is scored as --all scores them: removed events, leads without any, a rule's own score action" {
+	for i in 1 2 3 4 5; do crm lead add name=客户$i >/dev/null; done
+	crm lead update 5 industry=软件 >/dev/null
+	printf '%s\n' '{"lead":1,"event":"webinar"}' '{"lead":2,"event":"demo_request"}' '{"lead":2,"event":"webinar"}' \
+		'{"lead":4,"event":"webinar"}' '{"lead":4,"event":"webinar"}' | crm -q track >/dev/null
+	sqlite3 "$CRM_DB" "UPDATE event SET deleted_at = '2026-01-02T00:00:00+08:00' WHERE lead_id = 2 AND name = 'webinar'"
+	set=$(crm score 1 2 3 4 5 --explain | jq -c '[.lead, .rule, .points]' | paste -sd' ')
+	all=$(crm score --all --explain | jq -c '[.lead, .rule, .points]' | paste -sd' ')
+	[ "$set" = "$all" ]
+	[ "$(crm score 2 3 4 5 >/dev/null; crm lead list --sort id | jq -c '[.id, .score]' | paste -sd' ')" = "[1,20] [2,30] [3,0] [4,20] [5,20]" ]
+	# a rule's score action while a stream rescores its own leads
+	crm rule add 重算 --on event.tracked --when "name = 'budget_confirmed'" --do score >/dev/null
+	printf '%s\n' '{"lead":3,"event":"pricing_page_view"}' '{"lead":5,"event":"budget_confirmed"}' '{"lead":1,"event":"demo_request"}' \
+		| crm -q track >/dev/null
+	[ "$(crm lead list --sort id | jq -c '[.id, .score]' | paste -sd' ')" = "[1,50] [2,30] [3,10] [4,20] [5,45]" ]
+	[ "$(crm score --all | wc -l)" -eq 0 ]   # nothing left to change
+}
+
 @test "progress lines: never in a pipe or a file, nor with -q; on a terminal for a long command" {
 	awk 'BEGIN { print "姓名,手机,备注"; for (i = 1; i <= 500000; i++) printf "客户%d,139%08d,第%d行\n", i, i, i }' > "$BATS_TEST_TMPDIR/big.csv"
 	crm import leads "$BATS_TEST_TMPDIR/big.csv" 2> "$BATS_TEST_TMPDIR/err" > /dev/null

@@ -128,6 +128,11 @@ void db_bulk(struct crm *c, int cache_mb)
 	sqlite3_exec(c->db, "PRAGMA wal_autocheckpoint = 16384", NULL, NULL, NULL);
 }
 
+void db_read_mapped(struct crm *c, bool on)
+{
+	sqlite3_exec(c->db, on ? "PRAGMA mmap_size = 2147483648" : "PRAGMA mmap_size = 0", NULL, NULL, NULL);
+}
+
 void db_sort_on_disk(struct crm *c)
 {
 	/* the sorter that builds a table's indexes spills to files past the

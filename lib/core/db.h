@@ -15,6 +15,11 @@ bool db_in_txn(struct crm *c);
  * of cache_mb, not SQLite's 2 MB, so that the pages it comes back to stay
  * in memory instead of being read and spilled again every few rows. */
 void db_bulk(struct crm *c, int cache_mb);
+/* A command whose reads land all over a large file (track: a random lead
+ * page an event): on, pages are read in place from the file's mapping
+ * (the system's page cache) rather than copied in one pread each; off
+ * again after. A hint. */
+void db_read_mapped(struct crm *c, bool on);
 /* About to build indexes of a million keys (a staged import's move):
  * temporary files on disk, so that sorting takes no more memory than the
  * cache. Only then: with them on disk, every savepoint's pages went to a

@@ -194,9 +194,10 @@ static int helper_has_event(struct crm *c, const struct type *t, bool one, char 
 	return CRM_OK;
 }
 
-/* crm_has_event(lead_id, name): the bitmap of the leads with a live
- * event of that name, read once per statement (auxdata on the constant
- * name) from event_name_lead. */
+/* crm_has_event(lead_id, name): while a scoring run scores a set of
+ * leads, the set's own events (score.c, read once for the run); else
+ * the bitmap of the leads with a live event of that name, read once per
+ * statement (auxdata on the constant name) from event_name_lead. */
 struct event_set {
 	long long max;
 	unsigned char *bits;
@@ -235,6 +236,12 @@ static struct event_set *event_set_read(sqlite3 *db, sqlite3_value *name)
 static void fn_has_event(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
 	(void)argc;
+	bool has;
+	if (score_target_has_event(sqlite3_user_data(ctx), sqlite3_value_int64(argv[0]),
+				   (const char *)sqlite3_value_text(argv[1]), &has)) {
+		sqlite3_result_int(ctx, has);
+		return;
+	}
 	struct event_set *s = sqlite3_get_auxdata(ctx, 1);
 	bool fresh = !s;
 	if (fresh && !(s = event_set_read(sqlite3_context_db_handle(ctx), argv[1]))) {
@@ -249,7 +256,7 @@ static void fn_has_event(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 
 static int sales_open(struct crm *c)
 {
-	int rc = sqlite3_create_function(c->db, "crm_has_event", 2, SQLITE_UTF8, NULL, fn_has_event, NULL, NULL);
+	int rc = sqlite3_create_function(c->db, "crm_has_event", 2, SQLITE_UTF8, c, fn_has_event, NULL, NULL);
 	return rc == SQLITE_OK ? CRM_OK : crm_dberror(c, rc, "registering SQL functions");
 }
 

@@ -156,8 +156,9 @@ static void model_release(struct score_model *r)
 	memset(r, 0, sizeof(*r));
 }
 
-/* one: the rules will score a few leads (those events touched), not all. */
-static int model_load(struct crm *c, struct score_model *r, bool one)
+/* The same SQL scores all leads or a set of them: what has_event() reads
+ * is the set's (target_events) when it is a set. */
+static int model_load(struct crm *c, struct score_model *r)
 {
 	const struct type *t = type_find(c, "lead");
 	char *m = model_name(c, NULL);
@@ -175,7 +176,7 @@ static int model_load(struct crm *c, struct score_model *r, bool one)
 		char *sql = NULL;
 		const char *name = (const char *)sqlite3_column_text(st, 0);
 		const char *expr = (const char *)sqlite3_column_text(st, 1);
-		rc = one ? query_expr_one(c, t, expr, &sql) : query_expr(c, t, expr, &sql);
+		rc = query_expr(c, t, expr, &sql);
 		if (rc) {
 			char *msg = xstrdup(c->errmsg);
 			crm_error(c, rc, "score rule %s: %s", name, msg);
@@ -193,25 +194,168 @@ static int model_load(struct crm *c, struct score_model *r, bool one)
 	return rc;
 }
 
+/* The ids added to the set, gathered in memory (a stream adds one an
+ * event) and put into temp.score_ids in ascending order, each once,
+ * before anything reads it (targets_flush). */
+struct pending_ids {
+	long n, cap;
+	long long *id;
+};
+
+static const char pending_slot = 0;
+
+static void pending_free(void *p)
+{
+	struct pending_ids *q = p;
+	free(q->id);
+	free(q);
+}
+
+static int cmp_id(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+	return x < y ? -1 : x > y;
+}
+
+static int targets_flush(struct crm *c)
+{
+	struct pending_ids *q = crm_slot_get(c, &pending_slot);
+	if (!q || !q->n)
+		return CRM_OK;
+	qsort(q->id, (size_t)q->n, sizeof(*q->id), cmp_id);
+	sqlite3_stmt *st = db_stmt(c, "INSERT OR IGNORE INTO temp.score_ids(id) VALUES (?)");
+	if (!st)
+		return c->errcode;
+	int rc = SQLITE_DONE;
+	for (long i = 0; i < q->n && rc == SQLITE_DONE; i++) {
+		if (i && q->id[i] == q->id[i - 1])
+			continue;
+		sqlite3_bind_int64(st, 1, q->id[i]);
+		rc = sqlite3_step(st);
+		sqlite3_reset(st);
+	}
+	q->n = 0;
+	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "score");
+}
+
 int score_targets_begin(struct crm *c)
 {
+	crm_slot_drop(c, &pending_slot);
 	return db_exec(c, "CREATE TEMP TABLE IF NOT EXISTS score_ids(id INTEGER PRIMARY KEY); DELETE FROM temp.score_ids");
 }
 
 int score_target_add(struct crm *c, long long id)
 {
-	sqlite3_stmt *st = db_stmt(c, "INSERT OR IGNORE INTO temp.score_ids(id) VALUES (?)");
-	if (!st)
-		return c->errcode;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "score");
+	struct pending_ids *q = crm_slot_get(c, &pending_slot);
+	if (!q) {
+		q = xcalloc(1, sizeof(*q));
+		crm_slot_set(c, &pending_slot, q, pending_free);
+	}
+	if (q->n == q->cap) {
+		q->cap = q->cap ? 2 * q->cap : 1024;
+		q->id = xrealloc(q->id, (size_t)q->cap * sizeof(*q->id));
+	}
+	q->id[q->n++] = id;
+	return CRM_OK;
 }
 
 long long score_targets_count(struct crm *c)
 {
+	if (targets_flush(c))
+		return -1;
 	return db_get_int(c, "SELECT count(*) FROM temp.score_ids", NULL, 0);
+}
+
+/* The live events of the leads a run scores, read once for the run
+ * (one range of index event_lead a lead): has_event() over the set
+ * answers from them, as over all leads it answers from one bitmap per
+ * name (sales.c), not with a lookup per lead and rule. */
+struct target_events {
+	long n;
+	long long *id;   /* ascending; a lead without events once, name -1 */
+	int *name;       /* index into names */
+	int nnames;
+	char **names;
+};
+
+static const char target_events_slot = 0;
+
+static void target_events_free(void *p)
+{
+	struct target_events *te = p;
+	for (int i = 0; i < te->nnames; i++)
+		free(te->names[i]);
+	free(te->names);
+	free(te->id);
+	free(te->name);
+	free(te);
+}
+
+static int target_events_load(struct crm *c)
+{
+	sqlite3_stmt *st;
+	int rc = sqlite3_prepare_v2(c->db, "SELECT s.id, e.name FROM temp.score_ids AS s LEFT JOIN event AS e "
+					   "ON e.lead_id = s.id AND e.deleted_at IS NULL "
+					   "ORDER BY s.id", -1, &st, NULL);
+	if (rc != SQLITE_OK)
+		return crm_dberror(c, rc, "score");
+	struct target_events *te = xcalloc(1, sizeof(*te));
+	long cap = 0;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (te->n == cap) {
+			cap = cap ? 2 * cap : 1024;
+			te->id = xrealloc(te->id, (size_t)cap * sizeof(*te->id));
+			te->name = xrealloc(te->name, (size_t)cap * sizeof(*te->name));
+		}
+		const char *name = (const char *)sqlite3_column_text(st, 1);
+		int k = -1;
+		for (int i = 0; name && i < te->nnames && k < 0; i++)
+			if (!strcmp(te->names[i], name))
+				k = i;
+		if (name && k < 0) {
+			te->names = xrealloc(te->names, (size_t)(te->nnames + 1) * sizeof(char *));
+			te->names[k = te->nnames++] = xstrdup(name);
+		}
+		te->id[te->n] = sqlite3_column_int64(st, 0);
+		te->name[te->n++] = k;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		target_events_free(te);
+		return crm_dberror(c, rc, "score");
+	}
+	crm_slot_set(c, &target_events_slot, te, target_events_free);
+	return CRM_OK;
+}
+
+static void target_events_drop(struct crm *c)
+{
+	crm_slot_drop(c, &target_events_slot);
+}
+
+bool score_target_has_event(struct crm *c, long long id, const char *name, bool *has)
+{
+	const struct target_events *te = crm_slot_get(c, &target_events_slot);
+	if (!te || !name)
+		return false;
+	long lo = 0, hi = te->n;   /* the first entry of id */
+	while (lo < hi) {
+		long mid = lo + (hi - lo) / 2;
+		if (te->id[mid] < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == te->n || te->id[lo] != id)
+		return false;   /* not a lead of the run: asked of the table */
+	int k = -1;
+	for (int i = 0; i < te->nnames && k < 0; i++)
+		if (!strcmp(te->names[i], name))
+			k = i;
+	*has = false;
+	for (long i = lo; k >= 0 && i < te->n && te->id[i] == id && !*has; i++)
+		*has = te->name[i] == k;
+	return true;
 }
 
 /* Leads whose score moved to the SQL threshold or above become qualified
@@ -294,6 +438,19 @@ static int explain(struct crm *c, const struct score_model *r)
 	return rc;
 }
 
+/* n in decimal at the end of b, without printf (one a lead changed). */
+static void add_ll(struct sbuf *b, long long n)
+{
+	char buf[24], *p = buf + sizeof(buf);
+	unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (n < 0)
+		*--p = '-';
+	sbuf_addn(b, p, (size_t)(buf + sizeof(buf) - p));
+}
+
 /* The scoring run's audit entry: which leads changed, from what to what,
  * in one string crm history finds a lead in (";12:0:35;13:10:45": id,
  * before, after, by id), not one audit row per lead. */
@@ -306,8 +463,12 @@ static int audit_run(struct crm *c, const char *model, const char *now)
 	struct sbuf ch = { 0 };
 	long long n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		sbuf_addf(&ch, ";%lld:%lld:%lld", sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-			  sqlite3_column_int64(st, 2));
+		sbuf_addc(&ch, ';');
+		add_ll(&ch, sqlite3_column_int64(st, 0));
+		sbuf_addc(&ch, ':');
+		add_ll(&ch, sqlite3_column_int64(st, 1));
+		sbuf_addc(&ch, ':');
+		add_ll(&ch, sqlite3_column_int64(st, 2));
 		n++;
 	}
 	sqlite3_finalize(st);
@@ -338,7 +499,9 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 	if (all)
 		db_bulk(c, 40);
 	struct score_model r = { 0 };
-	int rc = model_load(c, &r, !all);
+	int rc = all ? CRM_OK : targets_flush(c);
+	if (!rc)
+		rc = model_load(c, &r);
 	if (rc) {
 		model_release(&r);
 		return rc;
@@ -351,7 +514,10 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 	char *src = query_source(t);
 	/* every lead scored (score_all) only for --explain; otherwise just
 	 * the changed ones, to keep the temporary tables small at 1M leads.
-	 * The score before is read from lead_score beside the rules. */
+	 * The score before is read from lead_score beside the rules. The
+	 * inner query's LIMIT -1 keeps it from being flattened into the
+	 * outer one, which would compute the rules twice a lead (once for
+	 * WHERE s IS NOT old, once for the value). */
 	const char *from = all ? "" : "temp.score_ids AS s CROSS JOIN ";
 	const char *on = all ? "" : " ON r.id = s.id";
 	char *sql = explain_it
@@ -365,8 +531,8 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 		: xasprintf("CREATE TEMP TABLE IF NOT EXISTS score_new(id INTEGER PRIMARY KEY, old INTEGER, s INTEGER); "
 			    "DELETE FROM temp.score_new; "
 			    "INSERT INTO temp.score_new SELECT id, old, s FROM (SELECT r.id AS id, coalesce(ls.score, 0) AS old, "
-			    "%s AS s FROM %s%s%s LEFT JOIN lead_score AS ls ON ls.id = r.id WHERE r.deleted_at IS NULL) "
-			    "WHERE s IS NOT old",
+			    "%s AS s FROM %s%s%s LEFT JOIN lead_score AS ls ON ls.id = r.id WHERE r.deleted_at IS NULL "
+			    "LIMIT -1) WHERE s IS NOT old",
 			    sum.s ? sum.s : "0", from, src, on);
 	free(src);
 	sbuf_release(&sum);
@@ -382,7 +548,10 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 	}
 	if (all)
 		progress_phase(&pg, "score: computing the rules");
-	rc = db_exec(c, sql);
+	rc = all ? CRM_OK : target_events_load(c);
+	if (!rc)
+		rc = db_exec(c, sql);
+	target_events_drop(c);
 	free(sql);
 	long long changed = rc ? 0 : db_get_int(c, "SELECT count(*) FROM temp.score_new", NULL, 0);
 	progress_update(&pg, changed, -1);
@@ -417,8 +586,12 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 		rc = qualify(c);
 		c->system--;
 	}
-	if (!rc && explain_it)
-		rc = explain(c, &r);
+	if (!rc && explain_it) {
+		rc = all ? CRM_OK : target_events_load(c);
+		if (!rc)
+			rc = explain(c, &r);
+		target_events_drop(c);
+	}
 	else if (!rc && print && changed) {
 		/* the changed leads in one query, not one SELECT each */
 		progress_phase(&pg, "score: printing the changed leads");

@@ -14,6 +14,9 @@ int score_targets_begin(struct crm *c);
 int score_target_add(struct crm *c, long long id);
 /* How many leads the set holds. */
 long long score_targets_count(struct crm *c);
+/* While a run scores the set: whether lead id of the set has a live event
+ * name (*has); false when id is not one of the set (or no run is on). */
+bool score_target_has_event(struct crm *c, long long id, const char *name, bool *has);
 
 /* Recompute the scores of all leads (or the set) in one statement; write
  * and audit the ones that changed; leads crossing config score.sql (60)
