@@ -156,6 +156,11 @@ signed() {
 	[ "$(jq -r '[.id, .health, .risk, has("csat"), has("nps"), has("event_trend")] | join(" ")' <<<"$second")" = "2 100 false false false false" ]
 	run crm report health --owner bob
 	[ "$(jqo .id)" = 2 ]
+	# an owner with no account, while tickets and surveys exist: nothing
+	# matched (1), and nothing else
+	run --separate-stderr crm report health --owner carol
+	assert_failure 1
+	[ -z "$output" ] && [ -z "$stderr" ]
 	crm config set health.risk_below 30 >/dev/null
 	run crm report health --owner alice
 	[ "$(jqo .risk)" = false ]

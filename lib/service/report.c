@@ -235,6 +235,8 @@ static int cmp_acct_id(const void *key, const void *elem)
 
 static struct acct *acct_find(struct acct *a, int n, long long id)
 {
+	if (!n)   /* no account to look in (bsearch wants an array) */
+		return NULL;
 	return bsearch(&id, a, (size_t)n, sizeof(*a), cmp_acct_id);
 }
 
