@@ -55,6 +55,16 @@ local_setup() {
 	run crm --as fin search 张伟
 	[ "$(jqo .phone)" = "138****0000" ]
 	refute_output --partial 13812340000
+	# what prints masked is not found either: the hidden digits, the
+	# whole phone, the hidden part of the email; what shows still is
+	for q in 1234 13812340000 zhangwei; do
+		run crm --as fin search $q
+		assert_failure 1
+	done
+	run crm --as fin search 0000
+	[ "$(jqo .id)" = 1 ]
+	run crm --as alice search 1234
+	[ "$(jqo .id)" = 1 ]
 	run crm --as fin history contact:1
 	assert_output --partial '"phone":["138****5678","138****0000"]'
 	refute_output --partial 13812345678
