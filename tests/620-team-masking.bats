@@ -123,6 +123,38 @@ local_setup() {
 	[ "$(jqo '"\(.id_card) \(.status)"')" = "330102199001019999 working" ]
 }
 
+@test "--where and --sort read a masked field as it prints: a filter cannot test what is hidden" {
+	crm lead add name=王芳 phone=13900002222 id_card=110101198001010000 --owner carol >/dev/null
+	crm --as fin contact add name=赵六 phone=13700001111 email=zhaoliu@example.com >/dev/null
+	# the hidden digits and the hidden part of an email match nothing
+	run --separate-stderr crm --as fin contact list --where "phone LIKE '1381234%'"
+	assert_failure 1
+	run crm --as fin contact list --where "email = 'zhangwei@example.com'"
+	assert_failure 1
+	run crm --as fin export contacts --where "substr(phone, 4, 4) = '1234'"
+	assert_failure 1
+	# what shows still filters: the masked text itself, the kept digits
+	run crm --as fin contact list --where "phone LIKE '%5678'"
+	[ "$(jqo .name)" = 张伟 ]
+	run crm --as fin contact list --where "email = 'zh***@example.com'"
+	[ "$(echo "$output" | jq -r .name | tr '\n' ' ')" = "张伟 赵六 " ]
+	# a --sensitive field: bob reads *** and filters on ***; the owner and
+	# the admin on the value
+	crm --as carol share lead:2 --with bob >/dev/null
+	run crm --as bob lead list --where "id_card LIKE '3301%'"
+	assert_failure 1
+	run crm --as bob lead list --where "id_card = '***'"
+	[ "$(echo "$output" | jq -r .id | tr '\n' ' ')" = "1 2 " ]
+	run crm --as bob lead list --sort id_card,-id
+	[ "$(echo "$output" | jq -r .id | tr '\n' ' ')" = "2 1 " ]
+	run crm --as carol lead list --where "id_card LIKE '3301%'"
+	[ "$(jqo .id)" = 1 ]
+	run crm --as alice lead list --sort id_card
+	[ "$(echo "$output" | jq -r .id | tr '\n' ' ')" = "2 1 " ]
+	run crm --as alice contact list --where "phone LIKE '1381234%'"
+	[ "$(jqo .name)" = 张伟 ]
+}
+
 @test "a sensitive field stays out of the search index; field add --sensitive is the admin's (5)" {
 	run crm --as carol search 330102
 	assert_failure 1
