@@ -76,6 +76,18 @@ local_setup() {
 	[ "$(jqo .phone)" = "138****0000" ]
 }
 
+@test "dedupe names the shared phone or email masked to finance, in the clear to the admin" {
+	crm --as fin contact add name=张伟伟 phone=13812345678 email=zhangwei@example.com --allow-duplicate >/dev/null
+	run --separate-stderr crm --as fin dedupe contacts
+	assert_success
+	[ "$(echo "$output" | jq -r .reason | tr '\n' '|')" = "same phone: 138****5678|" ]
+	refute_output --partial 13812345678
+	run crm --as fin dedupe contacts --by email
+	[ "$(jqo .reason)" = "same email: zh***@example.com" ]
+	run crm --as alice dedupe contacts
+	[ "$(jqo .reason)" = "same phone: 13812345678" ]
+}
+
 @test "a masked line piped back into update leaves the stored phone unchanged (acceptance 3)" {
 	run bash -c "crm --as fin contact list | crm --as fin contact update title=经理"
 	assert_success
