@@ -110,5 +110,6 @@ const struct cmd_entry cmd_account_entry = {
 		       "running share is within 80% (the first is always A), B within 95%, else C;\n"
 		       "accounts without payments are C. It prints every account with received,\n"
 		       "share_pct, running_pct and tier (was: the tier stored before, when it\n"
-		       "differs); --apply stores the tier (an audited update).",
+		       "differs); --apply stores the tier (an audited update), and needs write\n"
+		       "access to each account shown (exit 5 naming the first it may not change).",
 };

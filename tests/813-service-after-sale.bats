@@ -64,6 +64,28 @@ signed() {
 	[ "$(echo "$output" | jq -r .tier | tr -d '\n')" = CC ]
 }
 
+@test "account tier as the roles see it: finance and service see the tiers; --apply needs write access (5, nothing stored)" {
+	crm account add name=甲 owner=carol >/dev/null
+	k=$(signed 1 1000); crm payment add --contract "$k" amount=1000 date=2026-03-01 >/dev/null
+	crm user add alice --role admin >/dev/null
+	export CRM_USER=alice
+	crm user add carol --role rep >/dev/null
+	crm user add fin --role finance >/dev/null
+	crm user add sam --role service >/dev/null
+	run crm --as fin account tier
+	[ "$(jqo '"\(.name) \(.tier)"')" = "甲 A" ]
+	# finance reads the account (its contract's) but may not change it
+	run --separate-stderr crm --as fin account tier --apply
+	assert_failure 5
+	[[ "$stderr" == *"account:1: fin may not change it"* ]]
+	run crm account show 1
+	[ "$(jqo .tier)" = null ]
+	# service may: all accounts are theirs to keep
+	run crm --as sam account tier --apply
+	assert_success
+	[ "$(crm account show 1 | jq -r .tier)" = A ]
+}
+
 @test "report renewals: signed contracts ending within the span (default 90d) without a renewal deal" {
 	crm account add name=甲 >/dev/null
 	signed 1 1000 2026-01-01 2026-04-30 >/dev/null     # ends in 51 days

@@ -541,7 +541,8 @@ int account_tier(struct crm *c, const struct service_opts *o)
 	if (!cur)
 		cur = xstrdup("CNY");
 	bool cash = table_exists(c, "payment") && table_exists(c, "contract");
-	char *scope = query_scope(c, ta, "a", o->apply);
+	/* what the user sees; --apply then needs write access to each (5) */
+	char *scope = query_scope(c, ta, "a", false);
 	/* payments received in the 12 months up to now, in the currency */
 	char *sql = xasprintf(
 		"SELECT a.id, a.name, a.tier, %s AS received FROM account AS a WHERE a.deleted_at IS NULL AND (%s) "
