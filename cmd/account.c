@@ -111,5 +111,6 @@ const struct cmd_entry cmd_account_entry = {
 		       "accounts without payments are C. It prints every account with received,\n"
 		       "share_pct, running_pct and tier (was: the tier stored before, when it\n"
 		       "differs); --apply stores the tier (an audited update), and needs write\n"
-		       "access to each account shown (exit 5 naming the first it may not change).",
+		       "access: one the user sees but may not change is named and left as it was\n"
+		       "(exit 5 at the end), the others are stored.",
 };

@@ -84,6 +84,16 @@ signed() {
 	run crm --as sam account tier --apply
 	assert_success
 	[ "$(crm account show 1 | jq -r .tier)" = A ]
+	# a rep with a read-only share: that one is refused, her own stored
+	crm user add bob --role rep >/dev/null
+	crm account add name=乙 owner=bob >/dev/null
+	crm account add name=丙 owner=carol >/dev/null
+	crm share account:2 --with carol >/dev/null
+	run --separate-stderr crm --as carol account tier --apply
+	assert_failure 5
+	[[ "$stderr" == *"account:2: carol may not change it"* ]]
+	[ "$(echo "$output" | jq -r .name | tr '\n' ' ')" = "甲 丙 " ]
+	[ "$(crm account list | jq -r '"\(.id)=\(.tier)"' | tr '\n' ' ')" = "1=A 2=null 3=C " ]
 }
 
 @test "report renewals: signed contracts ending within the span (default 90d) without a renewal deal" {

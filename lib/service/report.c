@@ -581,6 +581,7 @@ int account_tier(struct crm *c, const struct service_opts *o)
 					    "tier", "was" };
 	out_columns(c->out, cols, 9);
 	long long running = 0;
+	bool perm = false;
 	for (int i = 0; i < n; i++) {
 		struct tier_row *r = &rows[i];
 		/* A while the running share is within 80% (the first is always
@@ -593,13 +594,23 @@ int account_tier(struct crm *c, const struct service_opts *o)
 			else if (running * 100 <= total * 95)
 				tier = "B";
 		}
+		bool refused = false;
 		if (!rc && o->apply && (!r->was || strcmp(r->was, tier))) {
 			cJSON *ch = cJSON_CreateObject();
 			cJSON_AddStringToObject(ch, "tier", tier);
 			rc = record_update(c, ta, r->id, ch, 0);
 			cJSON_Delete(ch);
+			/* one the user sees but may not change is refused on
+			 * its own (5 at the end); the others are stored */
+			if (rc == CRM_PERM) {
+				crm_report(c);
+				refused = true;
+				rc = CRM_OK;
+			}
 		}
-		if (!rc) {
+		if (refused)
+			perm = true;
+		else if (!rc) {
 			struct out *w = c->out;
 			out_begin(w);
 			out_str(w, "type", "account");
@@ -621,5 +632,5 @@ int account_tier(struct crm *c, const struct service_opts *o)
 	}
 	free(rows);
 	free(cur);
-	return rc ? rc : n ? CRM_OK : CRM_NOTFOUND;
+	return rc ? rc : perm ? CRM_PERM : n ? CRM_OK : CRM_NOTFOUND;
 }
