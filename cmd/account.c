@@ -110,5 +110,7 @@ const struct cmd_entry cmd_account_entry = {
 		       "running share is within 80% (the first is always A), B within 95%, else C;\n"
 		       "accounts without payments are C. It prints every account with received,\n"
 		       "share_pct, running_pct and tier (was: the tier stored before, when it\n"
-		       "differs); --apply stores the tier (an audited update).",
+		       "differs); --apply stores the tier (an audited update), and needs write\n"
+		       "access: one the user sees but may not change is named and left as it was\n"
+		       "(exit 5 at the end), the others are stored.",
 };

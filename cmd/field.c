@@ -50,6 +50,7 @@ const struct cmd_entry cmd_field_entry = {
 		       "discount_amount --kind money --negative.\n"
 		       "A --sensitive field prints masked (***) to every user but an admin and the\n"
 		       "record's owner, wherever records print (lists, show, export, search,\n"
-		       "history, log); it stays out of the search index. Once users exist, adding\n"
-		       "and removing fields is the admin's.",
+		       "history, log); it stays out of the search index, and --where and --sort\n"
+		       "read it as it prints to the user (so does a finance user's view of phones\n"
+		       "and emails). Once users exist, adding and removing fields is the admin's.",
 };

@@ -254,9 +254,10 @@ const struct cmd_entry cmd_ticket_entry = {
 	.description =
 		"Ticket fields: title (required), account_id, contact_id, priority (low, normal,\n"
 		"high, urgent; default normal), category, status, owner (the assignee; assignee\n"
-		"shows the same), opened_at, first_response_at, resolved_at, closed_at, tags,\n"
-		"note, plus custom fields; first_response_due, resolve_due and breached are\n"
-		"computed whenever a ticket is read.\n"
+		"shows the same, and an import's assignee or 受理人 column fills it),\n"
+		"opened_at, first_response_at, resolved_at, closed_at, tags, note (custom fields\n"
+		"are for leads, accounts, contacts and deals); first_response_due, resolve_due\n"
+		"and breached are computed whenever a ticket is read.\n"
 		"Status: new -> open (the first reply) -> pending (waiting on the customer) ->\n"
 		"resolved -> closed; a reply takes pending back to open; reopen takes resolved or\n"
 		"closed to open. A move the status does not allow exits 4 and says which\n"

@@ -55,6 +55,16 @@ local_setup() {
 	run crm --as fin search 张伟
 	[ "$(jqo .phone)" = "138****0000" ]
 	refute_output --partial 13812340000
+	# what prints masked is not found either: the hidden digits, the
+	# whole phone, the hidden part of the email; what shows still is
+	for q in 1234 13812340000 zhangwei; do
+		run crm --as fin search $q
+		assert_failure 1
+	done
+	run crm --as fin search 0000
+	[ "$(jqo .id)" = 1 ]
+	run crm --as alice search 1234
+	[ "$(jqo .id)" = 1 ]
 	run crm --as fin history contact:1
 	assert_output --partial '"phone":["138****5678","138****0000"]'
 	refute_output --partial 13812345678
@@ -64,6 +74,18 @@ local_setup() {
 	assert_output --partial 13812340000
 	run crm --as fin contact rm 1
 	[ "$(jqo .phone)" = "138****0000" ]
+}
+
+@test "dedupe names the shared phone or email masked to finance, in the clear to the admin" {
+	crm --as fin contact add name=张伟伟 phone=13812345678 email=zhangwei@example.com --allow-duplicate >/dev/null
+	run --separate-stderr crm --as fin dedupe contacts
+	assert_success
+	[ "$(echo "$output" | jq -r .reason | tr '\n' '|')" = "same phone: 138****5678|" ]
+	refute_output --partial 13812345678
+	run crm --as fin dedupe contacts --by email
+	[ "$(jqo .reason)" = "same email: zh***@example.com" ]
+	run crm --as alice dedupe contacts
+	[ "$(jqo .reason)" = "same phone: 13812345678" ]
 }
 
 @test "a masked line piped back into update leaves the stored phone unchanged (acceptance 3)" {
@@ -111,6 +133,38 @@ local_setup() {
 	assert_success
 	run crm --as carol lead show 1
 	[ "$(jqo '"\(.id_card) \(.status)"')" = "330102199001019999 working" ]
+}
+
+@test "--where and --sort read a masked field as it prints: a filter cannot test what is hidden" {
+	crm lead add name=王芳 phone=13900002222 id_card=110101198001010000 --owner carol >/dev/null
+	crm --as fin contact add name=赵六 phone=13700001111 email=zhaoliu@example.com >/dev/null
+	# the hidden digits and the hidden part of an email match nothing
+	run --separate-stderr crm --as fin contact list --where "phone LIKE '1381234%'"
+	assert_failure 1
+	run crm --as fin contact list --where "email = 'zhangwei@example.com'"
+	assert_failure 1
+	run crm --as fin export contacts --where "substr(phone, 4, 4) = '1234'"
+	assert_failure 1
+	# what shows still filters: the masked text itself, the kept digits
+	run crm --as fin contact list --where "phone LIKE '%5678'"
+	[ "$(jqo .name)" = 张伟 ]
+	run crm --as fin contact list --where "email = 'zh***@example.com'"
+	[ "$(echo "$output" | jq -r .name | tr '\n' ' ')" = "张伟 赵六 " ]
+	# a --sensitive field: bob reads *** and filters on ***; the owner and
+	# the admin on the value
+	crm --as carol share lead:2 --with bob >/dev/null
+	run crm --as bob lead list --where "id_card LIKE '3301%'"
+	assert_failure 1
+	run crm --as bob lead list --where "id_card = '***'"
+	[ "$(echo "$output" | jq -r .id | tr '\n' ' ')" = "1 2 " ]
+	run crm --as bob lead list --sort id_card,-id
+	[ "$(echo "$output" | jq -r .id | tr '\n' ' ')" = "2 1 " ]
+	run crm --as carol lead list --where "id_card LIKE '3301%'"
+	[ "$(jqo .id)" = 1 ]
+	run crm --as alice lead list --sort id_card
+	[ "$(echo "$output" | jq -r .id | tr '\n' ' ')" = "2 1 " ]
+	run crm --as alice contact list --where "phone LIKE '1381234%'"
+	[ "$(jqo .name)" = 张伟 ]
 }
 
 @test "a sensitive field stays out of the search index; field add --sensitive is the admin's (5)" {

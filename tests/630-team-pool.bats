@@ -30,8 +30,11 @@ local_setup() {
 	[ "$(jqo .id)" = 2 ]
 	run crm --as carol pool list --type lead --where "1) OR (1"
 	assert_failure 5
-	run crm --as carol pool list --type deal
-	assert_failure 1
+	# a type that is never in the pool is a usage error, as for claim
+	run --separate-stderr crm --as carol pool list --type deal
+	assert_failure 2
+	[ -z "$output" ]
+	[[ "$stderr" == "crm: pool list: --type: only leads, accounts are in the pool, not deals" ]]
 	crm --as carol pool list | crm --as carol pool claim >/dev/null
 	run crm --as bob pool list
 	assert_failure 1

@@ -229,6 +229,21 @@ has_line() {
 	[[ "$output" == *'"ticket"'* ]]
 	run crm search 账单
 	assert_success
+	# a sheet names the one handling it 受理人 (or assignee), as --assignee
+	printf '工单标题,客户编号,受理人\n无法开票,1,dave\n' >"$BATS_TEST_TMPDIR/a.csv"
+	printf 'title,account_id,assignee\n发票抬头错,1,carol\n' >"$BATS_TEST_TMPDIR/b.csv"
+	crm import tickets "$BATS_TEST_TMPDIR/a.csv" "$BATS_TEST_TMPDIR/b.csv" 2>/dev/null
+	[ "$(crm ticket list --assignee dave | jq -r .title | tr '\n' ' ')" = "对账单有误 无法开票 " ]
+	[ "$(crm ticket show 4 | jq -r '[.owner, .assignee] | join(" ")')" = "carol carol" ]
+	# an export read back: 处理人 says who, 受理人 repeats it
+	crm ticket update 1 --assignee dave >/dev/null
+	crm export tickets --headers zh >"$BATS_TEST_TMPDIR/all.csv"
+	rm -f "$CRM_DB"
+	fresh_db
+	crm account add name=甲 >/dev/null
+	crm account add name=乙 >/dev/null
+	crm import tickets "$BATS_TEST_TMPDIR/all.csv" 2>/dev/null
+	[ "$(crm ticket list | jq -r .owner | tr '\n' ' ')" = "dave dave dave carol " ]
 }
 
 @test "ticket help, completion and the man page" {

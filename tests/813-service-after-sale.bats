@@ -64,6 +64,38 @@ signed() {
 	[ "$(echo "$output" | jq -r .tier | tr -d '\n')" = CC ]
 }
 
+@test "account tier as the roles see it: finance and service see the tiers; --apply needs write access (5, nothing stored)" {
+	crm account add name=甲 owner=carol >/dev/null
+	k=$(signed 1 1000); crm payment add --contract "$k" amount=1000 date=2026-03-01 >/dev/null
+	crm user add alice --role admin >/dev/null
+	export CRM_USER=alice
+	crm user add carol --role rep >/dev/null
+	crm user add fin --role finance >/dev/null
+	crm user add sam --role service >/dev/null
+	run crm --as fin account tier
+	[ "$(jqo '"\(.name) \(.tier)"')" = "甲 A" ]
+	# finance reads the account (its contract's) but may not change it
+	run --separate-stderr crm --as fin account tier --apply
+	assert_failure 5
+	[[ "$stderr" == *"account:1: fin may not change it"* ]]
+	run crm account show 1
+	[ "$(jqo .tier)" = null ]
+	# service may: all accounts are theirs to keep
+	run crm --as sam account tier --apply
+	assert_success
+	[ "$(crm account show 1 | jq -r .tier)" = A ]
+	# a rep with a read-only share: that one is refused, her own stored
+	crm user add bob --role rep >/dev/null
+	crm account add name=乙 owner=bob >/dev/null
+	crm account add name=丙 owner=carol >/dev/null
+	crm share account:2 --with carol >/dev/null
+	run --separate-stderr crm --as carol account tier --apply
+	assert_failure 5
+	[[ "$stderr" == *"account:2: carol may not change it"* ]]
+	[ "$(echo "$output" | jq -r .name | tr '\n' ' ')" = "甲 丙 " ]
+	[ "$(crm account list | jq -r '"\(.id)=\(.tier)"' | tr '\n' ' ')" = "1=A 2=null 3=C " ]
+}
+
 @test "report renewals: signed contracts ending within the span (default 90d) without a renewal deal" {
 	crm account add name=甲 >/dev/null
 	signed 1 1000 2026-01-01 2026-04-30 >/dev/null     # ends in 51 days
@@ -156,6 +188,11 @@ signed() {
 	[ "$(jq -r '[.id, .health, .risk, has("csat"), has("nps"), has("event_trend")] | join(" ")' <<<"$second")" = "2 100 false false false false" ]
 	run crm report health --owner bob
 	[ "$(jqo .id)" = 2 ]
+	# an owner with no account, while tickets and surveys exist: nothing
+	# matched (1), and nothing else
+	run --separate-stderr crm report health --owner carol
+	assert_failure 1
+	[ -z "$output" ] && [ -z "$stderr" ]
 	crm config set health.risk_below 30 >/dev/null
 	run crm report health --owner alice
 	[ "$(jqo .risk)" = false ]

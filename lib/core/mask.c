@@ -112,6 +112,46 @@ char *mask_text(const struct field *f, const char *v)
 	return xstrdup("***");
 }
 
+char *mask_column_sql(struct crm *c, const struct type *t, int i, const char *col, const char *owner_col)
+{
+	if (!mask_any(c, t) || i < 0 || i >= t->nfields)
+		return NULL;
+	int kind = plan_of(c, t)->kind[i];
+	if (kind == MASK_NONE)
+		return NULL;
+	const struct field *f = &t->fields[i];
+	const char *k = f->kind == FK_PHONE ? "phone" : f->kind == FK_EMAIL ? "email" : "other";
+	if (kind == MASK_UNLESS_OWNER && owner_col && c->user) {
+		char *sql = sqlite3_mprintf("(CASE WHEN %s = %Q THEN %s ELSE crm_mask(%s, '%s') END)", owner_col,
+					    c->user, col, col, k);
+		char *r = xstrdup(sql);
+		sqlite3_free(sql);
+		return r;
+	}
+	return xasprintf("crm_mask(%s, '%s')", col, k);
+}
+
+static void fn_mask(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	const char *k = (const char *)sqlite3_value_text(argv[1]);
+	struct field f = { 0 };
+	f.kind = k && !strcmp(k, "phone") ? FK_PHONE : k && !strcmp(k, "email") ? FK_EMAIL : FK_TEXT;
+	char *m = mask_text(&f, (const char *)sqlite3_value_text(argv[0]));
+	sqlite3_result_text(ctx, m, -1, free);
+}
+
+int mask_register(struct crm *c)
+{
+	int rc = sqlite3_create_function(c->db, "crm_mask", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, fn_mask,
+					 NULL, NULL);
+	return rc == SQLITE_OK ? CRM_OK : crm_dberror(c, rc, "registering SQL functions");
+}
+
 static cJSON *masked_item(const struct field *f, const cJSON *v)
 {
 	if (cJSON_IsString(v)) {

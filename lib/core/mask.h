@@ -28,6 +28,17 @@ bool mask_field(struct crm *c, const struct type *t, int i, const char *owner);
  * (zh***@example.com), anything else is ***. Newly allocated. */
 char *mask_text(const struct field *f, const char *v);
 
+/* Field i of t as the acting user sees it, in SQL: col (the stored
+ * value) through crm_mask() unless the user may see it (owner_col, an
+ * SQL expression of the record's owner, may be NULL). NULL when field i
+ * never prints masked to them. Newly allocated. --where and --sort read
+ * the fields through it, so a filter cannot test what prints masked. */
+char *mask_column_sql(struct crm *c, const struct type *t, int i, const char *col, const char *owner_col);
+
+/* crm_mask(value, kind) in SQL, kind 'phone', 'email' or anything else:
+ * mask_text of value. */
+int mask_register(struct crm *c);
+
 /* Mask in place the values of obj that the acting user may not see:
  * obj is a record of type t as JSON, or part of one (an audit entry's
  * before or after; a history's changes, whose values are [before,

@@ -12,6 +12,7 @@
 #include "base/date.h"
 #include "core/config.h"
 #include "core/db.h"
+#include "core/mask.h"
 #include "core/module.h"
 #include "core/open.h"
 #include "core/schema.h"
@@ -322,7 +323,7 @@ static int open_handle(struct crm *c, int flags)
 		char *mode = db_get_text(c, "PRAGMA journal_mode = WAL", NULL);
 		free(mode);
 	}
-	if (sqlfn_register(c) != CRM_OK || module_open_all(c) != CRM_OK)
+	if (sqlfn_register(c) != CRM_OK || mask_register(c) != CRM_OK || module_open_all(c) != CRM_OK)
 		return c->errcode;
 	return CRM_OK;
 }

@@ -10,6 +10,7 @@
 #include "base/date.h"
 #include "base/money.h"
 #include "core/db.h"
+#include "core/mask.h"
 #include "io/out.h"
 #include "core/module.h"
 #include "core/query.h"
@@ -547,12 +548,41 @@ static int add_order(struct crm *c, const struct type *t, struct qbuild *qb, con
 	return rc;
 }
 
+/* The record's fields as the acting user sees them: query_source with
+ * what prints masked to them masked, so that --where and --sort cannot
+ * tell it. NULL when nothing does. */
+static char *masked_source(struct crm *c, const struct type *t)
+{
+	if (!mask_any(c, t))
+		return NULL;
+	char *inner = query_source(t);
+	const char *owner = type_field(t, "owner") ? "r.\"owner\"" : NULL;
+	struct sbuf b = { 0 };
+	sbuf_add(&b, "(SELECT ");
+	for (int i = 0; i < t->nfields; i++) {
+		const struct field *f = &t->fields[i];
+		char *col = xasprintf("r.\"%s\"", f->name);
+		char *m = mask_column_sql(c, t, i, col, owner);
+		sbuf_addf(&b, "%s%s AS \"%s\"", i ? ", " : "", m ? m : col, f->name);
+		if (f->kind == FK_MONEY)
+			sbuf_addf(&b, ", %sr.\"_minor_%s\"%s AS \"_minor_%s\"", m ? "crm_mask(" : "", f->name,
+				  m ? ", 'other')" : "", f->name);
+		free(m);
+		free(col);
+	}
+	sbuf_addf(&b, " FROM %s) AS r", inner);
+	free(inner);
+	return sbuf_detach(&b);
+}
+
 static int build(struct crm *c, const struct type *t, const struct query *q, bool ids_only,
 		 struct qbuild *qb)
 {
 	char now[DATE_BUFSZ];
 	time_t tnow = date_now();
-	char *src = query_source(t), *sel = select_list(t);
+	char *src = masked_source(c, t), *sel = select_list(t);
+	if (!src)
+		src = query_source(t);
 	sbuf_addf(&qb->sql, "%s FROM %s WHERE r.deleted_at IS %s", ids_only ? "SELECT r.id" : sel, src,
 		  q->removed ? "NOT NULL" : "NULL");
 	free(src);

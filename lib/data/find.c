@@ -151,11 +151,23 @@ int find_records(struct crm *c, const char *text, const struct type *only, long 
 			c->errmsg[0] = 0;
 			continue;
 		}
+		/* a hit only in what prints masked to this user is no hit: else
+		 * searching digit by digit would tell the hidden ones */
+		const char *raw = (const char *)sqlite3_column_text(st, 1);
+		char *body = mask_in_text(c, t, r, raw);
+		bool hidden = false;
+		for (int i = 0; raw && strcmp(body, raw) && i < nw && !hidden; i++)
+			hidden = !strcasestr(body, words[i]);
+		if (hidden) {
+			free(body);
+			cJSON_Delete(r);
+			continue;
+		}
 		if (limit && n >= limit) {
+			free(body);
 			cJSON_Delete(r);
 			break;
 		}
-		char *body = mask_in_text(c, t, r, (const char *)sqlite3_column_text(st, 1));
 		char *snip = snippet_around(body, words[0]);
 		free(body);
 		mask_json(c, t, r, NULL);

@@ -361,6 +361,25 @@ static int header_map(struct importer *im, char **fields, int n, long line)
 				return rc;
 		}
 	}
+	/* A computed field that only shows another (a ticket's assignee is
+	 * its owner) fills that one, when no column of its own does: a
+	 * sheet's 受理人 column hands the tickets over as --assignee does. */
+	const struct type *t = im_type(im);
+	for (int i = 0; i < n; i++) {
+		const struct field *f = im->cols[i].field ? type_field(t, im->cols[i].field) : NULL;
+		if (!f || !(f->flags & FF_COMPUTED) || !f->expr || strncmp(f->expr, "r.", 2))
+			continue;
+		const struct field *to = type_field(t, f->expr + 2);
+		if (!to || to->flags & (FF_COMPUTED | FF_SYSTEM))
+			continue;
+		bool taken = false;
+		for (int j = 0; j < n && !taken; j++)
+			taken = im->cols[j].field && !strcmp(im->cols[j].field, to->name);
+		if (!taken) {
+			free(im->cols[i].field);
+			im->cols[i].field = xstrdup(to->name);
+		}
+	}
 	im->name_from = -1;
 	for (int i = 0; i < n; i++)
 		if (im->cols[i].field && !strcmp(im->cols[i].field, "name"))

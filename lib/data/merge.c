@@ -167,7 +167,13 @@ static int group_by(struct crm *c, const struct type *t, const struct key *k, lo
 		const char *ids = (const char *)sqlite3_column_text(st, 1);
 		if (seen_before(c, ids))
 			continue;
-		char *reason = xasprintf("same %s: %s", k->name, (const char *)sqlite3_column_text(st, 0));
+		/* the value as the user sees it: a phone finance sees masked
+		 * is not spelled out here either */
+		const struct field *f = type_field(t, k->name);
+		const char *v = (const char *)sqlite3_column_text(st, 0);
+		char *shown = f && mask_field(c, t, (int)(f - t->fields), NULL) ? mask_text(f, v) : NULL;
+		char *reason = xasprintf("same %s: %s", k->name, shown ? shown : v);
+		free(shown);
 		group_print(c, t, ids, reason, k->score, groups);
 		free(reason);
 	}

@@ -235,6 +235,8 @@ static int cmp_acct_id(const void *key, const void *elem)
 
 static struct acct *acct_find(struct acct *a, int n, long long id)
 {
+	if (!n)   /* no account to look in (bsearch wants an array) */
+		return NULL;
 	return bsearch(&id, a, (size_t)n, sizeof(*a), cmp_acct_id);
 }
 
@@ -539,7 +541,8 @@ int account_tier(struct crm *c, const struct service_opts *o)
 	if (!cur)
 		cur = xstrdup("CNY");
 	bool cash = table_exists(c, "payment") && table_exists(c, "contract");
-	char *scope = query_scope(c, ta, "a", o->apply);
+	/* what the user sees; --apply then needs write access to each (5) */
+	char *scope = query_scope(c, ta, "a", false);
 	/* payments received in the 12 months up to now, in the currency */
 	char *sql = xasprintf(
 		"SELECT a.id, a.name, a.tier, %s AS received FROM account AS a WHERE a.deleted_at IS NULL AND (%s) "
@@ -578,6 +581,7 @@ int account_tier(struct crm *c, const struct service_opts *o)
 					    "tier", "was" };
 	out_columns(c->out, cols, 9);
 	long long running = 0;
+	bool perm = false;
 	for (int i = 0; i < n; i++) {
 		struct tier_row *r = &rows[i];
 		/* A while the running share is within 80% (the first is always
@@ -590,13 +594,23 @@ int account_tier(struct crm *c, const struct service_opts *o)
 			else if (running * 100 <= total * 95)
 				tier = "B";
 		}
+		bool refused = false;
 		if (!rc && o->apply && (!r->was || strcmp(r->was, tier))) {
 			cJSON *ch = cJSON_CreateObject();
 			cJSON_AddStringToObject(ch, "tier", tier);
 			rc = record_update(c, ta, r->id, ch, 0);
 			cJSON_Delete(ch);
+			/* one the user sees but may not change is refused on
+			 * its own (5 at the end); the others are stored */
+			if (rc == CRM_PERM) {
+				crm_report(c);
+				refused = true;
+				rc = CRM_OK;
+			}
 		}
-		if (!rc) {
+		if (refused)
+			perm = true;
+		else if (!rc) {
 			struct out *w = c->out;
 			out_begin(w);
 			out_str(w, "type", "account");
@@ -618,5 +632,5 @@ int account_tier(struct crm *c, const struct service_opts *o)
 	}
 	free(rows);
 	free(cur);
-	return rc ? rc : n ? CRM_OK : CRM_NOTFOUND;
+	return rc ? rc : perm ? CRM_PERM : n ? CRM_OK : CRM_NOTFOUND;
 }

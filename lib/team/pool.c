@@ -76,6 +76,12 @@ static char *deal_sql(struct crm *c, const struct type *t, const char *alias)
 int pool_list(struct crm *c, const struct type *t, const struct query *q)
 {
 	int rc = CRM_NOTFOUND;
+	if (t && !type_pooled(t)) {
+		char *names = pool_types(c);
+		rc = crm_error(c, CRM_USAGE, "--type: only %s are in the pool, not %s", names, t->plural);
+		free(names);
+		return rc;
+	}
 	for (int i = 0; type_at(c, i); i++) {
 		const struct type *u = type_at(c, i);
 		if ((t && u != t) || !type_pooled(u))
