@@ -237,10 +237,11 @@ static const char *map_lookup(struct importer *im, const char *header)
 			found = strcmp(im->user[i].field, "-") ? im->user[i].field : "";
 	for (int i = 0; i < t->nfields && !found; i++) {
 		const struct field *f = &t->fields[i];
-		char *fk = header_key(f->name);
-		if (!strcmp(fk, k) || (f->zh && !strcmp(f->zh, k)))
+		char *fk = header_key(f->name), *zk = f->zh ? header_key(f->zh) : NULL;
+		if (!strcmp(fk, k) || (zk && !strcmp(zk, k)))   /* 产品ID as export wrote it */
 			found = f->name;
 		free(fk);
+		free(zk);
 	}
 	for (int i = 0; i < t->nfields && !found; i++)   /* account -> account_id */
 		if (t->fields[i].kind == FK_REF && !strcmp(t->fields[i].ref, k))
