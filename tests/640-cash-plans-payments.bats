@@ -231,3 +231,16 @@ local_setup() {
 	run crm rule add 到账 --on payment.received --do 'notify 回款到账'
 	assert_success
 }
+
+@test "a payment's applied amounts print exactly in show, list and a pipe: 4000, never 4000.0" {
+	crm plan add --contract 1 amount=4000 due=2026-04-01 >/dev/null
+	crm plan add --contract 1 amount=6000.01 due=2026-05-01 >/dev/null
+	# 4500.5: 4000 to plan 1, the 500.5 left to plan 2
+	crm payment add --contract 1 amount=4500.5 >/dev/null
+	want='"applied":[{"plan_id":1,"installment":1,"amount":4000},{"plan_id":2,"installment":2,"amount":500.5}]'
+	for cmd in 'crm payment show 1' 'crm payment list' 'crm payment list | crm payment show'; do
+		run --separate-stderr bash -c "$cmd"
+		assert_success
+		[[ "$output" == *"$want"* ]] || fail "$cmd: $output"
+	done
+}

@@ -10,6 +10,14 @@
 #include "core/crm.h"
 #include "core/record.h"
 
+/* SQL for an amount in minor units (an SQL expression given as a string
+ * literal) as an exact JSON number in major units inside json_object():
+ * 10000 and 2580.5, never 10000.0 or a binary fraction's digits. */
+#define CASH_SQL_MONEY_JSON(x) \
+	"json(printf('%s%d%s', CASE WHEN (" x ") < 0 THEN '-' ELSE '' END, abs(" x ") / 100, " \
+	"CASE WHEN abs(" x ") % 100 = 0 THEN '' WHEN abs(" x ") % 10 = 0 THEN printf('.%d', abs(" x ") % 100 / 10) " \
+	"ELSE printf('.%02d', abs(" x ") % 100) END))"
+
 /* "YYYY-MM-DD" of now (local time) into buf of DATE_BUFSZ. */
 char *cash_today(char *buf);
 

@@ -55,8 +55,9 @@ static int order_fill(struct crm *c, const struct type *t, struct rec *r, unsign
 		snprintf(idtxt, sizeof(idtxt), "%lld", k.quote_id);
 		char *lines = db_get_text(c, "SELECT json_group_array(json_object('line_no', l.line_no, 'product_id', "
 					  "l.product_id, 'sku', l.sku, 'name', l.name, 'unit', l.unit, 'qty', l.qty, "
-					  "'price', l.price / 100.0, 'amount', cash_line('total', l.qty, l.price, l.discount, "
-					  "q.discount, l.tax_rate, q.tax_included) / 100.0)) FROM (SELECT * FROM quote_line "
+					  "'price', " CASH_SQL_MONEY_JSON("l.price") ", 'amount', "
+					  CASH_SQL_MONEY_JSON("cash_line('total', l.qty, l.price, l.discount, q.discount, "
+							      "l.tax_rate, q.tax_included)") ")) FROM (SELECT * FROM quote_line "
 					  "WHERE quote_id = ?1 AND deleted_at IS NULL ORDER BY line_no) AS l "
 					  "JOIN quote AS q ON q.id = l.quote_id", idtxt);
 		if (lines && strcmp(lines, "[]"))

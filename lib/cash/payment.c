@@ -26,7 +26,7 @@ static const struct field payment_fields[] = {
 	  "SELECT k.number FROM contract AS k WHERE k.id = r.contract_id" },
 	{ "applied", FK_JSON, FF_COMPUTED, NULL, NULL, NULL, NULL,
 	  "SELECT json_group_array(json_object('plan_id', a.plan_id, 'installment', p.installment, "
-	  "'amount', a.amount / 100.0)) FROM payment_alloc AS a JOIN plan AS p ON p.id = a.plan_id "
+	  "'amount', " CASH_SQL_MONEY_JSON("a.amount") ")) FROM payment_alloc AS a JOIN plan AS p ON p.id = a.plan_id "
 	  "WHERE a.payment_id = r.id" },
 	{ "owner", FK_TEXT, FF_LIST, NULL, NULL, "负责人", NULL },
 	FIELD_NOTE, FIELD_STAMPS,
