@@ -11,6 +11,7 @@
 #include "cash/quote.h"
 #include "core/input.h"
 #include "core/query.h"
+#include "io/out.h"
 #include "records.h"
 
 static int quote_list_exec(struct crm *c, struct args *a) { return rec_list(c, a, "quote"); }
@@ -31,7 +32,12 @@ static int show_one(struct crm *c, const struct type *t, long long id, const cJS
 
 static int quote_show_exec(struct crm *c, struct args *a)
 {
-	rec_columns(c, type_find(c, "quote"));
+	/* on a terminal every field it has, one a line, as every show prints;
+	 * its lines after it the same way */
+	if (c->format == OUT_TABLE)
+		out_vertical(c->out);
+	else
+		rec_columns(c, type_find(c, "quote"));
 	return input_each(c, a->argc, a->argv, "quote", show_one, NULL);
 }
 

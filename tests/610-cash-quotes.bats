@@ -298,3 +298,36 @@ local_setup() {
 	run --separate-stderr crm quote print 9
 	assert_failure 1
 }
+
+@test "quote show --table: the quote, then each line, every field one a line in its own order, as every show" {
+	crm product add name=企业版 sku=ENT price=12800 >/dev/null
+	crm quote add --deal 1 >/dev/null
+	crm quote line add 1 --product ENT --qty 2 >/dev/null
+	run --separate-stderr crm quote show 1 --table
+	assert_success
+	assert_line --regexp '^number +Q-2026-0001$'
+	# 2 x 12800.00 = 25600.00, the line's and the quote's total
+	assert_line --regexp '^amount_total +25600$'
+	assert_line --regexp '^line_no +1$'
+	assert_line --regexp '^sku +ENT$'
+	# the line starts with its id, then its quote: not the quote's key order
+	n=$(grep -n '^line_no' <<<"$output" | cut -d: -f1)
+	[ "$(sed -n "$((n - 2))p;$((n - 1))p" <<<"$output" | awk '{print $1}' | paste -sd,)" = id,quote_id ]
+}
+
+@test "quote lines exported with Chinese headers import back: 产品ID is read as product_id" {
+	crm product add name=企业版 sku=ENT price=12800 >/dev/null
+	crm product add name=实施服务 sku=SVC price=1500 unit=人天 tax_rate=6 >/dev/null
+	crm quote add --deal 1 >/dev/null
+	crm quote line add 1 --product ENT >/dev/null
+	crm quote line add 1 --product SVC --qty 2 >/dev/null
+	crm export quote_lines --headers zh > "$BATS_TEST_TMPDIR/l.csv"
+	head -1 "$BATS_TEST_TMPDIR/l.csv" | grep -q '产品ID'
+	crm quote add --deal 1 >/dev/null
+	# the same lines for quote 2, without their ids
+	sed '1!s/^[0-9]*,1,/,2,/' "$BATS_TEST_TMPDIR/l.csv" > "$BATS_TEST_TMPDIR/l2.csv"
+	run --separate-stderr crm import quote_lines "$BATS_TEST_TMPDIR/l2.csv"
+	assert_success
+	[[ "$stderr" != *"not a quote_line field"* ]] || fail "stderr: $stderr"
+	[ "$(crm quote line list 2 | jq -c '[.line_no, .product_id, .sku, .amount_total]' | paste -sd' ')" = '[1,1,"ENT",12800] [2,2,"SVC",3000]' ]
+}
