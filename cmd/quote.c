@@ -11,6 +11,7 @@
 #include "cash/quote.h"
 #include "core/input.h"
 #include "core/query.h"
+#include "io/fs.h"
 #include "io/out.h"
 #include "records.h"
 
@@ -77,17 +78,25 @@ static int print_exec(struct crm *c, struct args *a)
 	if (rc)
 		return rc;
 	if (file) {
-		int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		/* as export and dashboard -o: a new file (0600) renamed over
+		 * FILE when whole, so a failure leaves FILE as it was */
+		char *tmp;
+		int fd = fs_temp_beside(file, &tmp);
 		FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
 		if (!fp) {
 			rc = crm_error(c, CRM_USAGE, "-o: cannot write %s: %s", file, strerror(errno));
-			if (fd >= 0)
+			if (fd >= 0) {
 				close(fd);
+				unlink(tmp);
+			}
 		} else {
 			fputs(doc, fp);
-			if (fclose(fp) != 0)
+			if (fclose(fp) != 0 || fs_commit(tmp, file, 1) != 0) {
 				rc = crm_error(c, CRM_DBERR, "cannot write %s: %s", file, strerror(errno));
+				unlink(tmp);
+			}
 		}
+		free(tmp);
 	} else {
 		fputs(doc, stdout);
 	}

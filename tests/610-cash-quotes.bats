@@ -315,6 +315,23 @@ local_setup() {
 	[ "$(sed -n "$((n - 2))p;$((n - 1))p" <<<"$output" | awk '{print $1}' | paste -sd,)" = id,quote_id ]
 }
 
+@test "quote print -o FILE: replaced whole, 0600; a file that cannot be made leaves what was there" {
+	crm product add name=企业版 sku=ENT price=10 >/dev/null
+	crm quote add --deal 1 >/dev/null
+	crm quote line add 1 --product ENT >/dev/null
+	echo old > "$BATS_TEST_TMPDIR/q.txt"
+	chmod 644 "$BATS_TEST_TMPDIR/q.txt"
+	run --separate-stderr crm quote print 1 -o "$BATS_TEST_TMPDIR/q.txt"
+	assert_success
+	[ -z "$output" ]
+	[ "$(stat -c %a "$BATS_TEST_TMPDIR/q.txt")" = 600 ]
+	grep -q '大写: 壹拾元整' "$BATS_TEST_TMPDIR/q.txt"
+	[ "$(ls "$BATS_TEST_TMPDIR" | grep -c tmp)" = 0 ]
+	run --separate-stderr crm quote print 1 -o "$BATS_TEST_TMPDIR/none/q.txt"
+	assert_failure 2
+	[ ! -e "$BATS_TEST_TMPDIR/none" ]
+}
+
 @test "quote lines exported with Chinese headers import back: 产品ID is read as product_id" {
 	crm product add name=企业版 sku=ENT price=12800 >/dev/null
 	crm product add name=实施服务 sku=SVC price=1500 unit=人天 tax_rate=6 >/dev/null
