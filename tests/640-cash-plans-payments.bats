@@ -244,3 +244,17 @@ local_setup() {
 		[[ "$output" == *"$want"* ]] || fail "$cmd: $output"
 	done
 }
+
+@test "export payments --headers zh: every column has its Chinese header, the computed ones too" {
+	crm payment add --contract 1 amount=100 >/dev/null
+	run --separate-stderr crm export payments --headers zh
+	assert_success
+	[[ "${lines[0]}" == *,合同号码,核销明细,* ]] || fail "header: ${lines[0]}"
+	[ -z "$(head -1 <<<"$output" | tr , '\n' | grep -E '^[a-z_]+$')" ] || fail "English headers: ${lines[0]}"
+	# and back in: the contract by 合同编号, the computed columns left alone
+	crm payment rm 1 --purge >/dev/null
+	cut -d, -f2- <<<"$output" | sed 's/^[^,]*,//; 1s/^/回款编号,/; 2s/^/HK-X,/' > "$BATS_TEST_TMPDIR/p.csv"
+	run --separate-stderr crm import payments "$BATS_TEST_TMPDIR/p.csv"
+	assert_success
+	[ "$(crm payment list | jq -c '[.number, .contract_id, .amount]')" = '["HK-X",1,100]' ]
+}
