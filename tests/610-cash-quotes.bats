@@ -348,3 +348,11 @@ local_setup() {
 	[[ "$stderr" != *"not a quote_line field"* ]] || fail "stderr: $stderr"
 	[ "$(crm quote line list 2 | jq -c '[.line_no, .product_id, .sku, .amount_total]' | paste -sd' ')" = '[1,1,"ENT",12800] [2,2,"SVC",3000]' ]
 }
+
+@test "a draft quote stays in its deal's currency: update currency=USD is exit 3, as add" {
+	crm quote add --deal 1 >/dev/null
+	run --separate-stderr crm quote update 1 currency=USD
+	assert_failure 3
+	[[ "$stderr" == *"currency: a quote is in its deal's currency (CNY)"* ]] || fail "stderr: $stderr"
+	[ "$(crm quote show 1 | jq -r .currency)" = CNY ]
+}

@@ -277,3 +277,23 @@ accepted_quote() {
 	run crm search HT-OLD-001
 	[ "$(jqo .id)" = 1 ]
 }
+
+@test "a draft's edits keep what add enforces: the deal's currency, a quote's total (exit 3, nothing changes)" {
+	accepted_quote
+	crm contract add --quote 1 start=2026-03-05 end=2027-03-04 >/dev/null
+	crm contract add --deal 1 amount=8万 start=2026-03-05 end=2027-03-04 >/dev/null
+	# the deal is in CNY: as add refuses currency=USD, so does update
+	run --separate-stderr crm contract update 2 currency=USD
+	assert_failure 3
+	[[ "$stderr" == *"currency: a contract is in its deal's currency (CNY)"* ]] || fail "stderr: $stderr"
+	[ "$(crm contract show 2 | jq -r .currency)" = CNY ]
+	# from the quote: its total, 2 x 12800.00 = 25600.00, as add says
+	run --separate-stderr crm contract update 1 amount=20000
+	assert_failure 3
+	[[ "$stderr" == *"amount: a contract from quote:1 is for its total 25600, not 20000"* ]] || fail "stderr: $stderr"
+	[ "$(crm contract show 1 | jq .amount)" = 25600 ]
+	# from a deal the amount is the user's; the same currency is no change
+	run crm contract update 2 amount=9万 currency=CNY
+	assert_success
+	[ "$(jqo .amount)" = 90000 ]
+}

@@ -137,3 +137,17 @@ local_setup() {
 	run --separate-stderr bash -c 'crm order list | crm order show'
 	[[ "$output" == *"$want"* ]] || fail "pipe: $output"
 }
+
+@test "an invoice and an order stay in their contract's currency: update currency=USD is exit 3, as add" {
+	crm contract submit 1 >/dev/null
+	crm contract sign 1 >/dev/null
+	crm order add --contract 1 >/dev/null
+	crm invoice add --contract 1 amount=100 >/dev/null
+	run --separate-stderr crm invoice update 1 currency=USD
+	assert_failure 3
+	[[ "$stderr" == *"currency: an invoice is in its contract's currency (CNY)"* ]] || fail "stderr: $stderr"
+	run --separate-stderr crm order update 1 currency=USD
+	assert_failure 3
+	[[ "$stderr" == *"currency: an order is in its contract's currency (CNY)"* ]] || fail "stderr: $stderr"
+	[ "$(crm invoice show 1 | jq -r .currency) $(crm order show 1 | jq -r .currency)" = "CNY CNY" ]
+}

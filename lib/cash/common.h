@@ -75,6 +75,12 @@ int cash_update(struct crm *c, const char *type, long long id, cJSON *fields, co
  * terms only in a draft). */
 bool cash_terms_changed(const struct type *t, const cJSON *before, const cJSON *after);
 
+/* An update may not move a record out of the currency it took from its
+ * deal or contract: CRM_BADINPUT "currency: an invoice is in its
+ * contract's currency (CNY)" when before and after differ. */
+int cash_currency_kept(struct crm *c, const cJSON *before, const cJSON *after, const char *what,
+		       const char *whose);
+
 /* One change made of several writes (a contract signed and its deal
  * won): all or nothing, user hooks included. cash_end releases it (rc 0)
  * or rolls it back, and returns rc. */

@@ -100,6 +100,9 @@ static int order_updated(struct crm *c, const struct type *t, long long id, cons
 	const cJSON *c0 = cJSON_GetObjectItem(before, "contract_id"), *c1 = cJSON_GetObjectItem(after, "contract_id");
 	if (!cJSON_IsNumber(c1) || (cJSON_IsNumber(c0) && c0->valuedouble != c1->valuedouble))
 		return crm_error(c, CRM_BADINPUT, "contract_id: an order stays with its contract");
+	int rc = cash_currency_kept(c, before, after, "an order", "contract");
+	if (rc)
+		return rc;
 	if (!from || !to || !strcmp(from, to))
 		return CRM_OK;
 	if (!allowed(from, to)) {
@@ -112,7 +115,7 @@ static int order_updated(struct crm *c, const struct type *t, long long id, cons
 	char now[DATE_BUFSZ];
 	cJSON *f = cJSON_CreateObject();
 	cJSON_AddStringToObject(f, "delivered_at", date_format(date_now(), now));
-	int rc = record_update(c, t, id, f, REC_SYSTEM | REC_NO_RULES);
+	rc = record_update(c, t, id, f, REC_SYSTEM | REC_NO_RULES);
 	cJSON_Delete(f);
 	return rc;
 }
