@@ -258,3 +258,14 @@ local_setup() {
 	assert_success
 	[ "$(crm payment list | jq -c '[.number, .contract_id, .amount]')" = '["HK-X",1,100]' ]
 }
+
+@test "plan split: a 0% part is refused as such (exit 2), not as parts that do not add up; nothing is added" {
+	run --separate-stderr crm plan split --contract 1 --parts 0%,100% --first 2026-04-01
+	assert_failure 2
+	[[ "$stderr" == *"--parts: 0%,100% has a part of 0%"* ]] || fail "stderr: $stderr"
+	run --separate-stderr crm plan split --contract 1 --parts 50%,40% --first 2026-04-01
+	assert_failure 2
+	[[ "$stderr" == *"--parts: 50%,40% does not add up to 100%"* ]] || fail "stderr: $stderr"
+	run crm plan list
+	assert_failure 1
+}
