@@ -106,15 +106,32 @@ static int print_exec(struct crm *c, struct args *a)
 
 /* ---- lines ---- */
 
+struct line_add {
+	const char *product;
+	const cJSON *fields;
+};
+
+static int line_add_one(struct crm *c, const struct type *t, long long id, const cJSON *line, void *arg)
+{
+	const struct line_add *la = arg;
+	return quote_line_add(c, id, la->product, la->fields);
+}
+
+/* QUOTE, or with none and stdin not a terminal, each quote on it: crm
+ * quote add --deal 7 | crm quote line add --product ENT --qty 2 */
 static int line_add_exec(struct crm *c, struct args *a)
 {
-	long long q = id_arg(c, "QUOTE", a->argv[0]);
-	if (q < 0)
+	bool given = a->argc && !strchr(a->argv[0], '=');
+	long long q = 0;
+	if (given && (q = id_arg(c, "QUOTE", a->argv[0])) < 0)
 		return CRM_USAGE;
+	if (!given && !input_piped())
+		return cmd_usage_error(c, "missing argument: the QUOTE to add a line to (or quotes as JSON lines on "
+				       "stdin)");
 	cJSON *fields;
 	char **rest;
 	int nrest;
-	int rc = kv_parse(c, a->argc - 1, a->argv + 1, &fields, &rest, &nrest);
+	int rc = kv_parse(c, a->argc - given, a->argv + given, &fields, &rest, &nrest);
 	if (rc)
 		return rc;
 	if (nrest) {
@@ -129,7 +146,8 @@ static int line_add_exec(struct crm *c, struct args *a)
 				cJSON_AddStringToObject(fields, opts[i], arg_get(a, opts[i]));
 			}
 		rec_columns(c, type_find(c, "quote_line"));
-		rc = quote_line_add(c, q, arg_get(a, "product"), fields);
+		struct line_add la = { arg_get(a, "product"), fields };
+		rc = given ? quote_line_add(c, q, la.product, fields) : input_each(c, 0, NULL, "quote", line_add_one, &la);
 	}
 	cJSON_Delete(fields);
 	free(rest);
@@ -244,8 +262,9 @@ static const struct cmd_verb quote_verbs[] = {
 	  "is superseded", NULL, DB_WRITE, 0, -1, revise_exec },
 	{ "print", "ID [--format html|txt] [-o FILE]", "the quote as a document for the customer (报价单)",
 	  print_opts, DB_READ, 1, 1, print_exec },
-	{ "line add", "QUOTE --product SKU|ID [--qty N] [--price P] [--discount PCT] [FIELD=VALUE ...]",
-	  "add a line to a draft quote", line_add_opts, DB_WRITE, 1, -1, line_add_exec },
+	{ "line add", "[QUOTE] --product SKU|ID [--qty N] [--price P] [--discount PCT] [FIELD=VALUE ...]",
+	  "add a line to a draft quote (or to each quote piped in as JSON lines)", line_add_opts, DB_WRITE, 0, -1,
+	  line_add_exec },
 	{ "line list", "[QUOTE] [--where EXPR] [--sort F]", "list quote lines (of one quote)", line_list_opts,
 	  DB_READ, 0, 1, line_list_exec },
 	{ "line update", "QUOTE LINE_NO FIELD=VALUE ...", "change a line of a draft quote", NULL, DB_WRITE, 3, -1,

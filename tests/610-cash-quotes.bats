@@ -356,3 +356,24 @@ local_setup() {
 	[[ "$stderr" == *"currency: a quote is in its deal's currency (CNY)"* ]] || fail "stderr: $stderr"
 	[ "$(crm quote show 1 | jq -r .currency)" = CNY ]
 }
+
+@test "quote line add reads the quotes to add to from stdin: crm quote add | crm quote line add" {
+	crm product add name=企业版 sku=ENT price=12800 >/dev/null
+	run --separate-stderr bash -c 'crm quote add --deal 1 | crm quote line add --product ENT --qty 2'
+	assert_success
+	assert_jsonl
+	# 2 x 12800.00 = 25600.00
+	[ "$(jqo '"\(.type) \(.quote_id) \(.line_no) \(.amount_total)"')" = "quote_line 1 1 25600" ]
+	crm quote add --deal 1 >/dev/null
+	# each quote on stdin gets the line; the type is checked
+	run --separate-stderr bash -c 'crm quote list | crm quote line add -p ENT note=加购'
+	assert_success
+	[ "$(jq -c '[.quote_id, .line_no, .note]' <<<"$output" | paste -sd' ')" = '[1,2,"加购"] [2,1,"加购"]' ]
+	run --separate-stderr bash -c 'crm deal list | crm quote line add -p ENT'
+	assert_failure 3
+	[[ "$stderr" == *"line 1: a deal, not a quote"* ]] || fail "stderr: $stderr"
+	# no quote and nothing piped: a usage error
+	run --separate-stderr crm quote line add -p ENT </dev/null
+	assert_failure 2
+	[ "$(crm quote line list | wc -l)" = 3 ]
+}
