@@ -251,7 +251,7 @@ static const struct cmd_verb quote_verbs[] = {
 	  NULL, DB_READ, 0, -1, quote_show_exec },
 	{ "update", "[ID ...] FIELD=VALUE ...", "change fields of draft quotes (ids, or JSON lines on stdin)",
 	  add_opts, DB_WRITE, 1, -1, quote_update_exec },
-	{ "rm", "[--purge] [ID ...]", "remove quotes (crm restore brings them back unless --purge)",
+	{ "rm", "[--purge] [ID ...]", "remove quotes no live contract was made from (crm restore brings them back unless --purge)",
 	  rec_rm_opts, DB_WRITE, 0, -1, quote_rm_exec },
 	{ "send", "[ID ...]", "send draft quotes (a discount over approval.discount_over needs an approval first)",
 	  NULL, DB_WRITE, 0, -1, send_exec },

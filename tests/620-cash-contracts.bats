@@ -297,3 +297,16 @@ accepted_quote() {
 	assert_success
 	[ "$(jqo .amount)" = 90000 ]
 }
+
+@test "the quote a contract was made from is not removed (exit 4) while the contract is there; then it is" {
+	accepted_quote
+	crm contract add --quote 1 start=2026-03-05 end=2027-03-04 >/dev/null
+	run --separate-stderr crm quote rm 1
+	assert_failure 4
+	[[ "$stderr" == *"quote:1 is the quote of contract:1: remove the contract first"* ]] || fail "stderr: $stderr"
+	[ "$(crm quote show 1 | head -1 | jq -r .status)" = accepted ]
+	[ "$(crm contract show 1 | jq .quote_id)" = 1 ]
+	crm contract rm 1 >/dev/null
+	run crm quote rm 1
+	assert_success
+}

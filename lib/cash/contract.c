@@ -423,6 +423,18 @@ int contract_renew(struct crm *c, long long id)
 	return rc;
 }
 
+int contract_on_quote_removed(struct crm *c, const struct change *ch)
+{
+	char idtxt[24];
+	snprintf(idtxt, sizeof(idtxt), "%lld", ch->id);
+	long long k = db_get_int(c, "SELECT id FROM contract WHERE quote_id = ? AND deleted_at IS NULL LIMIT 1", idtxt,
+				 0);
+	if (k)
+		return crm_error(c, CRM_CONFLICT, "quote:%lld is the quote of contract:%lld: remove the contract first",
+				 ch->id, k);
+	return CRM_OK;
+}
+
 int contract_on_removed(struct crm *c, const struct change *ch)
 {
 	char idtxt[24];
