@@ -298,6 +298,7 @@ const struct cmd_entry cmd_quote_entry = {
 		       "total. revise makes version + 1 as a draft (number Q-...-v2) and marks the\n"
 		       "old one superseded. Events: quote.sent, quote.accepted, quote.expired.\n"
 		       "print: the company (config company.name, company.address, company.phone,\n"
-		       "company.tax_number), the customer, the lines, the totals and the total in\n"
+		       "company.tax_number), the customer, the whole quote's discount (整单折扣,\n"
+		       "already in the lines' amounts), the lines, the totals and the total in\n"
 		       "capital numerals (壹拾贰万叁仟肆佰伍拾陆元柒角捌分).",
 };

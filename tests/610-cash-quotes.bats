@@ -377,3 +377,21 @@ local_setup() {
 	assert_failure 2
 	[ "$(crm quote line list | wc -l)" = 3 ]
 }
+
+@test "quote print shows the whole quote's discount, which the line amounts already include" {
+	crm product add name=实施服务 sku=SVC price=1500 unit=人天 tax_rate=6 >/dev/null
+	crm quote add --deal 1 --discount 5 >/dev/null
+	crm quote line add 1 --product SVC --qty 2 --discount 10 >/dev/null
+	# 2 x 1500.00 = 3000.00; -10% = 2700.00; -5% = 2565.00: the line's amount
+	run --separate-stderr crm quote print 1
+	assert_success
+	assert_line '整单折扣: 5% (已计入各行金额)'
+	assert_line --regexp '^ +1  SVC .* 10% +6%  2,565\.00$'
+	assert_line '合计: ¥2,565.00 CNY'
+	run crm quote print 1 --format html
+	assert_output --partial '<tr><th>整单折扣</th><td>5% (已计入各行金额)</td></tr>'
+	# without one, no such line
+	crm quote update 1 discount=0 >/dev/null
+	run crm quote print 1
+	refute_line --partial '整单折扣'
+}
