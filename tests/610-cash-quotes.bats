@@ -395,3 +395,25 @@ local_setup() {
 	run crm quote print 1
 	refute_line --partial '整单折扣'
 }
+
+@test "quote print respects visibility: a rep cannot print another rep's quote (exit 5, nothing printed)" {
+	crm user add tester role=admin >/dev/null
+	crm user add alice role=rep >/dev/null
+	crm user add bob role=rep >/dev/null
+	crm product add name=企业版 sku=ENT price=12800 >/dev/null
+	crm --as alice quote add --deal 1 >/dev/null
+	crm --as alice quote line add 1 --product ENT >/dev/null
+	run --separate-stderr crm --as bob quote print 1
+	assert_failure 5
+	[ -z "$output" ]
+	[[ "$stderr" == *"quote:1 is not visible to bob"* ]] || fail "stderr: $stderr"
+	run --separate-stderr crm --as bob quote print 1 --format html -o "$BATS_TEST_TMPDIR/q.html"
+	assert_failure 5
+	[ ! -e "$BATS_TEST_TMPDIR/q.html" ]
+	# as quote show: the owner and an admin may
+	run --separate-stderr crm --as alice quote print 1
+	assert_success
+	assert_line '大写: 壹万贰仟捌佰元整'
+	run crm --as tester quote print 1
+	assert_success
+}

@@ -355,7 +355,11 @@ int quote_print(struct crm *c, long long id, bool html, char **out)
 {
 	struct doc d;
 	*out = NULL;
-	int rc = doc_load(c, id, &d);
+	/* a document of the quote is for those who may see the quote */
+	int rc = record_access(c, type_find(c, quote_type.name), id, false);
+	if (rc)
+		return rc;
+	rc = doc_load(c, id, &d);
 	if (!rc) {
 		struct sbuf b = { 0 };
 		if (html)
