@@ -310,3 +310,20 @@ accepted_quote() {
 	run crm quote rm 1
 	assert_success
 }
+
+@test "crm import contracts --strict: a refused row keeps nothing, and the summary offers no run to undo" {
+	cat > "$BATS_TEST_TMPDIR/ht.csv" <<-'EOF2'
+	合同编号,合同名称,客户编号,合同金额,开始日期,结束日期,状态,签订日期
+	HT-A,甲,杭州云启科技有限公司,100,2026-01-01,2026-12-31,signed,2025-12-20
+	HT-B,乙,杭州云启科技有限公司,100,2026-01-01,2025-12-31,signed,2025-12-20
+	EOF2
+	run --separate-stderr crm import contracts --strict "$BATS_TEST_TMPDIR/ht.csv"
+	assert_failure 3
+	[[ "$stderr" == *"1 would be inserted, 0 would be updated, 0 would be skipped, 1 rejected;"* ]] || fail "stderr: $stderr"
+	[[ "$stderr" == *"--strict imports nothing"* ]] || fail "stderr: $stderr"
+	[[ "$stderr" != *"crm import undo"* ]] || fail "an undo for nothing: $stderr"
+	run crm contract list
+	assert_failure 1
+	run --separate-stderr crm import undo 1
+	assert_failure 1
+}

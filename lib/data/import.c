@@ -1405,7 +1405,7 @@ static void summary(struct importer *im)
 			  im->dup_db == 1 ? "" : "s");
 	if (im->short_rows)
 		sbuf_addf(&b, "; %ld short rows read as if their missing cells were empty", im->short_rows);
-	if (im->run_id && !im->o->dry_run)
+	if (im->run_id && !*would)   /* a run that keeps nothing has nothing to undo */
 		sbuf_addf(&b, "; run %lld (crm import undo %lld takes it back)", im->run_id, im->run_id);
 	sbuf_addf(&b, "; %.2f s", progress_seconds(&im->pg));
 	crm_notice(c, "%s", b.s);
