@@ -86,7 +86,8 @@ const struct cmd_entry cmd_contract_entry = {
 	.verbs = contract_verbs,
 	.description = "Contract fields: number (合同编号, HT-YYYY-NNNN unless given; unique, and\n"
 		       "a payment or an import may name the contract by it), name, deal_id,\n"
-		       "account_id, quote_id, amount, currency (its deal's), start, end, status,\n"
+		       "account_id, quote_id, amount (a quote's total when made from one),\n"
+		       "currency (its deal's, on update too), start, end, status,\n"
 		       "signed_at, owner, tags, note; computed: received, unreceived, invoiced.\n"
 		       "Status: draft -> pending -> approved -> signed, or back to draft when an\n"
 		       "approver rejects; terminated (with a reason) from signed; a signed\n"

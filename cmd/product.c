@@ -21,11 +21,11 @@ const struct cmd_entry cmd_product_entry = {
 	.name = "product",
 	.summary = "products: what quotes are made of (产品)",
 	.verbs = product_verbs,
-	.description = "Product fields: sku (unique among live products; a quote line, an import and\n"
-		       "any reference may give it instead of the id), name (required), category,\n"
-		       "unit (default 套), price (required, money, tax included unless config\n"
-		       "tax.included is false), currency, tax_rate (percent, default 13),\n"
-		       "status (active, inactive), description, tags, note.\n"
+	.description = "Product fields: sku (required, unique among live products; a quote line,\n"
+		       "an import and any reference may give it instead of the id), name\n"
+		       "(required), category, unit (default 套), price (required, money, tax\n"
+		       "included unless config tax.included is false), currency, tax_rate\n"
+		       "(percent, default 13), status (active, inactive), description, tags, note.\n"
 		       "  crm product add name=企业版 sku=CRM-ENT price=12800 unit=套 tax_rate=13\n"
 		       "  crm import products 产品.xlsx     (产品编号 产品名称 单价 单位 税率 ...)",
 };

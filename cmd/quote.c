@@ -11,6 +11,8 @@
 #include "cash/quote.h"
 #include "core/input.h"
 #include "core/query.h"
+#include "io/fs.h"
+#include "io/out.h"
 #include "records.h"
 
 static int quote_list_exec(struct crm *c, struct args *a) { return rec_list(c, a, "quote"); }
@@ -31,7 +33,12 @@ static int show_one(struct crm *c, const struct type *t, long long id, const cJS
 
 static int quote_show_exec(struct crm *c, struct args *a)
 {
-	rec_columns(c, type_find(c, "quote"));
+	/* on a terminal every field it has, one a line, as every show prints;
+	 * its lines after it the same way */
+	if (c->format == OUT_TABLE)
+		out_vertical(c->out);
+	else
+		rec_columns(c, type_find(c, "quote"));
 	return input_each(c, a->argc, a->argv, "quote", show_one, NULL);
 }
 
@@ -71,17 +78,25 @@ static int print_exec(struct crm *c, struct args *a)
 	if (rc)
 		return rc;
 	if (file) {
-		int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		/* as export and dashboard -o: a new file (0600) renamed over
+		 * FILE when whole, so a failure leaves FILE as it was */
+		char *tmp;
+		int fd = fs_temp_beside(file, &tmp);
 		FILE *fp = fd >= 0 ? fdopen(fd, "w") : NULL;
 		if (!fp) {
 			rc = crm_error(c, CRM_USAGE, "-o: cannot write %s: %s", file, strerror(errno));
-			if (fd >= 0)
+			if (fd >= 0) {
 				close(fd);
+				unlink(tmp);
+			}
 		} else {
 			fputs(doc, fp);
-			if (fclose(fp) != 0)
+			if (fclose(fp) != 0 || fs_commit(tmp, file, 1) != 0) {
 				rc = crm_error(c, CRM_DBERR, "cannot write %s: %s", file, strerror(errno));
+				unlink(tmp);
+			}
 		}
+		free(tmp);
 	} else {
 		fputs(doc, stdout);
 	}
@@ -91,15 +106,32 @@ static int print_exec(struct crm *c, struct args *a)
 
 /* ---- lines ---- */
 
+struct line_add {
+	const char *product;
+	const cJSON *fields;
+};
+
+static int line_add_one(struct crm *c, const struct type *t, long long id, const cJSON *line, void *arg)
+{
+	const struct line_add *la = arg;
+	return quote_line_add(c, id, la->product, la->fields);
+}
+
+/* QUOTE, or with none and stdin not a terminal, each quote on it: crm
+ * quote add --deal 7 | crm quote line add --product ENT --qty 2 */
 static int line_add_exec(struct crm *c, struct args *a)
 {
-	long long q = id_arg(c, "QUOTE", a->argv[0]);
-	if (q < 0)
+	bool given = a->argc && !strchr(a->argv[0], '=');
+	long long q = 0;
+	if (given && (q = id_arg(c, "QUOTE", a->argv[0])) < 0)
 		return CRM_USAGE;
+	if (!given && !input_piped())
+		return cmd_usage_error(c, "missing argument: the QUOTE to add a line to (or quotes as JSON lines on "
+				       "stdin)");
 	cJSON *fields;
 	char **rest;
 	int nrest;
-	int rc = kv_parse(c, a->argc - 1, a->argv + 1, &fields, &rest, &nrest);
+	int rc = kv_parse(c, a->argc - given, a->argv + given, &fields, &rest, &nrest);
 	if (rc)
 		return rc;
 	if (nrest) {
@@ -114,7 +146,8 @@ static int line_add_exec(struct crm *c, struct args *a)
 				cJSON_AddStringToObject(fields, opts[i], arg_get(a, opts[i]));
 			}
 		rec_columns(c, type_find(c, "quote_line"));
-		rc = quote_line_add(c, q, arg_get(a, "product"), fields);
+		struct line_add la = { arg_get(a, "product"), fields };
+		rc = given ? quote_line_add(c, q, la.product, fields) : input_each(c, 0, NULL, "quote", line_add_one, &la);
 	}
 	cJSON_Delete(fields);
 	free(rest);
@@ -218,7 +251,8 @@ static const struct cmd_verb quote_verbs[] = {
 	  NULL, DB_READ, 0, -1, quote_show_exec },
 	{ "update", "[ID ...] FIELD=VALUE ...", "change fields of draft quotes (ids, or JSON lines on stdin)",
 	  add_opts, DB_WRITE, 1, -1, quote_update_exec },
-	{ "rm", "[--purge] [ID ...]", "remove quotes (crm restore brings them back unless --purge)",
+	{ "rm", "[--purge] [ID ...]",
+	  "remove quotes no live contract was made from (crm restore brings them back unless --purge)",
 	  rec_rm_opts, DB_WRITE, 0, -1, quote_rm_exec },
 	{ "send", "[ID ...]", "send draft quotes (a discount over approval.discount_over needs an approval first)",
 	  NULL, DB_WRITE, 0, -1, send_exec },
@@ -229,8 +263,9 @@ static const struct cmd_verb quote_verbs[] = {
 	  "is superseded", NULL, DB_WRITE, 0, -1, revise_exec },
 	{ "print", "ID [--format html|txt] [-o FILE]", "the quote as a document for the customer (报价单)",
 	  print_opts, DB_READ, 1, 1, print_exec },
-	{ "line add", "QUOTE --product SKU|ID [--qty N] [--price P] [--discount PCT] [FIELD=VALUE ...]",
-	  "add a line to a draft quote", line_add_opts, DB_WRITE, 1, -1, line_add_exec },
+	{ "line add", "[QUOTE] --product SKU|ID [--qty N] [--price P] [--discount PCT] [FIELD=VALUE ...]",
+	  "add a line to a draft quote (or to each quote piped in as JSON lines)", line_add_opts, DB_WRITE, 0, -1,
+	  line_add_exec },
 	{ "line list", "[QUOTE] [--where EXPR] [--sort F]", "list quote lines (of one quote)", line_list_opts,
 	  DB_READ, 0, 1, line_list_exec },
 	{ "line update", "QUOTE LINE_NO FIELD=VALUE ...", "change a line of a draft quote", NULL, DB_WRITE, 3, -1,
@@ -263,6 +298,7 @@ const struct cmd_entry cmd_quote_entry = {
 		       "total. revise makes version + 1 as a draft (number Q-...-v2) and marks the\n"
 		       "old one superseded. Events: quote.sent, quote.accepted, quote.expired.\n"
 		       "print: the company (config company.name, company.address, company.phone,\n"
-		       "company.tax_number), the customer, the lines, the totals and the total in\n"
+		       "company.tax_number), the customer, the whole quote's discount (整单折扣,\n"
+		       "already in the lines' amounts), the lines, the totals and the total in\n"
 		       "capital numerals (壹拾贰万叁仟肆佰伍拾陆元柒角捌分).",
 };

@@ -197,3 +197,14 @@ users() {
 	assert_success
 	[ "$(crm approval show 1 | jq -r .status)" = used ]
 }
+
+@test "export approvals --headers zh: every column has its Chinese header, the first wave's keys too" {
+	users
+	crm config set approval.amount_over 1000 >/dev/null
+	crm --as bob deal add name=大单 amount=5000 >/dev/null
+	crm --as dave approve deal:1 >/dev/null
+	run --separate-stderr crm export approvals --headers zh
+	assert_success
+	[[ "${lines[0]}" == *,商机编号,商机名称,批准人,批准时间,* ]] || fail "header: ${lines[0]}"
+	[ -z "$(head -1 <<<"$output" | tr , '\n' | grep -E '^[a-z_]+$')" ] || fail "English headers: ${lines[0]}"
+}

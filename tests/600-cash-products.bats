@@ -24,15 +24,19 @@ local_setup() {
 	run --separate-stderr crm product add sku=X price=1
 	assert_failure 3
 	[[ "$stderr" == *"name: required field missing"* ]] || fail "stderr: $stderr"
-	run --separate-stderr crm product add name=X
+	run --separate-stderr crm product add name=X sku=X
 	assert_failure 3
-	run --separate-stderr crm product add name=X price=-1
+	run --separate-stderr crm product add name=X sku=X price=-1
 	assert_failure 3
-	run --separate-stderr crm product add name=X price=1 tax_rate=130
+	run --separate-stderr crm product add name=X sku=X price=1 tax_rate=130
 	assert_failure 3
 	[[ "$stderr" == *"tax_rate: '130' is not a percentage"* ]] || fail "stderr: $stderr"
-	run --separate-stderr crm product add name=X price=1 status=gone
+	run --separate-stderr crm product add name=X sku=X price=1 status=gone
 	assert_failure 3
+	# name=... sku=... price=... are what CLI.md's synopsis asks for: no sku is exit 3 too
+	run --separate-stderr crm product add name=X price=1
+	assert_failure 3
+	[[ "$stderr" == *"sku: required field missing"* ]] || fail "stderr: $stderr"
 	run --separate-stderr crm product add name=另一个 sku=CRM-ENT price=1
 	assert_failure 4
 	[[ "$stderr" == *"sku CRM-ENT already belongs to product:1"* ]] || fail "stderr: $stderr"

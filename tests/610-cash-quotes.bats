@@ -298,3 +298,122 @@ local_setup() {
 	run --separate-stderr crm quote print 9
 	assert_failure 1
 }
+
+@test "quote show --table: the quote, then each line, every field one a line in its own order, as every show" {
+	crm product add name=企业版 sku=ENT price=12800 >/dev/null
+	crm quote add --deal 1 >/dev/null
+	crm quote line add 1 --product ENT --qty 2 >/dev/null
+	run --separate-stderr crm quote show 1 --table
+	assert_success
+	assert_line --regexp '^number +Q-2026-0001$'
+	# 2 x 12800.00 = 25600.00, the line's and the quote's total
+	assert_line --regexp '^amount_total +25600$'
+	assert_line --regexp '^line_no +1$'
+	assert_line --regexp '^sku +ENT$'
+	# the line starts with its id, then its quote: not the quote's key order
+	n=$(grep -n '^line_no' <<<"$output" | cut -d: -f1)
+	[ "$(sed -n "$((n - 2))p;$((n - 1))p" <<<"$output" | awk '{print $1}' | paste -sd,)" = id,quote_id ]
+}
+
+@test "quote print -o FILE: replaced whole, 0600; a file that cannot be made leaves what was there" {
+	crm product add name=企业版 sku=ENT price=10 >/dev/null
+	crm quote add --deal 1 >/dev/null
+	crm quote line add 1 --product ENT >/dev/null
+	echo old > "$BATS_TEST_TMPDIR/q.txt"
+	chmod 644 "$BATS_TEST_TMPDIR/q.txt"
+	run --separate-stderr crm quote print 1 -o "$BATS_TEST_TMPDIR/q.txt"
+	assert_success
+	[ -z "$output" ]
+	[ "$(stat -c %a "$BATS_TEST_TMPDIR/q.txt")" = 600 ]
+	grep -q '大写: 壹拾元整' "$BATS_TEST_TMPDIR/q.txt"
+	[ "$(ls "$BATS_TEST_TMPDIR" | grep -c tmp)" = 0 ]
+	run --separate-stderr crm quote print 1 -o "$BATS_TEST_TMPDIR/none/q.txt"
+	assert_failure 2
+	[ ! -e "$BATS_TEST_TMPDIR/none" ]
+}
+
+@test "quote lines exported with Chinese headers import back: 产品ID is read as product_id" {
+	crm product add name=企业版 sku=ENT price=12800 >/dev/null
+	crm product add name=实施服务 sku=SVC price=1500 unit=人天 tax_rate=6 >/dev/null
+	crm quote add --deal 1 >/dev/null
+	crm quote line add 1 --product ENT >/dev/null
+	crm quote line add 1 --product SVC --qty 2 >/dev/null
+	crm export quote_lines --headers zh > "$BATS_TEST_TMPDIR/l.csv"
+	head -1 "$BATS_TEST_TMPDIR/l.csv" | grep -q '产品ID'
+	crm quote add --deal 1 >/dev/null
+	# the same lines for quote 2, without their ids
+	sed '1!s/^[0-9]*,1,/,2,/' "$BATS_TEST_TMPDIR/l.csv" > "$BATS_TEST_TMPDIR/l2.csv"
+	run --separate-stderr crm import quote_lines "$BATS_TEST_TMPDIR/l2.csv"
+	assert_success
+	[[ "$stderr" != *"not a quote_line field"* ]] || fail "stderr: $stderr"
+	[ "$(crm quote line list 2 | jq -c '[.line_no, .product_id, .sku, .amount_total]' | paste -sd' ')" = '[1,1,"ENT",12800] [2,2,"SVC",3000]' ]
+}
+
+@test "a draft quote stays in its deal's currency: update currency=USD is exit 3, as add" {
+	crm quote add --deal 1 >/dev/null
+	run --separate-stderr crm quote update 1 currency=USD
+	assert_failure 3
+	[[ "$stderr" == *"currency: a quote is in its deal's currency (CNY)"* ]] || fail "stderr: $stderr"
+	[ "$(crm quote show 1 | jq -r .currency)" = CNY ]
+}
+
+@test "quote line add reads the quotes to add to from stdin: crm quote add | crm quote line add" {
+	crm product add name=企业版 sku=ENT price=12800 >/dev/null
+	run --separate-stderr bash -c 'crm quote add --deal 1 | crm quote line add --product ENT --qty 2'
+	assert_success
+	assert_jsonl
+	# 2 x 12800.00 = 25600.00
+	[ "$(jqo '"\(.type) \(.quote_id) \(.line_no) \(.amount_total)"')" = "quote_line 1 1 25600" ]
+	crm quote add --deal 1 >/dev/null
+	# each quote on stdin gets the line; the type is checked
+	run --separate-stderr bash -c 'crm quote list | crm quote line add -p ENT note=加购'
+	assert_success
+	[ "$(jq -c '[.quote_id, .line_no, .note]' <<<"$output" | paste -sd' ')" = '[1,2,"加购"] [2,1,"加购"]' ]
+	run --separate-stderr bash -c 'crm deal list | crm quote line add -p ENT'
+	assert_failure 3
+	[[ "$stderr" == *"line 1: a deal, not a quote"* ]] || fail "stderr: $stderr"
+	# no quote and nothing piped: a usage error
+	run --separate-stderr crm quote line add -p ENT </dev/null
+	assert_failure 2
+	[ "$(crm quote line list | wc -l)" = 3 ]
+}
+
+@test "quote print shows the whole quote's discount, which the line amounts already include" {
+	crm product add name=实施服务 sku=SVC price=1500 unit=人天 tax_rate=6 >/dev/null
+	crm quote add --deal 1 --discount 5 >/dev/null
+	crm quote line add 1 --product SVC --qty 2 --discount 10 >/dev/null
+	# 2 x 1500.00 = 3000.00; -10% = 2700.00; -5% = 2565.00: the line's amount
+	run --separate-stderr crm quote print 1
+	assert_success
+	assert_line '整单折扣: 5% (已计入各行金额)'
+	assert_line --regexp '^ +1  SVC .* 10% +6%  2,565\.00$'
+	assert_line '合计: ¥2,565.00 CNY'
+	run crm quote print 1 --format html
+	assert_output --partial '<tr><th>整单折扣</th><td>5% (已计入各行金额)</td></tr>'
+	# without one, no such line
+	crm quote update 1 discount=0 >/dev/null
+	run crm quote print 1
+	refute_line --partial '整单折扣'
+}
+
+@test "quote print respects visibility: a rep cannot print another rep's quote (exit 5, nothing printed)" {
+	crm user add tester role=admin >/dev/null
+	crm user add alice role=rep >/dev/null
+	crm user add bob role=rep >/dev/null
+	crm product add name=企业版 sku=ENT price=12800 >/dev/null
+	crm --as alice quote add --deal 1 >/dev/null
+	crm --as alice quote line add 1 --product ENT >/dev/null
+	run --separate-stderr crm --as bob quote print 1
+	assert_failure 5
+	[ -z "$output" ]
+	[[ "$stderr" == *"quote:1 is not visible to bob"* ]] || fail "stderr: $stderr"
+	run --separate-stderr crm --as bob quote print 1 --format html -o "$BATS_TEST_TMPDIR/q.html"
+	assert_failure 5
+	[ ! -e "$BATS_TEST_TMPDIR/q.html" ]
+	# as quote show: the owner and an admin may
+	run --separate-stderr crm --as alice quote print 1
+	assert_success
+	assert_line '大写: 壹万贰仟捌佰元整'
+	run crm --as tester quote print 1
+	assert_success
+}

@@ -277,3 +277,53 @@ accepted_quote() {
 	run crm search HT-OLD-001
 	[ "$(jqo .id)" = 1 ]
 }
+
+@test "a draft's edits keep what add enforces: the deal's currency, a quote's total (exit 3, nothing changes)" {
+	accepted_quote
+	crm contract add --quote 1 start=2026-03-05 end=2027-03-04 >/dev/null
+	crm contract add --deal 1 amount=8万 start=2026-03-05 end=2027-03-04 >/dev/null
+	# the deal is in CNY: as add refuses currency=USD, so does update
+	run --separate-stderr crm contract update 2 currency=USD
+	assert_failure 3
+	[[ "$stderr" == *"currency: a contract is in its deal's currency (CNY)"* ]] || fail "stderr: $stderr"
+	[ "$(crm contract show 2 | jq -r .currency)" = CNY ]
+	# from the quote: its total, 2 x 12800.00 = 25600.00, as add says
+	run --separate-stderr crm contract update 1 amount=20000
+	assert_failure 3
+	[[ "$stderr" == *"amount: a contract from quote:1 is for its total 25600, not 20000"* ]] || fail "stderr: $stderr"
+	[ "$(crm contract show 1 | jq .amount)" = 25600 ]
+	# from a deal the amount is the user's; the same currency is no change
+	run crm contract update 2 amount=9万 currency=CNY
+	assert_success
+	[ "$(jqo .amount)" = 90000 ]
+}
+
+@test "the quote a contract was made from is not removed (exit 4) while the contract is there; then it is" {
+	accepted_quote
+	crm contract add --quote 1 start=2026-03-05 end=2027-03-04 >/dev/null
+	run --separate-stderr crm quote rm 1
+	assert_failure 4
+	[[ "$stderr" == *"quote:1 is the quote of contract:1: remove the contract first"* ]] || fail "stderr: $stderr"
+	[ "$(crm quote show 1 | head -1 | jq -r .status)" = accepted ]
+	[ "$(crm contract show 1 | jq .quote_id)" = 1 ]
+	crm contract rm 1 >/dev/null
+	run crm quote rm 1
+	assert_success
+}
+
+@test "crm import contracts --strict: a refused row keeps nothing, and the summary offers no run to undo" {
+	cat > "$BATS_TEST_TMPDIR/ht.csv" <<-'EOF2'
+	合同编号,合同名称,客户编号,合同金额,开始日期,结束日期,状态,签订日期
+	HT-A,甲,杭州云启科技有限公司,100,2026-01-01,2026-12-31,signed,2025-12-20
+	HT-B,乙,杭州云启科技有限公司,100,2026-01-01,2025-12-31,signed,2025-12-20
+	EOF2
+	run --separate-stderr crm import contracts --strict "$BATS_TEST_TMPDIR/ht.csv"
+	assert_failure 3
+	[[ "$stderr" == *"1 would be inserted, 0 would be updated, 0 would be skipped, 1 rejected;"* ]] || fail "stderr: $stderr"
+	[[ "$stderr" == *"--strict imports nothing"* ]] || fail "stderr: $stderr"
+	[[ "$stderr" != *"crm import undo"* ]] || fail "an undo for nothing: $stderr"
+	run crm contract list
+	assert_failure 1
+	run --separate-stderr crm import undo 1
+	assert_failure 1
+}

@@ -122,3 +122,32 @@ local_setup() {
 	run crm rule add 开票 --on invoice.issued --do 'tag add 已开票'
 	assert_success
 }
+
+@test "an order's lines print the same in show, list and a pipe: amounts exact, never 12800.0" {
+	crm contract submit 1 >/dev/null
+	crm contract sign 1 >/dev/null
+	crm order add --contract 1 >/dev/null
+	# 2 x 12800.00 = 25600.00; 1.5 x 1500.00 = 2250.00
+	want='"lines":[{"line_no":1,"product_id":1,"sku":"ENT","name":"企业版","unit":"套","qty":2,"price":12800,"amount":25600},{"line_no":2,"product_id":2,"sku":"SVC","name":"实施服务","unit":"人天","qty":1.5,"price":1500,"amount":2250}]'
+	run --separate-stderr crm order show 1
+	assert_success
+	[[ "$output" == *"$want"* ]] || fail "show: $output"
+	run --separate-stderr crm order list
+	[[ "$output" == *"$want"* ]] || fail "list: $output"
+	run --separate-stderr bash -c 'crm order list | crm order show'
+	[[ "$output" == *"$want"* ]] || fail "pipe: $output"
+}
+
+@test "an invoice and an order stay in their contract's currency: update currency=USD is exit 3, as add" {
+	crm contract submit 1 >/dev/null
+	crm contract sign 1 >/dev/null
+	crm order add --contract 1 >/dev/null
+	crm invoice add --contract 1 amount=100 >/dev/null
+	run --separate-stderr crm invoice update 1 currency=USD
+	assert_failure 3
+	[[ "$stderr" == *"currency: an invoice is in its contract's currency (CNY)"* ]] || fail "stderr: $stderr"
+	run --separate-stderr crm order update 1 currency=USD
+	assert_failure 3
+	[[ "$stderr" == *"currency: an order is in its contract's currency (CNY)"* ]] || fail "stderr: $stderr"
+	[ "$(crm invoice show 1 | jq -r .currency) $(crm order show 1 | jq -r .currency)" = "CNY CNY" ]
+}

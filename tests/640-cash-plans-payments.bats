@@ -231,3 +231,41 @@ local_setup() {
 	run crm rule add 到账 --on payment.received --do 'notify 回款到账'
 	assert_success
 }
+
+@test "a payment's applied amounts print exactly in show, list and a pipe: 4000, never 4000.0" {
+	crm plan add --contract 1 amount=4000 due=2026-04-01 >/dev/null
+	crm plan add --contract 1 amount=6000.01 due=2026-05-01 >/dev/null
+	# 4500.5: 4000 to plan 1, the 500.5 left to plan 2
+	crm payment add --contract 1 amount=4500.5 >/dev/null
+	want='"applied":[{"plan_id":1,"installment":1,"amount":4000},{"plan_id":2,"installment":2,"amount":500.5}]'
+	for cmd in 'crm payment show 1' 'crm payment list' 'crm payment list | crm payment show'; do
+		run --separate-stderr bash -c "$cmd"
+		assert_success
+		[[ "$output" == *"$want"* ]] || fail "$cmd: $output"
+	done
+}
+
+@test "export payments --headers zh: every column has its Chinese header, the computed ones too" {
+	crm payment add --contract 1 amount=100 >/dev/null
+	run --separate-stderr crm export payments --headers zh
+	assert_success
+	[[ "${lines[0]}" == *,合同号码,核销明细,* ]] || fail "header: ${lines[0]}"
+	[ -z "$(head -1 <<<"$output" | tr , '\n' | grep -E '^[a-z_]+$')" ] || fail "English headers: ${lines[0]}"
+	# and back in: the contract by 合同编号, the computed columns left alone
+	crm payment rm 1 --purge >/dev/null
+	cut -d, -f2- <<<"$output" | sed 's/^[^,]*,//; 1s/^/回款编号,/; 2s/^/HK-X,/' > "$BATS_TEST_TMPDIR/p.csv"
+	run --separate-stderr crm import payments "$BATS_TEST_TMPDIR/p.csv"
+	assert_success
+	[ "$(crm payment list | jq -c '[.number, .contract_id, .amount]')" = '["HK-X",1,100]' ]
+}
+
+@test "plan split: a 0% part is refused as such (exit 2), not as parts that do not add up; nothing is added" {
+	run --separate-stderr crm plan split --contract 1 --parts 0%,100% --first 2026-04-01
+	assert_failure 2
+	[[ "$stderr" == *"--parts: 0%,100% has a part of 0%"* ]] || fail "stderr: $stderr"
+	run --separate-stderr crm plan split --contract 1 --parts 50%,40% --first 2026-04-01
+	assert_failure 2
+	[[ "$stderr" == *"--parts: 50%,40% does not add up to 100%"* ]] || fail "stderr: $stderr"
+	run crm plan list
+	assert_failure 1
+}

@@ -50,6 +50,7 @@ static const struct subscriber cash_subscribers[] = {
 	{ "approval.approved", contract_on_approval, 0 },
 	{ "approval.rejected", contract_on_approval, 0 },
 	{ "contract.removed", contract_on_removed, 0 },
+	{ "quote.removed", contract_on_quote_removed, 0 },
 	{ "plan.removed", plan_on_removed, 0 },
 	{ "payment.removed", payment_on_removed, 0 },
 	{ "payment.restored", payment_on_restored, 0 },

@@ -205,3 +205,13 @@ bool cash_terms_changed(const struct type *t, const cJSON *before, const cJSON *
 	}
 	return false;
 }
+
+int cash_currency_kept(struct crm *c, const cJSON *before, const cJSON *after, const char *what,
+		       const char *whose)
+{
+	const char *c0 = cJSON_GetStringValue(cJSON_GetObjectItem(before, "currency"));
+	const char *c1 = cJSON_GetStringValue(cJSON_GetObjectItem(after, "currency"));
+	if (c0 && c1 && strcmp(c0, c1))
+		return crm_error(c, CRM_BADINPUT, "currency: %s is in its %s's currency (%s)", what, whose, c0);
+	return CRM_OK;
+}

@@ -10,6 +10,14 @@
 #include "core/crm.h"
 #include "core/record.h"
 
+/* SQL for an amount in minor units (an SQL expression given as a string
+ * literal) as an exact JSON number in major units inside json_object():
+ * 10000 and 2580.5, never 10000.0 or a binary fraction's digits. */
+#define CASH_SQL_MONEY_JSON(x) \
+	"json(printf('%s%d%s', CASE WHEN (" x ") < 0 THEN '-' ELSE '' END, abs(" x ") / 100, " \
+	"CASE WHEN abs(" x ") % 100 = 0 THEN '' WHEN abs(" x ") % 10 = 0 THEN printf('.%d', abs(" x ") % 100 / 10) " \
+	"ELSE printf('.%02d', abs(" x ") % 100) END))"
+
 /* "YYYY-MM-DD" of now (local time) into buf of DATE_BUFSZ. */
 char *cash_today(char *buf);
 
@@ -66,6 +74,12 @@ int cash_update(struct crm *c, const char *type, long long id, cJSON *fields, co
  * note, owner and custom fields (those may change in any status; the
  * terms only in a draft). */
 bool cash_terms_changed(const struct type *t, const cJSON *before, const cJSON *after);
+
+/* An update may not move a record out of the currency it took from its
+ * deal or contract: CRM_BADINPUT "currency: an invoice is in its
+ * contract's currency (CNY)" when before and after differ. */
+int cash_currency_kept(struct crm *c, const cJSON *before, const cJSON *after, const char *what,
+		       const char *whose);
 
 /* One change made of several writes (a contract signed and its deal
  * won): all or nothing, user hooks included. cash_end releases it (rc 0)

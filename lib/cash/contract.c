@@ -1,4 +1,5 @@
 /* contract.c: the contract type and its verbs (contract.h). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +162,21 @@ static int contract_updated(struct crm *c, const struct type *t, long long id, c
 	const cJSON *amt = cJSON_GetObjectItem(after, "amount");
 	if (cJSON_IsNumber(amt) && amt->valuedouble < 0)
 		return crm_error(c, CRM_BADINPUT, "amount: a contract's amount cannot be negative");
+	/* a contract takes its deal's currency (one without a deal, imported
+	 * from another system, keeps the one it was given) */
+	int rc = cJSON_IsNumber(cJSON_GetObjectItem(after, "deal_id"))
+		? cash_currency_kept(c, before, after, "a contract", "deal") : CRM_OK;
+	if (rc)
+		return rc;
+	/* as contract add --quote: the quote's total (revise the quote) */
+	const cJSON *q = cJSON_GetObjectItem(after, "quote_id"), *amt0 = cJSON_GetObjectItem(before, "amount");
+	if (cJSON_IsNumber(q) && cJSON_IsNumber(amt) && cJSON_IsNumber(amt0) && amt->valuedouble != amt0->valuedouble) {
+		char a[MONEY_BUFSZ], b[MONEY_BUFSZ];
+		return crm_error(c, CRM_BADINPUT, "amount: a contract from quote:%lld is for its total %s, not %s "
+				 "(crm quote revise %lld, or make it from --deal to give another amount)",
+				 (long long)q->valuedouble, money_format(llround(amt0->valuedouble * 100), a),
+				 money_format(llround(amt->valuedouble * 100), b), (long long)q->valuedouble);
+	}
 	/* any edit voids the earlier steps: the next submit starts at step 1 */
 	char ent[64];
 	snprintf(ent, sizeof(ent), "contract:%lld", id);
@@ -405,6 +421,18 @@ int contract_renew(struct crm *c, long long id)
 	free(dname);
 	free(name);
 	return rc;
+}
+
+int contract_on_quote_removed(struct crm *c, const struct change *ch)
+{
+	char idtxt[24];
+	snprintf(idtxt, sizeof(idtxt), "%lld", ch->id);
+	long long k = db_get_int(c, "SELECT id FROM contract WHERE quote_id = ? AND deleted_at IS NULL LIMIT 1", idtxt,
+				 0);
+	if (k)
+		return crm_error(c, CRM_CONFLICT, "quote:%lld is the quote of contract:%lld: remove the contract first",
+				 ch->id, k);
+	return CRM_OK;
 }
 
 int contract_on_removed(struct crm *c, const struct change *ch)

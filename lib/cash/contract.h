@@ -25,5 +25,8 @@ int contract_renew(struct crm *c, long long id);
 int contract_on_approval(struct crm *c, const struct change *ch);
 /* A contract with payments or issued invoices is not removed (exit 4). */
 int contract_on_removed(struct crm *c, const struct change *ch);
+/* Nor is a quote a live contract was made from (exit 4): the contract's
+ * quote_id and its orders' lines name it. */
+int contract_on_quote_removed(struct crm *c, const struct change *ch);
 
 #endif

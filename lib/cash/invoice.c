@@ -72,6 +72,9 @@ static int invoice_updated(struct crm *c, const struct type *t, long long id, co
 	const cJSON *c0 = cJSON_GetObjectItem(before, "contract_id"), *c1 = cJSON_GetObjectItem(after, "contract_id");
 	if (!cJSON_IsNumber(c1) || (cJSON_IsNumber(c0) && c0->valuedouble != c1->valuedouble))
 		return crm_error(c, CRM_BADINPUT, "contract_id: an invoice stays with its contract");
+	int rc = cash_currency_kept(c, before, after, "an invoice", "contract");
+	if (rc)
+		return rc;
 	const cJSON *a = cJSON_GetObjectItem(after, "amount");
 	if (cJSON_IsNumber(a) && a->valuedouble <= 0)
 		return crm_error(c, CRM_BADINPUT, "amount: an invoice is for an amount above 0");

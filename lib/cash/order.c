@@ -55,8 +55,9 @@ static int order_fill(struct crm *c, const struct type *t, struct rec *r, unsign
 		snprintf(idtxt, sizeof(idtxt), "%lld", k.quote_id);
 		char *lines = db_get_text(c, "SELECT json_group_array(json_object('line_no', l.line_no, 'product_id', "
 					  "l.product_id, 'sku', l.sku, 'name', l.name, 'unit', l.unit, 'qty', l.qty, "
-					  "'price', l.price / 100.0, 'amount', cash_line('total', l.qty, l.price, l.discount, "
-					  "q.discount, l.tax_rate, q.tax_included) / 100.0)) FROM (SELECT * FROM quote_line "
+					  "'price', " CASH_SQL_MONEY_JSON("l.price") ", 'amount', "
+					  CASH_SQL_MONEY_JSON("cash_line('total', l.qty, l.price, l.discount, q.discount, "
+							      "l.tax_rate, q.tax_included)") ")) FROM (SELECT * FROM quote_line "
 					  "WHERE quote_id = ?1 AND deleted_at IS NULL ORDER BY line_no) AS l "
 					  "JOIN quote AS q ON q.id = l.quote_id", idtxt);
 		if (lines && strcmp(lines, "[]"))
@@ -99,6 +100,9 @@ static int order_updated(struct crm *c, const struct type *t, long long id, cons
 	const cJSON *c0 = cJSON_GetObjectItem(before, "contract_id"), *c1 = cJSON_GetObjectItem(after, "contract_id");
 	if (!cJSON_IsNumber(c1) || (cJSON_IsNumber(c0) && c0->valuedouble != c1->valuedouble))
 		return crm_error(c, CRM_BADINPUT, "contract_id: an order stays with its contract");
+	int rc = cash_currency_kept(c, before, after, "an order", "contract");
+	if (rc)
+		return rc;
 	if (!from || !to || !strcmp(from, to))
 		return CRM_OK;
 	if (!allowed(from, to)) {
@@ -111,7 +115,7 @@ static int order_updated(struct crm *c, const struct type *t, long long id, cons
 	char now[DATE_BUFSZ];
 	cJSON *f = cJSON_CreateObject();
 	cJSON_AddStringToObject(f, "delivered_at", date_format(date_now(), now));
-	int rc = record_update(c, t, id, f, REC_SYSTEM | REC_NO_RULES);
+	rc = record_update(c, t, id, f, REC_SYSTEM | REC_NO_RULES);
 	cJSON_Delete(f);
 	return rc;
 }

@@ -22,11 +22,11 @@ static const struct field payment_fields[] = {
 	{ "reference", FK_TEXT, 0, NULL, NULL, "流水号", NULL },
 	{ "payer", FK_TEXT, 0, NULL, NULL, "付款方", NULL },
 	{ "forced", FK_INT, 0, "0..1", NULL, "超额回款", NULL },
-	{ "contract_number", FK_TEXT, FF_COMPUTED, NULL, NULL, NULL, NULL,
+	{ "contract_number", FK_TEXT, FF_COMPUTED, NULL, NULL, "合同号码", NULL,
 	  "SELECT k.number FROM contract AS k WHERE k.id = r.contract_id" },
-	{ "applied", FK_JSON, FF_COMPUTED, NULL, NULL, NULL, NULL,
+	{ "applied", FK_JSON, FF_COMPUTED, NULL, NULL, "核销明细", NULL,
 	  "SELECT json_group_array(json_object('plan_id', a.plan_id, 'installment', p.installment, "
-	  "'amount', a.amount / 100.0)) FROM payment_alloc AS a JOIN plan AS p ON p.id = a.plan_id "
+	  "'amount', " CASH_SQL_MONEY_JSON("a.amount") ")) FROM payment_alloc AS a JOIN plan AS p ON p.id = a.plan_id "
 	  "WHERE a.payment_id = r.id" },
 	{ "owner", FK_TEXT, FF_LIST, NULL, NULL, "负责人", NULL },
 	FIELD_NOTE, FIELD_STAMPS,

@@ -219,6 +219,10 @@ int plan_split(struct crm *c, long long contract, const char *parts, const char 
 	int rc = cash_contract_signed(c, contract, "a payment plan", &k);
 	if (rc)
 		return rc == CRM_BADINPUT ? crm_error(c, CRM_NOTFOUND, "no contract with id %lld", contract) : rc;
+	for (int i = 0; i < n; i++)
+		if (pct[i] <= 0)
+			return crm_error(c, CRM_USAGE, "--parts: %s has a part of 0%%: every instalment is for something",
+					 parts);
 	if (price_split(k.amount, pct, n, amounts) != 0)
 		return crm_error(c, CRM_USAGE, "--parts: %s does not add up to 100%%", parts);
 	const struct type *t = type_find(c, plan_type.name);

@@ -18,6 +18,7 @@ struct pline {
 
 struct doc {
 	char *number, *version, *customer, *deal, *contact, *owner, *currency, *valid, *date, *status;
+	char *discount;   /* the whole quote's, in percent: in every line's amount */
 	char *co_name, *co_addr, *co_phone, *co_tax;
 	bool tax_included;
 	struct quote_sums sums;
@@ -34,7 +35,8 @@ static char *dup_col(sqlite3_stmt *st, int i)
 static void doc_free(struct doc *d)
 {
 	char **s[] = { &d->number, &d->version, &d->customer, &d->deal, &d->contact, &d->owner, &d->currency,
-		       &d->valid, &d->date, &d->status, &d->co_name, &d->co_addr, &d->co_phone, &d->co_tax };
+		       &d->valid, &d->date, &d->status, &d->discount, &d->co_name, &d->co_addr, &d->co_phone,
+		       &d->co_tax };
 	for (size_t i = 0; i < sizeof(s) / sizeof(s[0]); i++)
 		free(*s[i]);
 	for (int i = 0; i < d->n; i++) {
@@ -55,7 +57,7 @@ static int doc_load(struct crm *c, long long id, struct doc *d)
 	memset(d, 0, sizeof(*d));
 	sqlite3_stmt *st = db_stmt(c, "SELECT q.number, q.version, a.name, dl.name, ct.name, q.owner, q.currency, "
 				      "q.valid_until, substr(coalesce(q.sent_at, q.created_at), 1, 10), q.status, "
-				      "q.tax_included FROM quote AS q LEFT JOIN account AS a ON a.id = q.account_id "
+				      "q.tax_included, q.discount FROM quote AS q LEFT JOIN account AS a ON a.id = q.account_id "
 				      "LEFT JOIN deal AS dl ON dl.id = q.deal_id LEFT JOIN contact AS ct ON ct.id = q.contact_id "
 				      "WHERE q.id = ? AND q.deleted_at IS NULL");
 	if (!st)
@@ -68,6 +70,7 @@ static int doc_load(struct crm *c, long long id, struct doc *d)
 		for (int i = 0; i < 10; i++)
 			*f[i] = dup_col(st, i);
 		d->tax_included = sqlite3_column_int(st, 10) != 0;
+		d->discount = dup_col(st, 11);
 	}
 	sqlite3_reset(st);
 	if (rc != SQLITE_ROW)
@@ -174,7 +177,12 @@ static void text_doc(const struct doc *d, struct sbuf *b)
 		sbuf_addf(b, "有效期至: %s\n", d->valid);
 	if (d->owner)
 		sbuf_addf(b, "负责人: %s\n", d->owner);
-	sbuf_addf(b, "币种: %s (%s)\n\n", or_empty(d->currency), d->tax_included ? "含税价" : "不含税价");
+	sbuf_addf(b, "币种: %s (%s)\n", or_empty(d->currency), d->tax_included ? "含税价" : "不含税价");
+	char *qd = pct(d->discount);
+	if (*qd)
+		sbuf_addf(b, "整单折扣: %s (已计入各行金额)\n", qd);
+	free(qd);
+	sbuf_addc(b, '\n');
 	const char *head[] = { "序号", "产品编号", "产品名称", "单位", "数量", "单价", "折扣", "税率", "金额" };
 	int n = d->n + 1;
 	char ***cells = xcalloc(n, sizeof(char **));
@@ -291,6 +299,13 @@ static void html_doc(const struct doc *d, struct sbuf *b)
 	char *cur = xasprintf("%s (%s)", or_empty(d->currency), d->tax_included ? "含税价" : "不含税价");
 	html_row(b, "币种", cur);
 	free(cur);
+	char *qd = pct(d->discount);
+	if (*qd) {
+		char *row = xasprintf("%s (已计入各行金额)", qd);
+		html_row(b, "整单折扣", row);
+		free(row);
+	}
+	free(qd);
 	sbuf_add(b, "</table>\n<table class=\"lines\">\n<thead><tr><th>序号</th><th>产品编号</th><th>产品名称</th>"
 		 "<th>单位</th><th>数量</th><th>单价</th><th>折扣</th><th>税率</th><th>金额</th></tr></thead>\n<tbody>\n");
 	for (int i = 0; i < d->n; i++) {
@@ -340,7 +355,11 @@ int quote_print(struct crm *c, long long id, bool html, char **out)
 {
 	struct doc d;
 	*out = NULL;
-	int rc = doc_load(c, id, &d);
+	/* a document of the quote is for those who may see the quote */
+	int rc = record_access(c, type_find(c, quote_type.name), id, false);
+	if (rc)
+		return rc;
+	rc = doc_load(c, id, &d);
 	if (!rc) {
 		struct sbuf b = { 0 };
 		if (html)

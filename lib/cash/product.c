@@ -11,7 +11,7 @@
 
 static const struct field product_fields[] = {
 	FIELD_ID,
-	{ "sku", FK_TEXT, FF_KEY | FF_SEARCH | FF_LIST, NULL, NULL, "产品编号", NULL },
+	{ "sku", FK_TEXT, FF_REQUIRED | FF_KEY | FF_SEARCH | FF_LIST, NULL, NULL, "产品编号", NULL },
 	{ "name", FK_TEXT, FF_REQUIRED | FF_SEARCH | FF_LIST, NULL, NULL, "产品名称", NULL },
 	{ "category", FK_TEXT, FF_LIST, NULL, NULL, "产品分类", NULL },
 	{ "unit", FK_TEXT, FF_LIST, NULL, NULL, "单位", "套" },

@@ -233,10 +233,13 @@ static int quote_updated(struct crm *c, const struct type *t, long long id, cons
 	if (status && strcmp(status, "draft"))
 		return crm_error(c, CRM_CONFLICT, "quote:%lld is %s: only a draft can be edited "
 				 "(crm quote revise %lld makes a new draft)", id, status, id);
+	int rc = cash_currency_kept(c, before, after, "a quote", "deal");
+	if (rc)
+		return rc;
 	const cJSON *d = cJSON_GetObjectItem(after, "discount");
 	char buf[32];
 	int bp;
-	int rc = cash_pct(c, "discount", cJSON_IsNumber(d) ? cash_given(after, "discount", buf, sizeof(buf)) : NULL,
+	rc = cash_pct(c, "discount", cJSON_IsNumber(d) ? cash_given(after, "discount", buf, sizeof(buf)) : NULL,
 			  &bp);
 	return rc ? rc : quote_changed(c, id);
 }

@@ -239,10 +239,11 @@ static const char *map_lookup(struct importer *im, const char *header)
 			found = strcmp(im->user[i].field, "-") ? im->user[i].field : "";
 	for (int i = 0; i < t->nfields && !found; i++) {
 		const struct field *f = &t->fields[i];
-		char *fk = header_key(f->name);
-		if (!strcmp(fk, k) || (f->zh && !strcmp(f->zh, k)))
+		char *fk = header_key(f->name), *zk = f->zh ? header_key(f->zh) : NULL;
+		if (!strcmp(fk, k) || (zk && !strcmp(zk, k)))   /* 产品ID as export wrote it */
 			found = f->name;
 		free(fk);
+		free(zk);
 	}
 	for (int i = 0; i < t->nfields && !found; i++)   /* account -> account_id */
 		if (t->fields[i].kind == FK_REF && !strcmp(t->fields[i].ref, k))
@@ -1425,7 +1426,7 @@ static void summary(struct importer *im)
 			  im->dup_db == 1 ? "" : "s");
 	if (im->short_rows)
 		sbuf_addf(&b, "; %ld short rows read as if their missing cells were empty", im->short_rows);
-	if (im->run_id && !im->o->dry_run)
+	if (im->run_id && !*would)   /* a run that keeps nothing has nothing to undo */
 		sbuf_addf(&b, "; run %lld (crm import undo %lld takes it back)", im->run_id, im->run_id);
 	sbuf_addf(&b, "; %.2f s", progress_seconds(&im->pg));
 	crm_notice(c, "%s", b.s);

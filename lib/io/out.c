@@ -896,6 +896,13 @@ static void vertical_print(struct out *o)
 		o->err = errno;
 	sbuf_release(&b);
 	row_free(&o->cur);
+	/* the next record's keys in its own order (quote show: a quote, then
+	 * its quote_line records), unless the command declared them */
+	if (!o->declared) {
+		for (int i = 0; i < o->ncols; i++)
+			free(o->cols[i]);
+		o->ncols = 0;
+	}
 	maybe_flush(o, 0);
 }
 

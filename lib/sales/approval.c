@@ -35,12 +35,12 @@ static const struct field approval_fields[] = {
 	{ "at", FK_TIME, FF_SYSTEM, NULL, NULL, "审批时间", NULL },
 	{ "reason", FK_TEXT, 0, NULL, NULL, "审批意见", NULL },
 	/* the first wave's keys for a deal's approval */
-	{ "deal_id", FK_INT, FF_COMPUTED, NULL, NULL, NULL, NULL, DEAL_OF_ENTITY },
-	{ "deal", FK_TEXT, FF_COMPUTED, NULL, NULL, NULL, NULL,
+	{ "deal_id", FK_INT, FF_COMPUTED, NULL, NULL, "商机编号", NULL, DEAL_OF_ENTITY },
+	{ "deal", FK_TEXT, FF_COMPUTED, NULL, NULL, "商机名称", NULL,
 	  "SELECT d.name FROM deal AS d WHERE d.id = " DEAL_OF_ENTITY },
-	{ "approved_by", FK_TEXT, FF_COMPUTED, NULL, NULL, NULL, NULL,
+	{ "approved_by", FK_TEXT, FF_COMPUTED, NULL, NULL, "批准人", NULL,
 	  "CASE WHEN r.status IN ('approved', 'used') THEN r.\"by\" END" },
-	{ "approved_at", FK_TIME, FF_COMPUTED, NULL, NULL, NULL, NULL,
+	{ "approved_at", FK_TIME, FF_COMPUTED, NULL, NULL, "批准时间", NULL,
 	  "CASE WHEN r.status IN ('approved', 'used') THEN r.at END" },
 	FIELD_STAMPS,
 };
