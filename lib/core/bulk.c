@@ -1448,9 +1448,8 @@ static int undo_dependents(struct undo *u)
 	return rc;
 }
 
-/* Tables that are not record types but refer to records of the run's
- * type (a lead's score, a deal's stage history) lose those rows as their
- * foreign key says (cascade, or set null), set-based. */
+/* The run's live records marked removed, set-based: the triggers of a
+ * removal run for them (what the database counts of live records). */
 static int undo_mark_removed(struct undo *u)
 {
 	char now[DATE_BUFSZ];
@@ -1462,6 +1461,9 @@ static int undo_mark_removed(struct undo *u)
 	return rc;
 }
 
+/* Tables that are not record types but refer to records of the run's
+ * type (a lead's score, a deal's stage history) lose those rows as their
+ * foreign key says (cascade, or set null), set-based. */
 static int undo_children(struct undo *u)
 {
 	struct crm *c = u->c;
