@@ -60,6 +60,17 @@ char *sbuf_detach(struct sbuf *b)
 	return s;
 }
 
+void sbuf_add_quoted(struct sbuf *b, const char *s, char q)
+{
+	sbuf_addc(b, q);
+	for (; s && *s; s++) {
+		if (*s == q)
+			sbuf_addc(b, q);
+		sbuf_addc(b, *s);
+	}
+	sbuf_addc(b, q);
+}
+
 void sbuf_add_html(struct sbuf *b, const char *s)
 {
 	for (; s && *s; s++) {

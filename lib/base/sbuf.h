@@ -31,6 +31,9 @@ static inline void sbuf_addc(struct sbuf *b, char ch)
 void sbuf_addf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* s as HTML text or an attribute's value (& < > " ' escaped); NULL adds nothing. */
 void sbuf_add_html(struct sbuf *b, const char *s);
+/* s between two q, each q in it doubled: an SQL string literal with ',
+ * an FTS5 phrase with "; NULL adds q q. */
+void sbuf_add_quoted(struct sbuf *b, const char *s, char q);
 void sbuf_reset(struct sbuf *b);
 void sbuf_release(struct sbuf *b);
 /* Hand the string to the caller (who frees it); b is empty again. */

@@ -59,20 +59,6 @@ static char *snippet_around(const char *body, const char *q)
 	return s;
 }
 
-/* FTS5 phrase: the text in double quotes, its quotes doubled. */
-static char *fts_phrase(const char *q)
-{
-	struct sbuf b = { 0 };
-	sbuf_addc(&b, '"');
-	for (; *q; q++) {
-		if (*q == '"')
-			sbuf_addc(&b, '"');
-		sbuf_addc(&b, *q);
-	}
-	sbuf_addc(&b, '"');
-	return sbuf_detach(&b);
-}
-
 /* Whether the acting user sees less than everything of some type. */
 static bool scoped(struct crm *c)
 {
@@ -106,9 +92,9 @@ int find_records(struct crm *c, const char *text, const struct type *only, long 
 	struct sbuf match = { 0 }, sql = { 0 };
 	for (int i = 0; i < nw; i++)
 		if (chars(words[i]) >= 3) {
-			char *ph = fts_phrase(words[i]);
-			sbuf_addf(&match, "%s%s", match.len ? " AND " : "", ph);
-			free(ph);
+			if (match.len)
+				sbuf_add(&match, " AND ");
+			sbuf_add_quoted(&match, words[i], '"');   /* an FTS5 phrase */
 		}
 	sbuf_add(&sql, "SELECT rowid, body FROM search WHERE (?2 = 0 OR rowid % 16 = ?2)");
 	if (match.len)

@@ -198,20 +198,6 @@ int task_snooze(struct crm *c, long long id, const char *when)
 	return task_set(c, id, ch);
 }
 
-/* Quote s as an SQL string literal. Newly allocated. */
-static char *sql_quote(const char *s)
-{
-	struct sbuf b = { 0 };
-	sbuf_addc(&b, '\'');
-	for (; *s; s++) {
-		if (*s == '\'')
-			sbuf_addc(&b, '\'');
-		sbuf_addc(&b, *s);
-	}
-	sbuf_addc(&b, '\'');
-	return sbuf_detach(&b);
-}
-
 static int day_of(struct crm *c, const char *in, char *day)
 {
 	time_t t;
@@ -251,9 +237,8 @@ int task_filter_sql(struct crm *c, const struct task_filter *f, char **out)
 	if (!f->all && !f->overdue)
 		sbuf_add(&b, " AND status = 'open'");
 	if (f->owner) {
-		char *q = sql_quote(f->owner);
-		sbuf_addf(&b, " AND owner = %s", q);
-		free(q);
+		sbuf_add(&b, " AND owner = ");
+		sbuf_add_quoted(&b, f->owner, '\'');
 	}
 	if (f->entity) {
 		const struct type *t;

@@ -291,6 +291,15 @@ static void target_events_free(void *p)
 	free(te);
 }
 
+/* The index of an event name among te's, or -1. */
+static int name_index(const struct target_events *te, const char *name)
+{
+	for (int i = 0; name && i < te->nnames; i++)
+		if (!strcmp(te->names[i], name))
+			return i;
+	return -1;
+}
+
 static int target_events_load(struct crm *c)
 {
 	sqlite3_stmt *st;
@@ -308,10 +317,7 @@ static int target_events_load(struct crm *c)
 			te->name = xrealloc(te->name, (size_t)cap * sizeof(*te->name));
 		}
 		const char *name = (const char *)sqlite3_column_text(st, 1);
-		int k = -1;
-		for (int i = 0; name && i < te->nnames && k < 0; i++)
-			if (!strcmp(te->names[i], name))
-				k = i;
+		int k = name_index(te, name);
 		if (name && k < 0) {
 			te->names = xrealloc(te->names, (size_t)(te->nnames + 1) * sizeof(char *));
 			te->names[k = te->nnames++] = xstrdup(name);
@@ -348,10 +354,7 @@ bool score_target_has_event(struct crm *c, long long id, const char *name, bool 
 	}
 	if (lo == te->n || te->id[lo] != id)
 		return false;   /* not a lead of the run: asked of the table */
-	int k = -1;
-	for (int i = 0; i < te->nnames && k < 0; i++)
-		if (!strcmp(te->names[i], name))
-			k = i;
+	int k = name_index(te, name);
 	*has = false;
 	for (long i = lo; k >= 0 && i < te->n && te->id[i] == id && !*has; i++)
 		*has = te->name[i] == k;

@@ -27,13 +27,7 @@ static void actor_free(void *p)
 char *sql_quote(const char *s)
 {
 	struct sbuf b = { 0 };
-	sbuf_addc(&b, '\'');
-	for (const char *p = s ? s : ""; *p; p++) {
-		if (*p == '\'')
-			sbuf_addc(&b, '\'');
-		sbuf_addc(&b, *p);
-	}
-	sbuf_addc(&b, '\'');
+	sbuf_add_quoted(&b, s, '\'');
 	return sbuf_detach(&b);
 }
 
