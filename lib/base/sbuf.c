@@ -60,6 +60,18 @@ char *sbuf_detach(struct sbuf *b)
 	return s;
 }
 
+void sbuf_add_int(struct sbuf *b, long long v)
+{
+	char buf[24], *e = buf + sizeof(buf), *p = e;
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		*--p = '-';
+	sbuf_addn(b, p, (size_t)(e - p));
+}
+
 void sbuf_add_quoted(struct sbuf *b, const char *s, char q)
 {
 	sbuf_addc(b, q);

@@ -31,6 +31,8 @@ static inline void sbuf_addc(struct sbuf *b, char ch)
 void sbuf_addf(struct sbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* s as HTML text or an attribute's value (& < > " ' escaped); NULL adds nothing. */
 void sbuf_add_html(struct sbuf *b, const char *s);
+/* v in decimal, without printf (the hot paths: listing, bulk writes). */
+void sbuf_add_int(struct sbuf *b, long long v);
 /* s between two q, each q in it doubled: an SQL string literal with ',
  * an FTS5 phrase with "; NULL adds q q. */
 void sbuf_add_quoted(struct sbuf *b, const char *s, char q);

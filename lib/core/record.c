@@ -578,15 +578,9 @@ static int ref_by_name(struct crm *c, const struct field *f, const struct type *
 /* "%lld" without printf (a bulk write prints one for most rows). */
 static char *ll_text(long long n)
 {
-	char buf[24], *p = buf + sizeof(buf);
-	unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
-	*--p = 0;
-	do
-		*--p = (char)('0' + u % 10);
-	while (u /= 10);
-	if (n < 0)
-		*--p = '-';
-	return xstrdup(p);
+	struct sbuf b = { 0 };
+	sbuf_add_int(&b, n);
+	return sbuf_detach(&b);
 }
 
 static int norm_ref(struct crm *c, const struct field *f, const char *v, char **out)

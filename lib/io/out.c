@@ -127,20 +127,6 @@ static void json_escape(struct sbuf *b, const char *s)
 	sbuf_addc(b, '"');
 }
 
-/* Decimal digits of v without printf (the hot path of listing). */
-static void add_int(struct sbuf *b, long long v)
-{
-	char buf[24], *e = buf + sizeof(buf), *p = e;
-	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
-	do {
-		*--p = (char)('0' + u % 10);
-		u /= 10;
-	} while (u);
-	if (v < 0)
-		*--p = '-';
-	sbuf_addn(b, p, (size_t)(e - p));
-}
-
 static void json_key(struct out *o, const char *key)
 {
 	if (!o->first_key)
@@ -274,7 +260,7 @@ void out_int(struct out *o, const char *key, long long val)
 {
 	if (o->fmt == OUT_JSONL) {
 		json_key(o, key);
-		add_int(&o->line, val);
+		sbuf_add_int(&o->line, val);
 	} else {
 		cell_put(o, key, xasprintf("%lld", val), false);
 	}

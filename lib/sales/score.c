@@ -441,19 +441,6 @@ static int explain(struct crm *c, const struct score_model *r)
 	return rc;
 }
 
-/* n in decimal at the end of b, without printf (one a lead changed). */
-static void add_ll(struct sbuf *b, long long n)
-{
-	char buf[24], *p = buf + sizeof(buf);
-	unsigned long long u = n < 0 ? 0ULL - (unsigned long long)n : (unsigned long long)n;
-	do
-		*--p = (char)('0' + u % 10);
-	while (u /= 10);
-	if (n < 0)
-		*--p = '-';
-	sbuf_addn(b, p, (size_t)(buf + sizeof(buf) - p));
-}
-
 /* The scoring run's audit entry: which leads changed, from what to what,
  * in one string crm history finds a lead in (";12:0:35;13:10:45": id,
  * before, after, by id), not one audit row per lead. */
@@ -467,11 +454,11 @@ static int audit_run(struct crm *c, const char *model, const char *now)
 	long long n = 0;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		sbuf_addc(&ch, ';');
-		add_ll(&ch, sqlite3_column_int64(st, 0));
+		sbuf_add_int(&ch, sqlite3_column_int64(st, 0));
 		sbuf_addc(&ch, ':');
-		add_ll(&ch, sqlite3_column_int64(st, 1));
+		sbuf_add_int(&ch, sqlite3_column_int64(st, 1));
 		sbuf_addc(&ch, ':');
-		add_ll(&ch, sqlite3_column_int64(st, 2));
+		sbuf_add_int(&ch, sqlite3_column_int64(st, 2));
 		n++;
 	}
 	sqlite3_finalize(st);
