@@ -107,6 +107,10 @@ local_setup() {
 	run --separate-stderr crm import deals "$BATS_TEST_TMPDIR/d.csv"
 	assert_success
 	[ "$(crm deal list --where "id > 7" | jq -r '.currency' | paste -sd' ')" = "CNY USD HKD" ]
+	# in a pipe: the lines' records updated, each to the code
+	run --separate-stderr bash -c "crm deal list --where \"name = '港币单'\" | crm deal update currency=rmb | jq -r .currency"
+	assert_success
+	assert_output CNY
 	run --separate-stderr crm deal add name=乱写 amount=1 currency=dollars
 	assert_failure 3
 	[[ "$stderr" == *"currency: 'dollars' is not a currency code"* ]] || fail "stderr: $stderr"
