@@ -159,6 +159,30 @@ local_setup() {
 	[[ "${lines[0]}" == 编号,回款编号,合同编号,期次,回款计划,回款金额,币种,回款日期* ]] || fail "header: ${lines[0]}"
 }
 
+@test "crm import payments: each payment numbered by the id it gets, past numbers given by hand or earlier rows" {
+	crm plan split --contract 1 --parts 50%,50% --first 2026-04-01 >/dev/null
+	crm payment add contract=1 amount=10 number=HK-2026-0002 >/dev/null
+	cat > "$BATS_TEST_TMPDIR/bank.csv" <<-'EOF'
+	合同编号,回款金额,回款日期,回款编号
+	HT-2026-0001,1,2026-04-02,
+	HT-2026-0001,2,2026-04-03,HK-2026-0004
+	HT-2026-0001,3,2026-04-04,
+	HT-2026-0001,4,2026-04-05,
+	HT-2026-0001,5,2026-04-06,HK-2026-0004
+	EOF
+	# batches of two: the numbers hold across the commits between them
+	run --separate-stderr crm import payments --batch 2 "$BATS_TEST_TMPDIR/bank.csv"
+	assert_success
+	# line 6 gives line 3's number again: the same payment, skipped
+	[[ "$stderr" == *"4 inserted, 0 updated, 1 skipped (1 repeated in the file), 0 rejected"* ]] || fail "stderr: $stderr"
+	# id 2 would be HK-2026-0002 (given by hand): 0003; id 4 would be 0004
+	# (line 3 gave it): 0005, and id 5 the one after
+	[ "$(crm payment list --sort id | jq -r '"\(.id) \(.number)"' | paste -sd,)" = '1 HK-2026-0002,2 HK-2026-0003,3 HK-2026-0004,4 HK-2026-0005,5 HK-2026-0006' ]
+	# one at a time afterwards: the next id, past what the import took
+	run crm payment add contract=1 amount=6
+	[ "$(jqo .number)" = HK-2026-0007 ]
+}
+
 @test "crm import payments: a payment the database will not apply ends the run, and its batch is not kept" {
 	# rows go in without a savepoint each (applying a payment refuses
 	# nothing), so a database error after a row's INSERT cannot undo that

@@ -6,12 +6,38 @@
 #include "base/money.h"
 #include "cash/common.h"
 #include "cash/price.h"
+#include "core/bulk.h"
 #include "core/db.h"
 #include "core/hook.h"
 
 char *cash_today(char *buf)
 {
 	return date_format_day(date_now(), buf);
+}
+
+/* Where the numbers of a type went last in this transaction: the next
+ * is the id after, with no query (nobody else writes while it lasts). */
+struct number_hint {
+	const char *table;
+	unsigned long serial;   /* c->txn_serial it holds for */
+	long long last;
+};
+#define NUMBER_HINTS 8
+static const char number_hints_key[] = "cash number hints";
+
+static struct number_hint *number_hint(struct crm *c, const char *table)
+{
+	struct number_hint *h = crm_slot_get(c, number_hints_key);
+	if (!h) {
+		h = xcalloc(NUMBER_HINTS, sizeof(*h));
+		crm_slot_set(c, number_hints_key, h, free);
+	}
+	int i = 0;
+	while (i < NUMBER_HINTS - 1 && h[i].table && strcmp(h[i].table, table))
+		i++;
+	if (!h[i].table || strcmp(h[i].table, table))
+		h[i] = (struct number_hint){ table, 0, 0 };
+	return &h[i];
 }
 
 int cash_number_fill(struct crm *c, struct rec *r, const char *prefix)
@@ -22,25 +48,27 @@ int cash_number_fill(struct crm *c, struct rec *r, const char *prefix)
 	cash_today(day);
 	/* the record's own id to be (ids only grow while a record keeps its
 	 * row): no counter to write for every record of an import */
-	char sql[160];   /* on the stack: an import asks this for every row */
-	snprintf(sql, sizeof(sql), "SELECT coalesce(max(id), 0) FROM \"%s\"", r->t->name);
-	long long n = db_get_int(c, sql, NULL, 0);
+	struct number_hint *h = number_hint(c, r->t->name);
+	long long n = h->last;
+	if (h->serial != c->txn_serial || !db_in_txn(c)) {
+		char sql[160];   /* on the stack: an import asks this for every row */
+		snprintf(sql, sizeof(sql), "SELECT coalesce(max(id), 0) FROM \"%s\"", r->t->name);
+		n = db_get_int(c, sql, NULL, 0);
+	}
 	/* a number given by hand (or imported) may hold it already */
-	snprintf(sql, sizeof(sql), "SELECT 1 FROM \"%s\" WHERE number = ? AND deleted_at IS NULL", r->t->name);
-	int rc = CRM_OK;
 	for (;;) {
 		char num[96];
 		snprintf(num, sizeof(num), "%s-%.4s-%04lld", prefix, day, ++n);
-		if (!db_get_int(c, sql, num, 0)) {
+		c->errmsg[0] = '\0';
+		if (!bulk_key_taken(c, r->t, "number", num)) {
+			if (c->errmsg[0] && c->errcode == CRM_DBERR)
+				return c->errcode;
 			rec_set(r, "number", num);
 			break;
 		}
-		if (c->errmsg[0] && c->errcode == CRM_DBERR) {
-			rc = c->errcode;
-			break;
-		}
 	}
-	return rc;
+	*h = (struct number_hint){ r->t->name, c->txn_serial, n };
+	return CRM_OK;
 }
 
 static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int i)

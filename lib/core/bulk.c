@@ -494,6 +494,8 @@ struct bulk *bulk_open(struct crm *c, const struct type *t, const struct bulk_op
 	b->prev_arg = c->before_commit_arg;
 	c->before_commit = before_commit;
 	c->before_commit_arg = b;
+	if (!c->bulk)
+		c->bulk = b;
 	return b;
 }
 
@@ -589,6 +591,16 @@ long long bulk_find_value(struct bulk *b, const char *field, const char *value)
 	long long id = db_get_int(b->c, sql, value, 0);
 	free(sql);
 	return id;
+}
+
+bool bulk_key_taken(struct crm *c, const struct type *t, const char *field, const char *value)
+{
+	struct bulk *b = c->bulk;
+	if (b && !strcmp(b->tname, t->name))
+		return bulk_find_value(b, field, value) != 0;
+	char sql[200];   /* on the stack: asked for every record a number is given */
+	snprintf(sql, sizeof(sql), "SELECT 1 FROM \"%s\" WHERE \"%s\" = ? AND deleted_at IS NULL", t->name, field);
+	return db_get_int(c, sql, value, 0) != 0;
 }
 
 /* ---- writing ---- */
@@ -1153,6 +1165,8 @@ void bulk_close(struct bulk *b)
 		c->before_commit = b->prev_commit;
 		c->before_commit_arg = b->prev_arg;
 	}
+	if (c->bulk == b)
+		c->bulk = NULL;
 	if (b->fk_off) {
 		/* the move failed half way: none of it stays */
 		db_rollback(c);

@@ -95,6 +95,10 @@ long long bulk_find(struct bulk *b, const struct rec *r, const char **which);
 /* The same for one field and normalised value. */
 long long bulk_find_value(struct bulk *b, const char *field, const char *value);
 
+/* Whether a live record of t has value in field (a unique one, FF_KEY),
+ * or a row of the bulk run of t that c has open: the run's hash then
+ * (no query a row), the table's index else. */
+bool bulk_key_taken(struct crm *c, const struct type *t, const char *field, const char *value);
 /* Write r (prepared by record_prepare; the caller releases it) from
  * source line line; *id: its id. Checks FF_KEY values. */
 int bulk_insert(struct bulk *b, struct rec *r, long line, long long *id);

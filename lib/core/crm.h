@@ -27,6 +27,7 @@
 
 struct out;
 struct crm_slot;
+struct bulk;
 struct types;
 struct hookq;
 struct cmd_verb;
@@ -92,6 +93,8 @@ struct crm {
 	char txn_failed[1024];
 	long long audit_run;    /* the bulk run the changes belong to (audit.run), 0: none */
 	struct timespec txn_began;  /* when db_begin began the transaction */
+	unsigned long txn_serial;   /* transactions db_begin began: which one this is */
+	struct bulk *bulk;      /* the bulk run open (bulk_open..bulk_close), NULL: none */
 };
 
 /* Record an error in c and return code; the caller passes it up. */

@@ -153,6 +153,7 @@ int db_begin(struct crm *c)
 		return crm_error(c, CRM_DBERR, "database %s is read-only", c->db_path);
 	int rc = db_exec(c, "BEGIN IMMEDIATE");
 	clock_gettime(CLOCK_MONOTONIC, &c->txn_began);
+	c->txn_serial++;
 	return rc;
 }
 
