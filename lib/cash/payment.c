@@ -1,5 +1,6 @@
 /* payment.c: the payment type and how payments are applied to plans
  * (payment.h). */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,13 +183,17 @@ static long long num(const cJSON *o, const char *k)
 	return cJSON_IsNumber(v) ? (long long)v->valuedouble : 0;
 }
 
+/* A money field of a record as JSON gives it (a number of the major
+ * unit: record_json divides the minor units by 100) back in minor units:
+ * the nearest integer is exact, as any amount under 2^53 fen is. */
 static long long minor_of(const cJSON *o, const char *k)
 {
-	char buf[40];
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(o, k);
+	if (cJSON_IsNumber(v))
+		return llround(v->valuedouble * 100.0);
 	long long m = 0;
-	const char *t = cash_given(o, k, buf, sizeof(buf));
-	if (t)
-		money_parse(t, &m);
+	if (cJSON_IsString(v))
+		money_parse(v->valuestring, &m);
 	return m;
 }
 

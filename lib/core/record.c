@@ -214,9 +214,17 @@ static cJSON *vals_json(const struct type *t, long long id, char **vals)
 	cJSON *o = cJSON_CreateObject();
 	cJSON_AddStringToObject(o, "type", t->name);
 	cJSON_AddNumberToObject(o, "id", (double)id);
-	for (int i = 1; i < t->nfields; i++)
-		if (vals[i] && !(t->fields[i].flags & FF_HIDDEN))
-			cJSON_AddItemToObject(o, t->fields[i].name, value_json(&t->fields[i], vals[i]));
+	for (int i = 1; i < t->nfields; i++) {
+		const struct field *f = &t->fields[i];
+		if (!vals[i] || f->flags & FF_HIDDEN)
+			continue;
+		/* a built-in field's name is a constant: not copied for every
+		 * record (a custom one's goes when the types are read again) */
+		if (f->flags & FF_CUSTOM)
+			cJSON_AddItemToObject(o, f->name, value_json(f, vals[i]));
+		else
+			cJSON_AddItemToObjectCS(o, f->name, value_json(f, vals[i]));
+	}
 	return o;
 }
 
