@@ -581,16 +581,32 @@ static int parse_clean(const char *s, time_t now, bool ahead, time_t *out, int *
 	return 0;
 }
 
+/* Whether s is ASCII with no space at either end: cleaning it (folding
+ * full-width forms, trimming) would give it back unchanged. */
+static bool already_clean(const char *s)
+{
+	if (!*s || *s == ' ' || *s == '\t')
+		return false;
+	const char *p = s;
+	for (; *p; p++)
+		if ((unsigned char)*p >= 0x80 || (unsigned char)*p < 0x20)
+			return false;
+	return p[-1] != ' ';
+}
+
 static int parse(const char *in, time_t now, bool ahead, time_t *out, int *date_only)
 {
 	if (!in)
 		return -1;
-	char *s = clean_input(in);
-	if (!s)
+	/* a machine's timestamp (every event tracked) is clean already: no
+	 * copy to fold and trim */
+	bool clean = already_clean(in);
+	char *s = clean ? NULL : clean_input(in);
+	if (!clean && !s)
 		return -1;
 	int only = 0;
 	time_t t = 0;
-	int rc = parse_clean(s, now, ahead, &t, &only);
+	int rc = parse_clean(s ? s : in, now, ahead, &t, &only);
 	free(s);
 	if (rc != 0)
 		return -1;
@@ -642,6 +658,26 @@ static int local_tm(time_t t, struct tm *tm)
 	return tm->tm_year + 1900 < 0 || tm->tm_year + 1900 > 9999 ? -1 : 0;
 }
 
+/* n as exactly width decimal digits (n >= 0 and fits): at p, which moves on. */
+static char *put_digits(char *p, int n, int width)
+{
+	for (int i = width - 1; i >= 0; i--) {
+		p[i] = (char)('0' + n % 10);
+		n /= 10;
+	}
+	return p + width;
+}
+
+/* "YYYY-MM-DD" of tm at p (local_tm keeps the year to four digits). */
+static char *put_day(char *p, const struct tm *tm)
+{
+	p = put_digits(p, tm->tm_year + 1900, 4);
+	*p++ = '-';
+	p = put_digits(p, tm->tm_mon + 1, 2);
+	*p++ = '-';
+	return put_digits(p, tm->tm_mday, 2);
+}
+
 char *date_format(time_t t, char *buf)
 {
 	struct tm tm;
@@ -653,16 +689,26 @@ char *date_format(time_t t, char *buf)
 	 * in UTC, which reads back as the same instant. */
 	if (tm.tm_gmtoff % 60 != 0 && gmtime_r(&t, &tm))
 		tm.tm_gmtoff = 0;
+	if (tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999)
+		return buf;
 	long off = tm.tm_gmtoff;
 	char sign = off < 0 ? '-' : '+';
 	if (off < 0)
 		off = -off;
 	int oh = (int)(off / 3600 % 100), om = (int)(off / 60 % 60);
-	int n = snprintf(buf, DATE_BUFSZ, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
-	                 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	                 tm.tm_min, tm.tm_sec, sign, oh, om);
-	if (n < 0 || n >= DATE_BUFSZ)
-		buf[0] = 0;
+	/* by hand, not snprintf: every record written is stamped with it */
+	char *p = put_day(buf, &tm);
+	*p++ = 'T';
+	p = put_digits(p, tm.tm_hour, 2);
+	*p++ = ':';
+	p = put_digits(p, tm.tm_min, 2);
+	*p++ = ':';
+	p = put_digits(p, tm.tm_sec, 2);
+	*p++ = sign;
+	p = put_digits(p, oh, 2);
+	*p++ = ':';
+	p = put_digits(p, om, 2);
+	*p = 0;
 	return buf;
 }
 
@@ -672,10 +718,7 @@ char *date_format_day(time_t t, char *buf)
 	buf[0] = 0;
 	if (local_tm(t, &tm) != 0)
 		return buf;
-	int n = snprintf(buf, DATE_BUFSZ, "%04d-%02d-%02d", tm.tm_year + 1900,
-	                 tm.tm_mon + 1, tm.tm_mday);
-	if (n < 0 || n >= DATE_BUFSZ)
-		buf[0] = 0;
+	*put_day(buf, &tm) = 0;
 	return buf;
 }
 
