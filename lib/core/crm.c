@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/backend.h"
 #include "core/crm.h"
 
 int crm_error(struct crm *c, int code, const char *fmt, ...)
@@ -57,16 +58,32 @@ void crm_notice(struct crm *c, const char *fmt, ...)
 	va_end(ap);
 }
 
+int crm_dbstatus(int code)
+{
+	switch (code & 0xff) {
+	case DB_OK:
+	case DB_ROW:
+	case DB_DONE:
+		return CRM_OK;
+	case DB_CONSTRAINT:
+		return CRM_CONFLICT;
+	case DB_PERM:
+		return CRM_PERM;
+	default:
+		return CRM_DBERR;
+	}
+}
+
 int crm_dberror(struct crm *c, int rc, const char *what)
 {
-	const char *msg = c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc);
-	int prim = rc & 0xff;
-	int code = CRM_DBERR;
-	if (prim == SQLITE_CONSTRAINT)
-		code = CRM_CONFLICT;
-	else if (prim == SQLITE_AUTH)
-		code = CRM_PERM;
-	if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED)
+	const char *msg = c->conn ? db_conn_errmsg(c->conn) : c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc);
+	int code = crm_dbstatus(rc);
+	if (code == CRM_OK)
+		code = CRM_DBERR;   /* a "failure" that says it is none: still one */
+	if (rc == DB_BUSY_RETRY)
+		return crm_error(c, code, "%s: database is locked: another writer changed the same rows meanwhile "
+				 "(serialization failure or deadlock); run it again", what);
+	if ((rc & 0xff) == DB_BUSY || (rc & 0xff) == DB_LOCKED)
 		return crm_error(c, code, "%s: database is locked (busy timeout passed)", what);
 	return crm_error(c, code, "%s: %s", what, msg);
 }

@@ -31,6 +31,7 @@ struct bulk;
 struct types;
 struct hookq;
 struct cmd_verb;
+struct db_conn;
 
 /* Exit statuses: the contract in CLI.md section 5. */
 enum crm_status {
@@ -50,7 +51,9 @@ static inline int status_worse(int a, int b)
 }
 
 struct crm {
-	sqlite3 *db;
+	sqlite3 *db;             /* SQLite's own handle: what only SQLite has (functions,
+				  * the authorizer, pragmas, backup); NULL on PostgreSQL */
+	struct db_conn *conn;    /* the backend every statement goes through (backend.h) */
 	void *db_cache;          /* prepared statements (db.c) */
 	char *db_path;          /* resolved path of the database */
 	bool db_readonly;       /* opened read-only: we may not write the file */
@@ -119,7 +122,12 @@ void crm_slot_set(struct crm *c, const void *key, void *data, void (*free_fn)(vo
 void crm_slot_drop(struct crm *c, const void *key);
 void crm_slots_release(struct crm *c);
 
-/* Map an SQLite result code to a crm status, recording sqlite's message. */
+/* The crm status for a backend code (backend.h; CLI.md section 5): a
+ * constraint is CRM_CONFLICT, a refusal CRM_PERM, any other failure
+ * CRM_DBERR; DB_OK, DB_ROW and DB_DONE are CRM_OK. */
+int crm_dbstatus(int code);
+/* Map a backend result code to a crm status, recording "what: the
+ * backend's message" (a lock or a serialization failure says so). */
 int crm_dberror(struct crm *c, int rc, const char *what);
 
 #endif

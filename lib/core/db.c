@@ -240,6 +240,8 @@ void db_close(struct crm *c)
 		return;
 	db_rollback(c);
 	cache_clear(c);
+	db_conn_close(c->conn);
+	c->conn = NULL;
 	sqlite3_close(c->db);
 	c->db = NULL;
 	c->db_readonly = false;

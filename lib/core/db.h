@@ -3,6 +3,7 @@
 #define CRM_DB_H
 
 #include <stdbool.h>
+#include "core/backend.h"
 #include "core/crm.h"
 
 /* BEGIN IMMEDIATE (waits for the write lock up to the busy timeout, so
@@ -58,8 +59,36 @@ void db_rollback_to(struct crm *c);
  * them. */
 int db_ids(struct crm *c, sqlite3_stmt *st, long long **ids, int *n);
 
-/* Run SQL without results. */
+/* Run SQL without results: CRM_OK, or the error recorded in c. */
 int db_exec(struct crm *c, const char *sql);
+
+/* The context's backend (backend.h), by SQLite's call shapes: sqlite3_X(c->db,
+ * ...) is db_X(c, ...). db_execute runs SQL without recording an error in
+ * c (a rollback after one keeps it): its code, the message in db_errmsg. */
+static inline int db_prepare(struct crm *c, const char *sql, int n, struct db_stmt **st, const char **tail)
+{
+	return db_conn_prepare(c->conn, sql, n, st, tail);
+}
+static inline int db_execute(struct crm *c, const char *sql)
+{
+	return db_conn_exec(c->conn, sql);
+}
+static inline const char *db_errmsg(struct crm *c)
+{
+	return db_conn_errmsg(c->conn);
+}
+static inline int db_errcode(struct crm *c)
+{
+	return db_conn_errcode(c->conn);
+}
+static inline long long db_changes(struct crm *c)
+{
+	return db_conn_changes(c->conn);
+}
+static inline long long db_last_insert_id(struct crm *c)
+{
+	return db_conn_last_insert_id(c->conn);
+}
 
 /* A prepared statement from a cache keyed by the SQL text: reset, with
  * bindings cleared, owned by the cache (do not finalize). NULL on error

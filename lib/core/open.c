@@ -310,6 +310,7 @@ static int open_handle(struct crm *c, int flags)
 		return CRM_DBERR;
 	}
 	sqlite3_extended_result_codes(c->db, 1);
+	c->conn = db_sqlite_conn(c->db);
 	/* more of SQLite's small allocations from the connection's own slab */
 	sqlite3_db_config(c->db, SQLITE_DBCONFIG_LOOKASIDE, NULL, 512, 1024);
 	busy_set(c, DEFAULT_BUSY_MS);
@@ -383,6 +384,8 @@ static int open_readonly(struct crm *c)
 		rc = check_is_database(c);
 	if (rc) {
 		/* A WAL database whose -shm we cannot create: read it as is. */
+		db_conn_close(c->conn);
+		c->conn = NULL;
 		sqlite3_close(c->db);
 		c->db = NULL;
 		c->errmsg[0] = 0;
