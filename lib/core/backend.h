@@ -42,6 +42,7 @@ enum db_code {
 	DB_INTERRUPT = 9,      /* interrupted (^C in crm shell): CRM_DBERR */
 	DB_CORRUPT = 11,
 	DB_FULL = 13,
+	DB_TOOBIG = 18,        /* a string or blob past the length limit */
 	DB_CONSTRAINT = 19,    /* a constraint refused the row: CRM_CONFLICT */
 	DB_MISMATCH = 20,      /* a value the column cannot hold */
 	DB_PERM = 23,          /* refused: the authorizer, a privilege, row-level security: CRM_PERM */

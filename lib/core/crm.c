@@ -76,7 +76,7 @@ int crm_dbstatus(int code)
 
 int crm_dberror(struct crm *c, int rc, const char *what)
 {
-	const char *msg = c->conn ? db_conn_errmsg(c->conn) : c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(rc);
+	const char *msg = c->conn ? db_conn_errmsg(c->conn) : sqlite3_errstr(rc);
 	int code = crm_dbstatus(rc);
 	if (code == CRM_OK)
 		code = CRM_DBERR;   /* a "failure" that says it is none: still one */
