@@ -98,24 +98,24 @@ static int clock_fire(struct crm *c, const struct clock_event *e, const char *to
 	char *sql = xasprintf("SELECT r.id FROM \"%s\" AS r WHERE r.deleted_at IS NULL AND %s AND NOT EXISTS "
 			      "(SELECT 1 FROM cash_fired AS f WHERE f.event = '%s' AND f.entity = '%s:' || r.id) "
 			      "ORDER BY r.id", e->type, e->where, e->event, e->type);
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	struct db_stmt *st;
+	int rc = db_prepare(c, sql, -1, &st, NULL);
 	free(sql);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return crm_dberror(c, rc, "tick");
 	char until[DATE_BUFSZ], mod[32];
 	snprintf(mod, sizeof(mod), "+%lld days", days < 0 ? 0 : days);
-	sqlite3_stmt *d = db_stmt(c, "SELECT date(?, ?)");
+	struct db_stmt *d = db_stmt(c, "SELECT date(?, ?)");
 	if (!d) {
-		sqlite3_finalize(st);
+		db_finalize(st);
 		return c->errcode;
 	}
-	sqlite3_bind_text(d, 1, today, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(d, 2, mod, -1, SQLITE_TRANSIENT);
-	snprintf(until, sizeof(until), "%s", sqlite3_step(d) == SQLITE_ROW ? (const char *)sqlite3_column_text(d, 0) : today);
-	sqlite3_reset(d);
-	sqlite3_bind_text(st, 1, today, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, until, -1, SQLITE_TRANSIENT);
+	db_bind_text(d, 1, today, -1, DB_TRANSIENT);
+	db_bind_text(d, 2, mod, -1, DB_TRANSIENT);
+	snprintf(until, sizeof(until), "%s", db_step(d) == DB_ROW ? (const char *)db_column_text(d, 0) : today);
+	db_reset(d);
+	db_bind_text(st, 1, today, -1, DB_TRANSIENT);
+	db_bind_text(st, 2, until, -1, DB_TRANSIENT);
 	long long *ids;
 	int n;
 	if ((rc = db_ids(c, st, &ids, &n)))
@@ -127,17 +127,17 @@ static int clock_fire(struct crm *c, const struct clock_event *e, const char *to
 		snprintf(ent, sizeof(ent), "%s:%lld", e->type, ids[i]);
 		if (!dry) {
 			rc = record_announce(c, type_find(c, e->type), ids[i], e->event, NULL);
-			sqlite3_stmt *ins = rc ? NULL : db_stmt(c, "INSERT OR IGNORE INTO cash_fired(event, entity, at) "
+			struct db_stmt *ins = rc ? NULL : db_stmt(c, "INSERT OR IGNORE INTO cash_fired(event, entity, at) "
 								    "VALUES (?, ?, ?)");
 			if (!rc && !ins)
 				rc = c->errcode;
 			if (ins) {
-				sqlite3_bind_text(ins, 1, e->event, -1, SQLITE_STATIC);
-				sqlite3_bind_text(ins, 2, ent, -1, SQLITE_TRANSIENT);
-				sqlite3_bind_text(ins, 3, now, -1, SQLITE_TRANSIENT);
-				int src = sqlite3_step(ins);
-				sqlite3_reset(ins);
-				if (src != SQLITE_DONE)
+				db_bind_text(ins, 1, e->event, -1, DB_STATIC);
+				db_bind_text(ins, 2, ent, -1, DB_TRANSIENT);
+				db_bind_text(ins, 3, now, -1, DB_TRANSIENT);
+				int src = db_step(ins);
+				db_reset(ins);
+				if (src != DB_DONE)
 					rc = crm_dberror(c, src, "tick");
 			}
 		}

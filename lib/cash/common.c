@@ -81,9 +81,9 @@ int cash_number_fill(struct crm *c, struct rec *r, const char *prefix)
 	return CRM_OK;
 }
 
-static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int i)
+static void copy_col(char *dst, size_t n, struct db_stmt *st, int i)
 {
-	const char *v = (const char *)sqlite3_column_text(st, i);
+	const char *v = (const char *)db_column_text(st, i);
 	size_t len = v ? strlen(v) : 0;
 	if (len >= n)
 		len = n - 1;
@@ -94,32 +94,32 @@ static void copy_col(char *dst, size_t n, sqlite3_stmt *st, int i)
 int cash_contract_load(struct crm *c, long long id, struct cash_contract *k)
 {
 	memset(k, 0, sizeof(*k));
-	sqlite3_stmt *st = db_stmt(c, "SELECT id, amount, deal_id, account_id, quote_id, status, currency, number, "
+	struct db_stmt *st = db_stmt(c, "SELECT id, amount, deal_id, account_id, quote_id, status, currency, number, "
 				      "owner, start, \"end\", (SELECT coalesce(sum(p.amount), 0) FROM payment AS p "
 				      "WHERE p.contract_id = k.id AND p.deleted_at IS NULL) FROM contract AS k "
 				      "WHERE id = ? AND deleted_at IS NULL");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		k->id = sqlite3_column_int64(st, 0);
-		k->amount = sqlite3_column_int64(st, 1);
-		k->deal_id = sqlite3_column_int64(st, 2);
-		k->account_id = sqlite3_column_int64(st, 3);
-		k->quote_id = sqlite3_column_int64(st, 4);
+	db_bind_int64(st, 1, id);
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		k->id = db_column_int64(st, 0);
+		k->amount = db_column_int64(st, 1);
+		k->deal_id = db_column_int64(st, 2);
+		k->account_id = db_column_int64(st, 3);
+		k->quote_id = db_column_int64(st, 4);
 		copy_col(k->status, sizeof(k->status), st, 5);
 		copy_col(k->currency, sizeof(k->currency), st, 6);
 		copy_col(k->number, sizeof(k->number), st, 7);
 		copy_col(k->owner, sizeof(k->owner), st, 8);
 		copy_col(k->start, sizeof(k->start), st, 9);
 		copy_col(k->end, sizeof(k->end), st, 10);
-		k->received = sqlite3_column_int64(st, 11);
+		k->received = db_column_int64(st, 11);
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	db_reset(st);
+	if (rc == DB_ROW)
 		return CRM_OK;
-	if (rc == SQLITE_DONE)
+	if (rc == DB_DONE)
 		return crm_error(c, CRM_BADINPUT, "contract_id: no contract with id %lld", id);
 	return crm_dberror(c, rc, "contract");
 }
@@ -221,7 +221,7 @@ int cash_end(struct crm *c, struct cash_txn *x, int rc)
 {
 	if (!rc)
 		return db_exec(c, "RELEASE cash");
-	sqlite3_exec(c->db, "ROLLBACK TO cash; RELEASE cash", NULL, NULL, NULL);
+	db_execute(c, "ROLLBACK TO cash; RELEASE cash");
 	hook_rollback(c, x->hooks);
 	return rc;
 }

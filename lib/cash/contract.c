@@ -109,21 +109,21 @@ static int contract_fill(struct crm *c, const struct type *t, struct rec *r, uns
 		return rc;
 	long long deal = cash_ref(r, "deal_id");
 	if (deal) {
-		sqlite3_stmt *st = db_stmt(c, "SELECT account_id, currency, owner, name FROM deal WHERE id = ?");
+		struct db_stmt *st = db_stmt(c, "SELECT account_id, currency, owner, name FROM deal WHERE id = ?");
 		if (!st)
 			return c->errcode;
-		sqlite3_bind_int64(st, 1, deal);
-		if (sqlite3_step(st) == SQLITE_ROW) {
+		db_bind_int64(st, 1, deal);
+		if (db_step(st) == DB_ROW) {
 			static const char *const from[] = { "account_id", "currency", "owner", "name" };
-			const char *cur = (const char *)sqlite3_column_text(st, 1);
+			const char *cur = (const char *)db_column_text(st, 1);
 			if (cur && rec_get(r, "currency") && strcmp(cur, rec_get(r, "currency")))
 				rc = crm_error(c, CRM_BADINPUT, "currency: deal:%lld is in %s: a contract takes its "
 					       "deal's currency", deal, cur);
 			for (int i = 0; !rc && i < 4; i++)
-				if (!rec_get(r, from[i]) && sqlite3_column_type(st, i) != SQLITE_NULL)
-					rec_set(r, from[i], (const char *)sqlite3_column_text(st, i));
+				if (!rec_get(r, from[i]) && db_column_type(st, i) != DB_NULL)
+					rec_set(r, from[i], (const char *)db_column_text(st, i));
 		}
-		sqlite3_reset(st);
+		db_reset(st);
 		if (rc)
 			return rc;
 	}

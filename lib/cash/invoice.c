@@ -99,21 +99,21 @@ const struct type invoice_type = {
 
 static int load(struct crm *c, long long id, long long *contract, long long *amount, char **status)
 {
-	sqlite3_stmt *st = db_stmt(c, "SELECT contract_id, amount, status FROM invoice WHERE id = ? "
+	struct db_stmt *st = db_stmt(c, "SELECT contract_id, amount, status FROM invoice WHERE id = ? "
 				      "AND deleted_at IS NULL");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*contract = sqlite3_column_int64(st, 0);
-		*amount = sqlite3_column_int64(st, 1);
-		*status = xstrdup((const char *)sqlite3_column_text(st, 2));
+	db_bind_int64(st, 1, id);
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		*contract = db_column_int64(st, 0);
+		*amount = db_column_int64(st, 1);
+		*status = xstrdup((const char *)db_column_text(st, 2));
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	db_reset(st);
+	if (rc == DB_ROW)
 		return CRM_OK;
-	return rc == SQLITE_DONE ? crm_error(c, CRM_NOTFOUND, "no invoice with id %lld", id)
+	return rc == DB_DONE ? crm_error(c, CRM_NOTFOUND, "no invoice with id %lld", id)
 				 : crm_dberror(c, rc, "invoice");
 }
 

@@ -39,14 +39,14 @@ static long long unpaid(struct crm *c, const struct cash_contract *k, long long 
 {
 	if (!self)
 		return k->amount - k->received;
-	sqlite3_stmt *st = db_stmt(c, "SELECT coalesce(sum(amount), 0) FROM payment WHERE contract_id = ? "
+	struct db_stmt *st = db_stmt(c, "SELECT coalesce(sum(amount), 0) FROM payment WHERE contract_id = ? "
 				      "AND id <> ? AND deleted_at IS NULL");
 	if (!st)
 		return 0;
-	sqlite3_bind_int64(st, 1, k->id);
-	sqlite3_bind_int64(st, 2, self);
-	long long got = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
+	db_bind_int64(st, 1, k->id);
+	db_bind_int64(st, 2, self);
+	long long got = db_step(st) == DB_ROW ? db_column_int64(st, 0) : 0;
+	db_reset(st);
 	return k->amount - got;
 }
 
@@ -64,14 +64,14 @@ static int over_unpaid(struct crm *c, const struct cash_contract *k, long long s
 /* The plan of contract k numbered installment, or CRM_BADINPUT. */
 static int plan_of(struct crm *c, const struct cash_contract *k, long long installment, long long *plan)
 {
-	sqlite3_stmt *st = db_stmt(c, "SELECT id FROM plan WHERE contract_id = ? AND installment = ? "
+	struct db_stmt *st = db_stmt(c, "SELECT id FROM plan WHERE contract_id = ? AND installment = ? "
 				      "AND deleted_at IS NULL");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_int64(st, 1, k->id);
-	sqlite3_bind_int64(st, 2, installment);
-	*plan = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
+	db_bind_int64(st, 1, k->id);
+	db_bind_int64(st, 2, installment);
+	*plan = db_step(st) == DB_ROW ? db_column_int64(st, 0) : 0;
+	db_reset(st);
 	return *plan ? CRM_OK : crm_error(c, CRM_BADINPUT, "installment: contract:%lld has no plan %lld "
 					  "(see crm plan list --where 'contract_id = %lld')", k->id, installment, k->id);
 }
@@ -116,19 +116,19 @@ static int payment_fill(struct crm *c, const struct type *t, struct rec *r, unsi
 static int apply(struct crm *c, long long id, long long contract, long long plan, long long amount, const char *date)
 {
 	/* in due order by the index (no sort for every payment of an import) */
-	sqlite3_stmt *st = db_stmt(c, "SELECT p.id, p.amount - coalesce((SELECT sum(a.amount) FROM payment_alloc AS a "
+	struct db_stmt *st = db_stmt(c, "SELECT p.id, p.amount - coalesce((SELECT sum(a.amount) FROM payment_alloc AS a "
 				      "WHERE a.plan_id = p.id), 0) FROM plan AS p WHERE p.contract_id = ? "
 				      "AND p.deleted_at IS NULL ORDER BY p.due, p.installment");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_int64(st, 1, contract);
+	db_bind_int64(st, 1, contract);
 	long long *ids = NULL, *open = NULL;
 	int n = 0, rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		ids = xrealloc(ids, (n + 1) * sizeof(*ids));
 		open = xrealloc(open, (n + 1) * sizeof(*open));
-		ids[n] = sqlite3_column_int64(st, 0);
-		open[n] = sqlite3_column_int64(st, 1);
+		ids[n] = db_column_int64(st, 0);
+		open[n] = db_column_int64(st, 1);
 		if (ids[n] == plan && n) {   /* its own plan goes first */
 			long long i0 = ids[n], o0 = open[n];
 			memmove(ids + 1, ids, n * sizeof(*ids));
@@ -138,26 +138,26 @@ static int apply(struct crm *c, long long id, long long contract, long long plan
 		}
 		n++;
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	long long left = amount;
 	rc = CRM_OK;
 	for (int i = 0; i < n && left > 0 && !rc; i++) {
 		if (open[i] <= 0)
 			continue;
 		long long take = left < open[i] ? left : open[i];
-		sqlite3_stmt *ins = db_stmt(c, "INSERT INTO payment_alloc(payment_id, plan_id, amount, date) "
+		struct db_stmt *ins = db_stmt(c, "INSERT INTO payment_alloc(payment_id, plan_id, amount, date) "
 					       "VALUES (?, ?, ?, ?)");
 		if (!ins) {
 			rc = c->errcode;
 			break;
 		}
-		sqlite3_bind_int64(ins, 1, id);
-		sqlite3_bind_int64(ins, 2, ids[i]);
-		sqlite3_bind_int64(ins, 3, take);
-		sqlite3_bind_text(ins, 4, date, -1, SQLITE_TRANSIENT);
-		int src = sqlite3_step(ins);
-		sqlite3_reset(ins);
-		if (src != SQLITE_DONE)
+		db_bind_int64(ins, 1, id);
+		db_bind_int64(ins, 2, ids[i]);
+		db_bind_int64(ins, 3, take);
+		db_bind_text(ins, 4, date, -1, DB_TRANSIENT);
+		int src = db_step(ins);
+		db_reset(ins);
+		if (src != DB_DONE)
 			rc = crm_dberror(c, src, "payment");
 		left -= take;
 	}
@@ -168,13 +168,13 @@ static int apply(struct crm *c, long long id, long long contract, long long plan
 
 static int unapply(struct crm *c, long long id)
 {
-	sqlite3_stmt *st = db_stmt(c, "DELETE FROM payment_alloc WHERE payment_id = ?");
+	struct db_stmt *st = db_stmt(c, "DELETE FROM payment_alloc WHERE payment_id = ?");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "payment");
+	db_bind_int64(st, 1, id);
+	int rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "payment");
 }
 
 static long long num(const cJSON *o, const char *k)

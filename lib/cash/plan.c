@@ -32,14 +32,14 @@ static const struct field plan_fields[] = {
 /* The amounts of the other live plans of contract (all but plan self). */
 static long long planned(struct crm *c, long long contract, long long self)
 {
-	sqlite3_stmt *st = db_stmt(c, "SELECT coalesce(sum(amount), 0) FROM plan WHERE contract_id = ? AND id <> ? "
+	struct db_stmt *st = db_stmt(c, "SELECT coalesce(sum(amount), 0) FROM plan WHERE contract_id = ? AND id <> ? "
 				      "AND deleted_at IS NULL");
 	if (!st)
 		return 0;
-	sqlite3_bind_int64(st, 1, contract);
-	sqlite3_bind_int64(st, 2, self);
-	long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
+	db_bind_int64(st, 1, contract);
+	db_bind_int64(st, 2, self);
+	long long n = db_step(st) == DB_ROW ? db_column_int64(st, 0) : 0;
+	db_reset(st);
 	return n;
 }
 

@@ -26,9 +26,9 @@ struct doc {
 	int n;
 };
 
-static char *dup_col(sqlite3_stmt *st, int i)
+static char *dup_col(struct db_stmt *st, int i)
 {
-	const unsigned char *v = sqlite3_column_text(st, i);
+	const unsigned char *v = db_column_text(st, i);
 	return v ? xstrdup((const char *)v) : NULL;
 }
 
@@ -55,26 +55,26 @@ static void doc_free(struct doc *d)
 static int doc_load(struct crm *c, long long id, struct doc *d)
 {
 	memset(d, 0, sizeof(*d));
-	sqlite3_stmt *st = db_stmt(c, "SELECT q.number, q.version, a.name, dl.name, ct.name, q.owner, q.currency, "
+	struct db_stmt *st = db_stmt(c, "SELECT q.number, q.version, a.name, dl.name, ct.name, q.owner, q.currency, "
 				      "q.valid_until, substr(coalesce(q.sent_at, q.created_at), 1, 10), q.status, "
 				      "q.tax_included, q.discount FROM quote AS q LEFT JOIN account AS a ON a.id = q.account_id "
 				      "LEFT JOIN deal AS dl ON dl.id = q.deal_id LEFT JOIN contact AS ct ON ct.id = q.contact_id "
 				      "WHERE q.id = ? AND q.deleted_at IS NULL");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	db_bind_int64(st, 1, id);
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
 		char **f[] = { &d->number, &d->version, &d->customer, &d->deal, &d->contact, &d->owner, &d->currency,
 			       &d->valid, &d->date, &d->status };
 		for (int i = 0; i < 10; i++)
 			*f[i] = dup_col(st, i);
-		d->tax_included = sqlite3_column_int(st, 10) != 0;
+		d->tax_included = db_column_int(st, 10) != 0;
 		d->discount = dup_col(st, 11);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW)
-		return rc == SQLITE_DONE ? crm_error(c, CRM_NOTFOUND, "no quote with id %lld", id)
+	db_reset(st);
+	if (rc != DB_ROW)
+		return rc == DB_DONE ? crm_error(c, CRM_NOTFOUND, "no quote with id %lld", id)
 					 : crm_dberror(c, rc, "quote");
 	d->co_name = config_get(c, "company.name");
 	d->co_addr = config_get(c, "company.address");
@@ -88,8 +88,8 @@ static int doc_load(struct crm *c, long long id, struct doc *d)
 			"AND l.deleted_at IS NULL ORDER BY l.line_no");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_int64(st, 1, id);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	db_bind_int64(st, 1, id);
+	while ((rc = db_step(st)) == DB_ROW) {
 		d->lines = xrealloc(d->lines, (d->n + 1) * sizeof(*d->lines));
 		struct pline *l = &d->lines[d->n++];
 		l->no = xasprintf("%d", d->n);   /* numbered as printed: removed lines leave no gaps */
@@ -97,13 +97,13 @@ static int doc_load(struct crm *c, long long id, struct doc *d)
 		l->name = dup_col(st, 2);
 		l->unit = dup_col(st, 3);
 		l->qty = dup_col(st, 4);
-		l->price = sqlite3_column_int64(st, 5);
+		l->price = db_column_int64(st, 5);
 		l->discount = dup_col(st, 6);
 		l->tax = dup_col(st, 7);
-		l->total = sqlite3_column_int64(st, 8);
+		l->total = db_column_int64(st, 8);
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "quote");
+	db_reset(st);
+	return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "quote");
 }
 
 /* 1234567 -> "12,345.67" (a minus before a negative one). */

@@ -107,7 +107,7 @@ int quote_sql_register(struct crm *c)
 {
 	int rc = sqlite3_create_function(c->db, "cash_line", 7, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
 					 NULL, fn_cash_line, NULL, NULL);
-	return rc == SQLITE_OK ? CRM_OK : crm_dberror(c, rc, "registering cash_line()");
+	return rc == DB_OK ? CRM_OK : crm_dberror(c, rc, "registering cash_line()");
 }
 
 /* ---- sums ---- */
@@ -115,7 +115,7 @@ int quote_sql_register(struct crm *c)
 int quote_sums(struct crm *c, long long id, struct quote_sums *s)
 {
 	memset(s, 0, sizeof(*s));
-	sqlite3_stmt *st = db_stmt(c, "SELECT coalesce(sum(cash_line('untaxed', l.qty, l.price, l.discount, q.discount, "
+	struct db_stmt *st = db_stmt(c, "SELECT coalesce(sum(cash_line('untaxed', l.qty, l.price, l.discount, q.discount, "
 				      "l.tax_rate, q.tax_included)), 0), coalesce(sum(cash_line('tax', l.qty, l.price, "
 				      "l.discount, q.discount, l.tax_rate, q.tax_included)), 0), coalesce(sum(cash_line("
 				      "'total', l.qty, l.price, l.discount, q.discount, l.tax_rate, q.tax_included)), 0), "
@@ -123,22 +123,22 @@ int quote_sums(struct crm *c, long long id, struct quote_sums *s)
 				      "quote_line AS l ON l.quote_id = q.id AND l.deleted_at IS NULL WHERE q.id = ?");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		s->untaxed = sqlite3_column_int64(st, 0);
-		s->tax = sqlite3_column_int64(st, 1);
-		s->total = sqlite3_column_int64(st, 2);
-		s->lines = sqlite3_column_int(st, 3);
+	db_bind_int64(st, 1, id);
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		s->untaxed = db_column_int64(st, 0);
+		s->tax = db_column_int64(st, 1);
+		s->total = db_column_int64(st, 2);
+		s->lines = db_column_int(st, 3);
 		int a = 0, b = 0;
-		if (sqlite3_column_type(st, 4) != SQLITE_NULL)
-			price_parse_pct((const char *)sqlite3_column_text(st, 4), &a);
-		if (sqlite3_column_type(st, 5) != SQLITE_NULL)
-			price_parse_pct((const char *)sqlite3_column_text(st, 5), &b);
+		if (db_column_type(st, 4) != DB_NULL)
+			price_parse_pct((const char *)db_column_text(st, 4), &a);
+		if (db_column_type(st, 5) != DB_NULL)
+			price_parse_pct((const char *)db_column_text(st, 5), &b);
 		s->max_discount_bp = a > b ? a : b;
 	}
-	sqlite3_reset(st);
-	return rc == SQLITE_ROW ? CRM_OK : crm_dberror(c, rc, "quote");
+	db_reset(st);
+	return rc == DB_ROW ? CRM_OK : crm_dberror(c, rc, "quote");
 }
 
 /* "12.5" for 1250 basis points. */
@@ -317,18 +317,18 @@ static int line_fill(struct crm *c, const struct type *t, struct rec *r, unsigne
 		return rc;
 	long long p = cash_ref(r, "product_id");
 	if (p) {
-		sqlite3_stmt *st = db_stmt(c, "SELECT sku, name, unit, price, tax_rate, currency FROM product WHERE id = ?");
+		struct db_stmt *st = db_stmt(c, "SELECT sku, name, unit, price, tax_rate, currency FROM product WHERE id = ?");
 		if (!st)
 			return c->errcode;
-		sqlite3_bind_int64(st, 1, p);
-		if (sqlite3_step(st) == SQLITE_ROW) {
+		db_bind_int64(st, 1, p);
+		if (db_step(st) == DB_ROW) {
 			static const char *const copy[] = { "sku", "name", "unit", "price", "tax_rate" };
 			for (int i = 0; i < 5; i++)
-				if (!rec_get(r, copy[i]) && sqlite3_column_type(st, i) != SQLITE_NULL)
-					rec_set(r, copy[i], (const char *)sqlite3_column_text(st, i));
-			char *pcur = sqlite3_column_type(st, 5) == SQLITE_NULL ? NULL
-				   : xstrdup((const char *)sqlite3_column_text(st, 5));
-			sqlite3_reset(st);
+				if (!rec_get(r, copy[i]) && db_column_type(st, i) != DB_NULL)
+					rec_set(r, copy[i], (const char *)db_column_text(st, i));
+			char *pcur = db_column_type(st, 5) == DB_NULL ? NULL
+				   : xstrdup((const char *)db_column_text(st, 5));
+			db_reset(st);
 			char idtxt[24];
 			snprintf(idtxt, sizeof(idtxt), "%lld", q);
 			char *qcur = db_get_text(c, "SELECT currency FROM quote WHERE id = ?", idtxt);
@@ -341,7 +341,7 @@ static int line_fill(struct crm *c, const struct type *t, struct rec *r, unsigne
 			if (rc)
 				return rc;
 		} else {
-			sqlite3_reset(st);
+			db_reset(st);
 		}
 	}
 	if (!rec_get(r, "name"))
@@ -401,14 +401,14 @@ const struct type quote_line_type = {
 
 int quote_line_find(struct crm *c, long long quote_id, long long line_no, long long *id)
 {
-	sqlite3_stmt *st = db_stmt(c, "SELECT id FROM quote_line WHERE quote_id = ? AND line_no = ? "
+	struct db_stmt *st = db_stmt(c, "SELECT id FROM quote_line WHERE quote_id = ? AND line_no = ? "
 				      "AND deleted_at IS NULL");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_int64(st, 1, quote_id);
-	sqlite3_bind_int64(st, 2, line_no);
-	*id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
+	db_bind_int64(st, 1, quote_id);
+	db_bind_int64(st, 2, line_no);
+	*id = db_step(st) == DB_ROW ? db_column_int64(st, 0) : 0;
+	db_reset(st);
 	return *id ? CRM_OK : crm_error(c, CRM_NOTFOUND, "quote:%lld has no line %lld", quote_id, line_no);
 }
 
@@ -464,11 +464,11 @@ int quote_show(struct crm *c, long long id)
 	int rc = record_print(c, t, id);
 	if (rc)
 		return rc;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(c->db, "SELECT id FROM quote_line WHERE quote_id = ? AND deleted_at IS NULL "
-			       "ORDER BY line_no", -1, &st, NULL) != SQLITE_OK)
-		return crm_dberror(c, sqlite3_errcode(c->db), "quote");
-	sqlite3_bind_int64(st, 1, id);
+	struct db_stmt *st;
+	if (db_prepare(c, "SELECT id FROM quote_line WHERE quote_id = ? AND deleted_at IS NULL "
+			       "ORDER BY line_no", -1, &st, NULL) != DB_OK)
+		return crm_dberror(c, db_errcode(c), "quote");
+	db_bind_int64(st, 1, id);
 	long long *ids;
 	int n;
 	if ((rc = db_ids(c, st, &ids, &n)))
@@ -482,22 +482,22 @@ int quote_show(struct crm *c, long long id)
 /* The stored status, and whether it reads expired today. */
 static int quote_state(struct crm *c, long long id, char **status, bool *expired, char **valid)
 {
-	sqlite3_stmt *st = db_stmt(c, "SELECT status, valid_until, valid_until < " TODAY " FROM quote "
+	struct db_stmt *st = db_stmt(c, "SELECT status, valid_until, valid_until < " TODAY " FROM quote "
 				      "WHERE id = ? AND deleted_at IS NULL");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*status = xstrdup((const char *)sqlite3_column_text(st, 0));
-		*valid = sqlite3_column_type(st, 1) == SQLITE_NULL ? NULL
-		       : xstrdup((const char *)sqlite3_column_text(st, 1));
-		*expired = sqlite3_column_int(st, 2) != 0;
+	db_bind_int64(st, 1, id);
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
+		*status = xstrdup((const char *)db_column_text(st, 0));
+		*valid = db_column_type(st, 1) == DB_NULL ? NULL
+		       : xstrdup((const char *)db_column_text(st, 1));
+		*expired = db_column_int(st, 2) != 0;
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	db_reset(st);
+	if (rc == DB_ROW)
 		return CRM_OK;
-	return rc == SQLITE_DONE ? crm_error(c, CRM_NOTFOUND, "no quote with id %lld", id)
+	return rc == DB_DONE ? crm_error(c, CRM_NOTFOUND, "no quote with id %lld", id)
 				 : crm_dberror(c, rc, "quote");
 }
 
@@ -715,13 +715,13 @@ int quote_revise(struct crm *c, long long id)
 		cash_end(c, &x, rc);
 		goto done;
 	}
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(c->db, "SELECT id FROM quote_line WHERE quote_id = ? AND deleted_at IS NULL "
-			       "ORDER BY line_no", -1, &st, NULL) != SQLITE_OK) {
-		rc = cash_end(c, &x, crm_dberror(c, sqlite3_errcode(c->db), "quote"));
+	struct db_stmt *st;
+	if (db_prepare(c, "SELECT id FROM quote_line WHERE quote_id = ? AND deleted_at IS NULL "
+			       "ORDER BY line_no", -1, &st, NULL) != DB_OK) {
+		rc = cash_end(c, &x, crm_dberror(c, db_errcode(c), "quote"));
 		goto done;
 	}
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	if ((rc = db_ids(c, st, &ids, &n))) {
 		cash_end(c, &x, rc);
 		goto done;

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/db.h"
 #include "base/date.h"
 #include "cash/common.h"
 #include "cash/reports.h"
@@ -29,27 +30,27 @@ static void columns(struct crm *c, const char *const *cols, int n)
 		out_columns(c->out, cols, n);
 }
 
-static int run(struct crm *c, const char *sql, const char *p1, sqlite3_stmt **st)
+static int run(struct crm *c, const char *sql, const char *p1, struct db_stmt **st)
 {
 	int rc = query_prepare_readonly(c, sql, st);
 	if (rc)
 		return rc;
 	if (p1)
-		sqlite3_bind_text(*st, 1, p1, -1, SQLITE_TRANSIENT);
+		db_bind_text(*st, 1, p1, -1, DB_TRANSIENT);
 	return CRM_OK;
 }
 
-static int finish(struct crm *c, sqlite3_stmt *st, int rc, long n)
+static int finish(struct crm *c, struct db_stmt *st, int rc, long n)
 {
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	db_finalize(st);
+	if (rc != DB_DONE)
 		return crm_dberror(c, rc, "report");
 	return n ? CRM_OK : CRM_NOTFOUND;
 }
 
-static const char *text(sqlite3_stmt *st, int i)
+static const char *text(struct db_stmt *st, int i)
 {
-	return (const char *)sqlite3_column_text(st, i);
+	return (const char *)db_column_text(st, i);
 }
 
 int cash_report_receivables(struct crm *c, const struct cash_report_opts *o)
@@ -93,7 +94,7 @@ int cash_report_receivables(struct crm *c, const struct cash_report_opts *o)
 		"GROUP BY %s, k.currency ORDER BY sum(x.open) DESC, %s, k.currency",
 		key, label, scope, key, key);
 	free(scope);
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	rc = run(c, sql, day, &st);
 	free(sql);
 	if (rc)
@@ -115,20 +116,20 @@ int cash_report_receivables(struct crm *c, const struct cash_report_opts *o)
 	columns(c, cols, nc);
 	long n = 0;
 	static const char *const buckets[] = { "not_due", "d1_30", "d31_60", "d61_90", "over_90", "total" };
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		struct out *w = c->out;
 		out_begin(w);
 		out_str(w, "type", "receivables");
 		out_str(w, "as_of", day);
 		if (!strcmp(by, "owner"))
 			out_str(w, k1, text(st, 0) ? text(st, 0) : "(none)");
-		else if (sqlite3_column_type(st, 0) != SQLITE_NULL)
-			out_int(w, k1, sqlite3_column_int64(st, 0));
+		else if (db_column_type(st, 0) != DB_NULL)
+			out_int(w, k1, db_column_int64(st, 0));
 		if (k2)
 			out_str(w, k2, text(st, 1) ? text(st, 1) : "(none)");
 		out_str(w, "currency", text(st, 2));
 		for (int i = 0; i < 6; i++)
-			out_money(w, buckets[i], sqlite3_column_int64(st, 3 + i));
+			out_money(w, buckets[i], db_column_int64(st, 3 + i));
 		out_end(w);
 		n++;
 	}
@@ -170,7 +171,7 @@ int cash_report_revenue(struct crm *c, const struct cash_report_opts *o)
 	for (int i = 0; i < 3; i++)
 		free(g[i]);
 	free(scope);
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	rc = run(c, sql, o->since ? day : NULL, &st);
 	free(sql);
 	if (rc)
@@ -182,16 +183,16 @@ int cash_report_revenue(struct crm *c, const struct cash_report_opts *o)
 	else
 		columns(c, cols, 7);
 	long n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		struct out *w = c->out;
 		out_begin(w);
 		out_str(w, "type", "revenue");
 		out_str(w, "by", by);
 		out_str(w, key, text(st, 0) ? text(st, 0) : "(none)");
 		out_str(w, "currency", text(st, 1));
-		out_money(w, "contracted", sqlite3_column_int64(st, 2));
-		out_money(w, "invoiced", sqlite3_column_int64(st, 3));
-		out_money(w, "received", sqlite3_column_int64(st, 4));
+		out_money(w, "contracted", db_column_int64(st, 2));
+		out_money(w, "invoiced", db_column_int64(st, 3));
+		out_money(w, "received", db_column_int64(st, 4));
 		out_end(w);
 		n++;
 	}
@@ -218,7 +219,7 @@ int cash_report_products(struct crm *c, const struct cash_report_opts *o)
 		"GROUP BY coalesce(l.product_id, -1), coalesce(pr.sku, l.sku), coalesce(pr.name, l.name), q.currency "
 		"ORDER BY 6 DESC, 3", scope);
 	free(scope);
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	rc = run(c, sql, o->since ? day : NULL, &st);
 	free(sql);
 	if (rc)
@@ -229,22 +230,22 @@ int cash_report_products(struct crm *c, const struct cash_report_opts *o)
 	else
 		columns(c, cols, 8);
 	long n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		struct out *w = c->out;
 		out_begin(w);
 		out_str(w, "type", "products");
-		if (sqlite3_column_type(st, 0) != SQLITE_NULL)
-			out_int(w, "product_id", sqlite3_column_int64(st, 0));
+		if (db_column_type(st, 0) != DB_NULL)
+			out_int(w, "product_id", db_column_int64(st, 0));
 		out_str(w, "sku", text(st, 1));
 		out_str(w, "name", text(st, 2));
 		out_str(w, "currency", text(st, 3));
-		long long milli = sqlite3_column_int64(st, 4);
+		long long milli = db_column_int64(st, 4);
 		if (milli % 1000 == 0)
 			out_int(w, "quantity", milli / 1000);
 		else
 			out_real(w, "quantity", (double)milli / 1000.0);
-		out_money(w, "amount", sqlite3_column_int64(st, 5));
-		out_int(w, "contracts", sqlite3_column_int64(st, 6));
+		out_money(w, "amount", db_column_int64(st, 5));
+		out_int(w, "contracts", db_column_int64(st, 6));
 		out_end(w);
 		n++;
 	}

@@ -14,24 +14,24 @@ int audit_log(struct crm *c, const char *entity, const char *action,
 	      const char *before, const char *after)
 {
 	char now[DATE_BUFSZ];
-	sqlite3_stmt *st = db_stmt(c, "INSERT INTO audit(at, user, command, entity, action, before, after, run) "
+	struct db_stmt *st = db_stmt(c, "INSERT INTO audit(at, user, command, entity, action, before, after, run) "
 				      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");  /* JSON text from cJSON */
 	if (!st)
 		return c->errcode;
 	date_format(date_now(), now);
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, c->user, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, c->cmdline, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, entity, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 5, action, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, before, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 7, after, -1, SQLITE_STATIC);
+	db_bind_text(st, 1, now, -1, DB_TRANSIENT);
+	db_bind_text(st, 2, c->user, -1, DB_STATIC);
+	db_bind_text(st, 3, c->cmdline, -1, DB_STATIC);
+	db_bind_text(st, 4, entity, -1, DB_STATIC);
+	db_bind_text(st, 5, action, -1, DB_STATIC);
+	db_bind_text(st, 6, before, -1, DB_STATIC);
+	db_bind_text(st, 7, after, -1, DB_STATIC);
 	if (c->audit_run)
-		sqlite3_bind_int64(st, 8, c->audit_run);
+		db_bind_int64(st, 8, c->audit_run);
 	else
-		sqlite3_bind_null(st, 8);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE)
+		db_bind_null(st, 8);
+	int rc = db_step(st);
+	if (rc != DB_DONE)
 		return crm_dberror(c, rc, "audit log");
 	return CRM_OK;
 }
@@ -145,34 +145,34 @@ int audit_list(struct crm *c, const struct audit_filter *f)
 	sbuf_addf(&sql, " ORDER BY id %s", f->oldest_first ? "ASC" : "DESC");
 	if (f->limit > 0)
 		sbuf_addf(&sql, " LIMIT %lld", f->limit);
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db, sql.s, -1, &st, NULL);
+	struct db_stmt *st;
+	int rc = db_prepare(c, sql.s, -1, &st, NULL);
 	sbuf_release(&sql);
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		free(like);
 		return crm_dberror(c, rc, "audit log");
 	}
 	for (int i = 0; i < np; i++)
-		sqlite3_bind_text(st, i + 1, params[i], -1, SQLITE_TRANSIENT);
+		db_bind_text(st, i + 1, params[i], -1, DB_TRANSIENT);
 	free(like);
 	long n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		out_begin(c->out);
 		out_str(c->out, "type", "log");
-		out_int(c->out, "id", sqlite3_column_int64(st, 0));
+		out_int(c->out, "id", db_column_int64(st, 0));
 		const char *cols[8];
 		for (int i = 1; i < 8; i++)
-			cols[i] = (const char *)sqlite3_column_text(st, i);
+			cols[i] = (const char *)db_column_text(st, i);
 		char *cmd = masked_command(c, cols[4], cols[3], cols[6], cols[7]);
 		for (int i = 1; i < 6; i++)
-			out_str(c->out, sqlite3_column_name(st, i), i == 3 ? cmd : cols[i]);
+			out_str(c->out, db_column_name(st, i), i == 3 ? cmd : cols[i]);
 		free(cmd);
 		print_values(c, cols[4], cols[6], cols[7]);
 		out_end(c->out);
 		n++;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	db_finalize(st);
+	if (rc != DB_DONE)
 		return crm_dberror(c, rc, "audit log");
 	return n ? CRM_OK : CRM_NOTFOUND;
 }

@@ -167,17 +167,17 @@ int bulk_drop_stage(struct crm *c, const struct type *t, long long run)
 /* The columns of a table, in order (names newly allocated). */
 static int table_columns(struct crm *c, const char *table, char ***names, int *n)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	*names = NULL;
 	*n = 0;
-	if (sqlite3_prepare_v2(c->db, "SELECT name FROM pragma_table_info(?) ORDER BY cid", -1, &st, NULL) != SQLITE_OK)
-		return crm_dberror(c, sqlite3_errcode(c->db), table);
-	sqlite3_bind_text(st, 1, table, -1, SQLITE_TRANSIENT);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	if (db_prepare(c, "SELECT name FROM pragma_table_info(?) ORDER BY cid", -1, &st, NULL) != DB_OK)
+		return crm_dberror(c, db_errcode(c), table);
+	db_bind_text(st, 1, table, -1, DB_TRANSIENT);
+	while (db_step(st) == DB_ROW) {
 		*names = xrealloc(*names, (*n + 1) * sizeof(**names));
-		(*names)[(*n)++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+		(*names)[(*n)++] = xstrdup((const char *)db_column_text(st, 0));
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return CRM_OK;
 }
 
@@ -253,24 +253,24 @@ static int stage_catch_up(struct crm *c, const struct type *t, const char *name)
 		names_free(tc, nt);
 		return rc;
 	}
-	sqlite3_stmt *st = NULL;
+	struct db_stmt *st = NULL;
 	for (int i = 0; i < nt && !rc; i++) {
 		if (names_have(sc, ns, tc[i]))
 			continue;
-		if (!st && sqlite3_prepare_v2(c->db, "SELECT type FROM pragma_table_info(?) WHERE name = ?", -1, &st,
-					      NULL) != SQLITE_OK) {
-			rc = crm_dberror(c, sqlite3_errcode(c->db), name);
+		if (!st && db_prepare(c, "SELECT type FROM pragma_table_info(?) WHERE name = ?", -1, &st,
+					      NULL) != DB_OK) {
+			rc = crm_dberror(c, db_errcode(c), name);
 			break;
 		}
-		sqlite3_reset(st);
-		sqlite3_bind_text(st, 1, t->name, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, tc[i], -1, SQLITE_TRANSIENT);
-		const char *type = sqlite3_step(st) == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : "";
+		db_reset(st);
+		db_bind_text(st, 1, t->name, -1, DB_TRANSIENT);
+		db_bind_text(st, 2, tc[i], -1, DB_TRANSIENT);
+		const char *type = db_step(st) == DB_ROW ? (const char *)db_column_text(st, 0) : "";
 		char *sql = xasprintf("ALTER TABLE \"%s\" ADD COLUMN \"%s\" %s", name, tc[i], type ? type : "");
 		rc = db_exec(c, sql);
 		free(sql);
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	names_free(tc, nt);
 	names_free(sc, ns);
 	return rc;
@@ -295,11 +295,11 @@ static int insert_prepare(struct bulk *b)
 	}
 	b->col = xcalloc(t->nfields, sizeof(int));
 	b->dflt = xcalloc(t->nfields, sizeof(char *));
-	sqlite3_stmt *dst = NULL;
-	if (sqlite3_prepare_v2(c->db, "SELECT dflt_value FROM pragma_table_info(?) WHERE name = ?", -1, &dst, NULL)
-	    != SQLITE_OK) {
+	struct db_stmt *dst = NULL;
+	if (db_prepare(c, "SELECT dflt_value FROM pragma_table_info(?) WHERE name = ?", -1, &dst, NULL)
+	    != DB_OK) {
 		names_free(cols, n);
-		return crm_dberror(c, sqlite3_errcode(c->db), t->name);
+		return crm_dberror(c, db_errcode(c), t->name);
 	}
 	for (int i = 1; i < t->nfields && !rc; i++) {
 		const struct field *f = &t->fields[i];
@@ -307,17 +307,17 @@ static int insert_prepare(struct bulk *b)
 			continue;
 		sbuf_addf(&sql, "%s\"%s\"", qs.len ? ", " : "", f->name);
 		sbuf_add(&qs, qs.len ? ", ?" : "?");
-		sqlite3_reset(dst);
-		sqlite3_bind_text(dst, 1, t->name, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(dst, 2, f->name, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(dst) == SQLITE_ROW && sqlite3_column_type(dst, 0) != SQLITE_NULL) {
-			char *q = xasprintf("SELECT %s", (const char *)sqlite3_column_text(dst, 0));
+		db_reset(dst);
+		db_bind_text(dst, 1, t->name, -1, DB_TRANSIENT);
+		db_bind_text(dst, 2, f->name, -1, DB_TRANSIENT);
+		if (db_step(dst) == DB_ROW && db_column_type(dst, 0) != DB_NULL) {
+			char *q = xasprintf("SELECT %s", (const char *)db_column_text(dst, 0));
 			b->dflt[b->ncol] = db_get_text(c, q, NULL);
 			free(q);
 		}
 		b->col[b->ncol++] = i;
 	}
-	sqlite3_finalize(dst);
+	db_finalize(dst);
 	names_free(cols, n);
 	if (b->o.run) {
 		sbuf_add(&sql, ", import_run, import_line");
@@ -393,18 +393,18 @@ static int keys_load(struct bulk *b, long long live)
 		for (int k = 0; k < b->nkey; k++)
 			sbuf_addf(&sql, ", \"%s\"", b->t->fields[b->key[k]].name);
 		sbuf_addf(&sql, " FROM \"%s\"%s", pass ? b->stage : b->t->name, pass ? "" : " WHERE deleted_at IS NULL");
-		sqlite3_stmt *st;
-		int rc = sqlite3_prepare_v2(c->db, sql.s, -1, &st, NULL);
+		struct db_stmt *st;
+		int rc = db_prepare(c, sql.s, -1, &st, NULL);
 		sbuf_release(&sql);
-		if (rc != SQLITE_OK)
+		if (rc != DB_OK)
 			return crm_dberror(c, rc, b->t->name);
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-			long long id = sqlite3_column_int64(st, 0);
+		while ((rc = db_step(st)) == DB_ROW) {
+			long long id = db_column_int64(st, 0);
 			for (int k = 0; k < b->nkey; k++)
-				keys_add_row(b, id, k, (const char *)sqlite3_column_text(st, k + 1));
+				keys_add_row(b, id, k, (const char *)db_column_text(st, k + 1));
 		}
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE)
+		db_finalize(st);
+		if (rc != DB_DONE)
 			return crm_dberror(c, rc, b->t->name);
 	}
 	return CRM_OK;
@@ -533,13 +533,13 @@ int bulk_refresh(struct bulk *b)
 /* Whether record id (a live one, or a staged row) has value v in key k. */
 static bool has_value(struct bulk *b, int k, long long id, const char *v)
 {
-	sqlite3_stmt *st = db_stmt(b->c, bulk_is_staged(b, id) ? b->sql_stage[k] : b->sql_table[k]);
+	struct db_stmt *st = db_stmt(b->c, bulk_is_staged(b, id) ? b->sql_stage[k] : b->sql_table[k]);
 	if (!st)
 		return false;
-	sqlite3_bind_int64(st, 1, id);
-	bool same = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL
-		 && !strcmp((const char *)sqlite3_column_text(st, 0), v);
-	sqlite3_reset(st);
+	db_bind_int64(st, 1, id);
+	bool same = db_step(st) == DB_ROW && db_column_type(st, 0) != DB_NULL
+		 && !strcmp((const char *)db_column_text(st, 0), v);
+	db_reset(st);
 	return same;
 }
 
@@ -665,26 +665,26 @@ int bulk_insert(struct bulk *b, struct rec *r, long line, long long *id)
 	int rc = unique_check(b, r->vals);
 	if (!rc && !b->hashed)
 		rc = record_guard(c, b->t, r->vals, 0, REC_ALLOW_DUP, NULL);
-	sqlite3_stmt *st = rc ? NULL : db_stmt(c, b->ins_sql);
+	struct db_stmt *st = rc ? NULL : db_stmt(c, b->ins_sql);
 	if (!rc && !st)
 		rc = c->errcode;
 	if (rc)
 		return rc;
 	int n = 0;
 	if (b->staged)
-		sqlite3_bind_int64(st, ++n, b->next_id);
+		db_bind_int64(st, ++n, b->next_id);
 	for (int i = 0; i < b->ncol; i++) {
 		const char *v = r->vals[b->col[i]];
 		if (!v)
 			v = b->dflt[i];
 		if (v)
-			sqlite3_bind_text(st, ++n, v, -1, SQLITE_STATIC);
+			db_bind_text(st, ++n, v, -1, DB_STATIC);
 		else
-			sqlite3_bind_null(st, ++n);
+			db_bind_null(st, ++n);
 	}
 	if (b->o.run) {
-		sqlite3_bind_int64(st, ++n, b->o.run);
-		sqlite3_bind_int64(st, ++n, line);
+		db_bind_int64(st, ++n, b->o.run);
+		db_bind_int64(st, ++n, line);
 	}
 	/* A direct row needs a savepoint when what comes after its INSERT may
 	 * refuse it (the type's inserted hook, a rule listening): that undoes
@@ -696,15 +696,15 @@ int bulk_insert(struct bulk *b, struct rec *r, long line, long long *id)
 	bool alone = !b->staged && !b->heard && !(ops && ops->inserted && !ops->inserted_never_refuses);
 	if (!b->staged && !alone && (rc = db_savepoint(c)))
 		return rc;
-	int src = sqlite3_step(st);
-	sqlite3_reset(st);
+	int src = db_step(st);
+	db_reset(st);
 	long long made = 0;
-	if (src != SQLITE_DONE) {
+	if (src != DB_DONE) {
 		rc = crm_dberror(c, src, b->t->name);
 	} else if (b->staged) {
 		made = b->next_id++;
 	} else {
-		made = sqlite3_last_insert_rowid(c->db);
+		made = db_last_insert_id(c);
 		rc = direct_after(b, made, r->vals);
 		if (rc && alone)
 			rc = txn_spoilt(c, b->t);
@@ -776,7 +776,7 @@ int bulk_update(struct bulk *b, long long id, const cJSON *fields, unsigned flag
 			if (set[i])
 				sbuf_addf(&sql, "%s\"%s\" = ?", m++ ? ", " : "", t->fields[i].name);
 		sbuf_add(&sql, " WHERE id = ?");
-		sqlite3_stmt *st = db_stmt(c, sql.s);
+		struct db_stmt *st = db_stmt(c, sql.s);
 		sbuf_release(&sql);
 		if (!st) {
 			rc = c->errcode;
@@ -784,11 +784,11 @@ int bulk_update(struct bulk *b, long long id, const cJSON *fields, unsigned flag
 			m = 0;
 			for (int i = 0; i < t->nfields; i++)
 				if (set[i])
-					sqlite3_bind_text(st, ++m, vals[i], -1, SQLITE_STATIC);
-			sqlite3_bind_int64(st, ++m, id);
-			int src = sqlite3_step(st);
-			sqlite3_reset(st);
-			rc = src == SQLITE_DONE ? CRM_OK : crm_dberror(c, src, t->name);
+					db_bind_text(st, ++m, vals[i], -1, DB_STATIC);
+			db_bind_int64(st, ++m, id);
+			int src = db_step(st);
+			db_reset(st);
+			rc = src == DB_DONE ? CRM_OK : crm_dberror(c, src, t->name);
 		}
 		for (int k = 0; !rc && k < b->nkey; k++)
 			if (set[b->key[k]])
@@ -812,18 +812,18 @@ struct bulk_batch bulk_batch_take(struct bulk *b)
 
 int bulk_indexes_drop(struct crm *c, const char *table, cJSON **saved)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	*saved = cJSON_CreateArray();
-	if (sqlite3_prepare_v2(c->db, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
-			       "AND sql IS NOT NULL ORDER BY name", -1, &st, NULL) != SQLITE_OK)
-		return crm_dberror(c, sqlite3_errcode(c->db), table);
-	sqlite3_bind_text(st, 1, table, -1, SQLITE_TRANSIENT);
+	if (db_prepare(c, "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+			       "AND sql IS NOT NULL ORDER BY name", -1, &st, NULL) != DB_OK)
+		return crm_dberror(c, db_errcode(c), table);
+	db_bind_text(st, 1, table, -1, DB_TRANSIENT);
 	cJSON *names = cJSON_CreateArray();
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		cJSON_AddItemToArray(names, cJSON_CreateString((const char *)sqlite3_column_text(st, 0)));
-		cJSON_AddItemToArray(*saved, cJSON_CreateString((const char *)sqlite3_column_text(st, 1)));
+	while (db_step(st) == DB_ROW) {
+		cJSON_AddItemToArray(names, cJSON_CreateString((const char *)db_column_text(st, 0)));
+		cJSON_AddItemToArray(*saved, cJSON_CreateString((const char *)db_column_text(st, 1)));
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	int rc = CRM_OK;
 	const cJSON *it;
 	cJSON_ArrayForEach(it, names) {
@@ -867,17 +867,17 @@ static int late_duplicates(struct bulk *b, long long *dropped)
 	char *sql = xasprintf("SELECT id FROM \"%s\" WHERE id >= ?1 AND deleted_at IS NULL UNION "
 			      "SELECT CAST(substr(entity, %d) AS INTEGER) FROM audit WHERE id > ?2 AND entity LIKE ?3 "
 			      "AND (run IS NULL OR run <> ?4) ORDER BY 1", t->name, (int)strlen(t->name) + 2);
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	struct db_stmt *st;
+	int rc = db_prepare(c, sql, -1, &st, NULL);
 	free(sql);
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		free(like);
 		return crm_dberror(c, rc, t->name);
 	}
-	sqlite3_bind_int64(st, 1, b->first_id);
-	sqlite3_bind_int64(st, 2, b->audit_from);
-	sqlite3_bind_text(st, 3, like, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 4, b->o.run);
+	db_bind_int64(st, 1, b->first_id);
+	db_bind_int64(st, 2, b->audit_from);
+	db_bind_text(st, 3, like, -1, DB_TRANSIENT);
+	db_bind_int64(st, 4, b->o.run);
 	long long *ids;
 	int n;
 	rc = db_ids(c, st, &ids, &n);
@@ -921,23 +921,23 @@ static int late_duplicates(struct bulk *b, long long *dropped)
 static int stage_references(struct bulk *b)
 {
 	struct crm *c = b->c;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	char *q = xasprintf("SELECT \"table\", \"from\", \"to\" FROM pragma_foreign_key_list('%s')", b->t->name);
-	int rc = sqlite3_prepare_v2(c->db, q, -1, &st, NULL);
+	int rc = db_prepare(c, q, -1, &st, NULL);
 	free(q);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return crm_dberror(c, rc, b->t->name);
 	rc = CRM_OK;
-	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
-		const char *parent = (const char *)sqlite3_column_text(st, 0);
-		const char *from = (const char *)sqlite3_column_text(st, 1);
-		const char *to = (const char *)sqlite3_column_text(st, 2);
+	while (!rc && db_step(st) == DB_ROW) {
+		const char *parent = (const char *)db_column_text(st, 0);
+		const char *from = (const char *)db_column_text(st, 1);
+		const char *to = (const char *)db_column_text(st, 2);
 		char *sql = xasprintf("UPDATE \"%s\" SET \"%s\" = NULL WHERE \"%s\" IS NOT NULL AND \"%s\" NOT IN "
 				      "(SELECT \"%s\" FROM \"%s\")", b->stage, from, from, from, to ? to : "rowid", parent);
 		rc = db_exec(c, sql);
 		free(sql);
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return rc;
 }
 
@@ -1002,24 +1002,24 @@ static int moved_events(struct bulk *b, const char *from, long long shift, struc
 	char *sql = !strcmp(from, t->name)
 		? xasprintf("SELECT id, import_line FROM \"%s\" WHERE import_run = %lld ORDER BY id", from, b->o.run)
 		: xasprintf("SELECT id + %lld, import_line FROM \"%s\" ORDER BY id", shift, from);
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	struct db_stmt *st;
+	int rc = db_prepare(c, sql, -1, &st, NULL);
 	free(sql);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return crm_dberror(c, rc, t->name);
 	long long *ids = NULL, *lines = NULL;
 	long long n = 0, cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 1024;
 			ids = xrealloc(ids, (size_t)cap * sizeof(*ids));
 			lines = xrealloc(lines, (size_t)cap * sizeof(*lines));
 		}
-		ids[n] = sqlite3_column_int64(st, 0);
-		lines[n++] = sqlite3_column_int64(st, 1);
+		ids[n] = db_column_int64(st, 0);
+		lines[n++] = db_column_int64(st, 1);
 	}
-	sqlite3_finalize(st);
-	rc = rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, t->name);
+	db_finalize(st);
+	rc = rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, t->name);
 	for (long long i = 0; i < n && !rc; i++) {
 		if ((rc = db_savepoint(c)))
 			break;
@@ -1073,7 +1073,7 @@ int bulk_finish(struct bulk *b, struct bulk_result *res)
 	if (db_in_txn(c) && db_may_split(c, false)) {
 		if ((rc = hook_commit(c, false)))
 			return rc;
-		sqlite3_exec(c->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
+		db_execute(c, "PRAGMA foreign_keys = OFF");
 		b->fk_off = true;
 		db_sort_on_disk(c);
 		/* each index is sorted in as much memory as the cache: the two
@@ -1096,16 +1096,16 @@ int bulk_finish(struct bulk *b, struct bulk_result *res)
 	if (!rc)
 		rc = stage_references(b);
 	sql = xasprintf("SELECT count(*), coalesce(min(id), 0), coalesce(max(id), 0) FROM \"%s\"", b->stage);
-	sqlite3_stmt *st = db_stmt(c, sql);
+	struct db_stmt *st = db_stmt(c, sql);
 	free(sql);
 	long long n = 0;
-	if (st && sqlite3_step(st) == SQLITE_ROW) {
-		n = sqlite3_column_int64(st, 0);
-		res->first = n ? sqlite3_column_int64(st, 1) + res->shift : 0;
-		res->last = n ? sqlite3_column_int64(st, 2) + res->shift : 0;
+	if (st && db_step(st) == DB_ROW) {
+		n = db_column_int64(st, 0);
+		res->first = n ? db_column_int64(st, 1) + res->shift : 0;
+		res->last = n ? db_column_int64(st, 2) + res->shift : 0;
 	}
 	if (st)
-		sqlite3_reset(st);
+		db_reset(st);
 	sql = xasprintf("SELECT count(*) FROM \"%s\"", t->name);
 	long long existing = db_get_int(c, sql, NULL, 0);
 	free(sql);
@@ -1159,7 +1159,7 @@ int bulk_done(struct bulk *b)
 	int rc = hook_commit(c, false);
 	if (rc)
 		return rc;
-	sqlite3_exec(c->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	db_execute(c, "PRAGMA foreign_keys = ON");
 	b->fk_off = false;
 	return db_begin(c);
 }
@@ -1179,7 +1179,7 @@ void bulk_close(struct bulk *b)
 		/* the move failed half way: none of it stays */
 		db_rollback(c);
 		hook_discard(c);
-		sqlite3_exec(c->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+		db_execute(c, "PRAGMA foreign_keys = ON");
 		db_begin(c);
 	}
 	keys_free(&b->ks);
@@ -1205,9 +1205,9 @@ bool bulk_fk_off(struct crm *c)
 {
 	if (!db_in_txn(c) || !db_may_split(c, false) || hook_commit(c, false) != CRM_OK)
 		return false;
-	sqlite3_exec(c->db, "PRAGMA foreign_keys = OFF", NULL, NULL, NULL);
+	db_execute(c, "PRAGMA foreign_keys = OFF");
 	if (db_begin(c) != CRM_OK) {
-		sqlite3_exec(c->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+		db_execute(c, "PRAGMA foreign_keys = ON");
 		return false;
 	}
 	return true;
@@ -1222,7 +1222,7 @@ int bulk_fk_on(struct crm *c, bool was_off, bool commit)
 		db_rollback(c);
 		hook_discard(c);
 	}
-	sqlite3_exec(c->db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+	db_execute(c, "PRAGMA foreign_keys = ON");
 	int brc = db_begin(c);
 	return commit && rc ? rc : brc;
 }
@@ -1275,13 +1275,13 @@ static struct touched *touched_find(struct undo *u, const struct type *t, long l
 static bool made_by_run(struct undo *u, long long id)
 {
 	char *sql = xasprintf("SELECT count(*) FROM \"%s\" WHERE id = ? AND import_run = %lld", u->t->name, u->run);
-	sqlite3_stmt *st = db_stmt(u->c, sql);
+	struct db_stmt *st = db_stmt(u->c, sql);
 	free(sql);
 	if (!st)
 		return false;
-	sqlite3_bind_int64(st, 1, id);
-	bool yes = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0;
-	sqlite3_reset(st);
+	db_bind_int64(st, 1, id);
+	bool yes = db_step(st) == DB_ROW && db_column_int64(st, 0) > 0;
+	db_reset(st);
 	return yes;
 }
 
@@ -1289,15 +1289,15 @@ static bool made_by_run(struct undo *u, long long id)
 static int undo_collect(struct undo *u)
 {
 	struct crm *c = u->c;
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db, "SELECT id, entity, action, before FROM audit WHERE run = ? "
+	struct db_stmt *st;
+	int rc = db_prepare(c, "SELECT id, entity, action, before FROM audit WHERE run = ? "
 				    "AND entity LIKE '%_:%' ORDER BY id", -1, &st, NULL);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return crm_dberror(c, rc, "audit");
-	sqlite3_bind_int64(st, 1, u->run);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *entity = (const char *)sqlite3_column_text(st, 1);
-		const char *action = (const char *)sqlite3_column_text(st, 2);
+	db_bind_int64(st, 1, u->run);
+	while ((rc = db_step(st)) == DB_ROW) {
+		const char *entity = (const char *)db_column_text(st, 1);
+		const char *action = (const char *)db_column_text(st, 2);
 		const struct type *t;
 		long long id;
 		if (entity_parse(c, entity, NULL, &t, &id) != CRM_OK) {
@@ -1314,14 +1314,14 @@ static int undo_collect(struct undo *u)
 			x->t = t;
 			x->id = id;
 			x->made = !strcmp(action, "insert");
-			const char *b = (const char *)sqlite3_column_text(st, 3);
+			const char *b = (const char *)db_column_text(st, 3);
 			x->before = b ? xstrdup(b) : NULL;   /* the first change's before: as it was */
 			x->action = xstrdup(action);
 		}
-		x->audit = sqlite3_column_int64(st, 0);
+		x->audit = db_column_int64(st, 0);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "audit");
+	db_finalize(st);
+	return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "audit");
 }
 
 /* What someone else did since to what the run made or changed: a change
@@ -1330,15 +1330,15 @@ static int undo_collect(struct undo *u)
 static int undo_conflicts(struct undo *u)
 {
 	struct crm *c = u->c;
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db, "SELECT id, entity, action, user, at FROM audit WHERE id >= ? "
+	struct db_stmt *st;
+	int rc = db_prepare(c, "SELECT id, entity, action, user, at FROM audit WHERE id >= ? "
 				    "AND (run IS NULL OR run <> ?) AND entity LIKE '%_:%' ORDER BY id", -1, &st, NULL);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return crm_dberror(c, rc, "audit");
-	sqlite3_bind_int64(st, 1, u->audit_from);
-	sqlite3_bind_int64(st, 2, u->run);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *entity = (const char *)sqlite3_column_text(st, 1);
+	db_bind_int64(st, 1, u->audit_from);
+	db_bind_int64(st, 2, u->run);
+	while ((rc = db_step(st)) == DB_ROW) {
+		const char *entity = (const char *)db_column_text(st, 1);
 		const struct type *t;
 		long long id;
 		if (entity_parse(c, entity, NULL, &t, &id) != CRM_OK) {
@@ -1346,13 +1346,13 @@ static int undo_conflicts(struct undo *u)
 			continue;
 		}
 		struct touched *x = touched_find(u, t, id);
-		bool mine = (x && sqlite3_column_int64(st, 0) > x->audit) || (t == u->t && made_by_run(u, id));
+		bool mine = (x && db_column_int64(st, 0) > x->audit) || (t == u->t && made_by_run(u, id));
 		if (mine)
-			why_add(u, "%s was changed since by %s (%s at %s)", entity, sqlite3_column_text(st, 3),
-				sqlite3_column_text(st, 2), sqlite3_column_text(st, 4));
+			why_add(u, "%s was changed since by %s (%s at %s)", entity, db_column_text(st, 3),
+				db_column_text(st, 2), db_column_text(st, 4));
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	db_finalize(st);
+	if (rc != DB_DONE)
 		return crm_dberror(c, rc, "audit");
 	/* records of someone else's referring to one it made */
 	for (int i = 0; type_at(c, i); i++) {
@@ -1381,23 +1381,23 @@ static int undo_conflicts(struct undo *u)
 					      o->name, cond, own && o == u->t ? " AND coalesce(r.import_run, 0) <> ?1"
 								 : own ? " AND coalesce(r.import_run, 0) <> ?1" : "");
 			free(cond);
-			rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+			rc = db_prepare(c, sql, -1, &st, NULL);
 			free(sql);
-			if (rc != SQLITE_OK)
+			if (rc != DB_OK)
 				return crm_dberror(c, rc, o->name);
 			if (own)
-				sqlite3_bind_int64(st, 1, u->run);
-			while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-				long long oid = sqlite3_column_int64(st, 0);
+				db_bind_int64(st, 1, u->run);
+			while ((rc = db_step(st)) == DB_ROW) {
+				long long oid = db_column_int64(st, 0);
 				struct touched *x = touched_find(u, o, oid);
 				if (x && x->made)
 					continue;   /* the run's own (a rule's task): it goes too */
-				const char *v = (const char *)sqlite3_column_text(st, 1);
+				const char *v = (const char *)db_column_text(st, 1);
 				why_add(u, "%s:%lld refers to %s%s%s", o->name, oid, f->kind == FK_REF ? u->t->name : "",
 					f->kind == FK_REF ? ":" : "", v ? v : "");
 			}
-			sqlite3_finalize(st);
-			if (rc != SQLITE_DONE)
+			db_finalize(st);
+			if (rc != DB_DONE)
 				return crm_dberror(c, rc, o->name);
 		}
 	}
@@ -1410,10 +1410,10 @@ static int undo_dependents(struct undo *u)
 {
 	struct crm *c = u->c;
 	char *sql = xasprintf("SELECT id FROM \"%s\" WHERE import_run = %lld ORDER BY id", u->t->name, u->run);
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	struct db_stmt *st;
+	int rc = db_prepare(c, sql, -1, &st, NULL);
 	free(sql);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return crm_dberror(c, rc, u->t->name);
 	long long *ids;
 	int n;
@@ -1434,9 +1434,9 @@ static int undo_dependents(struct undo *u)
 						     f->name, (int)strlen(u->t->name) + 2, u->t->name, u->run);
 			char *q = xasprintf("SELECT r.id FROM \"%s\" AS r WHERE %s ORDER BY r.id", o->name, cond);
 			free(cond);
-			rc = sqlite3_prepare_v2(c->db, q, -1, &st, NULL);
+			rc = db_prepare(c, q, -1, &st, NULL);
 			free(q);
-			if (rc != SQLITE_OK) {
+			if (rc != DB_OK) {
 				rc = crm_dberror(c, rc, o->name);
 				break;
 			}
@@ -1489,18 +1489,18 @@ static int undo_mark_removed(struct undo *u)
 static int undo_children(struct undo *u)
 {
 	struct crm *c = u->c;
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db, "SELECT m.name, f.\"from\", f.on_delete FROM sqlite_master AS m, "
+	struct db_stmt *st;
+	int rc = db_prepare(c, "SELECT m.name, f.\"from\", f.on_delete FROM sqlite_master AS m, "
 				    "pragma_foreign_key_list(m.name) AS f WHERE m.type = 'table' AND f.\"table\" = ?",
 				    -1, &st, NULL);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return crm_dberror(c, rc, "foreign keys");
-	sqlite3_bind_text(st, 1, u->t->name, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 1, u->t->name, -1, DB_TRANSIENT);
 	struct sbuf sql = { 0 };
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *table = (const char *)sqlite3_column_text(st, 0);
-		const char *col = (const char *)sqlite3_column_text(st, 1);
-		const char *action = (const char *)sqlite3_column_text(st, 2);
+	while (db_step(st) == DB_ROW) {
+		const char *table = (const char *)db_column_text(st, 0);
+		const char *col = (const char *)db_column_text(st, 1);
+		const char *action = (const char *)db_column_text(st, 2);
 		if (type_find(c, table) || !strncmp(table, "bulk_", 5))
 			continue;   /* records: undo_dependents did them, through the write path */
 		if (action && !strcmp(action, "SET NULL"))
@@ -1510,7 +1510,7 @@ static int undo_children(struct undo *u)
 			sbuf_addf(&sql, "DELETE FROM \"%s\" WHERE \"%s\" IN (SELECT id FROM \"%s\" WHERE import_run = %lld); ",
 				  table, col, u->t->name, u->run);
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	rc = sql.s ? db_exec(c, sql.s) : CRM_OK;
 	sbuf_release(&sql);
 	return rc;

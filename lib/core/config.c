@@ -333,15 +333,15 @@ int config_set(struct crm *c, const char *key, const char *value)
 		free(old);
 		return CRM_OK;
 	}
-	sqlite3_stmt *st = db_stmt(c, "INSERT INTO config(key, value) VALUES (?, ?) "
+	struct db_stmt *st = db_stmt(c, "INSERT INTO config(key, value) VALUES (?, ?) "
 				      "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
 	int rc = st ? CRM_OK : c->errcode;
 	if (!rc) {
-		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, value, -1, SQLITE_STATIC);
-		int src = sqlite3_step(st);
-		sqlite3_reset(st);
-		rc = src == SQLITE_DONE ? CRM_OK : crm_dberror(c, src, "config");
+		db_bind_text(st, 1, key, -1, DB_STATIC);
+		db_bind_text(st, 2, value, -1, DB_STATIC);
+		int src = db_step(st);
+		db_reset(st);
+		rc = src == DB_DONE ? CRM_OK : crm_dberror(c, src, "config");
 	}
 	if (!rc)
 		rc = audit_config(c, key, "set", old, value);
@@ -354,13 +354,13 @@ int config_unset(struct crm *c, const char *key)
 	char *old = db_get_text(c, "SELECT value FROM config WHERE key = ?", key);
 	if (!old)
 		return crm_error(c, CRM_NOTFOUND, "'%s' is not set", key);
-	sqlite3_stmt *st = db_stmt(c, "DELETE FROM config WHERE key = ?");
+	struct db_stmt *st = db_stmt(c, "DELETE FROM config WHERE key = ?");
 	int rc = st ? CRM_OK : c->errcode;
 	if (!rc) {
-		sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
-		int src = sqlite3_step(st);
-		sqlite3_reset(st);
-		rc = src == SQLITE_DONE ? CRM_OK : crm_dberror(c, src, "config");
+		db_bind_text(st, 1, key, -1, DB_STATIC);
+		int src = db_step(st);
+		db_reset(st);
+		rc = src == DB_DONE ? CRM_OK : crm_dberror(c, src, "config");
 	}
 	if (!rc)
 		rc = audit_config(c, key, "unset", old, NULL);
@@ -380,15 +380,15 @@ static void print_setting(struct crm *c, const char *key, const char *value, con
 
 int config_list(struct crm *c, bool all)
 {
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db, "SELECT key, value FROM config ORDER BY key", -1, &st, NULL);
-	if (rc != SQLITE_OK)
+	struct db_stmt *st;
+	int rc = db_prepare(c, "SELECT key, value FROM config ORDER BY key", -1, &st, NULL);
+	if (rc != DB_OK)
 		return crm_dberror(c, rc, "config");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		print_setting(c, (const char *)sqlite3_column_text(st, 0),
-			      (const char *)sqlite3_column_text(st, 1), "database");
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	while ((rc = db_step(st)) == DB_ROW)
+		print_setting(c, (const char *)db_column_text(st, 0),
+			      (const char *)db_column_text(st, 1), "database");
+	db_finalize(st);
+	if (rc != DB_DONE)
 		return crm_dberror(c, rc, "config");
 	struct cfgfile *f = file_load(c);
 	char *path = config_file_path();

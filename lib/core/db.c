@@ -14,7 +14,7 @@
 
 struct stmt_cache {
 	const char *sql;   /* the caller's string (a literal): compared by content */
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	struct stmt_cache *next;
 };
 
@@ -27,11 +27,11 @@ int db_exec(struct crm *c, const char *sql)
 {
 	char *err = NULL;
 	int rc = sqlite3_exec(c->db, sql, NULL, NULL, &err);
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		int prim = rc & 0xff;
-		int code = prim == SQLITE_CONSTRAINT ? CRM_CONFLICT
-			 : prim == SQLITE_AUTH ? CRM_PERM : CRM_DBERR;
-		if (prim == SQLITE_BUSY)
+		int code = prim == DB_CONSTRAINT ? CRM_CONFLICT
+			 : prim == DB_PERM ? CRM_PERM : CRM_DBERR;
+		if (prim == DB_BUSY)
 			crm_error(c, code, "database is locked (busy timeout passed)");
 		else
 			crm_error(c, code, "%s", err ? err : sqlite3_errstr(rc));
@@ -41,14 +41,14 @@ int db_exec(struct crm *c, const char *sql)
 	return CRM_OK;
 }
 
-sqlite3_stmt *db_stmt(struct crm *c, const char *sql)
+struct db_stmt *db_stmt(struct crm *c, const char *sql)
 {
 	struct stmt_cache **head = cache_head(c);
 	for (struct stmt_cache **pe = head; *pe; pe = &(*pe)->next) {
 		struct stmt_cache *e = *pe;
 		if (e->sql == sql || !strcmp(e->sql, sql)) {
-			sqlite3_reset(e->st);
-			sqlite3_clear_bindings(e->st);
+			db_reset(e->st);
+			db_clear_bindings(e->st);
 			/* to the front: a bulk write asks for the same few
 			 * statements for every row */
 			*pe = e->next;
@@ -57,9 +57,9 @@ sqlite3_stmt *db_stmt(struct crm *c, const char *sql)
 			return e->st;
 		}
 	}
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		crm_dberror(c, rc, "prepare");
 		return NULL;
 	}
@@ -77,7 +77,7 @@ static void cache_clear(struct crm *c)
 	while (*head) {
 		struct stmt_cache *e = *head;
 		*head = e->next;
-		sqlite3_finalize(e->st);
+		db_finalize(e->st);
 		free((char *)e->sql);
 		free(e);
 	}
@@ -85,29 +85,29 @@ static void cache_clear(struct crm *c)
 
 char *db_get_text(struct crm *c, const char *sql, const char *param)
 {
-	sqlite3_stmt *st = db_stmt(c, sql);
+	struct db_stmt *st = db_stmt(c, sql);
 	char *r = NULL;
 	if (!st)
 		return NULL;
 	if (param)
-		sqlite3_bind_text(st, 1, param, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		r = xstrdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
+		db_bind_text(st, 1, param, -1, DB_STATIC);
+	if (db_step(st) == DB_ROW && db_column_type(st, 0) != DB_NULL)
+		r = xstrdup((const char *)db_column_text(st, 0));
+	db_reset(st);
 	return r;
 }
 
 long long db_get_int(struct crm *c, const char *sql, const char *param, long long def)
 {
-	sqlite3_stmt *st = db_stmt(c, sql);
+	struct db_stmt *st = db_stmt(c, sql);
 	long long r = def;
 	if (!st)
 		return def;
 	if (param)
-		sqlite3_bind_text(st, 1, param, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_type(st, 0) != SQLITE_NULL)
-		r = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+		db_bind_text(st, 1, param, -1, DB_STATIC);
+	if (db_step(st) == DB_ROW && db_column_type(st, 0) != DB_NULL)
+		r = db_column_int64(st, 0);
+	db_reset(st);
 	return r;
 }
 
@@ -122,27 +122,27 @@ void db_bulk(struct crm *c, int cache_mb)
 {
 	char q[64];
 	snprintf(q, sizeof(q), "PRAGMA cache_size = -%d", cache_mb * 1024);
-	sqlite3_exec(c->db, q, NULL, NULL, NULL);   /* a hint */
+	db_execute(c, q);   /* a hint */
 	/* its batches' pages go back into the database file every 64 MB
 	 * of them, not every 4 MB */
-	sqlite3_exec(c->db, "PRAGMA wal_autocheckpoint = 16384", NULL, NULL, NULL);
+	db_execute(c, "PRAGMA wal_autocheckpoint = 16384");
 }
 
 void db_read_mapped(struct crm *c, bool on)
 {
-	sqlite3_exec(c->db, on ? "PRAGMA mmap_size = 2147483648" : "PRAGMA mmap_size = 0", NULL, NULL, NULL);
+	db_execute(c, on ? "PRAGMA mmap_size = 2147483648" : "PRAGMA mmap_size = 0");
 }
 
 void db_sort_on_disk(struct crm *c)
 {
 	/* the sorter that builds a table's indexes spills to files past the
 	 * cache size: in memory it held every key */
-	sqlite3_exec(c->db, "PRAGMA temp_store = FILE", NULL, NULL, NULL);   /* a hint */
+	db_execute(c, "PRAGMA temp_store = FILE");   /* a hint */
 }
 
 void db_sort_in_memory(struct crm *c)
 {
-	sqlite3_exec(c->db, "PRAGMA temp_store = MEMORY", NULL, NULL, NULL);   /* a hint */
+	db_execute(c, "PRAGMA temp_store = MEMORY");   /* a hint */
 }
 
 int db_begin(struct crm *c)
@@ -172,7 +172,7 @@ int db_commit(struct crm *c)
 void db_rollback(struct crm *c)
 {
 	if (db_in_txn(c))
-		sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+		db_execute(c, "ROLLBACK");
 }
 
 bool db_may_split(const struct crm *c, bool when_idle)
@@ -186,12 +186,12 @@ bool db_may_split(const struct crm *c, bool when_idle)
  * parsing it again each time showed in profiles). */
 static int step_cached(struct crm *c, const char *sql)
 {
-	sqlite3_stmt *st = db_stmt(c, sql);
+	struct db_stmt *st = db_stmt(c, sql);
 	if (!st)
 		return c->errcode;
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, sql);
+	int rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, sql);
 }
 
 int db_savepoint(struct crm *c)
@@ -211,27 +211,27 @@ void db_rollback_to(struct crm *c)
 {
 	const char *undo[2] = { "ROLLBACK TO rec", "RELEASE rec" };
 	for (int i = 0; i < 2; i++) {
-		sqlite3_stmt *st = NULL;
-		if (sqlite3_prepare_v2(c->db, undo[i], -1, &st, NULL) == SQLITE_OK)
-			sqlite3_step(st);
-		sqlite3_finalize(st);
+		struct db_stmt *st = NULL;
+		if (db_prepare(c, undo[i], -1, &st, NULL) == DB_OK)
+			db_step(st);
+		db_finalize(st);
 	}
 }
 
-int db_ids(struct crm *c, sqlite3_stmt *st, long long **ids, int *n)
+int db_ids(struct crm *c, struct db_stmt *st, long long **ids, int *n)
 {
 	int rc, cap = 0;
 	*ids = NULL;
 	*n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		if (*n == cap) {
 			cap = cap ? cap * 2 : 16;
 			*ids = xrealloc(*ids, cap * sizeof(**ids));
 		}
-		(*ids)[(*n)++] = sqlite3_column_int64(st, 0);
+		(*ids)[(*n)++] = db_column_int64(st, 0);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "reading ids");
+	db_finalize(st);
+	return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "reading ids");
 }
 
 void db_close(struct crm *c)

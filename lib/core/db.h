@@ -57,7 +57,7 @@ void db_rollback_to(struct crm *c);
  * column 0 into a new array *ids of *n ids (the caller frees it), then
  * finalize it: ids first, so the caller may write while it goes through
  * them. */
-int db_ids(struct crm *c, sqlite3_stmt *st, long long **ids, int *n);
+int db_ids(struct crm *c, struct db_stmt *st, long long **ids, int *n);
 
 /* Run SQL without results: CRM_OK, or the error recorded in c. */
 int db_exec(struct crm *c, const char *sql);
@@ -93,7 +93,7 @@ static inline long long db_last_insert_id(struct crm *c)
 /* A prepared statement from a cache keyed by the SQL text: reset, with
  * bindings cleared, owned by the cache (do not finalize). NULL on error
  * (recorded in c). */
-sqlite3_stmt *db_stmt(struct crm *c, const char *sql);
+struct db_stmt *db_stmt(struct crm *c, const char *sql);
 
 /* Online backup of the open database to path (safe while others write). */
 int db_backup_to(struct crm *c, const char *path);

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/db.h"
 #include "core/mask.h"
 #include "core/module.h"
 
@@ -149,7 +150,7 @@ int mask_register(struct crm *c)
 {
 	int rc = sqlite3_create_function(c->db, "crm_mask", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, fn_mask,
 					 NULL, NULL);
-	return rc == SQLITE_OK ? CRM_OK : crm_dberror(c, rc, "registering SQL functions");
+	return rc == DB_OK ? CRM_OK : crm_dberror(c, rc, "registering SQL functions");
 }
 
 static cJSON *masked_item(const struct field *f, const cJSON *v)

@@ -155,13 +155,13 @@ static bool adds_custom_column(struct crm *c, const char *stmt)
 		return false;
 	if (!strcasecmp(col, "column") && sql_word(&p, col, sizeof(col)) != 0)
 		return false;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM field WHERE type = ? AND name = ?", -1, &st, NULL) != SQLITE_OK)
+	struct db_stmt *st;
+	if (db_prepare(c, "SELECT 1 FROM field WHERE type = ? AND name = ?", -1, &st, NULL) != DB_OK)
 		return false;
-	sqlite3_bind_text(st, 1, w[2], -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, col, -1, SQLITE_TRANSIENT);
-	bool found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_finalize(st);
+	db_bind_text(st, 1, w[2], -1, DB_TRANSIENT);
+	db_bind_text(st, 2, col, -1, DB_TRANSIENT);
+	bool found = db_step(st) == DB_ROW;
+	db_finalize(st);
 	return found;
 }
 
@@ -197,7 +197,7 @@ static int run_migrations(struct crm *c, int from)
 		if (!rc)
 			rc = db_exec(c, m->sql);
 		if (rc && strstr(c->errmsg, "duplicate column name")) {
-			sqlite3_exec(c->db, "ROLLBACK TO migration", NULL, NULL, NULL);
+			db_execute(c, "ROLLBACK TO migration");
 			rc = migration_exec_tolerant(c, m->sql);
 		}
 		if (!rc)
@@ -340,16 +340,16 @@ static int open_handle(struct crm *c, int flags)
 static int check_is_database(struct crm *c)
 {
 	/* Reading the schema fails with SQLITE_NOTADB on a file that is not one. */
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL);
-	if (rc == SQLITE_OK) {
-		rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc == SQLITE_ROW)
+	struct db_stmt *st;
+	int rc = db_prepare(c, "SELECT count(*) FROM sqlite_schema", -1, &st, NULL);
+	if (rc == DB_OK) {
+		rc = db_step(st);
+		db_finalize(st);
+		if (rc == DB_ROW)
 			return CRM_OK;
 	}
 	return crm_error(c, CRM_DBERR, "cannot open database %s: %s", c->db_path,
-			 sqlite3_errmsg(c->db));
+			 db_errmsg(c));
 }
 
 static int create_new(struct crm *c)

@@ -76,40 +76,40 @@ static int authorize(void *arg, int action, const char *a1, const char *a2,
 	return SQLITE_DENY;
 }
 
-int query_prepare_readonly(struct crm *c, const char *sql, sqlite3_stmt **st)
+int query_prepare_readonly(struct crm *c, const char *sql, struct db_stmt **st)
 {
 	struct auth au = { 0 };
 	const char *tail = NULL;
 	*st = NULL;
 	sqlite3_set_authorizer(c->db, authorize, &au);
-	int rc = sqlite3_prepare_v2(c->db, sql, -1, st, &tail);
+	int rc = db_prepare(c, sql, -1, st, &tail);
 	sqlite3_set_authorizer(c->db, NULL, NULL);
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		if (au.schema_update && !au.denied)
 			snprintf(au.what, sizeof(au.what), "writing to sqlite_master");
 		/* defensive mode refuses schema writes before asking us */
-		if (strstr(sqlite3_errmsg(c->db), "may not be modified"))
+		if (strstr(db_errmsg(c), "may not be modified"))
 			snprintf(au.what, sizeof(au.what), "writing to the schema");
 		/* crm sql's record tables are views: SQLite refuses a write
 		 * to one before asking us */
-		if (strstr(sqlite3_errmsg(c->db), "because it is a view"))
+		if (strstr(db_errmsg(c), "because it is a view"))
 			snprintf(au.what, sizeof(au.what), "writing to a record table");
-		if (au.denied || au.what[0] || (rc & 0xff) == SQLITE_AUTH)
+		if (au.denied || au.what[0] || (rc & 0xff) == DB_PERM)
 			return crm_error(c, CRM_PERM, "refused: %s is not allowed (queries are read-only)",
 					 au.what[0] ? au.what : "this statement");
-		return crm_error(c, CRM_USAGE, "%s", sqlite3_errmsg(c->db));
+		return crm_error(c, CRM_USAGE, "%s", db_errmsg(c));
 	}
 	if (!*st)
 		return crm_error(c, CRM_USAGE, "empty query");
 	while (tail && *tail && (isspace((unsigned char)*tail) || *tail == ';'))
 		tail++;
 	if (tail && *tail) {
-		sqlite3_finalize(*st);
+		db_finalize(*st);
 		*st = NULL;
 		return crm_error(c, CRM_PERM, "refused: one statement at a time");
 	}
-	if (!sqlite3_stmt_readonly(*st)) {
-		sqlite3_finalize(*st);
+	if (!db_stmt_readonly(*st)) {
+		db_finalize(*st);
 		*st = NULL;
 		return crm_error(c, CRM_PERM, "refused: queries are read-only");
 	}
@@ -121,7 +121,7 @@ int query_prepare_readonly(struct crm *c, const char *sql, sqlite3_stmt **st)
 /* A query of the user's (crm sql, --where) is bounded: in time (config
  * query.timeout, 10 s), in the heap it may grow (QUERY_HEAP_MAX above
  * what is in use when it starts) and in the size of a string or blob
- * it may make (QUERY_LENGTH_MAX). Only the time inside sqlite3_step
+ * it may make (QUERY_LENGTH_MAX). Only the time inside db_step
  * counts: not the time a slow reader of our output takes. */
 #define QUERY_HEAP_MAX   (256LL << 20)
 #define QUERY_LENGTH_MAX (32 << 20)
@@ -165,10 +165,10 @@ static void guard_begin(struct crm *c, struct qguard *g)
 		sqlite3_hard_heap_limit64(lim);
 }
 
-static int guard_step(struct qguard *g, sqlite3_stmt *st)
+static int guard_step(struct qguard *g, struct db_stmt *st)
 {
 	clock_gettime(CLOCK_MONOTONIC, &g->step_at);
-	int rc = sqlite3_step(st);
+	int rc = db_step(st);
 	g->spent += since(&g->step_at);
 	return rc;
 }
@@ -180,16 +180,16 @@ static int guard_end(struct qguard *g, int rc, const char *what)
 	sqlite3_progress_handler(c->db, 0, NULL, NULL);
 	sqlite3_limit(c->db, SQLITE_LIMIT_LENGTH, g->old_length);
 	sqlite3_hard_heap_limit64(g->old_heap > 0 ? g->old_heap : 0);
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+	if (rc == DB_ROW || rc == DB_DONE)
 		return CRM_OK;
 	int prim = rc & 0xff;
-	if (prim == SQLITE_INTERRUPT && g->timed_out)
+	if (prim == DB_INTERRUPT && g->timed_out)
 		return crm_error(c, CRM_DBERR, "query took longer than %g s (config query.timeout)",
 				 g->limit);
-	if (prim == SQLITE_NOMEM)
+	if (prim == DB_NOMEM)
 		return crm_error(c, CRM_DBERR, "query needed more than %lld MB of memory",
 				 QUERY_HEAP_MAX >> 20);
-	if (prim == SQLITE_TOOBIG)
+	if (prim == DB_TOOBIG)
 		return crm_error(c, CRM_DBERR, "query made a string or blob longer than %d MB",
 				 QUERY_LENGTH_MAX >> 20);
 	return crm_dberror(c, rc, what);
@@ -467,10 +467,10 @@ static int expr_build(struct crm *c, const struct type *t, bool one, const char 
 	char *src = query_source(t);
 	char *sql = xasprintf("SELECT 1 FROM %s WHERE (%s\n)", src, expanded);
 	free(src);
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	rc = query_prepare_readonly(c, sql, &st);
 	free(sql);
-	sqlite3_finalize(st);
+	db_finalize(st);
 	if (rc) {
 		free(expanded);
 		return rc;
@@ -652,42 +652,42 @@ static void qb_release(struct qbuild *qb)
 }
 
 static int prepare(struct crm *c, const struct type *t, const struct query *q, bool ids_only,
-		   sqlite3_stmt **st)
+		   struct db_stmt **st)
 {
 	struct qbuild qb = { 0 };
 	int rc = build(c, t, q, ids_only, &qb);
 	if (!rc)
 		rc = query_prepare_readonly(c, qb.sql.s, st);
 	for (int i = 0; !rc && i < qb.nparams; i++)
-		sqlite3_bind_text(*st, i + 1, qb.params[i], -1, SQLITE_TRANSIENT);
+		db_bind_text(*st, i + 1, qb.params[i], -1, DB_TRANSIENT);
 	qb_release(&qb);
 	return rc;
 }
 
 int query_list(struct crm *c, const struct type *t, const struct query *q)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = prepare(c, t, q, false, &st);
 	if (rc)
 		return rc;
 	long n = 0;
 	struct qguard g;
 	guard_begin(c, &g);
-	while ((rc = guard_step(&g, st)) == SQLITE_ROW) {
+	while ((rc = guard_step(&g, st)) == DB_ROW) {
 		record_emit_row(c, t, st);
 		n++;
 	}
 	int res = guard_end(&g, rc, t->name);
 	if (!res)
 		res = n ? CRM_OK : CRM_NOTFOUND;
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return res;
 }
 
 int query_ids(struct crm *c, const struct type *t, const struct query *q,
 	      int (*fn)(struct crm *c, long long id, void *arg), void *arg)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = prepare(c, t, q, true, &st);
 	if (rc)
 		return rc;
@@ -695,15 +695,15 @@ int query_ids(struct crm *c, const struct type *t, const struct query *q,
 	size_t n = 0, cap = 0;
 	struct qguard g;
 	guard_begin(c, &g);
-	while ((rc = guard_step(&g, st)) == SQLITE_ROW) {
+	while ((rc = guard_step(&g, st)) == DB_ROW) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 256;
 			ids = xrealloc(ids, cap * sizeof(*ids));
 		}
-		ids[n++] = sqlite3_column_int64(st, 0);
+		ids[n++] = db_column_int64(st, 0);
 	}
 	rc = guard_end(&g, rc, t->name);
-	sqlite3_finalize(st);
+	db_finalize(st);
 	if (rc) {
 		free(ids);
 		return rc;
@@ -739,24 +739,24 @@ int query_from_args(struct crm *c, const struct args *a, struct query *q)
 }
 
 /* Print every row of a prepared statement as a record of its columns. */
-static int print_rows(struct crm *c, sqlite3_stmt *st)
+static int print_rows(struct crm *c, struct db_stmt *st)
 {
-	int rc, n = 0, ncol = sqlite3_column_count(st);
+	int rc, n = 0, ncol = db_column_count(st);
 	struct qguard g;
 	guard_begin(c, &g);
-	while ((rc = guard_step(&g, st)) == SQLITE_ROW) {
+	while ((rc = guard_step(&g, st)) == DB_ROW) {
 		out_begin(c->out);
 		for (int i = 0; i < ncol; i++) {
-			const char *name = sqlite3_column_name(st, i);
-			switch (sqlite3_column_type(st, i)) {
-			case SQLITE_INTEGER:
-				out_int(c->out, name, sqlite3_column_int64(st, i));
+			const char *name = db_column_name(st, i);
+			switch (db_column_type(st, i)) {
+			case DB_INTEGER:
+				out_int(c->out, name, db_column_int64(st, i));
 				break;
-			case SQLITE_FLOAT: {
+			case DB_FLOAT: {
 				/* 16 digits when they are the value exactly, else 15: a
 				 * sum of amounts prints 241200.55, not the binary
 				 * fraction's 241200.55000000002 */
-				double v = sqlite3_column_double(st, i);
+				double v = db_column_double(st, i);
 				char buf[64];
 				snprintf(buf, sizeof(buf), "%.16g", v);
 				if (strtod(buf, NULL) != v)
@@ -769,12 +769,12 @@ static int print_rows(struct crm *c, sqlite3_stmt *st)
 					out_str(c->out, name, buf);
 				break;
 			}
-			case SQLITE_TEXT:
-				out_str(c->out, name, (const char *)sqlite3_column_text(st, i));
+			case DB_TEXT:
+				out_str(c->out, name, (const char *)db_column_text(st, i));
 				break;
-			case SQLITE_BLOB: {
-				const unsigned char *p = sqlite3_column_blob(st, i);
-				int len = sqlite3_column_bytes(st, i);
+			case DB_BLOB: {
+				const unsigned char *p = db_column_blob(st, i);
+				int len = db_column_bytes(st, i);
 				struct sbuf hex = { 0 };
 				for (int k = 0; k < len; k++)
 					sbuf_addf(&hex, "%02x", p[k]);
@@ -848,19 +848,19 @@ static bool names_a_type(struct crm *c, const char *sql)
  * unless removed. */
 static char *view_sql(struct crm *c, const struct type *t, bool removed)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	char *q = xasprintf("SELECT name FROM pragma_table_info('%s', 'main') ORDER BY cid", t->name);
-	int rc = sqlite3_prepare_v2(c->db, q, -1, &st, NULL);
+	int rc = db_prepare(c, q, -1, &st, NULL);
 	free(q);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return NULL;
 	char **cols = NULL;
 	int ncols = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (db_step(st) == DB_ROW) {
 		cols = xrealloc(cols, (ncols + 1) * sizeof(*cols));
-		cols[ncols++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+		cols[ncols++] = xstrdup((const char *)db_column_text(st, 0));
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	if (!ncols)
 		return NULL;
 	bool *used = xcalloc(ncols, sizeof(bool));
@@ -900,7 +900,7 @@ static void views_drop(struct crm *c)
 {
 	for (int i = 0; type_at(c, i); i++) {
 		char *sql = xasprintf("DROP VIEW IF EXISTS temp.\"%s\"", type_at(c, i)->name);
-		sqlite3_exec(c->db, sql, NULL, NULL, NULL);
+		db_execute(c, sql);
 		free(sql);
 	}
 }
@@ -914,9 +914,9 @@ int query_sql_run(struct crm *c, const char *sql, bool raw, bool removed)
 		 * authorizer; the temp schema is this connection's alone */
 		for (int i = 0; !rc && type_at(c, i); i++) {
 			char *v = view_sql(c, type_at(c, i), removed);
-			if (v && sqlite3_exec(c->db, v, NULL, NULL, NULL) != SQLITE_OK)
+			if (v && db_execute(c, v) != DB_OK)
 				rc = crm_error(c, CRM_DBERR, "cannot make the view %s: %s", type_at(c, i)->name,
-					       sqlite3_errmsg(c->db));
+					       db_errmsg(c));
 			free(v);
 		}
 	}
@@ -930,11 +930,11 @@ int query_sql_run(struct crm *c, const char *sql, bool raw, bool removed)
 
 int query_sql_print(struct crm *c, const char *sql)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = query_prepare_readonly(c, sql, &st);
 	if (rc)
 		return rc;
 	rc = print_rows(c, st);
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return rc;
 }

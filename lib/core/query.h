@@ -4,6 +4,7 @@
 #define CRM_QUERY_H
 
 #include <stdbool.h>
+#include "core/backend.h"
 #include "core/crm.h"
 #include "core/record.h"
 
@@ -58,7 +59,7 @@ int query_expr_one(struct crm *c, const struct type *t, const char *expr, char *
 char *query_source(const struct type *t);
 
 /* Prepare sql (one statement) under the read-only authorizer. */
-int query_prepare_readonly(struct crm *c, const char *sql, sqlite3_stmt **st);
+int query_prepare_readonly(struct crm *c, const char *sql, struct db_stmt **st);
 
 /* Run a user's read-only SQL (crm sql) and print its rows as records
  * (NULL columns omitted). CRM_NOTFOUND when there are no rows. */

@@ -50,22 +50,22 @@ static char *select_from(const struct type *t, const char *table)
 	return sbuf_detach(&b);
 }
 
-void record_emit_row(struct crm *c, const struct type *t, sqlite3_stmt *st)
+void record_emit_row(struct crm *c, const struct type *t, struct db_stmt *st)
 {
 	struct out *o = c->out;
 	/* sensitive values the reader may not see print masked */
 	bool masks = mask_any(c, t);
 	const struct field *fo = masks ? type_field(t, "owner") : NULL;
-	const char *owner = fo ? (const char *)sqlite3_column_text(st, (int)(fo - t->fields)) : NULL;
+	const char *owner = fo ? (const char *)db_column_text(st, (int)(fo - t->fields)) : NULL;
 	out_begin(o);
 	out_str(o, "type", t->name);
 	for (int i = 0; i < t->nfields; i++) {
 		const struct field *f = &t->fields[i];
-		int ct = sqlite3_column_type(st, i);
-		if (ct == SQLITE_NULL || f->flags & FF_HIDDEN)
+		int ct = db_column_type(st, i);
+		if (ct == DB_NULL || f->flags & FF_HIDDEN)
 			continue;
 		if (masks && mask_field(c, t, i, owner)) {
-			char *m = mask_text(f, (const char *)sqlite3_column_text(st, i));
+			char *m = mask_text(f, (const char *)db_column_text(st, i));
 			out_str(o, f->name, m);
 			free(m);
 			continue;
@@ -73,23 +73,23 @@ void record_emit_row(struct crm *c, const struct type *t, sqlite3_stmt *st)
 		switch (f->kind) {
 		case FK_INT:
 		case FK_REF:
-			out_int(o, f->name, sqlite3_column_int64(st, i));
+			out_int(o, f->name, db_column_int64(st, i));
 			break;
 		case FK_NUMBER:
-			if (ct == SQLITE_INTEGER)
-				out_int(o, f->name, sqlite3_column_int64(st, i));
+			if (ct == DB_INTEGER)
+				out_int(o, f->name, db_column_int64(st, i));
 			else
-				out_real(o, f->name, sqlite3_column_double(st, i));
+				out_real(o, f->name, db_column_double(st, i));
 			break;
 		case FK_MONEY:
-			out_money(o, f->name, sqlite3_column_int64(st, i));
+			out_money(o, f->name, db_column_int64(st, i));
 			break;
 		case FK_TAGS:
 		case FK_JSON:
-			out_json_text(o, f->name, (const char *)sqlite3_column_text(st, i));
+			out_json_text(o, f->name, (const char *)db_column_text(st, i));
 			break;
 		default:
-			out_str(o, f->name, (const char *)sqlite3_column_text(st, i));
+			out_str(o, f->name, (const char *)db_column_text(st, i));
 			break;
 		}
 	}
@@ -147,15 +147,15 @@ static char **row_load_from(struct crm *c, const struct type *t, const char *tab
 	char *sel = select_from(t, table);
 	char *sql = xasprintf("%s WHERE r.id = ?%s", sel, with_deleted ? "" : " AND r.deleted_at IS NULL");
 	free(sel);
-	sqlite3_stmt *st = db_stmt(c, sql);
+	struct db_stmt *st = db_stmt(c, sql);
 	free(sql);
 	if (!st)
 		return NULL;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
-		if (rc == SQLITE_DONE)
+	db_bind_int64(st, 1, id);
+	int rc = db_step(st);
+	if (rc != DB_ROW) {
+		db_reset(st);
+		if (rc == DB_DONE)
 			crm_error(c, CRM_NOTFOUND, "no %s with id %lld", t->name, id);
 		else
 			crm_dberror(c, rc, t->name);
@@ -163,9 +163,9 @@ static char **row_load_from(struct crm *c, const struct type *t, const char *tab
 	}
 	char **vals = xcalloc(t->nfields, sizeof(char *));
 	for (int i = 0; i < t->nfields; i++)
-		if (sqlite3_column_type(st, i) != SQLITE_NULL)
-			vals[i] = xstrdup((const char *)sqlite3_column_text(st, i));
-	sqlite3_reset(st);
+		if (db_column_type(st, i) != DB_NULL)
+			vals[i] = xstrdup((const char *)db_column_text(st, i));
+	db_reset(st);
 	return vals;
 }
 
@@ -253,13 +253,13 @@ static bool row_exists(struct crm *c, const struct type *t, long long id, bool w
 {
 	char *sql = xasprintf("SELECT 1 FROM \"%s\" WHERE id = ?%s", t->name,
 			      with_deleted ? "" : " AND deleted_at IS NULL");
-	sqlite3_stmt *st = db_stmt(c, sql);
+	struct db_stmt *st = db_stmt(c, sql);
 	free(sql);
 	if (!st)
 		return false;
-	sqlite3_bind_int64(st, 1, id);
-	bool found = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
+	db_bind_int64(st, 1, id);
+	bool found = db_step(st) == DB_ROW;
+	db_reset(st);
 	return found;
 }
 
@@ -275,15 +275,15 @@ int record_access(struct crm *c, const struct type *t, long long id, bool write)
 		return CRM_OK;
 	char *sql = xasprintf("SELECT (%s) FROM \"%s\" AS r WHERE r.id = ?", scope, t->name);
 	free(scope);
-	sqlite3_stmt *st = db_stmt(c, sql);
+	struct db_stmt *st = db_stmt(c, sql);
 	free(sql);
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	bool refused = rc == SQLITE_ROW && !sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+	db_bind_int64(st, 1, id);
+	int rc = db_step(st);
+	bool refused = rc == DB_ROW && !db_column_int(st, 0);
+	db_reset(st);
+	if (rc != DB_ROW && rc != DB_DONE)
 		return crm_dberror(c, rc, t->name);
 	if (!refused)
 		return CRM_OK;   /* allowed, or no such record: the caller says so */
@@ -362,14 +362,14 @@ int record_check_fresh(struct crm *c, const struct type *t, long long id, const 
 	if ((tn && strcmp(tn, t->name)) || (cJSON_IsNumber(lid) && (long long)lid->valuedouble != id))
 		return CRM_OK;
 	char *sql = xasprintf("SELECT updated_at FROM \"%s\" WHERE id = ?", t->name);
-	sqlite3_stmt *st = db_stmt(c, sql);
+	struct db_stmt *st = db_stmt(c, sql);
 	free(sql);
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	int rc = CRM_OK;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const char *now = (const char *)sqlite3_column_text(st, 0);
+	if (db_step(st) == DB_ROW) {
+		const char *now = (const char *)db_column_text(st, 0);
 		time_t a, b;
 		int date_only;
 		/* as instants: the same time may be written with another offset */
@@ -378,7 +378,7 @@ int record_check_fresh(struct crm *c, const struct type *t, long long id, const 
 			rc = crm_error(c, CRM_CONFLICT, "%s:%lld was changed after this line was read "
 				       "(updated_at %s, now %s): read it again", t->name, id, seen, now);
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	return rc;
 }
 
@@ -387,18 +387,18 @@ int record_print(struct crm *c, const struct type *t, long long id)
 	char *sel = record_select_sql(t);
 	char *sql = xasprintf("%s WHERE r.id = ?", sel);
 	free(sel);
-	sqlite3_stmt *st = db_stmt(c, sql);
+	struct db_stmt *st = db_stmt(c, sql);
 	free(sql);
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
+	db_bind_int64(st, 1, id);
+	int rc = db_step(st);
+	if (rc == DB_ROW)
 		record_emit_row(c, t, st);
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW)
+	db_reset(st);
+	if (rc == DB_ROW)
 		return CRM_OK;
-	if (rc == SQLITE_DONE)
+	if (rc == DB_DONE)
 		return crm_error(c, CRM_NOTFOUND, "no %s with id %lld", t->name, id);
 	return crm_dberror(c, rc, t->name);
 }
@@ -559,20 +559,20 @@ static int ref_by_name(struct crm *c, const struct field *f, const struct type *
 		return bad(c, f, v, "is not a record id");
 	char *sql = xasprintf("SELECT id FROM \"%s\" WHERE name = ? AND deleted_at IS NULL "
 			      "ORDER BY id LIMIT 2", rt->name);
-	sqlite3_stmt *st = db_stmt(c, sql);
+	struct db_stmt *st = db_stmt(c, sql);
 	free(sql);
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_text(st, 1, v, -1, SQLITE_STATIC);
+	db_bind_text(st, 1, v, -1, DB_STATIC);
 	int n = 0;
 	long long first = 0, second = 0;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (db_step(st) == DB_ROW) {
 		if (n++ == 0)
-			first = sqlite3_column_int64(st, 0);
+			first = db_column_int64(st, 0);
 		else
-			second = sqlite3_column_int64(st, 0);
+			second = db_column_int64(st, 0);
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	if (n == 0)
 		return crm_error(c, CRM_BADINPUT, "%s: no %s %s '%s'", f->name, rt->name,
 				 key ? "numbered or named" : "named", v);
@@ -940,14 +940,14 @@ long long record_find_dup(struct crm *c, const struct type *t, const char *phone
 			continue;
 		char *sql = xasprintf("SELECT id FROM \"%s\" WHERE \"%s\" = ? AND deleted_at IS NULL "
 				      "AND id <> ? ORDER BY id LIMIT 1", t->name, keys[k]);
-		sqlite3_stmt *st = db_stmt(c, sql);
+		struct db_stmt *st = db_stmt(c, sql);
 		free(sql);
 		if (!st)
 			return -1;
-		sqlite3_bind_text(st, 1, vals[k], -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, except_id);
-		long long id = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-		sqlite3_reset(st);
+		db_bind_text(st, 1, vals[k], -1, DB_STATIC);
+		db_bind_int64(st, 2, except_id);
+		long long id = db_step(st) == DB_ROW ? db_column_int64(st, 0) : 0;
+		db_reset(st);
 		if (id)
 			return id;
 	}
@@ -990,14 +990,14 @@ static int key_guard(struct crm *c, const struct type *t, char **vals, long long
 			continue;
 		char *sql = xasprintf("SELECT id FROM \"%s\" WHERE \"%s\" = ? AND deleted_at IS NULL "
 				      "AND id <> ? LIMIT 1", t->name, f->name);
-		sqlite3_stmt *st = db_stmt(c, sql);
+		struct db_stmt *st = db_stmt(c, sql);
 		free(sql);
 		if (!st)
 			return c->errcode;
-		sqlite3_bind_text(st, 1, vals[i], -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 2, self);
-		long long other = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-		sqlite3_reset(st);
+		db_bind_text(st, 1, vals[i], -1, DB_STATIC);
+		db_bind_int64(st, 2, self);
+		long long other = db_step(st) == DB_ROW ? db_column_int64(st, 0) : 0;
+		db_reset(st);
 		if (other)
 			return crm_error(c, CRM_CONFLICT, "%s %s already belongs to %s:%lld", f->name, vals[i],
 					 t->name, other);
@@ -1338,7 +1338,7 @@ int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
 	sbuf_add(&sql, ") VALUES (");
 	sbuf_add(&sql, qs.s ? qs.s : "");
 	sbuf_addc(&sql, ')');
-	sqlite3_stmt *st = db_stmt(c, sql.s);
+	struct db_stmt *st = db_stmt(c, sql.s);
 	sbuf_release(&sql);
 	sbuf_release(&qs);
 	if (!st) {
@@ -1348,18 +1348,18 @@ int record_insert(struct crm *c, const struct type *t, const cJSON *fields,
 	n = 0;
 	for (int i = 1; i < t->nfields; i++)
 		if (vals[i])
-			sqlite3_bind_text(st, ++n, vals[i], -1, SQLITE_STATIC);
+			db_bind_text(st, ++n, vals[i], -1, DB_STATIC);
 	void *hooks;
 	if ((rc = rec_savepoint(c, &hooks)))
 		goto cleanup;
-	int src = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (src != SQLITE_DONE) {
+	int src = db_step(st);
+	db_reset(st);
+	if (src != DB_DONE) {
 		rc = crm_dberror(c, src, t->name);
 		rec_rollback(c, hooks);
 		goto cleanup;
 	}
-	id = sqlite3_last_insert_rowid(c->db);
+	id = db_last_insert_id(c);
 	after = vals_json(t, id, vals);
 	rc = t->ops && t->ops->inserted ? t->ops->inserted(c, t, id, after, flags) : CRM_OK;
 	if (!rc)
@@ -1461,7 +1461,7 @@ int record_update_as(struct crm *c, const struct type *t, long long id, const cJ
 		if (set[i])
 			sbuf_addf(&sql, "\"%s\" = ?, ", t->fields[i].name);
 	sbuf_add(&sql, "updated_at = ? WHERE id = ?");
-	sqlite3_stmt *st = db_stmt(c, sql.s);
+	struct db_stmt *st = db_stmt(c, sql.s);
 	sbuf_release(&sql);
 	if (!st) {
 		rc = c->errcode;
@@ -1470,15 +1470,15 @@ int record_update_as(struct crm *c, const struct type *t, long long id, const cJ
 	int n = 0;
 	for (int i = 0; i < t->nfields; i++)
 		if (set[i])
-			sqlite3_bind_text(st, ++n, vals[i], -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, ++n, now, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, ++n, id);
+			db_bind_text(st, ++n, vals[i], -1, DB_STATIC);
+	db_bind_text(st, ++n, now, -1, DB_STATIC);
+	db_bind_int64(st, ++n, id);
 	void *hooks;
 	if ((rc = rec_savepoint(c, &hooks)))
 		goto cleanup;
-	int src = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (src != SQLITE_DONE) {
+	int src = db_step(st);
+	db_reset(st);
+	if (src != DB_DONE) {
 		rc = crm_dberror(c, src, t->name);
 		rec_rollback(c, hooks);
 		goto cleanup;
@@ -1566,15 +1566,15 @@ static int purge_dependents(struct crm *c, const struct type *t, long long id)
 			bool goes = f->kind == FK_ENTITY || f->flags & FF_REQUIRED;
 			char *sql = xasprintf("SELECT id FROM \"%s\" WHERE \"%s\" = ?%s ORDER BY id", u->name, f->name,
 					      goes ? "" : " AND deleted_at IS NULL");
-			sqlite3_stmt *st;
-			rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+			struct db_stmt *st;
+			rc = db_prepare(c, sql, -1, &st, NULL);
 			free(sql);
-			if (rc != SQLITE_OK)
+			if (rc != DB_OK)
 				return crm_dberror(c, rc, u->name);
 			if (ref)
-				sqlite3_bind_int64(st, 1, id);
+				db_bind_int64(st, 1, id);
 			else
-				sqlite3_bind_text(st, 1, ent, -1, SQLITE_TRANSIENT);
+				db_bind_text(st, 1, ent, -1, DB_TRANSIENT);
 			long long *ids;
 			int n;
 			rc = db_ids(c, st, &ids, &n);
@@ -1626,7 +1626,7 @@ int record_remove(struct crm *c, const struct type *t, long long id, bool purge)
 	}
 	char *sql = purge ? xasprintf("DELETE FROM \"%s\" WHERE id = ?", t->name)
 			  : xasprintf("UPDATE \"%s\" SET deleted_at = ? WHERE id = ?", t->name);
-	sqlite3_stmt *st = db_stmt(c, sql);
+	struct db_stmt *st = db_stmt(c, sql);
 	free(sql);
 	if (!st) {
 		rc = c->errcode;
@@ -1636,11 +1636,11 @@ int record_remove(struct crm *c, const struct type *t, long long id, bool purge)
 	}
 	int n = 0;
 	if (!purge)
-		sqlite3_bind_text(st, ++n, now, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, ++n, id);
-	int src = sqlite3_step(st);
-	sqlite3_reset(st);
-	rc = src == SQLITE_DONE ? CRM_OK : crm_dberror(c, src, t->name);
+		db_bind_text(st, ++n, now, -1, DB_STATIC);
+	db_bind_int64(st, ++n, id);
+	int src = db_step(st);
+	db_reset(st);
+	rc = src == DB_DONE ? CRM_OK : crm_dberror(c, src, t->name);
 	if (!rc)
 		rc = search_mark(c, t, id);
 	if (!rc)
@@ -1693,16 +1693,16 @@ int record_restore(struct crm *c, const struct type *t, long long id)
 	c->errmsg[0] = 0;   /* not there at all: said below */
 	char *sql = xasprintf("UPDATE \"%s\" SET deleted_at = NULL WHERE id = ? AND deleted_at IS NOT NULL",
 			      t->name);
-	sqlite3_stmt *st = db_stmt(c, sql);
+	struct db_stmt *st = db_stmt(c, sql);
 	free(sql);
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_int64(st, 1, id);
-	int src = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (src != SQLITE_DONE)
+	db_bind_int64(st, 1, id);
+	int src = db_step(st);
+	db_reset(st);
+	if (src != DB_DONE)
 		return crm_dberror(c, src, t->name);
-	if (sqlite3_changes(c->db) == 0)
+	if (db_changes(c) == 0)
 		return record_exists(c, t, id)
 			? crm_error(c, CRM_NOTFOUND, "%s:%lld is not removed", t->name, id)
 			: crm_error(c, CRM_NOTFOUND, "no removed %s with id %lld", t->name, id);
@@ -1742,16 +1742,16 @@ static int touch(struct crm *c, const char *entity, const char *at)
 	int rc = CRM_OK;
 	/* Only move forward: a note about last month does not make it recent. */
 	char *sql = xasprintf("SELECT julianday(?) > coalesce(julianday(?), 0)");
-	sqlite3_stmt *st = db_stmt(c, sql);
+	struct db_stmt *st = db_stmt(c, sql);
 	free(sql);
 	if (!st) {
 		cJSON_Delete(cur);
 		return c->errcode;
 	}
-	sqlite3_bind_text(st, 1, at, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, cJSON_IsString(old) ? old->valuestring : NULL, -1, SQLITE_STATIC);
-	bool newer = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
+	db_bind_text(st, 1, at, -1, DB_STATIC);
+	db_bind_text(st, 2, cJSON_IsString(old) ? old->valuestring : NULL, -1, DB_STATIC);
+	bool newer = db_step(st) == DB_ROW && db_column_int(st, 0);
+	db_reset(st);
 	if (newer) {
 		cJSON *ch = cJSON_CreateObject();
 		cJSON_AddStringToObject(ch, "last_contacted_at", at);

@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <cjson/cJSON.h>
+#include "core/backend.h"
 #include "core/crm.h"
 #include "core/type.h"
 
@@ -123,7 +124,7 @@ int field_normalize_text(struct crm *c, const struct type *t, const struct field
 
 /* Write the value of column i of a row (a SELECT of the type's fields in
  * order, as built by record_select_sql) through the output writer. */
-void record_emit_row(struct crm *c, const struct type *t, sqlite3_stmt *st);
+void record_emit_row(struct crm *c, const struct type *t, struct db_stmt *st);
 /* "SELECT <fields> FROM <table> AS r" (money as minor units), for rows
  * record_emit_row can print. Newly allocated. */
 char *record_select_sql(const struct type *t);

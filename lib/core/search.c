@@ -22,12 +22,12 @@ int search_mark(struct crm *c, const struct type *t, long long id)
 {
 	if (t->num <= 0 || !type_searchable(t))
 		return CRM_OK;   /* events, payments: not in the index */
-	sqlite3_stmt *st = db_stmt(c, "INSERT OR IGNORE INTO search_dirty(key) VALUES (?)");
+	struct db_stmt *st = db_stmt(c, "INSERT OR IGNORE INTO search_dirty(key) VALUES (?)");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_int64(st, 1, id * 16 + t->num);
-	int rc = sqlite3_step(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "search index");
+	db_bind_int64(st, 1, id * 16 + t->num);
+	int rc = db_step(st);
+	return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "search index");
 }
 
 /* ---- the search index ---- */
@@ -36,13 +36,13 @@ static int index_one(struct crm *c, long long key)
 {
 	const struct type *t = type_by_num(c, (int)(key % 16));
 	long long id = key / 16;
-	sqlite3_stmt *del = db_stmt(c, "DELETE FROM search WHERE rowid = ?");
+	struct db_stmt *del = db_stmt(c, "DELETE FROM search WHERE rowid = ?");
 	if (!del)
 		return c->errcode;
-	sqlite3_bind_int64(del, 1, key);
-	int rc = sqlite3_step(del);
-	sqlite3_reset(del);
-	if (rc != SQLITE_DONE)
+	db_bind_int64(del, 1, key);
+	int rc = db_step(del);
+	db_reset(del);
+	if (rc != DB_DONE)
 		return crm_dberror(c, rc, "search index");
 	if (!t)
 		return CRM_OK;
@@ -61,62 +61,62 @@ static int index_one(struct crm *c, long long key)
 		sbuf_release(&sql);
 		return CRM_OK;
 	}
-	sqlite3_stmt *st = db_stmt(c, sql.s);
+	struct db_stmt *st = db_stmt(c, sql.s);
 	sbuf_release(&sql);
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	struct sbuf body = { 0 };
-	rc = sqlite3_step(st);
-	for (int i = 0; rc == SQLITE_ROW && i < n; i++)
-		if (sqlite3_column_type(st, i) != SQLITE_NULL) {
-			sbuf_add(&body, (const char *)sqlite3_column_text(st, i));
+	rc = db_step(st);
+	for (int i = 0; rc == DB_ROW && i < n; i++)
+		if (db_column_type(st, i) != DB_NULL) {
+			sbuf_add(&body, (const char *)db_column_text(st, i));
 			sbuf_addc(&body, '\n');
 		}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	db_reset(st);
+	if (rc == DB_DONE)
 		return CRM_OK;   /* removed or purged: stays out of the index */
-	if (rc != SQLITE_ROW) {
+	if (rc != DB_ROW) {
 		sbuf_release(&body);
 		return crm_dberror(c, rc, "search index");
 	}
-	sqlite3_stmt *ins = db_stmt(c, "INSERT INTO search(rowid, entity, body) VALUES (?, ?, ?)");
+	struct db_stmt *ins = db_stmt(c, "INSERT INTO search(rowid, entity, body) VALUES (?, ?, ?)");
 	if (!ins) {
 		sbuf_release(&body);
 		return c->errcode;
 	}
 	char *entity = xasprintf("%s:%lld", t->name, id);
-	sqlite3_bind_int64(ins, 1, key);
-	sqlite3_bind_text(ins, 2, entity, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(ins, 3, body.s ? body.s : "", -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(ins);
-	sqlite3_reset(ins);
+	db_bind_int64(ins, 1, key);
+	db_bind_text(ins, 2, entity, -1, DB_TRANSIENT);
+	db_bind_text(ins, 3, body.s ? body.s : "", -1, DB_TRANSIENT);
+	rc = db_step(ins);
+	db_reset(ins);
 	free(entity);
 	sbuf_release(&body);
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "search index");
+	return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "search index");
 }
 
 int search_refresh(struct crm *c)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	long long total = db_get_int(c, "SELECT count(*) FROM search_dirty", NULL, 0);
 	if (!total)
 		return CRM_OK;
-	int rc = sqlite3_prepare_v2(c->db, "SELECT key FROM search_dirty ORDER BY key", -1, &st, NULL);
-	if (rc != SQLITE_OK)
+	int rc = db_prepare(c, "SELECT key FROM search_dirty ORDER BY key", -1, &st, NULL);
+	if (rc != DB_OK)
 		return crm_dberror(c, rc, "search index");
 	struct progress pg;
 	progress_begin(&pg, c, "search index", "records");
 	int res = CRM_OK;
 	long long n = 0;
-	while (res == CRM_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-		res = index_one(c, sqlite3_column_int64(st, 0));
+	while (res == CRM_OK && (rc = db_step(st)) == DB_ROW) {
+		res = index_one(c, db_column_int64(st, 0));
 		if ((++n & 1023) == 0)
 			progress_update(&pg, n, (double)n / (double)total);
 	}
 	progress_update(&pg, n, 1);
 	progress_end(&pg);
-	sqlite3_finalize(st);
+	db_finalize(st);
 	if (res)
 		return res;
 	return db_exec(c, "DELETE FROM search_dirty");

@@ -1,6 +1,7 @@
 /* sqlfn.c: SQL functions for expressions and reports. */
 #include <stdlib.h>
 
+#include "core/db.h"
 #include "core/config.h"
 #include "base/date.h"
 #include "core/sqlfn.h"
@@ -54,10 +55,10 @@ static void fn_config(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 int sqlfn_register(struct crm *c)
 {
 	int rc = sqlite3_create_function(c->db, "crm_now", 0, SQLITE_UTF8, NULL, fn_now, NULL, NULL);
-	if (rc == SQLITE_OK)
+	if (rc == DB_OK)
 		rc = sqlite3_create_function(c->db, "days_since", 1, SQLITE_UTF8,
 					     NULL, fn_days_since, NULL, NULL);
-	for (int n = 1; rc == SQLITE_OK && n <= 2; n++)
+	for (int n = 1; rc == DB_OK && n <= 2; n++)
 		rc = sqlite3_create_function(c->db, "crm_config", n, SQLITE_UTF8 | SQLITE_DETERMINISTIC, c, fn_config, NULL, NULL);
-	return rc == SQLITE_OK ? CRM_OK : crm_dberror(c, rc, "registering SQL functions");
+	return rc == DB_OK ? CRM_OK : crm_dberror(c, rc, "registering SQL functions");
 }

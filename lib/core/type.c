@@ -102,7 +102,7 @@ static int custom_load(struct crm *c, struct types *ts)
 {
 	/* negative: from migration 015 on, sensitive: from 021 on (a
 	 * read-only older file has neither) */
-	sqlite3_stmt *st = db_stmt(c, "SELECT type, name, kind, choices, required, negative, sensitive "
+	struct db_stmt *st = db_stmt(c, "SELECT type, name, kind, choices, required, negative, sensitive "
 				      "FROM field ORDER BY created_at, name");
 	if (!st) {
 		c->errmsg[0] = 0;
@@ -111,20 +111,20 @@ static int custom_load(struct crm *c, struct types *ts)
 	}
 	if (!st)
 		return c->errcode;
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		const char *tn = (const char *)sqlite3_column_text(st, 0);
+	while (db_step(st) == DB_ROW) {
+		const char *tn = (const char *)db_column_text(st, 0);
 		for (int i = 0; i < ts->n; i++) {
 			if (strcmp(ts->t[i].name, tn))
 				continue;
-			struct field *f = add_custom(&ts->t[i], (const char *)sqlite3_column_text(st, 1),
-						     (const char *)sqlite3_column_text(st, 2),
-						     (const char *)sqlite3_column_text(st, 3),
-						     sqlite3_column_int(st, 4), sqlite3_column_int(st, 6));
-			if (f->kind == FK_MONEY && sqlite3_column_int(st, 5))
+			struct field *f = add_custom(&ts->t[i], (const char *)db_column_text(st, 1),
+						     (const char *)db_column_text(st, 2),
+						     (const char *)db_column_text(st, 3),
+						     db_column_int(st, 4), db_column_int(st, 6));
+			if (f->kind == FK_MONEY && db_column_int(st, 5))
 				f->flags |= FF_NEGATIVE;
 		}
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	ts->custom_read = true;
 	return CRM_OK;
 }

@@ -95,14 +95,14 @@ static void types_reload(struct crm *c)
  * (the team model's masking, core/mask.h). */
 static int mark_sensitive(struct crm *c, const char *tn, const char *name)
 {
-	sqlite3_stmt *st = db_stmt(c, "UPDATE field SET sensitive = 1 WHERE type = ? AND name = ?");
+	struct db_stmt *st = db_stmt(c, "UPDATE field SET sensitive = 1 WHERE type = ? AND name = ?");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_text(st, 1, tn, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	db_bind_text(st, 1, tn, -1, DB_TRANSIENT);
+	db_bind_text(st, 2, name, -1, DB_TRANSIENT);
+	int rc = db_step(st);
+	db_reset(st);
+	if (rc != DB_DONE)
 		return crm_dberror(c, rc, "field");
 	char *entity = xasprintf("field:%s.%s", tn, name);
 	rc = audit_log(c, entity, "update", "{\"sensitive\":false}", "{\"sensitive\":true}");
@@ -132,15 +132,15 @@ int field_add(struct crm *c, const char *tn, const char *name, const char *kind,
 
 int field_set_label(struct crm *c, const char *tn, const char *name, const char *label)
 {
-	sqlite3_stmt *st = db_stmt(c, "UPDATE field SET label = ? WHERE type = ? AND name = ?");
+	struct db_stmt *st = db_stmt(c, "UPDATE field SET label = ? WHERE type = ? AND name = ?");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_text(st, 1, label, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, tn, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, name, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "field");
+	db_bind_text(st, 1, label, -1, DB_TRANSIENT);
+	db_bind_text(st, 2, tn, -1, DB_TRANSIENT);
+	db_bind_text(st, 3, name, -1, DB_TRANSIENT);
+	int rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "field");
 }
 
 int field_create(struct crm *c, const char *tn, const char *name, const char *kind,
@@ -188,25 +188,25 @@ static int create(struct crm *c, const char *tn, const char *name, const char *k
 		goto cleanup;
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
-	sqlite3_stmt *st = db_stmt(c, "INSERT INTO field(type, name, kind, choices, required, created_at, negative) "
+	struct db_stmt *st = db_stmt(c, "INSERT INTO field(type, name, kind, choices, required, created_at, negative) "
 				      "VALUES (?, ?, ?, ?, ?, ?, ?)");
 	if (!st) {
 		rc = c->errcode;
 		goto cleanup;
 	}
-	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, kind, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 1, t->name, -1, DB_TRANSIENT);
+	db_bind_text(st, 2, name, -1, DB_TRANSIENT);
+	db_bind_text(st, 3, kind, -1, DB_TRANSIENT);
 	if (vals)
-		sqlite3_bind_text(st, 4, vals, -1, SQLITE_TRANSIENT);
+		db_bind_text(st, 4, vals, -1, DB_TRANSIENT);
 	else
-		sqlite3_bind_null(st, 4);
-	sqlite3_bind_int(st, 5, required);
-	sqlite3_bind_text(st, 6, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 7, negative);
-	int src = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (src != SQLITE_DONE) {
+		db_bind_null(st, 4);
+	db_bind_int(st, 5, required);
+	db_bind_text(st, 6, now, -1, DB_TRANSIENT);
+	db_bind_int(st, 7, negative);
+	int src = db_step(st);
+	db_reset(st);
+	if (src != DB_DONE) {
 		rc = crm_dberror(c, src, "field");
 		goto cleanup;
 	}
@@ -235,19 +235,19 @@ int field_remove(struct crm *c, const char *tn, const char *name)
 		return crm_error(c, CRM_USAGE, "'%s' is a built-in field of %s and cannot be removed", name, t->name);
 	char *tname = xstrdup(t->name), *fname = xstrdup(name);
 	int rc = CRM_OK;
-	sqlite3_stmt *st = db_stmt(c, "SELECT kind, choices, required, negative FROM field WHERE type = ? AND name = ?");
+	struct db_stmt *st = db_stmt(c, "SELECT kind, choices, required, negative FROM field WHERE type = ? AND name = ?");
 	char *before = NULL;
 	if (!st) {
 		rc = c->errcode;
 		goto cleanup;
 	}
-	sqlite3_bind_text(st, 1, tname, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, fname, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		before = field_json((const char *)sqlite3_column_text(st, 0),
-				    (const char *)sqlite3_column_text(st, 1), sqlite3_column_int(st, 2),
-				    sqlite3_column_int(st, 3));
-	sqlite3_reset(st);
+	db_bind_text(st, 1, tname, -1, DB_TRANSIENT);
+	db_bind_text(st, 2, fname, -1, DB_TRANSIENT);
+	if (db_step(st) == DB_ROW)
+		before = field_json((const char *)db_column_text(st, 0),
+				    (const char *)db_column_text(st, 1), db_column_int(st, 2),
+				    db_column_int(st, 3));
+	db_reset(st);
 	char *sql = xasprintf("ALTER TABLE \"%s\" DROP COLUMN \"%s\"", tname, fname);
 	rc = db_exec(c, sql);
 	free(sql);
@@ -258,11 +258,11 @@ int field_remove(struct crm *c, const char *tn, const char *name)
 		rc = c->errcode;
 		goto cleanup;
 	}
-	sqlite3_bind_text(st, 1, tname, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, fname, -1, SQLITE_TRANSIENT);
-	int src = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (src != SQLITE_DONE) {
+	db_bind_text(st, 1, tname, -1, DB_TRANSIENT);
+	db_bind_text(st, 2, fname, -1, DB_TRANSIENT);
+	int src = db_step(st);
+	db_reset(st);
+	if (src != DB_DONE) {
 		rc = crm_dberror(c, src, "field");
 		goto cleanup;
 	}
@@ -287,38 +287,38 @@ cleanup:
 
 static int list_where(struct crm *c, const char *tn, const char *name)
 {
-	sqlite3_stmt *st = db_stmt(c, "SELECT type, name, kind, choices, required, created_at, negative, sensitive FROM field "
+	struct db_stmt *st = db_stmt(c, "SELECT type, name, kind, choices, required, created_at, negative, sensitive FROM field "
 				      "WHERE (?1 IS NULL OR type = ?1) AND (?2 IS NULL OR name = ?2) "
 				      "ORDER BY type, created_at, name");
 	if (!st)
 		return c->errcode;
 	if (tn)
-		sqlite3_bind_text(st, 1, tn, -1, SQLITE_TRANSIENT);
+		db_bind_text(st, 1, tn, -1, DB_TRANSIENT);
 	if (name)
-		sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+		db_bind_text(st, 2, name, -1, DB_TRANSIENT);
 	static const char *const cols[] = { "record_type", "name", "kind", "values", "required" };
 	out_columns(c->out, cols, 5);
 	int n = 0, rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		struct out *o = c->out;
 		out_begin(o);
 		out_str(o, "type", "field");
-		out_str(o, "record_type", (const char *)sqlite3_column_text(st, 0));
-		out_str(o, "name", (const char *)sqlite3_column_text(st, 1));
-		out_str(o, "kind", (const char *)sqlite3_column_text(st, 2));
-		if (sqlite3_column_type(st, 3) != SQLITE_NULL)
-			out_str(o, "values", (const char *)sqlite3_column_text(st, 3));
-		out_bool(o, "required", sqlite3_column_int(st, 4));
-		if (sqlite3_column_int(st, 6))
+		out_str(o, "record_type", (const char *)db_column_text(st, 0));
+		out_str(o, "name", (const char *)db_column_text(st, 1));
+		out_str(o, "kind", (const char *)db_column_text(st, 2));
+		if (db_column_type(st, 3) != DB_NULL)
+			out_str(o, "values", (const char *)db_column_text(st, 3));
+		out_bool(o, "required", db_column_int(st, 4));
+		if (db_column_int(st, 6))
 			out_bool(o, "negative", true);
-		if (sqlite3_column_int(st, 7))
+		if (db_column_int(st, 7))
 			out_bool(o, "sensitive", true);
-		out_str(o, "created_at", (const char *)sqlite3_column_text(st, 5));
+		out_str(o, "created_at", (const char *)db_column_text(st, 5));
 		out_end(o);
 		n++;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	db_reset(st);
+	if (rc != DB_DONE)
 		return crm_dberror(c, rc, "field");
 	return n ? CRM_OK : CRM_NOTFOUND;
 }

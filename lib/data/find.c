@@ -103,7 +103,7 @@ int find_records(struct crm *c, const char *text, const struct type *only, long 
 		if (chars(words[i]) < 3)
 			sbuf_addf(&sql, " AND instr(body, ?%d) > 0", k++);
 	sbuf_add(&sql, match.len ? " ORDER BY rank LIMIT ?3" : " ORDER BY rowid % 16, rowid LIMIT ?3");
-	sqlite3_stmt *st = db_stmt(c, sql.s);
+	struct db_stmt *st = db_stmt(c, sql.s);
 	sbuf_release(&sql);
 	if (!st) {
 		sbuf_release(&match);
@@ -111,20 +111,20 @@ int find_records(struct crm *c, const char *text, const struct type *only, long 
 		goto done;
 	}
 	if (match.len)
-		sqlite3_bind_text(st, 1, match.s, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 2, only ? only->num : 0);
+		db_bind_text(st, 1, match.s, -1, DB_TRANSIENT);
+	db_bind_int(st, 2, only ? only->num : 0);
 	/* a scope drops hits the user may not see: the limit counts the rest */
-	sqlite3_bind_int64(st, 3, limit && !scoped(c) ? limit : -1);
+	db_bind_int64(st, 3, limit && !scoped(c) ? limit : -1);
 	for (int i = 0, k = 4; i < nw; i++)
 		if (chars(words[i]) < 3)
-			sqlite3_bind_text(st, k++, words[i], -1, SQLITE_TRANSIENT);
+			db_bind_text(st, k++, words[i], -1, DB_TRANSIENT);
 	sbuf_release(&match);
 	static const char *const cols[] = { "type", "id", "name", "snippet" };
 	out_columns(c->out, cols, 4);
 	long n = 0;
 	int src;
-	while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-		long long key = sqlite3_column_int64(st, 0);
+	while ((src = db_step(st)) == DB_ROW) {
+		long long key = db_column_int64(st, 0);
 		const struct type *t = NULL;
 		t = type_by_num(c, (int)(key % 16));
 		/* only what the acting user may see, masked as they may */
@@ -139,7 +139,7 @@ int find_records(struct crm *c, const char *text, const struct type *only, long 
 		}
 		/* a hit only in what prints masked to this user is no hit: else
 		 * searching digit by digit would tell the hidden ones */
-		const char *raw = (const char *)sqlite3_column_text(st, 1);
+		const char *raw = (const char *)db_column_text(st, 1);
 		char *body = mask_in_text(c, t, r, raw);
 		bool hidden = false;
 		for (int i = 0; raw && strcmp(body, raw) && i < nw && !hidden; i++)
@@ -170,8 +170,8 @@ int find_records(struct crm *c, const char *text, const struct type *only, long 
 		cJSON_Delete(r);
 		n++;
 	}
-	sqlite3_reset(st);
-	if (src != SQLITE_DONE)
+	db_reset(st);
+	if (src != DB_DONE)
 		rc = crm_dberror(c, src, "search");
 	else
 		rc = n ? CRM_OK : CRM_NOTFOUND;

@@ -53,22 +53,22 @@ static bool origin_of(struct crm *c, const struct type *t, long long id, struct 
 	memset(o, 0, sizeof(*o));
 	char *sql = xasprintf("SELECT r.import_run, r.import_line, i.file, i.started_at, i.user, i.audit_from "
 			      "FROM \"%s\" AS r JOIN import_run AS i ON i.id = r.import_run WHERE r.id = ?", t->name);
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	struct db_stmt *st;
+	int rc = db_prepare(c, sql, -1, &st, NULL);
 	free(sql);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return false;   /* a type no import has made records of */
-	sqlite3_bind_int64(st, 1, id);
-	bool found = sqlite3_step(st) == SQLITE_ROW;
+	db_bind_int64(st, 1, id);
+	bool found = db_step(st) == DB_ROW;
 	if (found) {
-		o->run = sqlite3_column_int64(st, 0);
-		o->line = sqlite3_column_int64(st, 1);
-		o->file = xstrdup((const char *)sqlite3_column_text(st, 2));
-		o->at = xstrdup((const char *)sqlite3_column_text(st, 3));
-		o->user = sqlite3_column_text(st, 4) ? xstrdup((const char *)sqlite3_column_text(st, 4)) : NULL;
-		o->audit_from = sqlite3_column_int64(st, 5);
+		o->run = db_column_int64(st, 0);
+		o->line = db_column_int64(st, 1);
+		o->file = xstrdup((const char *)db_column_text(st, 2));
+		o->at = xstrdup((const char *)db_column_text(st, 3));
+		o->user = db_column_text(st, 4) ? xstrdup((const char *)db_column_text(st, 4)) : NULL;
+		o->audit_from = db_column_int64(st, 5);
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return found;
 }
 
@@ -91,19 +91,19 @@ static cJSON *as_imported(struct crm *c, const struct type *t, long long id, lon
 	c->errmsg[0] = 0;
 	cJSON *seen = cJSON_CreateObject();
 	char *entity = xasprintf("%s:%lld", t->name, id);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(c->db, "SELECT before, entity, after FROM audit WHERE (entity = ?1 OR (entity = 'score' "
+	struct db_stmt *st;
+	if (db_prepare(c, "SELECT before, entity, after FROM audit WHERE (entity = ?1 OR (entity = 'score' "
 			       "AND ?3 = 'lead' AND instr(after, ';' || ?4 || ':') > 0)) AND id >= ?2 ORDER BY id", -1,
-			       &st, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(st, 1, entity, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 2, from);
-		sqlite3_bind_text(st, 3, t->name, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 4, id);
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			if (!strcmp((const char *)sqlite3_column_text(st, 1), "score")) {
+			       &st, NULL) == DB_OK) {
+		db_bind_text(st, 1, entity, -1, DB_TRANSIENT);
+		db_bind_int64(st, 2, from);
+		db_bind_text(st, 3, t->name, -1, DB_STATIC);
+		db_bind_int64(st, 4, id);
+		while (db_step(st) == DB_ROW) {
+			if (!strcmp((const char *)db_column_text(st, 1), "score")) {
 				char key[32];
 				snprintf(key, sizeof(key), ";%lld:", id);
-				const char *a = (const char *)sqlite3_column_text(st, 2);
+				const char *a = (const char *)db_column_text(st, 2);
 				const char *p = a ? strstr(a, key) : NULL;
 				if (p && !cJSON_GetObjectItem(seen, "score")) {
 					cJSON_ReplaceItemInObject(now, "score", cJSON_CreateNumber(strtod(p + strlen(key), NULL)));
@@ -111,7 +111,7 @@ static cJSON *as_imported(struct crm *c, const struct type *t, long long id, lon
 				}
 				continue;
 			}
-			const char *b = (const char *)sqlite3_column_text(st, 0);
+			const char *b = (const char *)db_column_text(st, 0);
 			cJSON *before = b ? cJSON_Parse(b) : NULL;
 			const cJSON *it;
 			cJSON_ArrayForEach(it, before) {
@@ -124,7 +124,7 @@ static cJSON *as_imported(struct crm *c, const struct type *t, long long id, lon
 			}
 			cJSON_Delete(before);
 		}
-		sqlite3_finalize(st);
+		db_finalize(st);
 	}
 	free(entity);
 	cJSON_Delete(seen);
@@ -212,9 +212,9 @@ static char *changes_text(const cJSON *ch)
 	return b.s ? sbuf_detach(&b) : xstrdup("");
 }
 
-static const char *col(sqlite3_stmt *st, int i)
+static const char *col(struct db_stmt *st, int i)
 {
-	return (const char *)sqlite3_column_text(st, i);
+	return (const char *)db_column_text(st, i);
 }
 
 /* Whether an audit's after is a decision on an approval (its step, or
@@ -260,7 +260,7 @@ static char *share_text(const char *what, const char *json)
 	return s;
 }
 
-static void emit(struct crm *c, const struct type *t, const char *owner, const char *entity, sqlite3_stmt *st)
+static void emit(struct crm *c, const struct type *t, const char *owner, const char *entity, struct db_stmt *st)
 {
 	struct out *o = c->out;
 	const char *src = col(st, 1), *what = col(st, 2);
@@ -364,24 +364,24 @@ static void emit(struct crm *c, const struct type *t, const char *owner, const c
 		free(summary);
 	} else if (!strcmp(src, "activity")) {
 		out_str(o, "kind", "activity");
-		out_int(o, "activity_id", sqlite3_column_int64(st, 6));
+		out_int(o, "activity_id", db_column_int64(st, 6));
 		char *s = xasprintf("%s: %s", what, col(st, 4) ? col(st, 4) : "");
 		out_str(o, "about", col(st, 5));
 		out_str(o, "summary", s);
 		free(s);
 	} else if (!strcmp(src, "task")) {
 		out_str(o, "kind", "task");
-		out_int(o, "task_id", sqlite3_column_int64(st, 6));
+		out_int(o, "task_id", db_column_int64(st, 6));
 		char *s = col(st, 5) ? xasprintf("%s (due %s)", col(st, 4), col(st, 5)) : xstrdup(col(st, 4));
 		out_str(o, "summary", s);
 		free(s);
 	} else if (!strcmp(src, "task_done")) {
 		out_str(o, "kind", "task_done");
-		out_int(o, "task_id", sqlite3_column_int64(st, 6));
+		out_int(o, "task_id", db_column_int64(st, 6));
 		out_str(o, "summary", col(st, 4));
 	} else {
 		out_str(o, "kind", "event");
-		out_int(o, "event_id", sqlite3_column_int64(st, 6));
+		out_int(o, "event_id", db_column_int64(st, 6));
 		out_str(o, "summary", what);
 		out_json_text(o, "props", col(st, 4));
 	}
@@ -419,7 +419,7 @@ int history_print(struct crm *c, const struct type *t, long long id)
 	}
 	char *sql = xasprintf(history_sql, kids.s ? kids.s : "NULL");
 	sbuf_release(&kids);
-	sqlite3_stmt *st = db_stmt(c, sql);
+	struct db_stmt *st = db_stmt(c, sql);
 	free(sql);
 	if (!st) {
 		free(entity);
@@ -428,10 +428,10 @@ int history_print(struct crm *c, const struct type *t, long long id)
 			origin_release(&org);
 		return c->errcode;
 	}
-	sqlite3_bind_text(st, 1, entity, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, t->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 3, id);
-	sqlite3_bind_int64(st, 4, from);
+	db_bind_text(st, 1, entity, -1, DB_TRANSIENT);
+	db_bind_text(st, 2, t->name, -1, DB_STATIC);
+	db_bind_int64(st, 3, id);
+	db_bind_int64(st, 4, from);
 	static const char *const cols[] = { "at", "user", "kind", "summary" };
 	out_columns(c->out, cols, 4);
 	char *owner = NULL;
@@ -446,15 +446,15 @@ int history_print(struct crm *c, const struct type *t, long long id)
 		emit_origin(c, entity, &org, values);
 	}
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = db_step(st)) == DB_ROW)
 		emit(c, t, owner, entity, st);
-	sqlite3_reset(st);
+	db_reset(st);
 	free(owner);
 	free(entity);
 	cJSON_Delete(values);
 	if (imported)
 		origin_release(&org);
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "history");
+	return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "history");
 }
 
 /* ---- crm log ---- */
@@ -528,24 +528,24 @@ int history_log(struct crm *c, const struct audit_filter *f)
 
 static cJSON *rows(struct crm *c, const char *sql, long long id, const char *entity)
 {
-	sqlite3_stmt *st = db_stmt(c, sql);
+	struct db_stmt *st = db_stmt(c, sql);
 	cJSON *arr = cJSON_CreateArray();
 	if (!st)
 		return arr;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, entity, -1, SQLITE_TRANSIENT);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	db_bind_int64(st, 1, id);
+	db_bind_text(st, 2, entity, -1, DB_TRANSIENT);
+	while (db_step(st) == DB_ROW) {
 		cJSON *r = cJSON_CreateObject();
-		for (int i = 0; i < sqlite3_column_count(st); i++) {
-			const char *name = sqlite3_column_name(st, i);
-			switch (sqlite3_column_type(st, i)) {
-			case SQLITE_NULL:
+		for (int i = 0; i < db_column_count(st); i++) {
+			const char *name = db_column_name(st, i);
+			switch (db_column_type(st, i)) {
+			case DB_NULL:
 				break;
-			case SQLITE_INTEGER:
-				cJSON_AddNumberToObject(r, name, (double)sqlite3_column_int64(st, i));
+			case DB_INTEGER:
+				cJSON_AddNumberToObject(r, name, (double)db_column_int64(st, i));
 				break;
-			case SQLITE_FLOAT:
-				cJSON_AddNumberToObject(r, name, sqlite3_column_double(st, i));
+			case DB_FLOAT:
+				cJSON_AddNumberToObject(r, name, db_column_double(st, i));
 				break;
 			default:
 				cJSON_AddStringToObject(r, name, col(st, i));
@@ -553,7 +553,7 @@ static cJSON *rows(struct crm *c, const char *sql, long long id, const char *ent
 		}
 		cJSON_AddItemToArray(arr, r);
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	return arr;
 }
 

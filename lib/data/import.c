@@ -324,17 +324,17 @@ static int unknown_column(struct importer *im, const char *header, char **field)
 
 static int labels_load(struct importer *im)
 {
-	sqlite3_stmt *st = db_stmt(im->c, "SELECT name, label FROM field WHERE type = ? AND label IS NOT NULL");
+	struct db_stmt *st = db_stmt(im->c, "SELECT name, label FROM field WHERE type = ? AND label IS NOT NULL");
 	if (!st)
 		return im->c->errcode;
-	sqlite3_bind_text(st, 1, im->tname, -1, SQLITE_TRANSIENT);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	db_bind_text(st, 1, im->tname, -1, DB_TRANSIENT);
+	while (db_step(st) == DB_ROW) {
 		im->labels = xrealloc(im->labels, (im->nlabels + 1) * sizeof(*im->labels));
-		im->labels[im->nlabels].col = header_key((const char *)sqlite3_column_text(st, 1));
-		im->labels[im->nlabels].field = xstrdup((const char *)sqlite3_column_text(st, 0));
+		im->labels[im->nlabels].col = header_key((const char *)db_column_text(st, 1));
+		im->labels[im->nlabels].field = xstrdup((const char *)db_column_text(st, 0));
 		im->nlabels++;
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	return CRM_OK;
 }
 
@@ -992,7 +992,7 @@ static int run_start(struct importer *im)
 		abs = xstrdup(im->file);
 	}
 	im->size = size;
-	sqlite3_stmt *st = db_stmt(c, "SELECT id, line, inserted, updated, skipped, rejected, first_id, in_file, "
+	struct db_stmt *st = db_stmt(c, "SELECT id, line, inserted, updated, skipped, rejected, first_id, in_file, "
 				      "staged, audit_from FROM import_run "
 				      "WHERE file = ? AND size = ? AND mtime = ? AND type = ? AND finished_at IS NULL "
 				      "AND undone_at IS NULL AND file <> '-' "
@@ -1001,27 +1001,27 @@ static int run_start(struct importer *im)
 		free(abs);
 		return c->errcode;
 	}
-	sqlite3_bind_text(st, 1, abs, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, size);
-	sqlite3_bind_int64(st, 3, mtime);
-	sqlite3_bind_text(st, 4, im->tname, -1, SQLITE_STATIC);
+	db_bind_text(st, 1, abs, -1, DB_TRANSIENT);
+	db_bind_int64(st, 2, size);
+	db_bind_int64(st, 3, mtime);
+	db_bind_text(st, 4, im->tname, -1, DB_STATIC);
 	long long old = 0, line = 0;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		old = sqlite3_column_int64(st, 0);
-		line = sqlite3_column_int64(st, 1);
+	if (db_step(st) == DB_ROW) {
+		old = db_column_int64(st, 0);
+		line = db_column_int64(st, 1);
 		if (im->o->resume && line > 0) {
-			im->inserted = (long)sqlite3_column_int64(st, 2);
-			im->updated = (long)sqlite3_column_int64(st, 3);
-			im->skipped = (long)sqlite3_column_int64(st, 4);
-			im->rejected = (long)sqlite3_column_int64(st, 5);
-			if (sqlite3_column_type(st, 6) != SQLITE_NULL)
-				im->first_new_id = sqlite3_column_int64(st, 6);
-			im->in_file = (long)sqlite3_column_int64(st, 7);
-			im->staged_run = sqlite3_column_int(st, 8) != 0;
-			im->audit_from = sqlite3_column_int64(st, 9);
+			im->inserted = (long)db_column_int64(st, 2);
+			im->updated = (long)db_column_int64(st, 3);
+			im->skipped = (long)db_column_int64(st, 4);
+			im->rejected = (long)db_column_int64(st, 5);
+			if (db_column_type(st, 6) != DB_NULL)
+				im->first_new_id = db_column_int64(st, 6);
+			im->in_file = (long)db_column_int64(st, 7);
+			im->staged_run = db_column_int(st, 8) != 0;
+			im->audit_from = db_column_int64(st, 9);
 		}
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
 	if (old && line == 0) {
@@ -1033,14 +1033,14 @@ static int run_start(struct importer *im)
 		st = db_stmt(c, "UPDATE import_run SET user = ?, started_at = ?, first_id = ?, audit_from = ? WHERE id = ?");
 		if (!st)
 			return c->errcode;
-		sqlite3_bind_text(st, 1, c->user, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 3, im->first_new_id);
-		sqlite3_bind_int64(st, 4, im->audit_from);
-		sqlite3_bind_int64(st, 5, old);
-		int urc = sqlite3_step(st);
-		sqlite3_reset(st);
-		return urc == SQLITE_DONE ? CRM_OK : crm_dberror(c, urc, "import_run");
+		db_bind_text(st, 1, c->user, -1, DB_STATIC);
+		db_bind_text(st, 2, now, -1, DB_TRANSIENT);
+		db_bind_int64(st, 3, im->first_new_id);
+		db_bind_int64(st, 4, im->audit_from);
+		db_bind_int64(st, 5, old);
+		int urc = db_step(st);
+		db_reset(st);
+		return urc == DB_DONE ? CRM_OK : crm_dberror(c, urc, "import_run");
 	}
 	if (old && im->o->resume) {
 		im->run_id = old;
@@ -1061,20 +1061,20 @@ static int run_start(struct importer *im)
 		free(abs);
 		return c->errcode;
 	}
-	sqlite3_bind_text(st, 1, im->tname, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, abs, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, size);
-	sqlite3_bind_int64(st, 4, mtime);
-	sqlite3_bind_text(st, 5, c->user, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 6, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 7, im->first_new_id);
-	sqlite3_bind_int64(st, 8, im->audit_from);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
+	db_bind_text(st, 1, im->tname, -1, DB_STATIC);
+	db_bind_text(st, 2, abs, -1, DB_TRANSIENT);
+	db_bind_int64(st, 3, size);
+	db_bind_int64(st, 4, mtime);
+	db_bind_text(st, 5, c->user, -1, DB_STATIC);
+	db_bind_text(st, 6, now, -1, DB_TRANSIENT);
+	db_bind_int64(st, 7, im->first_new_id);
+	db_bind_int64(st, 8, im->audit_from);
+	int rc = db_step(st);
+	db_reset(st);
 	free(abs);
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		return crm_dberror(c, rc, "import_run");
-	im->run_id = sqlite3_last_insert_rowid(c->db);
+	im->run_id = db_last_insert_id(c);
 	return CRM_OK;
 }
 
@@ -1086,30 +1086,30 @@ static int run_save(struct importer *im, bool finished)
 		return CRM_OK;
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
-	sqlite3_stmt *st = db_stmt(im->c, "UPDATE import_run SET line = ?, inserted = ?, updated = ?, skipped = ?, "
+	struct db_stmt *st = db_stmt(im->c, "UPDATE import_run SET line = ?, inserted = ?, updated = ?, skipped = ?, "
 					  "rejected = ?, finished_at = coalesce(?, finished_at), in_file = ?, "
 					  "first_id = ?, last_id = coalesce(?, last_id) WHERE id = ?");
 	if (!st)
 		return im->c->errcode;
-	sqlite3_bind_int64(st, 1, im->last_line);
-	sqlite3_bind_int64(st, 2, im->inserted);
-	sqlite3_bind_int64(st, 3, im->updated);
-	sqlite3_bind_int64(st, 4, im->skipped);
-	sqlite3_bind_int64(st, 5, im->rejected);
+	db_bind_int64(st, 1, im->last_line);
+	db_bind_int64(st, 2, im->inserted);
+	db_bind_int64(st, 3, im->updated);
+	db_bind_int64(st, 4, im->skipped);
+	db_bind_int64(st, 5, im->rejected);
 	if (finished)
-		sqlite3_bind_text(st, 6, now, -1, SQLITE_TRANSIENT);
+		db_bind_text(st, 6, now, -1, DB_TRANSIENT);
 	else
-		sqlite3_bind_null(st, 6);
-	sqlite3_bind_int64(st, 7, im->in_file);
-	sqlite3_bind_int64(st, 8, im->first_new_id);
+		db_bind_null(st, 6);
+	db_bind_int64(st, 7, im->in_file);
+	db_bind_int64(st, 8, im->first_new_id);
 	if (im->last_id)
-		sqlite3_bind_int64(st, 9, im->last_id);
+		db_bind_int64(st, 9, im->last_id);
 	else
-		sqlite3_bind_null(st, 9);
-	sqlite3_bind_int64(st, 10, im->run_id);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(im->c, rc, "import_run");
+		db_bind_null(st, 9);
+	db_bind_int64(st, 10, im->run_id);
+	int rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? CRM_OK : crm_dberror(im->c, rc, "import_run");
 }
 
 /* The run loads through a staging table (a resumed one must find it). */
@@ -1633,66 +1633,66 @@ int import_runs(struct crm *c, long long limit)
 	char *sql = xasprintf("SELECT id, type, file, user, started_at, finished_at, line, inserted, updated, "
 			      "skipped, rejected, first_id, last_id, staged, undone_at, undone_by FROM import_run "
 			      "ORDER BY id DESC%s", limit > 0 ? " LIMIT ?" : "");
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	struct db_stmt *st;
+	int rc = db_prepare(c, sql, -1, &st, NULL);
 	free(sql);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return crm_dberror(c, rc, "import runs");
 	if (limit > 0)
-		sqlite3_bind_int64(st, 1, limit);
+		db_bind_int64(st, 1, limit);
 	static const char *const cols[] = { "id", "record_type", "status", "file", "inserted", "updated",
 					    "skipped", "rejected", "started_at", "user" };
 	out_columns(c->out, cols, 10);
 	long n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *finished = (const char *)sqlite3_column_text(st, 5);
-		const char *undone = (const char *)sqlite3_column_text(st, 14);
+	while ((rc = db_step(st)) == DB_ROW) {
+		const char *finished = (const char *)db_column_text(st, 5);
+		const char *undone = (const char *)db_column_text(st, 14);
 		struct out *o = c->out;
 		out_begin(o);
 		out_str(o, "type", "import_run");
-		out_int(o, "id", sqlite3_column_int64(st, 0));
-		out_str(o, "record_type", (const char *)sqlite3_column_text(st, 1));
+		out_int(o, "id", db_column_int64(st, 0));
+		out_str(o, "record_type", (const char *)db_column_text(st, 1));
 		out_str(o, "status", undone ? "undone" : finished ? "finished" : "unfinished");
-		out_str(o, "file", (const char *)sqlite3_column_text(st, 2));
-		out_str(o, "user", (const char *)sqlite3_column_text(st, 3));
-		out_str(o, "started_at", (const char *)sqlite3_column_text(st, 4));
+		out_str(o, "file", (const char *)db_column_text(st, 2));
+		out_str(o, "user", (const char *)db_column_text(st, 3));
+		out_str(o, "started_at", (const char *)db_column_text(st, 4));
 		out_str(o, "finished_at", finished);
-		out_int(o, "line", sqlite3_column_int64(st, 6));
+		out_int(o, "line", db_column_int64(st, 6));
 		static const char *const counts[] = { "inserted", "updated", "skipped", "rejected" };
 		for (int i = 0; i < 4; i++)
-			out_int(o, counts[i], sqlite3_column_int64(st, 7 + i));
-		if (sqlite3_column_type(st, 11) != SQLITE_NULL && sqlite3_column_int64(st, 7))
-			out_int(o, "first_id", sqlite3_column_int64(st, 11));
-		if (sqlite3_column_type(st, 12) != SQLITE_NULL)
-			out_int(o, "last_id", sqlite3_column_int64(st, 12));
-		out_bool(o, "staged", sqlite3_column_int(st, 13) != 0);
+			out_int(o, counts[i], db_column_int64(st, 7 + i));
+		if (db_column_type(st, 11) != DB_NULL && db_column_int64(st, 7))
+			out_int(o, "first_id", db_column_int64(st, 11));
+		if (db_column_type(st, 12) != DB_NULL)
+			out_int(o, "last_id", db_column_int64(st, 12));
+		out_bool(o, "staged", db_column_int(st, 13) != 0);
 		out_str(o, "undone_at", undone);
-		out_str(o, "undone_by", (const char *)sqlite3_column_text(st, 15));
+		out_str(o, "undone_by", (const char *)db_column_text(st, 15));
 		out_end(o);
 		n++;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	db_finalize(st);
+	if (rc != DB_DONE)
 		return crm_dberror(c, rc, "import runs");
 	return n ? CRM_OK : crm_error(c, CRM_NOTFOUND, "no import runs yet");
 }
 
 int import_undo(struct crm *c, long long run, bool force)
 {
-	sqlite3_stmt *st = db_stmt(c, "SELECT type, audit_from, undone_at, undone_by, file FROM import_run WHERE id = ?");
+	struct db_stmt *st = db_stmt(c, "SELECT type, audit_from, undone_at, undone_by, file FROM import_run WHERE id = ?");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_int64(st, 1, run);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
+	db_bind_int64(st, 1, run);
+	if (db_step(st) != DB_ROW) {
+		db_reset(st);
 		return crm_error(c, CRM_NOTFOUND, "no import run %lld (crm import runs lists them)", run);
 	}
-	char *tname = xstrdup((const char *)sqlite3_column_text(st, 0));
-	long long audit_from = sqlite3_column_int64(st, 1);
-	char *undone = sqlite3_column_text(st, 2) ? xstrdup((const char *)sqlite3_column_text(st, 2)) : NULL;
-	char *by = sqlite3_column_text(st, 3) ? xstrdup((const char *)sqlite3_column_text(st, 3)) : NULL;
-	char *file = xstrdup((const char *)sqlite3_column_text(st, 4));
-	sqlite3_reset(st);
+	char *tname = xstrdup((const char *)db_column_text(st, 0));
+	long long audit_from = db_column_int64(st, 1);
+	char *undone = db_column_text(st, 2) ? xstrdup((const char *)db_column_text(st, 2)) : NULL;
+	char *by = db_column_text(st, 3) ? xstrdup((const char *)db_column_text(st, 3)) : NULL;
+	char *file = xstrdup((const char *)db_column_text(st, 4));
+	db_reset(st);
 	const struct type *t = type_find(c, tname);
 	int rc = CRM_OK;
 	if (undone)
@@ -1713,16 +1713,16 @@ int import_undo(struct crm *c, long long run, bool force)
 	if (!rc) {
 		char now[DATE_BUFSZ];
 		date_format(date_now(), now);
-		sqlite3_stmt *up = db_stmt(c, "UPDATE import_run SET undone_at = ?, undone_by = ? WHERE id = ?");
+		struct db_stmt *up = db_stmt(c, "UPDATE import_run SET undone_at = ?, undone_by = ? WHERE id = ?");
 		if (!up) {
 			rc = c->errcode;
 		} else {
-			sqlite3_bind_text(up, 1, now, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(up, 2, c->user, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(up, 3, run);
-			int src = sqlite3_step(up);
-			sqlite3_reset(up);
-			if (src != SQLITE_DONE)
+			db_bind_text(up, 1, now, -1, DB_TRANSIENT);
+			db_bind_text(up, 2, c->user, -1, DB_STATIC);
+			db_bind_int64(up, 3, run);
+			int src = db_step(up);
+			db_reset(up);
+			if (src != DB_DONE)
 				rc = crm_dberror(c, src, "import_run");
 		}
 	}

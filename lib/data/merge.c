@@ -114,12 +114,12 @@ struct key {
  * be tens of thousands). */
 static bool seen_before(struct crm *c, const char *ids)
 {
-	sqlite3_stmt *st = db_stmt(c, "INSERT OR IGNORE INTO temp.dedupe_seen(ids) VALUES (?)");
+	struct db_stmt *st = db_stmt(c, "INSERT OR IGNORE INTO temp.dedupe_seen(ids) VALUES (?)");
 	if (!st)
 		return false;
-	sqlite3_bind_text(st, 1, ids, -1, SQLITE_TRANSIENT);
-	bool added = sqlite3_step(st) == SQLITE_DONE && sqlite3_changes(c->db) > 0;
-	sqlite3_reset(st);
+	db_bind_text(st, 1, ids, -1, DB_TRANSIENT);
+	bool added = db_step(st) == DB_DONE && db_changes(c) > 0;
+	db_reset(st);
 	return !added;
 }
 
@@ -158,27 +158,27 @@ static int group_by(struct crm *c, const struct type *t, const struct key *k, lo
 			      "WHERE r.deleted_at IS NULL AND (%s) ORDER BY r.id) WHERE k IS NOT NULL AND k <> '' "
 			      "GROUP BY k HAVING count(*) > 1 ORDER BY min(id)", k->sql, t->name, scope);
 	free(scope);
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	struct db_stmt *st;
+	int rc = db_prepare(c, sql, -1, &st, NULL);
 	free(sql);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return crm_dberror(c, rc, "dedupe");
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const char *ids = (const char *)sqlite3_column_text(st, 1);
+	while ((rc = db_step(st)) == DB_ROW) {
+		const char *ids = (const char *)db_column_text(st, 1);
 		if (seen_before(c, ids))
 			continue;
 		/* the value as the user sees it: a phone finance sees masked
 		 * is not spelled out here either */
 		const struct field *f = type_field(t, k->name);
-		const char *v = (const char *)sqlite3_column_text(st, 0);
+		const char *v = (const char *)db_column_text(st, 0);
 		char *shown = f && mask_field(c, t, (int)(f - t->fields), NULL) ? mask_text(f, v) : NULL;
 		char *reason = xasprintf("same %s: %s", k->name, shown ? shown : v);
 		free(shown);
 		group_print(c, t, ids, reason, k->score, groups);
 		free(reason);
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "dedupe");
+	db_finalize(st);
+	return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "dedupe");
 }
 
 /* One company's people (ids[i] named names[i], i < n): those whose names
@@ -226,17 +226,17 @@ static int near_by_company(struct crm *c, const struct type *t, long *groups)
 	char *sql = xasprintf("SELECT company_key(r.company) AS ck, name_key(r.name), r.id FROM \"%s\" AS r "
 			      "WHERE r.deleted_at IS NULL AND ck IS NOT NULL AND (%s) ORDER BY ck, r.id", t->name, scope);
 	free(scope);
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	struct db_stmt *st;
+	int rc = db_prepare(c, sql, -1, &st, NULL);
 	free(sql);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return crm_dberror(c, rc, "dedupe");
 	char *company = NULL, **names = NULL;
 	long long *ids = NULL;
 	int n = 0, cap = 0;
 	for (;;) {
-		rc = sqlite3_step(st);
-		const char *ck = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+		rc = db_step(st);
+		const char *ck = rc == DB_ROW ? (const char *)db_column_text(st, 0) : NULL;
 		if (company && (!ck || strcmp(ck, company))) {
 			near_groups(c, t, company, ids, names, n, groups);
 			for (int i = 0; i < n; i++)
@@ -245,7 +245,7 @@ static int near_by_company(struct crm *c, const struct type *t, long *groups)
 			free(company);
 			company = NULL;
 		}
-		if (rc != SQLITE_ROW)
+		if (rc != DB_ROW)
 			break;
 		if (!company)
 			company = xstrdup(ck);
@@ -254,14 +254,14 @@ static int near_by_company(struct crm *c, const struct type *t, long *groups)
 			names = xrealloc(names, cap * sizeof(*names));
 			ids = xrealloc(ids, cap * sizeof(*ids));
 		}
-		const char *nm = (const char *)sqlite3_column_text(st, 1);
+		const char *nm = (const char *)db_column_text(st, 1);
 		names[n] = xstrdup(nm ? nm : "");
-		ids[n++] = sqlite3_column_int64(st, 2);
+		ids[n++] = db_column_int64(st, 2);
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	free(names);
 	free(ids);
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "dedupe");
+	return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "dedupe");
 }
 
 int dedupe_run(struct crm *c, const char *tn, const char *by, bool fuzzy)
@@ -336,12 +336,12 @@ static int repoint(struct crm *c, const char *tn, const char *col, const char *f
 	if (!t || !type_field(t, col))
 		return CRM_OK;
 	char *sql = xasprintf("SELECT id FROM \"%s\" WHERE \"%s\" = ? ORDER BY id", tn, col);
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	struct db_stmt *st;
+	int rc = db_prepare(c, sql, -1, &st, NULL);
 	free(sql);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return crm_dberror(c, rc, "merge");
-	sqlite3_bind_text(st, 1, from, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 1, from, -1, DB_TRANSIENT);
 	long long *ids;
 	int n;
 	rc = db_ids(c, st, &ids, &n);

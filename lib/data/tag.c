@@ -72,23 +72,23 @@ int tag_list(struct crm *c, const char *tn, bool counts)
 		return crm_error(c, CRM_USAGE, "%s records have no tags", tn);
 	}
 	sbuf_add(&sql, ") AS r, json_each(r.tags) AS j GROUP BY j.value ORDER BY n DESC, j.value");
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db, sql.s, -1, &st, NULL);
+	struct db_stmt *st;
+	int rc = db_prepare(c, sql.s, -1, &st, NULL);
 	sbuf_release(&sql);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return crm_dberror(c, rc, "tags");
 	long rows = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		out_begin(c->out);
 		out_str(c->out, "type", "tag");
-		out_str(c->out, "tag", (const char *)sqlite3_column_text(st, 0));
+		out_str(c->out, "tag", (const char *)db_column_text(st, 0));
 		if (counts)
-			out_int(c->out, "count", sqlite3_column_int64(st, 1));
+			out_int(c->out, "count", db_column_int64(st, 1));
 		out_end(c->out);
 		rows++;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	db_finalize(st);
+	if (rc != DB_DONE)
 		return crm_dberror(c, rc, "tags");
 	return rows ? CRM_OK : CRM_NOTFOUND;
 }

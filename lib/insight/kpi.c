@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/db.h"
 #include "core/query.h"
 #include "core/type.h"
 #include "insight/compare.h"
@@ -17,29 +18,29 @@
 #define OWNED(col) "(?3 IS NULL OR " col " = ?3) AND (?4 IS NULL OR " col " IN (SELECT value FROM json_each(?4)))"
 
 static int prepare(struct crm *c, const char *fmt, const char *type, const char *alias,
-		   const struct report_opts *r, sqlite3_stmt **st)
+		   const struct report_opts *r, struct db_stmt **st)
 {
 	const struct type *t = type_find(c, type);
 	char *scope = t ? query_scope(c, t, alias, false) : xstrdup("1");
 	char *sql = xasprintf(fmt, scope);
 	free(scope);
-	int rc = sqlite3_prepare_v2(c->db, sql, -1, st, NULL);
+	int rc = db_prepare(c, sql, -1, st, NULL);
 	free(sql);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return crm_dberror(c, rc, "report kpi");
-	sqlite3_bind_text(*st, 1, r->since, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(*st, 2, r->until, -1, SQLITE_TRANSIENT);
+	db_bind_text(*st, 1, r->since, -1, DB_TRANSIENT);
+	db_bind_text(*st, 2, r->until, -1, DB_TRANSIENT);
 	if (r->owner)
-		sqlite3_bind_text(*st, 3, r->owner, -1, SQLITE_TRANSIENT);
+		db_bind_text(*st, 3, r->owner, -1, DB_TRANSIENT);
 	if (r->members)
-		sqlite3_bind_text(*st, 4, r->members, -1, SQLITE_TRANSIENT);
+		db_bind_text(*st, 4, r->members, -1, DB_TRANSIENT);
 	return CRM_OK;
 }
 
-static int finish(struct crm *c, sqlite3_stmt *st, int rc)
+static int finish(struct crm *c, struct db_stmt *st, int rc)
 {
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE || rc == SQLITE_ROW ? CRM_OK : crm_dberror(c, rc, "report kpi");
+	db_finalize(st);
+	return rc == DB_DONE || rc == DB_ROW ? CRM_OK : crm_dberror(c, rc, "report kpi");
 }
 
 static void put_dec(cJSON *o, const char *key, double v)
@@ -68,7 +69,7 @@ static void pct(cJSON *o, const char *key, long long part, long long whole)
 
 static int response(struct crm *c, const struct report_opts *r, cJSON *rows)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = prepare(c, "SELECT (julianday((SELECT min(a.at) FROM activity a WHERE a.entity = 'lead:' || l.id "
 			    "  AND a.deleted_at IS NULL)) - julianday(l.created_at)) * 24 AS h "
 			    "FROM lead l WHERE l.deleted_at IS NULL AND " IN_PERIOD("l.created_at") " AND "
@@ -77,12 +78,12 @@ static int response(struct crm *c, const struct report_opts *r, cJSON *rows)
 		return rc;
 	double *v = NULL;
 	long long n = 0, leads = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		leads++;
-		if (sqlite3_column_type(st, 0) == SQLITE_NULL)
+		if (db_column_type(st, 0) == DB_NULL)
 			continue;
 		v = xrealloc(v, (n + 1) * sizeof(double));
-		double h = sqlite3_column_double(st, 0);
+		double h = db_column_double(st, 0);
 		v[n++] = h < 0 ? 0 : h;
 	}
 	cJSON *o = kpi_row(rows, "lead_response_hours", "线索响应时间 lead response", "hours");
@@ -100,16 +101,16 @@ static int response(struct crm *c, const struct report_opts *r, cJSON *rows)
 
 static int leads(struct crm *c, const struct report_opts *r, cJSON *rows)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = prepare(c, "SELECT count(*), coalesce(sum(l.status = 'converted' OR l.deal_id IS NOT NULL), 0) "
 			    "FROM lead l WHERE l.deleted_at IS NULL AND " IN_PERIOD("l.created_at") " AND "
 			    OWNED("l.owner") " AND (%s)", "lead", "l", r, &st);
 	if (rc)
 		return rc;
 	long long n = 0, conv = 0;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		n = sqlite3_column_int64(st, 0);
-		conv = sqlite3_column_int64(st, 1);
+	if ((rc = db_step(st)) == DB_ROW) {
+		n = db_column_int64(st, 0);
+		conv = db_column_int64(st, 1);
 	}
 	rc = finish(c, st, rc);
 	cJSON *o = kpi_row(rows, "lead_to_deal_pct", "线索转商机 lead to deal", "percent");
@@ -121,7 +122,7 @@ static int leads(struct crm *c, const struct report_opts *r, cJSON *rows)
 
 static int completeness(struct crm *c, const struct report_opts *r, cJSON *rows)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = prepare(c, "SELECT count(*), "
 			    "coalesce(sum(nullif(l.phone, '') IS NOT NULL), 0), "
 			    "coalesce(sum(nullif(l.company, '') IS NOT NULL), 0), "
@@ -134,9 +135,9 @@ static int completeness(struct crm *c, const struct report_opts *r, cJSON *rows)
 	if (rc)
 		return rc;
 	long long v[6] = { 0 };
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	if ((rc = db_step(st)) == DB_ROW)
 		for (int i = 0; i < 6; i++)
-			v[i] = sqlite3_column_int64(st, i);
+			v[i] = db_column_int64(st, i);
 	rc = finish(c, st, rc);
 	cJSON *o = kpi_row(rows, "data_completeness_pct", "数据完整度 data completeness", "percent");
 	pct(o, "value", v[5], v[0]);
@@ -150,7 +151,7 @@ static int completeness(struct crm *c, const struct report_opts *r, cJSON *rows)
 
 static int deals(struct crm *c, const struct report_opts *r, cJSON *rows)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = prepare(c, "SELECT coalesce(sum(d.status = 'won'), 0), coalesce(sum(d.status = 'lost'), 0), "
 			    "avg(CASE WHEN d.status = 'won' THEN julianday(d.closed_at) - "
 			    "  julianday(coalesce((SELECT l.created_at FROM lead l WHERE l.id = d.lead_id), d.created_at)) END) "
@@ -161,11 +162,11 @@ static int deals(struct crm *c, const struct report_opts *r, cJSON *rows)
 	long long won = 0, lost = 0;
 	double days = 0;
 	bool have_days = false;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		won = sqlite3_column_int64(st, 0);
-		lost = sqlite3_column_int64(st, 1);
-		have_days = sqlite3_column_type(st, 2) != SQLITE_NULL;
-		days = sqlite3_column_double(st, 2);
+	if ((rc = db_step(st)) == DB_ROW) {
+		won = db_column_int64(st, 0);
+		lost = db_column_int64(st, 1);
+		have_days = db_column_type(st, 2) != DB_NULL;
+		days = db_column_double(st, 2);
 	}
 	rc = finish(c, st, rc);
 	cJSON *o = kpi_row(rows, "win_rate_pct", "赢率 win rate", "percent");

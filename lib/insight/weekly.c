@@ -37,32 +37,32 @@ static char *scoped(struct crm *c, const char *fmt, const char *t1, const char *
 	return sql;
 }
 
-static int run(struct crm *c, char *sql, const char *owners, const struct week *w, sqlite3_stmt **st)
+static int run(struct crm *c, char *sql, const char *owners, const struct week *w, struct db_stmt **st)
 {
-	int rc = sqlite3_prepare_v2(c->db, sql, -1, st, NULL);
+	int rc = db_prepare(c, sql, -1, st, NULL);
 	free(sql);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return crm_dberror(c, rc, "report weekly");
-	sqlite3_bind_text(*st, 1, owners, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(*st, 2, w->p.since, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(*st, 3, w->p.until, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(*st, 4, w->asof, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(*st, 5, w->next, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(*st, 6, w->currency, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(*st, 7, w->from_day, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(*st, 8, w->to_day, -1, SQLITE_TRANSIENT);
+	db_bind_text(*st, 1, owners, -1, DB_TRANSIENT);
+	db_bind_text(*st, 2, w->p.since, -1, DB_TRANSIENT);
+	db_bind_text(*st, 3, w->p.until, -1, DB_TRANSIENT);
+	db_bind_text(*st, 4, w->asof, -1, DB_TRANSIENT);
+	db_bind_text(*st, 5, w->next, -1, DB_TRANSIENT);
+	db_bind_text(*st, 6, w->currency, -1, DB_TRANSIENT);
+	db_bind_text(*st, 7, w->from_day, -1, DB_TRANSIENT);
+	db_bind_text(*st, 8, w->to_day, -1, DB_TRANSIENT);
 	return CRM_OK;
 }
 
-static const char *text(sqlite3_stmt *st, int i)
+static const char *text(struct db_stmt *st, int i)
 {
-	return (const char *)sqlite3_column_text(st, i);
+	return (const char *)db_column_text(st, i);
 }
 
-static int done(struct crm *c, sqlite3_stmt *st, int rc)
+static int done(struct crm *c, struct db_stmt *st, int rc)
 {
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report weekly");
+	db_finalize(st);
+	return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "report weekly");
 }
 
 #define OWNERS(col) col " IN (SELECT value FROM json_each(?1))"
@@ -70,7 +70,7 @@ static int done(struct crm *c, sqlite3_stmt *st, int rc)
 
 static int activities(struct crm *c, const char *owners, const struct week *w, cJSON *o)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = run(c, scoped(c, "SELECT a.kind, count(*) FROM activity a WHERE a.deleted_at IS NULL AND "
 				  OWNERS("a.owner") " AND " IN_WEEK("a.at") " AND (%s) AND (%s) "
 				  "GROUP BY a.kind ORDER BY 2 DESC, 1", "activity", "a", NULL, NULL),
@@ -79,9 +79,9 @@ static int activities(struct crm *c, const char *owners, const struct week *w, c
 		return rc;
 	cJSON *by = cJSON_AddObjectToObject(o, "activities");
 	long long total = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		cJSON_AddNumberToObject(by, text(st, 0) ? text(st, 0) : "note", (double)sqlite3_column_int64(st, 1));
-		total += sqlite3_column_int64(st, 1);
+	while ((rc = db_step(st)) == DB_ROW) {
+		cJSON_AddNumberToObject(by, text(st, 0) ? text(st, 0) : "note", (double)db_column_int64(st, 1));
+		total += db_column_int64(st, 1);
 	}
 	cJSON_AddNumberToObject(o, "activities_total", (double)total);
 	return done(c, st, rc);
@@ -98,7 +98,7 @@ static void add_pct(cJSON *o, const char *key, long long part, long long whole)
 
 static int leads(struct crm *c, const char *owners, const struct week *w, cJSON *o)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = run(c, scoped(c, "SELECT count(*), coalesce(sum(EXISTS (SELECT 1 FROM activity a "
 				  "WHERE a.entity = 'lead:' || l.id AND a.deleted_at IS NULL "
 				  "AND julianday(a.at) <= julianday(l.created_at) + 1)), 0) "
@@ -107,19 +107,19 @@ static int leads(struct crm *c, const char *owners, const struct week *w, cJSON 
 		     owners, w, &st);
 	if (rc)
 		return rc;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long long n = sqlite3_column_int64(st, 0), fast = sqlite3_column_int64(st, 1);
+	if ((rc = db_step(st)) == DB_ROW) {
+		long long n = db_column_int64(st, 0), fast = db_column_int64(st, 1);
 		cJSON_AddNumberToObject(o, "new_leads", (double)n);
 		cJSON_AddNumberToObject(o, "contacted_24h", (double)fast);
 		add_pct(o, "contacted_24h_pct", fast, n);
-		rc = SQLITE_DONE;
+		rc = DB_DONE;
 	}
 	return done(c, st, rc);
 }
 
 static int moves(struct crm *c, const char *owners, const struct week *w, cJSON *o)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = run(c, scoped(c, "SELECT h.deal_id, d.name, h.from_stage, h.to_stage, h.at, "
 				  "coalesce(sf.label, h.from_stage), coalesce(sto.label, h.to_stage) "
 				  "FROM deal d CROSS JOIN stage_history h ON h.deal_id = d.id "
@@ -133,8 +133,8 @@ static int moves(struct crm *c, const char *owners, const struct week *w, cJSON 
 		return rc;
 	cJSON *list = cJSON_CreateArray();
 	long long deals = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long long id = sqlite3_column_int64(st, 0);
+	while ((rc = db_step(st)) == DB_ROW) {
+		long long id = db_column_int64(st, 0);
 		bool seen = false;
 		const cJSON *it;
 		cJSON_ArrayForEach(it, list)
@@ -181,7 +181,7 @@ static void sum_into(cJSON *sums, const char *cur, long long amount)
 
 static int closed(struct crm *c, const char *owners, const struct week *w, cJSON *o)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = run(c, scoped(c, "SELECT d.id, d.name, d.status, coalesce(d.amount, 0), coalesce(d.currency, ?6), "
 				  "d.lost_reason, d.closed_at FROM deal d WHERE d.deleted_at IS NULL "
 				  "AND d.status IN ('won', 'lost') AND " OWNERS("d.owner") " AND " IN_WEEK("d.closed_at")
@@ -191,9 +191,9 @@ static int closed(struct crm *c, const char *owners, const struct week *w, cJSON
 		return rc;
 	cJSON *won = cJSON_CreateArray(), *lost = cJSON_CreateArray(), *list = cJSON_CreateArray();
 	long long nwon = 0, nlost = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		bool is_won = !strcmp(text(st, 2), "won");
-		long long amount = sqlite3_column_int64(st, 3);
+		long long amount = db_column_int64(st, 3);
 		char buf[MONEY_BUFSZ];
 		sum_into(is_won ? won : lost, text(st, 4), amount);
 		if (is_won)
@@ -201,7 +201,7 @@ static int closed(struct crm *c, const char *owners, const struct week *w, cJSON
 		else
 			nlost++;
 		cJSON *d = cJSON_CreateObject();
-		cJSON_AddNumberToObject(d, "deal_id", (double)sqlite3_column_int64(st, 0));
+		cJSON_AddNumberToObject(d, "deal_id", (double)db_column_int64(st, 0));
 		cJSON_AddStringToObject(d, "name", text(st, 1) ? text(st, 1) : "");
 		cJSON_AddStringToObject(d, "status", text(st, 2));
 		cJSON_AddRawToObject(d, "amount", money_format(amount, buf));
@@ -238,7 +238,7 @@ static char *about(struct crm *c, const char *entity)
 
 static int tasks(struct crm *c, const char *owners, const struct week *w, cJSON *o, bool next)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	/* open as the week ended (or now): not done, or done since */
 	int rc = run(c, scoped(c, next ?
 		"SELECT t.id, t.title, t.due, t.entity FROM task t WHERE t.deleted_at IS NULL AND " OWNERS("t.owner")
@@ -253,9 +253,9 @@ static int tasks(struct crm *c, const char *owners, const struct week *w, cJSON 
 	if (rc)
 		return rc;
 	cJSON *list = cJSON_CreateArray();
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		cJSON *t = cJSON_CreateObject();
-		cJSON_AddNumberToObject(t, "task_id", (double)sqlite3_column_int64(st, 0));
+		cJSON_AddNumberToObject(t, "task_id", (double)db_column_int64(st, 0));
 		cJSON_AddStringToObject(t, "title", text(st, 1) ? text(st, 1) : "");
 		cJSON_AddStringToObject(t, "due", text(st, 2));
 		if (text(st, 3)) {
@@ -290,7 +290,7 @@ static int payments(struct crm *c, const char *owners, const struct week *w, cJS
 		not_here(o, "payments", "payment", "no cash layer in this crm");
 		return CRM_OK;
 	}
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = run(c, scoped(c, "SELECT coalesce(p.currency, ?6), count(*), coalesce(sum(p.amount), 0) FROM payment p "
 				  "WHERE p.deleted_at IS NULL AND " OWNERS("p.owner") " AND substr(p.date, 1, 10) >= ?7 "
 				  "AND substr(p.date, 1, 10) < ?8 AND (%s) AND (%s) GROUP BY 1 ORDER BY 1 <> ?6, 1",
@@ -301,14 +301,14 @@ static int payments(struct crm *c, const char *owners, const struct week *w, cJS
 	cJSON *x = cJSON_AddObjectToObject(o, "payments"), *sums = cJSON_CreateArray();
 	long long n = 0;
 	cJSON_AddBoolToObject(x, "available", true);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		char buf[MONEY_BUFSZ];
 		cJSON *one = cJSON_CreateObject();
 		cJSON_AddStringToObject(one, "currency", text(st, 0));
-		cJSON_AddRawToObject(one, "amount", money_format(sqlite3_column_int64(st, 2), buf));
-		cJSON_AddNumberToObject(one, "payments", (double)sqlite3_column_int64(st, 1));
+		cJSON_AddRawToObject(one, "amount", money_format(db_column_int64(st, 2), buf));
+		cJSON_AddNumberToObject(one, "payments", (double)db_column_int64(st, 1));
 		cJSON_AddItemToArray(sums, one);
-		n += sqlite3_column_int64(st, 1);
+		n += db_column_int64(st, 1);
 	}
 	cJSON_AddNumberToObject(x, "count", (double)n);
 	cJSON_AddItemToObject(x, "received", sums);
@@ -323,7 +323,7 @@ static int tickets(struct crm *c, const char *owners, const struct week *w, cJSO
 		not_here(o, "tickets", "ticket", "no service layer in this crm");
 		return CRM_OK;
 	}
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = run(c, scoped(c, "SELECT count(*), coalesce(sum(t.resolved_at IS NOT NULL AND " IN_WEEK("t.resolved_at")
 				  "), 0) FROM ticket t WHERE t.deleted_at IS NULL AND " OWNERS("t.owner") " AND (%s) "
 				  "AND ((t.resolved_at IS NOT NULL AND " IN_WEEK("t.resolved_at") ") OR EXISTS (SELECT 1 "
@@ -335,10 +335,10 @@ static int tickets(struct crm *c, const char *owners, const struct week *w, cJSO
 		return rc;
 	cJSON *x = cJSON_AddObjectToObject(o, "tickets");
 	cJSON_AddBoolToObject(x, "available", true);
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		cJSON_AddNumberToObject(x, "handled", (double)sqlite3_column_int64(st, 0));
-		cJSON_AddNumberToObject(x, "resolved", (double)sqlite3_column_int64(st, 1));
-		rc = SQLITE_DONE;
+	if ((rc = db_step(st)) == DB_ROW) {
+		cJSON_AddNumberToObject(x, "handled", (double)db_column_int64(st, 0));
+		cJSON_AddNumberToObject(x, "resolved", (double)db_column_int64(st, 1));
+		rc = DB_DONE;
 	}
 	return done(c, st, rc);
 }

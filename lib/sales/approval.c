@@ -161,9 +161,9 @@ static void steps_free(struct steps *s)
 	s->n = 0;
 }
 
-static char *col_text(sqlite3_stmt *st, int i)
+static char *col_text(struct db_stmt *st, int i)
 {
-	const unsigned char *v = sqlite3_column_text(st, i);
+	const unsigned char *v = db_column_text(st, i);
 	return v ? xstrdup((const char *)v) : NULL;
 }
 
@@ -171,27 +171,27 @@ static char *col_text(sqlite3_stmt *st, int i)
 static int current_load(struct crm *c, const char *entity, struct steps *out)
 {
 	memset(out, 0, sizeof(*out));
-	sqlite3_stmt *st = db_stmt(c, "SELECT id, step, role, status, amount, discount, stage FROM approval "
+	struct db_stmt *st = db_stmt(c, "SELECT id, step, role, status, amount, discount, stage FROM approval "
 				      "WHERE entity = ? AND status IN ('pending', 'approved') AND deleted_at IS NULL "
 				      "ORDER BY step, id");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_text(st, 1, entity, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 1, entity, -1, DB_TRANSIENT);
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		out->r = xrealloc(out->r, (out->n + 1) * sizeof(*out->r));
 		struct step_row *r = &out->r[out->n++];
-		r->id = sqlite3_column_int64(st, 0);
-		r->step = sqlite3_column_int(st, 1);
+		r->id = db_column_int64(st, 0);
+		r->step = db_column_int(st, 1);
 		r->role = col_text(st, 2);
 		r->status = col_text(st, 3);
-		r->has_amount = sqlite3_column_type(st, 4) != SQLITE_NULL;
-		r->amount = sqlite3_column_int64(st, 4);
+		r->has_amount = db_column_type(st, 4) != DB_NULL;
+		r->amount = db_column_int64(st, 4);
 		r->discount = col_text(st, 5);
 		r->stage = col_text(st, 6);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	db_reset(st);
+	if (rc != DB_DONE) {
 		steps_free(out);
 		return crm_dberror(c, rc, "approval");
 	}
@@ -594,16 +594,16 @@ static int mine_one(struct crm *c, long long id, void *arg)
 	const char *role = cJSON_GetStringValue(cJSON_GetObjectItem(row, "role"));
 	bool ok = ent && status && !strcmp(status, "pending") && role && team_holds(c, c->user, role);
 	if (ok) {
-		sqlite3_stmt *st = db_stmt(c, "SELECT 1 FROM approval WHERE entity = ? AND status = 'pending' "
+		struct db_stmt *st = db_stmt(c, "SELECT 1 FROM approval WHERE entity = ? AND status = 'pending' "
 					      "AND deleted_at IS NULL AND step < ? LIMIT 1");
 		if (!st) {
 			cJSON_Delete(row);
 			return c->errcode;
 		}
-		sqlite3_bind_text(st, 1, ent, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(st, 2, cJSON_IsNumber(step) ? step->valueint : 0);
-		ok = sqlite3_step(st) != SQLITE_ROW;
-		sqlite3_reset(st);
+		db_bind_text(st, 1, ent, -1, DB_TRANSIENT);
+		db_bind_int(st, 2, cJSON_IsNumber(step) ? step->valueint : 0);
+		ok = db_step(st) != DB_ROW;
+		db_reset(st);
 	}
 	const struct type *et;
 	long long eid;

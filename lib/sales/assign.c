@@ -68,15 +68,15 @@ int assigner_init(struct crm *c, struct assigner *as, enum assign_by by, const c
 	if (by == BY_LEAST_LOADED)
 		for (int i = 0; i < as->nrep; i++) {
 			/* open leads and open deals */
-			sqlite3_stmt *st = db_stmt(c, "SELECT (SELECT count(*) FROM lead WHERE owner = ?1 AND deleted_at IS NULL "
+			struct db_stmt *st = db_stmt(c, "SELECT (SELECT count(*) FROM lead WHERE owner = ?1 AND deleted_at IS NULL "
 						      "AND status NOT IN ('converted', 'disqualified')) + (SELECT count(*) FROM deal "
 						      "WHERE owner = ?1 AND deleted_at IS NULL AND status = 'open')");
 			if (!st)
 				return c->errcode;
-			sqlite3_bind_text(st, 1, as->rep[i], -1, SQLITE_TRANSIENT);
-			if (sqlite3_step(st) == SQLITE_ROW)
-				as->load[i] = sqlite3_column_int64(st, 0);
-			sqlite3_reset(st);
+			db_bind_text(st, 1, as->rep[i], -1, DB_TRANSIENT);
+			if (db_step(st) == DB_ROW)
+				as->load[i] = db_column_int64(st, 0);
+			db_reset(st);
 		}
 	return CRM_OK;
 }
@@ -96,13 +96,13 @@ static char *round_robin(struct crm *c, struct assigner *as)
 {
 	long long next = db_get_int(c, "SELECT next FROM assign_state WHERE team = ?", as->team, 0);
 	char *rep = xstrdup(as->rep[next % as->nrep]);
-	sqlite3_stmt *st = db_stmt(c, "INSERT INTO assign_state(team, next) VALUES (?1, ?2) "
+	struct db_stmt *st = db_stmt(c, "INSERT INTO assign_state(team, next) VALUES (?1, ?2) "
 				      "ON CONFLICT(team) DO UPDATE SET next = ?2");
 	if (st) {
-		sqlite3_bind_text(st, 1, as->team, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 2, (next + 1) % as->nrep);
-		sqlite3_step(st);
-		sqlite3_reset(st);
+		db_bind_text(st, 1, as->team, -1, DB_TRANSIENT);
+		db_bind_int64(st, 2, (next + 1) % as->nrep);
+		db_step(st);
+		db_reset(st);
 	}
 	return rep;
 }
@@ -123,15 +123,15 @@ static char *by_rule(struct crm *c, const char *field, const cJSON *rec)
 	const char *v = cJSON_GetStringValue(cJSON_GetObjectItem(rec, field));
 	if (!v)
 		return NULL;
-	sqlite3_stmt *st = db_stmt(c, "SELECT owner FROM assign_rule WHERE field = ? AND value = ? ORDER BY id LIMIT 1");
+	struct db_stmt *st = db_stmt(c, "SELECT owner FROM assign_rule WHERE field = ? AND value = ? ORDER BY id LIMIT 1");
 	if (!st)
 		return NULL;
-	sqlite3_bind_text(st, 1, field, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, v, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 1, field, -1, DB_TRANSIENT);
+	db_bind_text(st, 2, v, -1, DB_TRANSIENT);
 	char *owner = NULL;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		owner = xstrdup((const char *)sqlite3_column_text(st, 0));
-	sqlite3_reset(st);
+	if (db_step(st) == DB_ROW)
+		owner = xstrdup((const char *)db_column_text(st, 0));
+	db_reset(st);
 	return owner;
 }
 
@@ -149,24 +149,24 @@ static int first_contact(struct crm *c, const struct type *t, long long id, cons
 	snprintf(ent, sizeof(ent), "lead:%lld", id);
 	/* One first-contact task a lead: assigned again, the open one goes
 	 * to the new owner (with the new deadline), or stays as it is. */
-	sqlite3_stmt *st = db_stmt(c, "SELECT id, owner, julianday(due) < julianday(?2) FROM task "
+	struct db_stmt *st = db_stmt(c, "SELECT id, owner, julianday(due) < julianday(?2) FROM task "
 				      "WHERE entity = ?1 AND title = '" FIRST_CONTACT "' "
 				      "AND status = 'open' AND deleted_at IS NULL ORDER BY id LIMIT 1");
 	if (!st)
 		return c->errcode;
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
-	sqlite3_bind_text(st, 1, ent, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, now, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 1, ent, -1, DB_TRANSIENT);
+	db_bind_text(st, 2, now, -1, DB_TRANSIENT);
 	long long open_id = 0;
 	bool same = false, overdue = false;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		open_id = sqlite3_column_int64(st, 0);
-		const char *o = (const char *)sqlite3_column_text(st, 1);
+	if (db_step(st) == DB_ROW) {
+		open_id = db_column_int64(st, 0);
+		const char *o = (const char *)db_column_text(st, 1);
 		same = o && !strcmp(o, owner);
-		overdue = sqlite3_column_int(st, 2) == 1;
+		overdue = db_column_int(st, 2) == 1;
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	if (same)
 		return CRM_OK;
 	cJSON *f = cJSON_CreateObject();
@@ -192,11 +192,11 @@ int assign_first_contact_done(struct crm *c, long long lead_id)
 	char ent[64], now[DATE_BUFSZ];
 	snprintf(ent, sizeof(ent), "lead:%lld", lead_id);
 	date_format(date_now(), now);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(c->db, "SELECT id FROM task WHERE entity = ? AND title = '" FIRST_CONTACT "' "
-			       "AND status = 'open' AND deleted_at IS NULL ORDER BY id", -1, &st, NULL) != SQLITE_OK)
-		return crm_dberror(c, sqlite3_errcode(c->db), "task");
-	sqlite3_bind_text(st, 1, ent, -1, SQLITE_TRANSIENT);
+	struct db_stmt *st;
+	if (db_prepare(c, "SELECT id FROM task WHERE entity = ? AND title = '" FIRST_CONTACT "' "
+			       "AND status = 'open' AND deleted_at IS NULL ORDER BY id", -1, &st, NULL) != DB_OK)
+		return crm_dberror(c, db_errcode(c), "task");
+	db_bind_text(st, 1, ent, -1, DB_TRANSIENT);
 	long long *ids;
 	int n, rc = db_ids(c, st, &ids, &n);
 	const struct type *tt = type_find(c, "task");
@@ -259,13 +259,13 @@ int assign_rule_add(struct crm *c, const char *field, const char *value, const c
 	if (strcmp(field, "region") && strcmp(field, "industry") && strcmp(field, "source"))
 		return crm_error(c, CRM_USAGE, "assignment rules map region, industry or source, not '%s'", field);
 	/* one owner a value: a second rule would never be used */
-	sqlite3_stmt *st = db_stmt(c, "SELECT owner FROM assign_rule WHERE field = ? AND value = ? ORDER BY id LIMIT 1");
+	struct db_stmt *st = db_stmt(c, "SELECT owner FROM assign_rule WHERE field = ? AND value = ? ORDER BY id LIMIT 1");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_text(st, 1, field, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
-	char *had = sqlite3_step(st) == SQLITE_ROW ? xstrdup((const char *)sqlite3_column_text(st, 0)) : NULL;
-	sqlite3_reset(st);
+	db_bind_text(st, 1, field, -1, DB_TRANSIENT);
+	db_bind_text(st, 2, value, -1, DB_TRANSIENT);
+	char *had = db_step(st) == DB_ROW ? xstrdup((const char *)db_column_text(st, 0)) : NULL;
+	db_reset(st);
 	if (had) {
 		int rc = crm_error(c, CRM_CONFLICT, "%s=%s already goes to %s (crm assign rule rm %s=%s first)",
 				   field, value, had, field, value);
@@ -277,15 +277,15 @@ int assign_rule_add(struct crm *c, const char *field, const char *value, const c
 	st = db_stmt(c, "INSERT INTO assign_rule(field, value, owner, created_at) VALUES (?, ?, ?, ?)");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_text(st, 1, field, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, owner, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	db_bind_text(st, 1, field, -1, DB_TRANSIENT);
+	db_bind_text(st, 2, value, -1, DB_TRANSIENT);
+	db_bind_text(st, 3, owner, -1, DB_TRANSIENT);
+	db_bind_text(st, 4, now, -1, DB_TRANSIENT);
+	int rc = db_step(st);
+	db_reset(st);
+	if (rc != DB_DONE)
 		return crm_dberror(c, rc, "assignment rule");
-	long long id = sqlite3_last_insert_rowid(c->db);
+	long long id = db_last_insert_id(c);
 	char *entity = xasprintf("assign_rule:%lld", id);
 	cJSON *a = cJSON_CreateObject();
 	cJSON_AddStringToObject(a, field, value);
@@ -300,40 +300,40 @@ int assign_rule_add(struct crm *c, const char *field, const char *value, const c
 
 int assign_rule_list(struct crm *c, long long only)
 {
-	sqlite3_stmt *st = db_stmt(c, "SELECT id, field, value, owner FROM assign_rule WHERE ?1 = 0 OR id = ?1 ORDER BY id");
+	struct db_stmt *st = db_stmt(c, "SELECT id, field, value, owner FROM assign_rule WHERE ?1 = 0 OR id = ?1 ORDER BY id");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_int64(st, 1, only);
+	db_bind_int64(st, 1, only);
 	static const char *const cols[] = { "id", "field", "value", "owner" };
 	out_columns(c->out, cols, 4);
 	int n = 0, rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		out_begin(c->out);
 		out_str(c->out, "type", "assign_rule");
-		out_int(c->out, "id", sqlite3_column_int64(st, 0));
-		out_str(c->out, "field", (const char *)sqlite3_column_text(st, 1));
-		out_str(c->out, "value", (const char *)sqlite3_column_text(st, 2));
-		out_str(c->out, "owner", (const char *)sqlite3_column_text(st, 3));
+		out_int(c->out, "id", db_column_int64(st, 0));
+		out_str(c->out, "field", (const char *)db_column_text(st, 1));
+		out_str(c->out, "value", (const char *)db_column_text(st, 2));
+		out_str(c->out, "owner", (const char *)db_column_text(st, 3));
 		out_end(c->out);
 		n++;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	db_reset(st);
+	if (rc != DB_DONE)
 		return crm_dberror(c, rc, "assignment rule");
 	return n ? CRM_OK : CRM_NOTFOUND;
 }
 
 int assign_rule_rm(struct crm *c, long long id)
 {
-	sqlite3_stmt *st = db_stmt(c, "DELETE FROM assign_rule WHERE id = ?");
+	struct db_stmt *st = db_stmt(c, "DELETE FROM assign_rule WHERE id = ?");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	db_bind_int64(st, 1, id);
+	int rc = db_step(st);
+	db_reset(st);
+	if (rc != DB_DONE)
 		return crm_dberror(c, rc, "assignment rule");
-	if (!sqlite3_changes(c->db))
+	if (!db_changes(c))
 		return crm_error(c, CRM_NOTFOUND, "no assignment rule %lld", id);
 	char *entity = xasprintf("assign_rule:%lld", id);
 	rc = audit_log(c, entity, "delete", NULL, NULL);
@@ -343,12 +343,12 @@ int assign_rule_rm(struct crm *c, long long id)
 
 int assign_rule_rm_match(struct crm *c, const char *field, const char *value)
 {
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(c->db, "SELECT id FROM assign_rule WHERE field = ? AND value = ? ORDER BY id",
-			       -1, &st, NULL) != SQLITE_OK)
-		return crm_dberror(c, sqlite3_errcode(c->db), "assignment rule");
-	sqlite3_bind_text(st, 1, field, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT);
+	struct db_stmt *st;
+	if (db_prepare(c, "SELECT id FROM assign_rule WHERE field = ? AND value = ? ORDER BY id",
+			       -1, &st, NULL) != DB_OK)
+		return crm_dberror(c, db_errcode(c), "assignment rule");
+	db_bind_text(st, 1, field, -1, DB_TRANSIENT);
+	db_bind_text(st, 2, value, -1, DB_TRANSIENT);
 	long long *ids;
 	int n, rc = db_ids(c, st, &ids, &n);
 	for (int i = 0; i < n && !rc; i++)

@@ -16,19 +16,19 @@
 static long long account_match(struct crm *c, const char *company)
 {
 	char *key = company_key(company);
-	sqlite3_stmt *st = db_stmt(c, "SELECT id, name FROM account WHERE deleted_at IS NULL ORDER BY id");
+	struct db_stmt *st = db_stmt(c, "SELECT id, name FROM account WHERE deleted_at IS NULL ORDER BY id");
 	long long found = 0;
 	if (!st) {
 		free(key);
 		return -1;
 	}
-	while (!found && sqlite3_step(st) == SQLITE_ROW) {
-		char *k = company_key((const char *)sqlite3_column_text(st, 1));
+	while (!found && db_step(st) == DB_ROW) {
+		char *k = company_key((const char *)db_column_text(st, 1));
 		if (*key && !strcmp(k, key))
-			found = sqlite3_column_int64(st, 0);
+			found = db_column_int64(st, 0);
 		free(k);
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	free(key);
 	return found;
 }

@@ -336,45 +336,45 @@ int agenda_print(struct crm *c, const char *user, const char *day)
 	date_format(now, at);
 	char *live = task_subject_live(c, "t");
 	char *sql = xasprintf(agenda_fmt, live);
-	sqlite3_stmt *st = db_stmt(c, sql);
+	struct db_stmt *st = db_stmt(c, sql);
 	free(sql);
 	free(live);
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_text(st, 1, user, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, d, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, at, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 1, user, -1, DB_TRANSIENT);
+	db_bind_text(st, 2, d, -1, DB_TRANSIENT);
+	db_bind_text(st, 3, at, -1, DB_TRANSIENT);
 	/* agenda.new_lead_hours, or its old name if a database has that set */
-	sqlite3_bind_int64(st, 4, config_get_int(c, "agenda.new_lead_hours",
+	db_bind_int64(st, 4, config_get_int(c, "agenda.new_lead_hours",
 						 config_get_int(c, "agenda.first_contact_hours", 24)));
-	sqlite3_bind_int64(st, 5, config_get_int(c, "agenda.stale_deal_days", 7));
+	db_bind_int64(st, 5, config_get_int(c, "agenda.stale_deal_days", 7));
 	/* a time of today already past is overdue; on another day's agenda, due that day */
 	if (is_today)
-		sqlite3_bind_text(st, 6, real_now, -1, SQLITE_TRANSIENT);
+		db_bind_text(st, 6, real_now, -1, DB_TRANSIENT);
 	else
-		sqlite3_bind_null(st, 6);
+		db_bind_null(st, 6);
 	static const char *const cols[] = { "agenda", "what", "for", "when", "priority" };
 	out_columns(c->out, cols, 5);
 	long n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		struct out *o = c->out;
-		int sec = sqlite3_column_int(st, 0);
-		const char *type = (const char *)sqlite3_column_text(st, 1);
+		int sec = db_column_int(st, 0);
+		const char *type = (const char *)db_column_text(st, 1);
 		/* another's agenda (--user) shows what the acting user may see */
 		const struct type *rt = type_find(c, type);
-		if (rt && record_access(c, rt, sqlite3_column_int64(st, 2), false)) {
+		if (rt && record_access(c, rt, db_column_int64(st, 2), false)) {
 			c->errmsg[0] = 0;
 			continue;
 		}
-		long long n7 = sqlite3_column_int64(st, 7);
-		const char *t5 = (const char *)sqlite3_column_text(st, 5);
+		long long n7 = db_column_int64(st, 7);
+		const char *t5 = (const char *)db_column_text(st, 5);
 		char *when;   /* the part of the line a person reads first */
 		n++;
 		if (sec <= 2) {
 			/* the task as crm task list prints it, with its agenda and when */
-			cJSON *task = record_get(c, type_find(c, "task"), sqlite3_column_int64(st, 2), false);
+			cJSON *task = record_get(c, type_find(c, "task"), db_column_int64(st, 2), false);
 			if (!task) {
-				sqlite3_reset(st);
+				db_reset(st);
 				return c->errcode;
 			}
 			cJSON_AddStringToObject(task, "agenda", section_names[sec]);
@@ -388,8 +388,8 @@ int agenda_print(struct crm *c, const char *user, const char *day)
 			cJSON_AddStringToObject(task, "when", when);
 			free(when);
 			if (c->format != OUT_JSONL) {   /* the table's columns */
-				char *label = entity_label(c, (const char *)sqlite3_column_text(st, 4));
-				cJSON_AddStringToObject(task, "what", (const char *)sqlite3_column_text(st, 3));
+				char *label = entity_label(c, (const char *)db_column_text(st, 4));
+				cJSON_AddStringToObject(task, "what", (const char *)db_column_text(st, 3));
 				if (label)
 					cJSON_AddStringToObject(task, "for", label);
 				free(label);
@@ -399,10 +399,10 @@ int agenda_print(struct crm *c, const char *user, const char *day)
 			continue;
 		}
 		out_begin(o);
-		out_str(o, "type", (const char *)sqlite3_column_text(st, 1));
-		out_int(o, "id", sqlite3_column_int64(st, 2));
+		out_str(o, "type", (const char *)db_column_text(st, 1));
+		out_int(o, "id", db_column_int64(st, 2));
 		out_str(o, "agenda", section_names[sec]);
-		out_str(o, "what", (const char *)sqlite3_column_text(st, 3));
+		out_str(o, "what", (const char *)db_column_text(st, 3));
 		if (sec == 3) {
 			out_str(o, "created_at", t5);
 			out_int(o, "hours", n7);  /* waiting for a first contact */
@@ -417,8 +417,8 @@ int agenda_print(struct crm *c, const char *user, const char *day)
 		out_str(o, "owner", user);
 		out_end(o);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	db_reset(st);
+	if (rc != DB_DONE)
 		return crm_dberror(c, rc, "agenda");
 	return n ? CRM_OK : CRM_NOTFOUND;
 }

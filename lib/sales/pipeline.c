@@ -33,21 +33,21 @@ static const char *const stage_cols[] = {
 	"pipeline", "position", "key", "label", "probability", "closes", "require", "require_activity",
 };
 
-static void stage_emit(struct crm *c, sqlite3_stmt *st)
+static void stage_emit(struct crm *c, struct db_stmt *st)
 {
 	/* columns: id, pipeline, key, label, probability, position, closes,
 	 * require_fields, require_activity */
 	struct out *o = c->out;
 	out_begin(o);
 	out_str(o, "type", "stage");
-	out_int(o, "id", sqlite3_column_int64(st, 0));
-	out_str(o, "pipeline", (const char *)sqlite3_column_text(st, 1));
-	out_str(o, "key", (const char *)sqlite3_column_text(st, 2));
-	out_str(o, "label", (const char *)sqlite3_column_text(st, 3));
-	out_int(o, "probability", sqlite3_column_int64(st, 4));
-	out_int(o, "position", sqlite3_column_int64(st, 5));
-	out_str(o, "closes", (const char *)sqlite3_column_text(st, 6));
-	const char *req = (const char *)sqlite3_column_text(st, 7);
+	out_int(o, "id", db_column_int64(st, 0));
+	out_str(o, "pipeline", (const char *)db_column_text(st, 1));
+	out_str(o, "key", (const char *)db_column_text(st, 2));
+	out_str(o, "label", (const char *)db_column_text(st, 3));
+	out_int(o, "probability", db_column_int64(st, 4));
+	out_int(o, "position", db_column_int64(st, 5));
+	out_str(o, "closes", (const char *)db_column_text(st, 6));
+	const char *req = (const char *)db_column_text(st, 7);
 	if (req && *req) {
 		cJSON *arr = cJSON_CreateArray();
 		char *copy = xstrdup(req), *save = NULL;
@@ -57,7 +57,7 @@ static void stage_emit(struct crm *c, sqlite3_stmt *st)
 		cJSON_Delete(arr);
 		free(copy);
 	}
-	out_str(o, "require_activity", (const char *)sqlite3_column_text(st, 8));
+	out_str(o, "require_activity", (const char *)db_column_text(st, 8));
 	out_end(o);
 }
 
@@ -66,21 +66,21 @@ static void stage_emit(struct crm *c, sqlite3_stmt *st)
 
 static int stages_print(struct crm *c, const char *pipeline, const char *key)
 {
-	sqlite3_stmt *st = db_stmt(c, STAGE_SELECT "WHERE p.key = ?1 AND (?2 IS NULL OR s.key = ?2) "
+	struct db_stmt *st = db_stmt(c, STAGE_SELECT "WHERE p.key = ?1 AND (?2 IS NULL OR s.key = ?2) "
 				      "ORDER BY s.position");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_text(st, 1, pipeline, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 1, pipeline, -1, DB_TRANSIENT);
+	db_bind_text(st, 2, key, -1, DB_TRANSIENT);
 	if (c->format != OUT_JSONL)
 		out_columns(c->out, stage_cols, 8);
 	int rc, n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		stage_emit(c, st);
 		n++;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	db_reset(st);
+	if (rc != DB_DONE)
 		return crm_dberror(c, rc, "stage");
 	return n ? CRM_OK : CRM_NOTFOUND;
 }
@@ -94,7 +94,7 @@ int pipeline_list(struct crm *c)
 			      "WHERE s.pipeline_id = p.id ORDER BY s.position)), "
 			      "(SELECT count(*) FROM deal d WHERE d.pipeline = p.key AND d.deleted_at IS NULL "
 			      "AND d.status = 'open' AND (%s)) FROM pipeline p ORDER BY p.id", scope);
-	sqlite3_stmt *st = db_stmt(c, sql);
+	struct db_stmt *st = db_stmt(c, sql);
 	free(sql);
 	free(scope);
 	if (!st)
@@ -103,15 +103,15 @@ int pipeline_list(struct crm *c)
 	if (c->format != OUT_JSONL)
 		out_columns(c->out, cols, 5);
 	int rc, n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		struct out *o = c->out;
 		out_begin(o);
 		out_str(o, "type", "pipeline");
-		out_int(o, "id", sqlite3_column_int64(st, 0));
-		out_str(o, "key", (const char *)sqlite3_column_text(st, 1));
-		out_str(o, "label", (const char *)sqlite3_column_text(st, 2));
-		out_bool(o, "default", sqlite3_column_int(st, 3) != 0);
-		const char *keys = (const char *)sqlite3_column_text(st, 4);
+		out_int(o, "id", db_column_int64(st, 0));
+		out_str(o, "key", (const char *)db_column_text(st, 1));
+		out_str(o, "label", (const char *)db_column_text(st, 2));
+		out_bool(o, "default", db_column_int(st, 3) != 0);
+		const char *keys = (const char *)db_column_text(st, 4);
 		cJSON *arr = cJSON_CreateArray();
 		char *copy = xstrdup(keys ? keys : ""), *save = NULL;
 		for (char *k = strtok_r(copy, ",", &save); k; k = strtok_r(NULL, ",", &save))
@@ -119,12 +119,12 @@ int pipeline_list(struct crm *c)
 		out_json(o, "stages", arr);
 		cJSON_Delete(arr);
 		free(copy);
-		out_int(o, "open_deals", sqlite3_column_int64(st, 5));
+		out_int(o, "open_deals", db_column_int64(st, 5));
 		out_end(o);
 		n++;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	db_reset(st);
+	if (rc != DB_DONE)
 		return crm_dberror(c, rc, "pipeline");
 	return n ? CRM_OK : CRM_NOTFOUND;
 }
@@ -168,28 +168,28 @@ static int audit_stage(struct crm *c, const char *pipeline, const char *action, 
 /* The stage as JSON, for the audit log. NULL if it does not exist. */
 static cJSON *stage_json(struct crm *c, long long pid, const char *key)
 {
-	sqlite3_stmt *st = db_stmt(c, "SELECT label, probability, position, closes, require_fields, "
+	struct db_stmt *st = db_stmt(c, "SELECT label, probability, position, closes, require_fields, "
 				      "require_activity FROM stage WHERE pipeline_id = ? AND key = ?");
 	if (!st)
 		return NULL;
-	sqlite3_bind_int64(st, 1, pid);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
+	db_bind_int64(st, 1, pid);
+	db_bind_text(st, 2, key, -1, DB_TRANSIENT);
 	cJSON *o = NULL;
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (db_step(st) == DB_ROW) {
 		o = cJSON_CreateObject();
 		cJSON_AddStringToObject(o, "stage", key);
 		static const char *const names[] = { "label", "probability", "position", "closes",
 						     "require", "require_activity" };
 		for (int i = 0; i < 6; i++) {
-			if (sqlite3_column_type(st, i) == SQLITE_NULL)
+			if (db_column_type(st, i) == DB_NULL)
 				continue;
-			if (sqlite3_column_type(st, i) == SQLITE_INTEGER)
-				cJSON_AddNumberToObject(o, names[i], (double)sqlite3_column_int64(st, i));
+			if (db_column_type(st, i) == DB_INTEGER)
+				cJSON_AddNumberToObject(o, names[i], (double)db_column_int64(st, i));
 			else
-				cJSON_AddStringToObject(o, names[i], (const char *)sqlite3_column_text(st, i));
+				cJSON_AddStringToObject(o, names[i], (const char *)db_column_text(st, i));
 		}
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	return o;
 }
 
@@ -256,48 +256,48 @@ static int insert_stage(struct crm *c, long long pid, const struct stage_spec *s
 	if (pos <= 0 || pos > last + 1)
 		pos = (!s->closes || !*s->closes) && firstclose ? firstclose : last + 1;
 	/* Make room: later stages and the deals that reached them move up one. */
-	sqlite3_stmt *st = db_stmt(c, "UPDATE stage SET position = position + 1 WHERE pipeline_id = ? "
+	struct db_stmt *st = db_stmt(c, "UPDATE stage SET position = position + 1 WHERE pipeline_id = ? "
 				      "AND position >= ?");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_int64(st, 1, pid);
-	sqlite3_bind_int(st, 2, pos);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	db_bind_int64(st, 1, pid);
+	db_bind_int(st, 2, pos);
+	int rc = db_step(st);
+	db_reset(st);
+	if (rc != DB_DONE)
 		return crm_dberror(c, rc, "stage");
 	st = db_stmt(c, "UPDATE deal SET reach = reach + 1 WHERE pipeline = (SELECT key FROM pipeline "
 			"WHERE id = ?) AND reach >= ?");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_int64(st, 1, pid);
-	sqlite3_bind_int(st, 2, pos);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	db_bind_int64(st, 1, pid);
+	db_bind_int(st, 2, pos);
+	rc = db_step(st);
+	db_reset(st);
+	if (rc != DB_DONE)
 		return crm_dberror(c, rc, "deal");
 	st = db_stmt(c, "INSERT INTO stage(pipeline_id, key, label, probability, position, closes, "
 			"require_fields, require_activity) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
 	if (!st)
 		return c->errcode;
 	int prob = s->probability >= 0 ? s->probability : s->closes && !strcmp(s->closes, "won") ? 100 : 0;
-	sqlite3_bind_int64(st, 1, pid);
-	sqlite3_bind_text(st, 2, s->key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, s->label && *s->label ? s->label : s->key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 4, prob);
-	sqlite3_bind_int(st, 5, pos);
-	sqlite3_bind_text(st, 6, s->closes && *s->closes ? s->closes : NULL, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 7, req, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 8, s->require_activity && *s->require_activity ? s->require_activity : NULL,
-			  -1, SQLITE_TRANSIENT);
-	rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "stage");
+	db_bind_int64(st, 1, pid);
+	db_bind_text(st, 2, s->key, -1, DB_TRANSIENT);
+	db_bind_text(st, 3, s->label && *s->label ? s->label : s->key, -1, DB_TRANSIENT);
+	db_bind_int(st, 4, prob);
+	db_bind_int(st, 5, pos);
+	db_bind_text(st, 6, s->closes && *s->closes ? s->closes : NULL, -1, DB_TRANSIENT);
+	db_bind_text(st, 7, req, -1, DB_TRANSIENT);
+	db_bind_text(st, 8, s->require_activity && *s->require_activity ? s->require_activity : NULL,
+			  -1, DB_TRANSIENT);
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "stage");
 }
 
 static int update_stage(struct crm *c, long long pid, const struct stage_spec *s, const char *req)
 {
-	sqlite3_stmt *st = db_stmt(c, "UPDATE stage SET label = coalesce(?1, label), "
+	struct db_stmt *st = db_stmt(c, "UPDATE stage SET label = coalesce(?1, label), "
 				      "probability = CASE WHEN ?2 >= 0 THEN ?2 ELSE probability END, "
 				      "closes = CASE WHEN ?3 IS NULL THEN closes ELSE nullif(?3, '') END, "
 				      "require_fields = CASE WHEN ?4 IS NULL THEN require_fields ELSE nullif(?4, '') END, "
@@ -305,16 +305,16 @@ static int update_stage(struct crm *c, long long pid, const struct stage_spec *s
 				      "WHERE pipeline_id = ?6 AND key = ?7");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_text(st, 1, s->label && *s->label ? s->label : NULL, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 2, s->probability);
-	sqlite3_bind_text(st, 3, s->closes, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, s->require ? (req ? req : "") : NULL, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 5, s->require_activity, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 6, pid);
-	sqlite3_bind_text(st, 7, s->key, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "stage");
+	db_bind_text(st, 1, s->label && *s->label ? s->label : NULL, -1, DB_TRANSIENT);
+	db_bind_int(st, 2, s->probability);
+	db_bind_text(st, 3, s->closes, -1, DB_TRANSIENT);
+	db_bind_text(st, 4, s->require ? (req ? req : "") : NULL, -1, DB_TRANSIENT);
+	db_bind_text(st, 5, s->require_activity, -1, DB_TRANSIENT);
+	db_bind_int64(st, 6, pid);
+	db_bind_text(st, 7, s->key, -1, DB_TRANSIENT);
+	int rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "stage");
 }
 
 /* The closing a stage key means when --closes is not given: a stage
@@ -377,7 +377,7 @@ int stage_add(struct crm *c, const char *pipeline, const struct stage_spec *s)
 		return rc;
 	rc = stage_put(c, pid, pipeline, s);
 	if (rc) {
-		sqlite3_exec(c->db, "ROLLBACK TO stage; RELEASE stage", NULL, NULL, NULL);
+		db_execute(c, "ROLLBACK TO stage; RELEASE stage");
 		return rc;
 	}
 	rc = db_exec(c, "RELEASE stage");
@@ -393,16 +393,16 @@ int stage_rm(struct crm *c, const char *pipeline, const char *key)
 	if (!before)
 		return crm_error(c, CRM_NOTFOUND, "no stage '%s' in pipeline '%s'", key, pipeline);
 	int pos = cJSON_GetObjectItem(before, "position")->valueint;
-	sqlite3_stmt *st = db_stmt(c, "SELECT count(*) FROM deal WHERE pipeline = ? AND stage = ?");
+	struct db_stmt *st = db_stmt(c, "SELECT count(*) FROM deal WHERE pipeline = ? AND stage = ?");
 	int rc = CRM_OK;
 	if (!st) {
 		rc = c->errcode;
 		goto cleanup;
 	}
-	sqlite3_bind_text(st, 1, pipeline, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
-	long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
+	db_bind_text(st, 1, pipeline, -1, DB_TRANSIENT);
+	db_bind_text(st, 2, key, -1, DB_TRANSIENT);
+	long long n = db_step(st) == DB_ROW ? db_column_int64(st, 0) : 0;
+	db_reset(st);
 	if (n) {
 		rc = crm_error(c, CRM_CONFLICT, "stage '%s' of pipeline '%s' still has %lld deal%s; move them "
 			       "first (crm deal list --pipeline %s --stage %s | crm stage move OTHER)",
@@ -429,7 +429,7 @@ int stage_rm(struct crm *c, const char *pipeline, const char *key)
 	sqlite3_free(sql3);
 	free(p);
 	if (rc) {
-		sqlite3_exec(c->db, "ROLLBACK TO stage; RELEASE stage", NULL, NULL, NULL);
+		db_execute(c, "ROLLBACK TO stage; RELEASE stage");
 		goto cleanup;
 	}
 	rc = db_exec(c, "RELEASE stage");
@@ -490,23 +490,23 @@ int pipeline_add(struct crm *c, const char *key, const char *label, const char *
 	int rc = db_exec(c, "SAVEPOINT pipeline");
 	if (rc)
 		return rc;
-	sqlite3_stmt *st = db_stmt(c, "INSERT INTO pipeline(key, label, created_at) VALUES (?, ?, ?)");
+	struct db_stmt *st = db_stmt(c, "INSERT INTO pipeline(key, label, created_at) VALUES (?, ?, ?)");
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
 	if (!st) {
 		rc = c->errcode;
 		goto fail;
 	}
-	sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, label && *label ? label : key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
-	int src = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (src != SQLITE_DONE) {
+	db_bind_text(st, 1, key, -1, DB_TRANSIENT);
+	db_bind_text(st, 2, label && *label ? label : key, -1, DB_TRANSIENT);
+	db_bind_text(st, 3, now, -1, DB_TRANSIENT);
+	int src = db_step(st);
+	db_reset(st);
+	if (src != DB_DONE) {
 		rc = crm_dberror(c, src, "pipeline");
 		goto fail;
 	}
-	long long pid = sqlite3_last_insert_rowid(c->db);
+	long long pid = db_last_insert_id(c);
 	cJSON *after = cJSON_CreateObject();
 	cJSON_AddStringToObject(after, "key", key);
 	cJSON_AddStringToObject(after, "label", label && *label ? label : key);
@@ -565,7 +565,7 @@ int pipeline_add(struct crm *c, const char *key, const char *label, const char *
 	}
 	return rc;
 fail:
-	sqlite3_exec(c->db, "ROLLBACK TO pipeline; RELEASE pipeline", NULL, NULL, NULL);
+	db_execute(c, "ROLLBACK TO pipeline; RELEASE pipeline");
 	return rc;
 }
 
@@ -576,47 +576,47 @@ static int history_insert(struct crm *c, long long id, const char *pipeline, con
 {
 	/* with the deal's creation time, which the reports of a period read
 	 * stays by (migration 074) */
-	sqlite3_stmt *st = db_stmt(c, "INSERT INTO stage_history(deal_id, pipeline, from_stage, to_stage, at, "
+	struct db_stmt *st = db_stmt(c, "INSERT INTO stage_history(deal_id, pipeline, from_stage, to_stage, at, "
 				      "user, reason, forced, deal_created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
 				      "(SELECT created_at FROM deal WHERE id = ?1))");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, pipeline, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, from, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, to, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 5, at, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 6, c->user, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 7, reason, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 8, forced);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "stage history");
+	db_bind_int64(st, 1, id);
+	db_bind_text(st, 2, pipeline, -1, DB_TRANSIENT);
+	db_bind_text(st, 3, from, -1, DB_TRANSIENT);
+	db_bind_text(st, 4, to, -1, DB_TRANSIENT);
+	db_bind_text(st, 5, at, -1, DB_TRANSIENT);
+	db_bind_text(st, 6, c->user, -1, DB_TRANSIENT);
+	db_bind_text(st, 7, reason, -1, DB_TRANSIENT);
+	db_bind_int(st, 8, forced);
+	int rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "stage history");
 }
 
 cJSON *pipeline_history(struct crm *c, long long deal_id)
 {
-	sqlite3_stmt *st = db_stmt(c, "SELECT from_stage, to_stage, at, user, reason, forced, days "
+	struct db_stmt *st = db_stmt(c, "SELECT from_stage, to_stage, at, user, reason, forced, days "
 				      "FROM stage_history WHERE deal_id = ? ORDER BY at, id");
 	if (!st)
 		return NULL;
-	sqlite3_bind_int64(st, 1, deal_id);
+	db_bind_int64(st, 1, deal_id);
 	cJSON *arr = cJSON_CreateArray();
 	static const char *const names[] = { "from", "to", "at", "user", "reason" };
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		cJSON *o = cJSON_CreateObject();
 		for (int i = 0; i < 5; i++)
-			if (sqlite3_column_type(st, i) != SQLITE_NULL)
-				cJSON_AddStringToObject(o, names[i], (const char *)sqlite3_column_text(st, i));
-		if (sqlite3_column_int(st, 5))
+			if (db_column_type(st, i) != DB_NULL)
+				cJSON_AddStringToObject(o, names[i], (const char *)db_column_text(st, i));
+		if (db_column_int(st, 5))
 			cJSON_AddBoolToObject(o, "forced", true);
-		if (sqlite3_column_type(st, 6) != SQLITE_NULL)
-			cJSON_AddNumberToObject(o, "days", (double)llround(sqlite3_column_double(st, 6) * 10) / 10);
+		if (db_column_type(st, 6) != DB_NULL)
+			cJSON_AddNumberToObject(o, "days", (double)llround(db_column_double(st, 6) * 10) / 10);
 		cJSON_AddItemToArray(arr, o);
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE) {
+	db_reset(st);
+	if (rc != DB_DONE) {
 		cJSON_Delete(arr);
 		crm_dberror(c, rc, "stage history");
 		return NULL;
@@ -642,27 +642,27 @@ static void stage_row_free(struct stage_row *s)
 static int stage_load(struct crm *c, const char *pipeline, const char *key, struct stage_row *s)
 {
 	memset(s, 0, sizeof(*s));
-	sqlite3_stmt *st = db_stmt(c, "SELECT s.key, s.closes, s.require_fields, s.require_activity, "
+	struct db_stmt *st = db_stmt(c, "SELECT s.key, s.closes, s.require_fields, s.require_activity, "
 				      "s.probability FROM stage s JOIN pipeline p ON p.id = s.pipeline_id "
 				      "WHERE p.key = ? AND s.key = ?");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_text(st, 1, pipeline, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, key, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
+	db_bind_text(st, 1, pipeline, -1, DB_TRANSIENT);
+	db_bind_text(st, 2, key, -1, DB_TRANSIENT);
+	int rc = db_step(st);
+	if (rc == DB_ROW) {
 		for (int i = 0; i < 4; i++) {
-			const char *v = (const char *)sqlite3_column_text(st, i);
+			const char *v = (const char *)db_column_text(st, i);
 			char **dst[] = { &s->key, &s->closes, &s->require, &s->activity };
 			*dst[i] = v && *v ? xstrdup(v) : NULL;
 		}
-		s->probability = sqlite3_column_int(st, 4);
+		s->probability = db_column_int(st, 4);
 	}
-	sqlite3_reset(st);
-	if (rc == SQLITE_DONE)
+	db_reset(st);
+	if (rc == DB_DONE)
 		return crm_error(c, CRM_BADINPUT, "no stage '%s' in pipeline '%s' (see 'crm stage list "
 				 "--pipeline %s')", key, pipeline, pipeline);
-	return rc == SQLITE_ROW ? CRM_OK : crm_dberror(c, rc, "stage");
+	return rc == DB_ROW ? CRM_OK : crm_dberror(c, rc, "stage");
 }
 
 static bool field_set(const cJSON *deal, const char *name)
@@ -693,16 +693,16 @@ static char *gate_missing(struct crm *c, long long id, const cJSON *deal, const 
 	if (s->activity) {
 		const char *since = cJSON_GetStringValue(cJSON_GetObjectItem(deal, "stage_entered_at"));
 		const char *cur = cJSON_GetStringValue(cJSON_GetObjectItem(deal, "stage"));
-		sqlite3_stmt *st = db_stmt(c, "SELECT 1 FROM activity WHERE entity = ? AND kind = ? "
+		struct db_stmt *st = db_stmt(c, "SELECT 1 FROM activity WHERE entity = ? AND kind = ? "
 					      "AND deleted_at IS NULL AND julianday(at) >= julianday(coalesce(?, at)) LIMIT 1");
 		bool found = false;
 		if (st) {
 			char *entity = xasprintf("deal:%lld", id);
-			sqlite3_bind_text(st, 1, entity, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(st, 2, s->activity, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(st, 3, since, -1, SQLITE_TRANSIENT);
-			found = sqlite3_step(st) == SQLITE_ROW;
-			sqlite3_reset(st);
+			db_bind_text(st, 1, entity, -1, DB_TRANSIENT);
+			db_bind_text(st, 2, s->activity, -1, DB_TRANSIENT);
+			db_bind_text(st, 3, since, -1, DB_TRANSIENT);
+			found = db_step(st) == DB_ROW;
+			db_reset(st);
 			free(entity);
 		}
 		if (!found)
@@ -812,7 +812,7 @@ int stage_move(struct crm *c, long long id, const struct move_opts *m)
 		goto cleanup;
 	rc = move_write(c, id, deal, &s, m, missing != NULL);
 	if (rc)
-		sqlite3_exec(c->db, "ROLLBACK TO move; RELEASE move", NULL, NULL, NULL);
+		db_execute(c, "ROLLBACK TO move; RELEASE move");
 	else
 		rc = db_exec(c, "RELEASE move");
 	if (!rc && missing)
@@ -892,27 +892,27 @@ int pipeline_deal_fill(struct crm *c, const struct type *t, struct rec *r, unsig
 		free(first);
 	}
 	/* The stage by its key, or by its label (a spreadsheet's 赢单). */
-	sqlite3_stmt *st = db_stmt(c, "SELECT s.probability, s.closes, s.key FROM stage s JOIN pipeline p "
+	struct db_stmt *st = db_stmt(c, "SELECT s.probability, s.closes, s.key FROM stage s JOIN pipeline p "
 				      "ON p.id = s.pipeline_id WHERE p.key = ?1 AND (s.key = ?2 OR s.label = ?2) "
 				      "ORDER BY s.key = ?2 DESC, s.position LIMIT 1");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_text(st, 1, pipeline, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, rec_get(r, "stage"), -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		sqlite3_reset(st);
+	db_bind_text(st, 1, pipeline, -1, DB_TRANSIENT);
+	db_bind_text(st, 2, rec_get(r, "stage"), -1, DB_TRANSIENT);
+	if (db_step(st) != DB_ROW) {
+		db_reset(st);
 		return crm_error(c, CRM_BADINPUT, "stage: no stage '%s' in pipeline '%s' (see 'crm stage list')",
 				 rec_get(r, "stage"), pipeline);
 	}
-	rec_set(r, "stage", (const char *)sqlite3_column_text(st, 2));
+	rec_set(r, "stage", (const char *)db_column_text(st, 2));
 	if (!rec_get(r, "probability")) {
 		char prob[24];
-		snprintf(prob, sizeof(prob), "%d", sqlite3_column_int(st, 0));
+		snprintf(prob, sizeof(prob), "%d", db_column_int(st, 0));
 		rec_set(r, "probability", prob);
 	}
-	const char *cl = (const char *)sqlite3_column_text(st, 1);
+	const char *cl = (const char *)db_column_text(st, 1);
 	char *closes = cl ? xstrdup(cl) : NULL;
-	sqlite3_reset(st);
+	db_reset(st);
 	int rc = CRM_OK;
 	const char *status = rec_get(r, "status");
 	const char *closed = rec_get(r, "closed_at");

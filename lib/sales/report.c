@@ -81,18 +81,18 @@ static char *scope_and(struct crm *c, const char *tn, const char *alias)
 	return r;
 }
 
-static int prepare(struct crm *c, const char *sql, sqlite3_stmt **st)
+static int prepare(struct crm *c, const char *sql, struct db_stmt **st)
 {
-	int rc = sqlite3_prepare_v2(c->db, sql, -1, st, NULL);
-	return rc == SQLITE_OK ? CRM_OK : crm_dberror(c, rc, "report");
+	int rc = db_prepare(c, sql, -1, st, NULL);
+	return rc == DB_OK ? CRM_OK : crm_dberror(c, rc, "report");
 }
 
-static void bind_opt(sqlite3_stmt *st, int i, const char *v)
+static void bind_opt(struct db_stmt *st, int i, const char *v)
 {
 	if (v)
-		sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+		db_bind_text(st, i, v, -1, DB_TRANSIENT);
 	else
-		sqlite3_bind_null(st, i);
+		db_bind_null(st, i);
 }
 
 /* A sum of money read back: SQLite's sum() fails on an overflow, but
@@ -101,9 +101,9 @@ static void bind_opt(sqlite3_stmt *st, int i, const char *v)
  * figure to print (amounts are bounded: base/money.h MONEY_MAX). */
 #define SUM_OVERFLOW (-1)
 
-static bool sum_ok(sqlite3_stmt *st, int i)
+static bool sum_ok(struct db_stmt *st, int i)
 {
-	return sqlite3_column_type(st, i) != SQLITE_FLOAT;
+	return db_column_type(st, i) != DB_FLOAT;
 }
 
 static int report_error(struct crm *c, int rc)
@@ -113,9 +113,9 @@ static int report_error(struct crm *c, int rc)
 	return crm_dberror(c, rc, "report");
 }
 
-static const char *col_text(sqlite3_stmt *st, int i)
+static const char *col_text(struct db_stmt *st, int i)
 {
-	return (const char *)sqlite3_column_text(st, i);
+	return (const char *)db_column_text(st, i);
 }
 
 /* Whether the leads created since since are few enough to read through
@@ -125,15 +125,15 @@ static const char *col_text(sqlite3_stmt *st, int i)
 static bool recent_leads(struct crm *c, const char *since)
 {
 	char now[DATE_BUFSZ];
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	if (!since || prepare(c, "SELECT (julianday(?1) - julianday(?2)) / "
 			      "  (julianday(?1) - julianday((SELECT min(created_at) FROM lead)))", &st))
 		return false;
-	sqlite3_bind_text(st, 1, date_format(date_now(), now), -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, since, -1, SQLITE_TRANSIENT);
-	bool few = sqlite3_step(st) == SQLITE_ROW &&
-		   (sqlite3_column_type(st, 0) == SQLITE_NULL || sqlite3_column_double(st, 0) <= 0.25);
-	sqlite3_finalize(st);
+	db_bind_text(st, 1, date_format(date_now(), now), -1, DB_TRANSIENT);
+	db_bind_text(st, 2, since, -1, DB_TRANSIENT);
+	bool few = db_step(st) == DB_ROW &&
+		   (db_column_type(st, 0) == DB_NULL || db_column_double(st, 0) <= 0.25);
+	db_finalize(st);
 	return few;
 }
 
@@ -165,7 +165,7 @@ static void cur_add(struct currencies *cs, const char *cur)
 static int cur_scan(struct crm *c, const char *table, const char *since, struct currencies *cs)
 {
 	if (!strcmp(table, "lead")) {
-		sqlite3_stmt *st;
+		struct db_stmt *st;
 		char lo[DATE_BUFSZ];
 		bool few = recent_leads(c, since);
 		int rc = prepare(c, few ? "SELECT DISTINCT coalesce(currency, ?1) FROM lead WHERE deleted_at IS NULL "
@@ -173,15 +173,15 @@ static int cur_scan(struct crm *c, const char *table, const char *since, struct 
 					: "SELECT DISTINCT coalesce(currency, ?1) FROM lead WHERE deleted_at IS NULL", &st);
 		if (rc)
 			return rc;
-		sqlite3_bind_text(st, 1, cs->dflt, -1, SQLITE_TRANSIENT);
+		db_bind_text(st, 1, cs->dflt, -1, DB_TRANSIENT);
 		if (few) {
 			bind_opt(st, 2, day_around(since, -2, lo));
 			bind_opt(st, 3, since);
 		}
-		while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		while ((rc = db_step(st)) == DB_ROW)
 			cur_add(cs, col_text(st, 0));
-		sqlite3_finalize(st);
-		return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
+		db_finalize(st);
+		return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "report");
 	}
 	char *none = db_get_text(c, "SELECT EXISTS (SELECT 1 FROM deal WHERE deleted_at IS NULL AND currency IS NULL)",
 				 NULL);
@@ -245,7 +245,7 @@ static int cur_load(struct crm *c, bool leads, const char *since, struct currenc
 
 /* The currency filter's parameters: the currency (NULL: no filter, one
  * currency in all) and the default a record without one counts in. */
-static void bind_cur(sqlite3_stmt *st, int i, const struct currencies *cs, int k)
+static void bind_cur(struct db_stmt *st, int i, const struct currencies *cs, int k)
 {
 	bind_opt(st, i, cs->n > 1 ? cs->v[k] : NULL);
 	bind_opt(st, i + 1, cs->dflt);
@@ -482,7 +482,7 @@ static char *deal_query(const char *fmt, const char *since, const char *until, c
 }
 
 /* The filters of deal_query, bound. */
-static void bind_deal_query(sqlite3_stmt *st, const char *since, const char *until, const struct report_opts *r,
+static void bind_deal_query(struct db_stmt *st, const char *since, const char *until, const struct report_opts *r,
 			    const struct currencies *cs, int k)
 {
 	char lo[DATE_BUFSZ], hi[DATE_BUFSZ];
@@ -532,7 +532,7 @@ static int funnel_days_period(struct crm *c, const struct report_opts *r, const 
 			      const char *now, const struct currencies *cs, int k, const char *scope, long long top,
 			      struct fstage *fs, int n)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	char lo[DATE_BUFSZ], hi[DATE_BUFSZ];
 	unsigned char *kept = xcalloc((size_t)top + 1, 1);
 	char *sql = deal_query(period_deals_sql, since, until, r, cs->n > 1, scope);
@@ -541,13 +541,13 @@ static int funnel_days_period(struct crm *c, const struct report_opts *r, const 
 	if (rc)
 		goto cleanup;
 	bind_deal_query(st, since, until, r, cs, k);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long long id = sqlite3_column_int64(st, 0);
+	while ((rc = db_step(st)) == DB_ROW) {
+		long long id = db_column_int64(st, 0);
 		if (id >= 0 && id <= top)
-			kept[id] = sqlite3_column_int(st, 1) ? DEAL_OPEN : DEAL_CLOSED;
+			kept[id] = db_column_int(st, 1) ? DEAL_OPEN : DEAL_CLOSED;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	db_finalize(st);
+	if (rc != DB_DONE) {
 		rc = crm_dberror(c, rc, "report");
 		goto cleanup;
 	}
@@ -560,19 +560,19 @@ static int funnel_days_period(struct crm *c, const struct report_opts *r, const 
 	free(sql);
 	if (rc)
 		goto cleanup;
-	sqlite3_bind_text(st, 1, r->pipeline, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 1, r->pipeline, -1, DB_TRANSIENT);
 	bind_opt(st, 2, from);
 	bind_opt(st, 3, to);
-	sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		long long id = sqlite3_column_int64(st, 0);
+	db_bind_text(st, 4, now, -1, DB_TRANSIENT);
+	while ((rc = db_step(st)) == DB_ROW) {
+		long long id = db_column_int64(st, 0);
 		int m = id >= 0 && id <= top ? kept[id] : DEAL_OUT;
 		/* a finished stay, or the current stay of an open deal */
-		if (m == DEAL_OPEN || (m == DEAL_CLOSED && sqlite3_column_int(st, 3)))
-			stay_add(fs, n, col_text(st, 1), sqlite3_column_double(st, 2));
+		if (m == DEAL_OPEN || (m == DEAL_CLOSED && db_column_int(st, 3)))
+			stay_add(fs, n, col_text(st, 1), db_column_double(st, 2));
 	}
-	sqlite3_finalize(st);
-	rc = rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
+	db_finalize(st);
+	rc = rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "report");
 cleanup:
 	free(kept);
 	return rc;
@@ -581,7 +581,7 @@ cleanup:
 static int funnel_days(struct crm *c, const struct report_opts *r, const char *since, const char *until,
 		       const char *now, const struct currencies *cs, int k, struct fstage *fs, int n)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	bool multi = cs->n > 1;
 	char *scope = scope_and(c, "deal", "d");
 	/* a mark per deal id up to the highest: unless ids set by hand left
@@ -601,34 +601,34 @@ static int funnel_days(struct crm *c, const struct report_opts *r, const char *s
 		free(sql);
 		return rc;
 	}
-	sqlite3_bind_text(st, 1, r->pipeline, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 1, r->pipeline, -1, DB_TRANSIENT);
 	if (filtered)
 		bind_deal_query(st, since, until, r, cs, k);
-	sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 4, now, -1, DB_TRANSIENT);
 	/* the filtered query gives a row per stay, added up here (a GROUP BY
 	 * sorted every stay first) */
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+	while ((rc = db_step(st)) == DB_ROW)
 		for (int i = 0; i < n; i++)
 			if (!strcmp(fs[i].key, col_text(st, 0))) {
 				if (sql) {
 					fs[i].stays++;
-					fs[i].days += sqlite3_column_double(st, 1);
+					fs[i].days += db_column_double(st, 1);
 				} else {
-					fs[i].stays = sqlite3_column_int64(st, 1);
-					fs[i].days = sqlite3_column_double(st, 2);
+					fs[i].stays = db_column_int64(st, 1);
+					fs[i].days = db_column_double(st, 2);
 				}
 				break;
 			}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	free(sql);
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
+	return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "report");
 }
 
 /* The funnel of the deals in currency k (all of them with one currency). */
 static int funnel_one(struct crm *c, const struct report_opts *r, const char *since, const char *until,
 		      const char *now, const struct currencies *cs, int k, cJSON *rows)
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	char *scope = scope_and(c, "deal", "d");
 	bool multi = cs->n > 1, filtered = deals_filtered(since, until, r, multi, scope);
 	char *counts = filtered ? deal_query(funnel_counts_filtered, since, until, r, multi, scope) : NULL;
@@ -639,18 +639,18 @@ static int funnel_one(struct crm *c, const struct report_opts *r, const char *si
 	free(sql);
 	if (rc)
 		return rc;
-	sqlite3_bind_text(st, 1, r->pipeline, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 1, r->pipeline, -1, DB_TRANSIENT);
 	if (filtered)
 		bind_deal_query(st, since, until, r, cs, k);
 	struct fstage *fs = NULL;
 	int n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		fs = xrealloc(fs, (n + 1) * sizeof(*fs));
 		fs[n].key = xstrdup(col_text(st, 0));
 		fs[n].label = xstrdup(col_text(st, 1) ? col_text(st, 1) : col_text(st, 0));
 		fs[n].closes = col_text(st, 2) ? xstrdup(col_text(st, 2)) : NULL;
-		fs[n].deals = sqlite3_column_int64(st, 3);
-		fs[n].amount = sqlite3_column_int64(st, 4);
+		fs[n].deals = db_column_int64(st, 3);
+		fs[n].amount = db_column_int64(st, 4);
 		fs[n].stays = 0;
 		fs[n].days = 0;
 		n++;
@@ -659,8 +659,8 @@ static int funnel_one(struct crm *c, const struct report_opts *r, const char *si
 			break;
 		}
 	}
-	sqlite3_finalize(st);
-	rc = rc == SQLITE_DONE ? funnel_days(c, r, since, until, now, cs, k, fs, n) : report_error(c, rc);
+	db_finalize(st);
+	rc = rc == DB_DONE ? funnel_days(c, r, since, until, now, cs, k, fs, n) : report_error(c, rc);
 	for (int i = 0; !rc && i < n; i++) {
 		cJSON *o = row_new(rows);
 		put_str(o, "type", "funnel");
@@ -758,7 +758,7 @@ static int forecast_deals(struct crm *c, const struct report_opts *r, cJSON *row
 		"  ORDER BY w DESC, id LIMIT ?3) t JOIN deal d ON d.id = t.id ORDER BY t.w DESC, t.id",
 		*scope ? "" : " INDEXED BY deal_forecast", scope);
 	free(scope);
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = prepare(c, sql, &st);
 	free(sql);
 	if (rc) {
@@ -767,31 +767,31 @@ static int forecast_deals(struct crm *c, const struct report_opts *r, cJSON *row
 	}
 	bind_opt(st, 1, r->pipeline);
 	bind_opt(st, 2, r->owner);
-	sqlite3_bind_int64(st, 3, r->limit > 0 ? r->limit : -1);
+	db_bind_int64(st, 3, r->limit > 0 ? r->limit : -1);
 	bind_opt(st, 4, dflt ? dflt : "CNY");
 	bind_opt(st, 7, r->members);
 	free(dflt);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!sum_ok(st, 2) || !sum_ok(st, 5) || fabs(sqlite3_column_double(st, 3)) >= 9.2e18) {
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (!sum_ok(st, 2) || !sum_ok(st, 5) || fabs(db_column_double(st, 3)) >= 9.2e18) {
 			rc = SUM_OVERFLOW;
 			break;
 		}
 		cJSON *o = row_new(rows);
 		put_str(o, "type", "forecast");
 		put_str(o, "by", "deal");
-		put_int(o, "deal_id", sqlite3_column_int64(st, 0));
+		put_int(o, "deal_id", db_column_int64(st, 0));
 		put_str(o, "name", col_text(st, 1));
 		put_str(o, "owner", col_text(st, 2));
 		put_str(o, "stage", col_text(st, 3));
 		put_str(o, "expected_close", col_text(st, 4));
-		put_money(o, "amount", sqlite3_column_int64(st, 5));
-		put_int(o, "probability", sqlite3_column_int64(st, 6));
-		long long w = sqlite3_column_int64(st, 7);
+		put_money(o, "amount", db_column_int64(st, 5));
+		put_int(o, "probability", db_column_int64(st, 6));
+		long long w = db_column_int64(st, 7);
 		put_money(o, "weighted", (w + 50) / 100);
 		put_str(o, "currency", col_text(st, 8));
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
+	db_finalize(st);
+	return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "report");
 }
 
 /* The forecast of the deals in currency k (all of them with one). */
@@ -838,7 +838,7 @@ static int forecast_one(struct crm *c, const struct report_opts *r, const char *
 		"AND (?3 IS NULL OR julianday(closed_at) >= julianday(?3)) "
 		"AND (?6 IS NULL OR julianday(closed_at) < julianday(?6))");
 	free(cond);
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = prepare(c, sql, &st);
 	free(sql);
 	if (rc)
@@ -850,22 +850,22 @@ static int forecast_one(struct crm *c, const struct report_opts *r, const char *
 	bind_opt(st, 6, until);
 	bind_opt(st, 7, r->members);
 	const char *key = !strcmp(by, "owner") ? "owner" : "period";
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		cJSON *o = row_new(rows);
 		put_str(o, "type", "forecast");
 		put_str(o, "by", by);
 		put_str(o, key, col_text(st, 0) ? col_text(st, 0) : "(none)");
 		put_str(o, "currency", cs->v[k]);
-		put_int(o, "open_deals", sqlite3_column_int64(st, 1));
-		put_money(o, "pipeline", sqlite3_column_int64(st, 2));
+		put_int(o, "open_deals", db_column_int64(st, 1));
+		put_money(o, "pipeline", db_column_int64(st, 2));
 		/* amount x percent: back to minor units, half away from zero */
-		long long w = sqlite3_column_int64(st, 3);
+		long long w = db_column_int64(st, 3);
 		put_money(o, "weighted", w >= 0 ? (w + 50) / 100 : -((-w + 50) / 100));
-		put_int(o, "won_deals", sqlite3_column_int64(st, 4));
-		put_money(o, "won", sqlite3_column_int64(st, 5));
+		put_int(o, "won_deals", db_column_int64(st, 4));
+		put_money(o, "won", db_column_int64(st, 5));
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? CRM_OK : report_error(c, rc);
+	db_finalize(st);
+	return rc == DB_DONE ? CRM_OK : report_error(c, rc);
 }
 
 static int forecast_rows(struct crm *c, const struct report_opts *r, cJSON **rows, bool *multi)
@@ -995,13 +995,13 @@ static int group_cmp(const void *a, const void *b)
 /* Step st (rows source, owner, pipeline, days) to its end, then one line
  * per group: by source, by owner, by pipeline, each in key order; *n:
  * how many. */
-static int cycle_groups(struct crm *c, sqlite3_stmt *st, long *n)
+static int cycle_groups(struct crm *c, struct db_stmt *st, long *n)
 {
 	static const char *const names[3] = { "source", "owner", "pipeline" };
 	struct cycle_dim dims[3] = { { 0 } };
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		double days = sqlite3_column_type(st, 3) == SQLITE_NULL ? NAN : sqlite3_column_double(st, 3);
+	while ((rc = db_step(st)) == DB_ROW) {
+		double days = db_column_type(st, 3) == DB_NULL ? NAN : db_column_double(st, 3);
 		for (int k = 0; k < 3; k++)
 			cycle_add(&dims[k], col_text(st, k) ? col_text(st, k) : "", days);
 	}
@@ -1011,7 +1011,7 @@ static int cycle_groups(struct crm *c, sqlite3_stmt *st, long *n)
 		for (size_t i = 0; i < dims[k].n; i++) {
 			struct days *d = &dims[k].g[i].d;
 			qsort(d->v, d->n, sizeof(double), days_cmp);
-			if (rc == SQLITE_DONE) {
+			if (rc == DB_DONE) {
 				cycle_emit(c, names[k], dims[k].g[i].key, d);
 				(*n)++;
 			}
@@ -1020,7 +1020,7 @@ static int cycle_groups(struct crm *c, sqlite3_stmt *st, long *n)
 		}
 		free(dims[k].g);
 	}
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report");
+	return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "report");
 }
 
 /* Average days per stay in each open stage, over every deal's history
@@ -1060,7 +1060,7 @@ int report_cycle(struct crm *c, const struct report_opts *r)
 	static const char *const cols[] = { "type", "by", "key", "pipeline", "won_deals", "median_days",
 					    "p90_days", "stays", "avg_days" };
 	columns(c, tcols, 6, cols, 9);
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	char *scope = scope_and(c, "deal", "d");
 	/* in table order unless an owner (or the user's scope) picks a few */
 	char *sql = xasprintf(cycle_sql, r->owner || *scope ? "" : " NOT INDEXED", scope);
@@ -1074,7 +1074,7 @@ int report_cycle(struct crm *c, const struct report_opts *r)
 	bind_opt(st, 2, r->owner);
 	long n = 0;
 	rc = cycle_groups(c, st, &n);
-	sqlite3_finalize(st);
+	db_finalize(st);
 	if (rc) {
 		free(scope);
 		return rc;
@@ -1090,22 +1090,22 @@ int report_cycle(struct crm *c, const struct report_opts *r)
 	if (rc)
 		return rc;
 	if (own && r->owner)
-		sqlite3_bind_text(st, 2, r->owner, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, now, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		db_bind_text(st, 2, r->owner, -1, DB_TRANSIENT);
+	db_bind_text(st, 3, now, -1, DB_TRANSIENT);
+	while ((rc = db_step(st)) == DB_ROW) {
 		struct out *o = c->out;
 		out_begin(o);
 		out_str(o, "type", "cycle");
 		out_str(o, "by", "stage");
 		out_str(o, "key", col_text(st, 1));
 		out_str(o, "pipeline", col_text(st, 0));
-		out_int(o, "stays", sqlite3_column_int64(st, 2));
-		out_real(o, "avg_days", round1(sqlite3_column_double(st, 3)));
+		out_int(o, "stays", db_column_int64(st, 2));
+		out_real(o, "avg_days", round1(db_column_double(st, 3)));
 		out_end(o);
 		n++;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	db_finalize(st);
+	if (rc != DB_DONE)
 		return crm_dberror(c, rc, "report");
 	return n ? CRM_OK : CRM_NOTFOUND;
 }
@@ -1121,7 +1121,7 @@ int report_cycle(struct crm *c, const struct report_opts *r)
 
 /* ?1 since, ?2 owner, ?3 and ?4 the currency and the default (several
  * currencies), ?5 until, ?6 members, ?7 and ?8 the days around the period. */
-static void bind_period(sqlite3_stmt *st, const char *since, const char *until, const struct report_opts *r,
+static void bind_period(struct db_stmt *st, const char *since, const char *until, const struct report_opts *r,
 			const struct currencies *cs, int k)
 {
 	char lo[DATE_BUFSZ], hi[DATE_BUFSZ];
@@ -1191,34 +1191,34 @@ static int leaderboard_one(struct crm *c, const struct report_opts *r, const cha
 	free(ca);
 	free(closed);
 	free(acts);
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = prepare(c, sql, &st);
 	free(sql);
 	if (rc)
 		return rc;
 	bind_period(st, since, until, r, cs, k);
 	long n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		if (!sum_ok(st, 1) || !sum_ok(st, 5)) {
 			rc = SUM_OVERFLOW;
 			break;
 		}
 		cJSON *o = row_new(rows);
-		long long won = sqlite3_column_int64(st, 2), lost = sqlite3_column_int64(st, 3);
+		long long won = db_column_int64(st, 2), lost = db_column_int64(st, 3);
 		put_str(o, "type", "leaderboard");
 		put_int(o, "rank", ++n);
 		put_str(o, "owner", col_text(st, 0));
-		put_money(o, "won_amount", sqlite3_column_int64(st, 1));
+		put_money(o, "won_amount", db_column_int64(st, 1));
 		put_str(o, "currency", cs->v[k]);
 		put_int(o, "won_deals", won);
 		if (won + lost)
 			put_real(o, "win_pct", round1(100.0 * won / (won + lost)));
-		put_int(o, "activities", sqlite3_column_int64(st, 4));
-		put_money(o, "open_pipeline", sqlite3_column_int64(st, 5));
-		put_int(o, "open_deals", sqlite3_column_int64(st, 6));
+		put_int(o, "activities", db_column_int64(st, 4));
+		put_money(o, "open_pipeline", db_column_int64(st, 5));
+		put_int(o, "open_deals", db_column_int64(st, 6));
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? CRM_OK : report_error(c, rc);
+	db_finalize(st);
+	return rc == DB_DONE ? CRM_OK : report_error(c, rc);
 }
 
 int report_leaderboard_rows(struct crm *c, const struct report_opts *r, cJSON **rows)
@@ -1280,34 +1280,34 @@ static int sources_one(struct crm *c, const struct report_opts *r, const char *s
 	free(cd);
 	free(lf);
 	free(df);
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = prepare(c, sql, &st);
 	free(sql);
 	if (rc)
 		return rc;
 	bind_period(st, since, until, r, cs, k);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		if (!sum_ok(st, 5)) {
 			rc = SUM_OVERFLOW;
 			break;
 		}
 		cJSON *o = row_new(rows);
-		long long leads = sqlite3_column_int64(st, 1);
+		long long leads = db_column_int64(st, 1);
 		put_str(o, "type", "source");
 		put_str(o, "source", col_text(st, 0));
 		put_int(o, "leads", leads);
-		put_int(o, "qualified", sqlite3_column_int64(st, 2));
-		put_int(o, "converted", sqlite3_column_int64(st, 3));
-		put_int(o, "won_deals", sqlite3_column_int64(st, 4));
-		put_money(o, "won_amount", sqlite3_column_int64(st, 5));
+		put_int(o, "qualified", db_column_int64(st, 2));
+		put_int(o, "converted", db_column_int64(st, 3));
+		put_int(o, "won_deals", db_column_int64(st, 4));
+		put_money(o, "won_amount", db_column_int64(st, 5));
 		put_str(o, "currency", cs->v[k]);
 		if (leads) {
-			put_real(o, "qualified_pct", round1(100.0 * sqlite3_column_int64(st, 2) / leads));
-			put_real(o, "converted_pct", round1(100.0 * sqlite3_column_int64(st, 3) / leads));
+			put_real(o, "qualified_pct", round1(100.0 * db_column_int64(st, 2) / leads));
+			put_real(o, "converted_pct", round1(100.0 * db_column_int64(st, 3) / leads));
 		}
 	}
-	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? CRM_OK : report_error(c, rc);
+	db_finalize(st);
+	return rc == DB_DONE ? CRM_OK : report_error(c, rc);
 }
 
 int report_sources_rows(struct crm *c, const struct report_opts *r, cJSON **rows)
@@ -1360,7 +1360,7 @@ int report_silent(struct crm *c, const struct report_opts *r)
 {
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	char *sa = scope_and(c, "account", "x"), *sd = scope_and(c, "deal", "d");
 	char *sql = xasprintf(silent_sql, sa, sd);
 	free(sa);
@@ -1369,30 +1369,30 @@ int report_silent(struct crm *c, const struct report_opts *r)
 	free(sql);
 	if (rc)
 		return rc;
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, r->days >= 0 ? r->days : 90);
-	sqlite3_bind_int64(st, 3, r->days >= 0 ? r->days : 14);
+	db_bind_text(st, 1, now, -1, DB_TRANSIENT);
+	db_bind_int64(st, 2, r->days >= 0 ? r->days : 90);
+	db_bind_int64(st, 3, r->days >= 0 ? r->days : 14);
 	bind_opt(st, 4, r->owner);
 	static const char *const tcols[] = { "type", "id", "name", "owner", "silent_days", "silent_bar",
 					     "last_activity_at" };
 	static const char *const cols[] = { "type", "id", "name", "owner", "last_activity_at", "silent_days" };
 	columns(c, tcols, 7, cols, 6);
 	long n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		struct out *o = c->out;
 		out_begin(o);
 		out_str(o, "type", col_text(st, 0));
-		out_int(o, "id", sqlite3_column_int64(st, 1));
+		out_int(o, "id", db_column_int64(st, 1));
 		out_str(o, "name", col_text(st, 2));
 		out_str(o, "owner", col_text(st, 3));
 		out_str(o, "last_activity_at", col_text(st, 4));
-		out_int(o, "silent_days", sqlite3_column_int64(st, 5));
-		out_bar(o, "silent_bar", (double)sqlite3_column_int64(st, 5), 365, BAR_WIDTH / 2);
+		out_int(o, "silent_days", db_column_int64(st, 5));
+		out_bar(o, "silent_bar", (double)db_column_int64(st, 5), 365, BAR_WIDTH / 2);
 		out_end(o);
 		n++;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	db_finalize(st);
+	if (rc != DB_DONE)
 		return crm_dberror(c, rc, "report");
 	return n ? CRM_OK : CRM_NOTFOUND;
 }

@@ -61,9 +61,9 @@ void rules_release(struct crm *c)
 	crm_slot_drop(c, &rules_slot);
 }
 
-static const char *col(sqlite3_stmt *st, int i)
+static const char *col(struct db_stmt *st, int i)
 {
-	return (const char *)sqlite3_column_text(st, i);
+	return (const char *)db_column_text(st, i);
 }
 
 /* All rules, read once per command (rule add/rm forget them). */
@@ -74,24 +74,24 @@ static struct rule_cache *rules_load(struct crm *c)
 		return rc;
 	rc = xcalloc(1, sizeof(*rc));
 	crm_slot_set(c, &rules_slot, rc, cache_free);
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(c->db, "SELECT id, name, event, type, cond, every, actions, last_run FROM rule ORDER BY id",
-			       -1, &st, NULL) != SQLITE_OK)
+	struct db_stmt *st;
+	if (db_prepare(c, "SELECT id, name, event, type, cond, every, actions, last_run FROM rule ORDER BY id",
+			       -1, &st, NULL) != DB_OK)
 		return rc;   /* an older schema: no rules */
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while (db_step(st) == DB_ROW) {
 		rc->r = xrealloc(rc->r, (rc->n + 1) * sizeof(*rc->r));
 		struct rule *r = &rc->r[rc->n++];
 		memset(r, 0, sizeof(*r));
-		r->id = sqlite3_column_int64(st, 0);
+		r->id = db_column_int64(st, 0);
 		r->name = xstrdup(col(st, 1));
 		r->event = xstrdup(col(st, 2));
 		r->type = col(st, 3) ? xstrdup(col(st, 3)) : NULL;
 		r->cond = col(st, 4) ? xstrdup(col(st, 4)) : NULL;
-		r->every = sqlite3_column_int64(st, 5);
+		r->every = db_column_int64(st, 5);
 		r->actions = cJSON_Parse(col(st, 6));
 		r->last_run = col(st, 7) ? xstrdup(col(st, 7)) : NULL;
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return rc;
 }
 
@@ -112,13 +112,13 @@ static int cond_holds(struct crm *c, struct rule *r, const struct type *t, long 
 		free(expr);
 	}
 	char *sql = xstrdup(r->cond_sql);
-	sqlite3_stmt *st = db_stmt(c, sql);
+	struct db_stmt *st = db_stmt(c, sql);
 	free(sql);
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_int64(st, 1, id);
-	*holds = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
+	db_bind_int64(st, 1, id);
+	*holds = db_step(st) == DB_ROW;
+	db_reset(st);
 	return CRM_OK;
 }
 
@@ -576,12 +576,12 @@ static int tick_one(struct crm *c, struct rule *r, const char *now, bool dry, lo
 	free(sql);
 	if (rc)
 		return rc;
-	sqlite3_stmt *st;
-	if (sqlite3_prepare_v2(c->db, "SELECT n.id FROM temp.tick_now n WHERE NOT EXISTS "
+	struct db_stmt *st;
+	if (db_prepare(c, "SELECT n.id FROM temp.tick_now n WHERE NOT EXISTS "
 			       "(SELECT 1 FROM rule_fired f WHERE f.rule_id = ?1 AND f.entity = n.entity) ORDER BY n.id",
-			       -1, &st, NULL) != SQLITE_OK)
-		return crm_dberror(c, sqlite3_errcode(c->db), "tick");
-	sqlite3_bind_int64(st, 1, r->id);
+			       -1, &st, NULL) != DB_OK)
+		return crm_dberror(c, db_errcode(c), "tick");
+	db_bind_int64(st, 1, r->id);
 	long long *ids;
 	int n;
 	if ((rc = db_ids(c, st, &ids, &n)))
@@ -592,16 +592,16 @@ static int tick_one(struct crm *c, struct rule *r, const char *now, bool dry, lo
 		if (!dry)
 			rc = run_actions(c, r, t, ids[i]);
 		if (!rc) {
-			sqlite3_stmt *ins = db_stmt(c, "INSERT OR IGNORE INTO rule_fired(rule_id, entity, at) VALUES (?, ?, ?)");
+			struct db_stmt *ins = db_stmt(c, "INSERT OR IGNORE INTO rule_fired(rule_id, entity, at) VALUES (?, ?, ?)");
 			if (!ins) {
 				rc = c->errcode;
 				break;
 			}
-			sqlite3_bind_int64(ins, 1, r->id);
-			sqlite3_bind_text(ins, 2, ent, -1, SQLITE_TRANSIENT);
-			sqlite3_bind_text(ins, 3, now, -1, SQLITE_TRANSIENT);
-			sqlite3_step(ins);
-			sqlite3_reset(ins);
+			db_bind_int64(ins, 1, r->id);
+			db_bind_text(ins, 2, ent, -1, DB_TRANSIENT);
+			db_bind_text(ins, 3, now, -1, DB_TRANSIENT);
+			db_step(ins);
+			db_reset(ins);
 			fired_print(c, r, ent, dry);
 			(*fired)++;
 		}
@@ -726,30 +726,30 @@ int rules_add(struct crm *c, const struct rule_spec *s)
 	}
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
-	sqlite3_stmt *st = db_stmt(c, "INSERT INTO rule(name, event, type, cond, every, actions, created_at) "
+	struct db_stmt *st = db_stmt(c, "INSERT INTO rule(name, event, type, cond, every, actions, created_at) "
 				      "VALUES (?, ?, ?, ?, ?, ?, ?)");
 	if (!st) {
 		cJSON_free(actions);
 		return c->errcode;
 	}
-	sqlite3_bind_text(st, 1, s->name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, s->event, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, t->name, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 1, s->name, -1, DB_TRANSIENT);
+	db_bind_text(st, 2, s->event, -1, DB_TRANSIENT);
+	db_bind_text(st, 3, t->name, -1, DB_TRANSIENT);
 	if (s->cond)
-		sqlite3_bind_text(st, 4, s->cond, -1, SQLITE_TRANSIENT);
+		db_bind_text(st, 4, s->cond, -1, DB_TRANSIENT);
 	else
-		sqlite3_bind_null(st, 4);
+		db_bind_null(st, 4);
 	if (tick)
-		sqlite3_bind_int64(st, 5, every);
+		db_bind_int64(st, 5, every);
 	else
-		sqlite3_bind_null(st, 5);
-	sqlite3_bind_text(st, 6, actions, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 7, now, -1, SQLITE_TRANSIENT);
-	int src = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (src == SQLITE_CONSTRAINT_UNIQUE)
+		db_bind_null(st, 5);
+	db_bind_text(st, 6, actions, -1, DB_TRANSIENT);
+	db_bind_text(st, 7, now, -1, DB_TRANSIENT);
+	int src = db_step(st);
+	db_reset(st);
+	if (src == DB_CONSTRAINT_UNIQUE)
 		rc = crm_error(c, CRM_CONFLICT, "there is a rule '%s' already (crm rule rm %s)", s->name, s->name);
-	else if (src != SQLITE_DONE)
+	else if (src != DB_DONE)
 		rc = crm_dberror(c, src, "rule");
 	if (!rc) {
 		char *entity = xasprintf("rule:%s", s->name);
@@ -789,15 +789,15 @@ int rules_list(struct crm *c, const char *name)
 
 int rules_rm(struct crm *c, const char *name)
 {
-	sqlite3_stmt *st = db_stmt(c, "DELETE FROM rule WHERE name = ?");
+	struct db_stmt *st = db_stmt(c, "DELETE FROM rule WHERE name = ?");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	db_bind_text(st, 1, name, -1, DB_TRANSIENT);
+	int rc = db_step(st);
+	db_reset(st);
+	if (rc != DB_DONE)
 		return crm_dberror(c, rc, "rule");
-	if (!sqlite3_changes(c->db))
+	if (!db_changes(c))
 		return crm_error(c, CRM_NOTFOUND, "no rule '%s'", name);
 	char *entity = xasprintf("rule:%s", name);
 	rc = audit_log(c, entity, "delete", NULL, NULL);

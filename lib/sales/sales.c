@@ -7,6 +7,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/db.h"
 #include "core/event.h"
 #include "core/config.h"
 #include "core/module.h"
@@ -257,7 +258,7 @@ static void fn_has_event(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 static int sales_open(struct crm *c)
 {
 	int rc = sqlite3_create_function(c->db, "crm_has_event", 2, SQLITE_UTF8, c, fn_has_event, NULL, NULL);
-	return rc == SQLITE_OK ? CRM_OK : crm_dberror(c, rc, "registering SQL functions");
+	return rc == DB_OK ? CRM_OK : crm_dberror(c, rc, "registering SQL functions");
 }
 
 static int helper_event_count(struct crm *c, const struct type *t, bool one, char **argv, int argc,

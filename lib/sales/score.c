@@ -34,22 +34,22 @@ int score_rule_add(struct crm *c, const char *name, const char *expr, long long 
 		return rc;
 	char *m = model_name(c, model), now[DATE_BUFSZ];
 	date_format(date_now(), now);
-	sqlite3_stmt *st = db_stmt(c, "INSERT INTO score_rule(model, name, expr, points, created_at) "
+	struct db_stmt *st = db_stmt(c, "INSERT INTO score_rule(model, name, expr, points, created_at) "
 				      "VALUES (?, ?, ?, ?, ?)");
 	if (!st) {
 		free(m);
 		return c->errcode;
 	}
-	sqlite3_bind_text(st, 1, m, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, expr, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 4, points);
-	sqlite3_bind_text(st, 5, now, -1, SQLITE_TRANSIENT);
-	int src = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (src == SQLITE_CONSTRAINT_UNIQUE) {
+	db_bind_text(st, 1, m, -1, DB_TRANSIENT);
+	db_bind_text(st, 2, name, -1, DB_TRANSIENT);
+	db_bind_text(st, 3, expr, -1, DB_TRANSIENT);
+	db_bind_int64(st, 4, points);
+	db_bind_text(st, 5, now, -1, DB_TRANSIENT);
+	int src = db_step(st);
+	db_reset(st);
+	if (src == DB_CONSTRAINT_UNIQUE) {
 		rc = crm_error(c, CRM_CONFLICT, "model %s has a rule '%s' already (crm score rule rm %s)", m, name, name);
-	} else if (src != SQLITE_DONE) {
+	} else if (src != DB_DONE) {
 		rc = crm_dberror(c, src, "score rule");
 	} else {
 		cJSON *a = cJSON_CreateObject();
@@ -70,32 +70,32 @@ int score_rule_add(struct crm *c, const char *name, const char *expr, long long 
 int score_rule_list(struct crm *c, const char *model, const char *name)
 {
 	char *m = model_name(c, model);
-	sqlite3_stmt *st = db_stmt(c, "SELECT id, model, name, expr, points FROM score_rule "
+	struct db_stmt *st = db_stmt(c, "SELECT id, model, name, expr, points FROM score_rule "
 				      "WHERE model = ?1 AND (?2 IS NULL OR name = ?2) ORDER BY id");
 	if (!st) {
 		free(m);
 		return c->errcode;
 	}
-	sqlite3_bind_text(st, 1, m, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 1, m, -1, DB_TRANSIENT);
 	if (name)
-		sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+		db_bind_text(st, 2, name, -1, DB_TRANSIENT);
 	static const char *const cols[] = { "name", "points", "when" };
 	out_columns(c->out, cols, 3);
 	int n = 0, rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		out_begin(c->out);
 		out_str(c->out, "type", "score_rule");
-		out_int(c->out, "id", sqlite3_column_int64(st, 0));
-		out_str(c->out, "model", (const char *)sqlite3_column_text(st, 1));
-		out_str(c->out, "name", (const char *)sqlite3_column_text(st, 2));
-		out_int(c->out, "points", sqlite3_column_int64(st, 4));
-		out_str(c->out, "when", (const char *)sqlite3_column_text(st, 3));
+		out_int(c->out, "id", db_column_int64(st, 0));
+		out_str(c->out, "model", (const char *)db_column_text(st, 1));
+		out_str(c->out, "name", (const char *)db_column_text(st, 2));
+		out_int(c->out, "points", db_column_int64(st, 4));
+		out_str(c->out, "when", (const char *)db_column_text(st, 3));
 		out_end(c->out);
 		n++;
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	free(m);
-	if (rc != SQLITE_DONE)
+	if (rc != DB_DONE)
 		return crm_dberror(c, rc, "score rule");
 	return n ? CRM_OK : CRM_NOTFOUND;
 }
@@ -103,19 +103,19 @@ int score_rule_list(struct crm *c, const char *model, const char *name)
 int score_rule_rm(struct crm *c, const char *name, const char *model)
 {
 	char *m = model_name(c, model);
-	sqlite3_stmt *st = db_stmt(c, "DELETE FROM score_rule WHERE model = ? AND name = ? RETURNING expr, points");
+	struct db_stmt *st = db_stmt(c, "DELETE FROM score_rule WHERE model = ? AND name = ? RETURNING expr, points");
 	if (!st) {
 		free(m);
 		return c->errcode;
 	}
-	sqlite3_bind_text(st, 1, m, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 1, m, -1, DB_TRANSIENT);
+	db_bind_text(st, 2, name, -1, DB_TRANSIENT);
 	int rc = CRM_OK;
-	if (sqlite3_step(st) == SQLITE_ROW) {
+	if (db_step(st) == DB_ROW) {
 		cJSON *b = cJSON_CreateObject();
-		cJSON_AddStringToObject(b, "when", (const char *)sqlite3_column_text(st, 0));
-		cJSON_AddNumberToObject(b, "points", (double)sqlite3_column_int64(st, 1));
-		sqlite3_reset(st);
+		cJSON_AddStringToObject(b, "when", (const char *)db_column_text(st, 0));
+		cJSON_AddNumberToObject(b, "points", (double)db_column_int64(st, 1));
+		db_reset(st);
 		char *before = cJSON_PrintUnformatted(b), *entity = xasprintf("score_rule:%s.%s", m, name);
 		rc = audit_log(c, entity, "delete", before, NULL);
 		cJSON_free(before);
@@ -130,7 +130,7 @@ int score_rule_rm(struct crm *c, const char *name, const char *model)
 			out_end(c->out);
 		}
 	} else {
-		sqlite3_reset(st);
+		db_reset(st);
 		rc = crm_error(c, CRM_NOTFOUND, "model %s has no rule '%s'", m, name);
 	}
 	free(m);
@@ -162,20 +162,20 @@ static int model_load(struct crm *c, struct score_model *r)
 {
 	const struct type *t = type_find(c, "lead");
 	char *m = model_name(c, NULL);
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db, "SELECT name, expr, points FROM score_rule WHERE model = ? ORDER BY id",
+	struct db_stmt *st;
+	int rc = db_prepare(c, "SELECT name, expr, points FROM score_rule WHERE model = ? ORDER BY id",
 				    -1, &st, NULL);
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		free(m);
 		return crm_dberror(c, rc, "score rules");
 	}
-	sqlite3_bind_text(st, 1, m, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 1, m, -1, DB_TRANSIENT);
 	free(m);
 	rc = CRM_OK;
-	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+	while (!rc && db_step(st) == DB_ROW) {
 		char *sql = NULL;
-		const char *name = (const char *)sqlite3_column_text(st, 0);
-		const char *expr = (const char *)sqlite3_column_text(st, 1);
+		const char *name = (const char *)db_column_text(st, 0);
+		const char *expr = (const char *)db_column_text(st, 1);
 		rc = query_expr(c, t, expr, &sql);
 		if (rc) {
 			char *msg = xstrdup(c->errmsg);
@@ -188,9 +188,9 @@ static int model_load(struct crm *c, struct score_model *r)
 		r->points = xrealloc(r->points, (r->n + 1) * sizeof(long long));
 		r->name[r->n] = xstrdup(name);
 		r->sql[r->n] = sql;
-		r->points[r->n++] = sqlite3_column_int64(st, 2);
+		r->points[r->n++] = db_column_int64(st, 2);
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	return rc;
 }
 
@@ -223,19 +223,19 @@ static int targets_flush(struct crm *c)
 	if (!q || !q->n)
 		return CRM_OK;
 	qsort(q->id, (size_t)q->n, sizeof(*q->id), cmp_id);
-	sqlite3_stmt *st = db_stmt(c, "INSERT OR IGNORE INTO temp.score_ids(id) VALUES (?)");
+	struct db_stmt *st = db_stmt(c, "INSERT OR IGNORE INTO temp.score_ids(id) VALUES (?)");
 	if (!st)
 		return c->errcode;
-	int rc = SQLITE_DONE;
-	for (long i = 0; i < q->n && rc == SQLITE_DONE; i++) {
+	int rc = DB_DONE;
+	for (long i = 0; i < q->n && rc == DB_DONE; i++) {
 		if (i && q->id[i] == q->id[i - 1])
 			continue;
-		sqlite3_bind_int64(st, 1, q->id[i]);
-		rc = sqlite3_step(st);
-		sqlite3_reset(st);
+		db_bind_int64(st, 1, q->id[i]);
+		rc = db_step(st);
+		db_reset(st);
 	}
 	q->n = 0;
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "score");
+	return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "score");
 }
 
 int score_targets_begin(struct crm *c)
@@ -302,31 +302,31 @@ static int name_index(const struct target_events *te, const char *name)
 
 static int target_events_load(struct crm *c)
 {
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db, "SELECT s.id, e.name FROM temp.score_ids AS s LEFT JOIN event AS e "
+	struct db_stmt *st;
+	int rc = db_prepare(c, "SELECT s.id, e.name FROM temp.score_ids AS s LEFT JOIN event AS e "
 					   "ON e.lead_id = s.id AND e.deleted_at IS NULL "
 					   "ORDER BY s.id", -1, &st, NULL);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return crm_dberror(c, rc, "score");
 	struct target_events *te = xcalloc(1, sizeof(*te));
 	long cap = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		if (te->n == cap) {
 			cap = cap ? 2 * cap : 1024;
 			te->id = xrealloc(te->id, (size_t)cap * sizeof(*te->id));
 			te->name = xrealloc(te->name, (size_t)cap * sizeof(*te->name));
 		}
-		const char *name = (const char *)sqlite3_column_text(st, 1);
+		const char *name = (const char *)db_column_text(st, 1);
 		int k = name_index(te, name);
 		if (name && k < 0) {
 			te->names = xrealloc(te->names, (size_t)(te->nnames + 1) * sizeof(char *));
 			te->names[k = te->nnames++] = xstrdup(name);
 		}
-		te->id[te->n] = sqlite3_column_int64(st, 0);
+		te->id[te->n] = db_column_int64(st, 0);
 		te->name[te->n++] = k;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	db_finalize(st);
+	if (rc != DB_DONE) {
 		target_events_free(te);
 		return crm_dberror(c, rc, "score");
 	}
@@ -367,13 +367,13 @@ static int qualify(struct crm *c)
 {
 	long long thr = config_get_int(c, "score.sql", 60);
 	const struct type *t = type_find(c, "lead");
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db, "SELECT n.id FROM temp.score_new n CROSS JOIN lead l ON l.id = n.id "
+	struct db_stmt *st;
+	int rc = db_prepare(c, "SELECT n.id FROM temp.score_new n CROSS JOIN lead l ON l.id = n.id "
 					   "WHERE n.s >= ?1 AND coalesce(n.old, 0) < ?1 "
 					   "AND l.status IN ('new', 'working', 'nurturing') ORDER BY n.id", -1, &st, NULL);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return crm_dberror(c, rc, "score");
-	sqlite3_bind_int64(st, 1, thr);
+	db_bind_int64(st, 1, thr);
 	long long *ids;
 	int n;
 	rc = db_ids(c, st, &ids, &n);
@@ -392,32 +392,32 @@ static int explain(struct crm *c, const struct score_model *r)
 	char *src = query_source(t);
 	static const char *const cols[] = { "lead", "name", "rule", "points" };
 	out_columns(c->out, cols, 4);
-	sqlite3_stmt *ids;
+	struct db_stmt *ids;
 	char *scope = query_scope(c, t, "l", false);
 	char *isql = xasprintf("SELECT n.id, l.name, n.s FROM temp.score_all n JOIN lead l ON l.id = n.id "
 			       "WHERE %s ORDER BY n.id", scope);
 	free(scope);
-	int rc = sqlite3_prepare_v2(c->db, isql, -1, &ids, NULL);
+	int rc = db_prepare(c, isql, -1, &ids, NULL);
 	free(isql);
-	if (rc != SQLITE_OK) {
+	if (rc != DB_OK) {
 		free(src);
 		return crm_dberror(c, rc, "score");
 	}
 	rc = CRM_OK;
-	while (!rc && sqlite3_step(ids) == SQLITE_ROW) {
-		long long id = sqlite3_column_int64(ids, 0);
-		const char *name = (const char *)sqlite3_column_text(ids, 1);
+	while (!rc && db_step(ids) == DB_ROW) {
+		long long id = db_column_int64(ids, 0);
+		const char *name = (const char *)db_column_text(ids, 1);
 		for (int i = 0; i < r->n; i++) {
 			char *sql = xasprintf("SELECT 1 FROM %s WHERE r.id = ? AND (%s)", src, r->sql[i]);
-			sqlite3_stmt *st = db_stmt(c, sql);
+			struct db_stmt *st = db_stmt(c, sql);
 			free(sql);
 			if (!st) {
 				rc = c->errcode;
 				break;
 			}
-			sqlite3_bind_int64(st, 1, id);
-			bool hit = sqlite3_step(st) == SQLITE_ROW;
-			sqlite3_reset(st);
+			db_bind_int64(st, 1, id);
+			bool hit = db_step(st) == DB_ROW;
+			db_reset(st);
 			if (!hit)
 				continue;
 			out_begin(c->out);
@@ -433,10 +433,10 @@ static int explain(struct crm *c, const struct score_model *r)
 		out_int(c->out, "lead", id);
 		out_str(c->out, "name", name);
 		out_str(c->out, "rule", "total");
-		out_int(c->out, "points", sqlite3_column_int64(ids, 2));
+		out_int(c->out, "points", db_column_int64(ids, 2));
 		out_end(c->out);
 	}
-	sqlite3_finalize(ids);
+	db_finalize(ids);
 	free(src);
 	return rc;
 }
@@ -446,23 +446,23 @@ static int explain(struct crm *c, const struct score_model *r)
  * before, after, by id), not one audit row per lead. */
 static int audit_run(struct crm *c, const char *model, const char *now)
 {
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db, "SELECT id, coalesce(old, 0), s FROM temp.score_new ORDER BY id", -1, &st, NULL);
-	if (rc != SQLITE_OK)
+	struct db_stmt *st;
+	int rc = db_prepare(c, "SELECT id, coalesce(old, 0), s FROM temp.score_new ORDER BY id", -1, &st, NULL);
+	if (rc != DB_OK)
 		return crm_dberror(c, rc, "score");
 	struct sbuf ch = { 0 };
 	long long n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		sbuf_addc(&ch, ';');
-		sbuf_add_int(&ch, sqlite3_column_int64(st, 0));
+		sbuf_add_int(&ch, db_column_int64(st, 0));
 		sbuf_addc(&ch, ':');
-		sbuf_add_int(&ch, sqlite3_column_int64(st, 1));
+		sbuf_add_int(&ch, db_column_int64(st, 1));
 		sbuf_addc(&ch, ':');
-		sbuf_add_int(&ch, sqlite3_column_int64(st, 2));
+		sbuf_add_int(&ch, db_column_int64(st, 2));
 		n++;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
+	db_finalize(st);
+	if (rc != DB_DONE) {
 		sbuf_release(&ch);
 		return crm_dberror(c, rc, "score");
 	}
@@ -590,15 +590,15 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 		char *q = xasprintf("%s WHERE r.id IN (SELECT id FROM temp.score_new) AND (%s) ORDER BY r.id", sel, scope);
 		free(scope);
 		free(sel);
-		sqlite3_stmt *st;
-		int src2 = sqlite3_prepare_v2(c->db, q, -1, &st, NULL);
+		struct db_stmt *st;
+		int src2 = db_prepare(c, q, -1, &st, NULL);
 		free(q);
-		if (src2 == SQLITE_OK) {
-			while ((src2 = sqlite3_step(st)) == SQLITE_ROW)
+		if (src2 == DB_OK) {
+			while ((src2 = db_step(st)) == DB_ROW)
 				record_emit_row(c, t, st);
-			sqlite3_finalize(st);
+			db_finalize(st);
 		}
-		if (src2 != SQLITE_DONE)
+		if (src2 != DB_DONE)
 			rc = crm_dberror(c, src2, "score");
 	}
 	progress_end(&pg);

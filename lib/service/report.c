@@ -15,12 +15,12 @@
 #include "service/survey.h"
 #include "service/ticket.h"
 
-static const char *col_text(sqlite3_stmt *st, int i)
+static const char *col_text(struct db_stmt *st, int i)
 {
-	return (const char *)sqlite3_column_text(st, i);
+	return (const char *)db_column_text(st, i);
 }
 
-static int prepare(struct crm *c, const char *sql, sqlite3_stmt **st)
+static int prepare(struct crm *c, const char *sql, struct db_stmt **st)
 {
 	return query_prepare_readonly(c, sql, st);
 }
@@ -78,7 +78,7 @@ static long long median(long long *v, int n)
 
 /* The group key of a measure: the ticket's owner or category, or the
  * month of the instant the measure is about. */
-static const char *key_of(const char *by, sqlite3_stmt *st, const char *when, char month[8])
+static const char *key_of(const char *by, struct db_stmt *st, const char *when, char month[8])
 {
 	if (!by)
 		return NULL;
@@ -122,14 +122,14 @@ int report_service(struct crm *c, const struct service_opts *o)
 			      ticket_pauses_sql, src, scope);
 	free(src);
 	free(scope);
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = prepare(c, sql, &st);
 	free(sql);
 	if (rc)
 		return rc;
 	struct svc s = { NULL, 0 };
 	char month[8];
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		const char *status = col_text(st, 3), *opened = col_text(st, 4), *first = col_text(st, 5),
 			   *resolved = col_text(st, 6), *pauses = col_text(st, 8);
 		bool unresolved = status && (!strcmp(status, "new") || !strcmp(status, "open") || !strcmp(status, "pending"));
@@ -147,14 +147,14 @@ int report_service(struct crm *c, const struct service_opts *o)
 			long long n = ticket_counted(c, opened, resolved, pauses);
 			struct svc_group *g = svc_group(&s, key_of(o->by, st, resolved, month));
 			g->resolved++;
-			if (sqlite3_column_type(st, 7) == SQLITE_NULL)
+			if (db_column_type(st, 7) == DB_NULL)
 				g->within++;
 			if (n >= 0)
 				push(&g->rs, &g->nrs, n);
 		}
 	}
-	rc = rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report service");
-	sqlite3_finalize(st);
+	rc = rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "report service");
+	db_finalize(st);
 	if (s.n > 1)
 		qsort(s.g, (size_t)s.n, sizeof(*s.g), cmp_group);
 	const char *key = o->by ? o->by : "by";
@@ -242,51 +242,51 @@ static struct acct *acct_find(struct acct *a, int n, long long id)
 
 /* Run sql (account_id first, then values) and hand each row to fn. */
 static int per_account(struct crm *c, const char *sql, struct acct *a, int n,
-		       void (*fn)(struct acct *x, sqlite3_stmt *st))
+		       void (*fn)(struct acct *x, struct db_stmt *st))
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = prepare(c, sql, &st);
 	if (rc)
 		return rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		struct acct *x = acct_find(a, n, sqlite3_column_int64(st, 0));
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct acct *x = acct_find(a, n, db_column_int64(st, 0));
 		if (x)
 			fn(x, st);
 	}
-	rc = rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report health");
-	sqlite3_finalize(st);
+	rc = rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "report health");
+	db_finalize(st);
 	return rc;
 }
 
-static void set_tickets(struct acct *x, sqlite3_stmt *st)
+static void set_tickets(struct acct *x, struct db_stmt *st)
 {
-	x->p.open_tickets = sqlite3_column_int64(st, 1);
-	x->p.breached_tickets = sqlite3_column_int64(st, 2);
+	x->p.open_tickets = db_column_int64(st, 1);
+	x->p.breached_tickets = db_column_int64(st, 2);
 }
 
-static void set_csat(struct acct *x, sqlite3_stmt *st)
+static void set_csat(struct acct *x, struct db_stmt *st)
 {
-	x->csat_answers = sqlite3_column_int64(st, 1);
-	x->csat_happy = sqlite3_column_int64(st, 2);
+	x->csat_answers = db_column_int64(st, 1);
+	x->csat_happy = db_column_int64(st, 2);
 }
 
-static void set_nps(struct acct *x, sqlite3_stmt *st)
+static void set_nps(struct acct *x, struct db_stmt *st)
 {
-	x->p.nps = sqlite3_column_int64(st, 1);
+	x->p.nps = db_column_int64(st, 1);
 }
 
-static void set_events(struct acct *x, sqlite3_stmt *st)
+static void set_events(struct acct *x, struct db_stmt *st)
 {
-	x->p.events_30d += sqlite3_column_int64(st, 1);
-	x->p.events_prev_30d += sqlite3_column_int64(st, 2);
+	x->p.events_30d += db_column_int64(st, 1);
+	x->p.events_prev_30d += db_column_int64(st, 2);
 }
 
-static void set_overdue(struct acct *x, sqlite3_stmt *st)
+static void set_overdue(struct acct *x, struct db_stmt *st)
 {
 	/* one currency per account: the one with the most money past due */
 	if (x->currency)
 		return;
-	x->overdue = sqlite3_column_int64(st, 1);
+	x->overdue = db_column_int64(st, 1);
 	x->currency = col_text(st, 2) ? xstrdup(col_text(st, 2)) : NULL;
 	x->p.overdue = x->overdue > 0;
 }
@@ -312,27 +312,27 @@ int report_health(struct crm *c, const struct service_opts *o)
 			      "AS INTEGER) FROM account AS r WHERE r.deleted_at IS NULL AND (?1 IS NULL OR r.owner = ?1) "
 			      "AND (%s) ORDER BY r.id", scope);
 	free(scope);
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = prepare(c, sql, &st);
 	free(sql);
 	if (rc)
 		return rc;
 	if (o->owner)
-		sqlite3_bind_text(st, 1, o->owner, -1, SQLITE_TRANSIENT);
+		db_bind_text(st, 1, o->owner, -1, DB_TRANSIENT);
 	struct acct *a = NULL;
 	int n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		a = xrealloc(a, (n + 1) * sizeof(*a));
 		struct acct *x = &a[n++];
 		memset(x, 0, sizeof(*x));
-		x->id = sqlite3_column_int64(st, 0);
+		x->id = db_column_int64(st, 0);
 		x->name = col_text(st, 1) ? xstrdup(col_text(st, 1)) : NULL;
 		x->owner = col_text(st, 2) ? xstrdup(col_text(st, 2)) : NULL;
-		x->p.last_activity_days = sqlite3_column_int64(st, 3);
+		x->p.last_activity_days = db_column_int64(st, 3);
 		x->p.csat10 = x->p.nps = -1;
 	}
-	rc = rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report health");
-	sqlite3_finalize(st);
+	rc = rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "report health");
+	db_finalize(st);
 
 	/* the tickets not yet resolved, and those of them past an SLA due time */
 	char *tsrc = query_source(tt);
@@ -425,41 +425,41 @@ int report_health(struct crm *c, const struct service_opts *o)
 
 /* Run sql and print a line per row through row; CRM_NOTFOUND when none. */
 static int rows_print(struct crm *c, char *sql, const char *const *cols, int ncols, const char *what,
-		      void (*row)(struct out *w, sqlite3_stmt *st))
+		      void (*row)(struct out *w, struct db_stmt *st))
 {
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = prepare(c, sql, &st);
 	free(sql);
 	if (rc)
 		return rc;
 	out_columns(c->out, cols, ncols);
 	long n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		out_begin(c->out);
 		row(c->out, st);
 		out_end(c->out);
 		n++;
 	}
-	rc = rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, what);
-	sqlite3_finalize(st);
+	rc = rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, what);
+	db_finalize(st);
 	return rc ? rc : n ? CRM_OK : CRM_NOTFOUND;
 }
 
 /* ---- report renewals ---- */
 
-static void renewal_row(struct out *w, sqlite3_stmt *st)
+static void renewal_row(struct out *w, struct db_stmt *st)
 {
 	out_str(w, "type", "contract");
-	out_int(w, "id", sqlite3_column_int64(st, 0));
+	out_int(w, "id", db_column_int64(st, 0));
 	out_str(w, "number", col_text(st, 1));
 	out_str(w, "name", col_text(st, 2));
-	if (sqlite3_column_type(st, 3) != SQLITE_NULL)
-		out_int(w, "account_id", sqlite3_column_int64(st, 3));
+	if (db_column_type(st, 3) != DB_NULL)
+		out_int(w, "account_id", db_column_int64(st, 3));
 	out_str(w, "account", col_text(st, 4));
-	out_money(w, "amount", sqlite3_column_int64(st, 5));
+	out_money(w, "amount", db_column_int64(st, 5));
 	out_str(w, "currency", col_text(st, 6));
 	out_str(w, "end", col_text(st, 7));
-	out_int(w, "days_left", sqlite3_column_int64(st, 9));
+	out_int(w, "days_left", db_column_int64(st, 9));
 	out_str(w, "owner", col_text(st, 8));
 }
 
@@ -488,17 +488,17 @@ int report_renewals(struct crm *c, const struct service_opts *o)
 
 /* ---- report repurchase ---- */
 
-static void repurchase_row(struct out *w, sqlite3_stmt *st)
+static void repurchase_row(struct out *w, struct db_stmt *st)
 {
 	out_str(w, "type", "account");
-	out_int(w, "id", sqlite3_column_int64(st, 0));
+	out_int(w, "id", db_column_int64(st, 0));
 	out_str(w, "name", col_text(st, 1));
 	out_str(w, "owner", col_text(st, 2));
-	out_int(w, "contracts", sqlite3_column_int64(st, 3));
+	out_int(w, "contracts", db_column_int64(st, 3));
 	out_str(w, "first_signed_at", col_text(st, 4));
 	out_str(w, "last_signed_at", col_text(st, 5));
-	out_real(w, "avg_interval_days", round(sqlite3_column_double(st, 6) * 10) / 10);
-	out_real(w, "days_since_last", round(sqlite3_column_double(st, 7) * 10) / 10);
+	out_real(w, "avg_interval_days", round(db_column_double(st, 6) * 10) / 10);
+	out_real(w, "days_since_last", round(db_column_double(st, 7) * 10) / 10);
 }
 
 int report_repurchase(struct crm *c, const struct service_opts *o)
@@ -553,7 +553,7 @@ int account_tier(struct crm *c, const struct service_opts *o)
 		"AND p.date <= substr(crm_now(), 1, 10) AND p.date > date(substr(crm_now(), 1, 10), '-12 months')), 0)" : "0",
 		scope);
 	free(scope);
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = prepare(c, sql, &st);
 	free(sql);
 	if (rc) {
@@ -561,22 +561,22 @@ int account_tier(struct crm *c, const struct service_opts *o)
 		return rc;
 	}
 	if (cash)
-		sqlite3_bind_text(st, 1, cur, -1, SQLITE_TRANSIENT);
+		db_bind_text(st, 1, cur, -1, DB_TRANSIENT);
 	struct tier_row *rows = NULL;
 	int n = 0;
 	long long total = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		rows = xrealloc(rows, (n + 1) * sizeof(*rows));
 		struct tier_row *r = &rows[n++];
-		r->id = sqlite3_column_int64(st, 0);
+		r->id = db_column_int64(st, 0);
 		r->name = col_text(st, 1) ? xstrdup(col_text(st, 1)) : NULL;
 		r->was = col_text(st, 2) ? xstrdup(col_text(st, 2)) : NULL;
-		r->received = sqlite3_column_int64(st, 3);
+		r->received = db_column_int64(st, 3);
 		r->tier = NULL;
 		total += r->received > 0 ? r->received : 0;
 	}
-	rc = rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "account tier");
-	sqlite3_finalize(st);
+	rc = rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "account tier");
+	db_finalize(st);
 	static const char *const cols[] = { "type", "id", "name", "received", "currency", "share_pct", "running_pct",
 					    "tier", "was" };
 	out_columns(c->out, cols, 9);

@@ -61,18 +61,18 @@ static int survey_fill(struct crm *c, const struct type *t, struct rec *r, unsig
 	else
 		return crm_error(c, CRM_BADINPUT, "entity: a survey is about a ticket, an account or a contact, not %s",
 				 ent);
-	sqlite3_stmt *st = db_stmt(c, sql);
+	struct db_stmt *st = db_stmt(c, sql);
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_int64(st, 1, id);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		rec_set(r, "account_id", (const char *)sqlite3_column_text(st, 0));
+	db_bind_int64(st, 1, id);
+	if (db_step(st) == DB_ROW) {
+		rec_set(r, "account_id", (const char *)db_column_text(st, 0));
 		if (!rec_get(r, "owner"))
-			rec_set(r, "owner", (const char *)sqlite3_column_text(st, 1));
+			rec_set(r, "owner", (const char *)db_column_text(st, 1));
 		if (!rec_get(r, "category"))
-			rec_set(r, "category", (const char *)sqlite3_column_text(st, 2));
+			rec_set(r, "category", (const char *)db_column_text(st, 2));
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	if (!rec_get(r, "owner"))
 		rec_set(r, "owner", c->user);
 	return CRM_OK;
@@ -173,30 +173,30 @@ int satisfaction_compute(struct crm *c, const struct satisfaction_opts *o, struc
 		"WHERE r.deleted_at IS NULL AND (?1 = '' OR julianday(r.at) >= julianday(?1)) "
 		"AND (?2 IS NULL OR r.owner = ?2) AND (%s) GROUP BY k ORDER BY k", key, scope);
 	free(scope);
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = query_prepare_readonly(c, sql, &st);
 	free(sql);
 	if (rc)
 		return rc;
-	sqlite3_bind_text(st, 1, since, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 1, since, -1, DB_TRANSIENT);
 	if (o->owner)
-		sqlite3_bind_text(st, 2, o->owner, -1, SQLITE_TRANSIENT);
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		if (sqlite3_column_int64(st, 1) == 0)
+		db_bind_text(st, 2, o->owner, -1, DB_TRANSIENT);
+	while ((rc = db_step(st)) == DB_ROW) {
+		if (db_column_int64(st, 1) == 0)
 			continue;   /* no group: an aggregate over nothing */
 		*rows = xrealloc(*rows, (*n + 1) * sizeof(**rows));
 		struct satisfaction *s = &(*rows)[(*n)++];
-		const char *k = (const char *)sqlite3_column_text(st, 0);
+		const char *k = (const char *)db_column_text(st, 0);
 		s->key = k ? xstrdup(k) : NULL;
-		s->responses = sqlite3_column_int64(st, 1);
-		s->csat_answers = sqlite3_column_int64(st, 2);
-		s->csat_happy = sqlite3_column_int64(st, 3);
-		s->nps_answers = sqlite3_column_int64(st, 4);
-		s->promoters = sqlite3_column_int64(st, 5);
-		s->detractors = sqlite3_column_int64(st, 6);
+		s->responses = db_column_int64(st, 1);
+		s->csat_answers = db_column_int64(st, 2);
+		s->csat_happy = db_column_int64(st, 3);
+		s->nps_answers = db_column_int64(st, 4);
+		s->promoters = db_column_int64(st, 5);
+		s->detractors = db_column_int64(st, 6);
 	}
-	rc = rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "report satisfaction");
-	sqlite3_finalize(st);
+	rc = rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "report satisfaction");
+	db_finalize(st);
 	if (rc) {
 		satisfaction_free(*rows, *n);
 		*rows = NULL;

@@ -229,7 +229,7 @@ long long ticket_counted(struct crm *c, const char *from, const char *to, const 
 int ticket_sql_register(struct crm *c)
 {
 	int rc = sqlite3_create_function(c->db, "ticket_sla", 6, SQLITE_UTF8, c, fn_ticket_sla, NULL, NULL);
-	return rc == SQLITE_OK ? CRM_OK : crm_dberror(c, rc, "registering ticket_sla()");
+	return rc == DB_OK ? CRM_OK : crm_dberror(c, rc, "registering ticket_sla()");
 }
 
 /* ---- the type's behaviour ---- */
@@ -315,31 +315,31 @@ static int activity_on(struct crm *c, long long id, const char *text, const char
 /* End the pause of ticket id that lasts (if any) at at. */
 static int pause_end(struct crm *c, long long id, const char *at)
 {
-	sqlite3_stmt *st = db_stmt(c, "UPDATE ticket_pause SET to_at = ?1 WHERE ticket_id = ?2 AND to_at IS NULL");
+	struct db_stmt *st = db_stmt(c, "UPDATE ticket_pause SET to_at = ?1 WHERE ticket_id = ?2 AND to_at IS NULL");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_text(st, 1, at, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, id);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "ticket_pause");
+	db_bind_text(st, 1, at, -1, DB_TRANSIENT);
+	db_bind_int64(st, 2, id);
+	int rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "ticket_pause");
 }
 
 static int pause_add(struct crm *c, long long id, const char *kind, const char *from, const char *to)
 {
-	sqlite3_stmt *st = db_stmt(c, "INSERT INTO ticket_pause(ticket_id, kind, from_at, to_at) VALUES (?, ?, ?, ?)");
+	struct db_stmt *st = db_stmt(c, "INSERT INTO ticket_pause(ticket_id, kind, from_at, to_at) VALUES (?, ?, ?, ?)");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, from, -1, SQLITE_TRANSIENT);
+	db_bind_int64(st, 1, id);
+	db_bind_text(st, 2, kind, -1, DB_STATIC);
+	db_bind_text(st, 3, from, -1, DB_TRANSIENT);
 	if (to)
-		sqlite3_bind_text(st, 4, to, -1, SQLITE_TRANSIENT);
+		db_bind_text(st, 4, to, -1, DB_TRANSIENT);
 	else
-		sqlite3_bind_null(st, 4);
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	return rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "ticket_pause");
+		db_bind_null(st, 4);
+	int rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "ticket_pause");
 }
 
 static const char *str_of(const cJSON *o, const char *key)
@@ -512,16 +512,16 @@ static int breach_fire(struct crm *c, long long id, const char *clock, const cha
 	snprintf(ent, sizeof(ent), "ticket:%lld", id);
 	int rc = CRM_OK;
 	if (!dry) {
-		sqlite3_stmt *st = db_stmt(c, "INSERT INTO ticket_breach(ticket_id, clock, due, fired_at) VALUES (?, ?, ?, ?)");
+		struct db_stmt *st = db_stmt(c, "INSERT INTO ticket_breach(ticket_id, clock, due, fired_at) VALUES (?, ?, ?, ?)");
 		if (!st)
 			return c->errcode;
-		sqlite3_bind_int64(st, 1, id);
-		sqlite3_bind_text(st, 2, clock, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, due ? due : now, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
-		int s = sqlite3_step(st);
-		sqlite3_reset(st);
-		if (s != SQLITE_DONE)
+		db_bind_int64(st, 1, id);
+		db_bind_text(st, 2, clock, -1, DB_STATIC);
+		db_bind_text(st, 3, due ? due : now, -1, DB_TRANSIENT);
+		db_bind_text(st, 4, now, -1, DB_TRANSIENT);
+		int s = db_step(st);
+		db_reset(st);
+		if (s != DB_DONE)
 			return crm_dberror(c, s, "ticket_breach");
 		cJSON *after = record_get(c, type_find(c, "ticket"), id, false);
 		if (!after)
@@ -556,24 +556,24 @@ int ticket_tick(struct crm *c, bool dry)
 			      "(SELECT 1 FROM ticket_breach AS b WHERE b.ticket_id = r.id AND b.clock = j.value) "
 			      "ORDER BY r.id, j.key", src);
 	free(src);
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	struct db_stmt *st;
+	int rc = db_prepare(c, sql, -1, &st, NULL);
 	free(sql);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return crm_dberror(c, rc, "tick");
 	/* gathered first: firing writes */
 	struct hit { long long id; char *clock, *due; } *hits = NULL;
 	int n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		hits = xrealloc(hits, (n + 1) * sizeof(*hits));
-		hits[n].id = sqlite3_column_int64(st, 0);
-		hits[n].clock = xstrdup((const char *)sqlite3_column_text(st, 1));
-		const char *due = (const char *)sqlite3_column_text(st, 2);
+		hits[n].id = db_column_int64(st, 0);
+		hits[n].clock = xstrdup((const char *)db_column_text(st, 1));
+		const char *due = (const char *)db_column_text(st, 2);
 		hits[n].due = due ? xstrdup(due) : NULL;
 		n++;
 	}
-	rc = rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "tick");
-	sqlite3_finalize(st);
+	rc = rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "tick");
+	db_finalize(st);
 	for (int i = 0; i < n; i++) {
 		if (!rc)
 			rc = breach_fire(c, hits[i].id, hits[i].clock, hits[i].due, dry);
@@ -600,15 +600,15 @@ static char *breached_sql(struct crm *c, const char *what)
 int ticket_breached_count(struct crm *c, long long *n)
 {
 	char *sql = breached_sql(c, "count(*)");
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = query_prepare_readonly(c, sql, &st);
 	free(sql);
 	if (rc)
 		return rc;
-	rc = sqlite3_step(st);
-	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	rc = rc == SQLITE_ROW ? CRM_OK : crm_dberror(c, rc, "breached tickets");
-	sqlite3_finalize(st);
+	rc = db_step(st);
+	*n = rc == DB_ROW ? db_column_int64(st, 0) : 0;
+	rc = rc == DB_ROW ? CRM_OK : crm_dberror(c, rc, "breached tickets");
+	db_finalize(st);
 	return rc;
 }
 
@@ -617,7 +617,7 @@ int ticket_breached_print(struct crm *c, long long *n)
 	char *sql = breached_sql(c, "r.id");
 	char *ordered = xasprintf("%s ORDER BY r.id", sql);
 	free(sql);
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = query_prepare_readonly(c, ordered, &st);
 	free(ordered);
 	if (rc)

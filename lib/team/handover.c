@@ -34,12 +34,12 @@ static int move_type(struct crm *c, const struct type *t, const char *name, cons
 {
 	char *sql = xasprintf("SELECT id FROM \"%s\" WHERE owner = ? AND deleted_at IS NULL%s ORDER BY id",
 			      t->name, unfinished(t));
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	struct db_stmt *st;
+	int rc = db_prepare(c, sql, -1, &st, NULL);
 	free(sql);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return crm_dberror(c, rc, t->name);
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 1, name, -1, DB_TRANSIENT);
 	long long *ids;
 	int n;
 	if ((rc = db_ids(c, st, &ids, &n)))
@@ -87,34 +87,34 @@ static void summary(struct crm *c, const struct type *t, long long n, const char
 /* What was shared with the user ends with them. */
 static int end_shares(struct crm *c, const char *name)
 {
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db, "SELECT record_type || ':' || record_id, write, until FROM share "
+	struct db_stmt *st;
+	int rc = db_prepare(c, "SELECT record_type || ':' || record_id, write, until FROM share "
 				    "WHERE shared_with = ? ORDER BY id", -1, &st, NULL);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return crm_dberror(c, rc, "share");
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 1, name, -1, DB_TRANSIENT);
 	rc = CRM_OK;
-	while (!rc && sqlite3_step(st) == SQLITE_ROW) {
+	while (!rc && db_step(st) == DB_ROW) {
 		cJSON *j = cJSON_CreateObject();
 		cJSON_AddStringToObject(j, "with", name);
-		cJSON_AddBoolToObject(j, "write", sqlite3_column_int(st, 1));
-		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-			cJSON_AddStringToObject(j, "until", (const char *)sqlite3_column_text(st, 2));
+		cJSON_AddBoolToObject(j, "write", db_column_int(st, 1));
+		if (db_column_type(st, 2) != DB_NULL)
+			cJSON_AddStringToObject(j, "until", (const char *)db_column_text(st, 2));
 		char *b = cJSON_PrintUnformatted(j);
-		rc = audit_log(c, (const char *)sqlite3_column_text(st, 0), "unshare", b, NULL);
+		rc = audit_log(c, (const char *)db_column_text(st, 0), "unshare", b, NULL);
 		cJSON_free(b);
 		cJSON_Delete(j);
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	if (rc)
 		return rc;
 	st = db_stmt(c, "DELETE FROM share WHERE shared_with = ?");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-	int src = sqlite3_step(st);
-	sqlite3_reset(st);
-	return src == SQLITE_DONE ? CRM_OK : crm_dberror(c, src, "share");
+	db_bind_text(st, 1, name, -1, DB_TRANSIENT);
+	int src = db_step(st);
+	db_reset(st);
+	return src == DB_DONE ? CRM_OK : crm_dberror(c, src, "share");
 }
 
 static int handover(struct crm *c, const char *name, long long uid, const char *to, bool to_pool, const char *mgr)

@@ -138,14 +138,14 @@ static long long claims_today(struct crm *c, const char *user)
 	if (date_parse(today, now, &day, NULL) != 0)
 		day = now;
 	date_format(day, start);
-	sqlite3_stmt *st = db_stmt(c, "SELECT count(*) FROM audit WHERE user = ?1 AND action = 'pool_claim' "
+	struct db_stmt *st = db_stmt(c, "SELECT count(*) FROM audit WHERE user = ?1 AND action = 'pool_claim' "
 				      "AND julianday(at) >= julianday(?2)");
 	if (!st)
 		return 0;
-	sqlite3_bind_text(st, 1, user, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, start, -1, SQLITE_TRANSIENT);
-	long long n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
+	db_bind_text(st, 1, user, -1, DB_TRANSIENT);
+	db_bind_text(st, 2, start, -1, DB_TRANSIENT);
+	long long n = db_step(st) == DB_ROW ? db_column_int64(st, 0) : 0;
+	db_reset(st);
 	return n;
 }
 
@@ -321,13 +321,13 @@ static int remind(struct crm *c, const struct type *t, long long id, const char 
 {
 	char ent[96];
 	snprintf(ent, sizeof(ent), "%s:%lld", t->name, id);
-	sqlite3_stmt *st = db_stmt(c, "SELECT 1 FROM pool_reminder WHERE entity = ? AND basis = ?");
+	struct db_stmt *st = db_stmt(c, "SELECT 1 FROM pool_reminder WHERE entity = ? AND basis = ?");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_text(st, 1, ent, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, basis, -1, SQLITE_TRANSIENT);
-	bool sent = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_reset(st);
+	db_bind_text(st, 1, ent, -1, DB_TRANSIENT);
+	db_bind_text(st, 2, basis, -1, DB_TRANSIENT);
+	bool sent = db_step(st) == DB_ROW;
+	db_reset(st);
 	if (sent)
 		return CRM_OK;   /* once for this deadline */
 	char *why = xasprintf("goes back to the pool on %.10s (%s)", due, rule);
@@ -359,13 +359,13 @@ static int remind(struct crm *c, const struct type *t, long long id, const char 
 	st = db_stmt(c, "INSERT OR REPLACE INTO pool_reminder(entity, basis, task_id, at) VALUES (?, ?, ?, ?)");
 	if (!st)
 		return c->errcode;
-	sqlite3_bind_text(st, 1, ent, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, basis, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 3, tid);
-	sqlite3_bind_text(st, 4, now, -1, SQLITE_TRANSIENT);
-	int src = sqlite3_step(st);
-	sqlite3_reset(st);
-	return src == SQLITE_DONE ? CRM_OK : crm_dberror(c, src, "pool");
+	db_bind_text(st, 1, ent, -1, DB_TRANSIENT);
+	db_bind_text(st, 2, basis, -1, DB_TRANSIENT);
+	db_bind_int64(st, 3, tid);
+	db_bind_text(st, 4, now, -1, DB_TRANSIENT);
+	int src = db_step(st);
+	db_reset(st);
+	return src == DB_DONE ? CRM_OK : crm_dberror(c, src, "pool");
 }
 
 static int reclaim(struct crm *c, const struct type *t, long long id, const char *name, const char *owner,
@@ -389,12 +389,12 @@ static int reclaim(struct crm *c, const struct type *t, long long id, const char
 	if (!rc) {
 		char ent[96];
 		snprintf(ent, sizeof(ent), "%s:%lld", t->name, id);
-		sqlite3_stmt *st = db_stmt(c, "DELETE FROM pool_reminder WHERE entity = ?");
+		struct db_stmt *st = db_stmt(c, "DELETE FROM pool_reminder WHERE entity = ?");
 		if (!st)
 			return c->errcode;
-		sqlite3_bind_text(st, 1, ent, -1, SQLITE_TRANSIENT);
-		sqlite3_step(st);
-		sqlite3_reset(st);
+		db_bind_text(st, 1, ent, -1, DB_TRANSIENT);
+		db_step(st);
+		db_reset(st);
 	}
 	return rc;
 }
@@ -423,12 +423,12 @@ static int tick_type(struct crm *c, const struct type *t, long long days, long l
 	char *sql = xasprintf(candidates_sql, deal ? deal : "0", t->name, closed);
 	free(closed);
 	free(deal);
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
+	struct db_stmt *st;
+	int rc = db_prepare(c, sql, -1, &st, NULL);
 	free(sql);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return crm_dberror(c, rc, "pool tick");
-	sqlite3_bind_text(st, 1, now, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 1, now, -1, DB_TRANSIENT);
 	struct cand {
 		long long id;
 		char *name, *owner, *basis, *owned;
@@ -436,20 +436,20 @@ static int tick_type(struct crm *c, const struct type *t, long long days, long l
 		bool has_deal;
 	} *cs = NULL;
 	int n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	while ((rc = db_step(st)) == DB_ROW) {
 		cs = xrealloc(cs, (n + 1) * sizeof(*cs));
 		struct cand *x = &cs[n++];
-		x->id = sqlite3_column_int64(st, 0);
-		x->name = sqlite3_column_text(st, 1) ? xstrdup((const char *)sqlite3_column_text(st, 1)) : NULL;
-		x->owner = xstrdup((const char *)sqlite3_column_text(st, 2));
-		x->basis = xstrdup((const char *)sqlite3_column_text(st, 3));
-		x->idle = sqlite3_column_double(st, 4);
-		x->owned = xstrdup((const char *)sqlite3_column_text(st, 5));
-		x->held = sqlite3_column_double(st, 6);
-		x->has_deal = sqlite3_column_int(st, 7) != 0;
+		x->id = db_column_int64(st, 0);
+		x->name = db_column_text(st, 1) ? xstrdup((const char *)db_column_text(st, 1)) : NULL;
+		x->owner = xstrdup((const char *)db_column_text(st, 2));
+		x->basis = xstrdup((const char *)db_column_text(st, 3));
+		x->idle = db_column_double(st, 4);
+		x->owned = xstrdup((const char *)db_column_text(st, 5));
+		x->held = db_column_double(st, 6);
+		x->has_deal = db_column_int(st, 7) != 0;
 	}
-	sqlite3_finalize(st);
-	rc = rc == SQLITE_DONE ? CRM_OK : crm_dberror(c, rc, "pool tick");
+	db_finalize(st);
+	rc = rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "pool tick");
 	for (int i = 0; i < n && !rc; i++) {
 		struct cand *x = &cs[i];
 		char reason[256], basis[128];

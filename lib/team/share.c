@@ -44,17 +44,17 @@ static char *share_json(const char *with, bool write, const char *until)
 /* The share there is, as JSON text for the audit log, or NULL. */
 static char *share_now(struct crm *c, const struct type *t, long long id, const char *with)
 {
-	sqlite3_stmt *st = db_stmt(c, "SELECT write, until FROM share WHERE record_type = ? AND record_id = ? "
+	struct db_stmt *st = db_stmt(c, "SELECT write, until FROM share WHERE record_type = ? AND record_id = ? "
 				      "AND shared_with = ?");
 	if (!st)
 		return NULL;
-	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, id);
-	sqlite3_bind_text(st, 3, with, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 1, t->name, -1, DB_STATIC);
+	db_bind_int64(st, 2, id);
+	db_bind_text(st, 3, with, -1, DB_TRANSIENT);
 	char *r = NULL;
-	if (sqlite3_step(st) == SQLITE_ROW)
-		r = share_json(with, sqlite3_column_int(st, 0), (const char *)sqlite3_column_text(st, 1));
-	sqlite3_reset(st);
+	if (db_step(st) == DB_ROW)
+		r = share_json(with, db_column_int(st, 0), (const char *)db_column_text(st, 1));
+	db_reset(st);
 	return r;
 }
 
@@ -82,7 +82,7 @@ int share_add(struct crm *c, const struct type *t, long long id, const char *wit
 			return crm_error(c, CRM_BADINPUT, "--until: %s has passed", day);
 	}
 	char *before = share_now(c, t, id, with);
-	sqlite3_stmt *st = db_stmt(c, "INSERT INTO share(record_type, record_id, shared_with, write, until, by, "
+	struct db_stmt *st = db_stmt(c, "INSERT INTO share(record_type, record_id, shared_with, write, until, by, "
 				      "created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
 				      "ON CONFLICT (record_type, record_id, shared_with) DO UPDATE SET "
 				      "write = excluded.write, until = excluded.until, by = excluded.by, "
@@ -91,19 +91,19 @@ int share_add(struct crm *c, const struct type *t, long long id, const char *wit
 		free(before);
 		return c->errcode;
 	}
-	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, id);
-	sqlite3_bind_text(st, 3, with, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 4, write);
+	db_bind_text(st, 1, t->name, -1, DB_STATIC);
+	db_bind_int64(st, 2, id);
+	db_bind_text(st, 3, with, -1, DB_TRANSIENT);
+	db_bind_int(st, 4, write);
 	if (until)
-		sqlite3_bind_text(st, 5, day, -1, SQLITE_TRANSIENT);
+		db_bind_text(st, 5, day, -1, DB_TRANSIENT);
 	else
-		sqlite3_bind_null(st, 5);
-	sqlite3_bind_text(st, 6, c->user, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 7, now, -1, SQLITE_TRANSIENT);
-	int src = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (src != SQLITE_DONE) {
+		db_bind_null(st, 5);
+	db_bind_text(st, 6, c->user, -1, DB_TRANSIENT);
+	db_bind_text(st, 7, now, -1, DB_TRANSIENT);
+	int src = db_step(st);
+	db_reset(st);
+	if (src != DB_DONE) {
 		free(before);
 		return crm_dberror(c, src, "share");
 	}
@@ -129,17 +129,17 @@ int share_rm(struct crm *c, const struct type *t, long long id, const char *with
 	char *before = share_now(c, t, id, with);
 	if (!before)
 		return crm_error(c, CRM_NOTFOUND, "%s:%lld is not shared with %s", t->name, id, with);
-	sqlite3_stmt *st = db_stmt(c, "DELETE FROM share WHERE record_type = ? AND record_id = ? AND shared_with = ?");
+	struct db_stmt *st = db_stmt(c, "DELETE FROM share WHERE record_type = ? AND record_id = ? AND shared_with = ?");
 	if (!st) {
 		free(before);
 		return c->errcode;
 	}
-	sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, id);
-	sqlite3_bind_text(st, 3, with, -1, SQLITE_TRANSIENT);
-	int src = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (src != SQLITE_DONE) {
+	db_bind_text(st, 1, t->name, -1, DB_STATIC);
+	db_bind_int64(st, 2, id);
+	db_bind_text(st, 3, with, -1, DB_TRANSIENT);
+	int src = db_step(st);
+	db_reset(st);
+	if (src != DB_DONE) {
 		free(before);
 		return crm_dberror(c, src, "share");
 	}
@@ -165,32 +165,32 @@ int share_list(struct crm *c, const struct type *t, long long id, const char *wi
 	bool all = !a->active || actor_is(a, "admin");
 	char today[DATE_BUFSZ];
 	date_format_day(date_now(), today);
-	sqlite3_stmt *st = db_stmt(c, "SELECT record_type, record_id, shared_with, write, until, by, created_at "
+	struct db_stmt *st = db_stmt(c, "SELECT record_type, record_id, shared_with, write, until, by, created_at "
 				      "FROM share WHERE (?1 IS NULL OR (record_type = ?1 AND record_id = ?2)) "
 				      "AND (?3 IS NULL OR shared_with = ?3) AND (until IS NULL OR until >= ?4) "
 				      "AND (?5 OR by = ?6 OR shared_with = ?6) ORDER BY record_type, record_id, shared_with");
 	if (!st)
 		return c->errcode;
 	if (t)
-		sqlite3_bind_text(st, 1, t->name, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, id);
-	sqlite3_bind_text(st, 3, with, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, today, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 5, all);
-	sqlite3_bind_text(st, 6, a->user, -1, SQLITE_TRANSIENT);
+		db_bind_text(st, 1, t->name, -1, DB_STATIC);
+	db_bind_int64(st, 2, id);
+	db_bind_text(st, 3, with, -1, DB_TRANSIENT);
+	db_bind_text(st, 4, today, -1, DB_TRANSIENT);
+	db_bind_int(st, 5, all);
+	db_bind_text(st, 6, a->user, -1, DB_TRANSIENT);
 	static const char *const cols[] = { "entity", "with", "write", "until", "by" };
 	out_columns(c->out, cols, 5);
 	long n = 0;
 	int rc;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		share_print(c, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
-			    (const char *)sqlite3_column_text(st, 2), sqlite3_column_int(st, 3),
-			    (const char *)sqlite3_column_text(st, 4), (const char *)sqlite3_column_text(st, 5),
-			    (const char *)sqlite3_column_text(st, 6));
+	while ((rc = db_step(st)) == DB_ROW) {
+		share_print(c, (const char *)db_column_text(st, 0), db_column_int64(st, 1),
+			    (const char *)db_column_text(st, 2), db_column_int(st, 3),
+			    (const char *)db_column_text(st, 4), (const char *)db_column_text(st, 5),
+			    (const char *)db_column_text(st, 6));
 		n++;
 	}
-	sqlite3_reset(st);
-	if (rc != SQLITE_DONE)
+	db_reset(st);
+	if (rc != DB_DONE)
 		return crm_dberror(c, rc, "share");
 	return n ? CRM_OK : CRM_NOTFOUND;
 }

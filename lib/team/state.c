@@ -54,22 +54,22 @@ static void load(struct crm *c, struct actor *a)
 	c->errmsg[0] = 0;   /* a file older than the users: single-user */
 	if (!a->active)
 		return;
-	sqlite3_stmt *st = db_stmt(c, "SELECT role, team, manager, status FROM \"user\" "
+	struct db_stmt *st = db_stmt(c, "SELECT role, team, manager, status FROM \"user\" "
 				      "WHERE name = ? AND deleted_at IS NULL");
 	if (!st)
 		return;
-	sqlite3_bind_text(st, 1, a->user, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		const char *status = (const char *)sqlite3_column_text(st, 3);
+	db_bind_text(st, 1, a->user, -1, DB_TRANSIENT);
+	if (db_step(st) == DB_ROW) {
+		const char *status = (const char *)db_column_text(st, 3);
 		a->known = status && !strcmp(status, "active");
 		a->left = status && !strcmp(status, "left");
-		a->role = xstrdup((const char *)sqlite3_column_text(st, 0));
-		if (sqlite3_column_type(st, 1) != SQLITE_NULL)
-			a->team = xstrdup((const char *)sqlite3_column_text(st, 1));
-		if (sqlite3_column_type(st, 2) != SQLITE_NULL)
-			a->manager = xstrdup((const char *)sqlite3_column_text(st, 2));
+		a->role = xstrdup((const char *)db_column_text(st, 0));
+		if (db_column_type(st, 1) != DB_NULL)
+			a->team = xstrdup((const char *)db_column_text(st, 1));
+		if (db_column_type(st, 2) != DB_NULL)
+			a->manager = xstrdup((const char *)db_column_text(st, 2));
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	if (!a->known) {
 		free(a->role);
 		a->role = NULL;
@@ -79,10 +79,10 @@ static void load(struct crm *c, struct actor *a)
 	owner_add(a, &n, a->user);
 	char *team_sql = strcmp(a->role, "manager") ? NULL : team_members_sql("?1");
 	if (team_sql && (st = db_stmt(c, team_sql)) != NULL) {
-		sqlite3_bind_text(st, 1, a->user, -1, SQLITE_TRANSIENT);
-		while (sqlite3_step(st) == SQLITE_ROW)
-			owner_add(a, &n, (const char *)sqlite3_column_text(st, 0));
-		sqlite3_reset(st);
+		db_bind_text(st, 1, a->user, -1, DB_TRANSIENT);
+		while (db_step(st) == DB_ROW)
+			owner_add(a, &n, (const char *)db_column_text(st, 0));
+		db_reset(st);
 	}
 	free(team_sql);
 	struct sbuf b = { 0 };
@@ -95,10 +95,10 @@ static void load(struct crm *c, struct actor *a)
 	a->owners_sql = sbuf_detach(&b);
 	st = db_stmt(c, "SELECT EXISTS (SELECT 1 FROM share WHERE shared_with = ?1 AND (until IS NULL OR until >= ?2))");
 	if (st) {
-		sqlite3_bind_text(st, 1, a->user, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, a->today, -1, SQLITE_TRANSIENT);
-		a->shares = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int(st, 0);
-		sqlite3_reset(st);
+		db_bind_text(st, 1, a->user, -1, DB_TRANSIENT);
+		db_bind_text(st, 2, a->today, -1, DB_TRANSIENT);
+		a->shares = db_step(st) == DB_ROW && db_column_int(st, 0);
+		db_reset(st);
 	}
 	c->errmsg[0] = 0;
 }
@@ -163,16 +163,16 @@ long long user_id(struct crm *c, const char *name, char **status)
 {
 	if (status)
 		*status = NULL;
-	sqlite3_stmt *st = db_stmt(c, "SELECT id, status FROM \"user\" WHERE name = ? AND deleted_at IS NULL");
+	struct db_stmt *st = db_stmt(c, "SELECT id, status FROM \"user\" WHERE name = ? AND deleted_at IS NULL");
 	if (!st)
 		return 0;
-	sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 1, name, -1, DB_TRANSIENT);
 	long long id = 0;
-	if (sqlite3_step(st) == SQLITE_ROW) {
-		id = sqlite3_column_int64(st, 0);
+	if (db_step(st) == DB_ROW) {
+		id = db_column_int64(st, 0);
 		if (status)
-			*status = xstrdup((const char *)sqlite3_column_text(st, 1));
+			*status = xstrdup((const char *)db_column_text(st, 1));
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	return id;
 }

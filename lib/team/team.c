@@ -49,18 +49,18 @@ char **team_users_with_role(struct crm *c, const char *role, const char *team)
 {
 	char **names = xcalloc(1, sizeof(char *));
 	int n = 0;
-	sqlite3_stmt *st = db_stmt(c, "SELECT name FROM \"user\" WHERE role = ? AND status = 'active' "
+	struct db_stmt *st = db_stmt(c, "SELECT name FROM \"user\" WHERE role = ? AND status = 'active' "
 				      "AND deleted_at IS NULL AND (?2 IS NULL OR team = ?2) ORDER BY name");
 	if (!st)
 		return names;
-	sqlite3_bind_text(st, 1, role, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, team, -1, SQLITE_TRANSIENT);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	db_bind_text(st, 1, role, -1, DB_TRANSIENT);
+	db_bind_text(st, 2, team, -1, DB_TRANSIENT);
+	while (db_step(st) == DB_ROW) {
 		names = xrealloc(names, (n + 2) * sizeof(char *));
-		names[n++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+		names[n++] = xstrdup((const char *)db_column_text(st, 0));
 		names[n] = NULL;
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	return names;
 }
 

@@ -201,22 +201,22 @@ static void team_line(struct crm *c, const char *team, long long members)
 
 int team_list(struct crm *c)
 {
-	sqlite3_stmt *st;
-	int rc = sqlite3_prepare_v2(c->db, "SELECT team, count(*) FROM \"user\" WHERE team IS NOT NULL "
+	struct db_stmt *st;
+	int rc = db_prepare(c, "SELECT team, count(*) FROM \"user\" WHERE team IS NOT NULL "
 				    "AND deleted_at IS NULL AND status = 'active' GROUP BY team ORDER BY team", -1, &st, NULL);
-	if (rc != SQLITE_OK)
+	if (rc != DB_OK)
 		return crm_dberror(c, rc, "team");
 	static const char *const cols[] = { "name", "members", "manager" };
 	out_columns(c->out, cols, 3);
 	long n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		char *team = xstrdup((const char *)sqlite3_column_text(st, 0));
-		team_line(c, team, sqlite3_column_int64(st, 1));
+	while ((rc = db_step(st)) == DB_ROW) {
+		char *team = xstrdup((const char *)db_column_text(st, 0));
+		team_line(c, team, db_column_int64(st, 1));
 		free(team);
 		n++;
 	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
+	db_finalize(st);
+	if (rc != DB_DONE)
 		return crm_dberror(c, rc, "team");
 	return n ? CRM_OK : CRM_NOTFOUND;
 }
