@@ -194,14 +194,28 @@ static int sq_savepoint_sql(struct db_conn *conn, const char *verb, const char *
 	return sq_exec(conn, sql);
 }
 
+/* SAVEPOINT and RELEASE come once a record written: from the cache, not
+ * parsed again each time (that showed in profiles). */
+static int sq_cached_step(struct db_conn *conn, const char *verb, const char *name)
+{
+	char sql[128];
+	snprintf(sql, sizeof(sql), "%s %s", verb, name);
+	struct db_stmt *st = db_conn_cached(conn, sql);
+	if (!st)
+		return sqlite3_extended_errcode(DB(conn));
+	int rc = sqlite3_step(ST(st));
+	sqlite3_reset(ST(st));
+	return rc == SQLITE_DONE ? DB_OK : rc;
+}
+
 static int sq_savepoint(struct db_conn *conn, const char *name)
 {
-	return sq_savepoint_sql(conn, "SAVEPOINT", name);
+	return sq_cached_step(conn, "SAVEPOINT", name);
 }
 
 static int sq_release(struct db_conn *conn, const char *name)
 {
-	return sq_savepoint_sql(conn, "RELEASE", name);
+	return sq_cached_step(conn, "RELEASE", name);
 }
 
 static int sq_rollback_to(struct db_conn *conn, const char *name)

@@ -54,7 +54,6 @@ struct crm {
 	sqlite3 *db;             /* SQLite's own handle: what only SQLite has (functions,
 				  * the authorizer, pragmas, backup); NULL on PostgreSQL */
 	struct db_conn *conn;    /* the backend every statement goes through (backend.h) */
-	void *db_cache;          /* prepared statements (db.c) */
 	char *db_path;          /* resolved path of the database */
 	bool db_readonly;       /* opened read-only: we may not write the file */
 	char *user;             /* acting user */

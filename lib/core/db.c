@@ -12,75 +12,31 @@
 #include "io/fs.h"
 #include "io/out.h"
 
-struct stmt_cache {
-	const char *sql;   /* the caller's string (a literal): compared by content */
-	struct db_stmt *st;
-	struct stmt_cache *next;
-};
-
-static struct stmt_cache **cache_head(struct crm *c)
+/* An SQL run's failure as db_exec reports it: CRM_OK, or the error
+ * recorded (a lock says so, a constraint is a conflict). */
+static int exec_status(struct crm *c, int rc)
 {
-	return (struct stmt_cache **)&c->db_cache;
+	if (rc == DB_OK)
+		return CRM_OK;
+	int code = crm_dbstatus(rc);
+	if (code == CRM_OK)
+		code = CRM_DBERR;
+	if ((rc & 0xff) == DB_BUSY)
+		return crm_error(c, code, "database is locked (busy timeout passed)");
+	return crm_error(c, code, "%s", db_errmsg(c));
 }
 
 int db_exec(struct crm *c, const char *sql)
 {
-	char *err = NULL;
-	int rc = sqlite3_exec(c->db, sql, NULL, NULL, &err);
-	if (rc != DB_OK) {
-		int prim = rc & 0xff;
-		int code = prim == DB_CONSTRAINT ? CRM_CONFLICT
-			 : prim == DB_PERM ? CRM_PERM : CRM_DBERR;
-		if (prim == DB_BUSY)
-			crm_error(c, code, "database is locked (busy timeout passed)");
-		else
-			crm_error(c, code, "%s", err ? err : sqlite3_errstr(rc));
-		sqlite3_free(err);
-		return code;
-	}
-	return CRM_OK;
+	return exec_status(c, db_execute(c, sql));
 }
 
 struct db_stmt *db_stmt(struct crm *c, const char *sql)
 {
-	struct stmt_cache **head = cache_head(c);
-	for (struct stmt_cache **pe = head; *pe; pe = &(*pe)->next) {
-		struct stmt_cache *e = *pe;
-		if (e->sql == sql || !strcmp(e->sql, sql)) {
-			db_reset(e->st);
-			db_clear_bindings(e->st);
-			/* to the front: a bulk write asks for the same few
-			 * statements for every row */
-			*pe = e->next;
-			e->next = *head;
-			*head = e;
-			return e->st;
-		}
-	}
-	struct db_stmt *st;
-	int rc = sqlite3_prepare_v3(c->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL);
-	if (rc != DB_OK) {
-		crm_dberror(c, rc, "prepare");
-		return NULL;
-	}
-	struct stmt_cache *e = xmalloc(sizeof(*e));
-	e->sql = xstrdup(sql);
-	e->st = st;
-	e->next = *head;
-	*head = e;
+	struct db_stmt *st = db_conn_cached(c->conn, sql);
+	if (!st)
+		crm_dberror(c, db_errcode(c), "prepare");
 	return st;
-}
-
-static void cache_clear(struct crm *c)
-{
-	struct stmt_cache **head = cache_head(c);
-	while (*head) {
-		struct stmt_cache *e = *head;
-		*head = e->next;
-		db_finalize(e->st);
-		free((char *)e->sql);
-		free(e);
-	}
 }
 
 char *db_get_text(struct crm *c, const char *sql, const char *param)
@@ -115,7 +71,7 @@ long long db_get_int(struct crm *c, const char *sql, const char *param, long lon
 
 bool db_in_txn(struct crm *c)
 {
-	return c->db && !sqlite3_get_autocommit(c->db);
+	return c->conn && db_conn_in_txn(c->conn);
 }
 
 void db_bulk(struct crm *c, int cache_mb)
@@ -151,7 +107,7 @@ int db_begin(struct crm *c)
 		return crm_error(c, CRM_DBERR, "%s", c->txn_failed);
 	if (c->db_readonly)
 		return crm_error(c, CRM_DBERR, "database %s is read-only", c->db_path);
-	int rc = db_exec(c, "BEGIN IMMEDIATE");
+	int rc = exec_status(c, db_conn_begin(c->conn));
 	clock_gettime(CLOCK_MONOTONIC, &c->txn_began);
 	c->txn_serial++;
 	return rc;
@@ -166,13 +122,13 @@ double db_txn_seconds(const struct crm *c)
 
 int db_commit(struct crm *c)
 {
-	return db_exec(c, "COMMIT");
+	return exec_status(c, db_conn_commit(c->conn));
 }
 
 void db_rollback(struct crm *c)
 {
 	if (db_in_txn(c))
-		db_execute(c, "ROLLBACK");
+		db_conn_rollback(c->conn);
 }
 
 bool db_may_split(const struct crm *c, bool when_idle)
@@ -182,40 +138,25 @@ bool db_may_split(const struct crm *c, bool when_idle)
 	return !c->strict || (when_idle && c->commit_when_idle);
 }
 
-/* Run a cached statement that returns no rows (one per record written:
- * parsing it again each time showed in profiles). */
-static int step_cached(struct crm *c, const char *sql)
-{
-	struct db_stmt *st = db_stmt(c, sql);
-	if (!st)
-		return c->errcode;
-	int rc = db_step(st);
-	db_reset(st);
-	return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, sql);
-}
-
 int db_savepoint(struct crm *c)
 {
 	if (c->txn_failed[0])
 		return crm_error(c, CRM_DBERR, "%s", c->txn_failed);
-	return step_cached(c, "SAVEPOINT rec");
+	int rc = db_conn_savepoint(c->conn, "rec");
+	return rc == DB_OK ? CRM_OK : crm_dberror(c, rc, "SAVEPOINT rec");
 }
 
 int db_release(struct crm *c)
 {
-	return step_cached(c, "RELEASE rec");
+	int rc = db_conn_release(c->conn, "rec");
+	return rc == DB_OK ? CRM_OK : crm_dberror(c, rc, "RELEASE rec");
 }
 
 /* Undo the record's changes, keeping the error that made us undo them. */
 void db_rollback_to(struct crm *c)
 {
-	const char *undo[2] = { "ROLLBACK TO rec", "RELEASE rec" };
-	for (int i = 0; i < 2; i++) {
-		struct db_stmt *st = NULL;
-		if (db_prepare(c, undo[i], -1, &st, NULL) == DB_OK)
-			db_step(st);
-		db_finalize(st);
-	}
+	db_conn_rollback_to(c->conn, "rec");
+	db_conn_release(c->conn, "rec");
 }
 
 int db_ids(struct crm *c, struct db_stmt *st, long long **ids, int *n)
@@ -239,7 +180,6 @@ void db_close(struct crm *c)
 	if (!c->db)
 		return;
 	db_rollback(c);
-	cache_clear(c);
 	db_conn_close(c->conn);
 	c->conn = NULL;
 	sqlite3_close(c->db);
