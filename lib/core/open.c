@@ -287,9 +287,6 @@ static char *immutable_uri(const char *path)
 
 static int open_handle(struct crm *c, int flags)
 {
-	/* SQLite's memory statistics stay on (its default): the heap bound of
-	 * a user's query (query.c, sqlite3_hard_heap_limit64) is enforced only
-	 * with them, though they cost a counter on every allocation. */
 	/* crm runs no threads (hooks are processes): SQLite's own mutexes,
 	 * around every allocation and page of the cache, are no-ops. Only
 	 * before SQLite starts; later calls are refused and change nothing. */
@@ -298,6 +295,9 @@ static int open_handle(struct crm *c, int flags)
 		sqlite3_config(SQLITE_CONFIG_SINGLETHREAD);
 		configured = true;
 	}
+	/* SQLite's memory statistics stay on (its default): the heap bound of
+	 * a user's query (query.c, sqlite3_hard_heap_limit64) is enforced only
+	 * with them, though they cost a counter on every allocation. */
 	char *uri = flags & SQLITE_OPEN_URI ? immutable_uri(c->db_path) : NULL;
 	/* One thread per connection: no need for SQLite's per-call mutex. */
 	int rc = sqlite3_open_v2(uri ? uri : c->db_path, &c->db, flags | SQLITE_OPEN_NOMUTEX, NULL);
