@@ -37,6 +37,34 @@ load helper
 	[ "$(crm config get team.华东)" = alice,bob ]
 }
 
+@test "config set refuses a value its key cannot take with exit 3, and writes nothing" {
+	fresh_db
+	crm config set pool.claim_limit 5
+	for kv in "pool.claim_limit five" "pool.claim_limit -1" "agenda.stale_deal_days 7d" "score.sql high" \
+		"approval.amount_over lots" "approval.contract.amount_over 十块" "approval.discount_over much" \
+		"tax.included maybe" "db.busy_timeout soon" "health.risk_below 40.5" "query.timeout 1e3"; do
+		set -- $kv
+		run --separate-stderr crm config set "$1" "$2"
+		assert_failure 3
+		[[ "$stderr" == *"$1: '$2' is not "* ]] || fail "$kv: $stderr"
+	done
+	run --separate-stderr crm config set pool.claim_limit x
+	[[ "$stderr" == *"pool.claim_limit: 'x' is not a whole number (0: no limit)"* ]] || fail "stderr: $stderr"
+	# the one value set before stays, and only its own audit entry is there
+	[ "$(crm config get pool.claim_limit)" = 5 ]
+	[ "$(sqlite3 "$CRM_DB" "SELECT count(*) FROM audit WHERE entity LIKE 'config:%'")" = 1 ]
+	# what the readers take is taken: amounts as people write them, a
+	# percentage with its sign, a span for the lock wait, yes and no
+	crm config set approval.amount_over 50万
+	crm config set approval.contract.amount_over 1,000,000.50
+	crm config set approval.discount_over 15%
+	crm config set db.busy_timeout 10s
+	crm config set tax.included false
+	crm config set score.sql -5
+	[ "$(crm config get approval.amount_over)" = 50万 ]
+	[ "$(crm config get db.busy_timeout)" = 10s ]
+}
+
 @test "the old agenda.first_contact_hours is refused for agenda.new_lead_hours, and still read" {
 	fresh_db
 	run --separate-stderr crm config set agenda.first_contact_hours 2

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cash/cash.h"
+#include "cash/price.h"
 #include "cash/common.h"
 #include "cash/contract.h"
 #include "cash/invoice.h"
@@ -58,18 +59,30 @@ static const struct subscriber cash_subscribers[] = {
 	{ NULL, NULL, 0 },
 };
 
+/* approval.discount_over: as quote send reads it */
+static int is_percent(const char *value)
+{
+	int bp;
+	return price_parse_pct(value, &bp);
+}
+
 static const struct config_key cash_config_keys[] = {
-	{ "tax.included", "true", "quote prices include tax (false: the tax is added on top)" },
-	{ "approval.discount_over", NULL, "a quote with a discount over this percent needs approval to be sent" },
+	{ "tax.included", "true", "quote prices include tax (false: the tax is added on top)",
+	  config_is_bool, "true or false" },
+	{ "approval.discount_over", NULL, "a quote with a discount over this percent needs approval to be sent",
+	  is_percent, "a percentage (15 or 15%)" },
 	{ "approval.quote.steps", "manager", "who approves a quote, in order: roles or user names, comma-separated" },
-	{ "approval.contract.amount_over", NULL, "a contract over this amount needs approval when submitted" },
+	{ "approval.contract.amount_over", NULL, "a contract over this amount needs approval when submitted",
+	  config_is_amount, "an amount of money" },
 	{ "approval.contract.steps", "manager", "who approves a contract, in order: roles or user names" },
 	{ "company.name", NULL, "the company on quote documents (crm quote print)" },
 	{ "company.address", NULL, "its address, on quote documents" },
 	{ "company.phone", NULL, "its phone, on quote documents" },
 	{ "company.tax_number", NULL, "its tax number (纳税人识别号), on quote documents" },
-	{ "renewal.remind_days", "30", "contract.expiring fires this many days before a signed contract ends" },
-	{ "plan.remind_days", "3", "plan.due fires this many days before a plan is due" },
+	{ "renewal.remind_days", "30", "contract.expiring fires this many days before a signed contract ends",
+	  config_is_count, "a whole number of days" },
+	{ "plan.remind_days", "3", "plan.due fires this many days before a plan is due",
+	  config_is_count, "a whole number of days" },
 	{ NULL, NULL, NULL },
 };
 

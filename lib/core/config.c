@@ -1,10 +1,12 @@
 /* config.c: settings from the database and the user's config file. */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/audit.h"
+#include "base/date.h"
 #include "base/money.h"
 #include "core/config.h"
 #include "core/db.h"
@@ -33,16 +35,56 @@ int config_key_valid(const char *key)
 	return 1;
 }
 
+/* ---- what a value may be ---- */
+
+int config_is_int(const char *value)
+{
+	char *end;
+	errno = 0;
+	(void)strtoll(value, &end, 10);
+	return end == value || *end || errno ? -1 : 0;
+}
+
+int config_is_count(const char *value)
+{
+	return config_is_int(value) || *value == '-' ? -1 : 0;
+}
+
+int config_is_bool(const char *value)
+{
+	static const char *const words[] = { "true", "false", "yes", "no", "on", "off", "1", "0", NULL };
+	for (int i = 0; words[i]; i++)
+		if (!strcmp(value, words[i]))
+			return 0;
+	return -1;
+}
+
+int config_is_amount(const char *value)
+{
+	long long minor;
+	return money_parse(value, &minor);
+}
+
+/* db.busy_timeout: milliseconds, or a span */
+static int is_wait(const char *value)
+{
+	long long secs;
+	return config_is_count(value) == 0 || duration_parse(value, &secs) == 0 ? 0 : -1;
+}
+
 /* ---- the keys crm reads ---- */
 
 const struct config_key config_core_keys[] = {
 	{ "currency", "CNY", "the currency of an amount given without one" },
-	{ "db.busy_timeout", "5000", "milliseconds to wait for another command's write lock" },
+	{ "db.busy_timeout", "5000", "milliseconds to wait for another command's write lock",
+	  is_wait, "milliseconds (5000) or a span (10s)" },
 	{ "db.url", NULL, "the team server (postgresql://...) when neither --db nor $CRM_DB says; in the "
 	  "config file: commands other than crm server and crm migrate cannot run on one yet" },
 	{ "user.name", NULL, "who you are when neither --as nor $CRM_USER says (else $USER)" },
-	{ "query.timeout", "10", "seconds a query of crm sql or --where may run (then exit 6)" },
-	{ "hooks.timeout", "30", "seconds a hook may run before it is killed (the command goes on)" },
+	{ "query.timeout", "10", "seconds a query of crm sql or --where may run (then exit 6)",
+	  config_is_count, "a whole number of seconds" },
+	{ "hooks.timeout", "30", "seconds a hook may run before it is killed (the command goes on)",
+	  config_is_count, "a whole number of seconds" },
 	{ "import.map.", NULL, "a column mapping saved by crm import --save-map NAME" },
 	{ "x.", NULL, "your own settings, for your scripts; crm reads none of them" },
 	{ NULL, NULL, NULL },
@@ -321,6 +363,9 @@ int config_set(struct crm *c, const char *key, const char *value)
 				 "settings of your own go under x.NAME)", key, near ? "; did you mean " : "",
 				 near ? near : "", near ? "?" : "");
 	}
+	if (k->check && k->check(value))
+		return crm_error(c, CRM_BADINPUT, "%s: '%s' is not %s", key, value,
+				 k->expects ? k->expects : "a value it takes");
 	char code[CURRENCY_BUFSZ];
 	if (!strcmp(key, "currency")) {   /* as the currency field takes it */
 		if (currency_normalize(value, code) != 0)

@@ -15,7 +15,17 @@ struct config_key {
 			     * family of keys the user makes */
 	const char *dflt;   /* the default as text, or NULL: unset means off */
 	const char *help;   /* one line */
+	/* what config set takes (0: value is one; NULL: any text), and the
+	 * words for it in the refusal ("a whole number of days") */
+	int (*check)(const char *value);
+	const char *expects;
 };
+
+/* Checks for a config_key: 0 when value is one. */
+int config_is_count(const char *value);   /* a whole number, 0 or more */
+int config_is_int(const char *value);     /* a whole number */
+int config_is_bool(const char *value);    /* true|false, yes|no, on|off, 1|0 */
+int config_is_amount(const char *value);  /* an amount of money (1000, 1,000.50, 50万) */
 
 /* The settings the core reads itself (currency, db.busy_timeout,
  * user.name) and the families users own (x., import.map.). */

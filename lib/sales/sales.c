@@ -331,22 +331,30 @@ static int sales_tick(struct crm *c, bool all, bool dry)
 static const struct config_key sales_config_keys[] = {
 	{ "team.", NULL, "the reps crm assign --team NAME draws from (alice,bob,carol); "
 	  "team.default without --team" },
-	{ "assign.hot_hours", "2", "hours a new owner has to first contact a hot lead (score above score.sql)" },
-	{ "assign.first_contact_hours", "24", "hours a new owner has to first contact any other lead" },
-	{ "score.sql", "60", "the score from which a lead is qualified (sales-qualified)" },
-	{ "score.mql", "30", "the marketing-qualified score, for your filters (--where \"score >= 30\")" },
+	{ "assign.hot_hours", "2", "hours a new owner has to first contact a hot lead (score above score.sql)",
+	  config_is_count, "a whole number of hours" },
+	{ "assign.first_contact_hours", "24", "hours a new owner has to first contact any other lead",
+	  config_is_count, "a whole number of hours" },
+	{ "score.sql", "60", "the score from which a lead is qualified (sales-qualified)",
+	  config_is_int, "a whole number (a score)" },
+	{ "score.mql", "30", "the marketing-qualified score, for your filters (--where \"score >= 30\")",
+	  config_is_int, "a whole number (a score)" },
 	{ "score.model", "default", "the scoring model used without --model" },
 	{ "score.target_industries", NULL, "industries the default model gives +20 (comma-separated)" },
-	{ "score.min_company_size", "100", "the company_size from which the default model gives +15" },
+	{ "score.min_company_size", "100", "the company_size from which the default model gives +15",
+	  config_is_count, "a whole number of people" },
 	{ "manager", NULL, "the manager a rule's 'manager' means when manager.NAME is unset" },
 	{ "manager.", NULL, "the manager of user NAME, for rules that notify 'manager'" },
 	{ "approval.amount_over", NULL, "a deal over this amount needs an approval before the stages "
-	  "approval.stages names" },
+	  "approval.stages names",
+	  config_is_amount, "an amount of money" },
 	{ "approval.stages", "negotiation,won", "the stages a deal over approval.amount_over needs an approval for" },
 	{ "approval.deal.steps", "manager", "who approves a deal, in order: roles or user names, comma-separated" },
 	{ "agenda.new_lead_hours", "24", "hours a new lead may wait for first contact before the agenda "
-	  "lists it (its old name agenda.first_contact_hours is still read)" },
-	{ "agenda.stale_deal_days", "7", "days without activity after which an open deal is on the agenda" },
+	  "lists it (its old name agenda.first_contact_hours is still read)",
+	  config_is_count, "a whole number of hours" },
+	{ "agenda.stale_deal_days", "7", "days without activity after which an open deal is on the agenda",
+	  config_is_count, "a whole number of days" },
 	{ NULL, NULL, NULL },
 };
 

@@ -25,7 +25,8 @@ static int service_tick(struct crm *c, bool all, bool dry)
 static const struct config_key service_config[] = {
 	{ "sla.hours", NULL, "business hours the SLA clocks count, e.g. 09:00-18:00 1-5 (unset: every hour)" },
 	{ "sla.", NULL, "sla.PRIORITY (urgent 1h/4h, high 4h/1d, normal 8h/3d, low 1d/7d): FIRST/RESOLVE spans" },
-	{ "health.risk_below", "40", "report health: an account whose health is below this is at risk" },
+	{ "health.risk_below", "40", "report health: an account whose health is below this is at risk",
+	  config_is_count, "a whole number (a health score, 0-100)" },
 	{ NULL, NULL, NULL },
 };
 

@@ -74,16 +74,22 @@ void team_names_free(char **names)
 static const struct type *const team_types[] = { &team_user_type, NULL };
 
 static const struct config_key team_config[] = {
-	{ "pool.claim_limit", "0", "records a user may claim from the pool a day (0: no limit)" },
+	{ "pool.claim_limit", "0", "records a user may claim from the pool a day (0: no limit)",
+	  config_is_count, "a whole number (0: no limit)" },
 	{ "pool.hold_limit", "0", "leads plus accounts a user may own when claiming; closed customers "
-				  "do not count (0: no limit)" },
+				  "do not count (0: no limit)",
+	  config_is_count, "a whole number (0: no limit)" },
 	{ "pool.protect_days", "0", "days after losing a record in which its previous owner may not claim "
-				    "it back (0: none)" },
+				    "it back (0: none)",
+	  config_is_count, "a whole number of days" },
 	{ "pool.reclaim_days", NULL, "the tick returns an owned lead or account with no activity for this "
-				     "many days to the pool (unset or 0: never)" },
+				     "many days to the pool (unset or 0: never)",
+	  config_is_count, "a whole number of days" },
 	{ "pool.reclaim_no_deal_days", NULL, "the tick returns an account with no open or won deal this many "
-					     "days after its owner got it (unset or 0: never)" },
-	{ "pool.remind_days", NULL, "the owner gets a task this many days before a reclaim (unset or 0: none)" },
+					     "days after its owner got it (unset or 0: never)",
+	  config_is_count, "a whole number of days" },
+	{ "pool.remind_days", NULL, "the owner gets a task this many days before a reclaim (unset or 0: none)",
+	  config_is_count, "a whole number of days" },
 	{ NULL, NULL, NULL },
 };
 
