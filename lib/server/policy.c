@@ -22,8 +22,16 @@ static const char *const roles[] = { "admin", "manager", "rep", "finance", "serv
 /* The functions a policy reads a role's belongs sets through. */
 #define BELONGS_FN "crm_belongs"
 
-/* Tables every group may read besides the record tables. */
-static const char *const readable[] = { USER_TABLE, "share", "config", "pipeline", "stage", "field", NULL };
+/* Tables every group may read besides the record tables: what a
+ * command reads as it writes a record (the rules to run, the scoring
+ * rules, a lead's score). */
+static const char *const readable[] = { USER_TABLE, "share", "config", "pipeline", "stage", "field", "rule",
+					"score_rule", "lead_score", NULL };
+
+/* The audit log: every group appends its own entries (crm writes one
+ * with each change), only crm_admin reads it. */
+#define AUDIT_TABLE "audit"
+
 
 const char *const *policy_roles(void)
 {
@@ -87,7 +95,16 @@ static int make_functions(struct crm *c, PGconn *conn)
 		"CREATE FUNCTION crm_owners() RETURNS SETOF text LANGUAGE sql STABLE AS $crm$ "
 		"SELECT crm_user() WHERE crm_user() IS NOT NULL UNION SELECT m.name FROM (%s) AS m "
 		"WHERE EXISTS (SELECT 1 FROM \"user\" WHERE name = crm_user() AND role = 'manager' "
-		"AND deleted_at IS NULL) $crm$;\n", members);
+		"AND deleted_at IS NULL) $crm$;\n"
+		/* whether a record exists though the caller may not see it: crm
+		 * tells a record not visible (exit 5) from none (exit 1), as on
+		 * a file; only tables under row-level security, only an id */
+		"CREATE FUNCTION crm_record_exists(tab text, rid bigint) RETURNS integer LANGUAGE plpgsql STABLE "
+		"SECURITY DEFINER SET search_path FROM CURRENT AS $crm$ DECLARE found integer; BEGIN "
+		"IF NOT EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass(quote_ident(tab)) "
+		"AND relrowsecurity) THEN RETURN 0; END IF; "
+		"EXECUTE format('SELECT count(*)::integer FROM %%I WHERE id = $1', tab) INTO found USING rid; "
+		"RETURN found; END $crm$;\n", members);
 	int rc = pg_exec(c, conn, sql, "making the functions of the policies");
 	free(sql);
 	free(members);
@@ -192,6 +209,21 @@ static void grant_others(PGconn *conn, const struct stable *t, struct sbuf *b)
 	free(table);
 }
 
+/* The audit log's rows: an entry is appended in the name of the role
+ * that writes it, never another's. Returns the policies made. */
+static int audit_policies(struct sbuf *b)
+{
+	sbuf_add(b, "ALTER TABLE " AUDIT_TABLE " ENABLE ROW LEVEL SECURITY;\n"
+		 "ALTER TABLE " AUDIT_TABLE " FORCE ROW LEVEL SECURITY;\n"
+		 "CREATE POLICY crm_admin_all ON " AUDIT_TABLE " TO crm_admin USING (" ADMIN_HOLDS ") "
+		 "WITH CHECK (" ADMIN_HOLDS ");\n");
+	for (int i = 1; roles[i]; i++)
+		sbuf_addf(b, "GRANT INSERT ON " AUDIT_TABLE " TO crm_%s;\n"
+			  "CREATE POLICY crm_%s_append ON " AUDIT_TABLE " FOR INSERT TO crm_%s "
+			  "WITH CHECK (\"user\" = crm_user());\n", roles[i], roles[i], roles[i]);
+	return 1 + (int)(sizeof(roles) / sizeof(*roles)) - 2;
+}
+
 int policy_apply(struct crm *c, PGconn *conn, const struct schema *s, int *npolicies)
 {
 	*npolicies = 0;
@@ -217,6 +249,8 @@ int policy_apply(struct crm *c, PGconn *conn, const struct schema *s, int *npoli
 		grant_others(conn, &s->t[i], &b);
 		if (t && !strcmp(t->name, s->t[i].name) && strcmp(t->name, USER_TABLE))
 			*npolicies += table_policies(c, conn, t, &b);
+		if (!strcmp(s->t[i].name, AUDIT_TABLE))
+			*npolicies += audit_policies(&b);
 	}
 	rc = pg_exec(c, conn, b.s, "making the policies");
 	sbuf_release(&b);
