@@ -268,7 +268,7 @@ static int run_external(struct crm *c, const char *name, int argc, char **argv, 
 	/* the acting user as a built-in command would have it: config
 	 * user.name may be in the database */
 	const char *env = getenv("CRM_USER");
-	if (!(as_opt && *as_opt) && !(env && *env) && !c->db && access(c->db_path, F_OK) == 0) {
+	if (!(as_opt && *as_opt) && !(env && *env) && !c->conn && access(c->db_path, F_OK) == 0) {
 		if (db_open(c) == CRM_OK)
 			resolve_user(c, as_opt);
 		c->errmsg[0] = 0;   /* no database we can read: the user stays as it was */
@@ -479,7 +479,16 @@ static int run_handler(struct crm *c, const struct cmd_verb *v, struct args *a, 
 		rc = db_open(c);
 		if (rc)
 			return rc;
-		resolve_user(c, as_opt);   /* config user.name may be in the database */
+		if (c->db_role) {
+			/* a server: the acting user is the login role */
+			if (as_opt && *as_opt)
+				return crm_error(c, CRM_USAGE, "--as is refused on a server: you act as the role "
+						 "you connect as (%s)", c->db_role);
+			free(c->user);
+			c->user = xstrdup(c->db_role);
+		} else {
+			resolve_user(c, as_opt);   /* config user.name may be in the database */
+		}
 		/* once users exist, the acting user must be one (exit 5), and
 		 * settings are the admin's */
 		rc = module_permit(c, NULL, 0, "act");
@@ -616,7 +625,7 @@ static int run_inner(struct crm *c, int argc, char **argv)
 	}
 	if (db_opt) {
 		char *path = db_resolve(c, db_opt);
-		if (c->db && c->db_path && strcmp(path, c->db_path))
+		if (c->conn && c->db_path && strcmp(path, c->db_path))
 			db_close(c);   /* crm shell: this line is about another database */
 		free(c->db_path);
 		c->db_path = path;

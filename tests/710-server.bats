@@ -271,23 +271,31 @@ ids_psql() {
 	assert_line --index 0 --regexp '^table +source +target +ok'
 }
 
-@test "--db postgresql://, CRM_DB and db.url naming a server: exit 2, not built yet" {
+@test "--db postgresql://, CRM_DB and db.url naming a database that is no crm server: exit 6, crm server init named" {
 	run --separate-stderr crm --db "$URL" lead list
-	assert_failure 2
-	[[ "$stderr" == *"PostgreSQL as a live backend is not built yet: crm server init and crm migrate are"* ]] ||
-		fail "stderr: $stderr"
+	assert_failure 6
+	[[ "$stderr" == *"the server has no crm schema: crm server init URL makes one"* ]] || fail "stderr: $stderr"
 	[ ! -e "postgresql:" ]
 	run --separate-stderr crm init "$URL"
 	assert_failure 2
+	[[ "$stderr" == *"crm server init URL makes one"* ]] || fail "stderr: $stderr"
 	[ ! -e "postgresql:" ]
 	CRM_DB="$URL" run --separate-stderr crm lead list
-	assert_failure 2
+	assert_failure 6
 	unset CRM_DB
 	mkdir -p "$HOME/.config/crm"
 	echo "db.url = $URL" > "$HOME/.config/crm/config"
 	run --separate-stderr crm lead list
-	assert_failure 2
-	[[ "$stderr" == *"not built yet"* ]] || fail "stderr: $stderr"
+	assert_failure 6
+	[[ "$stderr" == *"crm server init"* ]] || fail "stderr: $stderr"
+	# a schema of another version is refused the same way, nothing written
+	rm "$HOME/.config/crm/config"
+	crm server init "$URL" >/dev/null
+	pg_psql "$DBNAME" postgres "UPDATE crm_schema SET version = version - 1"
+	run --separate-stderr crm --db "$URL" lead add name=x
+	assert_failure 6
+	[[ "$stderr" == *"the server has crm schema v"*"crm server init"* ]] || fail "stderr: $stderr"
+	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM lead")" = 0 ]
 }
 
 @test "a server whose owner is no superuser: init, migrate, forced security on the owner, a rep cannot copy it all" {
@@ -354,7 +362,7 @@ ids_psql() {
 	for r in manager rep finance service legal; do
 		crm server user add "u_$r" --role "$r" --server "$URL" >/dev/null
 	done
-	tables=$(pg_psql "$DBNAME" postgres "SELECT relname FROM pg_class WHERE relrowsecurity ORDER BY 1")
+	tables=$(pg_psql "$DBNAME" postgres "SELECT relname FROM pg_class WHERE relrowsecurity AND relname <> 'audit' ORDER BY 1")
 	[ "$(echo "$tables" | wc -l)" -ge 18 ]   # every record type but the users
 	for u in a0 u_manager u_rep u_finance u_service u_legal; do
 		sql=""
@@ -365,6 +373,14 @@ ids_psql() {
 		run pg_psql "$DBNAME" "$u" "$sql"
 		assert_success
 	done
+	# the audit log: every group appends its own entries, only the admin reads it
+	run pg_psql "$DBNAME" u_rep "INSERT INTO audit (at, \"user\", command, entity, action) VALUES ('now', 'u_rep', 'x', 'lead:1', 'insert')"
+	assert_success
+	run pg_psql "$DBNAME" u_rep "INSERT INTO audit (at, \"user\", command, entity, action) VALUES ('now', 'a0', 'x', 'lead:1', 'insert')"
+	assert_failure
+	run pg_psql "$DBNAME" u_rep "SELECT count(*) FROM audit"
+	assert_failure
+	[ "$(pg_psql "$DBNAME" a0 "SELECT count(*) FROM audit WHERE command = 'x'")" = 1 ]
 }
 
 @test "a few thousand generated leads go to the server and back in many COPY buffers, the same" {

@@ -14,7 +14,7 @@ int audit_log(struct crm *c, const char *entity, const char *action,
 	      const char *before, const char *after)
 {
 	char now[DATE_BUFSZ];
-	struct db_stmt *st = db_stmt(c, "INSERT INTO audit(at, user, command, entity, action, before, after, run) "
+	struct db_stmt *st = db_stmt(c, "INSERT INTO audit(at, \"user\", command, entity, action, before, after, run) "
 				      "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");  /* JSON text from cJSON */
 	if (!st)
 		return c->errcode;
@@ -101,7 +101,7 @@ int audit_list(struct crm *c, const struct audit_filter *f)
 	const char *params[5];
 	char since[DATE_BUFSZ], *like = NULL;
 	int np = 0;
-	sbuf_add(&sql, "SELECT id, at, user, command, entity, action, before, after FROM audit WHERE 1");
+	sbuf_add(&sql, "SELECT id, at, \"user\", command, entity, action, before, after FROM audit WHERE 1");
 	if (f->user) {
 		sbuf_add(&sql, " AND user = ?");
 		params[np++] = f->user;

@@ -276,7 +276,7 @@ static const char *file_get(struct crm *c, const char *key)
 
 char *config_get(struct crm *c, const char *key)
 {
-	if (c->db) {
+	if (c->conn) {
 		char *v = db_get_text(c, "SELECT value FROM config WHERE key = ?", key);
 		if (v)
 			return v;
@@ -295,7 +295,7 @@ char *config_file_get(struct crm *c, const char *key)
 char *config_get_source(struct crm *c, const char *key, char **source)
 {
 	*source = NULL;
-	if (c->db) {
+	if (c->conn) {
 		char *v = db_get_text(c, "SELECT value FROM config WHERE key = ?", key);
 		if (v) {
 			*source = xstrdup("database");

@@ -57,6 +57,8 @@ struct crm {
 	char *db_path;          /* resolved path of the database */
 	bool db_readonly;       /* opened read-only: we may not write the file */
 	char *user;             /* acting user */
+	char *db_role;          /* PostgreSQL: the login role acting (SET ROLE), the
+				 * acting user; NULL on SQLite */
 	struct out *out;        /* where records go (stdout) */
 	int format;             /* enum out_format */
 	bool format_set;        /* --format given explicitly */

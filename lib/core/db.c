@@ -177,14 +177,17 @@ int db_ids(struct crm *c, struct db_stmt *st, long long **ids, int *n)
 
 void db_close(struct crm *c)
 {
-	if (!c->db)
+	if (!c->conn)
 		return;
 	db_rollback(c);
 	db_conn_close(c->conn);
 	c->conn = NULL;
-	sqlite3_close(c->db);
+	if (c->db)
+		sqlite3_close(c->db);
 	c->db = NULL;
 	c->db_readonly = false;
+	free(c->db_role);
+	c->db_role = NULL;
 }
 
 int db_backup_to(struct crm *c, const char *path)

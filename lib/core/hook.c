@@ -132,7 +132,7 @@ void hook_rollback(struct crm *c, void *mark)
  * (hooks run after the commit). */
 static void hook_record(struct crm *c, const struct hook_item *it, const char *action, const char *why)
 {
-	if (!c->db || c->db_readonly || db_in_txn(c))
+	if (!c->conn || c->db_readonly || db_in_txn(c))
 		return;
 	cJSON *j = cJSON_CreateObject();
 	cJSON_AddStringToObject(j, "path", it->path);

@@ -35,7 +35,9 @@ int module_tick_all(struct crm *c, bool all, bool dry)
 
 char *module_scope(struct crm *c, const struct type *t, const char *alias, bool write)
 {
-	if (c->system)
+	/* on a server the row-level security of the role we act as decides
+	 * (the same rule: server/policy.c makes it from team's) */
+	if (c->system || c->db_role)
 		return NULL;
 	struct sbuf b = { 0 };
 	for (int m = 0; crm_modules[m]; m++) {

@@ -50,12 +50,16 @@ bool db_is_url(const char *path)
 	return path && (!strncmp(path, "postgresql://", 13) || !strncmp(path, "postgres://", 11));
 }
 
-/* Not a file to create: a server, which only crm server and crm migrate
- * use yet. */
+bool db_on_server(const struct crm *c)
+{
+	return db_is_url(c->db_path);
+}
+
+/* Not a file to create: a server is made by crm server init. */
 static int url_refused(struct crm *c)
 {
-	return crm_error(c, CRM_USAGE, "PostgreSQL as a live backend is not built yet: crm server init and "
-			 "crm migrate are (see crm help server)");
+	return crm_error(c, CRM_USAGE, "a server is not created by crm init: crm server init URL makes one "
+			 "(see crm help server)");
 }
 
 int db_schema_version(void)
@@ -403,13 +407,91 @@ static int open_readonly(struct crm *c)
 	return CRM_OK;
 }
 
+/* ---- a server ---- */
+
+/* name as a quoted SQL identifier, newly allocated. */
+static char *quote_ident(const char *name)
+{
+	struct sbuf b = { 0 };
+	sbuf_addc(&b, '"');
+	for (const char *p = name; *p; p++) {
+		if (*p == '"')
+			sbuf_addc(&b, '"');
+		sbuf_addc(&b, *p);
+	}
+	sbuf_addc(&b, '"');
+	return sbuf_detach(&b);
+}
+
+/* Act as the login role we connected as: SET ROLE makes it the
+ * current_user the policies ask about even when the connection's
+ * settings (ALTER ROLE ... SET role) said another. */
+static int server_act(struct crm *c)
+{
+	char *role = db_get_text(c, "SELECT session_user::text", NULL);
+	if (!role)
+		return crm_error(c, CRM_DBERR, "cannot read the login role from the server: %s",
+				 c->errmsg[0] ? c->errmsg : "no row");
+	char *q = quote_ident(role);
+	char *sql = xasprintf("SET ROLE %s", q);
+	int rc = db_exec(c, sql);
+	free(sql);
+	free(q);
+	if (rc) {
+		free(role);
+		return rc;
+	}
+	free(c->db_role);
+	c->db_role = role;
+	return CRM_OK;
+}
+
+/* The server must be one crm server init made, of our schema. */
+static int server_check(struct crm *c)
+{
+	char *marked = db_get_text(c, "SELECT to_regclass('crm_schema')::text", NULL);
+	if (!marked) {
+		if (c->errcode)
+			return crm_error(c, CRM_DBERR, "cannot read the server's tables: %s", c->errmsg);
+		return crm_error(c, CRM_DBERR, "the server has no crm schema: crm server init URL makes one "
+				 "(crm migrate --from FILE.db --to URL copies a file into it)");
+	}
+	free(marked);
+	char *v = db_get_text(c, "SELECT max(version)::text FROM crm_schema", NULL);
+	int ver = v ? atoi(v) : 0;
+	free(v);
+	if (ver != db_schema_version())
+		return crm_error(c, CRM_DBERR, "the server has crm schema v%d and this crm v%d: crm server init "
+				 "made it with another crm (bring one of them up to date first)", ver,
+				 db_schema_version());
+	return CRM_OK;
+}
+
+static int open_server(struct crm *c)
+{
+	c->errmsg[0] = 0;
+	c->errcode = 0;
+	int rc = db_pg_connect(c, c->db_path, busy_timeout_ms(c), &c->conn);
+	if (!rc)
+		rc = server_act(c);
+	if (!rc)
+		rc = server_check(c);
+	if (rc) {
+		db_conn_close(c->conn);
+		c->conn = NULL;
+		free(c->db_role);
+		c->db_role = NULL;
+	}
+	return rc;
+}
+
 int db_open(struct crm *c)
 {
 	int rc;
-	if (c->db)
+	if (c->conn)
 		return CRM_OK;   /* crm shell: one connection for every command */
 	if (db_is_url(c->db_path))
-		return url_refused(c);
+		return open_server(c);
 	if (access(c->db_path, F_OK) != 0)
 		rc = create_new(c);
 	else if (access(c->db_path, W_OK) != 0 && (errno == EACCES || errno == EROFS))

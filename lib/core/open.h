@@ -13,16 +13,21 @@ char *db_resolve_path(const char *opt);
  * places: --db, $CRM_DB, db.url, then as db_resolve_path. */
 char *db_resolve(struct crm *c, const char *opt);
 
-/* Whether path names a PostgreSQL server (postgresql://, postgres://):
- * only crm server and crm migrate use one yet; db_open refuses it
- * (exit 2). */
+/* Whether path names a PostgreSQL server (postgresql://, postgres://). */
 bool db_is_url(const char *path);
 
 /* Open c->db_path into c->db, creating it (schema and default data, with a
  * notice on stderr) or migrating it forward (after a backup copy) as
- * needed. Sets WAL, foreign keys and the busy timeout. */
+ * needed. Sets WAL, foreign keys and the busy timeout.
+ * A server (db_is_url) is connected to as c->conn (c->db stays NULL),
+ * acting as the connected login role (c->db_role, SET ROLE) so that its
+ * row-level security decides what is seen; never migrated: its schema
+ * is crm server init's, of this crm's version (else exit 6). */
 int db_open(struct crm *c);
-/* Create a new database at c->db_path; CRM_CONFLICT if one exists. */
+/* Whether c's database is a server (PostgreSQL), open or not. */
+bool db_on_server(const struct crm *c);
+/* Create a new database at c->db_path; CRM_CONFLICT if one exists (a
+ * server: exit 2, crm server init makes one). */
 int db_create(struct crm *c);
 
 /* The schema version this binary writes. */

@@ -81,9 +81,13 @@ int query_prepare_readonly(struct crm *c, const char *sql, struct db_stmt **st)
 	struct auth au = { 0 };
 	const char *tail = NULL;
 	*st = NULL;
-	sqlite3_set_authorizer(c->db, authorize, &au);
+	/* a server has no authorizer: the READ ONLY transaction the query
+	 * runs in (query_begin) refuses what writes */
+	if (c->db)
+		sqlite3_set_authorizer(c->db, authorize, &au);
 	int rc = db_prepare(c, sql, -1, st, &tail);
-	sqlite3_set_authorizer(c->db, NULL, NULL);
+	if (c->db)
+		sqlite3_set_authorizer(c->db, NULL, NULL);
 	if (rc != DB_OK) {
 		if (au.schema_update && !au.denied)
 			snprintf(au.what, sizeof(au.what), "writing to sqlite_master");
@@ -133,6 +137,10 @@ struct qguard {
 	bool timed_out;
 	sqlite3_int64 old_heap;
 	int old_length;
+	/* a server: the query runs in a READ ONLY transaction of its own (a
+	 * savepoint inside the command's), bounded by statement_timeout */
+	bool server, nested;
+	int server_rc;            /* BEGIN failed: every step says so */
 };
 
 static double since(const struct timespec *t)
@@ -152,11 +160,43 @@ static int guard_progress(void *arg)
 	return 0;
 }
 
+/* What the authorizer and the progress handler do on a file, a
+ * server does with the transaction's access mode and a timeout: the
+ * rows are the same, a write (a function that writes) is refused. */
+static void guard_begin_server(struct crm *c, struct qguard *g)
+{
+	g->server = true;
+	g->nested = db_conn_in_txn(c->conn);
+	int rc = g->nested ? db_conn_savepoint(c->conn, "crm_query") : db_conn_begin(c->conn);
+	if (rc == DB_OK)
+		rc = db_conn_exec(c->conn, "SET TRANSACTION READ ONLY");
+	if (rc == DB_OK && g->limit > 0) {
+		char *sql = xasprintf("SET LOCAL statement_timeout = %lld", (long long)(g->limit * 1000));
+		rc = db_conn_exec(c->conn, sql);
+		free(sql);
+	}
+	g->server_rc = rc;
+}
+
+static void guard_end_server(struct crm *c, struct qguard *g)
+{
+	if (g->nested) {
+		db_conn_rollback_to(c->conn, "crm_query");
+		db_conn_release(c->conn, "crm_query");
+	} else {
+		db_conn_rollback(c->conn);   /* it wrote nothing: nothing to keep */
+	}
+}
+
 static void guard_begin(struct crm *c, struct qguard *g)
 {
 	memset(g, 0, sizeof(*g));
 	g->c = c;
 	g->limit = (double)config_get_int(c, "query.timeout", 10);
+	if (!c->db) {
+		guard_begin_server(c, g);
+		return;
+	}
 	sqlite3_progress_handler(c->db, 4096, guard_progress, g);
 	g->old_length = sqlite3_limit(c->db, SQLITE_LIMIT_LENGTH, QUERY_LENGTH_MAX);
 	g->old_heap = sqlite3_hard_heap_limit64(-1);
@@ -167,6 +207,8 @@ static void guard_begin(struct crm *c, struct qguard *g)
 
 static int guard_step(struct qguard *g, struct db_stmt *st)
 {
+	if (g->server_rc)
+		return g->server_rc;
 	clock_gettime(CLOCK_MONOTONIC, &g->step_at);
 	int rc = db_step(st);
 	g->spent += since(&g->step_at);
@@ -177,12 +219,22 @@ static int guard_step(struct qguard *g, struct db_stmt *st)
 static int guard_end(struct qguard *g, int rc, const char *what)
 {
 	struct crm *c = g->c;
-	sqlite3_progress_handler(c->db, 0, NULL, NULL);
-	sqlite3_limit(c->db, SQLITE_LIMIT_LENGTH, g->old_length);
-	sqlite3_hard_heap_limit64(g->old_heap > 0 ? g->old_heap : 0);
+	char msg[sizeof(c->errmsg)];
+	snprintf(msg, sizeof(msg), "%s", rc == DB_ROW || rc == DB_DONE ? "" : db_errmsg(c));
+	if (g->server) {
+		guard_end_server(c, g);
+	} else {
+		sqlite3_progress_handler(c->db, 0, NULL, NULL);
+		sqlite3_limit(c->db, SQLITE_LIMIT_LENGTH, g->old_length);
+		sqlite3_hard_heap_limit64(g->old_heap > 0 ? g->old_heap : 0);
+	}
 	if (rc == DB_ROW || rc == DB_DONE)
 		return CRM_OK;
 	int prim = rc & 0xff;
+	if (g->server && rc == DB_BUSY_TIMEOUT && strstr(msg, "statement timeout"))
+		return crm_error(c, CRM_DBERR, "query took longer than %g s (config query.timeout)", g->limit);
+	if (g->server && prim == DB_READONLY)
+		return crm_error(c, CRM_PERM, "refused: queries are read-only (%s)", msg);
 	if (prim == DB_INTERRUPT && g->timed_out)
 		return crm_error(c, CRM_DBERR, "query took longer than %g s (config query.timeout)",
 				 g->limit);

@@ -141,7 +141,7 @@ int types_load(struct crm *c)
 		add_extensions(ts);
 		c->types = ts;
 	}
-	if (c->types->custom_read || !c->db)
+	if (c->types->custom_read || !c->conn)
 		return CRM_OK;
 	/* a database not set up yet has no custom fields: the modules' types
 	 * are all there is, for now (asked again next time) */

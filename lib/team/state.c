@@ -119,7 +119,7 @@ const struct actor *team_actor(struct crm *c)
 	a->user_sql = sql_quote(user);
 	date_format_day(date_now(), a->today);
 	a->today_sql = sql_quote(a->today);
-	if (c->db)
+	if (c->conn)
 		load(c, a);
 	if (a->active && !a->known && crm_slot_get(c, &founder_slot)) {
 		a->known = true;

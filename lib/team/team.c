@@ -15,7 +15,7 @@ const char *const team_pool_events[] = { "pool.claimed", "pool.released", "pool.
 
 bool team_active(struct crm *c)
 {
-	return c->db && team_actor(c)->active;
+	return c->conn && team_actor(c)->active;
 }
 
 char *team_role(struct crm *c, const char *name)
