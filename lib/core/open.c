@@ -443,6 +443,15 @@ static int server_act(struct crm *c)
 	}
 	free(c->db_role);
 	c->db_role = role;
+	/* the clock pinned (CRM_NOW) is the server's crm_now() too */
+	if (getenv("CRM_NOW") && *getenv("CRM_NOW")) {
+		char now[DATE_BUFSZ];
+		date_format(date_now(), now);
+		char *pin = db_get_text(c, "SELECT set_config('crm.now', ?, false)", now);
+		if (!pin)
+			return crm_error(c, CRM_DBERR, "cannot pin the clock on the server: %s", db_errmsg(c));
+		free(pin);
+	}
 	return CRM_OK;
 }
 

@@ -10,6 +10,7 @@
 #include "base/date.h"
 #include "base/money.h"
 #include "core/db.h"
+#include "core/dialect.h"
 #include "core/mask.h"
 #include "io/out.h"
 #include "core/module.h"
@@ -215,26 +216,17 @@ static int guard_step(struct qguard *g, struct db_stmt *st)
 	return rc;
 }
 
-/* Undo the bounds; rc is the last step's: an error for one we set. */
-static int guard_end(struct qguard *g, int rc, const char *what)
+static int guard_error(struct qguard *g, int rc, const char *what)
 {
 	struct crm *c = g->c;
-	char msg[sizeof(c->errmsg)];
-	snprintf(msg, sizeof(msg), "%s", rc == DB_ROW || rc == DB_DONE ? "" : db_errmsg(c));
-	if (g->server) {
-		guard_end_server(c, g);
-	} else {
-		sqlite3_progress_handler(c->db, 0, NULL, NULL);
-		sqlite3_limit(c->db, SQLITE_LIMIT_LENGTH, g->old_length);
-		sqlite3_hard_heap_limit64(g->old_heap > 0 ? g->old_heap : 0);
-	}
-	if (rc == DB_ROW || rc == DB_DONE)
-		return CRM_OK;
 	int prim = rc & 0xff;
-	if (g->server && rc == DB_BUSY_TIMEOUT && strstr(msg, "statement timeout"))
+	if (g->server && rc == DB_BUSY_TIMEOUT && strstr(db_errmsg(c), "statement timeout"))
 		return crm_error(c, CRM_DBERR, "query took longer than %g s (config query.timeout)", g->limit);
-	if (g->server && prim == DB_READONLY)
+	if (g->server && prim == DB_READONLY) {
+		char msg[sizeof(c->errmsg)];
+		snprintf(msg, sizeof(msg), "%s", db_errmsg(c));
 		return crm_error(c, CRM_PERM, "refused: queries are read-only (%s)", msg);
+	}
 	if (prim == DB_INTERRUPT && g->timed_out)
 		return crm_error(c, CRM_DBERR, "query took longer than %g s (config query.timeout)",
 				 g->limit);
@@ -245,6 +237,22 @@ static int guard_end(struct qguard *g, int rc, const char *what)
 		return crm_error(c, CRM_DBERR, "query made a string or blob longer than %d MB",
 				 QUERY_LENGTH_MAX >> 20);
 	return crm_dberror(c, rc, what);
+}
+
+/* Undo the bounds; rc is the last step's: an error for one we set. */
+static int guard_end(struct qguard *g, int rc, const char *what)
+{
+	struct crm *c = g->c;
+	/* the error first: ending the server's transaction clears its message */
+	int res = rc == DB_ROW || rc == DB_DONE ? CRM_OK : guard_error(g, rc, what);
+	if (g->server) {
+		guard_end_server(c, g);
+	} else {
+		sqlite3_progress_handler(c->db, 0, NULL, NULL);
+		sqlite3_limit(c->db, SQLITE_LIMIT_LENGTH, g->old_length);
+		sqlite3_hard_heap_limit64(g->old_heap > 0 ? g->old_heap : 0);
+	}
+	return res;
 }
 
 /* ---- the record as an expression sees it ---- */
@@ -353,8 +361,11 @@ static int helper_has_tag(struct crm *c, const struct type *t, bool one, char **
 		return crm_error(c, CRM_USAGE, "has_tag() takes one tag");
 	if (!type_field(t, "tags"))
 		sbuf_add(out, "0");
-	else
-		sbuf_addf(out, "(EXISTS (SELECT 1 FROM json_each(r.tags) WHERE value = (%s)))", argv[0]);
+	else {
+		char *values = dialect_json_values(c, "r.tags");
+		sbuf_addf(out, "(EXISTS (SELECT 1 FROM %s WHERE value = (%s)))", values, argv[0]);
+		free(values);
+	}
 	return CRM_OK;
 }
 
@@ -589,9 +600,12 @@ static int add_order(struct crm *c, const struct type *t, struct qbuild *qb, con
 			break;
 		}
 		/* times by the instant: they keep the offset they were written with */
-		if (f->kind == FK_TIME)
-			sbuf_addf(&qb->sql, "%sjulianday(r.\"%s\")%s", n++ ? ", " : "", k, desc ? " DESC" : "");
-		else
+		if (f->kind == FK_TIME) {
+			char *col = xasprintf("r.\"%s\"", k), *instant = dialect_instant(c, col);
+			sbuf_addf(&qb->sql, "%s%s%s", n++ ? ", " : "", instant, desc ? " DESC" : "");
+			free(instant);
+			free(col);
+		} else
 			sbuf_addf(&qb->sql, "%sr.\"%s\"%s", n++ ? ", " : "", k, desc ? " DESC" : "");
 	}
 	free(copy);
@@ -659,7 +673,9 @@ static int build(struct crm *c, const struct type *t, const struct query *q, boo
 	if (q->tag) {
 		if (!type_field(t, "tags"))
 			return crm_error(c, CRM_USAGE, "%s %s has no tags", text_article(t->name), t->name);
-		sbuf_add(&qb->sql, " AND EXISTS (SELECT 1 FROM json_each(r.tags) WHERE value = ?)");
+		char *values = dialect_json_values(c, "r.tags");
+		sbuf_addf(&qb->sql, " AND EXISTS (SELECT 1 FROM %s WHERE value = ?)", values);
+		free(values);
 		add_param(qb, q->tag, false);
 	}
 	if (q->since) {
@@ -670,7 +686,10 @@ static int build(struct crm *c, const struct type *t, const struct query *q, boo
 				return crm_error(c, CRM_USAGE, "--since: '%s' is not a time or a span", q->since);
 			since = tnow - secs;
 		}
-		sbuf_add(&qb->sql, " AND julianday(r.created_at) >= julianday(?)");
+		char *col = dialect_instant(c, "r.created_at"), *param = dialect_instant(c, "?");
+		sbuf_addf(&qb->sql, " AND %s >= %s", col, param);
+		free(col);
+		free(param);
 		add_param(qb, xstrdup(date_format(since, now)), true);
 	}
 	if (q->stale) {
@@ -679,7 +698,10 @@ static int build(struct crm *c, const struct type *t, const struct query *q, boo
 			return crm_error(c, CRM_USAGE, "--stale: '%s' is not a span (7d, 2w, 12h)", q->stale);
 		const char *col = type_field(t, "last_contacted_at") ? "coalesce(r.last_contacted_at, r.created_at)"
 								     : "r.updated_at";
-		sbuf_addf(&qb->sql, " AND julianday(%s) < julianday(?)", col);
+		char *when = dialect_instant(c, col), *param = dialect_instant(c, "?");
+		sbuf_addf(&qb->sql, " AND %s < %s", when, param);
+		free(when);
+		free(param);
 		add_param(qb, xstrdup(date_format(tnow - secs, now)), true);
 	}
 	if (q->where) {
@@ -877,19 +899,25 @@ static char *sql_money_literals(const char *sql)
 	return b.s ? sbuf_detach(&b) : xstrdup("");
 }
 
+/* Whether the SQL text has name as a word. */
+static bool names_word(const char *sql, const char *name)
+{
+	size_t n = strlen(name);
+	for (const char *p = strstr(sql, name); p; p = strstr(p + 1, name)) {
+		bool start = p == sql || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
+		bool end = !(isalnum((unsigned char)p[n]) || p[n] == '_');
+		if (start && end)
+			return true;
+	}
+	return false;
+}
+
 /* Whether the SQL text names a record type's table (as a word). */
 static bool names_a_type(struct crm *c, const char *sql)
 {
-	for (int i = 0; type_at(c, i); i++) {
-		const char *name = type_at(c, i)->name;
-		size_t n = strlen(name);
-		for (const char *p = strstr(sql, name); p; p = strstr(p + 1, name)) {
-			bool start = p == sql || !(isalnum((unsigned char)p[-1]) || p[-1] == '_');
-			bool end = !(isalnum((unsigned char)p[n]) || p[n] == '_');
-			if (start && end)
-				return true;
-		}
-	}
+	for (int i = 0; type_at(c, i); i++)
+		if (names_word(sql, type_at(c, i)->name))
+			return true;
 	return false;
 }
 
@@ -901,11 +929,10 @@ static bool names_a_type(struct crm *c, const char *sql)
 static char *view_sql(struct crm *c, const struct type *t, bool removed)
 {
 	struct db_stmt *st;
-	char *q = xasprintf("SELECT name FROM pragma_table_info('%s', 'main') ORDER BY cid", t->name);
-	int rc = db_prepare(c, q, -1, &st, NULL);
-	free(q);
+	int rc = db_prepare(c, dialect_columns_sql(c), -1, &st, NULL);
 	if (rc != DB_OK)
 		return NULL;
+	db_bind_text(st, 1, t->name, -1, DB_STATIC);
 	char **cols = NULL;
 	int ncols = 0;
 	while (db_step(st) == DB_ROW) {
@@ -944,14 +971,16 @@ static char *view_sql(struct crm *c, const struct type *t, bool removed)
 		free(cols[j]);
 	free(cols);
 	free(used);
-	sbuf_addf(&b, " FROM main.\"%s\" AS r%s", t->name, removed ? "" : " WHERE r.deleted_at IS NULL");
+	char *stored = dialect_stored_table(c, t->name);
+	sbuf_addf(&b, " FROM %s AS r%s", stored, removed ? "" : " WHERE r.deleted_at IS NULL");
+	free(stored);
 	return sbuf_detach(&b);
 }
 
 static void views_drop(struct crm *c)
 {
 	for (int i = 0; type_at(c, i); i++) {
-		char *sql = xasprintf("DROP VIEW IF EXISTS temp.\"%s\"", type_at(c, i)->name);
+		char *sql = xasprintf("DROP VIEW IF EXISTS %s.\"%s\"", dialect_temp_schema(c), type_at(c, i)->name);
 		db_execute(c, sql);
 		free(sql);
 	}
@@ -965,6 +994,10 @@ int query_sql_run(struct crm *c, const char *sql, bool raw, bool removed)
 		/* our own statements, before the user's is prepared under the
 		 * authorizer; the temp schema is this connection's alone */
 		for (int i = 0; !rc && type_at(c, i); i++) {
+			/* a server: only the tables the query names (each view is a
+			 * round trip, and some fields' expressions are SQLite's yet) */
+			if (dialect_server(c) && !names_word(text, type_at(c, i)->name))
+				continue;
 			char *v = view_sql(c, type_at(c, i), removed);
 			if (v && db_execute(c, v) != DB_OK)
 				rc = crm_error(c, CRM_DBERR, "cannot make the view %s: %s", type_at(c, i)->name,

@@ -332,6 +332,29 @@ void stable_pg_ddl(PGconn *conn, const struct stable *t, struct sbuf *b)
 	}
 }
 
+/* crm_now(): the clock crm writes with, pinned as crm pins it (CRM_NOW:
+ * the opener sets crm.now for the session). days_since(t): whole and
+ * fractional days from t to now, NULL for NULL or a non-time.
+ * crm_mask(v, kind): a value as one who may not see it sees it (a phone
+ * keeps its first 3 and last 4 characters, an email two characters and
+ * its domain, anything else is ***), as mask_text does. */
+void schema_pg_functions(struct sbuf *b)
+{
+	sbuf_add(b, "CREATE FUNCTION crm_now() RETURNS text LANGUAGE sql STABLE AS $crm$ "
+		 "SELECT coalesce(nullif(current_setting('crm.now', true), ''), "
+		 "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+00:00\"')) $crm$;\n"
+		 "CREATE FUNCTION days_since(t text) RETURNS double precision LANGUAGE plpgsql STABLE AS $crm$ "
+		 "BEGIN RETURN extract(epoch FROM CAST(crm_now() AS timestamptz) - CAST(t AS timestamptz)) / 86400.0; "
+		 "EXCEPTION WHEN others THEN RETURN NULL; END $crm$;\n"
+		 "CREATE FUNCTION crm_mask(v anyelement, kind text) RETURNS text LANGUAGE sql IMMUTABLE AS $crm$ "
+		 "SELECT CASE WHEN v IS NULL THEN NULL "
+		 "WHEN kind = 'phone' AND octet_length(v::text) >= 8 THEN "
+		 "left(v::text, 3) || repeat('*', length(v::text) - 7) || right(v::text, 4) "
+		 "WHEN kind = 'email' AND position('@' in v::text) > 0 THEN "
+		 "left(v::text, least(position('@' in v::text) - 1, 2)) || '***' || substr(v::text, position('@' in v::text)) "
+		 "ELSE '***' END $crm$;\n");
+}
+
 int schema_read_pg(struct crm *c, PGconn *conn, struct stable *t)
 {
 	PGresult *r;

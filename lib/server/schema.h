@@ -78,6 +78,10 @@ enum col_kind col_kind_of_pg(const char *type);
 
 /* CREATE TABLE and its indexes for the server, into b. */
 void stable_pg_ddl(PGconn *conn, const struct stable *t, struct sbuf *b);
+/* The SQL functions crm's statements call that a file has from crm itself
+ * (core/sqlfn.c, core/mask.c), made on the server the same: crm_now(),
+ * days_since(), crm_mask(). Into b. */
+void schema_pg_functions(struct sbuf *b);
 
 /* Read a table's columns as the server has them (name, kind), into t
  * (name set by the caller; no indexes). CRM_NOTFOUND when it has none. */

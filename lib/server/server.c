@@ -185,6 +185,7 @@ static int build(struct crm *c, PGconn *conn, const struct schema *s, struct bui
 	date_format(date_now(), stamp);
 	sbuf_addf(&ddl, "CREATE TABLE " MARK_TABLE " (version bigint NOT NULL, made_at text NOT NULL);\n"
 		  "INSERT INTO " MARK_TABLE " VALUES (%d, '%s');\n", db_schema_version(), stamp);
+	schema_pg_functions(&ddl);
 	int rc = pg_exec(c, conn, ddl.s, "making the tables");
 	sbuf_release(&ddl);
 	b->tables = s->n;

@@ -1,0 +1,46 @@
+/* dialect.c: the SQL that differs between SQLite and PostgreSQL (see
+ * dialect.h). */
+#include <string.h>
+
+#include "core/backend.h"
+#include "core/dialect.h"
+
+bool dialect_server(const struct crm *c)
+{
+	return c->conn && !strcmp(c->conn->ops->name, "postgresql");
+}
+
+char *dialect_instant(const struct crm *c, const char *expr)
+{
+	if (dialect_server(c))
+		return xasprintf("CAST(%s AS timestamptz)", expr);
+	return xasprintf("julianday(%s)", expr);
+}
+
+char *dialect_json_values(const struct crm *c, const char *expr)
+{
+	/* crm stores a list (tags) as JSON text; an empty one may be '' */
+	if (dialect_server(c))
+		return xasprintf("json_array_elements_text(CAST(nullif(%s, '') AS json)) AS je(value)", expr);
+	return xasprintf("json_each(%s)", expr);
+}
+
+char *dialect_stored_table(const struct crm *c, const char *table)
+{
+	if (dialect_server(c))
+		return xasprintf("\"%s\"", table);
+	return xasprintf("main.\"%s\"", table);
+}
+
+const char *dialect_temp_schema(const struct crm *c)
+{
+	return dialect_server(c) ? "pg_temp" : "temp";
+}
+
+const char *dialect_columns_sql(const struct crm *c)
+{
+	if (dialect_server(c))
+		return "SELECT column_name::text FROM information_schema.columns WHERE table_schema = current_schema() "
+		       "AND table_name = ? ORDER BY ordinal_position";
+	return "SELECT name FROM pragma_table_info(?, 'main') ORDER BY cid";
+}

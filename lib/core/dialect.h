@@ -1,0 +1,36 @@
+/* dialect.h: the SQL that differs between SQLite and PostgreSQL, said
+ * once. Code that builds a statement asks here for the piece that
+ * differs (a time as an instant, the values of a JSON array, the
+ * columns of a table) instead of naming a backend; the rest of crm's
+ * SQL is the same on both. Every result is newly allocated unless it
+ * says otherwise. */
+#ifndef CRM_CORE_DIALECT_H
+#define CRM_CORE_DIALECT_H
+
+#include <stdbool.h>
+#include "core/crm.h"
+
+/* Whether c's open connection is a server's (PostgreSQL). */
+bool dialect_server(const struct crm *c);
+
+/* expr (a time as crm writes it, 2026-03-01T09:30:00+08:00) as what
+ * compares and orders by the instant: julianday(expr), (expr)::timestamptz. */
+char *dialect_instant(const struct crm *c, const char *expr);
+
+/* A FROM item over the elements of the JSON array in expr (text), each
+ * as the column "value": json_each(expr), json_array_elements_text(...). */
+char *dialect_json_values(const struct crm *c, const char *expr);
+
+/* A table as stored, past a TEMP view of the same name (crm sql's
+ * views): main."t" on SQLite; "t" on a server, where the name is bound
+ * when the view is made, before the view exists. */
+char *dialect_stored_table(const struct crm *c, const char *table);
+
+/* The schema of this connection's TEMP objects: temp, pg_temp (static). */
+const char *dialect_temp_schema(const struct crm *c);
+
+/* A statement whose one parameter is a table's name and whose rows are
+ * its column names, in their order (static). */
+const char *dialect_columns_sql(const struct crm *c);
+
+#endif
