@@ -50,11 +50,6 @@ bool db_is_url(const char *path)
 	return path && (!strncmp(path, "postgresql://", 13) || !strncmp(path, "postgres://", 11));
 }
 
-bool db_on_server(const struct crm *c)
-{
-	return db_is_url(c->db_path);
-}
-
 /* Not a file to create: a server is made by crm server init. */
 static int url_refused(struct crm *c)
 {
@@ -466,9 +461,17 @@ static int server_check(struct crm *c)
 				 "(crm migrate --from FILE.db --to URL copies a file into it)");
 	}
 	free(marked);
-	char *v = db_get_text(c, "SELECT max(version)::text FROM crm_schema", NULL);
-	int ver = v ? atoi(v) : 0;
-	free(v);
+	struct db_stmt *st = db_stmt(c, "SELECT max(version) FROM crm_schema");
+	if (!st)
+		return c->errcode;
+	int rc = db_step(st);
+	int ver = rc == DB_ROW ? db_column_int(st, 0) : 0;
+	db_reset(st);
+	if ((rc & 0xff) == DB_PERM)
+		return crm_error(c, CRM_PERM, "the login role %s is no crm user's on this server (an admin adds one: "
+				 "crm server user add NAME --role ROLE)", c->db_role);
+	if (rc != DB_ROW)
+		return crm_dberror(c, rc, "reading the server's crm schema");
 	if (ver != db_schema_version())
 		return crm_error(c, CRM_DBERR, "the server has crm schema v%d and this crm v%d: crm server init "
 				 "made it with another crm (bring one of them up to date first)", ver,

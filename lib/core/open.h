@@ -24,8 +24,6 @@ bool db_is_url(const char *path);
  * row-level security decides what is seen; never migrated: its schema
  * is crm server init's, of this crm's version (else exit 6). */
 int db_open(struct crm *c);
-/* Whether c's database is a server (PostgreSQL), open or not. */
-bool db_on_server(const struct crm *c);
 /* Create a new database at c->db_path; CRM_CONFLICT if one exists (a
  * server: exit 2, crm server init makes one). */
 int db_create(struct crm *c);

@@ -1,0 +1,277 @@
+#!/usr/bin/env bats
+# The team server (CLI.md 8.5), the first commands that run on it: crm
+# --db postgresql://... lead add, list, show, update, rm, --where and crm
+# sql, each person acting as their own login role, the server's row-level
+# security deciding what they see. The same commands on a file print the
+# same lines. A throwaway cluster (tests/pg.bash) serves the whole file.
+load helper
+load pg
+
+setup_file() {
+	pg_start
+}
+
+teardown_file() {
+	pg_stop
+}
+
+# A server with alice the admin and two reps, bob and carol; the clock
+# pinned so that a file and the server write the same times.
+local_setup() {
+	pg_skip_if_none
+	DBNAME="l$BATS_SUITE_TEST_NUMBER"
+	pg_createdb "$DBNAME"
+	URL=$(pg_url "$DBNAME")
+	export CRM_NOW=2026-03-02T09:30:00+08:00
+	crm server init "$URL" >/dev/null
+	crm server user add alice --role admin --server "$URL" >/dev/null
+	crm server user add bob --role rep --server "$URL" >/dev/null
+	crm server user add carol --role rep --server "$URL" >/dev/null
+	A=$(pg_url "$DBNAME" alice)
+	B=$(pg_url "$DBNAME" bob)
+	C=$(pg_url "$DBNAME" carol)
+	unset CRM_USER
+}
+
+# The same team on a file ($CRM_DB), alice acting.
+team_file() {
+	fresh_db
+	crm user add alice --role admin >/dev/null
+	crm --as alice user add bob --role rep >/dev/null
+	crm --as alice user add carol --role rep >/dev/null
+}
+
+# as USER CMD...: crm as USER, on the server (S) or on the file (F), by $SIDE
+as() {
+	local u=$1
+	shift
+	if [ "$SIDE" = F ]; then
+		crm --as "$u" "$@"
+	else
+		crm --db "$(pg_url "$DBNAME" "$u")" "$@"
+	fi
+}
+
+# The same leads on one side: three of alice's, bob's and carol's.
+some_leads() {
+	as alice lead add name="张伟" phone=13812345678 company="杭州云启科技有限公司" budget=1.5万 tags=vip,华东 >/dev/null
+	as bob lead add name="李娜" phone=13900000002 email=lina@example.com source=展会 >/dev/null
+	as carol lead add name="王芳" company="宁波海纳贸易" status=working >/dev/null
+}
+
+@test "lead add, list and show on the server print what they print on a file" {
+	local side out
+	for side in F S; do
+		SIDE=$side
+		[ "$side" = F ] && team_file
+		run --separate-stderr as alice lead add name="张伟" phone=13812345678 company="杭州云启科技有限公司" budget=1.5万 tags=vip,华东
+		assert_success
+		assert_jsonl
+		out="$output"
+		run --separate-stderr as bob lead add name="李娜" phone=13900000002 email=lina@example.com source=展会
+		assert_success
+		out="$out"$'\n'"$output"
+		run --separate-stderr as alice lead list
+		assert_success
+		assert_jsonl
+		out="$out"$'\n'"$output"
+		run --separate-stderr as alice lead show 1 2
+		assert_success
+		out="$out"$'\n'"$output"
+		run --separate-stderr as alice lead list --format table
+		assert_success
+		out="$out"$'\n'"$output"
+		echo "$out" > "$BATS_TEST_TMPDIR/$side.out"
+	done
+	# the server's lines are the file's, byte for byte
+	diff "$BATS_TEST_TMPDIR/F.out" "$BATS_TEST_TMPDIR/S.out"
+	# and what crm wrote is on the server, in its tables
+	[ "$(pg_psql "$DBNAME" postgres "SELECT name || '|' || owner || '|' || budget FROM lead WHERE id = 1")" = "张伟|alice|1500000" ]
+	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM audit WHERE entity LIKE 'lead:%' AND \"user\" IN ('alice', 'bob')")" = 2 ]
+}
+
+@test "a normalized projection of list, show and --where is the same on a file and on the server" {
+	local side
+	for side in F S; do
+		SIDE=$side
+		[ "$side" = F ] && team_file
+		some_leads
+		{
+			as alice lead list --json | jq -c '{id, name, owner, status, budget, tags}'
+			as alice lead list --tag vip --sort -created_at --since 1d | jq -c '{id, name}'
+			as alice lead list --where "has_tag('华东') AND budget >= 1万" | jq -c '{id, name}'
+			as alice lead list --where "days_since(created_at) < 1 AND name LIKE '王%'" | jq -c '{id, name}'
+			as alice lead list --status working --owner carol | jq -c '{id, name}'
+			as alice lead list --sort -name --limit 2 | jq -c '{id, name}'
+			as bob lead show 2 | jq -c '{id, name, email, source}'
+			as alice sql "SELECT id, name, budget, owner FROM lead ORDER BY id"
+			as alice sql "SELECT owner, count(*) AS n FROM lead GROUP BY owner ORDER BY owner"
+		} > "$BATS_TEST_TMPDIR/$side.out"
+	done
+	diff "$BATS_TEST_TMPDIR/F.out" "$BATS_TEST_TMPDIR/S.out"
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/S.out")" -ge 14 ]
+}
+
+@test "a rep sees only their own leads: list, show (exit 5 for another's), --where and crm sql" {
+	SIDE=S
+	some_leads
+	run --separate-stderr crm --db "$B" lead list
+	assert_success
+	[ "$(echo "$output" | jq -r .id | paste -sd ' ')" = 2 ]
+	run --separate-stderr crm --db "$C" lead list --where "name LIKE '%'"
+	assert_success
+	[ "$(echo "$output" | jq -r .id | paste -sd ' ')" = 3 ]
+	run --separate-stderr crm --db "$B" lead show 1
+	assert_failure 5
+	[[ "$stderr" == *"lead:1 is not visible to bob"* ]] || fail "stderr: $stderr"
+	run --separate-stderr crm --db "$B" lead show 99
+	assert_failure 1
+	# crm sql on the server is bound by the same policies: a rep may run it
+	run --separate-stderr crm --db "$B" sql "SELECT id, name FROM lead ORDER BY id"
+	assert_success
+	assert_output '{"id":2,"name":"李娜"}'
+	run --separate-stderr crm --db "$B" sql "SELECT count(*) AS n FROM lead WHERE owner = 'alice'"
+	assert_success
+	assert_output '{"n":0}'
+	# the admin sees all three
+	run --separate-stderr crm --db "$A" lead list
+	[ "$(echo "$output" | jq -r .id | paste -sd ' ')" = "1 2 3" ]
+	# the acting user is the login role: --as is refused
+	run --separate-stderr crm --db "$B" --as alice lead list
+	assert_failure 2
+	[[ "$stderr" == *"--as is refused on a server"* ]] || fail "stderr: $stderr"
+}
+
+@test "update and rm: one's own, not another rep's (exit 5, nothing written)" {
+	SIDE=S
+	some_leads
+	run --separate-stderr crm --db "$B" lead update 2 status=working note="回电话"
+	assert_success
+	[ "$(jqo .status)" = working ]
+	[ "$(jqo .note)" = "回电话" ]
+	run --separate-stderr crm --db "$B" lead update 3 status=qualified
+	assert_failure 5
+	[[ "$stderr" == *"lead:3 is not visible to bob"* ]] || fail "stderr: $stderr"
+	[ "$(pg_psql "$DBNAME" postgres "SELECT status FROM lead WHERE id = 3")" = working ]
+	run --separate-stderr crm --db "$B" lead rm 1
+	assert_failure 5
+	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM lead WHERE deleted_at IS NULL")" = 3 ]
+	# what the database refuses by itself: bob's role changing carol's row
+	run pg_psql "$DBNAME" bob "UPDATE lead SET status = 'qualified' WHERE id = 3 RETURNING id"
+	assert_success
+	assert_output ""
+	run --separate-stderr crm --db "$B" lead rm 2
+	assert_success
+	[ "$(jqo .id)" = 2 ]
+	run --separate-stderr crm --db "$B" lead show 2
+	assert_failure 1
+	[ "$(pg_psql "$DBNAME" postgres "SELECT deleted_at IS NOT NULL FROM lead WHERE id = 2")" = t ]
+	# the admin changes anyone's
+	run --separate-stderr crm --db "$A" lead update 3 status=qualified
+	assert_success
+	[ "$(pg_psql "$DBNAME" postgres "SELECT status FROM lead WHERE id = 3")" = qualified ]
+	[ "$(pg_psql "$DBNAME" postgres "SELECT string_agg(\"user\" || ':' || action, ',' ORDER BY id) FROM audit WHERE entity LIKE 'lead:%'")" = "alice:insert,bob:insert,carol:insert,bob:update,bob:remove,alice:update" ]
+}
+
+@test "a lead for another owner: a rep's is refused by the server's policy, the admin's is written" {
+	SIDE=S
+	run --separate-stderr crm --db "$B" lead add name="别人的" owner=carol
+	assert_failure 5
+	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM lead")" = 0 ]
+	run --separate-stderr crm --db "$A" lead add name="给卡罗尔" owner=carol
+	assert_success
+	run --separate-stderr crm --db "$C" lead list
+	assert_success
+	[ "$(jqo .name)" = "给卡罗尔" ]
+}
+
+@test "bad input: exit 3, nothing written, the same message as on a file" {
+	local side
+	for side in F S; do
+		SIDE=$side
+		[ "$side" = F ] && team_file
+		run --separate-stderr as bob lead add phone=13812345678
+		assert_failure 3
+		echo "$stderr" > "$BATS_TEST_TMPDIR/$side.err"
+		run --separate-stderr as bob lead add name="李娜" status=nope
+		assert_failure 3
+		echo "$stderr" >> "$BATS_TEST_TMPDIR/$side.err"
+		run --separate-stderr as bob lead add name="李娜" budget=很多
+		assert_failure 3
+		echo "$stderr" >> "$BATS_TEST_TMPDIR/$side.err"
+	done
+	diff "$BATS_TEST_TMPDIR/F.err" "$BATS_TEST_TMPDIR/S.err"
+	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM lead")" = 0 ]
+	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM audit WHERE entity LIKE 'lead:%'")" = 0 ]
+	# a duplicate phone: exit 4 naming the lead, as on a file
+	crm --db "$B" lead add name="李娜" phone=13900000002 >/dev/null
+	run --separate-stderr crm --db "$B" lead add name="李娜二" phone=13900000002
+	assert_failure 4
+	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM lead")" = 1 ]
+}
+
+@test "JSON lines on stdin: a batch of adds, and list piped into update" {
+	SIDE=S
+	printf '%s\n' '{"name":"赵六","phone":"13700000001"}' '{"name":"钱七","status":"bogus"}' '{"name":"孙八"}' \
+		> "$BATS_TEST_TMPDIR/in.jsonl"
+	run --separate-stderr bash -c "crm --db '$B' lead add < '$BATS_TEST_TMPDIR/in.jsonl'"
+	assert_failure 3
+	[ "$(echo "$output" | jq -r .name | paste -sd ' ')" = "赵六 孙八" ]
+	[ "$(pg_psql "$DBNAME" postgres "SELECT string_agg(name, ' ' ORDER BY id) FROM lead")" = "赵六 孙八" ]
+	crm --db "$C" lead add name="周九" >/dev/null
+	run --separate-stderr bash -c "crm --db '$B' lead list --status new | crm --db '$B' lead update status=working"
+	assert_success
+	[ "$(echo "$output" | jq -r .status | sort -u)" = working ]
+	[ "$(pg_psql "$DBNAME" postgres "SELECT string_agg(name || ':' || status, ' ' ORDER BY id) FROM lead")" = "赵六:working 孙八:working 周九:new" ]
+	# a line of another rep's lead in the pipe is refused, the others stand
+	run --separate-stderr bash -c "crm --db '$A' lead list | crm --db '$B' lead update status=nurturing"
+	assert_failure 5
+	[[ "$stderr" == *"lead:3 is not visible to bob"* ]] || fail "stderr: $stderr"
+	[ "$(pg_psql "$DBNAME" postgres "SELECT string_agg(name || ':' || status, ' ' ORDER BY id) FROM lead")" = "赵六:nurturing 孙八:nurturing 周九:new" ]
+}
+
+@test "--where and crm sql run read-only on the server: a function that writes is refused" {
+	SIDE=S
+	some_leads
+	pg_psql "$DBNAME" postgres "CREATE FUNCTION sneaky() RETURNS integer LANGUAGE plpgsql AS \$\$ BEGIN DELETE FROM lead; RETURN 1; END \$\$"
+	run --separate-stderr crm --db "$A" sql "SELECT sneaky()"
+	assert_failure 5
+	[[ "$stderr" == *"read-only"* ]] || fail "stderr: $stderr"
+	run --separate-stderr crm --db "$A" lead list --where "sneaky() = 1"
+	assert_failure 5
+	[[ "$stderr" == *"read-only"* ]] || fail "stderr: $stderr"
+	# inside a write: the update of what --where chose stands, the query wrote nothing
+	run --separate-stderr crm --db "$A" lead update --where "sneaky() = 1" status=working
+	[ "$status" -ne 0 ]
+	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM lead WHERE deleted_at IS NULL")" = 3 ]
+	run --separate-stderr crm --db "$A" sql "DELETE FROM lead"
+	assert_failure 5
+	run --separate-stderr crm --db "$A" sql "SELECT id FROM lead ORDER BY id"
+	assert_success
+	[ "$(echo "$output" | wc -l)" = 3 ]
+}
+
+@test "CRM_DB and config db.url name the server as --db does" {
+	SIDE=S
+	some_leads
+	CRM_DB="$B" run --separate-stderr crm lead list
+	assert_success
+	[ "$(jqo .name)" = "李娜" ]
+	mkdir -p "$HOME/.config/crm"
+	echo "db.url = $C" > "$HOME/.config/crm/config"
+	unset CRM_DB
+	run --separate-stderr crm lead list
+	assert_success
+	[ "$(jqo .name)" = "王芳" ]
+}
+
+@test "a login role that is no crm user cannot act (exit 5); a user who left neither" {
+	SIDE=S
+	pg_psql postgres postgres "CREATE ROLE mallory LOGIN"
+	run --separate-stderr crm --db "$(pg_url "$DBNAME" mallory)" lead list
+	assert_failure 5
+	pg_psql "$DBNAME" postgres "UPDATE \"user\" SET status = 'left' WHERE name = 'carol'"
+	run --separate-stderr crm --db "$C" lead add name="离职后"
+	assert_failure 5
+	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM lead")" = 0 ]
+}
