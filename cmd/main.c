@@ -475,6 +475,9 @@ static int unknown_verb(struct crm *c, const struct cmd_entry *e, int argc, char
 static int run_handler(struct crm *c, const struct cmd_verb *v, struct args *a, const char *as_opt)
 {
 	int rc;
+	if (v->db != DB_NONE && db_is_url(c->db_path) && !(v->flags & VERB_SERVER))
+		return crm_error(c, CRM_USAGE, "not on a server yet: there crm lead add, list, show, "
+				 "update, rm and crm sql run (crm help server)");
 	if (v->db != DB_NONE) {
 		rc = db_open(c);
 		if (rc)

@@ -62,15 +62,18 @@ void rec_columns(struct crm *c, const struct type *t);
 
 /* Their verb table entries. */
 #define RECORD_VERBS(NAME, ADD_OPTS_TABLE, LIST_OPTS_TABLE, RM_OPTS_TABLE) \
+	RECORD_VERBS_FLAGS(NAME, ADD_OPTS_TABLE, LIST_OPTS_TABLE, RM_OPTS_TABLE, 0)
+/* The same with VERB_ flags on all five (VERB_SERVER: they run on a server). */
+#define RECORD_VERBS_FLAGS(NAME, ADD_OPTS_TABLE, LIST_OPTS_TABLE, RM_OPTS_TABLE, FLAGS) \
 	{ "add", "[--allow-duplicate] [FIELD=VALUE ...]", \
 	  "add a " #NAME " from FIELD=VALUE arguments, or one per JSON line on stdin", \
-	  ADD_OPTS_TABLE, DB_WRITE, 0, -1, NAME##_add_exec }, \
+	  ADD_OPTS_TABLE, DB_WRITE, 0, -1, NAME##_add_exec, FLAGS }, \
 	{ "list", "[--where EXPR] [--owner U] [--tag T] [--status S] [--since D] [--stale D] [--sort F] [--limit N]", \
-	  "list " #NAME "s matching the filters (exit 1 if none)", LIST_OPTS_TABLE, DB_READ, 0, 0, NAME##_list_exec }, \
+	  "list " #NAME "s matching the filters (exit 1 if none)", LIST_OPTS_TABLE, DB_READ, 0, 0, NAME##_list_exec, FLAGS }, \
 	{ "show", "[ID ...]", "print " #NAME "s by id, or the ids in JSON lines on stdin", \
-	  NULL, DB_READ, 0, -1, NAME##_show_exec }, \
+	  NULL, DB_READ, 0, -1, NAME##_show_exec, FLAGS }, \
 	{ "update", "[ID ...] FIELD=VALUE ...", \
 	  "change fields of the given " #NAME "s (ids, or JSON lines on stdin)", ADD_OPTS_TABLE, DB_WRITE, 1, -1, \
-	  NAME##_update_exec }, \
+	  NAME##_update_exec, FLAGS }, \
 	{ "rm", "[--purge] [ID ...]", "remove " #NAME "s (crm restore brings them back unless --purge)", \
-	  RM_OPTS_TABLE, DB_WRITE, 0, -1, NAME##_rm_exec }
+	  RM_OPTS_TABLE, DB_WRITE, 0, -1, NAME##_rm_exec, FLAGS }

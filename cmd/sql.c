@@ -17,7 +17,7 @@ static const struct opt sql_opts[] = {
 
 static const struct cmd_verb sql_verbs[] = {
 	{ "", "[--removed | --raw] QUERY", "run a read-only SQL query and print its rows as JSON lines",
-	  sql_opts, DB_READ, 1, 1, sql_exec, VERB_SQL },
+	  sql_opts, DB_READ, 1, 1, sql_exec, VERB_SQL | VERB_SERVER },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };
 

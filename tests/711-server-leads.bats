@@ -275,3 +275,23 @@ some_leads() {
 	assert_failure 5
 	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM lead")" = 0 ]
 }
+
+@test "rm --purge on the server; what does not run there yet exits 2 before connecting, nothing written" {
+	SIDE=S
+	some_leads
+	run --separate-stderr crm --db "$B" lead rm --purge 2
+	assert_success
+	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM lead WHERE id = 2")" = 0 ]
+	run --separate-stderr crm --db "$A" lead convert 1
+	assert_failure 2
+	[[ "$stderr" == *"not on a server yet: there crm lead add, list, show, update, rm and crm sql run"* ]] ||
+		fail "stderr: $stderr"
+	run --separate-stderr crm --db "$A" deal add name=x
+	assert_failure 2
+	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM deal")" = 0 ]
+	# a server that is not there: exit 6 for what runs on one, exit 2 still for what does not
+	run --separate-stderr crm --db "postgresql:///nope?host=$PG_SOCK&user=alice" lead list
+	assert_failure 6
+	run --separate-stderr crm --db "postgresql:///nope?host=$PG_SOCK&user=alice" deal list
+	assert_failure 2
+}

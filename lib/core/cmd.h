@@ -51,6 +51,7 @@ enum {
 	VERB_RAW = 1 << 0,       /* no option parsing: every word is positional */
 	VERB_ADMIN = 1 << 1,     /* changes settings: once users exist, an admin's (exit 5) */
 	VERB_SQL = 1 << 2,       /* reads around visibility (crm sql): admin and manager only */
+	VERB_SERVER = 1 << 3,    /* runs on a team server (--db postgresql://...) too */
 };
 
 struct cmd_entry {
