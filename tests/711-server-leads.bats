@@ -41,6 +41,13 @@ team_file() {
 	crm --as alice user add carol --role rep >/dev/null
 }
 
+# ids_psql USER [TABLE]: the ids USER's own role reads through psql
+ids_psql() {
+	local out
+	out=$(pg_psql "$DBNAME" "$1" "SELECT id FROM \"${2:-lead}\" ORDER BY id") || return 1
+	paste -sd ' ' <<<"$out"
+}
+
 # as USER CMD...: crm as USER, on the server (S) or on the file (F), by $SIDE
 as() {
 	local u=$1
@@ -136,6 +143,13 @@ some_leads() {
 	# the admin sees all three
 	run --separate-stderr crm --db "$A" lead list
 	[ "$(echo "$output" | jq -r .id | paste -sd ' ')" = "1 2 3" ]
+	# a lead's score is read where the lead is
+	pg_psql "$DBNAME" postgres "INSERT INTO lead_score (id, score) VALUES (1, 10), (2, 20), (3, 30)"
+	[ "$(ids_psql bob lead_score)" = 2 ]
+	[ "$(ids_psql alice lead_score)" = "1 2 3" ]
+	run --separate-stderr crm --db "$B" lead show 2
+	assert_success
+	[ "$(jqo .score)" = 20 ]
 	# the acting user is the login role: --as is refused
 	run --separate-stderr crm --db "$B" --as alice lead list
 	assert_failure 2

@@ -24,9 +24,14 @@ static const char *const roles[] = { "admin", "manager", "rep", "finance", "serv
 
 /* Tables every group may read besides the record tables: what a
  * command reads as it writes a record (the rules to run, the scoring
- * rules, a lead's score). */
+ * rules). */
 static const char *const readable[] = { USER_TABLE, "share", "config", "pipeline", "stage", "field", "rule",
-					"score_rule", "lead_score", NULL };
+					"score_rule", NULL };
+
+/* Tables of one row per record, by its id, that a group reads where
+ * it may read the record (a lead's score is read with the lead): each
+ * with the record table it follows. */
+static const char *const follows[][2] = { { "lead_score", "lead" } };
 
 /* The audit log: every group appends its own entries (crm writes one
  * with each change), only crm_admin reads it. */
@@ -209,6 +214,23 @@ static void grant_others(PGconn *conn, const struct stable *t, struct sbuf *b)
 	free(table);
 }
 
+/* Row-level security on a table that follows record table rec: a row
+ * is read by whoever reads the record's. Returns the policies made. */
+static int follow_policies(PGconn *conn, const char *name, const char *rec, struct sbuf *b)
+{
+	char *table = pg_ident(conn, name), *of = pg_ident(conn, rec);
+	sbuf_addf(b, "ALTER TABLE %s ENABLE ROW LEVEL SECURITY;\nALTER TABLE %s FORCE ROW LEVEL SECURITY;\n"
+		  "CREATE POLICY crm_admin_all ON %s TO crm_admin USING (" ADMIN_HOLDS ") WITH CHECK (" ADMIN_HOLDS ");\n",
+		  table, table, table);
+	for (int i = 1; roles[i]; i++)
+		sbuf_addf(b, "GRANT SELECT ON %s TO crm_%s;\n"
+			  "CREATE POLICY crm_%s_read ON %s FOR SELECT TO crm_%s USING (id IN (SELECT id FROM %s));\n",
+			  table, roles[i], roles[i], table, roles[i], of);
+	free(table);
+	free(of);
+	return (int)(sizeof(roles) / sizeof(*roles)) - 1;
+}
+
 /* The audit log's rows: an entry is appended in the name of the role
  * that writes it, never another's. Returns the policies made. */
 static int audit_policies(struct sbuf *b)
@@ -251,6 +273,9 @@ int policy_apply(struct crm *c, PGconn *conn, const struct schema *s, int *npoli
 			*npolicies += table_policies(c, conn, t, &b);
 		if (!strcmp(s->t[i].name, AUDIT_TABLE))
 			*npolicies += audit_policies(&b);
+		for (size_t k = 0; k < sizeof(follows) / sizeof(*follows); k++)
+			if (!strcmp(s->t[i].name, follows[k][0]))
+				*npolicies += follow_policies(conn, follows[k][0], follows[k][1], &b);
 	}
 	rc = pg_exec(c, conn, b.s, "making the policies");
 	sbuf_release(&b);
