@@ -79,7 +79,7 @@ const struct config_key config_core_keys[] = {
 	{ "db.busy_timeout", "5000", "milliseconds to wait for another command's write lock",
 	  is_wait, "milliseconds (5000) or a span (10s)" },
 	{ "db.url", NULL, "the team server (postgresql://...) when neither --db nor $CRM_DB says; in the "
-	  "config file: commands other than crm server and crm migrate cannot run on one yet" },
+	  "config file: there crm lead add|list|show|update|rm and crm sql run, other commands not yet" },
 	{ "user.name", NULL, "who you are when neither --as nor $CRM_USER says (else $USER)" },
 	{ "query.timeout", "10", "seconds a query of crm sql or --where may run (then exit 6)",
 	  config_is_count, "a whole number of seconds" },
