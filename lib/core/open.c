@@ -404,20 +404,6 @@ static int open_readonly(struct crm *c)
 
 /* ---- a server ---- */
 
-/* name as a quoted SQL identifier, newly allocated. */
-static char *quote_ident(const char *name)
-{
-	struct sbuf b = { 0 };
-	sbuf_addc(&b, '"');
-	for (const char *p = name; *p; p++) {
-		if (*p == '"')
-			sbuf_addc(&b, '"');
-		sbuf_addc(&b, *p);
-	}
-	sbuf_addc(&b, '"');
-	return sbuf_detach(&b);
-}
-
 /* Act as the login role we connected as: SET ROLE makes it the
  * current_user the policies ask about even when the connection's
  * settings (ALTER ROLE ... SET role) said another. */
@@ -427,11 +413,11 @@ static int server_act(struct crm *c)
 	if (!role)
 		return crm_error(c, CRM_DBERR, "cannot read the login role from the server: %s",
 				 c->errmsg[0] ? c->errmsg : "no row");
-	char *q = quote_ident(role);
-	char *sql = xasprintf("SET ROLE %s", q);
-	int rc = db_exec(c, sql);
-	free(sql);
-	free(q);
+	struct sbuf sql = { 0 };
+	sbuf_add(&sql, "SET ROLE ");
+	sbuf_add_quoted(&sql, role, '"');
+	int rc = db_exec(c, sql.s);
+	sbuf_release(&sql);
 	if (rc) {
 		free(role);
 		return rc;
