@@ -110,7 +110,7 @@ build/fuzz/gen/%.o: build/gen/%.c
 	$(FUZZ_CC) -O1 -g $(FUZZ_SAN) -std=c11 $(CPPFLAGS_ALL) -c -o $@ $<
 build/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) -O1 -g $(FUZZ_LINK) -std=c11 $(CPPFLAGS_ALL) -o $@ $< $(FUZZ_OBJ) \
+	$(FUZZ_CC) -O1 -g $(FUZZ_LINK) -std=c11 -Wall -Wextra -Werror -Wno-unused-parameter $(CPPFLAGS_ALL) -o $@ $< $(FUZZ_OBJ) \
 		$(PKG_LIBS) $(shell pkg-config --libs $(DYNLIBS) 2>/dev/null) -lm
 
 .SECONDARY: $(FUZZ_OBJ)

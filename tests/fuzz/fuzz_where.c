@@ -1,6 +1,7 @@
 /* --where: any text is turned into SQL and prepared under the read-only
  * authorizer, or refused; nothing in it may write. */
 #include "fuzz.h"
+#include "core/backend.h"
 #include "core/crm.h"
 #include "core/open.h"
 #include "core/query.h"
@@ -34,11 +35,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char *src = query_source(lead);
 		char *q = xasprintf("SELECT count(*) FROM %s WHERE %s", src, sql);
 		free(src);
-		sqlite3_stmt *st = NULL;
+		struct db_stmt *st = NULL;
 		if (query_prepare_readonly(&c, q, &st) == CRM_OK) {
-			if (!sqlite3_stmt_readonly(st))
+			if (!db_stmt_readonly(st))
 				abort();
-			sqlite3_finalize(st);
+			db_finalize(st);
 		}
 		free(q);
 	}
