@@ -1,8 +1,9 @@
 /* server.h: the team server (CLI.md 8.5), its first part: a PostgreSQL
  * database made a crm server (schema, roles, row-level security), its
  * users and their login roles, and crm migrate between a file and a
- * server. Running the other commands on the server (the live backend)
- * is not built yet: core/open.c refuses a postgresql:// database.
+ * server. Commands themselves run on a server through core's backend
+ * (core/backend_pg.c), opened by core/open.c as the login role: the
+ * verbs marked VERB_SERVER so far (lead's five, sql); the others exit 2.
  *
  * lib/server is the top layer: it takes every layer's tables (by
  * introspection of a database crm's own migrations made) and the team
