@@ -92,6 +92,25 @@ local_setup() {
 	[ "$(crm product show 1 | jq .price)" = 13800 ]
 }
 
+@test "crm import products: a few rows onto many products find their SKUs the same (by the index, not a hash of all)" {
+	{ echo 'sku,name,price'; for i in $(seq 1 40); do echo "S$i,产品$i,$i"; done; } > "$BATS_TEST_TMPDIR/many.csv"
+	crm import products "$BATS_TEST_TMPDIR/many.csv" 2>/dev/null
+	# one known SKU, one new one twice in the file (under --on-duplicate update
+	# its first row changes nothing: skipped)
+	printf 'sku,name,price\nS7,改名,700\nNEW,新品,5\nNEW,新品again,6\n' > "$BATS_TEST_TMPDIR/few.csv"
+	run --separate-stderr crm import products "$BATS_TEST_TMPDIR/few.csv"
+	assert_success
+	[[ "$stderr" == *"1 inserted, 0 updated, 2 skipped"* ]] || fail "stderr: $stderr"
+	[ "$(crm product list --where "sku = 'NEW'" | jq -c '[.name, .price]')" = '["新品",5]' ]
+	[ "$(crm product list --where "sku = 'S7'" | jq -c '[.name, .price]')" = '["产品7",7]' ]
+	run --separate-stderr crm import products "$BATS_TEST_TMPDIR/few.csv" --on-duplicate update
+	assert_success
+	[[ "$stderr" == *"0 inserted, 2 updated, 1 skipped"* ]] || fail "stderr: $stderr"
+	[ "$(crm product list --where "sku = 'S7'" | jq -c '[.name, .price]')" = '["改名",700]' ]
+	[ "$(crm product list --where "sku = 'NEW'" | jq -c '[.name, .price]')" = '["新品again",6]' ]
+	[ "$(crm product list | wc -l)" = 41 ]
+}
+
 @test "export products with Chinese headers, and back in" {
 	crm product add name=企业版 sku=ENT price=12800 unit=套 >/dev/null
 	crm product add name=实施服务 sku=SVC price=1500.5 unit=人天 tax_rate=6 >/dev/null
