@@ -16,7 +16,7 @@ static int history_exec(struct crm *c, struct args *a)
 
 static const struct cmd_verb history_verbs[] = {
 	{ "", "ENTITY ...", "a record's life in time order (or of each record piped in)",
-	  NULL, DB_READ, 0, -1, history_exec },
+	  NULL, DB_READ, 0, -1, history_exec, VERB_SERVER },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };
 

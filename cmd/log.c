@@ -28,7 +28,7 @@ static int log_exec(struct crm *c, struct args *a)
 
 static const struct cmd_verb log_verbs[] = {
 	{ "", "[--limit N] [--user USER] [--since WHEN] [--entity TYPE[:ID]]",
-	  "show the audit log, newest first", log_opts, DB_READ, 0, 0, log_exec },
+	  "show the audit log, newest first", log_opts, DB_READ, 0, 0, log_exec, VERB_SERVER },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };
 

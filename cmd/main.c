@@ -298,9 +298,10 @@ static char *join_cmdline(int argc, char **argv)
 	sbuf_add(&b, "crm");
 	for (int i = 0; i < argc; i++) {
 		sbuf_addc(&b, ' ');
-		if (strpbrk(argv[i], " \t'\"\\$;&|<>*?()") || !*argv[i]) {
+		char *w = db_url_redact(argv[i]);   /* no server password in the audit log */
+		if (strpbrk(w, " \t'\"\\$;&|<>*?()") || !*w) {
 			sbuf_addc(&b, '\'');
-			for (const char *p = argv[i]; *p; p++) {
+			for (const char *p = w; *p; p++) {
 				if (*p == '\'')
 					sbuf_add(&b, "'\\''");
 				else
@@ -308,8 +309,9 @@ static char *join_cmdline(int argc, char **argv)
 			}
 			sbuf_addc(&b, '\'');
 		} else {
-			sbuf_add(&b, argv[i]);
+			sbuf_add(&b, w);
 		}
+		free(w);
 	}
 	return sbuf_detach(&b);
 }
@@ -476,8 +478,8 @@ static int run_handler(struct crm *c, const struct cmd_verb *v, struct args *a, 
 {
 	int rc;
 	if (v->db != DB_NONE && db_is_url(c->db_path) && !(v->flags & VERB_SERVER))
-		return crm_error(c, CRM_USAGE, "not on a server yet: there crm lead add, list, show, "
-				 "update, rm and crm sql run (crm help server)");
+		return crm_error(c, CRM_USAGE, "not on a server yet: work on a file for it (crm help server "
+				 "says what runs on a server)");
 	if (v->db != DB_NONE) {
 		rc = db_open(c);
 		if (rc)

@@ -298,7 +298,7 @@ some_leads() {
 	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM lead WHERE id = 2")" = 0 ]
 	run --separate-stderr crm --db "$A" lead convert 1
 	assert_failure 2
-	[[ "$stderr" == *"not on a server yet: there crm lead add, list, show, update, rm and crm sql run"* ]] ||
+	[[ "$stderr" == *"not on a server yet: work on a file for it (crm help server says what runs on a server)"* ]] ||
 		fail "stderr: $stderr"
 	run --separate-stderr crm --db "$A" deal add name=x
 	assert_failure 2

@@ -6,6 +6,7 @@
 #include "io/out.h"
 #include "base/date.h"
 #include "core/db.h"
+#include "core/dialect.h"
 #include "core/mask.h"
 #include "core/module.h"
 #include "core/type.h"
@@ -101,9 +102,9 @@ int audit_list(struct crm *c, const struct audit_filter *f)
 	const char *params[5];
 	char since[DATE_BUFSZ], *like = NULL;
 	int np = 0;
-	sbuf_add(&sql, "SELECT id, at, \"user\", command, entity, action, before, after FROM audit WHERE 1");
+	sbuf_add(&sql, "SELECT id, at, \"user\", command, entity, action, before, after FROM audit WHERE 1 = 1");
 	if (f->user) {
-		sbuf_add(&sql, " AND user = ?");
+		sbuf_add(&sql, " AND \"user\" = ?");
 		params[np++] = f->user;
 	}
 	if (f->since) {
@@ -116,7 +117,10 @@ int audit_list(struct crm *c, const struct audit_filter *f)
 			}
 			t = now - secs;
 		}
-		sbuf_add(&sql, " AND julianday(at) >= julianday(?)");
+		char *a = dialect_instant(c, "at"), *b = dialect_instant(c, "?");
+		sbuf_addf(&sql, " AND %s >= %s", a, b);
+		free(a);
+		free(b);
 		params[np++] = date_format(t, since);
 	}
 	if (f->entity) {

@@ -32,6 +32,11 @@ char *dialect_stored_table(const struct crm *c, const char *table)
 	return xasprintf("main.\"%s\"", table);
 }
 
+char *dialect_position(const struct crm *c, const char *haystack, const char *needle)
+{
+	return xasprintf("%s(%s, %s)", dialect_server(c) ? "strpos" : "instr", haystack, needle);
+}
+
 const char *dialect_temp_schema(const struct crm *c)
 {
 	return dialect_server(c) ? "pg_temp" : "temp";

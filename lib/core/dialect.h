@@ -26,6 +26,10 @@ char *dialect_json_values(const struct crm *c, const char *expr);
  * when the view is made, before the view exists. */
 char *dialect_stored_table(const struct crm *c, const char *table);
 
+/* Where text needle first occurs in haystack, from 1 (0: nowhere):
+ * instr(haystack, needle), strpos(haystack, needle). */
+char *dialect_position(const struct crm *c, const char *haystack, const char *needle);
+
 /* The schema of this connection's TEMP objects: temp, pg_temp (static). */
 const char *dialect_temp_schema(const struct crm *c);
 

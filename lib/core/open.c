@@ -50,6 +50,43 @@ bool db_is_url(const char *path)
 	return path && (!strncmp(path, "postgresql://", 13) || !strncmp(path, "postgres://", 11));
 }
 
+char *db_url_redact(const char *s)
+{
+	const char *u = strstr(s, "postgresql://");
+	if (!u)
+		u = strstr(s, "postgres://");
+	if (!u)
+		return xstrdup(s);
+	struct sbuf b = { 0 };
+	const char *auth = strstr(u, "://") + 3, *end = auth + strcspn(auth, "/?#");
+	const char *at = NULL, *colon = NULL;
+	for (const char *p = auth; p < end; p++)
+		if (*p == '@')
+			at = p;
+	for (const char *p = auth; at && p < at && !colon; p++)
+		if (*p == ':')
+			colon = p;
+	const char *p = s;
+	if (colon) {
+		sbuf_addn(&b, p, (size_t)(colon + 1 - p));
+		sbuf_add(&b, "***");
+		p = at;
+	}
+	/* the query's password=: up to the next & */
+	for (const char *q = strchr(end, '?'); q && *q;) {
+		const char *name = q + 1;
+		size_t vlen = strcspn(name, "&#");
+		if (!strncmp(name, "password=", 9)) {
+			sbuf_addn(&b, p, (size_t)(name + 9 - p));
+			sbuf_add(&b, "***");
+			p = name + vlen;
+		}
+		q = name[vlen] == '&' ? name + vlen : NULL;
+	}
+	sbuf_add(&b, p);
+	return sbuf_detach(&b);
+}
+
 /* Not a file to create: a server is made by crm server init. */
 static int url_refused(struct crm *c)
 {

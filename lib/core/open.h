@@ -16,6 +16,11 @@ char *db_resolve(struct crm *c, const char *opt);
 /* Whether path names a PostgreSQL server (postgresql://, postgres://). */
 bool db_is_url(const char *path);
 
+/* s (a word of a command line: a URL, --db=URL) with the password of any
+ * server URL in it (postgresql://bob:PW@host, ?password=PW) as ***, for
+ * what is written down (the audit log's command); newly allocated. */
+char *db_url_redact(const char *s);
+
 /* Open c->db_path into c->db, creating it (schema and default data, with a
  * notice on stderr) or migrating it forward (after a backup copy) as
  * needed. Sets WAL, foreign keys and the busy timeout.

@@ -5,6 +5,7 @@
 
 #include "core/audit.h"
 #include "core/db.h"
+#include "core/dialect.h"
 #include "core/mask.h"
 #include "core/query.h"
 #include "data/history.h"
@@ -17,11 +18,11 @@
  * string of ";id:before:after"), its activities, its tasks (made and
  * done) and a lead's behaviour events, oldest first. */
 static const char history_sql[] =
-	"SELECT * FROM (SELECT at, 'audit' AS src, action, user, before, after, id FROM audit WHERE entity = ?1 "
+	"SELECT * FROM (SELECT at, 'audit' AS src, action, \"user\", before, after, id FROM audit WHERE entity = ?1 "
 	"  AND id >= ?4 "
-	"UNION ALL SELECT at, 'score', 'update', user, "
-	"  substr(after, instr(after, ';' || ?3 || ':') + 1, 64), NULL, id FROM audit "
-	"  WHERE ?2 = 'lead' AND entity = 'score' AND id >= ?4 AND instr(after, ';' || ?3 || ':') > 0 "
+	"UNION ALL SELECT at, 'score', 'update', \"user\", "
+	"  substr(after, %s + 1, 64), NULL, id FROM audit "
+	"  WHERE ?2 = 'lead' AND entity = 'score' AND id >= ?4 AND %s > 0 "
 	/* its own activities, and those of the records that belong to it
 	 * (a contact's, a ticket's reply: a word with its account): their
 	 * entity in the sixth column */
@@ -32,12 +33,12 @@ static const char history_sql[] =
 	"UNION ALL SELECT done_at, 'task_done', 'task_done', owner, title, NULL, id FROM task "
 	"  WHERE entity = ?1 AND deleted_at IS NULL AND done_at IS NOT NULL "
 	"UNION ALL SELECT at, 'event', name, NULL, props, NULL, id FROM event "
-	"  WHERE ?2 = 'lead' AND lead_id = ?3) "
+	"  WHERE ?2 = 'lead' AND lead_id = ?3) AS h "
 	/* by the instant (times may carry other offsets); within one, the
 	 * record is made first, then what happened to it (a note, an event),
 	 * the changes that follow from it (last contact, score), the tasks
 	 * it led to, and a removal last */
-	"ORDER BY julianday(at), CASE WHEN src IN ('activity', 'event') THEN 1 "
+	"ORDER BY %s, CASE WHEN src IN ('activity', 'event') THEN 1 "
 	"  WHEN src NOT IN ('audit', 'score') THEN 3 WHEN action = 'insert' THEN 0 "
 	"  WHEN action IN ('remove', 'purge') THEN 4 ELSE 2 END, at, src, id";
 
@@ -92,9 +93,13 @@ static cJSON *as_imported(struct crm *c, const struct type *t, long long id, lon
 	cJSON *seen = cJSON_CreateObject();
 	char *entity = xasprintf("%s:%lld", t->name, id);
 	struct db_stmt *st;
-	if (db_prepare(c, "SELECT before, entity, after FROM audit WHERE (entity = ?1 OR (entity = 'score' "
-			       "AND ?3 = 'lead' AND instr(after, ';' || ?4 || ':') > 0)) AND id >= ?2 ORDER BY id", -1,
-			       &st, NULL) == DB_OK) {
+	char *pos = dialect_position(c, "after", "';' || ?4 || ':'");
+	char *sql = xasprintf("SELECT before, entity, after FROM audit WHERE (entity = ?1 OR (entity = 'score' "
+			      "AND ?3 = 'lead' AND %s > 0)) AND id >= ?2 ORDER BY id", pos);
+	free(pos);
+	int prc = db_prepare(c, sql, -1, &st, NULL);
+	free(sql);
+	if (prc == DB_OK) {
 		db_bind_text(st, 1, entity, -1, DB_TRANSIENT);
 		db_bind_int64(st, 2, from);
 		db_bind_text(st, 3, t->name, -1, DB_STATIC);
@@ -417,7 +422,11 @@ int history_print(struct crm *c, const struct type *t, long long id)
 			sbuf_addf(&kids, "%sSELECT '%s:' || id FROM \"%s\" WHERE \"%s\" = ?3", kids.len ? " UNION ALL " : "",
 				  u->name, u->name, fp->name);
 	}
-	char *sql = xasprintf(history_sql, kids.s ? kids.s : "NULL");
+	/* the lead's ";ID:" in a scoring run's compact after, and the instant */
+	char *pos = dialect_position(c, "after", "';' || ?5 || ':'"), *at = dialect_instant(c, "at");
+	char *sql = xasprintf(history_sql, pos, pos, kids.s ? kids.s : "NULL", at);
+	free(pos);
+	free(at);
 	sbuf_release(&kids);
 	struct db_stmt *st = db_stmt(c, sql);
 	free(sql);
@@ -432,6 +441,9 @@ int history_print(struct crm *c, const struct type *t, long long id)
 	db_bind_text(st, 2, t->name, -1, DB_STATIC);
 	db_bind_int64(st, 3, id);
 	db_bind_int64(st, 4, from);
+	char idtext[24];   /* ?5: the id as text, where it is matched in text (a server types ?3 once) */
+	snprintf(idtext, sizeof(idtext), "%lld", id);
+	db_bind_text(st, 5, idtext, -1, DB_TRANSIENT);
 	static const char *const cols[] = { "at", "user", "kind", "summary" };
 	out_columns(c->out, cols, 4);
 	char *owner = NULL;

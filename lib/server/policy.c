@@ -34,7 +34,7 @@ static const char *const readable[] = { USER_TABLE, "share", "config", "pipeline
 static const char *const follows[][2] = { { "lead_score", "lead" } };
 
 /* The audit log: every group appends its own entries (crm writes one
- * with each change), only crm_admin reads it. */
+ * with each change) and reads those of the records it may see. */
 #define AUDIT_TABLE "audit"
 
 
@@ -109,7 +109,20 @@ static int make_functions(struct crm *c, PGconn *conn)
 		"IF NOT EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass(quote_ident(tab)) "
 		"AND relrowsecurity) THEN RETURN 0; END IF; "
 		"EXECUTE format('SELECT count(*)::integer FROM %%I WHERE id = $1', tab) INTO found USING rid; "
-		"RETURN found; END $crm$;\n", members);
+		"RETURN found; END $crm$;\n"
+		/* whether the reader may see the record an audit entry is of
+		 * ("lead:12"), read through the record table's own policies as
+		 * the reader (no SECURITY DEFINER); entries of no one record (a
+		 * scoring run's) and of tables without row-level security are
+		 * everyone's, as crm log shows them on a file */
+		"CREATE FUNCTION crm_entry_visible(entity text) RETURNS boolean LANGUAGE plpgsql STABLE "
+		"SET search_path FROM CURRENT AS $crm$ DECLARE tab text := split_part(entity, ':', 1); "
+		"rid text := split_part(entity, ':', 2); found boolean; BEGIN "
+		"IF rid !~ '^[0-9]{1,18}$' THEN RETURN true; END IF; "
+		"IF NOT EXISTS (SELECT 1 FROM pg_class WHERE oid = to_regclass(quote_ident(tab)) "
+		"AND relrowsecurity) THEN RETURN true; END IF; "
+		"EXECUTE format('SELECT EXISTS (SELECT 1 FROM %%I WHERE id = $1)', tab) INTO found USING rid::bigint; "
+		"RETURN found; EXCEPTION WHEN insufficient_privilege THEN RETURN false; END $crm$;\n", members);
 	int rc = pg_exec(c, conn, sql, "making the functions of the policies");
 	free(sql);
 	free(members);
@@ -232,7 +245,8 @@ static int follow_policies(PGconn *conn, const char *name, const char *rec, stru
 }
 
 /* The audit log's rows: an entry is appended in the name of the role
- * that writes it, never another's. Returns the policies made. */
+ * that writes it, never another's, and read where its record may be
+ * (crm history, crm log). Returns the policies made. */
 static int audit_policies(struct sbuf *b)
 {
 	sbuf_add(b, "ALTER TABLE " AUDIT_TABLE " ENABLE ROW LEVEL SECURITY;\n"
@@ -240,10 +254,12 @@ static int audit_policies(struct sbuf *b)
 		 "CREATE POLICY crm_admin_all ON " AUDIT_TABLE " TO crm_admin USING (" ADMIN_HOLDS ") "
 		 "WITH CHECK (" ADMIN_HOLDS ");\n");
 	for (int i = 1; roles[i]; i++)
-		sbuf_addf(b, "GRANT INSERT ON " AUDIT_TABLE " TO crm_%s;\n"
+		sbuf_addf(b, "GRANT SELECT, INSERT ON " AUDIT_TABLE " TO crm_%s;\n"
 			  "CREATE POLICY crm_%s_append ON " AUDIT_TABLE " FOR INSERT TO crm_%s "
-			  "WITH CHECK (\"user\" = crm_user());\n", roles[i], roles[i], roles[i]);
-	return 1 + (int)(sizeof(roles) / sizeof(*roles)) - 2;
+			  "WITH CHECK (\"user\" = crm_user());\n"
+			  "CREATE POLICY crm_%s_read ON " AUDIT_TABLE " FOR SELECT TO crm_%s "
+			  "USING (crm_entry_visible(entity));\n", roles[i], roles[i], roles[i], roles[i], roles[i]);
+	return 1 + 2 * ((int)(sizeof(roles) / sizeof(*roles)) - 2);
 }
 
 int policy_apply(struct crm *c, PGconn *conn, const struct schema *s, int *npolicies)

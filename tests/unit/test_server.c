@@ -3,6 +3,7 @@
  * that read back the same, text escaped for COPY. */
 #include <stdlib.h>
 
+#include "core/open.h"
 #include "server/copy.h"
 #include "server/schema.h"
 #include "unit.h"
@@ -73,8 +74,29 @@ static void test_copy_text(void)
 	sbuf_release(&b);
 }
 
+/* what the audit log keeps of a command line's server URL */
+static void test_url_redact(void)
+{
+	static const char *const cases[][2] = {
+		{ "postgresql://bob:s3cret@db.example.com:5432/crm", "postgresql://bob:***@db.example.com:5432/crm" },
+		{ "--db=postgres://bob:p@ss@host/crm?sslmode=require", "--db=postgres://bob:***@host/crm?sslmode=require" },
+		{ "postgresql:///crm?host=/run/pg&user=bob&password=x&sslmode=disable",
+		  "postgresql:///crm?host=/run/pg&user=bob&password=***&sslmode=disable" },
+		{ "postgresql://bob@host/crm?password=a%20b", "postgresql://bob@host/crm?password=***" },
+		{ "postgresql://host/crm", "postgresql://host/crm" },
+		{ "name=张三:密码@公司", "name=张三:密码@公司" },   /* no URL: as it is */
+		{ "", "" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		char *r = db_url_redact(cases[i][0]);
+		CHECK_STR(r, cases[i][1]);
+		free(r);
+	}
+}
+
 int main(void)
 {
+	test_url_redact();
 	test_affinity();
 	test_unquote();
 	test_real();
