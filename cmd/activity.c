@@ -17,7 +17,7 @@ static int list_exec(struct crm *c, struct args *a)
 	const struct type *t = type_find(c, "activity");
 	struct query q;
 	if (query_from_args(c, a, &q))
-		return CRM_USAGE;
+		return c->errcode;
 	char *where = NULL;
 	const char *on = arg_get(a, "for");
 	if (on) {

@@ -8,7 +8,7 @@ static int list_exec(struct crm *c, struct args *a)
 {
 	struct query q;
 	if (query_from_args(c, a, &q))
-		return CRM_USAGE;
+		return c->errcode;
 	if (arg_has(a, "pending") || arg_has(a, "mine")) {
 		if (q.status)
 			return cmd_usage_error(c, "--pending and --mine are --status pending already");

@@ -16,6 +16,8 @@ static int list_exec(struct crm *c, struct args *a)
 	q.limit = arg_int(c, a, "limit", 0);
 	if (q.limit < 0)
 		return CRM_USAGE;
+	if (query_where_allowed(c, q.where))
+		return c->errcode;
 	if (t)
 		rec_columns(c, t);
 	return pool_list(c, t, &q);

@@ -195,7 +195,7 @@ static int line_list_exec(struct crm *c, struct args *a)
 {
 	struct query q;
 	if (query_from_args(c, a, &q))
-		return CRM_USAGE;
+		return c->errcode;
 	char *where = NULL;
 	if (a->argc) {
 		long long quote = id_arg(c, "QUOTE", a->argv[0]);

@@ -176,7 +176,7 @@ int rec_list(struct crm *c, struct args *a, const char *type)
 	if (!t)
 		return c->errcode;
 	if (query_from_args(c, a, &q))
-		return CRM_USAGE;
+		return c->errcode;
 	if (a->argc)
 		return cmd_usage_error(c, "unexpected argument '%s' (filters are options: --where ...)", a->argv[0]);
 	rec_columns(c, t);

@@ -125,7 +125,7 @@ static int list_exec(struct crm *c, struct args *a)
 	const struct type *t = type_find(c, "task");
 	struct query q;
 	if (query_from_args(c, a, &q))
-		return CRM_USAGE;
+		return c->errcode;
 	struct task_filter f = {
 		.owner = arg_has(a, "mine") ? c->user : NULL,
 		.due = arg_get(a, "due"),

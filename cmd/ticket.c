@@ -88,7 +88,7 @@ static int ticket_list_exec(struct crm *c, struct args *a)
 	const struct type *t = type_find(c, "ticket");
 	struct query q;
 	if (query_from_args(c, a, &q))
-		return CRM_USAGE;
+		return c->errcode;
 	if (a->argc)
 		return cmd_usage_error(c, "unexpected argument '%s' (filters are options: --where ...)", a->argv[0]);
 	struct ticket_filter f = {

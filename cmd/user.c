@@ -68,7 +68,7 @@ static int list_exec(struct crm *c, struct args *a)
 	const struct type *t = type_find(c, "user");
 	struct query q;
 	if (query_from_args(c, a, &q))
-		return CRM_USAGE;
+		return c->errcode;
 	/* --role and --team as conditions over the user */
 	char *where = NULL;
 	const char *role = arg_get(a, "role"), *team = arg_get(a, "team");

@@ -46,6 +46,31 @@ ids() {
 	assert_failure 1
 }
 
+@test "--where: a rep's subquery would read others' records: refused (exit 5); the manager's and the admin's run" {
+	# bob's own lead 3 and the pool's 5 are all he may list; a subquery
+	# reads the table whole: the count of every lead, or erin's phone
+	run --separate-stderr crm --as bob lead list --where "(SELECT count(*) FROM lead) = 5"
+	assert_failure 5
+	[[ "$stderr" == *"--where: a subquery (SELECT) is refused here: crm sql reads around visibility"*"(bob is a rep)"* ]] ||
+		fail "stderr: $stderr"
+	[ -z "$output" ]
+	run --separate-stderr crm --as bob export leads --where "EXISTS (SELECT 1 FROM lead AS o WHERE o.phone = '13800000004')"
+	assert_failure 5
+	run --separate-stderr crm --as fin deal list --where "amount > (select min(amount) FROM deal)"
+	assert_failure 5
+	# the word in a string or a quoted name is no subquery
+	run --separate-stderr crm --as bob lead list --where "name <> 'select' AND company <> \"select\""
+	assert_success
+	[ "$(echo "$output" | ids)" = "3 5 " ]
+	# those crm sql is for: the subquery runs (the outer list still scoped)
+	run --separate-stderr crm --as dave lead list --where "(SELECT count(*) FROM lead) = 5"
+	assert_success
+	[ "$(echo "$output" | ids)" = "1 2 3 5 " ]
+	run --separate-stderr crm --as alice lead list --where "id IN (SELECT id FROM lead WHERE owner = 'erin')"
+	assert_success
+	[ "$(echo "$output" | ids)" = "4 " ]
+}
+
 @test "deal list: each rep their own deals, the manager the team's" {
 	run crm --as carol deal list
 	[ "$(echo "$output" | ids)" = "1 " ]

@@ -74,8 +74,14 @@ int query_sql_print(struct crm *c, const char *sql);
  * are dropped again before it returns. */
 int query_sql_run(struct crm *c, const char *sql, bool raw, bool removed);
 
-/* Fill q from the common list options of a parsed command line. */
+/* Fill q from the common list options of a parsed command line: CRM_USAGE
+ * for a bad --limit, CRM_PERM for a --where subquery of one crm sql is
+ * not for (it would read around visibility). */
 struct args;
 int query_from_args(struct crm *c, const struct args *a, struct query *q);
+
+/* CRM_OK, or CRM_PERM (said) when a --where of the acting user's holds a
+ * subquery and crm sql is not for them: it would read around visibility. */
+int query_where_allowed(struct crm *c, const char *where);
 
 #endif
