@@ -52,12 +52,12 @@ static const struct opt list_opts[] = {
 
 static const struct cmd_verb config_verbs[] = {
 	{ "get", "KEY", "print a setting's value, or its default when unset (exit 1 if neither)",
-	  NULL, DB_READ, 1, 1, get_exec },
+	  NULL, DB_READ, 1, 1, get_exec, VERB_SERVER },
 	{ "set", "KEY VALUE", "set a setting in the database (a key crm knows, or x.NAME)", NULL, DB_WRITE, 2, 2,
-	  set_exec, VERB_ADMIN },
-	{ "unset", "KEY", "remove a setting from the database", NULL, DB_WRITE, 1, 1, unset_exec, VERB_ADMIN },
+	  set_exec, VERB_ADMIN | VERB_SERVER },
+	{ "unset", "KEY", "remove a setting from the database", NULL, DB_WRITE, 1, 1, unset_exec, VERB_ADMIN | VERB_SERVER },
 	{ "list", "[--all]", "list settings (database and config file; --all: and the defaults)", list_opts,
-	  DB_READ, 0, 0, list_exec },
+	  DB_READ, 0, 0, list_exec, VERB_SERVER },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };
 

@@ -13,8 +13,8 @@ static int show_exec(struct crm *c, struct args *a)
 }
 
 static const struct cmd_verb team_verbs[] = {
-	{ "list", "", "list the teams: members and manager", NULL, DB_READ, 0, 0, list_exec },
-	{ "show", "TEAM", "the team's members (and its manager) as users", NULL, DB_READ, 1, 1, show_exec },
+	{ "list", "", "list the teams: members and manager", NULL, DB_READ, 0, 0, list_exec, VERB_SERVER },
+	{ "show", "TEAM", "the team's members (and its manager) as users", NULL, DB_READ, 1, 1, show_exec, VERB_SERVER },
 	{ NULL }
 };
 

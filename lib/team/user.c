@@ -168,35 +168,34 @@ int user_remove(struct crm *c, long long id, bool purge)
 /* Who manages a team: those its members name as --manager, and the
  * managers whose own team it is. */
 static const char managers_sql[] =
-	"SELECT group_concat(name, ',') FROM (SELECT DISTINCT name FROM ("
+	"SELECT name FROM ("
 	"  SELECT manager AS name FROM \"user\" WHERE team = ?1 AND manager IS NOT NULL AND deleted_at IS NULL "
 	"  AND status = 'active' "
 	"  UNION SELECT name FROM \"user\" WHERE team = ?1 AND role = 'manager' AND deleted_at IS NULL "
-	"  AND status = 'active') ORDER BY name)";
+	"  AND status = 'active') AS m ORDER BY name";
 
 static void team_line(struct crm *c, const char *team, long long members)
 {
-	char *mgrs = db_get_text(c, managers_sql, team);
+	/* the managers by name (UNION: each once) */
+	cJSON *arr = cJSON_CreateArray();
+	struct db_stmt *st = db_stmt(c, managers_sql);
+	if (st) {
+		db_bind_text(st, 1, team, -1, DB_TRANSIENT);
+		while (db_step(st) == DB_ROW)
+			cJSON_AddItemToArray(arr, cJSON_CreateString((const char *)db_column_text(st, 0)));
+		db_reset(st);
+	}
 	out_begin(c->out);
 	out_str(c->out, "type", "team");
 	out_str(c->out, "name", team);
 	out_int(c->out, "members", members);
-	if (mgrs) {
-		char *comma = strchr(mgrs, ',');
-		char *first = comma ? xstrndup(mgrs, (size_t)(comma - mgrs)) : xstrdup(mgrs);
-		out_str(c->out, "manager", first);
-		if (comma) {
-			cJSON *arr = cJSON_CreateArray();
-			char *save = NULL;
-			for (char *m = strtok_r(mgrs, ",", &save); m; m = strtok_r(NULL, ",", &save))
-				cJSON_AddItemToArray(arr, cJSON_CreateString(m));
-			out_json(c->out, "managers", arr);
-			cJSON_Delete(arr);
-		}
-		free(first);
-	}
+	int n = cJSON_GetArraySize(arr);
+	if (n)
+		out_str(c->out, "manager", cJSON_GetArrayItem(arr, 0)->valuestring);
+	if (n > 1)
+		out_json(c->out, "managers", arr);
 	out_end(c->out);
-	free(mgrs);
+	cJSON_Delete(arr);
 }
 
 int team_list(struct crm *c)

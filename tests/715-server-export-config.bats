@@ -1,0 +1,169 @@
+#!/usr/bin/env bats
+# The team server (CLI.md 8.5): crm export, crm config and crm team run
+# on a server as on a file. Each person acts as their own login role:
+# a rep exports what the server's policies let them read, settings are
+# the admin's to change. A throwaway cluster (tests/pg.bash) serves the
+# whole file.
+load helper
+load pg
+
+setup_file() {
+	pg_start
+}
+
+teardown_file() {
+	pg_stop
+}
+
+local_setup() {
+	pg_skip_if_none
+	DBNAME="e$BATS_SUITE_TEST_NUMBER"
+	pg_createdb "$DBNAME"
+	URL=$(pg_url "$DBNAME")
+	export CRM_NOW=2026-03-02T09:30:00+08:00
+	crm server init "$URL" >/dev/null
+	crm server user add alice --role admin --server "$URL" >/dev/null
+	crm server user add dave --role manager --team east --server "$URL" >/dev/null
+	crm server user add bob --role rep --team east --manager dave --server "$URL" >/dev/null
+	crm server user add carol --role rep --team west --server "$URL" >/dev/null
+	unset CRM_USER
+}
+
+team_file() {
+	fresh_db
+	crm user add alice --role admin >/dev/null
+	crm --as alice user add dave --role manager --team east >/dev/null
+	crm --as alice user add bob --role rep --team east --manager dave >/dev/null
+	crm --as alice user add carol --role rep --team west >/dev/null
+}
+
+as() {
+	local u=$1
+	shift
+	if [ "$SIDE" = F ]; then
+		crm --as "$u" "$@"
+	else
+		crm --db "$(pg_url "$DBNAME" "$u")" "$@"
+	fi
+}
+
+some_leads() {
+	as alice lead add name="张伟" phone=13812345678 company="杭州云启科技有限公司" budget=1.5万 tags=vip,华东 >/dev/null
+	as bob lead add name="李娜" phone=13900000002 email=lina@example.com source=展会 >/dev/null
+	as carol lead add name="王芳" company="宁波海纳贸易" status=working note="说,\"引号\"" >/dev/null
+}
+
+@test "export leads on the server writes the file's bytes: csv, tsv, jsonl, Chinese headers, --where, xlsx cells" {
+	local side
+	for side in F S; do
+		SIDE=$side
+		[ "$side" = F ] && team_file
+		some_leads
+		{
+			as alice export leads
+			as alice export leads --format tsv --bom
+			as alice export leads --format jsonl
+			as alice export leads --headers zh --where "has_tag('vip') OR status = 'working'" --sort -name
+		} > "$BATS_TEST_TMPDIR/$side.out"
+		as alice export leads -o "$BATS_TEST_TMPDIR/$side.xlsx"
+		unzip -p "$BATS_TEST_TMPDIR/$side.xlsx" xl/worksheets/sheet1.xml > "$BATS_TEST_TMPDIR/$side.sheet"
+		unzip -p "$BATS_TEST_TMPDIR/$side.xlsx" xl/sharedStrings.xml > "$BATS_TEST_TMPDIR/$side.strings" 2>/dev/null || true
+	done
+	diff "$BATS_TEST_TMPDIR/F.out" "$BATS_TEST_TMPDIR/S.out"
+	diff "$BATS_TEST_TMPDIR/F.sheet" "$BATS_TEST_TMPDIR/S.sheet"
+	diff "$BATS_TEST_TMPDIR/F.strings" "$BATS_TEST_TMPDIR/S.strings"
+	# the CSV: a header and three leads, the quote in the note doubled
+	[ "$(head -1 "$BATS_TEST_TMPDIR/S.out" | cut -d, -f1-3)" = id,name,phone ]
+	grep -q '"说,""引号"""' "$BATS_TEST_TMPDIR/S.out"
+	# the filtered one: 王芳 then 张伟 (by name, descending), under 姓名
+	[ "$(grep -c '^编号,姓名' "$BATS_TEST_TMPDIR/S.out")" = 1 ]
+	[ "$(grep -A2 '^编号,姓名' "$BATS_TEST_TMPDIR/S.out" | tail -2 | cut -d, -f2 | paste -sd ' ')" = "王芳 张伟" ]
+}
+
+@test "a rep exports only their own leads on the server, the manager their team's, as psql shows them" {
+	SIDE=S
+	some_leads
+	run --separate-stderr as bob export leads --format jsonl
+	assert_success
+	[ "$(echo "$output" | jq -r .id | paste -sd ' ')" = 2 ]
+	[ "$(pg_psql "$DBNAME" bob "SELECT id FROM lead ORDER BY id" | paste -sd ' ')" = 2 ]
+	run --separate-stderr as dave export leads --format jsonl
+	assert_success
+	[ "$(echo "$output" | jq -r .id | paste -sd ' ')" = 2 ]
+	run --separate-stderr as alice export leads --format jsonl
+	[ "$(echo "$output" | jq -r .id | paste -sd ' ')" = "1 2 3" ]
+}
+
+@test "export on the server refuses what it cannot do: a type not there yet (2), bad options (2), an unknown type" {
+	SIDE=S
+	some_leads
+	run --separate-stderr as alice export quotes
+	assert_failure 2
+	[[ "$stderr" == *"not on a server yet: exporting quotes"* ]] || fail "stderr: $stderr"
+	[ -z "$output" ]
+	run --separate-stderr as alice export leads --headers fr
+	assert_failure 2
+	[[ "$stderr" == *"--headers: 'fr' is not zh or en"* ]] || fail "stderr: $stderr"
+	run --separate-stderr as alice export gizmos
+	assert_failure
+	[[ "$stderr" == *gizmos* ]] || fail "stderr: $stderr"
+	run --separate-stderr as alice export leads --where "nosuchfield = 1"
+	assert_failure
+	[ -z "$output" ]
+	# -o: no file is left behind by a refused export
+	run --separate-stderr as alice export quotes -o "$BATS_TEST_TMPDIR/q.csv"
+	assert_failure 2
+	[ ! -e "$BATS_TEST_TMPDIR/q.csv" ]
+}
+
+@test "export from the server into a file's import: the same leads, in a pipe" {
+	SIDE=S
+	some_leads
+	fresh_db
+	run bash -c "crm --db '$(pg_url "$DBNAME" alice)' export leads --format jsonl | crm -q import leads --format jsonl -"
+	assert_success
+	[ "$(crm lead list | jq -c '[.name, .phone, .budget, .owner]' | paste -sd ' ')" = \
+		'["张伟","13812345678",15000,"alice"] ["李娜","13900000002",null,"bob"] ["王芳",null,null,"carol"]' ]
+}
+
+@test "config on the server: the admin sets and unsets, everyone reads; a rep's set is refused (5), a bad value (3)" {
+	local side
+	for side in F S; do
+		SIDE=$side
+		[ "$side" = F ] && team_file
+		{
+			as alice config set company.name 杭州云启科技有限公司
+			as alice config set approval.discount_over 15
+			as bob config get company.name
+			as carol config list
+			as alice config unset approval.discount_over
+			as alice config get approval.discount_over || echo "exit $?"
+			as bob config set company.name mine 2>/dev/null || echo "exit $?"
+			as alice config set approval.discount_over lots 2>/dev/null || echo "exit $?"
+			as bob config get company.name
+		} > "$BATS_TEST_TMPDIR/$side.out"
+	done
+	diff "$BATS_TEST_TMPDIR/F.out" "$BATS_TEST_TMPDIR/S.out"
+	[ "$(sed -n 1p "$BATS_TEST_TMPDIR/S.out")" = 杭州云启科技有限公司 ]
+	grep -qx 'exit 5' "$BATS_TEST_TMPDIR/S.out"
+	grep -qx 'exit 3' "$BATS_TEST_TMPDIR/S.out"
+	[ "$(pg_psql "$DBNAME" postgres "SELECT value FROM config WHERE key = 'company.name'")" = 杭州云启科技有限公司 ]
+	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM config WHERE key = 'approval.discount_over'")" = 0 ]
+}
+
+@test "team list and team show on the server print the file's lines; an unknown team exits 1" {
+	local side
+	for side in F S; do
+		SIDE=$side
+		[ "$side" = F ] && team_file
+		{
+			as bob team list
+			as alice team show east | jq -c '{name, role, team, manager}'
+			as carol team show north 2>&1 || echo "exit $?"
+		} > "$BATS_TEST_TMPDIR/$side.out"
+	done
+	diff "$BATS_TEST_TMPDIR/F.out" "$BATS_TEST_TMPDIR/S.out"
+	[ "$(grep -c '"type":"team"' "$BATS_TEST_TMPDIR/S.out")" = 2 ]
+	grep -q '"name":"bob","role":"rep","team":"east","manager":"dave"' "$BATS_TEST_TMPDIR/S.out"
+	grep -qx 'exit 1' "$BATS_TEST_TMPDIR/S.out"
+}
