@@ -23,12 +23,14 @@ CC      ?= cc
 OPT     ?= -O2 -g
 WARN    := -std=c11 -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-# libxlsxwriter and readline are loaded on first use (lib/dynlib.h), by
-# the soname of the library we build against; not linked.
-DYNLIBS    := xlsxwriter readline
+# libxlsxwriter, readline and libpq are loaded on first use
+# (lib/io/dynlib.h), by the soname of the library we build against; not
+# linked (libpq's own libraries took every command 4 ms to load).
+DYNLIBS    := xlsxwriter readline libpq
 PKG_LIBS   = $(shell pkg-config --libs $(filter-out $(DYNLIBS),$(PKGS)) 2>/dev/null)
 soname     = $(or $(shell objdump -p "$$($(CC) -print-file-name=lib$(1).so)" 2>/dev/null | awk '/SONAME/ { print $$2 }'),lib$(1).so)
-SONAMES   := -DXLSXWRITER_SONAME='"$(call soname,xlsxwriter)"' -DREADLINE_SONAME='"$(call soname,readline)"'
+SONAMES   := -DXLSXWRITER_SONAME='"$(call soname,xlsxwriter)"' -DREADLINE_SONAME='"$(call soname,readline)"' \
+	-DPQ_SONAME='"$(call soname,pq)"'
 CPPFLAGS_ALL = -D_GNU_SOURCE -DCRM_VERSION='"$(VERSION)"' $(SONAMES) -Ilib -Icmd -Ibuild/gen $(PKG_CFLAGS)
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 

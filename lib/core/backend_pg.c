@@ -28,7 +28,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <libpq-fe.h>
+#include "io/pq.h"
 
 #include "base/mem.h"
 #include "base/sbuf.h"
@@ -658,6 +658,9 @@ int db_pg_connect(struct crm *c, const char *url, int lock_ms, struct db_conn **
 	*conn = NULL;
 	const char *const keys[] = { "dbname", "fallback_application_name", NULL };
 	const char *const values[] = { url, "crm", NULL };
+	char err[256];
+	if (pq_load(err, sizeof(err)))
+		return crm_error(c, CRM_DBERR, "%s", err);
 	PGconn *pg = PQconnectdbParams(keys, values, 1);
 	if (!pg)
 		return crm_error(c, CRM_DBERR, "cannot connect: out of memory");

@@ -21,6 +21,10 @@ int pg_connect(struct crm *c, const char *url, PGconn **conn)
 	/* the URL as libpq reads it, and "crm" in pg_stat_activity unless it names another */
 	const char *const keys[] = { "dbname", "fallback_application_name", NULL };
 	const char *const values[] = { url, "crm", NULL };
+	char err[256];
+	*conn = NULL;
+	if (pq_load(err, sizeof(err)))
+		return crm_error(c, CRM_DBERR, "%s", err);
 	*conn = PQconnectdbParams(keys, values, 1);
 	if (!*conn)
 		return crm_error(c, CRM_DBERR, "cannot connect: out of memory");

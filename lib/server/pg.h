@@ -4,7 +4,7 @@
 #define CRM_SERVER_PG_H
 
 #include <stdbool.h>
-#include <libpq-fe.h>
+#include "io/pq.h"
 
 #include "core/crm.h"
 

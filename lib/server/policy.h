@@ -26,7 +26,7 @@
 #ifndef CRM_SERVER_POLICY_H
 #define CRM_SERVER_POLICY_H
 
-#include <libpq-fe.h>
+#include "io/pq.h"
 
 #include "core/crm.h"
 #include "server/schema.h"

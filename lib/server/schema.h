@@ -16,7 +16,7 @@
 #define CRM_SERVER_SCHEMA_H
 
 #include <stdbool.h>
-#include <libpq-fe.h>
+#include "io/pq.h"
 #include <sqlite3.h>
 
 #include "core/crm.h"
