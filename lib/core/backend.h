@@ -110,6 +110,9 @@ struct db_ops {
 	const void *(*column_blob)(struct db_stmt *, int i);
 	int (*column_bytes)(struct db_stmt *, int i);
 	bool (*readonly)(struct db_stmt *);
+	/* its rows may be without bound (a list, an export): read them in
+	 * batches, not all at once (NULL: the backend always does) */
+	void (*stream)(struct db_stmt *);
 	/* the connection */
 	int (*exec)(struct db_conn *, const char *sql);
 	long long (*changes)(struct db_conn *);
@@ -214,6 +217,13 @@ static inline int db_column_bytes(struct db_stmt *st, int i)
 static inline bool db_stmt_readonly(struct db_stmt *st)
 {
 	return st->ops->readonly(st);
+}
+
+/* Before the first step: st's rows may be many (see db_ops.stream). */
+static inline void db_stream(struct db_stmt *st)
+{
+	if (st->ops->stream)
+		st->ops->stream(st);
 }
 
 /* ---- connections ---- */

@@ -10,9 +10,11 @@
  * result (PQexecPrepared); the steps after walk it. Not single-row mode,
  * on purpose: a connection in single-row mode can run nothing else until
  * the result is read to its end, and crm reads a statement's rows while
- * it writes others (the rules engine, a merge, an undo all do). The cost
- * is memory for a large read (an export of a million rows): that is for
- * a cursor (DECLARE ... FETCH) in the backend's read path, later.
+ * it writes others (the rules engine, a merge, an undo all do). A
+ * statement marked db_stream (a list, an export: rows without bound)
+ * reads through a cursor instead, inside the transaction it runs in:
+ * DECLARE, then FETCH STREAM_BATCH rows at a time, CLOSE at the end, so
+ * a million-row export holds one batch, not the whole result.
  *
  * Errors: each SQLSTATE becomes one of our codes (map_state), its
  * primary message kept in the connection. Inside a transaction an error
@@ -62,6 +64,10 @@ struct pg_stmt {
 	PGresult *desc;             /* the columns before the first step */
 	int row;                    /* the current row, -1 before the first */
 	int failed;                 /* the code of a failed run, until reset */
+	bool stream;                /* db_stream: read through a cursor */
+	bool cursor_used;           /* this run reads through the cursor */
+	bool cursor_open;           /* DECLAREd, not yet at its end */
+	bool cursor_end;            /* the last batch is the one in res */
 	unsigned char *blob;        /* column_blob's decoding of the current row */
 	size_t blob_len;
 	int blob_col;
@@ -230,8 +236,44 @@ static int pg_prepare(struct db_conn *conn, const char *sql, int n, struct db_st
 	return DB_OK;
 }
 
+/* The cursor of a statement: crm_c_N beside its crm_N. */
+static void cursor_name(const struct pg_stmt *s, char *buf, size_t n)
+{
+	snprintf(buf, n, "crm_c_%s", s->name + 4);
+}
+
+/* Close the cursor. sure: it was just read from. Else only if the
+ * server still has it: a rollback (to a savepoint) closes it too, and
+ * closing one that is gone would abort the transaction. */
+static void cursor_close(struct pg_stmt *s, bool sure)
+{
+	if (!s->cursor_open)
+		return;
+	s->cursor_open = false;
+	if (PQstatus(s->conn->pg) != CONNECTION_OK || PQtransactionStatus(s->conn->pg) != PQTRANS_INTRANS)
+		return;
+	char name[48];
+	cursor_name(s, name, sizeof(name));
+	bool there = sure;
+	if (!there) {
+		const char *const p[] = { name };
+		PGresult *r = PQexecParams(s->conn->pg, "SELECT 1 FROM pg_cursors WHERE name = $1", 1, NULL, p, NULL,
+					   NULL, 0);
+		there = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) > 0;
+		PQclear(r);
+	}
+	if (there) {
+		char sql[64];
+		snprintf(sql, sizeof(sql), "CLOSE %s", name);
+		PQclear(PQexec(s->conn->pg, sql));
+	}
+}
+
 static void drop_result(struct pg_stmt *s)
 {
+	cursor_close(s, false);
+	s->cursor_end = false;
+	s->cursor_used = false;
 	PQclear(s->res);
 	s->res = NULL;
 	s->row = -1;
@@ -303,12 +345,79 @@ static int pg_clear_bindings(struct db_stmt *st)
 	return DB_OK;
 }
 
+#define STREAM_BATCH 1000
+
+/* The next batch of a cursor's rows into s->res (none: cursor_end). */
+static int cursor_fetch(struct pg_stmt *s)
+{
+	char name[48], sql[80];
+	cursor_name(s, name, sizeof(name));
+	snprintf(sql, sizeof(sql), "FETCH %d FROM %s", STREAM_BATCH, name);
+	PQclear(s->res);
+	s->res = PQexec(s->conn->pg, sql);
+	s->row = -1;
+	if (!s->res || PQresultStatus(s->res) != PGRES_TUPLES_OK) {
+		s->cursor_open = false;   /* the error aborted the transaction: the cursor with it */
+		s->failed = fail(s->conn, s->res);
+		PQclear(s->res);
+		s->res = NULL;
+		return s->failed;
+	}
+	s->cursor_end = PQntuples(s->res) < STREAM_BATCH;
+	return DB_OK;
+}
+
+static int cursor_open(struct pg_stmt *s)
+{
+	char name[48];
+	cursor_name(s, name, sizeof(name));
+	char *sql = xasprintf("DECLARE %s NO SCROLL CURSOR FOR %s", name, s->sql);
+	PGresult *r = PQexecParams(s->conn->pg, sql, s->nparams, NULL, (const char *const *)s->params, s->lengths,
+				   s->formats, 0);
+	free(sql);
+	if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
+		s->failed = fail(s->conn, r);
+		PQclear(r);
+		return s->failed;
+	}
+	PQclear(r);
+	s->cursor_open = s->cursor_used = true;
+	return cursor_fetch(s);
+}
+
+/* A streamed statement's next row: DB_ROW, DB_DONE (the cursor closed)
+ * or an error. */
+static int cursor_step(struct pg_stmt *s)
+{
+	int rc = s->cursor_used ? DB_OK : cursor_open(s);
+	if (rc)
+		return rc;
+	if (s->row + 1 >= PQntuples(s->res) && !s->cursor_end && (rc = cursor_fetch(s)))
+		return rc;
+	if (s->row < PQntuples(s->res))
+		s->row++;
+	if (s->row < PQntuples(s->res))
+		return DB_ROW;
+	cursor_close(s, true);   /* in the transaction still: the rows are all read */
+	return DB_DONE;
+}
+
 static int pg_step(struct db_stmt *st)
 {
 	struct pg_stmt *s = STMT(st);
 	struct pg_conn *pc = s->conn;
 	if (s->failed)
 		return s->failed;
+	if (s->blob)
+		PQfreemem(s->blob);
+	s->blob = NULL;
+	s->blob_col = -1;
+	if (s->stream && (s->cursor_used || (!s->res && PQtransactionStatus(pc->pg) == PQTRANS_INTRANS))) {
+		int rc = cursor_step(s);
+		if (rc == DB_ROW || rc == DB_DONE)
+			set_ok(pc);
+		return rc;
+	}
 	if (!s->res) {
 		s->res = PQexecPrepared(pc->pg, s->name, s->nparams, (const char *const *)s->params, s->lengths,
 					s->formats, 0);
@@ -324,13 +433,14 @@ static int pg_step(struct db_stmt *st)
 		}
 		set_ok(pc);
 	}
-	if (s->blob)
-		PQfreemem(s->blob);
-	s->blob = NULL;
-	s->blob_col = -1;
 	if (s->row < PQntuples(s->res))
 		s->row++;
 	return s->row < PQntuples(s->res) ? DB_ROW : DB_DONE;
+}
+
+static void pg_stream(struct db_stmt *st)
+{
+	STMT(st)->stream = true;
 }
 
 static int pg_reset(struct db_stmt *st)
@@ -638,6 +748,7 @@ static const struct db_ops pg_ops = {
 	.column_blob = pg_column_blob,
 	.column_bytes = pg_column_bytes,
 	.readonly = pg_readonly,
+	.stream = pg_stream,
 	.exec = pg_exec,
 	.changes = pg_changes,
 	.last_insert_id = pg_last_insert_id,

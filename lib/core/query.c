@@ -781,6 +781,7 @@ int query_list(struct crm *c, const struct type *t, const struct query *q)
 	int rc = prepare(c, t, q, false, &st);
 	if (rc)
 		return rc;
+	db_stream(st);   /* a million leads printed as they come */
 	long n = 0;
 	struct qguard g;
 	guard_begin(c, &g);
