@@ -564,6 +564,62 @@ bench search sqlite3 "$NLEADS" "" \
 bench search-short sqlite3 "$NLEADS" "" \
 	"sqlite3 '$LEADS_DB' \"SELECT * FROM lead WHERE note LIKE '%普洱%'\" > /dev/null" "LIKE scan of notes only"
 
+# -- the team server: list, show, import and funnel on PostgreSQL beside
+# the file's, as tool crm-server (a throwaway cluster, tests/pg.bash,
+# started here and stopped at the end), the leads copied there and back
+# with crm migrate, whose two copies are timed once each --
+ROOT_DIR=$ROOT
+. "$ROOT/tests/pg.bash"
+server_bench() {
+	pg_start >/dev/null 2>>"$LOG/setup.err" || { note "the server did not start (see $LOG/setup.err)"; return 1; }
+	[ -z "${PG_SKIP:-}" ] || { note "$PG_SKIP"; return 1; }
+	trap pg_stop EXIT
+	SURL=$(pg_url bench)
+	runs=$RUNS
+	RUNS=1
+	VERIFY="[ \"\$(psql -X -q -A -t '$SURL' -c 'SELECT count(*) FROM lead WHERE deleted_at IS NULL')\" = $NLEADS ] || echo 'the server has not every lead'"
+	bench migrate crm "$NLEADS" "$(fresh_sql bench)" \
+		"'$CRM' -q migrate --from '$LEADS_DB' --to '$SURL' > /dev/null" "the leads' database to the server (1 run)"
+	VERIFY="'$CRM' -q --db '$LEADS_DB' export leads | cmp -s - '$W/back.csv' || echo 'crm export differs after the round trip'"
+	bench migrate-back crm "$NLEADS" "rm -f '$W/back.db'" \
+		"'$CRM' -q migrate --from '$SURL' --to '$W/back.db' > /dev/null && '$CRM' -q --db '$W/back.db' export leads > '$W/back.csv'" \
+		"from the server to a new file, then its crm export (1 run)"
+	rm -f "$W/back.db" "$W/back.csv"
+	RUNS=$runs
+	VERIFY="n=\$(cat '$W/list-server.count'); [ \"\$n\" = $NLEADS ] || echo \"printed \$n lines for $NLEADS leads\""
+	bench list crm-server "$NLEADS" "" \
+		"'$CRM' -q --db '$SURL' lead list --json | wc -l > '$W/list-server.count'" "on the server (a cursor, 1000 rows a fetch)"
+	bench_each show crm-server "$D/ids.txt" "$CRM" -q --db "$SURL" lead show "{}"
+	if "$CRM" -q --db "$SURL" import leads /dev/null >/dev/null 2>&1 || [ $? -ne 2 ]; then
+		bench import crm-server "$SIZE" "" "'$CRM' -q --db '$SURL' import leads '$CSV' > /dev/null" "on the server"
+	else
+		skip import crm-server "$SIZE" "crm import does not run on a server yet"
+	fi
+	if "$CRM" -q --db "$SURL" report funnel >/dev/null 2>&1 || [ $? -ne 2 ]; then
+		pg_createdb_fresh deals
+		DURL=$(pg_url deals)
+		"$CRM" -q migrate --from "$D/deals.db" --to "$DURL" >/dev/null 2>>"$LOG/setup.err" ||
+			note "cannot copy the deals to the server (see $LOG/setup.err)"
+		bench funnel crm-server "$DEALS" "" "'$CRM' -q --db '$DURL' report funnel --json > /dev/null" "on the server; $DNOTE"
+	else
+		skip funnel crm-server "$DEALS" "crm report funnel does not run on a server yet"
+	fi
+	pg_stop
+	trap - EXIT
+}
+# the shell command that makes database $1 new and empty on the server
+fresh_sql() {
+	echo "psql -X -q '$(pg_url postgres)' -c 'DROP DATABASE IF EXISTS \"$1\"' -c 'CREATE DATABASE \"$1\"' > /dev/null"
+}
+pg_createdb_fresh() {
+	sh -c "$(fresh_sql "$1")"
+}
+if has_cmd migrate; then
+	server_bench || skip list crm-server "$NLEADS" "no PostgreSQL server here"
+else
+	skip list crm-server "$NLEADS" "crm migrate does not exist yet"
+fi
+
 # -- cold start --
 : > "$W/calls.txt"
 i=0
