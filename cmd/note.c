@@ -63,7 +63,7 @@ static int note_exec(struct crm *c, struct args *a)
 static const struct cmd_verb note_verbs[] = {
 	{ "", "ENTITY TEXT [--type call|meeting|email|visit|wechat|note] [--at TIME] [--next \"WHEN ACTION\"]",
 	  "record a call, visit, message or note about a record (and the next step)",
-	  note_opts, DB_WRITE, 1, 2, note_exec },
+	  note_opts, DB_WRITE, 1, 2, note_exec, VERB_SERVER },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };
 
