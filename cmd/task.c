@@ -98,6 +98,8 @@ static int add_exec(struct crm *c, struct args *a)
 		long long id;
 		if (entity_parse(c, on, NULL, &et, &id))
 			return c->errcode;
+		if (record_access(c, et, id, false))   /* another's (5), before a server hides it */
+			return c->errcode;
 		if (!record_exists(c, et, id))
 			return crm_error(c, CRM_NOTFOUND, "--for: no %s with id %lld", et->name, id);
 		char *entity = xasprintf("%s:%lld", et->name, id);
