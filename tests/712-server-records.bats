@@ -164,6 +164,25 @@ some_records() {
 	[ "$(crm --db "$B" product list | crm_ids)" = "1 2" ]
 }
 
+@test "account show as a rep lists the contacts and tasks of the account that their role sees through psql" {
+	SIDE=S
+	some_records
+	crm --db "$A" contact add name="赵六" account_id=2 >/dev/null   # alice's contact at bob's account
+	crm --db "$B" task add --title 回电 --for contact:2 >/dev/null
+	crm --db "$A" task add --title 拜访 --for account:2 --due tomorrow >/dev/null
+	local want got
+	want=$(pg_psql "$DBNAME" bob "SELECT id FROM contact WHERE account_id = 2 AND deleted_at IS NULL ORDER BY id" | paste -sd ' ')
+	got=$(crm --db "$B" account show 2 | jq -r '.contacts[].id' | paste -sd ' ')
+	[ "$got" = "$want" ]
+	[ "$got" = 2 ]
+	[ "$(crm --db "$A" account show 2 | jq -r '.contacts[].id' | paste -sd ' ')" = "2 4" ]
+	# the open tasks about it and its contacts, undated first as on a file
+	[ "$(crm --db "$A" account show 2 | jq -r '.tasks[].title' | paste -sd ' ')" = "回电 拜访" ]
+	run --separate-stderr crm --db "$B" account show 2 --format table
+	assert_success
+	[[ "$output" == *"contacts (1)"* ]] || fail "output: $output"
+}
+
 @test "account, contact and product bad input: the file's message and exit code, nothing written" {
 	local side
 	for side in F S; do
