@@ -357,7 +357,10 @@ some_records() {
 	crm --db "$A" note account:1 "alice 的记录" >/dev/null
 	[ "$(count activity)" = 2 ]
 	[ "$(pg_psql "$DBNAME" bob "SELECT string_agg(text, ' ' ORDER BY id) FROM activity")" = "电话沟通" ]
-	[ "$(crm --db "$B" activity list --json 2>/dev/null | jq -r .text | paste -sd ' ' || true)" != "alice 的记录" ]
+	[ "$(pg_psql "$DBNAME" alice "SELECT string_agg(text, ' ' ORDER BY id) FROM activity")" = "电话沟通 alice 的记录" ]
+	# the rep's note moved the last contact of their own contact and account
+	[ "$(crm --db "$B" contact show 2 | jq -r .last_contacted_at)" = 2026-03-02T09:30:00+08:00 ]
+	[ "$(crm --db "$B" account show 2 | jq -r .last_contacted_at)" = 2026-03-02T09:30:00+08:00 ]
 }
 
 @test "note bad input: the file's message and exit code, nothing written" {
