@@ -15,7 +15,7 @@ static const struct opt add_opts[] = {
 };
 
 static const struct cmd_verb contact_verbs[] = {
-	RECORD_VERBS(contact, add_opts, rec_list_opts, rec_rm_opts),
+	RECORD_VERBS_FLAGS(contact, add_opts, rec_list_opts, rec_rm_opts, VERB_SERVER),
 	{ NULL }
 };
 

@@ -49,7 +49,10 @@ static int note_exec(struct crm *c, struct args *a)
 		long long id;
 		if (entity_parse(c, a->argv[0], NULL, &t, &id))
 			return c->errcode;
-		if (!record_exists(c, t, id))   /* the record named: not found (1) */
+		/* the record named: another's (5), as a server's policy hides it; not found (1) */
+		if (record_access(c, t, id, false))
+			return c->errcode;
+		if (!record_exists(c, t, id))
 			return crm_error(c, CRM_NOTFOUND, "no %s with id %lld", t->name, id);
 		return note_add(c, a->argv[0], &n);
 	}
@@ -63,7 +66,7 @@ static int note_exec(struct crm *c, struct args *a)
 static const struct cmd_verb note_verbs[] = {
 	{ "", "ENTITY TEXT [--type call|meeting|email|visit|wechat|note] [--at TIME] [--next \"WHEN ACTION\"]",
 	  "record a call, visit, message or note about a record (and the next step)",
-	  note_opts, DB_WRITE, 1, 2, note_exec },
+	  note_opts, DB_WRITE, 1, 2, note_exec, VERB_SERVER },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };
 

@@ -13,7 +13,7 @@ static const struct opt add_opts[] = {
 };
 
 static const struct cmd_verb product_verbs[] = {
-	RECORD_VERBS(product, add_opts, rec_list_opts, rec_rm_opts),
+	RECORD_VERBS_FLAGS(product, add_opts, rec_list_opts, rec_rm_opts, VERB_SERVER),
 	{ NULL }
 };
 

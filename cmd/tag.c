@@ -70,9 +70,12 @@ static int list_exec(struct crm *c, struct args *a)
 }
 
 static const struct cmd_verb tag_verbs[] = {
-	{ "add", "ENTITY TAG... | TAG... (records piped in)", "tag a record", NULL, DB_WRITE, 1, -1, add_exec },
-	{ "rm", "ENTITY TAG... | TAG... (records piped in)", "take tags off a record", NULL, DB_WRITE, 1, -1, rm_exec },
-	{ "list", "[--count] [--type TYPE]", "the tags in use, most used first", list_opts, DB_READ, 0, 0, list_exec },
+	{ "add", "ENTITY TAG... | TAG... (records piped in)", "tag a record", NULL, DB_WRITE, 1, -1, add_exec,
+	  VERB_SERVER },
+	{ "rm", "ENTITY TAG... | TAG... (records piped in)", "take tags off a record", NULL, DB_WRITE, 1, -1, rm_exec,
+	  VERB_SERVER },
+	{ "list", "[--count] [--type TYPE]", "the tags in use, most used first", list_opts, DB_READ, 0, 0,
+	  list_exec, VERB_SERVER },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };
 

@@ -98,6 +98,8 @@ static int add_exec(struct crm *c, struct args *a)
 		long long id;
 		if (entity_parse(c, on, NULL, &et, &id))
 			return c->errcode;
+		if (record_access(c, et, id, false))   /* another's (5), before a server hides it */
+			return c->errcode;
 		if (!record_exists(c, et, id))
 			return crm_error(c, CRM_NOTFOUND, "--for: no %s with id %lld", et->name, id);
 		char *entity = xasprintf("%s:%lld", et->name, id);
@@ -202,19 +204,21 @@ static const struct opt update_opts[] = {
 
 static const struct cmd_verb task_verbs[] = {
 	{ "add", "--title TEXT [--for ENTITY] [--due WHEN] [--owner U] [--priority high|normal|low]",
-	  "add a task (for each record piped in, without --for)", add_opts, DB_WRITE, 0, 0, add_exec },
+	  "add a task (for each record piped in, without --for)", add_opts, DB_WRITE, 0, 0, add_exec,
+	  VERB_SERVER },
 	{ "list", "[--mine] [--overdue] [--due DAY] [--for ENTITY] [--all] [--where EXPR] ...",
-	  "list open tasks by due time", list_opts, DB_READ, 0, 0, list_exec },
+	  "list open tasks by due time", list_opts, DB_READ, 0, 0, list_exec, VERB_SERVER },
 	{ "show", "[ID ...]", "print tasks by id, or the ids in JSON lines on stdin", NULL, DB_READ, 0, -1,
-	  show_exec },
+	  show_exec, VERB_SERVER },
 	{ "update", "[ID ...] [--title T] [--due WHEN] [--owner U] [--priority P] [FIELD=VALUE ...]",
 	  "change tasks (ids, or the task lines on stdin): title, due, owner, priority, note, entity",
-	  update_opts, DB_WRITE, 0, -1, update_exec },
-	{ "done", "[ID ...]", "mark tasks done (ids, or JSON lines on stdin)", NULL, DB_WRITE, 0, -1, done_exec },
+	  update_opts, DB_WRITE, 0, -1, update_exec, VERB_SERVER },
+	{ "done", "[ID ...]", "mark tasks done (ids, or JSON lines on stdin)", NULL, DB_WRITE, 0, -1, done_exec,
+	  VERB_SERVER },
 	{ "snooze", "[ID ...] WHEN", "move tasks to a later time (+2d, tomorrow 14:00, 下周一; not the past)",
-	  NULL, DB_WRITE, 1, -1, snooze_exec },
+	  NULL, DB_WRITE, 1, -1, snooze_exec, VERB_SERVER },
 	{ "rm", "[--purge] [ID ...]", "remove tasks (crm restore task:ID brings one back unless --purge)",
-	  rec_rm_opts, DB_WRITE, 0, -1, rm_exec },
+	  rec_rm_opts, DB_WRITE, 0, -1, rm_exec, VERB_SERVER },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };
 

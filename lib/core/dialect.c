@@ -25,6 +25,14 @@ char *dialect_json_values(const struct crm *c, const char *expr)
 	return xasprintf("json_each(%s)", expr);
 }
 
+const char *dialect_order(const struct crm *c, bool desc)
+{
+	/* PostgreSQL sorts NULL as larger than any value, SQLite as smaller */
+	if (dialect_server(c))
+		return desc ? " DESC NULLS LAST" : " NULLS FIRST";
+	return desc ? " DESC" : "";
+}
+
 char *dialect_stored_table(const struct crm *c, const char *table)
 {
 	if (dialect_server(c))

@@ -21,6 +21,10 @@ char *dialect_instant(const struct crm *c, const char *expr);
  * as the column "value": json_each(expr), json_array_elements_text(...). */
 char *dialect_json_values(const struct crm *c, const char *expr);
 
+/* The direction of an ORDER BY term, NULL first as SQLite has it
+ * (static): "", " DESC"; " NULLS FIRST", " DESC NULLS LAST". */
+const char *dialect_order(const struct crm *c, bool desc);
+
 /* A table as stored, past a TEMP view of the same name (crm sql's
  * views): main."t" on SQLite; "t" on a server, where the name is bound
  * when the view is made, before the view exists. */

@@ -639,11 +639,11 @@ static int add_order(struct crm *c, const struct type *t, struct qbuild *qb, con
 		/* times by the instant: they keep the offset they were written with */
 		if (f->kind == FK_TIME) {
 			char *col = xasprintf("r.\"%s\"", k), *instant = dialect_instant(c, col);
-			sbuf_addf(&qb->sql, "%s%s%s", n++ ? ", " : "", instant, desc ? " DESC" : "");
+			sbuf_addf(&qb->sql, "%s%s%s", n++ ? ", " : "", instant, dialect_order(c, desc));
 			free(instant);
 			free(col);
 		} else
-			sbuf_addf(&qb->sql, "%sr.\"%s\"%s", n++ ? ", " : "", k, desc ? " DESC" : "");
+			sbuf_addf(&qb->sql, "%sr.\"%s\"%s", n++ ? ", " : "", k, dialect_order(c, desc));
 	}
 	free(copy);
 	if (!rc)

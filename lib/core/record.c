@@ -12,6 +12,7 @@
 #include "core/audit.h"
 #include "core/config.h"
 #include "core/db.h"
+#include "core/dialect.h"
 #include "core/event.h"
 #include "core/hook.h"
 #include "core/mask.h"
@@ -1787,8 +1788,13 @@ static int touch(struct crm *c, const char *entity, const char *at)
 		return c->errcode;
 	const cJSON *old = cJSON_GetObjectItemCaseSensitive(cur, "last_contacted_at");
 	int rc = CRM_OK;
-	/* Only move forward: a note about last month does not make it recent. */
-	char *sql = xasprintf("SELECT julianday(?) > coalesce(julianday(?), 0)");
+	/* Only move forward: a note about last month does not make it recent
+	 * (as instants, on either backend; no time yet: any is later). */
+	char *now = dialect_instant(c, "?1"), *was = dialect_instant(c, "?2");
+	char *sql = xasprintf("SELECT CASE WHEN %s IS NULL THEN 0 WHEN %s IS NULL OR %s > %s THEN 1 ELSE 0 END",
+			      now, was, now, was);
+	free(now);
+	free(was);
 	struct db_stmt *st = db_stmt(c, sql);
 	free(sql);
 	if (!st) {

@@ -575,10 +575,14 @@ int account_related(struct crm *c, long long id, cJSON *acc)
 	/* the contacts and deals the acting user may see, masked as they may */
 	const struct type *tc = type_find(c, "contact"), *td = type_find(c, "deal");
 	char *sc = query_scope(c, tc, "contact", false), *sd = query_scope(c, td, "deal", false);
+	/* ?2 typed: a server cannot tell an unused parameter's type; a
+	 * scope of everything ("1") is no condition there */
 	char *csql = xasprintf("SELECT id, name, title, phone, email, decision_role, owner AS _owner FROM contact "
-			       "WHERE account_id = ?1 AND deleted_at IS NULL AND ?2 IS NOT NULL AND (%s) ORDER BY id", sc);
+			       "WHERE account_id = ?1 AND deleted_at IS NULL AND CAST(?2 AS text) IS NOT NULL AND (%s) "
+			       "ORDER BY id", strcmp(sc, "1") ? sc : "1 = 1");
 	char *dsql = xasprintf("SELECT id, name, stage, status, amount / 100.0 AS amount, currency, owner FROM deal "
-			       "WHERE account_id = ?1 AND deleted_at IS NULL AND ?2 IS NOT NULL AND (%s) ORDER BY id", sd);
+			       "WHERE account_id = ?1 AND deleted_at IS NULL AND CAST(?2 AS text) IS NOT NULL AND (%s) "
+			       "ORDER BY id", strcmp(sd, "1") ? sd : "1 = 1");
 	free(sc);
 	free(sd);
 	cJSON *contacts = rows(c, csql, id, entity), *it;
@@ -599,7 +603,8 @@ int account_related(struct crm *c, long long id, cJSON *acc)
 	char *asql = xasprintf("SELECT id, entity, kind, text, at, owner FROM activity WHERE deleted_at IS NULL "
 			       "AND %s ORDER BY at DESC, id DESC LIMIT 20", about);
 	char *tsql = xasprintf("SELECT id, entity, title, due, owner, priority, status FROM task "
-			       "WHERE deleted_at IS NULL AND status = 'open' AND %s ORDER BY due, id", about);
+			       "WHERE deleted_at IS NULL AND status = 'open' AND %s ORDER BY due%s, id", about,
+			       dialect_order(c, false));
 	cJSON_AddItemToObject(acc, "activities", rows(c, asql, id, entity));
 	cJSON_AddItemToObject(acc, "tasks", rows(c, tsql, id, entity));
 	free(asql);

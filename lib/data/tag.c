@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "core/db.h"
+#include "core/dialect.h"
 #include "io/out.h"
 #include "core/query.h"
 #include "data/tag.h"
@@ -55,23 +56,28 @@ int tag_change(struct crm *c, const struct type *t, long long id, char **tags, i
 int tag_list(struct crm *c, const char *tn, bool counts)
 {
 	struct sbuf sql = { 0 };
-	sbuf_add(&sql, "SELECT j.value AS tag, count(*) AS n FROM (");
+	sbuf_add(&sql, "SELECT value AS tag, count(*) AS n FROM (");
 	int n = 0;
 	for (int i = 0; type_at(c, i); i++) {
 		const struct type *t = type_at(c, i);
 		if (!type_field(t, "tags") || (tn && strcmp(tn, t->name)))
 			continue;
-		/* the tags of what the acting user may see */
+		/* the tags of what the acting user may see (a scope of "1" is
+		 * everything; a server takes no integer for a condition) */
 		char *scope = query_scope(c, t, "x", false);
-		sbuf_addf(&sql, "%sSELECT tags FROM \"%s\" AS x WHERE deleted_at IS NULL AND tags IS NOT NULL AND (%s)",
-			  n++ ? " UNION ALL " : "", t->name, scope);
+		bool all = !strcmp(scope, "1");
+		sbuf_addf(&sql, "%sSELECT tags FROM \"%s\" AS x WHERE deleted_at IS NULL AND tags IS NOT NULL%s%s%s",
+			  n++ ? " UNION ALL " : "", t->name, all ? "" : " AND (", all ? "" : scope, all ? "" : ")");
 		free(scope);
 	}
 	if (!n) {
 		sbuf_release(&sql);
 		return crm_error(c, CRM_USAGE, "%s records have no tags", tn);
 	}
-	sbuf_add(&sql, ") AS r, json_each(r.tags) AS j GROUP BY j.value ORDER BY n DESC, j.value");
+	/* the elements as the column value (a server names them je.value) */
+	char *values = dialect_json_values(c, "r.tags");
+	sbuf_addf(&sql, ") AS r, %s GROUP BY value ORDER BY n DESC, value", values);
+	free(values);
 	struct db_stmt *st;
 	int rc = db_prepare(c, sql.s, -1, &st, NULL);
 	sbuf_release(&sql);

@@ -5,6 +5,7 @@
 #include "core/config.h"
 #include "base/date.h"
 #include "core/db.h"
+#include "core/dialect.h"
 #include "sales/followup.h"
 #include "io/out.h"
 #include "core/record.h"
@@ -254,9 +255,14 @@ int task_filter_sql(struct crm *c, const struct task_filter *f, char **out)
 		char now[DATE_BUFSZ], today[DATE_BUFSZ];
 		date_format(date_now(), now);
 		date_format_day(date_now(), today);
+		char *quoted = xasprintf("'%s'", now);
+		char *due = dialect_instant(c, "due"), *at = dialect_instant(c, quoted);
 		sbuf_addf(&b, " AND status = 'open' AND due IS NOT NULL AND (substr(due, 1, 10) < '%s' OR "
-			  "(julianday(due) < julianday('%s') AND substr(due, 12, 8) <> '00:00:00'))",
-			  today, now);
+			  "(%s < %s AND substr(due, 12, 8) <> '00:00:00'))",
+			  today, due, at);
+		free(quoted);
+		free(due);
+		free(at);
 	}
 	if (f->due) {
 		char day[DATE_BUFSZ];
