@@ -349,7 +349,7 @@ static int rewrite(struct crm *c, const struct type *t, bool one, const char *s,
 char *query_scope(struct crm *c, const struct type *t, const char *alias, bool write)
 {
 	char *cond = module_scope(c, t, alias, write);
-	return cond ? cond : xstrdup("1");
+	return cond ? cond : xstrdup(QUERY_SCOPE_ALL);
 }
 
 /* has_tag('x'): the core's own helper (tags are a kind of field). */

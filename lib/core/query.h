@@ -30,9 +30,11 @@ struct query_helper {
 };
 
 /* What the acting user may see (write: may change) of type t, as an SQL
- * condition over alias: every module's scope (module.h) ANDed, "1" when
- * none limits it. Newly allocated. Every query of records adds it:
- * lists, exports, searches, reports. */
+ * condition over alias: every module's scope (module.h) ANDed,
+ * QUERY_SCOPE_ALL when none limits it (a condition a server takes too:
+ * PostgreSQL has no integer for a boolean). Newly allocated. Every query
+ * of records adds it: lists, exports, searches, reports. */
+#define QUERY_SCOPE_ALL "1 = 1"
 char *query_scope(struct crm *c, const struct type *t, const char *alias, bool write);
 
 /* Run the query and print every matching record. CRM_NOTFOUND when none

@@ -62,10 +62,9 @@ int tag_list(struct crm *c, const char *tn, bool counts)
 		const struct type *t = type_at(c, i);
 		if (!type_field(t, "tags") || (tn && strcmp(tn, t->name)))
 			continue;
-		/* the tags of what the acting user may see (a scope of "1" is
-		 * everything; a server takes no integer for a condition) */
+		/* the tags of what the acting user may see */
 		char *scope = query_scope(c, t, "x", false);
-		bool all = !strcmp(scope, "1");
+		bool all = !strcmp(scope, QUERY_SCOPE_ALL);
 		sbuf_addf(&sql, "%sSELECT tags FROM \"%s\" AS x WHERE deleted_at IS NULL AND tags IS NOT NULL%s%s%s",
 			  n++ ? " UNION ALL " : "", t->name, all ? "" : " AND (", all ? "" : scope, all ? "" : ")");
 		free(scope);

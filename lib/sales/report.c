@@ -75,8 +75,8 @@ static void columns(struct crm *c, const char *const *table, int nt, const char 
 static char *scope_and(struct crm *c, const char *tn, const char *alias)
 {
 	const struct type *t = type_find(c, tn);
-	char *s = t ? query_scope(c, t, alias, false) : xstrdup("1");
-	char *r = strcmp(s, "1") ? xasprintf(" AND (%s)", s) : xstrdup("");
+	char *s = t ? query_scope(c, t, alias, false) : xstrdup(QUERY_SCOPE_ALL);
+	char *r = strcmp(s, QUERY_SCOPE_ALL) ? xasprintf(" AND (%s)", s) : xstrdup("");
 	free(s);
 	return r;
 }

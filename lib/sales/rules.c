@@ -569,7 +569,7 @@ static int tick_one(struct crm *c, struct rule *r, const char *now, bool dry, lo
 	char *sql = xasprintf("CREATE TEMP TABLE IF NOT EXISTS tick_now(entity TEXT PRIMARY KEY, id INTEGER); "
 			      "DELETE FROM temp.tick_now; "
 			      "INSERT INTO temp.tick_now SELECT '%s:' || r.id, r.id FROM %s WHERE r.deleted_at IS NULL AND (%s)",
-			      t->name, src, expr ? expr : "1");
+			      t->name, src, expr ? expr : "1 = 1");
 	free(src);
 	free(expr);
 	rc = db_exec(c, sql);
