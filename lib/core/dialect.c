@@ -17,6 +17,29 @@ char *dialect_instant(const struct crm *c, const char *expr)
 	return xasprintf("julianday(%s)", expr);
 }
 
+char *dialect_days_between(const struct crm *c, const char *a, const char *b)
+{
+	if (dialect_server(c))
+		return xasprintf("(EXTRACT(EPOCH FROM CAST(%s AS timestamptz) - CAST(%s AS timestamptz)) / 86400.0)",
+				 a, b);
+	return xasprintf("(julianday(%s) - julianday(%s))", a, b);
+}
+
+char *dialect_joined(const struct crm *c, const char *expr, const char *sep, const char *from,
+		     const char *order)
+{
+	if (dialect_server(c))
+		return xasprintf("(SELECT string_agg(CAST(%s AS text), %s ORDER BY %s) FROM %s)", expr, sep, order,
+				 from);
+	return xasprintf("(SELECT group_concat(j.v, %s) FROM (SELECT %s AS v FROM %s ORDER BY %s) AS j)", sep, expr,
+			 from, order);
+}
+
+bool dialect_triggers(const struct crm *c)
+{
+	return !dialect_server(c);
+}
+
 char *dialect_json_values(const struct crm *c, const char *expr)
 {
 	/* crm stores a list (tags) as JSON text; an empty one may be '' */

@@ -17,6 +17,23 @@ bool dialect_server(const struct crm *c);
  * compares and orders by the instant: julianday(expr), (expr)::timestamptz. */
 char *dialect_instant(const struct crm *c, const char *expr);
 
+/* The days from instant b to instant a (times as crm writes them), a
+ * real number: julianday(a) - julianday(b), the epoch seconds of the
+ * timestamptz difference / 86400. */
+char *dialect_days_between(const struct crm *c, const char *a, const char *b);
+
+/* A scalar subquery: the values of expr over the rows of from (a FROM
+ * list with its WHERE) in the order of order, joined by sep (a SQL
+ * string literal), NULL when there are none: group_concat over an
+ * ordered subquery, string_agg(... ORDER BY order). */
+char *dialect_joined(const struct crm *c, const char *expr, const char *sep, const char *from,
+		     const char *order);
+
+/* Whether the schema's triggers keep the derived data (a deal's reach,
+ * the stays in stage_history and stage_stats): a file's do; a server has
+ * no triggers, and crm writes them itself. */
+bool dialect_triggers(const struct crm *c);
+
 /* A FROM item over the elements of the JSON array in expr (text), each
  * as the column "value": json_each(expr), json_array_elements_text(...). */
 char *dialect_json_values(const struct crm *c, const char *expr);
