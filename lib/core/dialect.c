@@ -35,6 +35,11 @@ char *dialect_joined(const struct crm *c, const char *expr, const char *sep, con
 			 from, order);
 }
 
+const char *dialect_index(const struct crm *c, const char *hint)
+{
+	return dialect_server(c) ? "" : hint;
+}
+
 bool dialect_triggers(const struct crm *c)
 {
 	return !dialect_server(c);

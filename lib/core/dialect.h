@@ -34,6 +34,11 @@ char *dialect_joined(const struct crm *c, const char *expr, const char *sep, con
  * no triggers, and crm writes them itself. */
 bool dialect_triggers(const struct crm *c);
 
+/* hint, one of SQLite's planner hints (" INDEXED BY i", " NOT INDEXED",
+ * " CROSS" before JOIN to fix the order of a join), as it is; "" on a
+ * server, which has none (static: hint itself). */
+const char *dialect_index(const struct crm *c, const char *hint);
+
 /* A FROM item over the elements of the JSON array in expr (text), each
  * as the column "value": json_each(expr), json_array_elements_text(...). */
 char *dialect_json_values(const struct crm *c, const char *expr);
