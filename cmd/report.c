@@ -338,7 +338,7 @@ static const struct opt kpi_opts[] = {
 static const struct cmd_verb report_verbs[] = {
 	{ "funnel", "[--pipeline P] [--since D] [--owner U | --team T] [--compare previous]",
 	  "per stage: deals and amount that reached it, conversion to the next, average days",
-	  funnel_opts, DB_READ, 0, 0, funnel_exec },
+	  funnel_opts, DB_READ, 0, 0, funnel_exec, VERB_SERVER },
 	{ "forecast", "[--by month|week|owner|deal] [--limit N] [--pipeline P] [--owner U | --team T]",
 	  "open pipeline weighted by probability per expected close period, beside the total and won",
 	  forecast_opts, DB_READ, 0, 0, forecast_exec },

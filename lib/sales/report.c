@@ -16,6 +16,7 @@
 #include "base/sbuf.h"
 #include "core/config.h"
 #include "core/db.h"
+#include "core/dialect.h"
 #include "core/query.h"
 #include "core/type.h"
 #include "io/out.h"
@@ -422,12 +423,12 @@ struct fstage {
  * summed per stage. */
 static const char funnel_sql[] =
 	"SELECT s.key, s.label, s.closes, "
-	"  coalesce(sum(CASE WHEN s.closes = 'lost' THEN (g.status = 'lost') * g.n "
+	"  coalesce(sum(CASE WHEN s.closes = 'lost' THEN CASE WHEN g.status = 'lost' THEN g.n ELSE 0 END "
 	"      WHEN g.reach >= s.position THEN g.n END), 0), "
-	"  coalesce(sum(CASE WHEN s.closes = 'lost' THEN (g.status = 'lost') * g.amt "
+	"  coalesce(sum(CASE WHEN s.closes = 'lost' THEN CASE WHEN g.status = 'lost' THEN g.amt ELSE 0 END "
 	"      WHEN g.reach >= s.position THEN g.amt END), 0) "
 	"FROM stage s JOIN pipeline p ON p.id = s.pipeline_id "
-	"LEFT JOIN (%s) g "
+	"LEFT JOIN (%s) g ON 1 = 1 "
 	"WHERE p.key = ?1 GROUP BY s.id ORDER BY s.position";
 
 static const char funnel_counts_all[] =
@@ -453,9 +454,9 @@ static const char days_fast_sql[] =
  * deals first (by index deal_owner for --owner), then their stays (index
  * stage_history_deal), not every stay of every deal joined to its deal. */
 static const char days_filtered_sql[] =
-	"SELECT h.to_stage, coalesce(h.days, julianday(?4) - julianday(h.at)) "
-	"FROM deal d%s CROSS JOIN stage_history h INDEXED BY stage_history_deal ON h.deal_id = d.id "
-	"WHERE h.pipeline = ?1 AND d.deleted_at IS NULL AND (h.left_at IS NOT NULL OR d.status = 'open')%s";
+	"SELECT h.to_stage, coalesce(h.days, %s) "
+	"FROM deal d%%s%s JOIN stage_history h%s ON h.deal_id = d.id "
+	"WHERE h.pipeline = ?1 AND d.deleted_at IS NULL AND (h.left_at IS NOT NULL OR d.status = 'open')%%s";
 
 /* A filtered query over deal d: the filters as conditions, only those
  * given ("?3 IS NULL OR d.owner = ?3" would keep SQLite from the index
@@ -466,18 +467,29 @@ static const char days_filtered_sql[] =
  * nor an owner filter the deals are read in table order: through an index
  * that is not covering, each would be a jump to its row (3.4 s instead of
  * 0.4 s at 1M deals). */
-static char *deal_query(const char *fmt, const char *since, const char *until, const struct report_opts *r,
-			bool cur, const char *scope)
+static char *deal_query(struct crm *c, const char *fmt, const char *since, const char *until,
+			const struct report_opts *r, bool cur, const char *scope)
 {
-	char *filters = xasprintf("%s%s%s%s%s%s",
-				  since ? " AND d.created_at >= ?9 AND julianday(d.created_at) >= julianday(?2)" : "",
-				  until ? " AND d.created_at < ?10 AND julianday(d.created_at) < julianday(?7)" : "",
+	char *created = dialect_instant(c, "d.created_at"), *lo = dialect_instant(c, "CAST(?2 AS text)");
+	char *hi = dialect_instant(c, "CAST(?7 AS text)"), *members = dialect_json_values(c, "CAST(?8 AS text)");
+	char *filters = xasprintf("%s%s%s%s%s%s%s%s%s%s%s%s%s",
+				  since ? " AND d.created_at >= ?9 AND " : "", since ? created : "", since ? " >= " : "",
+				  since ? lo : "",
+				  until ? " AND d.created_at < ?10 AND " : "", until ? created : "", until ? " < " : "",
+				  until ? hi : "",
 				  r->owner ? " AND d.owner = ?3" : "",
-				  r->members ? " AND d.owner IN (SELECT value FROM json_each(?8))" : "",
-				  cur ? " AND coalesce(d.currency, ?6) = ?5" : "", scope);
-	char *sql = xasprintf(fmt, since || until ? " INDEXED BY deal_created"
-				   : r->owner || r->members ? "" : " NOT INDEXED", filters);
+				  r->members ? " AND d.owner IN (SELECT value FROM " : "", r->members ? members : "",
+				  r->members ? ")" : "",
+				  cur ? " AND coalesce(d.currency, ?6) = ?5" : "");
+	free(created);
+	free(lo);
+	free(hi);
+	free(members);
+	char *both = xasprintf("%s%s", filters, scope);
 	free(filters);
+	char *sql = xasprintf(fmt, dialect_index(c, since || until ? " INDEXED BY deal_created"
+						 : r->owner || r->members ? "" : " NOT INDEXED"), both);
+	free(both);
 	return sql;
 }
 
@@ -495,10 +507,12 @@ static void bind_deal_query(struct db_stmt *st, const char *since, const char *u
 	bind_opt(st, 10, day_around(until, 2, hi));
 }
 
-static bool deals_filtered(const char *since, const char *until, const struct report_opts *r, bool multi,
-			   const char *scope)
+static bool deals_filtered(const struct crm *c, const char *since, const char *until, const struct report_opts *r,
+			   bool multi, const char *scope)
 {
-	return since || until || r->owner || r->members || multi || *scope;
+	/* a server has no triggers keeping funnel_counts and stage_stats:
+	 * the deals themselves are read */
+	return !dialect_triggers(c) || since || until || r->owner || r->members || multi || *scope;
 }
 
 /* A period's stays: the deals the filters keep (from deal_created, as the
@@ -535,7 +549,7 @@ static int funnel_days_period(struct crm *c, const struct report_opts *r, const 
 	struct db_stmt *st;
 	char lo[DATE_BUFSZ], hi[DATE_BUFSZ];
 	unsigned char *kept = xcalloc((size_t)top + 1, 1);
-	char *sql = deal_query(period_deals_sql, since, until, r, cs->n > 1, scope);
+	char *sql = deal_query(c, period_deals_sql, since, until, r, cs->n > 1, scope);
 	int rc = prepare(c, sql, &st);
 	free(sql);
 	if (rc)
@@ -588,13 +602,22 @@ static int funnel_days(struct crm *c, const struct report_opts *r, const char *s
 	 * most of that range empty (past 64M ids, a deal's stays are looked
 	 * up by its id, as for the other filters) */
 	long long top = since || until ? db_get_int(c, "SELECT max(id) FROM deal", NULL, 0) : 0;
-	if ((since || until) && top >= 0 && top < PERIOD_MAX_ID) {
+	if ((since || until) && top >= 0 && top < PERIOD_MAX_ID && dialect_triggers(c)) {
 		int rc = funnel_days_period(c, r, since, until, now, cs, k, scope, top, fs, n);
 		free(scope);
 		return rc;
 	}
-	bool filtered = deals_filtered(since, until, r, multi, scope);
-	char *sql = filtered ? deal_query(days_filtered_sql, since, until, r, multi, scope) : NULL;
+	bool filtered = deals_filtered(c, since, until, r, multi, scope);
+	char *sql = NULL;
+	if (filtered) {
+		/* the days so far of a current stay, then the deals' filters */
+		char *days = dialect_days_between(c, "CAST(?4 AS text)", "h.at");
+		char *fmt = xasprintf(days_filtered_sql, days, dialect_index(c, " CROSS"),
+				      dialect_index(c, " INDEXED BY stage_history_deal"));
+		sql = deal_query(c, fmt, since, until, r, multi, scope);
+		free(fmt);
+		free(days);
+	}
 	free(scope);
 	int rc = prepare(c, sql ? sql : days_fast_sql, &st);
 	if (rc) {
@@ -630,8 +653,8 @@ static int funnel_one(struct crm *c, const struct report_opts *r, const char *si
 {
 	struct db_stmt *st;
 	char *scope = scope_and(c, "deal", "d");
-	bool multi = cs->n > 1, filtered = deals_filtered(since, until, r, multi, scope);
-	char *counts = filtered ? deal_query(funnel_counts_filtered, since, until, r, multi, scope) : NULL;
+	bool multi = cs->n > 1, filtered = deals_filtered(c, since, until, r, multi, scope);
+	char *counts = filtered ? deal_query(c, funnel_counts_filtered, since, until, r, multi, scope) : NULL;
 	free(scope);
 	char *sql = xasprintf(funnel_sql, counts ? counts : funnel_counts_all);
 	free(counts);
