@@ -35,6 +35,26 @@ char *dialect_joined(const struct crm *c, const char *expr, const char *sep, con
 			 from, order);
 }
 
+char *dialect_month(const struct crm *c, const char *expr, bool instant)
+{
+	if (!instant)
+		return xasprintf("substr(%s, 1, 7)", expr);
+	if (dialect_server(c))
+		return xasprintf("to_char(CAST(%s AS timestamptz), 'YYYY-MM')", expr);
+	return xasprintf("strftime('%%Y-%%m', %s, 'localtime')", expr);
+}
+
+char *dialect_week(const struct crm *c, const char *expr, bool instant)
+{
+	if (dialect_server(c))
+		return instant ? xasprintf("to_char(date_trunc('week', CAST(%s AS timestamptz)), 'YYYY-MM-DD')", expr)
+			       : xasprintf("to_char(date_trunc('week', CAST(substr(%s, 1, 10) AS date)), 'YYYY-MM-DD')",
+					   expr);
+	if (instant)
+		return xasprintf("date(%s, 'localtime', 'weekday 0', '-6 days')", expr);
+	return xasprintf("date(substr(%s, 1, 10), 'weekday 0', '-6 days')", expr);
+}
+
 const char *dialect_index(const struct crm *c, const char *hint)
 {
 	return dialect_server(c) ? "" : hint;

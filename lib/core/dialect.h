@@ -34,6 +34,13 @@ char *dialect_joined(const struct crm *c, const char *expr, const char *sep, con
  * no triggers, and crm writes them itself. */
 bool dialect_triggers(const struct crm *c);
 
+/* The period an instant or a day (text) falls in, as text: its month
+ * (2026-03) or the Monday its week starts (2026-03-02); an instant's in
+ * local time (strftime/date(..., 'localtime'); a server's session time
+ * zone, which crm sets to TZ). */
+char *dialect_month(const struct crm *c, const char *expr, bool instant);
+char *dialect_week(const struct crm *c, const char *expr, bool instant);
+
 /* hint, one of SQLite's planner hints (" INDEXED BY i", " NOT INDEXED",
  * " CROSS" before JOIN to fix the order of a join), as it is; "" on a
  * server, which has none (static: hint itself). */

@@ -433,6 +433,17 @@ static int server_act(struct crm *c)
 			return crm_error(c, CRM_DBERR, "cannot pin the clock on the server: %s", db_errmsg(c));
 		free(pin);
 	}
+	/* local time (a report's month of an instant) is this machine's, as
+	 * on a file: the zone TZ names, when it names one */
+	const char *tz = getenv("TZ");
+	if (tz && *tz == ':')
+		tz++;
+	if (tz && *tz) {
+		char *zone = db_get_text(c, "SELECT set_config('TimeZone', ?, false)", tz);
+		if (!zone)
+			return crm_error(c, CRM_USAGE, "TZ=%s: the server knows no such time zone: %s", tz, db_errmsg(c));
+		free(zone);
+	}
 	return CRM_OK;
 }
 
