@@ -362,3 +362,82 @@ sql_side() {
 	[ "$(CRM_NOW=2026-03-06T09:30:00+08:00 crm --db "$A" report funnel | jq -c 'select(.currency == "CNY" and .stage == "new") | .deals')" = 3 ]
 	grep -q '^rc=1$' "$BATS_TEST_TMPDIR/S.out"
 }
+
+@test "report cycle on the server prints what it prints on a file: median and p90 by hand, stays from the history" {
+	local side
+	for side in F S; do
+		SIDE=$side
+		[ "$side" = F ] && team_file
+		{
+			CRM_NOW=2026-03-01T09:30:00+08:00 as bob deal add name=甲 source=展会
+			CRM_NOW=2026-03-01T09:30:00+08:00 as bob deal add name=乙 source=展会
+			CRM_NOW=2026-03-01T09:30:00+08:00 as carol deal add name=丙 source=官网
+			CRM_NOW=2026-03-01T09:30:00+08:00 as carol deal add name=丁
+			CRM_NOW=2026-03-02T09:30:00+08:00 as bob stage move 1 won
+			CRM_NOW=2026-03-04T09:30:00+08:00 as bob stage move 2 proposal
+			CRM_NOW=2026-03-05T09:30:00+08:00 as bob stage move 2 won
+			CRM_NOW=2026-03-11T09:30:00+08:00 as carol stage move 3 won
+			CRM_NOW=2026-03-03T09:30:00+08:00 as carol stage move 4 lost --reason 预算
+			as alice deal rm 4
+			export CRM_NOW=2026-03-12T09:30:00+08:00
+			as alice report cycle
+			as alice report cycle --format table
+			as alice report cycle --owner bob
+			as alice report cycle --since 2026-03-03
+			as bob report cycle
+			as alice report cycle --since 2026-04-01
+			export CRM_NOW=2026-03-02T09:30:00+08:00
+		} > "$BATS_TEST_TMPDIR/$side.out" 2>&1
+	done
+	diff "$BATS_TEST_TMPDIR/F.out" "$BATS_TEST_TMPDIR/S.out"
+	# by hand: won after 1 (deal 1), 4 (deal 2) and 10 days (deal 3): the
+	# median of all three 4, their p90 the 3rd smallest, 10; bob's two:
+	# median (1 + 4) / 2 = 2.5, p90 4
+	[ "$(grep '"by":"owner"' "$BATS_TEST_TMPDIR/S.out" | head -2 | jq -c '[.key, .median_days, .p90_days]' | paste -sd ' ')" = \
+		'["bob",2.5,4] ["carol",10,10]' ]
+	[ "$(grep '"by":"pipeline"' "$BATS_TEST_TMPDIR/S.out" | head -1 | jq -c '[.won_deals, .median_days, .p90_days]')" = '[3,4,10]' ]
+	# stays in new: 1, 3 and 10 days (the removed deal 4's 2 left out):
+	# 14 / 3 = 4.7
+	[ "$(grep '"by":"stage"' "$BATS_TEST_TMPDIR/S.out" | head -1 | jq -c '[.key, .stays, .avg_days]')" = '["new",3,4.7]' ]
+	# nothing won since April: only the stays (--since is not applied to them)
+	[ "$(CRM_NOW=2026-03-12T09:30:00+08:00 crm --db "$A" report cycle --since 2026-04-01 | jq -r .by | sort -u)" = stage ]
+}
+
+@test "report forecast on the server prints what it prints on a file: by month, week, owner and deal, in local time" {
+	local side
+	for side in F S; do
+		SIDE=$side
+		[ "$side" = F ] && team_file
+		{
+			as bob deal add name=甲 amount=100 expected_close=2026-03-20
+			as bob deal add name=乙 amount=200 expected_close=2026-04-02 stage=proposal
+			as carol deal add name=丙 amount=300 expected_close=2026-03-29
+			as carol deal add name=丁 amount=400 currency=USD expected_close=2026-03-10
+			as alice deal add name=戊 amount=500
+			as alice deal add name=己 amount=600
+			# 20:30 UTC on 03-31 is 04:30 on 04-01 here (TZ=Asia/Shanghai)
+			CRM_NOW=2026-03-31T20:30:00+00:00 as alice stage move 5 won
+			CRM_NOW=2026-03-15T09:30:00+08:00 as alice stage move 6 won
+			as alice deal rm 3
+			as alice report forecast
+			as alice report forecast --by week
+			as alice report forecast --by owner --format table
+			as alice report forecast --by deal --limit 2
+			as alice report forecast --owner bob
+			as alice report forecast --since 2026-03-20
+			as alice report forecast --by year || echo "rc=$?"
+		} > "$BATS_TEST_TMPDIR/$side.out" 2>&1
+	done
+	diff "$BATS_TEST_TMPDIR/F.out" "$BATS_TEST_TMPDIR/S.out"
+	# by hand (CNY, deal 3 removed): March has deal 1 open (100, 10%:
+	# weighted 10) and deal 6 won (600); April deal 2 open (200 at
+	# proposal's 50%: 100) and deal 5 won (500, local 04-01)
+	[ "$(grep '"by":"month"' "$BATS_TEST_TMPDIR/S.out" | grep CNY | head -2 | jq -c '[.period, .open_deals, .pipeline, .weighted, .won]' | paste -sd ' ')" = \
+		'["2026-03",1,100,10,600] ["2026-04",1,200,100,500]' ]
+	# weeks start on Monday: 03-20 is in the week of 03-16, 04-02 and the
+	# won 04-01 in that of 03-30
+	[ "$(grep '"by":"week"' "$BATS_TEST_TMPDIR/S.out" | grep CNY | jq -r .period | paste -sd ' ')" = "2026-03-09 2026-03-16 2026-03-30" ]
+	grep -q '^rc=2$' "$BATS_TEST_TMPDIR/S.out"
+	# a rep's forecast is their own deals
+	[ "$(crm --db "$B" report forecast --by deal | jq -r .deal_id | paste -sd ' ')" = "2 1" ]
+}

@@ -8,6 +8,7 @@
  * deals. */
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -763,8 +764,17 @@ int report_funnel(struct crm *c, const struct report_opts *r)
 /* ---- forecast ---- */
 
 /* The forecast's filters: ?1 pipeline, ?2 owner, ?7 members. */
-#define FORECAST_FILTERS "AND (?1 IS NULL OR pipeline = ?1) AND (?2 IS NULL OR owner = ?2) " \
-	"AND (?7 IS NULL OR owner IN (SELECT value FROM json_each(?7)))"
+#define FORECAST_FILTERS "AND (CAST(?1 AS text) IS NULL OR pipeline = ?1) " \
+	"AND (CAST(?2 AS text) IS NULL OR owner = ?2) AND (CAST(?7 AS text) IS NULL OR owner IN (SELECT value FROM %s))"
+
+/* FORECAST_FILTERS, then more (conditions, with no %). */
+static char *forecast_filters(struct crm *c, const char *more)
+{
+	char *members = dialect_json_values(c, "CAST(?7 AS text)");
+	char *r = xasprintf(FORECAST_FILTERS "%s", members, more);
+	free(members);
+	return r;
+}
 
 /* --by deal: open deals by amount x probability, the largest first (the
  * dashboard's potential deals): weighed in the covering index, only the
@@ -774,12 +784,14 @@ static int forecast_deals(struct crm *c, const struct report_opts *r, cJSON *row
 {
 	char *scope = scope_and(c, "deal", "deal");
 	char *dflt = config_get(c, "currency");
+	char *filters = forecast_filters(c, scope);
 	char *sql = xasprintf(
 		"SELECT d.id, d.name, d.owner, d.stage, d.expected_close, d.amount, d.probability, "
 		"  t.w, coalesce(d.currency, ?4) FROM (SELECT id, coalesce(amount, 0) * coalesce(probability, 0) AS w "
-		"  FROM deal%s WHERE status = 'open' AND deleted_at IS NULL " FORECAST_FILTERS "%s "
+		"  FROM deal%s WHERE status = 'open' AND deleted_at IS NULL %s "
 		"  ORDER BY w DESC, id LIMIT ?3) t JOIN deal d ON d.id = t.id ORDER BY t.w DESC, t.id",
-		*scope ? "" : " INDEXED BY deal_forecast", scope);
+		dialect_index(c, *scope ? "" : " INDEXED BY deal_forecast"), filters);
+	free(filters);
 	free(scope);
 	struct db_stmt *st;
 	int rc = prepare(c, sql, &st);
@@ -790,7 +802,7 @@ static int forecast_deals(struct crm *c, const struct report_opts *r, cJSON *row
 	}
 	bind_opt(st, 1, r->pipeline);
 	bind_opt(st, 2, r->owner);
-	db_bind_int64(st, 3, r->limit > 0 ? r->limit : -1);
+	db_bind_int64(st, 3, r->limit > 0 ? r->limit : INT64_MAX);   /* no LIMIT -1 on a server */
 	bind_opt(st, 4, dflt ? dflt : "CNY");
 	bind_opt(st, 7, r->members);
 	free(dflt);
@@ -822,17 +834,19 @@ static int forecast_one(struct crm *c, const struct report_opts *r, const char *
 			const struct currencies *cs, int k, cJSON *rows)
 {
 	const char *by = r->by ? r->by : "month";
-	const char *open_key, *won_key, *open_col = "expected_close", *won_col = "closed_at";
+	char *open_key, *won_key;
+	const char *open_col = "expected_close", *won_col = "closed_at";
 	/* expected_close is a day; closed_at an instant, written with the
 	 * offset of whoever closed the deal: its period is the one here */
 	if (!strcmp(by, "month")) {
-		open_key = "substr(e, 1, 7)";
-		won_key = "strftime('%Y-%m', e, 'localtime')";
+		open_key = dialect_month(c, "e", false);
+		won_key = dialect_month(c, "e", true);
 	} else if (!strcmp(by, "week")) {
-		open_key = "date(substr(e, 1, 10), 'weekday 0', '-6 days')";
-		won_key = "date(e, 'localtime', 'weekday 0', '-6 days')";
+		open_key = dialect_week(c, "e", false);
+		won_key = dialect_week(c, "e", true);
 	} else {
-		open_key = won_key = "e";
+		open_key = xstrdup("e");
+		won_key = xstrdup("e");
 		open_col = won_col = "owner";
 	}
 	/* Open deals by expected close, won deals by when they closed: first
@@ -842,24 +856,34 @@ static int forecast_one(struct crm *c, const struct report_opts *r, const char *
 	bool filtered = r->pipeline || r->owner || r->members || since || until || cs->n > 1 || *scope;
 	/* the currency only when there are several: with one, the covering
 	 * indexes (which have no currency) answer alone */
-	char *cond = xasprintf("%s%s%s", FORECAST_FILTERS, cs->n > 1 ? " AND coalesce(currency, ?5) = ?4" : "",
-			       scope);
+	char *more = xasprintf("%s%s", cs->n > 1 ? " AND coalesce(currency, ?5) = ?4" : "", scope);
+	char *cond = forecast_filters(c, more);
+	free(more);
 	free(scope);
+	char *closed = dialect_instant(c, "closed_at"), *lo = dialect_instant(c, "CAST(?3 AS text)");
+	char *hi = dialect_instant(c, "CAST(?6 AS text)");
+	char *period = xasprintf("AND (CAST(?3 AS text) IS NULL OR %s >= %s) AND (CAST(?6 AS text) IS NULL OR %s < %s)",
+				 closed, lo, closed, hi);
+	free(closed);
+	free(lo);
+	free(hi);
 	char *sql = xasprintf(
 		"WITH o AS (SELECT %s AS k, sum(n) AS n, sum(amt) AS amt, sum(w) AS w FROM ("
 		"  SELECT %s AS e, count(*) AS n, coalesce(sum(amount), 0) AS amt, "
 		"  coalesce(sum(amount * coalesce(probability, 0)), 0) AS w FROM deal %s "
-		"  WHERE status = 'open' AND deleted_at IS NULL %s GROUP BY e) GROUP BY k), "
+		"  WHERE status = 'open' AND deleted_at IS NULL %s GROUP BY e) AS oe GROUP BY k), "
 		"x AS (SELECT %s AS k, sum(n) AS n, sum(amt) AS amt FROM ("
 		"  SELECT %s AS e, count(*) AS n, coalesce(sum(amount), 0) AS amt FROM deal %s "
-		"  WHERE status = 'won' AND deleted_at IS NULL %s %s GROUP BY e) GROUP BY k) "
+		"  WHERE status = 'won' AND deleted_at IS NULL %s %s GROUP BY e) AS xe GROUP BY k) "
 		"SELECT k, sum(on_), sum(oamt), sum(w), sum(wn), sum(wamt) FROM ("
 		"  SELECT k, n AS on_, amt AS oamt, w, 0 AS wn, 0 AS wamt FROM o "
-		"  UNION ALL SELECT k, 0, 0, 0, n, amt FROM x) GROUP BY k ORDER BY k IS NULL, k",
-		open_key, open_col, filtered || !strcmp(by, "owner") ? "" : "INDEXED BY deal_forecast", cond,
-		won_key, won_col, filtered || !strcmp(by, "owner") ? "" : "INDEXED BY deal_won", cond,
-		"AND (?3 IS NULL OR julianday(closed_at) >= julianday(?3)) "
-		"AND (?6 IS NULL OR julianday(closed_at) < julianday(?6))");
+		"  UNION ALL SELECT k, 0, 0, 0, n, amt FROM x) AS u GROUP BY k ORDER BY k IS NULL, k",
+		open_key, open_col, dialect_index(c, filtered || !strcmp(by, "owner") ? "" : "INDEXED BY deal_forecast"),
+		cond, won_key, won_col, dialect_index(c, filtered || !strcmp(by, "owner") ? "" : "INDEXED BY deal_won"),
+		cond, period);
+	free(period);
+	free(open_key);
+	free(won_key);
 	free(cond);
 	struct db_stmt *st;
 	int rc = prepare(c, sql, &st);
@@ -941,10 +965,10 @@ int report_forecast(struct crm *c, const struct report_opts *r)
  * SQLite, took 2 s at 240k won deals). */
 static const char cycle_sql[] =
 	"SELECT coalesce(d.source, l.source, '(none)'), coalesce(d.owner, '(none)'), d.pipeline, "
-	"  julianday(d.closed_at) - julianday(coalesce(l.created_at, d.created_at)) "
+	"  %s "
 	"  FROM deal d%s LEFT JOIN lead l ON l.id = d.lead_id "
 	"  WHERE d.status = 'won' AND d.deleted_at IS NULL AND d.closed_at IS NOT NULL "
-	"  AND (?1 IS NULL OR julianday(d.closed_at) >= julianday(?1)) AND (?2 IS NULL OR d.owner = ?2)%s";
+	"  AND (CAST(?1 AS text) IS NULL OR %s >= %s) AND (CAST(?2 AS text) IS NULL OR d.owner = ?2)%s";
 
 /* One group's days, sorted (NULL, an unreadable date, first, as NAN). */
 struct days {
@@ -1064,12 +1088,12 @@ static const char stage_days_sql[] =
 /* The same for one owner's deals, from their own history: the deals
  * first (index deal_owner), then their stays (index stage_history_deal). */
 static const char stage_days_owner_sql[] =
-	"SELECT h.pipeline, h.to_stage, count(*), avg(coalesce(h.days, julianday(?3) - julianday(h.at))) "
-	"FROM deal d CROSS JOIN stage_history h ON h.deal_id = d.id "
+	"SELECT h.pipeline, h.to_stage, count(*), avg(coalesce(h.days, %s)) "
+	"FROM deal d%s JOIN stage_history h ON h.deal_id = d.id "
 	"JOIN pipeline p ON p.key = h.pipeline JOIN stage s ON s.pipeline_id = p.id AND s.key = h.to_stage "
 	"WHERE %s%s AND d.deleted_at IS NULL AND s.closes IS NULL "
 	"AND (h.left_at IS NOT NULL OR d.status = 'open') "
-	"GROUP BY h.pipeline, h.to_stage ORDER BY p.id, s.position";
+	"GROUP BY h.pipeline, h.to_stage, p.id, s.position ORDER BY p.id, s.position";
 
 int report_cycle(struct crm *c, const struct report_opts *r)
 {
@@ -1086,7 +1110,13 @@ int report_cycle(struct crm *c, const struct report_opts *r)
 	struct db_stmt *st;
 	char *scope = scope_and(c, "deal", "d");
 	/* in table order unless an owner (or the user's scope) picks a few */
-	char *sql = xasprintf(cycle_sql, r->owner || *scope ? "" : " NOT INDEXED", scope);
+	char *days = dialect_days_between(c, "d.closed_at", "coalesce(l.created_at, d.created_at)");
+	char *closed = dialect_instant(c, "d.closed_at"), *from = dialect_instant(c, "CAST(?1 AS text)");
+	char *sql = xasprintf(cycle_sql, days, dialect_index(c, r->owner || *scope ? "" : " NOT INDEXED"), closed,
+			      from, scope);
+	free(days);
+	free(closed);
+	free(from);
 	rc = prepare(c, sql, &st);
 	free(sql);
 	if (rc) {
@@ -1105,7 +1135,14 @@ int report_cycle(struct crm *c, const struct report_opts *r)
 	/* the stage part follows the owner filter; --since means won since for
 	 * the cycle rows and is not applied to stays */
 	/* a scope reads the user's own deals' history, like --owner */
-	sql = r->owner || *scope ? xasprintf(stage_days_owner_sql, r->owner ? "d.owner = ?2" : "1", scope) : NULL;
+	/* and on a server, where no trigger keeps stage_stats */
+	sql = NULL;
+	if (r->owner || *scope || !dialect_triggers(c)) {
+		days = dialect_days_between(c, "CAST(?3 AS text)", "h.at");
+		sql = xasprintf(stage_days_owner_sql, days, dialect_index(c, " CROSS"),
+				r->owner ? "d.owner = ?2" : "1 = 1", scope);
+		free(days);
+	}
 	free(scope);
 	rc = prepare(c, sql ? sql : stage_days_sql, &st);
 	bool own = sql != NULL;
