@@ -441,3 +441,22 @@ sql_side() {
 	# a rep's forecast is their own deals
 	[ "$(crm --db "$B" report forecast --by deal | jq -r .deal_id | paste -sd ' ')" = "2 1" ]
 }
+
+@test "a server session's time zone is this machine's: by name, by a zoneinfo path; one the server does not know leaves its own" {
+	local own
+	own=$(TZ= pg_psql "$DBNAME" postgres "SHOW TimeZone")
+	run --separate-stderr env TZ=Asia/Tokyo crm --db "$B" sql "SELECT current_setting('TimeZone') AS z"
+	assert_success
+	assert_output '{"z":"Asia/Tokyo"}'
+	run --separate-stderr env TZ=:/usr/share/zoneinfo/America/New_York crm --db "$B" sql "SELECT current_setting('TimeZone') AS z"
+	assert_success
+	assert_output '{"z":"America/New_York"}'
+	run --separate-stderr env TZ=Nowhere/Land crm --db "$B" sql "SELECT current_setting('TimeZone') AS z"
+	assert_success
+	assert_output "{\"z\":\"$own\"}"
+	# and a month in local time: 2026-03-31T20:30Z is April in Tokyo, March in New York
+	crm --db "$B" deal add name=甲 amount=100 >/dev/null
+	CRM_NOW=2026-03-31T20:30:00+00:00 crm --db "$B" stage move 1 won >/dev/null
+	[ "$(TZ=Asia/Tokyo crm --db "$B" report forecast | jq -r 'select(.won_deals > 0) | .period')" = 2026-04 ]
+	[ "$(TZ=America/New_York crm --db "$B" report forecast | jq -r 'select(.won_deals > 0) | .period')" = 2026-03 ]
+}
