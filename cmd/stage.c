@@ -83,7 +83,8 @@ static const struct cmd_verb stage_verbs[] = {
 	  list_exec, VERB_SERVER },
 	{ "add", "KEY [--pipeline P] [--label L] [--probability N] [--position N] [--require F,...] "
 	  "[--require-activity KIND] [--closes won|lost]",
-	  "add a stage, or change those attributes of an existing one", add_opts, DB_WRITE, 1, 1, add_exec, VERB_ADMIN | VERB_SERVER },
+	  "add a stage, or change those attributes of an existing one", add_opts, DB_WRITE, 1, 1, add_exec,
+	  VERB_ADMIN | VERB_SERVER },
 	{ "rm", "KEY [--pipeline P]", "remove a stage no deal is in (exit 4 otherwise)", pipeline_opt,
 	  DB_WRITE, 1, 1, rm_exec, VERB_ADMIN | VERB_SERVER },
 	{ "move", "[DEAL ...] STAGE [--reason R] [--force]",
