@@ -98,17 +98,17 @@ static const struct opt update_opts[] = {
 static const struct cmd_verb deal_verbs[] = {
 	{ "add", "[--allow-duplicate] [FIELD=VALUE ...]",
 	  "add a deal from FIELD=VALUE arguments, or one per JSON line on stdin (it starts in its "
-	  "pipeline's first stage)", add_opts, DB_WRITE, 0, -1, deal_add_exec },
+	  "pipeline's first stage)", add_opts, DB_WRITE, 0, -1, deal_add_exec, VERB_SERVER },
 	{ "list", "[--where EXPR] [--owner U] [--stage S] [--pipeline P] [--status S] [--since D] [--stale D] "
 	  "[--sort F] [--limit N]", "list deals matching the filters (exit 1 if none)", list_opts, DB_READ, 0, 0,
-	  deal_list_exec },
+	  deal_list_exec, VERB_SERVER },
 	{ "show", "[ID ...]", "print deals by id (or the ids in JSON lines on stdin) with their stage history",
-	  NULL, DB_READ, 0, -1, deal_show_exec },
+	  NULL, DB_READ, 0, -1, deal_show_exec, VERB_SERVER },
 	{ "update", "[ID ...] FIELD=VALUE ...",
 	  "change fields of the given deals (ids, or JSON lines on stdin); stage and status change with "
-	  "'crm stage move'", update_opts, DB_WRITE, 1, -1, deal_update_exec },
+	  "'crm stage move'", update_opts, DB_WRITE, 1, -1, deal_update_exec, VERB_SERVER },
 	{ "rm", "[--purge] [ID ...]", "remove deals (crm restore brings them back unless --purge)",
-	  rec_rm_opts, DB_WRITE, 0, -1, deal_rm_exec },
+	  rec_rm_opts, DB_WRITE, 0, -1, deal_rm_exec, VERB_SERVER },
 	{ NULL }
 };
 

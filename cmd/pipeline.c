@@ -24,10 +24,10 @@ static const struct opt add_opts[] = {
 };
 
 static const struct cmd_verb pipeline_verbs[] = {
-	{ "list", "", "list pipelines with their stages", NULL, DB_READ, 0, 0, list_exec },
-	{ "show", "[KEY]", "list the stages of a pipeline (default: default)", NULL, DB_READ, 0, 1, show_exec },
+	{ "list", "", "list pipelines with their stages", NULL, DB_READ, 0, 0, list_exec, VERB_SERVER },
+	{ "show", "[KEY]", "list the stages of a pipeline (default: default)", NULL, DB_READ, 0, 1, show_exec, VERB_SERVER },
 	{ "add", "KEY [--label LABEL] [--stages KEY:LABEL:PROB[:won|lost],...]",
-	  "add a pipeline, optionally with its stages", add_opts, DB_WRITE, 1, 1, add_exec, VERB_ADMIN },
+	  "add a pipeline, optionally with its stages", add_opts, DB_WRITE, 1, 1, add_exec, VERB_ADMIN | VERB_SERVER },
 	{ NULL }
 };
 

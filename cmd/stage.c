@@ -80,15 +80,16 @@ static const struct opt move_opts[] = {
 
 static const struct cmd_verb stage_verbs[] = {
 	{ "list", "[--pipeline P]", "list the stages of a pipeline in order", pipeline_opt, DB_READ, 0, 0,
-	  list_exec },
+	  list_exec, VERB_SERVER },
 	{ "add", "KEY [--pipeline P] [--label L] [--probability N] [--position N] [--require F,...] "
 	  "[--require-activity KIND] [--closes won|lost]",
-	  "add a stage, or change those attributes of an existing one", add_opts, DB_WRITE, 1, 1, add_exec, VERB_ADMIN },
+	  "add a stage, or change those attributes of an existing one", add_opts, DB_WRITE, 1, 1, add_exec,
+	  VERB_ADMIN | VERB_SERVER },
 	{ "rm", "KEY [--pipeline P]", "remove a stage no deal is in (exit 4 otherwise)", pipeline_opt,
-	  DB_WRITE, 1, 1, rm_exec, VERB_ADMIN },
+	  DB_WRITE, 1, 1, rm_exec, VERB_ADMIN | VERB_SERVER },
 	{ "move", "[DEAL ...] STAGE [--reason R] [--force]",
 	  "move deals (ids, or JSON lines on stdin) to STAGE of their pipeline", move_opts, DB_WRITE, 1, -1,
-	  move_exec },
+	  move_exec, VERB_SERVER },
 	{ NULL }
 };
 

@@ -300,13 +300,13 @@ some_leads() {
 	assert_failure 2
 	[[ "$stderr" == *"not on a server yet: work on a file for it (crm help server says what runs on a server)"* ]] ||
 		fail "stderr: $stderr"
-	run --separate-stderr crm --db "$A" deal add name=x
+	run --separate-stderr crm --db "$A" ticket add title=x
 	assert_failure 2
-	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM deal")" = 0 ]
+	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM ticket")" = 0 ]
 	# a server that is not there: exit 6 for what runs on one, exit 2 still for what does not
 	run --separate-stderr crm --db "postgresql:///nope?host=$PG_SOCK&user=alice" lead list
 	assert_failure 6
-	run --separate-stderr crm --db "postgresql:///nope?host=$PG_SOCK&user=alice" deal list
+	run --separate-stderr crm --db "postgresql:///nope?host=$PG_SOCK&user=alice" ticket list
 	assert_failure 2
 }
 

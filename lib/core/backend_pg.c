@@ -139,11 +139,14 @@ static int fail(struct pg_conn *pc, const PGresult *res)
 
 /* ---- placeholders ---- */
 
-char *db_pg_placeholders(const char *sql, int n, int *nparams)
+/* db_pg_placeholders, and into *used (newly allocated, one byte per
+ * number up to *nparams, when used is not NULL) which numbers appear. */
+static char *placeholders(const char *sql, int n, int *nparams, unsigned char **used)
 {
 	size_t len = n < 0 ? strlen(sql) : (size_t)n;
 	struct sbuf b = { 0 };
 	int max = 0;
+	unsigned char *seen = NULL;
 	size_t i = 0;
 	while (i < len) {
 		char ch = sql[i];
@@ -182,8 +185,15 @@ char *db_pg_placeholders(const char *sql, int n, int *nparams)
 				num = num * 10 + (sql[j++] - '0');
 			if (j == i + 1)
 				num = max + 1;   /* a bare ?: one more than the largest so far, as SQLite */
-			if (num > max)
+			if (num > max) {
+				if (used)
+					seen = xrealloc(seen, (size_t)num + 1);
+				if (used)
+					memset(seen + max + 1, 0, (size_t)(num - max));
 				max = num;
+			}
+			if (used)
+				seen[num] = 1;
 			sbuf_addf(&b, "$%d", num);
 			i = j;
 		} else {
@@ -196,8 +206,15 @@ char *db_pg_placeholders(const char *sql, int n, int *nparams)
 	}
 	if (nparams)
 		*nparams = max;
+	if (used)
+		*used = seen;
 	char *r = sbuf_detach(&b);
 	return r ? r : xstrdup("");
+}
+
+char *db_pg_placeholders(const char *sql, int n, int *nparams)
+{
+	return placeholders(sql, n, nparams, NULL);
 }
 
 /* ---- statements ---- */
@@ -213,9 +230,18 @@ static int pg_prepare(struct db_conn *conn, const char *sql, int n, struct db_st
 	s->conn = pc;
 	s->row = -1;
 	s->blob_col = -1;
-	s->sql = db_pg_placeholders(sql, n, &s->nparams);
+	unsigned char *used = NULL;
+	s->sql = placeholders(sql, n, &s->nparams, &used);
 	snprintf(s->name, sizeof(s->name), "crm_%lu", ++pc->next_name);
-	PGresult *r = PQprepare(pc->pg, s->name, s->sql, s->nparams, NULL);
+	/* a number the statement skips (?4 with no ?3, as SQLite allows) has
+	 * no type PostgreSQL could infer: text, whatever is bound to it */
+	Oid *types = s->nparams ? xcalloc((size_t)s->nparams, sizeof(*types)) : NULL;
+	for (int i = 1; i <= s->nparams; i++)
+		if (!used[i])
+			types[i - 1] = 25;   /* TEXTOID */
+	free(used);
+	PGresult *r = PQprepare(pc->pg, s->name, s->sql, s->nparams, types);
+	free(types);
 	if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
 		int code = fail(pc, r);
 		PQclear(r);

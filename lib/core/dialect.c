@@ -17,6 +17,54 @@ char *dialect_instant(const struct crm *c, const char *expr)
 	return xasprintf("julianday(%s)", expr);
 }
 
+char *dialect_days_between(const struct crm *c, const char *a, const char *b)
+{
+	if (dialect_server(c))
+		return xasprintf("(EXTRACT(EPOCH FROM CAST(%s AS timestamptz) - CAST(%s AS timestamptz)) / 86400.0)",
+				 a, b);
+	return xasprintf("(julianday(%s) - julianday(%s))", a, b);
+}
+
+char *dialect_joined(const struct crm *c, const char *expr, const char *sep, const char *from,
+		     const char *order)
+{
+	if (dialect_server(c))
+		return xasprintf("(SELECT string_agg(CAST(%s AS text), %s ORDER BY %s) FROM %s)", expr, sep, order,
+				 from);
+	return xasprintf("(SELECT group_concat(j.v, %s) FROM (SELECT %s AS v FROM %s ORDER BY %s) AS j)", sep, expr,
+			 from, order);
+}
+
+char *dialect_month(const struct crm *c, const char *expr, bool instant)
+{
+	if (!instant)
+		return xasprintf("substr(%s, 1, 7)", expr);
+	if (dialect_server(c))
+		return xasprintf("to_char(CAST(%s AS timestamptz), 'YYYY-MM')", expr);
+	return xasprintf("strftime('%%Y-%%m', %s, 'localtime')", expr);
+}
+
+char *dialect_week(const struct crm *c, const char *expr, bool instant)
+{
+	if (dialect_server(c))
+		return instant ? xasprintf("to_char(date_trunc('week', CAST(%s AS timestamptz)), 'YYYY-MM-DD')", expr)
+			       : xasprintf("to_char(date_trunc('week', CAST(substr(%s, 1, 10) AS date)), 'YYYY-MM-DD')",
+					   expr);
+	if (instant)
+		return xasprintf("date(%s, 'localtime', 'weekday 0', '-6 days')", expr);
+	return xasprintf("date(substr(%s, 1, 10), 'weekday 0', '-6 days')", expr);
+}
+
+const char *dialect_index(const struct crm *c, const char *hint)
+{
+	return dialect_server(c) ? "" : hint;
+}
+
+bool dialect_triggers(const struct crm *c)
+{
+	return !dialect_server(c);
+}
+
 char *dialect_json_values(const struct crm *c, const char *expr)
 {
 	/* crm stores a list (tags) as JSON text; an empty one may be '' */

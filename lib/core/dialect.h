@@ -17,6 +17,35 @@ bool dialect_server(const struct crm *c);
  * compares and orders by the instant: julianday(expr), (expr)::timestamptz. */
 char *dialect_instant(const struct crm *c, const char *expr);
 
+/* The days from instant b to instant a (times as crm writes them), a
+ * real number: julianday(a) - julianday(b), the epoch seconds of the
+ * timestamptz difference / 86400. */
+char *dialect_days_between(const struct crm *c, const char *a, const char *b);
+
+/* A scalar subquery: the values of expr over the rows of from (a FROM
+ * list with its WHERE) in the order of order, joined by sep (a SQL
+ * string literal), NULL when there are none: group_concat over an
+ * ordered subquery, string_agg(... ORDER BY order). */
+char *dialect_joined(const struct crm *c, const char *expr, const char *sep, const char *from,
+		     const char *order);
+
+/* Whether the schema's triggers keep the derived data (a deal's reach,
+ * the stays in stage_history and stage_stats): a file's do; a server has
+ * no triggers, and crm writes them itself. */
+bool dialect_triggers(const struct crm *c);
+
+/* The period an instant or a day (text) falls in, as text: its month
+ * (2026-03) or the Monday its week starts (2026-03-02); an instant's in
+ * local time (strftime/date(..., 'localtime'); a server's session time
+ * zone, which crm sets to TZ). */
+char *dialect_month(const struct crm *c, const char *expr, bool instant);
+char *dialect_week(const struct crm *c, const char *expr, bool instant);
+
+/* hint, one of SQLite's planner hints (" INDEXED BY i", " NOT INDEXED",
+ * " CROSS" before JOIN to fix the order of a join), as it is; "" on a
+ * server, which has none (static: hint itself). */
+const char *dialect_index(const struct crm *c, const char *hint);
+
 /* A FROM item over the elements of the JSON array in expr (text), each
  * as the column "value": json_each(expr), json_array_elements_text(...). */
 char *dialect_json_values(const struct crm *c, const char *expr);

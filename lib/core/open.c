@@ -441,6 +441,27 @@ static int open_readonly(struct crm *c)
 
 /* ---- a server ---- */
 
+/* This machine's time zone by name (Asia/Shanghai), or NULL: what TZ
+ * says (a name, or a file under a zoneinfo folder), else what
+ * /etc/localtime links to. */
+static char *local_zone(void)
+{
+	const char *tz = getenv("TZ");
+	if (tz && *tz == ':')
+		tz++;
+	char *path = NULL;
+	if (!tz || !*tz || *tz == '/') {
+		path = realpath(tz && *tz ? tz : "/etc/localtime", NULL);
+		if (!path)
+			return NULL;
+		tz = path;
+	}
+	const char *in = strstr(tz, "zoneinfo/");
+	char *zone = *tz != '/' ? xstrdup(tz) : in ? xstrdup(in + strlen("zoneinfo/")) : NULL;
+	free(path);
+	return zone;
+}
+
 /* Act as the login role we connected as: SET ROLE makes it the
  * current_user the policies ask about even when the connection's
  * settings (ALTER ROLE ... SET role) said another. */
@@ -469,6 +490,16 @@ static int server_act(struct crm *c)
 		if (!pin)
 			return crm_error(c, CRM_DBERR, "cannot pin the clock on the server: %s", db_errmsg(c));
 		free(pin);
+	}
+	/* local time (a report's month of an instant) is this machine's, as
+	 * on a file, where the server knows its zone by name */
+	char *zone = local_zone();
+	if (zone) {
+		char *set = db_get_text(c, "SELECT set_config('TimeZone', name, false) FROM pg_timezone_names "
+				       "WHERE name = ?", zone);
+		free(set);
+		free(zone);
+		c->errmsg[0] = 0;
 	}
 	return CRM_OK;
 }

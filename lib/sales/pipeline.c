@@ -8,6 +8,7 @@
 #include "core/config.h"
 #include "base/date.h"
 #include "core/db.h"
+#include "core/dialect.h"
 #include "core/event.h"
 #include "base/money.h"
 #include "io/out.h"
@@ -66,7 +67,7 @@ static void stage_emit(struct crm *c, struct db_stmt *st)
 
 static int stages_print(struct crm *c, const char *pipeline, const char *key)
 {
-	struct db_stmt *st = db_stmt(c, STAGE_SELECT "WHERE p.key = ?1 AND (?2 IS NULL OR s.key = ?2) "
+	struct db_stmt *st = db_stmt(c, STAGE_SELECT "WHERE p.key = ?1 AND (CAST(?2 AS text) IS NULL OR s.key = ?2) "
 				      "ORDER BY s.position");
 	if (!st)
 		return c->errcode;
@@ -89,13 +90,16 @@ int pipeline_list(struct crm *c)
 {
 	/* the open deals the acting user may see */
 	char *scope = query_scope(c, type_find(c, "deal"), "d", false);
-	char *sql = xasprintf("SELECT p.id, p.key, p.label, p.is_default, "
-			      "(SELECT group_concat(key, ',') FROM (SELECT s.key FROM stage s "
-			      "WHERE s.pipeline_id = p.id ORDER BY s.position)), "
+	if (!strcmp(scope, "1"))
+		scope[0] = 0;   /* all of them (a bare 1 is no condition on a server) */
+	char *joined = dialect_joined(c, "s.key", "','", "stage s WHERE s.pipeline_id = p.id", "s.position");
+	char *sql = xasprintf("SELECT p.id, p.key, p.label, p.is_default, %s, "
 			      "(SELECT count(*) FROM deal d WHERE d.pipeline = p.key AND d.deleted_at IS NULL "
-			      "AND d.status = 'open' AND (%s)) FROM pipeline p ORDER BY p.id", scope);
+			      "AND d.status = 'open'%s%s%s) FROM pipeline p ORDER BY p.id", joined, *scope ? " AND (" : "", scope,
+			      *scope ? ")" : "");
 	struct db_stmt *st = db_stmt(c, sql);
 	free(sql);
+	free(joined);
 	free(scope);
 	if (!st)
 		return c->errcode;
@@ -299,9 +303,9 @@ static int update_stage(struct crm *c, long long pid, const struct stage_spec *s
 {
 	struct db_stmt *st = db_stmt(c, "UPDATE stage SET label = coalesce(?1, label), "
 				      "probability = CASE WHEN ?2 >= 0 THEN ?2 ELSE probability END, "
-				      "closes = CASE WHEN ?3 IS NULL THEN closes ELSE nullif(?3, '') END, "
-				      "require_fields = CASE WHEN ?4 IS NULL THEN require_fields ELSE nullif(?4, '') END, "
-				      "require_activity = CASE WHEN ?5 IS NULL THEN require_activity ELSE nullif(?5, '') END "
+				      "closes = CASE WHEN CAST(?3 AS text) IS NULL THEN closes ELSE nullif(?3, '') END, "
+				      "require_fields = CASE WHEN CAST(?4 AS text) IS NULL THEN require_fields ELSE nullif(?4, '') END, "
+				      "require_activity = CASE WHEN CAST(?5 AS text) IS NULL THEN require_activity ELSE nullif(?5, '') END "
 				      "WHERE pipeline_id = ?6 AND key = ?7");
 	if (!st)
 		return c->errcode;
@@ -571,13 +575,82 @@ fail:
 
 /* ---- the stage history ---- */
 
+/* What 005's trigger stage_history_moved does on a file, for a server
+ * (no triggers): the deal's open stay ends at `at` and is counted in
+ * stage_stats (before the new stay is written); after it, the deal's
+ * reach. */
+static int stays_end(struct crm *c, long long id, const char *at)
+{
+	char *days = dialect_days_between(c, "CAST(?2 AS text)", "h.at");
+	char *sql = xasprintf("INSERT INTO stage_stats(pipeline, stage, stays, days) "
+			      "SELECT h.pipeline, h.to_stage, 1, %s FROM stage_history h "
+			      "WHERE h.deal_id = ?1 AND h.left_at IS NULL "
+			      "ON CONFLICT (pipeline, stage) DO UPDATE SET stays = stage_stats.stays + 1, "
+			      "days = stage_stats.days + excluded.days", days);
+	struct db_stmt *st = db_stmt(c, sql);
+	free(sql);
+	free(days);
+	if (!st)
+		return c->errcode;
+	db_bind_int64(st, 1, id);
+	db_bind_text(st, 2, at, -1, DB_TRANSIENT);
+	int rc = db_step(st);
+	db_reset(st);
+	if (rc != DB_DONE)
+		return crm_dberror(c, rc, "stage stats");
+	days = dialect_days_between(c, "CAST(?2 AS text)", "at");
+	sql = xasprintf("UPDATE stage_history SET left_at = ?2, days = %s WHERE deal_id = ?1 AND left_at IS NULL",
+			days);
+	st = db_stmt(c, sql);
+	free(sql);
+	free(days);
+	if (!st)
+		return c->errcode;
+	db_bind_int64(st, 1, id);
+	db_bind_text(st, 2, at, -1, DB_TRANSIENT);
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "stage history");
+}
+
+/* A lost stage does not count as progress: a deal keeps its best. */
+static int reach_update(struct crm *c, long long id, const char *pipeline, const char *to)
+{
+	struct db_stmt *st = db_stmt(c, "SELECT s.position FROM stage s JOIN pipeline p ON p.id = s.pipeline_id "
+				      "WHERE p.key = ? AND s.key = ? AND coalesce(s.closes, '') <> 'lost'");
+	if (!st)
+		return c->errcode;
+	db_bind_text(st, 1, pipeline, -1, DB_TRANSIENT);
+	db_bind_text(st, 2, to, -1, DB_TRANSIENT);
+	int rc = db_step(st);
+	long long pos = rc == DB_ROW ? db_column_int64(st, 0) : 0;
+	db_reset(st);
+	if (rc != DB_ROW && rc != DB_DONE)
+		return crm_dberror(c, rc, "stage");
+	st = db_stmt(c, "UPDATE deal SET reach = CASE WHEN coalesce(reach, 0) >= ?2 THEN coalesce(reach, 0) "
+			"ELSE ?2 END WHERE id = ?1");
+	if (!st)
+		return c->errcode;
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, pos);
+	rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "deal reach");
+}
+
 static int history_insert(struct crm *c, long long id, const char *pipeline, const char *from,
 			  const char *to, const char *at, const char *reason, bool forced)
 {
+	bool triggers = dialect_triggers(c);
+	if (!triggers) {
+		int rc = stays_end(c, id, at);
+		if (rc)
+			return rc;
+	}
 	/* with the deal's creation time, which the reports of a period read
 	 * stays by (migration 074) */
 	struct db_stmt *st = db_stmt(c, "INSERT INTO stage_history(deal_id, pipeline, from_stage, to_stage, at, "
-				      "user, reason, forced, deal_created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+				      "\"user\", reason, forced, deal_created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
 				      "(SELECT created_at FROM deal WHERE id = ?1))");
 	if (!st)
 		return c->errcode;
@@ -591,12 +664,14 @@ static int history_insert(struct crm *c, long long id, const char *pipeline, con
 	db_bind_int(st, 8, forced);
 	int rc = db_step(st);
 	db_reset(st);
-	return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "stage history");
+	if (rc != DB_DONE)
+		return crm_dberror(c, rc, "stage history");
+	return triggers ? CRM_OK : reach_update(c, id, pipeline, to);
 }
 
 cJSON *pipeline_history(struct crm *c, long long deal_id)
 {
-	struct db_stmt *st = db_stmt(c, "SELECT from_stage, to_stage, at, user, reason, forced, days "
+	struct db_stmt *st = db_stmt(c, "SELECT from_stage, to_stage, at, \"user\", reason, forced, days "
 				      "FROM stage_history WHERE deal_id = ? ORDER BY at, id");
 	if (!st)
 		return NULL;
@@ -693,8 +768,13 @@ static char *gate_missing(struct crm *c, long long id, const cJSON *deal, const 
 	if (s->activity) {
 		const char *since = cJSON_GetStringValue(cJSON_GetObjectItem(deal, "stage_entered_at"));
 		const char *cur = cJSON_GetStringValue(cJSON_GetObjectItem(deal, "stage"));
-		struct db_stmt *st = db_stmt(c, "SELECT 1 FROM activity WHERE entity = ? AND kind = ? "
-					      "AND deleted_at IS NULL AND julianday(at) >= julianday(coalesce(?, at)) LIMIT 1");
+		char *at = dialect_instant(c, "at"), *entered = dialect_instant(c, "coalesce(CAST(? AS text), at)");
+		char *sql = xasprintf("SELECT 1 FROM activity WHERE entity = ? AND kind = ? AND deleted_at IS NULL "
+				      "AND %s >= %s LIMIT 1", at, entered);
+		struct db_stmt *st = db_stmt(c, sql);
+		free(sql);
+		free(at);
+		free(entered);
 		bool found = false;
 		if (st) {
 			char *entity = xasprintf("deal:%lld", id);

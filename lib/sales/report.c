@@ -8,6 +8,7 @@
  * deals. */
 #include <math.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,7 @@
 #include "base/sbuf.h"
 #include "core/config.h"
 #include "core/db.h"
+#include "core/dialect.h"
 #include "core/query.h"
 #include "core/type.h"
 #include "io/out.h"
@@ -422,12 +424,12 @@ struct fstage {
  * summed per stage. */
 static const char funnel_sql[] =
 	"SELECT s.key, s.label, s.closes, "
-	"  coalesce(sum(CASE WHEN s.closes = 'lost' THEN (g.status = 'lost') * g.n "
+	"  coalesce(sum(CASE WHEN s.closes = 'lost' THEN CASE WHEN g.status = 'lost' THEN g.n ELSE 0 END "
 	"      WHEN g.reach >= s.position THEN g.n END), 0), "
-	"  coalesce(sum(CASE WHEN s.closes = 'lost' THEN (g.status = 'lost') * g.amt "
+	"  coalesce(sum(CASE WHEN s.closes = 'lost' THEN CASE WHEN g.status = 'lost' THEN g.amt ELSE 0 END "
 	"      WHEN g.reach >= s.position THEN g.amt END), 0) "
 	"FROM stage s JOIN pipeline p ON p.id = s.pipeline_id "
-	"LEFT JOIN (%s) g "
+	"LEFT JOIN (%s) g ON 1 = 1 "
 	"WHERE p.key = ?1 GROUP BY s.id ORDER BY s.position";
 
 static const char funnel_counts_all[] =
@@ -453,9 +455,9 @@ static const char days_fast_sql[] =
  * deals first (by index deal_owner for --owner), then their stays (index
  * stage_history_deal), not every stay of every deal joined to its deal. */
 static const char days_filtered_sql[] =
-	"SELECT h.to_stage, coalesce(h.days, julianday(?4) - julianday(h.at)) "
-	"FROM deal d%s CROSS JOIN stage_history h INDEXED BY stage_history_deal ON h.deal_id = d.id "
-	"WHERE h.pipeline = ?1 AND d.deleted_at IS NULL AND (h.left_at IS NOT NULL OR d.status = 'open')%s";
+	"SELECT h.to_stage, coalesce(h.days, %s) "
+	"FROM deal d%%s%s JOIN stage_history h%s ON h.deal_id = d.id "
+	"WHERE h.pipeline = ?1 AND d.deleted_at IS NULL AND (h.left_at IS NOT NULL OR d.status = 'open')%%s";
 
 /* A filtered query over deal d: the filters as conditions, only those
  * given ("?3 IS NULL OR d.owner = ?3" would keep SQLite from the index
@@ -466,18 +468,29 @@ static const char days_filtered_sql[] =
  * nor an owner filter the deals are read in table order: through an index
  * that is not covering, each would be a jump to its row (3.4 s instead of
  * 0.4 s at 1M deals). */
-static char *deal_query(const char *fmt, const char *since, const char *until, const struct report_opts *r,
-			bool cur, const char *scope)
+static char *deal_query(struct crm *c, const char *fmt, const char *since, const char *until,
+			const struct report_opts *r, bool cur, const char *scope)
 {
-	char *filters = xasprintf("%s%s%s%s%s%s",
-				  since ? " AND d.created_at >= ?9 AND julianday(d.created_at) >= julianday(?2)" : "",
-				  until ? " AND d.created_at < ?10 AND julianday(d.created_at) < julianday(?7)" : "",
+	char *created = dialect_instant(c, "d.created_at"), *lo = dialect_instant(c, "CAST(?2 AS text)");
+	char *hi = dialect_instant(c, "CAST(?7 AS text)"), *members = dialect_json_values(c, "CAST(?8 AS text)");
+	char *filters = xasprintf("%s%s%s%s%s%s%s%s%s%s%s%s%s",
+				  since ? " AND d.created_at >= ?9 AND " : "", since ? created : "", since ? " >= " : "",
+				  since ? lo : "",
+				  until ? " AND d.created_at < ?10 AND " : "", until ? created : "", until ? " < " : "",
+				  until ? hi : "",
 				  r->owner ? " AND d.owner = ?3" : "",
-				  r->members ? " AND d.owner IN (SELECT value FROM json_each(?8))" : "",
-				  cur ? " AND coalesce(d.currency, ?6) = ?5" : "", scope);
-	char *sql = xasprintf(fmt, since || until ? " INDEXED BY deal_created"
-				   : r->owner || r->members ? "" : " NOT INDEXED", filters);
+				  r->members ? " AND d.owner IN (SELECT value FROM " : "", r->members ? members : "",
+				  r->members ? ")" : "",
+				  cur ? " AND coalesce(d.currency, ?6) = ?5" : "");
+	free(created);
+	free(lo);
+	free(hi);
+	free(members);
+	char *both = xasprintf("%s%s", filters, scope);
 	free(filters);
+	char *sql = xasprintf(fmt, dialect_index(c, since || until ? " INDEXED BY deal_created"
+						 : r->owner || r->members ? "" : " NOT INDEXED"), both);
+	free(both);
 	return sql;
 }
 
@@ -495,10 +508,12 @@ static void bind_deal_query(struct db_stmt *st, const char *since, const char *u
 	bind_opt(st, 10, day_around(until, 2, hi));
 }
 
-static bool deals_filtered(const char *since, const char *until, const struct report_opts *r, bool multi,
-			   const char *scope)
+static bool deals_filtered(const struct crm *c, const char *since, const char *until, const struct report_opts *r,
+			   bool multi, const char *scope)
 {
-	return since || until || r->owner || r->members || multi || *scope;
+	/* a server has no triggers keeping funnel_counts and stage_stats:
+	 * the deals themselves are read */
+	return !dialect_triggers(c) || since || until || r->owner || r->members || multi || *scope;
 }
 
 /* A period's stays: the deals the filters keep (from deal_created, as the
@@ -535,7 +550,7 @@ static int funnel_days_period(struct crm *c, const struct report_opts *r, const 
 	struct db_stmt *st;
 	char lo[DATE_BUFSZ], hi[DATE_BUFSZ];
 	unsigned char *kept = xcalloc((size_t)top + 1, 1);
-	char *sql = deal_query(period_deals_sql, since, until, r, cs->n > 1, scope);
+	char *sql = deal_query(c, period_deals_sql, since, until, r, cs->n > 1, scope);
 	int rc = prepare(c, sql, &st);
 	free(sql);
 	if (rc)
@@ -588,13 +603,22 @@ static int funnel_days(struct crm *c, const struct report_opts *r, const char *s
 	 * most of that range empty (past 64M ids, a deal's stays are looked
 	 * up by its id, as for the other filters) */
 	long long top = since || until ? db_get_int(c, "SELECT max(id) FROM deal", NULL, 0) : 0;
-	if ((since || until) && top >= 0 && top < PERIOD_MAX_ID) {
+	if ((since || until) && top >= 0 && top < PERIOD_MAX_ID && dialect_triggers(c)) {
 		int rc = funnel_days_period(c, r, since, until, now, cs, k, scope, top, fs, n);
 		free(scope);
 		return rc;
 	}
-	bool filtered = deals_filtered(since, until, r, multi, scope);
-	char *sql = filtered ? deal_query(days_filtered_sql, since, until, r, multi, scope) : NULL;
+	bool filtered = deals_filtered(c, since, until, r, multi, scope);
+	char *sql = NULL;
+	if (filtered) {
+		/* the days so far of a current stay, then the deals' filters */
+		char *days = dialect_days_between(c, "CAST(?4 AS text)", "h.at");
+		char *fmt = xasprintf(days_filtered_sql, days, dialect_index(c, " CROSS"),
+				      dialect_index(c, " INDEXED BY stage_history_deal"));
+		sql = deal_query(c, fmt, since, until, r, multi, scope);
+		free(fmt);
+		free(days);
+	}
 	free(scope);
 	int rc = prepare(c, sql ? sql : days_fast_sql, &st);
 	if (rc) {
@@ -630,8 +654,8 @@ static int funnel_one(struct crm *c, const struct report_opts *r, const char *si
 {
 	struct db_stmt *st;
 	char *scope = scope_and(c, "deal", "d");
-	bool multi = cs->n > 1, filtered = deals_filtered(since, until, r, multi, scope);
-	char *counts = filtered ? deal_query(funnel_counts_filtered, since, until, r, multi, scope) : NULL;
+	bool multi = cs->n > 1, filtered = deals_filtered(c, since, until, r, multi, scope);
+	char *counts = filtered ? deal_query(c, funnel_counts_filtered, since, until, r, multi, scope) : NULL;
 	free(scope);
 	char *sql = xasprintf(funnel_sql, counts ? counts : funnel_counts_all);
 	free(counts);
@@ -740,8 +764,17 @@ int report_funnel(struct crm *c, const struct report_opts *r)
 /* ---- forecast ---- */
 
 /* The forecast's filters: ?1 pipeline, ?2 owner, ?7 members. */
-#define FORECAST_FILTERS "AND (?1 IS NULL OR pipeline = ?1) AND (?2 IS NULL OR owner = ?2) " \
-	"AND (?7 IS NULL OR owner IN (SELECT value FROM json_each(?7)))"
+#define FORECAST_FILTERS "AND (CAST(?1 AS text) IS NULL OR pipeline = ?1) " \
+	"AND (CAST(?2 AS text) IS NULL OR owner = ?2) AND (CAST(?7 AS text) IS NULL OR owner IN (SELECT value FROM %s))"
+
+/* FORECAST_FILTERS, then more (conditions, with no %). */
+static char *forecast_filters(struct crm *c, const char *more)
+{
+	char *members = dialect_json_values(c, "CAST(?7 AS text)");
+	char *r = xasprintf(FORECAST_FILTERS "%s", members, more);
+	free(members);
+	return r;
+}
 
 /* --by deal: open deals by amount x probability, the largest first (the
  * dashboard's potential deals): weighed in the covering index, only the
@@ -751,12 +784,14 @@ static int forecast_deals(struct crm *c, const struct report_opts *r, cJSON *row
 {
 	char *scope = scope_and(c, "deal", "deal");
 	char *dflt = config_get(c, "currency");
+	char *filters = forecast_filters(c, scope);
 	char *sql = xasprintf(
 		"SELECT d.id, d.name, d.owner, d.stage, d.expected_close, d.amount, d.probability, "
 		"  t.w, coalesce(d.currency, ?4) FROM (SELECT id, coalesce(amount, 0) * coalesce(probability, 0) AS w "
-		"  FROM deal%s WHERE status = 'open' AND deleted_at IS NULL " FORECAST_FILTERS "%s "
+		"  FROM deal%s WHERE status = 'open' AND deleted_at IS NULL %s "
 		"  ORDER BY w DESC, id LIMIT ?3) t JOIN deal d ON d.id = t.id ORDER BY t.w DESC, t.id",
-		*scope ? "" : " INDEXED BY deal_forecast", scope);
+		dialect_index(c, *scope ? "" : " INDEXED BY deal_forecast"), filters);
+	free(filters);
 	free(scope);
 	struct db_stmt *st;
 	int rc = prepare(c, sql, &st);
@@ -767,7 +802,7 @@ static int forecast_deals(struct crm *c, const struct report_opts *r, cJSON *row
 	}
 	bind_opt(st, 1, r->pipeline);
 	bind_opt(st, 2, r->owner);
-	db_bind_int64(st, 3, r->limit > 0 ? r->limit : -1);
+	db_bind_int64(st, 3, r->limit > 0 ? r->limit : INT64_MAX);   /* no LIMIT -1 on a server */
 	bind_opt(st, 4, dflt ? dflt : "CNY");
 	bind_opt(st, 7, r->members);
 	free(dflt);
@@ -799,17 +834,19 @@ static int forecast_one(struct crm *c, const struct report_opts *r, const char *
 			const struct currencies *cs, int k, cJSON *rows)
 {
 	const char *by = r->by ? r->by : "month";
-	const char *open_key, *won_key, *open_col = "expected_close", *won_col = "closed_at";
+	char *open_key, *won_key;
+	const char *open_col = "expected_close", *won_col = "closed_at";
 	/* expected_close is a day; closed_at an instant, written with the
 	 * offset of whoever closed the deal: its period is the one here */
 	if (!strcmp(by, "month")) {
-		open_key = "substr(e, 1, 7)";
-		won_key = "strftime('%Y-%m', e, 'localtime')";
+		open_key = dialect_month(c, "e", false);
+		won_key = dialect_month(c, "e", true);
 	} else if (!strcmp(by, "week")) {
-		open_key = "date(substr(e, 1, 10), 'weekday 0', '-6 days')";
-		won_key = "date(e, 'localtime', 'weekday 0', '-6 days')";
+		open_key = dialect_week(c, "e", false);
+		won_key = dialect_week(c, "e", true);
 	} else {
-		open_key = won_key = "e";
+		open_key = xstrdup("e");
+		won_key = xstrdup("e");
 		open_col = won_col = "owner";
 	}
 	/* Open deals by expected close, won deals by when they closed: first
@@ -819,24 +856,34 @@ static int forecast_one(struct crm *c, const struct report_opts *r, const char *
 	bool filtered = r->pipeline || r->owner || r->members || since || until || cs->n > 1 || *scope;
 	/* the currency only when there are several: with one, the covering
 	 * indexes (which have no currency) answer alone */
-	char *cond = xasprintf("%s%s%s", FORECAST_FILTERS, cs->n > 1 ? " AND coalesce(currency, ?5) = ?4" : "",
-			       scope);
+	char *more = xasprintf("%s%s", cs->n > 1 ? " AND coalesce(currency, ?5) = ?4" : "", scope);
+	char *cond = forecast_filters(c, more);
+	free(more);
 	free(scope);
+	char *closed = dialect_instant(c, "closed_at"), *lo = dialect_instant(c, "CAST(?3 AS text)");
+	char *hi = dialect_instant(c, "CAST(?6 AS text)");
+	char *period = xasprintf("AND (CAST(?3 AS text) IS NULL OR %s >= %s) AND (CAST(?6 AS text) IS NULL OR %s < %s)",
+				 closed, lo, closed, hi);
+	free(closed);
+	free(lo);
+	free(hi);
 	char *sql = xasprintf(
 		"WITH o AS (SELECT %s AS k, sum(n) AS n, sum(amt) AS amt, sum(w) AS w FROM ("
 		"  SELECT %s AS e, count(*) AS n, coalesce(sum(amount), 0) AS amt, "
 		"  coalesce(sum(amount * coalesce(probability, 0)), 0) AS w FROM deal %s "
-		"  WHERE status = 'open' AND deleted_at IS NULL %s GROUP BY e) GROUP BY k), "
+		"  WHERE status = 'open' AND deleted_at IS NULL %s GROUP BY e) AS oe GROUP BY k), "
 		"x AS (SELECT %s AS k, sum(n) AS n, sum(amt) AS amt FROM ("
 		"  SELECT %s AS e, count(*) AS n, coalesce(sum(amount), 0) AS amt FROM deal %s "
-		"  WHERE status = 'won' AND deleted_at IS NULL %s %s GROUP BY e) GROUP BY k) "
+		"  WHERE status = 'won' AND deleted_at IS NULL %s %s GROUP BY e) AS xe GROUP BY k) "
 		"SELECT k, sum(on_), sum(oamt), sum(w), sum(wn), sum(wamt) FROM ("
 		"  SELECT k, n AS on_, amt AS oamt, w, 0 AS wn, 0 AS wamt FROM o "
-		"  UNION ALL SELECT k, 0, 0, 0, n, amt FROM x) GROUP BY k ORDER BY k IS NULL, k",
-		open_key, open_col, filtered || !strcmp(by, "owner") ? "" : "INDEXED BY deal_forecast", cond,
-		won_key, won_col, filtered || !strcmp(by, "owner") ? "" : "INDEXED BY deal_won", cond,
-		"AND (?3 IS NULL OR julianday(closed_at) >= julianday(?3)) "
-		"AND (?6 IS NULL OR julianday(closed_at) < julianday(?6))");
+		"  UNION ALL SELECT k, 0, 0, 0, n, amt FROM x) AS u GROUP BY k ORDER BY k IS NULL, k",
+		open_key, open_col, dialect_index(c, filtered || !strcmp(by, "owner") ? "" : "INDEXED BY deal_forecast"),
+		cond, won_key, won_col, dialect_index(c, filtered || !strcmp(by, "owner") ? "" : "INDEXED BY deal_won"),
+		cond, period);
+	free(period);
+	free(open_key);
+	free(won_key);
 	free(cond);
 	struct db_stmt *st;
 	int rc = prepare(c, sql, &st);
@@ -918,10 +965,10 @@ int report_forecast(struct crm *c, const struct report_opts *r)
  * SQLite, took 2 s at 240k won deals). */
 static const char cycle_sql[] =
 	"SELECT coalesce(d.source, l.source, '(none)'), coalesce(d.owner, '(none)'), d.pipeline, "
-	"  julianday(d.closed_at) - julianday(coalesce(l.created_at, d.created_at)) "
+	"  %s "
 	"  FROM deal d%s LEFT JOIN lead l ON l.id = d.lead_id "
 	"  WHERE d.status = 'won' AND d.deleted_at IS NULL AND d.closed_at IS NOT NULL "
-	"  AND (?1 IS NULL OR julianday(d.closed_at) >= julianday(?1)) AND (?2 IS NULL OR d.owner = ?2)%s";
+	"  AND (CAST(?1 AS text) IS NULL OR %s >= %s) AND (CAST(?2 AS text) IS NULL OR d.owner = ?2)%s";
 
 /* One group's days, sorted (NULL, an unreadable date, first, as NAN). */
 struct days {
@@ -1041,12 +1088,12 @@ static const char stage_days_sql[] =
 /* The same for one owner's deals, from their own history: the deals
  * first (index deal_owner), then their stays (index stage_history_deal). */
 static const char stage_days_owner_sql[] =
-	"SELECT h.pipeline, h.to_stage, count(*), avg(coalesce(h.days, julianday(?3) - julianday(h.at))) "
-	"FROM deal d CROSS JOIN stage_history h ON h.deal_id = d.id "
+	"SELECT h.pipeline, h.to_stage, count(*), avg(coalesce(h.days, %s)) "
+	"FROM deal d%s JOIN stage_history h ON h.deal_id = d.id "
 	"JOIN pipeline p ON p.key = h.pipeline JOIN stage s ON s.pipeline_id = p.id AND s.key = h.to_stage "
 	"WHERE %s%s AND d.deleted_at IS NULL AND s.closes IS NULL "
 	"AND (h.left_at IS NOT NULL OR d.status = 'open') "
-	"GROUP BY h.pipeline, h.to_stage ORDER BY p.id, s.position";
+	"GROUP BY h.pipeline, h.to_stage, p.id, s.position ORDER BY p.id, s.position";
 
 int report_cycle(struct crm *c, const struct report_opts *r)
 {
@@ -1063,7 +1110,13 @@ int report_cycle(struct crm *c, const struct report_opts *r)
 	struct db_stmt *st;
 	char *scope = scope_and(c, "deal", "d");
 	/* in table order unless an owner (or the user's scope) picks a few */
-	char *sql = xasprintf(cycle_sql, r->owner || *scope ? "" : " NOT INDEXED", scope);
+	char *days = dialect_days_between(c, "d.closed_at", "coalesce(l.created_at, d.created_at)");
+	char *closed = dialect_instant(c, "d.closed_at"), *from = dialect_instant(c, "CAST(?1 AS text)");
+	char *sql = xasprintf(cycle_sql, days, dialect_index(c, r->owner || *scope ? "" : " NOT INDEXED"), closed,
+			      from, scope);
+	free(days);
+	free(closed);
+	free(from);
 	rc = prepare(c, sql, &st);
 	free(sql);
 	if (rc) {
@@ -1082,7 +1135,14 @@ int report_cycle(struct crm *c, const struct report_opts *r)
 	/* the stage part follows the owner filter; --since means won since for
 	 * the cycle rows and is not applied to stays */
 	/* a scope reads the user's own deals' history, like --owner */
-	sql = r->owner || *scope ? xasprintf(stage_days_owner_sql, r->owner ? "d.owner = ?2" : "1", scope) : NULL;
+	/* and on a server, where no trigger keeps stage_stats */
+	sql = NULL;
+	if (r->owner || *scope || !dialect_triggers(c)) {
+		days = dialect_days_between(c, "CAST(?3 AS text)", "h.at");
+		sql = xasprintf(stage_days_owner_sql, days, dialect_index(c, " CROSS"),
+				r->owner ? "d.owner = ?2" : "1 = 1", scope);
+		free(days);
+	}
 	free(scope);
 	rc = prepare(c, sql ? sql : stage_days_sql, &st);
 	bool own = sql != NULL;

@@ -28,10 +28,21 @@ static const char *const roles[] = { "admin", "manager", "rep", "finance", "serv
 static const char *const readable[] = { USER_TABLE, "share", "config", "pipeline", "stage", "field", "rule",
 					"score_rule", NULL };
 
-/* Tables of one row per record, by its id, that a group reads where
- * it may read the record (a lead's score is read with the lead): each
- * with the record table it follows. */
-static const char *const follows[][2] = { { "lead_score", "lead" } };
+/* Tables of rows of a record, by its id in a column, that a group
+ * reads where it may read the record (a lead's score is read with the
+ * lead), and writes there too where crm writes them with the record's
+ * changes (a deal's stage history with its moves, gone with its purge). */
+static const struct follow {
+	const char *table, *record, *column;
+	bool writes;
+} follows[] = {
+	{ "lead_score", "lead", "id", false },
+	{ "stage_history", "deal", "deal_id", true },
+};
+
+/* Counts per pipeline and stage that crm keeps as it writes deals (a
+ * file's triggers do): every group reads and writes them. */
+static const char *const derived[] = { "stage_stats", "funnel_counts", NULL };
 
 /* The audit log: every group appends its own entries (crm writes one
  * with each change) and reads those of the records it may see. */
@@ -224,24 +235,41 @@ static void grant_others(PGconn *conn, const struct stable *t, struct sbuf *b)
 	sbuf_addf(b, "GRANT ALL ON %s TO crm_admin;\n", table);
 	for (int i = 1; roles[i] && listed(readable, t->name); i++)
 		sbuf_addf(b, "GRANT SELECT ON %s TO crm_%s;\n", table, roles[i]);
+	for (int i = 1; roles[i] && listed(derived, t->name); i++)
+		sbuf_addf(b, "GRANT SELECT, INSERT, UPDATE ON %s TO crm_%s;\n", table, roles[i]);
 	free(table);
 }
 
-/* Row-level security on a table that follows record table rec: a row
- * is read by whoever reads the record's. Returns the policies made. */
-static int follow_policies(PGconn *conn, const char *name, const char *rec, struct sbuf *b)
+/* Row-level security on a table that follows a record table: a row is
+ * read (and written, f->writes) by whoever reads the record's. Returns
+ * the policies made. */
+static int follow_policies(PGconn *conn, const struct follow *f, struct sbuf *b)
 {
-	char *table = pg_ident(conn, name), *of = pg_ident(conn, rec);
+	char *table = pg_ident(conn, f->table), *of = pg_ident(conn, f->record), *col = pg_ident(conn, f->column);
 	sbuf_addf(b, "ALTER TABLE %s ENABLE ROW LEVEL SECURITY;\nALTER TABLE %s FORCE ROW LEVEL SECURITY;\n"
 		  "CREATE POLICY crm_admin_all ON %s TO crm_admin USING (" ADMIN_HOLDS ") WITH CHECK (" ADMIN_HOLDS ");\n",
 		  table, table, table);
-	for (int i = 1; roles[i]; i++)
-		sbuf_addf(b, "GRANT SELECT ON %s TO crm_%s;\n"
-			  "CREATE POLICY crm_%s_read ON %s FOR SELECT TO crm_%s USING (id IN (SELECT id FROM %s));\n",
-			  table, roles[i], roles[i], table, roles[i], of);
+	int n = 1;
+	for (int i = 1; roles[i]; i++) {
+		sbuf_addf(b, "GRANT SELECT%s ON %s TO crm_%s;\n"
+			  "CREATE POLICY crm_%s_read ON %s FOR SELECT TO crm_%s USING (%s IN (SELECT id FROM %s));\n",
+			  f->writes ? ", INSERT, UPDATE, DELETE" : "", table, roles[i], roles[i], table, roles[i], col, of);
+		n++;
+		if (f->writes) {
+			sbuf_addf(b, "CREATE POLICY crm_%s_insert ON %s FOR INSERT TO crm_%s "
+				  "WITH CHECK (%s IN (SELECT id FROM %s));\n"
+				  "CREATE POLICY crm_%s_update ON %s FOR UPDATE TO crm_%s "
+				  "USING (%s IN (SELECT id FROM %s)) WITH CHECK (%s IN (SELECT id FROM %s));\n"
+				  "CREATE POLICY crm_%s_delete ON %s FOR DELETE TO crm_%s USING (%s IN (SELECT id FROM %s));\n",
+				  roles[i], table, roles[i], col, of, roles[i], table, roles[i], col, of, col, of,
+				  roles[i], table, roles[i], col, of);
+			n += 3;
+		}
+	}
 	free(table);
 	free(of);
-	return (int)(sizeof(roles) / sizeof(*roles)) - 1;
+	free(col);
+	return n;
 }
 
 /* The audit log's rows: an entry is appended in the name of the role
@@ -290,8 +318,8 @@ int policy_apply(struct crm *c, PGconn *conn, const struct schema *s, int *npoli
 		if (!strcmp(s->t[i].name, AUDIT_TABLE))
 			*npolicies += audit_policies(&b);
 		for (size_t k = 0; k < sizeof(follows) / sizeof(*follows); k++)
-			if (!strcmp(s->t[i].name, follows[k][0]))
-				*npolicies += follow_policies(conn, follows[k][0], follows[k][1], &b);
+			if (!strcmp(s->t[i].name, follows[k].table))
+				*npolicies += follow_policies(conn, &follows[k], &b);
 	}
 	rc = pg_exec(c, conn, b.s, "making the policies");
 	sbuf_release(&b);
