@@ -64,7 +64,7 @@ static bool scoped(struct crm *c)
 {
 	for (int i = 0; type_at(c, i); i++) {
 		char *s = query_scope(c, type_at(c, i), "r", false);
-		bool all = !strcmp(s, "1");
+		bool all = !strcmp(s, QUERY_SCOPE_ALL);
 		free(s);
 		if (!all)
 			return true;

@@ -90,8 +90,8 @@ int pipeline_list(struct crm *c)
 {
 	/* the open deals the acting user may see */
 	char *scope = query_scope(c, type_find(c, "deal"), "d", false);
-	if (!strcmp(scope, "1"))
-		scope[0] = 0;   /* all of them (a bare 1 is no condition on a server) */
+	if (!strcmp(scope, QUERY_SCOPE_ALL))
+		scope[0] = 0;   /* all of them */
 	char *joined = dialect_joined(c, "s.key", "','", "stage s WHERE s.pipeline_id = p.id", "s.position");
 	char *sql = xasprintf("SELECT p.id, p.key, p.label, p.is_default, %s, "
 			      "(SELECT count(*) FROM deal d WHERE d.pipeline = p.key AND d.deleted_at IS NULL "
