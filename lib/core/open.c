@@ -347,7 +347,9 @@ static int open_handle(struct crm *c, int flags)
 	}
 	sqlite3_extended_result_codes(c->db, 1);
 	c->conn = db_sqlite_conn(c->db);
-	/* more of SQLite's small allocations from the connection's own slab */
+	/* more of SQLite's small allocations from the connection's own slab
+	 * (a no-op where SQLite is built without lookaside, as Debian's is:
+	 * SQLITE_OMIT_LOOKASIDE) */
 	sqlite3_db_config(c->db, SQLITE_DBCONFIG_LOOKASIDE, NULL, 512, 1024);
 	busy_set(c, DEFAULT_BUSY_MS);
 	/* Defensive mode: no writable_schema tricks, even from our own code. */
