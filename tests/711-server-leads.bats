@@ -15,30 +15,9 @@ teardown_file() {
 	pg_stop
 }
 
-# A server with alice the admin and two reps, bob and carol; the clock
-# pinned so that a file and the server write the same times.
+# a server (tests/pg.bash: its team, the clock pinned)
 local_setup() {
-	pg_skip_if_none
-	DBNAME="l$BATS_SUITE_TEST_NUMBER"
-	pg_createdb "$DBNAME"
-	URL=$(pg_url "$DBNAME")
-	export CRM_NOW=2026-03-02T09:30:00+08:00
-	crm server init "$URL" >/dev/null
-	crm server user add alice --role admin --server "$URL" >/dev/null
-	crm server user add bob --role rep --server "$URL" >/dev/null
-	crm server user add carol --role rep --server "$URL" >/dev/null
-	A=$(pg_url "$DBNAME" alice)
-	B=$(pg_url "$DBNAME" bob)
-	C=$(pg_url "$DBNAME" carol)
-	unset CRM_USER
-}
-
-# The same team on a file ($CRM_DB), alice acting.
-team_file() {
-	fresh_db
-	crm user add alice --role admin >/dev/null
-	crm --as alice user add bob --role rep >/dev/null
-	crm --as alice user add carol --role rep >/dev/null
+	pg_server_setup l
 }
 
 # ids_psql USER [TABLE]: the ids USER's own role reads through psql
@@ -46,17 +25,6 @@ ids_psql() {
 	local out
 	out=$(pg_psql "$DBNAME" "$1" "SELECT id FROM \"${2:-lead}\" ORDER BY id") || return 1
 	paste -sd ' ' <<<"$out"
-}
-
-# as USER CMD...: crm as USER, on the server (S) or on the file (F), by $SIDE
-as() {
-	local u=$1
-	shift
-	if [ "$SIDE" = F ]; then
-		crm --as "$u" "$@"
-	else
-		crm --db "$(pg_url "$DBNAME" "$u")" "$@"
-	fi
 }
 
 # The same leads on one side: three of alice's, bob's and carol's.
@@ -70,7 +38,7 @@ some_leads() {
 	local side out
 	for side in F S; do
 		SIDE=$side
-		[ "$side" = F ] && team_file
+		[ "$side" = F ] && pg_team_file
 		run --separate-stderr as alice lead add name="张伟" phone=13812345678 company="杭州云启科技有限公司" budget=1.5万 tags=vip,华东
 		assert_success
 		assert_jsonl
@@ -101,7 +69,7 @@ some_leads() {
 	local side
 	for side in F S; do
 		SIDE=$side
-		[ "$side" = F ] && team_file
+		[ "$side" = F ] && pg_team_file
 		some_leads
 		{
 			as alice lead list --json | jq -c '{id, name, owner, status, budget, tags}'
@@ -203,7 +171,7 @@ some_leads() {
 	local side
 	for side in F S; do
 		SIDE=$side
-		[ "$side" = F ] && team_file
+		[ "$side" = F ] && pg_team_file
 		run --separate-stderr as bob lead add phone=13812345678
 		assert_failure 3
 		echo "$stderr" > "$BATS_TEST_TMPDIR/$side.err"

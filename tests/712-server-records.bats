@@ -16,41 +16,9 @@ teardown_file() {
 	pg_stop
 }
 
-# A server with alice the admin and two reps, bob and carol; the clock
-# pinned so that a file and the server write the same times.
+# a server (tests/pg.bash: its team, the clock pinned)
 local_setup() {
-	pg_skip_if_none
-	DBNAME="r$BATS_SUITE_TEST_NUMBER"
-	pg_createdb "$DBNAME"
-	URL=$(pg_url "$DBNAME")
-	export CRM_NOW=2026-03-02T09:30:00+08:00
-	crm server init "$URL" >/dev/null
-	crm server user add alice --role admin --server "$URL" >/dev/null
-	crm server user add bob --role rep --server "$URL" >/dev/null
-	crm server user add carol --role rep --server "$URL" >/dev/null
-	A=$(pg_url "$DBNAME" alice)
-	B=$(pg_url "$DBNAME" bob)
-	C=$(pg_url "$DBNAME" carol)
-	unset CRM_USER
-}
-
-# The same team on a file ($CRM_DB), alice acting.
-team_file() {
-	fresh_db
-	crm user add alice --role admin >/dev/null
-	crm --as alice user add bob --role rep >/dev/null
-	crm --as alice user add carol --role rep >/dev/null
-}
-
-# as USER CMD...: crm as USER, on the server (S) or on the file (F), by $SIDE
-as() {
-	local u=$1
-	shift
-	if [ "$SIDE" = F ]; then
-		crm --as "$u" "$@"
-	else
-		crm --db "$(pg_url "$DBNAME" "$u")" "$@"
-	fi
+	pg_server_setup r
 }
 
 # psql_ids USER TABLE: the ids of live rows USER's own role reads through psql
@@ -86,7 +54,7 @@ some_records() {
 	local side
 	for side in F S; do
 		SIDE=$side
-		[ "$side" = F ] && team_file
+		[ "$side" = F ] && pg_team_file
 		{
 			as alice account add name="杭州云启科技" industry=SaaS region=华东 tier=A tags=vip
 			as bob account add name="宁波海纳贸易" industry=贸易 region=华东 tier=B tags=华东,vip
@@ -187,7 +155,7 @@ some_records() {
 	local side
 	for side in F S; do
 		SIDE=$side
-		[ "$side" = F ] && team_file
+		[ "$side" = F ] && pg_team_file
 		as alice account add name="杭州云启科技" >/dev/null
 		as alice product add name="普洱茶礼盒" sku=PE-1 price=1280 >/dev/null
 		{
@@ -252,7 +220,7 @@ some_records() {
 	local side
 	for side in F S; do
 		SIDE=$side
-		[ "$side" = F ] && team_file
+		[ "$side" = F ] && pg_team_file
 		some_records
 		{
 			as alice tag list
@@ -300,7 +268,7 @@ some_records() {
 	local side
 	for side in F S; do
 		SIDE=$side
-		[ "$side" = F ] && team_file
+		[ "$side" = F ] && pg_team_file
 		as alice account add name="杭州云启科技" tags=vip >/dev/null
 		{
 			run --separate-stderr as alice tag add account:99 x
@@ -324,7 +292,7 @@ some_records() {
 	local side
 	for side in F S; do
 		SIDE=$side
-		[ "$side" = F ] && team_file
+		[ "$side" = F ] && pg_team_file
 		some_records
 		{
 			as alice note account:1 "客户说喜欢喝普洱茶" --type call --next "+3d 寄茶叶样品"
@@ -367,7 +335,7 @@ some_records() {
 	local side
 	for side in F S; do
 		SIDE=$side
-		[ "$side" = F ] && team_file
+		[ "$side" = F ] && pg_team_file
 		as alice account add name="杭州云启科技" >/dev/null
 		{
 			run --separate-stderr as alice note account:1 "   "
@@ -396,7 +364,7 @@ some_records() {
 	local side
 	for side in F S; do
 		SIDE=$side
-		[ "$side" = F ] && team_file
+		[ "$side" = F ] && pg_team_file
 		some_records
 		{
 			as alice task add --title 发方案 --for account:1 --due "tomorrow 14:00" --priority high
@@ -430,7 +398,7 @@ some_records() {
 	local side
 	for side in F S; do
 		SIDE=$side
-		[ "$side" = F ] && team_file
+		[ "$side" = F ] && pg_team_file
 		as alice task add --title 上午的 --due "2026-03-02 09:00" >/dev/null
 		as alice task add --title 下午的 --due "2026-03-02 15:00" >/dev/null
 		as alice task add --title 今天的 --due 2026-03-02 >/dev/null
@@ -489,7 +457,7 @@ some_records() {
 	local side
 	for side in F S; do
 		SIDE=$side
-		[ "$side" = F ] && team_file
+		[ "$side" = F ] && pg_team_file
 		as alice task add --title 发方案 --due tomorrow >/dev/null
 		{
 			run --separate-stderr as alice task add --title 坏 --priority urgent

@@ -17,41 +17,9 @@ teardown_file() {
 	pg_stop
 }
 
-# A server with alice the admin and two reps, bob and carol; the clock
-# pinned so that a file and the server write the same times.
+# a server (tests/pg.bash: its team, the clock pinned)
 local_setup() {
-	pg_skip_if_none
-	DBNAME="p$BATS_SUITE_TEST_NUMBER"
-	pg_createdb "$DBNAME"
-	URL=$(pg_url "$DBNAME")
-	export CRM_NOW=2026-03-02T09:30:00+08:00
-	crm server init "$URL" >/dev/null
-	crm server user add alice --role admin --server "$URL" >/dev/null
-	crm server user add bob --role rep --server "$URL" >/dev/null
-	crm server user add carol --role rep --server "$URL" >/dev/null
-	A=$(pg_url "$DBNAME" alice)
-	B=$(pg_url "$DBNAME" bob)
-	C=$(pg_url "$DBNAME" carol)
-	unset CRM_USER
-}
-
-# The same team on a file ($CRM_DB), alice acting.
-team_file() {
-	fresh_db
-	crm user add alice --role admin >/dev/null
-	crm --as alice user add bob --role rep >/dev/null
-	crm --as alice user add carol --role rep >/dev/null
-}
-
-# as USER CMD...: crm as USER, on the server (S) or on the file (F), by $SIDE
-as() {
-	local u=$1
-	shift
-	if [ "$SIDE" = F ]; then
-		crm --as "$u" "$@"
-	else
-		crm --db "$(pg_url "$DBNAME" "$u")" "$@"
-	fi
+	pg_server_setup p
 }
 
 # q SQL: one value per line, as the server's superuser reads it
@@ -63,7 +31,7 @@ q() {
 	local side
 	for side in F S; do
 		SIDE=$side
-		[ "$side" = F ] && team_file
+		[ "$side" = F ] && pg_team_file
 		{
 			as alice deal add name="云启 ERP" amount=12万 tags=vip,华东 expected_close=2026-04-30
 			as bob deal add name="海纳 CRM" amount=50000 stage=qualified
@@ -95,7 +63,7 @@ q() {
 	local side
 	for side in F S; do
 		SIDE=$side
-		[ "$side" = F ] && team_file
+		[ "$side" = F ] && pg_team_file
 		{
 			CRM_NOW=2026-03-02T09:30:00+08:00 as bob deal add name="海纳 CRM" amount=50000
 			CRM_NOW=2026-03-05T21:30:00+08:00 as bob stage move 1 proposal
@@ -123,7 +91,7 @@ q() {
 	local side
 	for side in F S; do
 		SIDE=$side
-		[ "$side" = F ] && team_file
+		[ "$side" = F ] && pg_team_file
 		{
 			as alice stage add contract --label 签约 --probability 90 --position 5 --require amount,expected_close
 			as bob deal add name="无金额"
@@ -150,7 +118,7 @@ q() {
 	local side
 	for side in F S; do
 		SIDE=$side
-		[ "$side" = F ] && team_file
+		[ "$side" = F ] && pg_team_file
 		{
 			as bob deal add amount=100 || echo "rc=$?"
 			as bob deal add name=x amount=很多 || echo "rc=$?"
@@ -233,7 +201,7 @@ q() {
 	local side
 	for side in F S; do
 		SIDE=$side
-		[ "$side" = F ] && team_file
+		[ "$side" = F ] && pg_team_file
 		{
 			as alice pipeline list
 			as alice pipeline show
@@ -274,7 +242,7 @@ sql_side() {
 	local side
 	for side in F S; do
 		SIDE=$side
-		[ "$side" = F ] && team_file
+		[ "$side" = F ] && pg_team_file
 		{
 			as alice stage add proposal --require-activity call
 			as bob deal add name=甲
@@ -299,7 +267,7 @@ sql_side() {
 	local side
 	for side in F S; do
 		SIDE=$side
-		[ "$side" = F ] && team_file
+		[ "$side" = F ] && pg_team_file
 		{
 			if [ "$side" = F ]; then
 				as alice config set approval.amount_over 100000 >/dev/null
@@ -326,7 +294,7 @@ sql_side() {
 	local side
 	for side in F S; do
 		SIDE=$side
-		[ "$side" = F ] && team_file
+		[ "$side" = F ] && pg_team_file
 		{
 			CRM_NOW=2026-03-02T09:30:00+08:00 as bob deal add name=甲 amount=100
 			CRM_NOW=2026-03-02T09:30:00+08:00 as bob deal add name=乙 amount=200
@@ -367,7 +335,7 @@ sql_side() {
 	local side
 	for side in F S; do
 		SIDE=$side
-		[ "$side" = F ] && team_file
+		[ "$side" = F ] && pg_team_file
 		{
 			CRM_NOW=2026-03-01T09:30:00+08:00 as bob deal add name=甲 source=展会
 			CRM_NOW=2026-03-01T09:30:00+08:00 as bob deal add name=乙 source=展会
@@ -407,7 +375,7 @@ sql_side() {
 	local side
 	for side in F S; do
 		SIDE=$side
-		[ "$side" = F ] && team_file
+		[ "$side" = F ] && pg_team_file
 		{
 			as bob deal add name=甲 amount=100 expected_close=2026-03-20
 			as bob deal add name=乙 amount=200 expected_close=2026-04-02 stage=proposal

@@ -14,36 +14,9 @@ teardown_file() {
 	pg_stop
 }
 
+# a server (tests/pg.bash: its team, the clock pinned)
 local_setup() {
-	pg_skip_if_none
-	DBNAME="h$BATS_SUITE_TEST_NUMBER"
-	pg_createdb "$DBNAME"
-	URL=$(pg_url "$DBNAME")
-	export CRM_NOW=2026-03-02T09:30:00+08:00
-	crm server init "$URL" >/dev/null
-	crm server user add alice --role admin --server "$URL" >/dev/null
-	crm server user add bob --role rep --server "$URL" >/dev/null
-	crm server user add carol --role rep --server "$URL" >/dev/null
-	B=$(pg_url "$DBNAME" bob)
-	unset CRM_USER
-}
-
-team_file() {
-	fresh_db
-	crm user add alice --role admin >/dev/null
-	crm --as alice user add bob --role rep >/dev/null
-	crm --as alice user add carol --role rep >/dev/null
-}
-
-# as USER CMD...: crm as USER, on the server (S) or on the file (F), by $SIDE
-as() {
-	local u=$1
-	shift
-	if [ "$SIDE" = F ]; then
-		crm --as "$u" "$@"
-	else
-		crm --db "$(pg_url "$DBNAME" "$u")" "$@"
-	fi
+	pg_server_setup h
 }
 
 # A life for two leads: alice's lead 1 made, changed, noted; bob's lead 2.
@@ -63,7 +36,7 @@ lead_log() {
 	local side
 	for side in F S; do
 		SIDE=$side
-		[ "$side" = F ] && team_file
+		[ "$side" = F ] && pg_team_file
 		some_history
 		{
 			as alice history lead:1
@@ -81,7 +54,7 @@ lead_log() {
 	local side
 	for side in F S; do
 		SIDE=$side
-		[ "$side" = F ] && team_file
+		[ "$side" = F ] && pg_team_file
 		some_history
 		{
 			as alice log | lead_log
@@ -142,7 +115,7 @@ lead_log() {
 	local side
 	for side in F S; do
 		SIDE=$side
-		[ "$side" = F ] && team_file
+		[ "$side" = F ] && pg_team_file
 		some_history
 		as alice lead list | as alice history > "$BATS_TEST_TMPDIR/$side.out"
 		as bob lead list | as bob history | jq -r .entity | sort -u > "$BATS_TEST_TMPDIR/$side.bob"

@@ -15,36 +15,15 @@ teardown_file() {
 	pg_stop
 }
 
+# alice the admin; dave manages east, bob in it; carol in west
+PG_TEAM='alice --role admin
+dave --role manager --team east
+bob --role rep --team east --manager dave
+carol --role rep --team west'
+
+# a server (tests/pg.bash: this team, the clock pinned)
 local_setup() {
-	pg_skip_if_none
-	DBNAME="e$BATS_SUITE_TEST_NUMBER"
-	pg_createdb "$DBNAME"
-	URL=$(pg_url "$DBNAME")
-	export CRM_NOW=2026-03-02T09:30:00+08:00
-	crm server init "$URL" >/dev/null
-	crm server user add alice --role admin --server "$URL" >/dev/null
-	crm server user add dave --role manager --team east --server "$URL" >/dev/null
-	crm server user add bob --role rep --team east --manager dave --server "$URL" >/dev/null
-	crm server user add carol --role rep --team west --server "$URL" >/dev/null
-	unset CRM_USER
-}
-
-team_file() {
-	fresh_db
-	crm user add alice --role admin >/dev/null
-	crm --as alice user add dave --role manager --team east >/dev/null
-	crm --as alice user add bob --role rep --team east --manager dave >/dev/null
-	crm --as alice user add carol --role rep --team west >/dev/null
-}
-
-as() {
-	local u=$1
-	shift
-	if [ "$SIDE" = F ]; then
-		crm --as "$u" "$@"
-	else
-		crm --db "$(pg_url "$DBNAME" "$u")" "$@"
-	fi
+	pg_server_setup e
 }
 
 some_leads() {
@@ -57,7 +36,7 @@ some_leads() {
 	local side
 	for side in F S; do
 		SIDE=$side
-		[ "$side" = F ] && team_file
+		[ "$side" = F ] && pg_team_file
 		some_leads
 		{
 			as alice export leads
@@ -130,7 +109,7 @@ some_leads() {
 	local side
 	for side in F S; do
 		SIDE=$side
-		[ "$side" = F ] && team_file
+		[ "$side" = F ] && pg_team_file
 		{
 			as alice config set company.name 杭州云启科技有限公司
 			as alice config set approval.discount_over 15
@@ -155,7 +134,7 @@ some_leads() {
 	local side
 	for side in F S; do
 		SIDE=$side
-		[ "$side" = F ] && team_file
+		[ "$side" = F ] && pg_team_file
 		{
 			as bob team list
 			as alice team show east | jq -c '{name, role, team, manager}'

@@ -84,3 +84,62 @@ pg_createdb() {
 pg_psql() {
 	psql -X -q -A -t -v ON_ERROR_STOP=1 "$(pg_url "$1" "$2")" -c "$3"
 }
+
+# ---- a team on a server and on a file, for the suites that run the same
+# commands on both and compare what they print ----
+
+# The team: one `crm user add` argument list a line, the admin first. A
+# suite may set PG_TEAM before its tests run.
+PG_TEAM_DEFAULT='alice --role admin
+bob --role rep
+carol --role rep'
+
+# pg_server_setup PREFIX (in local_setup): a new database DBNAME (PREFIX
+# and the test's number) made a crm server at URL with the team's users;
+# the clock pinned, so that a file and the server write the same times;
+# A, B and C the URLs of alice, bob and carol; CRM_USER unset (a server
+# acts as its login role).
+pg_server_setup() {
+	pg_skip_if_none
+	DBNAME="$1$BATS_SUITE_TEST_NUMBER"
+	pg_createdb "$DBNAME"
+	URL=$(pg_url "$DBNAME")
+	export CRM_NOW=2026-03-02T09:30:00+08:00
+	crm server init "$URL" >/dev/null
+	local line
+	while IFS= read -r line; do
+		# shellcheck disable=SC2086   # a line is the words of one command
+		crm server user add $line --server "$URL" >/dev/null
+	done <<<"${PG_TEAM:-$PG_TEAM_DEFAULT}"
+	A=$(pg_url "$DBNAME" alice)
+	B=$(pg_url "$DBNAME" bob)
+	C=$(pg_url "$DBNAME" carol)
+	unset CRM_USER
+}
+
+# pg_team_file: the same team on a new file ($CRM_DB), the admin adding
+# the others.
+pg_team_file() {
+	fresh_db
+	local line admin=""
+	while IFS= read -r line; do
+		# shellcheck disable=SC2086
+		if [ -z "$admin" ]; then
+			crm user add $line >/dev/null
+			admin=${line%% *}
+		else
+			crm --as "$admin" user add $line >/dev/null
+		fi
+	done <<<"${PG_TEAM:-$PG_TEAM_DEFAULT}"
+}
+
+# as USER CMD...: crm as USER, on the server (SIDE=S) or on the file (F)
+as() {
+	local u=$1
+	shift
+	if [ "$SIDE" = F ]; then
+		crm --as "$u" "$@"
+	else
+		crm --db "$(pg_url "$DBNAME" "$u")" "$@"
+	fi
+}
