@@ -516,16 +516,14 @@ static int rewrite(struct crm *c, const struct type *t, bool one, const char *s,
 	return CRM_OK;
 }
 
-/* Whether expr holds a SELECT of its own (a subquery), outside quotes. */
+/* Whether expr holds a SELECT of its own (a subquery), outside quotes
+ * and comments. */
 static bool has_subquery(const char *s)
 {
 	for (size_t i = 0; s[i];) {
-		if (s[i] == '\'' || s[i] == '"' || s[i] == '`' || s[i] == '[') {
-			char close = s[i] == '[' ? ']' : s[i];
-			i++;
-			while (s[i] && s[i] != close)
-				i++;
-			i += s[i] != 0;
+		size_t q = quoted_len(s + i);
+		if (q) {
+			i += q;
 		} else if (is_ident((unsigned char)s[i])) {
 			size_t n = 0;
 			while (is_ident((unsigned char)s[i + n]))
