@@ -17,6 +17,7 @@
 #include "core/db.h"
 #include "core/open.h"
 #include "core/hook.h"
+#include "core/input.h"
 #include "base/text.h"
 #include "core/module.h"
 #include "main.h"
@@ -473,6 +474,11 @@ static int unknown_verb(struct crm *c, const struct cmd_entry *e, int argc, char
 	return CRM_USAGE;
 }
 
+enum { TXN_RETRIES = 5 };   /* runs again after a deadlock or serialization failure */
+
+static void retry_pause(int tries);
+static int run_txn(struct crm *c, const struct cmd_verb *v, struct args *a);
+
 /* Run the handler inside the database access it declared. */
 static int run_handler(struct crm *c, const struct cmd_verb *v, struct args *a, const char *as_opt)
 {
@@ -504,6 +510,39 @@ static int run_handler(struct crm *c, const struct cmd_verb *v, struct args *a, 
 		if (rc)
 			return rc;
 	}
+	/* A writer on a server that lost to another (a deadlock, a
+	 * serialization failure) runs again, a few times, if it can: the
+	 * input it read is gone, and what it committed stays. */
+	c->retry_ok = v->db == DB_WRITE && c->db_role && !input_piped();
+	for (int tries = 0;; tries++) {
+		unsigned long serial = c->txn_serial;
+		c->db_retry = false;
+		rc = run_txn(c, v, a);
+		if (!(rc == CRM_DBERR && c->db_retry && c->retry_ok && tries < TXN_RETRIES
+		      && c->txn_serial == serial + 1))
+			break;
+		c->errmsg[0] = 0;
+		retry_pause(tries);
+	}
+	c->retry_ok = false;
+	hook_run_pending(c);
+	return rc;
+}
+
+/* Wait before running a transaction again: longer each time, and not
+ * in step with the writer it lost to. */
+static void retry_pause(int tries)
+{
+	long ms = (10L << tries) + (long)(getpid() % 10);
+	struct timespec nap = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&nap, NULL);
+}
+
+/* The verb's transaction: begun, run, committed (or rolled back, its
+ * output and hooks dropped). */
+static int run_txn(struct crm *c, const struct cmd_verb *v, struct args *a)
+{
+	int rc;
 	if (v->db == DB_WRITE) {
 		rc = db_begin(c);
 		if (rc)
@@ -539,7 +578,6 @@ static int run_handler(struct crm *c, const struct cmd_verb *v, struct args *a, 
 				out_discard(c->out);   /* it printed what is undone */
 		}
 	}
-	hook_run_pending(c);
 	return rc;
 }
 

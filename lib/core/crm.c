@@ -80,6 +80,7 @@ int crm_dberror(struct crm *c, int rc, const char *what)
 	int code = crm_dbstatus(rc);
 	if (code == CRM_OK)
 		code = CRM_DBERR;   /* a "failure" that says it is none: still one */
+	c->db_retry = rc == DB_BUSY_RETRY;
 	if (rc == DB_BUSY_RETRY)
 		return crm_error(c, code, "%s: database is locked: another writer changed the same rows meanwhile "
 				 "(serialization failure or deadlock); run it again", what);

@@ -99,6 +99,13 @@ struct crm {
 	struct timespec txn_began;  /* when db_begin began the transaction */
 	unsigned long txn_serial;   /* transactions db_begin began: which one this is */
 	struct bulk *bulk;      /* the bulk run open (bulk_open..bulk_close), NULL: none */
+	/* The last database failure was a serialization failure or a
+	 * deadlock (DB_BUSY_RETRY): the transaction may be run again. */
+	bool db_retry;
+	/* The command may be run again from the start when that happens (it
+	 * reads no input, and has committed nothing yet): a failure that
+	 * says so is kept for the caller, not printed (input.c). */
+	bool retry_ok;
 };
 
 /* Record an error in c and return code; the caller passes it up. */

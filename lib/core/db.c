@@ -21,6 +21,10 @@ static int exec_status(struct crm *c, int rc)
 	int code = crm_dbstatus(rc);
 	if (code == CRM_OK)
 		code = CRM_DBERR;
+	c->db_retry = rc == DB_BUSY_RETRY;
+	if (rc == DB_BUSY_RETRY)
+		return crm_error(c, code, "database is locked: another writer changed the same rows meanwhile "
+				 "(serialization failure or deadlock); run it again");
 	if ((rc & 0xff) == DB_BUSY)
 		return crm_error(c, code, "database is locked (busy timeout passed)");
 	return crm_error(c, code, "%s", db_errmsg(c));

@@ -122,6 +122,8 @@ static int line_target(struct crm *c, const cJSON *obj, const char *dflt_type, l
 
 static int report(struct crm *c, int rc)
 {
+	if (rc && c->db_retry && c->retry_ok)
+		return rc;   /* the command runs again (main.c): not said yet */
 	if (rc && c->errmsg[0])
 		crm_report(c);
 	if (rc && c->strict)
