@@ -19,7 +19,7 @@ static int restore_exec(struct crm *c, struct args *a)
 
 static const struct cmd_verb restore_verbs[] = {
 	{ "", "[TYPE:ID ...]", "bring back removed records (ids, or JSON lines on stdin)",
-	  NULL, DB_WRITE, 0, -1, restore_exec },
+	  NULL, DB_WRITE, 0, -1, restore_exec, VERB_SERVER },
 	{ NULL }
 };
 

@@ -2,20 +2,14 @@
 # crm report: every report against a fixture of known deals, moves, leads
 # and activities (tests/fixtures/reports.sh), numbers worked out by hand.
 load helper
+load fixture
 
 setup_file() {
-	export HOME="$BATS_FILE_TMPDIR/home" CRM_USER=tester TZ=Asia/Shanghai
-	unset XDG_DATA_HOME XDG_CONFIG_HOME CRM_NOW
-	mkdir -p "$HOME"
-	: "${CRM_BIN:=$(cd "$BATS_TEST_DIRNAME/.." && pwd)/crm}"
-	export CRM_DB="$BATS_FILE_TMPDIR/fixture.db"
-	"$CRM_BIN" -q init >/dev/null
-	bash "$BATS_TEST_DIRNAME/fixtures/reports.sh" "$CRM_BIN"
+	fixture_file reports.sh
 }
 
 local_setup() {
-	cp "$BATS_FILE_TMPDIR/fixture.db" "$CRM_DB"
-	export CRM_NOW='2026-03-01 10:00'
+	fixture_copy '2026-03-01 10:00'
 }
 
 # The record of $output whose key $1 is $2, as compact JSON.

@@ -15,6 +15,29 @@ fixture_file() {
 }
 
 fixture_copy() {
-	cp "$BATS_FILE_TMPDIR/fixture.db" "$CRM_DB"
 	export CRM_NOW="$1"
+	if [ -n "${CRM_TEST_SERVER:-}" ]; then
+		fixture_server
+		return
+	fi
+	cp "$BATS_FILE_TMPDIR/fixture.db" "$CRM_DB"
+}
+
+# On the server (tests/helper.bash): the fixture migrated once per file
+# into a database of its own, with tester its admin, and the test's
+# database made a copy of that one instead of the template.
+fixture_server() {
+	local admin="postgresql:///postgres?host=$PG_SOCK&user=postgres"
+	local fx="fixture-$(basename "$BATS_TEST_FILENAME" .bats)"
+	local fxurl="postgresql:///$fx?host=$PG_SOCK&user=postgres"
+	if [ ! -e "$BATS_FILE_TMPDIR/fixture.server" ]; then
+		psql -X -q -v ON_ERROR_STOP=1 "$admin" -c "CREATE DATABASE \"$fx\"" >/dev/null || return 1
+		"$CRM_BIN" migrate --from "$BATS_FILE_TMPDIR/fixture.db" --to "$fxurl" >/dev/null || return 1
+		if [ "$(psql -X -A -t "$fxurl" -c "SELECT count(*) FROM users WHERE name = 'tester'")" = 0 ]; then
+			"$CRM_BIN" server user add tester --role admin --server "$fxurl" >/dev/null || return 1
+		fi
+		touch "$BATS_FILE_TMPDIR/fixture.server"
+	fi
+	psql -X -q -v ON_ERROR_STOP=1 "$admin" -c "DROP DATABASE \"$SERVER_DBNAME\"" \
+		-c "CREATE DATABASE \"$SERVER_DBNAME\" TEMPLATE \"$fx\"" >/dev/null
 }

@@ -1,6 +1,13 @@
 # helper.bash: loaded by every suite. Each test gets its own HOME, config
 # folder and database, and `crm` on PATH is the binary under test
 # ($CRM_BIN, set by tests/run; ./crm otherwise).
+#
+# With CRM_TEST_SERVER set (tests/run-server), each test runs on the team
+# server instead: $CRM_DB is a new database on the throwaway cluster, a
+# copy of the template crm server init made ($CRM_TEST_TEMPLATE, with the
+# admin tester as its login role), dropped after the test; `crm` is
+# tests/server-crm, which connects as the user the test acts as. A test
+# that tests/server.skip names is skipped there, with the reason it gives.
 
 bats_require_minimum_version 1.5.0
 bats_load_library bats-support
@@ -17,12 +24,55 @@ setup() {
 	export CRM_DB="$BATS_TEST_TMPDIR/crm.db"
 	export CRM_USER=tester
 	export TZ=Asia/Shanghai
-	ln -sf "$CRM_BIN" "$BATS_TEST_TMPDIR/bin/crm"
+	if [ -n "${CRM_TEST_SERVER:-}" ]; then
+		ln -sf "$TESTS_DIR/server-crm" "$BATS_TEST_TMPDIR/bin/crm"
+	else
+		ln -sf "$CRM_BIN" "$BATS_TEST_TMPDIR/bin/crm"
+	fi
 	export PATH="$BATS_TEST_TMPDIR/bin:$PATH"
+	if [ -n "${CRM_TEST_SERVER:-}" ]; then server_setup || return 1; fi
 	if declare -F local_setup >/dev/null; then local_setup; fi
 }
 
-# A database with no notice noise on stderr.
+teardown() {
+	if declare -F local_teardown >/dev/null; then local_teardown; fi
+	if [ -n "${SERVER_DBNAME:-}" ]; then
+		psql -X -q "postgresql:///postgres?host=$PG_SOCK&user=postgres" \
+			-c "DROP DATABASE IF EXISTS \"$SERVER_DBNAME\" WITH (FORCE)" >/dev/null 2>&1 || true
+	fi
+}
+
+# The reason tests/server.skip gives for not running this test on the
+# server, if it names it: lines of "SUITE<tab>TEST<tab>WHY", TEST a glob.
+server_skip_reason() {
+	local suite test why
+	suite=$(basename "$BATS_TEST_FILENAME" .bats)
+	while IFS=$'\t' read -r s t why; do
+		case $s in '#'* | '') continue ;; esac
+		# shellcheck disable=SC2053   # t is a glob
+		if [ "$s" = "$suite" ] && [[ $BATS_TEST_DESCRIPTION == $t ]]; then
+			echo "$why"
+			return 0
+		fi
+	done <"$TESTS_DIR/server.skip"
+	return 1
+}
+
+server_setup() {
+	local why
+	if why=$(server_skip_reason); then
+		skip "not on the server: $why"
+	fi
+	SERVER_DBNAME="$(basename "$BATS_TEST_FILENAME" .bats)-$BATS_TEST_NUMBER"
+	psql -X -q -v ON_ERROR_STOP=1 "postgresql:///postgres?host=$PG_SOCK&user=postgres" \
+		-c "CREATE DATABASE \"$SERVER_DBNAME\" TEMPLATE \"$CRM_TEST_TEMPLATE\"" >/dev/null || return 1
+	export CRM_DB="postgresql:///$SERVER_DBNAME?host=$PG_SOCK&user=tester"
+	mkdir -p "$BATS_TEST_TMPDIR/server-users"
+	touch "$BATS_TEST_TMPDIR/server-users/tester"
+}
+
+# A database with no notice noise on stderr (on the server: the one the
+# test was given, checked).
 fresh_db() {
 	crm -q init >/dev/null
 }
