@@ -76,6 +76,11 @@ some_leads() {
 			as alice lead list --tag vip --sort -created_at --since 1d | jq -c '{id, name}'
 			as alice lead list --where "has_tag('华东') AND budget >= 1万" | jq -c '{id, name}'
 			as alice lead list --where "days_since(created_at) < 1 AND name LIKE '王%'" | jq -c '{id, name}'
+			# SQLite's julianday, a server function there: a day is UTC midnight,
+			# a time without offset UTC, 'now' the real clock (not CRM_NOW)
+			as alice lead list --where "julianday(created_at) >= julianday('2026-03-02') AND julianday('now') - julianday(created_at) > 1" | jq -c '{id, name}'
+			as alice lead list --where "julianday(created_at) < julianday('2026-03-02')" | jq -c '{id, name}'
+			as alice sql "SELECT julianday('2026-03-02') AS d, julianday('2026-03-02T08:00:00+08:00') AS o, julianday('2026-03-02 12:00') AS t, julianday('不是日期') AS bad"
 			as alice lead list --status working --owner carol | jq -c '{id, name}'
 			as alice lead list --sort -name --limit 2 | jq -c '{id, name}'
 			as bob lead show 2 | jq -c '{id, name, email, source}'
@@ -84,7 +89,10 @@ some_leads() {
 		} > "$BATS_TEST_TMPDIR/$side.out"
 	done
 	diff "$BATS_TEST_TMPDIR/F.out" "$BATS_TEST_TMPDIR/S.out"
-	[ "$(wc -l < "$BATS_TEST_TMPDIR/S.out")" -ge 14 ]
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/S.out")" -ge 18 ]
+	# 2026-03-02 is Julian day 2461101.5; 08:00 at +08:00 is that midnight;
+	# noon a half day on; a non-date NULL (left out, as NULLs are)
+	grep -qxF '{"d":2461101.5,"o":2461101.5,"t":2461102}' "$BATS_TEST_TMPDIR/S.out"
 }
 
 @test "a rep sees only their own leads: list, show (exit 5 for another's), --where and crm sql" {

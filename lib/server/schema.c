@@ -337,7 +337,11 @@ void stable_pg_ddl(PGconn *conn, const struct stable *t, struct sbuf *b)
  * fractional days from t to now, NULL for NULL or a non-time.
  * crm_mask(v, kind): a value as one who may not see it sees it (a phone
  * keeps its first 3 and last 4 characters, an email two characters and
- * its domain, anything else is ***), as mask_text does. */
+ * its domain, anything else is ***), as mask_text does. julianday(t):
+ * SQLite's, for the times crm writes and the ones a --where names (a
+ * day, a time with or without its offset: without one it is UTC, as in
+ * SQLite; 'now' the real clock, as SQLite's, not crm's pinned one), NULL
+ * for anything else. */
 void schema_pg_functions(struct sbuf *b)
 {
 	sbuf_add(b, "CREATE FUNCTION crm_now() RETURNS text LANGUAGE sql STABLE AS $crm$ "
@@ -352,7 +356,14 @@ void schema_pg_functions(struct sbuf *b)
 		 "left(v::text, 3) || repeat('*', length(v::text) - 7) || right(v::text, 4) "
 		 "WHEN kind = 'email' AND position('@' in v::text) > 0 THEN "
 		 "left(v::text, least(position('@' in v::text) - 1, 2)) || '***' || substr(v::text, position('@' in v::text)) "
-		 "ELSE '***' END $crm$;\n");
+		 "ELSE '***' END $crm$;\n"
+		 "CREATE FUNCTION julianday(t text) RETURNS double precision LANGUAGE plpgsql STABLE AS $crm$ "
+		 "DECLARE s text := t; "
+		 "BEGIN IF s = 'now' THEN RETURN extract(epoch FROM now()) / 86400.0 + 2440587.5; END IF; "
+		 "IF s !~ '(Z|[+-][0-9][0-9](:?[0-9][0-9])?)$' OR s ~ '^[0-9]{4}-[0-9][0-9]-[0-9][0-9]$' "
+		 "THEN s := s || '+00'; END IF; "
+		 "RETURN extract(epoch FROM CAST(s AS timestamptz)) / 86400.0 + 2440587.5; "
+		 "EXCEPTION WHEN others THEN RETURN NULL; END $crm$;\n");
 }
 
 int schema_read_pg(struct crm *c, PGconn *conn, struct stable *t)
