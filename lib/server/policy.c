@@ -52,7 +52,10 @@ static const char *const derived[] = { "stage_stats", "funnel_counts", NULL };
  * or rejected) by them, and a contract they decided a step of is set
  * from pending to what follows (approved, or draft when rejected) by
  * them, whoever owns it: on a file the approval module acts for the
- * system there. */
+ * system there. And no group's role decides a step but as its decider
+ * (a restrictive policy): approved or rejected only with "by" the user,
+ * who holds the step and did not ask for it, so a rep's write access to
+ * their own deal's steps through psql does not approve them. */
 #define APPROVAL_TABLE "approval"
 #define DECIDED_TABLE "contract"
 #define DECIDED_FN "crm_decided"
@@ -306,6 +309,11 @@ static int decider_policies(const char *table, struct sbuf *b)
 	int n = 0;
 	for (int i = 1; roles[i]; i++, n += 2) {
 		const char *r = roles[i];
+		if (!strcmp(table, APPROVAL_TABLE) && ++n)
+			sbuf_addf(b, "CREATE POLICY crm_%s_decides_own ON " APPROVAL_TABLE " AS RESTRICTIVE FOR UPDATE "
+				  "TO crm_%s USING (true) WITH CHECK (status NOT IN ('approved', 'rejected') "
+				  "OR (\"by\" = crm_user() AND (role = '%s' OR role = crm_user()) "
+				  "AND requested_by IS DISTINCT FROM crm_user()));\n", r, r, r);
 		if (!strcmp(table, APPROVAL_TABLE))
 			sbuf_addf(b, "CREATE POLICY crm_%s_decide_read ON " APPROVAL_TABLE " FOR SELECT TO crm_%s "
 				  "USING (crm_role() = '%s' AND (role = '%s' OR role = crm_user()));\n"
