@@ -45,13 +45,13 @@ static const struct opt list_opts[] = {
 static const struct cmd_verb approval_verbs[] = {
 	{ "list", "[--pending] [--mine] [--where EXPR] [--status S] [--since D] [--sort F] [--limit N]",
 	  "list approval steps (exit 1 if none); --mine: what you can approve now", list_opts, DB_READ, 0, 0,
-	  list_exec },
+	  list_exec, VERB_SERVER },
 	{ "show", "[ID ...]", "print approvals by id, or the ids in JSON lines on stdin", NULL, DB_READ, 0, -1,
-	  show_exec },
+	  show_exec, VERB_SERVER },
 	{ "update", "[ID ...] reason=TEXT", "change the reason of approvals (the rest is crm's)", NULL,
-	  DB_WRITE, 1, -1, update_exec },
+	  DB_WRITE, 1, -1, update_exec, VERB_SERVER },
 	{ "rm", "[--purge] [ID ...]", "withdraw pending approval steps (decided ones stay)", rec_rm_opts, DB_WRITE,
-	  0, -1, rm_exec },
+	  0, -1, rm_exec, VERB_SERVER },
 	{ NULL }
 };
 

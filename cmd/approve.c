@@ -80,7 +80,7 @@ static const struct cmd_verb approve_verbs[] = {
 	{ "", "[--reject --reason TEXT] ENTITY ... | --pending",
 	  "decide the next approval step of deals, quotes or contracts (ids, or JSON lines on stdin), "
 	  "or list the pending steps",
-	  approve_opts, DB_WRITE, 0, -1, approve_exec },
+	  approve_opts, DB_WRITE, 0, -1, approve_exec, VERB_SERVER },
 	{ NULL }
 };
 

@@ -45,17 +45,20 @@ static const struct opt void_opts[] = {
 
 static const struct cmd_verb invoice_verbs[] = {
 	{ "add", "--contract ID amount=... [kind=普通发票|专用发票] [title=...] [tax_number=...]",
-	  "add a draft invoice for a signed contract", add_opts, DB_WRITE, 0, -1, invoice_add_exec },
+	  "add a draft invoice for a signed contract", add_opts, DB_WRITE, 0, -1, invoice_add_exec, VERB_SERVER },
 	{ "list", "[--where EXPR] [--owner U] [--status S] [--since D] [--sort F] [--limit N]",
-	  "list invoices matching the filters (exit 1 if none)", rec_list_opts, DB_READ, 0, 0, invoice_list_exec },
+	  "list invoices matching the filters (exit 1 if none)",
+	  rec_list_opts, DB_READ, 0, 0, invoice_list_exec, VERB_SERVER },
 	{ "show", "[ID ...]", "print invoices by id, or the ids in JSON lines on stdin", NULL, DB_READ, 0, -1,
-	  invoice_show_exec },
-	{ "update", "[ID ...] FIELD=VALUE ...", "change draft invoices", NULL, DB_WRITE, 1, -1, invoice_update_exec },
+	  invoice_show_exec, VERB_SERVER },
+	{ "update", "[ID ...] FIELD=VALUE ...", "change draft invoices",
+	  NULL, DB_WRITE, 1, -1, invoice_update_exec, VERB_SERVER },
 	{ "rm", "[--purge] [ID ...]", "remove invoices (crm restore brings them back unless --purge)", rec_rm_opts,
-	  DB_WRITE, 0, -1, invoice_rm_exec },
+	  DB_WRITE, 0, -1, invoice_rm_exec, VERB_SERVER },
 	{ "issue", "[--date D] [ID ...]", "issue draft invoices (not beyond the contract's amount)", issue_opts,
-	  DB_WRITE, 0, -1, issue_exec },
-	{ "void", "[--reason TEXT] [ID ...]", "void issued invoices", void_opts, DB_WRITE, 0, -1, void_exec },
+	  DB_WRITE, 0, -1, issue_exec, VERB_SERVER },
+	{ "void", "[--reason TEXT] [ID ...]", "void issued invoices",
+	  void_opts, DB_WRITE, 0, -1, void_exec, VERB_SERVER },
 	{ NULL }
 };
 

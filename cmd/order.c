@@ -21,15 +21,16 @@ static const struct opt add_opts[] = {
 
 static const struct cmd_verb order_verbs[] = {
 	{ "add", "--contract ID [FIELD=VALUE ...]", "add an order from a signed contract, with its quote's lines",
-	  add_opts, DB_WRITE, 0, -1, order_add_exec },
+	  add_opts, DB_WRITE, 0, -1, order_add_exec, VERB_SERVER },
 	{ "list", "[--where EXPR] [--owner U] [--status S] [--since D] [--sort F] [--limit N]",
-	  "list orders matching the filters (exit 1 if none)", rec_list_opts, DB_READ, 0, 0, order_list_exec },
+	  "list orders matching the filters (exit 1 if none)",
+	  rec_list_opts, DB_READ, 0, 0, order_list_exec, VERB_SERVER },
 	{ "show", "[ID ...]", "print orders by id, or the ids in JSON lines on stdin", NULL, DB_READ, 0, -1,
-	  order_show_exec },
+	  order_show_exec, VERB_SERVER },
 	{ "update", "[ID ...] status=delivering|delivered|cancelled ...", "change orders (ids, or JSON lines on stdin)",
-	  NULL, DB_WRITE, 1, -1, order_update_exec },
+	  NULL, DB_WRITE, 1, -1, order_update_exec, VERB_SERVER },
 	{ "rm", "[--purge] [ID ...]", "remove orders (crm restore brings them back unless --purge)", rec_rm_opts,
-	  DB_WRITE, 0, -1, order_rm_exec },
+	  DB_WRITE, 0, -1, order_rm_exec, VERB_SERVER },
 	{ NULL }
 };
 

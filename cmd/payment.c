@@ -24,15 +24,16 @@ static const struct opt add_opts[] = {
 
 static const struct cmd_verb payment_verbs[] = {
 	{ "add", "--contract ID amount=... [date=D] [method=...] [--plan N] [reference=...] [--force]",
-	  "record a payment received on a signed contract", add_opts, DB_WRITE, 0, -1, payment_add_exec },
+	  "record a payment received on a signed contract", add_opts, DB_WRITE, 0, -1, payment_add_exec, VERB_SERVER },
 	{ "list", "[--where EXPR] [--owner U] [--since D] [--sort F] [--limit N]",
-	  "list payments matching the filters (exit 1 if none)", rec_list_opts, DB_READ, 0, 0, payment_list_exec },
+	  "list payments matching the filters (exit 1 if none)",
+	  rec_list_opts, DB_READ, 0, 0, payment_list_exec, VERB_SERVER },
 	{ "show", "[ID ...]", "print payments by id, or the ids in JSON lines on stdin", NULL, DB_READ, 0, -1,
-	  payment_show_exec },
+	  payment_show_exec, VERB_SERVER },
 	{ "update", "[ID ...] FIELD=VALUE ...", "change payments (applied to the plans again)", NULL, DB_WRITE, 1,
-	  -1, payment_update_exec },
+	  -1, payment_update_exec, VERB_SERVER },
 	{ "rm", "[--purge] [ID ...]", "remove payments: their application to the plans is undone", rec_rm_opts,
-	  DB_WRITE, 0, -1, payment_rm_exec },
+	  DB_WRITE, 0, -1, payment_rm_exec, VERB_SERVER },
 	{ NULL }
 };
 

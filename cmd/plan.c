@@ -55,17 +55,19 @@ static const struct opt split_opts[] = {
 
 static const struct cmd_verb plan_verbs[] = {
 	{ "add", "--contract ID amount=... due=D [FIELD=VALUE ...]", "add an instalment to a signed contract's "
-	  "payment plan", add_opts, DB_WRITE, 0, -1, plan_add_exec },
+	  "payment plan", add_opts, DB_WRITE, 0, -1, plan_add_exec, VERB_SERVER },
 	{ "split", "--contract ID --parts 30%,40%,30% --first D [--every 1m]",
 	  "make the instalments from percentages (the last takes the rounding remainder)", split_opts, DB_WRITE,
-	  0, 0, split_exec },
+	  0, 0, split_exec, VERB_SERVER },
 	{ "list", "[--where EXPR] [--owner U] [--status S] [--since D] [--sort F] [--limit N]",
-	  "list plans matching the filters (exit 1 if none)", rec_list_opts, DB_READ, 0, 0, plan_list_exec },
+	  "list plans matching the filters (exit 1 if none)",
+	  rec_list_opts, DB_READ, 0, 0, plan_list_exec, VERB_SERVER },
 	{ "show", "[ID ...]", "print plans by id, or the ids in JSON lines on stdin", NULL, DB_READ, 0, -1,
-	  plan_show_exec },
+	  plan_show_exec, VERB_SERVER },
 	{ "update", "[ID ...] FIELD=VALUE ...", "change plans (their sum stays within the contract's amount)",
-	  NULL, DB_WRITE, 1, -1, plan_update_exec },
-	{ "rm", "[--purge] [ID ...]", "remove plans nothing was paid on", rec_rm_opts, DB_WRITE, 0, -1, plan_rm_exec },
+	  NULL, DB_WRITE, 1, -1, plan_update_exec, VERB_SERVER },
+	{ "rm", "[--purge] [ID ...]", "remove plans nothing was paid on",
+	  rec_rm_opts, DB_WRITE, 0, -1, plan_rm_exec, VERB_SERVER },
 	{ NULL }
 };
 

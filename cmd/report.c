@@ -377,12 +377,12 @@ static const struct cmd_verb report_verbs[] = {
 	  NULL, DB_READ, 0, 0, repurchase_exec },
 	{ "receivables", "[--as-of D] [--by account|owner|contract]",
 	  "what signed contracts' plans still have to receive, by days past due (not_due, d1_30 ... over_90)",
-	  receivables_opts, DB_READ, 0, 0, receivables_exec },
+	  receivables_opts, DB_READ, 0, 0, receivables_exec, VERB_SERVER },
 	{ "revenue", "[--by month|quarter|owner] [--since D]",
 	  "per period: contracted (signed), invoiced (issued), received (payments)",
-	  revenue_opts, DB_READ, 0, 0, revenue_exec },
+	  revenue_opts, DB_READ, 0, 0, revenue_exec, VERB_SERVER },
 	{ "products", "[--since D]", "quantity and amount per product on signed contracts",
-	  products_opts, DB_READ, 0, 0, products_exec },
+	  products_opts, DB_READ, 0, 0, products_exec, VERB_SERVER },
 	{ NULL }
 };
 

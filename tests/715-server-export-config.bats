@@ -76,9 +76,9 @@ some_leads() {
 @test "export on the server refuses what it cannot do: a type not there yet (2), bad options (2), an unknown type" {
 	SIDE=S
 	some_leads
-	run --separate-stderr as alice export quotes
+	run --separate-stderr as alice export activities
 	assert_failure 2
-	[[ "$stderr" == *"not on a server yet: exporting quotes"* ]] || fail "stderr: $stderr"
+	[[ "$stderr" == *"not on a server yet: exporting activities"* ]] || fail "stderr: $stderr"
 	[ -z "$output" ]
 	run --separate-stderr as alice export leads --headers fr
 	assert_failure 2

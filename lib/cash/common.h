@@ -10,13 +10,14 @@
 #include "core/crm.h"
 #include "core/record.h"
 
-/* SQL for an amount in minor units (an SQL expression given as a string
- * literal) as an exact JSON number in major units inside json_object():
- * 10000 and 2580.5, never 10000.0 or a binary fraction's digits. */
+/* SQL for an amount in minor units (an SQL expression of an integer
+ * type given as a string literal) as the text of an exact JSON number in
+ * major units: 10000 and 2580.5, never 10000.0 or a binary fraction's
+ * digits. In SQL both SQLite and a server take. */
 #define CASH_SQL_MONEY_JSON(x) \
-	"json(printf('%s%d%s', CASE WHEN (" x ") < 0 THEN '-' ELSE '' END, abs(" x ") / 100, " \
-	"CASE WHEN abs(" x ") % 100 = 0 THEN '' WHEN abs(" x ") % 10 = 0 THEN printf('.%d', abs(" x ") % 100 / 10) " \
-	"ELSE printf('.%02d', abs(" x ") % 100) END))"
+	"(CASE WHEN (" x ") < 0 THEN '-' ELSE '' END || CAST(abs(" x ") / 100 AS TEXT) || " \
+	"CASE WHEN abs(" x ") % 100 = 0 THEN '' WHEN abs(" x ") % 10 = 0 THEN '.' || CAST(abs(" x ") % 100 / 10 AS TEXT) " \
+	"ELSE '.' || substr(CAST(100 + abs(" x ") % 100 AS TEXT), 2) END)"
 
 /* "YYYY-MM-DD" of now (local time) into buf of DATE_BUFSZ. */
 char *cash_today(char *buf);

@@ -36,7 +36,7 @@ static const struct field contract_fields[] = {
 	{ "terminate_reason", FK_TEXT, FF_SYSTEM, NULL, NULL, "终止原因", NULL },
 	{ "received", FK_MONEY, FF_COMPUTED | FF_LIST, NULL, NULL, "已回款", NULL, RECEIVED },
 	{ "unreceived", FK_MONEY, FF_COMPUTED | FF_LIST, NULL, NULL, "未回款", NULL,
-	  "max(r.amount - " RECEIVED ", 0)" },
+	  "SELECT max(u.v) FROM (SELECT r.amount - " RECEIVED " AS v UNION ALL SELECT 0) AS u" },
 	{ "invoiced", FK_MONEY, FF_COMPUTED, NULL, NULL, "已开票", NULL,
 	  "SELECT coalesce(sum(i.amount), 0) FROM invoice AS i WHERE i.contract_id = r.id "
 	  "AND i.status = 'issued' AND i.deleted_at IS NULL" },

@@ -3,8 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/money.h"
+#include "base/sbuf.h"
 #include "cash/common.h"
 #include "cash/order.h"
+#include "cash/price.h"
 #include "core/db.h"
 
 static const struct field order_fields[] = {
@@ -31,6 +34,99 @@ static int order_check(struct crm *c, const struct type *t, const cJSON *fields,
 	return CRM_OK;
 }
 
+/* A percentage column (NULL: 0) as price.h reads it. */
+static int column_pct(struct db_stmt *st, int i, int *bp)
+{
+	*bp = 0;
+	return db_column_type(st, i) == DB_NULL ? 0 : price_parse_pct((const char *)db_column_text(st, i), bp);
+}
+
+/* A JSON number of an exact decimal: v / 10^places, trailing zeros dropped. */
+static void add_decimal(struct sbuf *b, long long v, int places)
+{
+	long long unit = 1;
+	for (int i = 0; i < places; i++)
+		unit *= 10;
+	sbuf_addf(b, "%lld", v / unit);
+	long long frac = v % unit;
+	if (!frac)
+		return;
+	char digits[24];
+	snprintf(digits, sizeof(digits), "%0*lld", places, frac);
+	for (int n = places; n > 0 && digits[n - 1] == '0'; n--)
+		digits[n - 1] = 0;
+	sbuf_addf(b, ".%s", digits);
+}
+
+static void add_json_text(struct sbuf *b, const char *key, const char *v)
+{
+	sbuf_addf(b, ",\"%s\":", key);
+	if (!v) {
+		sbuf_add(b, "null");
+		return;
+	}
+	cJSON *s = cJSON_CreateString(v);
+	char *q = cJSON_PrintUnformatted(s);
+	sbuf_add(b, q);
+	cJSON_free(q);
+	cJSON_Delete(s);
+}
+
+/* The live lines of quote q as an order keeps them, a JSON array (newly
+ * allocated; "[]" for none): each line's number, product, name, unit,
+ * quantity, unit price and total, worked out by price.h. NULL with the
+ * error recorded when a line cannot be read or priced. */
+static char *quote_lines_json(struct crm *c, long long q)
+{
+	struct db_stmt *st = db_stmt(c, "SELECT l.line_no, l.product_id, l.sku, l.name, l.unit, l.qty, l.price, "
+				      "l.discount, q.discount, l.tax_rate, q.tax_included FROM quote_line AS l "
+				      "JOIN quote AS q ON q.id = l.quote_id WHERE l.quote_id = ? AND l.deleted_at IS NULL "
+				      "ORDER BY l.line_no");
+	if (!st)
+		return NULL;
+	db_bind_int64(st, 1, q);
+	struct sbuf b = { 0 };
+	sbuf_add(&b, "[");
+	int rc, n = 0;
+	while ((rc = db_step(st)) == DB_ROW) {
+		struct price_line l = { 0 };
+		struct price_amounts a;
+		int qdisc;
+		const char *qty = db_column_type(st, 5) == DB_NULL ? "1" : (const char *)db_column_text(st, 5);
+		l.price = db_column_int64(st, 6);
+		if (price_parse_qty(qty, &l.qty_milli) || column_pct(st, 7, &l.discount_bp) || column_pct(st, 8, &qdisc)
+		    || column_pct(st, 9, &l.tax_bp)
+		    || price_line_amounts(&l, qdisc, db_column_type(st, 10) == DB_NULL || db_column_int64(st, 10), &a)) {
+			db_reset(st);
+			sbuf_release(&b);
+			crm_error(c, CRM_BADINPUT, "quote:%lld: a line's quantity, price, discount or tax rate is out of "
+				  "range", q);
+			return NULL;
+		}
+		char money[MONEY_BUFSZ];
+		sbuf_addf(&b, "%s{\"line_no\":%lld,\"product_id\":", n++ ? "," : "", db_column_int64(st, 0));
+		if (db_column_type(st, 1) == DB_NULL)
+			sbuf_add(&b, "null");
+		else
+			sbuf_addf(&b, "%lld", db_column_int64(st, 1));
+		add_json_text(&b, "sku", (const char *)db_column_text(st, 2));
+		add_json_text(&b, "name", (const char *)db_column_text(st, 3));
+		add_json_text(&b, "unit", (const char *)db_column_text(st, 4));
+		sbuf_add(&b, ",\"qty\":");
+		add_decimal(&b, l.qty_milli, 3);
+		sbuf_addf(&b, ",\"price\":%s", money_format(l.price, money));
+		sbuf_addf(&b, ",\"amount\":%s}", money_format(a.total, money));
+	}
+	db_reset(st);
+	if (rc != DB_DONE) {
+		sbuf_release(&b);
+		crm_dberror(c, rc, "reading the quote's lines");
+		return NULL;
+	}
+	sbuf_add(&b, "]");
+	return b.s;
+}
+
 static int order_fill(struct crm *c, const struct type *t, struct rec *r, unsigned flags)
 {
 	(void)t;
@@ -51,16 +147,10 @@ static int order_fill(struct crm *c, const struct type *t, struct rec *r, unsign
 		cash_set_money(r, "amount", k.amount);
 	if (!rec_get(r, "lines") && k.quote_id) {
 		/* the quote's lines, as they were agreed */
-		char idtxt[24];
-		snprintf(idtxt, sizeof(idtxt), "%lld", k.quote_id);
-		char *lines = db_get_text(c, "SELECT json_group_array(json_object('line_no', l.line_no, 'product_id', "
-					  "l.product_id, 'sku', l.sku, 'name', l.name, 'unit', l.unit, 'qty', l.qty, "
-					  "'price', " CASH_SQL_MONEY_JSON("l.price") ", 'amount', "
-					  CASH_SQL_MONEY_JSON("cash_line('total', l.qty, l.price, l.discount, q.discount, "
-							      "l.tax_rate, q.tax_included)") ")) FROM (SELECT * FROM quote_line "
-					  "WHERE quote_id = ?1 AND deleted_at IS NULL ORDER BY line_no) AS l "
-					  "JOIN quote AS q ON q.id = l.quote_id", idtxt);
-		if (lines && strcmp(lines, "[]"))
+		char *lines = quote_lines_json(c, k.quote_id);
+		if (!lines)
+			return c->errcode;
+		if (strcmp(lines, "[]"))
 			rec_set(r, "lines", lines);
 		free(lines);
 	}

@@ -26,9 +26,11 @@ static const struct field payment_fields[] = {
 	{ "contract_number", FK_TEXT, FF_COMPUTED, NULL, NULL, "合同号码", NULL,
 	  "SELECT k.number FROM contract AS k WHERE k.id = r.contract_id" },
 	{ "applied", FK_JSON, FF_COMPUTED, NULL, NULL, "核销明细", NULL,
-	  "SELECT json_group_array(json_object('plan_id', a.plan_id, 'installment', p.installment, "
-	  "'amount', " CASH_SQL_MONEY_JSON("a.amount") ")) FROM payment_alloc AS a JOIN plan AS p ON p.id = a.plan_id "
-	  "WHERE a.payment_id = r.id" },
+	  /* a JSON array made as text (group_concat: a server has it as crm server init made it) */
+	  "SELECT '[' || coalesce(group_concat(j.o, ','), '') || ']' FROM (SELECT '{\"plan_id\":' || "
+	  "CAST(a.plan_id AS TEXT) || ',\"installment\":' || coalesce(CAST(p.installment AS TEXT), 'null') || "
+	  "',\"amount\":' || " CASH_SQL_MONEY_JSON("a.amount") " || '}' AS o FROM payment_alloc AS a "
+	  "JOIN plan AS p ON p.id = a.plan_id WHERE a.payment_id = r.id ORDER BY a.plan_id) AS j" },
 	{ "owner", FK_TEXT, FF_LIST, NULL, NULL, "负责人", NULL },
 	FIELD_NOTE, FIELD_STAMPS,
 };

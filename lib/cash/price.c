@@ -193,6 +193,49 @@ int price_quote_totals(const struct price_line *lines, int n, int quote_discount
 	return 0;
 }
 
+/* half_up(a, b) for a >= 0, b > 0 is div(2a + b, 2b): div() truncates
+ * exactly, where numeric's / rounds to some scale. */
+const char price_line_pg_function[] =
+	"CREATE FUNCTION cash_line(kind text, qty numeric, price numeric, disc numeric, qdisc numeric, "
+	"rate numeric, incl numeric) RETURNS bigint LANGUAGE plpgsql IMMUTABLE AS $crm$\n"
+	"DECLARE\n"
+	"  q numeric := coalesce(qty, 1) * 1000;\n"
+	"  d numeric := coalesce(disc, 0) * 100;\n"
+	"  qd numeric := coalesce(qdisc, 0) * 100;\n"
+	"  t numeric := coalesce(rate, 0) * 100;\n"
+	"  top numeric := 9223372036854775807;\n"
+	"  g numeric; net numeric; untaxed numeric; tax numeric; total numeric;\n"
+	"BEGIN\n"
+	"  IF price IS NULL THEN RETURN NULL; END IF;\n"
+	"  IF q <= 0 OR q <> trunc(q) OR q > top OR price < 0 OR price <> trunc(price)\n"
+	"     OR d < 0 OR d > 10000 OR d <> trunc(d) OR qd < 0 OR qd > 10000 OR qd <> trunc(qd)\n"
+	"     OR t < 0 OR t > 10000 OR t <> trunc(t) THEN\n"
+	"    RAISE EXCEPTION 'cash_line: a quote line''s quantity, price, discount or tax rate is out of range';\n"
+	"  END IF;\n"
+	"  g := q * price;\n"
+	"  IF div(g, 1000) > top THEN\n"
+	"    RAISE EXCEPTION 'cash_line: a quote line''s quantity, price, discount or tax rate is out of range';\n"
+	"  END IF;\n"
+	"  net := div(2 * g * (10000 - d) + 10000000, 20000000);\n"
+	"  IF net > top THEN\n"
+	"    RAISE EXCEPTION 'cash_line: a quote line''s quantity, price, discount or tax rate is out of range';\n"
+	"  END IF;\n"
+	"  net := div(2 * net * (10000 - qd) + 10000, 20000);\n"
+	"  IF incl IS NULL OR incl <> 0 THEN\n"
+	"    untaxed := div(2 * net * 10000 + 10000 + t, 2 * (10000 + t));\n"
+	"    tax := net - untaxed;\n"
+	"    total := net;\n"
+	"  ELSE\n"
+	"    untaxed := net;\n"
+	"    tax := div(2 * net * t + 10000, 20000);\n"
+	"    total := net + tax;\n"
+	"  END IF;\n"
+	"  IF total > top THEN\n"
+	"    RAISE EXCEPTION 'cash_line: a quote line''s quantity, price, discount or tax rate is out of range';\n"
+	"  END IF;\n"
+	"  RETURN CASE kind WHEN 'net' THEN net WHEN 'untaxed' THEN untaxed WHEN 'tax' THEN tax ELSE total END;\n"
+	"END $crm$";
+
 /* ---- payment plans ---- */
 
 int price_split(long long total, const int *pct_bp, int n, long long *parts)

@@ -72,6 +72,19 @@ int price_line_amounts(const struct price_line *line, int quote_discount_bp, int
 int price_quote_totals(const struct price_line *lines, int n, int quote_discount_bp,
                        int tax_included, struct price_totals *out);
 
+/* The same line arithmetic as a PostgreSQL function, for a team server
+ * (crm server init creates it), which cannot call this C: cash_line(kind,
+ * qty, price, line_discount, quote_discount, tax_rate, tax_included) over
+ * the server's numeric columns, as quote.c registers cash_line() with
+ * SQLite: 'net', 'untaxed', 'tax' or 'total' (anything else) in minor
+ * units, NULL for a NULL price, an error where price_line_amounts refuses
+ * (a quantity or percentage with more decimals than it takes, out of
+ * range, an overflow). Exact: numeric throughout, each rounding half up
+ * by integer division. It sits here, beside price_line_amounts, so that a
+ * change to one is made to both; tests/717 compares the two on many
+ * inputs. One SQL statement, without a trailing ';'. */
+extern const char price_line_pg_function[];
+
 /* Split total >= 0 into n >= 1 instalments of pct_bp[i] basis points
  * each (every one > 0, adding up to exactly 10000): parts[i] =
  * round(total * pct / 100) half up, and the last part takes the rest,

@@ -119,7 +119,7 @@ int quote_sums(struct crm *c, long long id, struct quote_sums *s)
 				      "l.tax_rate, q.tax_included)), 0), coalesce(sum(cash_line('tax', l.qty, l.price, "
 				      "l.discount, q.discount, l.tax_rate, q.tax_included)), 0), coalesce(sum(cash_line("
 				      "'total', l.qty, l.price, l.discount, q.discount, l.tax_rate, q.tax_included)), 0), "
-				      "count(l.id), max(coalesce(l.discount, 0)), q.discount FROM quote AS q LEFT JOIN "
+				      "count(l.id), max(coalesce(l.discount, 0)), max(q.discount) FROM quote AS q LEFT JOIN "
 				      "quote_line AS l ON l.quote_id = q.id AND l.deleted_at IS NULL WHERE q.id = ?");
 	if (!st)
 		return c->errcode;

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "core/db.h"
+#include "core/dialect.h"
 #include "base/date.h"
 #include "cash/common.h"
 #include "cash/reports.h"
@@ -74,13 +75,14 @@ int cash_report_receivables(struct crm *c, const struct cash_report_opts *o)
 		return crm_error(c, CRM_USAGE, "--by: '%s' is not one of account, owner, contract", by);
 	}
 	char *scope = query_scope(c, type_find(c, "contract"), "k", false);
+	char *late = dialect_days_between_days(c, "?1", "p.due");
 	/* what each plan still has to receive on the day, and how late it is:
 	 * worked out once per plan (a flattened subquery would repeat the sum
 	 * in every bucket: 7 times the work) */
 	char *sql = xasprintf(
 		"WITH x AS MATERIALIZED (SELECT p.contract_id, p.amount - coalesce((SELECT sum(a.amount) "
 		"  FROM payment_alloc AS a WHERE a.plan_id = p.id AND a.date <= ?1), 0) AS open, "
-		"  CAST(julianday(?1) - julianday(p.due) AS INTEGER) AS late FROM plan AS p "
+		"  %s AS late FROM plan AS p "
 		"  WHERE p.deleted_at IS NULL) "
 		"SELECT %s, %s, k.currency, "
 		"sum(CASE WHEN x.late <= 0 THEN x.open ELSE 0 END), "
@@ -92,7 +94,8 @@ int cash_report_receivables(struct crm *c, const struct cash_report_opts *o)
 		"WHERE x.open > 0 AND k.status = 'signed' AND k.deleted_at IS NULL "
 		"AND (k.signed_at IS NULL OR k.signed_at <= ?1) AND (%s) "
 		"GROUP BY %s, k.currency ORDER BY sum(x.open) DESC, %s, k.currency",
-		key, label, scope, key, key);
+		late, key, label, scope, key, key);
+	free(late);
 	free(scope);
 	struct db_stmt *st;
 	rc = run(c, sql, day, &st);
@@ -161,12 +164,12 @@ int cash_report_revenue(struct crm *c, const struct cash_report_opts *o)
 		"SELECT g, currency, sum(contracted), sum(invoiced), sum(received) FROM ("
 		" SELECT %s AS g, k.currency AS currency, k.amount AS contracted, 0 AS invoiced, 0 AS received "
 		"  FROM contract AS k WHERE k.signed_at IS NOT NULL AND k.status IN ('signed', 'terminated') "
-		"  AND k.deleted_at IS NULL AND (?1 IS NULL OR k.signed_at >= ?1) AND (%s) "
+		"  AND k.deleted_at IS NULL AND (CAST(?1 AS TEXT) IS NULL OR k.signed_at >= ?1) AND (%s) "
 		" UNION ALL SELECT %s, i.currency, 0, i.amount, 0 FROM invoice AS i JOIN contract AS k ON k.id = i.contract_id "
-		"  WHERE i.status = 'issued' AND i.deleted_at IS NULL AND (?1 IS NULL OR i.issued_at >= ?1) AND (%s) "
+		"  WHERE i.status = 'issued' AND i.deleted_at IS NULL AND (CAST(?1 AS TEXT) IS NULL OR i.issued_at >= ?1) AND (%s) "
 		" UNION ALL SELECT %s, p.currency, 0, 0, p.amount FROM payment AS p JOIN contract AS k ON k.id = p.contract_id "
-		"  WHERE p.deleted_at IS NULL AND (?1 IS NULL OR p.date >= ?1) AND (%s)"
-		") GROUP BY g, currency ORDER BY g IS NULL, g, currency",
+		"  WHERE p.deleted_at IS NULL AND (CAST(?1 AS TEXT) IS NULL OR p.date >= ?1) AND (%s)"
+		") AS u GROUP BY g, currency ORDER BY g IS NULL, g, currency",
 		g[0], scope, g[1], scope, g[2], scope);
 	for (int i = 0; i < 3; i++)
 		free(g[i]);
@@ -208,15 +211,15 @@ int cash_report_products(struct crm *c, const struct cash_report_opts *o)
 	char *scope = query_scope(c, type_find(c, "contract"), "k", false);
 	char *sql = xasprintf(
 		"SELECT l.product_id, coalesce(pr.sku, l.sku), coalesce(pr.name, l.name), q.currency, "
-		"sum(CAST(round(l.qty * 1000) AS INTEGER)), "
+		"sum(CAST(round(l.qty * 1000) AS BIGINT)), "
 		"sum(cash_line('total', l.qty, l.price, l.discount, q.discount, l.tax_rate, q.tax_included)), "
 		"count(DISTINCT k.id) "
 		"FROM contract AS k JOIN quote AS q ON q.id = k.quote_id "
 		"JOIN quote_line AS l ON l.quote_id = q.id AND l.deleted_at IS NULL "
 		"LEFT JOIN product AS pr ON pr.id = l.product_id "
 		"WHERE k.signed_at IS NOT NULL AND k.status IN ('signed', 'terminated') AND k.deleted_at IS NULL "
-		"AND (?1 IS NULL OR k.signed_at >= ?1) AND (%s) "
-		"GROUP BY coalesce(l.product_id, -1), coalesce(pr.sku, l.sku), coalesce(pr.name, l.name), q.currency "
+		"AND (CAST(?1 AS TEXT) IS NULL OR k.signed_at >= ?1) AND (%s) "
+		"GROUP BY l.product_id, coalesce(pr.sku, l.sku), coalesce(pr.name, l.name), q.currency "
 		"ORDER BY 6 DESC, 3", scope);
 	free(scope);
 	struct db_stmt *st;

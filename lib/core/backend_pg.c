@@ -631,10 +631,16 @@ static bool pg_readonly(struct db_stmt *st)
 		return true;
 	if (strncasecmp(p, "WITH", 4))
 		return false;
+	/* a WITH that writes: one of these as a word (deleted_at is none) */
 	const char *w[] = { "INSERT", "UPDATE", "DELETE", "MERGE" };
 	for (size_t k = 0; k < sizeof(w) / sizeof(*w); k++)
-		if (strcasestr(p, w[k]))
-			return false;
+		for (const char *h = p; (h = strcasestr(h, w[k])); h++) {
+			size_t n = strlen(w[k]);
+			bool before = h > p && (isalnum((unsigned char)h[-1]) || h[-1] == '_');
+			bool after = isalnum((unsigned char)h[n]) || h[n] == '_';
+			if (!before && !after)
+				return false;
+		}
 	return true;
 }
 

@@ -25,6 +25,13 @@ char *dialect_days_between(const struct crm *c, const char *a, const char *b)
 	return xasprintf("(julianday(%s) - julianday(%s))", a, b);
 }
 
+char *dialect_days_between_days(const struct crm *c, const char *a, const char *b)
+{
+	if (dialect_server(c))
+		return xasprintf("(CAST(%s AS date) - CAST(%s AS date))", a, b);
+	return xasprintf("CAST(julianday(%s) - julianday(%s) AS INTEGER)", a, b);
+}
+
 char *dialect_joined(const struct crm *c, const char *expr, const char *sep, const char *from,
 		     const char *order)
 {

@@ -22,6 +22,11 @@ char *dialect_instant(const struct crm *c, const char *expr);
  * timestamptz difference / 86400. */
 char *dialect_days_between(const struct crm *c, const char *a, const char *b);
 
+/* The whole days from day b to day a (days as text, 2026-03-01), an
+ * integer: CAST(julianday(a) - julianday(b) AS INTEGER), the difference
+ * of the two as dates. */
+char *dialect_days_between_days(const struct crm *c, const char *a, const char *b);
+
 /* A scalar subquery: the values of expr over the rows of from (a FROM
  * list with its WHERE) in the order of order, joined by sep (a SQL
  * string literal), NULL when there are none: group_concat over an

@@ -639,6 +639,14 @@ static char *ll_text(long long n)
 	return sbuf_detach(&b);
 }
 
+/* A reference to a record the writer may not see: on a server, whose
+ * row-level security hides it as if there were none, exit 5 naming it,
+ * as refs_visible says on a file; CRM_OK when there is none. */
+static int ref_hidden(struct crm *c, const struct type *rt, long long id)
+{
+	return c->db_role ? record_access(c, rt, id, false) : CRM_OK;
+}
+
 static int norm_ref(struct crm *c, const struct field *f, const char *v, char **out)
 {
 	const struct type *rt;
@@ -664,8 +672,10 @@ static int norm_ref(struct crm *c, const struct field *f, const char *v, char **
 			return bad(c, f, v, "is not a record id");
 		}
 	}
-	if (!record_exists(c, rt, id))
-		return crm_error(c, CRM_BADINPUT, "%s: no %s with id %lld", f->name, rt->name, id);
+	if (!record_exists(c, rt, id)) {
+		int rc = ref_hidden(c, rt, id);
+		return rc ? rc : crm_error(c, CRM_BADINPUT, "%s: no %s with id %lld", f->name, rt->name, id);
+	}
 	*out = ll_text(id);
 	return CRM_OK;
 }
@@ -676,8 +686,10 @@ static int norm_entity(struct crm *c, const struct field *f, const char *v, char
 	long long id;
 	if (!strchr(v, ':') || entity_parse(c, v, NULL, &rt, &id))
 		return bad(c, f, v, "is not a record reference (TYPE:ID, like lead:42)");
-	if (!record_exists(c, rt, id))
-		return crm_error(c, CRM_BADINPUT, "%s: no %s with id %lld", f->name, rt->name, id);
+	if (!record_exists(c, rt, id)) {
+		int rc = ref_hidden(c, rt, id);
+		return rc ? rc : crm_error(c, CRM_BADINPUT, "%s: no %s with id %lld", f->name, rt->name, id);
+	}
 	*out = xasprintf("%s:%lld", rt->name, id);
 	return CRM_OK;
 }

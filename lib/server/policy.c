@@ -31,18 +31,34 @@ static const char *const readable[] = { USER_TABLE, "share", "config", "pipeline
 /* Tables of rows of a record, by its id in a column, that a group
  * reads where it may read the record (a lead's score is read with the
  * lead), and writes there too where crm writes them with the record's
- * changes (a deal's stage history with its moves, gone with its purge). */
+ * changes (a deal's stage history with its moves, gone with its purge;
+ * what a payment paid of each instalment, written with the payment). */
 static const struct follow {
 	const char *table, *record, *column;
 	bool writes;
 } follows[] = {
 	{ "lead_score", "lead", "id", false },
 	{ "stage_history", "deal", "deal_id", true },
+	{ "payment_alloc", "payment", "payment_id", true },
 };
 
 /* Counts per pipeline and stage that crm keeps as it writes deals (a
  * file's triggers do): every group reads and writes them. */
 static const char *const derived[] = { "stage_stats", "funnel_counts", NULL };
+
+/* Approval steps (the approval table, of deal:, quote: and contract:
+ * entities) and the table whose records wait on them: a step that names
+ * a group's role, or the user, is read and decided (pending to approved
+ * or rejected) by them, and a contract they decided a step of is set
+ * from pending to what follows (approved, or draft when rejected) by
+ * them, whoever owns it: on a file the approval module acts for the
+ * system there. And no group's role decides a step but as its decider
+ * (a restrictive policy): approved or rejected only with "by" the user,
+ * who holds the step and did not ask for it, so a rep's write access to
+ * their own deal's steps through psql does not approve them. */
+#define APPROVAL_TABLE "approval"
+#define DECIDED_TABLE "contract"
+#define DECIDED_FN "crm_decided"
 
 /* The audit log: every group appends its own entries (crm writes one
  * with each change) and reads those of the records it may see. */
@@ -272,6 +288,50 @@ static int follow_policies(PGconn *conn, const struct follow *f, struct sbuf *b)
 	return n;
 }
 
+/* crm_decided(who): the entities whose steps who decided; SECURITY
+ * DEFINER (the contract policy that reads it would otherwise read the
+ * approval table through policies that read contracts back), called only
+ * by the groups, with crm_user() as who. */
+static void decided_function(const char *schema, struct sbuf *b)
+{
+	sbuf_addf(b, "CREATE FUNCTION " DECIDED_FN "(who text) RETURNS SETOF text LANGUAGE sql STABLE SECURITY DEFINER "
+		  "SET search_path = %s, pg_temp AS $crm$ SELECT entity FROM " APPROVAL_TABLE " WHERE \"by\" = who "
+		  "AND status IN ('approved', 'rejected') AND deleted_at IS NULL $crm$;\n"
+		  "REVOKE ALL ON FUNCTION " DECIDED_FN "(text) FROM PUBLIC;\n", schema);
+	for (int i = 1; roles[i]; i++)
+		sbuf_addf(b, "GRANT EXECUTE ON FUNCTION " DECIDED_FN "(text) TO crm_%s;\n", roles[i]);
+}
+
+/* The deciders' policies on the approval table, or on the table decided
+ * (see APPROVAL_TABLE). Returns the policies made. */
+static int decider_policies(const char *table, struct sbuf *b)
+{
+	int n = 0;
+	for (int i = 1; roles[i]; i++, n += 2) {
+		const char *r = roles[i];
+		if (!strcmp(table, APPROVAL_TABLE) && ++n)
+			sbuf_addf(b, "CREATE POLICY crm_%s_decides_own ON " APPROVAL_TABLE " AS RESTRICTIVE FOR UPDATE "
+				  "TO crm_%s USING (true) WITH CHECK (status NOT IN ('approved', 'rejected') "
+				  "OR (\"by\" = crm_user() AND (role = '%s' OR role = crm_user()) "
+				  "AND requested_by IS DISTINCT FROM crm_user()));\n", r, r, r);
+		if (!strcmp(table, APPROVAL_TABLE))
+			sbuf_addf(b, "CREATE POLICY crm_%s_decide_read ON " APPROVAL_TABLE " FOR SELECT TO crm_%s "
+				  "USING (crm_role() = '%s' AND (role = '%s' OR role = crm_user()));\n"
+				  "CREATE POLICY crm_%s_decide ON " APPROVAL_TABLE " FOR UPDATE TO crm_%s "
+				  "USING (crm_role() = '%s' AND status = 'pending' AND (role = '%s' OR role = crm_user())) "
+				  "WITH CHECK (crm_role() = '%s' AND (role = '%s' OR role = crm_user()));\n",
+				  r, r, r, r, r, r, r, r, r, r);
+		else
+			sbuf_addf(b, "CREATE POLICY crm_%s_decided_read ON %s FOR SELECT TO crm_%s USING (crm_role() = '%s' "
+				  "AND '%s:' || id IN (SELECT " DECIDED_FN "(crm_user())));\n"
+				  "CREATE POLICY crm_%s_decided ON %s FOR UPDATE TO crm_%s USING (crm_role() = '%s' "
+				  "AND status = 'pending' AND '%s:' || id IN (SELECT " DECIDED_FN "(crm_user()))) "
+				  "WITH CHECK (crm_role() = '%s' AND '%s:' || id IN (SELECT " DECIDED_FN "(crm_user())));\n",
+				  r, table, r, r, table, r, table, r, r, table, r, table);
+	}
+	return n;
+}
+
 /* The audit log's rows: an entry is appended in the name of the role
  * that writes it, never another's, and read where its record may be
  * (crm history, crm log). Returns the policies made. */
@@ -309,6 +369,7 @@ int policy_apply(struct crm *c, PGconn *conn, const struct schema *s, int *npoli
 			  "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA %s TO crm_%s;\n",
 			  schema, roles[i], schema, roles[i]);
 	belongs_functions(c, conn, s, schema, &b);
+	decided_function(schema, &b);
 	free(schema);
 	for (int i = 0; i < s->n; i++) {
 		const struct type *t = type_find(c, s->t[i].name);
@@ -317,6 +378,8 @@ int policy_apply(struct crm *c, PGconn *conn, const struct schema *s, int *npoli
 			*npolicies += table_policies(c, conn, t, &b);
 		if (!strcmp(s->t[i].name, AUDIT_TABLE))
 			*npolicies += audit_policies(&b);
+		if (!strcmp(s->t[i].name, APPROVAL_TABLE) || !strcmp(s->t[i].name, DECIDED_TABLE))
+			*npolicies += decider_policies(s->t[i].name, &b);
 		for (size_t k = 0; k < sizeof(follows) / sizeof(*follows); k++)
 			if (!strcmp(s->t[i].name, follows[k].table))
 				*npolicies += follow_policies(conn, &follows[k], &b);

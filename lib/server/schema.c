@@ -4,6 +4,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "cash/price.h"
 #include "server/pg.h"
 #include "server/schema.h"
 
@@ -341,9 +342,16 @@ void stable_pg_ddl(PGconn *conn, const struct stable *t, struct sbuf *b)
  * SQLite's, for the times crm writes and the ones a --where names (a
  * day, a time with or without its offset: without one it is UTC, as in
  * SQLite; 'now' the real clock, as SQLite's, not crm's pinned one), NULL
- * for anything else. */
+ * for anything else. cash_line(...): a quote line's amounts, which
+ * cash/price.c gives SQLite in C. group_concat(v, sep): SQLite's
+ * aggregate of that name, the values (NULLs left out) joined by sep in
+ * the order they come, NULL for none. */
 void schema_pg_functions(struct sbuf *b)
 {
+	sbuf_addf(b, "%s;\n", price_line_pg_function);
+	sbuf_add(b, "CREATE FUNCTION crm_concat_step(s text, v text, sep text) RETURNS text LANGUAGE sql IMMUTABLE "
+		 "AS $crm$ SELECT CASE WHEN v IS NULL THEN s WHEN s IS NULL THEN v ELSE s || sep || v END $crm$;\n"
+		 "CREATE AGGREGATE group_concat(text, text) (SFUNC = crm_concat_step, STYPE = text);\n");
 	sbuf_add(b, "CREATE FUNCTION crm_now() RETURNS text LANGUAGE sql STABLE AS $crm$ "
 		 "SELECT coalesce(nullif(current_setting('crm.now', true), ''), "
 		 "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+00:00\"')) $crm$;\n"

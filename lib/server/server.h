@@ -5,8 +5,10 @@
  * (core/backend_pg.c), opened by core/open.c as the login role: the
  * verbs marked VERB_SERVER so far (the five of lead, account, contact,
  * deal and product; stage, pipeline, report funnel, forecast and cycle,
- * tag, note, task, export, config, team list and show, history, log,
- * sql); the others exit 2.
+ * tag, note, task, every cash verb (quote, approval, approve, contract,
+ * order, plan, payment, invoice, report receivables, revenue and
+ * products), export, config, team list and show, history, log, sql);
+ * the others exit 2.
  *
  * lib/server is the top layer: it takes every layer's tables (by
  * introspection of a database crm's own migrations made) and the team
