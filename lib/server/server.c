@@ -193,6 +193,13 @@ static int build(struct crm *c, PGconn *conn, const struct schema *s, struct bui
 		rc = policy_groups(c, conn, &b->groups);
 	if (!rc)
 		rc = add_trigram(c, conn, &b->trigram);
+	if (!rc && b->trigram) {   /* what crm search reads, found through its trigrams */
+		struct sbuf idx = { 0 };
+		search_pg_indexes(c, &idx);
+		if (idx.s)
+			rc = pg_exec(c, conn, idx.s, "making the search indexes");
+		sbuf_release(&idx);
+	}
 	if (!rc)
 		rc = policy_apply(c, conn, s, &b->policies);
 	if (!rc)
