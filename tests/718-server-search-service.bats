@@ -160,3 +160,153 @@ search_records() {
 	assert_success
 	[ "$(crm --db "$A" lead list --tag 云启 | crm_ids)" = 2 ]
 }
+
+# try CMD...: run it; a failure is a line saying its exit status
+try() {
+	"$@" || echo "exit $?"
+}
+
+# Tickets and surveys on one side, the clocks moved by CRM_NOW.
+service_records() {
+	as alice account add name=杭州云启科技 >/dev/null
+	as bob account add name=宁波海纳贸易 >/dev/null
+	as bob contact add name=李娜 account_id=2 >/dev/null
+	as alice ticket add --account 1 title="系统登录不了" priority=high category=登录
+	as bob ticket add --contact 1 title="发票抬头错了" category=财务
+	as bob ticket add --account 2 title="紧急：数据丢失" priority=urgent --assignee bob
+	CRM_NOW=2026-03-02T10:00:00+08:00 as alice ticket reply 1 "请提供截图"
+	CRM_NOW=2026-03-02T10:10:00+08:00 as alice ticket pending 1
+	CRM_NOW=2026-03-03T09:00:00+08:00 as alice ticket reply 1 "截图已收到" --type call
+	CRM_NOW=2026-03-02T11:00:00+08:00 as bob ticket resolve 3 --note 已恢复
+	CRM_NOW=2026-03-02T12:00:00+08:00 as bob ticket close 3
+	CRM_NOW=2026-03-02T13:00:00+08:00 as bob ticket reopen 3
+	as alice survey add ticket:3 --csat 4 --comment "处理很快"
+	as bob survey add account:2 --nps 9 --at 2026-03-01
+	as alice survey add account:1 --nps 3 --comment 不满意
+}
+
+@test "ticket and survey print on the server what they print on a file: the SLA clocks, pauses, business hours, breaches" {
+	local side
+	for side in F S; do
+		SIDE=$side
+		[ "$side" = F ] && pg_team_file
+		{
+			service_records
+			try as alice ticket list
+			try as alice ticket show 1 2 3
+			CRM_NOW=2026-03-05T10:00:00+08:00 try as alice ticket list --breached
+			CRM_NOW=2026-03-02T12:00:00+08:00 try as alice ticket list --due-within 4h --format table
+			try as alice ticket list --status open --assignee bob
+			try as alice ticket list --where "priority = 'high' OR breached IS NOT NULL" --sort -id
+			try as alice ticket update 2 priority=urgent
+			try as alice config set sla.hours "09:00-18:00 1-5"
+			try as alice config set sla.normal "2h/1d"
+			try as alice ticket show 1 2 3
+			CRM_NOW=2026-03-06T17:00:00+08:00 try as alice ticket list --format table
+			try as alice ticket rm 2
+			try as alice ticket list --removed
+			try as alice survey list
+			try as alice survey list --since 2026-03-02 --format table
+			try as alice survey show 2
+			try as alice survey update 3 comment=改好了
+			try as alice survey rm 1
+			try as alice activity list
+			try as alice activity list --for ticket:1 --format table
+			try as alice activity list --since 2026-03-03 --where "kind = 'call'"
+			try as bob ticket list
+			try as bob survey list
+		} > "$BATS_TEST_TMPDIR/$side.out" 2>&1
+	done
+	diff "$BATS_TEST_TMPDIR/F.out" "$BATS_TEST_TMPDIR/S.out"
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/S.out")" -ge 50 ]
+	grep -q '"breached":\["first_response","resolve"\]' "$BATS_TEST_TMPDIR/S.out"
+	# the pauses and the stamps are on the server
+	[ "$(count ticket_pause)" = 2 ]
+	[ "$(pg_psql "$DBNAME" postgres "SELECT status || '|' || first_response_at FROM ticket WHERE id = 1")" = "open|2026-03-02T10:00:00+08:00" ]
+	[ "$(count survey "deleted_at IS NULL")" = 2 ]
+}
+
+@test "ticket and survey bad input on the server: the file's message and exit code, nothing written" {
+	local side
+	for side in F S; do
+		SIDE=$side
+		[ "$side" = F ] && pg_team_file
+		as alice account add name=杭州云启科技 >/dev/null
+		as alice ticket add --account 1 title=已有 >/dev/null
+		{
+			run --separate-stderr as alice ticket add title=没有客户
+			echo "$status $stderr"
+			run --separate-stderr as alice ticket add --account 1 title=坏 priority=asap
+			echo "$status $stderr"
+			run --separate-stderr as alice ticket add --account 1 title=坏 status=closed
+			echo "$status $stderr"
+			run --separate-stderr as alice ticket close 1
+			echo "$status $stderr"
+			run --separate-stderr as alice ticket pending 1
+			echo "$status $stderr"
+			run --separate-stderr as alice ticket reply 9 你好
+			echo "$status $stderr"
+			run --separate-stderr as alice ticket list --due-within soon
+			echo "$status $stderr"
+			run --separate-stderr as alice survey add ticket:1 --csat 9
+			echo "$status $stderr"
+			run --separate-stderr as alice survey add ticket:1 --csat 3 --nps 5
+			echo "$status $stderr"
+			run --separate-stderr as alice survey add ticket:7 --nps 5
+			echo "$status $stderr"
+			run --separate-stderr as alice activity list --for lead:99
+			echo "$status $stderr"
+		} > "$BATS_TEST_TMPDIR/$side.out"
+	done
+	diff "$BATS_TEST_TMPDIR/F.out" "$BATS_TEST_TMPDIR/S.out"
+	cat "$BATS_TEST_TMPDIR/S.out"
+	[ "$(count ticket)" = 1 ]
+	[ "$(count survey)" = 0 ]
+	[ "$(count ticket_pause)" = 0 ]
+	[ "$(pg_psql "$DBNAME" postgres "SELECT status FROM ticket WHERE id = 1")" = new ]
+}
+
+@test "a rep's tickets, surveys and activities on the server: only what psql shows their role; another's is exit 5" {
+	SIDE=S
+	service_records >/dev/null
+	local u
+	for u in bob carol; do
+		[ "$(crm --db "$(pg_url "$DBNAME" "$u")" ticket list | crm_ids)" = "$(psql_ids "$u" ticket)" ]
+		[ "$(crm --db "$(pg_url "$DBNAME" "$u")" survey list | crm_ids)" = "$(psql_ids "$u" survey)" ]
+		[ "$(crm --db "$(pg_url "$DBNAME" "$u")" activity list | crm_ids)" = "$(psql_ids "$u" activity)" ]
+	done
+	[ "$(crm --db "$B" ticket list | crm_ids)" = "2 3" ]
+	# the pauses follow the ticket: bob reads those of his own
+	[ "$(pg_psql "$DBNAME" bob "SELECT count(*) FROM ticket_pause")" = 1 ]
+	run --separate-stderr crm --db "$B" ticket show 1
+	assert_failure 5
+	[[ "$stderr" == *"ticket:1 is not visible to bob"* ]] || fail "stderr: $stderr"
+	run --separate-stderr crm --db "$B" ticket reply 1 "我来看看"
+	assert_failure 5
+	run --separate-stderr crm --db "$C" ticket resolve 2
+	assert_failure 5
+	run --separate-stderr crm --db "$C" survey add ticket:2 --csat 1
+	assert_failure 5
+	[ "$(pg_psql "$DBNAME" postgres "SELECT status FROM ticket WHERE id = 2")" = new ]
+	[ "$(count activity "entity = 'ticket:1'")" = 2 ]
+	# a rep's search finds the titles of their own tickets only
+	[ "$(crm --db "$B" search 发票抬头 | jq -r '"\(.type):\(.id)"')" = ticket:2 ]
+	run --separate-stderr crm --db "$B" search 登录不了
+	assert_failure 1
+}
+
+@test "tickets in pipes on the server: list piped into resolve, survey add from JSON lines" {
+	SIDE=S
+	service_records >/dev/null
+	run --separate-stderr bash -c "crm --db '$A' ticket list --status open | crm --db '$A' ticket resolve --note 批量处理"
+	assert_success
+	[ "$(jq -r '"\(.id):\(.status)"' <<<"$output" | paste -sd ' ')" = "1:resolved 3:resolved" ]
+	[ "$(count ticket "status = 'resolved' AND resolved_at IS NOT NULL")" = 2 ]
+	run --separate-stderr crm --db "$A" survey add <<<'{"entity":"ticket:1","csat":5}
+{"entity":"account:2","nps":10,"comment":"很好"}'
+	assert_success
+	[ "$(jq -r .id <<<"$output" | paste -sd ' ')" = "4 5" ]
+	run --separate-stderr bash -c "crm --db '$B' ticket list | crm --db '$B' ticket show"
+	assert_success
+	[ "$(jq -r .id <<<"$output" | paste -sd ' ')" = "2 3" ]
+}

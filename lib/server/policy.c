@@ -38,6 +38,7 @@ static const struct follow {
 } follows[] = {
 	{ "lead_score", "lead", "id", false },
 	{ "stage_history", "deal", "deal_id", true },
+	{ "ticket_pause", "ticket", "ticket_id", true },
 };
 
 /* Counts per pipeline and stage that crm keeps as it writes deals (a

@@ -337,7 +337,10 @@ void stable_pg_ddl(PGconn *conn, const struct stable *t, struct sbuf *b)
  * fractional days from t to now, NULL for NULL or a non-time.
  * crm_mask(v, kind): a value as one who may not see it sees it (a phone
  * keeps its first 3 and last 4 characters, an email two characters and
- * its domain, anything else is ***), as mask_text does. */
+ * its domain, anything else is ***), as mask_text does.
+ * group_concat(v, sep): SQLite's aggregate of that name (the values
+ * joined by sep, NULL for none), which static SQL both sides run calls
+ * (a ticket's pauses). */
 void schema_pg_functions(struct sbuf *b)
 {
 	sbuf_add(b, "CREATE FUNCTION crm_now() RETURNS text LANGUAGE sql STABLE AS $crm$ "
@@ -352,7 +355,10 @@ void schema_pg_functions(struct sbuf *b)
 		 "left(v::text, 3) || repeat('*', length(v::text) - 7) || right(v::text, 4) "
 		 "WHEN kind = 'email' AND position('@' in v::text) > 0 THEN "
 		 "left(v::text, least(position('@' in v::text) - 1, 2)) || '***' || substr(v::text, position('@' in v::text)) "
-		 "ELSE '***' END $crm$;\n");
+		 "ELSE '***' END $crm$;\n"
+		 "CREATE FUNCTION crm_concat_step(acc text, v text, sep text) RETURNS text LANGUAGE sql IMMUTABLE AS $crm$ "
+		 "SELECT CASE WHEN v IS NULL THEN acc WHEN acc IS NULL THEN v ELSE acc || sep || v END $crm$;\n"
+		 "CREATE AGGREGATE group_concat(text, text) (SFUNC = crm_concat_step, STYPE = text);\n");
 }
 
 int schema_read_pg(struct crm *c, PGconn *conn, struct stable *t)
