@@ -310,3 +310,93 @@ service_records() {
 	assert_success
 	[ "$(jq -r .id <<<"$output" | paste -sd ' ')" = "2 3" ]
 }
+
+# scored_file: the team's leads and their events on a file, not yet
+# scored (crm track --no-score), and the same copied to a new server
+# (crm migrate), whose name is then DBNAME.
+scored_file() {
+	pg_team_file
+	crm --as alice config set score.target_industries "SaaS,制造" >/dev/null
+	crm --as alice lead add name=张三 title=总经理 industry=SaaS company_size=500 >/dev/null
+	crm --as bob lead add name=李四 industry=制造 >/dev/null
+	crm --as carol lead add name=王五 company_size=150 >/dev/null
+	crm --as bob lead add name=赵六 title=采购总监 >/dev/null
+	crm --as alice track --no-score 1 webinar --at 2026-03-01 >/dev/null
+	crm --as alice track --no-score 2 demo_request --at 2026-02-25 >/dev/null
+	crm --as alice track --no-score 2 budget_confirmed --at 2026-01-02 >/dev/null
+	crm --as alice track --no-score 3 pricing_page_view >/dev/null
+	crm --as alice track --no-score 4 demo_request >/dev/null
+	crm --as alice track --no-score 4 budget_confirmed >/dev/null
+	DBNAME="${DBNAME}m"
+	pg_createdb "$DBNAME"
+	crm migrate --from "$CRM_DB" --to "$(pg_url "$DBNAME")" >/dev/null
+}
+
+@test "score on the server prints what it prints on a file: --all, ids, --explain, rules, has_event and event_count" {
+	scored_file
+	local side
+	for side in F S; do
+		SIDE=$side
+		{
+			try as alice lead list --where "has_event('demo_request')"
+			try as alice lead list --where "event_count('budget_confirmed', 30) > 0" --format table
+			try as alice score --all
+			try as alice score --all
+			try as alice score 1 2 --explain
+			try as alice score rule add hot --when "has_event('demo_request') AND event_count('budget_confirmed', 30) > 0" --points 40
+			try as alice score rule list --format table
+			try as alice score 2 4
+			try as alice config set score.min_company_size 120
+			try as alice score --all --explain
+			try as alice score rule rm hot
+			try as alice score
+			try as alice score --all
+			try as alice lead list --sort -score,id --format table
+			try as alice lead list --where "score >= 60"
+		} > "$BATS_TEST_TMPDIR/$side.out" 2>&1
+	done
+	diff "$BATS_TEST_TMPDIR/F.out" "$BATS_TEST_TMPDIR/S.out"
+	cat "$BATS_TEST_TMPDIR/S.out"
+	[ "$(wc -l < "$BATS_TEST_TMPDIR/S.out")" -ge 30 ]
+	# the scores are on the server, a lead over score.sql qualified
+	[ "$(pg_psql "$DBNAME" postgres "SELECT id || ':' || score FROM lead_score ORDER BY id" | paste -sd ' ')" = "1:70 2:75 3:25 4:70" ]
+	[ "$(pg_psql "$DBNAME" postgres "SELECT status FROM lead WHERE id = 4")" = qualified ]
+}
+
+@test "score on the server: a rep scores their own leads only, rules are the admin's, bad input refused" {
+	scored_file
+	SIDE=S
+	local B M
+	B=$(pg_url "$DBNAME" bob)
+	run --separate-stderr crm --db "$B" score --all
+	assert_success
+	[ "$(jq -r .id <<<"$output" | paste -sd ' ')" = "2 4" ]
+	[ "$(pg_psql "$DBNAME" postgres "SELECT id FROM lead_score ORDER BY id" | paste -sd ' ')" = "2 4" ]
+	# another's lead: exit 5, nothing scored
+	run --separate-stderr crm --db "$B" score 1
+	assert_failure 5
+	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM lead_score WHERE id = 1")" = 0 ]
+	run --separate-stderr crm --db "$B" score rule add x --when "1 = 1" --points 5
+	assert_failure 5
+	M=$(pg_url "$DBNAME" alice)
+	run --separate-stderr crm --db "$M" score rule add bad --when "nosuch > 1" --points 5
+	assert_failure 2
+	run --separate-stderr crm --db "$M" score rule add bad2 --when "1 = 1" --points many
+	assert_failure 2
+	run --separate-stderr crm --db "$M" score 99
+	assert_failure 1
+	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM score_rule WHERE name LIKE 'bad%' OR name = 'x'")" = 0 ]
+	# the run's audit entry is in the name of who ran it
+	[ "$(pg_psql "$DBNAME" postgres "SELECT \"user\" FROM audit WHERE entity = 'score' ORDER BY id DESC LIMIT 1")" = bob ]
+}
+
+@test "score in a pipe on the server: a list piped into score, the changed leads piped on" {
+	scored_file
+	SIDE=S
+	local M
+	M=$(pg_url "$DBNAME" alice)
+	run --separate-stderr bash -c "crm --db '$M' lead list --where \"has_event('demo_request')\" | crm --db '$M' score | crm --db '$M' tag add 热"
+	assert_success
+	[ "$(jq -r .id <<<"$output" | paste -sd ' ')" = "2 4" ]
+	[ "$(crm --db "$M" lead list --tag 热 | jq -r '"\(.id):\(.score):\(.status)"' | paste -sd ' ')" = "2:75:qualified 4:70:qualified" ]
+}

@@ -340,7 +340,10 @@ void stable_pg_ddl(PGconn *conn, const struct stable *t, struct sbuf *b)
  * its domain, anything else is ***), as mask_text does.
  * group_concat(v, sep): SQLite's aggregate of that name (the values
  * joined by sep, NULL for none), which static SQL both sides run calls
- * (a ticket's pauses). */
+ * (a ticket's pauses). crm_config(key [, default]): a setting of the
+ * server's config table, as the scoring rules read one (a file's reads
+ * the configuration file too, config_get). instr(haystack, needle):
+ * SQLite's, which the default scoring rules call. */
 void schema_pg_functions(struct sbuf *b)
 {
 	sbuf_add(b, "CREATE FUNCTION crm_now() RETURNS text LANGUAGE sql STABLE AS $crm$ "
@@ -358,7 +361,11 @@ void schema_pg_functions(struct sbuf *b)
 		 "ELSE '***' END $crm$;\n"
 		 "CREATE FUNCTION crm_concat_step(acc text, v text, sep text) RETURNS text LANGUAGE sql IMMUTABLE AS $crm$ "
 		 "SELECT CASE WHEN v IS NULL THEN acc WHEN acc IS NULL THEN v ELSE acc || sep || v END $crm$;\n"
-		 "CREATE AGGREGATE group_concat(text, text) (SFUNC = crm_concat_step, STYPE = text);\n");
+		 "CREATE AGGREGATE group_concat(text, text) (SFUNC = crm_concat_step, STYPE = text);\n"
+		 "CREATE FUNCTION crm_config(k text, dflt text DEFAULT NULL) RETURNS text LANGUAGE sql STABLE AS $crm$ "
+		 "SELECT coalesce((SELECT value FROM config WHERE key = k), dflt) $crm$;\n"
+		 "CREATE FUNCTION instr(haystack text, needle text) RETURNS integer LANGUAGE sql IMMUTABLE AS $crm$ "
+		 "SELECT strpos(haystack, needle) $crm$;\n");
 }
 
 int schema_read_pg(struct crm *c, PGconn *conn, struct stable *t)
