@@ -216,7 +216,18 @@ static char *server_sql(struct crm *c, char **words, int nw)
 	for (int i = 0; i < nw; i++)
 		ranked = ranked || long_word(words[i]);
 	if (ranked) {
-		sbuf_add(&sql, " CROSS JOIN (SELECT count(*) AS n, sum(greatest(char_length(a.body) - 2, 0)) AS tok FROM ");
+		/* the counts in one pass over every record the reader may see:
+		 * the records, their trigrams, and per word those that have it */
+		sbuf_add(&sql, " CROSS JOIN (SELECT count(*) AS n, sum(greatest(char_length(a.body) - 2, 0)) AS tok");
+		for (int i = 0, kk = k; i < nw; i++) {
+			if (!long_word(words[i])) {
+				kk++;
+				continue;
+			}
+			sbuf_addf(&sql, ", count(*) FILTER (WHERE a.body ILIKE ?%d) AS n%d", kk, i);
+			kk += 2;
+		}
+		sbuf_add(&sql, " FROM ");
 		records_sql(c, "a", &sql);
 		sbuf_add(&sql, ") AS st");
 	}
@@ -225,15 +236,12 @@ static char *server_sql(struct crm *c, char **words, int nw)
 			kk++;
 			continue;
 		}
-		sbuf_addf(&sql, " CROSS JOIN (SELECT count(*) AS n FROM ");
-		records_sql(c, "a", &sql);
-		sbuf_addf(&sql, " WHERE a.body ILIKE ?%d) AS q%d", kk, i);
 		/* occurrences of the word in the text, case folded */
 		char *f = xasprintf("((char_length(lower(h.body)) - char_length(replace(lower(h.body), lower(?%d), ''))) "
 				    "/ char_length(lower(?%d)))", kk + 1, kk + 1);
 		/* in doubles, as FTS5 computes it */
-		sbuf_addf(&score, "%sgreatest(ln((CAST(st.n - q%d.n AS double precision) + 0.5) / "
-			  "(CAST(q%d.n AS double precision) + 0.5)), 1e-6) * (CAST(%s AS double precision) * 2.2) / "
+		sbuf_addf(&score, "%sgreatest(ln((CAST(st.n - st.n%d AS double precision) + 0.5) / "
+			  "(CAST(st.n%d AS double precision) + 0.5)), 1e-6) * (CAST(%s AS double precision) * 2.2) / "
 			  "(CAST(%s AS double precision) + 1.2 * (1 - 0.75 + 0.75 * "
 			  "CAST(greatest(char_length(h.body) - 2, 0) AS double precision) / "
 			  "nullif(CAST(st.tok AS double precision) / CAST(st.n AS double precision), 0)))",
