@@ -39,7 +39,7 @@ static int list_exec(struct crm *c, struct args *a)
 
 static const struct cmd_verb activity_verbs[] = {
 	{ "list", "[--for ENTITY] [--since WHEN] [--where EXPR] [--owner U] [--sort F] [--limit N]",
-	  "list activities (calls, visits, notes), oldest first", list_opts, DB_READ, 0, 0, list_exec },
+	  "list activities (calls, visits, notes), oldest first", list_opts, DB_READ, 0, 0, list_exec, VERB_SERVER },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };
 

@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "core/cmd.h"
+#include "core/db.h"
 #include "core/input.h"
 #include "core/record.h"
 #include "records.h"
@@ -34,6 +35,11 @@ static int score_exec(struct crm *c, struct args *a)
 		rc = input_each(c, a->argc, a->argv, "lead", target_one, NULL);
 		if (rc && rc != CRM_BADINPUT && rc != CRM_NOTFOUND)
 			return rc;
+		/* a pipe's last part is committed at its end: the run is a
+		 * transaction of its own (a server's savepoints need one) */
+		int brc = db_in_txn(c) ? CRM_OK : db_begin(c);
+		if (brc)
+			return brc;
 	}
 	if (!arg_has(a, "explain"))
 		rec_columns(c, type_find(c, "lead"));
@@ -79,11 +85,12 @@ static int rule_rm_exec(struct crm *c, struct args *a)
 
 static const struct cmd_verb score_verbs[] = {
 	{ "rule add", "NAME --when EXPR --points N [--model M]", "add a scoring rule",
-	  rule_add_opts, DB_WRITE, 1, 1, rule_add_exec, VERB_ADMIN },
-	{ "rule list", "[--model M]", "list the scoring rules", model_opts, DB_READ, 0, 0, rule_list_exec },
-	{ "rule rm", "NAME [--model M]", "remove a scoring rule", model_opts, DB_WRITE, 1, 1, rule_rm_exec, VERB_ADMIN },
+	  rule_add_opts, DB_WRITE, 1, 1, rule_add_exec, VERB_ADMIN | VERB_SERVER },
+	{ "rule list", "[--model M]", "list the scoring rules", model_opts, DB_READ, 0, 0, rule_list_exec, VERB_SERVER },
+	{ "rule rm", "NAME [--model M]", "remove a scoring rule", model_opts, DB_WRITE, 1, 1, rule_rm_exec,
+	  VERB_ADMIN | VERB_SERVER },
 	{ "", "[ID ...] [--all] [--explain]", "recompute lead scores; print the leads whose score changed",
-	  score_opts, DB_WRITE, 0, -1, score_exec },
+	  score_opts, DB_WRITE, 0, -1, score_exec, VERB_SERVER },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };
 

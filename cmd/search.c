@@ -30,7 +30,7 @@ static int search_exec(struct crm *c, struct args *a)
 
 static const struct cmd_verb search_verbs[] = {
 	{ "", "TEXT [--type TYPE] [--limit N]", "find records by any word in them, Chinese included",
-	  search_opts, DB_WRITE, 1, 1, search_exec },
+	  search_opts, DB_WRITE, 1, 1, search_exec, VERB_SERVER },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };
 

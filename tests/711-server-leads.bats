@@ -276,13 +276,13 @@ some_leads() {
 	assert_failure 2
 	[[ "$stderr" == *"not on a server yet: work on a file for it (crm help server says what runs on a server)"* ]] ||
 		fail "stderr: $stderr"
-	run --separate-stderr crm --db "$A" ticket add title=x
+	run --separate-stderr crm --db "$A" merge lead 1 3
 	assert_failure 2
-	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM ticket")" = 0 ]
+	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM lead WHERE deleted_at IS NULL")" = 2 ]
 	# a server that is not there: exit 6 for what runs on one, exit 2 still for what does not
 	run --separate-stderr crm --db "postgresql:///nope?host=$PG_SOCK&user=alice" lead list
 	assert_failure 6
-	run --separate-stderr crm --db "postgresql:///nope?host=$PG_SOCK&user=alice" ticket list
+	run --separate-stderr crm --db "postgresql:///nope?host=$PG_SOCK&user=alice" dedupe leads
 	assert_failure 2
 }
 

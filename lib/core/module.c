@@ -13,6 +13,16 @@ int module_open_all(struct crm *c)
 	return CRM_OK;
 }
 
+int module_open_server_all(struct crm *c)
+{
+	for (int m = 0; crm_modules[m]; m++) {
+		int rc = crm_modules[m]->open_server ? crm_modules[m]->open_server(c) : CRM_OK;
+		if (rc)
+			return rc;
+	}
+	return CRM_OK;
+}
+
 int module_tick_all(struct crm *c, bool all, bool dry)
 {
 	bool fired = false;

@@ -37,6 +37,10 @@ struct module {
 	/* Run whenever the database is opened, before any query: register
 	 * the SQL functions its fields' expressions and reports use. */
 	int (*open)(struct crm *c);
+	/* The same on a server (PostgreSQL), once the session acts as its
+	 * login role: what its fields read in this session, which the
+	 * server's own functions (crm server init) cannot compute. */
+	int (*open_server)(struct crm *c);
 	/* Fields it adds to other modules' types (a deal's renewal_of),
 	 * ending with { NULL }, or NULL. The columns come from its migration. */
 	const struct type_extension *extends;
@@ -60,6 +64,8 @@ extern const struct module *const crm_modules[];
 
 /* Run every module's open hook in order; the first failure. */
 int module_open_all(struct crm *c);
+/* Run every module's open_server hook in order; the first failure. */
+int module_open_server_all(struct crm *c);
 
 /* Run every module's tick in order: CRM_OK when any did something,
  * CRM_NOTFOUND when none did, or the first failure. */

@@ -547,6 +547,8 @@ static int open_server(struct crm *c)
 		rc = server_act(c);
 	if (!rc)
 		rc = server_check(c);
+	if (!rc)
+		rc = module_open_server_all(c);
 	if (rc) {
 		db_conn_close(c->conn);
 		c->conn = NULL;

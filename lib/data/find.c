@@ -16,14 +16,6 @@
 
 #define MAX_WORDS 8   /* words of a query: more are ignored */
 
-static size_t chars(const char *s)
-{
-	size_t n = 0;
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
-}
-
 /* Around the first match in body: "…前后文 [普洱] 茶…" (whole characters). */
 static char *snippet_around(const char *body, const char *q)
 {
@@ -84,41 +76,18 @@ int find_records(struct crm *c, const char *text, const struct type *only, long 
 	if ((rc = search_refresh(c)))
 		goto done;
 	/* Words separated by spaces must all be there (钱七 喜欢). trigram
-	 * finds words of 3+ characters; shorter ones (普洱, 茶) are a scan. */
+	 * finds words of 3+ characters; shorter ones (普洱, 茶) are a scan
+	 * (search_query). */
 	char *words[MAX_WORDS], *save = NULL;
 	int nw = 0;
 	for (char *w = strtok_r(q, " \t", &save); w && nw < MAX_WORDS; w = strtok_r(NULL, " \t", &save))
 		words[nw++] = w;
-	struct sbuf match = { 0 }, sql = { 0 };
-	for (int i = 0; i < nw; i++)
-		if (chars(words[i]) >= 3) {
-			if (match.len)
-				sbuf_add(&match, " AND ");
-			sbuf_add_quoted(&match, words[i], '"');   /* an FTS5 phrase */
-		}
-	sbuf_add(&sql, "SELECT rowid, body FROM search WHERE (?2 = 0 OR rowid % 16 = ?2)");
-	if (match.len)
-		sbuf_add(&sql, " AND search MATCH ?1");
-	for (int i = 0, k = 4; i < nw; i++)
-		if (chars(words[i]) < 3)
-			sbuf_addf(&sql, " AND instr(body, ?%d) > 0", k++);
-	sbuf_add(&sql, match.len ? " ORDER BY rank LIMIT ?3" : " ORDER BY rowid % 16, rowid LIMIT ?3");
-	struct db_stmt *st = db_stmt(c, sql.s);
-	sbuf_release(&sql);
+	/* a scope drops hits the user may not see: the limit counts the rest */
+	struct db_stmt *st = search_query(c, words, nw, only ? only->num : 0, limit && !scoped(c) ? limit : -1);
 	if (!st) {
-		sbuf_release(&match);
 		rc = c->errcode;
 		goto done;
 	}
-	if (match.len)
-		db_bind_text(st, 1, match.s, -1, DB_TRANSIENT);
-	db_bind_int(st, 2, only ? only->num : 0);
-	/* a scope drops hits the user may not see: the limit counts the rest */
-	db_bind_int64(st, 3, limit && !scoped(c) ? limit : -1);
-	for (int i = 0, k = 4; i < nw; i++)
-		if (chars(words[i]) < 3)
-			db_bind_text(st, k++, words[i], -1, DB_TRANSIENT);
-	sbuf_release(&match);
 	static const char *const cols[] = { "type", "id", "name", "snippet" };
 	out_columns(c->out, cols, 4);
 	long n = 0;

@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "core/db.h"
+#include "core/dialect.h"
 #include "core/event.h"
 #include "core/config.h"
 #include "core/module.h"
@@ -182,9 +183,10 @@ static int helper_has_event(struct crm *c, const struct type *t, bool one, char 
 		return crm_error(c, CRM_USAGE, "has_event() takes one event name");
 	if (strcmp(t->name, "lead"))
 		sbuf_add(out, "0");
-	else if (one)
+	else if (one || dialect_server(c))
 		/* a lookup for this lead (index event_lead): gathering every
-		 * lead with that event would cost as much as for all leads */
+		 * lead with that event would cost as much as for all leads (a
+		 * server has no crm_has_event: a lookup there too) */
 		sbuf_addf(out, "(EXISTS (SELECT 1 FROM event AS e WHERE e.lead_id = r.id "
 			  "AND e.name = (%s) AND e.deleted_at IS NULL))", argv[0]);
 	else
@@ -269,11 +271,15 @@ static int helper_event_count(struct crm *c, const struct type *t, bool one, cha
 		return crm_error(c, CRM_USAGE, "event_count() takes an event name and optionally days");
 	if (strcmp(t->name, "lead"))
 		sbuf_add(out, "0");
-	else
+	else {
+		/* within the days: now - at <= days */
+		char *days = dialect_days_between(c, "crm_now()", "e.at");
 		sbuf_addf(out, "(SELECT count(*) FROM event AS e WHERE e.lead_id = r.id "
-			  "AND e.name = (%s) AND e.deleted_at IS NULL%s%s%s)", argv[0],
-			  argc == 2 ? " AND julianday(e.at) >= julianday(crm_now()) - (" : "",
+			  "AND e.name = (%s) AND e.deleted_at IS NULL%s%s%s%s%s)", argv[0],
+			  argc == 2 ? " AND " : "", argc == 2 ? days : "", argc == 2 ? " <= (" : "",
 			  argc == 2 ? argv[1] : "", argc == 2 ? ")" : "");
+		free(days);
+	}
 	return CRM_OK;
 }
 

@@ -8,6 +8,7 @@
 #include "core/config.h"
 #include "base/date.h"
 #include "core/db.h"
+#include "core/dialect.h"
 #include "core/hook.h"
 #include "core/event.h"
 #include "core/progress.h"
@@ -71,7 +72,7 @@ int score_rule_list(struct crm *c, const char *model, const char *name)
 {
 	char *m = model_name(c, model);
 	struct db_stmt *st = db_stmt(c, "SELECT id, model, name, expr, points FROM score_rule "
-				      "WHERE model = ?1 AND (?2 IS NULL OR name = ?2) ORDER BY id");
+				      "WHERE model = ?1 AND (CAST(?2 AS text) IS NULL OR name = ?2) ORDER BY id");
 	if (!st) {
 		free(m);
 		return c->errcode;
@@ -195,7 +196,7 @@ static int model_load(struct crm *c, struct score_model *r)
 }
 
 /* The ids added to the set, gathered in memory (a stream adds one an
- * event) and put into temp.score_ids in ascending order, each once,
+ * event) and put into score_ids in ascending order, each once,
  * before anything reads it (targets_flush). */
 struct pending_ids {
 	long n, cap;
@@ -223,7 +224,7 @@ static int targets_flush(struct crm *c)
 	if (!q || !q->n)
 		return CRM_OK;
 	qsort(q->id, (size_t)q->n, sizeof(*q->id), cmp_id);
-	struct db_stmt *st = db_stmt(c, "INSERT OR IGNORE INTO temp.score_ids(id) VALUES (?)");
+	struct db_stmt *st = db_stmt(c, "INSERT INTO score_ids(id) VALUES (?) ON CONFLICT DO NOTHING");
 	if (!st)
 		return c->errcode;
 	int rc = DB_DONE;
@@ -241,7 +242,7 @@ static int targets_flush(struct crm *c)
 int score_targets_begin(struct crm *c)
 {
 	crm_slot_drop(c, &pending_slot);
-	return db_exec(c, "CREATE TEMP TABLE IF NOT EXISTS score_ids(id INTEGER PRIMARY KEY); DELETE FROM temp.score_ids");
+	return db_exec(c, "CREATE TEMP TABLE IF NOT EXISTS score_ids(id INTEGER PRIMARY KEY); DELETE FROM score_ids");
 }
 
 int score_target_add(struct crm *c, long long id)
@@ -263,7 +264,7 @@ long long score_targets_count(struct crm *c)
 {
 	if (targets_flush(c))
 		return -1;
-	return db_get_int(c, "SELECT count(*) FROM temp.score_ids", NULL, 0);
+	return db_get_int(c, "SELECT count(*) FROM score_ids", NULL, 0);
 }
 
 /* The live events of the leads a run scores, read once for the run
@@ -303,7 +304,7 @@ static int name_index(const struct target_events *te, const char *name)
 static int target_events_load(struct crm *c)
 {
 	struct db_stmt *st;
-	int rc = db_prepare(c, "SELECT s.id, e.name FROM temp.score_ids AS s LEFT JOIN event AS e "
+	int rc = db_prepare(c, "SELECT s.id, e.name FROM score_ids AS s LEFT JOIN event AS e "
 					   "ON e.lead_id = s.id AND e.deleted_at IS NULL "
 					   "ORDER BY s.id", -1, &st, NULL);
 	if (rc != DB_OK)
@@ -368,9 +369,11 @@ static int qualify(struct crm *c)
 	long long thr = config_get_int(c, "score.sql", 60);
 	const struct type *t = type_find(c, "lead");
 	struct db_stmt *st;
-	int rc = db_prepare(c, "SELECT n.id FROM temp.score_new n CROSS JOIN lead l ON l.id = n.id "
-					   "WHERE n.s >= ?1 AND coalesce(n.old, 0) < ?1 "
-					   "AND l.status IN ('new', 'working', 'nurturing') ORDER BY n.id", -1, &st, NULL);
+	char *sql = xasprintf("SELECT n.id FROM score_new n%s JOIN lead l ON l.id = n.id "
+			      "WHERE n.s >= ?1 AND coalesce(n.old, 0) < ?1 "
+			      "AND l.status IN ('new', 'working', 'nurturing') ORDER BY n.id", dialect_index(c, " CROSS"));
+	int rc = db_prepare(c, sql, -1, &st, NULL);
+	free(sql);
 	if (rc != DB_OK)
 		return crm_dberror(c, rc, "score");
 	db_bind_int64(st, 1, thr);
@@ -394,7 +397,7 @@ static int explain(struct crm *c, const struct score_model *r)
 	out_columns(c->out, cols, 4);
 	struct db_stmt *ids;
 	char *scope = query_scope(c, t, "l", false);
-	char *isql = xasprintf("SELECT n.id, l.name, n.s FROM temp.score_all n JOIN lead l ON l.id = n.id "
+	char *isql = xasprintf("SELECT n.id, l.name, n.s FROM score_all n JOIN lead l ON l.id = n.id "
 			       "WHERE %s ORDER BY n.id", scope);
 	free(scope);
 	int rc = db_prepare(c, isql, -1, &ids, NULL);
@@ -447,7 +450,7 @@ static int explain(struct crm *c, const struct score_model *r)
 static int audit_run(struct crm *c, const char *model, const char *now)
 {
 	struct db_stmt *st;
-	int rc = db_prepare(c, "SELECT id, coalesce(old, 0), s FROM temp.score_new ORDER BY id", -1, &st, NULL);
+	int rc = db_prepare(c, "SELECT id, coalesce(old, 0), s FROM score_new ORDER BY id", -1, &st, NULL);
 	if (rc != DB_OK)
 		return crm_dberror(c, rc, "score");
 	struct sbuf ch = { 0 };
@@ -486,8 +489,8 @@ static int audit_run(struct crm *c, const char *model, const char *now)
 int score_run(struct crm *c, bool all, bool explain_it, bool print)
 {
 	const struct type *t = type_find(c, "lead");
-	if (all)
-		db_bulk(c, 40);
+	if (all && !dialect_server(c))
+		db_bulk(c, 40);   /* SQLite's cache */
 	struct score_model r = { 0 };
 	int rc = all ? CRM_OK : targets_flush(c);
 	if (!rc)
@@ -505,26 +508,28 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 	/* every lead scored (score_all) only for --explain; otherwise just
 	 * the changed ones, to keep the temporary tables small at 1M leads.
 	 * The score before is read from lead_score beside the rules. The
-	 * inner query's LIMIT -1 keeps it from being flattened into the
+	 * inner query's LIMIT -1 keeps SQLite from flattening it into the
 	 * outer one, which would compute the rules twice a lead (once for
-	 * WHERE s IS NOT old, once for the value). */
-	const char *from = all ? "" : "temp.score_ids AS s CROSS JOIN ";
+	 * WHERE s IS DISTINCT FROM old, once for the value). */
+	char *cross = xasprintf("score_ids AS s%s JOIN ", dialect_index(c, " CROSS"));
+	const char *from = all ? "" : cross;
 	const char *on = all ? "" : " ON r.id = s.id";
 	char *sql = explain_it
 		? xasprintf("CREATE TEMP TABLE IF NOT EXISTS score_all(id INTEGER PRIMARY KEY, old INTEGER, s INTEGER); "
 			    "CREATE TEMP TABLE IF NOT EXISTS score_new(id INTEGER PRIMARY KEY, old INTEGER, s INTEGER); "
-			    "DELETE FROM temp.score_all; DELETE FROM temp.score_new; "
-			    "INSERT INTO temp.score_all SELECT r.id, coalesce(ls.score, 0), %s FROM %s%s%s "
+			    "DELETE FROM score_all; DELETE FROM score_new; "
+			    "INSERT INTO score_all SELECT r.id, coalesce(ls.score, 0), %s FROM %s%s%s "
 			    "LEFT JOIN lead_score AS ls ON ls.id = r.id WHERE r.deleted_at IS NULL; "
-			    "INSERT INTO temp.score_new SELECT * FROM temp.score_all WHERE s IS NOT old",
+			    "INSERT INTO score_new SELECT * FROM score_all WHERE s IS DISTINCT FROM old",
 			    sum.s ? sum.s : "0", from, src, on)
 		: xasprintf("CREATE TEMP TABLE IF NOT EXISTS score_new(id INTEGER PRIMARY KEY, old INTEGER, s INTEGER); "
-			    "DELETE FROM temp.score_new; "
-			    "INSERT INTO temp.score_new SELECT id, old, s FROM (SELECT r.id AS id, coalesce(ls.score, 0) AS old, "
-			    "%s AS s FROM %s%s%s LEFT JOIN lead_score AS ls ON ls.id = r.id WHERE r.deleted_at IS NULL "
-			    "LIMIT -1) WHERE s IS NOT old",
-			    sum.s ? sum.s : "0", from, src, on);
+			    "DELETE FROM score_new; "
+			    "INSERT INTO score_new SELECT id, old, s FROM (SELECT r.id AS id, coalesce(ls.score, 0) AS old, "
+			    "%s AS s FROM %s%s%s LEFT JOIN lead_score AS ls ON ls.id = r.id WHERE r.deleted_at IS NULL"
+			    "%s) AS n WHERE s IS DISTINCT FROM old",
+			    sum.s ? sum.s : "0", from, src, on, dialect_index(c, " LIMIT -1"));
 	free(src);
+	free(cross);
 	sbuf_release(&sum);
 	/* --all computes every lead's score without the write lock (seconds
 	 * at a million leads: another writer would wait that long): what is
@@ -543,7 +548,7 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 		rc = db_exec(c, sql);
 	target_events_drop(c);
 	free(sql);
-	long long changed = rc ? 0 : db_get_int(c, "SELECT count(*) FROM temp.score_new", NULL, 0);
+	long long changed = rc ? 0 : db_get_int(c, "SELECT count(*) FROM score_new", NULL, 0);
 	progress_update(&pg, changed, -1);
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
@@ -553,16 +558,16 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 	if (!rc && changed && relock)
 		/* computed without the write lock: a lead whose score another
 		 * writer changed meanwhile keeps theirs */
-		rc = db_exec(c, "DELETE FROM temp.score_new WHERE old IS NOT "
+		rc = db_exec(c, "DELETE FROM score_new WHERE old IS DISTINCT FROM "
 				"coalesce((SELECT score FROM lead_score AS l WHERE l.id = score_new.id), 0)");
 	if (!rc && changed) {
 		/* the changed scores into their narrow rows, in one short
 		 * transaction with the run's one audit entry: no lead row is
 		 * rewritten (nor its updated_at: a score is not an edit) */
 		progress_phase(&pg, "score: writing the changed scores");
-		rc = db_exec(c, "INSERT INTO lead_score(id, score) SELECT id, s FROM temp.score_new WHERE s <> 0 "
+		rc = db_exec(c, "INSERT INTO lead_score(id, score) SELECT id, s FROM score_new WHERE s <> 0 "
 				"ON CONFLICT(id) DO UPDATE SET score = excluded.score; "
-				"DELETE FROM lead_score WHERE id IN (SELECT id FROM temp.score_new WHERE s = 0)");
+				"DELETE FROM lead_score WHERE id IN (SELECT id FROM score_new WHERE s = 0)");
 		if (!rc)
 			rc = audit_run(c, model, now);
 	}
@@ -587,7 +592,7 @@ int score_run(struct crm *c, bool all, bool explain_it, bool print)
 		progress_phase(&pg, "score: printing the changed leads");
 		char *sel = record_select_sql(t);
 		char *scope = query_scope(c, t, "r", false);
-		char *q = xasprintf("%s WHERE r.id IN (SELECT id FROM temp.score_new) AND (%s) ORDER BY r.id", sel, scope);
+		char *q = xasprintf("%s WHERE r.id IN (SELECT id FROM score_new) AND (%s) ORDER BY r.id", sel, scope);
 		free(scope);
 		free(sel);
 		struct db_stmt *st;

@@ -32,14 +32,16 @@ static const char *const readable[] = { USER_TABLE, "share", "config", "pipeline
  * reads where it may read the record (a lead's score is read with the
  * lead), and writes there too where crm writes them with the record's
  * changes (a deal's stage history with its moves, gone with its purge;
- * what a payment paid of each instalment, written with the payment). */
+ * what a payment paid of each instalment, written with the payment;
+ * a lead's score, by whoever scores the leads they may see). */
 static const struct follow {
 	const char *table, *record, *column;
 	bool writes;
 } follows[] = {
-	{ "lead_score", "lead", "id", false },
+	{ "lead_score", "lead", "id", true },
 	{ "stage_history", "deal", "deal_id", true },
 	{ "payment_alloc", "payment", "payment_id", true },
+	{ "ticket_pause", "ticket", "ticket_id", true },
 };
 
 /* Counts per pipeline and stage that crm keeps as it writes deals (a

@@ -345,7 +345,11 @@ void stable_pg_ddl(PGconn *conn, const struct stable *t, struct sbuf *b)
  * for anything else. cash_line(...): a quote line's amounts, which
  * cash/price.c gives SQLite in C. group_concat(v, sep): SQLite's
  * aggregate of that name, the values (NULLs left out) joined by sep in
- * the order they come, NULL for none. */
+ * the order they come, NULL for none; static SQL both sides run calls
+ * it (a ticket's pauses). crm_config(key [, default]): a setting of the
+ * server's config table, as the scoring rules read one (a file's reads
+ * the configuration file too, config_get). instr(haystack, needle):
+ * SQLite's, which the default scoring rules call. */
 void schema_pg_functions(struct sbuf *b)
 {
 	sbuf_addf(b, "%s;\n", price_line_pg_function);
@@ -371,7 +375,11 @@ void schema_pg_functions(struct sbuf *b)
 		 "IF s !~ '(Z|[+-][0-9][0-9](:?[0-9][0-9])?)$' OR s ~ '^[0-9]{4}-[0-9][0-9]-[0-9][0-9]$' "
 		 "THEN s := s || '+00'; END IF; "
 		 "RETURN extract(epoch FROM CAST(s AS timestamptz)) / 86400.0 + 2440587.5; "
-		 "EXCEPTION WHEN others THEN RETURN NULL; END $crm$;\n");
+		 "EXCEPTION WHEN others THEN RETURN NULL; END $crm$;\n"
+		 "CREATE FUNCTION crm_config(k text, dflt text DEFAULT NULL) RETURNS text LANGUAGE sql STABLE AS $crm$ "
+		 "SELECT coalesce((SELECT value FROM config WHERE key = k), dflt) $crm$;\n"
+		 "CREATE FUNCTION instr(haystack text, needle text) RETURNS integer LANGUAGE sql IMMUTABLE AS $crm$ "
+		 "SELECT strpos(haystack, needle) $crm$;\n");
 }
 
 int schema_read_pg(struct crm *c, PGconn *conn, struct stable *t)

@@ -16,6 +16,7 @@
 #include "server/policy.h"
 #include "server/schema.h"
 #include "server/server.h"
+#include "service/ticket.h"
 #include "team/user.h"
 
 const struct module server_module = {
@@ -186,6 +187,7 @@ static int build(struct crm *c, PGconn *conn, const struct schema *s, struct bui
 	sbuf_addf(&ddl, "CREATE TABLE " MARK_TABLE " (version bigint NOT NULL, made_at text NOT NULL);\n"
 		  "INSERT INTO " MARK_TABLE " VALUES (%d, '%s');\n", db_schema_version(), stamp);
 	schema_pg_functions(&ddl);
+	ticket_pg_functions(&ddl);
 	int rc = pg_exec(c, conn, ddl.s, "making the tables");
 	sbuf_release(&ddl);
 	b->tables = s->n;
@@ -193,6 +195,13 @@ static int build(struct crm *c, PGconn *conn, const struct schema *s, struct bui
 		rc = policy_groups(c, conn, &b->groups);
 	if (!rc)
 		rc = add_trigram(c, conn, &b->trigram);
+	if (!rc && b->trigram) {   /* what crm search reads, found through its trigrams */
+		struct sbuf idx = { 0 };
+		search_pg_indexes(c, &idx);
+		if (idx.s)
+			rc = pg_exec(c, conn, idx.s, "making the search indexes");
+		sbuf_release(&idx);
+	}
 	if (!rc)
 		rc = policy_apply(c, conn, s, &b->policies);
 	if (!rc)

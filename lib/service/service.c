@@ -16,6 +16,11 @@ static int service_open(struct crm *c)
 	return ticket_sql_register(c);
 }
 
+static int service_open_server(struct crm *c)
+{
+	return ticket_open_server(c);
+}
+
 static int service_tick(struct crm *c, bool all, bool dry)
 {
 	(void)all;
@@ -36,4 +41,5 @@ const struct module service_module = {
 	.tick = service_tick,
 	.config_keys = service_config,
 	.open = service_open,
+	.open_server = service_open_server,
 };

@@ -6,6 +6,7 @@
 #include "base/date.h"
 #include "core/config.h"
 #include "core/db.h"
+#include "core/dialect.h"
 #include "core/event.h"
 #include "core/query.h"
 #include "core/record.h"
@@ -16,7 +17,7 @@
  * the pause lasts), for ticket_sla(). */
 #define PAUSES "(SELECT group_concat(p.from_at || '|' || coalesce(p.to_at, ''), ';') " \
 	"FROM ticket_pause AS p WHERE p.ticket_id = r.id)"
-#define SLA_ARGS "r.priority, r.opened_at, " PAUSES ", r.first_response_at, r.resolved_at"
+#define SLA_ARGS "r.priority, r.opened_at, " PAUSES ", r.first_response_at, r.resolved_at, r.id"
 
 static const struct field ticket_fields[] = {
 	FIELD_ID,
@@ -154,59 +155,165 @@ static time_t clock_due(const struct sla_hours *h, time_t start, long long secs,
 	return due;
 }
 
-/* ticket_sla(what, priority, opened_at, pauses, first_response_at,
- * resolved_at): what is first_due, resolve_due (a time) or breached (a
- * JSON list of the clocks past due, NULL when none). */
-static void fn_ticket_sla(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+/* The clocks of a ticket from what they follow from (the arguments of
+ * ticket_sla, as text): the due times into first and resolve (empty:
+ * none), the clocks past due as a JSON list into *breached (NULL: none).
+ * warn: a setting that does not read is said once (else the clocks are
+ * only off). */
+static void sla_of(struct crm *c, const char *prio, const char *opened_at, const char *pauses,
+		   const char *first_at, const char *resolved_at, bool warn, char first[DATE_BUFSZ],
+		   char resolve[DATE_BUFSZ], const char **breached)
 {
-	(void)argc;
-	struct crm *c = sqlite3_user_data(ctx);
-	const char *what = (const char *)sqlite3_value_text(argv[0]);
-	const char *prio = (const char *)sqlite3_value_text(argv[1]);
-	time_t opened, first = 0, resolved = 0, now = date_now();
-	if (!what || !prio || time_of((const char *)sqlite3_value_text(argv[2]), &opened)) {
-		sqlite3_result_null(ctx);
+	first[0] = resolve[0] = 0;
+	*breached = NULL;
+	time_t opened, done_first = 0, resolved = 0, now = date_now();
+	if (!prio || time_of(opened_at, &opened))
 		return;
-	}
 	const struct sla_hours *h = NULL;
 	struct sla_policy p;
 	if (ticket_sla_config(c, prio, &h, &p)) {
 		/* a setting that does not read: no clocks, said once */
 		struct sla_conf *s = sla_conf(c);
-		if (!s->warned)
+		if (warn && !s->warned)
 			crm_warn(c, "%s (the SLA clocks are off until it is fixed: crm config set)", c->errmsg);
-		s->warned = true;
+		s->warned = s->warned || warn;
 		c->errmsg[0] = 0;
 		c->errcode = 0;
-		sqlite3_result_null(ctx);
 		return;
 	}
-	time_of((const char *)sqlite3_value_text(argv[4]), &first);
-	time_of((const char *)sqlite3_value_text(argv[5]), &resolved);
+	time_of(first_at, &done_first);
+	time_of(resolved_at, &resolved);
 	struct sla_pause *ps;
-	int np = pauses_parse((const char *)sqlite3_value_text(argv[3]), now, &ps);
-	char buf[DATE_BUFSZ];
+	int np = pauses_parse(pauses, now, &ps);
 	/* the first response is owed until it is given, or until the ticket
 	 * is resolved without one; a clock that stopped is not moved by a
 	 * pause after it */
-	time_t done1 = first ? first : resolved;
+	time_t done1 = done_first ? done_first : resolved;
 	time_t d1 = clock_due(h, opened, p.first, ps, np, done1), d2 = clock_due(h, opened, p.resolve, ps, np, resolved);
-	if (!strcmp(what, "first_due") || !strcmp(what, "resolve_due")) {
-		time_t due = what[0] == 'f' ? d1 : d2;
-		if (due == SLA_PENDING || due == SLA_INVALID)
-			sqlite3_result_null(ctx);
-		else
-			sqlite3_result_text(ctx, date_format(due, buf), -1, SQLITE_TRANSIENT);
-	} else {
-		bool b1 = sla_breached(d1, done1, now);
-		bool b2 = sla_breached(d2, resolved, now);
-		if (b1 || b2)
-			sqlite3_result_text(ctx, b1 && b2 ? "[\"first_response\",\"resolve\"]"
-					    : b1 ? "[\"first_response\"]" : "[\"resolve\"]", -1, SQLITE_STATIC);
-		else
-			sqlite3_result_null(ctx);
-	}
+	if (d1 != SLA_PENDING && d1 != SLA_INVALID)
+		date_format(d1, first);
+	if (d2 != SLA_PENDING && d2 != SLA_INVALID)
+		date_format(d2, resolve);
+	bool b1 = sla_breached(d1, done1, now);
+	bool b2 = sla_breached(d2, resolved, now);
+	if (b1 || b2)
+		*breached = b1 && b2 ? "[\"first_response\",\"resolve\"]" : b1 ? "[\"first_response\"]" : "[\"resolve\"]";
 	free(ps);
+}
+
+/* ticket_sla(what, priority, opened_at, pauses, first_response_at,
+ * resolved_at, id): what is first_due, resolve_due (a time) or breached
+ * (a JSON list of the clocks past due, NULL when none). */
+static void fn_ticket_sla(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+	(void)argc;
+	struct crm *c = sqlite3_user_data(ctx);
+	const char *what = (const char *)sqlite3_value_text(argv[0]);
+	if (!what) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	char first[DATE_BUFSZ], resolve[DATE_BUFSZ];
+	const char *breached;
+	sla_of(c, (const char *)sqlite3_value_text(argv[1]), (const char *)sqlite3_value_text(argv[2]),
+	       (const char *)sqlite3_value_text(argv[3]), (const char *)sqlite3_value_text(argv[4]),
+	       (const char *)sqlite3_value_text(argv[5]), true, first, resolve, &breached);
+	const char *v = !strcmp(what, "first_due") ? first : !strcmp(what, "resolve_due") ? resolve : breached;
+	if (v && *v)
+		sqlite3_result_text(ctx, v, -1, SQLITE_TRANSIENT);
+	else
+		sqlite3_result_null(ctx);
+}
+
+/* ---- the clocks on a server ----
+ *
+ * The server cannot run sla.c: its ticket_sla() (ticket_pg_functions)
+ * reads each ticket's clocks from a table of this session, which crm
+ * fills as it opens the server (every ticket the login role may see) and
+ * again for a ticket each time it is written (its inserted and updated
+ * hooks), computed here by sla_of as on a file. */
+
+#define SLA_TABLE "pg_temp.crm_ticket_sla"
+#define SLA_BATCH 500
+
+static void sql_text_or_null(struct sbuf *b, const char *v)
+{
+	if (!v || !*v) {
+		sbuf_add(b, "NULL");
+		return;
+	}
+	sbuf_addc(b, '\'');
+	for (const char *p = v; *p; p++) {
+		if (*p == '\'')
+			sbuf_addc(b, '\'');
+		sbuf_addc(b, *p);
+	}
+	sbuf_addc(b, '\'');
+}
+
+static int sla_flush(struct crm *c, struct sbuf *b)
+{
+	if (!b->len)
+		return CRM_OK;
+	sbuf_add(b, " ON CONFLICT (id) DO UPDATE SET first_due = excluded.first_due, "
+		 "resolve_due = excluded.resolve_due, breached = excluded.breached");
+	int rc = db_exec(c, b->s);
+	sbuf_release(b);
+	return rc;
+}
+
+/* The clocks of ticket id (0: of every ticket one may see) into the table. */
+static int sla_fill(struct crm *c, long long id)
+{
+	struct db_stmt *st = db_stmt(c, "SELECT r.id, r.priority, r.opened_at, " PAUSES ", r.first_response_at, "
+				      "r.resolved_at FROM ticket AS r WHERE (?1 = 0 OR r.id = ?1)");
+	if (!st)
+		return c->errcode;
+	db_bind_int64(st, 1, id);
+	struct sbuf b = { 0 };
+	int n = 0, rc = CRM_OK, src;
+	while (!rc && (src = db_step(st)) == DB_ROW) {
+		char first[DATE_BUFSZ], resolve[DATE_BUFSZ];
+		const char *breached;
+		sla_of(c, (const char *)db_column_text(st, 1), (const char *)db_column_text(st, 2),
+		       (const char *)db_column_text(st, 3), (const char *)db_column_text(st, 4),
+		       (const char *)db_column_text(st, 5), false, first, resolve, &breached);
+		sbuf_add(&b, b.len ? ", (" : "INSERT INTO " SLA_TABLE "(id, first_due, resolve_due, breached) VALUES (");
+		sbuf_addf(&b, "%lld, ", db_column_int64(st, 0));
+		sql_text_or_null(&b, first);
+		sbuf_add(&b, ", ");
+		sql_text_or_null(&b, resolve);
+		sbuf_add(&b, ", ");
+		sql_text_or_null(&b, breached);
+		sbuf_addc(&b, ')');
+		if (++n % SLA_BATCH == 0)
+			rc = sla_flush(c, &b);
+	}
+	if (!rc && src != DB_DONE)
+		rc = crm_dberror(c, src, "ticket SLA");
+	db_reset(st);
+	if (!rc)
+		rc = sla_flush(c, &b);
+	sbuf_release(&b);
+	return rc;
+}
+
+int ticket_open_server(struct crm *c)
+{
+	int rc = db_exec(c, "CREATE TEMP TABLE IF NOT EXISTS crm_ticket_sla (id bigint PRIMARY KEY, "
+			 "first_due text, resolve_due text, breached text)");
+	return rc ? rc : sla_fill(c, 0);
+}
+
+void ticket_pg_functions(struct sbuf *ddl)
+{
+	sbuf_add(ddl, "CREATE FUNCTION ticket_sla(what text, priority text, opened_at text, pauses text, "
+		 "first_at text, resolved_at text, tid bigint) RETURNS text LANGUAGE plpgsql STABLE AS $crm$ "
+		 "DECLARE v text; BEGIN "
+		 "IF to_regclass('" SLA_TABLE "') IS NULL THEN RETURN NULL; END IF; "
+		 "SELECT CASE what WHEN 'first_due' THEN s.first_due WHEN 'resolve_due' THEN s.resolve_due "
+		 "WHEN 'breached' THEN s.breached END INTO v FROM " SLA_TABLE " AS s WHERE s.id = tid; "
+		 "RETURN v; END $crm$;\n");
 }
 
 const char ticket_pauses_sql[] = PAUSES;
@@ -228,7 +335,7 @@ long long ticket_counted(struct crm *c, const char *from, const char *to, const 
 
 int ticket_sql_register(struct crm *c)
 {
-	int rc = sqlite3_create_function(c->db, "ticket_sla", 6, SQLITE_UTF8, c, fn_ticket_sla, NULL, NULL);
+	int rc = sqlite3_create_function(c->db, "ticket_sla", 7, SQLITE_UTF8, c, fn_ticket_sla, NULL, NULL);
 	return rc == DB_OK ? CRM_OK : crm_dberror(c, rc, "registering ticket_sla()");
 }
 
@@ -274,9 +381,28 @@ static int ticket_fill(struct crm *c, const struct type *t, struct rec *r, unsig
 	return CRM_OK;
 }
 
+/* On a server, the clocks of the ticket as it now is (sla_fill). */
+static int ticket_inserted(struct crm *c, const struct type *t, long long id, const cJSON *after, unsigned flags)
+{
+	(void)t;
+	(void)after;
+	(void)flags;
+	return dialect_server(c) ? sla_fill(c, id) : CRM_OK;
+}
+
+static int ticket_updated(struct crm *c, const struct type *t, long long id, const cJSON *before,
+			  const cJSON *after, unsigned flags)
+{
+	(void)before;
+	return ticket_inserted(c, t, id, after, flags);
+}
+
 static const struct type_ops ticket_ops = {
 	.check = ticket_check,
 	.fill = ticket_fill,
+	.inserted = ticket_inserted,
+	.inserted_never_refuses = true,
+	.updated = ticket_updated,
 };
 
 static const struct type_event ticket_on_value[] = {
@@ -495,9 +621,17 @@ int ticket_filter_sql(struct crm *c, const struct ticket_filter *f, char **out)
 		char now[DATE_BUFSZ], until[DATE_BUFSZ];
 		date_format(date_now(), now);
 		date_format(date_now() + (time_t)secs, until);
-		sbuf_addf(&b, "%sr.status IN ('new', 'open', 'pending') AND julianday(CASE WHEN r.first_response_at IS NULL "
-			  "THEN r.first_response_due ELSE r.resolve_due END) BETWEEN julianday('%s') + 1e-9 "
-			  "AND julianday('%s')", b.len ? " AND " : "", now, until);
+		char *next = dialect_instant(c, "CASE WHEN r.first_response_at IS NULL THEN r.first_response_due "
+					     "ELSE r.resolve_due END");
+		char *from = xasprintf("'%s'", now), *to = xasprintf("'%s'", until);
+		char *a = dialect_instant(c, from), *z = dialect_instant(c, to);
+		sbuf_addf(&b, "%sr.status IN ('new', 'open', 'pending') AND %s > %s AND %s <= %s", b.len ? " AND " : "",
+			  next, a, next, z);
+		free(next);
+		free(from);
+		free(to);
+		free(a);
+		free(z);
 	}
 	*out = b.s ? sbuf_detach(&b) : NULL;
 	return CRM_OK;

@@ -9,12 +9,14 @@
  * a reopen, does not count (ticket_pause); sla.hours and sla.PRIORITY say
  * what counts and how much (service/sla.h). first_response_due,
  * resolve_due and breached are computed whenever a ticket is read, by the
- * SQL function ticket_sla() this file registers. */
+ * SQL function ticket_sla() this file registers (on a server: see
+ * ticket_open_server). */
 #ifndef CRM_SERVICE_TICKET_H
 #define CRM_SERVICE_TICKET_H
 
 #include <stdbool.h>
 #include <time.h>
+#include "base/sbuf.h"
 #include "core/crm.h"
 #include "core/type.h"
 #include "service/sla.h"
@@ -23,6 +25,13 @@ extern const struct type ticket_type;
 
 /* Register ticket_sla() on the connection (the module's open hook). */
 int ticket_sql_register(struct crm *c);
+
+/* On a server: the table this session's ticket_sla() reads, filled with
+ * the clocks of every ticket the login role may see (the module's
+ * open_server hook); ticket_pg_functions: that ticket_sla(), for crm
+ * server init, as DDL into ddl. */
+int ticket_open_server(struct crm *c);
+void ticket_pg_functions(struct sbuf *ddl);
 
 /* The business calendar and the policy of priority, as configured (one
  * read per command): CRM_BADINPUT naming the setting when it does not
