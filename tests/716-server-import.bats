@@ -214,3 +214,26 @@ untimed() {
 	assert_success
 	[[ "$stderr" == *"0 inserted, 0 updated, 2 skipped"* ]] || fail "stderr: $stderr"
 }
+
+@test "kill -9 during an import on the server: its committed batches stay, --resume ends as an uninterrupted one" {
+	{ echo 姓名,手机; for i in $(seq 1 4000); do printf '客户%d,139%08d\n' "$i" "$i"; done; } > "$BATS_TEST_TMPDIR/big.csv"
+	crm --db "$B" import leads "$BATS_TEST_TMPDIR/big.csv" --batch 100 2>/dev/null &
+	pid=$!
+	for _ in $(seq 1 600); do
+		n=$(pg_psql "$DBNAME" postgres "SELECT coalesce(max(line), 0) FROM import_run" 2>/dev/null)
+		[ "${n:-0}" -gt 300 ] && break
+		sleep 0.05
+	done
+	kill -9 "$pid" 2>/dev/null || true
+	wait "$pid" || true
+	[ "$(count lead)" -lt 4000 ] || skip "the import finished before it could be killed"
+	# what is there is what the run says it reached
+	[ "$(count lead)" = "$(pg_psql "$DBNAME" postgres "SELECT inserted FROM import_run")" ]
+	run --separate-stderr crm --db "$B" import leads "$BATS_TEST_TMPDIR/big.csv" --resume
+	assert_success
+	[[ "$stderr" == *"resuming after line"* ]] || fail "stderr: $stderr"
+	[ "$(count lead)" = 4000 ]
+	[ "$(count lead "owner = 'bob' AND import_run = 1")" = 4000 ]
+	[ "$(pg_psql "$DBNAME" postgres "SELECT count(DISTINCT phone) FROM lead")" = 4000 ]
+	[ "$(crm --db "$B" import runs | jq -r '[.status, .inserted] | join(" ")')" = "finished 4000" ]
+}
