@@ -1,7 +1,9 @@
 /* import.c: crm import TYPE FILE... */
 #include <stdlib.h>
+#include <string.h>
 
 #include "core/cmd.h"
+#include "core/type.h"
 #include "data/import.h"
 
 static const struct opt import_opts[] = {
@@ -23,8 +25,29 @@ static const struct opt import_opts[] = {
 	OPT_END
 };
 
+/* On a server, a type imports there once its add runs there: the same
+ * write path, row by row (and --create-fields, which changes the
+ * schema, not yet). */
+static int server_adds(struct crm *c, const char *name, bool create_fields)
+{
+	const struct type *t = type_get(c, name);
+	if (!t)
+		return c->errcode;
+	if (create_fields)
+		return crm_error(c, CRM_USAGE, "not on a server yet: --create-fields (add the fields on a file, "
+				 "or map the columns with --map; crm help server says what runs on a server)");
+	const struct cmd_entry *e = cmd_find(t->name);
+	for (const struct cmd_verb *v = e ? e->verbs : NULL; v && v->name; v++)
+		if (!strcmp(v->name, "add") && v->flags & VERB_SERVER)
+			return CRM_OK;
+	return crm_error(c, CRM_USAGE, "not on a server yet: importing %s (work on a file for it; crm help "
+			 "server says what runs on a server)", t->plural);
+}
+
 static int import_exec(struct crm *c, struct args *a)
 {
+	if (c->db_role && server_adds(c, a->argv[0], arg_has(a, "create-fields")))
+		return c->errcode;
 	struct import_opts o = {
 		.type = a->argv[0],
 		.format = arg_get(a, "format"),
@@ -81,13 +104,13 @@ static int undo_exec(struct crm *c, struct args *a)
 
 static const struct cmd_verb import_verbs[] = {
 	{ "runs", "[--limit N]", "list the import runs, newest first: what each did, finished, unfinished or undone",
-	  runs_opts, DB_READ, 0, 0, runs_exec },
+	  runs_opts, DB_READ, 0, 0, runs_exec, VERB_SERVER },
 	{ "undo", "RUN [--force]", "take an import run back: remove what it made, put back what it changed",
-	  undo_opts, DB_WRITE, 1, 1, undo_exec },
+	  undo_opts, DB_WRITE, 1, 1, undo_exec, VERB_SERVER },
 	{ "", "TYPE FILE... [--map COL=FIELD,...] [--on-duplicate skip|update|merge|error] [--errors FILE] "
 	  "[--dry-run] [--atomic] [--resume] [--print]",
 	  "import leads, accounts, contacts, deals or activities from CSV, TSV, JSON lines or .xlsx",
-	  import_opts, DB_WRITE, 2, -1, import_exec },
+	  import_opts, DB_WRITE, 2, -1, import_exec, VERB_SERVER },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };
 
@@ -127,7 +150,9 @@ const struct cmd_entry cmd_import_entry = {
 		       "updates gets its own entry. crm import runs lists the runs; crm import undo\n"
 		       "RUN takes one back in one transaction (what it made goes, what it changed\n"
 		       "goes back), refused (exit 4) where someone else changed or refers to one of\n"
-		       "those records since, unless --force. Duplicates are found in memory. An\n"
+		       "those records since, unless --force. Duplicates are found in memory (on a\n"
+		       "team server they are asked of its tables, among the records your role sees,\n"
+		       "and rows go straight in: crm help server). An\n"
 		       "import that adds more than about a tenth to its table loads into a staging\n"
 		       "table and puts it in place at the end in one transaction that builds the\n"
 		       "table's indexes once (others can still write meanwhile; a record one of them\n"

@@ -361,7 +361,7 @@ ids_psql() {
 	for r in manager rep finance service legal; do
 		crm server user add "u_$r" --role "$r" --server "$URL" >/dev/null
 	done
-	tables=$(pg_psql "$DBNAME" postgres "SELECT relname FROM pg_class WHERE relrowsecurity AND relname NOT IN ('audit', 'lead_score', 'payment_alloc') ORDER BY 1")
+	tables=$(pg_psql "$DBNAME" postgres "SELECT relname FROM pg_class WHERE relrowsecurity AND relname NOT IN ('audit', 'lead_score', 'payment_alloc', 'import_run') ORDER BY 1")
 	[ "$(echo "$tables" | wc -l)" -ge 18 ]   # every record type but the users
 	for u in a0 u_manager u_rep u_finance u_service u_legal; do
 		sql=""
@@ -375,6 +375,13 @@ ids_psql() {
 		run pg_psql "$DBNAME" "$u" "$sql"
 		assert_success
 	done
+	# the import runs: every group starts runs in its own name, never another's
+	run pg_psql "$DBNAME" u_rep "INSERT INTO import_run (type, file, size, mtime, \"user\", started_at) VALUES ('lead', '-', 0, 0, 'u_rep', 'now')"
+	assert_success
+	run pg_psql "$DBNAME" u_rep "INSERT INTO import_run (type, file, size, mtime, \"user\", started_at) VALUES ('lead', '-', 0, 0, 'a0', 'now')"
+	assert_failure
+	[ "$(pg_psql "$DBNAME" u_finance "SELECT count(*) FROM import_run")" = 0 ]
+	[ "$(pg_psql "$DBNAME" a0 "SELECT count(*) FROM import_run")" = 1 ]
 	# the audit log: every group appends its own entries, and reads those of the records it may see
 	run pg_psql "$DBNAME" u_rep "INSERT INTO audit (at, \"user\", command, entity, action) VALUES ('now', 'u_rep', 'x', 'lead:1', 'insert')"
 	assert_success

@@ -110,7 +110,9 @@ pg_server_setup() {
 	while IFS= read -r line; do
 		# shellcheck disable=SC2086   # a line is the words of one command
 		crm server user add $line --server "$URL" >/dev/null
-	done <<<"${PG_TEAM:-$PG_TEAM_DEFAULT}"
+	done <<EOF
+${PG_TEAM:-$PG_TEAM_DEFAULT}
+EOF
 	A=$(pg_url "$DBNAME" alice)
 	B=$(pg_url "$DBNAME" bob)
 	C=$(pg_url "$DBNAME" carol)
@@ -130,7 +132,9 @@ pg_team_file() {
 		else
 			crm --as "$admin" user add $line >/dev/null
 		fi
-	done <<<"${PG_TEAM:-$PG_TEAM_DEFAULT}"
+	done <<EOF
+${PG_TEAM:-$PG_TEAM_DEFAULT}
+EOF
 }
 
 # as USER CMD...: crm as USER, on the server (SIDE=S) or on the file (F)

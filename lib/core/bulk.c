@@ -10,6 +10,7 @@
 #include "base/date.h"
 #include "core/bulk.h"
 #include "core/db.h"
+#include "core/dialect.h"
 #include "core/event.h"
 #include "core/hook.h"
 #include "core/progress.h"
@@ -100,6 +101,9 @@ struct bulk {
 	bool heard;               /* someone acts on TYPE.created */
 	bool searchable;
 	bool fk_off;              /* bulk_finish turned foreign keys off: bulk_done commits */
+	bool server;              /* a team server: rows straight in, each under a savepoint
+				   * (an error aborts a transaction there), duplicates asked
+				   * of the table as the role sees it */
 	char *stage;              /* the staging table, or NULL */
 	long long first_id, next_id;
 	long long audit_from;     /* the audit's last id when the keys were read */
@@ -144,6 +148,8 @@ static char *stage_name(const struct type *t, long long run)
 
 static bool table_exists(struct crm *c, const char *name)
 {
+	if (dialect_server(c))
+		return false;   /* a server's runs never stage */
 	return db_get_int(c, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", name, 0) > 0;
 }
 
@@ -158,6 +164,8 @@ char *bulk_stage_name(struct crm *c, const struct type *t, long long run)
 
 int bulk_drop_stage(struct crm *c, const struct type *t, long long run)
 {
+	if (dialect_server(c))
+		return CRM_OK;
 	char *name = stage_name(t, run);
 	char *sql = xasprintf("DROP TABLE IF EXISTS \"%s\"", name);
 	int rc = db_exec(c, sql);
@@ -172,7 +180,7 @@ static int table_columns(struct crm *c, const char *table, char ***names, int *n
 	struct db_stmt *st;
 	*names = NULL;
 	*n = 0;
-	if (db_prepare(c, "SELECT name FROM pragma_table_info(?) ORDER BY cid", -1, &st, NULL) != DB_OK)
+	if (db_prepare(c, dialect_columns_sql(c), -1, &st, NULL) != DB_OK)
 		return crm_dberror(c, db_errcode(c), table);
 	db_bind_text(st, 1, table, -1, DB_TRANSIENT);
 	while (db_step(st) == DB_ROW) {
@@ -298,8 +306,7 @@ static int insert_prepare(struct bulk *b)
 	b->col = xcalloc(t->nfields, sizeof(int));
 	b->dflt = xcalloc(t->nfields, sizeof(char *));
 	struct db_stmt *dst = NULL;
-	if (db_prepare(c, "SELECT dflt_value FROM pragma_table_info(?) WHERE name = ?", -1, &dst, NULL)
-	    != DB_OK) {
+	if (db_prepare(c, dialect_default_sql(c), -1, &dst, NULL) != DB_OK) {
 		names_free(cols, n);
 		return crm_dberror(c, db_errcode(c), t->name);
 	}
@@ -325,7 +332,7 @@ static int insert_prepare(struct bulk *b)
 		sbuf_add(&sql, ", import_run, import_line");
 		sbuf_add(&qs, ", ?, ?");
 	}
-	sbuf_addf(&sql, ") VALUES (%s)", qs.s ? qs.s : "");
+	sbuf_addf(&sql, ") VALUES (%s)%s", qs.s ? qs.s : "", b->staged ? "" : dialect_returning_id(c));
 	sbuf_release(&qs);
 	b->ins_sql = sbuf_detach(&sql);
 	return rc;
@@ -455,14 +462,17 @@ struct bulk *bulk_open(struct crm *c, const struct type *t, const struct bulk_op
 	snprintf(b->tname, sizeof(b->tname), "%s", t->name);
 	b->o = *o;
 	b->o.flags |= REC_ALLOW_DUP;
-	char *sql = xasprintf("SELECT coalesce(max(id), 0) FROM \"%s\"", t->name);
-	long long maxid = db_get_int(c, sql, NULL, 0);
+	b->server = dialect_server(c);
+	char *sql = dialect_next_id(c, t->name);
+	long long maxid = db_get_int(c, sql, NULL, 1) - 1;
 	free(sql);
 	/* the live records, counted only where they decide something (a
 	 * scan of the table): else as many as there are ids */
 	long long live = maxid;
 	int rc = CRM_OK;
-	b->hashed = maxid + (o->expect > 0 ? o->expect : 0) < 4000000000LL;
+	/* a server's role may not read every record: its duplicates are
+	 * those it can see, asked of the table (the indexes answer) */
+	b->hashed = !b->server && maxid + (o->expect > 0 ? o->expect : 0) < 4000000000LL;
 	char *old = o->resume ? bulk_stage_name(c, t, o->run) : NULL;
 	if (old) {
 		b->stage = old;
@@ -711,18 +721,24 @@ int bulk_insert(struct bulk *b, struct rec *r, long line, long long *id)
 	 * nothing), it goes without one (a savepoint copies every page the
 	 * row touches): such a failure ends the transaction instead (below). */
 	const struct type_ops *ops = b->t->ops;
-	bool alone = !b->staged && !b->heard && !(ops && ops->inserted && !ops->inserted_never_refuses);
+	bool alone = !b->staged && !b->heard && !(ops && ops->inserted && !ops->inserted_never_refuses)
+		  && !b->server;
 	if (!b->staged && !alone && (rc = db_savepoint(c)))
 		return rc;
 	int src = db_step(st);
-	db_reset(st);
 	long long made = 0;
+	if (src == DB_ROW) {   /* RETURNING id */
+		made = db_column_int64(st, 0);
+		src = DB_DONE;
+	}
+	db_reset(st);
 	if (src != DB_DONE) {
 		rc = crm_dberror(c, src, b->t->name);
 	} else if (b->staged) {
 		made = b->next_id++;
 	} else {
-		made = db_last_insert_id(c);
+		if (!made)
+			made = db_last_insert_id(c);
 		rc = direct_after(b, made, r->vals);
 		if (rc && alone)
 			rc = txn_spoilt(c, b->t);
@@ -766,9 +782,25 @@ int bulk_update(struct bulk *b, long long id, const cJSON *fields, unsigned flag
 	const struct type *t = b->t;
 	*changed = false;
 	if (!bulk_is_staged(b, id)) {
-		sqlite3_int64 before = sqlite3_total_changes64(c->db);
-		int rc = record_update(c, t, id, fields, flags);
-		*changed = rc == CRM_OK && sqlite3_total_changes64(c->db) != before;
+		int rc;
+		if (b->server) {
+			/* whether anything differs, from the record's values */
+			char **vals = record_load(c, t, NULL, id);
+			if (!vals)
+				return c->errcode;
+			bool *set = xcalloc(t->nfields, sizeof(bool));
+			int n = 0;
+			rc = record_apply(c, t, vals, fields, flags, set, &n);
+			free(set);
+			record_vals_free(t, vals);
+			if (!rc && n)
+				rc = record_update(c, t, id, fields, flags);
+			*changed = rc == CRM_OK && n;
+		} else {
+			long long before = sqlite3_total_changes64(c->db);
+			rc = record_update(c, t, id, fields, flags);
+			*changed = rc == CRM_OK && sqlite3_total_changes64(c->db) != before;
+		}
 		if (*changed && b->nkey) {
 			char **vals = record_load(c, t, NULL, id);
 			for (int k = 0; vals && k < b->nkey; k++)
@@ -1224,6 +1256,8 @@ void bulk_close(struct bulk *b)
 
 bool bulk_fk_off(struct crm *c)
 {
+	if (dialect_server(c))
+		return false;   /* no foreign keys there: crm keeps the references */
 	if (!db_in_txn(c) || !db_may_split(c, false) || hook_commit(c, false) != CRM_OK)
 		return false;
 	db_execute(c, "PRAGMA foreign_keys = OFF");
@@ -1594,6 +1628,37 @@ static int undo_search(struct undo *u, long long n)
 	return rc;
 }
 
+/* On a server: the run's records purged one by one through the write
+ * path, which keeps there what a file's triggers and foreign keys keep
+ * (a deal's stays and counts, what refers to a record); each purge is
+ * audited. *n: how many went. */
+static int undo_each(struct undo *u, long long *n)
+{
+	struct crm *c = u->c;
+	char *sql = xasprintf("SELECT id FROM \"%s\" WHERE import_run = %lld ORDER BY id", u->t->name, u->run);
+	struct db_stmt *st;
+	int rc = db_prepare(c, sql, -1, &st, NULL);
+	free(sql);
+	if (rc != DB_OK)
+		return crm_dberror(c, rc, u->t->name);
+	long long *ids;
+	int nids;
+	if ((rc = db_ids(c, st, &ids, &nids)))
+		return rc;
+	*n = 0;
+	for (int i = 0; i < nids && !rc; i++) {
+		rc = record_remove(c, u->t, ids[i], true);
+		if (rc == CRM_NOTFOUND) {
+			c->errmsg[0] = 0;
+			rc = CRM_OK;
+		} else if (!rc) {
+			(*n)++;
+		}
+	}
+	free(ids);
+	return rc;
+}
+
 /* Put a record the run changed back as the run found it: its first
  * change's before (its values then, updated_at too), through the write
  * path; one it removed comes back. */
@@ -1653,6 +1718,13 @@ int bulk_undo(struct crm *c, const struct type *t, long long run, long long audi
 	char *sql = xasprintf("SELECT count(*) FROM \"%s\" WHERE import_run = %lld", t->name, run);
 	long long n = rc ? 0 : db_get_int(c, sql, NULL, 0);
 	free(sql);
+	if (!rc && n && dialect_server(c)) {
+		long long gone = 0;
+		rc = undo_each(&u, &gone);
+		if (!rc)
+			*removed += gone;
+		n = 0;
+	}
 	if (!rc && n)
 		rc = undo_search(&u, n);
 	if (!rc && n) {

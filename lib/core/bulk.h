@@ -48,7 +48,17 @@
  *
  * Undo (bulk_undo): what a run made goes (set-based, the indexes rebuilt
  * when that is most of the table) and what it changed goes back, in one
- * transaction, refusing where someone else changed a record since. */
+ * transaction, refusing where someone else changed a record since.
+ *
+ * On a team server (PostgreSQL) a run is always direct: no staging table,
+ * no index dropped, no foreign keys turned off, no hash. Each row goes in
+ * under its own savepoint (an error there aborts the transaction, and the
+ * server's row-level security may refuse a row), its id from INSERT ...
+ * RETURNING id; duplicates and FF_KEY values are asked of the table as
+ * the role sees it (what lead add's guard sees), so memory does not grow
+ * with the run. Its undo purges the run's records one by one through
+ * record_remove (the server has no triggers or foreign keys to follow
+ * a set-based delete). */
 #ifndef CRM_CORE_BULK_H
 #define CRM_CORE_BULK_H
 

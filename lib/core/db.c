@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "core/db.h"
+#include "core/dialect.h"
 #include "io/fs.h"
 #include "io/out.h"
 
@@ -80,6 +81,9 @@ bool db_in_txn(struct crm *c)
 
 void db_bulk(struct crm *c, int cache_mb)
 {
+	/* SQLite's hints (a PRAGMA in a server's transaction would abort it) */
+	if (dialect_server(c))
+		return;
 	char q[64];
 	snprintf(q, sizeof(q), "PRAGMA cache_size = -%d", cache_mb * 1024);
 	db_execute(c, q);   /* a hint */
@@ -90,11 +94,15 @@ void db_bulk(struct crm *c, int cache_mb)
 
 void db_read_mapped(struct crm *c, bool on)
 {
+	if (dialect_server(c))
+		return;
 	db_execute(c, on ? "PRAGMA mmap_size = 2147483648" : "PRAGMA mmap_size = 0");
 }
 
 void db_sort_on_disk(struct crm *c)
 {
+	if (dialect_server(c))
+		return;
 	/* the sorter that builds a table's indexes spills to files past the
 	 * cache size: in memory it held every key */
 	db_execute(c, "PRAGMA temp_store = FILE");   /* a hint */
@@ -102,6 +110,8 @@ void db_sort_on_disk(struct crm *c)
 
 void db_sort_in_memory(struct crm *c)
 {
+	if (dialect_server(c))
+		return;
 	db_execute(c, "PRAGMA temp_store = MEMORY");   /* a hint */
 }
 

@@ -112,3 +112,29 @@ const char *dialect_columns_sql(const struct crm *c)
 		       "AND table_name = ? ORDER BY ordinal_position";
 	return "SELECT name FROM pragma_table_info(?, 'main') ORDER BY cid";
 }
+
+const char *dialect_default_sql(const struct crm *c)
+{
+	if (dialect_server(c))
+		return "SELECT column_default::text FROM information_schema.columns WHERE table_schema = current_schema() "
+		       "AND table_name = ? AND column_name = ?";
+	return "SELECT dflt_value FROM pragma_table_info(?) WHERE name = ?";
+}
+
+char *dialect_next_id(const struct crm *c, const char *table)
+{
+	/* the sequence's last value read as every group may (pg_sequences:
+	 * NULL before its first nextval after a setval, as migrate leaves
+	 * it: then the ids the role sees) */
+	if (dialect_server(c))
+		return xasprintf("SELECT greatest((SELECT coalesce(max(id), 0) + 1 FROM \"%s\"), "
+				 "coalesce((SELECT s.last_value + 1 FROM pg_sequences AS s WHERE quote_ident(s.schemaname) "
+				 "|| '.' || quote_ident(s.sequencename) = pg_get_serial_sequence('\"%s\"', 'id')), 1))",
+				 table, table);
+	return xasprintf("SELECT coalesce(max(id), 0) + 1 FROM \"%s\"", table);
+}
+
+const char *dialect_returning_id(const struct crm *c)
+{
+	return dialect_server(c) ? " RETURNING id" : "";
+}

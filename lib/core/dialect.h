@@ -75,4 +75,20 @@ const char *dialect_temp_schema(const struct crm *c);
  * its column names, in their order (static). */
 const char *dialect_columns_sql(const struct crm *c);
 
+/* A statement whose parameters are a table's and a column's names and
+ * whose one row is the column's default as an SQL expression, NULL when
+ * it has none: pragma_table_info's dflt_value; the server's catalog
+ * (static). */
+const char *dialect_default_sql(const struct crm *c);
+
+/* A statement whose one row is the id the next record of table gets:
+ * max(id) + 1 on a file; on a server, past what row-level security lets
+ * the role read, from the id's sequence once it has given one. */
+char *dialect_next_id(const struct crm *c, const char *table);
+
+/* What an INSERT ends with so that its step returns the id it made as a
+ * row (static): "" on a file (db_last_insert_id is free there), "
+ * RETURNING id" on a server (lastval() is a round trip of its own). */
+const char *dialect_returning_id(const struct crm *c);
+
 #endif

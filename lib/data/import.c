@@ -19,6 +19,7 @@
 #include "io/csv.h"
 #include "base/date.h"
 #include "core/db.h"
+#include "core/dialect.h"
 #include "io/encoding.h"
 #include "data/field.h"
 #include "core/hook.h"
@@ -836,7 +837,9 @@ static int row_import(struct importer *im, struct row *r)
 	long line = r->line;
 	im->rows++;
 	int rc = row_write(im, r, &id, &inserted, &changed);
-	if (rc == CRM_BADINPUT || rc == CRM_CONFLICT || rc == CRM_NOTFOUND)
+	/* on a server, a row the role's policy refuses (a lead for another
+	 * owner) is that row's problem, as a bad value is */
+	if (rc == CRM_BADINPUT || rc == CRM_CONFLICT || rc == CRM_NOTFOUND || (rc == CRM_PERM && im->c->db_role))
 		return reject(im, line, row_raw(im, r), rc);
 	if (rc)
 		return rc;
@@ -976,6 +979,16 @@ static int run_identity(const char *file, char **abs, long long *size, long long
 	return 0;
 }
 
+/* The id the audit log's next entry gets (on a server past the entries
+ * the role may read). */
+static long long audit_next(struct crm *c)
+{
+	char *sql = dialect_next_id(c, "audit");
+	long long id = db_get_int(c, sql, NULL, 1);
+	free(sql);
+	return id;
+}
+
 /* Every import but a dry run is a run (stdin's too, file "-"): what it
  * made carries it, crm import runs lists it, crm import undo takes it
  * back. Only a file's run can be resumed. */
@@ -1028,9 +1041,9 @@ static int run_start(struct importer *im)
 		/* one that stopped before it committed a row did nothing: it is
 		 * this run, begun again (--resume or not) */
 		im->run_id = old;
-		im->audit_from = db_get_int(c, "SELECT coalesce(max(id), 0) + 1 FROM audit", NULL, 1);
+		im->audit_from = audit_next(c);
 		free(abs);
-		st = db_stmt(c, "UPDATE import_run SET user = ?, started_at = ?, first_id = ?, audit_from = ? WHERE id = ?");
+		st = db_stmt(c, "UPDATE import_run SET \"user\" = ?, started_at = ?, first_id = ?, audit_from = ? WHERE id = ?");
 		if (!st)
 			return c->errcode;
 		db_bind_text(st, 1, c->user, -1, DB_STATIC);
@@ -1054,8 +1067,8 @@ static int run_start(struct importer *im)
 			   "--resume would go on from there", im->file, line);
 	else if (im->o->resume && strcmp(im->file, "-"))
 		crm_notice(c, "%s: no unfinished import of this file: starting at the beginning", im->file);
-	im->audit_from = db_get_int(c, "SELECT coalesce(max(id), 0) + 1 FROM audit", NULL, 1);
-	st = db_stmt(c, "INSERT INTO import_run(type, file, size, mtime, user, started_at, first_id, audit_from) "
+	im->audit_from = audit_next(c);
+	st = db_stmt(c, "INSERT INTO import_run(type, file, size, mtime, \"user\", started_at, first_id, audit_from) "
 			"VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
 	if (!st) {
 		free(abs);
@@ -1484,7 +1497,7 @@ static int import_one(struct importer *im, const char *file)
 	im->colfield_n = 0;
 	im->last_id = im->first_made = 0;
 	progress_begin(&im->pg, c, file, "rows");
-	char *sql = xasprintf("SELECT coalesce(max(id), 0) + 1 FROM \"%s\"", im->tname);
+	char *sql = dialect_next_id(c, im->tname);
 	im->first_new_id = db_get_int(c, sql, NULL, 1);
 	free(sql);
 	if ((rc = run_start(im)))
@@ -1630,7 +1643,7 @@ int import_files(struct crm *c, const struct import_opts *o, int nfiles, char **
 
 int import_runs(struct crm *c, long long limit)
 {
-	char *sql = xasprintf("SELECT id, type, file, user, started_at, finished_at, line, inserted, updated, "
+	char *sql = xasprintf("SELECT id, type, file, \"user\", started_at, finished_at, line, inserted, updated, "
 			      "skipped, rejected, first_id, last_id, staged, undone_at, undone_by FROM import_run "
 			      "ORDER BY id DESC%s", limit > 0 ? " LIMIT ?" : "");
 	struct db_stmt *st;

@@ -66,6 +66,11 @@ static const char *const derived[] = { "stage_stats", "funnel_counts", NULL };
  * with each change) and reads those of the records it may see. */
 #define AUDIT_TABLE "audit"
 
+/* The import runs: a group starts runs in its own name, and reads, goes
+ * on with and undoes those of whose records it owns (its own; a
+ * manager's team's), as crm import runs lists them. */
+#define RUN_TABLE "import_run"
+
 
 const char *const *policy_roles(void)
 {
@@ -352,6 +357,21 @@ static int audit_policies(struct sbuf *b)
 	return 1 + 2 * ((int)(sizeof(roles) / sizeof(*roles)) - 2);
 }
 
+/* The import runs' rows (see RUN_TABLE). Returns the policies made. */
+static int run_policies(struct sbuf *b)
+{
+	sbuf_add(b, "ALTER TABLE " RUN_TABLE " ENABLE ROW LEVEL SECURITY;\n"
+		 "ALTER TABLE " RUN_TABLE " FORCE ROW LEVEL SECURITY;\n"
+		 "CREATE POLICY crm_admin_all ON " RUN_TABLE " TO crm_admin USING (" ADMIN_HOLDS ") "
+		 "WITH CHECK (" ADMIN_HOLDS ");\n");
+	for (int i = 1; roles[i]; i++)
+		sbuf_addf(b, "GRANT SELECT, INSERT, UPDATE ON " RUN_TABLE " TO crm_%s;\n"
+			  "CREATE POLICY crm_%s_runs ON " RUN_TABLE " TO crm_%s "
+			  "USING (\"user\" IN (SELECT crm_owners())) WITH CHECK (\"user\" IN (SELECT crm_owners()));\n",
+			  roles[i], roles[i], roles[i]);
+	return (int)(sizeof(roles) / sizeof(*roles)) - 1;
+}
+
 int policy_apply(struct crm *c, PGconn *conn, const struct schema *s, int *npolicies)
 {
 	*npolicies = 0;
@@ -382,6 +402,8 @@ int policy_apply(struct crm *c, PGconn *conn, const struct schema *s, int *npoli
 			*npolicies += audit_policies(&b);
 		if (!strcmp(s->t[i].name, APPROVAL_TABLE) || !strcmp(s->t[i].name, DECIDED_TABLE))
 			*npolicies += decider_policies(s->t[i].name, &b);
+		else if (!strcmp(s->t[i].name, RUN_TABLE))
+			*npolicies += run_policies(&b);
 		for (size_t k = 0; k < sizeof(follows) / sizeof(*follows); k++)
 			if (!strcmp(s->t[i].name, follows[k].table))
 				*npolicies += follow_policies(conn, &follows[k], &b);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "base/date.h"
+#include "core/bulk.h"
 #include "core/db.h"
 #include "core/open.h"
 #include "core/search.h"
@@ -333,6 +334,10 @@ int server_init(struct crm *c, const char *url)
 	PGconn *conn = NULL;
 	struct schema s = { 0 };
 	int rc = side_fresh(c, &side);
+	/* every record table says where a record came from (a file adds the
+	 * columns at a type's first import; a role on a server may not) */
+	for (int i = 0; !rc && type_at(c, i); i++)
+		rc = bulk_origin_columns(c, type_at(c, i));
 	if (!rc)
 		rc = schema_read(c, c->db, &s);
 	if (!rc)
