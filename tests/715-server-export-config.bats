@@ -90,7 +90,7 @@ some_leads() {
 	assert_failure
 	[ -z "$output" ]
 	# -o: no file is left behind by a refused export
-	run --separate-stderr as alice export quotes -o "$BATS_TEST_TMPDIR/q.csv"
+	run --separate-stderr as alice export activities -o "$BATS_TEST_TMPDIR/q.csv"
 	assert_failure 2
 	[ ! -e "$BATS_TEST_TMPDIR/q.csv" ]
 }
