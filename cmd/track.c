@@ -209,6 +209,9 @@ static int track_exec(struct crm *c, struct args *a)
 			rc = c->errcode;
 		} else if (strcmp(t->name, "lead")) {
 			rc = cmd_usage_error(c, "events are tracked on leads, not %s", t->name);
+		} else if ((rc = record_access(c, t, lead, false))) {
+			/* one the user may not see: exit 5 naming it (a server's
+			 * row-level security would hide it as none) */
 		} else if (!record_exists(c, t, lead)) {
 			rc = crm_error(c, CRM_NOTFOUND, "no lead with id %lld", lead);
 		} else {
@@ -246,7 +249,7 @@ static int track_exec(struct crm *c, struct args *a)
 static const struct cmd_verb track_verbs[] = {
 	{ "", "[LEAD EVENT [--at TIME] [KEY=VALUE ...]]",
 	  "record what a lead did (page views, downloads, webinars), and rescore it",
-	  track_opts, DB_WRITE, 0, -1, track_exec },
+	  track_opts, DB_WRITE, 0, -1, track_exec, VERB_SERVER },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };
 

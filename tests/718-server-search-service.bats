@@ -400,3 +400,29 @@ scored_file() {
 	[ "$(jq -r .id <<<"$output" | paste -sd ' ')" = "2 4" ]
 	[ "$(crm --db "$M" lead list --tag 热 | jq -r '"\(.id):\(.score):\(.status)"' | paste -sd ' ')" = "2:75:qualified 4:70:qualified" ]
 }
+
+@test "track on the server prints what it prints on a file: events by id and from JSON lines, each lead rescored; bad input refused, a rep's own leads only" {
+	local side
+	for side in F S; do
+		SIDE=$side
+		[ "$side" = F ] && pg_team_file
+		as alice lead add name=张伟 industry=SaaS >/dev/null
+		as bob lead add name=李娜 >/dev/null
+		{
+			try as alice track 1 demo_request --at 2026-03-01
+			printf '%s\n' '{"lead_id":1,"name":"pricing_page_view","at":"2026-03-01T10:00:00+08:00"}' \
+				'{"lead_id":2,"name":"webinar","at":"2026-03-01T11:00:00+08:00"}' | try as alice track
+			try as alice lead list --sort id | jq -c '{id, score, status}'
+			try as alice track 99 demo_request 2>&1
+			try as alice track 1 "" 2>&1
+			# bob's lead only: alice's is not his to track
+			try as bob track 1 webinar 2>&1
+			try as bob track 2 webinar --at 2026-03-02
+		} >"$BATS_TEST_TMPDIR/$side.out"
+	done
+	diff "$BATS_TEST_TMPDIR/F.out" "$BATS_TEST_TMPDIR/S.out"
+	grep -q '"name":"demo_request"' "$BATS_TEST_TMPDIR/S.out"
+	[ "$(count event)" = 4 ]
+	# a scoring rescored lead 1 above lead 2 on the server as on the file
+	[ "$(pg_psql "$DBNAME" postgres "SELECT (SELECT score FROM lead_score WHERE id = 1) > coalesce((SELECT score FROM lead_score WHERE id = 2), 0)")" = t ]
+}
