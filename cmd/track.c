@@ -72,7 +72,7 @@ static int batch_end(struct crm *c, void *arg)
 {
 	struct track *tr = arg;
 	struct bulk_batch bt = bulk_batch_take(tr->b);
-	long long leads = tr->pending ? score_targets_count(c) : 0;
+	long long leads = tr->pending && tr->score ? score_targets_count(c) : 0;
 	int rc = leads < 0 ? c->errcode : CRM_OK;
 	if (!rc && tr->pending && tr->score) {
 		rc = score_run(c, false, false, false);

@@ -39,5 +39,5 @@ fixture_server() {
 		touch "$BATS_FILE_TMPDIR/fixture.server"
 	fi
 	psql -X -q -v ON_ERROR_STOP=1 "$admin" -c "DROP DATABASE \"$SERVER_DBNAME\"" \
-		-c "CREATE DATABASE \"$SERVER_DBNAME\" TEMPLATE \"$fx\"" >/dev/null
+		-c "CREATE DATABASE \"$SERVER_DBNAME\" TEMPLATE \"$fx\" STRATEGY FILE_COPY" >/dev/null
 }

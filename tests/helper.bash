@@ -65,7 +65,7 @@ server_setup() {
 	fi
 	SERVER_DBNAME="$(basename "$BATS_TEST_FILENAME" .bats)-$BATS_TEST_NUMBER"
 	psql -X -q -v ON_ERROR_STOP=1 "postgresql:///postgres?host=$PG_SOCK&user=postgres" \
-		-c "CREATE DATABASE \"$SERVER_DBNAME\" TEMPLATE \"$CRM_TEST_TEMPLATE\"" >/dev/null || return 1
+		-c "CREATE DATABASE \"$SERVER_DBNAME\" TEMPLATE \"$CRM_TEST_TEMPLATE\" STRATEGY FILE_COPY" >/dev/null || return 1
 	export CRM_DB="postgresql:///$SERVER_DBNAME?host=$PG_SOCK&user=tester"
 	mkdir -p "$BATS_TEST_TMPDIR/server-users"
 	touch "$BATS_TEST_TMPDIR/server-users/tester"
