@@ -76,9 +76,9 @@ some_leads() {
 @test "export on the server refuses what it cannot do: a type not there yet (2), bad options (2), an unknown type" {
 	SIDE=S
 	some_leads
-	run --separate-stderr as alice export activities
+	run --separate-stderr as alice export events
 	assert_failure 2
-	[[ "$stderr" == *"not on a server yet: exporting activities"* ]] || fail "stderr: $stderr"
+	[[ "$stderr" == *"not on a server yet: exporting events"* ]] || fail "stderr: $stderr"
 	[ -z "$output" ]
 	run --separate-stderr as alice export leads --headers fr
 	assert_failure 2
@@ -90,7 +90,7 @@ some_leads() {
 	assert_failure
 	[ -z "$output" ]
 	# -o: no file is left behind by a refused export
-	run --separate-stderr as alice export activities -o "$BATS_TEST_TMPDIR/q.csv"
+	run --separate-stderr as alice export events -o "$BATS_TEST_TMPDIR/q.csv"
 	assert_failure 2
 	[ ! -e "$BATS_TEST_TMPDIR/q.csv" ]
 }
