@@ -1459,20 +1459,27 @@ static int undo_conflicts(struct undo *u)
 	return CRM_OK;
 }
 
+/* The ids of the records the run made, in order (*ids the caller's). */
+static int run_ids(struct undo *u, long long **ids, int *n)
+{
+	char *sql = xasprintf("SELECT id FROM \"%s\" WHERE import_run = %lld ORDER BY id", u->t->name, u->run);
+	struct db_stmt *st;
+	int rc = db_prepare(u->c, sql, -1, &st, NULL);
+	free(sql);
+	if (rc != DB_OK)
+		return crm_dberror(u->c, rc, u->t->name);
+	return db_ids(u->c, st, ids, n);
+}
+
 /* With --force: what refers to a record the run made goes the way it would
  * if that record were purged (core/record.c purge_dependents), audited. */
 static int undo_dependents(struct undo *u)
 {
 	struct crm *c = u->c;
-	char *sql = xasprintf("SELECT id FROM \"%s\" WHERE import_run = %lld ORDER BY id", u->t->name, u->run);
-	struct db_stmt *st;
-	int rc = db_prepare(c, sql, -1, &st, NULL);
-	free(sql);
-	if (rc != DB_OK)
-		return crm_dberror(c, rc, u->t->name);
 	long long *ids;
 	int n;
-	if ((rc = db_ids(c, st, &ids, &n)))
+	int rc = run_ids(u, &ids, &n);
+	if (rc)
 		return rc;
 	/* only for the few that others refer to: the same query as above */
 	for (int i = 0; type_at(c, i) && !rc; i++) {
@@ -1489,6 +1496,7 @@ static int undo_dependents(struct undo *u)
 						     f->name, (int)strlen(u->t->name) + 2, u->t->name, u->run);
 			char *q = xasprintf("SELECT r.id FROM \"%s\" AS r WHERE %s ORDER BY r.id", o->name, cond);
 			free(cond);
+			struct db_stmt *st;
 			rc = db_prepare(c, q, -1, &st, NULL);
 			free(q);
 			if (rc != DB_OK) {
@@ -1635,15 +1643,10 @@ static int undo_search(struct undo *u, long long n)
 static int undo_each(struct undo *u, long long *n)
 {
 	struct crm *c = u->c;
-	char *sql = xasprintf("SELECT id FROM \"%s\" WHERE import_run = %lld ORDER BY id", u->t->name, u->run);
-	struct db_stmt *st;
-	int rc = db_prepare(c, sql, -1, &st, NULL);
-	free(sql);
-	if (rc != DB_OK)
-		return crm_dberror(c, rc, u->t->name);
 	long long *ids;
 	int nids;
-	if ((rc = db_ids(c, st, &ids, &nids)))
+	int rc = run_ids(u, &ids, &nids);
+	if (rc)
 		return rc;
 	*n = 0;
 	for (int i = 0; i < nids && !rc; i++) {
