@@ -25,9 +25,8 @@ static int list_exec(struct crm *c, struct args *a)
 		long long id;
 		if (entity_parse(c, on, NULL, &et, &id) || record_access(c, et, id, false))
 			return c->errcode;
-		where = q.where ? xasprintf("(%s) AND entity = '%s:%lld'", q.where, et->name, id)
-				: xasprintf("entity = '%s:%lld'", et->name, id);
-		q.where = where;
+		where = xasprintf("entity = '%s:%lld'", et->name, id);
+		q.filter = where;
 	}
 	if (!q.sort)
 		q.sort = "at";

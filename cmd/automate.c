@@ -20,9 +20,9 @@ static int run_exec(struct crm *c, struct args *a)
 
 static const struct cmd_verb automate_verbs[] = {
 	{ "tick", "", "run the time-based rules that are due (from cron; never fires twice)",
-	  NULL, DB_WRITE, 0, 0, tick_exec },
+	  NULL, DB_WRITE, 0, 0, tick_exec, VERB_SERVER },
 	{ "run", "[--dry-run]", "run every time-based rule now (--dry-run: only show what would fire)",
-	  run_opts, DB_WRITE, 0, 0, run_exec },
+	  run_opts, DB_WRITE, 0, 0, run_exec, VERB_SERVER },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };
 

@@ -561,8 +561,12 @@ static int run_txn(struct crm *c, const struct cmd_verb *v, struct args *a)
 	}
 	if (v->db == DB_WRITE && db_in_txn(c)) {
 		/* Records refused one by one (3, 4, 5) undid themselves in
-		 * their savepoints; the others stand, as the contract says. */
-		bool keep = !c->rollback && rc != CRM_USAGE && rc != CRM_DBERR;
+		 * their savepoints; the others stand, as the contract says.
+		 * A command that failed at a statement with no savepoint
+		 * around it (a name taken) left a server's transaction
+		 * aborted: nothing of it can stand, and its error is the
+		 * command's, not the commit's. */
+		bool keep = !c->rollback && rc != CRM_USAGE && rc != CRM_DBERR && !(rc && db_txn_aborted(c));
 		if (keep) {
 			int crc = db_commit(c);
 			if (crc) {

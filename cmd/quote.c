@@ -201,8 +201,8 @@ static int line_list_exec(struct crm *c, struct args *a)
 		long long quote = id_arg(c, "QUOTE", a->argv[0]);
 		if (quote < 0)
 			return CRM_USAGE;
-		where = q.where ? xasprintf("quote_id = %lld AND (%s)", quote, q.where) : xasprintf("quote_id = %lld", quote);
-		q.where = where;
+		where = xasprintf("quote_id = %lld", quote);
+		q.filter = where;
 	}
 	if (!q.sort)
 		q.sort = "quote_id,line_no";

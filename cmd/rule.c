@@ -55,11 +55,11 @@ static int test_exec(struct crm *c, struct args *a)
 
 static const struct cmd_verb rule_verbs[] = {
 	{ "add", "NAME --on EVENT [--type TYPE] [--when EXPR] [--every SPAN] --do ACTION [--do ACTION ...]",
-	  "add an automation rule", add_opts, DB_WRITE, 1, 1, add_exec, VERB_ADMIN },
-	{ "list", "", "list the automation rules", NULL, DB_READ, 0, 0, list_exec },
-	{ "rm", "NAME", "remove an automation rule", NULL, DB_WRITE, 1, 1, rm_exec, VERB_ADMIN },
+	  "add an automation rule", add_opts, DB_WRITE, 1, 1, add_exec, VERB_ADMIN | VERB_SERVER },
+	{ "list", "", "list the automation rules", NULL, DB_READ, 0, 0, list_exec, VERB_SERVER },
+	{ "rm", "NAME", "remove an automation rule", NULL, DB_WRITE, 1, 1, rm_exec, VERB_ADMIN | VERB_SERVER },
 	{ "test", "NAME ENTITY", "would the rule fire for this record? (exit 1 if not; changes nothing)",
-	  NULL, DB_READ, 2, 2, test_exec },
+	  NULL, DB_READ, 2, 2, test_exec, VERB_SERVER },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };
 

@@ -135,17 +135,15 @@ static int list_exec(struct crm *c, struct args *a)
 		.overdue = arg_has(a, "overdue"),
 		.all = arg_has(a, "all") || q.status,
 	};
-	char *extra = NULL, *where = NULL;
+	char *extra = NULL;
 	int rc = task_filter_sql(c, &f, &extra);
 	if (rc)
 		return rc;
-	if (extra)
-		q.where = where = q.where ? xasprintf("(%s) AND %s", q.where, extra) : xstrdup(extra);
+	q.filter = extra;
 	if (!q.sort)
 		q.sort = "due,id";
 	rec_columns(c, t);
 	rc = query_list(c, t, &q);
-	free(where);
 	free(extra);
 	return rc;
 }

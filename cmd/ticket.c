@@ -96,15 +96,13 @@ static int ticket_list_exec(struct crm *c, struct args *a)
 		.due_within = arg_get(a, "due-within"),
 		.assignee = arg_get(a, "assignee"),
 	};
-	char *extra = NULL, *where = NULL;
+	char *extra = NULL;
 	int rc = ticket_filter_sql(c, &f, &extra);
 	if (rc)
 		return rc;
-	if (extra)
-		q.where = where = q.where ? xasprintf("(%s) AND %s", q.where, extra) : xstrdup(extra);
+	q.filter = extra;
 	rec_columns(c, t);
 	rc = query_list(c, t, &q);
-	free(where);
 	free(extra);
 	return rc;
 }

@@ -86,10 +86,8 @@ static int list_exec(struct crm *c, struct args *a)
 			}
 			sbuf_addc(&b, '\'');
 		}
-		if (q.where)
-			sbuf_addf(&b, " AND (%s\n)", q.where);
 		where = sbuf_detach(&b);
-		q.where = where;
+		q.filter = where;
 	}
 	if (!q.sort)
 		q.sort = "name";

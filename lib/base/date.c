@@ -722,6 +722,23 @@ char *date_format_day(time_t t, char *buf)
 	return buf;
 }
 
+char *date_add_days(const char *day, long long days, char *buf)
+{
+	struct tm tm = { 0 };
+	buf[0] = 0;
+	if (sscanf(day, "%4d-%2d-%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday) != 3)
+		return buf;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	tm.tm_mday += (int)days;   /* timegm carries it into months and years */
+	tm.tm_hour = 12;
+	time_t t = timegm(&tm);
+	if (!gmtime_r(&t, &tm))
+		return buf;
+	*put_day(buf, &tm) = 0;
+	return buf;
+}
+
 /* Spreadsheets repeat their dates: the last few hundred normalised are
  * kept (what a text gives depends on it, the clock and how it is asked),
  * so that a million rows do not each go through the time zone rules. */

@@ -40,6 +40,9 @@ int duration_parse(const char *in, long long *seconds);
 char *date_format(time_t t, char *buf);
 /* "YYYY-MM-DD" in local time, into buf of DATE_BUFSZ. */
 char *date_format_day(time_t t, char *buf);
+/* The day DAYS calendar days after DAY ("YYYY-MM-DD"; DAYS may be
+ * negative), into buf of DATE_BUFSZ; "" when DAY is no day. */
+char *date_add_days(const char *day, long long days, char *buf);
 
 /* Normalise a stored/entered value to canonical text: a time to
  * date_format(), or with want_date to "YYYY-MM-DD". Returns 0 or -1. */

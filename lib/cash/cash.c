@@ -116,17 +116,9 @@ static int clock_fire(struct crm *c, const struct clock_event *e, const char *to
 	free(sql);
 	if (rc != DB_OK)
 		return crm_dberror(c, rc, "tick");
-	char until[DATE_BUFSZ], mod[32];
-	snprintf(mod, sizeof(mod), "+%lld days", days < 0 ? 0 : days);
-	struct db_stmt *d = db_stmt(c, "SELECT date(?, ?)");
-	if (!d) {
-		db_finalize(st);
-		return c->errcode;
-	}
-	db_bind_text(d, 1, today, -1, DB_TRANSIENT);
-	db_bind_text(d, 2, mod, -1, DB_TRANSIENT);
-	snprintf(until, sizeof(until), "%s", db_step(d) == DB_ROW ? (const char *)db_column_text(d, 0) : today);
-	db_reset(d);
+	char until[DATE_BUFSZ];
+	if (!*date_add_days(today, days < 0 ? 0 : days, until))
+		snprintf(until, sizeof(until), "%s", today);
 	db_bind_text(st, 1, today, -1, DB_TRANSIENT);
 	db_bind_text(st, 2, until, -1, DB_TRANSIENT);
 	long long *ids;
@@ -140,8 +132,8 @@ static int clock_fire(struct crm *c, const struct clock_event *e, const char *to
 		snprintf(ent, sizeof(ent), "%s:%lld", e->type, ids[i]);
 		if (!dry) {
 			rc = record_announce(c, type_find(c, e->type), ids[i], e->event, NULL);
-			struct db_stmt *ins = rc ? NULL : db_stmt(c, "INSERT OR IGNORE INTO cash_fired(event, entity, at) "
-								    "VALUES (?, ?, ?)");
+			struct db_stmt *ins = rc ? NULL : db_stmt(c, "INSERT INTO cash_fired(event, entity, at) "
+								    "VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
 			if (!rc && !ins)
 				rc = c->errcode;
 			if (ins) {

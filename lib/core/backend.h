@@ -120,6 +120,10 @@ struct db_ops {
 	int (*errcode)(struct db_conn *);
 	const char *(*errmsg)(struct db_conn *);
 	bool (*in_txn)(struct db_conn *);
+	/* a statement's error aborted the open transaction: nothing more
+	 * runs in it and its commit is a rollback (NULL: never; SQLite
+	 * undoes only the failed statement) */
+	bool (*txn_aborted)(struct db_conn *);
 	int (*begin)(struct db_conn *);
 	int (*commit)(struct db_conn *);
 	int (*rollback)(struct db_conn *);
@@ -271,6 +275,10 @@ static inline const char *db_conn_errmsg(struct db_conn *conn)
 static inline bool db_conn_in_txn(struct db_conn *conn)
 {
 	return conn->ops->in_txn(conn);
+}
+static inline bool db_conn_txn_aborted(struct db_conn *conn)
+{
+	return conn->ops->txn_aborted && conn->ops->txn_aborted(conn);
 }
 /* Transactions: SQLite's BEGIN IMMEDIATE (the write lock now, so that two
  * writers queue instead of failing halfway); PostgreSQL's BEGIN (READ

@@ -702,6 +702,11 @@ static bool pg_in_txn(struct db_conn *conn)
 	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
 }
 
+static bool pg_txn_aborted(struct db_conn *conn)
+{
+	return PQtransactionStatus(CONN(conn)->pg) == PQTRANS_INERROR;
+}
+
 static int pg_begin(struct db_conn *conn)
 {
 	return pg_exec(conn, "BEGIN");
@@ -787,6 +792,7 @@ static const struct db_ops pg_ops = {
 	.errcode = pg_errcode,
 	.errmsg = pg_errmsg,
 	.in_txn = pg_in_txn,
+	.txn_aborted = pg_txn_aborted,
 	.begin = pg_begin,
 	.commit = pg_commit,
 	.rollback = pg_rollback,

@@ -79,6 +79,11 @@ bool db_in_txn(struct crm *c)
 	return c->conn && db_conn_in_txn(c->conn);
 }
 
+bool db_txn_aborted(struct crm *c)
+{
+	return c->conn && db_conn_txn_aborted(c->conn);
+}
+
 void db_bulk(struct crm *c, int cache_mb)
 {
 	/* SQLite's hints (a PRAGMA in a server's transaction would abort it) */

@@ -12,6 +12,8 @@ int db_begin(struct crm *c);
 int db_commit(struct crm *c);
 void db_rollback(struct crm *c);
 bool db_in_txn(struct crm *c);
+/* the server aborted the open transaction at a failed statement */
+bool db_txn_aborted(struct crm *c);
 /* A command about to write in bulk (import, score, track): a page cache
  * of cache_mb, not SQLite's 2 MB, so that the pages it comes back to stay
  * in memory instead of being read and spilled again every few rows. */

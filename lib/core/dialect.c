@@ -1,5 +1,6 @@
 /* dialect.c: the SQL that differs between SQLite and PostgreSQL (see
  * dialect.h). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/backend.h"
@@ -78,6 +79,25 @@ char *dialect_json_values(const struct crm *c, const char *expr)
 	if (dialect_server(c))
 		return xasprintf("json_array_elements_text(CAST(nullif(%s, '') AS json)) AS je(value)", expr);
 	return xasprintf("json_each(%s)", expr);
+}
+
+char *dialect_truth(const struct crm *c, char *expr)
+{
+	/* SQLite's condition is any value, true when a nonzero number
+	 * (--where 1); PostgreSQL's a boolean (a cast of one is none) */
+	if (!dialect_server(c))
+		return expr;
+	char *t = xasprintf("CAST((%s\n) AS boolean)", expr);
+	free(expr);
+	return t;
+}
+
+char *dialect_json_items(const struct crm *c, const char *expr, const char *alias)
+{
+	if (dialect_server(c))
+		return xasprintf("json_array_elements_text(CAST(nullif(%s, '') AS json)) WITH ORDINALITY AS %s(value, key)",
+				 expr, alias);
+	return xasprintf("json_each(%s) AS %s", expr, alias);
 }
 
 const char *dialect_order(const struct crm *c, bool desc)

@@ -51,9 +51,17 @@ char *dialect_week(const struct crm *c, const char *expr, bool instant);
  * server, which has none (static: hint itself). */
 const char *dialect_index(const struct crm *c, const char *hint);
 
+/* A condition as the backend takes it: expr itself (SQLite's truth is
+ * any nonzero number) or cast to boolean. Takes expr, returns the
+ * caller's. */
+char *dialect_truth(const struct crm *c, char *expr);
+
 /* A FROM item over the elements of the JSON array in expr (text), each
  * as the column "value": json_each(expr), json_array_elements_text(...). */
 char *dialect_json_values(const struct crm *c, const char *expr);
+/* The same, named alias, with the columns value and key (the element's
+ * place, in order): json_each(expr) AS alias, or ... WITH ORDINALITY. */
+char *dialect_json_items(const struct crm *c, const char *expr, const char *alias);
 
 /* The direction of an ORDER BY term, NULL first as SQLite has it
  * (static): "", " DESC"; " NULLS FIRST", " DESC NULLS LAST". */

@@ -560,7 +560,7 @@ static int expr_build(struct crm *c, const struct type *t, bool one, const char 
 		sbuf_release(&b);
 		return rc;
 	}
-	char *expanded = sbuf_detach(&b);
+	char *expanded = dialect_truth(c, sbuf_detach(&b));
 	/* Prepare it once against the record to check it reads only. */
 	char *src = query_source(t);
 	char *sql = xasprintf("SELECT 1 FROM %s WHERE (%s\n)", src, expanded);
@@ -739,9 +739,12 @@ static int build(struct crm *c, const struct type *t, const struct query *q, boo
 		free(param);
 		add_param(qb, xstrdup(date_format(tnow - secs, now)), true);
 	}
-	if (q->where) {
+	const char *conds[] = { q->where, q->filter };
+	for (int i = 0; i < 2; i++) {
 		char *expr;
-		rc = query_expr(c, t, q->where, &expr);
+		if (!conds[i])
+			continue;
+		rc = query_expr(c, t, conds[i], &expr);
 		if (rc)
 			return rc;
 		sbuf_addf(&qb->sql, " AND (%s\n)", expr);

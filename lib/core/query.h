@@ -10,6 +10,7 @@
 
 struct query {
 	const char *where;     /* user SQL expression over the record's fields */
+	const char *filter;    /* the command's own condition (its shorthands), ANDed with where */
 	const char *owner, *tag, *status, *stage, *source, *pipeline;
 	const char *since;     /* created at or after (a time) */
 	const char *stale;     /* no contact for this long (a span: 7d) */

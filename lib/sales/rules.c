@@ -8,6 +8,7 @@
 #include "core/config.h"
 #include "base/date.h"
 #include "core/db.h"
+#include "core/dialect.h"
 #include "core/event.h"
 #include "core/hook.h"
 #include "io/out.h"
@@ -566,10 +567,11 @@ static int tick_one(struct crm *c, struct rule *r, const char *now, bool dry, lo
 	if (rc)
 		return rc;
 	char *src = query_source(t);
+	const char *tmp = dialect_temp_schema(c);
 	char *sql = xasprintf("CREATE TEMP TABLE IF NOT EXISTS tick_now(entity TEXT PRIMARY KEY, id INTEGER); "
-			      "DELETE FROM temp.tick_now; "
-			      "INSERT INTO temp.tick_now SELECT '%s:' || r.id, r.id FROM %s WHERE r.deleted_at IS NULL AND (%s)",
-			      t->name, src, expr ? expr : "1 = 1");
+			      "DELETE FROM %s.tick_now; "
+			      "INSERT INTO %s.tick_now SELECT '%s:' || r.id, r.id FROM %s WHERE r.deleted_at IS NULL AND (%s)",
+			      tmp, tmp, t->name, src, expr ? expr : "1 = 1");
 	free(src);
 	free(expr);
 	rc = db_exec(c, sql);
@@ -577,10 +579,12 @@ static int tick_one(struct crm *c, struct rule *r, const char *now, bool dry, lo
 	if (rc)
 		return rc;
 	struct db_stmt *st;
-	if (db_prepare(c, "SELECT n.id FROM temp.tick_now n WHERE NOT EXISTS "
-			       "(SELECT 1 FROM rule_fired f WHERE f.rule_id = ?1 AND f.entity = n.entity) ORDER BY n.id",
-			       -1, &st, NULL) != DB_OK)
-		return crm_dberror(c, db_errcode(c), "tick");
+	sql = xasprintf("SELECT n.id FROM %s.tick_now n WHERE NOT EXISTS "
+			"(SELECT 1 FROM rule_fired f WHERE f.rule_id = ?1 AND f.entity = n.entity) ORDER BY n.id", tmp);
+	rc = db_prepare(c, sql, -1, &st, NULL);
+	free(sql);
+	if (rc != DB_OK)
+		return crm_dberror(c, rc, "tick");
 	db_bind_int64(st, 1, r->id);
 	long long *ids;
 	int n;
@@ -592,7 +596,8 @@ static int tick_one(struct crm *c, struct rule *r, const char *now, bool dry, lo
 		if (!dry)
 			rc = run_actions(c, r, t, ids[i]);
 		if (!rc) {
-			struct db_stmt *ins = db_stmt(c, "INSERT OR IGNORE INTO rule_fired(rule_id, entity, at) VALUES (?, ?, ?)");
+			struct db_stmt *ins = db_stmt(c, "INSERT INTO rule_fired(rule_id, entity, at) VALUES (?, ?, ?) "
+						      "ON CONFLICT DO NOTHING");
 			if (!ins) {
 				rc = c->errcode;
 				break;
@@ -611,8 +616,8 @@ static int tick_one(struct crm *c, struct rule *r, const char *now, bool dry, lo
 		return rc;
 	/* the condition stopped holding: it may fire again when it holds again */
 	char *forget = xasprintf("DELETE FROM rule_fired WHERE rule_id = %lld AND entity NOT IN "
-				 "(SELECT entity FROM temp.tick_now); UPDATE rule SET last_run = '%s' WHERE id = %lld",
-				 r->id, now, r->id);
+				 "(SELECT entity FROM %s.tick_now); UPDATE rule SET last_run = '%s' WHERE id = %lld",
+				 r->id, tmp, now, r->id);
 	rc = db_exec(c, forget);
 	free(forget);
 	return rc;

@@ -684,12 +684,14 @@ int ticket_tick(struct crm *c, bool dry)
 {
 	const struct type *t = type_find(c, "ticket");
 	char *src = query_source(t);
+	char *items = dialect_json_items(c, "r.breached", "j");
 	char *sql = xasprintf("SELECT r.id, j.value, CASE j.value WHEN 'first_response' THEN r.first_response_due "
-			      "ELSE r.resolve_due END FROM %s, json_each(r.breached) AS j "
+			      "ELSE r.resolve_due END FROM %s, %s "
 			      "WHERE r.deleted_at IS NULL AND r.breached IS NOT NULL AND NOT EXISTS "
 			      "(SELECT 1 FROM ticket_breach AS b WHERE b.ticket_id = r.id AND b.clock = j.value) "
-			      "ORDER BY r.id, j.key", src);
+			      "ORDER BY r.id, j.key", src, items);
 	free(src);
+	free(items);
 	struct db_stmt *st;
 	int rc = db_prepare(c, sql, -1, &st, NULL);
 	free(sql);

@@ -87,20 +87,8 @@ int pool_list(struct crm *c, const struct type *t, const struct query *q)
 		if ((t && u != t) || !type_pooled(u))
 			continue;
 		struct query p = *q;
-		char *where = NULL;
-		if (q->where) {
-			/* the user's expression is checked on its own first: it
-			 * must not reach around "owner IS NULL" */
-			char *expr = NULL;
-			int erc = query_expr(c, u, q->where, &expr);
-			free(expr);
-			if (erc)
-				return erc;
-			where = xasprintf("owner IS NULL AND (%s\n)", q->where);
-		}
-		p.where = where ? where : "owner IS NULL";
+		p.filter = "owner IS NULL";   /* apart from --where, which cannot reach around it */
 		int r = query_list(c, u, &p);
-		free(where);
 		if (r == CRM_OK)
 			rc = CRM_OK;
 		else if (r != CRM_NOTFOUND)

@@ -233,7 +233,7 @@ int team_show(struct crm *c, const char *team)
 	char *where = xasprintf("status = 'active' AND (team = %s OR name IN (SELECT manager FROM \"user\" "
 				"WHERE team = %s AND deleted_at IS NULL))", tq, tq);
 	free(tq);
-	struct query q = { .where = where, .sort = "name" };
+	struct query q = { .filter = where, .sort = "name" };
 	int rc = query_list(c, t, &q);
 	free(where);
 	return rc;

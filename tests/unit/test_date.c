@@ -467,6 +467,16 @@ static void test_words(void)
 	unsetenv("CRM_NOW");
 }
 
+static void test_add_days(void)
+{
+	char buf[DATE_BUFSZ];
+	CHECK_STR(date_add_days("2026-12-03", 30, buf), "2027-01-02");
+	CHECK_STR(date_add_days("2028-02-28", 1, buf), "2028-02-29");   /* a leap year */
+	CHECK_STR(date_add_days("2027-03-01", -1, buf), "2027-02-28");
+	CHECK_STR(date_add_days("2026-12-03", 0, buf), "2026-12-03");
+	CHECK_STR(date_add_days("tomorrow", 1, buf), "");
+}
+
 int main(void)
 {
 	unsetenv("CRM_NOW");
@@ -480,5 +490,6 @@ int main(void)
 	test_duration();
 	test_now();
 	test_words();
+	test_add_days();
 	UNIT_DONE();
 }
