@@ -30,10 +30,10 @@ static int rm_exec(struct crm *c, struct args *a)
 
 static const struct cmd_verb field_verbs[] = {
 	{ "add", "TYPE NAME [--kind text|number|money|date|enum] [--values A,B,...] [--required] [--negative] [--sensitive]",
-	  "add a custom field to a record type", add_opts, DB_WRITE, 2, 2, add_exec, VERB_ADMIN },
-	{ "list", "[TYPE]", "list the custom fields", NULL, DB_READ, 0, 1, list_exec },
+	  "add a custom field to a record type", add_opts, DB_WRITE, 2, 2, add_exec, VERB_ADMIN | VERB_SERVER },
+	{ "list", "[TYPE]", "list the custom fields", NULL, DB_READ, 0, 1, list_exec, VERB_SERVER },
 	{ "rm", "TYPE NAME", "remove a custom field and its values (the audit log keeps them)",
-	  NULL, DB_WRITE, 2, 2, rm_exec, VERB_ADMIN },
+	  NULL, DB_WRITE, 2, 2, rm_exec, VERB_ADMIN | VERB_SERVER },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };
 

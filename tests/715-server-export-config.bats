@@ -130,6 +130,45 @@ some_leads() {
 	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM config WHERE key = 'approval.discount_over'")" = 0 ]
 }
 
+@test "custom fields on the server: the admin adds and removes one, it is a lead field there; a rep is refused by crm (5) and by psql" {
+	local side
+	for side in F S; do
+		SIDE=$side
+		[ "$side" = F ] && pg_team_file
+		{
+			as alice field add lead wechat_group --kind enum --values 华东群,华南群
+			as alice field add lead deposit --kind money
+			as bob lead add name=李娜 wechat_group=华东群 deposit=1.5万
+			as bob lead add name=王芳 wechat_group=西北群 2>/dev/null || echo "exit $?"
+			as bob lead list --where "deposit >= 15000" | jq -c '{name, wechat_group, deposit}'
+			as carol field list | jq -c '{record_type, name, kind}'
+			as bob field add lead mine 2>/dev/null || echo "exit $?"
+			as alice field rm lead deposit | jq -c .
+			as bob lead show 1 | jq -c 'has("deposit")'
+		} > "$BATS_TEST_TMPDIR/$side.out"
+	done
+	diff "$BATS_TEST_TMPDIR/F.out" "$BATS_TEST_TMPDIR/S.out"
+	# 1.5万 = 15000.00 yuan (1500000 fen stored; --where reads yuan)
+	grep -qx '{"name":"李娜","wechat_group":"华东群","deposit":15000}' "$BATS_TEST_TMPDIR/S.out"
+	[ "$(grep -cx 'exit 3' "$BATS_TEST_TMPDIR/S.out")" = 1 ]
+	grep -qx 'exit 5' "$BATS_TEST_TMPDIR/S.out"
+	[ "$(tail -1 "$BATS_TEST_TMPDIR/S.out")" = false ]
+	# the column is the owner's to alter: a rep's psql can neither call
+	# the function nor alter the table; a left admin's call is refused
+	run pg_psql "$DBNAME" bob "SELECT crm_field_column('lead', 'x', 'text', true)"
+	assert_failure
+	[[ "$output" == *"permission denied"* ]]
+	run pg_psql "$DBNAME" bob "ALTER TABLE lead ADD COLUMN x text"
+	assert_failure
+	[[ "$output" == *"must be owner"* ]]
+	pg_psql "$DBNAME" postgres "GRANT crm_admin TO bob" >/dev/null
+	run pg_psql "$DBNAME" bob "SELECT crm_field_column('lead', 'x', 'text', true)"
+	assert_failure
+	[[ "$output" == *"only an admin"* ]]
+	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM information_schema.columns WHERE table_name = 'lead' AND column_name IN ('x', 'deposit')")" = 0 ]
+	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM audit WHERE entity LIKE 'field:lead.%'")" = 3 ]
+}
+
 @test "team list and team show on the server print the file's lines; an unknown team exits 1" {
 	local side
 	for side in F S; do

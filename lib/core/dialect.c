@@ -92,6 +92,19 @@ char *dialect_truth(const struct crm *c, char *expr)
 	return t;
 }
 
+char *dialect_field_column(const struct crm *c, const char *table, const char *column, const char *type)
+{
+	if (dialect_server(c)) {
+		const char *pg = !type ? "text" : !strcmp(type, "INTEGER") ? "bigint"
+				: !strcmp(type, "NUMERIC") ? "numeric" : "text";
+		return xasprintf("SELECT crm_field_column('%s', '%s', '%s', %s)", table, column, pg,
+				 type ? "true" : "false");
+	}
+	if (type)
+		return xasprintf("ALTER TABLE \"%s\" ADD COLUMN \"%s\" %s", table, column, type);
+	return xasprintf("ALTER TABLE \"%s\" DROP COLUMN \"%s\"", table, column);
+}
+
 char *dialect_json_items(const struct crm *c, const char *expr, const char *alias)
 {
 	if (dialect_server(c))

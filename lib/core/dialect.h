@@ -56,6 +56,13 @@ const char *dialect_index(const struct crm *c, const char *hint);
  * caller's. */
 char *dialect_truth(const struct crm *c, char *expr);
 
+/* The statement that adds a custom field's column of SQLite's type
+ * (INTEGER, NUMERIC, TEXT) to table, or with type NULL drops it: ALTER
+ * TABLE on a file; on a server the owner's crm_field_column() (crm
+ * server init makes it), as ALTER is the owner's. table and column are
+ * names crm checked (letters, digits, _). */
+char *dialect_field_column(const struct crm *c, const char *table, const char *column, const char *type);
+
 /* A FROM item over the elements of the JSON array in expr (text), each
  * as the column "value": json_each(expr), json_array_elements_text(...). */
 char *dialect_json_values(const struct crm *c, const char *expr);

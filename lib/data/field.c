@@ -6,6 +6,7 @@
 #include "core/audit.h"
 #include "base/date.h"
 #include "core/db.h"
+#include "core/dialect.h"
 #include "data/field.h"
 #include "io/out.h"
 #include "base/text.h"
@@ -181,7 +182,7 @@ static int create(struct crm *c, const char *tn, const char *name, const char *k
 		rc = crm_error(c, CRM_USAGE, "--negative is for money fields only");
 		goto cleanup;
 	}
-	char *sql = xasprintf("ALTER TABLE \"%s\" ADD COLUMN \"%s\" %s", t->name, name, column_type(kind));
+	char *sql = dialect_field_column(c, t->name, name, column_type(kind));
 	rc = db_exec(c, sql);
 	free(sql);
 	if (rc)
@@ -248,7 +249,7 @@ int field_remove(struct crm *c, const char *tn, const char *name)
 				    (const char *)db_column_text(st, 1), db_column_int(st, 2),
 				    db_column_int(st, 3));
 	db_reset(st);
-	char *sql = xasprintf("ALTER TABLE \"%s\" DROP COLUMN \"%s\"", tname, fname);
+	char *sql = dialect_field_column(c, tname, fname, NULL);
 	rc = db_exec(c, sql);
 	free(sql);
 	if (rc)
@@ -288,7 +289,7 @@ cleanup:
 static int list_where(struct crm *c, const char *tn, const char *name)
 {
 	struct db_stmt *st = db_stmt(c, "SELECT type, name, kind, choices, required, created_at, negative, sensitive FROM field "
-				      "WHERE (?1 IS NULL OR type = ?1) AND (?2 IS NULL OR name = ?2) "
+				      "WHERE (CAST(?1 AS TEXT) IS NULL OR type = ?1) AND (CAST(?2 AS TEXT) IS NULL OR name = ?2) "
 				      "ORDER BY type, created_at, name");
 	if (!st)
 		return c->errcode;

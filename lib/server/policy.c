@@ -62,6 +62,9 @@ static const char *const derived[] = { "stage_stats", "funnel_counts", NULL };
 #define DECIDED_TABLE "contract"
 #define DECIDED_FN "crm_decided"
 
+/* The function that alters a record table for crm field add and rm. */
+#define FIELD_FN "crm_field_column"
+
 /* The audit log: every group appends its own entries (crm writes one
  * with each change) and reads those of the records it may see. */
 #define AUDIT_TABLE "audit"
@@ -309,6 +312,34 @@ static void decided_function(const char *schema, struct sbuf *b)
 		sbuf_addf(b, "GRANT EXECUTE ON FUNCTION " DECIDED_FN "(text) TO crm_%s;\n", roles[i]);
 }
 
+/* crm_field_column(tab, col, type, adding): a custom field's column
+ * added or dropped (crm field add|rm). ALTER TABLE is the tables'
+ * owner's alone: this runs as that owner (SECURITY DEFINER) for the
+ * connected admin (session_user: inside it current_user is the owner),
+ * or for whoever made the server, on the four types that take fields,
+ * a name crm allows and the column types crm gives fields; a column is
+ * dropped only while crm lists it as a field. */
+static void field_function(const char *schema, struct sbuf *b)
+{
+	sbuf_addf(b, "CREATE FUNCTION " FIELD_FN "(tab text, col text, typ text, adding boolean) RETURNS void "
+		  "LANGUAGE plpgsql SECURITY DEFINER SET search_path = %s, pg_temp AS $crm$ BEGIN "
+		  "IF NOT EXISTS (SELECT 1 FROM \"user\" WHERE name = session_user::text AND role = 'admin' "
+		  "AND status = 'active' AND deleted_at IS NULL) AND (EXISTS (SELECT 1 FROM \"user\" "
+		  "WHERE name = session_user::text) OR NOT pg_has_role(session_user, 'crm_admin', 'MEMBER')) THEN "
+		  "RAISE insufficient_privilege USING MESSAGE = 'only an admin adds or removes a custom field'; END IF; "
+		  "IF tab NOT IN ('lead', 'account', 'contact', 'deal') OR col !~ '^[a-z_][a-z0-9_]{0,63}$' "
+		  "OR typ NOT IN ('numeric', 'bigint', 'text') THEN "
+		  "RAISE invalid_parameter_value USING MESSAGE = format('%%s.%%s %%s is no custom field', tab, col, typ); "
+		  "END IF; "
+		  "IF adding THEN EXECUTE format('ALTER TABLE %%I ADD COLUMN %%I %%s', tab, col, typ); "
+		  "ELSIF EXISTS (SELECT 1 FROM field WHERE type = tab AND name = col) THEN "
+		  "EXECUTE format('ALTER TABLE %%I DROP COLUMN %%I', tab, col); "
+		  "ELSE RAISE invalid_parameter_value USING MESSAGE = format('%%s has no custom field %%s', tab, col); "
+		  "END IF; END $crm$;\n"
+		  "REVOKE ALL ON FUNCTION " FIELD_FN "(text, text, text, boolean) FROM PUBLIC;\n"
+		  "GRANT EXECUTE ON FUNCTION " FIELD_FN "(text, text, text, boolean) TO crm_admin;\n", schema);
+}
+
 /* The deciders' policies on the approval table, or on the table decided
  * (see APPROVAL_TABLE). Returns the policies made. */
 static int decider_policies(const char *table, struct sbuf *b)
@@ -392,6 +423,7 @@ int policy_apply(struct crm *c, PGconn *conn, const struct schema *s, int *npoli
 			  schema, roles[i], schema, roles[i]);
 	belongs_functions(c, conn, s, schema, &b);
 	decided_function(schema, &b);
+	field_function(schema, &b);
 	free(schema);
 	for (int i = 0; i < s->n; i++) {
 		const struct type *t = type_find(c, s->t[i].name);
