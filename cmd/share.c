@@ -73,12 +73,12 @@ static const struct opt list_opts[] = {
 
 static const struct cmd_verb share_verbs[] = {
 	{ "rm", "[ENTITY ...] --with USER", "end a share (records, or JSON lines on stdin)", rm_opts, DB_WRITE,
-	  0, -1, rm_exec },
+	  0, -1, rm_exec, VERB_SERVER },
 	{ "list", "[ENTITY] [--with USER]", "the live shares you made or got (an admin: all)", list_opts,
-	  DB_READ, 0, 1, list_exec },
+	  DB_READ, 0, 1, list_exec, VERB_SERVER },
 	{ "", "[ENTITY ...] --with USER [--write] [--until DAY]",
 	  "let a user read (or --write: change) records and what hangs off them", share_opts, DB_WRITE, 0, -1,
-	  share_exec },
+	  share_exec, VERB_SERVER },
 	{ NULL }
 };
 

@@ -311,3 +311,39 @@ some_leads() {
 	run crm --db "$(pg_url "$DBNAME" w7)" lead list
 	[ "${#lines[@]}" = 20 ]
 }
+
+@test "shares on the server: the owner shares, the one shared with sees it (crm and psql); another rep's psql can neither share nor end it" {
+	local side
+	for side in F S; do
+		SIDE=$side
+		[ "$side" = F ] && pg_team_file
+		some_leads
+		{
+			as bob lead show 3 2>/dev/null || echo "exit $?"
+			as carol share lead:3 --with bob | jq -c '{entity, with, write, by}'
+			as bob lead show 3 | jq -c '{id, name}'
+			as bob lead update 3 status=lost 2>/dev/null || echo "exit $?"
+			as bob share lead:1 --with carol 2>/dev/null || echo "exit $?"
+			as bob share list | jq -c '{entity, with}'
+			as bob share rm lead:3 --with bob | jq -c .
+			as bob lead show 3 2>/dev/null || echo "exit $?"
+		} > "$BATS_TEST_TMPDIR/$side.out"
+	done
+	diff "$BATS_TEST_TMPDIR/F.out" "$BATS_TEST_TMPDIR/S.out"
+	[ "$(sed -n 3p "$BATS_TEST_TMPDIR/S.out")" = '{"id":3,"name":"王芳"}' ]
+	[ "$(grep -c 'exit 5' "$BATS_TEST_TMPDIR/S.out")" = 4 ]
+	# through psql: bob may not share alice's lead, nor carol's in his
+	# own name; carol's share of her lead shows it to bob's psql
+	run pg_psql "$DBNAME" bob "INSERT INTO share(record_type, record_id, shared_with, write, by, created_at) VALUES ('lead', 1, 'bob', 1, 'bob', '2026-03-02')"
+	assert_failure
+	[[ "$output" == *"row-level security"* ]]
+	run pg_psql "$DBNAME" bob "INSERT INTO share(record_type, record_id, shared_with, write, by, created_at) VALUES ('lead', 3, 'bob', 1, 'carol', '2026-03-02')"
+	assert_failure
+	pg_psql "$DBNAME" carol "INSERT INTO share(record_type, record_id, shared_with, write, by, created_at) VALUES ('lead', 3, 'bob', 0, 'carol', '2026-03-02')" >/dev/null
+	[ "$(ids_psql bob)" = "2 3" ]
+	# alice's share of her lead with carol: bob's psql cannot end it
+	crm --db "$A" share lead:1 --with carol >/dev/null
+	[ "$(pg_psql "$DBNAME" bob "DELETE FROM share WHERE record_id = 1 RETURNING id" | wc -l)" = 0 ]
+	[ "$(ids_psql carol)" = "1 3" ]
+	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM audit WHERE action IN ('share', 'unshare')")" = 3 ]
+}

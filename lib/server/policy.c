@@ -25,7 +25,7 @@ static const char *const roles[] = { "admin", "manager", "rep", "finance", "serv
 /* Tables every group may read besides the record tables: what a
  * command reads as it writes a record (the rules to run, the scoring
  * rules). */
-static const char *const readable[] = { USER_TABLE, "share", "config", "pipeline", "stage", "field", "rule",
+static const char *const readable[] = { USER_TABLE, "config", "pipeline", "stage", "field", "rule",
 					"score_rule", NULL };
 
 /* Tables of rows of a record, by its id in a column, that a group
@@ -61,6 +61,14 @@ static const char *const derived[] = { "stage_stats", "funnel_counts", NULL };
 #define APPROVAL_TABLE "approval"
 #define DECIDED_TABLE "contract"
 #define DECIDED_FN "crm_decided"
+
+/* The shares: read by every group (the policies read them), written
+ * by a group where crm shares (scope_may_share): a share given in the
+ * user's own name, of a record whose owner is one they answer for
+ * (themselves; a manager's team), read through the record's own
+ * policies; and given up by the one it is shared with too. */
+#define SHARE_TABLE "share"
+#define MAY_SHARE_FN "crm_may_share"
 
 /* The function that alters a record table for crm field add and rm. */
 #define FIELD_FN "crm_field_column"
@@ -388,6 +396,46 @@ static int audit_policies(struct sbuf *b)
 	return 1 + 2 * ((int)(sizeof(roles) / sizeof(*roles)) - 2);
 }
 
+/* crm_may_share(type, id): whether the record is the caller's to share,
+ * read as the caller (no SECURITY DEFINER), only of tables with an owner
+ * under row-level security. */
+static void share_function(struct sbuf *b)
+{
+	sbuf_add(b, "CREATE FUNCTION " MAY_SHARE_FN "(typ text, rid bigint) RETURNS boolean LANGUAGE plpgsql STABLE "
+		 "SET search_path FROM CURRENT AS $crm$ DECLARE found boolean; BEGIN "
+		 "IF NOT EXISTS (SELECT 1 FROM pg_class c JOIN pg_attribute a ON a.attrelid = c.oid "
+		 "WHERE c.oid = to_regclass(quote_ident(typ)) AND c.relrowsecurity AND a.attname = 'owner' "
+		 "AND NOT a.attisdropped) THEN RETURN false; END IF; "
+		 "EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE id = $1 AND owner IN (SELECT crm_owners()))', typ) "
+		 "INTO found USING rid; RETURN found; END $crm$;\n");
+}
+
+/* The shares' rows (see SHARE_TABLE). Returns the policies made. */
+static int share_policies(struct sbuf *b)
+{
+	sbuf_add(b, "ALTER TABLE " SHARE_TABLE " ENABLE ROW LEVEL SECURITY;\n"
+		 "ALTER TABLE " SHARE_TABLE " FORCE ROW LEVEL SECURITY;\n"
+		 "CREATE POLICY crm_admin_all ON " SHARE_TABLE " TO crm_admin USING (" ADMIN_HOLDS ") "
+		 "WITH CHECK (" ADMIN_HOLDS ");\n");
+	int n = 1;
+	for (int i = 1; roles[i]; i++, n += 5) {
+		const char *r = roles[i];
+		sbuf_addf(b, "GRANT SELECT, INSERT, UPDATE, DELETE ON " SHARE_TABLE " TO crm_%s;\n"
+			  "CREATE POLICY crm_%s_read ON " SHARE_TABLE " FOR SELECT TO crm_%s USING (true);\n"
+			  "CREATE POLICY crm_%s_share ON " SHARE_TABLE " FOR INSERT TO crm_%s WITH CHECK (crm_role() = '%s' "
+			  "AND \"by\" = crm_user() AND " MAY_SHARE_FN "(record_type, record_id));\n"
+			  "CREATE POLICY crm_%s_reshare ON " SHARE_TABLE " FOR UPDATE TO crm_%s USING (crm_role() = '%s' "
+			  "AND " MAY_SHARE_FN "(record_type, record_id)) WITH CHECK (crm_role() = '%s' "
+			  "AND \"by\" = crm_user() AND " MAY_SHARE_FN "(record_type, record_id));\n"
+			  "CREATE POLICY crm_%s_unshare ON " SHARE_TABLE " FOR DELETE TO crm_%s USING (crm_role() = '%s' "
+			  "AND " MAY_SHARE_FN "(record_type, record_id));\n"
+			  "CREATE POLICY crm_%s_give_up ON " SHARE_TABLE " FOR DELETE TO crm_%s USING (crm_role() = '%s' "
+			  "AND shared_with = crm_user());\n",
+			  r, r, r, r, r, r, r, r, r, r, r, r, r, r, r, r);
+	}
+	return n;
+}
+
 /* The import runs' rows (see RUN_TABLE). Returns the policies made. */
 static int run_policies(struct sbuf *b)
 {
@@ -424,6 +472,7 @@ int policy_apply(struct crm *c, PGconn *conn, const struct schema *s, int *npoli
 	belongs_functions(c, conn, s, schema, &b);
 	decided_function(schema, &b);
 	field_function(schema, &b);
+	share_function(&b);
 	free(schema);
 	for (int i = 0; i < s->n; i++) {
 		const struct type *t = type_find(c, s->t[i].name);
@@ -436,6 +485,8 @@ int policy_apply(struct crm *c, PGconn *conn, const struct schema *s, int *npoli
 			*npolicies += decider_policies(s->t[i].name, &b);
 		else if (!strcmp(s->t[i].name, RUN_TABLE))
 			*npolicies += run_policies(&b);
+		else if (!strcmp(s->t[i].name, SHARE_TABLE))
+			*npolicies += share_policies(&b);
 		for (size_t k = 0; k < sizeof(follows) / sizeof(*follows); k++)
 			if (!strcmp(s->t[i].name, follows[k].table))
 				*npolicies += follow_policies(conn, &follows[k], &b);

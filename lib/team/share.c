@@ -166,9 +166,9 @@ int share_list(struct crm *c, const struct type *t, long long id, const char *wi
 	char today[DATE_BUFSZ];
 	date_format_day(date_now(), today);
 	struct db_stmt *st = db_stmt(c, "SELECT record_type, record_id, shared_with, write, until, by, created_at "
-				      "FROM share WHERE (?1 IS NULL OR (record_type = ?1 AND record_id = ?2)) "
-				      "AND (?3 IS NULL OR shared_with = ?3) AND (until IS NULL OR until >= ?4) "
-				      "AND (?5 OR by = ?6 OR shared_with = ?6) ORDER BY record_type, record_id, shared_with");
+				      "FROM share WHERE (CAST(?1 AS TEXT) IS NULL OR (record_type = ?1 AND record_id = ?2)) "
+				      "AND (CAST(?3 AS TEXT) IS NULL OR shared_with = ?3) AND (until IS NULL OR until >= ?4) "
+				      "AND (?5 = 1 OR by = ?6 OR shared_with = ?6) ORDER BY record_type, record_id, shared_with");
 	if (!st)
 		return c->errcode;
 	if (t)
