@@ -83,12 +83,12 @@ static int rule_rm_exec(struct crm *c, struct args *a)
 
 static const struct cmd_verb assign_verbs[] = {
 	{ "rule add", "FIELD=VALUE owner=USER", "map a region, industry or source to a rep",
-	  NULL, DB_WRITE, 2, 2, rule_add_exec, VERB_ADMIN },
-	{ "rule list", "", "list the assignment rules", NULL, DB_READ, 0, 0, rule_list_exec },
+	  NULL, DB_WRITE, 2, 2, rule_add_exec, VERB_ADMIN | VERB_SERVER },
+	{ "rule list", "", "list the assignment rules", NULL, DB_READ, 0, 0, rule_list_exec, VERB_SERVER },
 	{ "rule rm", "ID | FIELD=VALUE", "remove an assignment rule (by id, or the rules for a value)",
-	  NULL, DB_WRITE, 1, 1, rule_rm_exec, VERB_ADMIN },
+	  NULL, DB_WRITE, 1, 1, rule_rm_exec, VERB_ADMIN | VERB_SERVER },
 	{ "", "[ID ...] --by region|industry|source|round-robin|least-loaded [--team T] [--force]",
-	  "give leads to reps, with a first-contact task each", assign_opts, DB_WRITE, 0, -1, assign_exec },
+	  "give leads to reps, with a first-contact task each", assign_opts, DB_WRITE, 0, -1, assign_exec, VERB_SERVER },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };
 

@@ -55,7 +55,7 @@ static const struct cmd_verb lead_verbs[] = {
 	RECORD_VERBS_FLAGS(lead, add_opts, rec_list_opts, rec_rm_opts, VERB_SERVER),
 	{ "convert", "[ID ...] [--deal-name NAME] [--amount AMOUNT] [--stage STAGE [--reason TEXT] [--force]]",
 	  "turn leads into an account (matched by company name), a contact and a deal",
-	  convert_opts, DB_WRITE, 0, -1, lead_convert_exec },
+	  convert_opts, DB_WRITE, 0, -1, lead_convert_exec, VERB_SERVER },
 	{ NULL }
 };
 

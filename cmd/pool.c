@@ -72,15 +72,15 @@ static const struct opt act_opts[] = {
 
 static const struct cmd_verb pool_verbs[] = {
 	{ "list", "[--type lead|account] [--where EXPR] [--sort F] [--limit N]",
-	  "the records in the pool: leads and accounts with no owner", list_opts, DB_READ, 0, 0, list_exec },
+	  "the records in the pool: leads and accounts with no owner", list_opts, DB_READ, 0, 0, list_exec, VERB_SERVER },
 	{ "claim", "[ENTITY ...] [--reason T]", "take records from the pool: you become their owner",
-	  act_opts, DB_WRITE, 0, -1, claim_exec },
+	  act_opts, DB_WRITE, 0, -1, claim_exec, VERB_SERVER },
 	{ "release", "[ENTITY ...] [--reason T]", "give records back to the pool (previous_owner keeps who had "
-	  "them)", act_opts, DB_WRITE, 0, -1, release_exec },
+	  "them)", act_opts, DB_WRITE, 0, -1, release_exec, VERB_SERVER },
 	{ "lock", "[ENTITY ...] [--reason T]", "keep records from being reclaimed (managers)", act_opts,
-	  DB_WRITE, 0, -1, lock_exec },
+	  DB_WRITE, 0, -1, lock_exec, VERB_SERVER },
 	{ "unlock", "[ENTITY ...] [--reason T]", "let locked records be reclaimed again (managers)", act_opts,
-	  DB_WRITE, 0, -1, unlock_exec },
+	  DB_WRITE, 0, -1, unlock_exec, VERB_SERVER },
 	{ NULL }
 };
 

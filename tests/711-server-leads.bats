@@ -347,3 +347,37 @@ some_leads() {
 	[ "$(ids_psql carol)" = "1 3" ]
 	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM audit WHERE action IN ('share', 'unshare')")" = 3 ]
 }
+
+@test "the pool on the server: a rep claims and gives back through crm and psql; another's lead, a locked one or a write the policy hides are refused" {
+	local side
+	for side in F S; do
+		SIDE=$side
+		[ "$side" = F ] && pg_team_file
+		some_leads
+		as alice lead add name=无主 owner= >/dev/null
+		as alice lead add name=锁定 owner= >/dev/null
+		{
+			as bob pool claim lead:4 | jq -c '{id, owner}'
+			as carol pool claim lead:4 2>/dev/null || echo "exit $?"
+			as bob pool release lead:4 | jq -c '{id, owner, previous_owner}'
+			as alice pool lock lead:5 | jq -c '{id, locked_by}'
+			as carol pool claim lead:5 2>/dev/null || echo "exit $?"
+			as carol pool list | jq -c '{id, name}'
+		} > "$BATS_TEST_TMPDIR/$side.out"
+	done
+	diff "$BATS_TEST_TMPDIR/F.out" "$BATS_TEST_TMPDIR/S.out"
+	[ "$(sed -n 1p "$BATS_TEST_TMPDIR/S.out")" = '{"id":4,"owner":"bob"}' ]
+	# bob's lead is not carol's to see (5); the locked one not to take (4)
+	[ "$(grep '^exit' "$BATS_TEST_TMPDIR/S.out" | paste -sd ' ')" = "exit 5 exit 4" ]
+	# psql: carol takes the free lead, not alice's, not the locked one
+	[ "$(pg_psql "$DBNAME" carol "UPDATE lead SET owner = 'carol' WHERE id IN (1, 4, 5) RETURNING id")" = 4 ]
+	[ "$(pg_psql "$DBNAME" postgres "SELECT id FROM lead WHERE owner = 'carol' ORDER BY id" | paste -sd ' ')" = "3 4" ]
+	run pg_psql "$DBNAME" carol "UPDATE lead SET owner = NULL, previous_owner = 'bob' WHERE id = 4"
+	assert_failure
+	[[ "$output" == *"row-level security"* ]]
+	# bob reads the pool but may not edit what is in it (5, nothing written)
+	run --separate-stderr crm --db "$B" lead update 5 name=改名
+	assert_failure 5
+	[[ "$stderr" == *"lead:5: bob may not change it"* ]] || fail "$stderr"
+	[ "$(pg_psql "$DBNAME" postgres "SELECT name FROM lead WHERE id = 5")" = 锁定 ]
+}

@@ -1357,6 +1357,16 @@ int record_apply(struct crm *c, const struct type *t, char **vals, const cJSON *
 
 /* A record's savepoint, and the user hooks its change queued: rolled
  * back together. */
+/* A write of a record read a moment ago in the same transaction that
+ * touched no row: a server's row-level security let the user read it
+ * but not change it (its policy's USING hid the row from the write; on
+ * a file crm's own scope refuses before). */
+static int unchanged(struct crm *c, const struct type *t, long long id)
+{
+	return crm_error(c, CRM_PERM, "%s:%lld: the server's policy lets %s read it but not change it", t->name, id,
+			 c->user ? c->user : "you");
+}
+
 static int rec_savepoint(struct crm *c, void **hooks)
 {
 	*hooks = hook_mark(c);
@@ -1538,8 +1548,8 @@ int record_update_as(struct crm *c, const struct type *t, long long id, const cJ
 		goto cleanup;
 	int src = db_step(st);
 	db_reset(st);
-	if (src != DB_DONE) {
-		rc = crm_dberror(c, src, t->name);
+	if (src != DB_DONE || db_changes(c) == 0) {
+		rc = src != DB_DONE ? crm_dberror(c, src, t->name) : unchanged(c, t, id);
 		rec_rollback(c, hooks);
 		goto cleanup;
 	}
@@ -1700,7 +1710,7 @@ int record_remove(struct crm *c, const struct type *t, long long id, bool purge)
 	db_bind_int64(st, ++n, id);
 	int src = db_step(st);
 	db_reset(st);
-	rc = src == DB_DONE ? CRM_OK : crm_dberror(c, src, t->name);
+	rc = src != DB_DONE ? crm_dberror(c, src, t->name) : db_changes(c) == 0 ? unchanged(c, t, id) : CRM_OK;
 	if (!rc)
 		rc = search_mark(c, t, id);
 	if (!rc)

@@ -114,7 +114,7 @@ struct key {
  * be tens of thousands). */
 static bool seen_before(struct crm *c, const char *ids)
 {
-	struct db_stmt *st = db_stmt(c, "INSERT OR IGNORE INTO temp.dedupe_seen(ids) VALUES (?)");
+	struct db_stmt *st = db_stmt(c, "INSERT INTO dedupe_seen(ids) VALUES (?) ON CONFLICT DO NOTHING");
 	if (!st)
 		return false;
 	db_bind_text(st, 1, ids, -1, DB_TRANSIENT);
@@ -289,7 +289,7 @@ int dedupe_run(struct crm *c, const char *tn, const char *by, bool fuzzy)
 	long groups = 0;
 	int rc = CRM_OK;
 	if (db_exec(c, "CREATE TEMP TABLE IF NOT EXISTS dedupe_seen(ids TEXT PRIMARY KEY); "
-		       "DELETE FROM temp.dedupe_seen"))
+		       "DELETE FROM dedupe_seen"))   /* the TEMP table: both backends look there first */
 		return c->errcode;
 	struct progress pg;
 	progress_begin(&pg, c, "dedupe", "groups");

@@ -57,7 +57,10 @@ static const char *const derived[] = { "stage_stats", "funnel_counts", NULL };
  * system there. And no group's role decides a step but as its decider
  * (a restrictive policy): approved or rejected only with "by" the user,
  * who holds the step and did not ask for it, so a rep's write access to
- * their own deal's steps through psql does not approve them. */
+ * their own deal's steps through psql does not approve them. Like every
+ * group's policy it binds only while crm_role() is the group's role: the
+ * groups are the cluster's, and a login role may be in crm_rep for one
+ * database while a manager in another. */
 #define APPROVAL_TABLE "approval"
 #define DECIDED_TABLE "contract"
 #define DECIDED_FN "crm_decided"
@@ -218,6 +221,28 @@ static char *held(const char *role, const char *scope)
 	return xasprintf("crm_role() = '%s' AND (%s)", role, scope);
 }
 
+/* What the pool lets a group change beyond its own records (pool.c acts
+ * for the system there on a file): a rep or a manager takes a record of
+ * no owner that is not locked, becoming its owner; gives back one of
+ * theirs (no owner, previous_owner theirs); a manager locks and unlocks
+ * what is in the pool. Returns the policies made. */
+static int pool_policies(const char *table, const char *role, const char *wr, struct sbuf *b)
+{
+	bool mgr = !strcmp(role, "manager");
+	if (!mgr && strcmp(role, "rep"))
+		return 0;
+	sbuf_addf(b, "CREATE POLICY crm_%s_claim ON %s FOR UPDATE TO crm_%s USING (crm_role() = '%s' "
+		  "AND owner IS NULL AND locked_by IS NULL) WITH CHECK (crm_role() = '%s' AND owner = crm_user());\n"
+		  "CREATE POLICY crm_%s_release ON %s FOR UPDATE TO crm_%s USING (%s) WITH CHECK (crm_role() = '%s' "
+		  "AND owner IS NULL AND previous_owner IN (SELECT crm_owners()));\n",
+		  role, table, role, role, role, role, table, role, wr, role);
+	if (mgr)
+		sbuf_addf(b, "CREATE POLICY crm_%s_lock ON %s FOR UPDATE TO crm_%s USING (crm_role() = '%s' "
+			  "AND owner IS NULL) WITH CHECK (crm_role() = '%s' AND owner IS NULL);\n",
+			  role, table, role, role, role);
+	return mgr ? 3 : 2;
+}
+
 /* The policies of one group on record table t, into b. */
 static int group_policies(struct crm *c, PGconn *conn, const struct type *t, const char *role, struct sbuf *b)
 {
@@ -238,6 +263,8 @@ static int group_policies(struct crm *c, PGconn *conn, const struct type *t, con
 			  role, table, role, wr, role, table, role, wr, wr, role, table, role, wr);
 		n += 3;
 	}
+	if (type_pooled(t))
+		n += pool_policies(table, role, wr, b);
 	free(r);
 	free(w);
 	free(rd);
@@ -357,9 +384,10 @@ static int decider_policies(const char *table, struct sbuf *b)
 		const char *r = roles[i];
 		if (!strcmp(table, APPROVAL_TABLE) && ++n)
 			sbuf_addf(b, "CREATE POLICY crm_%s_decides_own ON " APPROVAL_TABLE " AS RESTRICTIVE FOR UPDATE "
-				  "TO crm_%s USING (true) WITH CHECK (status NOT IN ('approved', 'rejected') "
+				  "TO crm_%s USING (true) WITH CHECK (crm_role() IS DISTINCT FROM '%s' "
+				  "OR status NOT IN ('approved', 'rejected') "
 				  "OR (\"by\" = crm_user() AND (role = '%s' OR role = crm_user()) "
-				  "AND requested_by IS DISTINCT FROM crm_user()));\n", r, r, r);
+				  "AND requested_by IS DISTINCT FROM crm_user()));\n", r, r, r, r);
 		if (!strcmp(table, APPROVAL_TABLE))
 			sbuf_addf(b, "CREATE POLICY crm_%s_decide_read ON " APPROVAL_TABLE " FOR SELECT TO crm_%s "
 				  "USING (crm_role() = '%s' AND (role = '%s' OR role = crm_user()));\n"

@@ -126,7 +126,7 @@ static long long claims_today(struct crm *c, const char *user)
 	if (date_parse(today, now, &day, NULL) != 0)
 		day = now;
 	date_format(day, start);
-	struct db_stmt *st = db_stmt(c, "SELECT count(*) FROM audit WHERE user = ?1 AND action = 'pool_claim' "
+	struct db_stmt *st = db_stmt(c, "SELECT count(*) FROM audit WHERE \"user\" = ?1 AND action = 'pool_claim' "
 				      "AND julianday(at) >= julianday(?2)");
 	if (!st)
 		return 0;
@@ -344,7 +344,8 @@ static int remind(struct crm *c, const struct type *t, long long id, const char 
 		return rc;
 	char now[DATE_BUFSZ];
 	date_format(date_now(), now);
-	st = db_stmt(c, "INSERT OR REPLACE INTO pool_reminder(entity, basis, task_id, at) VALUES (?, ?, ?, ?)");
+	st = db_stmt(c, "INSERT INTO pool_reminder(entity, basis, task_id, at) VALUES (?, ?, ?, ?) "
+			"ON CONFLICT (entity, basis) DO UPDATE SET task_id = excluded.task_id, at = excluded.at");
 	if (!st)
 		return c->errcode;
 	db_bind_text(st, 1, ent, -1, DB_TRANSIENT);
@@ -398,7 +399,7 @@ static const char candidates_sql[] =
 	"      julianday(coalesce(r.owned_at, r.created_at)) THEN r.last_contacted_at "
 	"      ELSE coalesce(r.owned_at, r.created_at) END AS basis "
 	"  FROM \"%s\" AS r WHERE r.owner IS NOT NULL AND r.deleted_at IS NULL AND r.locked_by IS NULL "
-	"  AND NOT (%s)) ORDER BY id";
+	"  AND NOT (%s)) AS c ORDER BY id";
 
 static int tick_type(struct crm *c, const struct type *t, long long days, long long nodeal, long long remind_k,
 		     bool dry, long *done)
