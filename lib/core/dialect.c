@@ -32,6 +32,13 @@ char *dialect_days_between_days(const struct crm *c, const char *a, const char *
 	return xasprintf("CAST(julianday(%s) - julianday(%s) AS INTEGER)", a, b);
 }
 
+char *dialect_integer(const struct crm *c, const char *expr)
+{
+	if (dialect_server(c))
+		return xasprintf("CAST(trunc(%s) AS bigint)", expr);
+	return xasprintf("CAST(%s AS INTEGER)", expr);
+}
+
 char *dialect_joined(const struct crm *c, const char *expr, const char *sep, const char *from,
 		     const char *order)
 {
