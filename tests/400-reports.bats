@@ -167,8 +167,7 @@ row() {
 }
 
 @test "reports on an empty database: funnel shows zeros, the others find nothing (exit 1)" {
-	rm -f "$CRM_DB"
-	fresh_db
+	empty_db
 	run crm report funnel
 	assert_success
 	[ "$(jq -r .deals <<<"$output" | paste -sd,)" = "0,0,0,0,0,0" ]

@@ -177,8 +177,7 @@ panel() {
 }
 
 @test "dashboard: amounts in several currencies are never added up: one won amount per currency, each report's own" {
-	rm -f "$CRM_DB"
-	fresh_db
+	empty_db
 	export CRM_NOW=2026-11-10T10:00:00+08:00
 	# CNY 10万 won (alice), USD 2万 won (bob) and 1万 won (alice), open ones in both
 	crm -q deal add name=国内大单 amount=10万 owner=alice expected_close=2026-11-30 >/dev/null

@@ -77,6 +77,22 @@ fresh_db() {
 	crm -q init >/dev/null
 }
 
+# An empty database in place of the test's (a fixture's, say): the file
+# removed and made again; on the server the test's database made again
+# as a copy of the template, whose one user is tester.
+empty_db() {
+	if [ -n "${CRM_TEST_SERVER:-}" ]; then
+		psql -X -q -v ON_ERROR_STOP=1 "postgresql:///postgres?host=$PG_SOCK&user=postgres" \
+			-c "DROP DATABASE \"$SERVER_DBNAME\" WITH (FORCE)" \
+			-c "CREATE DATABASE \"$SERVER_DBNAME\" TEMPLATE \"$CRM_TEST_TEMPLATE\" STRATEGY FILE_COPY" >/dev/null ||
+			return 1
+		find "$BATS_TEST_TMPDIR/server-users" -mindepth 1 ! -name tester -delete
+	else
+		rm -f "$CRM_DB"
+	fi
+	fresh_db
+}
+
 # Every line of $output is one JSON object with "type".
 assert_jsonl() {
 	local n=0 line

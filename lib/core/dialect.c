@@ -33,6 +33,20 @@ char *dialect_days_between_days(const struct crm *c, const char *a, const char *
 	return xasprintf("CAST(julianday(%s) - julianday(%s) AS INTEGER)", a, b);
 }
 
+char *dialect_day_plus(const struct crm *c, const char *day, long long n)
+{
+	if (dialect_server(c))
+		return xasprintf("to_char(CAST(%s AS date) + %lld, 'YYYY-MM-DD')", day, n);
+	return xasprintf("date(%s, '%+lld days')", day, n);
+}
+
+char *dialect_integer(const struct crm *c, const char *expr)
+{
+	if (dialect_server(c))
+		return xasprintf("CAST(trunc(%s) AS bigint)", expr);
+	return xasprintf("CAST(%s AS INTEGER)", expr);
+}
+
 char *dialect_joined(const struct crm *c, const char *expr, const char *sep, const char *from,
 		     const char *order)
 {

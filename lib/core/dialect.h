@@ -27,6 +27,14 @@ char *dialect_days_between(const struct crm *c, const char *a, const char *b);
  * of the two as dates. */
 char *dialect_days_between_days(const struct crm *c, const char *a, const char *b);
 
+/* The day n days after day (a day as text, 2026-03-01; n may be
+ * negative), as text: date(day, '+n days'), the date plus n. */
+char *dialect_day_plus(const struct crm *c, const char *day, long long n);
+
+/* A real number cut to an integer toward zero, as SQLite's CAST(expr AS
+ * INTEGER) does (PostgreSQL's cast rounds): CAST(trunc(expr) AS bigint). */
+char *dialect_integer(const struct crm *c, const char *expr);
+
 /* A scalar subquery: the values of expr over the rows of from (a FROM
  * list with its WHERE) in the order of order, joined by sep (a SQL
  * string literal), NULL when there are none: group_concat over an

@@ -14,14 +14,16 @@
 
 /* ?1 since, ?2 until (NULL: up to now), ?3 owner, ?4 members (JSON):
  * whose records. */
-#define IN_PERIOD(col) "julianday(" col ") >= julianday(?1) AND (?2 IS NULL OR julianday(" col ") < julianday(?2))"
-#define OWNED(col) "(?3 IS NULL OR " col " = ?3) AND (?4 IS NULL OR " col " IN (SELECT value FROM json_each(?4)))"
+#define IN_PERIOD(col) "julianday(" col ") >= julianday(?1) AND (CAST(?2 AS text) IS NULL " \
+	"OR julianday(" col ") < julianday(?2))"
+#define OWNED(col) "(CAST(?3 AS text) IS NULL OR " col " = ?3) AND (CAST(?4 AS text) IS NULL " \
+	"OR " col " IN (SELECT value FROM json_each(?4)))"
 
 static int prepare(struct crm *c, const char *fmt, const char *type, const char *alias,
 		   const struct report_opts *r, struct db_stmt **st)
 {
 	const struct type *t = type_find(c, type);
-	char *scope = t ? query_scope(c, t, alias, false) : xstrdup("1");
+	char *scope = t ? query_scope(c, t, alias, false) : xstrdup(QUERY_SCOPE_ALL);
 	char *sql = xasprintf(fmt, scope);
 	free(scope);
 	int rc = db_prepare(c, sql, -1, st, NULL);
@@ -70,10 +72,10 @@ static void pct(cJSON *o, const char *key, long long part, long long whole)
 static int response(struct crm *c, const struct report_opts *r, cJSON *rows)
 {
 	struct db_stmt *st;
-	int rc = prepare(c, "SELECT (julianday((SELECT min(a.at) FROM activity a WHERE a.entity = 'lead:' || l.id "
-			    "  AND a.deleted_at IS NULL)) - julianday(l.created_at)) * 24 AS h "
+	int rc = prepare(c, "SELECT h FROM (SELECT (julianday((SELECT min(a.at) FROM activity a "
+			    "  WHERE a.entity = 'lead:' || l.id AND a.deleted_at IS NULL)) - julianday(l.created_at)) * 24 AS h "
 			    "FROM lead l WHERE l.deleted_at IS NULL AND " IN_PERIOD("l.created_at") " AND "
-			    OWNED("l.owner") " AND (%s) ORDER BY h IS NULL, h", "lead", "l", r, &st);
+			    OWNED("l.owner") " AND (%s)) AS x ORDER BY h IS NULL, h", "lead", "l", r, &st);
 	if (rc)
 		return rc;
 	double *v = NULL;

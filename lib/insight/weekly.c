@@ -8,6 +8,7 @@
 #include "base/sbuf.h"
 #include "core/config.h"
 #include "core/db.h"
+#include "core/dialect.h"
 #include "core/query.h"
 #include "core/type.h"
 #include "insight/panel.h"
@@ -29,8 +30,8 @@ struct week {
 static char *scoped(struct crm *c, const char *fmt, const char *t1, const char *a1, const char *t2, const char *a2)
 {
 	const struct type *x = t1 ? type_find(c, t1) : NULL, *y = t2 ? type_find(c, t2) : NULL;
-	char *s1 = x ? query_scope(c, x, a1, false) : xstrdup("1");
-	char *s2 = y ? query_scope(c, y, a2, false) : xstrdup("1");
+	char *s1 = x ? query_scope(c, x, a1, false) : xstrdup(QUERY_SCOPE_ALL);
+	char *s2 = y ? query_scope(c, y, a2, false) : xstrdup(QUERY_SCOPE_ALL);
 	char *sql = xasprintf(fmt, s1, s2);
 	free(s1);
 	free(s2);
@@ -120,15 +121,18 @@ static int leads(struct crm *c, const char *owners, const struct week *w, cJSON 
 static int moves(struct crm *c, const char *owners, const struct week *w, cJSON *o)
 {
 	struct db_stmt *st;
-	int rc = run(c, scoped(c, "SELECT h.deal_id, d.name, h.from_stage, h.to_stage, h.at, "
-				  "coalesce(sf.label, h.from_stage), coalesce(sto.label, h.to_stage) "
-				  "FROM deal d CROSS JOIN stage_history h ON h.deal_id = d.id "
-				  "LEFT JOIN pipeline p ON p.key = h.pipeline "
-				  "LEFT JOIN stage sf ON sf.pipeline_id = p.id AND sf.key = h.from_stage "
-				  "LEFT JOIN stage sto ON sto.pipeline_id = p.id AND sto.key = h.to_stage "
-				  "WHERE d.deleted_at IS NULL AND " OWNERS("d.owner") " AND h.from_stage IS NOT NULL "
-				  "AND " IN_WEEK("h.at") " AND (%s) AND (%s) ORDER BY h.at, h.id", "deal", "d", NULL, NULL),
-		     owners, w, &st);
+	/* the deals first, then their stays (SQLite's CROSS keeps that order) */
+	char *fmt = xasprintf("SELECT h.deal_id, d.name, h.from_stage, h.to_stage, h.at, "
+			      "coalesce(sf.label, h.from_stage), coalesce(sto.label, h.to_stage) "
+			      "FROM deal d%s JOIN stage_history h ON h.deal_id = d.id "
+			      "LEFT JOIN pipeline p ON p.key = h.pipeline "
+			      "LEFT JOIN stage sf ON sf.pipeline_id = p.id AND sf.key = h.from_stage "
+			      "LEFT JOIN stage sto ON sto.pipeline_id = p.id AND sto.key = h.to_stage "
+			      "WHERE d.deleted_at IS NULL AND " OWNERS("d.owner") " AND h.from_stage IS NOT NULL "
+			      "AND " IN_WEEK("h.at") " AND (%%s) AND (%%s) ORDER BY h.at, h.id",
+			      dialect_index(c, " CROSS"));
+	int rc = run(c, scoped(c, fmt, "deal", "d", NULL, NULL), owners, w, &st);
+	free(fmt);
 	if (rc)
 		return rc;
 	cJSON *list = cJSON_CreateArray();
@@ -293,7 +297,8 @@ static int payments(struct crm *c, const char *owners, const struct week *w, cJS
 	struct db_stmt *st;
 	int rc = run(c, scoped(c, "SELECT coalesce(p.currency, ?6), count(*), coalesce(sum(p.amount), 0) FROM payment p "
 				  "WHERE p.deleted_at IS NULL AND " OWNERS("p.owner") " AND substr(p.date, 1, 10) >= ?7 "
-				  "AND substr(p.date, 1, 10) < ?8 AND (%s) AND (%s) GROUP BY 1 ORDER BY 1 <> ?6, 1",
+				  "AND substr(p.date, 1, 10) < ?8 AND (%s) AND (%s) "
+				  "GROUP BY 1 ORDER BY coalesce(p.currency, ?6) <> ?6, 1",
 			       "payment", "p", NULL, NULL),
 		     owners, w, &st);
 	if (rc)

@@ -1172,12 +1172,30 @@ int report_cycle(struct crm *c, const struct report_opts *r)
 
 /* ---- leaderboard ---- */
 
-/* A time column within the period: ?1 since, ?5 until. */
-#define IN_PERIOD(col) "(?1 IS NULL OR julianday(" col ") >= julianday(?1)) " \
-	"AND (?5 IS NULL OR julianday(" col ") < julianday(?5))"
-/* An owner column of --owner (?2) or of the members (?6). */
-#define OF_OWNERS(col) "(?2 IS NULL OR " col " = ?2) " \
-	"AND (?6 IS NULL OR " col " IN (SELECT value FROM json_each(?6)))"
+/* A time column within the period, ?1 since and ?5 until, compared as
+ * instants. Newly allocated. */
+static char *in_period(const struct crm *c, const char *col)
+{
+	char *t = dialect_instant(c, col), *lo = dialect_instant(c, "CAST(?1 AS text)");
+	char *hi = dialect_instant(c, "CAST(?5 AS text)");
+	char *r = xasprintf("(CAST(?1 AS text) IS NULL OR %s >= %s) AND (CAST(?5 AS text) IS NULL OR %s < %s)", t, lo,
+			    t, hi);
+	free(t);
+	free(lo);
+	free(hi);
+	return r;
+}
+
+/* An owner column of --owner (?2) or of the members (?6). Newly
+ * allocated. */
+static char *of_owners(const struct crm *c, const char *col)
+{
+	char *m = dialect_json_values(c, "CAST(?6 AS text)");
+	char *r = xasprintf("(CAST(?2 AS text) IS NULL OR %s = ?2) AND (CAST(?6 AS text) IS NULL OR %s IN "
+			    "(SELECT value FROM %s))", col, col, m);
+	free(m);
+	return r;
+}
 
 /* ?1 since, ?2 owner, ?3 and ?4 the currency and the default (several
  * currencies), ?5 until, ?6 members, ?7 and ?8 the days around the period. */
@@ -1209,48 +1227,54 @@ static char *around(const char *col, const char *since, const char *until)
 /* Each owner's numbers from the index deal_board (owner, status, closed_at,
  * amount): the owners one seek each, then per owner the won and lost deals
  * of the period and the open ones, as ranges of it; never every deal. The
- * %s: the currency filter (several currencies) and what the acting user
- * may see, with the days around the period for the closed deals; the days
- * around it and the scope for activities; and the activity-only owners,
- * who are in the default currency's rows. */
-#define BOARD(what, status) "(SELECT " what " FROM deal INDEXED BY deal_board WHERE deleted_at IS NULL " \
-	"AND owner = do.owner AND status = '" status "'%s AND " IN_PERIOD("closed_at") ")"
-#define OPEN(what) "(SELECT " what " FROM deal INDEXED BY deal_board WHERE deleted_at IS NULL " \
-	"AND owner = do.owner AND status = 'open'%s)"
+ * %s: the index hint, the currency filter (several currencies) and what
+ * the acting user may see (with, for the closed deals, the days around the
+ * period and the period itself); for activities the days around the
+ * period, the scope and the period; the activity-only owners, who are in
+ * the default currency's rows; the owners asked for. */
+static const char board_fmt[] =
+	"(SELECT %s FROM deal%s WHERE deleted_at IS NULL AND owner = ow.owner AND status = '%s'%s)";
 static const char leaderboard_fmt[] =
-	"WITH RECURSIVE do(owner) AS ("
-	"  SELECT (SELECT min(owner) FROM deal INDEXED BY deal_board WHERE deleted_at IS NULL%s) "
-	"  UNION ALL SELECT (SELECT min(owner) FROM deal INDEXED BY deal_board "
-	"    WHERE deleted_at IS NULL AND owner > do.owner%s) FROM do WHERE do.owner IS NOT NULL), "
-	"d AS (SELECT do.owner, " BOARD("coalesce(sum(amount), 0)", "won") " AS won_amount, "
-	"  " BOARD("count(*)", "won") " AS won, " BOARD("count(*)", "lost") " AS lost, "
-	"  " OPEN("coalesce(sum(amount), 0)") " AS open_amount, " OPEN("count(*)") " AS open_deals "
-	"  FROM do WHERE do.owner IS NOT NULL), "
+	"WITH RECURSIVE ow(owner) AS ("
+	"  SELECT (SELECT min(owner) FROM deal%s WHERE deleted_at IS NULL%s) "
+	"  UNION ALL SELECT (SELECT min(owner) FROM deal%s "
+	"    WHERE deleted_at IS NULL AND owner > ow.owner%s) FROM ow WHERE ow.owner IS NOT NULL), "
+	"d AS (SELECT ow.owner, %s AS won_amount, %s AS won, %s AS lost, %s AS open_amount, %s AS open_deals "
+	"  FROM ow WHERE ow.owner IS NOT NULL), "
 	"a AS (SELECT owner, count(*) AS n FROM activity WHERE deleted_at IS NULL AND owner IS NOT NULL%s "
-	"  AND " IN_PERIOD("at") " GROUP BY owner), "
+	"  AND %s GROUP BY owner), "
 	"o AS (SELECT owner FROM d UNION SELECT owner FROM a%s) "
 	"SELECT o.owner, coalesce(d.won_amount, 0), coalesce(d.won, 0), coalesce(d.lost, 0), coalesce(a.n, 0), "
 	"  coalesce(d.open_amount, 0), coalesce(d.open_deals, 0) "
 	"FROM o LEFT JOIN d ON d.owner = o.owner LEFT JOIN a ON a.owner = o.owner "
-	"WHERE " OF_OWNERS("o.owner") " ORDER BY 2 DESC, 3 DESC, o.owner";
+	"WHERE %s ORDER BY 2 DESC, 3 DESC, o.owner";
+
+static char *leaderboard_sql(struct crm *c, const char *since, const char *until, bool multi)
+{
+	const char *hint = dialect_index(c, " INDEXED BY deal_board");
+	char *sd = scope_and(c, "deal", "deal"), *sa = scope_and(c, "activity", "activity");
+	char *cur = xasprintf("%s%s", multi ? " AND coalesce(currency, ?4) = ?3" : "", sd);
+	char *cl = around("closed_at", since, until), *ca = around("at", since, until);
+	char *pd = in_period(c, "closed_at"), *pa = in_period(c, "at"), *owners = of_owners(c, "o.owner");
+	char *closed = xasprintf("%s%s AND %s", cur, cl, pd), *acts = xasprintf("%s%s", ca, sa);
+	char *won_amount = xasprintf(board_fmt, "coalesce(sum(amount), 0)", hint, "won", closed);
+	char *won = xasprintf(board_fmt, "count(*)", hint, "won", closed);
+	char *lost = xasprintf(board_fmt, "count(*)", hint, "lost", closed);
+	char *open_amount = xasprintf(board_fmt, "coalesce(sum(amount), 0)", hint, "open", cur);
+	char *open = xasprintf(board_fmt, "count(*)", hint, "open", cur);
+	char *sql = xasprintf(leaderboard_fmt, hint, cur, hint, cur, won_amount, won, lost, open_amount, open, acts,
+			      pa, multi ? " WHERE ?3 = ?4" : "", owners);
+	char *parts[] = { sd, sa, cur, cl, ca, pd, pa, owners, closed, acts, won_amount, won, lost, open_amount,
+			  open };
+	for (size_t i = 0; i < sizeof(parts) / sizeof(*parts); i++)
+		free(parts[i]);
+	return sql;
+}
 
 static int leaderboard_one(struct crm *c, const struct report_opts *r, const char *since, const char *until,
 			   const struct currencies *cs, int k, cJSON *rows)
 {
-	bool multi = cs->n > 1;
-	char *sd = scope_and(c, "deal", "deal"), *sa = scope_and(c, "activity", "activity");
-	char *cur = xasprintf("%s%s", multi ? " AND coalesce(currency, ?4) = ?3" : "", sd);
-	char *cl = around("closed_at", since, until), *ca = around("at", since, until);
-	char *closed = xasprintf("%s%s", cur, cl), *acts = xasprintf("%s%s", ca, sa);
-	char *sql = xasprintf(leaderboard_fmt, cur, cur, closed, closed, closed, cur, cur, acts,
-			      multi ? " WHERE ?3 = ?4" : "");
-	free(sd);
-	free(sa);
-	free(cur);
-	free(cl);
-	free(ca);
-	free(closed);
-	free(acts);
+	char *sql = leaderboard_sql(c, since, until, cs->n > 1);
 	struct db_stmt *st;
 	int rc = prepare(c, sql, &st);
 	free(sql);
@@ -1306,18 +1330,17 @@ int report_leaderboard(struct crm *c, const struct report_opts *r)
  * into a deal; won: deals won whose source (carried from the lead, or the
  * lead's) is this source. With several currencies, once per currency
  * over its leads (by their budget's) and deals. %s: the days around the
- * period on the leads' created_at (when the index is worth it), the leads'
- * currency and scope, the days around it on the deals' closed_at, their
- * currency and scope (what the acting user may see). */
+ * period on the leads' created_at (when the index is worth it), the period
+ * and the owners on the leads, their currency and scope, then the same for
+ * the deals on their closed_at (the scope: what the acting user may see). */
 static const char sources_fmt[] =
 	"WITH l AS (SELECT coalesce(nullif(source, ''), '(none)') AS src, count(*) AS leads, "
-	"  sum(status IN ('qualified', 'converted')) AS qualified, sum(status = 'converted') AS converted "
-	"  FROM lead WHERE deleted_at IS NULL%s AND " IN_PERIOD("created_at") " "
-	"  AND " OF_OWNERS("owner") "%s GROUP BY src), "
+	"  sum(CASE WHEN status IN ('qualified', 'converted') THEN 1 ELSE 0 END) AS qualified, "
+	"  sum(CASE WHEN status = 'converted' THEN 1 ELSE 0 END) AS converted "
+	"  FROM lead WHERE deleted_at IS NULL%s AND %s AND %s%s GROUP BY src), "
 	"w AS (SELECT coalesce(nullif(d.source, ''), l.source, '(none)') AS src, count(*) AS won, "
 	"  coalesce(sum(d.amount), 0) AS amt FROM deal d LEFT JOIN lead l ON l.id = d.lead_id "
-	"  WHERE d.status = 'won' AND d.deleted_at IS NULL%s "
-	"  AND " IN_PERIOD("d.closed_at") " AND " OF_OWNERS("d.owner") "%s "
+	"  WHERE d.status = 'won' AND d.deleted_at IS NULL%s AND %s AND %s%s "
 	"  GROUP BY src), "
 	"s AS (SELECT src FROM l UNION SELECT src FROM w) "
 	"SELECT s.src, coalesce(l.leads, 0), coalesce(l.qualified, 0), coalesce(l.converted, 0), "
@@ -1333,7 +1356,13 @@ static int sources_one(struct crm *c, const struct report_opts *r, const char *s
 	char *cd = around("d.closed_at", since, until);
 	char *lf = xasprintf("%s%s", multi ? " AND coalesce(currency, ?4) = ?3" : "", sl);
 	char *df = xasprintf("%s%s", multi ? " AND coalesce(d.currency, ?4) = ?3" : "", sd);
-	char *sql = xasprintf(sources_fmt, cl, lf, cd, df);
+	char *pl = in_period(c, "created_at"), *ol = of_owners(c, "owner");
+	char *pd = in_period(c, "d.closed_at"), *od = of_owners(c, "d.owner");
+	char *sql = xasprintf(sources_fmt, cl, pl, ol, lf, cd, pd, od, df);
+	free(pl);
+	free(ol);
+	free(pd);
+	free(od);
 	free(sl);
 	free(sd);
 	free(cl);
@@ -1393,27 +1422,29 @@ int report_sources(struct crm *c, const struct report_opts *r)
 
 /* The last activity of an account is the latest on the account, its
  * contacts or its deals (or its last_contacted_at); with none, the
- * silence counts from its creation. Deals: the same on the deal. */
-static const char silent_sql[] =
+ * silence counts from its creation. Deals: the same on the deal. %s: the
+ * instants compared, the scopes, the days of silence (from ?1, now) and
+ * their whole days. */
+static const char silent_fmt[] =
 	"WITH ae AS (SELECT id AS aid, 'account:' || id AS entity FROM account WHERE deleted_at IS NULL "
 	"  UNION ALL SELECT account_id, 'contact:' || id FROM contact WHERE account_id IS NOT NULL "
 	"  UNION ALL SELECT account_id, 'deal:' || id FROM deal WHERE account_id IS NOT NULL), "
 	"al AS (SELECT ae.aid, max(a.at) AS last FROM ae JOIN activity a ON a.entity = ae.entity "
 	"  AND a.deleted_at IS NULL GROUP BY ae.aid), "
 	"acc AS (SELECT 1 AS o, 'account' AS type, x.id, x.name, x.owner, "
-	"  CASE WHEN al.last IS NULL OR julianday(x.last_contacted_at) > julianday(al.last) "
+	"  CASE WHEN al.last IS NULL OR %s > %s "
 	"       THEN x.last_contacted_at ELSE al.last END AS last, x.created_at "
 	"  FROM account x LEFT JOIN al ON al.aid = x.id WHERE x.deleted_at IS NULL%s), "
 	"dl AS (SELECT d.id, max(a.at) AS last FROM deal d JOIN activity a ON a.entity = 'deal:' || d.id "
 	"  AND a.deleted_at IS NULL WHERE d.status = 'open' AND d.deleted_at IS NULL GROUP BY d.id), "
 	"dea AS (SELECT 2 AS o, 'deal' AS type, d.id, d.name, d.owner, "
-	"  CASE WHEN dl.last IS NULL OR julianday(d.last_contacted_at) > julianday(dl.last) "
+	"  CASE WHEN dl.last IS NULL OR %s > %s "
 	"       THEN d.last_contacted_at ELSE dl.last END AS last, d.created_at "
 	"  FROM deal d LEFT JOIN dl ON dl.id = d.id WHERE d.status = 'open' AND d.deleted_at IS NULL%s), "
-	"u AS (SELECT *, julianday(?1) - julianday(coalesce(last, created_at)) AS silent FROM acc "
-	"  UNION ALL SELECT *, julianday(?1) - julianday(coalesce(last, created_at)) FROM dea) "
-	"SELECT type, id, name, owner, last, CAST(silent AS INTEGER) FROM u "
-	"WHERE silent >= CASE type WHEN 'account' THEN ?2 ELSE ?3 END AND (?4 IS NULL OR owner = ?4) "
+	"u AS (SELECT *, %s AS silent FROM acc UNION ALL SELECT *, %s FROM dea) "
+	"SELECT type, id, name, owner, last, %s FROM u "
+	"WHERE silent >= CASE type WHEN 'account' THEN CAST(?2 AS INTEGER) ELSE CAST(?3 AS INTEGER) END "
+	"AND (CAST(?4 AS text) IS NULL OR owner = ?4) "
 	"ORDER BY o, silent DESC, id";
 
 int report_silent(struct crm *c, const struct report_opts *r)
@@ -1422,9 +1453,14 @@ int report_silent(struct crm *c, const struct report_opts *r)
 	date_format(date_now(), now);
 	struct db_stmt *st;
 	char *sa = scope_and(c, "account", "x"), *sd = scope_and(c, "deal", "d");
-	char *sql = xasprintf(silent_sql, sa, sd);
-	free(sa);
-	free(sd);
+	char *xc = dialect_instant(c, "x.last_contacted_at"), *xa = dialect_instant(c, "al.last");
+	char *dc = dialect_instant(c, "d.last_contacted_at"), *da = dialect_instant(c, "dl.last");
+	char *days = dialect_days_between(c, "CAST(?1 AS text)", "coalesce(last, created_at)");
+	char *whole = dialect_integer(c, "silent");
+	char *sql = xasprintf(silent_fmt, xc, xa, sa, dc, da, sd, days, days, whole);
+	char *parts[] = { sa, sd, xc, xa, dc, da, days, whole };
+	for (size_t i = 0; i < sizeof(parts) / sizeof(*parts); i++)
+		free(parts[i]);
 	int rc = prepare(c, sql, &st);
 	free(sql);
 	if (rc)

@@ -346,16 +346,26 @@ void stable_pg_ddl(PGconn *conn, const struct stable *t, struct sbuf *b)
  * cash/price.c gives SQLite in C. group_concat(v, sep): SQLite's
  * aggregate of that name, the values (NULLs left out) joined by sep in
  * the order they come, NULL for none; static SQL both sides run calls
- * it (a ticket's pauses). crm_config(key [, default]): a setting of the
- * server's config table, as the scoring rules read one (a file's reads
- * the configuration file too, config_get). instr(haystack, needle):
- * SQLite's, which the default scoring rules call. */
+ * it (a ticket's pauses). sum(boolean): the trues counted, NULL when
+ * there are none but NULLs, as SQLite's sum over a comparison (its 1 and
+ * 0), which the reports count with. json_each(list): the values of a
+ * JSON array as text, in a column named value, as SQLite's over a list
+ * of names (a team's members). crm_config(key [, default]): a
+ * setting of the server's config table, as the scoring rules read one
+ * (a file's reads the configuration file too, config_get).
+ * instr(haystack, needle): SQLite's, which the default scoring rules
+ * call. */
 void schema_pg_functions(struct sbuf *b)
 {
 	sbuf_addf(b, "%s;\n", price_line_pg_function);
 	sbuf_add(b, "CREATE FUNCTION crm_concat_step(s text, v text, sep text) RETURNS text LANGUAGE sql IMMUTABLE "
 		 "AS $crm$ SELECT CASE WHEN v IS NULL THEN s WHEN s IS NULL THEN v ELSE s || sep || v END $crm$;\n"
-		 "CREATE AGGREGATE group_concat(text, text) (SFUNC = crm_concat_step, STYPE = text);\n");
+		 "CREATE AGGREGATE group_concat(text, text) (SFUNC = crm_concat_step, STYPE = text);\n"
+		 "CREATE FUNCTION crm_count_step(s bigint, v boolean) RETURNS bigint LANGUAGE sql IMMUTABLE "
+		 "AS $crm$ SELECT CASE WHEN v IS NULL THEN s ELSE coalesce(s, 0) + CAST(v AS integer) END $crm$;\n"
+		 "CREATE AGGREGATE sum(boolean) (SFUNC = crm_count_step, STYPE = bigint);\n"
+		 "CREATE FUNCTION json_each(j text) RETURNS TABLE(value text) LANGUAGE sql IMMUTABLE AS $crm$ "
+		 "SELECT json_array_elements_text(CAST(nullif(j, '') AS json)) $crm$;\n");
 	sbuf_add(b, "CREATE FUNCTION crm_now() RETURNS text LANGUAGE sql STABLE AS $crm$ "
 		 "SELECT coalesce(nullif(current_setting('crm.now', true), ''), "
 		 "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+00:00\"')) $crm$;\n"

@@ -8,6 +8,7 @@
 #include "base/date.h"
 #include "core/config.h"
 #include "core/db.h"
+#include "core/dialect.h"
 #include "core/query.h"
 #include "core/record.h"
 #include "io/out.h"
@@ -301,16 +302,21 @@ static int cmp_health(const void *a, const void *b)
 
 static bool table_exists(struct crm *c, const char *name)
 {
-	return db_get_int(c, "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", name, 0) > 0;
+	/* a table has columns: the same question on both backends */
+	char *sql = xasprintf("SELECT count(*) FROM (%s) AS t", dialect_columns_sql(c));
+	bool r = db_get_int(c, sql, name, 0) > 0;
+	free(sql);
+	return r;
 }
 
 int report_health(struct crm *c, const struct service_opts *o)
 {
 	const struct type *ta = type_find(c, "account"), *tt = type_find(c, "ticket");
 	char *scope = query_scope(c, ta, "r", false);
-	char *sql = xasprintf("SELECT r.id, r.name, r.owner, CAST(days_since(coalesce(r.last_contacted_at, r.created_at)) "
-			      "AS INTEGER) FROM account AS r WHERE r.deleted_at IS NULL AND (?1 IS NULL OR r.owner = ?1) "
-			      "AND (%s) ORDER BY r.id", scope);
+	char *days = dialect_integer(c, "days_since(coalesce(r.last_contacted_at, r.created_at))");
+	char *sql = xasprintf("SELECT r.id, r.name, r.owner, %s FROM account AS r WHERE r.deleted_at IS NULL "
+			      "AND (CAST(?1 AS text) IS NULL OR r.owner = ?1) AND (%s) ORDER BY r.id", days, scope);
+	free(days);
 	free(scope);
 	struct db_stmt *st;
 	int rc = prepare(c, sql, &st);
@@ -472,14 +478,17 @@ int report_renewals(struct crm *c, const struct service_opts *o)
 	if (!tc || !table_exists(c, "contract"))
 		return crm_error(c, CRM_NOTFOUND, "there are no contracts");
 	char *scope = query_scope(c, tc, "k", false);
+	char *left = dialect_days_between_days(c, "k.\"end\"", "substr(crm_now(), 1, 10)");
+	char *last = dialect_day_plus(c, "substr(crm_now(), 1, 10)", secs / 86400);
 	char *sql = xasprintf(
-		"SELECT k.id, k.number, k.name, k.account_id, a.name, k.amount, k.currency, k.\"end\", k.owner, "
-		"CAST(julianday(k.\"end\") - julianday(substr(crm_now(), 1, 10)) AS INTEGER) "
+		"SELECT k.id, k.number, k.name, k.account_id, a.name, k.amount, k.currency, k.\"end\", k.owner, %s "
 		"FROM contract AS k LEFT JOIN account AS a ON a.id = k.account_id "
 		"WHERE k.deleted_at IS NULL AND k.status = 'signed' "
-		"AND k.\"end\" >= substr(crm_now(), 1, 10) AND k.\"end\" <= date(substr(crm_now(), 1, 10), '+%lld days') "
+		"AND k.\"end\" >= substr(crm_now(), 1, 10) AND k.\"end\" <= %s "
 		"AND NOT EXISTS (SELECT 1 FROM deal AS d WHERE d.renewal_of = k.id AND d.deleted_at IS NULL) "
-		"AND (%s) ORDER BY k.\"end\", k.id", secs / 86400, scope);
+		"AND (%s) ORDER BY k.\"end\", k.id", left, last, scope);
+	free(left);
+	free(last);
 	free(scope);
 	static const char *const cols[] = { "type", "id", "number", "account", "amount", "currency", "end",
 					    "days_left", "owner" };
@@ -511,15 +520,15 @@ int report_repurchase(struct crm *c, const struct service_opts *o)
 	/* the interval between the first and the last of n signings, over
 	 * n - 1, against the days since the last */
 	char *sql = xasprintf(
-		"SELECT a.id, a.name, a.owner, s.n, s.first_at, s.last_at, "
+		"SELECT * FROM (SELECT a.id, a.name, a.owner, s.n, s.first_at, s.last_at, "
 		"(julianday(s.last_at) - julianday(s.first_at)) / (s.n - 1) AS avg_days, "
 		"julianday(crm_now()) - julianday(s.last_at) AS since_days "
 		"FROM (SELECT k.account_id AS acc, count(*) AS n, min(k.signed_at) AS first_at, max(k.signed_at) AS last_at "
 		"  FROM contract AS k WHERE k.deleted_at IS NULL AND k.signed_at IS NOT NULL AND k.status <> 'terminated' "
 		"  AND (%s) GROUP BY k.account_id HAVING count(*) >= 2) AS s "
 		"JOIN account AS a ON a.id = s.acc WHERE a.deleted_at IS NULL AND (%s) "
-		"AND julianday(crm_now()) - julianday(s.last_at) > (julianday(s.last_at) - julianday(s.first_at)) / (s.n - 1) "
-		"ORDER BY since_days - avg_days DESC, a.id", kscope, scope);
+		"AND julianday(crm_now()) - julianday(s.last_at) > (julianday(s.last_at) - julianday(s.first_at)) / (s.n - 1)"
+		") AS r ORDER BY r.since_days - r.avg_days DESC, r.id", kscope, scope);
 	free(scope);
 	free(kscope);
 	static const char *const cols[] = { "type", "id", "name", "owner", "contracts", "last_signed_at",

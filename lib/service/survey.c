@@ -153,7 +153,7 @@ int satisfaction_compute(struct crm *c, const struct satisfaction_opts *o, struc
 	*n = 0;
 	const char *key;
 	if (!o->by)
-		key = "NULL";
+		key = "CAST(NULL AS text)";
 	else if (!strcmp(o->by, "month"))
 		key = "substr(r.at, 1, 7)";
 	else if (!strcmp(o->by, "owner"))
@@ -171,7 +171,7 @@ int satisfaction_compute(struct crm *c, const struct satisfaction_opts *o, struc
 		"SELECT %s AS k, count(*), count(r.csat), coalesce(sum(r.csat >= 4), 0), count(r.nps), "
 		"coalesce(sum(r.nps >= 9), 0), coalesce(sum(r.nps <= 6), 0) FROM survey AS r "
 		"WHERE r.deleted_at IS NULL AND (?1 = '' OR julianday(r.at) >= julianday(?1)) "
-		"AND (?2 IS NULL OR r.owner = ?2) AND (%s) GROUP BY k ORDER BY k", key, scope);
+		"AND (CAST(?2 AS text) IS NULL OR r.owner = ?2) AND (%s) GROUP BY k ORDER BY k", key, scope);
 	free(scope);
 	struct db_stmt *st;
 	int rc = query_prepare_readonly(c, sql, &st);
