@@ -207,6 +207,28 @@ static int payment_inserted(struct crm *c, const struct type *t, long long id, c
 		     cJSON_GetStringValue(cJSON_GetObjectItem(after, "date")));
 }
 
+/* The value of field name in vals (a record's values as stored), or NULL. */
+static const char *val_of(const struct type *t, char *const *vals, const char *name)
+{
+	const struct field *f = type_field(t, name);
+	return f ? vals[f - t->fields] : NULL;
+}
+
+static long long val_int(const struct type *t, char *const *vals, const char *name)
+{
+	const char *v = val_of(t, vals, name);
+	return v ? strtoll(v, NULL, 10) : 0;
+}
+
+/* payment_inserted for a bulk run's row, from the values it wrote */
+static int payment_inserted_vals(struct crm *c, const struct type *t, long long id, char *const *vals,
+				 unsigned flags)
+{
+	(void)flags;
+	return apply(c, id, val_int(t, vals, "contract_id"), val_int(t, vals, "plan_id"), val_int(t, vals, "amount"),
+		     val_of(t, vals, "date"));
+}
+
 static int payment_updated(struct crm *c, const struct type *t, long long id, const cJSON *before,
 			   const cJSON *after, unsigned flags)
 {
@@ -250,6 +272,7 @@ static const struct type_ops payment_ops = {
 	.fill = payment_fill,
 	.inserted = payment_inserted,
 	.inserted_never_refuses = true,   /* apply only writes allocations */
+	.inserted_vals = payment_inserted_vals,
 	.updated = payment_updated,
 };
 

@@ -674,7 +674,9 @@ static int direct_after(struct bulk *b, long long id, char **vals)
 	struct crm *c = b->c;
 	const struct type *t = b->t;
 	int rc = CRM_OK;
-	if (t->ops && t->ops->inserted) {
+	if (t->ops && t->ops->inserted_vals) {
+		rc = t->ops->inserted_vals(c, t, id, vals, b->o.flags);
+	} else if (t->ops && t->ops->inserted) {
 		/* the record as written, as record_insert hands it on (no read back) */
 		cJSON *after = record_json(t, id, vals);
 		rc = t->ops->inserted(c, t, id, after, b->o.flags);

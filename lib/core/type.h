@@ -112,6 +112,12 @@ struct type_ops {
 	 * a database error ends a bulk run's transaction anyway, so a bulk
 	 * run keeps no savepoint per row for it (bulk.h) */
 	bool inserted_never_refuses;
+	/* inserted for a bulk run's row, from the values it wrote (vals in
+	 * the type's field order, as stored: money in minor units): no JSON
+	 * of the record is made for it, a cost on every row. A type that has
+	 * inserted may give this too; a bulk run then calls it instead. */
+	int (*inserted_vals)(struct crm *c, const struct type *t, long long id, char *const *vals,
+			     unsigned flags);
 	int (*updated)(struct crm *c, const struct type *t, long long id,
 		       const cJSON *before, const cJSON *after, unsigned flags);
 };
