@@ -16,7 +16,7 @@ static int agenda_exec(struct crm *c, struct args *a)
 
 static const struct cmd_verb agenda_verbs[] = {
 	{ "", "[--user U] [--date DAY]", "what to do today: overdue tasks, today's tasks, new leads, quiet deals",
-	  agenda_opts, DB_READ, 0, 0, agenda_exec },
+	  agenda_opts, DB_READ, 0, 0, agenda_exec, VERB_SERVER },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };
 

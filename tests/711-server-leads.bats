@@ -272,7 +272,7 @@ some_leads() {
 	run --separate-stderr crm --db "$B" lead rm --purge 2
 	assert_success
 	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM lead WHERE id = 2")" = 0 ]
-	run --separate-stderr crm --db "$A" lead convert 1
+	run --separate-stderr crm --db "$A" user leave carol --to bob
 	assert_failure 2
 	[[ "$stderr" == *"not on a server yet: work on a file for it (crm help server says what runs on a server)"* ]] ||
 		fail "stderr: $stderr"

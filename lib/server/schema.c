@@ -342,7 +342,9 @@ void stable_pg_ddl(PGconn *conn, const struct stable *t, struct sbuf *b)
  * SQLite's, for the times crm writes and the ones a --where names (a
  * day, a time with or without its offset: without one it is UTC, as in
  * SQLite; 'now' the real clock, as SQLite's, not crm's pinned one), NULL
- * for anything else. cash_line(...): a quote line's amounts, which
+ * for anything else (crm_instant(t) reads t so, as a timestamptz);
+ * unixepoch(t): SQLite's, its whole seconds since 1970 (the agenda's
+ * spans). cash_line(...): a quote line's amounts, which
  * cash/price.c gives SQLite in C. group_concat(v, sep): SQLite's
  * aggregate of that name, the values (NULLs left out) joined by sep in
  * the order they come, NULL for none; static SQL both sides run calls
@@ -372,6 +374,7 @@ void schema_pg_functions(struct sbuf *b)
 		 "CREATE FUNCTION days_since(t text) RETURNS double precision LANGUAGE plpgsql STABLE AS $crm$ "
 		 "BEGIN RETURN extract(epoch FROM CAST(crm_now() AS timestamptz) - CAST(t AS timestamptz)) / 86400.0; "
 		 "EXCEPTION WHEN others THEN RETURN NULL; END $crm$;\n"
+
 		 "CREATE FUNCTION crm_mask(v anyelement, kind text) RETURNS text LANGUAGE sql IMMUTABLE AS $crm$ "
 		 "SELECT CASE WHEN v IS NULL THEN NULL "
 		 "WHEN kind = 'phone' AND octet_length(v::text) >= 8 THEN "
@@ -379,13 +382,17 @@ void schema_pg_functions(struct sbuf *b)
 		 "WHEN kind = 'email' AND position('@' in v::text) > 0 THEN "
 		 "left(v::text, least(position('@' in v::text) - 1, 2)) || '***' || substr(v::text, position('@' in v::text)) "
 		 "ELSE '***' END $crm$;\n"
-		 "CREATE FUNCTION julianday(t text) RETURNS double precision LANGUAGE plpgsql STABLE AS $crm$ "
+		 "CREATE FUNCTION crm_instant(t text) RETURNS timestamptz LANGUAGE plpgsql STABLE AS $crm$ "
 		 "DECLARE s text := t; "
-		 "BEGIN IF s = 'now' THEN RETURN extract(epoch FROM now()) / 86400.0 + 2440587.5; END IF; "
+		 "BEGIN IF s = 'now' THEN RETURN now(); END IF; "
 		 "IF s !~ '(Z|[+-][0-9][0-9](:?[0-9][0-9])?)$' OR s ~ '^[0-9]{4}-[0-9][0-9]-[0-9][0-9]$' "
 		 "THEN s := s || '+00'; END IF; "
-		 "RETURN extract(epoch FROM CAST(s AS timestamptz)) / 86400.0 + 2440587.5; "
+		 "RETURN CAST(s AS timestamptz); "
 		 "EXCEPTION WHEN others THEN RETURN NULL; END $crm$;\n"
+		 "CREATE FUNCTION julianday(t text) RETURNS double precision LANGUAGE sql STABLE AS $crm$ "
+		 "SELECT CAST(extract(epoch FROM crm_instant(t)) / 86400.0 + 2440587.5 AS double precision) $crm$;\n"
+		 "CREATE FUNCTION unixepoch(t text) RETURNS bigint LANGUAGE sql STABLE AS $crm$ "
+		 "SELECT CAST(floor(extract(epoch FROM crm_instant(t))) AS bigint) $crm$;\n"
 		 "CREATE FUNCTION crm_config(k text, dflt text DEFAULT NULL) RETURNS text LANGUAGE sql STABLE AS $crm$ "
 		 "SELECT coalesce((SELECT value FROM config WHERE key = k), dflt) $crm$;\n"
 		 "CREATE FUNCTION instr(haystack text, needle text) RETURNS integer LANGUAGE sql IMMUTABLE AS $crm$ "
