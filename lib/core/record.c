@@ -1355,8 +1355,6 @@ int record_apply(struct crm *c, const struct type *t, char **vals, const cJSON *
 	return rc;
 }
 
-/* A record's savepoint, and the user hooks its change queued: rolled
- * back together. */
 /* A write of a record read a moment ago in the same transaction that
  * touched no row: a server's row-level security let the user read it
  * but not change it (its policy's USING hid the row from the write; on
@@ -1367,6 +1365,8 @@ static int unchanged(struct crm *c, const struct type *t, long long id)
 			 c->user ? c->user : "you");
 }
 
+/* A record's savepoint, and the user hooks its change queued: rolled
+ * back together. */
 static int rec_savepoint(struct crm *c, void **hooks)
 {
 	*hooks = hook_mark(c);
