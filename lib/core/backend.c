@@ -60,6 +60,7 @@ void db_conn_close(struct db_conn *conn)
 {
 	if (!conn)
 		return;
+	conn->closing = true;
 	db_conn_cache_clear(conn);
 	conn->ops->close(conn);
 }

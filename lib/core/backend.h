@@ -79,6 +79,7 @@ struct db_cache;
 struct db_conn {
 	const struct db_ops *ops;
 	struct db_cache *cache;   /* db_conn_cached's statements (backend.c) */
+	bool closing;             /* db_conn_close: the statements go with the session */
 };
 struct db_stmt {
 	const struct db_ops *ops;

@@ -482,9 +482,11 @@ static int pg_finalize(struct db_stmt *st)
 	int rc = s->failed;
 	drop_result(s);
 	PQclear(s->desc);
-	/* not in a failed transaction: the server would refuse it, and
-	 * forgets the statement with the session anyway */
-	if (PQstatus(s->conn->pg) == CONNECTION_OK && PQtransactionStatus(s->conn->pg) != PQTRANS_INERROR) {
+	/* not in a failed transaction: the server would refuse it; nor as
+	 * the connection closes: the server forgets the session's statements
+	 * with it (a round trip each saved as every command ends) */
+	if (!s->conn->base.closing && PQstatus(s->conn->pg) == CONNECTION_OK
+	    && PQtransactionStatus(s->conn->pg) != PQTRANS_INERROR) {
 		char sql[64];
 		snprintf(sql, sizeof(sql), "DEALLOCATE %s", s->name);
 		PQclear(PQexec(s->conn->pg, sql));

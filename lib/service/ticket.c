@@ -298,10 +298,21 @@ static int sla_fill(struct crm *c, long long id)
 	return rc;
 }
 
+static int sla_table(struct crm *c)
+{
+	return db_exec(c, "CREATE TEMP TABLE IF NOT EXISTS crm_ticket_sla (id bigint PRIMARY KEY, "
+		       "first_due text, resolve_due text, breached text)");
+}
+
+/* The table is made only where there are tickets to time (making a
+ * session's first temp table costs more than most commands do): without
+ * it ticket_sla() is NULL, and a ticket written makes it (sla_fill). */
 int ticket_open_server(struct crm *c)
 {
-	int rc = db_exec(c, "CREATE TEMP TABLE IF NOT EXISTS crm_ticket_sla (id bigint PRIMARY KEY, "
-			 "first_due text, resolve_due text, breached text)");
+	long long any = db_get_int(c, "SELECT EXISTS (SELECT 1 FROM ticket)", NULL, -1);
+	if (any <= 0)
+		return any ? crm_error(c, CRM_DBERR, "reading the tickets: %s", db_errmsg(c)) : CRM_OK;
+	int rc = sla_table(c);
 	return rc ? rc : sla_fill(c, 0);
 }
 
@@ -387,7 +398,10 @@ static int ticket_inserted(struct crm *c, const struct type *t, long long id, co
 	(void)t;
 	(void)after;
 	(void)flags;
-	return dialect_server(c) ? sla_fill(c, id) : CRM_OK;
+	if (!dialect_server(c))
+		return CRM_OK;
+	int rc = sla_table(c);
+	return rc ? rc : sla_fill(c, id);
 }
 
 static int ticket_updated(struct crm *c, const struct type *t, long long id, const cJSON *before,
