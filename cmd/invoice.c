@@ -71,6 +71,7 @@ const struct cmd_entry cmd_invoice_entry = {
 		       "(发票抬头, default the account's name), tax_number (纳税人识别号), status,\n"
 		       "issued_at, voided_at, void_reason, owner, note.\n"
 		       "Status: draft -> issued -> void. The issued invoices of a contract may not add\n"
-		       "up to more than its amount: checked when one is issued (exit 4). Only a\n"
-		       "draft is edited. Events: invoice.issued, invoice.voided.",
+		       "up to more than its amount: checked when one is issued (exit 4). A 专用发票\n"
+		       "is issued only with its tax_number (exit 3; the draft may wait for it).\n"
+		       "Only a draft is edited. Events: invoice.issued, invoice.voided.",
 };

@@ -25,7 +25,8 @@ const struct cmd_entry cmd_product_entry = {
 		       "an import and any reference may give it instead of the id), name\n"
 		       "(required), category, unit (default 套), price (required, money, tax\n"
 		       "included unless config tax.included is false), currency, tax_rate\n"
-		       "(percent, default 13), status (active, inactive), description, tags, note.\n"
+		       "(percent, default 13), status (active, inactive: not quoted any more, exit\n"
+		       "4; the quotes that have it keep it), description, tags, note.\n"
 		       "  crm product add name=企业版 sku=CRM-ENT price=12800 unit=套 tax_rate=13\n"
 		       "  crm import products 产品.xlsx     (产品编号 产品名称 单价 单位 税率 ...)",
 };

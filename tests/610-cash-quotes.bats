@@ -417,3 +417,28 @@ local_setup() {
 	run crm --as tester quote print 1
 	assert_success
 }
+
+@test "an inactive product is not quoted (exit 4, no line written); a revised quote keeps its line of it" {
+	crm product add name=旧版 sku=OLD price=500 >/dev/null
+	crm quote add --deal 1 >/dev/null
+	crm quote line add 1 --product OLD >/dev/null
+	crm product update 1 status=inactive >/dev/null
+	run --separate-stderr crm quote line add 1 --product OLD --qty 2
+	assert_failure 4
+	[[ "$stderr" == *"product:1 (OLD) is inactive"* ]] || fail "stderr: $stderr"
+	[ "$(crm quote line list 1 | wc -l)" = 1 ]
+	# in a pipe too: the quotes on stdin get no line of it
+	run --separate-stderr bash -c 'crm quote list | crm quote line add --product OLD'
+	assert_failure 4
+	[ "$(crm sql 'SELECT count(*) AS n FROM quote_line' | jq .n)" = 1 ]
+	# what was quoted before stays: send, reject, revise copy the line
+	crm quote send 1 >/dev/null
+	crm quote reject 1 >/dev/null
+	run --separate-stderr crm quote revise 1
+	assert_success
+	[ "$(crm quote line list 2 | jq -r '"\(.sku) \(.price)"')" = "OLD 500" ]
+	# active again, it is quoted again
+	crm product update 1 status=active >/dev/null
+	run crm quote line add 2 --product OLD
+	assert_success
+}

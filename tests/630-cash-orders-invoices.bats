@@ -151,3 +151,22 @@ local_setup() {
 	[[ "$stderr" == *"currency: an order is in its contract's currency (CNY)"* ]] || fail "stderr: $stderr"
 	[ "$(crm invoice show 1 | jq -r .currency) $(crm order show 1 | jq -r .currency)" = "CNY CNY" ]
 }
+
+@test "a 专用发票 is issued only with the buyer's tax number (exit 3, still a draft); a 普通发票 needs none" {
+	crm contract submit 1 >/dev/null
+	crm contract sign 1 >/dev/null
+	crm invoice add --contract 1 amount=1000 kind=专用发票 >/dev/null
+	run --separate-stderr crm invoice issue 1
+	assert_failure 3
+	[[ "$stderr" == *"tax_number: invoice:1 is a 专用发票"* ]] || fail "stderr: $stderr"
+	[ "$(crm invoice show 1 | jq -r .status)" = draft ]
+	[ "$(crm contract show 1 | jq .invoiced)" = 0 ]
+	crm invoice update 1 tax_number=91330100MA2AXXXX1Y >/dev/null
+	run bash -c 'crm invoice list --where "kind = '"'"'专用发票'"'"'" | crm invoice issue'
+	assert_success
+	[ "$(jqo .status)" = issued ]
+	crm invoice add --contract 1 amount=500 >/dev/null
+	run crm invoice issue 2
+	assert_success
+	[ "$(crm contract show 1 | jq .invoiced)" = 1500 ]
+}

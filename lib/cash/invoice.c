@@ -131,6 +131,23 @@ static int set(struct crm *c, long long id, const char *status, const char *k1, 
 	return rc ? rc : record_print(c, type_find(c, invoice_type.name), id);
 }
 
+/* A 专用发票 (VAT special invoice) names the buyer's taxpayer number: it
+ * is not issued without one (a draft may wait for it). */
+static int special_has_tax_number(struct crm *c, long long id)
+{
+	char idtxt[24];
+	snprintf(idtxt, sizeof(idtxt), "%lld", id);
+	char *kind = db_get_text(c, "SELECT kind FROM invoice WHERE id = ?", idtxt);
+	char *tax = db_get_text(c, "SELECT tax_number FROM invoice WHERE id = ?", idtxt);
+	int rc = CRM_OK;
+	if (kind && !strcmp(kind, "专用发票") && (!tax || !*tax))
+		rc = crm_error(c, CRM_BADINPUT, "tax_number: invoice:%lld is a 专用发票, issued only with the buyer's "
+			       "tax number (crm invoice update %lld tax_number=...)", id, id);
+	free(kind);
+	free(tax);
+	return rc;
+}
+
 int invoice_issue(struct crm *c, long long id, const char *date)
 {
 	long long contract, amount;
@@ -151,6 +168,8 @@ int invoice_issue(struct crm *c, long long id, const char *date)
 		goto done;
 	}
 	if ((rc = cash_contract_signed(c, contract, "issuing an invoice", &k)))
+		goto done;
+	if ((rc = special_has_tax_number(c, id)))
 		goto done;
 	char idtxt[24];
 	snprintf(idtxt, sizeof(idtxt), "%lld", contract);

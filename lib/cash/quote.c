@@ -317,11 +317,22 @@ static int line_fill(struct crm *c, const struct type *t, struct rec *r, unsigne
 		return rc;
 	long long p = cash_ref(r, "product_id");
 	if (p) {
-		struct db_stmt *st = db_stmt(c, "SELECT sku, name, unit, price, tax_rate, currency FROM product WHERE id = ?");
+		struct db_stmt *st = db_stmt(c, "SELECT sku, name, unit, price, tax_rate, currency, status FROM product "
+					      "WHERE id = ?");
 		if (!st)
 			return c->errcode;
 		db_bind_int64(st, 1, p);
-		if (db_step(st) == DB_ROW) {
+		int src = db_step(st);
+		if (src == DB_ROW && !(flags & REC_SYSTEM) && db_column_type(st, 6) != DB_NULL
+		    && !strcmp((const char *)db_column_text(st, 6), "inactive")) {
+			/* a line of a revised quote keeps its product (REC_SYSTEM) */
+			rc = crm_error(c, CRM_CONFLICT, "product:%lld (%s) is inactive: it is not quoted any more (crm product "
+				       "update %lld status=active)", p, db_column_type(st, 0) == DB_NULL ? ""
+				       : (const char *)db_column_text(st, 0), p);
+			db_reset(st);
+			return rc;
+		}
+		if (src == DB_ROW) {
 			static const char *const copy[] = { "sku", "name", "unit", "price", "tax_rate" };
 			for (int i = 0; i < 5; i++)
 				if (!rec_get(r, copy[i]) && db_column_type(st, i) != DB_NULL)
