@@ -340,7 +340,7 @@ import_big_in_background() {
 }
 
 @test "kill -9 of an import --print into a pipe: --resume goes on after the rows it printed, none twice" {
-	{ echo 姓名,备注; for i in $(seq 1 30000); do echo "客户$i,$(printf '%080d' "$i")"; done; } > "$BATS_TEST_TMPDIR/kr.csv"
+	{ echo 姓名,备注; seq 1 30000 | awk '{ printf "客户%d,%080d\n", $1, $1 }'; } > "$BATS_TEST_TMPDIR/kr.csv"
 	fresh_db
 	# the reader takes 2 MB and then stops reading: the import waits, having committed what it printed
 	crm import leads "$BATS_TEST_TMPDIR/kr.csv" --print 2>/dev/null | { head -c 2000000 >/dev/null; sleep 60; } &
