@@ -91,7 +91,7 @@ static const struct cmd_verb account_verbs[] = {
 	RECORD_VERBS_FLAGS(account, add_opts, rec_list_opts, rec_rm_opts, VERB_SERVER),
 	{ "tier", "[--apply] [--currency CUR]",
 	  "ABC tiers by payments received in the last 12 months (A to 80%, B to 95%, C the rest)",
-	  tier_opts, DB_WRITE, 0, 0, account_tier_exec },
+	  tier_opts, DB_WRITE, 0, 0, account_tier_exec, VERB_SERVER },
 	{ NULL }
 };
 

@@ -15,25 +15,8 @@ static const struct opt export_opts[] = {
 	OPT_END
 };
 
-/* On a server, a type exports there once its list runs there: the same
- * query (the other types' fields are read through SQL of SQLite's yet). */
-static int server_lists(struct crm *c, const char *name)
-{
-	const struct type *t = type_get(c, name);
-	if (!t)
-		return c->errcode;
-	const struct cmd_entry *e = cmd_find(t->name);
-	for (const struct cmd_verb *v = e ? e->verbs : NULL; v && v->name; v++)
-		if (!strcmp(v->name, "list") && v->flags & VERB_SERVER)
-			return CRM_OK;
-	return crm_error(c, CRM_USAGE, "not on a server yet: exporting %s (work on a file for it; crm help "
-			 "server says what runs on a server)", t->plural);
-}
-
 static int export_exec(struct crm *c, struct args *a)
 {
-	if (c->db_role && server_lists(c, a->argv[0]))
-		return c->errcode;
 	struct export_opts e = {
 		.type = a->argv[0],
 		.format = arg_get(a, "format"),

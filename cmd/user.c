@@ -217,18 +217,19 @@ static const struct opt leave_opts[] = {
 static const struct cmd_verb user_verbs[] = {
 	{ "add", "NAME --role ROLE [--team TEAM] [--manager USER] [--label 显示名] [FIELD=VALUE ...]",
 	  "add a user (the first must be an admin), or one per JSON line on stdin", add_opts, DB_WRITE, 0, -1,
-	  add_exec, VERB_ADMIN },
+	  add_exec, VERB_ADMIN | VERB_SERVER },
 	{ "list", "[--role R] [--team T] [--status S] [--where EXPR] [--sort F] [--limit N]",
 	  "list the users (exit 1 if none)", list_opts, DB_READ, 0, 0, list_exec, VERB_SERVER },
 	{ "show", "[NAME ...]", "print users by name or id, or the users in JSON lines on stdin", NULL, DB_READ, 0,
 	  -1, show_exec, VERB_SERVER },
 	{ "update", "[NAME ...] [--role R] [--team T] [--manager U] [--label L] [FIELD=VALUE ...]",
-	  "change users (names, or JSON lines on stdin)", add_opts, DB_WRITE, 0, -1, update_exec, VERB_ADMIN },
+	  "change users (names, or JSON lines on stdin)", add_opts, DB_WRITE, 0, -1, update_exec,
+	  VERB_ADMIN | VERB_SERVER },
 	{ "rm", "[--purge] [NAME ...]", "remove users who own nothing (crm restore brings them back)", rec_rm_opts,
-	  DB_WRITE, 0, -1, rm_exec, VERB_ADMIN },
+	  DB_WRITE, 0, -1, rm_exec, VERB_ADMIN | VERB_SERVER },
 	{ "leave", "NAME (--to USER | --to-pool)",
 	  "hand over everything a user owns, in one step, and mark them left", leave_opts, DB_WRITE, 1, 1,
-	  leave_exec, VERB_ADMIN },
+	  leave_exec, VERB_ADMIN | VERB_SERVER },
 	{ NULL }
 };
 
@@ -260,5 +261,9 @@ const struct cmd_entry cmd_user_entry = {
 		       "shows the handover; from then on --as alice exits 5.\n"
 		       "A user who owns records cannot be removed (exit 4): hand them over first.\n"
 		       "Automation acts for the system: a rule fired by a rep's change may change\n"
-		       "records the rep may not (rules are the admin's settings).",
+		       "records the rep may not (rules are the admin's settings).\n"
+		       "On a team server (crm help server) a user is also a login role in the\n"
+		       "group of their role (crm_rep, ...): add makes it, update role=R moves it\n"
+		       "to crm_R, leave and rm end it (no group, no login: exit 5 connecting),\n"
+		       "restore gives it back, all in the same transaction as the user's row.",
 };

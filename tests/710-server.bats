@@ -239,12 +239,23 @@ ids_psql() {
 	assert_output 7
 	run pg_psql "$DBNAME" carol "UPDATE \"user\" SET role = 'admin' WHERE name = 'carol'"
 	assert_failure
-	# one who has left holds no policy, whatever groups their login role is in
+	# one who has left holds no policy, whatever groups their login role is
+	# in, nor one whose role is no longer their group's (the user table's
+	# trigger, which would move their login role with the row, held back)
+	pg_psql "$DBNAME" postgres "ALTER TABLE \"user\" DISABLE TRIGGER crm_user_login"
 	pg_psql "$DBNAME" postgres "UPDATE \"user\" SET status = 'left' WHERE name = 'bob'"
 	[ "$(ids_psql bob)" = "" ]
-	# nor one whose role is no longer their group's
 	pg_psql "$DBNAME" postgres "UPDATE \"user\" SET role = 'manager' WHERE name = 'erin'"
 	[ "$(ids_psql erin)" = "" ]
+	pg_psql "$DBNAME" postgres "ALTER TABLE \"user\" ENABLE TRIGGER crm_user_login"
+	# with it, the change moves the login role as it commits: erin is in
+	# crm_manager now, and sees what a manager erin sees on the file
+	pg_psql "$DBNAME" postgres "UPDATE \"user\" SET role = 'manager' WHERE name = 'erin'"
+	crm user update erin role=manager >/dev/null
+	[ -n "$(ids_psql erin)" ]
+	[ "$(ids_psql erin)" = "$(ids_crm erin)" ]
+	[ "$(pg_psql "$DBNAME" postgres "SELECT string_agg(g.rolname, ' ') FROM pg_auth_members AS m
+		JOIN pg_roles AS g ON g.oid = m.roleid JOIN pg_roles AS u ON u.oid = m.member WHERE u.rolname = 'erin'")" = crm_manager ]
 	# the audit log: a rep reads the entries of the leads she may see, no one else's
 	[ "$(pg_psql "$DBNAME" carol "SELECT DISTINCT split_part(entity, ':', 2)::bigint FROM audit WHERE entity LIKE 'lead:%' ORDER BY 1" | paste -sd ' ')" = "$(ids_psql carol)" ]
 	[ "$(pg_psql "$DBNAME" postgres "SELECT count(DISTINCT entity) FROM audit WHERE entity LIKE 'lead:%'")" -gt 5 ]
@@ -255,9 +266,14 @@ ids_psql() {
 	run pg_psql "$DBNAME" carol "INSERT INTO lead (name, status, owner, created_at, updated_at) VALUES ('mine', 'new', 'carol', 'now', 'now') RETURNING id"
 	assert_success
 	assert_output 8
-	run pg_psql "$DBNAME" bob "INSERT INTO lead (name, status, owner, created_at, updated_at) VALUES ('x', 'new', 'erin', 'now', 'now')"
+	run pg_psql "$DBNAME" carol "INSERT INTO lead (name, status, owner, created_at, updated_at) VALUES ('x', 'new', 'erin', 'now', 'now')"
 	assert_failure
 	[[ "$output" == *"row-level security"* ]] || fail "$output"
+	# and one who left may no longer log in at all, once the change commits
+	pg_psql "$DBNAME" postgres "UPDATE \"user\" SET status = 'left' WHERE name = 'bob'"
+	run pg_psql "$DBNAME" bob "SELECT 1"
+	assert_failure
+	[[ "$output" == *"not permitted to log in"* ]] || fail "$output"
 }
 
 @test "migrate piped into jq: one JSON line per table" {

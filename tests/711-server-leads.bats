@@ -272,10 +272,6 @@ some_leads() {
 	run --separate-stderr crm --db "$B" lead rm --purge 2
 	assert_success
 	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM lead WHERE id = 2")" = 0 ]
-	run --separate-stderr crm --db "$A" user leave carol --to bob
-	assert_failure 2
-	[[ "$stderr" == *"not on a server yet: work on a file for it (crm help server says what runs on a server)"* ]] ||
-		fail "stderr: $stderr"
 	run --separate-stderr crm --db "$A" merge lead 1 3
 	assert_failure 2
 	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM lead WHERE deleted_at IS NULL")" = 2 ]

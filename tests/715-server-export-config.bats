@@ -73,13 +73,38 @@ some_leads() {
 	[ "$(echo "$output" | jq -r .id | paste -sd ' ')" = "1 2 3" ]
 }
 
-@test "export on the server refuses what it cannot do: a type not there yet (2), bad options (2), an unknown type" {
+@test "events, users and quote lines export on the server as on a file: every type's export runs there" {
+	local side
+	for side in F S; do
+		SIDE=$side
+		[ "$side" = F ] && pg_team_file
+		some_leads
+		as alice track 1 pricing_page_view plan=pro >/dev/null
+		as bob track 2 demo_request --at 2026-03-01T10:00:00+08:00 >/dev/null
+		as alice product add name=企业版 sku=ENT price=12800 >/dev/null
+		as bob deal add name=大单 amount=5万 >/dev/null
+		as bob quote add --deal 1 >/dev/null
+		as bob quote line add 1 --product ENT --qty 2 >/dev/null
+		{
+			as alice export events
+			as alice export events --format jsonl
+			as bob export events --format jsonl
+			as alice export users --headers zh
+			as bob export users --format jsonl
+			as alice export quote_lines --headers zh
+			as bob export quote_lines --format jsonl
+		} > "$BATS_TEST_TMPDIR/$side.out" 2>&1
+	done
+	diff "$BATS_TEST_TMPDIR/F.out" "$BATS_TEST_TMPDIR/S.out"
+	! grep -q "not on a server yet" "$BATS_TEST_TMPDIR/S.out"
+	# bob's events are those of the leads he sees: his own lead's
+	[ "$(grep -c '"type":"event"' "$BATS_TEST_TMPDIR/S.out")" = 3 ]
+	[ "$(grep '"type":"user"' "$BATS_TEST_TMPDIR/S.out" | jq -r .name | paste -sd ' ')" = "alice dave bob carol" ]
+}
+
+@test "export on the server refuses bad options (2) and an unknown type, leaving no file behind" {
 	SIDE=S
 	some_leads
-	run --separate-stderr as alice export events
-	assert_failure 2
-	[[ "$stderr" == *"not on a server yet: exporting events"* ]] || fail "stderr: $stderr"
-	[ -z "$output" ]
 	run --separate-stderr as alice export leads --headers fr
 	assert_failure 2
 	[[ "$stderr" == *"--headers: 'fr' is not zh or en"* ]] || fail "stderr: $stderr"
@@ -90,8 +115,11 @@ some_leads() {
 	assert_failure
 	[ -z "$output" ]
 	# -o: no file is left behind by a refused export
-	run --separate-stderr as alice export events -o "$BATS_TEST_TMPDIR/q.csv"
+	run --separate-stderr as alice export leads --headers fr -o "$BATS_TEST_TMPDIR/q.csv"
 	assert_failure 2
+	[ ! -e "$BATS_TEST_TMPDIR/q.csv" ]
+	run --separate-stderr as alice export leads --where "nosuchfield = 1" -o "$BATS_TEST_TMPDIR/q.csv"
+	assert_failure
 	[ ! -e "$BATS_TEST_TMPDIR/q.csv" ]
 }
 

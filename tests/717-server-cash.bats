@@ -337,3 +337,59 @@ signed_contract() {
 	run pg_psql "$DBNAME" bob "UPDATE approval SET status = 'approved', \"by\" = 'bob' WHERE entity = 'quote:3'"
 	[ "$(count approval "entity = 'quote:3' AND status = 'pending'")" = 1 ]
 }
+
+# a signed contract of ACCOUNT for AMOUNT, its deal OWNER's (the
+# account's: a rep reads their own payments), paid 100 on each DAY
+# after, on the side, by the admin
+paid() {
+	local acc=$1 owner=$2 amount=$3 d k day
+	shift 3
+	d=$(as alice deal add name="合同$acc" account_id="$acc" amount="$amount" owner="$owner" | jq .id)
+	k=$(as alice contract add --deal "$d" amount="$amount" start=2023-01-01 end=2024-12-31 | jq .id)
+	as alice contract submit "$k" >/dev/null
+	as alice contract sign "$k" --date 2023-01-01 >/dev/null
+	for day in "$@"; do
+		as alice payment add --contract "$k" amount=100 date="$day" >/dev/null
+	done
+}
+
+@test "account tier on the server: the file's ranks, --apply as the roles may; 12 months back from a 29 February as on a file" {
+	local side
+	for side in F S; do
+		SIDE=$side
+		export CRM_NOW=2024-02-29T10:00:00+08:00
+		[ "$side" = F ] && pg_team_file
+		as alice account add name=甲 owner=bob >/dev/null
+		as alice account add name=乙 owner=carol >/dev/null
+		as alice account add name=丙 owner=bob >/dev/null
+		as alice account add name=丁 owner=carol >/dev/null
+		# the day 12 months back is 2023-03-01 (SQLite's date(), which a
+		# server's interval would make 2023-02-28): not counted, the next is
+		paid 1 bob 1000 2023-03-01 2023-03-01 2024-03-01
+		paid 2 carol 1000 2023-03-02 2023-03-02 2023-03-02
+		paid 3 bob 1000 2024-02-29 2024-02-29
+		{
+			x alice account tier
+			x bob account tier
+			x fiona account tier
+			x alice account tier --currency USD
+			x bob account tier --apply
+			x carol account tier --apply
+			x alice account tier --apply
+			x alice account list
+			x alice history account:2
+		} > "$BATS_TEST_TMPDIR/$side.out"
+	done
+	diff "$BATS_TEST_TMPDIR/F.out" "$BATS_TEST_TMPDIR/S.out"
+	! grep -q "not on a server yet" "$BATS_TEST_TMPDIR/S.out"
+	# 乙 300 (60%: A), 丙 200 (100%: C), 甲 nothing within the 12 months
+	[ "$(sed -n '/^## alice account tier$/,/^rc=/p' "$BATS_TEST_TMPDIR/S.out" | grep '"type"' |
+		jq -r '"\(.name) \(.received) \(.tier)"' | paste -sd '|')" = "乙 300 A|丙 200 C|甲 0 C|丁 0 C" ]
+	# on the server too a rep ranks the accounts they see by the payments
+	# they read: their own (a payment of another's contract on their
+	# account is not theirs to read there, and would not count)
+	# bob's and carol's --apply stored their own accounts' tiers, the admin's the rest
+	[ "$(pg_psql "$DBNAME" postgres "SELECT string_agg(name || tier, ' ' ORDER BY id) FROM account")" = "甲C 乙A 丙C 丁C" ]
+	# (bob: 丙 A as he sees it, 甲 C; carol: 乙 A, 丁 C; alice: 丙 C again)
+	[ "$(count audit "entity LIKE 'account:%' AND action = 'update'")" = 5 ]
+}

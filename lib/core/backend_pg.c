@@ -820,12 +820,22 @@ int db_pg_connect(struct crm *c, const char *url, int lock_ms, struct db_conn **
 		size_t len = strlen(msg);
 		while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
 			len--;
-		/* authentication refused is a permission, not an unavailable server */
+		/* authentication refused is a permission, not an unavailable
+		 * server; so is a login role that may not log in (NOLOGIN: a
+		 * crm user who left or was removed) or that the server has not */
 		int code = strstr(msg, "authentication failed") || strstr(msg, "password")
-				   || strstr(msg, "no pg_hba.conf") ? CRM_PERM : CRM_DBERR;
+				   || strstr(msg, "no pg_hba.conf") || strstr(msg, "is not permitted to log in")
+				   || (strstr(msg, "FATAL:  role \"") && strstr(msg, "\" does not exist"))
+				   ? CRM_PERM : CRM_DBERR;
 		/* the database's name, never the password a URL may hold */
-		const char *db = PQdb(pg);
-		crm_error(c, code, "cannot connect to database %s: %.*s", db && *db ? db : "(unknown)", (int)len, msg);
+		const char *db = PQdb(pg), *who = PQuser(pg);
+		if (strstr(msg, "is not permitted to log in") && who && *who)
+			crm_error(c, code, "cannot connect to database %s: the login role %s may not log in (%s has left "
+				  "or was removed, or the server's administrator ended the login)", db && *db ? db : "(unknown)",
+				  who, who);
+		else
+			crm_error(c, code, "cannot connect to database %s: %.*s", db && *db ? db : "(unknown)", (int)len,
+				  msg);
 		PQfinish(pg);
 		return code;
 	}

@@ -119,6 +119,11 @@ char *dialect_field_column(const struct crm *c, const char *table, const char *c
 	return xasprintf("ALTER TABLE \"%s\" DROP COLUMN \"%s\"", table, column);
 }
 
+const char *dialect_user_login(const struct crm *c)
+{
+	return dialect_server(c) ? "SELECT crm_user_role(?)" : NULL;
+}
+
 char *dialect_json_items(const struct crm *c, const char *expr, const char *alias)
 {
 	if (dialect_server(c))

@@ -71,6 +71,14 @@ char *dialect_truth(const struct crm *c, char *expr);
  * names crm checked (letters, digits, _). */
 char *dialect_field_column(const struct crm *c, const char *table, const char *column, const char *type);
 
+/* The statement, of one parameter (a user's name), that makes the
+ * user's login role what their row in the user table says, as a user
+ * is added, changes role, leaves, is removed or restored: on a server
+ * the owner's crm_user_role() (crm server init makes it), as CREATE
+ * ROLE and GRANT are the server maker's; NULL on a file, where a user
+ * is a row alone (static). */
+const char *dialect_user_login(const struct crm *c);
+
 /* A FROM item over the elements of the JSON array in expr (text), each
  * as the column "value": json_each(expr), json_array_elements_text(...). */
 char *dialect_json_values(const struct crm *c, const char *expr);

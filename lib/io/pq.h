@@ -23,7 +23,7 @@
 	PQ_FN(PQconnectdbParams) PQ_FN(PQfname) PQ_FN(PQdescribePrepared) PQ_FN(PQcmdStatus) \
 	PQ_FN(PQsetSingleRowMode) PQ_FN(PQsendQuery) PQ_FN(PQputCopyEnd) PQ_FN(PQputCopyData) \
 	PQ_FN(PQhost) PQ_FN(PQexecParams) PQ_FN(PQescapeLiteral) PQ_FN(PQescapeIdentifier) \
-	PQ_FN(PQencryptPasswordConn)
+	PQ_FN(PQencryptPasswordConn) PQ_FN(PQuser)
 
 struct pq_api {
 #define PQ_FN(name) __typeof__(name) *name;
@@ -67,6 +67,7 @@ int pq_load(char *err, size_t errsz);
 #define PQputCopyEnd pq_api.PQputCopyEnd
 #define PQputCopyData pq_api.PQputCopyData
 #define PQhost pq_api.PQhost
+#define PQuser pq_api.PQuser
 #define PQexecParams pq_api.PQexecParams
 #define PQescapeLiteral pq_api.PQescapeLiteral
 #define PQescapeIdentifier pq_api.PQescapeIdentifier

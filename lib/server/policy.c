@@ -76,6 +76,12 @@ static const char *const derived[] = { "stage_stats", "funnel_counts", NULL };
 /* The function that alters a record table for crm field add and rm. */
 #define FIELD_FN "crm_field_column"
 
+/* The function that makes a user's login role what the user table says
+ * (crm user add, update, rm, leave, restore), and the comment that marks
+ * the login roles crm made (the only ones whose LOGIN it changes). */
+#define LOGIN_FN "crm_user_role"
+#define LOGIN_MARK "crm: the login role of a crm user"
+
 /* The audit log: every group appends its own entries (crm writes one
  * with each change) and reads those of the records it may see. */
 #define AUDIT_TABLE "audit"
@@ -375,6 +381,95 @@ static void field_function(const char *schema, struct sbuf *b)
 		  "GRANT EXECUTE ON FUNCTION " FIELD_FN "(text, text, text, boolean) TO crm_admin;\n", schema);
 }
 
+/* crm_user_role(who): the login role of user who made what the user
+ * table says, as crm user add, update, rm, leave and restore change the
+ * row (team/user.c, through core's dialect_user_login): an active
+ * user's login role is made when missing (LOGIN, marked as crm's by its
+ * comment) and is a member of their role's group alone (crm_X granted,
+ * the other groups revoked); a user who left or was removed, or is no
+ * more, is in none, and a login role crm made can no longer log in
+ * (NOLOGIN; LOGIN again when the user is back). A role crm did not make
+ * keeps its LOGIN as the cluster has it, and the functions' owner keeps
+ * its own; a superuser may be an admin's login role alone (row-level
+ * security does not bind it: it is no rep) and is never ended, and the
+ * group roles' names and PostgreSQL's own (pg_...) are refused.
+ *
+ * CREATE ROLE, GRANT and ALTER ROLE are a CREATEROLE role's: the work is
+ * LOGIN_SYNC_FN's, run as the functions' owner (SECURITY DEFINER),
+ * whoever made the server, and only for the connected admin (session_user:
+ * inside it current_user is the owner), the owner itself, whoever else
+ * made the server (a member of crm_admin who is no crm user), or an admin
+ * changing their own row (their role or status changed before this runs).
+ * A login role's own row changes its groups and login as its transaction
+ * commits (a deferred trigger on the user table, LOGIN_TRIGGER_FN, makes
+ * every row changed what it says then): until then the rest of its
+ * command runs as it, so crm_user_role() of oneself only grants. The
+ * trigger keeps what an admin changes in the table by psql too. */
+#define LOGIN_SYNC_FN "crm_login_sync"
+#define LOGIN_TRIGGER_FN "crm_user_committed"
+static void login_function(const char *schema, struct sbuf *b)
+{
+	struct sbuf groups = { 0 };
+	for (int i = 0; roles[i]; i++)
+		sbuf_addf(&groups, "%s'crm_%s'", i ? ", " : "", roles[i]);
+	sbuf_addf(b, "CREATE FUNCTION " LOGIN_SYNC_FN "(who text, ending boolean) RETURNS text "
+		  "LANGUAGE plpgsql SECURITY DEFINER SET search_path = %s, pg_temp AS $crm$ DECLARE "
+		  "want text; rid oid; super boolean; canlogin boolean; ours boolean; g text; BEGIN "
+		  "IF NOT pg_has_role(session_user, 'crm_admin', 'MEMBER') OR NOT (who = session_user::text "
+		  "OR session_user = current_user "
+		  "OR EXISTS (SELECT 1 FROM \"user\" WHERE name = session_user::text AND role = 'admin' "
+		  "AND status = 'active' AND deleted_at IS NULL) "
+		  "OR NOT EXISTS (SELECT 1 FROM \"user\" WHERE name = session_user::text)) THEN "
+		  "RAISE insufficient_privilege USING MESSAGE = 'only an admin makes, moves or ends a user''s login role'; "
+		  "END IF; "
+		  "IF who IS NULL OR who = '' OR who IN (%s) OR who LIKE 'pg\\_%%' THEN "
+		  "RAISE invalid_parameter_value USING MESSAGE = format('%%L is no name for a crm user''s login role', who); "
+		  "END IF; "
+		  "SELECT 'crm_' || role INTO want FROM \"user\" WHERE name = who AND status = 'active' "
+		  "AND deleted_at IS NULL AND 'crm_' || role IN (%s); "
+		  "SELECT oid, rolsuper, rolcanlogin, shobj_description(oid, 'pg_authid') IS NOT DISTINCT FROM %s "
+		  "INTO rid, super, canlogin, ours FROM pg_roles WHERE rolname = who; "
+		  "IF super AND want <> 'crm_admin' THEN RAISE insufficient_privilege USING MESSAGE = "
+		  "format('%%s is a superuser: row-level security does not bind it, so it is no %%s''s login role', who, "
+		  "substr(want, 5)); END IF; "
+		  "IF (super AND want IS NULL) OR (rid IS NULL AND want IS NULL) THEN RETURN 'none'; END IF; "
+		  "IF rid IS NULL THEN "
+		  "EXECUTE format('CREATE ROLE %%I LOGIN', who); "
+		  "EXECUTE format('COMMENT ON ROLE %%I IS %%L', who, %s); "
+		  "SELECT oid INTO rid FROM pg_roles WHERE rolname = who; "
+		  "ELSIF want IS NOT NULL AND ours AND NOT canlogin THEN "
+		  "EXECUTE format('ALTER ROLE %%I LOGIN', who); "
+		  "END IF; "
+		  "FOREACH g IN ARRAY ARRAY[%s] LOOP "
+		  "IF g IS NOT DISTINCT FROM want THEN "
+		  "IF NOT EXISTS (SELECT 1 FROM pg_auth_members WHERE roleid = g::regrole AND member = rid) THEN "
+		  "EXECUTE format('GRANT %%I TO %%I', g, who); END IF; "
+		  "ELSIF ending AND EXISTS (SELECT 1 FROM pg_auth_members WHERE roleid = g::regrole AND member = rid) THEN "
+		  "EXECUTE format('REVOKE %%I FROM %%I', g, who); "
+		  "END IF; END LOOP; "
+		  "IF ending AND want IS NULL AND ours AND canlogin AND who <> current_user::text THEN "
+		  "EXECUTE format('ALTER ROLE %%I NOLOGIN', who); "
+		  "END IF; "
+		  "RETURN coalesce(want, 'none'); END $crm$;\n"
+		  "REVOKE ALL ON FUNCTION " LOGIN_SYNC_FN "(text, boolean) FROM PUBLIC;\n"
+		  "CREATE FUNCTION " LOGIN_FN "(who text) RETURNS text LANGUAGE sql SECURITY DEFINER "
+		  "SET search_path = %s, pg_temp AS $crm$ "
+		  "SELECT " LOGIN_SYNC_FN "(who, who IS DISTINCT FROM session_user::text) $crm$;\n"
+		  "REVOKE ALL ON FUNCTION " LOGIN_FN "(text) FROM PUBLIC;\n"
+		  "GRANT EXECUTE ON FUNCTION " LOGIN_FN "(text) TO crm_admin;\n"
+		  "CREATE FUNCTION " LOGIN_TRIGGER_FN "() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER "
+		  "SET search_path = %s, pg_temp AS $crm$ BEGIN "
+		  "IF TG_OP <> 'INSERT' AND (TG_OP = 'DELETE' OR OLD.name IS DISTINCT FROM NEW.name) THEN "
+		  "PERFORM " LOGIN_SYNC_FN "(OLD.name, true); END IF; "
+		  "IF TG_OP <> 'DELETE' THEN PERFORM " LOGIN_SYNC_FN "(NEW.name, true); END IF; "
+		  "RETURN NULL; END $crm$;\n"
+		  "REVOKE ALL ON FUNCTION " LOGIN_TRIGGER_FN "() FROM PUBLIC;\n"
+		  "CREATE CONSTRAINT TRIGGER crm_user_login AFTER INSERT OR UPDATE OR DELETE ON \"" USER_TABLE "\" "
+		  "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION " LOGIN_TRIGGER_FN "();\n",
+		  schema, groups.s, groups.s, "'" LOGIN_MARK "'", "'" LOGIN_MARK "'", groups.s, schema, schema);
+	sbuf_release(&groups);
+}
+
 /* The deciders' policies on the approval table, or on the table decided
  * (see APPROVAL_TABLE). Returns the policies made. */
 static int decider_policies(const char *table, struct sbuf *b)
@@ -408,20 +503,25 @@ static int decider_policies(const char *table, struct sbuf *b)
 
 /* The audit log's rows: an entry is appended in the name of the role
  * that writes it, never another's, and read where its record may be
- * (crm history, crm log). Returns the policies made. */
+ * (crm history, crm log). A member of crm_admin appends in its own name
+ * whatever its row says by then: an admin who made themselves a rep, or
+ * left, writes that change's entry (the login role leaves crm_admin
+ * with it, crm_user_role()). Returns the policies made. */
 static int audit_policies(struct sbuf *b)
 {
 	sbuf_add(b, "ALTER TABLE " AUDIT_TABLE " ENABLE ROW LEVEL SECURITY;\n"
 		 "ALTER TABLE " AUDIT_TABLE " FORCE ROW LEVEL SECURITY;\n"
 		 "CREATE POLICY crm_admin_all ON " AUDIT_TABLE " TO crm_admin USING (" ADMIN_HOLDS ") "
-		 "WITH CHECK (" ADMIN_HOLDS ");\n");
+		 "WITH CHECK (" ADMIN_HOLDS ");\n"
+		 "CREATE POLICY crm_admin_own ON " AUDIT_TABLE " FOR INSERT TO crm_admin "
+		 "WITH CHECK (\"user\" = current_user::text);\n");
 	for (int i = 1; roles[i]; i++)
 		sbuf_addf(b, "GRANT SELECT, INSERT ON " AUDIT_TABLE " TO crm_%s;\n"
 			  "CREATE POLICY crm_%s_append ON " AUDIT_TABLE " FOR INSERT TO crm_%s "
 			  "WITH CHECK (\"user\" = crm_user());\n"
 			  "CREATE POLICY crm_%s_read ON " AUDIT_TABLE " FOR SELECT TO crm_%s "
 			  "USING (crm_entry_visible(entity));\n", roles[i], roles[i], roles[i], roles[i], roles[i]);
-	return 1 + 2 * ((int)(sizeof(roles) / sizeof(*roles)) - 2);
+	return 2 + 2 * ((int)(sizeof(roles) / sizeof(*roles)) - 2);
 }
 
 /* crm_may_share(type, id): whether the record is the caller's to share,
@@ -500,6 +600,7 @@ int policy_apply(struct crm *c, PGconn *conn, const struct schema *s, int *npoli
 	belongs_functions(c, conn, s, schema, &b);
 	decided_function(schema, &b);
 	field_function(schema, &b);
+	login_function(schema, &b);
 	share_function(&b);
 	free(schema);
 	for (int i = 0; i < s->n; i++) {
@@ -524,6 +625,34 @@ int policy_apply(struct crm *c, PGconn *conn, const struct schema *s, int *npoli
 	return rc;
 }
 
+/* Into b, what makes the existing login role name one of user of role
+ * again: LOGIN when crm made it and ended it, the other groups revoked. */
+static int login_again(struct crm *c, PGconn *conn, const char *name, const char *role, struct sbuf *b)
+{
+	struct sbuf groups = { 0 };
+	for (int i = 0; roles[i]; i++)
+		sbuf_addf(&groups, "%s'crm_%s'", i ? ", " : "", roles[i]);
+	char *sql = xasprintf("SELECT NOT r.rolcanlogin AND shobj_description(r.oid, 'pg_authid') IS NOT DISTINCT FROM "
+			      "'" LOGIN_MARK "', (SELECT string_agg(quote_ident(g.rolname), ', ') FROM pg_auth_members AS m "
+			      "JOIN pg_roles AS g ON g.oid = m.roleid WHERE m.member = r.oid AND g.rolname IN (%s) "
+			      "AND g.rolname <> 'crm_' || $2) FROM pg_roles AS r WHERE r.rolname = $1", groups.s);
+	sbuf_release(&groups);
+	const char *params[2] = { name, role };
+	PGresult *r;
+	int rc = pg_query(c, conn, sql, 2, params, &r, "reading the login role");
+	free(sql);
+	if (rc)
+		return rc;
+	char *who = pg_ident(conn, name);
+	if (PQntuples(r) && !strcmp(PQgetvalue(r, 0, 0), "t"))
+		sbuf_addf(b, "ALTER ROLE %s LOGIN;\n", who);
+	if (PQntuples(r) && !PQgetisnull(r, 0, 1))
+		sbuf_addf(b, "REVOKE %s FROM %s;\n", PQgetvalue(r, 0, 1), who);
+	free(who);
+	PQclear(r);
+	return CRM_OK;
+}
+
 int policy_login(struct crm *c, PGconn *conn, const char *name, const char *role, const char *password,
 		 bool *made)
 {
@@ -534,8 +663,19 @@ int policy_login(struct crm *c, PGconn *conn, const char *name, const char *role
 	*made = !exists;
 	char *who = pg_ident(conn, name);
 	struct sbuf b = { 0 };
-	if (!exists)
-		sbuf_addf(&b, "CREATE ROLE %s LOGIN;\n", who);
+	if (!exists) {   /* marked as crm's: crm_user_role() ends its LOGIN when the user leaves */
+		sbuf_addf(&b, "CREATE ROLE %s LOGIN;\nCOMMENT ON ROLE %s IS '" LOGIN_MARK "';\n", who, who);
+	} else {
+		/* one crm made and ended (a user who left, here or in another
+		 * database of the cluster) logs in again; it is in its role's
+		 * group alone, as crm_user_role() keeps it */
+		rc = login_again(c, conn, name, role, &b);
+		if (rc) {
+			free(who);
+			sbuf_release(&b);
+			return rc;
+		}
+	}
 	if (password) {
 		/* hashed here: the password itself never reaches the server's logs */
 		char *hash = PQencryptPasswordConn(conn, password, name, NULL);

@@ -15,7 +15,12 @@
  * Each group's policies hold only while crm_role(), the connected user's
  * role in this database's user table, is that group's: one who has left
  * (or whose role changed) holds none, whatever groups the login role is
- * in (group roles are the cluster's, shared by its databases).
+ * in (group roles are the cluster's, shared by its databases). The
+ * login role follows the user's row too: crm_user_role(), called as crm
+ * writes a user, and a deferred trigger on the user table as its
+ * transaction commits, make it a member of the user's group alone, or
+ * of none (and NOLOGIN, when crm made it) once the user left or was
+ * removed; for every database of the cluster, since roles are its.
  *
  * Beyond the record tables: the users and shares are readable by every
  * group (the policies read them; the user table has no row-level
@@ -45,9 +50,9 @@ int policy_groups(struct crm *c, PGconn *conn, int *made);
  * record types are c's (its SQLite database: crm's type registry). */
 int policy_apply(struct crm *c, PGconn *conn, const struct schema *s, int *npolicies);
 
-/* The login role of user name, member of role's group (made when
- * missing; its password set when password is not NULL). *made: whether
- * it was made. */
+/* The login role of user name, member of role's group alone (made when
+ * missing and marked as crm's, LOGIN again when crm ended it; its
+ * password set when password is not NULL). *made: whether it was made. */
 int policy_login(struct crm *c, PGconn *conn, const char *name, const char *role, const char *password,
 		 bool *made);
 

@@ -543,6 +543,22 @@ struct tier_row {
 	char *name, *tier, *was;
 };
 
+/* The day months calendar months before day (YYYY-MM-DD), into buf, as
+ * SQLite's date(day, '-N months') counts: the same day of that month,
+ * past its end into the next (2024-02-29 less 12 months is 2023-03-01). */
+static void months_before(const char *day, int months, char *buf)
+{
+	int y = 0, m = 0, d = 0;
+	if (sscanf(day, "%4d-%2d-%2d", &y, &m, &d) != 3) {
+		snprintf(buf, DATE_BUFSZ, "%s", day);
+		return;
+	}
+	long total = (long)y * 12 + (m - 1) - months;
+	char first[DATE_BUFSZ];
+	snprintf(first, sizeof(first), "%04ld-%02ld-01", total / 12, total % 12 + 1);
+	date_add_days(first, d - 1, buf);
+}
+
 int account_tier(struct crm *c, const struct service_opts *o)
 {
 	const struct type *ta = type_find(c, "account");
@@ -552,14 +568,19 @@ int account_tier(struct crm *c, const struct service_opts *o)
 	bool cash = table_exists(c, "payment") && table_exists(c, "contract");
 	/* what the user sees; --apply then needs write access to each (5) */
 	char *scope = query_scope(c, ta, "a", false);
-	/* payments received in the 12 months up to now, in the currency */
+	/* payments received in the 12 months up to today, in the currency:
+	 * the day counted from in C, as SQLite's date(today, '-12 months')
+	 * has it (a 29 February's is 1 March), the same on a server */
+	char today[DATE_BUFSZ], since[DATE_BUFSZ];
+	date_format_day(date_now(), today);
+	months_before(today, 12, since);
 	char *sql = xasprintf(
 		"SELECT a.id, a.name, a.tier, %s AS received FROM account AS a WHERE a.deleted_at IS NULL AND (%s) "
 		"ORDER BY received DESC, a.id", cash ?
 		"coalesce((SELECT sum(p.amount) FROM payment AS p JOIN contract AS k ON k.id = p.contract_id "
 		"WHERE k.account_id = a.id AND p.deleted_at IS NULL AND k.deleted_at IS NULL "
 		"AND coalesce(p.currency, k.currency, ?1) = ?1 "
-		"AND p.date <= substr(crm_now(), 1, 10) AND p.date > date(substr(crm_now(), 1, 10), '-12 months')), 0)" : "0",
+		"AND p.date <= ?2 AND p.date > ?3), 0)" : "0",
 		scope);
 	free(scope);
 	struct db_stmt *st;
@@ -569,8 +590,11 @@ int account_tier(struct crm *c, const struct service_opts *o)
 		free(cur);
 		return rc;
 	}
-	if (cash)
+	if (cash) {
 		db_bind_text(st, 1, cur, -1, DB_TRANSIENT);
+		db_bind_text(st, 2, today, -1, DB_TRANSIENT);
+		db_bind_text(st, 3, since, -1, DB_TRANSIENT);
+	}
 	struct tier_row *rows = NULL;
 	int n = 0;
 	long long total = 0;

@@ -49,8 +49,9 @@ char **team_users_with_role(struct crm *c, const char *role, const char *team)
 {
 	char **names = xcalloc(1, sizeof(char *));
 	int n = 0;
+	/* team NULL: any (cast: a server types the parameter from it) */
 	struct db_stmt *st = db_stmt(c, "SELECT name FROM \"user\" WHERE role = ? AND status = 'active' "
-				      "AND deleted_at IS NULL AND (?2 IS NULL OR team = ?2) ORDER BY name");
+				      "AND deleted_at IS NULL AND (CAST(?2 AS text) IS NULL OR team = ?2) ORDER BY name");
 	if (!st)
 		return names;
 	db_bind_text(st, 1, role, -1, DB_TRANSIENT);
@@ -101,6 +102,7 @@ static int team_tick(struct crm *c, bool all, bool dry)
 const struct module team_module = {
 	.name = "team",
 	.types = team_types,
+	.subscribers = user_subscribers,
 	.tick = team_tick,
 	.config_keys = team_config,
 	.scope = team_scope,

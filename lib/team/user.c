@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "core/db.h"
+#include "core/dialect.h"
+#include "core/event.h"
 #include "core/query.h"
 #include "core/record.h"
 #include "io/out.h"
@@ -114,6 +116,72 @@ static const struct type_ops user_ops = {
 
 const struct type team_user_type = {
 	"user", "users", 8, TYPE_FIELDS(user_fields), false, &user_ops, NULL, NULL, NULL,
+};
+
+/* ---- the login role on a server ---- */
+
+/* Whether a change of user ch may change what their login role is to
+ * be: made, restored, removed, or a new role or status. */
+static bool login_changes(const struct change *ch)
+{
+	if (!ch->before || !ch->after)
+		return true;
+	static const char *const keys[] = { "role", "status", "name" };
+	for (int i = 0; i < 3; i++) {
+		const char *b = given(ch->before, keys[i]), *a = given(ch->after, keys[i]);
+		if (!b != !a || (a && strcmp(a, b)))
+			return true;
+	}
+	return false;
+}
+
+/* On a server a user is also a login role in their role's group: made
+ * what the user's row now says, in the change's transaction (all of it
+ * goes back with the change). */
+static int login_follow(struct crm *c, const struct change *ch)
+{
+	const char *sql = dialect_user_login(c);
+	const char *name = given(ch->after ? ch->after : ch->before, "name");
+	if (!sql || !name || !login_changes(ch))
+		return CRM_OK;
+	struct db_stmt *st = db_stmt(c, sql);
+	int rc = CRM_OK;
+	if (st) {
+		db_bind_text(st, 1, name, -1, DB_TRANSIENT);
+		int src = db_step(st);
+		db_reset(st);
+		if (src != DB_ROW) {
+			char *what = xasprintf("the login role of %s", name);
+			rc = crm_dberror(c, src, what);
+			free(what);
+			/* a name the server keeps for its own roles (crm_rep, pg_...) */
+			if ((src & 0xff) == DB_MISMATCH)
+				c->errcode = rc = CRM_BADINPUT;
+		}
+	} else {
+		rc = c->errcode;
+	}
+	/* a server made before crm kept login roles (its init made none) */
+	if (rc && strstr(c->errmsg, "crm_user_role(") && strstr(c->errmsg, "does not exist")) {
+		char msg[sizeof(c->errmsg)];
+		snprintf(msg, sizeof(msg), "%s", c->errmsg);
+		rc = crm_error(c, CRM_DBERR, "%s (the server was made by an older crm: crm server user add adds users "
+			       "there)", msg);
+	}
+	return rc;
+}
+
+static bool login_wanted(struct crm *c, const char *event)
+{
+	return dialect_user_login(c) != NULL;
+}
+
+const struct subscriber user_subscribers[] = {
+	{ "user.created", login_follow, 0, login_wanted },
+	{ "user.updated", login_follow, 0, login_wanted },
+	{ "user.removed", login_follow, 0, login_wanted },
+	{ "user.restored", login_follow, 0, login_wanted },
+	{ NULL, NULL, 0, NULL },
 };
 
 int user_find(struct crm *c, const char *word, long long *id)

@@ -10,9 +10,15 @@
 
 #include <stdbool.h>
 #include "core/crm.h"
+#include "core/event.h"
 #include "core/type.h"
 
 extern const struct type team_user_type;
+
+/* On a server, a user's login role follows their row (made with the
+ * user, moved to their new role's group, ended when they leave or are
+ * removed, back when restored): the team module's subscribers. */
+extern const struct subscriber user_subscribers[];
 
 /* Whether s may be a user's name: one others can write after --as,
  * owner= and in team lists (no spaces, commas, colons or quotes). */
