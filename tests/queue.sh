@@ -24,7 +24,7 @@ queue_make() {
 	: >"$_dir/queue.lock"
 }
 
-# the first suite of DIR/queue, taken off it; fails when it is empty
+# the first suite of DIR/queue, taken off it; nothing once it is empty
 queue_pop() {
 	flock "$1/queue.lock" sh -c 'head -n 1 "$1/queue"; sed -i 1d "$1/queue"' _ "$1"
 }
