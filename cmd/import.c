@@ -13,7 +13,7 @@ static const struct opt import_opts[] = {
 	{ "map", 'm', "COL=FIELD,...", "which column fills which field (FIELD - ignores the column)", false },
 	{ "map-name", 0, "NAME", "start from the mapping saved under NAME", false },
 	{ "save-map", 0, "NAME", "save the mapping in effect under NAME", false },
-	{ "create-fields", 0, NULL, "unknown columns become new custom fields (else ignored)", false },
+	{ "create-fields", 0, NULL, "unknown columns become new custom fields (else ignored; an admin's, as field add is)", false },
 	{ "errors", 0, "FILE", "write rejected rows and skipped duplicates to FILE as JSON lines", false },
 	{ "on-duplicate", 0, "ACTION", "skip (default), update, merge or error", false },
 	{ "key", 'k', "FIELD", "match duplicates by FIELD (default: phone or email; accounts: name; a numbered record: its number)", false },
@@ -25,29 +25,8 @@ static const struct opt import_opts[] = {
 	OPT_END
 };
 
-/* On a server, a type imports there once its add runs there: the same
- * write path, row by row (and --create-fields, which changes the
- * schema, not yet). */
-static int server_adds(struct crm *c, const char *name, bool create_fields)
-{
-	const struct type *t = type_get(c, name);
-	if (!t)
-		return c->errcode;
-	if (create_fields)
-		return crm_error(c, CRM_USAGE, "not on a server yet: --create-fields (add the fields on a file, "
-				 "or map the columns with --map; crm help server says what runs on a server)");
-	const struct cmd_entry *e = cmd_find(t->name);
-	for (const struct cmd_verb *v = e ? e->verbs : NULL; v && v->name; v++)
-		if (!strcmp(v->name, "add") && v->flags & VERB_SERVER)
-			return CRM_OK;
-	return crm_error(c, CRM_USAGE, "not on a server yet: importing %s (work on a file for it; crm help "
-			 "server says what runs on a server)", t->plural);
-}
-
 static int import_exec(struct crm *c, struct args *a)
 {
-	if (c->db_role && server_adds(c, a->argv[0], arg_has(a, "create-fields")))
-		return c->errcode;
 	struct import_opts o = {
 		.type = a->argv[0],
 		.format = arg_get(a, "format"),

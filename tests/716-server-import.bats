@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # The team server (CLI.md 8.5): crm --db postgresql://... import of leads,
-# accounts, contacts, deals and products (CSV, stdin, .xlsx with Chinese
-# headers), import runs and import undo. The same commands on a file print
+# accounts, contacts, deals, products, activities and events (CSV, stdin,
+# .xlsx with Chinese headers), import runs and import undo. The same commands on a file print
 # the same lines; a bad file leaves nothing half written on the server; a
 # rep's duplicates are the records their role sees. A throwaway cluster
 # (tests/pg.bash) serves the whole file.
@@ -151,15 +151,68 @@ untimed() {
 	[ "$(grep -E '^[0-9]+$' "$BATS_TEST_TMPDIR/S.out" | paste -sd ' ')" = "3 3 1 3 2 2 1" ]
 	[ "$(count lead)" = 0 ]
 	[ "$(count audit "entity LIKE 'lead:%' OR entity LIKE 'import:%'")" = 0 ]
-	# what does not run on a server yet says so before it writes anything
-	printf 'entity,text\nlead:1,回电\n' > "$BATS_TEST_TMPDIR/act.csv"
-	run --separate-stderr crm --db "$A" import activities "$BATS_TEST_TMPDIR/act.csv"
-	assert_failure 2
-	[[ "$stderr" == *"not on a server yet: importing activities"* ]] || fail "stderr: $stderr"
-	run --separate-stderr crm --db "$A" import leads "$BATS_TEST_TMPDIR/bad.csv" --create-fields
-	assert_failure 2
-	[[ "$stderr" == *"not on a server yet: --create-fields"* ]] || fail "stderr: $stderr"
 	[ "$(count import_run "line > 0")" = 0 ]
+}
+
+@test "activities and events import on the server as on a file: runs, undo and the records they made" {
+	local side
+	printf 'entity,kind,text,at\nlead:1,call,回电 约周三,2026-11-02T10:00:00+08:00\nlead:1,visit,拜访,2026-11-03T15:00:00+08:00\nlead:9,call,无此客户,2026-11-03T16:00:00+08:00\n' \
+		> "$BATS_TEST_TMPDIR/act.csv"
+	printf 'lead,name,at\n1,pricing_view,2026-11-04T09:00:00+08:00\n1,demo_request,2026-11-04T09:05:00+08:00\n' \
+		> "$BATS_TEST_TMPDIR/ev.csv"
+	for side in F S; do
+		SIDE=$side
+		[ "$side" = F ] && pg_team_file
+		{
+			as alice lead add name=甲 phone=13800000001 | jq -c '{id, name}'
+			run --separate-stderr as alice import activities "$BATS_TEST_TMPDIR/act.csv"
+			echo "$status"; untimed <<<"$stderr"
+			as alice activity list --for lead:1 | jq -c '{entity, kind, text, at, owner}'
+			run --separate-stderr as alice import events - <"$BATS_TEST_TMPDIR/ev.csv"
+			echo "$status"; untimed <<<"$stderr"
+			as alice import runs | jq -c '{id, record_type, status, inserted, rejected}'
+			as alice import undo 1 2>&1 | untimed
+			as alice activity list --for lead:1 | jq -c '{kind, text}'
+		} > "$BATS_TEST_TMPDIR/$side.out" 2>&1
+	done
+	diff "$BATS_TEST_TMPDIR/F.out" "$BATS_TEST_TMPDIR/S.out"
+	cat "$BATS_TEST_TMPDIR/S.out"
+	# two activities of lead:1 made, lead:9's row rejected (exit 3)
+	grep -q '2 inserted, 0 updated, 0 skipped, 1 rejected' "$BATS_TEST_TMPDIR/S.out"
+	[ "$(grep -cE '^3$' "$BATS_TEST_TMPDIR/S.out")" = 1 ]
+	grep -q '"record_type":"event","status":"finished","inserted":2' "$BATS_TEST_TMPDIR/S.out"
+	# on the server: the run undone took its activities back; the events stay
+	[ "$(count activity "deleted_at IS NULL AND kind IN ('call', 'visit')")" = 0 ]
+	[ "$(count event)" = 2 ]
+	[ "$(count audit "entity LIKE 'import:%' AND action = 'import'")" = 2 ]
+}
+
+@test "import --create-fields on the server: new fields as on a file, and only an admin's" {
+	local side
+	printf '姓名,手机,微信群,客户等级\n甲,13800000011,群1,A\n乙,13800000012,,B\n' > "$BATS_TEST_TMPDIR/cf.csv"
+	for side in F S; do
+		SIDE=$side
+		[ "$side" = F ] && pg_team_file
+		{
+			run --separate-stderr as bob import leads "$BATS_TEST_TMPDIR/cf.csv" --create-fields
+			echo "$status"; echo "$stderr"
+			as alice field list lead || echo "exit $?"
+			run --separate-stderr as alice import leads "$BATS_TEST_TMPDIR/cf.csv" --create-fields
+			echo "$status"; untimed <<<"$stderr"
+			as alice field list lead | jq -c '{name, kind}'
+			as alice lead list --where "custom_2 = 'A'" | jq -c '{name, custom_1, custom_2}'
+			as alice lead list --sort custom_2 | jq -r .name
+		} > "$BATS_TEST_TMPDIR/$side.out" 2>&1
+	done
+	diff "$BATS_TEST_TMPDIR/F.out" "$BATS_TEST_TMPDIR/S.out"
+	cat "$BATS_TEST_TMPDIR/S.out"
+	# bob (a rep) may not change the schema: refused before a row is written
+	[ "$(head -1 "$BATS_TEST_TMPDIR/S.out")" = 5 ]
+	grep -qx "crm: import: settings are the admin's: bob is a rep" "$BATS_TEST_TMPDIR/S.out"
+	grep -q "column '客户等级' goes to the new field custom_2" "$BATS_TEST_TMPDIR/S.out"
+	grep -q '{"name":"甲","custom_1":"群1","custom_2":"A"}' "$BATS_TEST_TMPDIR/S.out"
+	[ "$(count lead)" = 2 ]
+	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM pg_attribute WHERE attrelid = 'lead'::regclass AND attname LIKE 'custom_%'")" = 2 ]
 }
 
 @test "a rep's import: duplicates are the records their role sees, the rows are theirs, runs are their own" {

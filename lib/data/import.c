@@ -29,6 +29,7 @@
 #include "io/out.h"
 #include "core/record.h"
 #include "base/text.h"
+#include "core/module.h"
 #include "io/xlsx.h"
 
 /* Set by SIGINT/SIGTERM: the one piece of global state, because a signal
@@ -303,8 +304,8 @@ static int unknown_column(struct importer *im, const char *header, char **field)
 	struct crm *c = im->c;
 	*field = NULL;
 	if (!im->o->create_fields) {
-		crm_warn(c, "%s: column '%s' is not a %s field: ignored (--map '%s=FIELD', or --create-fields)",
-			 im->file, header, im->tname, header);
+		crm_warn(c, "%s: column '%s' is not %s %s field: ignored (--map '%s=FIELD', or --create-fields)",
+			 im->file, header, text_article(im->tname), im->tname, header);
 		return CRM_OK;
 	}
 	char *name = new_field_name(im, header);
@@ -1597,6 +1598,10 @@ int import_files(struct crm *c, const struct import_opts *o, int nfiles, char **
 	if (o->encoding && !enc_known(o->encoding))
 		return crm_error(c, CRM_USAGE, "--encoding: '%s' is not one of auto, utf-8, gbk, gb18030, "
 				 "utf-16, utf-16le, utf-16be, latin1", o->encoding);
+	/* new fields are settings, the admin's as `crm field add` is (on a
+	 * server crm_field_column() refuses the others too) */
+	if (o->create_fields && module_permit(c, NULL, 0, "admin"))
+		return c->errcode;
 	struct importer im = { .c = c, .o = o, .tname = t->name, .fd = -1 };
 	if (o->dry_run)
 		c->rollback = c->dry_run = true;   /* from the start: nothing may commit on the way */
