@@ -345,10 +345,11 @@ void stable_pg_ddl(PGconn *conn, const struct stable *t, struct sbuf *b)
  * for anything else (crm_instant(t) reads t so, as a timestamptz);
  * unixepoch(t): SQLite's, its whole seconds since 1970 (the agenda's
  * spans). cash_line(...): a quote line's amounts, which
- * cash/price.c gives SQLite in C. group_concat(v, sep): SQLite's
- * aggregate of that name, the values (NULLs left out) joined by sep in
- * the order they come, NULL for none; static SQL both sides run calls
- * it (a ticket's pauses). sum(boolean): the trues counted, NULL when
+ * cash/price.c gives SQLite in C. group_concat(v [, sep]): SQLite's
+ * aggregate of that name, the values as text (NULLs left out) joined by
+ * sep (a comma without one) in the order they come, NULL for none;
+ * static SQL both sides run calls it (a ticket's pauses), and crm sql's
+ * queries may. sum(boolean): the trues counted, NULL when
  * there are none but NULLs, as SQLite's sum over a comparison (its 1 and
  * 0), which the reports count with. json_each(list): the values of a
  * JSON array as text, in a column named value, as SQLite's over a list
@@ -363,6 +364,10 @@ void schema_pg_functions(struct sbuf *b)
 	sbuf_add(b, "CREATE FUNCTION crm_concat_step(s text, v text, sep text) RETURNS text LANGUAGE sql IMMUTABLE "
 		 "AS $crm$ SELECT CASE WHEN v IS NULL THEN s WHEN s IS NULL THEN v ELSE s || sep || v END $crm$;\n"
 		 "CREATE AGGREGATE group_concat(text, text) (SFUNC = crm_concat_step, STYPE = text);\n"
+		 "CREATE FUNCTION crm_concat_any(s text, v anyelement) RETURNS text LANGUAGE sql IMMUTABLE "
+		 "AS $crm$ SELECT CASE WHEN v IS NULL THEN s WHEN s IS NULL THEN CAST(v AS text) "
+		 "ELSE s || ',' || CAST(v AS text) END $crm$;\n"
+		 "CREATE AGGREGATE group_concat(anyelement) (SFUNC = crm_concat_any, STYPE = text);\n"
 		 "CREATE FUNCTION crm_count_step(s bigint, v boolean) RETURNS bigint LANGUAGE sql IMMUTABLE "
 		 "AS $crm$ SELECT CASE WHEN v IS NULL THEN s ELSE coalesce(s, 0) + CAST(v AS integer) END $crm$;\n"
 		 "CREATE AGGREGATE sum(boolean) (SFUNC = crm_count_step, STYPE = bigint);\n"
