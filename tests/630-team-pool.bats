@@ -197,7 +197,7 @@ local_setup() {
 	CRM_NOW=2026-03-17T09:00:00+08:00 run crm automate tick
 	assert_success
 	[ "$(echo "$output" | jq -r 'select(.action == "reclaimed") | .entity' | tr '\n' ' ')" = "lead:4 account:3 " ]
-	run crm sql "SELECT group_concat(name, ',') AS kept FROM (SELECT name FROM lead WHERE owner = 'carol' UNION ALL SELECT name FROM account WHERE owner = 'carol')"
+	run crm sql "SELECT group_concat(name, ',') AS kept FROM (SELECT name FROM lead WHERE owner = 'carol' UNION ALL SELECT name FROM account WHERE owner = 'carol') AS k"
 	assert_output '{"kept":"有跟进,锁定,成交客户"}'
 	run crm lead show 4
 	[ "$(jqo '"\(.owner) \(.previous_owner)"')" = "null carol" ]

@@ -44,7 +44,9 @@ char *dialect_joined(const struct crm *c, const char *expr, const char *sep, con
 
 /* Whether the schema's triggers keep the derived data (a deal's reach,
  * the stays in stage_history and stage_stats): a file's do; a server has
- * no triggers, and crm writes them itself. */
+ * none of those, and crm writes them itself (its one trigger of the
+ * kind keeps a pooled record's owned_at, pooled_at and previous_owner:
+ * team/pool.c). */
 bool dialect_triggers(const struct crm *c);
 
 /* The period an instant or a day (text) falls in, as text: its month

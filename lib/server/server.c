@@ -18,6 +18,7 @@
 #include "server/schema.h"
 #include "server/server.h"
 #include "service/ticket.h"
+#include "team/pool.h"
 #include "team/user.h"
 
 const struct module server_module = {
@@ -189,6 +190,7 @@ static int build(struct crm *c, PGconn *conn, const struct schema *s, struct bui
 		  "INSERT INTO " MARK_TABLE " VALUES (%d, '%s');\n", db_schema_version(), stamp);
 	schema_pg_functions(&ddl);
 	ticket_pg_functions(&ddl);
+	pool_pg_triggers(&ddl);
 	int rc = pg_exec(c, conn, ddl.s, "making the tables");
 	sbuf_release(&ddl);
 	b->tables = s->n;

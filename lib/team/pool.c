@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "base/date.h"
+#include "base/sbuf.h"
 #include "core/config.h"
 #include "core/db.h"
 #include "core/record.h"
@@ -493,4 +494,20 @@ int pool_tick(struct crm *c, bool all, bool dry)
 		if (type_pooled(type_at(c, i)))
 			rc = tick_type(c, type_at(c, i), days, nodeal, remind_k, dry, &done);
 	return rc ? rc : done ? CRM_OK : CRM_NOTFOUND;
+}
+
+void pool_pg_triggers(struct sbuf *ddl)
+{
+	sbuf_add(ddl, "CREATE FUNCTION crm_owner_changed() RETURNS trigger LANGUAGE plpgsql AS $crm$ BEGIN "
+		 "IF TG_OP = 'INSERT' THEN "
+		 "IF NEW.owner IS NOT NULL AND NEW.owned_at IS NULL THEN NEW.owned_at := NEW.created_at; END IF; "
+		 "ELSIF NEW.owner IS DISTINCT FROM OLD.owner THEN "
+		 "NEW.owned_at := CASE WHEN NEW.owner IS NULL THEN NULL ELSE NEW.updated_at END; "
+		 "IF NEW.owner IS NULL THEN NEW.pooled_at := NEW.updated_at; END IF; "
+		 "IF NEW.owner IS NULL AND OLD.owner IS NOT NULL THEN NEW.previous_owner := OLD.owner; END IF; "
+		 "END IF; RETURN NEW; END $crm$;\n");
+	static const char *const pooled[] = { "lead", "account" };   /* as schema 021 */
+	for (size_t i = 0; i < sizeof(pooled) / sizeof(*pooled); i++)
+		sbuf_addf(ddl, "CREATE TRIGGER %s_owned BEFORE INSERT OR UPDATE OF owner ON \"%s\" "
+			  "FOR EACH ROW EXECUTE FUNCTION crm_owner_changed();\n", pooled[i], pooled[i]);
 }

@@ -40,4 +40,11 @@ int pool_lock(struct crm *c, const struct type *t, long long id, const char *rea
 /* The tick's part: reminders and reclaims. */
 int pool_tick(struct crm *c, bool all, bool dry);
 
+/* For crm server init: what the file's triggers (schema 021) keep on a
+ * pooled table, kept there by a trigger of the server's: owned_at when
+ * its owner got it, pooled_at when it last went to the pool and
+ * previous_owner who gave it back, whatever wrote the owner. */
+struct sbuf;
+void pool_pg_triggers(struct sbuf *ddl);
+
 #endif
