@@ -61,7 +61,7 @@ local_setup() {
 @test "a move records from, to, who, when in the history and fires nothing half-done" {
 	crm deal add name=a >/dev/null
 	CRM_NOW='2026-03-03 09:00' crm --as bob stage move 1 qualified >/dev/null
-	run crm sql "SELECT from_stage, to_stage, user, at FROM stage_history WHERE from_stage IS NOT NULL"
+	run crm sql "SELECT from_stage, to_stage, \"user\", at FROM stage_history WHERE from_stage IS NOT NULL"
 	assert_output '{"from_stage":"new","to_stage":"qualified","user":"bob","at":"2026-03-03T09:00:00+08:00"}'
 	run crm log --entity deal:1 --limit 1
 	assert_line --partial '"action":"stage_move"'
