@@ -151,9 +151,9 @@ static void hook_record(struct crm *c, const struct hook_item *it, const char *a
 	char saved[sizeof(c->errmsg)];
 	memcpy(saved, c->errmsg, sizeof(saved));
 	int saved_code = c->errcode;
-	if (db_exec(c, "BEGIN IMMEDIATE") == CRM_OK) {
+	if (db_begin(c) == CRM_OK) {   /* the backend's own (a file's takes the write lock now) */
 		if (audit_log(c, entity, action, NULL, after) == CRM_OK)
-			db_exec(c, "COMMIT");
+			db_commit(c);
 		db_rollback(c);
 	}
 	memcpy(c->errmsg, saved, sizeof(saved));
