@@ -76,6 +76,22 @@ records_of() {
 	[ "${#lines[@]}" -eq 1 ]
 }
 
+@test "an import refused before its first row (no name column, a header only) leaves no run behind" {
+	printf '地区,行业\n华东,SaaS\n' > "$BATS_TEST_TMPDIR/noname.csv"
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/noname.csv"
+	assert_failure 3
+	[[ "$stderr" == *"no column for name (姓名)"* ]] || fail "stderr: $stderr"
+	# with a good file after it: that file's run is the only one
+	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/noname.csv" "$BATS_TEST_TMPDIR/s.csv"
+	assert_failure 3
+	[[ "$stderr" == *"2 inserted, 0 updated, 1 skipped (1 repeated in the file), 1 rejected"* ]] || fail "stderr: $stderr"
+	run crm import runs
+	assert_success
+	[ "$(jq -c '[.status, .inserted]' <<<"$output" | paste -sd' ')" = '["finished",2]' ]
+	[ "$(count import_run)" = 1 ]
+	[ "$(count lead)" = 2 ]
+}
+
 @test "crm import undo: what the run made goes, the database is as before it, in one transaction" {
 	crm lead add name=老客户 phone=13900000000 >/dev/null
 	crm track 1 webinar >/dev/null

@@ -1092,6 +1092,30 @@ static int run_start(struct importer *im)
 	return CRM_OK;
 }
 
+/* A run that stopped before its first row (a header without a name
+ * column, a file that cannot be read) did nothing: its row, committed as
+ * it began, goes in the command's transaction (which keeps what files
+ * before it imported), so that crm import runs lists no run that never
+ * ran. The error stands whatever becomes of this. */
+static void run_forget(struct importer *im)
+{
+	struct crm *c = im->c;
+	if (!im->run_id || !db_in_txn(c))
+		return;
+	char saved[sizeof(c->errmsg)];
+	memcpy(saved, c->errmsg, sizeof(saved));
+	int code = c->errcode;
+	struct db_stmt *st = db_stmt(c, "DELETE FROM import_run WHERE id = ? AND line = 0 AND finished_at IS NULL");
+	if (st) {
+		db_bind_int64(st, 1, im->run_id);
+		db_step(st);
+		db_reset(st);
+	}
+	memcpy(c->errmsg, saved, sizeof(saved));
+	c->errcode = code;
+	im->run_id = 0;
+}
+
 /* Record how far we got (finished: the whole file), in the transaction
  * of the rows it counts. */
 static int run_save(struct importer *im, bool finished)
@@ -1521,6 +1545,8 @@ static int import_one(struct importer *im, const char *file)
 		/* bytes that cannot be read stop the file: say what was done before */
 		if (rc == CRM_BADINPUT && im->rows && !im->o->atomic && !im->o->dry_run)
 			summary(im);
+		else if (!im->rows && batching(im))
+			run_forget(im);
 		return rc;
 	}
 	if (interrupted) {
