@@ -10,16 +10,14 @@ local_setup() {
 	fresh_db
 }
 
-# Users with roles, straight into the user table (the team model's
-# commands make them the same way): tester admin, dave manager of team
-# sales, bob and carol reps in it, lily legal.
+# Users with roles: tester admin, dave manager of team sales, bob and
+# carol reps in it, lily legal.
 users() {
-	sqlite3 "$CRM_DB" "INSERT INTO \"user\"(name, role, team, manager, created_at, updated_at) VALUES
-		('tester', 'admin', NULL, NULL, '2026-01-01T09:00:00+08:00', '2026-01-01T09:00:00+08:00'),
-		('dave', 'manager', 'sales', NULL, '2026-01-01T09:00:00+08:00', '2026-01-01T09:00:00+08:00'),
-		('bob', 'rep', 'sales', 'dave', '2026-01-01T09:00:00+08:00', '2026-01-01T09:00:00+08:00'),
-		('carol', 'rep', 'sales', 'dave', '2026-01-01T09:00:00+08:00', '2026-01-01T09:00:00+08:00'),
-		('lily', 'legal', NULL, NULL, '2026-01-01T09:00:00+08:00', '2026-01-01T09:00:00+08:00')"
+	crm user add tester --role admin >/dev/null
+	crm --as tester user add dave --role manager --team sales >/dev/null
+	crm --as tester user add bob --role rep --team sales --manager dave >/dev/null
+	crm --as tester user add carol --role rep --team sales --manager dave >/dev/null
+	crm --as tester user add lily --role legal >/dev/null
 }
 
 @test "issue 15: raising a deal's amount after its approval voids it; the move needs a new one" {

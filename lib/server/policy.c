@@ -56,14 +56,17 @@ static const char *const derived[] = { "stage_stats", "funnel_counts", NULL };
  * them, whoever owns it: on a file the approval module acts for the
  * system there. And no group's role decides a step but as its decider
  * (a restrictive policy): approved or rejected only with "by" the user,
- * who holds the step and did not ask for it, so a rep's write access to
- * their own deal's steps through psql does not approve them. Like every
+ * who holds the step and does not own what waits on it (a manager may
+ * approve ahead, a step approve itself requests), so a rep's write
+ * access to their own deal's steps through psql does not approve them. Like every
  * group's policy it binds only while crm_role() is the group's role: the
  * groups are the cluster's, and a login role may be in crm_rep for one
  * database while a manager in another. */
 #define APPROVAL_TABLE "approval"
 #define DECIDED_TABLE "contract"
 #define DECIDED_FN "crm_decided"
+#define ENTITY_OWNER_FN "crm_entity_owner"
+#define WAITING_FN "crm_waiting"
 
 /* The shares: read by every group (the policies read them), written
  * by a group where crm shares (scope_may_share): a share given in the
@@ -351,6 +354,29 @@ static void decided_function(const char *schema, struct sbuf *b)
 		  "REVOKE ALL ON FUNCTION " DECIDED_FN "(text) FROM PUBLIC;\n", schema);
 	for (int i = 1; roles[i]; i++)
 		sbuf_addf(b, "GRANT EXECUTE ON FUNCTION " DECIDED_FN "(text) TO crm_%s;\n", roles[i]);
+	/* crm_waiting(who, grp): the entities with a pending step who holds
+	 * (it names who, or grp, who's group): who reads them and all their
+	 * steps while it waits (legal deciding a deal's step; the order of
+	 * the steps is read from all of them) */
+	sbuf_addf(b, "CREATE FUNCTION " WAITING_FN "(who text, grp text) RETURNS SETOF text LANGUAGE sql STABLE "
+		  "SECURITY DEFINER SET search_path = %s, pg_temp AS $crm$ SELECT entity FROM " APPROVAL_TABLE " "
+		  "WHERE status = 'pending' AND deleted_at IS NULL AND (role = grp OR role = who) $crm$;\n"
+		  "REVOKE ALL ON FUNCTION " WAITING_FN "(text, text) FROM PUBLIC;\n", schema);
+	for (int i = 1; roles[i]; i++)
+		sbuf_addf(b, "GRANT EXECUTE ON FUNCTION " WAITING_FN "(text, text) TO crm_%s;\n", roles[i]);
+	/* crm_entity_owner(entity): the owner of the deal, quote or contract
+	 * a step waits on, read past its policies (a manager deciding may not
+	 * see it otherwise): the owner never decides a step of their own, as
+	 * the approval module says on a file */
+	sbuf_addf(b, "CREATE FUNCTION " ENTITY_OWNER_FN "(e text) RETURNS text LANGUAGE sql STABLE SECURITY DEFINER "
+		  "SET search_path = %s, pg_temp AS $crm$ SELECT CASE split_part(e, ':', 1) "
+		  "WHEN 'deal' THEN (SELECT owner FROM deal WHERE id = CAST(split_part(e, ':', 2) AS bigint)) "
+		  "WHEN 'quote' THEN (SELECT owner FROM quote WHERE id = CAST(split_part(e, ':', 2) AS bigint)) "
+		  "WHEN 'contract' THEN (SELECT owner FROM contract WHERE id = CAST(split_part(e, ':', 2) AS bigint)) "
+		  "END $crm$;\n"
+		  "REVOKE ALL ON FUNCTION " ENTITY_OWNER_FN "(text) FROM PUBLIC;\n", schema);
+	for (int i = 1; roles[i]; i++)
+		sbuf_addf(b, "GRANT EXECUTE ON FUNCTION " ENTITY_OWNER_FN "(text) TO crm_%s;\n", roles[i]);
 }
 
 /* crm_field_column(tab, col, type, adding): a custom field's column
@@ -482,14 +508,15 @@ static int decider_policies(const char *table, struct sbuf *b)
 				  "TO crm_%s USING (true) WITH CHECK (crm_role() IS DISTINCT FROM '%s' "
 				  "OR status NOT IN ('approved', 'rejected') "
 				  "OR (\"by\" = crm_user() AND (role = '%s' OR role = crm_user()) "
-				  "AND requested_by IS DISTINCT FROM crm_user()));\n", r, r, r, r);
+				  "AND " ENTITY_OWNER_FN "(entity) IS DISTINCT FROM crm_user()));\n", r, r, r, r);
 		if (!strcmp(table, APPROVAL_TABLE))
 			sbuf_addf(b, "CREATE POLICY crm_%s_decide_read ON " APPROVAL_TABLE " FOR SELECT TO crm_%s "
-				  "USING (crm_role() = '%s' AND (role = '%s' OR role = crm_user()));\n"
+				  "USING (crm_role() = '%s' AND (role = '%s' OR role = crm_user() "
+				  "OR entity IN (SELECT " WAITING_FN "(crm_user(), '%s'))));\n"
 				  "CREATE POLICY crm_%s_decide ON " APPROVAL_TABLE " FOR UPDATE TO crm_%s "
 				  "USING (crm_role() = '%s' AND status = 'pending' AND (role = '%s' OR role = crm_user())) "
 				  "WITH CHECK (crm_role() = '%s' AND (role = '%s' OR role = crm_user()));\n",
-				  r, r, r, r, r, r, r, r, r, r);
+				  r, r, r, r, r, r, r, r, r, r, r);
 		else
 			sbuf_addf(b, "CREATE POLICY crm_%s_decided_read ON %s FOR SELECT TO crm_%s USING (crm_role() = '%s' "
 				  "AND '%s:' || id IN (SELECT " DECIDED_FN "(crm_user())));\n"
@@ -498,6 +525,22 @@ static int decider_policies(const char *table, struct sbuf *b)
 				  "WITH CHECK (crm_role() = '%s' AND '%s:' || id IN (SELECT " DECIDED_FN "(crm_user())));\n",
 				  r, table, r, r, table, r, table, r, r, table, r, table);
 	}
+	return n;
+}
+
+/* What a pending step waits on (a deal, a quote, a contract) is read by
+ * whoever holds that step while it waits (crm_waiting), as the approval
+ * module reads it for them on a file: legal deciding a deal's step.
+ * Returns the policies made. */
+static const char *const waited_on[] = { "deal", "quote", "contract", NULL };
+
+static int waiting_policies(const char *table, struct sbuf *b)
+{
+	int n = 0;
+	for (int i = 1; roles[i]; i++, n++)
+		sbuf_addf(b, "CREATE POLICY crm_%s_waiting_read ON %s FOR SELECT TO crm_%s USING (crm_role() = '%s' "
+			  "AND '%s:' || id IN (SELECT " WAITING_FN "(crm_user(), '%s')));\n",
+			  roles[i], table, roles[i], roles[i], table, roles[i]);
 	return n;
 }
 
@@ -616,6 +659,9 @@ int policy_apply(struct crm *c, PGconn *conn, const struct schema *s, int *npoli
 			*npolicies += run_policies(&b);
 		else if (!strcmp(s->t[i].name, SHARE_TABLE))
 			*npolicies += share_policies(&b);
+		for (int k = 0; waited_on[k]; k++)
+			if (!strcmp(s->t[i].name, waited_on[k]))
+				*npolicies += waiting_policies(s->t[i].name, &b);
 		for (size_t k = 0; k < sizeof(follows) / sizeof(*follows); k++)
 			if (!strcmp(s->t[i].name, follows[k].table))
 				*npolicies += follow_policies(conn, &follows[k], &b);
