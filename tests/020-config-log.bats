@@ -138,3 +138,16 @@ load helper
 	[[ "${lines[1]}" == "status=0" || "${lines[1]}" == "status=141" ]]
 	refute_output --partial 'crm:'
 }
+
+@test "config set db.url is refused (2): it says where the database is, so only the config file holds it" {
+	fresh_db
+	run --separate-stderr crm config set db.url "postgresql://bob:secret@db.example.com/crm"
+	assert_failure 2
+	[[ "$stderr" == *"put a line 'db.url = postgresql://...' in $HOME/.config/crm/config"* ]] || fail "stderr: $stderr"
+	[[ "$stderr" != *secret* ]] || fail "the password was echoed: $stderr"
+	run crm config get db.url
+	assert_failure 1
+	[ "$(crm log | wc -l)" -eq 0 ]
+	run crm help config
+	[[ "$output" == *"db.url"*"config file"* ]] || fail "help: $output"
+}

@@ -78,8 +78,8 @@ const struct config_key config_core_keys[] = {
 	{ "currency", "CNY", "the currency of an amount given without one" },
 	{ "db.busy_timeout", "5000", "milliseconds to wait for another command's write lock",
 	  is_wait, "milliseconds (5000) or a span (10s)" },
-	{ "db.url", NULL, "the team server (postgresql://...) when neither --db nor $CRM_DB says; in the "
-	  "config file: there crm lead add|list|show|update|rm and crm sql run, other commands not yet" },
+	{ "db.url", NULL, "the team server (postgresql://...) when neither --db nor $CRM_DB says: a line "
+	  "db.url = URL of the config file (it says where the database is, so no database holds it)" },
 	{ "user.name", NULL, "who you are when neither --as nor $CRM_USER says (else $USER)" },
 	{ "query.timeout", "10", "seconds a query of crm sql or --where may run (then exit 6)",
 	  config_is_count, "a whole number of seconds" },
@@ -362,6 +362,13 @@ int config_set(struct crm *c, const char *key, const char *value)
 		return crm_error(c, CRM_USAGE, "'%s' is not a setting crm knows%s%s%s (see 'crm help config'; "
 				 "settings of your own go under x.NAME)", key, near ? "; did you mean " : "",
 				 near ? near : "", near ? "?" : "");
+	}
+	if (!strcmp(key, "db.url")) {   /* read before any database is open */
+		char *path = config_file_path();   /* the value is not echoed: it may hold a password */
+		int rc = crm_error(c, CRM_USAGE, "db.url says where the database is, so it is read from the config "
+				   "file only: put a line 'db.url = postgresql://...' in %s (or use --db or $CRM_DB)", path);
+		free(path);
+		return rc;
 	}
 	if (k->check && k->check(value))
 		return crm_error(c, CRM_BADINPUT, "%s: '%s' is not %s", key, value,
