@@ -147,7 +147,8 @@ load helper
 	[[ "$stderr" != *secret* ]] || fail "the password was echoed: $stderr"
 	run crm config get db.url
 	assert_failure 1
-	[ "$(crm log | wc -l)" -eq 0 ]
+	run crm log --entity config:db.url
+	assert_failure 1
 	run crm help config
 	[[ "$output" == *"db.url"*"config file"* ]] || fail "help: $output"
 }
