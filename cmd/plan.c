@@ -80,6 +80,8 @@ const struct cmd_entry cmd_plan_entry = {
 		       "to it), unreceived and status: pending, partial, paid, or overdue (the due\n"
 		       "date has passed, from the day after, and it is not paid; a partly paid one\n"
 		       "too). A contract's plans may not add up to more than its amount (exit 4).\n"
+		       "A new plan takes what the contract's payments left unapplied (paid before\n"
+		       "there was a plan, or past the plans), oldest payment first.\n"
 		       "Events (crm automate tick, each once per plan): plan.due, config\n"
 		       "plan.remind_days (default 3) days before it is due, and plan.overdue.\n"
 		       "  crm plan split --contract HT-2026-0001 --parts 30%,40%,30% --first 2026-04-01",

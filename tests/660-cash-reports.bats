@@ -73,6 +73,31 @@ signed() {
 	[ "${lines[0]}" = "type,as_of,account_id,account,currency,not_due,d1_30,d31_60,d61_90,over_90,total" ]
 }
 
+@test "receivables: a signed contract without a plan is one instalment due the day it was signed, less its payments" {
+	signed 无计划 5000 CNY 1 alice 2026-01-15
+	# 2026-01-20 is 5 days after the signing: 5000 in d1_30
+	run --separate-stderr crm report receivables --as-of 2026-01-20
+	assert_success
+	[ "$(jq -c '[.account, .not_due, .d1_30, .d31_60, .total]' <<<"$output")" = '["杭州云启",0,5000,0,5000]' ]
+	# 1200 paid on 02-01: 5000 - 1200 = 3800, 46 days late on 03-02 (d31_60)
+	crm payment add --contract 1 amount=1200 date=2026-02-01 >/dev/null
+	run crm report receivables --as-of 2026-03-02
+	[ "$(jq -c '[.d1_30, .d31_60, .total]' <<<"$output")" = '[0,3800,3800]' ]
+	[ "$(crm contract show 1 | jq .unreceived)" = 3800 ]
+	# before it was signed it was not due; once a plan exists the plan says when
+	run crm report receivables --as-of 2026-01-10
+	assert_failure 1
+	crm plan add --contract 1 amount=5000 due=2026-06-30 >/dev/null
+	# the new plan takes the 1200 paid before it: 5000 - 1200 = 3800 open
+	[ "$(crm plan show 1 | jq -c '[.received, .unreceived, .status]')" = '[1200,3800,"partial"]' ]
+	run crm report receivables --as-of 2026-03-02
+	[ "$(jq -c '[.not_due, .d31_60, .total]' <<<"$output")" = '[3800,0,3800]' ]
+	# paid in full: nothing due
+	crm payment add --contract 1 amount=3800 date=2026-03-02 >/dev/null
+	run crm report receivables --as-of 2026-03-02
+	assert_failure 1
+}
+
 @test "receivables: nothing due is exit 1" {
 	run --separate-stderr crm report receivables
 	assert_failure 1

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/mem.h"
 #include "base/money.h"
 #include "cash/common.h"
 #include "cash/plan.h"
@@ -119,8 +120,62 @@ static int plan_updated(struct crm *c, const struct type *t, long long id, const
 	return CRM_OK;
 }
 
+/* A new plan takes what its contract's payments have left unapplied
+ * (paid before there was a plan for it, or past the plans there were),
+ * oldest payment first, up to its amount: so its open amount, the
+ * receivables and the contract's unreceived agree. */
+static int plan_inserted(struct crm *c, const struct type *t, long long id, const cJSON *after, unsigned flags)
+{
+	(void)t;
+	(void)after;
+	(void)flags;
+	struct db_stmt *st = db_stmt(c, "SELECT p.amount, y.id, y.amount - coalesce((SELECT sum(a.amount) "
+				      "FROM payment_alloc AS a WHERE a.payment_id = y.id), 0), y.date FROM plan AS p "
+				      "JOIN payment AS y ON y.contract_id = p.contract_id AND y.deleted_at IS NULL "
+				      "WHERE p.id = ? ORDER BY y.date, y.id");
+	if (!st)
+		return c->errcode;
+	db_bind_int64(st, 1, id);
+	struct loose { long long payment, amount; char date[16]; } *ls = NULL;
+	int n = 0, src;
+	long long left = 0;
+	while ((src = db_step(st)) == DB_ROW) {
+		left = db_column_int64(st, 0);
+		if (db_column_int64(st, 2) <= 0)
+			continue;
+		ls = xrealloc(ls, (n + 1) * sizeof(*ls));
+		ls[n].payment = db_column_int64(st, 1);
+		ls[n].amount = db_column_int64(st, 2);
+		snprintf(ls[n].date, sizeof(ls[n].date), "%s", (const char *)db_column_text(st, 3));
+		n++;
+	}
+	db_reset(st);
+	int rc = src == DB_DONE ? CRM_OK : crm_dberror(c, src, "plan");
+	for (int i = 0; !rc && i < n && left > 0; i++) {
+		long long take = ls[i].amount < left ? ls[i].amount : left;
+		struct db_stmt *ins = db_stmt(c, "INSERT INTO payment_alloc(payment_id, plan_id, amount, date) "
+					       "VALUES (?, ?, ?, ?)");
+		if (!ins) {
+			rc = c->errcode;
+			break;
+		}
+		db_bind_int64(ins, 1, ls[i].payment);
+		db_bind_int64(ins, 2, id);
+		db_bind_int64(ins, 3, take);
+		db_bind_text(ins, 4, ls[i].date, -1, DB_TRANSIENT);
+		src = db_step(ins);
+		db_reset(ins);
+		if (src != DB_DONE)
+			rc = crm_dberror(c, src, "plan");
+		left -= take;
+	}
+	free(ls);
+	return rc;
+}
+
 static const struct type_ops plan_ops = {
 	.fill = plan_fill,
+	.inserted = plan_inserted,
 	.updated = plan_updated,
 };
 

@@ -76,14 +76,21 @@ int cash_report_receivables(struct crm *c, const struct cash_report_opts *o)
 	}
 	char *scope = query_scope(c, type_find(c, "contract"), "k", false);
 	char *late = dialect_days_between_days(c, "?1", "p.due");
+	char *late_k = dialect_days_between_days(c, "?1", "substr(coalesce(k.signed_at, k.start), 1, 10)");
 	/* what each plan still has to receive on the day, and how late it is:
 	 * worked out once per plan (a flattened subquery would repeat the sum
-	 * in every bucket: 7 times the work) */
+	 * in every bucket: 7 times the work); a signed contract without a plan
+	 * is one instalment of its amount, due the day it was signed, less
+	 * what was paid on it by the day */
 	char *sql = xasprintf(
 		"WITH x AS MATERIALIZED (SELECT p.contract_id, p.amount - coalesce((SELECT sum(a.amount) "
 		"  FROM payment_alloc AS a WHERE a.plan_id = p.id AND a.date <= ?1), 0) AS open, "
 		"  %s AS late FROM plan AS p "
-		"  WHERE p.deleted_at IS NULL) "
+		"  WHERE p.deleted_at IS NULL "
+		"  UNION ALL SELECT k.id, k.amount - coalesce((SELECT sum(y.amount) FROM payment AS y "
+		"  WHERE y.contract_id = k.id AND y.deleted_at IS NULL AND y.date <= ?1), 0), %s "
+		"  FROM contract AS k WHERE k.status = 'signed' AND k.deleted_at IS NULL "
+		"  AND NOT EXISTS (SELECT 1 FROM plan AS p WHERE p.contract_id = k.id AND p.deleted_at IS NULL)) "
 		"SELECT %s, %s, k.currency, "
 		"sum(CASE WHEN x.late <= 0 THEN x.open ELSE 0 END), "
 		"sum(CASE WHEN x.late BETWEEN 1 AND 30 THEN x.open ELSE 0 END), "
@@ -94,8 +101,9 @@ int cash_report_receivables(struct crm *c, const struct cash_report_opts *o)
 		"WHERE x.open > 0 AND k.status = 'signed' AND k.deleted_at IS NULL "
 		"AND (k.signed_at IS NULL OR k.signed_at <= ?1) AND (%s) "
 		"GROUP BY %s, k.currency ORDER BY sum(x.open) DESC, %s, k.currency",
-		late, key, label, scope, key, key);
+		late, late_k, key, label, scope, key, key);
 	free(late);
+	free(late_k);
 	free(scope);
 	struct db_stmt *st;
 	rc = run(c, sql, day, &st);
