@@ -90,7 +90,7 @@ int cash_report_receivables(struct crm *c, const struct cash_report_opts *o)
 		"  UNION ALL SELECT k.id, k.amount - coalesce((SELECT sum(y.amount) FROM payment AS y "
 		"  WHERE y.contract_id = k.id AND y.deleted_at IS NULL AND y.date <= ?1), 0), %s "
 		"  FROM contract AS k WHERE k.status = 'signed' AND k.deleted_at IS NULL "
-		"  AND NOT EXISTS (SELECT 1 FROM plan AS p WHERE p.contract_id = k.id AND p.deleted_at IS NULL)) "
+		"  AND k.id NOT IN (SELECT p.contract_id FROM plan AS p WHERE p.deleted_at IS NULL)) "
 		"SELECT %s, %s, k.currency, "
 		"sum(CASE WHEN x.late <= 0 THEN x.open ELSE 0 END), "
 		"sum(CASE WHEN x.late BETWEEN 1 AND 30 THEN x.open ELSE 0 END), "
