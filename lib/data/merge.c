@@ -257,9 +257,9 @@ static int keys_load(struct crm *c, const struct type *t, const struct key *keys
  * too, the group of the smallest id first, each group's ids in order. */
 static struct db_stmt *groups_of(struct crm *c, int kind)
 {
-	struct db_stmt *st = db_stmt(c, "SELECT g.k, g.id, g.nk, g.first FROM (SELECT k, id, nk, count(*) OVER (PARTITION BY k) "
-					"AS n, min(id) OVER (PARTITION BY k) AS first FROM dedupe_key WHERE kind = ?) AS g "
-					"WHERE g.n > 1 ORDER BY g.first, g.id");
+	struct db_stmt *st = db_stmt(c, "SELECT g.k, g.id, g.nk, g.first FROM (SELECT k, id, nk, "
+					"count(*) OVER (PARTITION BY k) AS n, min(id) OVER (PARTITION BY k) AS first "
+					"FROM dedupe_key WHERE kind = ?) AS g WHERE g.n > 1 ORDER BY g.first, g.id");
 	if (st)
 		db_bind_int(st, 1, kind);
 	return st;

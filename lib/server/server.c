@@ -589,7 +589,8 @@ static int to_pg_on(struct crm *c, PGconn *conn, const struct schema *s, struct 
 	struct built b = { 0 };
 	if (!marked)
 		rc = build(c, conn, s, &b);   /* a new database: made a server first */
-	else if (!(rc = check_version(c, conn)) && !(rc = require_admin(c, conn, "crm migrate")) && !(rc = pg_empty(c, conn, s)))
+	else if (!(rc = check_version(c, conn)) && !(rc = require_admin(c, conn, "crm migrate"))
+		 && !(rc = pg_empty(c, conn, s)))
 		rc = pg_prepare(c, conn, s);
 	if (!rc)
 		rc = db_exec(c, "BEGIN");     /* one snapshot of the file */
