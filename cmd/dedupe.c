@@ -15,7 +15,7 @@ static int dedupe_exec(struct crm *c, struct args *a)
 
 static const struct cmd_verb dedupe_verbs[] = {
 	{ "", "TYPE [--by phone,email,name+company] [--fuzzy]", "find groups of likely duplicates",
-	  dedupe_opts, DB_READ, 1, 1, dedupe_exec },
+	  dedupe_opts, DB_READ, 1, 1, dedupe_exec, VERB_SERVER },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };
 
@@ -29,7 +29,8 @@ const struct cmd_entry cmd_dedupe_entry = {
 		       "form (杭州云启科技有限公司 = 杭州云启科技) and names without spaces or case\n"
 		       "(张 伟 = 张伟, Amy = amy), score 0.9, and names of three or more characters\n"
 		       "one apart at one company of up to 1000 people (李晓明 ~ 李小明), score\n"
-		       "0.8. The same records found by two keys are reported once. Merge a\n"
+		       "0.8. The same records found by two keys are reported once; on a server,\n"
+		       "among the records your role may see. Merge a\n"
 		       "group with\n"
 		       "  crm merge lead KEEP_ID DROP_ID...",
 };

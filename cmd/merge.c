@@ -18,7 +18,7 @@ static int merge_exec(struct crm *c, struct args *a)
 
 static const struct cmd_verb merge_verbs[] = {
 	{ "", "TYPE KEEP_ID DROP_ID...", "merge duplicates into one record (crm restore undoes it)",
-	  NULL, DB_WRITE, 3, -1, merge_exec, VERB_ADMIN },
+	  NULL, DB_WRITE, 3, -1, merge_exec, VERB_ADMIN | VERB_SERVER },
 	{ NULL, NULL, NULL, NULL, DB_NONE, 0, 0, NULL }
 };
 
@@ -30,5 +30,6 @@ const struct cmd_entry cmd_merge_entry = {
 		       "tags are joined. Activities, tasks, behaviour events, deals and contacts of\n"
 		       "the others move to it, and the others are removed. The merge is in the\n"
 		       "audit log; 'crm restore TYPE:DROP_ID' brings a dropped record back with\n"
-		       "what was moved from it.",
+		       "what was moved from it. It is an admin's; on a server it runs as the\n"
+		       "admin's login role, whose row-level security decides what it moves.",
 };

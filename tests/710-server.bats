@@ -378,7 +378,7 @@ ids_psql() {
 	for r in manager rep finance service legal; do
 		crm server user add "u_$r" --role "$r" --server "$URL" >/dev/null
 	done
-	tables=$(pg_psql "$DBNAME" postgres "SELECT relname FROM pg_class WHERE relrowsecurity AND relname NOT IN ('audit', 'lead_score', 'payment_alloc', 'import_run') ORDER BY 1")
+	tables=$(pg_psql "$DBNAME" postgres "SELECT relname FROM pg_class WHERE relrowsecurity AND relname NOT IN ('audit', 'lead_score', 'payment_alloc', 'ticket_breach', 'import_run') ORDER BY 1")
 	[ "$(echo "$tables" | wc -l)" -ge 18 ]   # every record type but the users
 	for u in a0 u_manager u_rep u_finance u_service u_legal; do
 		sql=""
@@ -389,6 +389,9 @@ ids_psql() {
 		# a payment's allocations (no id of their own) follow the payment
 		sql="$sql SELECT count(*) FROM payment_alloc; UPDATE payment_alloc SET amount = amount WHERE false;"
 		sql="$sql DELETE FROM payment_alloc WHERE false; INSERT INTO payment_alloc SELECT * FROM payment_alloc WHERE false;"
+		# and a ticket's breaches follow the ticket
+		sql="$sql SELECT count(*) FROM ticket_breach; UPDATE ticket_breach SET due = due WHERE false;"
+		sql="$sql DELETE FROM ticket_breach WHERE false; INSERT INTO ticket_breach SELECT * FROM ticket_breach WHERE false;"
 		run pg_psql "$DBNAME" "$u" "$sql"
 		assert_success
 	done

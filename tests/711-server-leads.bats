@@ -266,20 +266,26 @@ some_leads() {
 	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM lead")" = 0 ]
 }
 
-@test "rm --purge on the server; what does not run there yet exits 2 before connecting, nothing written" {
+@test "rm --purge on the server, check clean after; what does not run there yet exits 2, nothing written" {
 	SIDE=S
 	some_leads
+	crm --db "$A" track 2 demo_request >/dev/null
 	run --separate-stderr crm --db "$B" lead rm --purge 2
 	assert_success
 	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM lead WHERE id = 2")" = 0 ]
-	run --separate-stderr crm --db "$A" merge lead 1 3
+	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM lead_score")" = 0 ]
+	run --separate-stderr crm --db "$A" check
+	assert_success
+	printf 'name,微信群\n新线索,群一\n' > "$BATS_TEST_TMPDIR/f.csv"
+	run --separate-stderr crm --db "$A" import leads "$BATS_TEST_TMPDIR/f.csv" --create-fields
 	assert_failure 2
+	[[ "$stderr" == *"not on a server yet: --create-fields"* ]] || fail "$stderr"
 	[ "$(pg_psql "$DBNAME" postgres "SELECT count(*) FROM lead WHERE deleted_at IS NULL")" = 2 ]
-	# a server that is not there: exit 6 for what runs on one, exit 2 still for what does not
+	# a server that is not there: exit 6
 	run --separate-stderr crm --db "postgresql:///nope?host=$PG_SOCK&user=alice" lead list
 	assert_failure 6
 	run --separate-stderr crm --db "postgresql:///nope?host=$PG_SOCK&user=alice" dedupe leads
-	assert_failure 2
+	assert_failure 6
 }
 
 @test "ten writers at once, each as their own login role: no write lost, none refused, the audit log complete" {

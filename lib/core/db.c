@@ -209,14 +209,22 @@ void db_close(struct crm *c)
 	c->db_role = NULL;
 }
 
-int db_backup_to(struct crm *c, const char *path)
+int db_backup_target(struct crm *c, const char *path)
 {
-	sqlite3 *dst;
 	struct stat lst;
 	if (lstat(path, &lst) == 0)
 		return S_ISLNK(lst.st_mode)
 			? crm_error(c, CRM_CONFLICT, "backup file %s is a symbolic link: not written through", path)
 			: crm_error(c, CRM_CONFLICT, "backup file %s already exists", path);
+	return CRM_OK;
+}
+
+int db_backup_to(struct crm *c, const char *path)
+{
+	sqlite3 *dst;
+	int trc = db_backup_target(c, path);
+	if (trc)
+		return trc;
 	/* Into a new file of our own (O_EXCL, 0600) beside it, put in place
 	 * when whole: a backup is never half a file, nor written through a
 	 * link someone put in its place meanwhile. */
@@ -267,17 +275,22 @@ int db_backup_to(struct crm *c, const char *path)
 	return CRM_OK;
 }
 
+void db_check_line(struct crm *c, const char *check, const char *result)
+{
+	out_begin(c->out);
+	out_str(c->out, "type", "check");
+	out_str(c->out, "check", check);
+	out_str(c->out, "result", result);
+	out_end(c->out);
+}
+
 static int check_one(struct crm *c, const char *name, const char *sql, bool *damaged)
 {
 	sqlite3_stmt *st;
 	int rc = sqlite3_prepare_v2(c->db, sql, -1, &st, NULL);
 	if (rc != SQLITE_OK) {
 		*damaged = true;
-		out_begin(c->out);
-		out_str(c->out, "type", "check");
-		out_str(c->out, "check", name);
-		out_str(c->out, "result", sqlite3_errmsg(c->db));
-		out_end(c->out);
+		db_check_line(c, name, sqlite3_errmsg(c->db));
 		return CRM_OK;
 	}
 	int problems = 0;
@@ -290,30 +303,17 @@ static int check_one(struct crm *c, const char *name, const char *sql, bool *dam
 			const char *col = (const char *)sqlite3_column_text(st, i);
 			sbuf_addf(&b, "%s%s", i ? " " : "", col ? col : "");
 		}
-		out_begin(c->out);
-		out_str(c->out, "type", "check");
-		out_str(c->out, "check", name);
-		out_str(c->out, "result", b.s ? b.s : "");
-		out_end(c->out);
+		db_check_line(c, name, b.s ? b.s : "");
 		sbuf_release(&b);
 		problems++;
 	}
 	if (rc != SQLITE_DONE) {
 		problems++;
-		out_begin(c->out);
-		out_str(c->out, "type", "check");
-		out_str(c->out, "check", name);
-		out_str(c->out, "result", sqlite3_errmsg(c->db));
-		out_end(c->out);
+		db_check_line(c, name, sqlite3_errmsg(c->db));
 	}
 	sqlite3_finalize(st);
-	if (!problems) {
-		out_begin(c->out);
-		out_str(c->out, "type", "check");
-		out_str(c->out, "check", name);
-		out_str(c->out, "result", "ok");
-		out_end(c->out);
-	}
+	if (!problems)
+		db_check_line(c, name, "ok");
 	if (problems)
 		*damaged = true;
 	return CRM_OK;

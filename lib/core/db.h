@@ -99,10 +99,16 @@ struct db_stmt *db_stmt(struct crm *c, const char *sql);
 
 /* Online backup of the open database to path (safe while others write). */
 int db_backup_to(struct crm *c, const char *path);
+/* Whether a backup may be written at path: CRM_CONFLICT (recorded) when
+ * something is there, a file or a symbolic link (never written through). */
+int db_backup_target(struct crm *c, const char *path);
 
 /* Integrity and foreign-key checks, each printed as a record.
  * CRM_DBERR when the database is damaged. */
 int db_check(struct crm *c);
+/* One line of a check: {"type":"check","check":CHECK,"result":RESULT}
+ * ("ok", or a problem found). */
+void db_check_line(struct crm *c, const char *check, const char *result);
 
 /* The first column of the first row of sql (one optional text parameter),
  * newly allocated, or NULL. */

@@ -87,6 +87,11 @@ bool dialect_triggers(const struct crm *c)
 	return !dialect_server(c);
 }
 
+bool dialect_cascades(const struct crm *c)
+{
+	return !dialect_server(c);
+}
+
 char *dialect_json_values(const struct crm *c, const char *expr)
 {
 	/* crm stores a list (tags) as JSON text; an empty one may be '' */

@@ -49,6 +49,12 @@ char *dialect_joined(const struct crm *c, const char *expr, const char *sep, con
  * team/pool.c). */
 bool dialect_triggers(const struct crm *c);
 
+/* Whether the schema's foreign keys act as a record is deleted (ON
+ * DELETE CASCADE and SET NULL on the tables that are no record type: a
+ * lead's score, a deal's stage history): a file's do; a server has no
+ * foreign keys, and crm deletes and empties what they would. */
+bool dialect_cascades(const struct crm *c);
+
 /* The period an instant or a day (text) falls in, as text: its month
  * (2026-03) or the Monday its week starts (2026-03-02); an instant's in
  * local time (strftime/date(..., 'localtime'); a server's session time

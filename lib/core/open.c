@@ -102,6 +102,76 @@ int db_schema_version(void)
 	return v;
 }
 
+int db_schema_memory(struct crm *c, sqlite3 **db)
+{
+	*db = NULL;
+	sqlite3 *m;
+	if (sqlite3_open_v2(":memory:", &m, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL)
+	    != SQLITE_OK) {
+		sqlite3_close(m);
+		return crm_error(c, CRM_DBERR, "cannot make crm's schema in memory");
+	}
+	for (const struct migration *s = schema_migrations; s->name; s++) {
+		char *err = NULL;
+		if (sqlite3_exec(m, s->sql, NULL, NULL, &err) != SQLITE_OK) {
+			int rc = crm_error(c, CRM_DBERR, "schema migration %s failed in memory: %s", s->name,
+					   err ? err : sqlite3_errmsg(m));
+			sqlite3_free(err);
+			sqlite3_close(m);
+			return rc;
+		}
+	}
+	*db = m;
+	return CRM_OK;
+}
+
+static const char fkeys_slot = 0;
+
+static void fkeys_free(void *p)
+{
+	struct db_fkeys *f = p;
+	for (int i = 0; i < f->n; i++) {
+		free(f->k[i].table);
+		free(f->k[i].column);
+		free(f->k[i].parent);
+		free(f->k[i].on_delete);
+	}
+	free(f->k);
+	free(f);
+}
+
+const struct db_fkeys *db_foreign_keys(struct crm *c)
+{
+	struct db_fkeys *f = crm_slot_get(c, &fkeys_slot);
+	if (f)
+		return f;
+	sqlite3 *m;
+	if (db_schema_memory(c, &m))
+		return NULL;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v2(m, "SELECT t.name, k.\"from\", k.\"table\", k.on_delete, k.id FROM sqlite_schema AS t, "
+			       "pragma_foreign_key_list(t.name) AS k WHERE t.type = 'table' ORDER BY t.rowid, k.id, k.seq",
+			       -1, &st, NULL) != SQLITE_OK) {
+		crm_error(c, CRM_DBERR, "reading crm's foreign keys: %s", sqlite3_errmsg(m));
+		sqlite3_close(m);
+		return NULL;
+	}
+	f = xcalloc(1, sizeof(*f));
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		f->k = xrealloc(f->k, (f->n + 1) * sizeof(*f->k));
+		struct db_fkey *k = &f->k[f->n++];
+		k->table = xstrdup((const char *)sqlite3_column_text(st, 0));
+		k->column = xstrdup((const char *)sqlite3_column_text(st, 1));
+		k->parent = xstrdup((const char *)sqlite3_column_text(st, 2));
+		k->on_delete = xstrdup((const char *)sqlite3_column_text(st, 3));
+		k->id = sqlite3_column_int(st, 4);
+	}
+	sqlite3_finalize(st);
+	sqlite3_close(m);
+	crm_slot_set(c, &fkeys_slot, f, fkeys_free);
+	return f;
+}
+
 /* ---- open, create, migrate ---- */
 
 static int busy_timeout_ms(struct crm *c)

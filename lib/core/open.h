@@ -36,4 +36,25 @@ int db_create(struct crm *c);
 /* The schema version this binary writes. */
 int db_schema_version(void);
 
+/* A database in memory of its own with crm's migrations run in it: the
+ * schema as this crm makes it (what crm server init made a server from),
+ * to read what a server has no word for. The caller closes *db. */
+int db_schema_memory(struct crm *c, sqlite3 **db);
+
+/* The foreign keys of crm's schema, each a child table's column, the
+ * table it refers to (by its id) and its ON DELETE action (CASCADE, SET
+ * NULL, NO ACTION), in the order of the tables and of their keys (id:
+ * the key's number in its table, as SQLite's foreign_key_check has it).
+ * Read from db_schema_memory() once a command; NULL on error (recorded
+ * in c). */
+struct db_fkey {
+	char *table, *column, *parent, *on_delete;
+	int id;
+};
+struct db_fkeys {
+	struct db_fkey *k;
+	int n;
+};
+const struct db_fkeys *db_foreign_keys(struct crm *c);
+
 #endif

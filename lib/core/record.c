@@ -17,6 +17,7 @@
 #include "core/hook.h"
 #include "core/mask.h"
 #include "core/module.h"
+#include "core/open.h"
 #include "core/record.h"
 #include "core/search.h"
 #include "io/out.h"
@@ -1614,6 +1615,49 @@ cleanup:
 	return rc;
 }
 
+/* Run sql (taken), of one parameter, the id: CRM_OK or the error (of what). */
+static int exec_by_id(struct crm *c, char *sql, long long id, const char *what)
+{
+	struct db_stmt *st = db_stmt(c, sql);
+	free(sql);
+	if (!st)
+		return c->errcode;
+	db_bind_int64(st, 1, id);
+	int src = db_step(st);
+	db_reset(st);
+	return src != DB_DONE ? crm_dberror(c, src, what) : CRM_OK;
+}
+
+/* Where the database has no foreign keys (a server), the rows of the
+ * tables that are no record type and refer to record id of t (a lead's
+ * score, a deal's stage history, a payment's allocations) go as their
+ * keys in crm's schema say: deleted (CASCADE) or emptied (SET NULL). A
+ * file's foreign keys do it as the record's row goes. */
+static int purge_children(struct crm *c, const struct type *t, long long id)
+{
+	if (dialect_cascades(c))
+		return CRM_OK;
+	const struct db_fkeys *f = db_foreign_keys(c);
+	if (!f)
+		return c->errcode;
+	int rc = CRM_OK;
+	for (int i = 0; i < f->n && !rc; i++) {
+		const struct db_fkey *k = &f->k[i];
+		const struct type *u = type_find(c, k->table);
+		if (strcmp(k->parent, t->name) || (u && !strcmp(u->name, k->table)))
+			continue;   /* records: purge_dependents did them, through the write path */
+		char *sql;
+		if (!strcmp(k->on_delete, "CASCADE"))
+			sql = xasprintf("DELETE FROM \"%s\" WHERE \"%s\" = ?", k->table, k->column);
+		else if (!strcmp(k->on_delete, "SET NULL"))
+			sql = xasprintf("UPDATE \"%s\" SET \"%s\" = NULL WHERE \"%s\" = ?", k->table, k->column, k->column);
+		else
+			continue;
+		rc = exec_by_id(c, sql, id, k->table);
+	}
+	return rc;
+}
+
 /* Before a record is purged, what refers to it changes through the write
  * path, so that the audit log has it (the foreign keys would do it
  * silently): references to it are emptied (a contact's account_id), and
@@ -1661,7 +1705,7 @@ static int purge_dependents(struct crm *c, const struct type *t, long long id)
 			free(ids);
 		}
 	}
-	return rc;
+	return rc ? rc : purge_children(c, t, id);
 }
 
 int record_remove(struct crm *c, const struct type *t, long long id, bool purge)
@@ -1761,23 +1805,16 @@ int record_restore(struct crm *c, const struct type *t, long long id)
 			return rc;
 	}
 	c->errmsg[0] = 0;   /* not there at all: said below */
-	char *sql = xasprintf("UPDATE \"%s\" SET deleted_at = NULL WHERE id = ? AND deleted_at IS NOT NULL",
-			      t->name);
-	struct db_stmt *st = db_stmt(c, sql);
-	free(sql);
-	if (!st)
-		return c->errcode;
-	db_bind_int64(st, 1, id);
-	int src = db_step(st);
-	db_reset(st);
-	if (src != DB_DONE)
-		return crm_dberror(c, src, t->name);
+	int rc = exec_by_id(c, xasprintf("UPDATE \"%s\" SET deleted_at = NULL WHERE id = ? AND deleted_at IS NOT NULL",
+					 t->name), id, t->name);
+	if (rc)
+		return rc;
 	if (db_changes(c) == 0)
 		return record_exists(c, t, id)
 			? crm_error(c, CRM_NOTFOUND, "%s:%lld is not removed", t->name, id)
 			: crm_error(c, CRM_NOTFOUND, "no removed %s with id %lld", t->name, id);
 	cJSON *after = record_get(c, t, id, false);
-	int rc = search_mark(c, t, id);
+	rc = search_mark(c, t, id);
 	if (!rc)
 		rc = after_write(c, t, id, "restore", "restored", NULL, after, 0);
 	cJSON_Delete(after);

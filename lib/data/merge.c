@@ -14,24 +14,6 @@
 #include "core/query.h"
 #include "base/text.h"
 
-/* company_key(x) in SQL, for grouping by a company name without its noise. */
-static void fn_company_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	(void)argc;
-	const char *s = (const char *)sqlite3_value_text(argv[0]);
-	if (!s) {
-		sqlite3_result_null(ctx);
-		return;
-	}
-	char *k = company_key(s);
-	if (*k)
-		sqlite3_result_text(ctx, k, -1, free);
-	else {
-		free(k);
-		sqlite3_result_null(ctx);
-	}
-}
-
 /* A person's name as compared: ASCII lower-cased, without spaces and the
  * dots and dashes people put in names (张 伟 = 张伟, Amy = amy). */
 static char *name_key(const char *s)
@@ -51,17 +33,6 @@ static char *name_key(const char *s)
 		sbuf_addc(&b, (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p));
 	}
 	return b.s ? sbuf_detach(&b) : xstrdup("");
-}
-
-static void fn_name_key(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-	(void)argc;
-	const char *s = (const char *)sqlite3_value_text(argv[0]);
-	if (!s) {
-		sqlite3_result_null(ctx);
-		return;
-	}
-	sqlite3_result_text(ctx, name_key(s), -1, free);
 }
 
 /* The characters (code points) of UTF-8 s, at most max; their count. */
@@ -102,10 +73,15 @@ static bool near_names(const char *a, const char *b)
 	return d[n][m] == 1;
 }
 
-/* A key: the SQL that computes it, and how it is reported. */
+/* The keys dedupe compares, computed here from each record's fields (the
+ * same on a file and on a server, which has no C functions of crm's): into
+ * the TEMP table dedupe_key as (kind, k, id, nk), grouped there. */
+enum { KEY_PHONE, KEY_EMAIL, KEY_NAME, KEY_FUZZY, KEY_NEAR, KEY_KINDS };
+
+/* A key: how it is reported, whether the type has its fields. */
 struct key {
 	const char *name;
-	const char *sql;      /* over alias r; NULL when the type lacks a field */
+	bool have;
 	double score;
 };
 
@@ -150,34 +126,183 @@ static void group_print(struct crm *c, const struct type *t, const char *ids, co
 	cJSON_Delete(ents);
 }
 
-static int group_by(struct crm *c, const struct type *t, const struct key *k, long *groups)
+/* Rows for dedupe_key, written a batch at a time (one statement of
+ * KEY_BATCH rows: a server's round trip each). */
+#define KEY_BATCH 100
+
+struct key_rows {
+	struct crm *c;
+	int n;
+	int kind[KEY_BATCH];
+	long long id[KEY_BATCH];
+	char *k[KEY_BATCH], *nk[KEY_BATCH];
+};
+
+static int key_flush(struct key_rows *r)
 {
-	/* among the records the acting user may see */
+	if (!r->n)
+		return CRM_OK;
+	struct sbuf sql = { 0 };
+	sbuf_add(&sql, "INSERT INTO dedupe_key(kind, k, id, nk) VALUES ");
+	for (int i = 0; i < r->n; i++)
+		sbuf_add(&sql, i ? ", (?, ?, ?, ?)" : "(?, ?, ?, ?)");
+	struct db_stmt *st = db_stmt(r->c, sql.s);
+	sbuf_release(&sql);
+	int rc = st ? CRM_OK : r->c->errcode;
+	for (int i = 0; i < r->n; i++) {
+		if (st) {
+			db_bind_int(st, 4 * i + 1, r->kind[i]);
+			db_bind_text(st, 4 * i + 2, r->k[i], -1, DB_TRANSIENT);
+			db_bind_int64(st, 4 * i + 3, r->id[i]);
+			if (r->nk[i])
+				db_bind_text(st, 4 * i + 4, r->nk[i], -1, DB_TRANSIENT);
+			else
+				db_bind_null(st, 4 * i + 4);
+		}
+		free(r->k[i]);
+		free(r->nk[i]);
+	}
+	if (st) {
+		int src = db_step(st);
+		db_reset(st);
+		if (src != DB_DONE)
+			rc = crm_dberror(r->c, src, "dedupe");
+	}
+	r->n = 0;
+	return rc;
+}
+
+/* Add key k (taken) of record id, unless it is empty. */
+static int key_add(struct key_rows *r, int kind, char *k, long long id, char *nk)
+{
+	if (!k || !*k) {
+		free(k);
+		free(nk);
+		return CRM_OK;
+	}
+	r->kind[r->n] = kind;
+	r->k[r->n] = k;
+	r->id[r->n] = id;
+	r->nk[r->n++] = nk;
+	return r->n == KEY_BATCH ? key_flush(r) : CRM_OK;
+}
+
+static char *dup_or_null(const unsigned char *s)
+{
+	return s ? xstrdup((const char *)s) : NULL;
+}
+
+/* A company's key, NULL when nothing is left of it (or there is none). */
+static char *company_key_of(const char *s)
+{
+	if (!s)
+		return NULL;
+	char *k = company_key(s);
+	if (*k)
+		return k;
+	free(k);
+	return NULL;
+}
+
+/* The keys wanted of every live record of t the acting user may see,
+ * into dedupe_key. */
+static int keys_load(struct crm *c, const struct type *t, const struct key *keys, const bool *want)
+{
+	bool account = !strcmp(t->name, "account"), company = type_field(t, "company") != NULL;
+	bool named = (account || company) && (want[KEY_NAME] || want[KEY_FUZZY] || want[KEY_NEAR]);
 	char *scope = query_scope(c, t, "r", false);
-	char *sql = xasprintf("SELECT k, group_concat(id), count(*) FROM (SELECT %s AS k, r.id AS id FROM \"%s\" AS r "
-			      "WHERE r.deleted_at IS NULL AND (%s) ORDER BY r.id) WHERE k IS NOT NULL AND k <> '' "
-			      "GROUP BY k HAVING count(*) > 1 ORDER BY min(id)", k->sql, t->name, scope);
+	char *sql = xasprintf("SELECT r.id, %s, %s, %s, %s FROM \"%s\" AS r WHERE r.deleted_at IS NULL AND (%s) "
+			      "ORDER BY r.id", want[KEY_PHONE] && keys[KEY_PHONE].have ? "r.phone" : "NULL",
+			      want[KEY_EMAIL] && keys[KEY_EMAIL].have ? "r.email" : "NULL", named ? "r.name" : "NULL",
+			      named && company ? "r.company" : "NULL", t->name, scope);
 	free(scope);
 	struct db_stmt *st;
 	int rc = db_prepare(c, sql, -1, &st, NULL);
 	free(sql);
 	if (rc != DB_OK)
 		return crm_dberror(c, rc, "dedupe");
-	while ((rc = db_step(st)) == DB_ROW) {
-		const char *ids = (const char *)db_column_text(st, 1);
-		if (seen_before(c, ids))
-			continue;
-		/* the value as the user sees it: a phone finance sees masked
-		 * is not spelled out here either */
-		const struct field *f = type_field(t, k->name);
-		const char *v = (const char *)db_column_text(st, 0);
-		char *shown = f && mask_field(c, t, (int)(f - t->fields), NULL) ? mask_text(f, v) : NULL;
-		char *reason = xasprintf("same %s: %s", k->name, shown ? shown : v);
-		free(shown);
-		group_print(c, t, ids, reason, k->score, groups);
-		free(reason);
+	struct key_rows r = { .c = c };
+	rc = CRM_OK;
+	int src;
+	while (!rc && (src = db_step(st)) == DB_ROW) {
+		long long id = db_column_int64(st, 0);
+		const char *name = (const char *)db_column_text(st, 3), *co = (const char *)db_column_text(st, 4);
+		rc = key_add(&r, KEY_PHONE, dup_or_null(db_column_text(st, 1)), id, NULL);
+		if (!rc)
+			rc = key_add(&r, KEY_EMAIL, dup_or_null(db_column_text(st, 2)), id, NULL);
+		if (!rc && want[KEY_NAME] && keys[KEY_NAME].have)
+			rc = key_add(&r, KEY_NAME, account ? dup_or_null((const unsigned char *)name)
+						     : name && co ? xasprintf("%s / %s", name, co) : NULL, id, NULL);
+		char *ck = want[KEY_FUZZY] || want[KEY_NEAR] ? company_key_of(account ? name : co) : NULL;
+		if (!rc && want[KEY_FUZZY] && keys[KEY_FUZZY].have) {
+			char *nk = name ? name_key(name) : NULL;
+			rc = key_add(&r, KEY_FUZZY, account ? (ck ? xstrdup(ck) : NULL)
+						      : nk && ck ? xasprintf("%s / %s", nk, ck) : NULL, id, NULL);
+			free(nk);
+		}
+		if (!rc && want[KEY_NEAR] && company) {
+			rc = key_add(&r, KEY_NEAR, ck, id, name ? name_key(name) : NULL);
+			ck = NULL;
+		}
+		free(ck);
 	}
+	if (!rc && src != DB_DONE)
+		rc = crm_dberror(c, src, "dedupe");
 	db_finalize(st);
+	int frc = key_flush(&r);
+	return rc ? rc : frc;
+}
+
+/* The groups of one kind of key: its rows whose key another row has
+ * too, the group of the smallest id first, each group's ids in order. */
+static struct db_stmt *groups_of(struct crm *c, int kind)
+{
+	struct db_stmt *st = db_stmt(c, "SELECT g.k, g.id, g.nk, g.first FROM (SELECT k, id, nk, "
+					"count(*) OVER (PARTITION BY k) AS n, min(id) OVER (PARTITION BY k) AS first "
+					"FROM dedupe_key WHERE kind = ?) AS g WHERE g.n > 1 ORDER BY g.first, g.id");
+	if (st)
+		db_bind_int(st, 1, kind);
+	return st;
+}
+
+static int group_by(struct crm *c, const struct type *t, const struct key *k, int kind, long *groups)
+{
+	struct db_stmt *st = groups_of(c, kind);
+	if (!st)
+		return c->errcode;
+	/* the value as the user sees it: a phone finance sees masked is not
+	 * spelled out here either */
+	const struct field *f = type_field(t, k->name);
+	bool masked = f && mask_field(c, t, (int)(f - t->fields), NULL);
+	struct sbuf ids = { 0 };
+	char *v = NULL;
+	long long first = 0;
+	int rc;
+	for (;;) {
+		rc = db_step(st);
+		long long g = rc == DB_ROW ? db_column_int64(st, 3) : 0;
+		if (ids.s && (rc != DB_ROW || g != first)) {
+			if (!seen_before(c, ids.s)) {
+				char *shown = masked ? mask_text(f, v) : NULL;
+				char *reason = xasprintf("same %s: %s", k->name, shown ? shown : v);
+				free(shown);
+				group_print(c, t, ids.s, reason, k->score, groups);
+				free(reason);
+			}
+			sbuf_release(&ids);
+			ids = (struct sbuf){ 0 };
+			free(v);
+			v = NULL;
+		}
+		if (rc != DB_ROW)
+			break;
+		if (!ids.s) {
+			first = g;
+			v = xstrdup((const char *)db_column_text(st, 0));
+		}
+		sbuf_addf(&ids, "%s%lld", ids.s ? "," : "", db_column_int64(st, 1));
+	}
+	db_reset(st);
 	return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "dedupe");
 }
 
@@ -219,25 +344,20 @@ static void near_groups(struct crm *c, const struct type *t, const char *company
 }
 
 /* --fuzzy: people of the same company (without its noise) whose names
- * differ by a character. */
+ * differ by a character, the companies in the order of their first
+ * person. */
 static int near_by_company(struct crm *c, const struct type *t, long *groups)
 {
-	char *scope = query_scope(c, t, "r", false);
-	char *sql = xasprintf("SELECT company_key(r.company) AS ck, name_key(r.name), r.id FROM \"%s\" AS r "
-			      "WHERE r.deleted_at IS NULL AND ck IS NOT NULL AND (%s) ORDER BY ck, r.id", t->name, scope);
-	free(scope);
-	struct db_stmt *st;
-	int rc = db_prepare(c, sql, -1, &st, NULL);
-	free(sql);
-	if (rc != DB_OK)
-		return crm_dberror(c, rc, "dedupe");
+	struct db_stmt *st = groups_of(c, KEY_NEAR);
+	if (!st)
+		return c->errcode;
 	char *company = NULL, **names = NULL;
-	long long *ids = NULL;
-	int n = 0, cap = 0;
+	long long *ids = NULL, first = 0;
+	int n = 0, cap = 0, rc;
 	for (;;) {
 		rc = db_step(st);
-		const char *ck = rc == DB_ROW ? (const char *)db_column_text(st, 0) : NULL;
-		if (company && (!ck || strcmp(ck, company))) {
+		long long g = rc == DB_ROW ? db_column_int64(st, 3) : 0;
+		if (company && (rc != DB_ROW || g != first)) {
 			near_groups(c, t, company, ids, names, n, groups);
 			for (int i = 0; i < n; i++)
 				free(names[i]);
@@ -247,18 +367,20 @@ static int near_by_company(struct crm *c, const struct type *t, long *groups)
 		}
 		if (rc != DB_ROW)
 			break;
-		if (!company)
-			company = xstrdup(ck);
+		if (!company) {
+			company = xstrdup((const char *)db_column_text(st, 0));
+			first = g;
+		}
 		if (n == cap) {
 			cap = cap ? cap * 2 : 16;
 			names = xrealloc(names, cap * sizeof(*names));
 			ids = xrealloc(ids, cap * sizeof(*ids));
 		}
-		const char *nm = (const char *)db_column_text(st, 1);
+		const char *nm = (const char *)db_column_text(st, 2);
 		names[n] = xstrdup(nm ? nm : "");
-		ids[n++] = db_column_int64(st, 2);
+		ids[n++] = db_column_int64(st, 1);
 	}
-	db_finalize(st);
+	db_reset(st);
 	free(names);
 	free(ids);
 	return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "dedupe");
@@ -269,48 +391,57 @@ int dedupe_run(struct crm *c, const char *tn, const char *by, bool fuzzy)
 	const struct type *t = type_get(c, tn);
 	if (!t)
 		return c->errcode;
-	sqlite3_create_function(c->db, "company_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-				fn_company_key, NULL, NULL);
-	sqlite3_create_function(c->db, "name_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL,
-				fn_name_key, NULL, NULL);
-	bool has_company = type_field(t, "company") != NULL;
-	const char *company = has_company ? "r.company" : "NULL";
-	bool is_account = !strcmp(t->name, "account");
-	char *name_company = xasprintf("r.name || ' / ' || %s", company);
-	char *fz_name_company = xasprintf("name_key(r.name) || ' / ' || company_key(%s)", company);
-	struct key keys[] = {
-		{ "phone", type_field(t, "phone") ? "r.phone" : NULL, 1.0 },
-		{ "email", type_field(t, "email") ? "r.email" : NULL, 1.0 },
-		{ "name+company", is_account ? "r.name" : has_company ? name_company : NULL, 1.0 },
+	bool account = !strcmp(t->name, "account"), company = type_field(t, "company") != NULL;
+	const struct key keys[KEY_KINDS] = {
+		{ "phone", type_field(t, "phone") != NULL, 1.0 },
+		{ "email", type_field(t, "email") != NULL, 1.0 },
+		{ "name+company", account || company, 1.0 },
 		/* --fuzzy: company names without 有限公司, (中国), Co., Ltd. ... */
-		{ "name+company (fuzzy)", is_account ? "company_key(r.name)" : has_company ? fz_name_company : NULL, 0.9 },
+		{ "name+company (fuzzy)", account || company, 0.9 },
+		{ "similar names at one company", company, 0.8 },
 	};
-	const char *want = by ? by : "phone,email,name+company";
-	long groups = 0;
-	int rc = CRM_OK;
-	if (db_exec(c, "CREATE TEMP TABLE IF NOT EXISTS dedupe_seen(ids TEXT PRIMARY KEY); "
-		       "DELETE FROM dedupe_seen"))   /* the TEMP table: both backends look there first */
+	const char *want_s = by ? by : "phone,email,name+company";
+	/* the keys asked for, checked before anything is read */
+	bool want[KEY_KINDS] = { false };
+	char *copy = xstrdup(want_s), *save = NULL;
+	for (char *k = strtok_r(copy, ",", &save); k; k = strtok_r(NULL, ",", &save)) {
+		int i = 0;
+		while (i < KEY_FUZZY && strcmp(keys[i].name, k))
+			i++;
+		if (i == KEY_FUZZY) {
+			int rc = crm_error(c, CRM_USAGE, "--by: '%s' is not phone, email or name+company", k);
+			free(copy);
+			return rc;
+		}
+		want[i] = true;
+	}
+	free(copy);
+	want[KEY_FUZZY] = want[KEY_NEAR] = fuzzy && want[KEY_NAME];
+	/* the TEMP tables: both backends look there first */
+	if (db_exec(c, "CREATE TEMP TABLE IF NOT EXISTS dedupe_seen(ids TEXT PRIMARY KEY)")
+	    || db_exec(c, "CREATE TEMP TABLE IF NOT EXISTS dedupe_key(kind INTEGER, k TEXT, id BIGINT, nk TEXT)")
+	    || db_exec(c, "DELETE FROM dedupe_seen") || db_exec(c, "DELETE FROM dedupe_key"))
 		return c->errcode;
+	long groups = 0;
 	struct progress pg;
 	progress_begin(&pg, c, "dedupe", "groups");
-	char *copy = xstrdup(want), *save = NULL;
+	progress_phase(&pg, "dedupe: reading the records");
+	int rc = keys_load(c, t, keys, want);
+	copy = xstrdup(want_s);
+	save = NULL;
 	for (char *k = strtok_r(copy, ",", &save); k && !rc; k = strtok_r(NULL, ",", &save)) {
 		char phase[64];
 		snprintf(phase, sizeof(phase), "dedupe: by %s", k);
 		progress_phase(&pg, phase);
 		int i = 0;
-		while (i < 3 && strcmp(keys[i].name, k))
+		while (strcmp(keys[i].name, k))
 			i++;
-		if (i == 3) {
-			rc = crm_error(c, CRM_USAGE, "--by: '%s' is not phone, email or name+company", k);
-			break;
-		}
-		if (!keys[i].sql)
+		if (!keys[i].have)
 			continue;
-		rc = group_by(c, t, &keys[i], &groups);
-		if (!rc && fuzzy && i == 2 && keys[3].sql)
-			rc = group_by(c, t, &keys[3], &groups);
-		if (!rc && fuzzy && i == 2 && has_company) {
+		rc = group_by(c, t, &keys[i], i, &groups);
+		if (!rc && i == KEY_NAME && want[KEY_FUZZY])
+			rc = group_by(c, t, &keys[KEY_FUZZY], KEY_FUZZY, &groups);
+		if (!rc && i == KEY_NAME && want[KEY_NEAR] && keys[KEY_NEAR].have) {
 			progress_phase(&pg, "dedupe: similar names at one company");
 			rc = near_by_company(c, t, &groups);
 		}
@@ -318,8 +449,6 @@ int dedupe_run(struct crm *c, const char *tn, const char *by, bool fuzzy)
 	}
 	progress_end(&pg);
 	free(copy);
-	free(name_company);
-	free(fz_name_company);
 	if (rc)
 		return rc;
 	return groups ? CRM_OK : CRM_NOTFOUND;

@@ -794,11 +794,21 @@ int rules_list(struct crm *c, const char *name)
 
 int rules_rm(struct crm *c, const char *name)
 {
-	struct db_stmt *st = db_stmt(c, "DELETE FROM rule WHERE name = ?");
+	/* what it fired goes with it (a file's foreign key cascades; a
+	 * server has none) */
+	struct db_stmt *st = db_stmt(c, "DELETE FROM rule_fired WHERE rule_id IN (SELECT id FROM rule WHERE name = ?)");
 	if (!st)
 		return c->errcode;
 	db_bind_text(st, 1, name, -1, DB_TRANSIENT);
 	int rc = db_step(st);
+	db_reset(st);
+	if (rc != DB_DONE)
+		return crm_dberror(c, rc, "rule_fired");
+	st = db_stmt(c, "DELETE FROM rule WHERE name = ?");
+	if (!st)
+		return c->errcode;
+	db_bind_text(st, 1, name, -1, DB_TRANSIENT);
+	rc = db_step(st);
 	db_reset(st);
 	if (rc != DB_DONE)
 		return crm_dberror(c, rc, "rule");

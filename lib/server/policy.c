@@ -42,6 +42,7 @@ static const struct follow {
 	{ "stage_history", "deal", "deal_id", true },
 	{ "payment_alloc", "payment", "payment_id", true },
 	{ "ticket_pause", "ticket", "ticket_id", true },
+	{ "ticket_breach", "ticket", "ticket_id", true },
 };
 
 /* Counts per pipeline and stage that crm keeps as it writes deals (a
@@ -621,6 +622,24 @@ static int run_policies(struct sbuf *b)
 			  roles[i], roles[i], roles[i]);
 	return (int)(sizeof(roles) / sizeof(*roles)) - 1;
 }
+
+bool policy_secured(struct crm *c, const char *table)
+{
+	const struct type *t = type_find(c, table);
+	if (t && !strcmp(t->name, table))
+		return strcmp(table, USER_TABLE) != 0;
+	if (!strcmp(table, AUDIT_TABLE) || !strcmp(table, RUN_TABLE) || !strcmp(table, SHARE_TABLE))
+		return true;
+	for (size_t k = 0; k < sizeof(follows) / sizeof(*follows); k++)
+		if (!strcmp(table, follows[k].table))
+			return true;
+	return false;
+}
+
+const char policy_admin_sql[] =
+	/* crm_admin's policy holds: a member who is no crm user, or an admin */
+	"SELECT 1 FROM pg_roles WHERE rolname = current_user AND (rolsuper OR "
+	"(pg_has_role(current_user, 'crm_admin', 'MEMBER') AND coalesce(crm_role(), 'admin') = 'admin'))";
 
 int policy_apply(struct crm *c, PGconn *conn, const struct schema *s, int *npolicies)
 {

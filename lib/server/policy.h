@@ -50,6 +50,17 @@ int policy_groups(struct crm *c, PGconn *conn, int *made);
  * record types are c's (its SQLite database: crm's type registry). */
 int policy_apply(struct crm *c, PGconn *conn, const struct schema *s, int *npolicies);
 
+/* Whether policy_apply puts table under row-level security, enabled
+ * and forced: the record tables (but the user table), the audit log,
+ * the import runs, the shares and the tables that follow a record (a
+ * lead's score, a deal's stage history, ...). */
+bool policy_secured(struct crm *c, const char *table);
+
+/* A statement whose one row says the connected role reads every row of
+ * every table (a superuser, or crm_admin's policy holds for it: an
+ * admin, or a member of crm_admin who is no crm user); no row if not. */
+extern const char policy_admin_sql[];
+
 /* The login role of user name, member of role's group alone (made when
  * missing and marked as crm's, LOGIN again when crm ended it; its
  * password set when password is not NULL). *made: whether it was made. */

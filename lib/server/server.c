@@ -11,6 +11,7 @@
 #include "core/open.h"
 #include "core/search.h"
 #include "core/type.h"
+#include "io/fs.h"
 #include "io/out.h"
 #include "server/copy.h"
 #include "server/pg.h"
@@ -267,19 +268,17 @@ static int copy_in(struct crm *c, PGconn *conn, const struct stable *t, long lon
 }
 
 /* Whether the connected role may read everything: crm migrate from the
- * server copies all of it, not what a rep sees. */
-static int require_admin(struct crm *c, PGconn *conn)
+ * server (and crm backup there, what) copies all of it, not what a rep
+ * sees. */
+static int require_admin(struct crm *c, PGconn *conn, const char *what)
 {
 	int rc;
-	/* crm_admin's policy holds: a member who is no crm user, or an admin */
-	char *v = pg_get_text(c, conn, "SELECT 1 FROM pg_roles WHERE rolname = current_user AND (rolsuper OR "
-			      "(pg_has_role(current_user, 'crm_admin', 'MEMBER') AND coalesce(crm_role(), 'admin') = "
-			      "'admin'))", NULL, &rc);
+	char *v = pg_get_text(c, conn, policy_admin_sql, NULL, &rc);
 	bool ok = v != NULL;
 	free(v);
 	if (rc || ok)
 		return rc;
-	return crm_error(c, CRM_PERM, "crm migrate copies everything: connect as an admin (a member of crm_admin)");
+	return crm_error(c, CRM_PERM, "%s copies everything: connect as an admin (a member of crm_admin)", what);
 }
 
 /* ---- crm server init ---- */
@@ -592,7 +591,8 @@ static int to_pg_on(struct crm *c, PGconn *conn, const struct schema *s, struct 
 	struct built b = { 0 };
 	if (!marked)
 		rc = build(c, conn, s, &b);   /* a new database: made a server first */
-	else if (!(rc = check_version(c, conn)) && !(rc = require_admin(c, conn)) && !(rc = pg_empty(c, conn, s)))
+	else if (!(rc = check_version(c, conn)) && !(rc = require_admin(c, conn, "crm migrate"))
+		 && !(rc = pg_empty(c, conn, s)))
 		rc = pg_prepare(c, conn, s);
 	if (!rc)
 		rc = db_exec(c, "BEGIN");     /* one snapshot of the file */
@@ -764,7 +764,7 @@ static int from_pg_copy(struct crm *c, PGconn *conn, struct schema *s, struct ta
 }
 
 static int migrate_from_pg(struct crm *c, const char *url, const char *file, struct sqlite_side *side,
-			   struct schema *s, struct tally *t)
+			   struct schema *s, struct tally *t, const char *what)
 {
 	if (access(file, F_OK) == 0)
 		return crm_error(c, CRM_CONFLICT, "%s exists: crm migrate writes a new file", file);
@@ -782,7 +782,7 @@ static int migrate_from_pg(struct crm *c, const char *url, const char *file, str
 	if (!rc)
 		rc = check_version(c, conn);
 	if (!rc)
-		rc = require_admin(c, conn);
+		rc = require_admin(c, conn, what);
 	if (!rc)
 		rc = side_create(c, side, file);
 	if (!rc)
@@ -808,7 +808,7 @@ int server_migrate(struct crm *c, const char *from, const char *to)
 	struct schema s = { 0 };
 	struct tally t = { 0 };
 	copy_catch_signals(true);
-	int rc = to_pg ? migrate_to_pg(c, from, to, &s, &t) : migrate_from_pg(c, from, to, &side, &s, &t);
+	int rc = to_pg ? migrate_to_pg(c, from, to, &s, &t) : migrate_from_pg(c, from, to, &side, &s, &t, "crm migrate");
 	copy_catch_signals(false);
 	c->signal = copy_signal();   /* main ends of it, once all is rolled back (or committed) */
 	if (t.n && (rc == CRM_OK || (c->errmsg[0] && strstr(c->errmsg, "counts differ"))))
@@ -817,5 +817,44 @@ int server_migrate(struct crm *c, const char *from, const char *to)
 	free(t.target);
 	schema_release(&s);
 	side_leave(c, &side, rc != CRM_OK);
+	return rc;
+}
+
+/* ---- crm backup ---- */
+
+int server_backup(struct crm *c, const char *path)
+{
+	int rc = db_backup_target(c, path);
+	if (rc)
+		return rc;
+	/* made in a folder of ours beside path (its -wal too), put in place
+	 * when whole */
+	char *dir = xasprintf("%s.tmp-XXXXXX", path);
+	if (!mkdtemp(dir)) {
+		rc = crm_error(c, CRM_DBERR, "cannot create backup %s: %s", path, strerror(errno));
+		free(dir);
+		return rc;
+	}
+	char *tmp = xasprintf("%s/backup.db", dir), *url = xstrdup(c->db_path);
+	struct sqlite_side side;
+	side_enter(c, &side);
+	struct schema s = { 0 };
+	struct tally t = { 0 };
+	copy_catch_signals(true);
+	rc = migrate_from_pg(c, url, tmp, &side, &s, &t, "crm backup");
+	copy_catch_signals(false);
+	c->signal = copy_signal();
+	free(t.source);
+	free(t.target);
+	schema_release(&s);
+	side_leave(c, &side, rc != CRM_OK);
+	if (!rc && fs_commit(tmp, path, 0) != 0)
+		rc = errno == EEXIST ? crm_error(c, CRM_CONFLICT, "backup file %s already exists", path)
+				     : crm_error(c, CRM_DBERR, "cannot create backup %s: %s", path, strerror(errno));
+	remove_db_files(tmp);
+	rmdir(dir);
+	free(tmp);
+	free(url);
+	free(dir);
 	return rc;
 }

@@ -14,7 +14,8 @@
  * introspection of a database crm's own migrations made) and the team
  * layer's visibility rule (team/scope.h). The files: pg (the libpq
  * connection and errors), schema (the tables), copy (rows both ways),
- * policy (roles, grants, policies); server.c the three operations. */
+ * policy (roles, grants, policies), check (crm check there); server.c
+ * init, user add, migrate and backup. */
 #ifndef CRM_SERVER_SERVER_H
 #define CRM_SERVER_SERVER_H
 
@@ -38,5 +39,12 @@ int server_user_add(struct crm *c, const char *url, const struct server_user *u)
 /* crm migrate --from A --to B: one a database file, the other a server
  * URL; every table copied, the counts printed and checked. */
 int server_migrate(struct crm *c, const char *from, const char *to);
+
+/* crm backup on a server (c's): every table copied into a new database
+ * file at path, as crm migrate --from URL --to path does, made beside it
+ * and put in place when whole; CRM_CONFLICT when something is at path,
+ * CRM_PERM when the connected role is no admin. c's connection is closed
+ * after. */
+int server_backup(struct crm *c, const char *path);
 
 #endif
