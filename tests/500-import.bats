@@ -272,7 +272,10 @@ import_big_in_background() {
 	assert_success
 	before=$(crm sql "SELECT count(*) AS n FROM lead" | jq .n)
 	[ "$before" -lt 19000 ] || skip "the import finished before it could be killed"
-	[ "$(crm sql "SELECT count(*) AS n FROM audit WHERE action = 'insert' AND entity LIKE 'lead:%'" | jq .n)" = "$before" ]
+	# every lead there is the run's, from its line (the run is the audit
+	# entry: one for the whole import); on a file the batches wait aside
+	# until the import ends, on a server they are in the table
+	[ "$(crm sql "SELECT count(*) AS n FROM lead WHERE import_run = 1 AND import_line > 1" | jq .n)" = "$before" ]
 	run --separate-stderr crm import leads "$BATS_TEST_TMPDIR/big.csv" --resume
 	assert_success
 	[[ "$stderr" == *"resuming after line"* ]] || fail "stderr: $stderr"
