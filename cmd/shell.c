@@ -16,7 +16,8 @@
 
 /* Ctrl-C on a terminal: at the prompt it must not end the shell (and
  * lose its history); while a command runs it stops the command's SQL
- * (sqlite3_interrupt), which then fails and rolls back, and the prompt
+ * (the backend's interrupt: SQLite's, or a server's cancel), which then
+ * fails and rolls back, and the prompt
  * comes back. The handler can reach nothing else: the one piece of
  * global state, as in import.c. */
 static struct crm *volatile running;
@@ -26,8 +27,8 @@ static void on_sigint(int sig)
 {
 	(void)sig;
 	if (running) {
-		if (running->db)
-			sqlite3_interrupt(running->db);
+		if (running->conn)
+			db_conn_interrupt(running->conn);
 		return;
 	}
 	/* at the prompt: readline has put the terminal back and calls us

@@ -132,6 +132,9 @@ struct db_ops {
 	int (*savepoint)(struct db_conn *, const char *name);
 	int (*release)(struct db_conn *, const char *name);
 	int (*rollback_to)(struct db_conn *, const char *name);
+	/* from a signal handler (async-signal-safe): the statement running
+	 * now fails with DB_INTERRUPT (Ctrl-C in crm shell) */
+	void (*interrupt)(struct db_conn *);
 	void (*close)(struct db_conn *);
 };
 
@@ -309,6 +312,11 @@ static inline int db_conn_release(struct db_conn *conn, const char *name)
 static inline int db_conn_rollback_to(struct db_conn *conn, const char *name)
 {
 	return conn->ops->rollback_to(conn, name);
+}
+/* Stop the statement running on conn; safe in a signal handler. */
+static inline void db_conn_interrupt(struct db_conn *conn)
+{
+	conn->ops->interrupt(conn);
 }
 /* Close the connection (rolling back what is open) and free it, its
  * cached statements with it; NULL is fine. */

@@ -28,6 +28,7 @@
  * for when a feature needs RETURNING id instead. */
 #include <ctype.h>
 #include <stdio.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include "io/pq.h"
@@ -46,6 +47,8 @@ enum {
 struct pg_conn {
 	struct db_conn base;
 	PGconn *pg;
+	PGcancel *cancel;                  /* for pg_interrupt, made as it connects */
+	volatile sig_atomic_t interrupted; /* pg_interrupt asked: a cancel is DB_INTERRUPT */
 	int errcode;
 	char *errmsg;
 	long long changes;
@@ -133,6 +136,11 @@ static int fail(struct pg_conn *pc, const PGresult *res)
 	if (!msg)
 		msg = PQerrorMessage(pc->pg);
 	int code = map_state(state);
+	if (pc->interrupted && state && !strcmp(state, "57014")) {   /* canceled as asked, not timed out */
+		pc->interrupted = 0;
+		set_msg(pc, DB_INTERRUPT, "interrupted");
+		return DB_INTERRUPT;
+	}
 	set_msg(pc, code, msg && *msg ? msg : "unknown error");
 	return code;
 }
@@ -758,9 +766,22 @@ static int pg_rollback_to(struct db_conn *conn, const char *name)
 	return pg_savepoint_sql(conn, "ROLLBACK TO", name);
 }
 
+/* PQcancel is async-signal-safe (libpq says so): it asks the server, on
+ * a connection of its own, to cancel what this session runs. */
+static void pg_interrupt(struct db_conn *conn)
+{
+	struct pg_conn *pc = CONN(conn);
+	char err[128];
+	pc->interrupted = 1;
+	if (pc->cancel)
+		PQcancel(pc->cancel, err, sizeof(err));
+}
+
 static void pg_close(struct db_conn *conn)
 {
 	struct pg_conn *pc = CONN(conn);
+	if (pc->cancel)
+		PQfreeCancel(pc->cancel);
 	PQfinish(pc->pg);   /* the server rolls back what is open */
 	free(pc->errmsg);
 	free(pc);
@@ -801,6 +822,7 @@ static const struct db_ops pg_ops = {
 	.savepoint = pg_savepoint,
 	.release = pg_release,
 	.rollback_to = pg_rollback_to,
+	.interrupt = pg_interrupt,
 	.close = pg_close,
 };
 
@@ -843,6 +865,7 @@ int db_pg_connect(struct crm *c, const char *url, int lock_ms, struct db_conn **
 	struct pg_conn *pc = xcalloc(1, sizeof(*pc));
 	pc->base.ops = &pg_ops;
 	pc->pg = pg;
+	pc->cancel = PQgetCancel(pg);
 	char set[128];
 	snprintf(set, sizeof(set), "SET client_min_messages = warning; SET lock_timeout = %d", lock_ms > 0 ? lock_ms : 0);
 	if (pg_exec(&pc->base, set) != DB_OK) {

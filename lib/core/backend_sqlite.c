@@ -223,6 +223,11 @@ static int sq_rollback_to(struct db_conn *conn, const char *name)
 	return sq_savepoint_sql(conn, "ROLLBACK TO", name);
 }
 
+static void sq_interrupt(struct db_conn *conn)
+{
+	sqlite3_interrupt(((struct sq_conn *)conn)->db);
+}
+
 static void sq_close(struct db_conn *conn)
 {
 	free(conn);   /* the handle is the opener's */
@@ -261,6 +266,7 @@ static const struct db_ops sq_ops = {
 	.savepoint = sq_savepoint,
 	.release = sq_release,
 	.rollback_to = sq_rollback_to,
+	.interrupt = sq_interrupt,
 	.close = sq_close,
 };
 

@@ -23,7 +23,7 @@
 	PQ_FN(PQconnectdbParams) PQ_FN(PQfname) PQ_FN(PQdescribePrepared) PQ_FN(PQcmdStatus) \
 	PQ_FN(PQsetSingleRowMode) PQ_FN(PQsendQuery) PQ_FN(PQputCopyEnd) PQ_FN(PQputCopyData) \
 	PQ_FN(PQhost) PQ_FN(PQexecParams) PQ_FN(PQescapeLiteral) PQ_FN(PQescapeIdentifier) \
-	PQ_FN(PQencryptPasswordConn) PQ_FN(PQuser)
+	PQ_FN(PQencryptPasswordConn) PQ_FN(PQuser) PQ_FN(PQgetCancel) PQ_FN(PQcancel) PQ_FN(PQfreeCancel)
 
 struct pq_api {
 #define PQ_FN(name) __typeof__(name) *name;
@@ -72,6 +72,9 @@ int pq_load(char *err, size_t errsz);
 #define PQescapeLiteral pq_api.PQescapeLiteral
 #define PQescapeIdentifier pq_api.PQescapeIdentifier
 #define PQencryptPasswordConn pq_api.PQencryptPasswordConn
+#define PQgetCancel pq_api.PQgetCancel
+#define PQcancel pq_api.PQcancel
+#define PQfreeCancel pq_api.PQfreeCancel
 #endif
 
 #endif
