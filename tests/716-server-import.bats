@@ -256,6 +256,32 @@ untimed() {
 	[ "$(count lead "name IN ('卡罗的客户', '鲍勃的客户', '自己的')")" = 3 ]
 }
 
+@test "a rep's files in one import, one refused at its header: the others import, no run is left of it" {
+	local side
+	printf '地区,行业\n华东,SaaS\n' > "$BATS_TEST_TMPDIR/noname.csv"
+	printf 'name,phone\n戊,13800000005\n' > "$BATS_TEST_TMPDIR/one.csv"
+	for side in F S; do
+		SIDE=$side
+		[ "$side" = F ] && pg_team_file
+		{
+			run --separate-stderr as bob import leads "$BATS_TEST_TMPDIR/s.csv" "$BATS_TEST_TMPDIR/noname.csv" \
+				"$BATS_TEST_TMPDIR/one.csv"
+			# a server's sequence does not give the forgotten run's id again
+			echo "$status"; untimed <<<"$stderr" | sed -E 's/run [0-9]+ \(crm import undo [0-9]+/run N (crm import undo N/'
+			as bob import runs | jq -c '{status, inserted}'
+			as bob lead list | jq -r .name
+		} > "$BATS_TEST_TMPDIR/$side.out" 2>&1
+	done
+	diff "$BATS_TEST_TMPDIR/F.out" "$BATS_TEST_TMPDIR/S.out"
+	cat "$BATS_TEST_TMPDIR/S.out"
+	grep -q "one.csv: 1 inserted" "$BATS_TEST_TMPDIR/S.out"
+	[ "$(count import_run)" = 2 ]
+	[ "$(count import_run "line = 0")" = 0 ]
+	# and a run that did something is not bob's to delete by psql
+	[ "$(pg_psql "$DBNAME" bob "DELETE FROM import_run RETURNING id" | wc -l)" = 0 ]
+	[ "$(count import_run)" = 2 ]
+}
+
 @test "import on the server in a pipe: stdin in, --print out into the next command" {
 	printf 'name,phone,region\n甲,13800000001,华东\n乙,13800000002,华南\n' |
 		crm --db "$A" import leads - --print | crm --db "$A" lead update owner=bob >/dev/null

@@ -1105,11 +1105,20 @@ static void run_forget(struct importer *im)
 	char saved[sizeof(c->errmsg)];
 	memcpy(saved, c->errmsg, sizeof(saved));
 	int code = c->errcode;
-	struct db_stmt *st = db_stmt(c, "DELETE FROM import_run WHERE id = ? AND line = 0 AND finished_at IS NULL");
-	if (st) {
-		db_bind_int64(st, 1, im->run_id);
-		db_step(st);
-		db_reset(st);
+	/* under a savepoint: where the role may not delete the run (a server's
+	 * rep), the refusal must not abort what the command goes on with */
+	if (db_savepoint(c) == CRM_OK) {
+		struct db_stmt *st = db_stmt(c, "DELETE FROM import_run WHERE id = ? AND line = 0 AND finished_at IS NULL");
+		int drc = DB_ERROR;
+		if (st) {
+			db_bind_int64(st, 1, im->run_id);
+			drc = db_step(st);
+			db_reset(st);
+		}
+		if (drc == DB_DONE)
+			db_release(c);
+		else
+			db_rollback_to(c);
 	}
 	memcpy(c->errmsg, saved, sizeof(saved));
 	c->errcode = code;

@@ -615,12 +615,17 @@ static int run_policies(struct sbuf *b)
 		 "ALTER TABLE " RUN_TABLE " FORCE ROW LEVEL SECURITY;\n"
 		 "CREATE POLICY crm_admin_all ON " RUN_TABLE " TO crm_admin USING (" ADMIN_HOLDS ") "
 		 "WITH CHECK (" ADMIN_HOLDS ");\n");
-	for (int i = 1; roles[i]; i++)
-		sbuf_addf(b, "GRANT SELECT, INSERT, UPDATE ON " RUN_TABLE " TO crm_%s;\n"
+	/* a run deleted is only one that stopped before its first row (the
+	 * import forgets it): a group may not delete a run that did anything */
+	int n = 1;
+	for (int i = 1; roles[i]; i++, n += 2)
+		sbuf_addf(b, "GRANT SELECT, INSERT, UPDATE, DELETE ON " RUN_TABLE " TO crm_%s;\n"
 			  "CREATE POLICY crm_%s_runs ON " RUN_TABLE " TO crm_%s "
-			  "USING (\"user\" IN (SELECT crm_owners())) WITH CHECK (\"user\" IN (SELECT crm_owners()));\n",
-			  roles[i], roles[i], roles[i]);
-	return (int)(sizeof(roles) / sizeof(*roles)) - 1;
+			  "USING (\"user\" IN (SELECT crm_owners())) WITH CHECK (\"user\" IN (SELECT crm_owners()));\n"
+			  "CREATE POLICY crm_%s_runs_forget ON " RUN_TABLE " AS RESTRICTIVE FOR DELETE TO crm_%s "
+			  "USING (line = 0 AND finished_at IS NULL);\n",
+			  roles[i], roles[i], roles[i], roles[i], roles[i]);
+	return n;
 }
 
 bool policy_secured(struct crm *c, const char *table)
