@@ -507,7 +507,12 @@ void pool_pg_triggers(struct sbuf *ddl)
 		 "IF NEW.owner IS NULL AND OLD.owner IS NOT NULL THEN NEW.previous_owner := OLD.owner; END IF; "
 		 "END IF; RETURN NEW; END $crm$;\n");
 	static const char *const pooled[] = { "lead", "account" };   /* as schema 021 */
+	/* the WHEN clauses spare the rows that need nothing the function
+	 * call (a migrate's COPY of every lead) */
 	for (size_t i = 0; i < sizeof(pooled) / sizeof(*pooled); i++)
-		sbuf_addf(ddl, "CREATE TRIGGER %s_owned BEFORE INSERT OR UPDATE OF owner ON \"%s\" "
-			  "FOR EACH ROW EXECUTE FUNCTION crm_owner_changed();\n", pooled[i], pooled[i]);
+		sbuf_addf(ddl, "CREATE TRIGGER %s_owned BEFORE INSERT ON \"%s\" FOR EACH ROW "
+			  "WHEN (NEW.owner IS NOT NULL AND NEW.owned_at IS NULL) EXECUTE FUNCTION crm_owner_changed();\n"
+			  "CREATE TRIGGER %s_owner_changed BEFORE UPDATE OF owner ON \"%s\" FOR EACH ROW "
+			  "WHEN (NEW.owner IS DISTINCT FROM OLD.owner) EXECUTE FUNCTION crm_owner_changed();\n",
+			  pooled[i], pooled[i], pooled[i], pooled[i]);
 }
