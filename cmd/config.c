@@ -67,13 +67,16 @@ const struct cmd_entry cmd_config_entry = {
 	.verbs = config_verbs,
 	.description = "Settings live in the database (shared by everyone using it) and in\n"
 		       "$XDG_CONFIG_HOME/crm/config or ~/.config/crm/config (\"key = value\"\n"
-		       "lines); the database wins. `config set` takes only a key crm reads (listed\n"
-		       "below) or one of a family users name (team.NAME, import.map.NAME, x.NAME):\n"
+		       "lines); the database wins. db.url, which says where the database is, lives\n"
+		       "in the config file alone: config set and unset write it there (0600, the\n"
+		       "other lines kept). `config set` takes only a key crm reads (listed below)\n"
+		       "or one of a family users name (team.NAME, import.map.NAME, x.NAME):\n"
 		       "any other key is refused (exit 2) with the nearest known one, so a typo is\n"
 		       "not saved to be ignored. `config get KEY` prints the value, or the default\n"
 		       "when the key is unset; to tell them apart, `crm config get KEY --format\n"
 		       "jsonl` prints {\"key\",\"value\",\"source\"} where source is \"database\", the\n"
 		       "config file's path, or \"default\"; `crm config list --all` lists every\n"
-		       "setting that way. Every change is in the audit log (crm log).",
+		       "setting that way. Every change of the database's settings is in its audit\n"
+		       "log (crm log).",
 	.more_help = config_keys_help,
 };

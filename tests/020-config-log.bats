@@ -139,15 +139,29 @@ load helper
 	refute_output --partial 'crm:'
 }
 
-@test "config set db.url is refused (2): it says where the database is, so only the config file holds it" {
+@test "config set db.url writes the config file (it says where the database is), the other lines kept; unset takes it out" {
 	fresh_db
+	mkdir -p "$HOME/.config/crm"
+	printf '# mine\nuser.name = 张三\ndb.url = postgresql://old.example.com/crm\n' > "$HOME/.config/crm/config"
 	run --separate-stderr crm config set db.url "postgresql://bob:secret@db.example.com/crm"
-	assert_failure 2
-	[[ "$stderr" == *"put a line 'db.url = postgresql://...' in $HOME/.config/crm/config"* ]] || fail "stderr: $stderr"
-	[[ "$stderr" != *secret* ]] || fail "the password was echoed: $stderr"
-	run crm config get db.url
-	assert_failure 1
+	assert_success
+	[ "$(cat "$HOME/.config/crm/config")" = "$(printf '# mine\nuser.name = 张三\ndb.url = postgresql://bob:secret@db.example.com/crm')" ]
+	[ "$(stat -c %a "$HOME/.config/crm/config")" = 600 ]
+	# no database holds it, and none logs it
+	[ "$(crm --db "$CRM_DB" config get db.url --format jsonl | jq -r .source)" = "$HOME/.config/crm/config" ]
 	run crm log --entity config:db.url
+	assert_failure 1
+	# not a server's URL, or two lines: refused (3), the file as it was
+	run --separate-stderr crm --db "$CRM_DB" config set db.url /tmp/x.db
+	assert_failure 3
+	[[ "$stderr" == *"db.url: '/tmp/x.db' is not a postgresql:// URL"* ]] || fail "stderr: $stderr"
+	run --separate-stderr crm --db "$CRM_DB" config set db.url "$(printf 'postgresql://a\nx = y')"
+	assert_failure 3
+	grep -q 'db.url = postgresql://bob:secret@db.example.com/crm' "$HOME/.config/crm/config"
+	run crm --db "$CRM_DB" config unset db.url
+	assert_success
+	[ "$(cat "$HOME/.config/crm/config")" = "$(printf '# mine\nuser.name = 张三')" ]
+	run --separate-stderr crm --db "$CRM_DB" config unset db.url
 	assert_failure 1
 	run crm help config
 	[[ "$output" == *"db.url"*"config file"* ]] || fail "help: $output"

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/audit.h"
 #include "base/date.h"
@@ -11,6 +12,7 @@
 #include "core/config.h"
 #include "core/db.h"
 #include "core/module.h"
+#include "io/fs.h"
 #include "io/out.h"
 #include "base/sbuf.h"
 #include "base/text.h"
@@ -78,8 +80,8 @@ const struct config_key config_core_keys[] = {
 	{ "currency", "CNY", "the currency of an amount given without one" },
 	{ "db.busy_timeout", "5000", "milliseconds to wait for another command's write lock",
 	  is_wait, "milliseconds (5000) or a span (10s)" },
-	{ "db.url", NULL, "the team server (postgresql://...) when neither --db nor $CRM_DB says: a line "
-	  "db.url = URL of the config file (it says where the database is, so no database holds it)" },
+	{ "db.url", NULL, "the team server (postgresql://...) when neither --db nor $CRM_DB says: kept in the "
+	  "config file, not a database (it says where the database is); config set and unset write it there" },
 	{ "user.name", NULL, "who you are when neither --as nor $CRM_USER says (else $USER)" },
 	{ "query.timeout", "10", "seconds a query of crm sql or --where may run (then exit 6)",
 	  config_is_count, "a whole number of seconds" },
@@ -274,6 +276,62 @@ static const char *file_get(struct crm *c, const char *key)
 	return NULL;
 }
 
+/* The config file with key's lines gone and, unless value is NULL, a
+ * line key = value at its end: whole or not at all (a file beside it,
+ * renamed into place), 0600, the other lines as they were. */
+static int file_set(struct crm *c, const char *key, const char *value)
+{
+	if (value && (!*value || strpbrk(value, "\r\n")))
+		return crm_error(c, CRM_BADINPUT, "%s: a value of one line is needed", key);
+	if (value && strncmp(value, "postgresql://", 13) && strncmp(value, "postgres://", 11))
+		return crm_error(c, CRM_BADINPUT, "%s: '%s' is not a postgresql:// URL", key, value);
+	char *path = config_file_path(), *tmp = NULL, *line = NULL;
+	struct sbuf b = { 0 };
+	int rc = CRM_OK;
+	FILE *fp = fopen(path, "r");
+	if (!fp && errno != ENOENT)
+		rc = crm_error(c, CRM_USAGE, "cannot read %s: %s", path, strerror(errno));
+	size_t cap = 0;
+	while (fp && getline(&line, &cap, fp) > 0) {
+		const char *eq = line[0] == '#' ? NULL : strchr(line, '=');
+		char *k = eq ? xstrndup(line, (size_t)(eq - line)) : NULL, *kt = k ? text_trim(k) : NULL;
+		bool drop = kt && !strcmp(kt, key);
+		free(k);
+		free(kt);
+		if (drop)
+			continue;
+		sbuf_add(&b, line);
+		if (b.len && b.s[b.len - 1] != '\n')
+			sbuf_addc(&b, '\n');
+	}
+	free(line);
+	if (fp)
+		fclose(fp);
+	if (value)
+		sbuf_addf(&b, "%s = %s\n", key, value);
+	int fd = rc || make_parent_dirs(path) ? -1 : fs_temp_beside(path, &tmp);
+	if (!rc && fd < 0)
+		rc = crm_error(c, CRM_USAGE, "cannot write %s: %s", path, strerror(errno));
+	if (fd >= 0) {
+		size_t len = b.len, off = 0;
+		while (off < len) {
+			ssize_t w = write(fd, b.s + off, len - off);
+			if (w <= 0)
+				break;
+			off += (size_t)w;
+		}
+		bool ok = off == len && fsync(fd) == 0;
+		ok = close(fd) == 0 && ok;
+		if (!ok || fs_commit(tmp, path, 1) != 0)
+			rc = crm_error(c, CRM_USAGE, "cannot write %s: %s", path, strerror(errno));
+	}
+	free(tmp);
+	free(path);
+	sbuf_release(&b);
+	config_release(c);   /* read again, as written */
+	return rc;
+}
+
 char *config_get(struct crm *c, const char *key)
 {
 	if (c->conn) {
@@ -363,13 +421,8 @@ int config_set(struct crm *c, const char *key, const char *value)
 				 "settings of your own go under x.NAME)", key, near ? "; did you mean " : "",
 				 near ? near : "", near ? "?" : "");
 	}
-	if (!strcmp(key, "db.url")) {   /* read before any database is open */
-		char *path = config_file_path();   /* the value is not echoed: it may hold a password */
-		int rc = crm_error(c, CRM_USAGE, "db.url says where the database is, so it is read from the config "
-				   "file only: put a line 'db.url = postgresql://...' in %s (or use --db or $CRM_DB)", path);
-		free(path);
-		return rc;
-	}
+	if (!strcmp(key, "db.url"))   /* read before any database is open */
+		return file_set(c, key, value);
 	if (k->check && k->check(value))
 		return crm_error(c, CRM_BADINPUT, "%s: '%s' is not %s", key, value,
 				 k->expects ? k->expects : "a value it takes");
@@ -403,6 +456,11 @@ int config_set(struct crm *c, const char *key, const char *value)
 
 int config_unset(struct crm *c, const char *key)
 {
+	if (!strcmp(key, "db.url")) {
+		if (!file_get(c, key))
+			return crm_error(c, CRM_NOTFOUND, "'%s' is not set", key);
+		return file_set(c, key, NULL);
+	}
 	char *old = db_get_text(c, "SELECT value FROM config WHERE key = ?", key);
 	if (!old)
 		return crm_error(c, CRM_NOTFOUND, "'%s' is not set", key);
