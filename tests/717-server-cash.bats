@@ -393,3 +393,26 @@ paid() {
 	# (bob: 丙 A as he sees it, 甲 C; carol: 乙 A, 丁 C; alice: 丙 C again)
 	[ "$(count audit "entity LIKE 'account:%' AND action = 'update'")" = 5 ]
 }
+
+@test "a deal's legal step on the server: legal reads the deal and its steps while the step waits, in order, then no more; the owner never decides" {
+	SIDE=S
+	as alice config set approval.amount_over 1000 >/dev/null
+	as alice config set approval.deal.steps manager,legal >/dev/null
+	as bob deal add name=大单 amount=5000 >/dev/null
+	as bob stage move 1 negotiation 2>/dev/null || true
+	# lily (legal) may not see bob's deals, but this one waits on her step
+	[ "$(pg_psql "$DBNAME" lily "SELECT id FROM deal")" = 1 ]
+	[ "$(pg_psql "$DBNAME" lily "SELECT step || ' ' || role FROM approval ORDER BY step" | paste -sd,)" = "1 manager,2 legal" ]
+	# her step is not the next: the manager's comes first (4), nothing decided
+	run --separate-stderr as lily approve deal:1
+	assert_failure 4
+	[[ "$stderr" == *"step 2 (legal) is not the next: step 1 (manager) comes first"* ]] || fail "stderr: $stderr"
+	# bob's psql cannot approve his own deal's step, though he reads it
+	[ "$(pg_psql "$DBNAME" bob "UPDATE approval SET status = 'approved', \"by\" = 'bob' WHERE step = 1 RETURNING id" 2>/dev/null | wc -l)" = 0 ]
+	[ "$(count approval "status = 'pending'")" = 2 ]
+	as dave approve deal:1 >/dev/null
+	as lily approve deal:1 | jq -e '.status == "approved"' >/dev/null
+	as bob stage move 1 negotiation | jq -e '.stage == "negotiation"' >/dev/null
+	# decided: the deal is not hers to read any more
+	[ -z "$(pg_psql "$DBNAME" lily "SELECT id FROM deal")" ]
+}
