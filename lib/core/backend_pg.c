@@ -136,10 +136,15 @@ static int fail(struct pg_conn *pc, const PGresult *res)
 	if (!msg)
 		msg = PQerrorMessage(pc->pg);
 	int code = map_state(state);
-	if (pc->interrupted && state && !strcmp(state, "57014")) {   /* canceled as asked, not timed out */
+	if (state && !strcmp(state, "57014")) {
+		/* canceled as asked, or timed out (a cancel asked while nothing
+		 * ran is no part of a later timeout) */
+		bool asked = pc->interrupted && !(msg && strstr(msg, "statement timeout"));
 		pc->interrupted = 0;
-		set_msg(pc, DB_INTERRUPT, "interrupted");
-		return DB_INTERRUPT;
+		if (asked) {
+			set_msg(pc, DB_INTERRUPT, "interrupted");
+			return DB_INTERRUPT;
+		}
 	}
 	set_msg(pc, code, msg && *msg ? msg : "unknown error");
 	return code;
