@@ -407,6 +407,10 @@ paid() {
 	run --separate-stderr as lily approve deal:1
 	assert_failure 4
 	[[ "$stderr" == *"step 2 (legal) is not the next: step 1 (manager) comes first"* ]] || fail "stderr: $stderr"
+	# carol, a rep of another team, may not see the deal: 5 naming it
+	run --separate-stderr as carol approve deal:1
+	assert_failure 5
+	[[ "$stderr" == *"deal:1 is not visible to carol"* ]] || fail "stderr: $stderr"
 	# bob's psql cannot approve his own deal's step, though he reads it
 	[ "$(pg_psql "$DBNAME" bob "UPDATE approval SET status = 'approved', \"by\" = 'bob' WHERE step = 1 RETURNING id" 2>/dev/null | wc -l)" = 0 ]
 	[ "$(count approval "status = 'pending'")" = 2 ]
