@@ -136,7 +136,7 @@ static int plan_inserted(struct crm *c, const struct type *t, long long id, cons
 	if (!st)
 		return c->errcode;
 	db_bind_int64(st, 1, id);
-	struct loose { long long payment, amount; char date[16]; } *ls = NULL;
+	struct loose { long long payment, amount; char date[40]; } *ls = NULL;
 	int n = 0, src;
 	long long left = 0;
 	while ((src = db_step(st)) == DB_ROW) {

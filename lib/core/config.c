@@ -322,6 +322,8 @@ static int file_set(struct crm *c, const char *key, const char *value)
 		}
 		bool ok = off == len && fsync(fd) == 0;
 		ok = close(fd) == 0 && ok;
+		if (!ok)
+			unlink(tmp);   /* the file stays as it was */
 		if (!ok || fs_commit(tmp, path, 1) != 0)
 			rc = crm_error(c, CRM_USAGE, "cannot write %s: %s", path, strerror(errno));
 	}
