@@ -124,6 +124,20 @@ int cash_contract_load(struct crm *c, long long id, struct cash_contract *k)
 	return crm_dberror(c, rc, "contract");
 }
 
+int cash_alloc_add(struct crm *c, long long payment, long long plan, long long amount, const char *date)
+{
+	struct db_stmt *st = db_stmt(c, "INSERT INTO payment_alloc(payment_id, plan_id, amount, date) VALUES (?, ?, ?, ?)");
+	if (!st)
+		return c->errcode;
+	db_bind_int64(st, 1, payment);
+	db_bind_int64(st, 2, plan);
+	db_bind_int64(st, 3, amount);
+	db_bind_text(st, 4, date, -1, DB_TRANSIENT);
+	int rc = db_step(st);
+	db_reset(st);
+	return rc == DB_DONE ? CRM_OK : crm_dberror(c, rc, "payment");
+}
+
 int cash_contract_signed(struct crm *c, long long id, const char *what, struct cash_contract *k)
 {
 	int rc = cash_contract_load(c, id, k);

@@ -43,6 +43,11 @@ int cash_contract_load(struct crm *c, long long id, struct cash_contract *k);
 /* The same, and it must be signed: plans, payments, invoices and orders
  * need one (CRM_CONFLICT). what: "a payment". */
 int cash_contract_signed(struct crm *c, long long id, const char *what, struct cash_contract *k);
+
+/* amount (minor units) of payment applied to plan on date: one
+ * payment_alloc row (a payment's application, and a new plan taking what
+ * payments left unapplied). */
+int cash_alloc_add(struct crm *c, long long payment, long long plan, long long amount, const char *date);
 /* What the live payments of contract id add up to. */
 long long cash_contract_received(struct crm *c, long long id);
 

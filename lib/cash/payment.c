@@ -147,20 +147,7 @@ static int apply(struct crm *c, long long id, long long contract, long long plan
 		if (open[i] <= 0)
 			continue;
 		long long take = left < open[i] ? left : open[i];
-		struct db_stmt *ins = db_stmt(c, "INSERT INTO payment_alloc(payment_id, plan_id, amount, date) "
-					       "VALUES (?, ?, ?, ?)");
-		if (!ins) {
-			rc = c->errcode;
-			break;
-		}
-		db_bind_int64(ins, 1, id);
-		db_bind_int64(ins, 2, ids[i]);
-		db_bind_int64(ins, 3, take);
-		db_bind_text(ins, 4, date, -1, DB_TRANSIENT);
-		int src = db_step(ins);
-		db_reset(ins);
-		if (src != DB_DONE)
-			rc = crm_dberror(c, src, "payment");
+		rc = cash_alloc_add(c, id, ids[i], take, date);
 		left -= take;
 	}
 	free(ids);

@@ -153,20 +153,7 @@ static int plan_inserted(struct crm *c, const struct type *t, long long id, cons
 	int rc = src == DB_DONE ? CRM_OK : crm_dberror(c, src, "plan");
 	for (int i = 0; !rc && i < n && left > 0; i++) {
 		long long take = ls[i].amount < left ? ls[i].amount : left;
-		struct db_stmt *ins = db_stmt(c, "INSERT INTO payment_alloc(payment_id, plan_id, amount, date) "
-					       "VALUES (?, ?, ?, ?)");
-		if (!ins) {
-			rc = c->errcode;
-			break;
-		}
-		db_bind_int64(ins, 1, ls[i].payment);
-		db_bind_int64(ins, 2, id);
-		db_bind_int64(ins, 3, take);
-		db_bind_text(ins, 4, ls[i].date, -1, DB_TRANSIENT);
-		src = db_step(ins);
-		db_reset(ins);
-		if (src != DB_DONE)
-			rc = crm_dberror(c, src, "plan");
+		rc = cash_alloc_add(c, ls[i].payment, id, take, ls[i].date);
 		left -= take;
 	}
 	free(ls);
