@@ -343,6 +343,14 @@ static int follow_policies(PGconn *conn, const struct follow *f, struct sbuf *b)
 	return n;
 }
 
+/* fn (its name and argument types) callable by crm's groups alone. */
+static void groups_execute(const char *fn, struct sbuf *b)
+{
+	sbuf_addf(b, "REVOKE ALL ON FUNCTION %s FROM PUBLIC;\n", fn);
+	for (int i = 1; roles[i]; i++)
+		sbuf_addf(b, "GRANT EXECUTE ON FUNCTION %s TO crm_%s;\n", fn, roles[i]);
+}
+
 /* crm_decided(who): the entities whose steps who decided; SECURITY
  * DEFINER (the contract policy that reads it would otherwise read the
  * approval table through policies that read contracts back), called only
@@ -351,20 +359,16 @@ static void decided_function(const char *schema, struct sbuf *b)
 {
 	sbuf_addf(b, "CREATE FUNCTION " DECIDED_FN "(who text) RETURNS SETOF text LANGUAGE sql STABLE SECURITY DEFINER "
 		  "SET search_path = %s, pg_temp AS $crm$ SELECT entity FROM " APPROVAL_TABLE " WHERE \"by\" = who "
-		  "AND status IN ('approved', 'rejected') AND deleted_at IS NULL $crm$;\n"
-		  "REVOKE ALL ON FUNCTION " DECIDED_FN "(text) FROM PUBLIC;\n", schema);
-	for (int i = 1; roles[i]; i++)
-		sbuf_addf(b, "GRANT EXECUTE ON FUNCTION " DECIDED_FN "(text) TO crm_%s;\n", roles[i]);
+		  "AND status IN ('approved', 'rejected') AND deleted_at IS NULL $crm$;\n", schema);
+	groups_execute(DECIDED_FN "(text)", b);
 	/* crm_waiting(who, grp): the entities with a pending step who holds
 	 * (it names who, or grp, who's group): who reads them and all their
 	 * steps while it waits (legal deciding a deal's step; the order of
 	 * the steps is read from all of them) */
 	sbuf_addf(b, "CREATE FUNCTION " WAITING_FN "(who text, grp text) RETURNS SETOF text LANGUAGE sql STABLE "
 		  "SECURITY DEFINER SET search_path = %s, pg_temp AS $crm$ SELECT entity FROM " APPROVAL_TABLE " "
-		  "WHERE status = 'pending' AND deleted_at IS NULL AND (role = grp OR role = who) $crm$;\n"
-		  "REVOKE ALL ON FUNCTION " WAITING_FN "(text, text) FROM PUBLIC;\n", schema);
-	for (int i = 1; roles[i]; i++)
-		sbuf_addf(b, "GRANT EXECUTE ON FUNCTION " WAITING_FN "(text, text) TO crm_%s;\n", roles[i]);
+		  "WHERE status = 'pending' AND deleted_at IS NULL AND (role = grp OR role = who) $crm$;\n", schema);
+	groups_execute(WAITING_FN "(text, text)", b);
 	/* crm_entity_owner(entity): the owner of the deal, quote or contract
 	 * a step waits on, read past its policies (a manager deciding may not
 	 * see it otherwise): the owner never decides a step of their own, as
@@ -374,10 +378,8 @@ static void decided_function(const char *schema, struct sbuf *b)
 		  "WHEN 'deal' THEN (SELECT owner FROM deal WHERE id = CAST(split_part(e, ':', 2) AS bigint)) "
 		  "WHEN 'quote' THEN (SELECT owner FROM quote WHERE id = CAST(split_part(e, ':', 2) AS bigint)) "
 		  "WHEN 'contract' THEN (SELECT owner FROM contract WHERE id = CAST(split_part(e, ':', 2) AS bigint)) "
-		  "END $crm$;\n"
-		  "REVOKE ALL ON FUNCTION " ENTITY_OWNER_FN "(text) FROM PUBLIC;\n", schema);
-	for (int i = 1; roles[i]; i++)
-		sbuf_addf(b, "GRANT EXECUTE ON FUNCTION " ENTITY_OWNER_FN "(text) TO crm_%s;\n", roles[i]);
+		  "END $crm$;\n", schema);
+	groups_execute(ENTITY_OWNER_FN "(text)", b);
 }
 
 /* crm_field_column(tab, col, type, adding): a custom field's column
